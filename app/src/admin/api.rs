@@ -1,0 +1,466 @@
+//! Server functions of administration. Each starts by naming who may call it.
+
+use super::model::{OrgNode, UserDetail, UserRow};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::super::model::{OrgKind, UserRow, ROOT_ORG_ID};
+    use crate::auth::model::{Permission, Role};
+    use crate::auth::ssr::Caller;
+    use crate::db::Db;
+    use crate::error::AppError;
+    use sqlx::Row;
+
+    /// Organisations the caller reaches with `perm` (their subtrees).
+    pub async fn scope(db: &Db, caller: &Caller, perm: Permission) -> Result<Vec<i64>, AppError> {
+        crate::admin::store::subtree(db, &caller.scope_roots(perm)).await
+    }
+
+    /// Permissions the caller holds on `org_id` (through grants on it or above it).
+    pub async fn perms_at(db: &Db, caller: &Caller, org_id: i64) -> Result<Vec<Permission>, AppError> {
+        let ancestors = crate::admin::store::ancestors(db, org_id).await?;
+        let mut perms: Vec<Permission> =
+            caller.grants.iter().filter(|g| ancestors.contains(&g.1)).flat_map(|g| g.2.iter().copied()).collect();
+        perms.sort_by_key(|p| p.code());
+        perms.dedup();
+        Ok(perms)
+    }
+
+    pub async fn role_permissions(db: &Db, role: Role) -> Result<Vec<Permission>, AppError> {
+        let codes: Vec<String> = sqlx::query_scalar("SELECT permission FROM role_permissions WHERE role = $1")
+            .bind(role.code())
+            .fetch_all(&db.pool)
+            .await?;
+        Ok(codes.iter().filter_map(|c| Permission::from_code(c)).collect())
+    }
+
+    /// A grant may not carry more than the granter holds there: no climbing by delegation.
+    pub async fn check_grantable(db: &Db, caller: &Caller, role: Role, org_id: i64) -> Result<(), AppError> {
+        let mine = perms_at(db, caller, org_id).await?;
+        let theirs = role_permissions(db, role).await?;
+        if theirs.iter().all(|p| mine.contains(p)) {
+            Ok(())
+        } else {
+            Err(AppError::field("role", crate::i18n::Msg::ErrRoleAboveYours))
+        }
+    }
+
+    /// May the caller manage this user? Yes if they hold user.manage on the root, or on an
+    /// organisation where the user has a grant.
+    pub async fn require_manages_user(db: &Db, caller: &Caller, user_id: i64) -> Result<(), AppError> {
+        let roots = caller.scope_roots(Permission::UserManage);
+        if roots.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
+        if exists.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if roots.contains(&ROOT_ORG_ID) {
+            return Ok(());
+        }
+        let scope = scope(db, caller, Permission::UserManage).await?;
+        let orgs: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+        if orgs.iter().any(|o| scope.contains(o)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub async fn user_row(db: &Db, user_id: i64) -> Result<UserRow, AppError> {
+        let r = sqlx::query("SELECT id, login, full_name, email, phone, active FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let roles: Vec<String> = sqlx::query_scalar("SELECT DISTINCT role FROM role_assignments WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+        let active: i64 = r.try_get("active")?;
+        Ok(UserRow {
+            id: r.try_get("id")?,
+            login: r.try_get("login")?,
+            full_name: r.try_get("full_name")?,
+            email: r.try_get("email")?,
+            phone: r.try_get("phone")?,
+            active: active == 1,
+            roles: roles.iter().filter_map(|c| Role::from_code(c)).collect(),
+        })
+    }
+
+    pub fn parse_kind(kind: &str) -> Result<OrgKind, crate::i18n::Msg> {
+        OrgKind::from_code(kind).filter(|k| *k != OrgKind::Root).ok_or(crate::i18n::Msg::ErrOrgKindNotAllowed)
+    }
+}
+
+/// The organisations the caller administers (org.manage or user.manage), as a tree.
+#[server(prefix = "/api", endpoint = "admin/orgs")]
+pub async fn list_orgs() -> Result<Vec<OrgNode>, AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::Permission;
+        let caller = crate::auth::ssr::require_user().await?;
+        let mut roots = caller.scope_roots(Permission::OrgManage);
+        roots.extend(caller.scope_roots(Permission::UserManage));
+        if roots.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        let st = crate::api::state()?;
+        let ids = crate::admin::store::subtree(&st.db, &roots).await?;
+        let nodes = crate::admin::store::load(&st.db, &ids).await?;
+        // Scope roots are those whose parent is outside the scope.
+        let tops: Vec<i64> = nodes.iter().filter(|n| n.1.map_or(true, |p| !ids.contains(&p))).map(|n| n.0).collect();
+        Ok(super::model::tree_order(nodes, &tops))
+    })
+    .await
+}
+
+/// Adds an organisation under `parent_id` (org.manage on the parent).
+#[server(prefix = "/api", endpoint = "admin/org/create")]
+pub async fn create_org(parent_id: i64, kind: String, name: String) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::audit::store::{json, record, Entry};
+        use crate::auth::model::{parse_name, Permission};
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::OrgManage)?;
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let kind = fields.check("kind", ssr::parse_kind(&kind));
+        let name = fields.check("name", parse_name(&name));
+        let parent_kind = crate::admin::store::kind_of(&st.db, parent_id).await?;
+        if parent_kind.is_none() {
+            fields.add("parent_id", Msg::ErrUnknownOrganisation);
+        }
+        if let (Some(pk), Some(k)) = (parent_kind, kind) {
+            if !pk.may_contain(k) {
+                fields.add("kind", Msg::ErrOrgKindNotAllowed);
+            }
+        }
+        fields.finish()?;
+        caller.require(&st.db, Permission::OrgManage, parent_id).await?;
+        let (kind, name) = (kind.ok_or(AppError::Internal)?, name.ok_or(AppError::Internal)?);
+        let mut tx = st.db.pool.begin().await?;
+        let id: i64 = match sqlx::query_scalar(
+            "INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(parent_id)
+        .bind(kind.code())
+        .bind(&name)
+        .bind(crate::api::now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if crate::db::is_unique_violation(&e, "name") || crate::db::is_unique_violation(&e, "organisations") => {
+                return Err(AppError::field("name", Msg::ErrOrgNameTaken))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        record(
+            &mut tx,
+            Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "org.create",
+                entity: "organisation",
+                entity_id: id.to_string(),
+                org_id: Some(id),
+                before: None,
+                after: json(&serde_json::json!({"parent_id": parent_id, "kind": kind.code(), "name": name})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Users the caller manages, filtered by a search text (login, name, email, phone).
+#[server(prefix = "/api", endpoint = "admin/users")]
+pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::Permission;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::UserManage)?;
+        if query.chars().count() > 100 {
+            return Err(AppError::field("query", crate::i18n::Msg::ErrTooLong));
+        }
+        let st = crate::api::state()?;
+        let pattern = format!("%{}%", query.trim().to_lowercase());
+        let everyone = caller.scope_roots(Permission::UserManage).contains(&super::model::ROOT_ORG_ID);
+        let ids: Vec<i64> = if everyone {
+            sqlx::query_scalar(
+                "SELECT id FROM users WHERE LOWER(login) LIKE $1 OR LOWER(full_name) LIKE $1 OR LOWER(COALESCE(email, '')) LIKE $1
+                 OR COALESCE(phone, '') LIKE $1 ORDER BY login LIMIT 200",
+            )
+            .bind(&pattern)
+            .fetch_all(&st.db.pool)
+            .await?
+        } else {
+            let scope = ssr::scope(&st.db, &caller, Permission::UserManage).await?;
+            let placeholders: Vec<String> = (2..scope.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT DISTINCT u.id, u.login FROM users u JOIN role_assignments ra ON ra.user_id = u.id
+                 WHERE ra.org_id IN ({}) AND (LOWER(u.login) LIKE $1 OR LOWER(u.full_name) LIKE $1
+                 OR LOWER(COALESCE(u.email, '')) LIKE $1 OR COALESCE(u.phone, '') LIKE $1) ORDER BY u.login LIMIT 200",
+                placeholders.join(",")
+            );
+            let mut q = sqlx::query_scalar(&sql).bind(&pattern);
+            for o in &scope {
+                q = q.bind(*o);
+            }
+            q.fetch_all(&st.db.pool).await?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(ssr::user_row(&st.db, id).await?);
+        }
+        Ok(out)
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "admin/user")]
+pub async fn get_user(user_id: i64) -> Result<UserDetail, AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::{Grant, Role};
+        use sqlx::Row;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::require_manages_user(&st.db, &caller, user_id).await?;
+        let user = ssr::user_row(&st.db, user_id).await?;
+        let rows = sqlx::query(
+            "SELECT ra.id, ra.role, ra.org_id, o.name FROM role_assignments ra JOIN organisations o ON o.id = ra.org_id
+             WHERE ra.user_id = $1 ORDER BY ra.id",
+        )
+        .bind(user_id)
+        .fetch_all(&st.db.pool)
+        .await?;
+        let mut grants = Vec::new();
+        for r in rows {
+            let role: String = r.try_get("role")?;
+            if let Some(role) = Role::from_code(&role) {
+                grants.push(Grant { id: r.try_get("id")?, role, org_id: r.try_get("org_id")?, org_name: r.try_get("name")? });
+            }
+        }
+        Ok(UserDetail { user, grants })
+    })
+    .await
+}
+
+/// Creates an account with a first role on an organisation. With `invite`, no password is set:
+/// the person gets a code by email or SMS and sets it themselves (the code is valid 24 h).
+#[server(prefix = "/api", endpoint = "admin/user/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_user(
+    login: String,
+    full_name: String,
+    email: String,
+    phone: String,
+    org_id: i64,
+    role: String,
+    invite: Option<String>,
+    password: String,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::{check_new_password, optional, parse_name, Email, Login, Permission, Phone, Role};
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::UserManage)?;
+        let st = crate::api::state()?;
+        let invite = invite.is_some_and(|v| !v.is_empty() && v != "false");
+        let mut fields = crate::error::Fields::new();
+        let login = fields.check("login", Login::parse(&login));
+        let full_name = fields.check("full_name", parse_name(&full_name));
+        let email = fields.check("email", optional(&email, Email::parse)).flatten();
+        let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();
+        let role = fields.check("role", Role::from_code(&role).ok_or(Msg::ErrUnknownRole));
+        if crate::admin::store::kind_of(&st.db, org_id).await?.is_none() {
+            fields.add("org_id", Msg::ErrUnknownOrganisation);
+        }
+        if invite && email.is_none() && phone.is_none() {
+            fields.add("email", Msg::ErrNoContactForChannel);
+        }
+        if !invite {
+            let l = login.as_ref().map(|l| l.as_str()).unwrap_or("");
+            fields.check("password", check_new_password(&password, l));
+        }
+        fields.finish()?;
+        caller.require(&st.db, Permission::UserManage, org_id).await?;
+        let (login, full_name, role) = (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, role.ok_or(AppError::Internal)?);
+        ssr::check_grantable(&st.db, &caller, role, org_id).await?;
+        let hash = if invite {
+            // Unusable until the invitee sets a password with the code.
+            format!("!invited:{}", crate::auth::ssr::random_token())
+        } else {
+            crate::auth::ssr::hash_password(&password).await?
+        };
+        let mut tx = st.db.pool.begin().await?;
+        let user_id = crate::auth::store::insert_user(
+            &mut tx,
+            &login,
+            &full_name,
+            email.as_ref(),
+            phone.as_ref(),
+            &hash,
+            crate::i18n::Locale::Kk,
+        )
+        .await?;
+        crate::auth::store::grant(&mut tx, user_id, role, org_id).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: if invite { "user.invite" } else { "user.create" },
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(org_id),
+                before: None,
+                after: crate::audit::store::json(&serde_json::json!({
+                    "login": login.as_str(), "full_name": full_name, "email": email.as_ref().map(|e| e.as_str()),
+                    "phone": phone.as_ref().map(|p| p.as_str()), "role": role.code(), "org_id": org_id })),
+            },
+        )
+        .await?;
+        if invite {
+            crate::auth::store::send_invitation(&mut tx, user_id, &login, email.as_ref(), phone.as_ref()).await?;
+        }
+        tx.commit().await?;
+        Ok(user_id)
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "admin/role/assign")]
+pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::{Permission, Role};
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::UserManage)?;
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let role = fields.check("role", Role::from_code(&role).ok_or(Msg::ErrUnknownRole));
+        if crate::admin::store::kind_of(&st.db, org_id).await?.is_none() {
+            fields.add("org_id", Msg::ErrUnknownOrganisation);
+        }
+        fields.finish()?;
+        let role = role.ok_or(AppError::Internal)?;
+        caller.require(&st.db, Permission::UserManage, org_id).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&st.db.pool).await?;
+        if exists.is_none() {
+            return Err(AppError::field("user_id", Msg::ErrUnknownUser));
+        }
+        ssr::check_grantable(&st.db, &caller, role, org_id).await?;
+        let mut tx = st.db.pool.begin().await?;
+        // Granting what is already granted is not an error and writes nothing.
+        if crate::auth::store::grant(&mut tx, user_id, role, org_id).await? {
+            crate::audit::store::record(
+                &mut tx,
+                crate::audit::store::Entry {
+                    actor_id: Some(caller.user_id),
+                    ip: &caller.ip,
+                    action: "role.assign",
+                    entity: "user",
+                    entity_id: user_id.to_string(),
+                    org_id: Some(org_id),
+                    before: None,
+                    after: crate::audit::store::json(&serde_json::json!({"role": role.code(), "org_id": org_id})),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "admin/role/revoke")]
+pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::{Permission, Role};
+        use sqlx::Row;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::UserManage)?;
+        let st = crate::api::state()?;
+        let row = sqlx::query("SELECT user_id, role, org_id FROM role_assignments WHERE id = $1")
+            .bind(grant_id)
+            .fetch_optional(&st.db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (user_id, role, org_id): (i64, String, i64) = (row.try_get("user_id")?, row.try_get("role")?, row.try_get("org_id")?);
+        caller.require(&st.db, Permission::UserManage, org_id).await?;
+        // Same rule as granting: you cannot take away more than you could give.
+        if let Some(r) = Role::from_code(&role) {
+            ssr::check_grantable(&st.db, &caller, r, org_id).await?;
+        }
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "role.revoke",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(org_id),
+                before: crate::audit::store::json(&serde_json::json!({"role": role, "org_id": org_id})),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Deactivates or reactivates an account. Deactivation signs the person out everywhere.
+#[server(prefix = "/api", endpoint = "admin/user/active")]
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::require_manages_user(&st.db, &caller, user_id).await?;
+        if user_id == caller.user_id && !active {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrCannotDeactivateSelf));
+        }
+        let before = ssr::user_row(&st.db, user_id).await?;
+        if before.active == active {
+            return Ok(());
+        }
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut *tx).await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: if active { "user.activate" } else { "user.deactivate" },
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                before: crate::audit::store::json(&serde_json::json!({"active": before.active})),
+                after: crate::audit::store::json(&serde_json::json!({"active": active})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}

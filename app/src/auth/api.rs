@@ -1,0 +1,437 @@
+//! Server functions of accounts. Public ones (sign-in, registration, password reset, the
+//! language switch) are rate limited; the rest need a signed-in caller.
+
+use super::model::SessionUser;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Locale;
+use leptos::prelude::*;
+
+/// Sign-in attempts allowed per account and per address in 15 minutes.
+pub const LOGIN_LIMIT_PER_ACCOUNT: i64 = 10;
+pub const LOGIN_LIMIT_PER_ADDRESS: i64 = 50;
+/// Codes that may be requested per account and per address in an hour.
+pub const CODE_LIMIT_PER_ACCOUNT: i64 = 3;
+pub const CODE_LIMIT_PER_ADDRESS: i64 = 20;
+#[cfg(feature = "ssr")]
+const QUARTER_HOUR_MS: i64 = 15 * 60_000;
+#[cfg(feature = "ssr")]
+const HOUR_MS: i64 = 3_600_000;
+
+/// Who is signed in (public: anonymous callers get `None`).
+#[server(prefix = "/api", endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    crate::api::respond(async move {
+        let Some(caller) = super::ssr::caller().await? else { return Ok(None) };
+        let st = crate::api::state()?;
+        Ok(Some(super::ssr::session_user(&st.db, &caller).await?))
+    })
+    .await
+}
+
+/// Public registration (PLT-1 "applicant"): creates the account, grants the applicant role on
+/// the root, welcomes the person in the inbox, and signs them in.
+#[server(prefix = "/api", endpoint = "auth/register")]
+pub async fn register(login: String, full_name: String, email: String, phone: String, password: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use super::model::{check_new_password, optional, parse_name, Email, Login, Phone, Role};
+        use crate::i18n::Msg;
+        let st = crate::api::state()?;
+        let ip = super::ssr::caller_ip();
+        if !super::ssr::rate_limit(&st.db, &format!("register:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let mut fields = crate::error::Fields::new();
+        let login = fields.check("login", Login::parse(&login));
+        let full_name = fields.check("full_name", parse_name(&full_name));
+        let email = fields.check("email", Email::parse(&email));
+        let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();
+        fields.check("password", check_new_password(&password, login.as_ref().map(|l| l.as_str()).unwrap_or("")));
+        fields.finish()?;
+        let (login, full_name, email) = (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, email.ok_or(AppError::Internal)?);
+        let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
+        let hash = super::ssr::hash_password(&password).await?;
+        let mut tx = st.db.pool.begin().await?;
+        let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), phone.as_ref(), &hash, locale).await?;
+        super::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
+        let body = Msg::WelcomeBody.text(locale).replace("{login}", login.as_str());
+        crate::notify::outbox::enqueue(
+            &mut tx,
+            crate::notify::outbox::Outgoing {
+                channel: crate::notify::model::Channel::InApp,
+                user_id: Some(user_id),
+                recipient: login.as_str(),
+                subject: Msg::WelcomeSubject.text(locale),
+                body: &body,
+            },
+        )
+        .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(user_id),
+                ip: &ip,
+                action: "user.register",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: crate::audit::store::json(&serde_json::json!({
+                    "login": login.as_str(), "full_name": full_name, "email": email.as_str(), "phone": phone.as_ref().map(|p| p.as_str()) })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        super::ssr::start_session(&st.db, user_id, locale).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(login: String, password: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        use sqlx::Row;
+        let st = crate::api::state()?;
+        let ip = super::ssr::caller_ip();
+        let login = login.trim().to_lowercase();
+        if login.is_empty() || password.is_empty() {
+            let mut f = crate::error::Fields::new();
+            if login.is_empty() {
+                f.add("login", Msg::ErrRequired);
+            }
+            if password.is_empty() {
+                f.add("password", Msg::ErrRequired);
+            }
+            return f.finish();
+        }
+        if login.chars().count() > 254 || password.chars().count() > 128 {
+            return Err(AppError::Refused(Msg::ErrWrongCredentials));
+        }
+        let account_bucket = format!("login:acct:{login}");
+        let ok_acct = super::ssr::rate_limit(&st.db, &account_bucket, LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await?;
+        let ok_ip = super::ssr::rate_limit(&st.db, &format!("login:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await?;
+        if !ok_acct || !ok_ip {
+            return Err(AppError::RateLimited);
+        }
+        let row = sqlx::query("SELECT id, password_hash, active, locale FROM users WHERE login = $1")
+            .bind(&login)
+            .fetch_optional(&st.db.pool)
+            .await?;
+        let (user_id, hash, active, locale) = match &row {
+            Some(r) => (r.try_get::<i64, _>("id")?, r.try_get::<String, _>("password_hash")?, r.try_get::<i64, _>("active")?, r.try_get::<String, _>("locale")?),
+            None => (0, super::ssr::DUMMY_HASH.to_string(), 0, String::new()),
+        };
+        let verified = super::ssr::verify_password(&password, &hash).await;
+        if !verified || row.is_none() {
+            return Err(AppError::Refused(Msg::ErrWrongCredentials));
+        }
+        if active != 1 {
+            return Err(AppError::Refused(Msg::ErrAccountDisabled));
+        }
+        super::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
+        let locale = Locale::from_code(&locale).unwrap_or_default();
+        let mut tx = st.db.pool.begin().await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(user_id),
+                ip: &ip,
+                action: "session.login",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        super::ssr::start_session(&st.db, user_id, locale).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = super::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let mut tx = st.db.pool.begin().await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "session.logout",
+                entity: "user",
+                entity_id: caller.user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        super::ssr::end_session(&st.db).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "auth/password")]
+pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = super::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        if !super::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let mut fields = crate::error::Fields::new();
+        if current.is_empty() {
+            fields.add("current", Msg::ErrRequired);
+        }
+        fields.check("new_password", super::model::check_new_password(&new_password, &caller.login));
+        fields.finish()?;
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
+        if !super::ssr::verify_password(&current, &hash).await {
+            return Err(AppError::field("current", Msg::ErrWrongPassword));
+        }
+        let new_hash = super::ssr::hash_password(&new_password).await?;
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(caller.user_id).execute(&mut *tx).await?;
+        // Other sign-ins of this account end; the current one stays.
+        let token = super::ssr::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(caller.user_id)
+            .bind(super::ssr::sha256_hex(&token))
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "user.password_change",
+                entity: "user",
+                entity_id: caller.user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "auth/profile")]
+pub async fn update_profile(full_name: String, email: String, phone: String, locale: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use super::model::{optional, parse_name, Email, Phone};
+        use crate::i18n::Msg;
+        use sqlx::Row;
+        let caller = super::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let full_name = fields.check("full_name", parse_name(&full_name));
+        let email = fields.check("email", optional(&email, Email::parse)).flatten();
+        let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();
+        let locale = fields.check("locale", Locale::from_code(&locale).ok_or(Msg::ErrRequired));
+        fields.finish()?;
+        let (full_name, locale) = (full_name.ok_or(AppError::Internal)?, locale.ok_or(AppError::Internal)?);
+        let before = sqlx::query("SELECT full_name, email, phone, locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
+        let before = serde_json::json!({
+            "full_name": before.try_get::<String, _>("full_name")?, "email": before.try_get::<Option<String>, _>("email")?,
+            "phone": before.try_get::<Option<String>, _>("phone")?, "locale": before.try_get::<String, _>("locale")? });
+        let after = serde_json::json!({
+            "full_name": full_name, "email": email.as_ref().map(|e| e.as_str()), "phone": phone.as_ref().map(|p| p.as_str()), "locale": locale.code() });
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, locale = $4 WHERE id = $5")
+            .bind(&full_name)
+            .bind(email.as_ref().map(|e| e.as_str()))
+            .bind(phone.as_ref().map(|p| p.as_str()))
+            .bind(locale.code())
+            .bind(caller.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(super::store::unique_to_field)?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "user.profile_update",
+                entity: "user",
+                entity_id: caller.user_id.to_string(),
+                org_id: None,
+                before: Some(before),
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
+        Ok(())
+    })
+    .await
+}
+
+/// Sends a password-reset code. The answer is the same whether or not the account exists, so
+/// the form cannot be used to find out who is registered.
+#[server(prefix = "/api", endpoint = "auth/reset/request")]
+pub async fn request_password_reset(contact: String, channel: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        use crate::notify::model::Channel;
+        use sqlx::Row;
+        let st = crate::api::state()?;
+        let ip = super::ssr::caller_ip();
+        let mut fields = crate::error::Fields::new();
+        if contact.trim().is_empty() {
+            fields.add("contact", Msg::ErrRequired);
+        } else if contact.chars().count() > 254 {
+            fields.add("contact", Msg::ErrTooLong);
+        }
+        let channel = fields.check("channel", match channel.as_str() {
+            "email" => Ok(Channel::Email),
+            "sms" => Ok(Channel::Sms),
+            _ => Err(Msg::ErrRequired),
+        });
+        fields.finish()?;
+        let channel = channel.ok_or(AppError::Internal)?;
+        if !super::ssr::rate_limit(&st.db, &format!("code:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else { return Ok(()) };
+        if !super::ssr::rate_limit(&st.db, &format!("code:acct:{user_id}"), CODE_LIMIT_PER_ACCOUNT, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let row = sqlx::query("SELECT email, phone, locale FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
+        let recipient: Option<String> = match channel {
+            Channel::Email => row.try_get("email")?,
+            _ => row.try_get("phone")?,
+        };
+        let Some(recipient) = recipient else {
+            // Saying "no phone on this account" would leak that the account exists; say nothing.
+            return Ok(());
+        };
+        let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+        let mut tx = st.db.pool.begin().await?;
+        let code = super::store::create_code(&mut tx, user_id, super::store::CODE_TTL_MS).await?;
+        let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
+        crate::notify::outbox::enqueue(
+            &mut tx,
+            crate::notify::outbox::Outgoing { channel, user_id: Some(user_id), recipient: &recipient, subject: Msg::ResetCodeSubject.text(locale), body: &body },
+        )
+        .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: None,
+                ip: &ip,
+                action: "user.reset_code_sent",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: crate::audit::store::json(&serde_json::json!({"channel": channel.code()})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Sets a new password with a code (also how invited users set their first password).
+#[server(prefix = "/api", endpoint = "auth/reset/confirm")]
+pub async fn reset_password(contact: String, code: String, new_password: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let st = crate::api::state()?;
+        let ip = super::ssr::caller_ip();
+        if !super::ssr::rate_limit(&st.db, &format!("reset:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let mut fields = crate::error::Fields::new();
+        if contact.trim().is_empty() {
+            fields.add("contact", Msg::ErrRequired);
+        }
+        if code.trim().is_empty() {
+            fields.add("code", Msg::ErrRequired);
+        }
+        fields.finish()?;
+        let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else {
+            return Err(AppError::field("code", Msg::ErrWrongCode));
+        };
+        let login: String = sqlx::query_scalar("SELECT login FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
+        // Check the password first so a weak one does not burn the code.
+        super::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
+        super::store::consume_code(&st.db, user_id, &code).await?;
+        let hash = super::ssr::hash_password(&new_password).await?;
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(user_id),
+                ip: &ip,
+                action: "user.password_reset",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The language switch: remembered in a cookie, and on the account when signed in.
+#[server(prefix = "/api", endpoint = "locale")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let locale = Locale::from_code(&locale).ok_or_else(|| AppError::field("locale", crate::i18n::Msg::ErrRequired))?;
+        super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
+        if let Some(caller) = super::ssr::caller().await? {
+            let st = crate::api::state()?;
+            let mut tx = st.db.pool.begin().await?;
+            let old: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
+            if old != locale.code() {
+                sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.code()).bind(caller.user_id).execute(&mut *tx).await?;
+                crate::audit::store::record(
+                    &mut tx,
+                    crate::audit::store::Entry {
+                        actor_id: Some(caller.user_id),
+                        ip: &caller.ip,
+                        action: "user.locale",
+                        entity: "user",
+                        entity_id: caller.user_id.to_string(),
+                        org_id: None,
+                        before: crate::audit::store::json(&serde_json::json!({"locale": old})),
+                        after: crate::audit::store::json(&serde_json::json!({"locale": locale.code()})),
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,37 @@
+//! Accounts: registration, sign-in and out, sessions, password change and reset by a code,
+//! the profile, and the caller checks every other domain starts with.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+
+/// Server functions anyone may call without signing in. Every other `/api/` path is refused
+/// with 401 by the server's guard before its arguments are even read (deny by default); the
+/// function itself then checks the caller's role and scope.
+pub const PUBLIC_ENDPOINTS: &[&str] = &[
+    "/api/auth/me",
+    "/api/auth/login",
+    "/api/auth/register",
+    "/api/auth/reset/request",
+    "/api/auth/reset/confirm",
+    "/api/locale",
+];
+use leptos_router::components::Route;
+use leptos_router::path;
+
+#[component(transparent)]
+pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/login") view=pages::LoginPage/>
+        <Route path=path!("/register") view=pages::RegisterPage/>
+        <Route path=path!("/forgot") view=pages::ForgotPage/>
+        <Route path=path!("/profile") view=pages::ProfilePage/>
+    }
+    .into_inner()
+}

@@ -1,0 +1,166 @@
+//! Account rows: creating users and grants, one-time codes, invitations.
+
+use super::model::{Email, Login, Phone, Role};
+use crate::api::now_ms;
+use crate::db::is_unique_violation;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{Locale, Msg};
+use crate::notify::model::Channel;
+use crate::notify::outbox::{enqueue, Outgoing};
+use sqlx::{Any, Row, Transaction};
+
+/// Inserts a user; a taken login, email or phone becomes an error at that field.
+pub async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    login: &Login,
+    full_name: &str,
+    email: Option<&Email>,
+    phone: Option<&Phone>,
+    password_hash: &str,
+    locale: Locale,
+) -> Result<i64, AppError> {
+    let result = sqlx::query_scalar(
+        "INSERT INTO users (login, email, phone, full_name, password_hash, locale, active, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+    )
+    .bind(login.as_str())
+    .bind(email.map(|e| e.as_str()))
+    .bind(phone.map(|p| p.as_str()))
+    .bind(full_name)
+    .bind(password_hash)
+    .bind(locale.code())
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await;
+    match result {
+        Ok(id) => Ok(id),
+        Err(e) => Err(unique_to_field(e)),
+    }
+}
+
+/// Maps a unique violation on users to the field the person has to change.
+pub fn unique_to_field(e: sqlx::Error) -> AppError {
+    for (column, field, msg) in [("login", "login", Msg::ErrLoginTaken), ("email", "email", Msg::ErrEmailTaken), ("phone", "phone", Msg::ErrPhoneTaken)] {
+        if is_unique_violation(&e, column) {
+            return AppError::Invalid(vec![FieldError { field: field.to_string(), msg }]);
+        }
+    }
+    e.into()
+}
+
+/// Grants a role; returns false if the grant already existed.
+pub async fn grant(tx: &mut Transaction<'_, Any>, user_id: i64, role: Role, org_id: i64) -> Result<bool, AppError> {
+    let inserted = sqlx::query(
+        "INSERT INTO role_assignments (user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, role, org_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(role.code())
+    .bind(org_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+pub const RESET_PURPOSE: &str = "password_reset";
+pub const CODE_TTL_MS: i64 = 15 * 60_000;
+pub const INVITE_TTL_MS: i64 = 24 * 3_600_000;
+pub const CODE_MAX_ATTEMPTS: i64 = 5;
+
+/// Stores a new code (hashed) for the user, replacing earlier unused ones, and returns it.
+pub async fn create_code(tx: &mut Transaction<'_, Any>, user_id: i64, ttl_ms: i64) -> Result<String, AppError> {
+    let code = super::ssr::new_code();
+    let now = now_ms();
+    sqlx::query("DELETE FROM verification_codes WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .bind(user_id)
+        .bind(RESET_PURPOSE)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO verification_codes (user_id, purpose, code_hash, expires_at, attempts, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+    )
+    .bind(user_id)
+    .bind(RESET_PURPOSE)
+    .bind(super::ssr::sha256_hex(&format!("{user_id}:{code}")))
+    .bind(now + ttl_ms)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(code)
+}
+
+/// Checks a code: wrong codes count against the code (5 tries), expired ones are refused.
+/// On success the code is used up.
+pub async fn consume_code(db: &crate::db::Db, user_id: i64, code: &str) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT id, code_hash, expires_at, attempts FROM verification_codes
+         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(RESET_PURPOSE)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
+    let id: i64 = row.try_get("id")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    let hash: String = row.try_get("code_hash")?;
+    if expires_at < now_ms() || attempts >= CODE_MAX_ATTEMPTS {
+        return Err(AppError::field("code", Msg::ErrExpiredCode));
+    }
+    if hash != super::ssr::sha256_hex(&format!("{user_id}:{}", code.trim())) {
+        sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1").bind(id).execute(&db.pool).await?;
+        return Err(AppError::field("code", Msg::ErrWrongCode));
+    }
+    let used = sqlx::query("UPDATE verification_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if used == 1 {
+        Ok(())
+    } else {
+        Err(AppError::field("code", Msg::ErrWrongCode))
+    }
+}
+
+/// Sends an invitation code by email (preferred) or SMS, in the invitee's language.
+pub async fn send_invitation(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+    login: &Login,
+    email: Option<&Email>,
+    phone: Option<&Phone>,
+) -> Result<(), AppError> {
+    let code = create_code(tx, user_id, INVITE_TTL_MS).await?;
+    let locale = Locale::Kk;
+    let body = Msg::InviteBody.text(locale).replace("{login}", login.as_str()).replace("{code}", &code);
+    let subject = Msg::InviteSubject.text(locale);
+    let (channel, recipient) = match (email, phone) {
+        (Some(e), _) => (Channel::Email, e.as_str()),
+        (None, Some(p)) => (Channel::Sms, p.as_str()),
+        (None, None) => return Err(AppError::field("email", Msg::ErrNoContactForChannel)),
+    };
+    enqueue(tx, Outgoing { channel, user_id: Some(user_id), recipient, subject, body: &body }).await?;
+    Ok(())
+}
+
+/// Finds an account by login, email or phone (what a person remembers of it).
+pub async fn find_by_contact(db: &crate::db::Db, contact: &str) -> Result<Option<i64>, AppError> {
+    let contact = contact.trim();
+    let by_login = Login::parse(contact).ok().map(|l| l.as_str().to_string());
+    let by_email = Email::parse(contact).ok().map(|e| e.as_str().to_string());
+    let by_phone = Phone::parse(contact).ok().map(|p| p.as_str().to_string());
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE (login = $1 OR LOWER(email) = LOWER($2) OR phone = $3) AND active = 1 ORDER BY id LIMIT 1",
+    )
+    .bind(by_login.unwrap_or_default())
+    .bind(by_email.unwrap_or_default())
+    .bind(by_phone.unwrap_or_default())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(id)
+}

@@ -1,0 +1,79 @@
+//! The home page: for guests what the platform is; for a signed-in user, their roles and a
+//! tile for each thing they may do.
+
+use crate::auth::model::Permission;
+use crate::i18n::{t, Msg};
+use crate::ui::use_user;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let user = use_user();
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            {move || user.0.get().map(|u| match u {
+                Ok(Some(u)) => {
+                    let tiles = tiles(&u);
+                    view! {
+                        <section class="hero">
+                            <h1>{t(Msg::Welcome)}", "{u.full_name.clone()}</h1>
+                        </section>
+                        <section class="card">
+                            <h2>{t(Msg::YourRoles)}</h2>
+                            {if u.grants.is_empty() {
+                                view! { <p class="muted">{t(Msg::NoRolesYet)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="chips" data-testid="roles">
+                                        {u.grants.iter().map(|g| {
+                                            let org = g.org_name.clone();
+                                            let role = g.role;
+                                            view! { <li class="chip"><strong>{t(role.msg())}</strong><span>{org}</span></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </section>
+                        <h2>{t(Msg::WhatYouCanDo)}</h2>
+                        <div class="tiles">
+                            {tiles.into_iter().map(|(href, title, text)| view! {
+                                <A href=href attr:class="tile">
+                                    <strong>{t(title)}</strong>
+                                    <span>{t(text)}</span>
+                                </A>
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }
+                _ => view! {
+                    <section class="hero">
+                        <h1>{t(Msg::AppName)}</h1>
+                        <p class="lead">{t(Msg::Tagline)}</p>
+                        <p>{t(Msg::GuestIntro)}</p>
+                        <p class="actions">
+                            <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A>
+                            <A href="/register" attr:class="button">{t(Msg::Register)}</A>
+                        </p>
+                    </section>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// What the user may open, from their permissions. Modules that are not built yet are not
+/// offered: every tile leads to a working page.
+fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
+    let mut tiles = vec![("/profile", Msg::Profile, Msg::TileProfile), ("/inbox", Msg::Inbox, Msg::TileInbox)];
+    if u.can(Permission::OrgManage) {
+        tiles.push(("/admin/orgs", Msg::Organisations, Msg::TileOrgs));
+    }
+    if u.can(Permission::UserManage) {
+        tiles.push(("/admin/users", Msg::Users, Msg::TileUsers));
+    }
+    if u.can(Permission::AuditRead) {
+        tiles.push(("/admin/audit", Msg::AuditLog, Msg::TileAudit));
+    }
+    tiles
+}

@@ -1,0 +1,148 @@
+//! Languages of the interface (Kazakh, Russian, English) and the message catalogue.
+//!
+//! We keep our own small catalogue instead of leptos_i18n: the same messages are needed
+//! outside components (emails, SMS, field errors sent by the server as keys), the `catalog!`
+//! macro makes a missing translation a compile error (every message has all three texts on
+//! one line, so translators see them together), and it adds nothing to the build on
+//! 2-core machines where leptos_i18n 0.6's build script compiles ICU data tooling.
+
+mod catalog;
+
+pub use catalog::Msg;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that remembers a guest's language choice.
+pub const LOCALE_COOKIE: &str = "talap_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Kk,
+    Ru,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::Kk, Locale::Ru, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Kk => "kk",
+            Locale::Ru => "ru",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "kk" | "kz" => Some(Locale::Kk),
+            "ru" => Some(Locale::Ru),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, shown in the switch whatever the current language is.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::Kk => "Қазақша",
+            Locale::Ru => "Русский",
+            Locale::En => "English",
+        }
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header, honouring q-values.
+    /// Kazakh is the default when nothing matches (the state language).
+    pub fn negotiate(accept_language: &str) -> Locale {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in accept_language.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let primary = tag.split('-').next().unwrap_or("");
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if let Some(locale) = Locale::from_code(primary) {
+                if q > 0.0 && best.map_or(true, |(bq, _)| q > bq) {
+                    best = Some((q, locale));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+impl Msg {
+    /// The message in the given language.
+    pub fn text(self, locale: Locale) -> &'static str {
+        let [kk, ru, en] = self.texts();
+        match locale {
+            Locale::Kk => kk,
+            Locale::Ru => ru,
+            Locale::En => en,
+        }
+    }
+}
+
+/// The current language as a signal, provided by `App`.
+pub fn use_locale() -> RwSignal<Locale> {
+    expect_context::<RwSignal<Locale>>()
+}
+
+/// A reactive translated text for views: `{t(Msg::SignIn)}`.
+pub fn t(msg: Msg) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static {
+    let locale = use_locale();
+    move || msg.text(locale.get())
+}
+
+/// The language this request should be rendered in: the language cookie (set by the switch and
+/// at sign-in from the user's saved choice), else the browser's Accept-Language.
+#[cfg(feature = "ssr")]
+pub fn request_locale(parts: &http::request::Parts) -> Locale {
+    crate::auth::ssr::cookie(&parts.headers, LOCALE_COOKIE)
+        .and_then(|c| Locale::from_code(&c))
+        .unwrap_or_else(|| {
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Locale::negotiate)
+                .unwrap_or_default()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_highest_supported_q() {
+        assert_eq!(Locale::negotiate("ru-RU,ru;q=0.9,en-US;q=0.8"), Locale::Ru);
+        assert_eq!(Locale::negotiate("de-DE,en;q=0.5,kk;q=0.7"), Locale::Kk);
+        assert_eq!(Locale::negotiate("en-GB"), Locale::En);
+        assert_eq!(Locale::negotiate("fr, de"), Locale::Kk);
+        assert_eq!(Locale::negotiate("en;q=0, ru;q=0.1"), Locale::Ru);
+        assert_eq!(Locale::negotiate(""), Locale::Kk);
+    }
+
+    #[test]
+    fn no_english_leaks_into_kazakh_or_russian() {
+        // A kk or ru text equal to the English one is almost always an untranslated string.
+        // The few that are legitimately the same (brand names, codes) are listed here.
+        let same_allowed = [Msg::AppName, Msg::Iin];
+        for msg in Msg::ALL {
+            let [kk, ru, en] = msg.texts();
+            assert!(!kk.trim().is_empty() && !ru.trim().is_empty() && !en.trim().is_empty(), "{msg:?} has an empty text");
+            if !same_allowed.contains(msg) {
+                assert_ne!(kk, en, "{msg:?}: Kazakh text is the English one");
+                assert_ne!(ru, en, "{msg:?}: Russian text is the English one");
+            }
+            // Kazakh and Russian texts are Cyrillic: a run of Latin letters means English slipped in.
+            for (lang, text) in [("kk", kk), ("ru", ru)] {
+                let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+                assert!(latin <= 6 || same_allowed.contains(msg), "{msg:?} ({lang}) looks untranslated: {text}");
+            }
+        }
+    }
+}

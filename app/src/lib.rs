@@ -1,0 +1,152 @@
+//! Talap: pages, server functions and domain types shared by the server and the browser.
+//! `shell` is the HTML document the server renders; `App` is the router. Each domain keeps its
+//! pages, server functions and data access in its own folder and mounts its own routes.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod notify;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use i18n::{t, Locale, Msg};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app, rendered on the server only. The Content-Security-Policy
+/// carries this response's nonce, so the only inline scripts that run are Leptos' own.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_header(matches!(options.env, leptos::config::Env::DEV));
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod csp {
+    use leptos::nonce::use_nonce;
+    use leptos::prelude::*;
+
+    /// Allows only this origin; the wasm needs 'wasm-unsafe-eval'; inline scripts need the nonce.
+    pub fn set_header(dev: bool) {
+        let nonce = match use_nonce() {
+            Some(n) => n,
+            None => {
+                leptos::nonce::provide_nonce();
+                match use_nonce() {
+                    Some(n) => n,
+                    None => return,
+                }
+            }
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'{}; \
+             frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+            // `cargo leptos watch` reloads the page over a websocket on the reload port.
+            if dev { " ws://127.0.0.1:3001" } else { "" }
+        );
+        if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// The language the page starts in: on the server from the request, in the browser from the
+/// `lang` attribute the server rendered (so hydration sees the same texts).
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().map(|p| i18n::request_locale(&p)).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Locale::from_code(&l))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Locale::default()
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(locale);
+    let user = Resource::new(|| (), |_| auth::api::current_user());
+    provide_context(ui::CurrentUser(user));
+
+    view! {
+        <Html attr:lang=move || locale.get().code()/>
+        <Stylesheet id="leptos" href="/pkg/talap.css"/>
+        <Title text=move || format!("{} · {}", Msg::AppName.text(locale.get()), Msg::Tagline.text(locale.get()))/>
+        <Router>
+            <ui::Header/>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=home::HomePage/>
+                    <auth::AuthRoutes/>
+                    <notify::page::InboxRoutes/>
+                    <admin::pages::AdminRoutes/>
+                    <audit::page::AuditRoutes/>
+                </Routes>
+            </main>
+            <footer class="foot">
+                <span>{t(Msg::AppName)}" · "{t(Msg::Tagline)}</span>
+            </footer>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <section class="card narrow">
+            <h1>{t(Msg::NotFoundTitle)}</h1>
+            <p>{t(Msg::NotFoundText)}</p>
+            <a href="/">{t(Msg::Home)}</a>
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+//! Enqueueing outgoing messages (in the caller's transaction) and the delivery bookkeeping the
+//! worker uses. Transports themselves live in the server crate.
+
+use super::model::Channel;
+use crate::api::now_ms;
+use crate::error::AppError;
+use sqlx::{Any, Row, Transaction};
+
+pub struct Outgoing<'a> {
+    pub channel: Channel,
+    pub user_id: Option<i64>,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Queues a message. In-app messages are delivered at once (they are rows in the inbox) and
+/// recorded in the outbox as sent, so the outbox is the one history of every message.
+pub async fn enqueue(tx: &mut Transaction<'_, Any>, m: Outgoing<'_>) -> Result<i64, AppError> {
+    let now = now_ms();
+    if m.channel == Channel::InApp {
+        let user_id = m.user_id.ok_or(AppError::Internal)?;
+        sqlx::query("INSERT INTO inbox_messages (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(m.subject)
+            .bind(m.body)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let (status, sent_at) = if m.channel == Channel::InApp { ("sent", Some(now)) } else { ("pending", None) };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (channel, user_id, recipient, subject, body, status, attempts, next_attempt_at, created_at, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8) RETURNING id",
+    )
+    .bind(m.channel.code())
+    .bind(m.user_id)
+    .bind(m.recipient)
+    .bind(m.subject)
+    .bind(m.body)
+    .bind(status)
+    .bind(now)
+    .bind(sent_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// A message due for delivery.
+#[derive(Clone, Debug)]
+pub struct Due {
+    pub id: i64,
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// After this many failed attempts a message is marked failed and left for an operator.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Claims up to `limit` due messages. The claim pushes `next_attempt_at` forward by a lease, so
+/// another app node polling at the same time does not take the same rows.
+pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<Vec<Due>, AppError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let rows = sqlx::query(
+        "SELECT id, channel, recipient, subject, body, attempts FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut due = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        // The guarded update only succeeds for one claimant of the row.
+        let claimed = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at <= $3")
+            .bind(now + lease_ms)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let channel: String = r.try_get("channel")?;
+        if claimed == 1 {
+            if let Some(channel) = Channel::from_code(&channel) {
+                due.push(Due {
+                    id,
+                    channel,
+                    recipient: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    body: r.try_get("body")?,
+                    attempts: r.try_get("attempts")?,
+                });
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(due)
+}
+
+pub async fn mark_sent(db: &crate::db::Db, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt; retries back off exponentially (30 s, 1 min, 2 min, ... capped at
+/// 1 h) until MAX_ATTEMPTS, then the message is marked failed.
+pub async fn mark_failed(db: &crate::db::Db, id: i64, attempts_before: i64, error: &str) -> Result<(), AppError> {
+    let attempts = attempts_before + 1;
+    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+    let backoff = (30_000i64 << (attempts - 1).min(7)).min(3_600_000);
+    let error: String = error.chars().take(500).collect();
+    sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5")
+        .bind(status)
+        .bind(attempts)
+        .bind(now_ms() + backoff)
+        .bind(error)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Server-side state shared by every request (and every app node's copy of it is
+//! interchangeable: sessions, rate limits and the outbox live in the database).
+
+use crate::db::Db;
+use leptos::config::LeptosOptions;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Settings the pages and server functions need (the server's full configuration lives in the
+/// server crate and fills this in).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Mark cookies `Secure`: set when the public URL is https.
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// How long a sign-in lasts without activity, in hours.
+    pub session_hours: i64,
+    /// Folder where media (proctoring images, uploads) are kept.
+    pub media_dir: PathBuf,
+}
+
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}

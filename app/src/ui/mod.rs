@@ -1,0 +1,211 @@
+//! Building blocks every page uses: the page frame, the language switch, form fields with
+//! their translated errors, and the signed-in user's context.
+
+pub mod time;
+
+use crate::auth::model::SessionUser;
+use crate::error::AppError;
+use crate::i18n::{t, use_locale, Locale, Msg};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+
+/// The signed-in user, loaded once per page and refreshed after sign-in/out.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
+
+pub fn use_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+/// The error of the last run of an action (None while it has not failed).
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// Did the last run of the action succeed?
+pub fn action_ok<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+}
+
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<Msg>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_msg(field)))
+}
+
+/// A labelled input with its hint and its error, tied together for screen readers.
+#[component]
+pub fn Field(
+    label: Msg,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] hint: Option<Msg>,
+    #[prop(optional, into)] value: Signal<String>,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
+    let msg = field_error(error, name);
+    let describedby = {
+        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if msg.get().is_some() {
+                ids.push(err_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || msg.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                prop:value=move || value.get()
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || if msg.get().is_some() { "true" } else { "false" }
+                aria-describedby=describedby
+            />
+            {hint.map(|h| view! { <small id=hint_id.clone() class="hint">{t(h)}</small> })}
+            <Show when=move || msg.get().is_some()>
+                <small id=err_id.clone() class="error" role="alert">
+                    {move || { let l = use_locale().get(); msg.get().map(|m| m.text(l)) }}
+                </small>
+            </Show>
+        </div>
+    }
+}
+
+/// The summary line above a form: what went wrong, or that it worked.
+#[component]
+pub fn FormStatus(error: Signal<Option<AppError>>, #[prop(optional)] ok: Option<(Signal<bool>, Msg)>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        {move || error.get().map(|e| view! { <p class="banner error" role="alert">{e.summary().text(locale.get())}</p> })}
+        {move || ok.and_then(|(ok, msg)| ok.get().then(|| view! { <p class="banner ok" role="status">{msg.text(locale.get())}</p> }))}
+    }
+}
+
+/// The language switch. Works without JavaScript (a form post that sets the cookie) and,
+/// hydrated, switches the page at once.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let set = ServerAction::<crate::auth::api::SetLocale>::new();
+    view! {
+        <nav class="langs" aria-label=t(Msg::Language)>
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <ActionForm action=set attr:class="lang-form">
+                            <input type="hidden" name="locale" value=l.code()/>
+                            <button
+                                type="submit"
+                                lang=l.code()
+                                class="lang"
+                                aria-pressed=move || if locale.get() == l { "true" } else { "false" }
+                                on:click=move |_| locale.set(l)
+                            >
+                                {l.code().to_uppercase()}
+                                <span class="sr-only">{" "}{l.native_name()}</span>
+                            </button>
+                        </ActionForm>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// Header with the brand, the menu for the signed-in user's rights, and the language switch.
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = use_user();
+    let logout = ServerAction::<crate::auth::api::Logout>::new();
+    view! {
+        <header class="top">
+            <a class="brand" href="/">
+                <span class="logo" aria-hidden="true">"T"</span>
+                <span>{t(Msg::AppName)}</span>
+            </a>
+            <nav class="menu" aria-label=t(Msg::MainMenu)>
+                <Transition fallback=|| ()>
+                    {move || {
+                        user.0.get().map(|u| match u {
+                            Ok(Some(u)) => {
+                                let admin = u.can(crate::auth::model::Permission::OrgManage) || u.can(crate::auth::model::Permission::UserManage);
+                                let audit = u.can(crate::auth::model::Permission::AuditRead);
+                                view! {
+                                    <A href="/inbox">{t(Msg::Inbox)}</A>
+                                    <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
+                                    <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>
+                                    <A href="/profile"><span class="who">{u.full_name.clone()}</span></A>
+                                    <ActionForm action=logout attr:class="inline">
+                                        <button type="submit" class="link">{t(Msg::SignOut)}</button>
+                                    </ActionForm>
+                                }
+                                .into_any()
+                            }
+                            _ => view! {
+                                <A href="/login">{t(Msg::SignIn)}</A>
+                                <A href="/register">{t(Msg::Register)}</A>
+                            }
+                            .into_any(),
+                        })
+                    }}
+                </Transition>
+            </nav>
+            <LangSwitch/>
+        </header>
+    }
+}
+
+/// Shows its children only to a signed-in user; otherwise a link to sign in.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let user = use_user();
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            {
+                let children = children.clone();
+                move || {
+                    let children = children.clone();
+                    user.0.get().map(move |u| match u {
+                        Ok(Some(_)) => children().into_any(),
+                        _ => view! {
+                            <section class="card narrow">
+                                <p class="banner error">{t(Msg::ErrUnauthorized)}</p>
+                                <A href="/login">{t(Msg::SignIn)}</A>
+                            </section>
+                        }
+                        .into_any(),
+                    })
+                }
+            }
+        </Transition>
+    }
+}
+
+/// A page-level error (for loads that failed), translated.
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    view! { <p class="banner error" role="alert">{move || error.summary().text(locale.get())}</p> }
+}

@@ -1,0 +1,150 @@
+//! Configuration: command-line flags, environment variables and an optional TOML file, in that
+//! order of precedence. `talap --help` explains every setting.
+
+use clap::Parser;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug, Default)]
+#[command(name = "talap", version, about = "Talap: open education platform (exams with proctoring, journals, olympiads)")]
+pub struct Cli {
+    /// TOML file with any of the settings below (keys are the long flag names with
+    /// underscores, e.g. database_url = "..."). Read if it exists.
+    #[arg(long, env = "TALAP_CONFIG", default_value = "talap.toml")]
+    pub config: PathBuf,
+    /// Database: sqlite://PATH?mode=rwc (embedded, the default) or postgres://USER@HOST/DB.
+    /// [default: sqlite://data/talap.db?mode=rwc]
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Largest number of pooled database connections. [default: 16]
+    #[arg(long, env = "TALAP_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+    /// Address to listen on. [default: 127.0.0.1:3000]
+    #[arg(long, env = "TALAP_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// The address people use to reach the site; https:// makes cookies Secure and sends HSTS.
+    /// [default: http://127.0.0.1:3000]
+    #[arg(long, env = "TALAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Folder with the built site (wasm, css, static files) produced by cargo-leptos.
+    /// [default: target/site]
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<String>,
+    /// Folder where media (proctoring images, uploads) are stored. [default: data/media]
+    #[arg(long, env = "TALAP_MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+    /// Take the client address from X-Forwarded-For: only behind a trusted load balancer.
+    #[arg(long, env = "TALAP_TRUST_PROXY")]
+    pub trust_proxy: Option<bool>,
+    /// How long a sign-in lasts, in hours. [default: 12]
+    #[arg(long, env = "TALAP_SESSION_HOURS")]
+    pub session_hours: Option<i64>,
+    /// Load demo data (organisations and users with known passwords) into an empty database.
+    #[arg(long, env = "TALAP_DEMO")]
+    pub demo: Option<bool>,
+    /// SMTP server for email, e.g. smtps://user:pass@smtp.example.kz or
+    /// smtp://127.0.0.1:2525 (plain, for a local relay). Unset: emails are written to the log.
+    #[arg(long, env = "TALAP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender address of emails. [default: Talap <no-reply@talap.local>]
+    #[arg(long, env = "TALAP_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// HTTP SMS gateway endpoint; each SMS is POSTed as JSON {"to": "+7...", "text": "..."}.
+    /// Unset: SMS are written to the log.
+    #[arg(long, env = "TALAP_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// Bearer token sent to the SMS gateway.
+    #[arg(long, env = "TALAP_SMS_TOKEN")]
+    pub sms_token: Option<String>,
+    /// Log format: text or json. Log level comes from RUST_LOG (default info).
+    #[arg(long, env = "TALAP_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Apply migrations (and demo data if asked) and exit.
+    #[arg(long)]
+    pub migrate_only: bool,
+}
+
+/// The same settings read from the TOML file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub db_max_connections: Option<u32>,
+    pub listen: Option<SocketAddr>,
+    pub public_url: Option<String>,
+    pub site_root: Option<String>,
+    pub media_dir: Option<PathBuf>,
+    pub trust_proxy: Option<bool>,
+    pub session_hours: Option<i64>,
+    pub demo: Option<bool>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    pub log_format: Option<String>,
+}
+
+/// Resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub site_root: String,
+    pub media_dir: PathBuf,
+    pub trust_proxy: bool,
+    pub session_hours: i64,
+    pub demo: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    pub log_format: String,
+    pub migrate_only: bool,
+}
+
+impl Config {
+    pub fn load() -> Result<Config, String> {
+        Config::from_cli(Cli::parse())
+    }
+
+    pub fn from_cli(cli: Cli) -> Result<Config, String> {
+        let file: FileConfig = if cli.config.exists() {
+            let text = std::fs::read_to_string(&cli.config).map_err(|e| format!("{}: {e}", cli.config.display()))?;
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", cli.config.display()))?
+        } else {
+            FileConfig::default()
+        };
+        let session_hours = cli.session_hours.or(file.session_hours).unwrap_or(12);
+        if !(1..=24 * 30).contains(&session_hours) {
+            return Err("session_hours must be between 1 and 720".into());
+        }
+        let log_format = cli.log_format.or(file.log_format).unwrap_or_else(|| "text".into());
+        if log_format != "text" && log_format != "json" {
+            return Err("log_format must be text or json".into());
+        }
+        Ok(Config {
+            database_url: cli.database_url.or(file.database_url).unwrap_or_else(|| "sqlite://data/talap.db?mode=rwc".into()),
+            db_max_connections: cli.db_max_connections.or(file.db_max_connections).unwrap_or(16).max(1),
+            listen: cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:3000".parse().expect("valid default")),
+            public_url: cli.public_url.or(file.public_url).unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+            site_root: cli.site_root.or(file.site_root).unwrap_or_else(|| "target/site".into()),
+            media_dir: cli.media_dir.or(file.media_dir).unwrap_or_else(|| "data/media".into()),
+            trust_proxy: cli.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            session_hours,
+            demo: cli.demo.or(file.demo).unwrap_or(false),
+            smtp_url: cli.smtp_url.or(file.smtp_url),
+            mail_from: cli.mail_from.or(file.mail_from).unwrap_or_else(|| "Talap <no-reply@talap.local>".into()),
+            sms_url: cli.sms_url.or(file.sms_url),
+            sms_token: cli.sms_token.or(file.sms_token),
+            log_format,
+            migrate_only: cli.migrate_only,
+        })
+    }
+
+    pub fn secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

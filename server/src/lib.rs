@@ -1,0 +1,105 @@
+//! The Talap server: builds the state from the configuration and serves the Leptos app, the
+//! health endpoints and the static site; runs the outbox delivery worker.
+
+pub mod config;
+pub mod demo;
+pub mod notify;
+pub mod web;
+
+use app::db::Db;
+use app::state::{AppState, Settings};
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Opens the database, applies migrations and (if configured) loads the demo data.
+pub async fn open_database(config: &Config) -> Result<Db, Box<dyn std::error::Error>> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    if config.demo {
+        demo::load_if_empty(&db).await?;
+    }
+    Ok(db)
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") => Env::DEV,
+        _ => Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name("talap")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .reload_port(3001)
+        .env(env)
+        .build()
+}
+
+/// The whole HTTP application.
+pub fn router(config: &Config, db: Db) -> Router {
+    let leptos_options = leptos_options(config);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        settings: Arc::new(Settings {
+            secure_cookies: config.secure(),
+            trust_proxy: config.trust_proxy,
+            session_hours: config.session_hours,
+            media_dir: config.media_dir.clone(),
+        }),
+    };
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(web::healthz))
+        .route("/readyz", get(web::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::api_guard))
+        .layer(axum::middleware::from_fn(web::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(config.secure(), web::security_headers))
+        .with_state(state)
+}
+
+/// Serves until the process is stopped (Ctrl-C or SIGTERM).
+pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Error>> {
+    let notifier = notify::Notifier::from_config(&config)?;
+    notify::spawn_worker(db.clone(), notifier);
+    let app = router(&config, db);
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

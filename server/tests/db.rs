@@ -1,0 +1,252 @@
+//! The data layer on both backends: rate limits, one-time codes, the organisation tree and
+//! the migration folders.
+
+mod common;
+
+use app::admin::store::{ancestors, subtree};
+use app::auth::ssr::{clear_rate_limit, rate_limit};
+use app::auth::store::{consume_code, create_code, CODE_MAX_ATTEMPTS, CODE_TTL_MS};
+use app::db::Db;
+use app::error::AppError;
+use app::i18n::Msg;
+use common::{fresh_db, Backend};
+use std::collections::BTreeSet;
+
+backends!(
+    rate_limit_counts_per_window,
+    wrong_codes_use_up_the_code,
+    expired_code_is_refused,
+    code_works_once,
+    only_latest_code_works,
+    org_tree_queries,
+    applied_migrations_match_folder,
+);
+
+const MINUTE: i64 = 60_000;
+
+async fn hits(db: &Db, bucket: &str) -> i64 {
+    sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1").bind(bucket).fetch_one(&db.pool).await.unwrap()
+}
+
+async fn rate_limit_counts_per_window(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let db = &t.db;
+    let bucket = "login:10.0.0.7";
+    for hit in 1..=3 {
+        assert!(rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "hit {hit} of 3 must be allowed");
+    }
+    assert!(!rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "the 4th hit in the window must be refused");
+    assert!(!rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "and so must the 5th");
+    // Another bucket (another address) is counted on its own.
+    assert!(rate_limit(db, "login:10.0.0.8", 3, MINUTE).await.unwrap());
+
+    // The window has passed: counting starts again from one.
+    sqlx::query("UPDATE rate_limits SET window_start = window_start - 61000 WHERE bucket = $1")
+        .bind(bucket)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "allowed again in a new window");
+    assert_eq!(hits(db, bucket).await, 1);
+    assert!(rate_limit(db, bucket, 3, MINUTE).await.unwrap());
+    assert!(rate_limit(db, bucket, 3, MINUTE).await.unwrap());
+    assert!(!rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "the new window has the same limit");
+
+    // Clearing (e.g. after a successful sign-in) lifts the limit at once.
+    clear_rate_limit(db, bucket).await.unwrap();
+    assert!(rate_limit(db, bucket, 3, MINUTE).await.unwrap(), "allowed after clear_rate_limit");
+    assert_eq!(hits(db, bucket).await, 1);
+    // The other bucket was not cleared.
+    assert_eq!(hits(db, "login:10.0.0.8").await, 1);
+}
+
+async fn make_user(db: &Db, login: &str) -> i64 {
+    let mut tx = db.pool.begin().await.unwrap();
+    let login = app::auth::model::Login::parse(login).unwrap();
+    let id =
+        app::auth::store::insert_user(&mut tx, &login, "Test User", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn new_code(db: &Db, user_id: i64) -> String {
+    let mut tx = db.pool.begin().await.unwrap();
+    let code = create_code(&mut tx, user_id, CODE_TTL_MS).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "six digits: {code}");
+    code
+}
+
+/// A six-digit code that is not `code`.
+fn other_code(code: &str) -> String {
+    format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000)
+}
+
+fn wrong() -> AppError {
+    AppError::field("code", Msg::ErrWrongCode)
+}
+
+fn expired() -> AppError {
+    AppError::field("code", Msg::ErrExpiredCode)
+}
+
+async fn wrong_codes_use_up_the_code(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let user = make_user(&t.db, "asel").await;
+    let code = new_code(&t.db, user).await;
+    let bad = other_code(&code);
+    for attempt in 1..=CODE_MAX_ATTEMPTS {
+        let err = consume_code(&t.db, user, &bad).await.unwrap_err();
+        assert_eq!(err, wrong(), "wrong attempt {attempt}");
+        assert_eq!(err.field_msg("code"), Some(Msg::ErrWrongCode));
+    }
+    assert_eq!(CODE_MAX_ATTEMPTS, 5);
+    // Five wrong guesses burn the code: even the right one no longer works.
+    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), expired());
+    // A fresh code works again.
+    let code = new_code(&t.db, user).await;
+    consume_code(&t.db, user, &code).await.expect("a new code after the old one was burnt");
+}
+
+async fn expired_code_is_refused(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let user = make_user(&t.db, "bolat").await;
+    let code = new_code(&t.db, user).await;
+    let expires_at: i64 = sqlx::query_scalar("SELECT expires_at FROM verification_codes WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    let ttl = expires_at - app::api::now_ms();
+    assert!(ttl > CODE_TTL_MS - MINUTE && ttl <= CODE_TTL_MS, "code lives 15 minutes, not {ttl} ms");
+
+    sqlx::query("UPDATE verification_codes SET expires_at = $1 WHERE user_id = $2")
+        .bind(app::api::now_ms() - 1)
+        .bind(user)
+        .execute(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), expired());
+}
+
+async fn code_works_once(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let user = make_user(&t.db, "dana").await;
+    let other = make_user(&t.db, "erlan").await;
+    let code = new_code(&t.db, user).await;
+    // The code belongs to its user only.
+    assert_eq!(consume_code(&t.db, other, &code).await.unwrap_err(), wrong());
+    // Spaces typed around the code do not matter.
+    consume_code(&t.db, user, &format!(" {code} ")).await.expect("right code");
+    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), wrong(), "second use");
+    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM verification_codes WHERE user_id = $1 AND used_at IS NOT NULL")
+        .bind(user)
+        .fetch_one(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(used, 1);
+}
+
+async fn only_latest_code_works(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let user = make_user(&t.db, "gulnar").await;
+    let first = new_code(&t.db, user).await;
+    let second = new_code(&t.db, user).await;
+    if first != second {
+        assert_eq!(consume_code(&t.db, user, &first).await.unwrap_err(), wrong(), "a replaced code");
+    }
+    consume_code(&t.db, user, &second).await.expect("the latest code");
+}
+
+async fn org(db: &Db, parent: i64, kind: &str, name: &str) -> i64 {
+    sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, 0) RETURNING id")
+        .bind(parent)
+        .bind(kind)
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+fn set(ids: Vec<i64>) -> BTreeSet<i64> {
+    let n = ids.len();
+    let s: BTreeSet<i64> = ids.into_iter().collect();
+    assert_eq!(s.len(), n, "no id listed twice");
+    s
+}
+
+fn ids<const N: usize>(a: [i64; N]) -> BTreeSet<i64> {
+    a.into_iter().collect()
+}
+
+async fn org_tree_queries(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let db = &t.db;
+    //  1 Talap
+    //  ├── almaty (region)
+    //  │   ├── medeu (district)
+    //  │   │   └── school_12
+    //  │   └── school_7
+    //  └── abay (region)
+    //      └── school_3
+    let almaty = org(db, 1, "region", "Алматы облысы").await;
+    let medeu = org(db, almaty, "district", "Медеу ауданы").await;
+    let school_12 = org(db, medeu, "school", "№12 мектеп").await;
+    let school_7 = org(db, almaty, "school", "№7 мектеп").await;
+    let abay = org(db, 1, "region", "Абай облысы").await;
+    let school_3 = org(db, abay, "school", "№3 мектеп").await;
+    assert!(almaty > 1, "new organisations do not collide with the root (id {almaty})");
+
+    assert_eq!(set(ancestors(db, school_12).await.unwrap()), ids([school_12, medeu, almaty, 1]));
+    assert_eq!(set(ancestors(db, school_7).await.unwrap()), ids([school_7, almaty, 1]));
+    assert_eq!(set(ancestors(db, school_3).await.unwrap()), ids([school_3, abay, 1]));
+    assert_eq!(ancestors(db, 1).await.unwrap(), vec![1]);
+    assert!(ancestors(db, 999_999).await.unwrap().is_empty(), "unknown organisation has no ancestors");
+
+    assert_eq!(subtree(db, &[almaty]).await.unwrap(), vec![almaty, medeu, school_12, school_7]);
+    assert_eq!(subtree(db, &[medeu, abay]).await.unwrap(), vec![medeu, school_12, abay, school_3]);
+    // Overlapping roots are listed once.
+    assert_eq!(subtree(db, &[almaty, medeu, school_12]).await.unwrap(), vec![almaty, medeu, school_12, school_7]);
+    assert_eq!(subtree(db, &[1]).await.unwrap(), vec![1, almaty, medeu, school_12, school_7, abay, school_3]);
+    assert_eq!(subtree(db, &[school_3]).await.unwrap(), vec![school_3]);
+    assert!(subtree(db, &[999_999]).await.unwrap().is_empty());
+    assert!(subtree(db, &[]).await.unwrap().is_empty());
+}
+
+/// Migration versions (the number before the first `_`) in a folder, sorted.
+fn migration_versions(backend: &str) -> Vec<i64> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(backend);
+    let mut versions: Vec<i64> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sql"))
+        .map(|name| {
+            let version = name.split('_').next().unwrap();
+            version.parse().unwrap_or_else(|_| panic!("{backend}/{name}: no version number"))
+        })
+        .collect();
+    versions.sort_unstable();
+    versions
+}
+
+#[test]
+fn migration_folders_have_the_same_versions() {
+    let sqlite = migration_versions("sqlite");
+    let postgres = migration_versions("postgres");
+    assert!(!sqlite.is_empty(), "no migrations found");
+    let mut unique = sqlite.clone();
+    unique.dedup();
+    assert_eq!(unique, sqlite, "a version is used twice in migrations/sqlite");
+    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres must list the same versions");
+}
+
+async fn applied_migrations_match_folder(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        .fetch_all(&t.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(applied, migration_versions("sqlite"), "every migration is applied on {backend:?}");
+}

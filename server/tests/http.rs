@@ -1,0 +1,384 @@
+//! The platform over HTTP, as the pages (or anyone else) call it: accounts, administration,
+//! audit, languages, headers. Each test runs on SQLite and on PostgreSQL.
+
+mod common;
+
+use app::auth::model::Role;
+use common::{spawn_app, spawn_app_with, Backend};
+use reqwest::StatusCode;
+
+const PW: &str = "correct-horse-42";
+
+backends!(
+    health_and_readiness,
+    registration_signs_in_and_is_audited,
+    registration_refuses_bad_input_at_each_field,
+    login_refuses_wrong_password_then_rate_limits,
+    password_change_needs_current_password,
+    password_reset_by_emailed_code,
+    admin_builds_the_organisation_tree,
+    director_is_scoped_to_own_college,
+    deactivated_user_is_signed_out,
+    audit_log_filters_and_scope,
+    pages_render_in_the_requested_language,
+    security_headers_and_cross_site_refusal,
+    malformed_requests_get_4xx,
+    demo_logins_work,
+);
+
+async fn health_and_readiness(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let r = app.get(&c, "/healthz").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.get(&c, "/readyz").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["database"], "ok");
+    assert_eq!(r.json()["media"], "ok");
+}
+
+async fn registration_signs_in_and_is_audited(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let r = app
+        .call(&c, "/api/auth/register", &[("login", "Aida.S"), ("full_name", "Аида Серік"), ("email", "aida@mail.kz"), ("phone", "8 701 234 56 78"), ("password", PW)])
+        .await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
+    let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
+    assert!(cookie.contains("talap_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http must not mark cookies Secure");
+    let me = app.call(&c, "/api/auth/me", &[]).await.json();
+    assert_eq!(me["login"], "aida.s");
+    assert_eq!(me["phone"], "+77012345678");
+    assert_eq!(me["grants"][0]["role"], "Applicant");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
+    // The welcome message is in the in-app inbox.
+    let inbox = app.call(&c, "/api/inbox/list", &[]).await.json();
+    assert_eq!(inbox.as_array().map(|a| a.len()), Some(1));
+}
+
+async fn registration_refuses_bad_input_at_each_field(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let r = app
+        .call(&c, "/api/auth/register", &[("login", "x"), ("full_name", " "), ("email", "not-an-email"), ("phone", "12345"), ("password", "short")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = r.field_errors();
+    for (field, msg) in [("login", "ErrLoginFormat"), ("full_name", "ErrRequired"), ("email", "ErrEmailFormat"), ("phone", "ErrPhoneFormat"), ("password", "ErrWeakPassword")] {
+        assert!(errors.contains(&(field.to_string(), msg.to_string())), "{field}: {errors:?}");
+    }
+    let long = "я".repeat(201);
+    let r = app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", &long), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    assert_eq!(r.field_errors(), vec![("full_name".to_string(), "ErrTooLong".to_string())]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written for refused input");
+    // Duplicate login and email are field errors too, and leave one account.
+    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    let c2 = app.client();
+    let r = app.call(&c2, "/api/auth/register", &[("login", "AIDA"), ("full_name", "B"), ("email", "b@b.kz"), ("phone", ""), ("password", PW)]).await;
+    assert_eq!(r.field_errors(), vec![("login".to_string(), "ErrLoginTaken".to_string())]);
+    let r = app.call(&c2, "/api/auth/register", &[("login", "other"), ("full_name", "B"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    assert_eq!(r.field_errors(), vec![("email".to_string(), "ErrEmailTaken".to_string())]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
+}
+
+async fn login_refuses_wrong_password_then_rate_limits(b: Backend) {
+    let app = spawn_app(b).await;
+    app.make_user("erlan", PW, None).await;
+    let c = app.client();
+    let r = app.call(&c, "/api/auth/login", &[("login", "erlan"), ("password", "wrong-password-1")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["Refused"], "ErrWrongCredentials");
+    // An unknown login gets the very same answer.
+    let r = app.call(&c, "/api/auth/login", &[("login", "nobody"), ("password", "wrong-password-1")]).await;
+    assert_eq!(r.json()["Refused"], "ErrWrongCredentials");
+    let r = app.call(&c, "/api/auth/login", &[("login", ""), ("password", "")]).await;
+    assert_eq!(r.field_errors().len(), 2);
+    for _ in 0..9 {
+        app.call(&c, "/api/auth/login", &[("login", "erlan"), ("password", "wrong-password-1")]).await;
+    }
+    // The 11th attempt in the window is refused even with the right password.
+    let r = app.call(&c, "/api/auth/login", &[("login", "erlan"), ("password", PW)]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn password_change_needs_current_password(b: Backend) {
+    let app = spawn_app(b).await;
+    app.make_user("erlan", PW, None).await;
+    let c = app.signed_in("erlan", PW).await;
+    let other_device = app.signed_in("erlan", PW).await;
+    let r = app.call(&c, "/api/auth/password", &[("current", "not-it-123"), ("new_password", "new-password-77")]).await;
+    assert_eq!(r.field_errors(), vec![("current".to_string(), "ErrWrongPassword".to_string())]);
+    let r = app.call(&c, "/api/auth/password", &[("current", PW), ("new_password", "weak")]).await;
+    assert_eq!(r.field_errors(), vec![("new_password".to_string(), "ErrWeakPassword".to_string())]);
+    let r = app.call(&c, "/api/auth/password", &[("current", PW), ("new_password", "new-password-77")]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    // This session stays, the other device is signed out.
+    assert_eq!(app.call(&c, "/api/auth/me", &[]).await.json()["login"], "erlan");
+    assert_eq!(app.call(&other_device, "/api/inbox/list", &[]).await.status, StatusCode::UNAUTHORIZED);
+    let r = app.call(&app.client(), "/api/auth/login", &[("login", "erlan"), ("password", PW)]).await;
+    assert_eq!(r.json()["Refused"], "ErrWrongCredentials");
+    app.signed_in("erlan", "new-password-77").await;
+}
+
+async fn password_reset_by_emailed_code(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)]).await;
+    let anon = app.client();
+    // Unknown accounts get the same answer and nothing is queued.
+    let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "ghost@mail.kz"), ("channel", "email")]).await;
+    assert!(r.status.is_success());
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 0);
+    let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "AIDA@mail.kz"), ("channel", "email")]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' AND recipient = 'aida@mail.kz'").fetch_one(&app.db.pool).await.unwrap();
+    let code: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a 6-digit code in the message").to_string();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", wrong), ("new_password", "brand-new-pass-9")]).await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrWrongCode".to_string())]);
+    let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code), ("new_password", "brand-new-pass-9")]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    // The old sessions are gone and the new password works; the code cannot be used twice.
+    assert_eq!(app.call(&c, "/api/inbox/list", &[]).await.status, StatusCode::UNAUTHORIZED);
+    app.signed_in("aida", "brand-new-pass-9").await;
+    let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code), ("new_password", "another-pass-99")]).await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrWrongCode".to_string())]);
+    // An expired code is refused with its own message.
+    app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "email")]).await;
+    sqlx::query("UPDATE verification_codes SET expires_at = 0 WHERE used_at IS NULL").execute(&app.db.pool).await.unwrap();
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
+    let code2: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).unwrap().to_string();
+    let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code2), ("new_password", "another-pass-99")]).await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrExpiredCode".to_string())]);
+    // SMS to an account without a phone queues nothing and says nothing different.
+    let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "sms")]).await;
+    assert!(r.status.is_success());
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms'").await, 0);
+}
+
+async fn admin_builds_the_organisation_tree(b: Backend) {
+    let app = spawn_app(b).await;
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let c = app.signed_in("root.admin", PW).await;
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "1"), ("kind", "region"), ("name", "Ақмола облысы")]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let region = r.body.trim().parse::<i64>().unwrap();
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", &region.to_string()), ("kind", "college"), ("name", "Колледж")]).await;
+    let college = r.body.trim().parse::<i64>().unwrap();
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", &college.to_string()), ("kind", "group"), ("name", "ИС-21")]).await;
+    assert!(r.status.is_success());
+    // Wrong kind for the place, duplicate sibling name, unknown parent, empty and oversized names.
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "1"), ("kind", "group"), ("name", "Топ")]).await;
+    assert_eq!(r.field_errors(), vec![("kind".to_string(), "ErrOrgKindNotAllowed".to_string())]);
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "1"), ("kind", "region"), ("name", "Ақмола облысы")]).await;
+    assert_eq!(r.field_errors(), vec![("name".to_string(), "ErrOrgNameTaken".to_string())]);
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "999999"), ("kind", "region"), ("name", "X")]).await;
+    assert_eq!(r.field_errors(), vec![("parent_id".to_string(), "ErrUnknownOrganisation".to_string())]);
+    let long = "ж".repeat(201);
+    let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "1"), ("kind", "region"), ("name", &long)]).await;
+    assert_eq!(r.field_errors(), vec![("name".to_string(), "ErrTooLong".to_string())]);
+    let tree = app.call(&c, "/api/admin/orgs", &[]).await.json();
+    let names: Vec<(String, i64)> = tree.as_array().unwrap().iter().map(|n| (n["name"].as_str().unwrap().to_string(), n["depth"].as_i64().unwrap())).collect();
+    assert_eq!(names, vec![("Talap".into(), 0), ("Ақмола облысы".into(), 1), ("Колледж".into(), 2), ("ИС-21".into(), 3)]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 4, "refused requests wrote nothing");
+    let after: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'org.create' ORDER BY id LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
+    assert!(after.contains("Ақмола облысы") && after.contains("region"), "{after}");
+}
+
+async fn director_is_scoped_to_own_college(b: Backend) {
+    let app = spawn_app(b).await;
+    let region = app.make_org(1, "region", "R").await;
+    let college_a = app.make_org(region, "college", "A").await;
+    let college_b = app.make_org(region, "college", "B").await;
+    app.make_user("dir.a", PW, Some((Role::Director, college_a))).await;
+    app.make_user("teacher.a", PW, Some((Role::Teacher, college_a))).await;
+    let teacher_b = app.make_user("teacher.b", PW, Some((Role::Teacher, college_b))).await;
+    let c = app.signed_in("dir.a", PW).await;
+    let users = app.call(&c, "/api/admin/users", &[("query", "")]).await.json();
+    let logins: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+    assert_eq!(logins, vec!["dir.a", "teacher.a"], "college B is invisible");
+    let r = app.call(&c, "/api/admin/user", &[("user_id", &teacher_b.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.call(&c, "/api/admin/role/assign", &[("user_id", &teacher_b.to_string()), ("role", "proctor"), ("org_id", &college_b.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A director cannot hand out the admin role (more rights than a director has).
+    let r = app
+        .call(&c, "/api/admin/user/create", &[("login", "newbie"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_a.to_string()), ("role", "admin"), ("password", PW)])
+        .await;
+    assert_eq!(r.field_errors(), vec![("role".to_string(), "ErrRoleAboveYours".to_string())]);
+    let r = app
+        .call(&c, "/api/admin/user/create", &[("login", "newbie"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_a.to_string()), ("role", "teacher"), ("password", PW)])
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    app.signed_in("newbie", PW).await;
+    // Creating someone in college B is refused and writes nothing.
+    let r = app
+        .call(&c, "/api/admin/user/create", &[("login", "intruder"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_b.to_string()), ("role", "teacher"), ("password", PW)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'intruder'").await, 0);
+    // A teacher has no administration at all.
+    let t = app.signed_in("teacher.a", PW).await;
+    assert_eq!(app.call(&t, "/api/admin/users", &[("query", "")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(&t, "/api/admin/orgs", &[]).await.status, StatusCode::FORBIDDEN);
+}
+
+async fn deactivated_user_is_signed_out(b: Backend) {
+    let app = spawn_app(b).await;
+    let college = app.make_org(1, "region", "R").await;
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let t = app.make_user("teacher", PW, Some((Role::Teacher, college))).await;
+    let admin = app.signed_in("root.admin", PW).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let r = app.call(&admin, "/api/admin/user/active", &[("user_id", &t.to_string()), ("active", "false")]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(app.call(&teacher, "/api/inbox/list", &[]).await.status, StatusCode::UNAUTHORIZED);
+    let r = app.call(&app.client(), "/api/auth/login", &[("login", "teacher"), ("password", PW)]).await;
+    assert_eq!(r.json()["Refused"], "ErrAccountDisabled");
+    let me: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'root.admin'").fetch_one(&app.db.pool).await.unwrap();
+    let r = app.call(&admin, "/api/admin/user/active", &[("user_id", &me.to_string()), ("active", "false")]).await;
+    assert_eq!(r.json()["Refused"], "ErrCannotDeactivateSelf");
+    app.call(&admin, "/api/admin/user/active", &[("user_id", &t.to_string()), ("active", "true")]).await;
+    app.signed_in("teacher", PW).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('user.deactivate', 'user.activate')").await, 2);
+}
+
+async fn audit_log_filters_and_scope(b: Backend) {
+    let app = spawn_app(b).await;
+    let region = app.make_org(1, "region", "R").await;
+    let college_a = app.make_org(region, "college", "A").await;
+    let college_b = app.make_org(region, "college", "B").await;
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    app.make_user("dir.a", PW, Some((Role::Director, college_a))).await;
+    let admin = app.signed_in("root.admin", PW).await;
+    for (org, name) in [(college_a, "G-A"), (college_b, "G-B")] {
+        let r = app.call(&admin, "/api/admin/org/create", &[("parent_id", &org.to_string()), ("kind", "group"), ("name", name)]).await;
+        assert!(r.status.is_success());
+    }
+    let q = |actor: &'static str, action: &'static str| {
+        vec![("actor", actor), ("action", action), ("entity", ""), ("from", ""), ("to", ""), ("page", "0")]
+    };
+    let all = app.call(&admin, "/api/audit/list", &q("", "")).await.json();
+    let actions: Vec<&str> = all["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"org.create") && actions.contains(&"session.login"), "{actions:?}");
+    let creates = app.call(&admin, "/api/audit/list", &q("root.admin", "org.")).await.json();
+    assert_eq!(creates["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(creates["rows"][0]["actor_login"], "root.admin");
+    assert!(creates["rows"][0]["ip"].as_str().unwrap().starts_with("127.0.0.1"));
+    // The director of college A sees the group created in A, not the one in B.
+    let d = app.signed_in("dir.a", PW).await;
+    let scoped = app.call(&d, "/api/audit/list", &q("", "")).await.json();
+    let entities: Vec<String> = scoped["rows"].as_array().unwrap().iter().map(|r| r["after_json"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(entities.len(), 1, "{entities:?}");
+    assert!(entities[0].contains("G-A"));
+    let r = app.call(&admin, "/api/audit/list", &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2026-02-31"), ("to", ""), ("page", "0")]).await;
+    assert_eq!(r.field_errors(), vec![("from".to_string(), "ErrBadDate".to_string())]);
+    let today_far = app.call(&admin, "/api/audit/list", &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2099-01-01"), ("to", ""), ("page", "0")]).await.json();
+    assert_eq!(today_far["rows"].as_array().unwrap().len(), 0);
+}
+
+async fn pages_render_in_the_requested_language(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let page = |lang: Option<&'static str>, cookie: Option<&'static str>| {
+        let mut req = c.get(format!("{}/login", app.base));
+        if let Some(l) = lang {
+            req = req.header("accept-language", l);
+        }
+        if let Some(k) = cookie {
+            req = req.header("cookie", k);
+        }
+        req.send()
+    };
+    let ru = page(Some("ru-RU,ru;q=0.9,en;q=0.8"), None).await.unwrap().text().await.unwrap();
+    assert!(ru.contains("lang=\"ru\"") && ru.contains("Вход в систему"), "Russian from Accept-Language");
+    let kk = page(None, None).await.unwrap().text().await.unwrap();
+    assert!(kk.contains("lang=\"kk\"") && kk.contains("Жүйеге кіру"), "Kazakh by default");
+    let en = page(Some("ru"), Some("talap_lang=en")).await.unwrap().text().await.unwrap();
+    assert!(en.contains("lang=\"en\"") && en.contains("Sign in"), "the cookie wins over the header");
+    // The form is server-rendered (readable without JavaScript).
+    assert!(kk.contains("name=\"login\"") && kk.contains("name=\"password\""));
+    // The switch sets the cookie and, when signed in, the account's language.
+    app.make_user("erlan", PW, None).await;
+    let s = app.signed_in("erlan", PW).await;
+    let r = app.call(&s, "/api/locale", &[("locale", "ru")]).await;
+    assert!(r.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("talap_lang=ru")));
+    assert_eq!(app.call(&s, "/api/auth/me", &[]).await.json()["locale"], "Ru");
+    let r = app.call(&s, "/api/locale", &[("locale", "fr")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Signing in again restores the saved language in the cookie.
+    let again = app.client();
+    let r = app.call(&again, "/api/auth/login", &[("login", "erlan"), ("password", PW)]).await;
+    assert!(r.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("talap_lang=ru")));
+}
+
+async fn security_headers_and_cross_site_refusal(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let r = app.get(&c, "/").await;
+    let csp = r.headers.get("content-security-policy").expect("CSP").to_str().unwrap().to_string();
+    assert!(csp.contains("default-src 'self'") && csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    // Every inline script carries this response's nonce.
+    let inline_scripts = r.body.matches("<script").count();
+    let with_nonce = r.body.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(inline_scripts > 0 && with_nonce >= inline_scripts, "{inline_scripts} scripts, {with_nonce} with nonce");
+    assert_eq!(r.headers["x-frame-options"], "DENY");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    let again = app.get(&c, "/").await;
+    assert_ne!(again.headers["content-security-policy"], r.headers["content-security-policy"], "a new nonce per response");
+    // A form posted from another site is refused before it reaches the function.
+    app.make_user("erlan", PW, None).await;
+    let res = c
+        .post(format!("{}/api/auth/login", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("login", "erlan"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .post(format!("{}/api/auth/login", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", "erlan"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn malformed_requests_get_4xx(b: Backend) {
+    let app = spawn_app(b).await;
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let c = app.signed_in("root.admin", PW).await;
+    for (path, form) in [
+        ("/api/admin/org/create", vec![("parent_id", "abc"), ("kind", "region"), ("name", "X")]),
+        ("/api/admin/org/create", vec![("kind", "region")]),
+        ("/api/admin/user/active", vec![("user_id", "1"), ("active", "maybe")]),
+        ("/api/auth/login", vec![]),
+    ] {
+        let r = app.call(&c, path, &form).await;
+        assert!(r.status.is_client_error(), "{path} {form:?}: {} {}", r.status, r.body);
+        assert!(!r.body.to_lowercase().contains("panic") && !r.body.contains("sqlx"), "{}", r.body);
+    }
+    let res = c.post(format!("{}/api/auth/login", app.base)).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 1);
+}
+
+async fn demo_logins_work(b: Backend) {
+    let app = spawn_app_with(b, true).await;
+    for (login, _) in server::demo::logins() {
+        let c = app.signed_in(login, server::demo::DEMO_PASSWORD).await;
+        let me = app.call(&c, "/api/auth/me", &[]).await.json();
+        assert_eq!(me["login"], login);
+        assert!(!me["grants"].as_array().unwrap().is_empty(), "{login} has a role");
+    }
+    // Loading twice changes nothing.
+    assert!(!server::demo::load_if_empty(&app.db).await.unwrap());
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 6);
+}
