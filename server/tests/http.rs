@@ -24,6 +24,7 @@ backends!(
     security_headers_and_cross_site_refusal,
     malformed_requests_get_4xx,
     demo_logins_work,
+    https_deployment_marks_cookies_secure,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -157,6 +158,10 @@ async fn password_reset_by_emailed_code(b: Backend) {
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "sms")]).await;
     assert!(r.status.is_success());
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms'").await, 0);
+    // A fourth code within the hour is refused: codes cannot be used to flood someone.
+    let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "email")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 2);
 }
 
 async fn admin_builds_the_organisation_tree(b: Backend) {
@@ -381,4 +386,15 @@ async fn demo_logins_work(b: Backend) {
     // Loading twice changes nothing.
     assert!(!server::demo::load_if_empty(&app.db).await.unwrap());
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 6);
+}
+
+async fn https_deployment_marks_cookies_secure(b: Backend) {
+    let app = common::spawn_app_configured(b, |c| c.public_url = "https://talap.example.kz".into()).await;
+    app.make_user("erlan", PW, None).await;
+    let c = app.client();
+    let r = app.call(&c, "/api/auth/login", &[("login", "erlan"), ("password", PW)]).await;
+    let cookies: Vec<String> = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("talap_session=") && c.contains("; Secure")), "{cookies:?}");
+    let page = app.get(&c, "/").await;
+    assert_eq!(page.headers["strict-transport-security"], "max-age=31536000");
 }

@@ -440,6 +440,11 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
         if before.active == active {
             return Ok(());
         }
+        // The row is filed under the user's first organisation so its administrators see it.
+        let org_id: Option<i64> = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1 ORDER BY id LIMIT 1")
+            .bind(user_id)
+            .fetch_optional(&st.db.pool)
+            .await?;
         let mut tx = st.db.pool.begin().await?;
         sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut *tx).await?;
         if !active {
@@ -453,7 +458,7 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
                 action: if active { "user.activate" } else { "user.deactivate" },
                 entity: "user",
                 entity_id: user_id.to_string(),
-                org_id: None,
+                org_id,
                 before: crate::audit::store::json(&serde_json::json!({"active": before.active})),
                 after: crate::audit::store::json(&serde_json::json!({"active": active})),
             },

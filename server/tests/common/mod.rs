@@ -115,14 +115,19 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, demo: bool) -> TestApp {
+    spawn_app_configured(backend, |c| c.demo = demo).await
+}
+
+/// Starts the app with a configuration the test adjusts (demo data, public URL, ...).
+pub async fn spawn_app_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let test_db = fresh_db(backend).await;
     let media = tempfile::tempdir().expect("media dir");
     let mut config = Config::from_cli(Cli { config: "/nonexistent/talap.toml".into(), ..Default::default() }).expect("config");
     config.database_url = test_db.url.clone();
     config.media_dir = media.path().to_path_buf();
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.demo = demo;
-    if demo {
+    adjust(&mut config);
+    if config.demo {
         server::demo::load_if_empty(&test_db.db).await.expect("demo data");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
