@@ -63,10 +63,9 @@ async fn rate_limit_counts_per_window(backend: Backend) {
 async fn make_user(db: &Db, login: &str) -> i64 {
     let mut tx = db.pool.begin().await.unwrap();
     let login = app::auth::model::Login::parse(login).unwrap();
-    let id =
-        app::auth::store::insert_user(&mut tx, &login, "Test User", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
-            .await
-            .unwrap();
+    let id = app::auth::store::insert_user(&mut tx, &login, "Test User", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -114,11 +113,8 @@ async fn expired_code_is_refused(backend: Backend) {
     let t = fresh_db(backend).await;
     let user = make_user(&t.db, "bolat").await;
     let code = new_code(&t.db, user).await;
-    let expires_at: i64 = sqlx::query_scalar("SELECT expires_at FROM verification_codes WHERE user_id = $1")
-        .bind(user)
-        .fetch_one(&t.db.pool)
-        .await
-        .unwrap();
+    let expires_at: i64 =
+        sqlx::query_scalar("SELECT expires_at FROM verification_codes WHERE user_id = $1").bind(user).fetch_one(&t.db.pool).await.unwrap();
     let ttl = expires_at - app::api::now_ms();
     assert!(ttl > CODE_TTL_MS - MINUTE && ttl <= CODE_TTL_MS, "code lives 15 minutes, not {ttl} ms");
 
@@ -244,9 +240,7 @@ fn migration_folders_have_the_same_versions() {
 
 async fn applied_migrations_match_folder(backend: Backend) {
     let t = fresh_db(backend).await;
-    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-        .fetch_all(&t.db.pool)
-        .await
-        .unwrap();
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(&t.db.pool).await.unwrap();
     assert_eq!(applied, migration_versions("sqlite"), "every migration is applied on {backend:?}");
 }

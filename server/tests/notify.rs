@@ -418,10 +418,9 @@ async fn in_app_goes_to_inbox(backend: Backend) {
     let t = fresh_db(backend).await;
     let mut tx = t.db.pool.begin().await.unwrap();
     let login = app::auth::model::Login::parse("dana").unwrap();
-    let user_id =
-        app::auth::store::insert_user(&mut tx, &login, "Dana", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
-            .await
-            .unwrap();
+    let user_id = app::auth::store::insert_user(&mut tx, &login, "Dana", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let id = queue(&t.db, Channel::InApp, Some(user_id), "", "Жаңа баға", "Математика: 5").await;
