@@ -364,20 +364,7 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
         let mut tx = st.db.pool.begin().await?;
         // Granting what is already granted is not an error and writes nothing.
         if crate::auth::store::grant(&mut tx, user_id, role, org_id).await? {
-            crate::audit::store::record(
-                &mut tx,
-                crate::audit::store::Entry {
-                    actor_id: Some(caller.user_id),
-                    ip: &caller.ip,
-                    action: "role.assign",
-                    entity: "user",
-                    entity_id: user_id.to_string(),
-                    org_id: Some(org_id),
-                    before: None,
-                    after: crate::audit::store::json(&serde_json::json!({"role": role.code(), "org_id": org_id})),
-                },
-            )
-            .await?;
+            crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("role.assign", Some(caller.user_id), &caller.ip, user_id).org(Some(org_id)).after(serde_json::json!({"role": role.code(), "org_id": org_id}))).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -406,20 +393,7 @@ pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
         }
         let mut tx = st.db.pool.begin().await?;
         sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "role.revoke",
-                entity: "user",
-                entity_id: user_id.to_string(),
-                org_id: Some(org_id),
-                before: crate::audit::store::json(&serde_json::json!({"role": role, "org_id": org_id})),
-                after: None,
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("role.revoke", Some(caller.user_id), &caller.ip, user_id).org(Some(org_id)).before(serde_json::json!({"role": role, "org_id": org_id}))).await?;
         tx.commit().await?;
         Ok(())
     })

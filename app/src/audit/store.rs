@@ -18,6 +18,25 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Entry<'a> {
+    /// A change to a user account (the commonest row): no organisation, no snapshots yet.
+    pub fn user(action: &'a str, actor_id: Option<i64>, ip: &'a str, user_id: i64) -> Entry<'a> {
+        Entry { actor_id, ip, action, entity: "user", entity_id: user_id.to_string(), org_id: None, before: None, after: None }
+    }
+    pub fn org(mut self, org_id: Option<i64>) -> Self {
+        self.org_id = org_id;
+        self
+    }
+    pub fn before(mut self, value: serde_json::Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+    pub fn after(mut self, value: serde_json::Value) -> Self {
+        self.after = Some(value);
+        self
+    }
+}
+
 pub fn json<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }

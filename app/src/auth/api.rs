@@ -134,20 +134,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         super::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
         let mut tx = st.db.pool.begin().await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(user_id),
-                ip: &ip,
-                action: "session.login",
-                entity: "user",
-                entity_id: user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.login", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
         super::ssr::start_session(&st.db, user_id, locale).await?;
         leptos_axum::redirect("/");
@@ -162,20 +149,7 @@ pub async fn logout() -> Result<(), AppError> {
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut tx = st.db.pool.begin().await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "session.logout",
-                entity: "user",
-                entity_id: caller.user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.logout", Some(caller.user_id), &caller.ip, caller.user_id)).await?;
         tx.commit().await?;
         super::ssr::end_session(&st.db).await?;
         leptos_axum::redirect("/");
@@ -213,20 +187,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
             .bind(super::ssr::sha256_hex(&token))
             .execute(&mut *tx)
             .await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "user.password_change",
-                entity: "user",
-                entity_id: caller.user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_change", Some(caller.user_id), &caller.ip, caller.user_id)).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -264,20 +225,7 @@ pub async fn update_profile(full_name: String, email: String, phone: String, loc
             .execute(&mut *tx)
             .await
             .map_err(super::store::unique_to_field)?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "user.profile_update",
-                entity: "user",
-                entity_id: caller.user_id.to_string(),
-                org_id: None,
-                before: Some(before),
-                after: Some(after),
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.profile_update", Some(caller.user_id), &caller.ip, caller.user_id).before(before).after(after)).await?;
         tx.commit().await?;
         super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
         Ok(())
@@ -333,20 +281,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
             crate::notify::outbox::Outgoing { channel, user_id: Some(user_id), recipient: &recipient, subject: Msg::ResetCodeSubject.text(locale), body: &body },
         )
         .await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: None,
-                ip: &ip,
-                action: "user.reset_code_sent",
-                entity: "user",
-                entity_id: user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: crate::audit::store::json(&serde_json::json!({"channel": channel.code()})),
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.reset_code_sent", None, &ip, user_id).after(serde_json::json!({"channel": channel.code()}))).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -382,20 +317,7 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
         let mut tx = st.db.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(user_id),
-                ip: &ip,
-                action: "user.password_reset",
-                entity: "user",
-                entity_id: user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_reset", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -414,20 +336,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
             let old: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
             if old != locale.code() {
                 sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.code()).bind(caller.user_id).execute(&mut *tx).await?;
-                crate::audit::store::record(
-                    &mut tx,
-                    crate::audit::store::Entry {
-                        actor_id: Some(caller.user_id),
-                        ip: &caller.ip,
-                        action: "user.locale",
-                        entity: "user",
-                        entity_id: caller.user_id.to_string(),
-                        org_id: None,
-                        before: crate::audit::store::json(&serde_json::json!({"locale": old})),
-                        after: crate::audit::store::json(&serde_json::json!({"locale": locale.code()})),
-                    },
-                )
-                .await?;
+                crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.locale", Some(caller.user_id), &caller.ip, caller.user_id).before(serde_json::json!({"locale": old})).after(serde_json::json!({"locale": locale.code()}))).await?;
             }
             tx.commit().await?;
         }

@@ -67,7 +67,7 @@ pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<
     let mut tx = db.pool.begin().await?;
     let rows = sqlx::query(
         "SELECT id, channel, recipient, subject, body, attempts FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2",
+         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)

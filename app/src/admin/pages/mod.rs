@@ -20,13 +20,18 @@ pub fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 
 /// The organisation picker used by several forms, indented by depth.
 #[component]
-fn OrgSelect(name: &'static str, orgs: Vec<super::model::OrgNode>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+fn OrgSelect(
+    name: &'static str,
+    #[prop(default = crate::i18n::Msg::Organisation)] label: crate::i18n::Msg,
+    orgs: Vec<super::model::OrgNode>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
     let msg = crate::ui::field_error(error, name);
     let locale = crate::i18n::use_locale();
     let id = format!("f-{name}");
     view! {
         <div class="field" class:invalid=move || msg.get().is_some()>
-            <label for=id.clone()>{crate::i18n::t(crate::i18n::Msg::Organisation)}</label>
+            <label for=id.clone()>{crate::i18n::t(label)}</label>
             <select id=id name=name>
                 {orgs.into_iter().map(|o| {
                     let indent = "\u{2003}".repeat(o.depth);

@@ -29,7 +29,7 @@ fn Orgs() -> impl IntoView {
                                 {list.into_iter().map(|o| {
                                     let kind = o.kind;
                                     view! {
-                                        <li style=format!("--depth:{}", o.depth)>
+                                        <li class=format!("depth-{}", o.depth.min(6))>
                                             <span class="kind">{move || kind.msg().text(locale.get())}</span>
                                             <span>{o.name.clone()}</span>
                                         </li>
@@ -46,7 +46,7 @@ fn Orgs() -> impl IntoView {
                     {move || orgs.get().and_then(|r| r.ok()).map(|list| view! {
                         <ActionForm action=create>
                             <FormStatus error=error ok=(action_ok(create), Msg::OrgCreated)/>
-                            <OrgSelect name="parent_id" orgs=list error=error/>
+                            <OrgSelect name="parent_id" label=Msg::Parent orgs=list error=error/>
                             <div class="field" class:invalid=move || kind_error.get().is_some()>
                                 <label for="f-kind">{t(Msg::Kind)}</label>
                                 <select id="f-kind" name="kind">
