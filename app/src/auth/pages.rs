@@ -2,13 +2,14 @@
 
 use super::api::{ChangePassword, Login, Register, RequestPasswordReset, ResetPassword, UpdateProfile};
 use crate::i18n::{t, use_locale, Locale, Msg};
-use crate::ui::{action_error, action_ok, field_error, use_user, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, use_user, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
+    reload_home_on_success(action);
     let error = action_error(action);
     view! {
         <section class="card narrow">
@@ -30,6 +31,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
+    reload_home_on_success(action);
     let error = action_error(action);
     view! {
         <section class="card narrow">
@@ -77,7 +79,7 @@ pub fn ForgotPage() -> impl IntoView {
             <h2>{t(Msg::SetNewPassword)}</h2>
             <ActionForm action=reset>
                 <FormStatus error=reset_error ok=(action_ok(reset), Msg::PasswordResetDone)/>
-                <Field label=Msg::LoginOrContact name="contact" error=reset_error autocomplete="username" required=true/>
+                <Field label=Msg::LoginOrContact name="contact" input_id="f-reset-contact" error=reset_error autocomplete="username" required=true/>
                 <Field label=Msg::Code name="code" error=reset_error autocomplete="one-time-code" required=true/>
                 <Field label=Msg::NewPassword name="new_password" kind="password" hint=Msg::PasswordHint error=reset_error autocomplete="new-password" required=true/>
                 <button type="submit" class="primary" disabled=move || reset.pending().get()>{t(Msg::SetNewPassword)}</button>

@@ -36,6 +36,25 @@ where
     Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
 }
 
+/// Once the action succeeds, loads the home page afresh, as happens without JavaScript: after
+/// signing in, registering or signing out, the header, the page and the language (the account's
+/// saved one) all follow the new session. Client-side navigation alone kept the old user.
+pub fn reload_home_on_success<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let ok = action_ok(action);
+    Effect::new(move |_| {
+        if ok.get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign("/");
+            }
+        }
+    });
+}
+
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<Msg>> {
     Signal::derive(move || error.get().and_then(|e| e.field_msg(field)))
 }
@@ -51,8 +70,11 @@ pub fn Field(
     error: Signal<Option<AppError>>,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] required: bool,
+    /// The input's id when `f-{name}` is not unique on the page (two forms with a same-named field).
+    #[prop(optional)]
+    input_id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = input_id.map(str::to_string).unwrap_or_else(|| format!("f-{name}"));
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let msg = field_error(error, name);
@@ -139,6 +161,7 @@ pub fn LangSwitch() -> impl IntoView {
 pub fn Header() -> impl IntoView {
     let user = use_user();
     let logout = ServerAction::<crate::auth::api::Logout>::new();
+    reload_home_on_success(logout);
     view! {
         <header class="top">
             <a class="brand" href="/">
@@ -178,27 +201,30 @@ pub fn Header() -> impl IntoView {
 }
 
 /// Shows its children only to a signed-in user; otherwise a link to sign in.
+///
+/// The children are built once, when the user is known. (Inside a reactive closure they were
+/// built two or three times while the server rendered the page: the Transition runs its
+/// children once to find their resources and again to render them. Every build created the
+/// page's resources anew, the client, hydrating once, read the data of a discarded build, and
+/// hydration failed at random on the pages behind this guard.)
 #[component]
 pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let user = use_user();
+    let gated = Suspend::new(async move {
+        match user.0.await {
+            Ok(Some(_)) => children().into_any(),
+            _ => view! {
+                <section class="card narrow">
+                    <p class="banner error">{t(Msg::ErrUnauthorized)}</p>
+                    <A href="/login">{t(Msg::SignIn)}</A>
+                </section>
+            }
+            .into_any(),
+        }
+    });
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-            {
-                let children = children.clone();
-                move || {
-                    let children = children.clone();
-                    user.0.get().map(move |u| match u {
-                        Ok(Some(_)) => children().into_any(),
-                        _ => view! {
-                            <section class="card narrow">
-                                <p class="banner error">{t(Msg::ErrUnauthorized)}</p>
-                                <A href="/login">{t(Msg::SignIn)}</A>
-                            </section>
-                        }
-                        .into_any(),
-                    })
-                }
-            }
+            {gated}
         </Transition>
     }
 }

@@ -1,0 +1,238 @@
+// Shared helpers of the browser tests: the browser, contexts that record console problems,
+// waiting for hydration, the message catalogue (read from the Rust source, so the tests follow
+// the texts people see), signing in, the server log and screenshots.
+//
+// Environment: TALAP_BASE_URL (default http://127.0.0.1:3100), TALAP_SERVER_LOG (the server's
+// stdout, where emails are logged when no SMTP is configured), CHROMIUM_PATH.
+
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../..');
+export const BASE = (process.env.TALAP_BASE_URL || 'http://127.0.0.1:3100').replace(/\/$/, '');
+export const SERVER_LOG = process.env.TALAP_SERVER_LOG || '';
+export const SCREENSHOTS = path.join(ROOT, 'end2end', 'screenshots');
+export const DEMO_PASSWORD = 'talap-demo-2026';
+export const DEMO_LOGINS = ['admin', 'director', 'teacher', 'proctor', 'school.admin', 'olympiad.teacher', 'student1', 'student2', 'student3'];
+export const LANGS = ['kk', 'ru', 'en'];
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 360, height: 740 };
+
+/** Digits only, so names made with it stay free of Latin letters (see `latinLeaks`). */
+export function uniq() {
+  return `${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`.padStart(9, '0');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The message catalogue: `Name => ["kk", "ru", "en"],` lines of app/src/i18n/catalog.rs.
+
+const CATALOG = (() => {
+  const src = readFileSync(path.join(ROOT, 'app/src/i18n/catalog.rs'), 'utf8');
+  const str = '"((?:[^"\\\\]|\\\\.)*)"';
+  const re = new RegExp(`^\\s*(\\w+) => \\[${str}, ${str}, ${str}\\],`, 'gm');
+  const unescape = (s) => s.replace(/\\(.)/g, '$1');
+  const map = new Map();
+  for (const m of src.matchAll(re)) map.set(m[1], { kk: unescape(m[2]), ru: unescape(m[3]), en: unescape(m[4]) });
+  if (map.size < 50) throw new Error(`could not read the message catalogue (${map.size} messages)`);
+  return map;
+})();
+
+/** The text of message `name` (as in `Msg::Name`) in language `lang`. */
+export function msg(name, lang) {
+  const m = CATALOG.get(name);
+  if (!m) throw new Error(`no message ${name} in catalog.rs`);
+  return m[lang];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser and contexts.
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Sets window.__talapHydrated once the wasm is instantiated and `hydrate()` has run: the
+// hydration script calls hydrate() in a promise chain right after instantiation, so a task
+// queued when instantiation resolves runs after it.
+const HYDRATION_PROBE = `(() => {
+  window.__talapHydrated = false;
+  const mark = () => setTimeout(() => { window.__talapHydrated = true; }, 0);
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const orig = WebAssembly[name];
+    if (typeof orig !== 'function') continue;
+    WebAssembly[name] = function (...args) {
+      const p = orig.apply(this, args);
+      p.then(mark, () => {});
+      return p;
+    };
+  }
+})();`;
+
+/**
+ * A fresh browser context (own cookies) in language `lang`, with one page. Every console
+ * message of type warning or error, and every uncaught page error, lands in `problems`
+ * (a hydration mismatch or a wasm panic shows up there). Refused server-function calls
+ * (4xx on /api/, e.g. a wrong password) are expected and not counted.
+ */
+export async function open(browser, { lang = 'en', viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ baseURL: BASE, viewport, javaScriptEnabled, locale: 'en-US' });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  await setLang(context, lang);
+  if (javaScriptEnabled) await context.addInitScript(HYDRATION_PROBE);
+  const problems = [];
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() !== 'warning' && m.type() !== 'error') return;
+    const where = m.location()?.url || '';
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) && where.includes('/api/')) return;
+    problems.push(`[${m.type()}] ${m.text()} (${where || page.url()})`);
+  });
+  page.on('pageerror', (e) => problems.push(`[pageerror] ${e.message} (${page.url()})`));
+  return { context, page, problems };
+}
+
+/** Closes the context and asserts no console warnings/errors were seen in it. */
+export async function close({ context, problems }) {
+  await context.close();
+  assert.deepEqual(problems, [], `console warnings/errors:\n${problems.join('\n')}`);
+}
+
+/** The language cookie the switch sets (overrides the language saved at sign-in). */
+export async function setLang(context, lang) {
+  await context.addCookies([{ name: 'talap_lang', value: lang, url: BASE }]);
+}
+
+/** Waits until the wasm has hydrated the page (so clicks and forms run in the browser). */
+export async function hydrated(page) {
+  await page.waitForFunction(() => window.__talapHydrated === true, null, { timeout: 30_000 });
+  // Let the first reactive updates after hydration settle.
+  await page.waitForTimeout(100);
+}
+
+/** Goes to `path` and waits for hydration. */
+export async function visit(page, urlPath) {
+  const response = await page.goto(urlPath);
+  assert.ok(response, `no response for ${urlPath}`);
+  assert.ok(response.status() < 400, `${urlPath} answered ${response.status()}`);
+  await hydrated(page);
+  return response;
+}
+
+/**
+ * Signs in through the form on /login, shown in `lang`; waits for the home page, which comes in
+ * the account's saved language (`homeLang` when given, any of the three otherwise).
+ */
+export async function signIn(page, lang, login, password, homeLang = null) {
+  await visit(page, '/login');
+  await page.getByLabel(msg('Login', lang), { exact: true }).fill(login);
+  await page.getByLabel(msg('Password', lang), { exact: true }).fill(password);
+  await page.getByRole('button', { name: msg('SignIn', lang), exact: true }).click();
+  await welcomed(page, homeLang);
+}
+
+/**
+ * Waits for the signed-in home page ("Welcome, <name>" in `lang`, or in any language when
+ * null) after signing in or registering (the browser then loads it afresh) and its hydration.
+ */
+export async function welcomed(page, lang) {
+  await page.waitForURL((u) => u.pathname === '/');
+  const texts = (lang ? [lang] : LANGS).map((l) => msg('Welcome', l));
+  const name = new RegExp(`^(${texts.join('|')}),`);
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await hydrated(page);
+}
+
+/** The `.field` block around the input labelled `label` (its label, input, hint, error). */
+export function field(page, label) {
+  return page.locator('.field', { has: page.getByLabel(label, { exact: true }) });
+}
+
+/** Chooses the option of `select` whose text contains `text`. */
+export async function chooseOption(select, text) {
+  const value = await select.evaluate((el, t) => {
+    const o = [...el.options].find((o) => o.textContent.includes(t));
+    return o ? o.value : null;
+  }, text);
+  assert.ok(value !== null, `no option containing "${text}"`);
+  await select.selectOption(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server log.
+
+/** Current size of the server log, to read only what is written after it. */
+export async function logOffset() {
+  assert.ok(SERVER_LOG, 'TALAP_SERVER_LOG is not set (run the tests through scripts/e2e.sh)');
+  return (await readFile(SERVER_LOG)).length;
+}
+
+/**
+ * Waits (up to `timeoutMs`) for an email to `to` logged after byte `offset` (the outbox worker
+ * logs it when no SMTP is configured) and returns the six-digit code in its body.
+ */
+export async function emailedCode(to, offset, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await readFile(SERVER_LOG)).subarray(offset).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+    for (const line of text.split('\n')) {
+      if (!line.includes('email (no SMTP configured') || !line.includes(to)) continue;
+      const body = line.slice(line.indexOf('body='));
+      const m = body.match(/(?<!\d)(\d{6})(?!\d)/);
+      if (m) return m[1];
+    }
+    if (Date.now() > deadline) throw new Error(`no email with a code to ${to} in ${SERVER_LOG} within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Language checks and screenshots.
+
+/**
+ * Latin-letter words (3+ letters) in the visible text of the page that are not known
+ * non-translatable tokens: the brand, login names, e-mail addresses, technical codes shown in
+ * <code> (audit actions, addresses, JSON), entity references ("user #12"), the language
+ * switch (KK RU EN and the languages' own names), format placeholders (+7 7XX XXX XX XX).
+ */
+export async function latinLeaks(page, extraTokens = []) {
+  const { text, codes } = await page.evaluate(() => ({
+    text: document.body.innerText,
+    codes: [...document.querySelectorAll('code')].map((c) => c.innerText).filter(Boolean),
+  }));
+  let t = text;
+  for (const c of codes.sort((a, b) => b.length - a.length)) t = t.split(c).join(' ');
+  t = t
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ') // e-mail addresses
+    .replace(/\bhttps?:\/\/\S+/g, ' ')
+    .replace(/\b[a-z_]+ #\d+\b/g, ' ') // audit entity references
+    .replace(/\b[a-z_]+\.[a-z_.]*/g, ' ') // codes like user., org.create, school.admin
+    .replace(/\b\w*\d\w*\b/g, ' ') // anything with digits (ids, student1, 7XX)
+    .replace(/\bX{2,}\b/g, ' '); // phone format placeholder
+  const allowed = new Set(['Talap', 'KK', 'RU', 'EN', 'English', 'IIN', 'SMS', ...DEMO_LOGINS, ...extraTokens]);
+  const words = t.match(/[A-Za-z]{3,}/g) || [];
+  return [...new Set(words.filter((w) => !allowed.has(w)))];
+}
+
+/** Saves a full-page screenshot as end2end/screenshots/<name>.png; returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Width of the document; more than the viewport means a horizontal scroll. */
+export function scrollWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
