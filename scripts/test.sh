@@ -32,6 +32,10 @@ else
   export TALAP_SKIP_POSTGRES=1
 fi
 
+# cargo-leptos compiles with LEPTOS_OUTPUT_NAME set, and leptos reads it at compile time
+# (option_env!). The same value here lets the test build and the site build below share every
+# compiled crate instead of rebuilding the leptos stack twice per run.
+export LEPTOS_OUTPUT_NAME=talap
 echo "==> cargo test (unit, database, HTTP)"
 cargo test -p app -p server --features app/ssr
 
