@@ -74,7 +74,10 @@ fn AuditLog() -> impl IntoView {
                                                 }}</td>
                                                 <td data-label=move || Msg::Address.text(locale.get())><code>{r.ip.clone()}</code></td>
                                                 <td data-label=move || Msg::Action.text(locale.get())><code>{r.action.clone()}</code></td>
-                                                <td data-label=move || Msg::Object.text(locale.get())>{format!("{} #{}", r.entity, r.entity_id)}</td>
+                                                <td data-label=move || Msg::Object.text(locale.get())>{
+                                                    let (entity, id) = (r.entity.clone(), r.entity_id.clone());
+                                                    move || format!("{} #{}", entity_name(&entity).map(|m| m.text(locale.get())).unwrap_or(&entity), id)
+                                                }</td>
                                                 <td data-label=move || Msg::Before.text(locale.get())><code class="json">{r.before_json.clone().unwrap_or_default()}</code></td>
                                                 <td data-label=move || Msg::After.text(locale.get())><code class="json">{r.after_json.clone().unwrap_or_default()}</code></td>
                                             </tr>
@@ -91,6 +94,16 @@ fn AuditLog() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The translated name of an audited kind of record (unknown kinds show their code).
+fn entity_name(entity: &str) -> Option<Msg> {
+    match entity {
+        "user" => Some(Msg::EntityUser),
+        "organisation" => Some(Msg::EntityOrganisation),
+        "installation" => Some(Msg::EntityInstallation),
+        _ => None,
     }
 }
 

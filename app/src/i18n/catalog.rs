@@ -79,6 +79,9 @@ catalog! {
     To => ["Дейін (күн)", "По", "To"],
     Object => ["Нысан", "Объект", "Object"],
     System => ["Жүйе", "Система", "System"],
+    EntityUser => ["Пайдаланушы", "Пользователь", "User"],
+    EntityOrganisation => ["Ұйым", "Организация", "Organisation"],
+    EntityInstallation => ["Платформа", "Платформа", "Installation"],
     Anonymous => ["Белгісіз", "Аноним", "Anonymous"],
     // Auth pages
     SignInTitle => ["Жүйеге кіру", "Вход в систему", "Sign in"],
