@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod journal;
 pub mod notify;
 pub mod ui;
 
