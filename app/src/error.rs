@@ -2,9 +2,9 @@
 //! Internal details are logged on the server and never sent to the browser.
 
 use crate::i18n::Msg;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A message for one form field (`field` is the input's `name`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

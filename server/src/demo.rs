@@ -49,13 +49,14 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     ];
     let mut ids: Vec<(&str, i64)> = vec![("root", app::admin::model::ROOT_ORG_ID)];
     for (key, parent, kind, name) in plan {
-        let id: i64 = sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(lookup(&ids, parent))
-            .bind(kind)
-            .bind(name)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(lookup(&ids, parent))
+                .bind(kind)
+                .bind(name)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
         ids.push((key, id));
     }
     for (login, name, role, org_key) in PEOPLE {

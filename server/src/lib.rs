@@ -60,15 +60,10 @@ pub fn router(config: &Config, db: Db) -> Router {
     Router::new()
         .route("/healthz", get(web::healthz))
         .route("/readyz", get(web::readyz))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::api_guard))
         .layer(axum::middleware::from_fn(web::same_origin_only))

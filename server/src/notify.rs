@@ -11,13 +11,20 @@ use std::time::Duration;
 pub enum EmailTransport {
     /// No SMTP configured: the message (and so any code in it) is written to the server log.
     Log,
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
 }
 
 pub enum SmsTransport {
     Log,
     /// A gateway that takes `POST {"to": "+77...", "text": "..."}` with a bearer token.
-    Http { client: reqwest::Client, url: String, token: Option<String> },
+    Http {
+        client: reqwest::Client,
+        url: String,
+        token: Option<String>,
+    },
 }
 
 pub struct Notifier {

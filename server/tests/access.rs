@@ -40,7 +40,15 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         (
             "/api/admin/user/create",
             Permission,
-            vec![("login", "hacker"), ("full_name", "H"), ("email", ""), ("phone", ""), ("org_id", "1"), ("role", "admin"), ("password", "hacker-pass-123")],
+            vec![
+                ("login", "hacker"),
+                ("full_name", "H"),
+                ("email", ""),
+                ("phone", ""),
+                ("org_id", "1"),
+                ("role", "admin"),
+                ("password", "hacker-pass-123"),
+            ],
         ),
         ("/api/admin/role/assign", Permission, vec![("user_id", "1"), ("role", "admin"), ("org_id", "1")]),
         ("/api/admin/role/revoke", Permission, vec![("grant_id", "1")]),
@@ -68,7 +76,8 @@ async fn every_server_function_checks_its_caller(b: Backend) {
 
     // A target that a permission holder could act on, so a missing check would show.
     let victim = app.make_user("victim", "victim-pass-123", Some((app::auth::model::Role::Teacher, 1))).await;
-    let grant: i64 = sqlx::query_scalar("SELECT id FROM role_assignments WHERE user_id = $1").bind(victim).fetch_one(&app.db.pool).await.unwrap();
+    let grant: i64 =
+        sqlx::query_scalar("SELECT id FROM role_assignments WHERE user_id = $1").bind(victim).fetch_one(&app.db.pool).await.unwrap();
     let nobody = app.make_user("plain.user", "plain-pass-123", None).await;
     assert!(nobody > 0);
     let signed_in = app.signed_in("plain.user", "plain-pass-123").await;

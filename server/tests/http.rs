@@ -42,7 +42,11 @@ async fn registration_signs_in_and_is_audited(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
     let r = app
-        .call(&c, "/api/auth/register", &[("login", "Aida.S"), ("full_name", "Аида Серік"), ("email", "aida@mail.kz"), ("phone", "8 701 234 56 78"), ("password", PW)])
+        .call(
+            &c,
+            "/api/auth/register",
+            &[("login", "Aida.S"), ("full_name", "Аида Серік"), ("email", "aida@mail.kz"), ("phone", "8 701 234 56 78"), ("password", PW)],
+        )
         .await;
     assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
     let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
@@ -62,23 +66,40 @@ async fn registration_refuses_bad_input_at_each_field(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
     let r = app
-        .call(&c, "/api/auth/register", &[("login", "x"), ("full_name", " "), ("email", "not-an-email"), ("phone", "12345"), ("password", "short")])
+        .call(
+            &c,
+            "/api/auth/register",
+            &[("login", "x"), ("full_name", " "), ("email", "not-an-email"), ("phone", "12345"), ("password", "short")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = r.field_errors();
-    for (field, msg) in [("login", "ErrLoginFormat"), ("full_name", "ErrRequired"), ("email", "ErrEmailFormat"), ("phone", "ErrPhoneFormat"), ("password", "ErrWeakPassword")] {
+    for (field, msg) in [
+        ("login", "ErrLoginFormat"),
+        ("full_name", "ErrRequired"),
+        ("email", "ErrEmailFormat"),
+        ("phone", "ErrPhoneFormat"),
+        ("password", "ErrWeakPassword"),
+    ] {
         assert!(errors.contains(&(field.to_string(), msg.to_string())), "{field}: {errors:?}");
     }
     let long = "я".repeat(201);
-    let r = app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", &long), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    let r = app
+        .call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", &long), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
+        .await;
     assert_eq!(r.field_errors(), vec![("full_name".to_string(), "ErrTooLong".to_string())]);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written for refused input");
     // Duplicate login and email are field errors too, and leave one account.
-    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
+        .await;
     let c2 = app.client();
-    let r = app.call(&c2, "/api/auth/register", &[("login", "AIDA"), ("full_name", "B"), ("email", "b@b.kz"), ("phone", ""), ("password", PW)]).await;
+    let r = app
+        .call(&c2, "/api/auth/register", &[("login", "AIDA"), ("full_name", "B"), ("email", "b@b.kz"), ("phone", ""), ("password", PW)])
+        .await;
     assert_eq!(r.field_errors(), vec![("login".to_string(), "ErrLoginTaken".to_string())]);
-    let r = app.call(&c2, "/api/auth/register", &[("login", "other"), ("full_name", "B"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)]).await;
+    let r = app
+        .call(&c2, "/api/auth/register", &[("login", "other"), ("full_name", "B"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
+        .await;
     assert_eq!(r.field_errors(), vec![("email".to_string(), "ErrEmailTaken".to_string())]);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
@@ -127,7 +148,12 @@ async fn password_change_needs_current_password(b: Backend) {
 async fn password_reset_by_emailed_code(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
-    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)]).await;
+    app.call(
+        &c,
+        "/api/auth/register",
+        &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)],
+    )
+    .await;
     let anon = app.client();
     // Unknown accounts get the same answer and nothing is queued.
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "ghost@mail.kz"), ("channel", "email")]).await;
@@ -135,7 +161,10 @@ async fn password_reset_by_emailed_code(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 0);
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "AIDA@mail.kz"), ("channel", "email")]).await;
     assert!(r.status.is_success(), "{}", r.body);
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' AND recipient = 'aida@mail.kz'").fetch_one(&app.db.pool).await.unwrap();
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' AND recipient = 'aida@mail.kz'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let code: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a 6-digit code in the message").to_string();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", wrong), ("new_password", "brand-new-pass-9")]).await;
@@ -150,7 +179,10 @@ async fn password_reset_by_emailed_code(b: Backend) {
     // An expired code is refused with its own message.
     app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "email")]).await;
     sqlx::query("UPDATE verification_codes SET expires_at = 0 WHERE used_at IS NULL").execute(&app.db.pool).await.unwrap();
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let code2: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).unwrap().to_string();
     let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code2), ("new_password", "another-pass-99")]).await;
     assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrExpiredCode".to_string())]);
@@ -186,10 +218,14 @@ async fn admin_builds_the_organisation_tree(b: Backend) {
     let r = app.call(&c, "/api/admin/org/create", &[("parent_id", "1"), ("kind", "region"), ("name", &long)]).await;
     assert_eq!(r.field_errors(), vec![("name".to_string(), "ErrTooLong".to_string())]);
     let tree = app.call(&c, "/api/admin/orgs", &[]).await.json();
-    let names: Vec<(String, i64)> = tree.as_array().unwrap().iter().map(|n| (n["name"].as_str().unwrap().to_string(), n["depth"].as_i64().unwrap())).collect();
+    let names: Vec<(String, i64)> =
+        tree.as_array().unwrap().iter().map(|n| (n["name"].as_str().unwrap().to_string(), n["depth"].as_i64().unwrap())).collect();
     assert_eq!(names, vec![("Talap".into(), 0), ("Ақмола облысы".into(), 1), ("Колледж".into(), 2), ("ИС-21".into(), 3)]);
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 4, "refused requests wrote nothing");
-    let after: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'org.create' ORDER BY id LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
+    let after: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE action = 'org.create' ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert!(after.contains("Ақмола облысы") && after.contains("region"), "{after}");
 }
 
@@ -207,21 +243,59 @@ async fn director_is_scoped_to_own_college(b: Backend) {
     assert_eq!(logins, vec!["dir.a", "teacher.a"], "college B is invisible");
     let r = app.call(&c, "/api/admin/user", &[("user_id", &teacher_b.to_string())]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.call(&c, "/api/admin/role/assign", &[("user_id", &teacher_b.to_string()), ("role", "proctor"), ("org_id", &college_b.to_string())]).await;
+    let r = app
+        .call(&c, "/api/admin/role/assign", &[("user_id", &teacher_b.to_string()), ("role", "proctor"), ("org_id", &college_b.to_string())])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A director cannot hand out the admin role (more rights than a director has).
     let r = app
-        .call(&c, "/api/admin/user/create", &[("login", "newbie"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_a.to_string()), ("role", "admin"), ("password", PW)])
+        .call(
+            &c,
+            "/api/admin/user/create",
+            &[
+                ("login", "newbie"),
+                ("full_name", "N"),
+                ("email", ""),
+                ("phone", ""),
+                ("org_id", &college_a.to_string()),
+                ("role", "admin"),
+                ("password", PW),
+            ],
+        )
         .await;
     assert_eq!(r.field_errors(), vec![("role".to_string(), "ErrRoleAboveYours".to_string())]);
     let r = app
-        .call(&c, "/api/admin/user/create", &[("login", "newbie"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_a.to_string()), ("role", "teacher"), ("password", PW)])
+        .call(
+            &c,
+            "/api/admin/user/create",
+            &[
+                ("login", "newbie"),
+                ("full_name", "N"),
+                ("email", ""),
+                ("phone", ""),
+                ("org_id", &college_a.to_string()),
+                ("role", "teacher"),
+                ("password", PW),
+            ],
+        )
         .await;
     assert!(r.status.is_success(), "{}", r.body);
     app.signed_in("newbie", PW).await;
     // Creating someone in college B is refused and writes nothing.
     let r = app
-        .call(&c, "/api/admin/user/create", &[("login", "intruder"), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &college_b.to_string()), ("role", "teacher"), ("password", PW)])
+        .call(
+            &c,
+            "/api/admin/user/create",
+            &[
+                ("login", "intruder"),
+                ("full_name", "N"),
+                ("email", ""),
+                ("phone", ""),
+                ("org_id", &college_b.to_string()),
+                ("role", "teacher"),
+                ("password", PW),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'intruder'").await, 0);
@@ -276,12 +350,26 @@ async fn audit_log_filters_and_scope(b: Backend) {
     // The director of college A sees the group created in A, not the one in B.
     let d = app.signed_in("dir.a", PW).await;
     let scoped = app.call(&d, "/api/audit/list", &q("", "")).await.json();
-    let entities: Vec<String> = scoped["rows"].as_array().unwrap().iter().map(|r| r["after_json"].as_str().unwrap_or("").to_string()).collect();
+    let entities: Vec<String> =
+        scoped["rows"].as_array().unwrap().iter().map(|r| r["after_json"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(entities.len(), 1, "{entities:?}");
     assert!(entities[0].contains("G-A"));
-    let r = app.call(&admin, "/api/audit/list", &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2026-02-31"), ("to", ""), ("page", "0")]).await;
+    let r = app
+        .call(
+            &admin,
+            "/api/audit/list",
+            &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2026-02-31"), ("to", ""), ("page", "0")],
+        )
+        .await;
     assert_eq!(r.field_errors(), vec![("from".to_string(), "ErrBadDate".to_string())]);
-    let today_far = app.call(&admin, "/api/audit/list", &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2099-01-01"), ("to", ""), ("page", "0")]).await.json();
+    let today_far = app
+        .call(
+            &admin,
+            "/api/audit/list",
+            &[("actor", ""), ("action", ""), ("entity", ""), ("from", "2099-01-01"), ("to", ""), ("page", "0")],
+        )
+        .await
+        .json();
     assert_eq!(today_far["rows"].as_array().unwrap().len(), 0);
 }
 
@@ -370,7 +458,8 @@ async fn malformed_requests_get_4xx(b: Backend) {
         assert!(r.status.is_client_error(), "{path} {form:?}: {} {}", r.status, r.body);
         assert!(!r.body.to_lowercase().contains("panic") && !r.body.contains("sqlx"), "{}", r.body);
     }
-    let res = c.post(format!("{}/api/auth/login", app.base)).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let res =
+        c.post(format!("{}/api/auth/login", app.base)).header("content-type", "application/json").body("{not json").send().await.unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 1);
 }

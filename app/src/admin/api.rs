@@ -29,10 +29,8 @@ mod ssr {
     }
 
     pub async fn role_permissions(db: &Db, role: Role) -> Result<Vec<Permission>, AppError> {
-        let codes: Vec<String> = sqlx::query_scalar("SELECT permission FROM role_permissions WHERE role = $1")
-            .bind(role.code())
-            .fetch_all(&db.pool)
-            .await?;
+        let codes: Vec<String> =
+            sqlx::query_scalar("SELECT permission FROM role_permissions WHERE role = $1").bind(role.code()).fetch_all(&db.pool).await?;
         Ok(codes.iter().filter_map(|c| Permission::from_code(c)).collect())
     }
 
@@ -62,10 +60,8 @@ mod ssr {
             return Ok(());
         }
         let scope = scope(db, caller, Permission::UserManage).await?;
-        let orgs: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?;
+        let orgs: Vec<i64> =
+            sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1").bind(user_id).fetch_all(&db.pool).await?;
         if orgs.iter().any(|o| scope.contains(o)) {
             Ok(())
         } else {
@@ -79,10 +75,8 @@ mod ssr {
             .fetch_optional(&db.pool)
             .await?
             .ok_or(AppError::NotFound)?;
-        let roles: Vec<String> = sqlx::query_scalar("SELECT DISTINCT role FROM role_assignments WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?;
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT role FROM role_assignments WHERE user_id = $1").bind(user_id).fetch_all(&db.pool).await?;
         let active: i64 = r.try_get("active")?;
         Ok(UserRow {
             id: r.try_get("id")?,
@@ -147,22 +141,21 @@ pub async fn create_org(parent_id: i64, kind: String, name: String) -> Result<i6
         caller.require(&st.db, Permission::OrgManage, parent_id).await?;
         let (kind, name) = (kind.ok_or(AppError::Internal)?, name.ok_or(AppError::Internal)?);
         let mut tx = st.db.pool.begin().await?;
-        let id: i64 = match sqlx::query_scalar(
-            "INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(parent_id)
-        .bind(kind.code())
-        .bind(&name)
-        .bind(crate::api::now_ms())
-        .fetch_one(&mut *tx)
-        .await
-        {
-            Ok(id) => id,
-            Err(e) if crate::db::is_unique_violation(&e, "name") || crate::db::is_unique_violation(&e, "organisations") => {
-                return Err(AppError::field("name", Msg::ErrOrgNameTaken))
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let id: i64 =
+            match sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(parent_id)
+                .bind(kind.code())
+                .bind(&name)
+                .bind(crate::api::now_ms())
+                .fetch_one(&mut *tx)
+                .await
+            {
+                Ok(id) => id,
+                Err(e) if crate::db::is_unique_violation(&e, "name") || crate::db::is_unique_violation(&e, "organisations") => {
+                    return Err(AppError::field("name", Msg::ErrOrgNameTaken))
+                }
+                Err(e) => return Err(e.into()),
+            };
         record(
             &mut tx,
             Entry {
@@ -295,7 +288,8 @@ pub async fn create_user(
         }
         fields.finish()?;
         caller.require(&st.db, Permission::UserManage, org_id).await?;
-        let (login, full_name, role) = (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, role.ok_or(AppError::Internal)?);
+        let (login, full_name, role) =
+            (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, role.ok_or(AppError::Internal)?);
         ssr::check_grantable(&st.db, &caller, role, org_id).await?;
         let hash = if invite {
             // Unusable until the invitee sets a password with the code.
@@ -304,16 +298,9 @@ pub async fn create_user(
             crate::auth::ssr::hash_password(&password).await?
         };
         let mut tx = st.db.pool.begin().await?;
-        let user_id = crate::auth::store::insert_user(
-            &mut tx,
-            &login,
-            &full_name,
-            email.as_ref(),
-            phone.as_ref(),
-            &hash,
-            crate::i18n::Locale::Kk,
-        )
-        .await?;
+        let user_id =
+            crate::auth::store::insert_user(&mut tx, &login, &full_name, email.as_ref(), phone.as_ref(), &hash, crate::i18n::Locale::Kk)
+                .await?;
         crate::auth::store::grant(&mut tx, user_id, role, org_id).await?;
         crate::audit::store::record(
             &mut tx,
@@ -356,7 +343,8 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
         fields.finish()?;
         let role = role.ok_or(AppError::Internal)?;
         caller.require(&st.db, Permission::UserManage, org_id).await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&st.db.pool).await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&st.db.pool).await?;
         if exists.is_none() {
             return Err(AppError::field("user_id", Msg::ErrUnknownUser));
         }
@@ -364,7 +352,13 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
         let mut tx = st.db.pool.begin().await?;
         // Granting what is already granted is not an error and writes nothing.
         if crate::auth::store::grant(&mut tx, user_id, role, org_id).await? {
-            crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("role.assign", Some(caller.user_id), &caller.ip, user_id).org(Some(org_id)).after(serde_json::json!({"role": role.code(), "org_id": org_id}))).await?;
+            crate::audit::store::record(
+                &mut tx,
+                crate::audit::store::Entry::user("role.assign", Some(caller.user_id), &caller.ip, user_id)
+                    .org(Some(org_id))
+                    .after(serde_json::json!({"role": role.code(), "org_id": org_id})),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -393,7 +387,13 @@ pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
         }
         let mut tx = st.db.pool.begin().await?;
         sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
-        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("role.revoke", Some(caller.user_id), &caller.ip, user_id).org(Some(org_id)).before(serde_json::json!({"role": role, "org_id": org_id}))).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("role.revoke", Some(caller.user_id), &caller.ip, user_id)
+                .org(Some(org_id))
+                .before(serde_json::json!({"role": role, "org_id": org_id})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     })

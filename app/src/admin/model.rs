@@ -49,7 +49,14 @@ impl OrgKind {
         use OrgKind::*;
         matches!(
             (self, child),
-            (Root, Region) | (Region, District) | (Region, College) | (Region, School) | (District, College) | (District, School) | (College, Group) | (School, Group)
+            (Root, Region)
+                | (Region, District)
+                | (Region, College)
+                | (Region, School)
+                | (District, College)
+                | (District, School)
+                | (College, Group)
+                | (School, Group)
         )
     }
 }

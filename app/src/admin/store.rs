@@ -62,9 +62,7 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Option<i64>, OrgKind
 }
 
 pub async fn kind_of(db: &Db, org_id: i64) -> Result<Option<OrgKind>, AppError> {
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM organisations WHERE id = $1")
-        .bind(org_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let kind: Option<String> =
+        sqlx::query_scalar("SELECT kind FROM organisations WHERE id = $1").bind(org_id).fetch_optional(&db.pool).await?;
     Ok(kind.as_deref().and_then(OrgKind::from_code))
 }

@@ -6,14 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "audit/list")]
-pub async fn audit_list(
-    actor: String,
-    action: String,
-    entity: String,
-    from: String,
-    to: String,
-    page: i64,
-) -> Result<AuditPage, AppError> {
+pub async fn audit_list(actor: String, action: String, entity: String, from: String, to: String, page: i64) -> Result<AuditPage, AppError> {
     crate::api::respond(async move {
         use crate::auth::model::Permission;
         let caller = crate::auth::ssr::require_user().await?;

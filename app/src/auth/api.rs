@@ -121,7 +121,12 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
             .fetch_optional(&st.db.pool)
             .await?;
         let (user_id, hash, active, locale) = match &row {
-            Some(r) => (r.try_get::<i64, _>("id")?, r.try_get::<String, _>("password_hash")?, r.try_get::<i64, _>("active")?, r.try_get::<String, _>("locale")?),
+            Some(r) => (
+                r.try_get::<i64, _>("id")?,
+                r.try_get::<String, _>("password_hash")?,
+                r.try_get::<i64, _>("active")?,
+                r.try_get::<String, _>("locale")?,
+            ),
             None => (0, super::ssr::DUMMY_HASH.to_string(), 0, String::new()),
         };
         let verified = super::ssr::verify_password(&password, &hash).await;
@@ -149,7 +154,11 @@ pub async fn logout() -> Result<(), AppError> {
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut tx = st.db.pool.begin().await?;
-        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.logout", Some(caller.user_id), &caller.ip, caller.user_id)).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("session.logout", Some(caller.user_id), &caller.ip, caller.user_id),
+        )
+        .await?;
         tx.commit().await?;
         super::ssr::end_session(&st.db).await?;
         leptos_axum::redirect("/");
@@ -173,7 +182,8 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         }
         fields.check("new_password", super::model::check_new_password(&new_password, &caller.login));
         fields.finish()?;
-        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
+        let hash: String =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
         if !super::ssr::verify_password(&current, &hash).await {
             return Err(AppError::field("current", Msg::ErrWrongPassword));
         }
@@ -187,7 +197,11 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
             .bind(super::ssr::sha256_hex(&token))
             .execute(&mut *tx)
             .await?;
-        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_change", Some(caller.user_id), &caller.ip, caller.user_id)).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("user.password_change", Some(caller.user_id), &caller.ip, caller.user_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     })
@@ -249,11 +263,14 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         } else if contact.chars().count() > 254 {
             fields.add("contact", Msg::ErrTooLong);
         }
-        let channel = fields.check("channel", match channel.as_str() {
-            "email" => Ok(Channel::Email),
-            "sms" => Ok(Channel::Sms),
-            _ => Err(Msg::ErrRequired),
-        });
+        let channel = fields.check(
+            "channel",
+            match channel.as_str() {
+                "email" => Ok(Channel::Email),
+                "sms" => Ok(Channel::Sms),
+                _ => Err(Msg::ErrRequired),
+            },
+        );
         fields.finish()?;
         let channel = channel.ok_or(AppError::Internal)?;
         if !super::ssr::rate_limit(&st.db, &format!("code:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
@@ -278,10 +295,21 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
         crate::notify::outbox::enqueue(
             &mut tx,
-            crate::notify::outbox::Outgoing { channel, user_id: Some(user_id), recipient: &recipient, subject: Msg::ResetCodeSubject.text(locale), body: &body },
+            crate::notify::outbox::Outgoing {
+                channel,
+                user_id: Some(user_id),
+                recipient: &recipient,
+                subject: Msg::ResetCodeSubject.text(locale),
+                body: &body,
+            },
         )
         .await?;
-        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.reset_code_sent", None, &ip, user_id).after(serde_json::json!({"channel": channel.code()}))).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("user.reset_code_sent", None, &ip, user_id)
+                .after(serde_json::json!({"channel": channel.code()})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     })
@@ -335,8 +363,18 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
             let mut tx = st.db.pool.begin().await?;
             let old: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
             if old != locale.code() {
-                sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.code()).bind(caller.user_id).execute(&mut *tx).await?;
-                crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.locale", Some(caller.user_id), &caller.ip, caller.user_id).before(serde_json::json!({"locale": old})).after(serde_json::json!({"locale": locale.code()}))).await?;
+                sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+                    .bind(locale.code())
+                    .bind(caller.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                crate::audit::store::record(
+                    &mut tx,
+                    crate::audit::store::Entry::user("user.locale", Some(caller.user_id), &caller.ip, caller.user_id)
+                        .before(serde_json::json!({"locale": old}))
+                        .after(serde_json::json!({"locale": locale.code()})),
+                )
+                .await?;
             }
             tx.commit().await?;
         }

@@ -29,10 +29,7 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
         let mut salt = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut salt);
         let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| AppError::Internal)
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| AppError::Internal)
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -257,25 +254,17 @@ pub async fn start_session(db: &Db, user_id: i64, locale: Locale) -> Result<(), 
     let token = random_token();
     let now = now_ms();
     let ttl_ms = st.settings.session_hours * 3_600_000;
-    let agent = parts
-        .headers
-        .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(300)
-        .collect::<String>();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(sha256_hex(&token))
-    .bind(user_id)
-    .bind(now)
-    .bind(now + ttl_ms)
-    .bind(client_ip(&parts, st.settings.trust_proxy))
-    .bind(agent)
-    .execute(&db.pool)
-    .await?;
+    let agent =
+        parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect::<String>();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(sha256_hex(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + ttl_ms)
+        .bind(client_ip(&parts, st.settings.trust_proxy))
+        .bind(agent)
+        .execute(&db.pool)
+        .await?;
     // Expired sessions are removed here, when someone signs in, so no extra job is needed.
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&db.pool).await?;
     set_cookie(SESSION_COOKIE, &token, ttl_ms / 1000, true);

@@ -40,7 +40,9 @@ pub async fn insert_user(
 
 /// Maps a unique violation on users to the field the person has to change.
 pub fn unique_to_field(e: sqlx::Error) -> AppError {
-    for (column, field, msg) in [("login", "login", Msg::ErrLoginTaken), ("email", "email", Msg::ErrEmailTaken), ("phone", "phone", Msg::ErrPhoneTaken)] {
+    for (column, field, msg) in
+        [("login", "login", Msg::ErrLoginTaken), ("email", "email", Msg::ErrEmailTaken), ("phone", "phone", Msg::ErrPhoneTaken)]
+    {
         if is_unique_violation(&e, column) {
             return AppError::Invalid(vec![FieldError { field: field.to_string(), msg }]);
         }

@@ -93,8 +93,7 @@ fn create_sqlite_parent_dir(url: &str) {
 pub fn is_unique_violation(err: &sqlx::Error, column: &str) -> bool {
     match err {
         sqlx::Error::Database(db) => {
-            let unique = db.is_unique_violation()
-                || db.code().map_or(false, |c| c == "2067" || c == "1555" || c == "23505");
+            let unique = db.is_unique_violation() || db.code().map_or(false, |c| c == "2067" || c == "1555" || c == "23505");
             let msg = db.message();
             let constraint = db.constraint().unwrap_or("");
             unique && (msg.contains(column) || constraint.contains(column))

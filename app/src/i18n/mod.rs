@@ -60,9 +60,7 @@ impl Locale {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let primary = tag.split('-').next().unwrap_or("");
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             if let Some(locale) = Locale::from_code(primary) {
                 if q > 0.0 && best.map_or(true, |(bq, _)| q > bq) {
                     best = Some((q, locale));
@@ -100,16 +98,9 @@ pub fn t(msg: Msg) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static 
 /// at sign-in from the user's saved choice), else the browser's Accept-Language.
 #[cfg(feature = "ssr")]
 pub fn request_locale(parts: &http::request::Parts) -> Locale {
-    crate::auth::ssr::cookie(&parts.headers, LOCALE_COOKIE)
-        .and_then(|c| Locale::from_code(&c))
-        .unwrap_or_else(|| {
-            parts
-                .headers
-                .get(http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Locale::negotiate)
-                .unwrap_or_default()
-        })
+    crate::auth::ssr::cookie(&parts.headers, LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_else(|| {
+        parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Locale::negotiate).unwrap_or_default()
+    })
 }
 
 #[cfg(test)]

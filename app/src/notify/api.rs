@@ -10,12 +10,11 @@ pub async fn inbox_list() -> Result<Vec<InboxMessage>, AppError> {
         use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let rows = sqlx::query(
-            "SELECT id, subject, body, created_at, read_at FROM inbox_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&st.db.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, subject, body, created_at, read_at FROM inbox_messages WHERE user_id = $1 ORDER BY id DESC LIMIT 100")
+                .bind(caller.user_id)
+                .fetch_all(&st.db.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 let read_at: Option<i64> = r.try_get("read_at")?;

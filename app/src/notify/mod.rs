@@ -6,6 +6,6 @@
 
 pub mod api;
 pub mod model;
-pub mod page;
 #[cfg(feature = "ssr")]
 pub mod outbox;
+pub mod page;

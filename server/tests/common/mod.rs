@@ -153,7 +153,9 @@ impl Response {
     pub fn field_errors(&self) -> Vec<(String, String)> {
         self.json()["Invalid"]
             .as_array()
-            .map(|a| a.iter().map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["msg"].as_str().unwrap_or("").to_string())).collect())
+            .map(|a| {
+                a.iter().map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["msg"].as_str().unwrap_or("").to_string())).collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -166,13 +168,8 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated page does (form-encoded POST).
     pub async fn call(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> Response {
-        let res = client
-            .post(format!("{}{}", self.base, path))
-            .header("accept", "application/json")
-            .form(form)
-            .send()
-            .await
-            .expect("request");
+        let res =
+            client.post(format!("{}{}", self.base, path)).header("accept", "application/json").form(form).send().await.expect("request");
         let status = res.status();
         let headers = res.headers().clone();
         Response { status, body: res.text().await.unwrap_or_default(), headers }

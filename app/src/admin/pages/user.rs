@@ -19,10 +19,8 @@ fn User() -> impl IntoView {
     let active = ServerAction::<SetUserActive>::new();
     let assign_error = action_error(assign);
     let other_error = Signal::derive(move || action_error(revoke).get().or_else(|| action_error(active).get()));
-    let detail = Resource::new(
-        move || (id(), assign.version().get(), revoke.version().get(), active.version().get()),
-        |(id, _, _, _)| get_user(id),
-    );
+    let detail =
+        Resource::new(move || (id(), assign.version().get(), revoke.version().get(), active.version().get()), |(id, _, _, _)| get_user(id));
     let orgs = Resource::new(|| (), |_| list_orgs());
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
