@@ -128,12 +128,24 @@ fi
 # 5. PostgreSQL for the scale-out backend's tests.
 if [ "$INSTALL_POSTGRES" = 1 ]; then
   if ! have pg_isready || ! pg_isready -q -h 127.0.0.1 -p 5432; then
-    have pg_ctlcluster || apt_install postgresql
+    apt_install postgresql
     log "starting PostgreSQL"
     for v in $(ls /etc/postgresql 2>/dev/null); do
       $SUDO pg_ctlcluster --skip-systemctl-redirect "$v" main start 2>/dev/null || true
     done
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  # The tests connect as talap/talap over TCP (they create and drop their own databases). A
+  # password role works whether the cluster trusts local connections or, as Debian's default
+  # does, asks TCP clients for a password.
+  if pg_isready -q -h 127.0.0.1 -p 5432 && id postgres >/dev/null 2>&1; then
+    sql="DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'talap') THEN
+         CREATE ROLE talap LOGIN CREATEDB PASSWORD 'talap'; END IF; END \$\$;"
+    if [ "$(id -u)" = 0 ]; then
+      printf '%s\n' "$sql" | su postgres -c "psql -q -X -v ON_ERROR_STOP=1" >/dev/null || echo "could not create the test role talap" >&2
+    else
+      printf '%s\n' "$sql" | sudo -u postgres psql -q -X -v ON_ERROR_STOP=1 >/dev/null || echo "could not create the test role talap" >&2
+    fi
   fi
 fi
 

@@ -18,7 +18,7 @@ if [ "$s" != "$p" ]; then
   exit 1
 fi
 
-export TALAP_TEST_POSTGRES_URL="${TALAP_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export TALAP_TEST_POSTGRES_URL="${TALAP_TEST_POSTGRES_URL:-postgres://talap:talap@127.0.0.1:5432/postgres}"
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "==> PostgreSQL reachable: database tests run on SQLite and PostgreSQL"
 else

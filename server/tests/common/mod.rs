@@ -41,7 +41,7 @@ pub fn skip_postgres() -> bool {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("TALAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TALAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://talap:talap@127.0.0.1:5432/postgres".into())
 }
 
 /// A database that disappears with the test.
