@@ -248,55 +248,22 @@ async fn director_is_scoped_to_own_college(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A director cannot hand out the admin role (more rights than a director has).
-    let r = app
-        .call(
-            &c,
-            "/api/admin/user/create",
-            &[
-                ("login", "newbie"),
-                ("full_name", "N"),
-                ("email", ""),
-                ("phone", ""),
-                ("org_id", &college_a.to_string()),
-                ("role", "admin"),
-                ("password", PW),
-            ],
-        )
-        .await;
+    let create = |login: &'static str, org: i64, role: &'static str| {
+        let (c, org) = (c.clone(), org.to_string());
+        let app = &app;
+        async move {
+            let form =
+                [("login", login), ("full_name", "N"), ("email", ""), ("phone", ""), ("org_id", &org), ("role", role), ("password", PW)];
+            app.call(&c, "/api/admin/user/create", &form).await
+        }
+    };
+    let r = create("newbie", college_a, "admin").await;
     assert_eq!(r.field_errors(), vec![("role".to_string(), "ErrRoleAboveYours".to_string())]);
-    let r = app
-        .call(
-            &c,
-            "/api/admin/user/create",
-            &[
-                ("login", "newbie"),
-                ("full_name", "N"),
-                ("email", ""),
-                ("phone", ""),
-                ("org_id", &college_a.to_string()),
-                ("role", "teacher"),
-                ("password", PW),
-            ],
-        )
-        .await;
+    let r = create("newbie", college_a, "teacher").await;
     assert!(r.status.is_success(), "{}", r.body);
     app.signed_in("newbie", PW).await;
     // Creating someone in college B is refused and writes nothing.
-    let r = app
-        .call(
-            &c,
-            "/api/admin/user/create",
-            &[
-                ("login", "intruder"),
-                ("full_name", "N"),
-                ("email", ""),
-                ("phone", ""),
-                ("org_id", &college_b.to_string()),
-                ("role", "teacher"),
-                ("password", PW),
-            ],
-        )
-        .await;
+    let r = create("intruder", college_b, "teacher").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'intruder'").await, 0);
     // A teacher has no administration at all.
