@@ -75,5 +75,19 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     if u.can(Permission::AuditRead) {
         tiles.push(("/admin/audit", Msg::AuditLog, Msg::TileAudit));
     }
+    if u.can(Permission::JournalKeep) || u.can(Permission::JournalRead) {
+        tiles.push(("/journals", Msg::Journals, Msg::TileJournals));
+    }
+    if u.can(Permission::JournalRead) {
+        tiles.push(("/reports/performance", Msg::PerformanceReport, Msg::TilePerformance));
+    }
+    if u.can(Permission::CertificateIssue) {
+        tiles.push(("/certificates", Msg::Certificates, Msg::TileCertificates));
+    }
+    if u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
+        tiles.push(("/my/marks", Msg::MyMarks, Msg::TileMyMarks));
+        tiles.push(("/my/assignments", Msg::MyAssignments, Msg::TileMyAssignments));
+        tiles.push(("/my/certificates", Msg::MyCertificates, Msg::TileMyCertificates));
+    }
     tiles
 }

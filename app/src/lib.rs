@@ -18,6 +18,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod media;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use i18n::{t, Locale, Msg};
@@ -126,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <notify::page::InboxRoutes/>
                     <admin::pages::AdminRoutes/>
                     <audit::page::AuditRoutes/>
+                    <journal::pages::JournalRoutes/>
                 </Routes>
             </main>
             <footer class="foot">

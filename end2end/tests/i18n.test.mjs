@@ -21,6 +21,21 @@ const ADMIN_PAGES = [
   { path: '/admin/audit', name: 'admin-audit', ready: (lang) => ({ role: 'heading', name: msg('AuditLog', lang) }), css: 'table.audit' },
 ];
 
+// The demo journal is the first one (a fresh database per run).
+const HEAD_PAGES = [
+  { path: '/journals', name: 'journals', ready: (lang) => ({ role: 'heading', name: msg('Journals', lang) }), testId: 'journals' },
+  { path: '/journals/1', name: 'journal-grid', ready: (lang) => ({ role: 'link', name: msg('PlanAndLessons', lang) }), testId: 'journal' },
+  { path: '/journals/1/plan', name: 'journal-plan', ready: (lang) => ({ role: 'heading', name: msg('Ktp', lang) }), testId: 'lessons' },
+  { path: '/journals/1/history', name: 'journal-history', ready: (lang) => ({ role: 'heading', name: msg('MarkHistory', lang) }) },
+  { path: '/reports/performance', name: 'performance', ready: (lang) => ({ role: 'heading', name: msg('PerformanceReport', lang) }), css: 'table.perf, [data-testid=perf-empty]' },
+  { path: '/certificates', name: 'certificates', ready: (lang) => ({ role: 'heading', name: msg('Certificates', lang) }) },
+];
+const STUDENT_PAGES = [
+  { path: '/my/marks', name: 'my-marks', ready: (lang) => ({ role: 'heading', name: msg('MyMarks', lang) }), testId: 'my-marks' },
+  { path: '/my/assignments', name: 'my-assignments', ready: (lang) => ({ role: 'heading', name: msg('MyAssignments', lang) }) },
+  { path: '/my/certificates', name: 'my-certificates', ready: (lang) => ({ role: 'heading', name: msg('MyCertificates', lang) }) },
+];
+
 /** The switch's button for `lang` ("KK", "RU", "EN", followed by the language's own name). */
 function langButton(page, lang) {
   return page.locator('nav.langs button.lang', { hasText: lang.toUpperCase() });
@@ -110,6 +125,14 @@ for (const lang of LANGS) {
     await setLang(admin.context, lang);
     await checkPages(admin.page, lang, ADMIN_PAGES, issues);
     await close(admin);
+
+    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES]]) {
+      const ctx = await open(browser, { lang });
+      await signIn(ctx.page, lang, login, DEMO_PASSWORD);
+      await setLang(ctx.context, lang);
+      await checkPages(ctx.page, lang, pages, issues);
+      await close(ctx);
+    }
 
     assert.deepEqual(issues, []);
   });

@@ -19,7 +19,7 @@ export const BASE = (process.env.TALAP_BASE_URL || 'http://127.0.0.1:3100').repl
 export const SERVER_LOG = process.env.TALAP_SERVER_LOG || '';
 export const SCREENSHOTS = path.join(ROOT, 'end2end', 'screenshots');
 export const DEMO_PASSWORD = 'talap-demo-2026';
-export const DEMO_LOGINS = ['admin', 'director', 'teacher', 'proctor', 'school.admin', 'olympiad.teacher', 'student1', 'student2', 'student3'];
+export const DEMO_LOGINS = ['admin', 'director', 'teacher', 'head', 'proctor', 'school.admin', 'olympiad.teacher', 'student1', 'student2', 'student3'];
 export const LANGS = ['kk', 'ru', 'en'];
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
@@ -219,7 +219,7 @@ export async function latinLeaks(page, extraTokens = []) {
     .replace(/\b[a-z_]+\.[a-z_.]*/g, ' ') // codes like user., org.create, school.admin
     .replace(/\b\w*\d\w*\b/g, ' ') // anything with digits (ids, student1, 7XX)
     .replace(/\bX{2,}\b/g, ' '); // phone format placeholder
-  const allowed = new Set(['Talap', 'KK', 'RU', 'EN', 'English', 'IIN', 'SMS', ...DEMO_LOGINS, ...extraTokens]);
+  const allowed = new Set(['Talap', 'KK', 'RU', 'EN', 'English', 'IIN', 'SMS', 'XLSX', 'PDF', 'GPA', 'Enter', 'CSV', ...DEMO_LOGINS, ...extraTokens]);
   const words = t.match(/[A-Za-z]{3,}/g) || [];
   return [...new Set(words.filter((w) => !allowed.has(w)))];
 }

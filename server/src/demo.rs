@@ -14,6 +14,7 @@ const PEOPLE: &[(&str, &str, Role, &str)] = &[
     ("admin", "Әкімші Платформа", Role::Admin, "root"),
     ("director", "Айгүл Серікқызы Нұрланова", Role::Director, "college"),
     ("teacher", "Ерлан Қайратұлы Беков", Role::Teacher, "college"),
+    ("head", "Сәуле Бақытқызы Ахметова", Role::HeadOfDepartment, "college"),
     ("proctor", "Динара Асқарқызы Омарова", Role::Proctor, "region"),
     ("school.admin", "Марат Болатұлы Сейітов", Role::SchoolAdmin, "school"),
     ("olympiad.teacher", "Гүлнар Маратқызы Әлиева", Role::OlympiadTeacher, "school"),
@@ -67,6 +68,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
             .map_err(|e| format!("{e:?}"))?;
         app::auth::store::grant(&mut tx, user_id, *role, lookup(&ids, org_key)).await.map_err(|e| format!("{e:?}"))?;
     }
+    journal(&mut tx, &ids, now).await?;
     app::audit::store::record(
         &mut tx,
         app::audit::store::Entry {
@@ -86,6 +88,121 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&db.pool).await?.try_get("n")?;
     tracing::info!(users = n, "demo data loaded");
     Ok(true)
+}
+
+/// The group's specialty and one journal of the current autumn semester, filled from a timetable,
+/// with a plan and some marks, so the grid and the reports have something to show.
+async fn journal(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)], now: i64) -> Result<(), Box<dyn std::error::Error>> {
+    use app::journal::model::{AcademicHours, Hours};
+    use app::journal::semester::{fill, public_holidays, Date, Holiday, Semester, Timetable, TimetableItem, Topic, Weekday};
+    let group = lookup(ids, "group");
+    sqlx::query("INSERT INTO study_groups (group_id, specialty_code, specialty_name, course) VALUES ($1, $2, $3, 2)")
+        .bind(group)
+        .bind("06130100")
+        .bind("Бағдарламалық қамтамасыз ету")
+        .execute(&mut **tx)
+        .await?;
+    let teacher: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'teacher'").fetch_one(&mut **tx).await?;
+    let students: Vec<i64> =
+        sqlx::query_scalar("SELECT user_id FROM role_assignments WHERE org_id = $1 AND role = 'student' ORDER BY user_id")
+            .bind(group)
+            .fetch_all(&mut **tx)
+            .await?;
+    let today = Date::from_epoch_ms(now);
+    let year: i64 = today.to_string()[..4].parse()?;
+    // The autumn semester with at least two months behind it (so its first attestation has marks).
+    let start_year = if today.to_string()[5..7].parse::<u32>()? >= 11 { year } else { year - 1 };
+    let semester = Semester::new(
+        Date::new(start_year, 9, 1).map_err(|m| format!("{m:?}"))?,
+        Date::new(start_year, 12, 31).map_err(|m| format!("{m:?}"))?,
+    )
+    .map_err(|m| format!("{m:?}"))?;
+    let journal: i64 = sqlx::query_scalar(
+        "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'five', $6, $3, $7) RETURNING id",
+    )
+    .bind(group)
+    .bind("Деректер қоры")
+    .bind(teacher)
+    .bind(semester.start().to_string())
+    .bind(semester.end().to_string())
+    .bind("ИС-21 · Деректер қоры")
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let plan = [
+        ("Деректер қорына кіріспе", "4", "theory"),
+        ("Реляциялық модель", "4", "theory"),
+        ("Сұраулар тілі: деректерді таңдау", "6", "practice"),
+        ("Кестелерді біріктіру", "4", "lab"),
+        ("Аралық аттестация", "2", "attestation"),
+        ("Индекстер және транзакциялар", "6", "theory"),
+        ("Қорды жобалау", "8", "practice"),
+        ("Қорытынды аттестация", "2", "attestation"),
+    ];
+    let mut topics = Vec::new();
+    for (n, (title, hours, kind)) in plan.iter().enumerate() {
+        let hours = Hours::parse_planned(hours).map_err(|m| format!("{m:?}"))?;
+        sqlx::query("INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type) VALUES ($1, $2, $3, $4, $5)")
+            .bind(journal)
+            .bind(n as i64 + 1)
+            .bind(*title)
+            .bind(i64::from(hours.half_hours()))
+            .bind(*kind)
+            .execute(&mut **tx)
+            .await?;
+        topics.push(Topic::new(title, hours).map_err(|m| format!("{m:?}"))?);
+    }
+    let two = AcademicHours::parse("2").map_err(|m| format!("{m:?}"))?;
+    let timetable = Timetable::new(vec![
+        TimetableItem { weekday: Weekday::Mon, pair: 1, hours: two, week_parity: None },
+        TimetableItem { weekday: Weekday::Thu, pair: 3, hours: two, week_parity: None },
+    ])
+    .map_err(|m| format!("{m:?}"))?;
+    let holidays: Vec<Holiday> = public_holidays(semester).into_iter().map(Holiday::day).collect();
+    let filled = fill(semester, &timetable, &holidays, &topics);
+    for (n, l) in filled.lessons.iter().enumerate() {
+        let (title, kind) = l.topic.map(|t| (plan[t].0, plan[t].2)).unwrap_or(("", "theory"));
+        let lesson: i64 = sqlx::query_scalar(
+            "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(journal)
+        .bind(l.date.to_string())
+        .bind(i64::from(l.pair))
+        .bind(i64::from(l.hours.half_hours()))
+        .bind(kind)
+        .bind(title)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        // Marks on the lessons that are already past, a few per lesson.
+        if l.date >= today {
+            continue;
+        }
+        for (k, student) in students.iter().enumerate() {
+            let (mark, attendance): (Option<i64>, Option<&str>) = match (n + k * 2) % 7 {
+                0 => (Some(5), None),
+                1 => (Some(4), None),
+                3 => (Some(3), None),
+                5 if kind == "attestation" => (Some(4), None),
+                6 => (None, Some("n")),
+                _ if kind == "attestation" => (Some(5), None),
+                _ => continue,
+            };
+            sqlx::query(
+                "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(lesson)
+            .bind(*student)
+            .bind(mark)
+            .bind(attendance)
+            .bind(teacher)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 fn lookup(ids: &[(&str, i64)], key: &str) -> i64 {

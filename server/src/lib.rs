@@ -60,6 +60,7 @@ pub fn router(config: &Config, db: Db) -> Router {
     Router::new()
         .route("/healthz", get(web::healthz))
         .route("/readyz", get(web::readyz))
+        .merge(app::journal::export::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -54,6 +54,83 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/admin/role/revoke", Permission, vec![("grant_id", "1")]),
         ("/api/admin/user/active", Permission, vec![("user_id", "1"), ("active", "false")]),
         ("/api/audit/list", Permission, vec![("actor", ""), ("action", ""), ("entity", ""), ("from", ""), ("to", ""), ("page", "0")]),
+        ("/api/certificate/verify", Public, vec![("code", "nothing")]),
+        ("/api/certificate/request", SignedIn, vec![("purpose", "Hacked")]),
+        ("/api/certificate/mine", SignedIn, vec![]),
+        ("/api/certificate/queue", Permission, vec![]),
+        ("/api/certificate/decide", Permission, vec![("id", "0"), ("issue", "true")]),
+        ("/api/journal/list", SignedIn, vec![]),
+        ("/api/journal/my", SignedIn, vec![]),
+        ("/api/journal/groups", SignedIn, vec![]),
+        ("/api/journal/timesheet", Permission, vec![("month", "2026-10")]),
+        (
+            "/api/journal/create",
+            Permission,
+            vec![
+                ("group_id", "0"),
+                ("subject", "Hacked"),
+                ("semester_start", "2026-09-01"),
+                ("semester_end", "2026-12-31"),
+                ("scale", "five"),
+            ],
+        ),
+        ("/api/journal/rename", Permission, vec![("journal_id", "0"), ("title", "Hacked")]),
+        ("/api/journal/syllabus", Permission, vec![("journal_id", "0"), ("syllabus", "Hacked")]),
+        ("/api/journal/get", Permission, vec![("journal_id", "0")]),
+        ("/api/journal/history", Permission, vec![("journal_id", "0")]),
+        ("/api/journal/ktp", Permission, vec![("journal_id", "0")]),
+        (
+            "/api/journal/ktp/save",
+            Permission,
+            vec![("journal_id", "0"), ("topic_id", "0"), ("title", "Hacked"), ("hours", "2"), ("lesson_type", "theory"), ("homework", "")],
+        ),
+        ("/api/journal/ktp/delete", Permission, vec![("journal_id", "0"), ("topic_id", "0")]),
+        ("/api/journal/fill/preview", Permission, vec![("journal_id", "0"), ("timetable", "1:1:2:all"), ("holidays", "")]),
+        ("/api/journal/fill", Permission, vec![("journal_id", "0"), ("timetable", "1:1:2:all"), ("holidays", "")]),
+        (
+            "/api/journal/lesson/save",
+            Permission,
+            vec![
+                ("journal_id", "0"),
+                ("lesson_id", "0"),
+                ("date", "2026-09-02"),
+                ("pair", "2"),
+                ("hours", "2"),
+                ("lesson_type", "theory"),
+                ("topic", "Hacked"),
+                ("plan", ""),
+                ("homework", ""),
+            ],
+        ),
+        ("/api/journal/lesson/cancel", Permission, vec![("journal_id", "0"), ("lesson_id", "0")]),
+        (
+            "/api/journal/cell",
+            Permission,
+            vec![("journal_id", "0"), ("lesson_id", "0"), ("student_id", "0"), ("value", "5"), ("reason", "")],
+        ),
+        ("/api/journal/ktp/import", Permission, vec![("journal_id", "0")]),
+        ("/api/journal/excuse", Permission, vec![("journal_id", "0"), ("lesson_id", "0"), ("student_id", "0")]),
+        ("/api/journal/assignments", Permission, vec![("journal_id", "0")]),
+        (
+            "/api/journal/assignment/create",
+            Permission,
+            vec![
+                ("journal_id", "0"),
+                ("lesson_id", "0"),
+                ("title", "Hacked"),
+                ("description", ""),
+                ("due_date", "2026-10-01"),
+                ("students", "all"),
+            ],
+        ),
+        (
+            "/api/journal/assignment/review",
+            Permission,
+            vec![("assignment_id", "0"), ("student_id", "0"), ("decision", "mark"), ("comment", ""), ("mark", "5")],
+        ),
+        ("/api/journal/assignment/mine", SignedIn, vec![]),
+        ("/api/journal/assignment/submit", Permission, vec![("assignment_id", "0"), ("answer", "Hacked")]),
+        ("/api/journal/report/performance", Permission, vec![("from", "2026-09-01"), ("to", "2026-12-31")]),
     ]
 }
 
@@ -78,6 +155,54 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     let victim = app.make_user("victim", "victim-pass-123", Some((app::auth::model::Role::Teacher, 1))).await;
     let grant: i64 =
         sqlx::query_scalar("SELECT id FROM role_assignments WHERE user_id = $1").bind(victim).fetch_one(&app.db.pool).await.unwrap();
+    // A journal of the victim's, with a lesson, a topic and a student, for the journal calls.
+    let group = app.make_org(1, "group", "G-1").await;
+    let pupil = app.make_user("pupil", "pupil-pass-123", Some((app::auth::model::Role::Student, group))).await;
+    let journal: i64 = sqlx::query_scalar(
+        "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+         VALUES ($1, 'S', $2, '2026-09-01', '2026-12-31', 'five', 'T', $2, 0) RETURNING id",
+    )
+    .bind(group)
+    .bind(victim)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let lesson: i64 = sqlx::query_scalar(
+        "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, created_at) VALUES ($1, '2026-09-02', 1, 4, 'theory', 0) RETURNING id",
+    )
+    .bind(journal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let topic: i64 = sqlx::query_scalar(
+        "INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type) VALUES ($1, 1, 'T', 4, 'theory') RETURNING id",
+    )
+    .bind(journal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let assignment: i64 = sqlx::query_scalar(
+        "INSERT INTO assignments (journal_id, lesson_id, title, due_date, created_at) VALUES ($1, $2, 'A', '2026-10-01', 0) RETURNING id",
+    )
+    .bind(journal)
+    .bind(lesson)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO submissions (assignment_id, student_id, status, updated_at) VALUES ($1, $2, 'submitted', 0)")
+        .bind(assignment)
+        .bind(pupil)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let certificate: i64 = sqlx::query_scalar(
+        "INSERT INTO certificates (student_id, group_id, purpose, status, requested_at) VALUES ($1, $2, 'P', 'requested', 0) RETURNING id",
+    )
+    .bind(pupil)
+    .bind(group)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let nobody = app.make_user("plain.user", "plain-pass-123", None).await;
     assert!(nobody > 0);
     let signed_in = app.signed_in("plain.user", "plain-pass-123").await;
@@ -90,27 +215,58 @@ async fn every_server_function_checks_its_caller(b: Backend) {
                 let v = match (*path, *k) {
                     (_, "user_id") => victim.to_string(),
                     (_, "grant_id") => grant.to_string(),
+                    (_, "journal_id") => journal.to_string(),
+                    (_, "lesson_id") => lesson.to_string(),
+                    (_, "topic_id") => topic.to_string(),
+                    (_, "assignment_id") => assignment.to_string(),
+                    ("/api/certificate/decide", "id") => certificate.to_string(),
+                    (_, "student_id") => pupil.to_string(),
+                    (_, "group_id") => group.to_string(),
                     _ => v.to_string(),
                 };
                 (*k, v)
             })
             .collect();
         let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let anon = app.call(&app.client(), path, &form).await;
+        // File uploads are multipart forms; everything else is url-encoded.
+        let call = |client: reqwest::Client| {
+            let form = form.clone();
+            let app = &app;
+            async move {
+                if path.ends_with("/import") || path.ends_with("/submit") || path.ends_with("/excuse") {
+                    let mut mp = reqwest::multipart::Form::new();
+                    for (k, v) in &form {
+                        mp = mp.text(k.to_string(), v.to_string());
+                    }
+                    mp = mp.part("file", reqwest::multipart::Part::bytes(b"a;b;2\n".to_vec()).file_name("plan.csv"));
+                    app.multipart(&client, path, mp).await
+                } else {
+                    app.call(&client, path, &form).await
+                }
+            }
+        };
+        let anon = call(app.client()).await;
         match access {
             Access::Public => assert_ne!(anon.status, StatusCode::UNAUTHORIZED, "{path} is public"),
             _ => assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{path} must refuse anonymous callers: {}", anon.body),
         }
         if *access == Access::Permission {
-            let r = app.call(&signed_in, path, &form).await;
+            let r = call(signed_in.clone()).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} must refuse a user without the role: {}", r.body);
         }
     }
     // Nothing the refused calls asked for happened.
-    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 2);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'hacker'").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM role_assignments").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE active = 1").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM role_assignments").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE active = 1").await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM journals WHERE title = 'T' AND syllabus = ''").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM lessons").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM ktp_topics WHERE title = 'T'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM journal_cells").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE status = 'requested'").await, 1, "no certificate issued or requested");
+    assert_eq!(app.count("SELECT COUNT(*) FROM submissions WHERE status = 'submitted' AND answer = ''").await, 1);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }

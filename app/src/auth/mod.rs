@@ -14,8 +14,16 @@ use leptos::prelude::*;
 /// Server functions anyone may call without signing in. Every other `/api/` path is refused
 /// with 401 by the server's guard before its arguments are even read (deny by default); the
 /// function itself then checks the caller's role and scope.
-pub const PUBLIC_ENDPOINTS: &[&str] =
-    &["/api/auth/me", "/api/auth/login", "/api/auth/register", "/api/auth/reset/request", "/api/auth/reset/confirm", "/api/locale"];
+pub const PUBLIC_ENDPOINTS: &[&str] = &[
+    "/api/auth/me",
+    "/api/auth/login",
+    "/api/auth/register",
+    "/api/auth/reset/request",
+    "/api/auth/reset/confirm",
+    "/api/locale",
+    // The check page a certificate's QR code opens (JRN-11): anyone holding the code.
+    "/api/certificate/verify",
+];
 use leptos_router::components::Route;
 use leptos_router::path;
 

@@ -94,16 +94,32 @@ pub enum Permission {
     OrgManage,
     UserManage,
     AuditRead,
+    /// Keep journals of groups in scope: create them, fill lessons, give marks (teachers).
+    JournalKeep,
+    /// Read every journal in scope, its history and the reports built from it (heads of studies).
+    JournalRead,
+    /// Issue certificates (справки) to students in scope (the office).
+    CertificateIssue,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 3] = [Permission::OrgManage, Permission::UserManage, Permission::AuditRead];
+    pub const ALL: [Permission; 6] = [
+        Permission::OrgManage,
+        Permission::UserManage,
+        Permission::AuditRead,
+        Permission::JournalKeep,
+        Permission::JournalRead,
+        Permission::CertificateIssue,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::AuditRead => "audit.read",
+            Permission::JournalKeep => "journal.keep",
+            Permission::JournalRead => "journal.read",
+            Permission::CertificateIssue => "certificate.issue",
         }
     }
 

@@ -471,6 +471,83 @@ pub fn success_percent(marks: &[Mark]) -> Option<f64> {
     MarkCounts::of(marks).success_percent()
 }
 
+/// What kind of lesson it is; attestation days and exams feed the performance report (JRN-6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LessonType {
+    #[default]
+    Theory,
+    Practice,
+    Lab,
+    Attestation,
+    Exam,
+}
+
+impl LessonType {
+    pub const ALL: [LessonType; 5] = [LessonType::Theory, LessonType::Practice, LessonType::Lab, LessonType::Attestation, LessonType::Exam];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LessonType::Theory => "theory",
+            LessonType::Practice => "practice",
+            LessonType::Lab => "lab",
+            LessonType::Attestation => "attestation",
+            LessonType::Exam => "exam",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<LessonType> {
+        LessonType::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            LessonType::Theory => Msg::LessonTheory,
+            LessonType::Practice => Msg::LessonPractice,
+            LessonType::Lab => Msg::LessonLab,
+            LessonType::Attestation => Msg::LessonAttestation,
+            LessonType::Exam => Msg::LessonExam,
+        }
+    }
+
+    /// Marks given on this lesson count in the performance report.
+    pub fn is_attestation(self) -> bool {
+        matches!(self, LessonType::Attestation | LessonType::Exam)
+    }
+}
+
+impl Cell {
+    /// The code a cell is stored and sent as: the mark's value ("5", "87"), "n" absent,
+    /// "e" excused, "l" late, "" empty. Locale-free, unlike what the cell shows.
+    pub fn store_code(self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Mark(m) => m.value.to_string(),
+            Cell::Attendance(a) => a.code(Locale::En).to_string(),
+        }
+    }
+
+    /// What the cell shows in a language: the mark, or the attendance letter of that language.
+    pub fn label(self, locale: Locale) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Mark(m) => m.value.to_string(),
+            Cell::Attendance(a) => a.code(locale).to_string(),
+        }
+    }
+
+    pub fn mark(self) -> Option<Mark> {
+        match self {
+            Cell::Mark(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Reads a stored code back (see [`Cell::store_code`]); unknown codes read as empty.
+    pub fn from_store_code(scale: Scale, code: &str) -> Cell {
+        parse_cell(scale, code).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,5 +758,20 @@ mod tests {
         assert_eq!(MarkCounts::of(&marks), MarkCounts { five: 2, four: 2, three: 2, two: 2 });
         assert_eq!(quality_percent(&marks), Some(50.0));
         assert_eq!(success_percent(&marks), Some(75.0));
+    }
+
+    #[test]
+    fn cells_travel_as_locale_free_codes() {
+        let five = Scale::FivePoint;
+        for (typed, code) in [("5", "5"), ("н", "n"), ("у", "e"), ("с", "e"), ("о", "l"), ("к", "l"), ("", "")] {
+            let cell = parse_cell(five, typed).unwrap();
+            assert_eq!(cell.store_code(), code, "{typed}");
+            assert_eq!(Cell::from_store_code(five, code), cell);
+        }
+        let excused = Cell::from_store_code(five, "e");
+        assert_eq!(excused.label(Locale::Kk), "с");
+        assert_eq!(excused.label(Locale::Ru), "у");
+        assert_eq!(Cell::from_store_code(Scale::Hundred, "87").mark().map(|m| m.value()), Some(87));
+        assert_eq!(Cell::from_store_code(five, "87"), Cell::Empty, "a code off the scale is not a mark");
     }
 }

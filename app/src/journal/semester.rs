@@ -41,6 +41,11 @@ impl Date {
         Date::new(i64::from(n(parts[0])), n(parts[1]), n(parts[2]))
     }
 
+    /// The day in Kazakhstan (UTC+5) at an instant given in epoch milliseconds.
+    pub fn from_epoch_ms(ms: i64) -> Date {
+        Date::from_days((ms + crate::ui::time::KZ_OFFSET_MS).div_euclid(86_400_000))
+    }
+
     /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
         days_from_civil(i64::from(self.y), u32::from(self.m), u32::from(self.d))
@@ -370,6 +375,67 @@ pub fn fill(semester: Semester, timetable: &Timetable, holidays: &[Holiday], top
     SemesterFill { lessons, summary }
 }
 
+/// Kazakhstan's public holidays with a fixed date (Labour Code, art. 84 and the law on
+/// holidays): New Year (1-2 January), Orthodox Christmas (7 January), International Women's
+/// Day (8 March), Nauryz (21-23 March), Unity Day (1 May), Defender of the Fatherland Day
+/// (7 May), Victory Day (9 May), Capital Day (6 July), Constitution Day (30 August), Republic
+/// Day (25 October), Independence Day (16 December). Kurban ait moves with the lunar calendar
+/// and is announced each year, so the teacher adds it (and vacations) by hand.
+pub const KZ_FIXED_HOLIDAYS: [(u32, u32); 14] =
+    [(1, 1), (1, 2), (1, 7), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9), (7, 6), (8, 30), (10, 25), (12, 16)];
+
+/// The fixed public holidays that fall inside the semester, in order.
+pub fn public_holidays(semester: Semester) -> Vec<Date> {
+    let (first, last) = (semester.start.y, semester.end.y);
+    let mut days: Vec<Date> = (first..=last)
+        .flat_map(|y| KZ_FIXED_HOLIDAYS.iter().filter_map(move |&(m, d)| Date::new(i64::from(y), m, d).ok()))
+        .filter(|d| (semester.start..=semester.end).contains(d))
+        .collect();
+    days.sort();
+    days
+}
+
+/// The timetable as the fill form sends it: items separated by ";", each
+/// "weekday:pair:hours:weeks" with weekday 1 (Monday) to 7, hours as typed ("2", "0,5") and
+/// weeks "all", "odd" or "even". Errors name the item (0-based) and its part.
+pub fn parse_timetable(raw: &str) -> Result<Timetable, (String, Msg)> {
+    let mut items = Vec::new();
+    for (n, part) in raw.split(';').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+        let bits: Vec<&str> = part.split(':').map(str::trim).collect();
+        if bits.len() != 4 {
+            return Err((format!("timetable.{n}"), Msg::ErrBadRequest));
+        }
+        let weekday =
+            bits[0].parse::<u8>().ok().and_then(Weekday::from_number).ok_or((format!("timetable.{n}.weekday"), Msg::ErrBadRequest))?;
+        let pair = bits[1].parse::<u8>().map_err(|_| (format!("timetable.{n}.pair"), Msg::ErrPairNumber))?;
+        if !(1..=Timetable::MAX_PAIR).contains(&pair) {
+            return Err((format!("timetable.{n}.pair"), Msg::ErrPairNumber));
+        }
+        let hours = AcademicHours::parse(bits[2]).map_err(|m| (format!("timetable.{n}.hours"), m))?;
+        let week_parity = match bits[3] {
+            "all" | "" => None,
+            "odd" => Some(Parity::Odd),
+            "even" => Some(Parity::Even),
+            _ => return Err((format!("timetable.{n}.weeks"), Msg::ErrBadRequest)),
+        };
+        items.push(TimetableItem { weekday, pair, hours, week_parity });
+    }
+    Timetable::new(items).map_err(|m| ("timetable".to_string(), m))
+}
+
+/// Holidays as the fill form sends them: one per line (or comma), a day "2027-03-08" or a
+/// range "2026-12-29..2027-01-10".
+pub fn parse_holidays(raw: &str) -> Result<Vec<Holiday>, Msg> {
+    raw.split(['\n', ','])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| match line.split_once("..") {
+            Some((a, b)) => Holiday::range(Date::parse(a)?, Date::parse(b)?),
+            None => Date::parse(line).map(Holiday::day),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,5 +693,35 @@ mod tests {
         assert!(fill.lessons.is_empty());
         assert_eq!((fill.summary.lessons, fill.summary.topics_without_lesson), (0, 1));
         assert_eq!(fill.summary.balance(), PlanBalance::PlanExceeds(Hours::from_half_hours(4)));
+    }
+
+    #[test]
+    fn public_holidays_inside_a_spring_semester() {
+        let spring = semester("2027-01-11", "2027-06-30");
+        let listed: Vec<String> = public_holidays(spring).iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            listed,
+            ["2027-03-08", "2027-03-21", "2027-03-22", "2027-03-23", "2027-05-01", "2027-05-07", "2027-05-09"],
+            "1, 2 and 7 January fall before the start; 6 July after the end"
+        );
+        let autumn = semester("2026-09-01", "2026-12-31");
+        assert_eq!(public_holidays(autumn).len(), 2, "25 October and 16 December");
+    }
+
+    #[test]
+    fn timetable_and_holidays_from_the_fill_form() {
+        let tt = parse_timetable("1:1:2:all; 3:2:2:odd;3:2:0,5:even").unwrap();
+        assert_eq!(tt.items().len(), 3);
+        assert_eq!(tt.items()[0].week_parity, None);
+        assert_eq!(parse_timetable("1:1:7:all"), Err(("timetable.0.hours".to_string(), Msg::ErrHoursInvalid)));
+        assert_eq!(parse_timetable("1:1:2:all;2:9:2:all"), Err(("timetable.1.pair".to_string(), Msg::ErrPairNumber)));
+        assert_eq!(parse_timetable("1:1:2:all;1:1:4:all"), Err(("timetable".to_string(), Msg::ErrTimetableDuplicate)));
+        assert_eq!(parse_timetable(" "), Err(("timetable".to_string(), Msg::ErrTimetableEmpty)));
+        let holidays = parse_holidays("2027-03-08\n2026-12-29..2027-01-10, 2027-05-01").unwrap();
+        assert_eq!(holidays.len(), 3);
+        assert!(holidays[1].contains(date("2027-01-01")));
+        assert!(!holidays[1].contains(date("2027-01-11")));
+        assert_eq!(parse_holidays("2027-01-10..2026-12-29"), Err(Msg::ErrHolidayOrder));
+        assert_eq!(parse_holidays("8 March"), Err(Msg::ErrBadDate));
     }
 }

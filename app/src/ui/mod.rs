@@ -175,7 +175,11 @@ pub fn Header() -> impl IntoView {
                             Ok(Some(u)) => {
                                 let admin = u.can(crate::auth::model::Permission::OrgManage) || u.can(crate::auth::model::Permission::UserManage);
                                 let audit = u.can(crate::auth::model::Permission::AuditRead);
+                                let journals = u.can(crate::auth::model::Permission::JournalKeep) || u.can(crate::auth::model::Permission::JournalRead);
+                                let student = u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student);
                                 view! {
+                                    <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
+                                    <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
                                     <A href="/inbox">{t(Msg::Inbox)}</A>
                                     <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
                                     <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>
@@ -234,4 +238,13 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
 pub fn ErrorNote(error: AppError) -> impl IntoView {
     let locale = use_locale();
     view! { <p class="banner error" role="alert">{move || error.summary().text(locale.get())}</p> }
+}
+
+/// The data of the form an event was submitted from, for uploads: a form with a file is sent
+/// as multipart straight from the browser (server functions with `MultipartFormData` input).
+#[cfg(feature = "hydrate")]
+pub fn form_data(ev: &leptos::ev::SubmitEvent) -> Option<leptos::web_sys::FormData> {
+    use leptos::wasm_bindgen::JsCast;
+    let form = ev.target()?.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()?;
+    leptos::web_sys::FormData::new_with_form(&form).ok()
 }

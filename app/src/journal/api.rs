@@ -1,0 +1,799 @@
+//! Server functions of the journal. Each starts by naming who may call it: the journal's
+//! teacher changes it; holders of journal.read over its group read it; students read their own.
+
+use super::dto::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::super::model::LessonType;
+    use super::super::semester::{parse_holidays, parse_timetable, public_holidays, Date, Semester, SemesterFill, Topic};
+    use super::super::store::JournalRow;
+    use super::super::{model::Hours, store};
+    use crate::audit::store::Entry;
+    use crate::db::Db;
+    use crate::error::{AppError, Fields};
+    use crate::i18n::Msg;
+    use crate::journal::dto::KtpTopic;
+
+    pub const MAX_SUBJECT: usize = 200;
+    pub const MAX_REASON: usize = 500;
+    pub const MAX_PLAN: usize = 5000;
+    pub const MAX_HOMEWORK: usize = 1000;
+
+    pub fn today() -> Date {
+        Date::from_epoch_ms(crate::api::now_ms())
+    }
+
+    pub(crate) use crate::journal::field_text as text;
+
+    pub fn lesson_type(raw: &str) -> Result<LessonType, Msg> {
+        LessonType::from_code(raw.trim()).ok_or(Msg::ErrBadRequest)
+    }
+
+    pub fn semester_of(j: &JournalRow) -> Result<Semester, AppError> {
+        let start = Date::parse(&j.semester_start).map_err(|_| AppError::Internal)?;
+        let end = Date::parse(&j.semester_end).map_err(|_| AppError::Internal)?;
+        Semester::new(start, end).map_err(|_| AppError::Internal)
+    }
+
+    /// The fill the form describes, checked field by field, and the KTP topics it attaches
+    /// (indexed as the fill's `topic`).
+    pub async fn plan_fill(db: &Db, j: &JournalRow, timetable: &str, holidays: &str) -> Result<(SemesterFill, Vec<KtpTopic>), AppError> {
+        let mut fields = Fields::new();
+        let tt = match parse_timetable(timetable) {
+            Ok(tt) => Some(tt),
+            Err((field, msg)) => {
+                fields.add(&field, msg);
+                None
+            }
+        };
+        let hol = fields.check("holidays", parse_holidays(holidays));
+        fields.finish()?;
+        let (tt, hol) = (tt.ok_or(AppError::Internal)?, hol.ok_or(AppError::Internal)?);
+        let semester = semester_of(j)?;
+        // Stored topics were checked when saved; the filter only guards against old rows.
+        let (rows, topics): (Vec<KtpTopic>, Vec<Topic>) = store::ktp(db, j.id)
+            .await?
+            .into_iter()
+            .filter_map(|t| {
+                let topic = Topic::new(&t.title, Hours::from_half_hours(u32::try_from(t.half_hours).unwrap_or(0))).ok()?;
+                Some((t, topic))
+            })
+            .unzip();
+        let fill = super::super::semester::fill(semester, &tt, &hol, &topics);
+        Ok((fill, rows))
+    }
+
+    /// An audit line about a journal.
+    pub fn audit<'a>(
+        action: &'a str,
+        caller: &'a crate::auth::ssr::Caller,
+        journal_id: i64,
+        group_id: i64,
+        after: serde_json::Value,
+    ) -> Entry<'a> {
+        Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action,
+            entity: "journal",
+            entity_id: journal_id.to_string(),
+            org_id: Some(group_id),
+            before: None,
+            after: Some(after),
+        }
+    }
+
+    pub fn default_holidays(j: &JournalRow) -> Result<String, AppError> {
+        Ok(public_holidays(semester_of(j)?).iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+    }
+}
+
+/// Journals the caller teaches or may read.
+#[server(prefix = "/api", endpoint = "journal/list")]
+pub async fn list_journals() -> Result<Vec<JournalSummary>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        super::store::list(&st.db, &caller).await
+    })
+    .await
+}
+
+/// Groups the caller may open a journal for (journal.keep over them); none for everyone else,
+/// whose journals page then simply has no form to open one.
+#[server(prefix = "/api", endpoint = "journal/groups")]
+pub async fn keepable_groups() -> Result<Vec<GroupOption>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        super::store::keepable_groups(&st.db, &caller).await
+    })
+    .await
+}
+
+/// Opens a journal for a group and subject for a semester (JRN-1); the caller is its teacher.
+#[server(prefix = "/api", endpoint = "journal/create")]
+pub async fn create_journal(
+    group_id: i64,
+    subject: String,
+    semester_start: String,
+    semester_end: String,
+    scale: String,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use super::model::Scale;
+        use super::semester::{Date, Semester};
+        use crate::audit::store::record;
+        use crate::auth::model::Permission;
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::JournalKeep)?;
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let subject = fields.check("subject", ssr::text(&subject, ssr::MAX_SUBJECT, true));
+        let start = fields.check("semester_start", Date::parse(&semester_start));
+        let end = fields.check("semester_end", Date::parse(&semester_end));
+        if let (Some(s), Some(e)) = (start, end) {
+            fields.check("semester_end", Semester::new(s, e));
+        }
+        let scale = fields.check("scale", Scale::from_code(&scale).ok_or(Msg::ErrBadRequest));
+        let kind = crate::admin::store::kind_of(&st.db, group_id).await?;
+        if kind != Some(crate::admin::model::OrgKind::Group) {
+            fields.add("group_id", Msg::ErrUnknownOrganisation);
+        }
+        fields.finish()?;
+        caller.require(&st.db, Permission::JournalKeep, group_id).await?;
+        let (subject, start, end, scale) = (
+            subject.ok_or(AppError::Internal)?,
+            start.ok_or(AppError::Internal)?,
+            end.ok_or(AppError::Internal)?,
+            scale.ok_or(AppError::Internal)?,
+        );
+        let group_name = super::store::org_name(&st.db, group_id).await?;
+        let title = format!("{group_name} · {subject}");
+        let mut tx = st.db.pool.begin().await?;
+        let inserted = sqlx::query_scalar(
+            "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8) RETURNING id",
+        )
+        .bind(group_id)
+        .bind(&subject)
+        .bind(caller.user_id)
+        .bind(start.to_string())
+        .bind(end.to_string())
+        .bind(scale.code())
+        .bind(&title)
+        .bind(crate::api::now_ms())
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(id) => id,
+            Err(e) if crate::db::is_unique_violation(&e, "journals") || crate::db::is_unique_violation(&e, "subject") => {
+                return Err(AppError::field("subject", Msg::ErrJournalExists))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let after = serde_json::json!({"group_id": group_id, "subject": subject, "start": start, "end": end, "scale": scale.code()});
+        record(&mut tx, ssr::audit("journal.create", &caller, id, group_id, after)).await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Renames a journal (its teacher only).
+#[server(prefix = "/api", endpoint = "journal/rename")]
+pub async fn rename_journal(journal_id: i64, title: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let title = ssr::text(&title, ssr::MAX_SUBJECT, true).map_err(|m| AppError::field("title", m))?;
+        sqlx::query("UPDATE journals SET title = $1 WHERE id = $2").bind(&title).bind(j.id).execute(&st.db.pool).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Stores the syllabus of the subject with the journal (JRN-8).
+#[server(prefix = "/api", endpoint = "journal/syllabus")]
+pub async fn save_syllabus(journal_id: i64, syllabus: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let syllabus = ssr::text(&syllabus, 50_000, false).map_err(|m| AppError::field("syllabus", m))?;
+        sqlx::query("UPDATE journals SET syllabus = $1 WHERE id = $2").bind(&syllabus).bind(j.id).execute(&st.db.pool).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The whole journal for the grid.
+#[server(prefix = "/api", endpoint = "journal/get")]
+pub async fn get_journal(journal_id: i64) -> Result<JournalView, AppError> {
+    crate::api::respond(async move {
+        use super::store;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (j, access) = store::access(&st.db, &caller, journal_id).await?;
+        let head = JournalHead {
+            id: j.id,
+            title: j.title.clone(),
+            subject: j.subject.clone(),
+            group_id: j.group_id,
+            group_name: store::org_name(&st.db, j.group_id).await?,
+            teacher_name: store::user_name(&st.db, j.teacher_id).await?,
+            semester_start: j.semester_start.clone(),
+            semester_end: j.semester_end.clone(),
+            scale: j.scale,
+            syllabus: j.syllabus.clone(),
+            can_edit: access == store::Access::Edit,
+        };
+        Ok(JournalView {
+            students: store::students(&st.db, j.group_id).await?,
+            lessons: store::lessons(&st.db, j.id).await?,
+            cells: store::cells(&st.db, j.id, j.scale).await?,
+            today: ssr::today().to_string(),
+            notes: store::notes(&st.db, j.id).await?,
+            head,
+        })
+    })
+    .await
+}
+
+/// Saves one cell as typed: a mark on the journal's scale, an attendance code, or "" to clear
+/// it. Returns the stored code. Saving the value the cell already holds changes nothing, so a
+/// retried save cannot write twice. Changing or clearing a cell of a lesson whose day is past
+/// needs a reason (JRN-10); every change lands in the history in the same transaction.
+#[server(prefix = "/api", endpoint = "journal/cell")]
+pub async fn save_cell(journal_id: i64, lesson_id: i64, student_id: i64, value: String, reason: String) -> Result<String, AppError> {
+    crate::api::respond(async move {
+        use super::model::{parse_cell, Cell};
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let new = parse_cell(j.scale, &value).map_err(|m| AppError::field("value", m))?;
+        let lesson_date: Option<String> = sqlx::query_scalar("SELECT lesson_date FROM lessons WHERE id = $1 AND journal_id = $2")
+            .bind(lesson_id)
+            .bind(j.id)
+            .fetch_optional(&st.db.pool)
+            .await?;
+        let lesson_date = lesson_date.ok_or(AppError::NotFound)?;
+        if !super::store::is_student_of(&st.db, j.group_id, student_id).await? {
+            return Err(AppError::NotFound);
+        }
+        let reason = ssr::text(&reason, ssr::MAX_REASON, false).map_err(|m| AppError::field("reason", m))?;
+        let mut tx = st.db.pool.begin().await?;
+        let old = super::store::cell_in(&mut tx, lesson_id, student_id, j.scale).await?;
+        if old == new {
+            return Ok(new.store_code());
+        }
+        let past = lesson_date < ssr::today().to_string();
+        if past && old != Cell::Empty && reason.is_empty() {
+            return Err(AppError::field("reason", Msg::ErrReasonRequired));
+        }
+        super::store::write_cell(&mut tx, j.id, lesson_id, student_id, old, new, &reason, caller.user_id, crate::api::now_ms()).await?;
+        tx.commit().await?;
+        Ok(new.store_code())
+    })
+    .await
+}
+
+/// Every change of the journal's cells, newest first (JRN-10). Read-only for everyone.
+#[server(prefix = "/api", endpoint = "journal/history")]
+pub async fn journal_history(journal_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (j, _) = super::store::access(&st.db, &caller, journal_id).await?;
+        super::store::history(&st.db, j.id).await
+    })
+    .await
+}
+
+/// The journal's calendar-thematic plan and the fixed public holidays of its semester.
+#[server(prefix = "/api", endpoint = "journal/ktp")]
+pub async fn get_ktp(journal_id: i64) -> Result<(Vec<KtpTopic>, String), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (j, _) = super::store::access(&st.db, &caller, journal_id).await?;
+        Ok((super::store::ktp(&st.db, j.id).await?, ssr::default_holidays(&j)?))
+    })
+    .await
+}
+
+/// Adds a topic at the end of the plan (`topic_id` 0) or changes one.
+#[server(prefix = "/api", endpoint = "journal/ktp/save")]
+pub async fn save_topic(
+    journal_id: i64,
+    topic_id: i64,
+    title: String,
+    hours: String,
+    lesson_type: String,
+    homework: String,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use super::model::Hours;
+        use super::semester::Topic;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let mut fields = crate::error::Fields::new();
+        let hours = fields.check("hours", Hours::parse_planned(&hours));
+        let title = fields.check("title", ssr::text(&title, Topic::MAX_TITLE, true));
+        let kind = fields.check("lesson_type", ssr::lesson_type(&lesson_type));
+        let homework = fields.check("homework", ssr::text(&homework, ssr::MAX_HOMEWORK, false));
+        fields.finish()?;
+        let (hours, title, kind, homework) =
+            (hours.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, kind.ok_or(AppError::Internal)?, homework.ok_or(AppError::Internal)?);
+        let mut tx = st.db.pool.begin().await?;
+        let id = if topic_id == 0 {
+            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM ktp_topics WHERE journal_id = $1")
+                .bind(j.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query_scalar(
+                "INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type, homework) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(j.id)
+            .bind(next)
+            .bind(&title)
+            .bind(i64::from(hours.half_hours()))
+            .bind(kind.code())
+            .bind(&homework)
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            let done = sqlx::query(
+                "UPDATE ktp_topics SET title = $1, half_hours = $2, lesson_type = $3, homework = $4 WHERE id = $5 AND journal_id = $6",
+            )
+            .bind(&title)
+            .bind(i64::from(hours.half_hours()))
+            .bind(kind.code())
+            .bind(&homework)
+            .bind(topic_id)
+            .bind(j.id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(AppError::NotFound);
+            }
+            topic_id
+        };
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Removes a topic from the plan (lessons keep the topic text they were given).
+#[server(prefix = "/api", endpoint = "journal/ktp/delete")]
+pub async fn delete_topic(journal_id: i64, topic_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let done =
+            sqlx::query("DELETE FROM ktp_topics WHERE id = $1 AND journal_id = $2").bind(topic_id).bind(j.id).execute(&st.db.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// What filling the semester would create (JRN-3); writes nothing.
+#[server(prefix = "/api", endpoint = "journal/fill/preview")]
+pub async fn preview_fill(journal_id: i64, timetable: String, holidays: String) -> Result<FillPreview, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let (fill, topics) = ssr::plan_fill(&st.db, &j, &timetable, &holidays).await?;
+        let existing: Vec<(String, i64)> = super::store::lessons(&st.db, j.id).await?.into_iter().map(|l| (l.date, l.pair)).collect();
+        Ok(FillPreview {
+            lessons: fill
+                .lessons
+                .iter()
+                .map(|l| {
+                    let date = l.date.to_string();
+                    let pair = i64::from(l.pair);
+                    PreviewLesson {
+                        exists: existing.iter().any(|(d, p)| *d == date && *p == pair),
+                        date,
+                        pair,
+                        half_hours: i64::from(l.hours.half_hours()),
+                        topic: l.topic.and_then(|t| topics.get(t)).map(|t| t.title.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            timetable_half_hours: i64::from(fill.summary.timetable_hours.half_hours()),
+            planned_half_hours: i64::from(fill.summary.planned_hours.half_hours()),
+            lessons_without_topic: fill.summary.lessons_without_topic as i64,
+            topics_without_lesson: fill.summary.topics_without_lesson as i64,
+        })
+    })
+    .await
+}
+
+/// Creates every lesson of the preview that does not exist yet, in one transaction. Returns how
+/// many were created; running it again creates none.
+#[server(prefix = "/api", endpoint = "journal/fill")]
+pub async fn fill_semester(journal_id: i64, timetable: String, holidays: String) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::audit::store::record;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let (fill, topics) = ssr::plan_fill(&st.db, &j, &timetable, &holidays).await?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let mut created = 0i64;
+        for l in &fill.lessons {
+            let topic = l.topic.and_then(|t| topics.get(t));
+            let done = sqlx::query(
+                "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, homework, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (journal_id, lesson_date, pair) DO NOTHING",
+            )
+            .bind(j.id)
+            .bind(l.date.to_string())
+            .bind(i64::from(l.pair))
+            .bind(i64::from(l.hours.half_hours()))
+            .bind(topic.map_or("theory", |t| t.lesson_type.as_str()))
+            .bind(topic.map_or("", |t| t.title.as_str()))
+            .bind(topic.map_or("", |t| t.homework.as_str()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            created += done.rows_affected() as i64;
+        }
+        let after = serde_json::json!({"timetable": timetable, "holidays": holidays, "created": created});
+        record(&mut tx, ssr::audit("journal.fill", &caller, j.id, j.group_id, after)).await?;
+        tx.commit().await?;
+        Ok(created)
+    })
+    .await
+}
+
+/// Adds a lesson (`lesson_id` 0) or changes one: moves it to another day or pair, or edits its
+/// hours, type, topic, plan (JRN-4) and homework.
+#[server(prefix = "/api", endpoint = "journal/lesson/save")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_lesson(
+    journal_id: i64,
+    lesson_id: i64,
+    date: String,
+    pair: String,
+    hours: String,
+    lesson_type: String,
+    topic: String,
+    plan: String,
+    homework: String,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use super::model::AcademicHours;
+        use super::semester::{Date, Timetable, Topic};
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let semester = ssr::semester_of(&j)?;
+        let mut fields = crate::error::Fields::new();
+        let date = fields.check(
+            "date",
+            Date::parse(&date).and_then(|d| {
+                if d < semester.start() || d > semester.end() {
+                    Err(Msg::ErrLessonOutsideSemester)
+                } else {
+                    Ok(d)
+                }
+            }),
+        );
+        let pair = fields
+            .check("pair", pair.trim().parse::<u8>().ok().filter(|p| (1..=Timetable::MAX_PAIR).contains(p)).ok_or(Msg::ErrPairNumber));
+        let hours = fields.check("hours", AcademicHours::parse(&hours));
+        let kind = fields.check("lesson_type", ssr::lesson_type(&lesson_type));
+        let topic = fields.check("topic", ssr::text(&topic, Topic::MAX_TITLE, false));
+        let plan = fields.check("plan", ssr::text(&plan, ssr::MAX_PLAN, false));
+        let homework = fields.check("homework", ssr::text(&homework, ssr::MAX_HOMEWORK, false));
+        fields.finish()?;
+        let (Some(date), Some(pair), Some(hours), Some(kind), Some(topic), Some(plan), Some(homework)) =
+            (date, pair, hours, kind, topic, plan, homework)
+        else {
+            return Err(AppError::Internal);
+        };
+        let mut tx = st.db.pool.begin().await?;
+        let result = if lesson_id == 0 {
+            sqlx::query_scalar(
+                "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, plan, homework, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(j.id)
+            .bind(date.to_string())
+            .bind(i64::from(pair))
+            .bind(i64::from(hours.half_hours()))
+            .bind(kind.code())
+            .bind(&topic)
+            .bind(&plan)
+            .bind(&homework)
+            .bind(crate::api::now_ms())
+            .fetch_one(&mut *tx)
+            .await
+        } else {
+            sqlx::query_scalar(
+                "UPDATE lessons SET lesson_date = $1, pair = $2, half_hours = $3, lesson_type = $4, topic = $5, plan = $6, homework = $7
+                 WHERE id = $8 AND journal_id = $9 RETURNING id",
+            )
+            .bind(date.to_string())
+            .bind(i64::from(pair))
+            .bind(i64::from(hours.half_hours()))
+            .bind(kind.code())
+            .bind(&topic)
+            .bind(&plan)
+            .bind(&homework)
+            .bind(lesson_id)
+            .bind(j.id)
+            .fetch_optional(&mut *tx)
+            .await
+            .and_then(|id: Option<i64>| id.ok_or(sqlx::Error::RowNotFound))
+        };
+        let id: i64 = match result {
+            Ok(id) => id,
+            Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
+            Err(e) if crate::db::is_unique_violation(&e, "lessons") || crate::db::is_unique_violation(&e, "pair") => {
+                return Err(AppError::field("pair", Msg::ErrLessonSlotTaken))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Cancels a lesson. One that has marks or attendance codes, or an assignment, is refused:
+/// clear them first, so no mark disappears without its history line.
+#[server(prefix = "/api", endpoint = "journal/lesson/cancel")]
+pub async fn cancel_lesson(journal_id: i64, lesson_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let mut tx = st.db.pool.begin().await?;
+        let used: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM journal_cells WHERE lesson_id = $1) + (SELECT COUNT(*) FROM assignments WHERE lesson_id = $1)
+                  + (SELECT COUNT(*) FROM mark_history WHERE lesson_id = $1)",
+        )
+        .bind(lesson_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if used > 0 {
+            return Err(AppError::Refused(Msg::ErrLessonHasMarks));
+        }
+        let done =
+            sqlx::query("DELETE FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in student's marks and absences in every journal of their groups.
+#[server(prefix = "/api", endpoint = "journal/my")]
+pub async fn my_marks() -> Result<Vec<SubjectMarks>, AppError> {
+    crate::api::respond(async move {
+        use super::model::{average, Attendance, Cell};
+        use sqlx::Row;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let journals = sqlx::query(
+            "SELECT j.id FROM journals j JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role = 'student' AND ra.user_id = $1
+             ORDER BY j.semester_start DESC, j.subject",
+        )
+        .bind(caller.user_id)
+        .fetch_all(&st.db.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in journals {
+            let j = super::store::journal(&st.db, r.try_get("id")?).await?;
+            let rows = sqlx::query(
+                "SELECT l.lesson_date, c.mark, c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
+                 WHERE l.journal_id = $1 AND c.student_id = $2 ORDER BY l.lesson_date, l.pair",
+            )
+            .bind(j.id)
+            .bind(caller.user_id)
+            .fetch_all(&st.db.pool)
+            .await?;
+            let mut cells = Vec::new();
+            for row in rows {
+                let mark: Option<i64> = row.try_get("mark")?;
+                let attendance: Option<String> = row.try_get("attendance")?;
+                let code = mark.map(|m| m.to_string()).or(attendance).unwrap_or_default();
+                cells.push((row.try_get::<String, _>("lesson_date")?, Cell::from_store_code(j.scale, &code)));
+            }
+            let marks: Vec<_> = cells.iter().filter_map(|(_, c)| c.mark()).collect();
+            let count = |a: Attendance| cells.iter().filter(|(_, c)| *c == Cell::Attendance(a)).count() as i64;
+            out.push(SubjectMarks {
+                journal_id: j.id,
+                subject: j.subject.clone(),
+                teacher_name: super::store::user_name(&st.db, j.teacher_id).await?,
+                scale: j.scale,
+                absent: count(Attendance::Absent),
+                excused: count(Attendance::Excused),
+                late: count(Attendance::Late),
+                average: average(&marks),
+                cells: cells.iter().map(|(d, c)| (d.clone(), c.store_code())).collect(),
+            });
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// Performance by specialty from attestation days and exams (JRN-6) over a period, for the
+/// groups in the caller's journal.read scope.
+#[server(prefix = "/api", endpoint = "journal/report/performance")]
+pub async fn report_performance(from: String, to: String) -> Result<PerformanceReport, AppError> {
+    crate::api::respond(async move {
+        use super::semester::Date;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let from = fields.check("from", Date::parse(&from));
+        let to = fields.check("to", Date::parse(&to));
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                fields.add("to", crate::i18n::Msg::ErrSemesterOrder);
+            }
+        }
+        fields.finish()?;
+        let (from, to) = (from.ok_or(AppError::Internal)?.to_string(), to.ok_or(AppError::Internal)?.to_string());
+        let rows = super::report::performance(&st.db, &caller, &from, &to).await?;
+        Ok(PerformanceReport { from, to, rows })
+    })
+    .await
+}
+
+/// Replaces the journal's plan with the topics of an uploaded XLSX or CSV file (see the
+/// template at /export/ktp-template.xlsx). All or nothing: a file with a broken row changes
+/// nothing and every broken row comes back as a field error "row.{n}.{column}". Returns the
+/// number of topics imported.
+#[server(prefix = "/api", endpoint = "journal/ktp/import", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_ktp(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::error::FieldError;
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, super::MAX_KTP_FILE).await?;
+        let (file_name, bytes) = (&upload.file_name, &upload.bytes);
+        let j = super::store::editable(&st.db, &caller, upload.id("journal_id").ok_or(AppError::BadRequest)?).await?;
+        if bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let rows = super::ktp_file::parse_ktp(file_name, bytes).map_err(|errors| {
+            AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError { field: format!("row.{}.{}", e.row, format!("{:?}", e.column).to_lowercase()), msg: e.msg })
+                    .collect(),
+            )
+        })?;
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("DELETE FROM ktp_topics WHERE journal_id = $1").bind(j.id).execute(&mut *tx).await?;
+        for (n, r) in rows.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type, homework) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(j.id)
+            .bind(n as i64 + 1)
+            .bind(r.topic.title())
+            .bind(i64::from(r.topic.hours().half_hours()))
+            .bind(r.lesson_type.code())
+            .bind(&r.homework)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let after = serde_json::json!({"file": file_name, "topics": rows.len()});
+        crate::audit::store::record(&mut tx, ssr::audit("journal.ktp.import", &caller, j.id, j.group_id, after)).await?;
+        tx.commit().await?;
+        Ok(rows.len() as i64)
+    })
+    .await
+}
+
+/// The caller's teaching-time sheet for a month ("2026-10"): per journal, the hours actually
+/// given (lessons held, up to today) against the planned load (the KTP total).
+#[server(prefix = "/api", endpoint = "journal/timesheet")]
+pub async fn timesheet(month: String) -> Result<Vec<TimesheetRow>, AppError> {
+    crate::api::respond(async move {
+        use sqlx::Row;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        let st = crate::api::state()?;
+        let month = if month.trim() == "current" { ssr::today().to_string()[..7].to_string() } else { month.trim().to_string() };
+        let first = super::semester::Date::parse(&format!("{month}-01")).map_err(|m| AppError::field("month", m))?.to_string();
+        let next = {
+            let (y, m): (i64, u32) = (first[..4].parse().unwrap_or(1970), first[5..7].parse().unwrap_or(1));
+            if m == 12 { format!("{}-01-01", y + 1) } else { format!("{y}-{:02}-01", m + 1) }
+        };
+        let today = ssr::today().to_string();
+        let rows = sqlx::query(
+            "SELECT j.id, j.title,
+                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM ktp_topics k WHERE k.journal_id = j.id) AS planned,
+                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons l WHERE l.journal_id = j.id AND l.lesson_date >= $2 AND l.lesson_date < $3 AND l.lesson_date <= $4) AS month,
+                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons l WHERE l.journal_id = j.id AND l.lesson_date < $3 AND l.lesson_date <= $4) AS to_date
+             FROM journals j WHERE j.teacher_id = $1 AND j.semester_start < $3 AND j.semester_end >= $2 ORDER BY j.title",
+        )
+        .bind(caller.user_id)
+        .bind(&first)
+        .bind(&next)
+        .bind(&today)
+        .fetch_all(&st.db.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TimesheetRow {
+                    journal_id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    planned_half_hours: r.try_get("planned")?,
+                    month_half_hours: r.try_get("month")?,
+                    to_date_half_hours: r.try_get("to_date")?,
+                })
+            })
+            .collect()
+    })
+    .await
+}
+
+/// Attaches the note that excuses an absence (a doctor's certificate, an order) to an "excused"
+/// cell. Sending again replaces the note. Changing the cell later drops it.
+#[server(prefix = "/api", endpoint = "journal/excuse", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_excuse(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, super::assignments::MAX_ANSWER_FILE).await?;
+        let ids = [upload.id("journal_id"), upload.id("lesson_id"), upload.id("student_id")];
+        let (file_name, bytes) = (&upload.file_name, &upload.bytes);
+        let [Some(journal_id), Some(lesson_id), Some(student_id)] = ids else { return Err(AppError::BadRequest) };
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        if bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let attendance: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id WHERE c.lesson_id = $1 AND c.student_id = $2 AND l.journal_id = $3",
+        )
+        .bind(lesson_id)
+        .bind(student_id)
+        .bind(j.id)
+        .fetch_optional(&st.db.pool)
+        .await?;
+        if attendance.flatten().as_deref() != Some("e") {
+            return Err(AppError::Refused(Msg::ErrNotExcused));
+        }
+        let key = format!("excuses/{}/{lesson_id}-{student_id}/{}", j.id, crate::media::safe_name(file_name));
+        crate::media::put(&st.settings.media_dir, &key, bytes).await?;
+        sqlx::query("UPDATE journal_cells SET excuse_media = $1 WHERE lesson_id = $2 AND student_id = $3")
+            .bind(&key)
+            .bind(lesson_id)
+            .bind(student_id)
+            .execute(&st.db.pool)
+            .await?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,351 @@
+//! Individual assignments (JRN-5): the teacher gives one to some or all students of the
+//! journal's group, tied to a lesson; a student answers with text and a file; the teacher
+//! returns it for rework with a comment or marks it, and the mark lands in the journal on that
+//! lesson (with its history line), so nothing is entered twice.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub student_id: i64,
+    pub student_name: String,
+    /// assigned, submitted, rework, marked
+    pub status: String,
+    pub answer: String,
+    pub file_name: Option<String>,
+    pub comment: String,
+    pub mark: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub journal_id: i64,
+    pub subject: String,
+    pub title: String,
+    pub description: String,
+    pub due_date: String,
+    pub lesson_date: String,
+    /// All students' submissions for the teacher; only the caller's own for a student.
+    pub submissions: Vec<Submission>,
+}
+
+/// Largest answer file accepted.
+pub const MAX_ANSWER_FILE: usize = 10 * 1024 * 1024;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use sqlx::Row;
+
+    pub async fn load(db: &crate::db::Db, where_sql: &str, id: i64, only_student: Option<i64>) -> Result<Vec<Assignment>, AppError> {
+        let rows = sqlx::query(&format!(
+            "SELECT a.id, a.journal_id, j.subject, a.title, a.description, a.due_date, l.lesson_date
+             FROM assignments a JOIN journals j ON j.id = a.journal_id JOIN lessons l ON l.id = a.lesson_id
+             WHERE {where_sql} ORDER BY a.due_date DESC, a.id DESC"
+        ))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let aid: i64 = r.try_get("id")?;
+            let subs = sqlx::query(
+                "SELECT s.student_id, u.full_name, s.status, s.answer, s.file_name, s.comment, s.mark
+                 FROM submissions s JOIN users u ON u.id = s.student_id WHERE s.assignment_id = $1 ORDER BY u.full_name",
+            )
+            .bind(aid)
+            .fetch_all(&db.pool)
+            .await?;
+            let mut submissions = Vec::new();
+            for s in subs {
+                let student_id: i64 = s.try_get("student_id")?;
+                if only_student.is_some_and(|me| me != student_id) {
+                    continue;
+                }
+                submissions.push(Submission {
+                    student_id,
+                    student_name: s.try_get("full_name")?,
+                    status: s.try_get("status")?,
+                    answer: s.try_get("answer")?,
+                    file_name: s.try_get("file_name")?,
+                    comment: s.try_get("comment")?,
+                    mark: s.try_get("mark")?,
+                });
+            }
+            out.push(Assignment {
+                id: aid,
+                journal_id: r.try_get("journal_id")?,
+                subject: r.try_get("subject")?,
+                title: r.try_get("title")?,
+                description: r.try_get("description")?,
+                due_date: r.try_get("due_date")?,
+                lesson_date: r.try_get("lesson_date")?,
+                submissions,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The assignment's journal, for its teacher only.
+    pub async fn teacher_journal(
+        db: &crate::db::Db,
+        caller: &crate::auth::ssr::Caller,
+        assignment_id: i64,
+    ) -> Result<(crate::journal::store::JournalRow, i64, String), AppError> {
+        let row = sqlx::query("SELECT journal_id, lesson_id, title FROM assignments WHERE id = $1")
+            .bind(assignment_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let j = crate::journal::store::editable(db, caller, row.try_get("journal_id")?).await?;
+        Ok((j, row.try_get("lesson_id")?, row.try_get("title")?))
+    }
+}
+
+/// A journal's assignments with every student's submission.
+#[server(prefix = "/api", endpoint = "journal/assignments")]
+pub async fn journal_assignments(journal_id: i64) -> Result<Vec<Assignment>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (j, _) = super::store::access(&st.db, &caller, journal_id).await?;
+        ssr::load(&st.db, "a.journal_id = $1", j.id, None).await
+    })
+    .await
+}
+
+/// Gives an assignment on a lesson of the journal to the students listed ("all" for the whole group).
+#[server(prefix = "/api", endpoint = "journal/assignment/create")]
+pub async fn create_assignment(
+    journal_id: i64,
+    lesson_id: i64,
+    title: String,
+    description: String,
+    due_date: String,
+    students: String,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = super::store::editable(&st.db, &caller, journal_id).await?;
+        let mut fields = crate::error::Fields::new();
+        let title = fields.check("title", text(&title, 300, true));
+        let description = fields.check("description", text(&description, 5000, false));
+        let due = fields.check("due_date", super::semester::Date::parse(&due_date));
+        let lesson: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).fetch_optional(&st.db.pool).await?;
+        if lesson.is_none() {
+            fields.add("lesson_id", Msg::ErrRequired);
+        }
+        let group: Vec<i64> = super::store::students(&st.db, j.group_id).await?.into_iter().map(|s| s.id).collect();
+        let chosen: Vec<i64> = if students.trim() == "all" {
+            group.clone()
+        } else {
+            students.split(',').filter_map(|s| s.trim().parse().ok()).filter(|id| group.contains(id)).collect()
+        };
+        if chosen.is_empty() {
+            fields.add("students", Msg::ErrRequired);
+        }
+        fields.finish()?;
+        let (Some(title), Some(description), Some(due)) = (title, description, due) else { return Err(AppError::Internal) };
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (journal_id, lesson_id, title, description, due_date, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(j.id)
+        .bind(lesson_id)
+        .bind(&title)
+        .bind(&description)
+        .bind(due.to_string())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for s in &chosen {
+            sqlx::query("INSERT INTO submissions (assignment_id, student_id, status, updated_at) VALUES ($1, $2, 'assigned', $3)")
+                .bind(id)
+                .bind(s)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+use super::field_text as text;
+
+/// The teacher's decision on a submission: "rework" with a comment, or "mark" with a mark on
+/// the journal's scale, which is written into the journal on the assignment's lesson.
+#[server(prefix = "/api", endpoint = "journal/assignment/review")]
+pub async fn review_submission(
+    assignment_id: i64,
+    student_id: i64,
+    decision: String,
+    comment: String,
+    mark: String,
+) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::journal::model::Cell;
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (j, lesson_id, title) = ssr::teacher_journal(&st.db, &caller, assignment_id).await?;
+        let comment = text(&comment, 2000, decision == "rework").map_err(|m| AppError::field("comment", m))?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM submissions WHERE assignment_id = $1 AND student_id = $2")
+            .bind(assignment_id)
+            .bind(student_id)
+            .fetch_optional(&st.db.pool)
+            .await?;
+        status.ok_or(AppError::NotFound)?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        match decision.as_str() {
+            "rework" => {
+                sqlx::query("UPDATE submissions SET status = 'rework', comment = $1, updated_at = $2 WHERE assignment_id = $3 AND student_id = $4")
+                    .bind(&comment)
+                    .bind(now)
+                    .bind(assignment_id)
+                    .bind(student_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            "mark" => {
+                let m = j.scale.parse_mark(&mark).map_err(|m| AppError::field("mark", m))?;
+                sqlx::query(
+                    "UPDATE submissions SET status = 'marked', comment = $1, mark = $2, updated_at = $3 WHERE assignment_id = $4 AND student_id = $5",
+                )
+                .bind(&comment)
+                .bind(i64::from(m.value()))
+                .bind(now)
+                .bind(assignment_id)
+                .bind(student_id)
+                .execute(&mut *tx)
+                .await?;
+                let old = super::store::cell_in(&mut tx, lesson_id, student_id, j.scale).await?;
+                if old != Cell::Mark(m) {
+                    let reason = Msg::AssignmentReason.text(crate::i18n::Locale::Kk).replace("{title}", &title);
+                    super::store::write_cell(&mut tx, j.id, lesson_id, student_id, old, Cell::Mark(m), &reason, caller.user_id, now).await?;
+                }
+            }
+            _ => return Err(AppError::BadRequest),
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in student's assignments, with their own submission only.
+#[server(prefix = "/api", endpoint = "journal/assignment/mine")]
+pub async fn my_assignments() -> Result<Vec<Assignment>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::load(&st.db, "a.id IN (SELECT assignment_id FROM submissions WHERE student_id = $1)", caller.user_id, Some(caller.user_id))
+            .await
+    })
+    .await
+}
+
+/// A student's answer: text and an optional file. Sending again replaces the answer (while the
+/// assignment is not marked), so a retried upload cannot leave two.
+#[server(prefix = "/api", endpoint = "journal/assignment/submit", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, MAX_ANSWER_FILE).await?;
+        let (answer, file_name, bytes) = (upload.fields.get("answer").cloned().unwrap_or_default(), &upload.file_name, &upload.bytes);
+        let assignment_id = upload.id("assignment_id").ok_or(AppError::BadRequest)?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM submissions WHERE assignment_id = $1 AND student_id = $2")
+            .bind(assignment_id)
+            .bind(caller.user_id)
+            .fetch_optional(&st.db.pool)
+            .await?;
+        match status.as_deref() {
+            None => return Err(AppError::Forbidden),
+            Some("marked") => return Err(AppError::Refused(Msg::ErrAlreadyMarked)),
+            _ => {}
+        }
+        let answer = text(&answer, 20_000, bytes.is_empty()).map_err(|m| AppError::field("answer", m))?;
+        let stored = if bytes.is_empty() {
+            None
+        } else {
+            let name = crate::media::safe_name(file_name);
+            let key = format!("assignments/{assignment_id}/{}/{name}", caller.user_id);
+            crate::media::put(&st.settings.media_dir, &key, bytes).await?;
+            Some((name, key))
+        };
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query(
+            "UPDATE submissions SET status = 'submitted', answer = $1, file_name = COALESCE($2, file_name), file_media = COALESCE($3, file_media),
+                 updated_at = $4 WHERE assignment_id = $5 AND student_id = $6",
+        )
+        .bind(&answer)
+        .bind(stored.as_ref().map(|s| s.0.clone()))
+        .bind(stored.as_ref().map(|s| s.1.clone()))
+        .bind(crate::api::now_ms())
+        .bind(assignment_id)
+        .bind(caller.user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The answer file: for its student and for the journal's teacher or readers.
+#[cfg(feature = "ssr")]
+pub async fn answer_file(
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    axum::extract::Path((assignment_id, student_id)): axum::extract::Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use sqlx::Row;
+    let result = async {
+        let ip = crate::api::client_ip_from(&headers, None, st.settings.trust_proxy);
+        let caller = crate::auth::ssr::resolve(&st.db, &headers, ip).await?.ok_or(AppError::Unauthorized)?;
+        let row = sqlx::query(
+            "SELECT s.file_name, s.file_media, a.journal_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+             WHERE s.assignment_id = $1 AND s.student_id = $2",
+        )
+        .bind(assignment_id)
+        .bind(student_id)
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        if caller.user_id != student_id {
+            super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
+        }
+        let key: Option<String> = row.try_get("file_media")?;
+        let name: Option<String> = row.try_get("file_name")?;
+        let bytes = crate::media::get(&st.settings.media_dir, &key.ok_or(AppError::NotFound)?).await?;
+        Ok::<_, AppError>((name.unwrap_or_else(|| "file".into()), bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => {
+            let mut r = bytes.into_response();
+            let disposition = format!("attachment; filename=\"{}\"", name.replace('"', "_"));
+            if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+                r.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
+            } else {
+                r.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_static("attachment"));
+            }
+            r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/octet-stream"));
+            r
+        }
+        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
+    }
+}

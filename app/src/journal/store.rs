@@ -1,0 +1,333 @@
+//! Every SQL statement of the journal. Server functions call these after checking the caller.
+
+use super::dto::*;
+use super::model::{Cell, Scale};
+use crate::auth::model::Permission;
+use crate::auth::ssr::Caller;
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::{Any, Row, Transaction};
+
+/// A journal's own row.
+#[derive(Clone, Debug)]
+pub struct JournalRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub subject: String,
+    pub teacher_id: i64,
+    pub semester_start: String,
+    pub semester_end: String,
+    pub scale: Scale,
+    pub title: String,
+    pub syllabus: String,
+}
+
+/// What the caller may do with a journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The journal's teacher.
+    Edit,
+    /// Holds journal.read over the group (heads of studies, methodists, directors).
+    Read,
+}
+
+pub async fn journal(db: &Db, id: i64) -> Result<JournalRow, AppError> {
+    let r = sqlx::query(
+        "SELECT id, group_id, subject, teacher_id, semester_start, semester_end, scale, title, syllabus FROM journals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let scale: String = r.try_get("scale")?;
+    Ok(JournalRow {
+        id: r.try_get("id")?,
+        group_id: r.try_get("group_id")?,
+        subject: r.try_get("subject")?,
+        teacher_id: r.try_get("teacher_id")?,
+        semester_start: r.try_get("semester_start")?,
+        semester_end: r.try_get("semester_end")?,
+        scale: Scale::from_code(&scale).unwrap_or_default(),
+        title: r.try_get("title")?,
+        syllabus: r.try_get("syllabus")?,
+    })
+}
+
+/// The journal and what the caller may do with it; Forbidden when neither.
+pub async fn access(db: &Db, caller: &Caller, journal_id: i64) -> Result<(JournalRow, Access), AppError> {
+    let j = journal(db, journal_id).await?;
+    if j.teacher_id == caller.user_id {
+        return Ok((j, Access::Edit));
+    }
+    caller.require(db, Permission::JournalRead, j.group_id).await?;
+    Ok((j, Access::Read))
+}
+
+/// The journal, only for its teacher: every change goes through here.
+pub async fn editable(db: &Db, caller: &Caller, journal_id: i64) -> Result<JournalRow, AppError> {
+    match access(db, caller, journal_id).await {
+        Ok((j, Access::Edit)) => Ok(j),
+        Ok((_, Access::Read)) => Err(AppError::Forbidden),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn org_name(db: &Db, id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(id).fetch_optional(&db.pool).await?.unwrap_or_default())
+}
+
+pub async fn user_name(db: &Db, id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1").bind(id).fetch_optional(&db.pool).await?.unwrap_or_default())
+}
+
+/// Students of a group, by name: users holding the student role on it, active ones only.
+pub async fn students(db: &Db, group_id: i64) -> Result<Vec<StudentHead>, AppError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT u.id, u.full_name FROM role_assignments ra JOIN users u ON u.id = ra.user_id
+         WHERE ra.org_id = $1 AND ra.role = 'student' AND u.active = 1 ORDER BY u.full_name, u.id",
+    )
+    .bind(group_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok(StudentHead { id: r.try_get("id")?, name: r.try_get("full_name")? })).collect()
+}
+
+pub async fn is_student_of(db: &Db, group_id: i64, user_id: i64) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1 AND user_id = $2 AND role = 'student'")
+        .bind(group_id)
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn lessons(db: &Db, journal_id: i64) -> Result<Vec<LessonHead>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.lesson_date, l.pair, l.half_hours, l.lesson_type, l.topic, l.plan, l.homework,
+                (SELECT COUNT(*) FROM journal_cells c WHERE c.lesson_id = l.id) AS filled
+         FROM lessons l WHERE l.journal_id = $1 ORDER BY l.lesson_date, l.pair",
+    )
+    .bind(journal_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LessonHead {
+                id: r.try_get("id")?,
+                date: r.try_get("lesson_date")?,
+                pair: r.try_get("pair")?,
+                half_hours: r.try_get("half_hours")?,
+                lesson_type: r.try_get("lesson_type")?,
+                topic: r.try_get("topic")?,
+                plan: r.try_get("plan")?,
+                homework: r.try_get("homework")?,
+                filled: r.try_get("filled")?,
+            })
+        })
+        .collect()
+}
+
+/// Every non-empty cell of a journal as (lesson, student, stored code).
+pub async fn cells(db: &Db, journal_id: i64, scale: Scale) -> Result<Vec<(i64, i64, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.lesson_id, c.student_id, c.mark, c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
+         WHERE l.journal_id = $1",
+    )
+    .bind(journal_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("lesson_id")?, r.try_get("student_id")?, stored_code(r, scale)?.store_code()))).collect()
+}
+
+/// A cell row's value.
+fn stored_code(r: &sqlx::any::AnyRow, scale: Scale) -> Result<Cell, AppError> {
+    let mark: Option<i64> = r.try_get("mark")?;
+    let attendance: Option<String> = r.try_get("attendance")?;
+    Ok(match (mark, attendance) {
+        (Some(m), _) => Cell::from_store_code(scale, &m.to_string()),
+        (None, Some(a)) => Cell::from_store_code(scale, &a),
+        _ => Cell::Empty,
+    })
+}
+
+/// The cell as stored now, read inside the writing transaction.
+pub async fn cell_in(tx: &mut Transaction<'_, Any>, lesson_id: i64, student_id: i64, scale: Scale) -> Result<Cell, AppError> {
+    let row = sqlx::query("SELECT mark, attendance FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
+        .bind(lesson_id)
+        .bind(student_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match row {
+        Some(r) => stored_code(&r, scale),
+        None => Ok(Cell::Empty),
+    }
+}
+
+/// Writes a cell (or clears it) and its history line, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_cell(
+    tx: &mut Transaction<'_, Any>,
+    journal_id: i64,
+    lesson_id: i64,
+    student_id: i64,
+    old: Cell,
+    new: Cell,
+    reason: &str,
+    actor_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let (mark, attendance) = match new {
+        Cell::Empty => (None, None),
+        Cell::Mark(m) => (Some(i64::from(m.value())), None),
+        Cell::Attendance(_) => (None, Some(new.store_code())),
+    };
+    if new == Cell::Empty {
+        sqlx::query("DELETE FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
+            .bind(lesson_id)
+            .bind(student_id)
+            .execute(&mut **tx)
+            .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (lesson_id, student_id) DO UPDATE SET mark = excluded.mark, attendance = excluded.attendance,
+                 excuse_media = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(lesson_id)
+        .bind(student_id)
+        .bind(mark)
+        .bind(attendance)
+        .bind(actor_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(journal_id)
+    .bind(lesson_id)
+    .bind(student_id)
+    .bind(old.store_code())
+    .bind(new.store_code())
+    .bind(reason)
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn history(db: &Db, journal_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT h.at, l.lesson_date, s.full_name AS student_name, h.old_value, h.new_value, h.reason, a.full_name AS actor_name
+         FROM mark_history h JOIN lessons l ON l.id = h.lesson_id JOIN users s ON s.id = h.student_id JOIN users a ON a.id = h.actor_id
+         WHERE h.journal_id = $1 ORDER BY h.at DESC, h.id DESC LIMIT 1000",
+    )
+    .bind(journal_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                at: r.try_get("at")?,
+                lesson_date: r.try_get("lesson_date")?,
+                student_name: r.try_get("student_name")?,
+                old_value: r.try_get("old_value")?,
+                new_value: r.try_get("new_value")?,
+                reason: r.try_get("reason")?,
+                actor_name: r.try_get("actor_name")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn ktp(db: &Db, journal_id: i64) -> Result<Vec<KtpTopic>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, position, title, half_hours, lesson_type, homework FROM ktp_topics WHERE journal_id = $1 ORDER BY position, id",
+    )
+    .bind(journal_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(KtpTopic {
+                id: r.try_get("id")?,
+                position: r.try_get("position")?,
+                title: r.try_get("title")?,
+                half_hours: r.try_get("half_hours")?,
+                lesson_type: r.try_get("lesson_type")?,
+                homework: r.try_get("homework")?,
+            })
+        })
+        .collect()
+}
+
+/// Journals the caller teaches, and those of groups in their journal.read scope.
+pub async fn list(db: &Db, caller: &Caller) -> Result<Vec<JournalSummary>, AppError> {
+    let scope = crate::admin::store::subtree(db, &caller.scope_roots(Permission::JournalRead)).await?;
+    let rows = sqlx::query(
+        "SELECT j.id, j.title, j.subject, j.group_id, g.name AS group_name, t.full_name AS teacher_name, j.teacher_id,
+                j.semester_start, j.semester_end, (SELECT COUNT(*) FROM lessons l WHERE l.journal_id = j.id) AS lessons
+         FROM journals j JOIN organisations g ON g.id = j.group_id JOIN users t ON t.id = j.teacher_id
+         ORDER BY j.semester_start DESC, g.name, j.subject",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let teacher_id: i64 = r.try_get("teacher_id")?;
+        let group_id: i64 = r.try_get("group_id")?;
+        let mine = teacher_id == caller.user_id;
+        if !mine && !scope.contains(&group_id) {
+            continue;
+        }
+        out.push(JournalSummary {
+            id: r.try_get("id")?,
+            title: r.try_get("title")?,
+            subject: r.try_get("subject")?,
+            group_name: r.try_get("group_name")?,
+            teacher_name: r.try_get("teacher_name")?,
+            semester_start: r.try_get("semester_start")?,
+            semester_end: r.try_get("semester_end")?,
+            lessons: r.try_get("lessons")?,
+            mine,
+        });
+    }
+    Ok(out)
+}
+
+/// Groups in the caller's journal.keep scope, with their college's name.
+pub async fn keepable_groups(db: &Db, caller: &Caller) -> Result<Vec<GroupOption>, AppError> {
+    let scope = crate::admin::store::subtree(db, &caller.scope_roots(Permission::JournalKeep)).await?;
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT g.id, g.name, COALESCE(p.name, '') AS college FROM organisations g LEFT JOIN organisations p ON p.id = g.parent_id
+         WHERE g.kind = 'group' ORDER BY p.name, g.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        if scope.contains(&id) {
+            out.push(GroupOption { id, name: r.try_get("name")?, college: r.try_get("college")? });
+        }
+    }
+    Ok(out)
+}
+
+/// Excused absences with an uploaded note, as (lesson, student).
+pub async fn notes(db: &Db, journal_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.lesson_id, c.student_id FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
+         WHERE l.journal_id = $1 AND c.excuse_media IS NOT NULL",
+    )
+    .bind(journal_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("lesson_id")?, r.try_get("student_id")?))).collect()
+}
