@@ -7,10 +7,12 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod exam;
 pub mod home;
 pub mod i18n;
 pub mod journal;
 pub mod notify;
+pub mod proctor;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -433,4 +433,12 @@ catalog! {
     ErrBadRequest => ["Сұрау қате құрылған", "Некорректный запрос", "Malformed request"],
     ErrCheckFields => ["Белгіленген өрістерді тексеріңіз", "Проверьте отмеченные поля", "Check the highlighted fields"],
     ErrAccountDisabled => ["Тіркелгі өшірілген", "Учётная запись отключена", "This account is deactivated"],
+
+    // ---- exams: question model and import (GIFT, Aiken, XLSX) ----
+
+    // ---- proctoring client: device check, capture, upload queue ----
+
+    // ---- exams: pages and server functions ----
+
+    // ---- proctoring: ingest, violations, review, reports ----
 }

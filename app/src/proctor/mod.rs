@@ -1,0 +1,2 @@
+//! Proctoring 2.0 (PRC-1..3): the browser's device check and capture client, evidence ingest,
+//! face checks, violations, review with verdicts and appeals, and reports.
