@@ -78,6 +78,12 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     if u.can(Permission::JournalKeep) || u.can(Permission::JournalRead) {
         tiles.push(("/journals", Msg::Journals, Msg::TileJournals));
     }
+    if u.can(Permission::JournalKeep) || u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
+        tiles.push(("/exams", Msg::Exams, Msg::TileExams));
+    }
+    if u.can(Permission::ProctorReview) {
+        tiles.push(("/proctor", Msg::ProctorBoard, Msg::TileProctor));
+    }
     if u.can(Permission::JournalRead) {
         tiles.push(("/reports/performance", Msg::PerformanceReport, Msg::TilePerformance));
     }

@@ -131,6 +131,8 @@ pub fn App() -> impl IntoView {
                     <admin::pages::AdminRoutes/>
                     <audit::page::AuditRoutes/>
                     <journal::pages::JournalRoutes/>
+                    <exam::pages::ExamRoutes/>
+                    <proctor::pages_review::ProctorRoutes/>
                 </Routes>
             </main>
             <footer class="foot">

@@ -3,7 +3,6 @@
 
 use crate::db::Db;
 use leptos::config::LeptosOptions;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Settings the pages and server functions need (the server's full configuration lives in the
@@ -16,8 +15,6 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// How long a sign-in lasts without activity, in hours.
     pub session_hours: i64,
-    /// Folder where media (proctoring images, uploads) are kept.
-    pub media_dir: PathBuf,
 }
 
 #[derive(Clone, axum::extract::FromRef)]
@@ -25,4 +22,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// Uploads and proctoring images (local folder or S3-compatible storage).
+    pub media: crate::media::MediaStore,
 }

@@ -34,6 +34,11 @@ pub struct Cli {
     /// Folder where media (proctoring images, uploads) are stored. [default: data/media]
     #[arg(long, env = "TALAP_MEDIA_DIR")]
     pub media_dir: Option<PathBuf>,
+    /// Keep media in S3-compatible storage instead of the folder: s3://bucket[/prefix].
+    /// Credentials and endpoint come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+    /// AWS_ENDPOINT (MinIO, Ceph, Garage...) and AWS_ALLOW_HTTP. Needed for several app nodes.
+    #[arg(long, env = "TALAP_MEDIA_URL")]
+    pub media_url: Option<String>,
     /// Take the client address from X-Forwarded-For: only behind a trusted load balancer.
     #[arg(long, env = "TALAP_TRUST_PROXY")]
     pub trust_proxy: Option<bool>,
@@ -75,6 +80,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub site_root: Option<String>,
     pub media_dir: Option<PathBuf>,
+    pub media_url: Option<String>,
     pub trust_proxy: Option<bool>,
     pub session_hours: Option<i64>,
     pub demo: Option<bool>,
@@ -94,6 +100,7 @@ pub struct Config {
     pub public_url: String,
     pub site_root: String,
     pub media_dir: PathBuf,
+    pub media_url: Option<String>,
     pub trust_proxy: bool,
     pub session_hours: i64,
     pub demo: bool,
@@ -132,6 +139,7 @@ impl Config {
             public_url: cli.public_url.or(file.public_url).unwrap_or_else(|| "http://127.0.0.1:3000".into()),
             site_root: cli.site_root.or(file.site_root).unwrap_or_else(|| "target/site".into()),
             media_dir: cli.media_dir.or(file.media_dir).unwrap_or_else(|| "data/media".into()),
+            media_url: cli.media_url.or(file.media_url).filter(|u| !u.trim().is_empty()),
             trust_proxy: cli.trust_proxy.or(file.trust_proxy).unwrap_or(false),
             session_hours,
             demo: cli.demo.or(file.demo).unwrap_or(false),

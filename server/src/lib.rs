@@ -42,18 +42,27 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The media store the configuration names: S3-compatible storage when a media URL is set,
+/// else the local folder.
+pub fn media_store(config: &Config) -> Result<app::media::MediaStore, String> {
+    match &config.media_url {
+        Some(url) => app::media::MediaStore::s3(url),
+        None => app::media::MediaStore::local(&config.media_dir),
+    }
+}
+
+fn settings(config: &Config) -> Settings {
+    Settings { secure_cookies: config.secure(), trust_proxy: config.trust_proxy, session_hours: config.session_hours }
+}
+
 /// The whole HTTP application.
-pub fn router(config: &Config, db: Db) -> Router {
+pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router {
     let leptos_options = leptos_options(config);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db,
-        settings: Arc::new(Settings {
-            secure_cookies: config.secure(),
-            trust_proxy: config.trust_proxy,
-            session_hours: config.session_hours,
-            media_dir: config.media_dir.clone(),
-        }),
+        settings: Arc::new(settings(config)),
+        media,
     };
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -61,6 +70,9 @@ pub fn router(config: &Config, db: Db) -> Router {
         .route("/healthz", get(web::healthz))
         .route("/readyz", get(web::readyz))
         .merge(app::journal::export::routes())
+        .merge(app::exam::export::routes())
+        .merge(app::proctor::ingest::routes())
+        .merge(app::proctor::report::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -76,12 +88,37 @@ pub fn router(config: &Config, db: Db) -> Router {
 pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Error>> {
     let notifier = notify::Notifier::from_config(&config)?;
     notify::spawn_worker(db.clone(), notifier);
-    let app = router(&config, db);
+    let media = media_store(&config)?;
+    tracing::info!(media = %media.describe, "media store");
+    spawn_exam_jobs(db.clone(), media.clone(), &config);
+    let app = router(&config, db, media);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// Background jobs of exams, safe on every node at once: attempts whose time is up are scored
+/// (every 5 s), and proctoring images past their retention are purged (hourly).
+fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
+    let state = AppState { leptos_options: leptos_options(config), db: db.clone(), settings: Arc::new(settings(config)), media };
+    tokio::spawn(async move {
+        let mut tick: u64 = 0;
+        loop {
+            let now = app::api::now_ms();
+            if let Err(e) = app::exam::store::finalize_expired(&db, now).await {
+                tracing::warn!(error = ?e, "closing expired attempts failed");
+            }
+            if tick % 720 == 0 {
+                if let Err(e) = app::proctor::report::purge_expired(&state, now).await {
+                    tracing::warn!(error = ?e, "retention purge failed");
+                }
+            }
+            tick += 1;
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -16,23 +16,13 @@ pub async fn healthz() -> &'static str {
 /// Ready to serve: the database answers and the media folder is writable.
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let db_ok = state.db.ping().await;
-    let media_ok = media_writable(&state.settings.media_dir).await;
+    let media_ok = state.media.writable().await;
     let body = serde_json::json!({
         "database": if db_ok { "ok" } else { "unreachable" },
         "media": if media_ok { "ok" } else { "unwritable" },
     });
     let status = if db_ok && media_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body)).into_response()
-}
-
-async fn media_writable(dir: &std::path::Path) -> bool {
-    let probe = dir.join(format!(".ready-{}", std::process::id()));
-    if tokio::fs::create_dir_all(dir).await.is_err() {
-        return false;
-    }
-    let ok = tokio::fs::write(&probe, b"ok").await.is_ok();
-    let _ = tokio::fs::remove_file(&probe).await;
-    ok
 }
 
 /// Headers every response carries. Pages set their own Content-Security-Policy with a nonce

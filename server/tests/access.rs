@@ -131,6 +131,33 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/journal/assignment/mine", SignedIn, vec![]),
         ("/api/journal/assignment/submit", Permission, vec![("assignment_id", "0"), ("answer", "Hacked")]),
         ("/api/journal/report/performance", Permission, vec![("from", "2026-09-01"), ("to", "2026-12-31")]),
+        ("/api/exam/overview", SignedIn, vec![]),
+        ("/api/exam/bank", SignedIn, vec![("subject", "S")]),
+        ("/api/exam/bank/import", Permission, vec![("subject", "S")]),
+        ("/api/exam/bank/archive", Permission, vec![("question_id", "1")]),
+        (
+            "/api/exam/create",
+            Permission,
+            vec![
+                ("journal_id", "0"),
+                ("title", "Hacked"),
+                ("opens_at", "2026-11-01T09:00"),
+                ("closes_at", "2026-11-01T12:00"),
+                ("duration_min", "60"),
+                ("draw", "T: 1"),
+            ],
+        ),
+        ("/api/exam/start", Permission, vec![("exam_id", "0")]),
+        ("/api/exam/attempt", Permission, vec![("attempt_id", "0")]),
+        ("/api/exam/answer", Permission, vec![("attempt_id", "0"), ("question_id", "1"), ("answer", "{\"Text\":\"x\"}")]),
+        ("/api/exam/hand-in", Permission, vec![("attempt_id", "0")]),
+        ("/api/exam/results", Permission, vec![("exam_id", "0")]),
+        ("/api/proctor/board", SignedIn, vec![]),
+        ("/api/proctor/timeline", Permission, vec![("attempt_id", "0")]),
+        ("/api/proctor/violation", Permission, vec![("violation_id", "0"), ("decision", "dismiss"), ("comment", "x")]),
+        ("/api/proctor/verdict", Permission, vec![("attempt_id", "0"), ("verdict", "annulled"), ("comment", "x")]),
+        ("/api/proctor/appeal", Permission, vec![("attempt_id", "0"), ("text", "Hacked")]),
+        ("/api/proctor/appeal/decide", Permission, vec![("attempt_id", "0"), ("decision", "upheld"), ("comment", "x")]),
     ]
 }
 
@@ -203,6 +230,28 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    let exam: i64 = sqlx::query_scalar(
+        "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, created_by, created_at)
+         VALUES ($1, 'E', 'test', 0, 9999999999999, 60, 1, 0) RETURNING id",
+    )
+    .bind(journal)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let attempt: i64 = sqlx::query_scalar(
+        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, submitted_at, questions, verdict, last_seen_at)
+         VALUES ($1, $2, 0, 9999999999999, 1, '[]', 'valid', 0) RETURNING id",
+    )
+    .bind(exam)
+    .bind(pupil)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let violation: i64 = sqlx::query_scalar("INSERT INTO proctor_violations (attempt_id, kind, at, confidence) VALUES ($1, 'tab_hidden', 1, 90) RETURNING id")
+        .bind(attempt)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let nobody = app.make_user("plain.user", "plain-pass-123", None).await;
     assert!(nobody > 0);
     let signed_in = app.signed_in("plain.user", "plain-pass-123").await;
@@ -219,6 +268,9 @@ async fn every_server_function_checks_its_caller(b: Backend) {
                     (_, "lesson_id") => lesson.to_string(),
                     (_, "topic_id") => topic.to_string(),
                     (_, "assignment_id") => assignment.to_string(),
+                    (_, "exam_id") => exam.to_string(),
+                    (_, "attempt_id") => attempt.to_string(),
+                    (_, "violation_id") => violation.to_string(),
                     ("/api/certificate/decide", "id") => certificate.to_string(),
                     (_, "student_id") => pupil.to_string(),
                     (_, "group_id") => group.to_string(),
@@ -267,6 +319,11 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM assignments").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE status = 'requested'").await, 1, "no certificate issued or requested");
     assert_eq!(app.count("SELECT COUNT(*) FROM submissions WHERE status = 'submitted' AND answer = ''").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exam_attempts WHERE verdict = 'valid'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exam_questions").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_violations WHERE status = 'open'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_appeals").await, 0);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }

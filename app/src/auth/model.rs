@@ -100,16 +100,20 @@ pub enum Permission {
     JournalRead,
     /// Issue certificates (справки) to students in scope (the office).
     CertificateIssue,
+    /// Watch exam attempts in scope, review their evidence and violations, give verdicts and
+    /// decide appeals (proctors).
+    ProctorReview,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
         Permission::JournalKeep,
         Permission::JournalRead,
         Permission::CertificateIssue,
+        Permission::ProctorReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -120,6 +124,7 @@ impl Permission {
             Permission::JournalKeep => "journal.keep",
             Permission::JournalRead => "journal.read",
             Permission::CertificateIssue => "certificate.issue",
+            Permission::ProctorReview => "proctor.review",
         }
     }
 

@@ -1,2 +1,17 @@
 //! Online exams (EXM-1..5): the question bank and its import, exam forms (test, tickets,
 //! offline), the schedule, attempts with a server-side timer, scoring, and marks into the journal.
+
+pub mod api;
+pub mod dto;
+#[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
+pub mod import;
+pub mod model;
+pub mod pages;
+pub mod proctoring;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// Largest question file accepted for import.
+pub const MAX_IMPORT_FILE: usize = 4 * 1024 * 1024;

@@ -786,7 +786,7 @@ pub async fn upload_excuse(data: leptos::server_fn::codec::MultipartData) -> Res
             return Err(AppError::Refused(Msg::ErrNotExcused));
         }
         let key = format!("excuses/{}/{lesson_id}-{student_id}/{}", j.id, crate::media::safe_name(file_name));
-        crate::media::put(&st.settings.media_dir, &key, bytes).await?;
+        st.media.put(&key, bytes.clone()).await?;
         sqlx::query("UPDATE journal_cells SET excuse_media = $1 WHERE lesson_id = $2 AND student_id = $3")
             .bind(&key)
             .bind(lesson_id)

@@ -282,7 +282,7 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
         } else {
             let name = crate::media::safe_name(file_name);
             let key = format!("assignments/{assignment_id}/{}/{name}", caller.user_id);
-            crate::media::put(&st.settings.media_dir, &key, bytes).await?;
+            st.media.put(&key, bytes.clone()).await?;
             Some((name, key))
         };
         let mut tx = st.db.pool.begin().await?;
@@ -330,7 +330,7 @@ pub async fn answer_file(
         }
         let key: Option<String> = row.try_get("file_media")?;
         let name: Option<String> = row.try_get("file_name")?;
-        let bytes = crate::media::get(&st.settings.media_dir, &key.ok_or(AppError::NotFound)?).await?;
+        let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
         Ok::<_, AppError>((name.unwrap_or_else(|| "file".into()), bytes))
     }
     .await;

@@ -419,7 +419,7 @@ async fn excuse_file(State(st): State<AppState>, Path((lesson, student)): Path<(
         }
         let key: String = row.try_get::<Option<String>, _>("excuse_media")?.ok_or(AppError::NotFound)?;
         let name = key.rsplit('/').next().unwrap_or("note").to_string();
-        Ok::<_, AppError>((name, crate::media::get(&st.settings.media_dir, &key).await?))
+        Ok::<_, AppError>((name, st.media.get(&key).await?))
     }
     .await;
     match result {

@@ -1,11 +1,15 @@
-//! Media files (uploads now; proctoring images later) under keys like
-//! "assignments/12/34/answer.pdf". This is the local-folder store: each file is written to a
-//! temporary name and renamed into place, so a retried upload replaces the file whole and a
-//! reader never sees half of one. The S3-compatible store arrives with the proctoring work
-//! (issue 3) behind the same two functions.
+//! Media files (uploads, proctoring images) under keys like "assignments/12/34/answer.pdf" or
+//! "proctor/7/webcam/<key>.jpg". One interface, two backends through `object_store`: a local
+//! folder (the default: one binary, one folder) and S3-compatible storage (several app nodes
+//! share it, so no node keeps state of its own). Both replace an object whole on a retried put
+//! (the local store writes a temporary file and renames it), so a reader never sees half of one.
+//! Media are never served from a public URL: pages fetch them through routes that check the
+//! caller first.
 
 use crate::error::AppError;
-use std::path::{Path, PathBuf};
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use std::sync::Arc;
 
 /// Keeps only characters that are safe in a file name; never empty.
 pub fn safe_name(name: &str) -> String {
@@ -25,31 +29,94 @@ pub fn safe_name(name: &str) -> String {
     }
 }
 
-fn path_of(root: &Path, key: &str) -> Result<PathBuf, AppError> {
+/// A key as the store sees it; refuses empty, "." and ".." segments (keys are built by us, but
+/// parts of them come from requests).
+fn store_path(key: &str) -> Result<StorePath, AppError> {
     if key.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
         return Err(AppError::BadRequest);
     }
-    Ok(root.join(key))
+    StorePath::parse(key).map_err(|_| AppError::BadRequest)
 }
 
-pub async fn put(root: &Path, key: &str, bytes: &[u8]) -> Result<(), AppError> {
-    let path = path_of(root, key)?;
-    let internal = |e: std::io::Error| {
-        tracing::error!(error = %e, key, "media write failed");
-        AppError::Internal
-    };
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(internal)?;
+/// Where media live. Cheap to clone (shared client).
+#[derive(Clone)]
+pub struct MediaStore {
+    inner: Arc<dyn ObjectStore>,
+    /// "folder /srv/talap/media" or "s3://bucket": for logs and /readyz.
+    pub describe: String,
+}
+
+impl std::fmt::Debug for MediaStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe)
     }
-    let tmp = path.with_extension(format!("part-{}", crate::auth::ssr::random_token().get(..8).unwrap_or("x")));
-    tokio::fs::write(&tmp, bytes).await.map_err(internal)?;
-    tokio::fs::rename(&tmp, &path).await.map_err(internal)?;
-    Ok(())
 }
 
-pub async fn get(root: &Path, key: &str) -> Result<Vec<u8>, AppError> {
-    let path = path_of(root, key)?;
-    tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)
+impl MediaStore {
+    /// The local folder store (created if missing).
+    pub fn local(dir: &std::path::Path) -> Result<MediaStore, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("media folder {}: {e}", dir.display()))?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(dir).map_err(|e| format!("media folder {}: {e}", dir.display()))?;
+        Ok(MediaStore { inner: Arc::new(store), describe: format!("folder {}", dir.display()) })
+    }
+
+    /// S3-compatible storage: `url` is s3://bucket or s3://bucket/prefix. Credentials, region and
+    /// endpoint come from the standard AWS_* environment variables (AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT for MinIO/Ceph/Garage, AWS_ALLOW_HTTP=true
+    /// for a plain-http endpoint inside a private network).
+    pub fn s3(url: &str) -> Result<MediaStore, String> {
+        let builder = object_store::aws::AmazonS3Builder::from_env().with_url(url);
+        MediaStore::s3_with(builder, url)
+    }
+
+    /// S3 with explicit settings (tests point it at a local S3 server).
+    pub fn s3_with(builder: object_store::aws::AmazonS3Builder, describe: &str) -> Result<MediaStore, String> {
+        let store = builder.build().map_err(|e| format!("media store {describe}: {e}"))?;
+        Ok(MediaStore { inner: Arc::new(store), describe: describe.to_string() })
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        let path = store_path(key)?;
+        self.inner.put(&path, PutPayload::from(bytes)).await.map_err(|e| {
+            tracing::error!(error = %e, key, store = %self.describe, "media write failed");
+            AppError::Internal
+        })?;
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, AppError> {
+        let path = store_path(key)?;
+        match self.inner.get(&path).await {
+            Ok(r) => Ok(r.bytes().await.map_err(|e| {
+                tracing::error!(error = %e, key, "media read failed");
+                AppError::Internal
+            })?
+            .to_vec()),
+            Err(object_store::Error::NotFound { .. }) => Err(AppError::NotFound),
+            Err(e) => {
+                tracing::error!(error = %e, key, store = %self.describe, "media read failed");
+                Err(AppError::Internal)
+            }
+        }
+    }
+
+    /// Removes an object; a missing one is not an error (purges may be retried).
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        let path = store_path(key)?;
+        match self.inner.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => {
+                tracing::error!(error = %e, key, store = %self.describe, "media delete failed");
+                Err(AppError::Internal)
+            }
+        }
+    }
+
+    /// For /readyz: a small object can be written and removed.
+    pub async fn writable(&self) -> bool {
+        let key = format!("ready/{}-{}", std::process::id(), crate::auth::ssr::random_token().get(..8).unwrap_or("x"));
+        self.put(&key, b"ok".to_vec()).await.is_ok() && self.delete(&key).await.is_ok()
+    }
 }
 
 /// An upload as a multipart form sends it: its text fields and one file (the part named "file").
@@ -98,8 +165,22 @@ mod tests {
         assert_eq!(safe_name(".hidden"), "hidden");
         assert_eq!(safe_name(""), "file");
         assert_eq!(safe_name("a;b<c>.pdf"), "a_b_c_.pdf");
-        assert!(path_of(Path::new("/m"), "a/../b").is_err());
-        assert!(path_of(Path::new("/m"), "a//b").is_err());
-        assert_eq!(path_of(Path::new("/m"), "a/b.pdf").unwrap(), PathBuf::from("/m/a/b.pdf"));
+        assert!(store_path("a/../b").is_err());
+        assert!(store_path("a//b").is_err());
+        assert_eq!(store_path("a/b.pdf").unwrap().as_ref(), "a/b.pdf");
+    }
+
+    #[tokio::test]
+    async fn local_store_puts_replaces_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MediaStore::local(dir.path()).unwrap();
+        store.put("a/b.jpg", b"one".to_vec()).await.unwrap();
+        store.put("a/b.jpg", b"two".to_vec()).await.unwrap();
+        assert_eq!(store.get("a/b.jpg").await.unwrap(), b"two");
+        assert_eq!(std::fs::read(dir.path().join("a/b.jpg")).unwrap(), b"two");
+        store.delete("a/b.jpg").await.unwrap();
+        store.delete("a/b.jpg").await.unwrap();
+        assert!(matches!(store.get("a/b.jpg").await, Err(AppError::NotFound)));
+        assert!(store.writable().await);
     }
 }

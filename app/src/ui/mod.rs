@@ -177,9 +177,13 @@ pub fn Header() -> impl IntoView {
                                 let audit = u.can(crate::auth::model::Permission::AuditRead);
                                 let journals = u.can(crate::auth::model::Permission::JournalKeep) || u.can(crate::auth::model::Permission::JournalRead);
                                 let student = u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student);
+                                let exams = student || u.can(crate::auth::model::Permission::JournalKeep);
+                                let proctor = u.can(crate::auth::model::Permission::ProctorReview);
                                 view! {
                                     <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
                                     <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
+                                    <Show when=move || exams><A href="/exams">{t(Msg::Exams)}</A></Show>
+                                    <Show when=move || proctor><A href="/proctor">{t(Msg::ProctorBoard)}</A></Show>
                                     <A href="/inbox">{t(Msg::Inbox)}</A>
                                     <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
                                     <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>

@@ -39,6 +39,32 @@ pub fn format_datetime(ms: i64) -> String {
     format!("{d:02}.{m:02}.{y} {:02}:{:02}", secs / 3600, (secs % 3600) / 60)
 }
 
+/// "2026-11-23T14:05" (an `<input type=datetime-local>` value, Kazakhstan time) -> epoch ms.
+pub fn parse_local_datetime(s: &str) -> Result<i64, Msg> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(Msg::ErrRequired);
+    }
+    let (day, time) = s.split_once('T').ok_or(Msg::ErrBadDate)?;
+    let start = parse_day_start(day)?.ok_or(Msg::ErrBadDate)?;
+    let mut hm = time.split(':');
+    let (Some(h), Some(m)) = (hm.next(), hm.next()) else { return Err(Msg::ErrBadDate) };
+    let (Ok(h), Ok(m)) = (h.parse::<i64>(), m.parse::<i64>()) else { return Err(Msg::ErrBadDate) };
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return Err(Msg::ErrBadDate);
+    }
+    Ok(start + (h * 60 + m) * 60_000)
+}
+
+/// Epoch ms -> "2026-11-23T14:05" in Kazakhstan time (a datetime-local input's value).
+pub fn format_local_input(ms: i64) -> String {
+    let local = ms + KZ_OFFSET_MS;
+    let days = local.div_euclid(86_400_000);
+    let secs = local.rem_euclid(86_400_000) / 1000;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y}-{m:02}-{d:02}T{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+}
+
 /// "2026-11-23" (an `<input type=date>` value) -> start of that day in Kazakhstan, as epoch ms.
 /// Empty input is no filter.
 pub fn parse_day_start(s: &str) -> Result<Option<i64>, Msg> {
@@ -72,6 +98,10 @@ mod tests {
         assert_eq!(format_datetime(0), "01.01.1970 05:00");
         // 2026-11-23 09:00 UTC is 14:00 in Astana.
         assert_eq!(format_datetime(1_795_424_400_000), "23.11.2026 14:00");
+        assert_eq!(parse_local_datetime("2026-11-23T14:00"), Ok(1_795_424_400_000));
+        assert_eq!(format_local_input(1_795_424_400_000), "2026-11-23T14:00");
+        assert!(parse_local_datetime("2026-11-23T25:00").is_err());
+        assert!(parse_local_datetime("2026-11-23").is_err());
     }
 
     #[test]

@@ -132,7 +132,8 @@ pub async fn spawn_app_configured(backend: Backend, adjust: impl FnOnce(&mut Con
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    let router = server::router(&config, test_db.db.clone());
+    let media_store = server::media_store(&config).expect("media store");
+    let router = server::router(&config, test_db.db.clone(), media_store);
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
     });

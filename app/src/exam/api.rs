@@ -1,0 +1,301 @@
+//! Server functions of exams: the bank and its import, creating an exam, sitting it (start,
+//! autosave, submit, with the server's timer), and the teacher's results.
+//!
+//! Who may do what: the bank is its owner's; an exam belongs to a journal and only that
+//! journal's teacher creates it and reads its results (holders of journal.read over the group
+//! read results too); a candidate is a student of the journal's group and touches only their
+//! own attempt.
+
+use super::dto::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    pub use super::super::store::*;
+}
+
+/// The exams page: what the caller sits, what the caller teaches.
+#[server(prefix = "/api", endpoint = "exam/overview")]
+pub async fn exams_overview() -> Result<ExamsPageData, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let now = crate::api::now_ms();
+        Ok(ExamsPageData {
+            sitting: ssr::sitting(&st.db, caller.user_id).await?,
+            teaching: ssr::teaching(&st.db, caller.user_id).await?,
+            journals: ssr::journal_choices(&st.db, caller.user_id).await?,
+            now,
+        })
+    })
+    .await
+}
+
+/// The caller's bank for a subject.
+#[server(prefix = "/api", endpoint = "exam/bank")]
+pub async fn exam_bank(subject: String) -> Result<Vec<BankQuestion>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::bank(&st.db, caller.user_id, subject.trim()).await
+    })
+    .await
+}
+
+/// Imports questions into the caller's bank from a Moodle GIFT or Aiken text file or the XLSX
+/// template, all or nothing: a broken file comes back as "row.N" field errors and adds nothing.
+/// Fields: subject (one the caller teaches), file.
+#[server(prefix = "/api", endpoint = "exam/bank/import", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> Result<usize, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        let upload = crate::media::read_upload(data, super::MAX_IMPORT_FILE).await?;
+        let subject = upload.fields.get("subject").map(|s| s.trim().to_string()).unwrap_or_default();
+        if !ssr::teaches_subject(&st.db, caller.user_id, &subject).await? {
+            return Err(AppError::field("subject", Msg::ErrExamSubject));
+        }
+        if upload.bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        super::import::detect_format(&upload.file_name, &upload.bytes).ok_or(AppError::field("file", Msg::ErrBankImportFormat))?;
+        let questions = super::import::parse_file(&upload.file_name, &upload.bytes).map_err(|errors| {
+            let mut fields = crate::error::Fields::new();
+            for e in errors.iter().take(50) {
+                fields.add(&format!("row.{}", e.line), e.problem);
+            }
+            fields.finish().err().unwrap_or(AppError::BadRequest)
+        })?;
+        if questions.is_empty() {
+            return Err(AppError::field("file", Msg::ErrBankImportEmpty));
+        }
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        for q in &questions {
+            ssr::insert_question(&mut tx, caller.user_id, &subject, q, now).await?;
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "exam.bank.import",
+                entity: "exam_bank",
+                entity_id: subject.clone(),
+                org_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "questions": questions.len(), "file": upload.file_name })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(questions.len())
+    })
+    .await
+}
+
+/// Removes a question from the caller's bank (kept for attempts that already drew it).
+#[server(prefix = "/api", endpoint = "exam/bank/archive")]
+pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        let st = crate::api::state()?;
+        let n = sqlx::query("UPDATE exam_questions SET archived = 1 WHERE id = $1 AND owner_id = $2")
+            .bind(question_id)
+            .bind(caller.user_id)
+            .execute(&st.db.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Creates a test-form exam for one of the caller's journals. `draw` is one "topic: N" per line
+/// (N questions from each topic of the teacher's bank for the journal's subject); times are
+/// datetime-local values in Kazakhstan time.
+#[server(prefix = "/api", endpoint = "exam/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_exam(
+    journal_id: i64,
+    title: String,
+    opens_at: String,
+    closes_at: String,
+    duration_min: String,
+    draw: String,
+    lesson_id: Option<String>,
+    proctored: Option<String>,
+    allow_unproctored: Option<String>,
+    snapshot_interval_s: Option<String>,
+    screen_interval_s: Option<String>,
+    no_face_frames: Option<String>,
+    retention_days: Option<String>,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let j = crate::journal::store::editable(&st.db, &caller, journal_id).await?;
+        let mut fields = crate::error::Fields::new();
+        let title = fields.check("title", crate::journal::field_text(&title, 200, true)).unwrap_or_default();
+        let opens = fields.check("opens_at", crate::ui::time::parse_local_datetime(&opens_at));
+        let closes = fields.check("closes_at", crate::ui::time::parse_local_datetime(&closes_at));
+        if let (Some(o), Some(c)) = (opens, closes) {
+            if c <= o {
+                fields.add("closes_at", Msg::ErrExamWindow);
+            }
+        }
+        let number = |raw: Option<&str>, default: i64, range: std::ops::RangeInclusive<i64>, name: &str, fields: &mut crate::error::Fields| -> i64 {
+            let raw = raw.unwrap_or("").trim();
+            if raw.is_empty() {
+                return default;
+            }
+            match raw.parse::<i64>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    fields.add(name, Msg::ErrNumberRange);
+                    default
+                }
+            }
+        };
+        let duration = number(Some(&duration_min), 0, 1..=600, "duration_min", &mut fields);
+        let snapshot = number(snapshot_interval_s.as_deref(), 30, 10..=600, "snapshot_interval_s", &mut fields);
+        let screen = number(screen_interval_s.as_deref(), 60, 10..=600, "screen_interval_s", &mut fields);
+        let no_face = number(no_face_frames.as_deref(), 2, 1..=20, "no_face_frames", &mut fields);
+        let retention = number(retention_days.as_deref(), 90, 1..=3650, "retention_days", &mut fields);
+        let lesson = match lesson_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => {
+                let id: i64 = raw.parse().map_err(|_| AppError::BadRequest)?;
+                let owner: Option<i64> = sqlx::query_scalar("SELECT journal_id FROM lessons WHERE id = $1").bind(id).fetch_optional(&st.db.pool).await?;
+                if owner != Some(j.id) {
+                    fields.add("lesson_id", Msg::ErrNotFound);
+                }
+                Some(id)
+            }
+        };
+        let plan = match ssr::parse_draw(&draw) {
+            Ok(p) => p,
+            Err(m) => {
+                fields.add("draw", m);
+                Vec::new()
+            }
+        };
+        if !plan.is_empty() {
+            let topics = ssr::topic_counts(&st.db, caller.user_id, &j.subject).await?;
+            for (topic, n) in &plan {
+                let have = topics.iter().find(|(t, _)| t == topic).map_or(0, |(_, c)| *c);
+                if have < i64::from(*n) {
+                    fields.add("draw", Msg::ErrExamTopicShort);
+                    break;
+                }
+            }
+        }
+        fields.finish()?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
+                                snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at)
+             VALUES ($1, $2, $3, 'test', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        )
+        .bind(j.id)
+        .bind(lesson)
+        .bind(&title)
+        .bind(opens.unwrap_or_default())
+        .bind(closes.unwrap_or_default())
+        .bind(duration)
+        .bind(serde_json::to_string(&plan).unwrap_or_else(|_| "[]".into()))
+        .bind(i64::from(proctored.is_some()))
+        .bind(i64::from(allow_unproctored.is_some()))
+        .bind(snapshot)
+        .bind(screen)
+        .bind(no_face)
+        .bind(retention)
+        .bind(caller.user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "exam.create",
+                entity: "exam",
+                entity_id: id.to_string(),
+                org_id: Some(j.group_id),
+                before: None,
+                after: Some(serde_json::json!({ "title": title, "journal": j.id, "draw": plan })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Starts (or resumes) the caller's attempt: inside the window, once. The paper is drawn and
+/// fixed at the start; the deadline is the server's.
+#[server(prefix = "/api", endpoint = "exam/start")]
+pub async fn start_attempt(exam_id: i64) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::start(&st.db, &caller, exam_id, crate::api::now_ms()).await
+    })
+    .await
+}
+
+/// The caller's attempt: the paper with saved answers and the server's deadline, or the result.
+#[server(prefix = "/api", endpoint = "exam/attempt")]
+pub async fn get_attempt(attempt_id: i64) -> Result<AttemptView, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::attempt_view(&st.db, &caller, attempt_id, crate::api::now_ms()).await
+    })
+    .await
+}
+
+/// Saves one answer (JSON of exam::model::Answer) the moment it is given. Refused once the
+/// server's deadline has passed; saving the same answer again changes nothing.
+#[server(prefix = "/api", endpoint = "exam/answer")]
+pub async fn save_answer(attempt_id: i64, question_id: i64, answer: String) -> Result<SavedAnswer, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::save_answer(&st.db, &caller, attempt_id, question_id, &answer, crate::api::now_ms()).await
+    })
+    .await
+}
+
+/// Hands the attempt in: scored at once; the mark goes into the journal.
+#[server(prefix = "/api", endpoint = "exam/hand-in")]
+pub async fn submit_attempt(attempt_id: i64) -> Result<AttemptBrief, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::submit(&st.db, &caller, attempt_id, crate::api::now_ms()).await
+    })
+    .await
+}
+
+/// Results of an exam for its teacher (and readers of its journal).
+#[server(prefix = "/api", endpoint = "exam/results")]
+pub async fn exam_results(exam_id: i64) -> Result<ExamResultsData, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::results(&st.db, &caller, exam_id).await
+    })
+    .await
+}

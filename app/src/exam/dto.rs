@@ -1,0 +1,144 @@
+//! What the exam pages receive from the server. Keys of questions never appear here for a
+//! candidate: `Presented` carries the stem and shuffled options only.
+
+use serde::{Deserialize, Serialize};
+
+/// An exam as listed for its teacher or for a candidate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExamSummary {
+    pub id: i64,
+    pub journal_id: i64,
+    pub title: String,
+    pub subject: String,
+    pub group_name: String,
+    pub form: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_min: i64,
+    pub proctored: bool,
+    pub questions: i64,
+    /// The candidate's own attempt (candidates' lists only).
+    pub attempt: Option<AttemptBrief>,
+    /// Attempts started / submitted (teachers' lists only).
+    pub started: i64,
+    pub submitted: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptBrief {
+    pub id: i64,
+    pub submitted: bool,
+    pub score: Option<f64>,
+    pub max_points: Option<i64>,
+    pub mark: Option<String>,
+    pub verdict: String,
+    pub appealed: bool,
+}
+
+/// The exams page: what the caller sits and what the caller teaches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExamsPageData {
+    pub sitting: Vec<ExamSummary>,
+    pub teaching: Vec<ExamSummary>,
+    /// Journals the caller keeps (to create an exam for), with their lessons for the mark.
+    pub journals: Vec<JournalChoice>,
+    pub now: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalChoice {
+    pub id: i64,
+    pub title: String,
+    pub subject: String,
+    /// (lesson id, "dd.mm.yyyy · topic") of attestation and exam lessons.
+    pub lessons: Vec<(i64, String)>,
+    /// Topics of the teacher's bank for this subject with their question counts.
+    pub topics: Vec<(String, i64)>,
+}
+
+/// One question of the bank, as its owner sees it (with the key, as JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BankQuestion {
+    pub id: i64,
+    pub subject: String,
+    pub topic: String,
+    pub kind: String,
+    pub text: String,
+    pub points: u32,
+}
+
+/// A question on the candidate's paper.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaperQuestion {
+    pub question_id: i64,
+    pub number: usize,
+    pub kind: String,
+    pub text: String,
+    /// Options in the order this candidate sees them, each with its original index (what the
+    /// answer refers to).
+    pub options: Vec<(usize, String)>,
+    /// Right-hand items of a matching question, shuffled, with their original indexes.
+    pub right: Vec<(usize, String)>,
+    pub points: u32,
+    /// The saved answer (JSON of exam::model::Answer), if any.
+    pub saved: Option<String>,
+}
+
+/// The candidate's attempt page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: i64,
+    pub exam_id: i64,
+    pub exam_title: String,
+    pub deadline_at: i64,
+    /// The server's clock when this was read: the page counts down from deadline - server_now,
+    /// so a wrong clock on the candidate's computer changes nothing.
+    pub server_now: i64,
+    pub submitted: bool,
+    pub proctored: bool,
+    pub settings: crate::proctor::settings::ProctorSettings,
+    pub questions: Vec<PaperQuestion>,
+    pub result: Option<AttemptBrief>,
+}
+
+/// What saving an answer acknowledges.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedAnswer {
+    pub question_id: i64,
+    pub saved_at: i64,
+}
+
+/// The teacher's results page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExamResultsData {
+    pub exam: ExamSummary,
+    pub candidates: Vec<CandidateResult>,
+    pub items: Vec<ItemStats>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CandidateResult {
+    pub attempt_id: i64,
+    pub student_name: String,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    pub score: Option<f64>,
+    pub max_points: Option<i64>,
+    pub percent: Option<f64>,
+    pub mark: Option<String>,
+    pub risk: i64,
+    pub violations: i64,
+    pub verdict: String,
+}
+
+/// Item analysis of one question: facility (mean share of the points) and discrimination
+/// (how much better the strongest candidates did on it than the weakest).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemStats {
+    pub question_id: i64,
+    pub topic: String,
+    pub text: String,
+    pub answered: usize,
+    pub facility: Option<f64>,
+    pub discrimination: Option<f64>,
+}

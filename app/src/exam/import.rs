@@ -1,0 +1,1591 @@
+//! Importing questions into the bank (EXM-2) from the formats teachers already have: Moodle's
+//! GIFT, Aiken, and our spreadsheet template. Reading is all or nothing: a file with any broken
+//! question imports nothing and comes back with every problem listed by line (row), so the
+//! teacher fixes the file once. Every question read is also checked by [`Question::validate`].
+//!
+//! Text files may be UTF-8 (with or without a BOM), UTF-16 with a BOM, or Windows-1251 (what
+//! Notepad on a Russian Windows saves as "ANSI"). [`detect_format`] tells the format from the
+//! file's name and content; [`parse_file`] does both steps.
+//!
+//! # GIFT
+//!
+//! Moodle's format, the parts of it that make sense here. Questions are separated by blank
+//! lines; lines starting with `//` are comments. A question is an optional `::title::` (ignored),
+//! an optional `[html]`/`[markdown]`/`[plain]`/`[moodle]` marker (with `[html]`, tags are removed
+//! and entities decoded), the text, and one answer block in braces; text after the block makes it
+//! a "missing word" question (the block's place shows as `_____`).
+//!
+//! | block                       | question                                                     |
+//! |-----------------------------|--------------------------------------------------------------|
+//! | `{=right ~wrong ~wrong}`    | single choice                                                |
+//! | `{=a =b ~c}`, `{~%50%a ~%50%b ~c}` | multiple choice: more than one right answer, or a partial weight; every option with a positive weight is correct (weights themselves are not kept: multiple choice is scored by [`score`](super::model::score)'s rule) |
+//! | `{T}` `{F}` `{TRUE}` `{FALSE}` | single choice between "Дұрыс / Верно" and "Қате / Неверно" (Kazakh and Russian together, since a bank serves both; teachers can edit them) |
+//! | `{=a =b}`                   | short answer; answers weighted below 100% are left out        |
+//! | `{#2.5:0.1}` `{#2.5}` `{#1..3}` `{#=2.5:0.1 =3:0.1}` | short answer with a number and a tolerance (one tolerance per question) |
+//! | `{=left -> right =left2 -> right2}` | matching; `=  -> extra` adds a right item with no left one |
+//! | `{}`                        | essay                                                        |
+//!
+//! `\~ \= \# \{ \} \: \\` are the characters themselves and `\n` a line break. Feedback (after
+//! `#` in an answer, or `####` for the whole question) is dropped. `$CATEGORY: a/b/c` lines set
+//! the topic of the questions after them to the path's last part ("c"). GIFT has no points:
+//! questions are worth 1. An error points at the line of the answer block's `{` when the block
+//! is at fault (not closed, no correct answer, unknown syntax), else at the question's first line.
+//!
+//! # Aiken
+//!
+//! ```text
+//! What is the capital of Kazakhstan?
+//! A) Almaty
+//! B) Astana
+//! ANSWER: B
+//! ```
+//!
+//! The question (one or more lines), options labelled with a letter and `)` or `.` (Latin or
+//! Cyrillic: `А)`, `Б)`; a Cyrillic letter that looks Latin counts as that Latin letter), then
+//! `ANSWER: B` (also `ОТВЕТ:` / `ЖАУАП:`). Several letters (`ANSWER: A, C`) make a multiple choice.
+//! A blank line or the ANSWER line ends a question. Errors: no ANSWER line (at the question's
+//! first line), an ANSWER letter that is not an option or a line that is not an option (at that
+//! line), fewer than 2 options (at the question's first line).
+//!
+//! # XLSX
+//!
+//! The first visible worksheet of an `.xlsx` workbook, one question a row (users download
+//! [`template_xlsx`]):
+//!
+//! | column | content                                                                              |
+//! |--------|--------------------------------------------------------------------------------------|
+//! | A      | topic: optional                                                                      |
+//! | B      | type: required; `single`, `multiple`, `short`, `matching`, `ordering`, `essay`, or in Kazakh or Russian (see [`kind_from_cell`]) |
+//! | C      | question text: required                                                              |
+//! | D–K    | options 1 to 8, filled from D without gaps. Matching: each is `left => right` (or `->`); `=> right` alone is an extra right item. Ordering: the items in the correct order |
+//! | L      | correct answer. Single: the right option's number ("2"); multiple: numbers separated by commas, semicolons or spaces ("1,3"); short: accepted answers separated by `\|`, a number may carry a tolerance ("9,8 ± 0,1", also `+-`); empty for matching, ordering, essay |
+//! | M      | points: a whole number 1–100; 1 when empty                                           |
+//!
+//! - Rows with nothing in A to M are skipped.
+//! - Headings are detected, not required: rows at the top whose type is not a question type,
+//!   whose points are not a number and whose correct answer holds no digit (a title, the header)
+//!   are skipped; from the first other row on, every row is a question.
+//! - Columns after M are ignored. The row number in errors is the spreadsheet's.
+//! - Russian Excel turns a typed "1,3" into the number 1.3: in the correct-answer column of a
+//!   choice question such a number is read back as options 1 and 3 (there are at most 8).
+//!   The template formats that column as text, which avoids it.
+//!
+//! At most [`MAX_QUESTIONS`] questions a file; at most [`MAX_ERRORS`] errors are listed (then one
+//! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
+
+use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
+use crate::i18n::{Locale, Msg};
+
+/// More questions than a file for one bank should hold: a larger file is a mistake.
+pub const MAX_QUESTIONS: usize = 2000;
+/// Errors listed at most; more are summed up by one [`Msg::ErrImportTooManyErrors`].
+pub const MAX_ERRORS: usize = 50;
+/// Option columns of the spreadsheet (D..K).
+pub const XLSX_OPTIONS: usize = 8;
+
+// Spreadsheet columns, 0-based.
+const COL_TOPIC: usize = 0;
+const COL_TYPE: usize = 1;
+const COL_QUESTION: usize = 2;
+const COL_FIRST_OPTION: usize = 3;
+const COL_CORRECT: usize = COL_FIRST_OPTION + XLSX_OPTIONS;
+const COL_POINTS: usize = COL_CORRECT + 1;
+const COLUMNS: usize = COL_POINTS + 1;
+
+/// The format of an uploaded file: an `.xlsx` (also recognised by its content, a zip), a
+/// `.gift`, or a `.txt` that is Aiken if a line starts with `ANSWER:` and GIFT otherwise.
+/// None for anything else (an old `.xls` included).
+pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(Format::Xlsx);
+    }
+    let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.trim().to_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "xlsx" => Some(Format::Xlsx),
+        "gift" => Some(Format::Gift),
+        "txt" => {
+            let text = decode_text(bytes).unwrap_or_default();
+            Some(if text.lines().any(|l| answer_line(l.trim()).is_some()) { Format::Aiken } else { Format::Gift })
+        }
+        _ => None,
+    }
+}
+
+/// Reads an uploaded file in whichever format [`detect_format`] finds.
+pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<ImportError>> {
+    let file_error = |problem| vec![ImportError { line: 0, problem }];
+    match detect_format(file_name, bytes).ok_or_else(|| file_error(Msg::ErrImportFileType))? {
+        Format::Xlsx => parse_xlsx(bytes),
+        format => {
+            let text = decode_text(bytes).ok_or_else(|| file_error(Msg::ErrImportFileUnreadable))?;
+            if format == Format::Aiken {
+                parse_aiken(&text)
+            } else {
+                parse_gift(&text)
+            }
+        }
+    }
+}
+
+/// The file's text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or else Windows-1251. None for
+/// what is plainly not text (it holds NUL characters).
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    let text = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned(),
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned(),
+        },
+    };
+    (!text.contains('\0')).then_some(text)
+}
+
+/// Gathers questions and errors while reading, and gives the all-or-nothing result.
+#[derive(Default)]
+struct Collected {
+    questions: Vec<Question>,
+    errors: Vec<ImportError>,
+}
+
+impl Collected {
+    fn error(&mut self, line: usize, problem: Msg) {
+        self.errors.push(ImportError { line, problem });
+    }
+
+    /// Keeps the question if it is valid, else notes why at its line.
+    fn question(&mut self, line: usize, question: Question) {
+        match question.validate() {
+            Ok(()) => self.questions.push(question),
+            Err(problem) => self.error(line, problem),
+        }
+    }
+
+    /// Whether to stop reading: the result is an error anyway, and a broken file should not be
+    /// read to its end at the cost of memory.
+    fn too_much(&self) -> bool {
+        self.questions.len() + self.errors.len() > MAX_QUESTIONS
+    }
+
+    fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
+        if self.questions.len() + self.errors.len() > MAX_QUESTIONS {
+            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportTooManyQuestions }]);
+        }
+        if !self.errors.is_empty() {
+            if self.errors.len() > MAX_ERRORS {
+                self.errors.truncate(MAX_ERRORS);
+                self.errors.push(ImportError { line: 0, problem: Msg::ErrImportTooManyErrors });
+            }
+            return Err(self.errors);
+        }
+        if self.questions.is_empty() {
+            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportFileEmpty }]);
+        }
+        Ok(self.questions)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GIFT
+
+/// Reads questions in Moodle's GIFT format (see the module's documentation).
+pub fn parse_gift(text: &str) -> Result<Vec<Question>, Vec<ImportError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Collected::default();
+    let mut topic = String::new();
+    let mut block: Vec<(usize, &str)> = Vec::new();
+    fn flush(block: &mut Vec<(usize, &str)>, topic: &str, out: &mut Collected) {
+        if let Some(&(first_line, _)) = block.first() {
+            match gift_question(block) {
+                Ok(question) => out.question(first_line, Question { topic: topic.to_string(), ..question }),
+                Err(error) => out.errors.push(error),
+            }
+        }
+        block.clear();
+    }
+    // A blank line at the end flushes the last question.
+    for (index, line) in text.lines().chain(std::iter::once("")).enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        if let Some(path) = category(trimmed) {
+            flush(&mut block, &topic, &mut out);
+            topic = path;
+            continue;
+        }
+        if trimmed.is_empty() {
+            flush(&mut block, &topic, &mut out);
+            if out.too_much() {
+                break;
+            }
+            continue;
+        }
+        block.push((index + 1, line));
+    }
+    out.finish()
+}
+
+/// The topic a `$CATEGORY:` line sets: the last part of its path, "" for the course's default
+/// category (`$course$/top`).
+fn category(line: &str) -> Option<String> {
+    const PREFIX: &str = "$CATEGORY:";
+    let head = line.get(..PREFIX.len())?;
+    if !head.eq_ignore_ascii_case(PREFIX) {
+        return None;
+    }
+    let last = line[PREFIX.len()..].split('/').map(str::trim).rfind(|part| !part.is_empty()).unwrap_or("");
+    let is_root = (last.starts_with('$') && last.ends_with('$')) || last == "top";
+    Some(if is_root { String::new() } else { last.to_string() })
+}
+
+/// The next unescaped occurrence, at or after byte `from`, of one of `targets`: its byte offset
+/// and which it is. A backslash escapes the character after it, whatever that is.
+fn find_unescaped(s: &str, from: usize, targets: &[char]) -> Option<(usize, char)> {
+    let mut escaped = false;
+    for (i, c) in s.get(from..)?.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if targets.contains(&c) {
+            return Some((from + i, c));
+        }
+    }
+    None
+}
+
+/// GIFT's escapes resolved: `\~ \= \# \{ \} \: \\` are the characters, `\n` a line break; any
+/// other backslash stays.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some(&next) if "~=#{}:\\".contains(next) => {
+                out.push(next);
+                chars.next();
+            }
+            Some('n') => {
+                out.push('\n');
+                chars.next();
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// HTML from a Moodle export as plain text: line breaks and paragraphs become new lines, other
+/// tags go, the common entities are decoded.
+fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            // A lone "<" is text ("a < b").
+            text.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[open + 1..open + close].trim().to_lowercase();
+        if tag.starts_with("br") || tag == "/p" || tag == "/div" || tag == "/li" {
+            text.push('\n');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&amp;", "&");
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// One block of lines (no blank or comment lines) as a question without its topic.
+fn gift_question(block: &[(usize, &str)]) -> Result<Question, ImportError> {
+    let first_line = block.first().map_or(0, |(n, _)| *n);
+    // The block as one text, remembering where each line starts to point at errors.
+    let mut joined = String::new();
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(block.len());
+    for (number, line) in block {
+        starts.push((joined.len(), *number));
+        joined.push_str(line);
+        joined.push('\n');
+    }
+    let line_at = |offset: usize| starts.iter().rev().find(|(start, _)| *start <= offset).map_or(first_line, |(_, n)| *n);
+    let fail = |offset: usize, problem: Msg| ImportError { line: line_at(offset), problem };
+
+    let mut pos = joined.len() - joined.trim_start().len();
+    if joined[pos..].starts_with("::") {
+        let end = find_title_end(&joined, pos + 2).ok_or_else(|| fail(pos, Msg::ErrImportUnknownSyntax))?;
+        pos = end + 2;
+    }
+    pos += joined[pos..].len() - joined[pos..].trim_start().len();
+    let mut html = false;
+    for marker in ["[html]", "[moodle]", "[plain]", "[markdown]"] {
+        if joined[pos..].get(..marker.len()).is_some_and(|head| head.eq_ignore_ascii_case(marker)) {
+            html = marker == "[html]";
+            pos += marker.len();
+            break;
+        }
+    }
+    let clean = |raw: &str| {
+        let text = unescape(raw);
+        let text = if html { html_to_text(&text) } else { text };
+        text.trim().to_string()
+    };
+
+    let (open, brace) = find_unescaped(&joined, pos, &['{', '}']).ok_or_else(|| fail(pos, Msg::ErrImportNoAnswerBlock))?;
+    if brace == '}' {
+        return Err(fail(open, Msg::ErrImportUnknownSyntax));
+    }
+    let close = match find_unescaped(&joined, open + 1, &['{', '}']) {
+        Some((close, '}')) => close,
+        // Another "{" before a "}": the first block was never closed.
+        _ => return Err(fail(open, Msg::ErrImportUnclosedBrace)),
+    };
+    if let Some((extra, _)) = find_unescaped(&joined, close + 1, &['{', '}']) {
+        return Err(fail(extra, Msg::ErrImportUnknownSyntax));
+    }
+    let before = clean(&joined[pos..open]);
+    let after = clean(&joined[close + 1..]);
+    let text = if after.is_empty() { before } else { format!("{before} _____ {after}").trim().to_string() };
+
+    let answers = gift_answers(&joined[open + 1..close], &clean).map_err(|problem| fail(open, problem))?;
+    Ok(Question { text, ..answers })
+}
+
+/// Where a `::title::` ends: the offset of its closing "::".
+fn find_title_end(s: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let (colon, _) = find_unescaped(s, at, &[':'])?;
+        if s[colon + 1..].starts_with(':') {
+            return Some(colon);
+        }
+        at = colon + 1;
+    }
+}
+
+/// The answer block's content (between the braces) as a question with an empty text.
+fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question, Msg> {
+    // General feedback, "####...", goes first: it may hold any character.
+    let inner = match inner.find("####") {
+        Some(at) if !inner[..at].ends_with('\\') => &inner[..at],
+        _ => inner,
+    };
+    let trimmed = inner.trim();
+    if trimmed.is_empty() {
+        return Ok(Question::new(QuestionKind::Essay, ""));
+    }
+    if let Some(numeric) = trimmed.strip_prefix('#') {
+        return gift_numeric(numeric);
+    }
+    let verdict = without_feedback(trimmed).trim().to_uppercase();
+    if let Some(truth) = match verdict.as_str() {
+        "T" | "TRUE" => Some(true),
+        "F" | "FALSE" => Some(false),
+        _ => None,
+    } {
+        return Ok(Question {
+            options: vec![both_languages(Msg::ExamTrue), both_languages(Msg::ExamFalse)],
+            correct: vec![if truth { 0 } else { 1 }],
+            ..Question::new(QuestionKind::Single, "")
+        });
+    }
+
+    let tokens = answer_tokens(inner)?;
+    if tokens.iter().any(|t| t.marker == '~') {
+        let mut options = Vec::new();
+        let mut correct = Vec::new();
+        let mut partial = false;
+        for (index, token) in tokens.iter().enumerate() {
+            let weight = token.weight.unwrap_or(if token.marker == '=' { 100.0 } else { 0.0 });
+            if weight > 0.0 {
+                correct.push(index);
+                partial |= weight < 100.0;
+            }
+            options.push(clean(token.text));
+        }
+        if correct.is_empty() {
+            return Err(Msg::ErrImportNoCorrectAnswer);
+        }
+        let kind = if correct.len() == 1 && !partial { QuestionKind::Single } else { QuestionKind::Multiple };
+        return Ok(Question { options, correct, ..Question::new(kind, "") });
+    }
+    let arrows = tokens.iter().filter(|t| t.text.contains("->")).count();
+    if arrows == 0 {
+        let accepted: Vec<String> = tokens.iter().filter(|t| t.weight.is_none_or(|w| w >= 100.0)).map(|t| clean(t.text)).collect();
+        if accepted.is_empty() {
+            return Err(Msg::ErrImportNoCorrectAnswer);
+        }
+        return Ok(Question { accepted, ..Question::new(QuestionKind::Short, "") });
+    }
+    if arrows != tokens.len() {
+        return Err(Msg::ErrImportUnknownSyntax);
+    }
+    let mut question = Question::new(QuestionKind::Matching, "");
+    for token in &tokens {
+        let (left, right) = token.text.split_once("->").ok_or(Msg::ErrImportUnknownSyntax)?;
+        let (left, right) = (clean(left), clean(right));
+        let index = right_index(&mut question.right, right);
+        // "= -> extra" is a right item nobody matches.
+        if !left.is_empty() {
+            question.options.push(left);
+            question.correct.push(index);
+        }
+    }
+    Ok(question)
+}
+
+/// The index of `item` among the right items, added if new: two left items may share one.
+fn right_index(right: &mut Vec<String>, item: String) -> usize {
+    right.iter().position(|r| *r == item).unwrap_or_else(|| {
+        right.push(item);
+        right.len() - 1
+    })
+}
+
+/// "Дұрыс / Верно": a bank's questions serve Kazakh and Russian groups alike.
+fn both_languages(msg: Msg) -> String {
+    format!("{} / {}", msg.text(Locale::Kk), msg.text(Locale::Ru))
+}
+
+/// The text before an unescaped '#' (feedback).
+fn without_feedback(s: &str) -> &str {
+    find_unescaped(s, 0, &['#']).map_or(s, |(at, _)| &s[..at])
+}
+
+struct Token<'a> {
+    marker: char,
+    /// `%50%` as 50.
+    weight: Option<f64>,
+    /// Raw (still escaped), without the weight and feedback.
+    text: &'a str,
+}
+
+/// The answers of a block, each starting at an unescaped '=' or '~'.
+fn answer_tokens(inner: &str) -> Result<Vec<Token<'_>>, Msg> {
+    let mut marks = Vec::new();
+    let mut from = 0;
+    while let Some((at, marker)) = find_unescaped(inner, from, &['=', '~']) {
+        marks.push((at, marker));
+        from = at + 1;
+    }
+    match marks.first() {
+        None => return Err(Msg::ErrImportUnknownSyntax),
+        // Something before the first answer.
+        Some((first, _)) if !inner[..*first].trim().is_empty() => return Err(Msg::ErrImportUnknownSyntax),
+        Some(_) => {}
+    }
+    let mut tokens = Vec::with_capacity(marks.len());
+    for (i, &(at, marker)) in marks.iter().enumerate() {
+        let end = marks.get(i + 1).map_or(inner.len(), |(next, _)| *next);
+        let text = without_feedback(&inner[at + 1..end]);
+        let (weight, text) = split_weight(text)?;
+        tokens.push(Token { marker, weight, text });
+    }
+    Ok(tokens)
+}
+
+/// A leading `%50%` weight and the rest.
+fn split_weight(text: &str) -> Result<(Option<f64>, &str), Msg> {
+    let trimmed = text.trim_start();
+    let Some(rest) = trimmed.strip_prefix('%') else {
+        return Ok((None, text));
+    };
+    let (weight, rest) = rest.split_once('%').ok_or(Msg::ErrImportUnknownSyntax)?;
+    let weight = parse_number(weight).ok_or(Msg::ErrImportUnknownSyntax)?;
+    Ok((Some(weight), rest))
+}
+
+/// A numeric block's content after its '#': one answer, or several each after '='.
+fn gift_numeric(body: &str) -> Result<Question, Msg> {
+    let mut accepted = Vec::new();
+    let mut tolerances = Vec::new();
+    let mut add = |text: &str| -> Result<(), Msg> {
+        let (value, tolerance) = numeric_value(text).ok_or(Msg::ErrImportUnknownSyntax)?;
+        accepted.push(number_text(value));
+        tolerances.push(tolerance);
+        Ok(())
+    };
+    if find_unescaped(body, 0, &['=', '~']).is_some() {
+        for token in answer_tokens(body)? {
+            // Wrong ("~") and partly right answers score nothing here.
+            if token.marker == '=' && token.weight.is_none_or(|w| w >= 100.0) {
+                add(token.text)?;
+            }
+        }
+    } else {
+        add(without_feedback(body))?;
+    }
+    let Some(&tolerance) = tolerances.first() else {
+        return Err(Msg::ErrImportNoCorrectAnswer);
+    };
+    if tolerances.iter().any(|t| (t - tolerance).abs() > 1e-12) {
+        return Err(Msg::ErrImportMixedTolerance);
+    }
+    Ok(Question { accepted, tolerance: (tolerance > 0.0).then_some(tolerance), ..Question::new(QuestionKind::Short, "") })
+}
+
+/// "2.5:0.1", "1..3" (the middle and half the width) or "2.5", as (value, tolerance).
+fn numeric_value(text: &str) -> Option<(f64, f64)> {
+    let text = unescape(text);
+    let text = text.trim();
+    if let Some((low, high)) = text.split_once("..") {
+        let (low, high) = (parse_number(low)?, parse_number(high)?);
+        return (low <= high).then(|| ((low + high) / 2.0, (high - low) / 2.0));
+    }
+    let (value, tolerance) = match text.split_once(':') {
+        Some((value, tolerance)) => (parse_number(value)?, parse_number(tolerance)?),
+        None => (parse_number(text)?, 0.0),
+    };
+    (tolerance >= 0.0).then_some((value, tolerance))
+}
+
+/// A number as a person would type it: "12", "2.5".
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Aiken
+
+/// The letters of an answer line ("ANSWER: B", "ОТВЕТ: А, В"), or None if the line is not one.
+fn answer_line(line: &str) -> Option<&str> {
+    let (head, rest) = line.split_once(':')?;
+    matches!(head.trim().to_uppercase().as_str(), "ANSWER" | "ОТВЕТ" | "ЖАУАП").then_some(rest)
+}
+
+/// A label letter as compared: upper case, and a Cyrillic letter that looks Latin as that Latin
+/// letter, so that "ANSWER: В" typed on a Russian keyboard finds "B)".
+fn fold_label(c: char) -> char {
+    let upper = c.to_uppercase().next().unwrap_or(c);
+    match upper {
+        'А' => 'A',
+        'В' => 'B',
+        'С' => 'C',
+        'Е' => 'E',
+        'Н' => 'H',
+        'К' => 'K',
+        'М' => 'M',
+        'О' => 'O',
+        'Р' => 'P',
+        'Т' => 'T',
+        'Х' => 'X',
+        other => other,
+    }
+}
+
+/// An option line: a letter, ")" or ".", a space, the text.
+fn option_line(line: &str) -> Option<(char, &str)> {
+    let mut chars = line.char_indices();
+    let (_, letter) = chars.next()?;
+    let (_, mark) = chars.next()?;
+    let (at, space) = chars.next()?;
+    if !letter.is_alphabetic() || !matches!(mark, ')' | '.') || !space.is_whitespace() {
+        return None;
+    }
+    let text = line[at..].trim();
+    (!text.is_empty()).then_some((fold_label(letter), text))
+}
+
+struct AikenQuestion {
+    first_line: usize,
+    stem: Vec<String>,
+    options: Vec<(char, String)>,
+}
+
+/// Reads questions in the Aiken format (see the module's documentation).
+pub fn parse_aiken(text: &str) -> Result<Vec<Question>, Vec<ImportError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Collected::default();
+    let mut current: Option<AikenQuestion> = None;
+    // After an error, the rest of its block is skipped: one error a question.
+    let mut skipping = false;
+    for (index, line) in text.lines().chain(std::iter::once("")).enumerate() {
+        let number = index + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            if let Some(q) = current.take() {
+                out.error(q.first_line, Msg::ErrImportMissingAnswerLine);
+            }
+            skipping = false;
+            if out.too_much() {
+                break;
+            }
+            continue;
+        }
+        if skipping {
+            continue;
+        }
+        let Some(q) = current.as_mut() else {
+            if answer_line(line).is_some() {
+                out.error(number, Msg::ErrImportUnknownSyntax);
+                skipping = true;
+            } else {
+                current = Some(AikenQuestion { first_line: number, stem: vec![line.to_string()], options: Vec::new() });
+            }
+            continue;
+        };
+        if let Some(letters) = answer_line(line) {
+            if let Some(q) = current.take() {
+                match aiken_question(q.stem.join("\n"), &q.options, letters) {
+                    Ok(question) => out.question(q.first_line, question),
+                    Err(Msg::ErrExamTooFewOptions) => out.error(q.first_line, Msg::ErrExamTooFewOptions),
+                    Err(problem) => out.error(number, problem),
+                }
+            }
+        } else if let Some((label, text)) = option_line(line) {
+            if q.options.iter().any(|(l, _)| *l == label) {
+                out.error(number, Msg::ErrExamDuplicateOption);
+                current = None;
+                skipping = true;
+            } else {
+                q.options.push((label, text.to_string()));
+            }
+        } else if q.options.is_empty() {
+            q.stem.push(line.to_string());
+        } else {
+            out.error(number, Msg::ErrImportNotAnOptionLine);
+            current = None;
+            skipping = true;
+        }
+    }
+    out.finish()
+}
+
+fn aiken_question(text: String, options: &[(char, String)], letters: &str) -> Result<Question, Msg> {
+    if options.len() < 2 {
+        return Err(Msg::ErrExamTooFewOptions);
+    }
+    let mut correct = Vec::new();
+    for letter in letters.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|l| !l.is_empty()) {
+        let mut chars = letter.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return Err(Msg::ErrImportAnswerNotAnOption);
+        };
+        let index = options.iter().position(|(label, _)| *label == fold_label(c)).ok_or(Msg::ErrImportAnswerNotAnOption)?;
+        if !correct.contains(&index) {
+            correct.push(index);
+        }
+    }
+    if correct.is_empty() {
+        return Err(Msg::ErrImportAnswerNotAnOption);
+    }
+    correct.sort_unstable();
+    let kind = if correct.len() == 1 { QuestionKind::Single } else { QuestionKind::Multiple };
+    Ok(Question { options: options.iter().map(|(_, t)| t.clone()).collect(), correct, ..Question::new(kind, text) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX
+
+/// A question type as a spreadsheet names it, in English, Kazakh or Russian, case-insensitively:
+/// the codes (`single`...) and the interface's own names ([`QuestionKind::msg`]) are read back;
+/// otherwise the first word with a known stem decides ("один правильный", "бірнеше жауапты",
+/// "краткий", "сәйкестендіру", "последовательность", "эссе"...). Several names separated by "/"
+/// are accepted when they agree, as the template writes them. None for anything else.
+pub fn kind_from_cell(raw: &str) -> Option<QuestionKind> {
+    let mut found = None;
+    for part in raw.split('/') {
+        let kind = kind_from_name(part)?;
+        if found.is_some_and(|f| f != kind) {
+            return None;
+        }
+        found = Some(kind);
+    }
+    found
+}
+
+fn kind_from_name(name: &str) -> Option<QuestionKind> {
+    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е");
+    let name = normal(name);
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(kind) = QuestionKind::ALL.into_iter().find(|k| k.code() == name || k.msg().texts().iter().any(|t| normal(t) == name)) {
+        return Some(kind);
+    }
+    // Checked in this order: "бірнеше" (several) before "бір" (one).
+    const STEMS: [(&str, QuestionKind); 33] = [
+        ("single", QuestionKind::Single),
+        ("один", QuestionKind::Single),
+        ("бірнеше", QuestionKind::Multiple),
+        ("бір", QuestionKind::Single),
+        ("multi", QuestionKind::Multiple),
+        ("несколько", QuestionKind::Multiple),
+        ("множеств", QuestionKind::Multiple),
+        ("көп", QuestionKind::Multiple),
+        ("short", QuestionKind::Short),
+        ("numer", QuestionKind::Short),
+        ("кратк", QuestionKind::Short),
+        ("коротк", QuestionKind::Short),
+        ("числ", QuestionKind::Short),
+        ("қысқа", QuestionKind::Short),
+        ("сандық", QuestionKind::Short),
+        ("match", QuestionKind::Matching),
+        ("соответств", QuestionKind::Matching),
+        ("сопостав", QuestionKind::Matching),
+        ("сәйкес", QuestionKind::Matching),
+        ("order", QuestionKind::Ordering),
+        ("порядок", QuestionKind::Ordering),
+        ("упорядоч", QuestionKind::Ordering),
+        ("последоват", QuestionKind::Ordering),
+        ("рет", QuestionKind::Ordering),
+        ("тізбе", QuestionKind::Ordering),
+        ("essay", QuestionKind::Essay),
+        ("эссе", QuestionKind::Essay),
+        ("развернут", QuestionKind::Essay),
+        ("открыт", QuestionKind::Essay),
+        ("толық", QuestionKind::Essay),
+        ("ашық", QuestionKind::Essay),
+        ("free", QuestionKind::Essay),
+        ("open", QuestionKind::Essay),
+    ];
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .find_map(|word| STEMS.iter().find(|(stem, _)| word.starts_with(stem)).map(|(_, kind)| *kind))
+}
+
+/// A cell as read, before it is judged.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Raw {
+    #[default]
+    Empty,
+    /// Trimmed, never empty.
+    Text(String),
+    Number(f64),
+    /// A date or time: Excel's reading of "1.3" in a Russian locale, never what was meant.
+    Date,
+}
+
+impl Raw {
+    fn text(s: &str) -> Raw {
+        let s = s.trim();
+        if s.is_empty() {
+            Raw::Empty
+        } else {
+            Raw::Text(s.replace("\r\n", "\n"))
+        }
+    }
+
+    fn as_text(&self) -> String {
+        match self {
+            Raw::Empty | Raw::Date => String::new(),
+            Raw::Text(s) => s.clone(),
+            Raw::Number(x) => number_text(*x),
+        }
+    }
+
+    fn has_digit(&self) -> bool {
+        match self {
+            Raw::Empty => false,
+            Raw::Text(s) => s.chars().any(|c| c.is_ascii_digit()),
+            Raw::Number(_) | Raw::Date => true,
+        }
+    }
+}
+
+struct Row {
+    /// 1-based, as the spreadsheet shows it.
+    number: usize,
+    cells: [Raw; COLUMNS],
+}
+
+impl Row {
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| *c == Raw::Empty)
+    }
+
+    /// A title or the header: nothing in it reads as a question's type, points or key.
+    fn is_heading(&self) -> bool {
+        let points_like = match &self.cells[COL_POINTS] {
+            Raw::Number(_) => true,
+            Raw::Text(s) => parse_number(s).is_some(),
+            Raw::Empty | Raw::Date => false,
+        };
+        kind_from_cell(&self.cells[COL_TYPE].as_text()).is_none() && !points_like && !self.cells[COL_CORRECT].has_digit()
+    }
+}
+
+/// Reads questions from the spreadsheet template's layout (see the module's documentation).
+pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<Question>, Vec<ImportError>> {
+    let rows = read_xlsx(bytes).map_err(|problem| vec![ImportError { line: 0, problem }])?;
+    let mut out = Collected::default();
+    let mut in_data = false;
+    for row in rows {
+        if row.is_blank() || (!in_data && row.is_heading()) {
+            continue;
+        }
+        in_data = true;
+        match question_from_row(&row) {
+            Ok(question) => out.question(row.number, question),
+            Err(problems) => problems.into_iter().for_each(|problem| out.error(row.number, problem)),
+        }
+        if out.too_much() {
+            break;
+        }
+    }
+    out.finish()
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, Msg> {
+    use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
+
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // An old .xls (OLE), which is not read.
+        return Err(Msg::ErrImportFileType);
+    }
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::ErrImportFileUnreadable)?;
+    let sheets = book.sheets_metadata();
+    let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
+    let name = worksheets().find(|s| s.visible == SheetVisible::Visible).or_else(|| worksheets().next()).map(|s| s.name.clone());
+    let name = name.ok_or(Msg::ErrImportFileUnreadable)?;
+    // Streamed cell by cell: a Range would allocate the sheet's whole bounding box, which one
+    // stray cell far down makes enormous. Blank rows are dropped as they come.
+    let mut cells = book.worksheet_cells_reader(&name).map_err(|_| Msg::ErrImportFileUnreadable)?;
+    let mut rows: Vec<Row> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| Msg::ErrImportFileUnreadable)? {
+        let (row, col) = cell.get_position();
+        let col = col as usize;
+        if col >= COLUMNS {
+            continue;
+        }
+        let raw = match cell.get_value() {
+            DataRef::Empty => Raw::Empty,
+            DataRef::Int(i) => Raw::Number(*i as f64),
+            DataRef::Float(x) => Raw::Number(*x),
+            DataRef::String(s) => Raw::text(s),
+            DataRef::SharedString(s) => Raw::text(s),
+            DataRef::Bool(b) => Raw::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
+            DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => Raw::Date,
+            DataRef::Error(e) => Raw::Text(e.to_string()),
+        };
+        if raw == Raw::Empty {
+            continue;
+        }
+        let number = row as usize + 1;
+        if rows.last().is_none_or(|last| last.number != number) {
+            if rows.last().is_some_and(Row::is_blank) {
+                rows.pop();
+            }
+            // The questions, their errors and a few heading rows.
+            if rows.len() > MAX_QUESTIONS + 20 {
+                return Err(Msg::ErrImportTooManyQuestions);
+            }
+            rows.push(Row { number, cells: Default::default() });
+        }
+        if let Some(last) = rows.last_mut() {
+            last.cells[col] = raw;
+        }
+    }
+    // Rows come in order from any sane file; a hand-made one may not keep it.
+    rows.sort_by_key(|r| r.number);
+    Ok(rows)
+}
+
+/// Judges every cell of a row, so that all of its problems are listed at once; then the
+/// question as a whole.
+fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
+    let mut problems = Vec::new();
+    let cell = |col: usize| row.cells[col].as_text();
+    let kind = kind_from_cell(&cell(COL_TYPE));
+    if kind.is_none() {
+        problems.push(Msg::ErrImportTypeUnknown);
+    }
+    let topic = cell(COL_TOPIC).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = cell(COL_QUESTION);
+
+    let mut options = Vec::new();
+    let mut gap = false;
+    for col in COL_FIRST_OPTION..COL_CORRECT {
+        match &row.cells[col] {
+            Raw::Empty => gap = true,
+            _ if gap => {
+                problems.push(Msg::ErrImportOptionGap);
+                break;
+            }
+            // "1.5" typed as an option, kept by Excel as the 1st of May.
+            Raw::Date => problems.push(Msg::ErrImportCellIsDate),
+            raw => options.push(raw.as_text()),
+        }
+    }
+
+    let points = match &row.cells[COL_POINTS] {
+        Raw::Empty => Some(1),
+        Raw::Number(x) if x.fract() == 0.0 && (1.0..=100.0).contains(x) => Some(*x as u32),
+        Raw::Text(s) => s.parse::<u32>().ok().filter(|p| (1..=100).contains(p)),
+        _ => None,
+    };
+    if points.is_none() {
+        problems.push(Msg::ErrExamPointsInvalid);
+    }
+
+    let mut question = Question::new(kind.unwrap_or(QuestionKind::Essay), text);
+    question.topic = topic;
+    question.points = points.unwrap_or(1);
+    match kind {
+        Some(QuestionKind::Single | QuestionKind::Multiple) => {
+            question.options = options;
+            match option_numbers(&row.cells[COL_CORRECT]) {
+                Some(correct) => question.correct = correct,
+                None if row.cells[COL_CORRECT] == Raw::Date => problems.push(Msg::ErrImportCellIsDate),
+                None => problems.push(Msg::ErrImportCorrectInvalid),
+            }
+        }
+        Some(QuestionKind::Short) => match accepted_answers(&row.cells[COL_CORRECT]) {
+            Ok((accepted, tolerance)) => {
+                question.accepted = accepted;
+                question.tolerance = tolerance;
+            }
+            Err(problem) => problems.push(problem),
+        },
+        Some(QuestionKind::Matching) => {
+            for option in &options {
+                let Some((left, right)) = option.split_once("=>").or_else(|| option.split_once("->")) else {
+                    problems.push(Msg::ErrImportPairInvalid);
+                    break;
+                };
+                let (left, right) = (left.trim(), right.trim());
+                if right.is_empty() {
+                    problems.push(Msg::ErrImportPairInvalid);
+                    break;
+                }
+                let index = right_index(&mut question.right, right.to_string());
+                if !left.is_empty() {
+                    question.options.push(left.to_string());
+                    question.correct.push(index);
+                }
+            }
+        }
+        Some(QuestionKind::Ordering) => question.options = options,
+        Some(QuestionKind::Essay) | None => {}
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(problems);
+    }
+    question.validate().map_err(|problem| vec![problem])?;
+    Ok(question)
+}
+
+/// "2", "1,3", "1; 3", "1 3" as 0-based option indexes; a number cell 1.3 (Excel's reading of
+/// "1,3" in a Russian locale) as options 1 and 3. None if empty or not such a list.
+fn option_numbers(raw: &Raw) -> Option<Vec<usize>> {
+    let text = match raw {
+        Raw::Number(x) => number_text(*x).replace('.', ","),
+        Raw::Text(s) => s.clone(),
+        Raw::Empty | Raw::Date => return None,
+    };
+    let mut numbers = Vec::new();
+    for part in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|p| !p.is_empty()) {
+        let n: usize = part.parse().ok()?;
+        numbers.push(n.checked_sub(1)?);
+    }
+    (!numbers.is_empty()).then_some(numbers)
+}
+
+/// Accepted answers separated by '|', and the tolerance ("9,8 ± 0,1") of the numeric ones.
+fn accepted_answers(raw: &Raw) -> Result<(Vec<String>, Option<f64>), Msg> {
+    let text = match raw {
+        Raw::Date => return Err(Msg::ErrImportCellIsDate),
+        raw => raw.as_text(),
+    };
+    let mut accepted = Vec::new();
+    let mut tolerance: Option<f64> = None;
+    for answer in text.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+        let Some((value, plus_minus)) = answer.split_once('±').or_else(|| answer.split_once("+-")) else {
+            accepted.push(answer.to_string());
+            continue;
+        };
+        let value = parse_number(value).ok_or(Msg::ErrImportCorrectInvalid)?;
+        let plus_minus = parse_number(plus_minus).filter(|t| *t >= 0.0).ok_or(Msg::ErrImportCorrectInvalid)?;
+        if tolerance.is_some_and(|t| (t - plus_minus).abs() > 1e-12) {
+            return Err(Msg::ErrImportMixedTolerance);
+        }
+        tolerance = Some(plus_minus);
+        accepted.push(number_text(value));
+    }
+    Ok((accepted, tolerance.filter(|t| *t > 0.0)))
+}
+
+/// The template users download: the questions sheet with its header in the three languages and
+/// two example questions (a single and a multiple choice), then a sheet explaining the columns
+/// in each language. It is itself a valid file: importing it gives the two examples. The
+/// correct-answer column is formatted as text so that Excel keeps "1,3" as typed.
+pub fn template_xlsx() -> Vec<u8> {
+    try_template_xlsx().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "question template failed");
+        Vec::new()
+    })
+}
+
+fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder, Workbook};
+
+    // Texts that agree across languages are written once ("Математика / Mathematics").
+    let trilingual = |msg: Msg| {
+        let mut texts: Vec<&str> = Vec::new();
+        for text in msg.texts() {
+            if !texts.contains(&text) {
+                texts.push(text);
+            }
+        }
+        texts.join(" / ")
+    };
+    let sheet_name = |msg: Msg| crate::journal::xlsx::sanitize_sheet_name(&msg.texts().join(" - "));
+    let header_format = CellFormat::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
+    let wrap = CellFormat::new().set_text_wrap().set_align(FormatAlign::Top);
+    let as_text = CellFormat::new().set_num_format("@").set_align(FormatAlign::Top);
+
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(Msg::ExamTemplateSheet))?;
+    let option_header = |n: usize| Msg::ExamColumnOption.texts().map(|t| t.replace("{n}", &n.to_string())).join(" / ");
+    let mut headers = vec![trilingual(Msg::ExamColumnTopic), trilingual(Msg::ExamColumnType), trilingual(Msg::ExamColumnQuestion)];
+    headers.extend((1..=XLSX_OPTIONS).map(option_header));
+    headers.push(trilingual(Msg::ExamColumnCorrect));
+    headers.push(trilingual(Msg::ExamColumnPoints));
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, header, &header_format)?;
+    }
+    let examples: [(QuestionKind, Msg, &[&str], &str, f64); 2] = [
+        (QuestionKind::Single, Msg::ExamExampleQuestion1, &["4", "6", "8"], "2", 1.0),
+        (QuestionKind::Multiple, Msg::ExamExampleQuestion2, &["2", "4", "7", "9"], "1,3", 2.0),
+    ];
+    for (i, (kind, question, options, correct, points)) in examples.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string_with_format(row, COL_TOPIC as u16, trilingual(Msg::ExamExampleTopic), &wrap)?;
+        sheet.write_string_with_format(row, COL_TYPE as u16, trilingual(kind.msg()), &wrap)?;
+        sheet.write_string_with_format(row, COL_QUESTION as u16, trilingual(*question), &wrap)?;
+        for (j, option) in options.iter().enumerate() {
+            sheet.write_string_with_format(row, (COL_FIRST_OPTION + j) as u16, *option, &wrap)?;
+        }
+        sheet.write_string_with_format(row, COL_CORRECT as u16, *correct, &as_text)?;
+        sheet.write_number(row, COL_POINTS as u16, *points)?;
+    }
+    let widths: [f64; COLUMNS] = [18.0, 22.0, 40.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 16.0, 8.0];
+    for (col, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    // Typed answers stay as typed below the examples too.
+    sheet.set_column_format(COL_CORRECT as u16, &as_text)?;
+    sheet.set_freeze_panes(1, 0)?;
+
+    let help = book.add_worksheet();
+    help.set_name(sheet_name(Msg::ExamTemplateHelpSheet))?;
+    for (col, locale) in Locale::ALL.iter().enumerate() {
+        help.write_string_with_format(0, col as u16, locale.native_name(), &header_format)?;
+        help.set_column_width(col as u16, 60.0)?;
+    }
+    let lines = [Msg::ExamHelpRows, Msg::ExamHelpTopic, Msg::ExamHelpType, Msg::ExamHelpOptions, Msg::ExamHelpCorrect, Msg::ExamHelpPoints];
+    for (i, line) in lines.iter().enumerate() {
+        for (col, text) in line.texts().iter().enumerate() {
+            help.write_string_with_format(i as u32 + 1, col as u16, *text, &wrap)?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    fn err(line: usize, problem: Msg) -> ImportError {
+        ImportError { line, problem }
+    }
+
+    fn one(text: &str) -> Question {
+        let questions = parse_gift(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(questions.len(), 1, "{questions:?}");
+        questions.into_iter().next().expect("one question")
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn gift_single_and_multiple_choice() {
+        let q = one("::Астана:: Қазақстанның астанасы қай қала? {=Астана ~Алматы ~Шымкент}");
+        assert_eq!(q.kind, QuestionKind::Single);
+        assert_eq!(q.text, "Қазақстанның астанасы қай қала?");
+        assert_eq!(q.options, strings(&["Астана", "Алматы", "Шымкент"]));
+        assert_eq!(q.correct, vec![0]);
+        assert_eq!((q.points, q.topic.as_str()), (1, ""));
+
+        let two_right = one("Какие числа простые? {~4 =2 =7 ~9}");
+        assert_eq!((two_right.kind, two_right.correct), (QuestionKind::Multiple, vec![1, 2]));
+        let weighted = one("Выберите гласные {\n~%50%а\n~%50%о\n~%-100%б\n~%-100%в\n}");
+        assert_eq!((weighted.kind, weighted.options.len(), weighted.correct), (QuestionKind::Multiple, 4, vec![0, 1]));
+        // A lone full-credit weight is still a single choice.
+        let full = one("Вопрос {~%100%да ~нет}");
+        assert_eq!((full.kind, full.correct), (QuestionKind::Single, vec![0]));
+        // One right answer plus a partly right one: every positive weight counts as correct.
+        let partial = one("Вопрос {=верно ~%50%почти ~неверно}");
+        assert_eq!((partial.kind, partial.correct), (QuestionKind::Multiple, vec![0, 1]));
+    }
+
+    #[test]
+    fn gift_true_false_in_kazakh_and_russian() {
+        for (block, correct) in [("{T}", 0), ("{TRUE}", 0), ("{F}", 1), ("{false}", 1), ("{T#Неверно#Верно}", 0)] {
+            let q = one(&format!("Жер Күнді айнала қозғалады. {block}"));
+            assert_eq!(q.kind, QuestionKind::Single, "{block}");
+            assert_eq!(q.options, strings(&["Дұрыс / Верно", "Қате / Неверно"]));
+            assert_eq!(q.correct, vec![correct], "{block}");
+            assert_eq!(q.text, "Жер Күнді айнала қозғалады.");
+        }
+    }
+
+    #[test]
+    fn gift_short_numeric_matching_and_essay() {
+        let short = one("Кто написал «Слова назидания»? {=Абай =Абай Кунанбаев =%50%Кунанбаев}");
+        assert_eq!((short.kind, short.accepted.clone()), (QuestionKind::Short, strings(&["Абай", "Абай Кунанбаев"])));
+
+        let numeric = one("g (м/с²)? {#9.8:0.1}");
+        assert_eq!((numeric.kind, numeric.accepted.clone(), numeric.tolerance), (QuestionKind::Short, strings(&["9.8"]), Some(0.1)));
+        let exact = one("2 + 2? {#4}");
+        assert_eq!((exact.accepted.clone(), exact.tolerance), (strings(&["4"]), None));
+        let range = one("Между 1 и 3 {#1..3}");
+        assert_eq!((range.accepted.clone(), range.tolerance), (strings(&["2"]), Some(1.0)));
+        let several = one("π с точностью {#=3.14:0.01 =%50%3:0.5 =3.1416:0.01}");
+        assert_eq!((several.accepted.clone(), several.tolerance), (strings(&["3.14", "3.1416"]), Some(0.01)));
+        let comma = one("Половина {#0,5}");
+        assert_eq!(comma.accepted, strings(&["0.5"]));
+
+        let matching =
+            one("Сәйкестендіріңіз {\n=Абай -> Қара сөздер\n=Әуезов -> Абай жолы\n=Пушкин -> Евгений Онегин\n= -> Война и мир\n}");
+        assert_eq!(matching.kind, QuestionKind::Matching);
+        assert_eq!(matching.options, strings(&["Абай", "Әуезов", "Пушкин"]));
+        assert_eq!(matching.right, strings(&["Қара сөздер", "Абай жолы", "Евгений Онегин", "Война и мир"]));
+        assert_eq!(matching.correct, vec![0, 1, 2]);
+        let shared = one("Материки {=Нил -> Африка =Конго -> Африка =Амазонка -> Южная Америка}");
+        assert_eq!((shared.right.len(), shared.correct), (2, vec![0, 0, 1]));
+
+        let essay = one("Абай туралы эссе жазыңыз. {}");
+        assert_eq!((essay.kind, essay.text.as_str()), (QuestionKind::Essay, "Абай туралы эссе жазыңыз."));
+        assert_eq!(one("Пустой ответ {\n}").kind, QuestionKind::Essay);
+    }
+
+    #[test]
+    fn gift_escapes_feedback_titles_and_missing_words() {
+        let q = one("::Формула\\: 1:: Что такое a\\=b\\{c\\}? {=равенство\\~тождество#Верно! ~неравенство#Нет\\#1 ####Общий отзыв = ~}");
+        assert_eq!(q.text, "Что такое a=b{c}?");
+        assert_eq!(q.options, strings(&["равенство~тождество", "неравенство"]));
+        assert_eq!(q.correct, vec![0]);
+        let missing = one("Абай {=Құнанбайұлы ~Әуезов} — қазақ ақыны.");
+        assert_eq!(missing.text, "Абай _____ — қазақ ақыны.");
+        let lines = one("Бірінші жол\\nекінші жол {=иә ~жоқ}");
+        assert_eq!(lines.text, "Бірінші жол\nекінші жол");
+        let html = one("[html]<p>Что больше: 2 &lt; 3?</p> {=<b>Да</b> ~Нет}");
+        assert_eq!((html.text.as_str(), html.options.clone()), ("Что больше: 2 < 3?", strings(&["Да", "Нет"])));
+        let path = one("Путь C:\\папка {=да ~нет}");
+        assert_eq!(path.text, "Путь C:\\папка", "a backslash before an ordinary letter stays");
+    }
+
+    #[test]
+    fn gift_comments_blank_lines_and_categories() {
+        let file = "// Банк вопросов по физике\n\
+                    $CATEGORY: $course$/top/Физика/Механика\n\
+                    \n\
+                    // первый вопрос\n\
+                    ::Q1:: Бірлік? {\n=Ньютон\n~Джоуль\n}\n\
+                    \n\
+                    \n\
+                    Скорость света? {#300000:1000}\n\
+                    \n\
+                    $CATEGORY: Оптика\n\
+                    Линза? {=собирающая ~рассеивающая}\n\
+                    \n\
+                    $CATEGORY: $course$/top\n\
+                    Без темы {}\n";
+        let questions = parse_gift(file).expect("valid");
+        let topics: Vec<(&str, QuestionKind)> = questions.iter().map(|q| (q.topic.as_str(), q.kind)).collect();
+        assert_eq!(
+            topics,
+            vec![
+                ("Механика", QuestionKind::Single),
+                ("Механика", QuestionKind::Short),
+                ("Оптика", QuestionKind::Single),
+                ("", QuestionKind::Essay)
+            ]
+        );
+        assert_eq!(questions[0].text, "Бірлік?");
+        // Windows line ends and a BOM read the same.
+        let windows = format!("\u{feff}{}", file.replace('\n', "\r\n"));
+        assert_eq!(parse_gift(&windows), Ok(questions));
+    }
+
+    #[test]
+    fn gift_broken_questions_point_at_their_lines_and_import_nothing() {
+        let file = "Хороший вопрос {=да ~нет}\n\
+                    \n\
+                    // line 3\n\
+                    Незакрытый вопрос\n\
+                    {=да ~нет\n\
+                    \n\
+                    Нет верного ответа {~один ~два}\n\
+                    \n\
+                    Вопрос без ответов\n\
+                    \n\
+                    Странный блок {абв}\n\
+                    \n\
+                    Два блока {=а ~б} и {=в ~г}\n\
+                    \n\
+                    Один вариант {=единственный ~единственный}\n\
+                    \n\
+                    Ещё хороший {=да ~нет}\n";
+        assert_eq!(
+            parse_gift(file),
+            Err(vec![
+                err(5, Msg::ErrImportUnclosedBrace),
+                err(7, Msg::ErrImportNoCorrectAnswer),
+                err(9, Msg::ErrImportNoAnswerBlock),
+                err(11, Msg::ErrImportUnknownSyntax),
+                err(13, Msg::ErrImportUnknownSyntax),
+                err(15, Msg::ErrExamDuplicateOption),
+            ])
+        );
+        // A brace opened and another opened before it closes: the first is unclosed.
+        assert_eq!(parse_gift("Вопрос {=а ~б\nВторой {=в ~г}\n"), Err(vec![err(1, Msg::ErrImportUnclosedBrace)]));
+        assert_eq!(parse_gift("Вопрос {=а ~б\n\nВторой {=в ~г}\n"), Err(vec![err(1, Msg::ErrImportUnclosedBrace)]));
+        assert_eq!(parse_gift("Мешанина {=а -> б =в}"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
+        assert_eq!(parse_gift("Число {#много}"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
+        assert_eq!(parse_gift("Число {#=1:0.1 =2:0.5}"), Err(vec![err(1, Msg::ErrImportMixedTolerance)]));
+        assert_eq!(parse_gift("Краткий {=%50%почти}"), Err(vec![err(1, Msg::ErrImportNoCorrectAnswer)]));
+        assert_eq!(parse_gift("// только комментарий\n\n"), Err(vec![err(0, Msg::ErrImportFileEmpty)]));
+    }
+
+    #[test]
+    fn gift_errors_are_capped() {
+        let file: String = (0..80).map(|i| format!("Вопрос {i} {{~а ~б}}\n\n")).collect();
+        let errors = parse_gift(&file).expect_err("all broken");
+        assert_eq!(errors.len(), MAX_ERRORS + 1);
+        assert_eq!(errors[1], err(3, Msg::ErrImportNoCorrectAnswer));
+        assert_eq!(errors[MAX_ERRORS], err(0, Msg::ErrImportTooManyErrors));
+        let huge: String = (0..=MAX_QUESTIONS).map(|i| format!("Вопрос {i} {{}}\n\n")).collect();
+        assert_eq!(parse_gift(&huge), Err(vec![err(0, Msg::ErrImportTooManyQuestions)]));
+    }
+
+    #[test]
+    fn aiken_valid_file() {
+        let file = "Қазақстанның астанасы?\n\
+                    A) Алматы\n\
+                    B) Астана\n\
+                    C) Шымкент\n\
+                    ANSWER: B\n\
+                    \n\
+                    Какие числа чётные?\n\
+                    Выберите все.\n\
+                    А. 2\n\
+                    Б. 3\n\
+                    В. 4\n\
+                    ответ: А, В\n\
+                    Без пустой строки перед вопросом?\n\
+                    a) да\n\
+                    b) нет\n\
+                    ANSWER: а\n";
+        let questions = parse_aiken(file).expect("valid");
+        assert_eq!(questions.len(), 3);
+        assert_eq!((questions[0].kind, questions[0].text.as_str()), (QuestionKind::Single, "Қазақстанның астанасы?"));
+        assert_eq!(questions[0].options, strings(&["Алматы", "Астана", "Шымкент"]));
+        assert_eq!(questions[0].correct, vec![1]);
+        assert_eq!((questions[1].kind, questions[1].text.as_str()), (QuestionKind::Multiple, "Какие числа чётные?\nВыберите все."));
+        assert_eq!((questions[1].options.clone(), questions[1].correct.clone()), (strings(&["2", "3", "4"]), vec![0, 2]));
+        assert_eq!(questions[2].correct, vec![0], "a Cyrillic «а» answers a Latin «a)»");
+        // Cyrillic «В» typed for the Latin «B)».
+        let mixed = parse_aiken("Вопрос\nA) один\nB) два\nANSWER: В\n").expect("valid");
+        assert_eq!(mixed[0].correct, vec![1]);
+    }
+
+    #[test]
+    fn aiken_broken_file_reports_lines() {
+        let file = "Первый вопрос\n\
+                    A) да\n\
+                    B) нет\n\
+                    \n\
+                    Второй вопрос\n\
+                    A) да\n\
+                    B) нет\n\
+                    ANSWER: D\n\
+                    \n\
+                    Третий вопрос\n\
+                    A) единственный\n\
+                    ANSWER: A\n\
+                    \n\
+                    Четвёртый вопрос\n\
+                    A) да\n\
+                    продолжение без буквы\n\
+                    B) нет\n\
+                    ANSWER: A\n\
+                    \n\
+                    Пятый\n\
+                    A) да\n\
+                    A) да снова\n\
+                    ANSWER: A\n\
+                    \n\
+                    Шестой хороший\n\
+                    A) да\n\
+                    B) нет\n\
+                    ANSWER: A\n\
+                    Седьмой без ответа\n\
+                    A) да\n\
+                    B) нет";
+        assert_eq!(
+            parse_aiken(file),
+            Err(vec![
+                err(1, Msg::ErrImportMissingAnswerLine),
+                err(8, Msg::ErrImportAnswerNotAnOption),
+                err(10, Msg::ErrExamTooFewOptions),
+                err(16, Msg::ErrImportNotAnOptionLine),
+                err(22, Msg::ErrExamDuplicateOption),
+                err(29, Msg::ErrImportMissingAnswerLine),
+            ])
+        );
+        assert_eq!(parse_aiken("ANSWER: A\n"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
+        assert_eq!(parse_aiken("Вопрос\nA) да\nB) нет\nANSWER: AB\n"), Err(vec![err(4, Msg::ErrImportAnswerNotAnOption)]));
+        assert_eq!(parse_aiken("\n\n"), Err(vec![err(0, Msg::ErrImportFileEmpty)]));
+    }
+
+    #[test]
+    fn text_files_in_every_encoding() {
+        let aiken = "Столица?\nA) Астана\nB) Алматы\nANSWER: A\n";
+        let (cp1251, _, unmappable) = encoding_rs::WINDOWS_1251.encode(aiken);
+        assert!(!unmappable && std::str::from_utf8(&cp1251).is_err(), "the test file must not be UTF-8");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(aiken.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let bom = [b"\xEF\xBB\xBF".as_slice(), aiken.as_bytes()].concat();
+        for bytes in [aiken.as_bytes().to_vec(), cp1251.into_owned(), utf16, bom] {
+            let questions = parse_file("тест.txt", &bytes).expect("readable");
+            assert_eq!((questions[0].text.as_str(), questions[0].options[0].as_str()), ("Столица?", "Астана"));
+        }
+        assert_eq!(decode_text(b"a\0b"), None);
+    }
+
+    #[test]
+    fn formats_are_detected_by_name_and_content() {
+        let aiken = "Вопрос\nA) да\nB) нет\nANSWER: A\n".as_bytes();
+        let gift = "Вопрос {=да ~нет}\n".as_bytes();
+        assert_eq!(detect_format("test.txt", aiken), Some(Format::Aiken));
+        assert_eq!(detect_format("test.TXT", gift), Some(Format::Gift));
+        assert_eq!(detect_format("bank.gift", aiken), Some(Format::Gift), "the extension says GIFT");
+        assert_eq!(detect_format("bank.xlsx", b"PK\x03\x04rest"), Some(Format::Xlsx));
+        assert_eq!(detect_format("bank.txt", b"PK\x03\x04rest"), Some(Format::Xlsx), "the content says spreadsheet");
+        assert_eq!(detect_format("bank.xls", &[0xD0, 0xCF, 0x11, 0xE0]), None);
+        assert_eq!(detect_format("bank.docx", b"text"), None);
+        assert_eq!(detect_format("bank", gift), None);
+        assert_eq!(parse_file("bank.pdf", b"%PDF"), Err(vec![err(0, Msg::ErrImportFileType)]));
+        assert_eq!(parse_file("bank.xlsx", b"not a zip"), Err(vec![err(0, Msg::ErrImportFileUnreadable)]));
+        assert_eq!(parse_file("bank.txt", b"a\0b"), Err(vec![err(0, Msg::ErrImportFileUnreadable)]));
+        assert_eq!(parse_file("bank.gift", gift).map(|q| q.len()), Ok(1));
+    }
+
+    #[test]
+    fn question_types_in_three_languages() {
+        let cases: [(&str, QuestionKind); 24] = [
+            ("single", QuestionKind::Single),
+            ("Один правильный ответ", QuestionKind::Single),
+            ("одиночный выбор", QuestionKind::Single),
+            ("бір жауапты", QuestionKind::Single),
+            ("MULTIPLE", QuestionKind::Multiple),
+            ("Несколько ответов", QuestionKind::Multiple),
+            ("множественный выбор", QuestionKind::Multiple),
+            ("Бірнеше жауапты", QuestionKind::Multiple),
+            ("short", QuestionKind::Short),
+            ("краткий ответ", QuestionKind::Short),
+            ("қысқа жауап", QuestionKind::Short),
+            ("числовой", QuestionKind::Short),
+            ("matching", QuestionKind::Matching),
+            ("Соответствие", QuestionKind::Matching),
+            ("сәйкестендіру", QuestionKind::Matching),
+            ("ordering", QuestionKind::Ordering),
+            ("Последовательность", QuestionKind::Ordering),
+            ("ретке келтіру", QuestionKind::Ordering),
+            ("упорядочивание", QuestionKind::Ordering),
+            ("essay", QuestionKind::Essay),
+            ("Эссе", QuestionKind::Essay),
+            ("развёрнутый ответ", QuestionKind::Essay),
+            ("толық жауап", QuestionKind::Essay),
+            ("Бір дұрыс жауапты / Один правильный ответ / Single choice", QuestionKind::Single),
+        ];
+        for (cell, kind) in cases {
+            assert_eq!(kind_from_cell(cell), Some(kind), "{cell:?}");
+        }
+        for kind in QuestionKind::ALL {
+            for text in kind.msg().texts() {
+                assert_eq!(kind_from_cell(text), Some(kind), "the catalogue's own name {text:?}");
+            }
+        }
+        for cell in ["", "тип", "Сұрақ түрі / Тип вопроса / Type", "один / несколько", "вопрос"] {
+            assert_eq!(kind_from_cell(cell), None, "{cell:?}");
+        }
+    }
+
+    /// A teacher's workbook: a title row, a header, and one question of each kind from row 4.
+    fn teacher_xlsx(extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        let text = |ws: &mut rust_xlsxwriter::Worksheet, row: u32, col: usize, s: &str| {
+            ws.write_string(row, col as u16, s).expect("cell");
+        };
+        text(ws, 0, 0, "Физика, 1 курс");
+        for (col, h) in ["Тема", "Тип", "Вопрос", "Вариант 1", "Вариант 2", "Вариант 3"].iter().enumerate()
+        {
+            text(ws, 1, col, h);
+        }
+        text(ws, 1, COL_CORRECT, "Правильный");
+        text(ws, 1, COL_POINTS, "Баллы");
+        let rows: [(&str, &str, &str, &[&str], Option<&str>); 6] = [
+            ("Механика", "один ответ", "Единица силы?", &["Ньютон", "Джоуль", "Ватт"], Some("1")),
+            ("Механика", "несколько ответов", "Векторные величины?", &["скорость", "масса", "сила"], Some("1; 3")),
+            ("Механика", "краткий", "g, м/с²?", &[], Some("9,8 ± 0,1|9.81")),
+            ("", "соответствие", "Величина и единица", &["сила => Н", "работа -> Дж", "=> Вт"], None),
+            ("Оптика", "упорядочивание", "По длине волны", &["красный", "зелёный", "синий"], None),
+            ("Оптика", "эссе", "Опишите опыт Юнга", &[], None),
+        ];
+        for (i, (topic, kind, question, options, correct)) in rows.iter().enumerate() {
+            let row = i as u32 + 3;
+            text(ws, row, COL_TOPIC, topic);
+            text(ws, row, COL_TYPE, kind);
+            text(ws, row, COL_QUESTION, question);
+            for (j, option) in options.iter().enumerate() {
+                text(ws, row, COL_FIRST_OPTION + j, option);
+            }
+            if let Some(correct) = correct {
+                text(ws, row, COL_CORRECT, correct);
+            }
+        }
+        ws.write_number(3, COL_POINTS as u16, 2.0).expect("points");
+        ws.write_string(4, COL_POINTS as u16, "3").expect("points");
+        // Blank row 10, then Excel's number for "1,3" typed in a Russian locale.
+        text(ws, 10, COL_TYPE, "multiple");
+        text(ws, 10, COL_QUESTION, "Нечётные?");
+        for (j, option) in ["1", "2", "3"].iter().enumerate() {
+            text(ws, 10, COL_FIRST_OPTION + j, option);
+        }
+        ws.write_number(10, COL_CORRECT as u16, 1.3).expect("number");
+        ws.write_string(10, 20, "заметка далеко справа").expect("ignored");
+        extra(ws);
+        book.save_to_buffer().expect("workbook")
+    }
+
+    #[test]
+    fn xlsx_round_trip_of_every_kind() {
+        let questions = parse_xlsx(&teacher_xlsx(|_| {})).expect("valid");
+        let kinds: Vec<QuestionKind> = questions.iter().map(|q| q.kind).collect();
+        use QuestionKind::*;
+        assert_eq!(kinds, vec![Single, Multiple, Short, Matching, Ordering, Essay, Multiple]);
+        assert_eq!((questions[0].topic.as_str(), questions[0].correct.clone(), questions[0].points), ("Механика", vec![0], 2));
+        assert_eq!((questions[1].correct.clone(), questions[1].points), (vec![0, 2], 3));
+        assert_eq!((questions[2].accepted.clone(), questions[2].tolerance), (strings(&["9.8", "9.81"]), Some(0.1)));
+        assert_eq!(questions[3].options, strings(&["сила", "работа"]));
+        assert_eq!(questions[3].right, strings(&["Н", "Дж", "Вт"]));
+        assert_eq!(questions[3].correct, vec![0, 1]);
+        assert_eq!(questions[4].options, strings(&["красный", "зелёный", "синий"]));
+        assert_eq!((questions[5].topic.as_str(), questions[5].text.as_str()), ("Оптика", "Опишите опыт Юнга"));
+        assert_eq!(questions[6].correct, vec![0, 2], "1.3 is read as options 1 and 3");
+        assert_eq!(parse_file("банк.xlsx", &teacher_xlsx(|_| {})), Ok(questions));
+    }
+
+    #[test]
+    fn xlsx_broken_rows_are_reported_with_their_row_numbers() {
+        let bytes = teacher_xlsx(|ws| {
+            let mut text = |row: u32, col: usize, s: &str| {
+                ws.write_string(row, col as u16, s).expect("cell");
+            };
+            // Row 13: unknown type and points out of range.
+            text(12, COL_TYPE, "викторина");
+            text(12, COL_QUESTION, "Что-то");
+            text(12, COL_POINTS, "0");
+            // Row 14: correct answer beyond the options.
+            text(13, COL_TYPE, "single");
+            text(13, COL_QUESTION, "Вопрос");
+            text(13, COL_FIRST_OPTION, "а");
+            text(13, COL_FIRST_OPTION + 1, "б");
+            text(13, COL_CORRECT, "5");
+            // Row 15: a gap between options, and no correct answer.
+            text(14, COL_TYPE, "multiple");
+            text(14, COL_QUESTION, "Вопрос");
+            text(14, COL_FIRST_OPTION, "а");
+            text(14, COL_FIRST_OPTION + 2, "в");
+            // Row 16: a matching option without its pair.
+            text(15, COL_TYPE, "matching");
+            text(15, COL_QUESTION, "Пары");
+            text(15, COL_FIRST_OPTION, "а => 1");
+            text(15, COL_FIRST_OPTION + 1, "б");
+            // Row 17: an option "1.5" that Excel kept as the 1st of May.
+            text(16, COL_TYPE, "single");
+            text(16, COL_QUESTION, "Вопрос");
+            text(16, COL_FIRST_OPTION, "1");
+            text(16, COL_CORRECT, "1");
+            let may_first = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 5, 1).expect("date");
+            let date_format = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+            ws.write_datetime_with_format(16, (COL_FIRST_OPTION + 1) as u16, &may_first, &date_format).expect("date cell");
+        });
+        assert_eq!(
+            parse_xlsx(&bytes),
+            Err(vec![
+                err(13, Msg::ErrImportTypeUnknown),
+                err(13, Msg::ErrExamPointsInvalid),
+                err(14, Msg::ErrExamCorrectOutOfRange),
+                err(15, Msg::ErrImportOptionGap),
+                err(15, Msg::ErrImportCorrectInvalid),
+                err(16, Msg::ErrImportPairInvalid),
+                err(17, Msg::ErrImportCellIsDate),
+            ])
+        );
+    }
+
+    #[test]
+    fn xlsx_unreadable_and_empty_files() {
+        assert_eq!(parse_xlsx(b"PK\x03\x04broken"), Err(vec![err(0, Msg::ErrImportFileUnreadable)]));
+        assert_eq!(parse_xlsx(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), Err(vec![err(0, Msg::ErrImportFileType)]));
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 1, "Тип").expect("cell");
+        ws.write_string(0, 2, "Вопрос").expect("cell");
+        let header_only = book.save_to_buffer().expect("workbook");
+        assert_eq!(parse_xlsx(&header_only), Err(vec![err(0, Msg::ErrImportFileEmpty)]));
+    }
+
+    #[test]
+    fn template_parses_back_to_its_two_examples() {
+        let bytes = template_xlsx();
+        let questions = parse_file("template.xlsx", &bytes).expect("the template is a valid file");
+        assert_eq!(questions.len(), 2);
+        let (first, second) = (&questions[0], &questions[1]);
+        assert_eq!(
+            (first.kind, first.options.clone(), first.correct.clone(), first.points),
+            (QuestionKind::Single, strings(&["4", "6", "8"]), vec![1], 1)
+        );
+        assert_eq!(first.text, Msg::ExamExampleQuestion1.texts().join(" / "));
+        assert_eq!(first.topic, "Математика / Mathematics");
+        assert_eq!((second.kind, second.correct.clone(), second.points), (QuestionKind::Multiple, vec![0, 2], 2));
+
+        use calamine::{DataType, Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("readable");
+        assert_eq!(book.sheet_names().len(), 2, "the questions and the help");
+        let sheet = book.worksheet_range_at(0).expect("questions sheet").expect("readable");
+        let text = |r, c| sheet.get_value((r, c)).and_then(|d| d.get_string()).map(str::to_string);
+        assert_eq!(text(0, 1).as_deref(), Some("Сұрақ түрі / Тип вопроса / Type"));
+        assert_eq!(text(0, 3).as_deref(), Some("1-нұсқа / Вариант 1 / Option 1"));
+        assert_eq!(text(0, 12).as_deref(), Some("Балл / Points"), "texts that agree are written once");
+        assert_eq!(text(2, COL_CORRECT as u32).as_deref(), Some("1,3"), "kept as text");
+        let help = book.worksheet_range_at(1).expect("help sheet").expect("readable");
+        assert_eq!(help.get_value((5, 1)).and_then(|d| d.get_string()), Some(Msg::ExamHelpCorrect.texts()[1]));
+    }
+}

@@ -1,0 +1,1096 @@
+//! The question bank's domain (EXM-2): questions of six kinds, what a candidate sees of one and
+//! sends back, scoring, drawing a test's questions from the bank, item analysis and the marks
+//! scales. Compiled for the server and the browser alike (pure functions, serde and std only):
+//! the page shuffles options the same way the server does and shows the same scores.
+//!
+//! Randomness comes from [`Rng`], a small seeded generator rather than the `rand` crate, because
+//! an attempt must look the same after a reload (the seed is stored with the attempt) and the
+//! same code runs in wasm.
+
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+
+/// The longest question text, in characters.
+pub const MAX_TEXT: usize = 5000;
+/// The longest answer option (or accepted answer, or matching item), in characters.
+pub const MAX_OPTION: usize = 1000;
+/// The most options (or matching pairs, or items to order) a question can have.
+pub const MAX_OPTIONS: usize = 20;
+/// The longest topic name, in characters.
+pub const MAX_TOPIC: usize = 200;
+/// Points a question can be worth: 1 to this.
+pub const MAX_POINTS: u32 = 100;
+
+/// How a question is answered and scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QuestionKind {
+    /// One option is correct.
+    Single,
+    /// Any number of options (at least one) are correct.
+    Multiple,
+    /// A typed word, phrase or number checked against accepted answers.
+    Short,
+    /// Each left item is matched with one of the right items.
+    Matching,
+    /// The items are put in order.
+    Ordering,
+    /// A free text a teacher grades.
+    Essay,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 6] = [
+        QuestionKind::Single,
+        QuestionKind::Multiple,
+        QuestionKind::Short,
+        QuestionKind::Matching,
+        QuestionKind::Ordering,
+        QuestionKind::Essay,
+    ];
+
+    /// The stable code kept in the database and forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+            QuestionKind::Short => "short",
+            QuestionKind::Matching => "matching",
+            QuestionKind::Ordering => "ordering",
+            QuestionKind::Essay => "essay",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<QuestionKind> {
+        QuestionKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The kind's name in the interface.
+    pub fn msg(self) -> Msg {
+        match self {
+            QuestionKind::Single => Msg::ExamKindSingle,
+            QuestionKind::Multiple => Msg::ExamKindMultiple,
+            QuestionKind::Short => Msg::ExamKindShort,
+            QuestionKind::Matching => Msg::ExamKindMatching,
+            QuestionKind::Ordering => Msg::ExamKindOrdering,
+            QuestionKind::Essay => Msg::ExamKindEssay,
+        }
+    }
+
+    /// Whether a computer can score it (all but essays).
+    pub fn is_auto_scored(self) -> bool {
+        self != QuestionKind::Essay
+    }
+}
+
+fn default_points() -> u32 {
+    1
+}
+
+/// A question of the bank, with its key.
+///
+/// What each field holds depends on the kind:
+///
+/// | kind     | `options`                     | `right`           | `correct`                                   | `accepted` / `tolerance`  |
+/// |----------|-------------------------------|-------------------|---------------------------------------------|---------------------------|
+/// | Single   | the choices                   | empty             | the one correct option's index              | empty                     |
+/// | Multiple | the choices                   | empty             | the correct options' indexes                | empty                     |
+/// | Short    | empty                         | empty             | empty                                       | accepted answers; tolerance for numeric ones |
+/// | Matching | the left items                | the right items   | `correct[i]` = index in `right` of left `i`'s match | empty             |
+/// | Ordering | the items, in the correct order | empty           | empty                                       | empty                     |
+/// | Essay    | empty                         | empty             | empty                                       | empty                     |
+///
+/// Matching may have more right items than left ones (distractors), and two left items may share
+/// a right one. Ordering keeps its items in the correct order so that there is no key to get
+/// out of step with them; [`present`] shuffles them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub kind: QuestionKind,
+    /// The stem.
+    pub text: String,
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub right: Vec<String>,
+    #[serde(default)]
+    pub correct: Vec<usize>,
+    #[serde(default)]
+    pub accepted: Vec<String>,
+    /// For short answers: a typed number within this distance of a numeric accepted answer is
+    /// right. None is an exact match (numerically: "2,50" is still 2.5).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    #[serde(default = "default_points")]
+    pub points: u32,
+    /// The bank's topic the question is drawn under; may be empty.
+    #[serde(default)]
+    pub topic: String,
+    /// A media key of a picture shown with the question; carried, not checked here.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+impl Question {
+    /// A question of the kind with only a text, worth 1 point: fill in the rest.
+    pub fn new(kind: QuestionKind, text: impl Into<String>) -> Question {
+        Question {
+            kind,
+            text: text.into(),
+            options: Vec::new(),
+            right: Vec::new(),
+            correct: Vec::new(),
+            accepted: Vec::new(),
+            tolerance: None,
+            points: 1,
+            topic: String::new(),
+            image: None,
+        }
+    }
+
+    /// Whether the question can be asked and scored: the first problem found, if any.
+    ///
+    /// Every kind: a text of 1 to [`MAX_TEXT`] characters (not just spaces), 1 to [`MAX_POINTS`]
+    /// points, a topic of at most [`MAX_TOPIC`] characters; options (and right items, accepted
+    /// answers) not empty, at most [`MAX_OPTION`] characters each and at most [`MAX_OPTIONS`]
+    /// of them. Then single: at least 2 options, all different, exactly one correct; multiple: at
+    /// least 2 options, all different, at least one correct, none twice; short: at least one
+    /// accepted answer and a finite non-negative tolerance; matching: at least 2 left items, all
+    /// different, each with a right item; ordering: at least 2 items, all different.
+    pub fn validate(&self) -> Result<(), Msg> {
+        let text = self.text.trim();
+        if text.is_empty() {
+            return Err(Msg::ErrExamTextRequired);
+        }
+        if text.chars().count() > MAX_TEXT {
+            return Err(Msg::ErrExamTextTooLong);
+        }
+        if self.points == 0 || self.points > MAX_POINTS {
+            return Err(Msg::ErrExamPointsInvalid);
+        }
+        if self.topic.trim().chars().count() > MAX_TOPIC {
+            return Err(Msg::ErrExamTopicTooLong);
+        }
+        for list in [&self.options, &self.right] {
+            if list.len() > MAX_OPTIONS {
+                return Err(Msg::ErrExamTooManyOptions);
+            }
+            check_items(list)?;
+        }
+        if self.accepted.len() > MAX_OPTIONS {
+            return Err(Msg::ErrExamTooManyOptions);
+        }
+        if self.accepted.iter().any(|a| a.trim().is_empty()) {
+            return Err(Msg::ErrExamAcceptedEmpty);
+        }
+        if self.accepted.iter().any(|a| a.trim().chars().count() > MAX_OPTION) {
+            return Err(Msg::ErrExamOptionTooLong);
+        }
+        let options_distinct = || {
+            let mut seen: Vec<&str> = self.options.iter().map(|o| o.trim()).collect();
+            seen.sort_unstable();
+            let before = seen.len();
+            seen.dedup();
+            if seen.len() == before {
+                Ok(())
+            } else {
+                Err(Msg::ErrExamDuplicateOption)
+            }
+        };
+        let in_range = |list: &[usize], len: usize| {
+            if list.iter().all(|&i| i < len) {
+                Ok(())
+            } else {
+                Err(Msg::ErrExamCorrectOutOfRange)
+            }
+        };
+        match self.kind {
+            QuestionKind::Single => {
+                if self.options.len() < 2 {
+                    return Err(Msg::ErrExamTooFewOptions);
+                }
+                options_distinct()?;
+                in_range(&self.correct, self.options.len())?;
+                if self.correct.len() != 1 {
+                    return Err(Msg::ErrExamSingleNeedsOneCorrect);
+                }
+            }
+            QuestionKind::Multiple => {
+                if self.options.len() < 2 {
+                    return Err(Msg::ErrExamTooFewOptions);
+                }
+                options_distinct()?;
+                in_range(&self.correct, self.options.len())?;
+                if self.correct.is_empty() {
+                    return Err(Msg::ErrExamNoCorrect);
+                }
+                let mut sorted = self.correct.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted.len() != self.correct.len() {
+                    return Err(Msg::ErrExamDuplicateOption);
+                }
+            }
+            QuestionKind::Short => {
+                if self.accepted.is_empty() {
+                    return Err(Msg::ErrExamNoAcceptedAnswer);
+                }
+                if self.tolerance.is_some_and(|t| !t.is_finite() || t < 0.0) {
+                    return Err(Msg::ErrExamToleranceInvalid);
+                }
+            }
+            QuestionKind::Matching => {
+                if self.options.len() < 2 {
+                    return Err(Msg::ErrExamTooFewPairs);
+                }
+                options_distinct()?;
+                if self.correct.len() != self.options.len() || self.right.is_empty() {
+                    return Err(Msg::ErrExamPairIncomplete);
+                }
+                in_range(&self.correct, self.right.len())?;
+            }
+            QuestionKind::Ordering => {
+                if self.options.len() < 2 {
+                    return Err(Msg::ErrExamTooFewItems);
+                }
+                options_distinct()?;
+            }
+            QuestionKind::Essay => {}
+        }
+        Ok(())
+    }
+}
+
+fn check_items(items: &[String]) -> Result<(), Msg> {
+    for item in items {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err(Msg::ErrExamOptionEmpty);
+        }
+        if item.chars().count() > MAX_OPTION {
+            return Err(Msg::ErrExamOptionTooLong);
+        }
+    }
+    Ok(())
+}
+
+/// What a candidate sends for a question, in terms of the question's ORIGINAL indexes (the
+/// page maps the shuffled positions back, see [`PresentedQuestion`]). An unanswered question
+/// is an empty answer: no choice, an empty text, no pair, no order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// Single and multiple choice: the chosen options.
+    Choice(Vec<usize>),
+    /// Short answers and essays.
+    Text(String),
+    /// Per left item, the right item chosen for it (None: left unmatched).
+    Matching(Vec<Option<usize>>),
+    /// Ordering: the items' original indexes in the order the candidate put them.
+    Order(Vec<usize>),
+}
+
+impl Answer {
+    /// Nothing chosen, typed or placed.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Answer::Choice(v) | Answer::Order(v) => v.is_empty(),
+            Answer::Text(s) => s.trim().is_empty(),
+            Answer::Matching(v) => v.iter().all(Option::is_none),
+        }
+    }
+}
+
+/// A question as a candidate sees it: no key, options in a shuffled order. `order[p]` is the
+/// original index of the option shown at position `p` (so `options[p] == question.options[order[p]]`),
+/// and `right_order` likewise for matching's right items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PresentedQuestion {
+    pub kind: QuestionKind,
+    pub text: String,
+    /// Choices, matching's left items or the items to order, in the order shown.
+    pub options: Vec<String>,
+    pub order: Vec<usize>,
+    /// Matching's right items, in the order shown.
+    pub right: Vec<String>,
+    pub right_order: Vec<usize>,
+    pub points: u32,
+    pub image: Option<String>,
+}
+
+impl PresentedQuestion {
+    /// A choice answer from the positions the candidate ticked on screen.
+    pub fn choice_answer(&self, shown: &[usize]) -> Answer {
+        Answer::Choice(shown.iter().filter_map(|&p| self.order.get(p).copied()).collect())
+    }
+
+    /// An ordering answer from the shown positions in the order the candidate put them.
+    pub fn order_answer(&self, shown: &[usize]) -> Answer {
+        Answer::Order(shown.iter().filter_map(|&p| self.order.get(p).copied()).collect())
+    }
+
+    /// A matching answer from, per shown left item, the shown right item picked for it.
+    pub fn matching_answer(&self, shown: &[Option<usize>]) -> Answer {
+        let mut per_left = vec![None; self.order.len()];
+        for (p, pick) in shown.iter().enumerate() {
+            if let Some(&left) = self.order.get(p) {
+                per_left[left] = pick.and_then(|r| self.right_order.get(r).copied());
+            }
+        }
+        Answer::Matching(per_left)
+    }
+}
+
+/// The question as the candidate with this seed sees it: the same seed gives the same order, so a
+/// reloaded page does not reshuffle (derive the seed with [`question_seed`]). Choices, matching's
+/// both columns and ordering's items are shuffled; an ordering never starts out already in the
+/// right order. Short answers and essays have nothing to shuffle. The key, accepted answers and
+/// topic are left out.
+pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
+    let mut rng = Rng::new(seed);
+    let mut order = rng.permutation(question.options.len());
+    if question.kind == QuestionKind::Ordering && order.len() >= 2 && order.iter().enumerate().all(|(p, &i)| p == i) {
+        // Shown in the correct order, the question would answer itself.
+        order.rotate_left(1);
+    }
+    let right_order = rng.permutation(question.right.len());
+    let pick = |list: &[String], order: &[usize]| -> Vec<String> { order.iter().map(|&i| list[i].clone()).collect() };
+    PresentedQuestion {
+        kind: question.kind,
+        text: question.text.clone(),
+        options: pick(&question.options, &order),
+        order,
+        right: pick(&question.right, &right_order),
+        right_order,
+        points: question.points,
+        image: question.image.clone(),
+    }
+}
+
+/// A question's shuffling seed within an attempt: each question gets its own order, and the
+/// same attempt always the same ones.
+pub fn question_seed(attempt_seed: u64, question_id: i64) -> u64 {
+    Rng::new(attempt_seed ^ (question_id as u64).rotate_left(32)).next_u64()
+}
+
+/// What an answer earned.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scored {
+    /// From 0 to `max`, not rounded (a third of a point stays a third).
+    pub points_awarded: f64,
+    pub max: u32,
+    /// An essay waits for a teacher; `points_awarded` is 0 until then.
+    pub needs_manual: bool,
+}
+
+/// Scores an answer. An empty answer, or one of another shape than the kind takes, earns 0.
+///
+/// - Single: all or nothing; exactly the correct option must be chosen.
+/// - Multiple: partial credit as Moodle gives it: (correct options chosen − wrong options
+///   chosen) / number of correct options, at least 0, times the points. Choosing everything
+///   therefore does not pay. Repeated and unknown indexes are ignored.
+/// - Short: right if the text equals an accepted answer once both are trimmed, runs of spaces
+///   made one and lowercased (Kazakh and Russian letters too; "ё" counts as "е"); or if both read
+///   as numbers ("2,5" and "2.5" alike) that differ by at most the tolerance (0 when none).
+///   All or nothing.
+/// - Matching: the share of left items matched correctly, times the points; a wrong match
+///   costs nothing more than an empty one.
+/// - Ordering: all or nothing: every item in its place. (Partial credit by position would give
+///   0 for one item moved from the end to the front, which is harder to explain than none.)
+/// - Essay: 0 and `needs_manual`, unless left empty (then simply 0).
+pub fn score(question: &Question, answer: &Answer) -> Scored {
+    let max = question.points;
+    let points = f64::from(max);
+    let scored = |share: f64| Scored { points_awarded: share.clamp(0.0, 1.0) * points, max, needs_manual: false };
+    let all_or_nothing = |right: bool| scored(if right { 1.0 } else { 0.0 });
+    match (question.kind, answer) {
+        (QuestionKind::Single, Answer::Choice(chosen)) => {
+            let mut chosen = chosen.clone();
+            chosen.sort_unstable();
+            chosen.dedup();
+            all_or_nothing(question.correct.len() == 1 && chosen == question.correct)
+        }
+        (QuestionKind::Multiple, Answer::Choice(chosen)) => {
+            let mut chosen: Vec<usize> = chosen.iter().copied().filter(|&i| i < question.options.len()).collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            let right = chosen.iter().filter(|i| question.correct.contains(i)).count();
+            let wrong = chosen.len() - right;
+            if question.correct.is_empty() {
+                return scored(0.0);
+            }
+            scored((right as f64 - wrong as f64) / question.correct.len() as f64)
+        }
+        (QuestionKind::Short, Answer::Text(text)) => {
+            all_or_nothing(!text.trim().is_empty() && question.accepted.iter().any(|a| short_matches(a, text, question.tolerance)))
+        }
+        (QuestionKind::Matching, Answer::Matching(picks)) => {
+            if question.correct.is_empty() {
+                return scored(0.0);
+            }
+            let right = question.correct.iter().zip(picks).filter(|(key, pick)| **pick == Some(**key)).count();
+            scored(right as f64 / question.correct.len() as f64)
+        }
+        (QuestionKind::Ordering, Answer::Order(order)) => {
+            all_or_nothing(!order.is_empty() && order.len() == question.options.len() && order.iter().enumerate().all(|(p, &i)| p == i))
+        }
+        (QuestionKind::Essay, Answer::Text(text)) => Scored { points_awarded: 0.0, max, needs_manual: !text.trim().is_empty() },
+        _ => scored(0.0),
+    }
+}
+
+/// A short answer as compared: trimmed, single spaces, lowercase, "ё" as "е".
+pub fn normalize_short(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е")
+}
+
+/// A typed number: "2.5", "2,5", "-3", "+1e3", with spaces around. None for anything else (also
+/// for "1,000.5": a comma is a decimal comma here, never a thousands separator).
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim().replace(',', ".");
+    // Rust also reads "inf" and "NaN", which nobody types as an answer.
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>) -> bool {
+    if let (Some(key), Some(value)) = (parse_number(accepted), parse_number(typed)) {
+        // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
+        let slack = 1e-9 * key.abs().max(1.0);
+        return (value - key).abs() <= tolerance.unwrap_or(0.0) + slack;
+    }
+    normalize_short(accepted) == normalize_short(typed)
+}
+
+/// Why questions could not be drawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DrawError {
+    /// The topic has fewer questions (not drawn already) than asked for.
+    TooFew { topic: String, wanted: u32, available: u32 },
+}
+
+impl DrawError {
+    /// The message with its placeholders ({topic}, {wanted}, {available}).
+    pub fn msg(&self) -> Msg {
+        match self {
+            DrawError::TooFew { .. } => Msg::ErrExamTooFewQuestions,
+        }
+    }
+
+    /// The message in a language, placeholders filled.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        match self {
+            DrawError::TooFew { topic, wanted, available } => self
+                .msg()
+                .text(locale)
+                .replace("{topic}", topic)
+                .replace("{wanted}", &wanted.to_string())
+                .replace("{available}", &available.to_string()),
+        }
+    }
+}
+
+/// Picks a test's questions: for each `(topic, count)`, `count` different questions of that topic
+/// from the bank of `(question id, topic)`. Deterministic for a seed whatever order the bank comes
+/// in (it is sorted by id first). No question is drawn twice, even if a topic is listed twice.
+/// The result keeps the topics' order, each topic's questions in random order; a topic asked for
+/// 0 questions is skipped. Topics are compared exactly.
+pub fn draw(bank: &[(i64, String)], per_topic: &[(String, u32)], seed: u64) -> Result<Vec<i64>, DrawError> {
+    let mut bank: Vec<&(i64, String)> = bank.iter().collect();
+    bank.sort_by_key(|(id, _)| *id);
+    bank.dedup_by_key(|(id, _)| *id);
+    let mut rng = Rng::new(seed);
+    let mut drawn: Vec<i64> = Vec::new();
+    for (topic, wanted) in per_topic {
+        if *wanted == 0 {
+            continue;
+        }
+        let mut pool: Vec<i64> = bank.iter().filter(|(id, t)| t == topic && !drawn.contains(id)).map(|(id, _)| *id).collect();
+        let available = u32::try_from(pool.len()).unwrap_or(u32::MAX);
+        if available < *wanted {
+            return Err(DrawError::TooFew { topic: topic.clone(), wanted: *wanted, available });
+        }
+        // A partial Fisher-Yates: the first `wanted` places get a uniform random pick each.
+        for i in 0..*wanted as usize {
+            let j = i + rng.below(pool.len() - i);
+            pool.swap(i, j);
+        }
+        drawn.extend_from_slice(&pool[..*wanted as usize]);
+    }
+    Ok(drawn)
+}
+
+/// SplitMix64 (Steele, Lea and Flood, 2014): tiny, fast, passes BigCrush, and gives the same
+/// numbers on every platform. Not for secrets; only for shuffling.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..n (0 when n is 0). Lemire's multiply-and-reject: a plain `% n` would favour
+    /// small numbers slightly.
+    pub fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let n = n as u64;
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let product = u128::from(self.next_u64()) * u128::from(n);
+            if (product as u64) >= threshold {
+                return (product >> 64) as usize;
+            }
+        }
+    }
+
+    /// 0..n in a uniformly random order (Fisher-Yates).
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = self.below(i + 1);
+            order.swap(i, j);
+        }
+        order
+    }
+}
+
+/// Facility of a question (item analysis): the mean score as a share of the maximum, 0 to 1.
+/// Near 1 is easy, near 0 hard. None without scores or with a maximum of 0.
+pub fn facility(scores: &[f64], max: f64) -> Option<f64> {
+    if scores.is_empty() || !(max > 0.0) {
+        return None;
+    }
+    Some(scores.iter().sum::<f64>() / scores.len() as f64 / max)
+}
+
+/// Discrimination of a question (item analysis): the Pearson correlation between the candidates'
+/// scores on the question and their scores on the REST of the test (total minus this question),
+/// as Moodle's "discrimination index" does; for a right-or-wrong question this is the corrected
+/// point-biserial. From −1 to 1: above 0.3 the question separates strong candidates from weak
+/// ones well, below 0.2 poorly, negative ones favour the weak (often a wrong key).
+/// `item_scores[i]` and `total_scores[i]` are candidate i's. None with fewer than 2 candidates,
+/// lists of different lengths, or when either side has no spread (everyone scored the same).
+pub fn discrimination(item_scores: &[f64], total_scores: &[f64]) -> Option<f64> {
+    let n = item_scores.len();
+    if n < 2 || total_scores.len() != n {
+        return None;
+    }
+    let rest: Vec<f64> = total_scores.iter().zip(item_scores).map(|(t, i)| t - i).collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (mean_item, mean_rest) = (mean(item_scores), mean(&rest));
+    let (mut covariance, mut var_item, mut var_rest) = (0.0, 0.0, 0.0);
+    for (i, r) in item_scores.iter().zip(&rest) {
+        let (di, dr) = (i - mean_item, r - mean_rest);
+        covariance += di * dr;
+        var_item += di * di;
+        var_rest += dr * dr;
+    }
+    // No spread: the correlation is undefined (0/0), not 0.
+    const EPSILON: f64 = 1e-12;
+    if var_item < EPSILON || var_rest < EPSILON {
+        return None;
+    }
+    Some(covariance / (var_item * var_rest).sqrt())
+}
+
+/// A result's share of the maximum, in percent (0 with a maximum of 0).
+pub fn percent(points: f64, max: f64) -> f64 {
+    if max > 0.0 && points.is_finite() {
+        (points / max * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    }
+}
+
+/// The mark on the 100-point scale: the percent rounded half up, 0 to 100.
+pub fn percent_to_hundred(percent: f64) -> u8 {
+    if percent.is_nan() {
+        return 0;
+    }
+    // Rounding first, in both scales, so that a 100-point 90 is always a 5.
+    (percent.clamp(0.0, 100.0) + 0.5).floor() as u8
+}
+
+/// The mark on the journal's 5-point scale, by the thresholds Kazakhstan's colleges commonly use,
+/// applied to the rounded percent ([`percent_to_hundred`], so 89.5% is 90 and a 5):
+/// 90–100 → 5 («өте жақсы» / «отлично»), 75–89 → 4, 50–74 → 3, below 50 → 2.
+pub fn percent_to_five(percent: f64) -> u8 {
+    match percent_to_hundred(percent) {
+        90.. => 5,
+        75..=89 => 4,
+        50..=74 => 3,
+        _ => 2,
+    }
+}
+
+/// The import formats of the question bank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Format {
+    /// Moodle's GIFT text format.
+    Gift,
+    /// Aiken: single-choice questions as plain text with an ANSWER line.
+    Aiken,
+    /// The spreadsheet template.
+    Xlsx,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Gift => "gift",
+            Format::Aiken => "aiken",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Format> {
+        [Format::Gift, Format::Aiken, Format::Xlsx].into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// Why an imported file was refused: the 1-based line of a text file (or row of a spreadsheet)
+/// and the problem. Line 0 is the file as a whole (unreadable, empty, too large...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ImportError {
+    pub line: usize,
+    pub problem: Msg,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(kind: QuestionKind, options: &[&str], correct: &[usize], points: u32) -> Question {
+        Question {
+            options: options.iter().map(|s| s.to_string()).collect(),
+            correct: correct.to_vec(),
+            points,
+            ..Question::new(kind, "Сұрақ?")
+        }
+    }
+
+    fn short(accepted: &[&str], tolerance: Option<f64>) -> Question {
+        Question {
+            accepted: accepted.iter().map(|s| s.to_string()).collect(), tolerance, ..Question::new(QuestionKind::Short, "Сколько?")
+        }
+    }
+
+    fn matching() -> Question {
+        Question {
+            options: vec!["Абай".into(), "Мұхтар Әуезов".into(), "Пушкин".into()],
+            right: vec!["Қара сөздер".into(), "Абай жолы".into(), "Евгений Онегин".into(), "Война и мир".into()],
+            correct: vec![0, 1, 2],
+            points: 3,
+            ..Question::new(QuestionKind::Matching, "Сопоставьте автора и произведение")
+        }
+    }
+
+    fn ordering() -> Question {
+        Question {
+            options: vec!["Бір".into(), "Екі".into(), "Үш".into(), "Төрт".into()],
+            points: 2,
+            ..Question::new(QuestionKind::Ordering, "Ретімен қойыңыз")
+        }
+    }
+
+    fn awarded(q: &Question, a: Answer) -> f64 {
+        let s = score(q, &a);
+        assert_eq!(s.max, q.points);
+        assert!(!s.needs_manual);
+        s.points_awarded
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn kinds_have_codes_and_names() {
+        for k in QuestionKind::ALL {
+            assert_eq!(QuestionKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(QuestionKind::from_code("Single"), None);
+        assert_eq!(QuestionKind::from_code("truefalse"), None);
+        let names: std::collections::HashSet<Msg> = QuestionKind::ALL.iter().map(|k| k.msg()).collect();
+        assert_eq!(names.len(), 6);
+        assert!(!QuestionKind::Essay.is_auto_scored() && QuestionKind::Short.is_auto_scored());
+    }
+
+    #[test]
+    fn single_choice_is_all_or_nothing() {
+        let q = choice(QuestionKind::Single, &["4", "6", "8"], &[1], 2);
+        assert_eq!(awarded(&q, Answer::Choice(vec![1])), 2.0);
+        assert_eq!(awarded(&q, Answer::Choice(vec![1, 1])), 2.0, "a repeated index is one choice");
+        assert_eq!(awarded(&q, Answer::Choice(vec![0])), 0.0);
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 1])), 0.0, "two ticks on a single choice");
+        assert_eq!(awarded(&q, Answer::Choice(vec![])), 0.0, "unanswered");
+        assert_eq!(awarded(&q, Answer::Text("6".into())), 0.0, "the wrong shape");
+    }
+
+    #[test]
+    fn multiple_choice_gives_partial_credit_minus_wrong_ticks() {
+        // Three correct of five, worth 3 points: a point per correct tick, minus one per wrong.
+        let q = choice(QuestionKind::Multiple, &["2", "3", "4", "5", "9"], &[0, 1, 3], 3);
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 1, 3])), 3.0);
+        assert_eq!(awarded(&q, Answer::Choice(vec![3, 1, 0])), 3.0, "order does not matter");
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 1])), 2.0);
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 1, 2])), 1.0, "two right, one wrong");
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 1, 2, 3, 4])), 1.0, "ticking everything: 3 − 2");
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 2, 4])), 0.0, "floored at 0, not −1");
+        assert_eq!(awarded(&q, Answer::Choice(vec![2])), 0.0);
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 0, 0])), 1.0, "repeats count once");
+        assert_eq!(awarded(&q, Answer::Choice(vec![0, 99])), 1.0, "unknown indexes are ignored");
+        assert_eq!(awarded(&q, Answer::Choice(vec![])), 0.0);
+        let one_point = choice(QuestionKind::Multiple, &["a", "b", "c", "d"], &[0, 1, 2], 1);
+        assert!(close(awarded(&one_point, Answer::Choice(vec![0])), 1.0 / 3.0));
+    }
+
+    #[test]
+    fn short_answers_ignore_case_spaces_and_read_decimal_commas() {
+        let word = short(&["Абай Құнанбайұлы", "Абай"], None);
+        assert_eq!(awarded(&word, Answer::Text("  абай   ҚҰНАНБАЙҰЛЫ ".into())), 1.0);
+        assert_eq!(awarded(&word, Answer::Text("АБАЙ".into())), 1.0);
+        assert_eq!(awarded(&word, Answer::Text("Абай\tҚұнанбайұлы".into())), 1.0);
+        assert_eq!(awarded(&word, Answer::Text("Абайұлы".into())), 0.0);
+        assert_eq!(awarded(&word, Answer::Text("".into())), 0.0);
+        let russian = short(&["Ёлка"], None);
+        assert_eq!(awarded(&russian, Answer::Text("ЕЛКА".into())), 1.0, "ё is е");
+        assert_eq!(awarded(&russian, Answer::Text("ёлки".into())), 0.0);
+
+        let exact = short(&["2.5"], None);
+        assert_eq!(awarded(&exact, Answer::Text("2,5".into())), 1.0);
+        assert_eq!(awarded(&exact, Answer::Text(" 2.50 ".into())), 1.0);
+        assert_eq!(awarded(&exact, Answer::Text("2,51".into())), 0.0, "no tolerance: exact");
+        assert_eq!(awarded(&exact, Answer::Text("2.5 м".into())), 0.0, "a unit makes it text");
+
+        let within = Question { points: 4, ..short(&["2,5"], Some(0.1)) };
+        assert_eq!(awarded(&within, Answer::Text("2.6".into())), 4.0, "at the edge, despite 2.6 − 2.5 > 0.1 in binary");
+        assert_eq!(awarded(&within, Answer::Text("2,4".into())), 4.0);
+        assert_eq!(awarded(&within, Answer::Text("2.45".into())), 4.0);
+        assert_eq!(awarded(&within, Answer::Text("2.61".into())), 0.0);
+        assert_eq!(awarded(&within, Answer::Text("-2.5".into())), 0.0);
+        assert_eq!(awarded(&within, Answer::Text("екі жарым".into())), 0.0);
+        assert_eq!(awarded(&within, Answer::Choice(vec![0])), 0.0);
+    }
+
+    #[test]
+    fn numbers_are_read_strictly() {
+        assert_eq!(parse_number("2,5"), Some(2.5));
+        assert_eq!(parse_number(" -3 "), Some(-3.0));
+        assert_eq!(parse_number("1e3"), Some(1000.0));
+        for text in ["", "inf", "NaN", "1,000.5", "2.5.1", "два", "1 000", "0x10"] {
+            assert_eq!(parse_number(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn matching_gives_a_share_per_correct_pair() {
+        let q = matching();
+        assert_eq!(awarded(&q, Answer::Matching(vec![Some(0), Some(1), Some(2)])), 3.0);
+        assert_eq!(awarded(&q, Answer::Matching(vec![Some(0), Some(2), Some(1)])), 1.0);
+        assert_eq!(awarded(&q, Answer::Matching(vec![Some(0), None, Some(3)])), 1.0, "a distractor is just wrong");
+        assert_eq!(awarded(&q, Answer::Matching(vec![Some(1), Some(0), Some(3)])), 0.0);
+        assert_eq!(awarded(&q, Answer::Matching(vec![None, None, None])), 0.0);
+        assert_eq!(awarded(&q, Answer::Matching(vec![Some(0)])), 1.0, "missing items are unmatched");
+        assert_eq!(awarded(&q, Answer::Matching(vec![])), 0.0);
+        assert_eq!(awarded(&q, Answer::Order(vec![0, 1, 2])), 0.0);
+    }
+
+    #[test]
+    fn ordering_is_all_or_nothing() {
+        let q = ordering();
+        assert_eq!(awarded(&q, Answer::Order(vec![0, 1, 2, 3])), 2.0);
+        assert_eq!(awarded(&q, Answer::Order(vec![0, 1, 3, 2])), 0.0);
+        assert_eq!(awarded(&q, Answer::Order(vec![3, 0, 1, 2])), 0.0);
+        assert_eq!(awarded(&q, Answer::Order(vec![0, 1, 2])), 0.0, "an item left out");
+        assert_eq!(awarded(&q, Answer::Order(vec![])), 0.0);
+    }
+
+    #[test]
+    fn essays_wait_for_a_teacher_unless_empty() {
+        let q = Question { points: 10, ..Question::new(QuestionKind::Essay, "Абай туралы жазыңыз") };
+        assert_eq!(score(&q, &Answer::Text("Абай — ақын".into())), Scored { points_awarded: 0.0, max: 10, needs_manual: true });
+        assert_eq!(score(&q, &Answer::Text("   ".into())), Scored { points_awarded: 0.0, max: 10, needs_manual: false });
+        assert_eq!(score(&q, &Answer::Choice(vec![0])), Scored { points_awarded: 0.0, max: 10, needs_manual: false });
+    }
+
+    #[test]
+    fn answers_know_when_they_are_empty() {
+        assert!(Answer::Choice(vec![]).is_empty());
+        assert!(Answer::Text(" \n".into()).is_empty());
+        assert!(Answer::Matching(vec![None, None]).is_empty());
+        assert!(!Answer::Matching(vec![None, Some(0)]).is_empty());
+        assert!(!Answer::Order(vec![1, 0]).is_empty());
+    }
+
+    #[test]
+    fn validation_of_every_kind() {
+        let ok = |q: &Question| assert_eq!(q.validate(), Ok(()), "{q:?}");
+        let bad = |q: &Question, msg: Msg| assert_eq!(q.validate(), Err(msg), "{q:?}");
+        let single = choice(QuestionKind::Single, &["a", "b"], &[0], 1);
+        ok(&single);
+        bad(&Question { text: "  ".into(), ..single.clone() }, Msg::ErrExamTextRequired);
+        ok(&Question { text: "ж".repeat(MAX_TEXT), ..single.clone() });
+        bad(&Question { text: "ж".repeat(MAX_TEXT + 1), ..single.clone() }, Msg::ErrExamTextTooLong);
+        bad(&Question { points: 0, ..single.clone() }, Msg::ErrExamPointsInvalid);
+        bad(&Question { points: 101, ..single.clone() }, Msg::ErrExamPointsInvalid);
+        bad(&Question { topic: "т".repeat(MAX_TOPIC + 1), ..single.clone() }, Msg::ErrExamTopicTooLong);
+        bad(&choice(QuestionKind::Single, &["a"], &[0], 1), Msg::ErrExamTooFewOptions);
+        bad(&choice(QuestionKind::Single, &["a", "b"], &[0, 1], 1), Msg::ErrExamSingleNeedsOneCorrect);
+        bad(&choice(QuestionKind::Single, &["a", "b"], &[], 1), Msg::ErrExamSingleNeedsOneCorrect);
+        bad(&choice(QuestionKind::Single, &["a", "b"], &[2], 1), Msg::ErrExamCorrectOutOfRange);
+        bad(&choice(QuestionKind::Single, &["a", " a "], &[0], 1), Msg::ErrExamDuplicateOption);
+        bad(&choice(QuestionKind::Single, &["a", " "], &[0], 1), Msg::ErrExamOptionEmpty);
+        let long = "в".repeat(MAX_OPTION + 1);
+        bad(&choice(QuestionKind::Single, &["a", long.as_str()], &[0], 1), Msg::ErrExamOptionTooLong);
+        let many: Vec<String> = (0..=MAX_OPTIONS).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        bad(&choice(QuestionKind::Single, &many, &[0], 1), Msg::ErrExamTooManyOptions);
+        ok(&choice(QuestionKind::Single, &many[..MAX_OPTIONS], &[0], 1));
+
+        ok(&choice(QuestionKind::Multiple, &["a", "b", "c"], &[0, 2], 1));
+        ok(&choice(QuestionKind::Multiple, &["a", "b"], &[0, 1], 1));
+        bad(&choice(QuestionKind::Multiple, &["a", "b"], &[], 1), Msg::ErrExamNoCorrect);
+        bad(&choice(QuestionKind::Multiple, &["a", "b"], &[1, 1], 1), Msg::ErrExamDuplicateOption);
+        bad(&choice(QuestionKind::Multiple, &["a", "b"], &[0, 5], 1), Msg::ErrExamCorrectOutOfRange);
+
+        ok(&short(&["Астана"], None));
+        ok(&short(&["2.5"], Some(0.0)));
+        bad(&short(&[], None), Msg::ErrExamNoAcceptedAnswer);
+        bad(&short(&["Астана", " "], None), Msg::ErrExamAcceptedEmpty);
+        bad(&short(&["2.5"], Some(-0.1)), Msg::ErrExamToleranceInvalid);
+        bad(&short(&["2.5"], Some(f64::NAN)), Msg::ErrExamToleranceInvalid);
+
+        ok(&matching());
+        bad(&Question { options: vec!["a".into()], correct: vec![0], ..matching() }, Msg::ErrExamTooFewPairs);
+        bad(&Question { correct: vec![0, 1], ..matching() }, Msg::ErrExamPairIncomplete);
+        bad(&Question { correct: vec![0, 1, 4], ..matching() }, Msg::ErrExamCorrectOutOfRange);
+        bad(&Question { right: vec!["x".into(), "".into()], correct: vec![0, 0, 0], ..matching() }, Msg::ErrExamOptionEmpty);
+        ok(&Question { correct: vec![0, 0, 1], ..matching() });
+
+        ok(&ordering());
+        bad(&Question { options: vec!["a".into()], ..ordering() }, Msg::ErrExamTooFewItems);
+        bad(&Question { options: vec!["a".into(), "b".into(), "a".into()], ..ordering() }, Msg::ErrExamDuplicateOption);
+
+        ok(&Question::new(QuestionKind::Essay, "Эссе"));
+        bad(&Question::new(QuestionKind::Essay, ""), Msg::ErrExamTextRequired);
+    }
+
+    #[test]
+    fn questions_travel_as_json_with_defaults() {
+        let q = matching();
+        let json = serde_json::to_string(&q).expect("serializable");
+        assert_eq!(serde_json::from_str::<Question>(&json).expect("round trip"), q);
+        let minimal: Question = serde_json::from_str(r#"{"kind":"Essay","text":"Жазыңыз"}"#).expect("defaults fill the rest");
+        assert_eq!(minimal, Question::new(QuestionKind::Essay, "Жазыңыз"));
+        assert_eq!(minimal.points, 1);
+    }
+
+    #[test]
+    fn presenting_is_a_deterministic_permutation_without_the_key() {
+        let q = Question {
+            image: Some("media/abc.png".into()),
+            topic: "Тайна".into(),
+            ..choice(QuestionKind::Multiple, &["a", "b", "c", "d", "e", "f"], &[0, 2], 2)
+        };
+        let p = present(&q, 42);
+        assert_eq!(p, present(&q, 42), "a reload shows the same order");
+        let mut sorted = p.order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4, 5]);
+        for (shown, &original) in p.order.iter().enumerate() {
+            assert_eq!(p.options[shown], q.options[original]);
+        }
+        assert_eq!((p.kind, p.points, p.image.as_deref(), p.text.as_str()), (q.kind, 2, Some("media/abc.png"), "Сұрақ?"));
+        // No field of the candidate's view carries the key or the topic.
+        let json = serde_json::to_string(&p).expect("serializable");
+        assert!(!json.contains("correct") && !json.contains("accepted") && !json.contains("Тайна"), "{json}");
+        // Different seeds give different orders (720 of them; these happen to differ).
+        let orders: std::collections::HashSet<Vec<usize>> = (0..20).map(|seed| present(&q, seed).order).collect();
+        assert!(orders.len() > 10, "{orders:?}");
+        // Mapping the shown positions back gives the original indexes that score.
+        let shown: Vec<usize> = [0, 2].iter().map(|i| p.order.iter().position(|o| o == i).expect("shown")).collect();
+        assert_eq!(score(&q, &p.choice_answer(&shown)).points_awarded, 2.0);
+
+        let short_view = present(&short(&["секрет"], None), 7);
+        assert!(short_view.options.is_empty() && !serde_json::to_string(&short_view).expect("json").contains("секрет"));
+    }
+
+    #[test]
+    fn an_ordering_never_starts_solved_and_maps_back() {
+        let two = Question { options: vec!["бірінші".into(), "екінші".into()], ..ordering() };
+        for seed in 0..50 {
+            assert_eq!(present(&two, seed).order, vec![1, 0], "seed {seed}");
+            let p = present(&ordering(), seed);
+            assert_ne!(p.order, vec![0, 1, 2, 3], "seed {seed}");
+            // Putting the shown items in the right order earns the points.
+            let right_order: Vec<usize> = (0..4).map(|i| p.order.iter().position(|&o| o == i).expect("shown")).collect();
+            assert_eq!(score(&ordering(), &p.order_answer(&right_order)).points_awarded, 2.0);
+        }
+    }
+
+    #[test]
+    fn matching_shuffles_both_columns_and_maps_back() {
+        let q = matching();
+        let p = present(&q, 3);
+        assert_eq!(p, present(&q, 3));
+        for (shown, &original) in p.right_order.iter().enumerate() {
+            assert_eq!(p.right[shown], q.right[original]);
+        }
+        let mut right_sorted = p.right_order.clone();
+        right_sorted.sort_unstable();
+        assert_eq!(right_sorted, vec![0, 1, 2, 3]);
+        // The candidate matches every shown left item correctly, by shown positions.
+        let shown: Vec<Option<usize>> = p.order.iter().map(|&left| p.right_order.iter().position(|&r| r == q.correct[left])).collect();
+        assert_eq!(p.matching_answer(&shown), Answer::Matching(vec![Some(0), Some(1), Some(2)]));
+        assert_eq!(score(&q, &p.matching_answer(&shown)).points_awarded, 3.0);
+    }
+
+    #[test]
+    fn seeds_differ_per_question_and_repeat_per_attempt() {
+        assert_eq!(question_seed(5, 10), question_seed(5, 10));
+        assert_ne!(question_seed(5, 10), question_seed(5, 11));
+        assert_ne!(question_seed(5, 10), question_seed(6, 10));
+    }
+
+    #[test]
+    fn the_generator_is_uniform_enough_and_fixed() {
+        // SplitMix64's published first output for seed 0, so the order never changes silently.
+        assert_eq!(Rng::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
+        let mut rng = Rng::new(1);
+        let mut counts = [0u32; 5];
+        for _ in 0..50_000 {
+            counts[rng.below(5)] += 1;
+        }
+        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)), "{counts:?}");
+        assert_eq!(rng.below(0), 0);
+        assert_eq!(rng.below(1), 0);
+    }
+
+    fn bank() -> Vec<(i64, String)> {
+        let mut bank = Vec::new();
+        for id in 1..=10 {
+            bank.push((id, "Механика".to_string()));
+        }
+        for id in 11..=14 {
+            bank.push((id, "Оптика".to_string()));
+        }
+        bank.push((15, "Электр".to_string()));
+        bank
+    }
+
+    #[test]
+    fn drawing_takes_each_topics_count_without_repeats() {
+        let per_topic = vec![("Механика".to_string(), 3), ("Оптика".to_string(), 4), ("Электр".to_string(), 0)];
+        let drawn = draw(&bank(), &per_topic, 99).expect("enough questions");
+        assert_eq!(drawn.len(), 7);
+        assert!(drawn[..3].iter().all(|id| (1..=10).contains(id)), "{drawn:?}");
+        let mut optics = drawn[3..].to_vec();
+        optics.sort_unstable();
+        assert_eq!(optics, vec![11, 12, 13, 14], "all of a topic when all are asked for");
+        let mut unique = drawn.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), drawn.len());
+    }
+
+    #[test]
+    fn drawing_is_deterministic_for_a_seed_and_varies_between_seeds() {
+        let per_topic = vec![("Механика".to_string(), 4)];
+        let first = draw(&bank(), &per_topic, 2024).expect("enough");
+        let mut reversed = bank();
+        reversed.reverse();
+        assert_eq!(draw(&reversed, &per_topic, 2024).expect("enough"), first, "the bank's order does not matter");
+        let draws: std::collections::HashSet<Vec<i64>> = (0..20).map(|s| draw(&bank(), &per_topic, s).expect("enough")).collect();
+        assert!(draws.len() > 10);
+        // Every question of the topic turns up over many draws.
+        let seen: std::collections::HashSet<i64> = draws.into_iter().flatten().collect();
+        assert_eq!(seen.len(), 10);
+    }
+
+    #[test]
+    fn drawing_names_the_topic_with_too_few_questions() {
+        let too_many = vec![("Механика".to_string(), 2), ("Оптика".to_string(), 5)];
+        let err = draw(&bank(), &too_many, 1).expect_err("Оптика has 4");
+        assert_eq!(err, DrawError::TooFew { topic: "Оптика".into(), wanted: 5, available: 4 });
+        assert_eq!(err.msg(), Msg::ErrExamTooFewQuestions);
+        assert_eq!(err.text(crate::i18n::Locale::Ru), "В теме «Оптика» недостаточно вопросов: нужно 5, есть только 4");
+        assert_eq!(
+            draw(&bank(), &[("Химия".to_string(), 1)], 1),
+            Err(DrawError::TooFew { topic: "Химия".into(), wanted: 1, available: 0 })
+        );
+        // A topic listed twice draws different questions, and runs out.
+        let twice = vec![("Оптика".to_string(), 2), ("Оптика".to_string(), 2)];
+        let drawn = draw(&bank(), &twice, 5).expect("4 in all");
+        let mut sorted = drawn.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![11, 12, 13, 14]);
+        let thrice = vec![("Оптика".to_string(), 2), ("Оптика".to_string(), 3)];
+        assert_eq!(draw(&bank(), &thrice, 5), Err(DrawError::TooFew { topic: "Оптика".into(), wanted: 3, available: 2 }));
+    }
+
+    #[test]
+    fn facility_is_the_mean_share() {
+        assert_eq!(facility(&[2.0, 1.0, 0.0, 2.0], 2.0), Some(0.625));
+        assert_eq!(facility(&[1.0, 1.0], 1.0), Some(1.0));
+        assert_eq!(facility(&[], 1.0), None);
+        assert_eq!(facility(&[1.0], 0.0), None);
+    }
+
+    #[test]
+    fn discrimination_correlates_with_the_rest_of_the_test() {
+        // Hand computed: rest = total − item = [4, 3, 2, 1]; item deviations ±0.5, rest deviations
+        // 1.5, 0.5, −0.5, −1.5; covariance sum 2, variance sums 1 and 5: r = 2 / √5.
+        let r = discrimination(&[1.0, 1.0, 0.0, 0.0], &[5.0, 4.0, 2.0, 1.0]).expect("defined");
+        assert!(close(r, 2.0 / 5f64.sqrt()), "{r}");
+        // The weak got it right and the strong wrong: negative.
+        let r = discrimination(&[0.0, 0.0, 1.0, 1.0], &[4.0, 3.0, 3.0, 2.0]).expect("defined");
+        assert!(close(r, -2.0 / 5f64.sqrt()), "{r}");
+        assert_eq!(discrimination(&[1.0, 1.0, 1.0], &[3.0, 2.0, 1.0]), None, "everyone right");
+        assert_eq!(discrimination(&[1.0], &[3.0]), None);
+        assert_eq!(discrimination(&[1.0, 0.0], &[3.0]), None);
+    }
+
+    #[test]
+    fn marks_on_both_scales() {
+        assert_eq!(percent(7.0, 10.0), 70.0);
+        assert_eq!(percent(1.0, 0.0), 0.0);
+        let cases = [
+            (100.0, 100, 5),
+            (90.0, 90, 5),
+            (89.5, 90, 5),
+            (89.4, 89, 4),
+            (75.0, 75, 4),
+            (74.6, 75, 4),
+            (74.4, 74, 3),
+            (50.0, 50, 3),
+            (49.5, 50, 3),
+            (49.4, 49, 2),
+            (0.0, 0, 2),
+            (-5.0, 0, 2),
+            (120.0, 100, 5),
+            (f64::NAN, 0, 2),
+        ];
+        for (p, hundred, five) in cases {
+            assert_eq!((percent_to_hundred(p), percent_to_five(p)), (hundred, five), "{p}%");
+        }
+    }
+
+    #[test]
+    fn formats_have_codes() {
+        for f in [Format::Gift, Format::Aiken, Format::Xlsx] {
+            assert_eq!(Format::from_code(f.code()), Some(f));
+        }
+        assert_eq!(Format::from_code("csv"), None);
+    }
+}

@@ -1,0 +1,737 @@
+//! Exam pages: the exams list (sit / teach / create / import questions), the attempt with
+//! autosave and the server's timer, and the teacher's results.
+
+use super::api::*;
+use super::dto::*;
+use super::model::Answer;
+use crate::error::AppError;
+use crate::i18n::{t, Msg};
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+use std::collections::{HashMap, VecDeque};
+
+#[component(transparent)]
+pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/exams") view=ExamsPage/>
+        <Route path=path!("/exams/attempt/:id") view=AttemptPage/>
+        <Route path=path!("/exams/:id/results") view=ResultsPage/>
+    }
+    .into_inner()
+}
+
+fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+}
+
+pub fn verdict_msg(v: &str) -> Msg {
+    match v {
+        "valid" => Msg::VerdictValid,
+        "annulled" => Msg::VerdictAnnulled,
+        _ => Msg::VerdictPending,
+    }
+}
+
+fn score_text(score: Option<f64>, max: Option<i64>) -> String {
+    match (score, max) {
+        (Some(s), Some(m)) => format!("{} / {m}", crate::journal::model::round2(s)),
+        _ => String::new(),
+    }
+}
+
+#[component]
+pub fn ExamsPage() -> impl IntoView {
+    view! { <RequireUser><Exams/></RequireUser> }
+}
+
+#[component]
+fn Exams() -> impl IntoView {
+    let create = ServerAction::<CreateExam>::new();
+    let start = ServerAction::<StartAttempt>::new();
+    let overview = Resource::new(move || create.version().get(), |_| exams_overview());
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = start.value().get() {
+            navigate(&format!("/exams/attempt/{id}"), Default::default());
+        }
+    });
+    let start_error = action_error(start);
+    view! {
+        <section class="card wide">
+            <h1>{t(Msg::Exams)}</h1>
+            <FormStatus error=start_error/>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || overview.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(o) => view! { <Overview o=o start=start create=create/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerAction<CreateExam>) -> impl IntoView {
+    let now = o.now;
+    let has_journals = !o.journals.is_empty();
+    let sitting = o.sitting.clone();
+    let teaching = o.teaching.clone();
+    view! {
+        <Show when={let s = sitting.clone(); move || !s.is_empty() || !has_journals}>
+            <h2>{t(Msg::MyExams)}</h2>
+            {if sitting.is_empty() {
+                view! { <p class="muted">{t(Msg::NoExams)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="my-exams">
+                        <thead><tr><th>{t(Msg::Exam)}</th><th>{t(Msg::Subject)}</th><th>{t(Msg::ExamWindow)}</th><th>{t(Msg::Status)}</th><th></th></tr></thead>
+                        <tbody>
+                            {sitting.clone().into_iter().map(|e| {
+                                let open = now >= e.opens_at && now < e.closes_at;
+                                let eid = e.id;
+                                let action = match &e.attempt {
+                                    Some(a) if a.submitted => view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> }.into_any(),
+                                    Some(a) => view! { <a class="button primary" href=format!("/exams/attempt/{}", a.id)>{t(Msg::ContinueExam)}</a> }.into_any(),
+                                    None if open => view! {
+                                        <ActionForm action=start attr:class="inline">
+                                            <input type="hidden" name="exam_id" value=eid/>
+                                            <button type="submit" class="primary" data-testid="start-exam">{t(Msg::StartExam)}</button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                    None => view! { <span class="muted">{t(if now < e.opens_at { Msg::ExamNotOpenYet } else { Msg::ExamClosedStatus })}</span> }.into_any(),
+                                };
+                                let status = e.attempt.as_ref().map(|a| {
+                                    if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
+                                });
+                                view! {
+                                    <tr>
+                                        <td>{e.title.clone()}</td>
+                                        <td>{e.subject.clone()}</td>
+                                        <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}" · "{e.duration_min}" "{t(Msg::Minutes)}</td>
+                                        <td>{status}</td>
+                                        <td>{action}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </Show>
+        <Show when=move || has_journals>
+            <h2>{t(Msg::ExamsITeach)}</h2>
+            {if teaching.is_empty() {
+                view! { <p class="muted">{t(Msg::NoExams)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="teaching-exams">
+                        <thead><tr><th>{t(Msg::Exam)}</th><th>{t(Msg::Group)}</th><th>{t(Msg::ExamWindow)}</th><th>{t(Msg::Questions)}</th><th>{t(Msg::Submitted)}</th><th></th></tr></thead>
+                        <tbody>
+                            {teaching.clone().into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{e.title.clone()}</td>
+                                    <td>{e.group_name.clone()}</td>
+                                    <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</td>
+                                    <td>{e.questions}</td>
+                                    <td>{e.submitted}" / "{e.started}</td>
+                                    <td><a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <NewExam journals=o.journals.clone() create=create/>
+            <ImportQuestions journals=o.journals.clone()/>
+        </Show>
+    }
+}
+
+#[component]
+fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> impl IntoView {
+    let error = action_error(create);
+    let first = journals.first().map(|j| j.id).unwrap_or_default();
+    let chosen = RwSignal::new(first);
+    let js = StoredValue::new(journals.clone());
+    view! {
+        <h2>{t(Msg::NewExam)}</h2>
+        <ActionForm action=create attr:data-testid="exam-form">
+            <FormStatus error=error ok=(action_ok(create), Msg::Saved)/>
+            <div class="field">
+                <label for="f-journal_id">{t(Msg::Journal)}</label>
+                <select id="f-journal_id" name="journal_id" on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or_default())>
+                    {journals.iter().map(|j| view! { <option value=j.id>{j.title.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <Field label=Msg::Title name="title" error=error required=true/>
+            <Field label=Msg::ExamOpens name="opens_at" kind="datetime-local" error=error required=true/>
+            <Field label=Msg::ExamCloses name="closes_at" kind="datetime-local" error=error required=true/>
+            <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
+            <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some()>
+                <label for="f-draw">{t(Msg::ExamDraw)}</label>
+                <textarea id="f-draw" name="draw" rows="3" placeholder="Topic: 5"></textarea>
+                <p class="hint">{t(Msg::ExamDrawHint)}" "
+                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.topics.iter().map(|(t, n)| format!("{t}: {n}")).collect::<Vec<_>>().join(" · ")))}
+                </p>
+                {move || crate::ui::field_error(error, "draw").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+            </div>
+            <div class="field">
+                <label for="f-lesson_id">{t(Msg::ExamLesson)}</label>
+                <select id="f-lesson_id" name="lesson_id">
+                    <option value="">"—"</option>
+                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.lessons.iter().map(|(id, label)| view! { <option value=*id>{label.clone()}</option> }).collect_view()))}
+                </select>
+            </div>
+            <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
+            <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
+            <details>
+                <summary>{t(Msg::ProctorSettingsTitle)}</summary>
+                <Field label=Msg::SnapshotInterval name="snapshot_interval_s" kind="number" error=error value="30".to_string()/>
+                <Field label=Msg::ScreenInterval name="screen_interval_s" kind="number" error=error value="60".to_string()/>
+                <Field label=Msg::NoFaceFrames name="no_face_frames" kind="number" error=error value="2".to_string()/>
+                <Field label=Msg::RetentionDays name="retention_days" kind="number" error=error value="90".to_string()/>
+            </details>
+            <button type="submit" class="primary">{t(Msg::NewExam)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
+    let mut subjects: Vec<String> = journals.iter().map(|j| j.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    let result: RwSignal<Option<Result<usize, AppError>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(data) = crate::ui::form_data(&ev) else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                result.set(Some(import_questions(data.into()).await));
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, result, busy);
+    };
+    view! {
+        <h2>{t(Msg::QuestionBank)}</h2>
+        <p class="hint">{t(Msg::ImportQuestionsHint)}" "<a href="/export/exam-template.xlsx" rel="external" download>{t(Msg::DownloadTemplate)}</a></p>
+        <form on:submit=on_submit data-testid="import-form" enctype="multipart/form-data">
+            <div class="field">
+                <label for="f-subject">{t(Msg::Subject)}</label>
+                <select id="f-subject" name="subject">
+                    {subjects.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-file">{t(Msg::File)}</label>
+                <input id="f-file" type="file" name="file" accept=".gift,.txt,.xlsx" required/>
+            </div>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::ImportQuestions)}</button>
+            {move || result.get().map(|r| match r {
+                Ok(n) => view! { <p class="ok" data-testid="import-ok">{t(Msg::QuestionsImported)}": "{n}</p> }.into_any(),
+                Err(AppError::Invalid(errors)) => view! {
+                    <div class="error" data-testid="import-errors">
+                        <p>{t(Msg::ErrImportNothing)}</p>
+                        <ul>{errors.into_iter().map(|e| {
+                            let line = e.field.strip_prefix("row.").map(str::to_string);
+                            view! { <li>{line.map(|l| format!("{l}: "))}{t(e.msg)}</li> }
+                        }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+        </form>
+    }
+}
+
+#[component]
+pub fn AttemptPage() -> impl IntoView {
+    view! { <RequireUser><Attempt/></RequireUser> }
+}
+
+#[component]
+fn Attempt() -> impl IntoView {
+    let id = id_param();
+    let reload = RwSignal::new(0u32);
+    let view_res = Resource::new(move || (id(), reload.get()), |(id, _)| get_attempt(id));
+    view! {
+        <section class="card wide exam">
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || view_res.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(v) if v.submitted => view! { <AttemptResult v=v/> }.into_any(),
+                    Ok(v) => view! { <Sitting v=v reload=reload/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AttemptResult(v: AttemptView) -> impl IntoView {
+    let appeal = ServerAction::<crate::proctor::review::AppealVerdict>::new();
+    let error = action_error(appeal);
+    let r = v.result.clone();
+    let can_appeal = r.as_ref().is_some_and(|r| r.verdict != "pending" && !r.appealed);
+    let attempt_id = v.id;
+    view! {
+        <h1>{v.exam_title.clone()}</h1>
+        <p class="ok" data-testid="attempt-submitted">{t(Msg::ExamSubmitted)}</p>
+        {r.map(|r| view! {
+            <dl class="facts">
+                <dt>{t(Msg::Score)}</dt><dd data-testid="attempt-score">{score_text(r.score, r.max_points)}</dd>
+                <dt>{t(Msg::Mark)}</dt><dd>{r.mark.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
+            </dl>
+        })}
+        <Show when=move || can_appeal && !action_ok(appeal).get()>
+            <h2>{t(Msg::Appeal)}</h2>
+            <ActionForm action=appeal>
+                <FormStatus error=error/>
+                <input type="hidden" name="attempt_id" value=attempt_id/>
+                <Field label=Msg::AppealText name="text" error=error required=true/>
+                <button type="submit">{t(Msg::SendAppeal)}</button>
+            </ActionForm>
+        </Show>
+        <Show when=move || action_ok(appeal).get()>
+            <p class="ok">{t(Msg::AppealSent)}</p>
+        </Show>
+        <p><a href="/exams">{t(Msg::Exams)}</a></p>
+    }
+}
+
+/// One answer waiting to reach the server.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct PendingAnswer {
+    question_id: i64,
+    answer: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaveState {
+    Idle,
+    Saving,
+    Saved,
+    Refused(Msg),
+}
+
+/// The answers queue: sent one at a time in order, retried with back-off until acknowledged,
+/// and mirrored in localStorage so a reload or a crash of the tab loses nothing.
+#[derive(Clone, Copy)]
+struct AnswerQueue {
+    attempt_id: i64,
+    jobs: StoredValue<VecDeque<PendingAnswer>>,
+    running: StoredValue<bool>,
+    pending: RwSignal<usize>,
+    retrying: RwSignal<bool>,
+    states: StoredValue<HashMap<i64, RwSignal<SaveState>>>,
+    time_up: RwSignal<bool>,
+}
+
+impl AnswerQueue {
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn storage_key(&self) -> String {
+        format!("talap-answers-{}", self.attempt_id)
+    }
+
+    fn persist(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let list: Vec<PendingAnswer> = self.jobs.with_value(|q| q.iter().cloned().collect());
+            if list.is_empty() {
+                let _ = s.remove_item(&self.storage_key());
+            } else if let Ok(json) = serde_json::to_string(&list) {
+                let _ = s.set_item(&self.storage_key(), &json);
+            }
+        }
+    }
+
+    /// Answers a previous load of this page had not delivered.
+    fn restore(&self) -> Vec<PendingAnswer> {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            if let Ok(Some(json)) = s.get_item(&self.storage_key()) {
+                return serde_json::from_str(&json).unwrap_or_default();
+            }
+        }
+        Vec::new()
+    }
+
+    fn push(self, question_id: i64, answer: String) {
+        if let Some(s) = self.states.with_value(|m| m.get(&question_id).copied()) {
+            s.set(SaveState::Saving);
+        }
+        self.jobs.update_value(|q| {
+            q.retain(|j| j.question_id != question_id);
+            q.push_back(PendingAnswer { question_id, answer });
+        });
+        self.persist();
+        self.pending.set(self.jobs.with_value(|q| q.len()));
+        if !self.running.get_value() {
+            self.running.set_value(true);
+            leptos::task::spawn_local(self.run());
+        }
+    }
+
+    async fn run(self) {
+        let mut backoff: u32 = 500;
+        loop {
+            let Some(job) = self.jobs.with_value(|q| q.front().cloned()) else { break };
+            let state = self.states.with_value(|m| m.get(&job.question_id).copied());
+            match save_answer(self.attempt_id, job.question_id, job.answer.clone()).await {
+                Ok(_) => {
+                    backoff = 500;
+                    self.retrying.set(false);
+                    self.jobs.update_value(|q| {
+                        if q.front().is_some_and(|f| f.question_id == job.question_id && f.answer == job.answer) {
+                            q.pop_front();
+                        }
+                    });
+                    let newer = self.jobs.with_value(|q| q.iter().any(|j| j.question_id == job.question_id));
+                    if let (Some(s), false) = (state, newer) {
+                        s.set(SaveState::Saved);
+                    }
+                }
+                Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound | AppError::BadRequest | AppError::Forbidden)) => {
+                    self.jobs.update_value(|q| {
+                        q.pop_front();
+                    });
+                    if matches!(e, AppError::Refused(Msg::ErrTimeUp)) {
+                        self.time_up.set(true);
+                    }
+                    if let Some(s) = state {
+                        s.set(SaveState::Refused(e.summary()));
+                    }
+                }
+                Err(_) => {
+                    self.retrying.set(true);
+                    sleep(backoff).await;
+                    backoff = (backoff * 2).min(15_000);
+                }
+            }
+            self.persist();
+            self.pending.set(self.jobs.with_value(|q| q.len()));
+        }
+        self.running.set_value(false);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn sleep(ms: u32) {
+    #[cfg(feature = "ssr")]
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
+    #[cfg(not(feature = "ssr"))]
+    let _ = ms;
+}
+
+/// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).
+fn monotonic_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0.0
+}
+
+#[component]
+fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
+    let attempt_id = v.id;
+    let queue = AnswerQueue {
+        attempt_id,
+        jobs: StoredValue::new(VecDeque::new()),
+        running: StoredValue::new(false),
+        pending: RwSignal::new(0),
+        retrying: RwSignal::new(false),
+        states: StoredValue::new(v.questions.iter().map(|q| (q.question_id, RwSignal::new(if q.saved.is_some() { SaveState::Saved } else { SaveState::Idle }))).collect()),
+        time_up: RwSignal::new(false),
+    };
+    // The countdown: what the server said was left, measured on the page's monotonic clock.
+    let left_at_load = (v.deadline_at - v.server_now).max(0);
+    let loaded_at = StoredValue::new(0.0f64);
+    let left_ms = RwSignal::new(left_at_load);
+    let started = RwSignal::new(!v.proctored);
+    let submit = ServerAction::<SubmitAttempt>::new();
+    Effect::new(move |_| {
+        if submit.value().get().is_some_and(|r| r.is_ok()) {
+            #[cfg(feature = "hydrate")]
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.remove_item(&queue.storage_key());
+            }
+            reload.update(|n| *n += 1);
+        }
+    });
+    let submit_now = move || {
+        // Hand in only once everything typed has reached the server (or been refused).
+        leptos::task::spawn_local(async move {
+            for _ in 0..40 {
+                if queue.jobs.with_value(|q| q.is_empty()) {
+                    break;
+                }
+                sleep(250).await;
+            }
+            submit.dispatch(SubmitAttempt { attempt_id });
+        });
+    };
+    Effect::new(move |_| {
+        loaded_at.set_value(monotonic_ms());
+        for p in queue.restore() {
+            queue.push(p.question_id, p.answer);
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            loop {
+                sleep(500).await;
+                let elapsed = (monotonic_ms() - loaded_at.get_value()) as i64;
+                let left = (left_at_load - elapsed).max(0);
+                left_ms.set(left);
+                if left == 0 {
+                    submit_now();
+                    break;
+                }
+            }
+        });
+    });
+    let questions = v.questions.clone();
+    let settings = v.settings;
+    view! {
+        <div class="exam-head">
+            <h1>{v.exam_title.clone()}</h1>
+            <div class="timer" class:urgent=move || left_ms.get() < 60_000 data-testid="timer">
+                {move || { let s = left_ms.get() / 1000; format!("{:02}:{:02}", s / 60, s % 60) }}
+            </div>
+            <div class="save-bar" data-testid="answers-status">
+                {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
+                    format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())
+                } else {
+                    format!("{} {}", t(Msg::SavingAnswers)(), queue.pending.get())
+                }}
+            </div>
+        </div>
+        {v.proctored.then(|| view! { <crate::exam::proctoring::ExamProctoring attempt_id=attempt_id settings=settings started=started/> })}
+        <Show when=move || started.get()>
+            <ol class="paper">
+                {questions.clone().into_iter().map(|q| view! { <QuestionView q=q queue=queue/> }).collect_view()}
+            </ol>
+            <p class="warning" data-testid="time-up">{move || queue.time_up.get().then(|| t(Msg::ErrTimeUp)())}</p>
+            <button type="button" class="primary" data-testid="submit-exam" on:click=move |_| submit_now() disabled=move || submit.pending().get()>{t(Msg::SubmitExam)}</button>
+        </Show>
+    }
+}
+
+#[component]
+fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
+    let qid = q.question_id;
+    let state = queue.states.with_value(|m| m.get(&qid).copied()).unwrap_or_else(|| RwSignal::new(SaveState::Idle));
+    let saved: Option<Answer> = q.saved.as_deref().and_then(|s| serde_json::from_str(s).ok());
+    let send = move |a: Answer| {
+        if let Ok(json) = serde_json::to_string(&a) {
+            queue.push(qid, json);
+        }
+    };
+    let name = format!("q{qid}");
+    let body = match q.kind.as_str() {
+        "single" | "multiple" => {
+            let multiple = q.kind == "multiple";
+            let chosen: Vec<usize> = match &saved {
+                Some(Answer::Choice(c)) => c.clone(),
+                _ => Vec::new(),
+            };
+            let picked = StoredValue::new(chosen.clone());
+            q.options
+                .iter()
+                .map(|(orig, text)| {
+                    let orig = *orig;
+                    let checked = chosen.contains(&orig);
+                    let name = name.clone();
+                    view! {
+                        <label class="option">
+                            <input type=if multiple { "checkbox" } else { "radio" } name=name value=orig checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    picked.update_value(|p| {
+                                        if !multiple { p.clear(); }
+                                        p.retain(|x| *x != orig);
+                                        if on { p.push(orig); }
+                                        p.sort_unstable();
+                                    });
+                                    send(Answer::Choice(picked.get_value()));
+                                }/>
+                            " "{text.clone()}
+                        </label>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        "short" => {
+            let value = match &saved {
+                Some(Answer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            view! { <input class="answer" name=name value=value on:change=move |ev| send(Answer::Text(event_target_value(&ev)))/> }.into_any()
+        }
+        "essay" => {
+            let value = match &saved {
+                Some(Answer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            view! { <textarea class="answer" name=name rows="6" on:change=move |ev| send(Answer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
+        }
+        "matching" => {
+            let lefts = q.options.len();
+            let current: Vec<Option<usize>> = match &saved {
+                Some(Answer::Matching(m)) => m.clone(),
+                _ => vec![None; lefts],
+            };
+            let picks = StoredValue::new(if current.len() == lefts { current.clone() } else { vec![None; lefts] });
+            let right = q.right.clone();
+            q.options
+                .iter()
+                .map(|(orig, text)| {
+                    let orig = *orig;
+                    let sel = current.get(orig).copied().flatten();
+                    view! {
+                        <div class="match-row">
+                            <span>{text.clone()}</span>
+                            <select on:change=move |ev| {
+                                let v = event_target_value(&ev).parse::<usize>().ok();
+                                picks.update_value(|p| if let Some(slot) = p.get_mut(orig) { *slot = v; });
+                                send(Answer::Matching(picks.get_value()));
+                            }>
+                                <option value="">"—"</option>
+                                {right.iter().map(|(ri, rt)| view! { <option value=*ri selected=sel == Some(*ri)>{rt.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        "ordering" => {
+            let start: Vec<usize> = match &saved {
+                Some(Answer::Order(o)) if o.len() == q.options.len() => o.clone(),
+                _ => q.options.iter().map(|(i, _)| *i).collect(),
+            };
+            let order = RwSignal::new(start);
+            let texts: HashMap<usize, String> = q.options.iter().cloned().collect();
+            let texts = StoredValue::new(texts);
+            let shift = move |pos: usize, up: bool| {
+                order.update(|o| {
+                    let other = if up { pos.checked_sub(1) } else { Some(pos + 1).filter(|p| *p < o.len()) };
+                    if let Some(other) = other {
+                        o.swap(pos, other);
+                    }
+                });
+                send(Answer::Order(order.get_untracked()));
+            };
+            view! {
+                <ol class="ordering">
+                    {move || order.get().into_iter().enumerate().map(|(pos, i)| view! {
+                        <li>
+                            <span>{texts.with_value(|t| t.get(&i).cloned().unwrap_or_default())}</span>
+                            <button type="button" class="small" on:click=move |_| shift(pos, true)>"↑"</button>
+                            <button type="button" class="small" on:click=move |_| shift(pos, false)>"↓"</button>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    };
+    view! {
+        <li class="question" data-testid="question" data-question=qid>
+            <p class="stem">{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
+            <div class="answers">{body}</div>
+            <small class="save-state" data-testid="save-state">{move || match state.get() {
+                SaveState::Idle => String::new(),
+                SaveState::Saving => t(Msg::Saving)().to_string(),
+                SaveState::Saved => t(Msg::Saved)().to_string(),
+                SaveState::Refused(m) => t(m)().to_string(),
+            }}</small>
+        </li>
+    }
+}
+
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    view! { <RequireUser><Results/></RequireUser> }
+}
+
+#[component]
+fn Results() -> impl IntoView {
+    let id = id_param();
+    let res = Resource::new(id, exam_results);
+    view! {
+        <section class="card wide">
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || res.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(r) => {
+                        let eid = r.exam.id;
+                        view! {
+                            <h1>{r.exam.title.clone()}</h1>
+                            <p class="muted">{r.exam.group_name.clone()}" · "{format_datetime(r.exam.opens_at)}</p>
+                            <p class="actions">
+                                <a href=format!("/export/exam/{eid}.xlsx") rel="external" download>"XLSX"</a>" "
+                                <a href=format!("/export/exam/{eid}.csv") rel="external" download>"CSV"</a>" · "
+                                {t(Msg::ProctorReport)}": "
+                                <a href=format!("/export/proctor/exam/{eid}.xlsx") rel="external" download>"XLSX"</a>" "
+                                <a href=format!("/export/proctor/exam/{eid}.csv") rel="external" download>"CSV"</a>" "
+                                <a href=format!("/export/proctor/exam/{eid}.pdf") rel="external" download>"PDF"</a>
+                            </p>
+                            <table class="list" data-testid="results">
+                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th></tr></thead>
+                                <tbody>
+                                    {r.candidates.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td>{c.student_name.clone()}</td>
+                                            <td>{format_datetime(c.started_at)}</td>
+                                            <td>{c.submitted_at.map(format_datetime)}</td>
+                                            <td>{score_text(c.score, c.max_points)}</td>
+                                            <td>{c.percent.map(|p| format!("{p}"))}</td>
+                                            <td>{c.mark.clone()}</td>
+                                            <td>{c.risk}" ("{c.violations}")"</td>
+                                            <td>{t(verdict_msg(&c.verdict))}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>{t(Msg::ItemAnalysis)}</h2>
+                            <p class="hint">{t(Msg::ItemAnalysisHint)}</p>
+                            <table class="list" data-testid="items">
+                                <thead><tr><th>{t(Msg::Topic)}</th><th>{t(Msg::Question)}</th><th>{t(Msg::Answered)}</th><th>{t(Msg::Facility)}</th><th>{t(Msg::Discrimination)}</th></tr></thead>
+                                <tbody>
+                                    {r.items.into_iter().map(|i| view! {
+                                        <tr>
+                                            <td>{i.topic.clone()}</td>
+                                            <td>{i.text.clone()}</td>
+                                            <td>{i.answered}</td>
+                                            <td>{i.facility.map(|f| format!("{f}"))}</td>
+                                            <td>{i.discrimination.map(|d| format!("{d}"))}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

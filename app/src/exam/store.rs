@@ -1,0 +1,645 @@
+//! Every SQL statement of exams, and the rules of an attempt: the window, one attempt per
+//! candidate, the server's deadline, autosave, scoring and the mark in the journal.
+
+use super::dto::*;
+use super::model::{self, Answer, Question};
+use crate::auth::ssr::Caller;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::i18n::Msg;
+use sqlx::{Any, Row, Transaction};
+
+/// Answers reaching the server this long after the deadline are still taken: they were given
+/// in time and were in flight (the page stops accepting input at the deadline itself).
+pub const DEADLINE_GRACE_MS: i64 = 15_000;
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<ExamSummary, AppError> {
+    let draw: String = r.try_get("draw")?;
+    let plan: Vec<(String, u32)> = serde_json::from_str(&draw).unwrap_or_default();
+    Ok(ExamSummary {
+        id: r.try_get("id")?,
+        journal_id: r.try_get("journal_id")?,
+        title: r.try_get("title")?,
+        subject: r.try_get("subject")?,
+        group_name: r.try_get("group_name")?,
+        form: r.try_get("form")?,
+        opens_at: r.try_get("opens_at")?,
+        closes_at: r.try_get("closes_at")?,
+        duration_min: r.try_get("duration_min")?,
+        proctored: r.try_get::<i64, _>("proctored")? != 0,
+        questions: plan.iter().map(|(_, n)| i64::from(*n)).sum(),
+        attempt: None,
+        started: 0,
+        submitted: 0,
+    })
+}
+
+const EXAM_COLUMNS: &str = "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.draw,
+     j.subject, o.name AS group_name";
+
+/// Exams of the groups the user studies in, with the user's attempt.
+pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict,
+                (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+         FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
+         JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role = 'student' AND ra.user_id = $1
+         LEFT JOIN exam_attempts a ON a.exam_id = e.id AND a.student_id = $1
+         ORDER BY e.opens_at DESC, e.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let mut s = summary(r)?;
+        if let Some(id) = r.try_get::<Option<i64>, _>("attempt_id")? {
+            s.attempt = Some(AttemptBrief {
+                id,
+                submitted: r.try_get::<Option<i64>, _>("submitted_at")?.is_some(),
+                score: r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
+                max_points: r.try_get("max_points")?,
+                mark: r.try_get("mark")?,
+                verdict: r.try_get("verdict")?,
+                appealed: r.try_get::<i64, _>("appealed")? > 0,
+            });
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Exams of the journals the user keeps, with attempt counts.
+pub async fn teaching(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {EXAM_COLUMNS},
+                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = e.id) AS started,
+                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = e.id AND a.submitted_at IS NOT NULL) AS submitted
+         FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
+         WHERE j.teacher_id = $1 ORDER BY e.opens_at DESC, e.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let mut s = summary(r)?;
+            s.started = r.try_get("started")?;
+            s.submitted = r.try_get("submitted")?;
+            Ok(s)
+        })
+        .collect()
+}
+
+/// One exam's summary by id.
+pub async fn exam_summary(db: &Db, exam_id: i64) -> Result<ExamSummary, AppError> {
+    let r = sqlx::query(&format!(
+        "SELECT {EXAM_COLUMNS} FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id WHERE e.id = $1"
+    ))
+    .bind(exam_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    summary(&r)
+}
+
+/// The journals a teacher keeps, with the lessons a mark can land on and the bank's topics.
+pub async fn journal_choices(db: &Db, user_id: i64) -> Result<Vec<JournalChoice>, AppError> {
+    let rows = sqlx::query("SELECT id, title, subject FROM journals WHERE teacher_id = $1 ORDER BY title, id").bind(user_id).fetch_all(&db.pool).await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let subject: String = r.try_get("subject")?;
+        let lessons = sqlx::query(
+            "SELECT id, lesson_date, topic FROM lessons WHERE journal_id = $1 AND lesson_type IN ('exam', 'attestation') ORDER BY lesson_date, pair",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|l| {
+            let date: String = l.try_get("lesson_date")?;
+            let topic: String = l.try_get("topic")?;
+            Ok((l.try_get("id")?, format!("{} · {}", crate::journal::pages::dotted(&date), topic)))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+        out.push(JournalChoice { id, title: r.try_get("title")?, topics: topic_counts(db, user_id, &subject).await?, subject, lessons });
+    }
+    Ok(out)
+}
+
+pub async fn teaches_subject(db: &Db, user_id: i64, subject: &str) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journals WHERE teacher_id = $1 AND subject = $2")
+        .bind(user_id)
+        .bind(subject)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0 && !subject.is_empty())
+}
+
+pub async fn topic_counts(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT topic, COUNT(*) AS n FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0 GROUP BY topic ORDER BY topic",
+    )
+    .bind(owner_id)
+    .bind(subject)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("topic")?, r.try_get("n")?))).collect()
+}
+
+pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuestion>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, subject, topic, kind, body FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0 ORDER BY topic, id",
+    )
+    .bind(owner_id)
+    .bind(subject)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let body: String = r.try_get("body")?;
+            let q: Question = serde_json::from_str(&body).map_err(|_| AppError::Internal)?;
+            Ok(BankQuestion {
+                id: r.try_get("id")?,
+                subject: r.try_get("subject")?,
+                topic: r.try_get("topic")?,
+                kind: r.try_get("kind")?,
+                text: q.text.clone(),
+                points: q.points,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subject: &str, q: &Question, now: i64) -> Result<i64, AppError> {
+    let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(owner_id)
+    .bind(subject)
+    .bind(q.topic.trim())
+    .bind(q.kind.code())
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// "Topic: 3" lines -> [(topic, 3)]; every line needs a topic and a count of 1..100.
+pub fn parse_draw(text: &str) -> Result<Vec<(String, u32)>, Msg> {
+    let mut plan: Vec<(String, u32)> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (topic, n) = line.rsplit_once(':').ok_or(Msg::ErrExamDraw)?;
+        let topic = topic.trim();
+        let n: u32 = n.trim().parse().map_err(|_| Msg::ErrExamDraw)?;
+        if topic.is_empty() || !(1..=100).contains(&n) {
+            return Err(Msg::ErrExamDraw);
+        }
+        match plan.iter_mut().find(|(t, _)| t == topic) {
+            Some(p) => p.1 += n,
+            None => plan.push((topic.to_string(), n)),
+        }
+    }
+    if plan.is_empty() {
+        return Err(Msg::ErrRequired);
+    }
+    Ok(plan)
+}
+
+/// The exam as an attempt needs it.
+struct ExamRow {
+    id: i64,
+    journal_id: i64,
+    lesson_id: Option<i64>,
+    title: String,
+    opens_at: i64,
+    closes_at: i64,
+    duration_min: i64,
+    draw: Vec<(String, u32)>,
+    proctored: bool,
+    settings: crate::proctor::settings::ProctorSettings,
+}
+
+async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
+    let r = sqlx::query(
+        "SELECT id, journal_id, lesson_id, title, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
+                snapshot_interval_s, screen_interval_s FROM exams WHERE id = $1",
+    )
+    .bind(exam_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let draw: String = r.try_get("draw")?;
+    let proctored = r.try_get::<i64, _>("proctored")? != 0;
+    Ok(ExamRow {
+        id: r.try_get("id")?,
+        journal_id: r.try_get("journal_id")?,
+        lesson_id: r.try_get("lesson_id")?,
+        title: r.try_get("title")?,
+        opens_at: r.try_get("opens_at")?,
+        closes_at: r.try_get("closes_at")?,
+        duration_min: r.try_get("duration_min")?,
+        draw: serde_json::from_str(&draw).unwrap_or_default(),
+        proctored,
+        settings: crate::proctor::settings::ProctorSettings {
+            proctored,
+            allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
+            snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
+            screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
+            require_screen: true,
+        },
+    })
+}
+
+/// A random seed from the OS (papers differ between candidates; the seed is stored so the
+/// same candidate always sees the same paper).
+fn fresh_seed() -> u64 {
+    use rand::RngCore;
+    rand::rngs::OsRng.next_u64() >> 11
+}
+
+/// Starts the caller's attempt, or returns the one already started (a reload, a second tab).
+pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i64, AppError> {
+    let e = exam_row(db, exam_id).await?;
+    let j = crate::journal::store::journal(db, e.journal_id).await?;
+    if !crate::journal::store::is_student_of(db, j.group_id, caller.user_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
+        .bind(e.id)
+        .bind(caller.user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    if now < e.opens_at {
+        return Err(AppError::Refused(Msg::ErrExamNotOpen));
+    }
+    if now >= e.closes_at {
+        return Err(AppError::Refused(Msg::ErrExamClosed));
+    }
+    let bank: Vec<(i64, String)> = sqlx::query("SELECT id, topic FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0")
+        .bind(j.teacher_id)
+        .bind(&j.subject)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("topic")?)))
+        .collect::<Result<_, AppError>>()?;
+    let seed = fresh_seed();
+    let drawn = model::draw(&bank, &e.draw, seed).map_err(|_| AppError::Refused(Msg::ErrExamTopicShort))?;
+    let paper: Vec<(i64, u64)> = drawn.iter().map(|id| (*id, model::question_seed(seed, *id))).collect();
+    let deadline = (now + e.duration_min * 60_000).min(e.closes_at);
+    let mut tx = db.pool.begin().await?;
+    // Two tabs starting at once: the unique (exam, student) key lets one insert win.
+    sqlx::query(
+        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, proctored, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $3) ON CONFLICT (exam_id, student_id) DO NOTHING",
+    )
+    .bind(e.id)
+    .bind(caller.user_id)
+    .bind(now)
+    .bind(deadline)
+    .bind(serde_json::to_string(&paper).map_err(|_| AppError::Internal)?)
+    .bind(i64::from(e.proctored))
+    .execute(&mut *tx)
+    .await?;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
+        .bind(e.id)
+        .bind(caller.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::audit::store::record(
+        &mut tx,
+        crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action: "exam.attempt.start",
+            entity: "exam_attempt",
+            entity_id: id.to_string(),
+            org_id: Some(j.group_id),
+            before: None,
+            after: Some(serde_json::json!({ "exam": e.id, "deadline": deadline })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+struct AttemptRow {
+    id: i64,
+    exam_id: i64,
+    student_id: i64,
+    deadline_at: i64,
+    submitted_at: Option<i64>,
+    paper: Vec<(i64, u64)>,
+    brief: AttemptBrief,
+}
+
+async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
+    let r = sqlx::query(
+        "SELECT a.id, a.exam_id, a.student_id, a.deadline_at, a.submitted_at, a.questions, a.score_milli, a.max_points, a.mark, a.verdict,
+                (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+         FROM exam_attempts a WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let paper: String = r.try_get("questions")?;
+    let submitted_at: Option<i64> = r.try_get("submitted_at")?;
+    let id = r.try_get("id")?;
+    Ok(AttemptRow {
+        id,
+        exam_id: r.try_get("exam_id")?,
+        student_id: r.try_get("student_id")?,
+        deadline_at: r.try_get("deadline_at")?,
+        submitted_at,
+        paper: serde_json::from_str(&paper).unwrap_or_default(),
+        brief: AttemptBrief {
+            id,
+            submitted: submitted_at.is_some(),
+            score: r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
+            max_points: r.try_get("max_points")?,
+            mark: r.try_get("mark")?,
+            verdict: r.try_get("verdict")?,
+            appealed: r.try_get::<i64, _>("appealed")? > 0,
+        },
+    })
+}
+
+/// The caller's own attempt; finishes it first if its time is up (the timer is the server's).
+async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptRow, AppError> {
+    let a = attempt_row(db, attempt_id).await?;
+    if a.student_id != caller.user_id {
+        return Err(AppError::Forbidden);
+    }
+    if a.submitted_at.is_none() && now > a.deadline_at + DEADLINE_GRACE_MS {
+        finalize(db, a.id, a.deadline_at, None).await?;
+        return attempt_row(db, attempt_id).await;
+    }
+    Ok(a)
+}
+
+async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, Question>, AppError> {
+    let mut out = std::collections::HashMap::new();
+    for id in ids {
+        if let Some(body) = sqlx::query_scalar::<_, String>("SELECT body FROM exam_questions WHERE id = $1").bind(id).fetch_optional(&db.pool).await? {
+            out.insert(*id, serde_json::from_str(&body).map_err(|_| AppError::Internal)?);
+        }
+    }
+    Ok(out)
+}
+
+async fn saved_answers(db: &Db, attempt_id: i64) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let rows = sqlx::query("SELECT question_id, answer FROM exam_answers WHERE attempt_id = $1").bind(attempt_id).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok((r.try_get("question_id")?, r.try_get("answer")?))).collect()
+}
+
+pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptView, AppError> {
+    let a = own_attempt(db, caller, attempt_id, now).await?;
+    let e = exam_row(db, a.exam_id).await?;
+    let submitted = a.submitted_at.is_some();
+    let mut questions = Vec::new();
+    if !submitted {
+        let ids: Vec<i64> = a.paper.iter().map(|p| p.0).collect();
+        let bank = questions_of(db, &ids).await?;
+        let saved = saved_answers(db, a.id).await?;
+        for (i, (id, seed)) in a.paper.iter().enumerate() {
+            let Some(q) = bank.get(id) else { continue };
+            let p = model::present(q, *seed);
+            questions.push(PaperQuestion {
+                question_id: *id,
+                number: i + 1,
+                kind: q.kind.code().to_string(),
+                text: p.text.clone(),
+                options: p.order.iter().copied().zip(p.options.iter().cloned()).collect(),
+                right: p.right_order.iter().copied().zip(p.right.iter().cloned()).collect(),
+                points: q.points,
+                saved: saved.get(id).cloned(),
+            });
+        }
+    }
+    Ok(AttemptView {
+        id: a.id,
+        exam_id: e.id,
+        exam_title: e.title,
+        deadline_at: a.deadline_at,
+        server_now: now,
+        submitted,
+        proctored: e.proctored,
+        settings: e.settings,
+        questions,
+        result: submitted.then_some(a.brief),
+    })
+}
+
+pub async fn save_answer(db: &Db, caller: &Caller, attempt_id: i64, question_id: i64, raw: &str, now: i64) -> Result<SavedAnswer, AppError> {
+    let a = own_attempt(db, caller, attempt_id, now).await?;
+    if a.submitted_at.is_some() {
+        return Err(AppError::Refused(Msg::ErrTimeUp));
+    }
+    if !a.paper.iter().any(|p| p.0 == question_id) {
+        return Err(AppError::NotFound);
+    }
+    if raw.len() > 20_000 {
+        return Err(AppError::field("answer", Msg::ErrTooLong));
+    }
+    let answer: Answer = serde_json::from_str(raw).map_err(|_| AppError::BadRequest)?;
+    let normal = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
+    sqlx::query(
+        "INSERT INTO exam_answers (attempt_id, question_id, answer, saved_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at",
+    )
+    .bind(a.id)
+    .bind(question_id)
+    .bind(&normal)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("UPDATE exam_attempts SET last_seen_at = $1 WHERE id = $2").bind(now).bind(a.id).execute(&db.pool).await?;
+    Ok(SavedAnswer { question_id, saved_at: now })
+}
+
+pub async fn submit(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptBrief, AppError> {
+    let a = own_attempt(db, caller, attempt_id, now).await?;
+    if a.submitted_at.is_none() {
+        finalize(db, a.id, now.min(a.deadline_at + DEADLINE_GRACE_MS), Some(caller)).await?;
+    }
+    Ok(attempt_row(db, attempt_id).await?.brief)
+}
+
+/// Scores an attempt from its saved answers, closes it and writes the mark into the journal on
+/// the exam's lesson (with a history line), in one transaction. A second call changes nothing.
+pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>) -> Result<(), AppError> {
+    let a = attempt_row(db, attempt_id).await?;
+    if a.submitted_at.is_some() {
+        return Ok(());
+    }
+    let e = exam_row(db, a.exam_id).await?;
+    let ids: Vec<i64> = a.paper.iter().map(|p| p.0).collect();
+    let bank = questions_of(db, &ids).await?;
+    let saved = saved_answers(db, a.id).await?;
+    let mut total_milli: i64 = 0;
+    let mut max_points: i64 = 0;
+    let mut manual = false;
+    let mut per_question = Vec::new();
+    for id in &ids {
+        let Some(q) = bank.get(id) else { continue };
+        max_points += i64::from(q.points);
+        let answer: Option<Answer> = saved.get(id).and_then(|s| serde_json::from_str(s).ok());
+        let milli = match &answer {
+            Some(ans) => {
+                let s = model::score(q, ans);
+                manual |= s.needs_manual;
+                (s.points_awarded * 1000.0).round() as i64
+            }
+            None => 0,
+        };
+        total_milli += milli;
+        per_question.push((*id, milli, answer.is_some()));
+    }
+    let j = crate::journal::store::journal(db, e.journal_id).await?;
+    let percent = if max_points > 0 { total_milli as f64 / 10.0 / max_points as f64 } else { 0.0 };
+    let mark = match j.scale {
+        crate::journal::model::Scale::FivePoint => j.scale.mark(model::percent_to_five(percent)).ok(),
+        crate::journal::model::Scale::Hundred => j.scale.mark(model::percent_to_hundred(percent)).ok(),
+    };
+    let mut tx = db.pool.begin().await?;
+    let closed = sqlx::query(
+        "UPDATE exam_attempts SET submitted_at = $1, score_milli = $2, max_points = $3, needs_grading = $4, mark = $5
+         WHERE id = $6 AND submitted_at IS NULL",
+    )
+    .bind(at)
+    .bind(total_milli)
+    .bind(max_points)
+    .bind(i64::from(manual))
+    .bind(mark.map(|m| m.value().to_string()))
+    .bind(a.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if closed == 0 {
+        return Ok(()); // another request finished it first
+    }
+    for (qid, milli, answered) in per_question {
+        if answered {
+            sqlx::query("UPDATE exam_answers SET points_milli = $1 WHERE attempt_id = $2 AND question_id = $3")
+                .bind(milli)
+                .bind(a.id)
+                .bind(qid)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let (Some(lesson), Some(m), false) = (e.lesson_id, mark, manual) {
+        use crate::journal::model::Cell;
+        let old = crate::journal::store::cell_in(&mut tx, lesson, a.student_id, j.scale).await?;
+        if old != Cell::Mark(m) {
+            let reason = Msg::ExamMarkReason.text(crate::i18n::Locale::Kk).replace("{title}", &e.title);
+            crate::journal::store::write_cell(&mut tx, j.id, lesson, a.student_id, old, Cell::Mark(m), &reason, j.teacher_id, at).await?;
+        }
+    }
+    crate::audit::store::record(
+        &mut tx,
+        crate::audit::store::Entry {
+            actor_id: caller.map(|c| c.user_id),
+            ip: caller.map_or("server", |c| c.ip.as_str()),
+            action: if caller.is_some() { "exam.attempt.submit" } else { "exam.attempt.timeout" },
+            entity: "exam_attempt",
+            entity_id: a.id.to_string(),
+            org_id: Some(j.group_id),
+            before: None,
+            after: Some(serde_json::json!({ "score_milli": total_milli, "max_points": max_points, "mark": mark.map(|m| m.value()) })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes every attempt whose time is up (run by the server every few seconds, so a candidate
+/// who closed the tab still gets the answers they saved scored).
+pub async fn finalize_expired(db: &Db, now: i64) -> Result<usize, AppError> {
+    let ids: Vec<(i64, i64)> = sqlx::query("SELECT id, deadline_at FROM exam_attempts WHERE submitted_at IS NULL AND deadline_at < $1 LIMIT 500")
+        .bind(now - DEADLINE_GRACE_MS)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("deadline_at")?)))
+        .collect::<Result<_, AppError>>()?;
+    for (id, deadline) in &ids {
+        finalize(db, *id, *deadline, None).await?;
+    }
+    Ok(ids.len())
+}
+
+/// The exam's results for its teacher or a reader of its journal.
+pub async fn results(db: &Db, caller: &Caller, exam_id: i64) -> Result<ExamResultsData, AppError> {
+    let exam = exam_summary(db, exam_id).await?;
+    crate::journal::store::access(db, caller, exam.journal_id).await?;
+    let rows = sqlx::query(
+        "SELECT a.id, u.full_name, a.started_at, a.submitted_at, a.score_milli, a.max_points, a.mark, a.risk, a.verdict,
+                (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status <> 'dismissed') AS violations
+         FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1 ORDER BY u.full_name, a.id",
+    )
+    .bind(exam_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut candidates = Vec::new();
+    for r in &rows {
+        let score = r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0);
+        let max: Option<i64> = r.try_get("max_points")?;
+        candidates.push(CandidateResult {
+            attempt_id: r.try_get("id")?,
+            student_name: r.try_get("full_name")?,
+            started_at: r.try_get("started_at")?,
+            submitted_at: r.try_get("submitted_at")?,
+            score,
+            max_points: max,
+            percent: match (score, max) {
+                (Some(s), Some(m)) if m > 0 => Some(crate::journal::model::round2(s * 100.0 / m as f64)),
+                _ => None,
+            },
+            mark: r.try_get("mark")?,
+            risk: r.try_get("risk")?,
+            violations: r.try_get("violations")?,
+            verdict: r.try_get("verdict")?,
+        });
+    }
+    // Item analysis over submitted attempts: each question's points against the candidates' totals.
+    let answers = sqlx::query(
+        "SELECT x.attempt_id, x.question_id, x.points_milli FROM exam_answers x JOIN exam_attempts a ON a.id = x.attempt_id
+         WHERE a.exam_id = $1 AND a.submitted_at IS NOT NULL",
+    )
+    .bind(exam_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_question: std::collections::BTreeMap<i64, Vec<(i64, f64)>> = Default::default();
+    for r in &answers {
+        let milli: Option<i64> = r.try_get("points_milli")?;
+        by_question.entry(r.try_get("question_id")?).or_default().push((r.try_get("attempt_id")?, milli.unwrap_or(0) as f64 / 1000.0));
+    }
+    let totals: std::collections::HashMap<i64, f64> = candidates.iter().filter_map(|c| c.score.map(|s| (c.attempt_id, s))).collect();
+    let bank = questions_of(db, &by_question.keys().copied().collect::<Vec<_>>()).await?;
+    let mut items = Vec::new();
+    for (qid, list) in by_question {
+        let Some(q) = bank.get(&qid) else { continue };
+        // Unanswered counts as 0 for every candidate who submitted and drew the question.
+        let scores: Vec<f64> = list.iter().map(|(_, s)| *s).collect();
+        let total: Vec<f64> = list.iter().map(|(a, _)| totals.get(a).copied().unwrap_or(0.0)).collect();
+        items.push(ItemStats {
+            question_id: qid,
+            topic: q.topic.clone(),
+            text: q.text.chars().take(120).collect(),
+            answered: list.len(),
+            facility: model::facility(&scores, f64::from(q.points)).map(crate::journal::model::round2),
+            discrimination: model::discrimination(&scores, &total).map(crate::journal::model::round2),
+        });
+    }
+    Ok(ExamResultsData { exam, candidates, items })
+}

@@ -1,0 +1,464 @@
+//! Evidence ingest: the proctoring client's webcam snapshots, screenshots and browser events.
+//!
+//! Plain axum routes rather than server functions: the body of an evidence upload is the image
+//! itself (no multipart or base64 to unpack), capped by `DefaultBodyLimit` as it streams in.
+//! Both routes live under /api/, so the API guard has already resolved the session (401 if none).
+//!
+//! Every upload is checked against the caller's own attempt, sniffed and decoded before it is
+//! stored, stored under a key derived from the browser's idempotency key (a retry overwrites the
+//! same object with the same bytes) and recorded with ON CONFLICT DO NOTHING: the same key twice
+//! stores once. Violations are derived again after each upload, idempotently.
+
+use super::violations::{self, Frame, Thresholds};
+use crate::auth::ssr::ResolvedCaller;
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// Largest evidence image accepted. A 1280-wide JPEG screenshot of a busy screen is ~150 KB; a
+/// webcam snapshot ~15 KB. 1 MiB leaves room for odd screens and refuses anything abusive.
+pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+/// Largest image side accepted (checked from the header, before any pixel is decoded).
+const MAX_SIDE: u32 = 4096;
+/// Evidence captured while offline arrives late; it is still accepted this long after the
+/// attempt ended (the queue in the browser keeps it across reloads).
+pub const LATE_GRACE_MS: i64 = 24 * 3600 * 1000;
+/// Clock skew tolerated between the candidate's computer and the server.
+const SKEW_MS: i64 = 5 * 60 * 1000;
+/// Events in one batch.
+const MAX_EVENTS: usize = 200;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/proctor/evidence", post(evidence).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
+        .route("/api/proctor/events", post(events).layer(DefaultBodyLimit::max(64 * 1024)))
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Stored {
+    pub id: i64,
+    pub duplicate: bool,
+}
+
+/// An error as the JSON the pages understand, with its status.
+fn fail(e: AppError) -> Response {
+    let body = serde_json::to_string(&e).unwrap_or_default();
+    (e.status(), [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+}
+
+/// The browser's idempotency key: 16..64 of [0-9a-zA-Z_-] (it becomes part of a media key).
+pub fn valid_key(k: &str) -> bool {
+    (16..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The attempt as ingest needs it.
+pub(crate) struct AttemptRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub student_id: i64,
+    pub started_at: i64,
+    pub ends_at: i64,
+    pub recheck_percent: i64,
+    pub thresholds: Thresholds,
+}
+
+pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
+    let r = sqlx::query(
+        "SELECT a.id, a.exam_id, a.student_id, a.started_at, a.deadline_at, a.submitted_at,
+                e.recheck_percent, e.no_face_frames, e.many_faces_frames
+         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let deadline: i64 = r.try_get("deadline_at")?;
+    let submitted: Option<i64> = r.try_get("submitted_at")?;
+    Ok(AttemptRow {
+        id: r.try_get("id")?,
+        exam_id: r.try_get("exam_id")?,
+        student_id: r.try_get("student_id")?,
+        started_at: r.try_get("started_at")?,
+        ends_at: submitted.map_or(deadline, |s| s.min(deadline)),
+        recheck_percent: r.try_get("recheck_percent")?,
+        thresholds: Thresholds {
+            no_face_frames: r.try_get::<i64, _>("no_face_frames")?.clamp(1, 20) as u32,
+            many_faces_frames: r.try_get::<i64, _>("many_faces_frames")?.clamp(1, 20) as u32,
+        },
+    })
+}
+
+/// The caller's own attempt that may still receive evidence captured at `at`: another
+/// candidate's attempt is Forbidden; evidence from outside the attempt's time is refused.
+async fn own_attempt(db: &crate::db::Db, caller: &ResolvedCaller, attempt_id: i64, at: i64, now: i64) -> Result<AttemptRow, AppError> {
+    let caller = caller.0.as_ref().ok_or(AppError::Unauthorized)?;
+    let a = attempt_row(db, attempt_id).await?;
+    if a.student_id != caller.user_id {
+        return Err(AppError::Forbidden);
+    }
+    if now > a.ends_at + LATE_GRACE_MS || at < a.started_at - SKEW_MS || at > a.ends_at + SKEW_MS {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrAttemptClosed));
+    }
+    Ok(a)
+}
+
+/// What the image check found.
+pub struct Checked {
+    pub width: u32,
+    pub height: u32,
+    pub content_type: &'static str,
+    pub ext: &'static str,
+    /// Grayscale pixels (downscaled to at most 320 wide) for the face detector, when asked for.
+    pub gray: Option<(Vec<u8>, u32, u32)>,
+}
+
+/// Sniffs the bytes (never trusting the Content-Type header), checks the size from the header
+/// and decodes the whole image, so what is stored is an image a reviewer can open. Only JPEG,
+/// PNG and WebP, what browsers' canvas produces.
+pub fn check_image(bytes: &[u8], want_gray: bool) -> Result<Checked, AppError> {
+    use image::ImageFormat;
+    let bad = || AppError::field("file", crate::i18n::Msg::ErrNotAnImage);
+    let format = image::guess_format(bytes).map_err(|_| bad())?;
+    let (content_type, ext) = match format {
+        ImageFormat::Jpeg => ("image/jpeg", "jpg"),
+        ImageFormat::Png => ("image/png", "png"),
+        ImageFormat::WebP => ("image/webp", "webp"),
+        _ => return Err(bad()),
+    };
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(64 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|_| bad())?;
+    let (width, height) = (img.width(), img.height());
+    let gray = want_gray.then(|| {
+        let small = if width > 320 { img.resize(320, 320 * height / width.max(1), image::imageops::FilterType::Triangle) } else { img };
+        let g = small.to_luma8();
+        let (w, h) = (g.width(), g.height());
+        (g.into_raw(), w, h)
+    });
+    Ok(Checked { width, height, content_type, ext, gray })
+}
+
+thread_local! {
+    /// One detector per blocking thread: rustface's detector is not Sync, and loading the model
+    /// (1.2 MB) per image would cost more than the detection itself.
+    static DETECTOR: std::cell::RefCell<Option<Box<dyn rustface::Detector>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The SeetaFace frontal model shipped with the app (BSD-2, from the rustface package).
+pub static FACE_MODEL: &[u8] = include_bytes!("../../../public/proctor/seeta_fd_frontal_v1.0.bin");
+
+/// Faces the server's own detector finds in a grayscale frame (the browser runs the same
+/// detector; this is the re-check a tampered client cannot skip).
+pub fn count_faces(gray: &[u8], width: u32, height: u32) -> Option<u32> {
+    DETECTOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let model = rustface::read_model(std::io::Cursor::new(FACE_MODEL)).ok()?;
+            let mut d = rustface::create_detector_with_model(model);
+            // A face in a webcam frame of 320x240 is 60..200 px; 40 px catches one leaning back.
+            d.set_min_face_size(40);
+            d.set_score_thresh(2.0);
+            d.set_pyramid_scale_factor(0.8);
+            d.set_slide_window_step(4, 4);
+            *slot = Some(d);
+        }
+        let d = slot.as_mut()?;
+        Some(d.detect(&rustface::ImageData::new(gray, width, height)).len() as u32)
+    })
+}
+
+/// Whether this snapshot is re-checked by the server: every one the browser flagged (not
+/// exactly one face, or no count at all) and a stable share of the rest, chosen from the key so
+/// that a retry makes the same choice.
+pub fn recheck(faces_client: Option<u32>, key: &str, percent: i64) -> bool {
+    if faces_client != Some(1) {
+        return true;
+    }
+    let h = key.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    i64::from(h % 100) < percent
+}
+
+async fn evidence(
+    State(st): State<AppState>,
+    Extension(caller): Extension<ResolvedCaller>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    match store_evidence(&st, &caller, &headers, body).await {
+        Ok(stored) => Json(stored).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+async fn store_evidence(st: &AppState, caller: &ResolvedCaller, headers: &HeaderMap, body: axum::body::Bytes) -> Result<Stored, AppError> {
+    let now = crate::api::now_ms();
+    let attempt_id: i64 = header(headers, "x-talap-attempt").and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
+    let kind = match header(headers, "x-talap-kind") {
+        Some("webcam") => "webcam",
+        Some("screen") => "screen",
+        _ => return Err(AppError::BadRequest),
+    };
+    let key = header(headers, "x-talap-key").filter(|k| valid_key(k)).ok_or(AppError::BadRequest)?.to_string();
+    let at: i64 = header(headers, "x-talap-captured-at").and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
+    let faces_client: Option<u32> = match header(headers, "x-talap-faces") {
+        None | Some("") => None,
+        Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n <= 50).ok_or(AppError::BadRequest)?),
+    };
+    let a = own_attempt(&st.db, caller, attempt_id, at, now).await?;
+    // A retry of what is already stored answers at once, without decoding again.
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM proctor_evidence WHERE attempt_id = $1 AND idem_key = $2")
+        .bind(a.id)
+        .bind(&key)
+        .fetch_optional(&st.db.pool)
+        .await?;
+    if let Some(id) = existing {
+        return Ok(Stored { id, duplicate: true });
+    }
+    if body.is_empty() {
+        return Err(AppError::field("file", crate::i18n::Msg::ErrNotAnImage));
+    }
+    let want_faces = kind == "webcam" && recheck(faces_client, &key, a.recheck_percent);
+    let bytes = body.clone();
+    // Decoding and detection are CPU work: off the async threads.
+    let (checked, faces_server) = tokio::task::spawn_blocking(move || -> Result<(Checked, Option<u32>), AppError> {
+        let checked = check_image(&bytes, want_faces)?;
+        let faces = checked.gray.as_ref().and_then(|(g, w, h)| count_faces(g, *w, *h));
+        Ok((checked, faces))
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
+    let media_key = format!("proctor/{}/{}/{}/{}.{}", a.exam_id, a.id, kind, key, checked.ext);
+    st.media.put(&media_key, body.to_vec()).await?;
+    let mut tx = st.db.pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, faces_client, faces_server, captured_at, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (attempt_id, idem_key) DO NOTHING",
+    )
+    .bind(a.id)
+    .bind(kind)
+    .bind(&key)
+    .bind(&media_key)
+    .bind(checked.content_type)
+    .bind(body.len() as i64)
+    .bind(i64::from(checked.width))
+    .bind(i64::from(checked.height))
+    .bind(faces_client.map(i64::from))
+    .bind(faces_server.map(i64::from))
+    .bind(at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM proctor_evidence WHERE attempt_id = $1 AND idem_key = $2")
+        .bind(a.id)
+        .bind(&key)
+        .fetch_one(&mut *tx)
+        .await?;
+    if inserted && kind == "webcam" {
+        derive_frames(&mut tx, &a).await?;
+    }
+    sqlx::query("UPDATE exam_attempts SET last_seen_at = $1 WHERE id = $2").bind(now).bind(a.id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Stored { id, duplicate: !inserted })
+}
+
+/// Re-derives the face violations of an attempt from all its snapshots, then its risk score.
+async fn derive_frames(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &AttemptRow) -> Result<(), AppError> {
+    let rows = sqlx::query(
+        "SELECT id, captured_at, faces_client, faces_server FROM proctor_evidence
+         WHERE attempt_id = $1 AND kind = 'webcam' ORDER BY captured_at, id",
+    )
+    .bind(a.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut frames = Vec::with_capacity(rows.len());
+    for r in rows {
+        frames.push(Frame {
+            evidence_id: r.try_get("id")?,
+            at: r.try_get("captured_at")?,
+            faces_client: r.try_get::<Option<i64>, _>("faces_client")?.map(|n| n as u32),
+            faces_server: r.try_get::<Option<i64>, _>("faces_server")?.map(|n| n as u32),
+        });
+    }
+    for v in violations::from_frames(&frames, a.thresholds) {
+        insert_violation(tx, a.id, &v).await?;
+    }
+    update_risk(tx, a.id).await
+}
+
+async fn insert_violation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, v: &violations::Found) -> Result<(), AppError> {
+    // A longer run keeps its first frame as (attempt, kind, at), so it updates the confidence
+    // of the violation already recorded instead of adding one.
+    sqlx::query(
+        "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (attempt_id, kind, at) DO UPDATE SET confidence = excluded.confidence",
+    )
+    .bind(attempt_id)
+    .bind(v.kind.code())
+    .bind(v.at)
+    .bind(v.evidence_id)
+    .bind(v.event_id)
+    .bind(i64::from(v.confidence))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the attempt's risk score from its violations (dismissed ones do not count).
+pub(crate) async fn update_risk(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64) -> Result<(), AppError> {
+    let rows = sqlx::query("SELECT kind, confidence, status FROM proctor_violations WHERE attempt_id = $1")
+        .bind(attempt_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut list = Vec::with_capacity(rows.len());
+    for r in rows {
+        let kind: String = r.try_get("kind")?;
+        let status: String = r.try_get("status")?;
+        if let Some(k) = violations::Kind::from_code(&kind) {
+            list.push((k, r.try_get::<i64, _>("confidence")?.clamp(0, 100) as u8, status == "dismissed"));
+        }
+    }
+    sqlx::query("UPDATE exam_attempts SET risk = $1 WHERE id = $2")
+        .bind(i64::from(violations::risk(&list)))
+        .bind(attempt_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+pub struct EventBatch {
+    pub attempt: i64,
+    pub events: Vec<EventIn>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+pub struct EventIn {
+    pub key: String,
+    pub kind: String,
+    pub at: i64,
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Accepted {
+    pub accepted: usize,
+}
+
+async fn events(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
+    let Ok(batch) = serde_json::from_slice::<EventBatch>(&body) else {
+        return fail(AppError::BadRequest);
+    };
+    match store_events(&st, &caller, batch).await {
+        Ok(n) => Json(Accepted { accepted: n }).into_response(),
+        Err(e) => fail(e),
+    }
+}
+
+async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch) -> Result<usize, AppError> {
+    let now = crate::api::now_ms();
+    if batch.events.is_empty() {
+        return Ok(0);
+    }
+    if batch.events.len() > MAX_EVENTS
+        || batch.events.iter().any(|e| !valid_key(&e.key) || !violations::EVENT_KINDS.contains(&e.kind.as_str()) || e.detail.chars().count() > 500)
+    {
+        return Err(AppError::BadRequest);
+    }
+    let first = batch.events.iter().map(|e| e.at).min().unwrap_or(now);
+    let last = batch.events.iter().map(|e| e.at).max().unwrap_or(now);
+    let a = own_attempt(&st.db, caller, batch.attempt, first, now).await?;
+    own_attempt(&st.db, caller, batch.attempt, last, now).await?;
+    let mut tx = st.db.pool.begin().await?;
+    let mut accepted = 0;
+    for e in &batch.events {
+        let n = sqlx::query(
+            "INSERT INTO proctor_events (attempt_id, idem_key, kind, at, detail, received_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (attempt_id, idem_key) DO NOTHING",
+        )
+        .bind(a.id)
+        .bind(&e.key)
+        .bind(&e.kind)
+        .bind(e.at)
+        .bind(&e.detail)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            accepted += 1;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM proctor_events WHERE attempt_id = $1 AND idem_key = $2")
+                .bind(a.id)
+                .bind(&e.key)
+                .fetch_one(&mut *tx)
+                .await?;
+            if let Some(v) = violations::from_event(id, &e.kind, e.at) {
+                insert_violation(&mut tx, a.id, &v).await?;
+            }
+        }
+    }
+    update_risk(&mut tx, a.id).await?;
+    sqlx::query("UPDATE exam_attempts SET last_seen_at = $1 WHERE id = $2").bind(now).bind(a.id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(accepted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_checked() {
+        assert!(valid_key("0123456789abcdef0123456789abcdef"));
+        assert!(!valid_key("short"));
+        assert!(!valid_key("../../../../etc/passwd/x"));
+        assert!(!valid_key(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn flagged_snapshots_are_always_rechecked_and_a_share_of_the_rest() {
+        assert!(recheck(None, "k", 0));
+        assert!(recheck(Some(0), "k", 0));
+        assert!(recheck(Some(2), "k", 0));
+        assert!(!recheck(Some(1), "k", 0));
+        assert!(recheck(Some(1), "k", 100));
+        let n = (0..1000).filter(|i| recheck(Some(1), &format!("key-{i:016}"), 20)).count();
+        assert!((120..280).contains(&n), "about 20 % re-checked, got {n}");
+        assert_eq!(recheck(Some(1), "same-key-0000000", 20), recheck(Some(1), "same-key-0000000", 20));
+    }
+
+    #[test]
+    fn non_images_are_refused_and_images_decoded() {
+        assert!(check_image(b"%PDF-1.4 not an image", false).is_err());
+        assert!(check_image(b"", false).is_err());
+        let mut png = Vec::new();
+        image::DynamicImage::new_luma8(640, 480).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+        let c = check_image(&png, true).unwrap();
+        assert_eq!((c.width, c.height, c.content_type), (640, 480, "image/png"));
+        let (g, w, h) = c.gray.unwrap();
+        assert_eq!((w, h, g.len()), (320, 240, 320 * 240));
+        // A truncated file has the right magic bytes but does not decode.
+        assert!(check_image(&png[..png.len() / 2], false).is_err());
+    }
+
+    #[test]
+    fn a_blank_frame_has_no_face() {
+        assert_eq!(count_faces(&vec![128u8; 320 * 240], 320, 240), Some(0));
+    }
+}

@@ -1,0 +1,317 @@
+//! Proctoring reports (PRC-2) per exam and per organisation as CSV, XLSX and PDF, the
+//! authorised image route, and the retention purge. The counts come from the same violation
+//! rows the review screens show (`review::ssr::violations`), so the two always agree.
+
+use crate::auth::model::Permission;
+use crate::auth::ssr::{Caller, ResolvedCaller};
+use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::journal::xlsx::{workbook, Sheet, XCell};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use sqlx::Row;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/proctor/image/{id}", get(image))
+        .route("/export/proctor/exam/{file}", get(exam_report))
+        .route("/export/proctor/organisation.{ext}", get(org_report))
+}
+
+/// One attempt's line in a report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    pub attempt_id: i64,
+    pub student: String,
+    pub exam: String,
+    pub group: String,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    pub score: Option<f64>,
+    pub risk: i64,
+    /// Violations by status: (open, confirmed, dismissed).
+    pub open: i64,
+    pub confirmed: i64,
+    pub dismissed: i64,
+    pub verdict: String,
+}
+
+/// Report rows for the attempts matched by `filter` ("a.exam_id = $1" or a group list).
+pub async fn rows(db: &crate::db::Db, exam_id: Option<i64>, groups: Option<&[i64]>) -> Result<Vec<ReportRow>, AppError> {
+    let sql = "SELECT a.id, u.full_name, e.title, o.name AS group_name, j.group_id, a.started_at, a.submitted_at, a.score_milli, a.risk, a.verdict,
+            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_n,
+            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'confirmed') AS confirmed_n,
+            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'dismissed') AS dismissed_n
+         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
+         JOIN organisations o ON o.id = j.group_id JOIN users u ON u.id = a.student_id
+         WHERE ($1 < 0 OR a.exam_id = $1) ORDER BY e.opens_at, e.id, u.full_name, a.id";
+    let list = sqlx::query(sql).bind(exam_id.unwrap_or(-1)).fetch_all(&db.pool).await?;
+    let mut out = Vec::new();
+    for r in &list {
+        let group: i64 = r.try_get("group_id")?;
+        if groups.is_some_and(|g| !g.contains(&group)) {
+            continue;
+        }
+        out.push(ReportRow {
+            attempt_id: r.try_get("id")?,
+            student: r.try_get("full_name")?,
+            exam: r.try_get("title")?,
+            group: r.try_get("group_name")?,
+            started_at: r.try_get("started_at")?,
+            submitted_at: r.try_get("submitted_at")?,
+            score: r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
+            risk: r.try_get("risk")?,
+            open: r.try_get("open_n")?,
+            confirmed: r.try_get("confirmed_n")?,
+            dismissed: r.try_get("dismissed_n")?,
+            verdict: r.try_get("verdict")?,
+        });
+    }
+    Ok(out)
+}
+
+fn verdict_msg(v: &str) -> Msg {
+    match v {
+        "valid" => Msg::VerdictValid,
+        "annulled" => Msg::VerdictAnnulled,
+        _ => Msg::VerdictPending,
+    }
+}
+
+fn headers(l: Locale) -> Vec<String> {
+    [
+        Msg::Student,
+        Msg::Exam,
+        Msg::Group,
+        Msg::Started,
+        Msg::Submitted,
+        Msg::Score,
+        Msg::Risk,
+        Msg::ViolationsOpen,
+        Msg::ViolationsConfirmed,
+        Msg::ViolationsDismissed,
+        Msg::Verdict,
+    ]
+    .iter()
+    .map(|m| m.text(l).to_string())
+    .collect()
+}
+
+fn cells(r: &ReportRow, l: Locale) -> Vec<XCell> {
+    use crate::ui::time::format_datetime;
+    vec![
+        XCell::Text(r.student.clone()),
+        XCell::Text(r.exam.clone()),
+        XCell::Text(r.group.clone()),
+        XCell::Text(format_datetime(r.started_at)),
+        r.submitted_at.map_or(XCell::Empty, |t| XCell::Text(format_datetime(t))),
+        r.score.map_or(XCell::Empty, XCell::Number),
+        XCell::Number(r.risk as f64),
+        XCell::Number(r.open as f64),
+        XCell::Number(r.confirmed as f64),
+        XCell::Number(r.dismissed as f64),
+        XCell::Text(verdict_msg(&r.verdict).text(l).to_string()),
+    ]
+}
+
+pub(crate) fn text_of(c: &XCell) -> String {
+    match c {
+        XCell::Text(s) => s.clone(),
+        XCell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        XCell::Number(n) => format!("{n:.2}"),
+        XCell::Empty => String::new(),
+    }
+}
+
+/// CSV as spreadsheet programs open it in Kazakhstan: UTF-8 with a BOM, `;` separated.
+pub(crate) fn csv(headers: &[String], rows: &[Vec<XCell>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let _ = w.write_record(headers);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(text_of));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {
+    let kind = match name.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r
+}
+
+fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[ReportRow], l: Locale) -> Response {
+    let heads = headers(l);
+    let body: Vec<Vec<XCell>> = rows.iter().map(|r| cells(r, l)).collect();
+    match ext {
+        "csv" => download(&format!("{name}.csv"), csv(&heads, &body)),
+        "xlsx" => download(
+            &format!("{name}.xlsx"),
+            workbook(&[Sheet { name: name.to_string(), title, headers: heads, rows: body, freeze_first_column: true }]),
+        ),
+        "pdf" => {
+            let t = crate::journal::pdf::Table { title, subtitle, headers: heads, rows: body.iter().map(|r| r.iter().map(text_of).collect()).collect() };
+            download(&format!("{name}.pdf"), crate::journal::pdf::table_pdf(&t))
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub(crate) fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
+    q.get("lang").and_then(|l| Locale::from_code(l)).unwrap_or_else(|| {
+        crate::auth::ssr::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
+    })
+}
+
+pub(crate) async fn caller_of(st: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
+}
+
+pub(crate) fn refuse(e: AppError, l: Locale) -> Response {
+    (e.status(), e.summary().text(l).to_string()).into_response()
+}
+
+/// "/export/proctor/exam/12.xlsx": every attempt of the exam, for reviewers of its group and
+/// the exam's teacher.
+async fn exam_report(State(st): State<AppState>, Path(file): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let l = locale_of(&q, &headers);
+    let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext.to_string()))) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let result = async {
+        let caller = caller_of(&st, &headers).await?;
+        let exam = crate::exam::store::exam_summary(&st.db, id).await?;
+        let group: i64 = sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+        let teacher: i64 = sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+        if teacher != caller.user_id {
+            caller.require(&st.db, Permission::ProctorReview, group).await?;
+        }
+        Ok::<_, AppError>((exam, rows(&st.db, Some(id), None).await?))
+    }
+    .await;
+    match result {
+        Err(e) => refuse(e, l),
+        Ok((exam, rows)) => {
+            let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
+            table_file(&ext, &format!("proctoring-exam-{id}"), format!("{}: {}", Msg::ProctorReport.text(l), exam.title), subtitle, &rows, l)
+        }
+    }
+}
+
+/// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.
+async fn org_report(State(st): State<AppState>, Path(ext): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+    let l = locale_of(&q, &headers);
+    let result = async {
+        let caller = caller_of(&st, &headers).await?;
+        caller.require_anywhere(Permission::ProctorReview)?;
+        let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::ProctorReview)).await?;
+        rows(&st.db, None, Some(&scope)).await
+    }
+    .await;
+    match result {
+        Err(e) => refuse(e, l),
+        Ok(rows) => table_file(&ext, "proctoring-organisation", Msg::ProctorReport.text(l).to_string(), String::new(), &rows, l),
+    }
+}
+
+/// An evidence image, for the attempt's reviewers and the exam's teacher only.
+async fn image(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let caller = caller.0.ok_or(AppError::Unauthorized)?;
+        let r = sqlx::query("SELECT attempt_id, media_key, content_type, purged_at FROM proctor_evidence WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&st.db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let attempt: i64 = r.try_get("attempt_id")?;
+        super::review::ssr::may_see_evidence(&st.db, &caller, attempt).await?;
+        if r.try_get::<Option<i64>, _>("purged_at")?.is_some() {
+            return Err(AppError::NotFound);
+        }
+        let key: String = r.try_get("media_key")?;
+        let kind: String = r.try_get("content_type")?;
+        Ok::<_, AppError>((kind, st.media.get(&key).await?))
+    }
+    .await;
+    match result {
+        Err(e) => (e.status(), ()).into_response(),
+        Ok((kind, bytes)) => {
+            let mut r = bytes.into_response();
+            if let Ok(v) = HeaderValue::from_str(&kind) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=600"));
+            r
+        }
+    }
+}
+
+/// Deletes the images of exams whose retention period has passed (counted from the exam's
+/// close), marks their rows purged (the timeline keeps the metadata, violations and verdict),
+/// and logs each purge in proctor_purges and the audit log. Safe to run on several nodes at once:
+/// a row is only marked after its object is gone, and deleting twice is harmless.
+pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
+    let exams = sqlx::query("SELECT id FROM exams WHERE closes_at + retention_days * 86400000 < $1").bind(now).fetch_all(&st.db.pool).await?;
+    let mut purged = 0;
+    for e in exams {
+        let exam_id: i64 = e.try_get("id")?;
+        let items = sqlx::query(
+            "SELECT x.id, x.media_key, x.bytes FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id
+             WHERE a.exam_id = $1 AND x.purged_at IS NULL LIMIT 5000",
+        )
+        .bind(exam_id)
+        .fetch_all(&st.db.pool)
+        .await?;
+        if items.is_empty() {
+            continue;
+        }
+        let mut bytes = 0i64;
+        let mut tx = st.db.pool.begin().await?;
+        for it in &items {
+            let key: String = it.try_get("media_key")?;
+            st.media.delete(&key).await?;
+            bytes += it.try_get::<i64, _>("bytes")?;
+            sqlx::query("UPDATE proctor_evidence SET purged_at = $1 WHERE id = $2").bind(now).bind(it.try_get::<i64, _>("id")?).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO proctor_purges (exam_id, images, bytes, purged_at) VALUES ($1, $2, $3, $4)")
+            .bind(exam_id)
+            .bind(items.len() as i64)
+            .bind(bytes)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: None,
+                ip: "server",
+                action: "proctor.retention.purge",
+                entity: "exam",
+                entity_id: exam_id.to_string(),
+                org_id: None,
+                before: None,
+                after: Some(serde_json::json!({ "images": items.len(), "bytes": bytes })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(exam_id, images = items.len(), bytes, "proctoring images purged after their retention period");
+        purged += items.len();
+    }
+    Ok(purged)
+}

@@ -1,0 +1,541 @@
+//! The proctor's side: a live board of attempts, an attempt's timeline (images, events,
+//! violations), confirming or dismissing each violation, the verdict on the attempt, and the
+//! candidate's one appeal, decided by a second reviewer. Everything is scoped: a reviewer holds
+//! proctor.review over the exam's group (or above it); every decision is audited.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub attempt_id: i64,
+    pub student_name: String,
+    pub exam_title: String,
+    pub group_name: String,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub submitted: bool,
+    pub last_seen_at: i64,
+    /// Latest webcam snapshot and screenshot (evidence ids, shown through the image route).
+    pub last_webcam: Option<i64>,
+    pub last_screen: Option<i64>,
+    pub open_violations: i64,
+    pub risk: i64,
+    pub verdict: String,
+    pub appeal: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub id: i64,
+    pub kind: String,
+    pub at: i64,
+    pub faces_client: Option<i64>,
+    pub faces_server: Option<i64>,
+    pub purged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventItem {
+    pub id: i64,
+    pub kind: String,
+    pub at: i64,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViolationItem {
+    pub id: i64,
+    pub kind: String,
+    pub at: i64,
+    pub evidence_id: Option<i64>,
+    pub confidence: i64,
+    pub status: String,
+    pub comment: String,
+    pub reviewer: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppealItem {
+    pub text: String,
+    pub created_at: i64,
+    pub status: String,
+    pub comment: String,
+    pub reviewer: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub head: BoardRow,
+    pub score: Option<f64>,
+    pub max_points: Option<i64>,
+    pub verdict_comment: String,
+    pub verdict_by: Option<String>,
+    /// The caller gave the verdict (and so may not decide the appeal).
+    pub verdict_is_mine: bool,
+    pub evidence: Vec<EvidenceItem>,
+    pub events: Vec<EventItem>,
+    pub violations: Vec<ViolationItem>,
+    pub appeal: Option<AppealItem>,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use super::*;
+    use crate::auth::model::Permission;
+    use crate::auth::ssr::Caller;
+    use crate::db::Db;
+    use sqlx::Row;
+
+    /// The group an attempt's exam belongs to.
+    pub async fn attempt_group(db: &Db, attempt_id: i64) -> Result<i64, AppError> {
+        sqlx::query_scalar("SELECT j.group_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE a.id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Refuses unless the caller reviews proctoring over the attempt's group.
+    pub async fn require_reviewer(db: &Db, caller: &Caller, attempt_id: i64) -> Result<i64, AppError> {
+        caller.require_anywhere(Permission::ProctorReview)?;
+        let group = attempt_group(db, attempt_id).await?;
+        caller.require(db, Permission::ProctorReview, group).await?;
+        Ok(group)
+    }
+
+    /// May see the images of an attempt: its reviewers and the exam's teacher.
+    pub async fn may_see_evidence(db: &Db, caller: &Caller, attempt_id: i64) -> Result<(), AppError> {
+        let teacher: Option<i64> = sqlx::query_scalar(
+            "SELECT j.teacher_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE a.id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&db.pool)
+        .await?;
+        if teacher.ok_or(AppError::NotFound)? == caller.user_id {
+            return Ok(());
+        }
+        require_reviewer(db, caller, attempt_id).await.map(|_| ())
+    }
+
+    const BOARD_SQL: &str = "SELECT a.id, u.full_name, e.title, o.name AS group_name, a.started_at, a.deadline_at, a.submitted_at, a.last_seen_at,
+            a.risk, a.verdict, j.group_id,
+            (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam' AND x.purged_at IS NULL) AS last_webcam,
+            (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen' AND x.purged_at IS NULL) AS last_screen,
+            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_violations,
+            (SELECT p.status FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appeal
+         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
+         JOIN organisations o ON o.id = j.group_id JOIN users u ON u.id = a.student_id";
+
+    fn board_row(r: &sqlx::any::AnyRow) -> Result<BoardRow, AppError> {
+        Ok(BoardRow {
+            attempt_id: r.try_get("id")?,
+            student_name: r.try_get("full_name")?,
+            exam_title: r.try_get("title")?,
+            group_name: r.try_get("group_name")?,
+            started_at: r.try_get("started_at")?,
+            deadline_at: r.try_get("deadline_at")?,
+            submitted: r.try_get::<Option<i64>, _>("submitted_at")?.is_some(),
+            last_seen_at: r.try_get("last_seen_at")?,
+            last_webcam: r.try_get("last_webcam")?,
+            last_screen: r.try_get("last_screen")?,
+            open_violations: r.try_get("open_violations")?,
+            risk: r.try_get("risk")?,
+            verdict: r.try_get("verdict")?,
+            appeal: r.try_get("appeal")?,
+        })
+    }
+
+    /// Attempts in the caller's scope: the ones in progress, and finished ones still waiting
+    /// for a verdict or an appeal decision. Highest risk first.
+    pub async fn board(db: &Db, caller: &Caller) -> Result<Vec<BoardRow>, AppError> {
+        let scope = crate::admin::store::subtree(db, &caller.scope_roots(Permission::ProctorReview)).await?;
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "{BOARD_SQL} WHERE a.submitted_at IS NULL OR a.verdict = 'pending'
+               OR EXISTS (SELECT 1 FROM proctor_appeals p WHERE p.attempt_id = a.id AND p.status = 'pending')
+             ORDER BY a.risk DESC, a.started_at DESC LIMIT 500"
+        ))
+        .fetch_all(&db.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let group: i64 = r.try_get("group_id")?;
+            if scope.contains(&group) {
+                out.push(board_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
+        require_reviewer(db, caller, attempt_id).await?;
+        let r = sqlx::query(&format!("{BOARD_SQL} WHERE a.id = $1")).bind(attempt_id).fetch_one(&db.pool).await?;
+        let head = board_row(&r)?;
+        let extra = sqlx::query(
+            "SELECT a.score_milli, a.max_points, a.verdict_comment, a.verdict_by, u.full_name AS verdict_name
+             FROM exam_attempts a LEFT JOIN users u ON u.id = a.verdict_by WHERE a.id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_one(&db.pool)
+        .await?;
+        let evidence = sqlx::query(
+            "SELECT id, kind, captured_at, faces_client, faces_server, purged_at FROM proctor_evidence WHERE attempt_id = $1 ORDER BY captured_at, id",
+        )
+        .bind(attempt_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(EvidenceItem {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                at: r.try_get("captured_at")?,
+                faces_client: r.try_get("faces_client")?,
+                faces_server: r.try_get("faces_server")?,
+                purged: r.try_get::<Option<i64>, _>("purged_at")?.is_some(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+        let events = sqlx::query("SELECT id, kind, at, detail FROM proctor_events WHERE attempt_id = $1 ORDER BY at, id")
+            .bind(attempt_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(EventItem { id: r.try_get("id")?, kind: r.try_get("kind")?, at: r.try_get("at")?, detail: r.try_get("detail")? }))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let violations = violations(db, attempt_id).await?;
+        let appeal = sqlx::query(
+            "SELECT p.text, p.created_at, p.status, p.comment, u.full_name FROM proctor_appeals p LEFT JOIN users u ON u.id = p.reviewer_id
+             WHERE p.attempt_id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| -> Result<AppealItem, AppError> {
+            Ok(AppealItem {
+                text: r.try_get("text")?,
+                created_at: r.try_get("created_at")?,
+                status: r.try_get("status")?,
+                comment: r.try_get("comment")?,
+                reviewer: r.try_get("full_name")?,
+            })
+        })
+        .transpose()?;
+        let verdict_by: Option<i64> = extra.try_get("verdict_by")?;
+        Ok(Timeline {
+            head,
+            score: extra.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
+            max_points: extra.try_get("max_points")?,
+            verdict_comment: extra.try_get("verdict_comment")?,
+            verdict_by: extra.try_get("verdict_name")?,
+            verdict_is_mine: verdict_by == Some(caller.user_id),
+            evidence,
+            events,
+            violations,
+            appeal,
+        })
+    }
+
+    pub async fn violations(db: &Db, attempt_id: i64) -> Result<Vec<ViolationItem>, AppError> {
+        sqlx::query(
+            "SELECT v.id, v.kind, v.at, v.evidence_id, v.confidence, v.status, v.review_comment, u.full_name
+             FROM proctor_violations v LEFT JOIN users u ON u.id = v.reviewed_by WHERE v.attempt_id = $1 ORDER BY v.at, v.id",
+        )
+        .bind(attempt_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ViolationItem {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                at: r.try_get("at")?,
+                evidence_id: r.try_get("evidence_id")?,
+                confidence: r.try_get("confidence")?,
+                status: r.try_get("status")?,
+                comment: r.try_get("review_comment")?,
+                reviewer: r.try_get("full_name")?,
+            })
+        })
+        .collect()
+    }
+}
+
+/// Attempts in progress or awaiting a decision, in the caller's scope (empty for others).
+#[server(prefix = "/api", endpoint = "proctor/board")]
+pub async fn proctor_board() -> Result<Vec<BoardRow>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::board(&st.db, &caller).await
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "proctor/timeline")]
+pub async fn attempt_timeline(attempt_id: i64) -> Result<Timeline, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::timeline(&st.db, &caller, attempt_id).await
+    })
+    .await
+}
+
+/// Confirms or dismisses one violation; a dismissal needs a comment.
+#[server(prefix = "/api", endpoint = "proctor/violation")]
+pub async fn review_violation(violation_id: i64, decision: String, comment: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let attempt_id: i64 = sqlx::query_scalar("SELECT attempt_id FROM proctor_violations WHERE id = $1")
+            .bind(violation_id)
+            .fetch_optional(&st.db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
+        let status = match decision.as_str() {
+            "confirm" => "confirmed",
+            "dismiss" => "dismissed",
+            _ => return Err(AppError::BadRequest),
+        };
+        let comment = comment.trim().to_string();
+        if status == "dismissed" && comment.is_empty() {
+            return Err(AppError::field("comment", Msg::ErrRequired));
+        }
+        if comment.chars().count() > 1000 {
+            return Err(AppError::field("comment", Msg::ErrTooLong));
+        }
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let before: String = sqlx::query_scalar("SELECT status FROM proctor_violations WHERE id = $1").bind(violation_id).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE proctor_violations SET status = $1, reviewed_by = $2, review_comment = $3, reviewed_at = $4 WHERE id = $5")
+            .bind(status)
+            .bind(caller.user_id)
+            .bind(&comment)
+            .bind(now)
+            .bind(violation_id)
+            .execute(&mut *tx)
+            .await?;
+        super::ingest::update_risk(&mut tx, attempt_id).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "proctor.violation.review",
+                entity: "proctor_violation",
+                entity_id: violation_id.to_string(),
+                org_id: Some(group),
+                before: Some(serde_json::json!({ "status": before })),
+                after: Some(serde_json::json!({ "status": status, "comment": comment })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The verdict on a finished attempt: valid, or annulled (which clears the exam's mark from the
+/// journal, with a history line). Audited.
+#[server(prefix = "/api", endpoint = "proctor/verdict")]
+pub async fn give_verdict(attempt_id: i64, verdict: String, comment: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
+        if verdict != "valid" && verdict != "annulled" {
+            return Err(AppError::BadRequest);
+        }
+        let comment = comment.trim().to_string();
+        if verdict == "annulled" && comment.is_empty() {
+            return Err(AppError::field("comment", crate::i18n::Msg::ErrRequired));
+        }
+        let mut tx = st.db.pool.begin().await?;
+        apply_verdict(&mut tx, &caller, attempt_id, group, &verdict, &comment, "proctor.verdict").await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+async fn apply_verdict(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    caller: &crate::auth::ssr::Caller,
+    attempt_id: i64,
+    group: i64,
+    verdict: &str,
+    comment: &str,
+    action: &str,
+) -> Result<(), AppError> {
+    use sqlx::Row;
+    let now = crate::api::now_ms();
+    let r = sqlx::query(
+        "SELECT a.verdict, a.submitted_at, a.student_id, a.mark, e.lesson_id, e.journal_id, e.title FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if r.try_get::<Option<i64>, _>("submitted_at")?.is_none() {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrAttemptNotFinished));
+    }
+    let before: String = r.try_get("verdict")?;
+    sqlx::query("UPDATE exam_attempts SET verdict = $1, verdict_by = $2, verdict_comment = $3, verdict_at = $4 WHERE id = $5")
+        .bind(verdict)
+        .bind(caller.user_id)
+        .bind(comment)
+        .bind(now)
+        .bind(attempt_id)
+        .execute(&mut **tx)
+        .await?;
+    // The journal follows the verdict: an annulled exam has no mark; a valid one has its mark.
+    let lesson: Option<i64> = r.try_get("lesson_id")?;
+    let mark: Option<String> = r.try_get("mark")?;
+    if let Some(lesson) = lesson {
+        use crate::journal::model::Cell;
+        let journal_id: i64 = r.try_get("journal_id")?;
+        let student: i64 = r.try_get("student_id")?;
+        let title: String = r.try_get("title")?;
+        let j = crate::journal::store::journal(&crate::api::state()?.db, journal_id).await?;
+        let old = crate::journal::store::cell_in(tx, lesson, student, j.scale).await?;
+        let new = if verdict == "annulled" {
+            Cell::Empty
+        } else {
+            mark.and_then(|m| m.parse::<u8>().ok()).and_then(|m| j.scale.mark(m).ok()).map_or(old, Cell::Mark)
+        };
+        if new != old {
+            let reason = crate::i18n::Msg::ProctorVerdictReason.text(crate::i18n::Locale::Kk).replace("{title}", &title);
+            crate::journal::store::write_cell(tx, journal_id, lesson, student, old, new, &reason, caller.user_id, now).await?;
+        }
+    }
+    crate::audit::store::record(
+        tx,
+        crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action,
+            entity: "exam_attempt",
+            entity_id: attempt_id.to_string(),
+            org_id: Some(group),
+            before: Some(serde_json::json!({ "verdict": before })),
+            after: Some(serde_json::json!({ "verdict": verdict, "comment": comment })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The candidate appeals the verdict on their own attempt, once.
+#[server(prefix = "/api", endpoint = "proctor/appeal")]
+pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT student_id, verdict FROM exam_attempts WHERE id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&st.db.pool)
+            .await?;
+        let (student, verdict) = row.ok_or(AppError::NotFound)?;
+        if student != caller.user_id {
+            return Err(AppError::Forbidden);
+        }
+        if verdict == "pending" {
+            return Err(AppError::Refused(Msg::ErrNoVerdictYet));
+        }
+        let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
+        let mut tx = st.db.pool.begin().await?;
+        let n = sqlx::query("INSERT INTO proctor_appeals (attempt_id, text, created_at) VALUES ($1, $2, $3) ON CONFLICT (attempt_id) DO NOTHING")
+            .bind(attempt_id)
+            .bind(&text)
+            .bind(crate::api::now_ms())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(AppError::Refused(Msg::ErrAlreadyAppealed));
+        }
+        let group = ssr::attempt_group(&st.db, attempt_id).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "proctor.appeal",
+                entity: "exam_attempt",
+                entity_id: attempt_id.to_string(),
+                org_id: Some(group),
+                before: None,
+                after: Some(serde_json::json!({ "text": text })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A second reviewer (not the one who gave the verdict) decides the appeal: "upheld" makes the
+/// attempt valid, "rejected" keeps the verdict. Audited.
+#[server(prefix = "/api", endpoint = "proctor/appeal/decide")]
+pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
+        if decision != "upheld" && decision != "rejected" {
+            return Err(AppError::BadRequest);
+        }
+        let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
+        let verdict_by: Option<i64> = sqlx::query_scalar("SELECT verdict_by FROM exam_attempts WHERE id = $1").bind(attempt_id).fetch_one(&st.db.pool).await?;
+        if verdict_by == Some(caller.user_id) {
+            return Err(AppError::Refused(Msg::ErrSecondReviewer));
+        }
+        let mut tx = st.db.pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = 'pending'",
+        )
+        .bind(&decision)
+        .bind(caller.user_id)
+        .bind(&comment)
+        .bind(crate::api::now_ms())
+        .bind(attempt_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        if decision == "upheld" {
+            apply_verdict(&mut tx, &caller, attempt_id, group, "valid", &comment, "proctor.appeal.upheld").await?;
+        } else {
+            crate::audit::store::record(
+                &mut tx,
+                crate::audit::store::Entry {
+                    actor_id: Some(caller.user_id),
+                    ip: &caller.ip,
+                    action: "proctor.appeal.rejected",
+                    entity: "exam_attempt",
+                    entity_id: attempt_id.to_string(),
+                    org_id: Some(group),
+                    before: None,
+                    after: Some(serde_json::json!({ "comment": comment })),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
