@@ -68,7 +68,8 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
             .map_err(|e| format!("{e:?}"))?;
         app::auth::store::grant(&mut tx, user_id, *role, lookup(&ids, org_key)).await.map_err(|e| format!("{e:?}"))?;
     }
-    journal(&mut tx, &ids, now).await?;
+    let journal_id = journal(&mut tx, &ids, now).await?;
+    exam(&mut tx, journal_id, now).await?;
     app::audit::store::record(
         &mut tx,
         app::audit::store::Entry {
@@ -92,7 +93,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
 
 /// The group's specialty and one journal of the current autumn semester, filled from a timetable,
 /// with a plan and some marks, so the grid and the reports have something to show.
-async fn journal(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)], now: i64) -> Result<(), Box<dyn std::error::Error>> {
+async fn journal(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)], now: i64) -> Result<i64, Box<dyn std::error::Error>> {
     use app::journal::model::{AcademicHours, Hours};
     use app::journal::semester::{fill, public_holidays, Date, Holiday, Semester, Timetable, TimetableItem, Topic, Weekday};
     let group = lookup(ids, "group");
@@ -202,6 +203,61 @@ async fn journal(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)],
             .await?;
         }
     }
+    Ok(journal)
+}
+
+/// The demo question bank (GIFT, as a teacher would import it) and a proctored test open for
+/// two months, so the student accounts can sit it and the proctor can review it.
+const DEMO_BANK: &str = "$CATEGORY: Реляциялық модель
+
+::r1:: Реляциялық модельде кесте қалай аталады? {=Қатынас ~Тармақ ~Индекс ~Курсор}
+
+::r2:: Бастапқы кілт (PRIMARY KEY) туралы қайсысы дұрыс? {~%50%Мәндері қайталанбайды ~%50%NULL бола алмайды ~%-100%Кестеде бірнеше бастапқы кілт болады}
+
+::r3:: Бір кестедегі жазбаны басқа кестемен байланыстыратын кілт қалай аталады? {=сыртқы кілт =foreign key =FOREIGN KEY}
+
+$CATEGORY: SQL
+
+::s1:: Жолдарды сүзу үшін қай сөйлем қолданылады? {~ORDER BY =WHERE ~GROUP BY ~HAVING}
+
+::s2:: COUNT(*) кестедегі барлық жолдарды санайды. {T}
+
+::s3:: Сәйкестендіріңіз. {=SELECT -> деректерді оқу =INSERT -> жол қосу =DELETE -> жолды жою}
+
+::s4:: 3 жолы бар кестеде SELECT COUNT(*) нәтижесі неше? {#3}
+";
+
+async fn exam(tx: &mut sqlx::Transaction<'_, sqlx::Any>, journal: i64, now: i64) -> Result<(), Box<dyn std::error::Error>> {
+    let (teacher, subject): (i64, String) = {
+        let r = sqlx::query("SELECT teacher_id, subject FROM journals WHERE id = $1").bind(journal).fetch_one(&mut **tx).await?;
+        (r.try_get("teacher_id")?, r.try_get("subject")?)
+    };
+    let questions = app::exam::import::parse_gift(DEMO_BANK).map_err(|e| format!("demo bank: {e:?}"))?;
+    for q in &questions {
+        app::exam::store::insert_question(tx, teacher, &subject, q, now).await.map_err(|e| format!("{e:?}"))?;
+    }
+    // The mark lands on the journal's last attestation day.
+    let lesson: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM lessons WHERE journal_id = $1 AND lesson_type = 'attestation' ORDER BY lesson_date DESC, pair DESC LIMIT 1",
+    )
+    .bind(journal)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let day = 24 * 3600 * 1000;
+    sqlx::query(
+        "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored, created_by, created_at)
+         VALUES ($1, $2, $3, 'test', $4, $5, 30, $6, 1, 1, $7, $8)",
+    )
+    .bind(journal)
+    .bind(lesson)
+    .bind("Деректер қоры: аралық тест")
+    .bind(now - day)
+    .bind(now + 60 * day)
+    .bind(r#"[["Реляциялық модель",2],["SQL",3]]"#)
+    .bind(teacher)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
