@@ -439,6 +439,15 @@ async fn demo_logins_work(b: Backend) {
         assert_eq!(me["login"], login);
         assert!(!me["grants"].as_array().unwrap().is_empty(), "{login} has a role");
     }
+    // The demo exam is open to the group's students and its bank covers the draw (5 questions).
+    let student = app.signed_in("student1", server::demo::DEMO_PASSWORD).await;
+    let exams = app.call(&student, "/api/exam/overview", &[]).await.json();
+    assert_eq!(exams["sitting"].as_array().map(Vec::len), Some(1), "{exams}");
+    let exam_id = exams["sitting"][0]["id"].as_i64().unwrap().to_string();
+    let r = app.call(&student, "/api/exam/start", &[("exam_id", &exam_id)]).await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
+    let paper = app.call(&student, "/api/exam/attempt", &[("attempt_id", &r.json().as_i64().unwrap().to_string())]).await.json();
+    assert_eq!(paper["questions"].as_array().map(Vec::len), Some(5), "{paper}");
     // Loading twice changes nothing.
     assert!(!server::demo::load_if_empty(&app.db).await.unwrap());
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 6);
