@@ -296,9 +296,11 @@ async fn generate(db: &app::db::Db, n: usize, recheck: i64) -> Result<Vec<Candid
     let college = org(region, "college", "Bench college").fetch_one(&mut *tx).await?;
     let group = org(college, "group", "Bench group").fetch_one(&mut *tx).await?;
     let user = |login: String| {
-        sqlx::query_scalar::<_, i64>("INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $1, 'x', $2) RETURNING id")
-            .bind(login)
-            .bind(now)
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $1, 'x', $2) RETURNING id",
+        )
+        .bind(login)
+        .bind(now)
     };
     let teacher = user("bench.teacher".into()).fetch_one(&mut *tx).await?;
     let journal: i64 = sqlx::query_scalar(

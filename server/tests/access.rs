@@ -152,6 +152,20 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/exam/answer", Permission, vec![("attempt_id", "0"), ("question_id", "1"), ("answer", "{\"Text\":\"x\"}")]),
         ("/api/exam/hand-in", Permission, vec![("attempt_id", "0")]),
         ("/api/exam/results", Permission, vec![("exam_id", "0")]),
+        ("/api/exam/schedule", Permission, vec![("exam_id", "0")]),
+        (
+            "/api/exam/sitting/add",
+            Permission,
+            vec![
+                ("exam_id", "0"),
+                ("room", "204"),
+                ("seats", "10"),
+                ("starts_at", "2026-12-01T09:00"),
+                ("ends_at", "2026-12-01T10:00"),
+                ("candidates", "1"),
+            ],
+        ),
+        ("/api/exam/sitting/remove", Permission, vec![("sitting_id", "0")]),
         ("/api/proctor/board", SignedIn, vec![]),
         ("/api/proctor/timeline", Permission, vec![("attempt_id", "0")]),
         ("/api/proctor/violation", Permission, vec![("violation_id", "0"), ("decision", "dismiss"), ("comment", "x")]),
@@ -247,11 +261,20 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let violation: i64 = sqlx::query_scalar("INSERT INTO proctor_violations (attempt_id, kind, at, confidence) VALUES ($1, 'tab_hidden', 1, 90) RETURNING id")
-        .bind(attempt)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let violation: i64 = sqlx::query_scalar(
+        "INSERT INTO proctor_violations (attempt_id, kind, at, confidence) VALUES ($1, 'tab_hidden', 1, 90) RETURNING id",
+    )
+    .bind(attempt)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let sitting: i64 = sqlx::query_scalar(
+        "INSERT INTO exam_sittings (exam_id, room, seats, starts_at, ends_at) VALUES ($1, '204', 10, 0, 1) RETURNING id",
+    )
+    .bind(exam)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let nobody = app.make_user("plain.user", "plain-pass-123", None).await;
     assert!(nobody > 0);
     let signed_in = app.signed_in("plain.user", "plain-pass-123").await;
@@ -271,6 +294,7 @@ async fn every_server_function_checks_its_caller(b: Backend) {
                     (_, "exam_id") => exam.to_string(),
                     (_, "attempt_id") => attempt.to_string(),
                     (_, "violation_id") => violation.to_string(),
+                    (_, "sitting_id") => sitting.to_string(),
                     ("/api/certificate/decide", "id") => certificate.to_string(),
                     (_, "student_id") => pupil.to_string(),
                     (_, "group_id") => group.to_string(),

@@ -33,7 +33,10 @@ struct World {
 }
 
 async fn world(b: Backend) -> World {
-    let app = spawn_app(b).await;
+    world_on(spawn_app(b).await).await
+}
+
+async fn world_on(app: TestApp) -> World {
     let region = app.make_org(1, "region", "Ақмола облысы").await;
     let college = app.make_org(region, "college", "Колледж").await;
     let group = app.make_org(college, "group", "ИС-21").await;
@@ -143,7 +146,14 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
     for (qid, answer) in right_answers(&paper) {
         for _ in 0..2 {
             // Saved twice (a retry): one row, the same answer.
-            let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
+            let r = w
+                .app
+                .call(
+                    &w.student,
+                    "/api/exam/answer",
+                    &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+                )
+                .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
     }
@@ -166,7 +176,14 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {} AND new_value = '5'", w.lesson)).await, 1);
     // Answers after hand-in are refused; the results page shows the candidate and item analysis.
     let (qid, answer) = right_answers(&paper)[0].clone();
-    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/answer",
+            &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let results = w.app.call(&w.teacher, "/api/exam/results", &[("exam_id", &exam.to_string())]).await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
@@ -187,15 +204,35 @@ async fn the_timer_is_the_servers(b: Backend) {
     let attempt = start(&w, &w.student, exam).await;
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     let (qid, answer) = right_answers(&paper)[0].clone();
-    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/answer",
+            &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     // Time runs out (as if 31 minutes had passed): the next save is refused and the attempt is
     // handed in with what was saved.
-    sqlx::query("UPDATE exam_attempts SET deadline_at = $1 WHERE id = $2").bind(app::api::now_ms() - 60_000).bind(attempt).execute(&w.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE exam_attempts SET deadline_at = $1 WHERE id = $2")
+        .bind(app::api::now_ms() - 60_000)
+        .bind(attempt)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
     let (qid2, answer2) = right_answers(&paper)[1].clone();
-    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid2.to_string()), ("answer", &answer2)]).await;
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/answer",
+            &[("attempt_id", &attempt.to_string()), ("question_id", &qid2.to_string()), ("answer", &answer2)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let score: Option<i64> = sqlx::query_scalar("SELECT score_milli FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let score: Option<i64> =
+        sqlx::query_scalar("SELECT score_milli FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert_eq!(score, Some(1000), "scored with the one answer saved in time");
     // Reloading does not give more time.
     let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
@@ -223,7 +260,15 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-async fn upload(w: &World, c: &reqwest::Client, attempt: i64, kind: &str, key: &str, faces: Option<u32>, body: Vec<u8>) -> common::Response {
+async fn upload(
+    w: &World,
+    c: &reqwest::Client,
+    attempt: i64,
+    kind: &str,
+    key: &str,
+    faces: Option<u32>,
+    body: Vec<u8>,
+) -> common::Response {
     let mut req = c
         .post(format!("{}/api/proctor/evidence", w.app.base))
         .header("x-talap-attempt", attempt.to_string())
@@ -243,7 +288,8 @@ async fn upload(w: &World, c: &reqwest::Client, attempt: i64, kind: &str, key: &
 
 async fn events(w: &World, c: &reqwest::Client, attempt: i64, list: &[(&str, &str)]) -> common::Response {
     let now = app::api::now_ms();
-    let events: Vec<serde_json::Value> = list.iter().map(|(k, kind)| serde_json::json!({ "key": k, "kind": kind, "at": now, "detail": "" })).collect();
+    let events: Vec<serde_json::Value> =
+        list.iter().map(|(k, kind)| serde_json::json!({ "key": k, "kind": kind, "at": now, "detail": "" })).collect();
     let res = c
         .post(format!("{}/api/proctor/events", w.app.base))
         .json(&serde_json::json!({ "attempt": attempt, "events": events }))
@@ -302,12 +348,14 @@ async fn evidence_is_checked_stored_once_and_scoped(b: Backend) {
     assert_eq!(w.app.count("SELECT COUNT(*) FROM proctor_violations WHERE kind = 'no_face'").await, 1);
     // The first frame claimed one face; the server found none: flagged as a contradiction only
     // if the server re-checked it (a share of such frames), never silently trusted when checked.
-    let faces_server: Option<i64> = sqlx::query_scalar("SELECT faces_server FROM proctor_evidence WHERE idem_key = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")
-        .fetch_one(&w.app.db.pool)
-        .await
-        .unwrap();
+    let faces_server: Option<i64> =
+        sqlx::query_scalar("SELECT faces_server FROM proctor_evidence WHERE idem_key = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")
+            .fetch_one(&w.app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(faces_server, Some(0), "flagged frames are always re-checked by the server");
-    let risk: i64 = sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let risk: i64 =
+        sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert!(risk > 0);
 }
 
@@ -319,15 +367,25 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     let attempt = start(&w, &w.student, exam).await;
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     for (qid, answer) in right_answers(&paper) {
-        w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
+        w.app
+            .call(
+                &w.student,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+            )
+            .await;
     }
-    events(&w, &w.student, attempt, &[("f0000000000000000000000000000001", "tab_hidden"), ("f0000000000000000000000000000002", "paste")]).await;
+    events(&w, &w.student, attempt, &[("f0000000000000000000000000000001", "tab_hidden"), ("f0000000000000000000000000000002", "paste")])
+        .await;
     let one = w.app.signed_in("proctor.one", PW).await;
     let two = w.app.signed_in("proctor.two", PW).await;
     let board = w.app.call(&one, "/api/proctor/board", &[]).await;
     assert_eq!(board.json().as_array().unwrap().len(), 1, "{}", board.body);
     // A verdict needs a finished attempt.
-    let r = w.app.call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Көшірді")]).await;
+    let r = w
+        .app
+        .call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Көшірді")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
     let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await;
@@ -337,14 +395,27 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(vs.len(), 2);
     let confirm = vs.iter().find(|v| v["kind"] == "tab_hidden").unwrap()["id"].as_i64().unwrap();
     let dismiss = vs.iter().find(|v| v["kind"] == "paste").unwrap()["id"].as_i64().unwrap();
-    let r = w.app.call(&one, "/api/proctor/violation", &[("violation_id", &dismiss.to_string()), ("decision", "dismiss"), ("comment", "")]).await;
+    let r = w
+        .app
+        .call(&one, "/api/proctor/violation", &[("violation_id", &dismiss.to_string()), ("decision", "dismiss"), ("comment", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a comment");
     for (id, decision, comment) in [(confirm, "confirm", ""), (dismiss, "dismiss", "Өз жауабын кірістірді")] {
-        let r = w.app.call(&one, "/api/proctor/violation", &[("violation_id", &id.to_string()), ("decision", decision), ("comment", comment)]).await;
+        let r = w
+            .app
+            .call(&one, "/api/proctor/violation", &[("violation_id", &id.to_string()), ("decision", decision), ("comment", comment)])
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     // Annulled: the journal loses the exam's mark, with a history line.
-    let r = w.app.call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Басқа бетке ауысты")]).await;
+    let r = w
+        .app
+        .call(
+            &one,
+            "/api/proctor/verdict",
+            &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Басқа бетке ауысты")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {}", w.lesson)).await, 0);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'proctor.verdict'").await, 1);
@@ -353,13 +424,28 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = w.app.call(&w.student, "/api/proctor/appeal", &[("attempt_id", &attempt.to_string()), ("text", "Тағы")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = w.app.call(&one, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Иә")]).await;
+    let r = w
+        .app
+        .call(&one, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Иә")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let r = w.app.call(&two, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Дәлел жеткіліксіз")]).await;
+    let r = w
+        .app
+        .call(
+            &two,
+            "/api/proctor/appeal/decide",
+            &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Дәлел жеткіліксіз")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let verdict: String = sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let verdict: String =
+        sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert_eq!(verdict, "valid");
-    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await, 1, "the mark is back");
+    assert_eq!(
+        w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await,
+        1,
+        "the mark is back"
+    );
     // The report's counts are the review screen's counts.
     let tl = w.app.call(&two, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await.json();
     let count = |status: &str| tl["violations"].as_array().unwrap().iter().filter(|v| v["status"] == status).count();
@@ -395,7 +481,12 @@ async fn images_are_private_and_purged_after_retention(b: Backend) {
     assert_eq!(w.app.get(&w.other, &format!("/api/proctor/image/{id}")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.get(&w.app.client(), &format!("/api/proctor/image/{id}")).await.status, StatusCode::UNAUTHORIZED);
     // The exam closed 100 days ago with 90 days of retention.
-    sqlx::query("UPDATE exams SET closes_at = $1, retention_days = 90 WHERE id = $2").bind(app::api::now_ms() - 100 * 86_400_000).bind(exam).execute(&w.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE exams SET closes_at = $1, retention_days = 90 WHERE id = $2")
+        .bind(app::api::now_ms() - 100 * 86_400_000)
+        .bind(exam)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
     let state = app::state::AppState {
         leptos_options: server::leptos_options(&w.app.config),
         db: w.app.db.clone(),
@@ -408,4 +499,147 @@ async fn images_are_private_and_purged_after_retention(b: Backend) {
     assert_eq!(w.app.count("SELECT COUNT(*) FROM proctor_purges WHERE images = 1").await, 1);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'proctor.retention.purge'").await, 1);
     assert_eq!(app::proctor::report::purge_expired(&state, app::api::now_ms()).await.unwrap(), 0, "nothing twice");
+}
+
+/// An S3-protocol server on 127.0.0.1 (the `s3s-fs` crate: S3 over a folder, with SigV4
+/// authentication), so the S3 path of the media store is tested with real requests.
+async fn s3_server(root: &std::path::Path) -> String {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let fs = s3s_fs::FileSystem::new(root).expect("s3s-fs root");
+    let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+    builder.set_auth(s3s::auth::SimpleAuth::from_single("talap-test", "talap-test-secret"));
+    let service = builder.build().into_shared();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        loop {
+            let Ok((socket, _)) = listener.accept().await else { continue };
+            let conn = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_goes_to_s3_compatible_storage() {
+    let root = tempfile::tempdir().unwrap();
+    // s3s-fs keeps a bucket as a folder under its root.
+    std::fs::create_dir(root.path().join("evidence")).unwrap();
+    let endpoint = s3_server(root.path()).await;
+    let builder = object_store::aws::AmazonS3Builder::new()
+        .with_bucket_name("evidence")
+        .with_endpoint(&endpoint)
+        .with_allow_http(true)
+        .with_region("us-east-1")
+        .with_access_key_id("talap-test")
+        .with_secret_access_key("talap-test-secret");
+    let media = app::media::MediaStore::s3_with(builder, "s3://evidence").unwrap();
+    let w = world_on(common::spawn_app_with_media(Backend::Sqlite, media).await).await;
+    // /readyz writes and removes a probe object through S3.
+    assert_eq!(w.app.get(&w.app.client(), "/readyz").await.status, StatusCode::OK);
+    let exam = exam(&w).await;
+    let attempt = start(&w, &w.student, exam).await;
+    let key = "5555555555555555555555555555555a";
+    let image = png(320, 240);
+    let first = upload(&w, &w.student, attempt, "webcam", key, Some(1), image.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = upload(&w, &w.student, attempt, "webcam", key, Some(1), image.clone()).await;
+    assert_eq!(again.json()["duplicate"], true);
+    assert_eq!(files_under(&root.path().join("evidence").join("proctor")), 1, "one object in the bucket");
+    assert_eq!(files_under(&w.app.config.media_dir), 0, "nothing in the local folder");
+    // A reviewer reads it back through the authorised route; the student who is not its owner cannot.
+    let id = first.json()["id"].as_i64().unwrap();
+    let proctor = w.app.signed_in("proctor.one", PW).await;
+    let res = proctor.get(format!("{}/api/proctor/image/{id}", w.app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), image, "the same bytes come back from S3");
+    let res = w.other.get(format!("{}/api/proctor/image/{id}", w.app.base)).send().await.unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
+
+backends!(the_schedule_never_seats_more_than_a_room_holds);
+
+async fn the_schedule_never_seats_more_than_a_room_holds(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let now = app::api::now_ms();
+    let at = |ms: i64| app::ui::time::format_local_input(ms);
+    let sitting = |room: &'static str, seats: &'static str, candidates: &'static str, from: i64, to: i64| {
+        let (exam, from, to) = (exam.to_string(), at(from), at(to));
+        let w = &w;
+        async move {
+            w.app
+                .call(
+                    &w.teacher,
+                    "/api/exam/sitting/add",
+                    &[
+                        ("exam_id", &exam),
+                        ("room", room),
+                        ("seats", seats),
+                        ("starts_at", &from),
+                        ("ends_at", &to),
+                        ("candidates", candidates),
+                    ],
+                )
+                .await
+        }
+    };
+    let half_hour = 1_800_000;
+    // Two candidates into a room of one seat: refused at the candidates field, nothing written.
+    let r = sitting("204", "1", "2", now, now + half_hour).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.field_errors().contains(&("candidates".into(), "ErrRoomFull".into())), "{:?}", r.field_errors());
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_sittings").await, 0);
+    // Outside the exam's window.
+    let r = sitting("204", "5", "1", now, now + 3 * half_hour).await;
+    assert!(r.field_errors().contains(&("starts_at".into(), "ErrSittingOutsideWindow".into())), "{:?}", r.field_errors());
+    // One seat, one candidate: fine. The same room (spelled with spaces) at an overlapping time
+    // has no seat left; another room has.
+    let r = sitting("204", "1", "1", now, now + half_hour).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = sitting(" 204 ", "1", "1", now + 60_000, now + 2 * half_hour).await;
+    assert!(r.field_errors().contains(&("candidates".into(), "ErrRoomFull".into())), "{:?}", r.field_errors());
+    let r = sitting("205", "5", "1", now, now + half_hour).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let second = r.json().as_i64().unwrap();
+    let schedule = w.app.call(&w.teacher, "/api/exam/schedule", &[("exam_id", &exam.to_string())]).await.json();
+    assert_eq!(schedule["sittings"].as_array().map(Vec::len), Some(2), "{schedule}");
+    assert_eq!(schedule["unseated"].as_array().map(Vec::len), Some(0));
+    // No more candidates to seat.
+    let r = sitting("206", "5", "1", now, now + half_hour).await;
+    assert!(r.field_errors().contains(&("candidates".into(), "ErrSittingCandidates".into())), "{:?}", r.field_errors());
+    // A candidate without a seat cannot start a scheduled exam; the one with a seat can, and
+    // then their sitting can no longer be removed.
+    let r = w.app.call(&w.teacher, "/api/exam/sitting/remove", &[("sitting_id", &second.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let a = w.app.call(&w.student, "/api/exam/start", &[("exam_id", &exam.to_string())]).await;
+    let b = w.app.call(&w.other, "/api/exam/start", &[("exam_id", &exam.to_string())]).await;
+    let (seated, unseated) = if a.status == StatusCode::OK { (a, b) } else { (b, a) };
+    assert_eq!(seated.status, StatusCode::OK, "{}", seated.body);
+    assert_eq!(unseated.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unseated.body);
+    assert!(unseated.body.contains("ErrNotScheduled"), "{}", unseated.body);
+    let first: i64 = sqlx::query_scalar("SELECT id FROM exam_sittings").fetch_one(&w.app.db.pool).await.unwrap();
+    let r = w.app.call(&w.teacher, "/api/exam/sitting/remove", &[("sitting_id", &first.to_string())]).await;
+    assert!(r.body.contains("ErrSittingStarted"), "{}", r.body);
+    // Only the journal's teacher schedules.
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/sitting/add",
+            &[
+                ("exam_id", &exam.to_string()),
+                ("room", "1"),
+                ("seats", "1"),
+                ("starts_at", &at(now)),
+                ("ends_at", &at(now + half_hour)),
+                ("candidates", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod model;
 pub mod pages;
 pub mod proctoring;
+pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -120,6 +120,16 @@ pub async fn spawn_app_with(backend: Backend, demo: bool) -> TestApp {
 
 /// Starts the app with a configuration the test adjusts (demo data, public URL, ...).
 pub async fn spawn_app_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_full(backend, adjust, None).await
+}
+
+/// The app with its media in the given store (the S3 test) instead of a temporary folder.
+#[allow(dead_code)]
+pub async fn spawn_app_with_media(backend: Backend, media: app::media::MediaStore) -> TestApp {
+    spawn_app_full(backend, |_| {}, Some(media)).await
+}
+
+async fn spawn_app_full(backend: Backend, adjust: impl FnOnce(&mut Config), media_store: Option<app::media::MediaStore>) -> TestApp {
     let test_db = fresh_db(backend).await;
     let media = tempfile::tempdir().expect("media dir");
     let mut config = Config::from_cli(Cli { config: "/nonexistent/talap.toml".into(), ..Default::default() }).expect("config");
@@ -132,7 +142,7 @@ pub async fn spawn_app_configured(backend: Backend, adjust: impl FnOnce(&mut Con
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    let media_store = server::media_store(&config).expect("media store");
+    let media_store = media_store.unwrap_or_else(|| server::media_store(&config).expect("media store"));
     let router = server::router(&config, test_db.db.clone(), media_store);
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
