@@ -63,7 +63,8 @@ mod tests {
     use super::*;
 
     fn model() -> Vec<u8> {
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/proctor/seeta_fd_frontal_v1.0.bin")).expect("the model ships in public/proctor")
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/proctor/seeta_fd_frontal_v1.0.bin"))
+            .expect("the model ships in public/proctor")
     }
 
     #[test]

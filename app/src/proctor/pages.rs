@@ -42,6 +42,9 @@ fn StepRow(
     testid: &'static str,
     #[prop(optional)] action: Option<(Msg, Callback<()>)>,
     #[prop(optional)] retry: Option<Callback<()>>,
+    /// "Try again" also once passed (another test photo).
+    #[prop(optional)]
+    retake: bool,
 ) -> impl IntoView {
     let locale = use_locale();
     view! {
@@ -55,7 +58,7 @@ fn StepRow(
                 </Show>
             })}
             {retry.map(|run| view! {
-                <Show when=move || matches!(step.get(), Step::Failed(_))>
+                <Show when=move || matches!(step.get(), Step::Failed(_)) || (retake && step.get().passed())>
                     <button type="button" data-testid=format!("{testid}-retry") on:click=move |_| run.run(())>{t(Msg::TryAgain)}</button>
                 </Show>
             })}
@@ -100,7 +103,7 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
             <ol class="check-steps">
                 <StepRow name=Msg::CheckStepCamera step=steps.camera testid="check-camera" action=(Msg::TurnOnCamera, camera) retry=camera/>
                 <StepRow name=Msg::CheckStepPreview step=steps.preview testid="check-preview" retry=camera/>
-                <StepRow name=Msg::CheckStepSnapshot step=steps.snapshot testid="check-snapshot" retry=snapshot/>
+                <StepRow name=Msg::CheckStepSnapshot step=steps.snapshot testid="check-snapshot" retry=snapshot retake=true/>
                 {require_screen.then(|| view! {
                     <StepRow name=Msg::CheckStepScreen step=steps.screen testid="check-screen" action=(Msg::ShareEntireScreen, screen) retry=screen/>
                 })}

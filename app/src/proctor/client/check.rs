@@ -82,7 +82,9 @@ async fn send_snapshot(video: &HtmlVideoElement) -> Result<u32, Msg> {
         }
     }
     let jpeg = canvas.jpeg(WEBCAM_QUALITY).await.ok_or(Msg::ErrNoPicture)?;
-    let (status, text) = http::post("/api/proctor/check", &[("content-type", "image/jpeg")], &http::bytes_body(&jpeg)).await.map_err(|_| Msg::ErrSnapshotNotSent)?;
+    let (status, text) = http::post("/api/proctor/check", &[("content-type", "image/jpeg")], &http::bytes_body(&jpeg))
+        .await
+        .map_err(|_| Msg::ErrSnapshotNotSent)?;
     match status {
         200 => serde_json::from_str::<serde_json::Value>(&text)
             .ok()

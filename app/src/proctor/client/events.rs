@@ -62,7 +62,12 @@ pub fn watch(outbox: Rc<Outbox>, status: CaptureStatus) -> Watch {
             record(&o, if d.fullscreen_element().is_some() { BrowserEvent::FullscreenEnter } else { BrowserEvent::FullscreenExit })
         });
     }
-    for (name, e) in [("copy", BrowserEvent::Copy), ("cut", BrowserEvent::Cut), ("paste", BrowserEvent::Paste), ("contextmenu", BrowserEvent::ContextMenu)] {
+    for (name, e) in [
+        ("copy", BrowserEvent::Copy),
+        ("cut", BrowserEvent::Cut),
+        ("paste", BrowserEvent::Paste),
+        ("contextmenu", BrowserEvent::ContextMenu),
+    ] {
         let o = outbox.clone();
         w.on(&doc, name, move |_| record(&o, e));
     }

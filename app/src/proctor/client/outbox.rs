@@ -24,7 +24,9 @@ pub struct Outbox {
     /// loses them.
     memory: RefCell<Vec<JsValue>>,
     running: Cell<bool>,
-    /// Set by `wake` (back online, a new item): the sender stops waiting out its backoff.
+    /// Set by `kick` (a new item): the sender looks at the outbox again before it stops.
+    more: Cell<bool>,
+    /// Set by `wake` (back online): the sender stops waiting out its backoff.
     woken: Cell<bool>,
     backoff: Cell<Backoff>,
     status: RefCell<Option<CaptureStatus>>,
@@ -50,6 +52,7 @@ pub async fn for_attempt(attempt: i64) -> Rc<Outbox> {
                     db,
                     memory: RefCell::new(Vec::new()),
                     running: Cell::new(false),
+                    more: Cell::new(false),
                     woken: Cell::new(false),
                     backoff: Cell::new(Backoff::new()),
                     status: RefCell::new(None),
@@ -125,15 +128,21 @@ impl Outbox {
         self.kick();
     }
 
-    /// Starts the sender if it is not running, and cuts short its wait if it is.
+    /// Starts the sender if it is not running (a running one picks the new item up).
     pub fn kick(self: &Rc<Self>) {
-        self.woken.set(true);
+        self.more.set(true);
         if self.running.replace(true) {
             return;
         }
         let this = self.clone();
         leptos::task::spawn_local(async move {
-            this.send_all().await;
+            // An item kept while the sender was finding the outbox empty woke it: go round again.
+            loop {
+                this.send_all().await;
+                if !this.more.get() {
+                    break;
+                }
+            }
             this.running.set(false);
         });
     }
@@ -143,6 +152,7 @@ impl Outbox {
         let mut b = self.backoff.get();
         b.reset();
         self.backoff.set(b);
+        self.woken.set(true);
         self.kick();
     }
 
@@ -186,7 +196,7 @@ impl Outbox {
     /// Sends until the outbox is empty; after a failure waits (backoff) and goes on.
     async fn send_all(self: &Rc<Self>) {
         loop {
-            self.woken.set(false);
+            self.more.set(false);
             let items = self.pending().await;
             if items.is_empty() {
                 return;
@@ -219,7 +229,7 @@ impl Outbox {
     /// Waits `ms`, or less if woken.
     async fn wait(&self, ms: u32) {
         let mut waited = 0;
-        while waited < ms && !self.woken.get() {
+        while waited < ms && !self.woken.replace(false) {
             js::sleep(250).await;
             waited += 250;
         }

@@ -1,11 +1,11 @@
 //! The screen share: the candidate must share the entire screen (a window or a tab would hide
 //! what else is open), and a second screen is reported when the browser can tell.
 
+use super::devices::{first_video_track, stop};
 use super::js;
 use super::rules::{is_entire_screen, screen_error};
 use crate::i18n::Msg;
 use js_sys::Promise;
-use super::devices::{first_video_track, stop};
 use wasm_bindgen::JsCast;
 use web_sys::{DisplayMediaStreamConstraints, MediaStream};
 
@@ -29,7 +29,8 @@ pub fn request() -> Result<Promise, Msg> {
 
 /// The shared stream, if it is the entire screen; a window or a tab is stopped and refused.
 pub async fn finish(promise: Promise) -> Result<MediaStream, Msg> {
-    let stream: MediaStream = js::wait(promise).await.map_err(|e| screen_error(&js::error_name(&e)))?.dyn_into().map_err(|_| Msg::ErrScreenUnsupported)?;
+    let stream: MediaStream =
+        js::wait(promise).await.map_err(|e| screen_error(&js::error_name(&e)))?.dyn_into().map_err(|_| Msg::ErrScreenUnsupported)?;
     let Some(track) = first_video_track(&stream) else {
         return Err(Msg::ErrScreenUnsupported);
     };
