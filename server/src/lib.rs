@@ -58,7 +58,12 @@ fn settings(config: &Config) -> Settings {
 /// The whole HTTP application.
 pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router {
     let leptos_options = leptos_options(config);
-    let state = AppState { leptos_options: leptos_options.clone(), db, settings: Arc::new(settings(config)), media };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        settings: Arc::new(settings(config)),
+        media,
+    };
     let routes = generate_route_list(App);
     let context_state = state.clone();
     Router::new()

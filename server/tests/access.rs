@@ -247,13 +247,11 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let violation: i64 = sqlx::query_scalar(
-        "INSERT INTO proctor_violations (attempt_id, kind, at, confidence) VALUES ($1, 'tab_hidden', 1, 90) RETURNING id",
-    )
-    .bind(attempt)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
+    let violation: i64 = sqlx::query_scalar("INSERT INTO proctor_violations (attempt_id, kind, at, confidence) VALUES ($1, 'tab_hidden', 1, 90) RETURNING id")
+        .bind(attempt)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let nobody = app.make_user("plain.user", "plain-pass-123", None).await;
     assert!(nobody > 0);
     let signed_in = app.signed_in("plain.user", "plain-pass-123").await;

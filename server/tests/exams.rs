@@ -143,14 +143,7 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
     for (qid, answer) in right_answers(&paper) {
         for _ in 0..2 {
             // Saved twice (a retry): one row, the same answer.
-            let r = w
-                .app
-                .call(
-                    &w.student,
-                    "/api/exam/answer",
-                    &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
-                )
-                .await;
+            let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
     }
@@ -173,14 +166,7 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {} AND new_value = '5'", w.lesson)).await, 1);
     // Answers after hand-in are refused; the results page shows the candidate and item analysis.
     let (qid, answer) = right_answers(&paper)[0].clone();
-    let r = w
-        .app
-        .call(
-            &w.student,
-            "/api/exam/answer",
-            &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
-        )
-        .await;
+    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let results = w.app.call(&w.teacher, "/api/exam/results", &[("exam_id", &exam.to_string())]).await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.body);
@@ -201,35 +187,15 @@ async fn the_timer_is_the_servers(b: Backend) {
     let attempt = start(&w, &w.student, exam).await;
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     let (qid, answer) = right_answers(&paper)[0].clone();
-    let r = w
-        .app
-        .call(
-            &w.student,
-            "/api/exam/answer",
-            &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
-        )
-        .await;
+    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
     assert_eq!(r.status, StatusCode::OK);
     // Time runs out (as if 31 minutes had passed): the next save is refused and the attempt is
     // handed in with what was saved.
-    sqlx::query("UPDATE exam_attempts SET deadline_at = $1 WHERE id = $2")
-        .bind(app::api::now_ms() - 60_000)
-        .bind(attempt)
-        .execute(&w.app.db.pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE exam_attempts SET deadline_at = $1 WHERE id = $2").bind(app::api::now_ms() - 60_000).bind(attempt).execute(&w.app.db.pool).await.unwrap();
     let (qid2, answer2) = right_answers(&paper)[1].clone();
-    let r = w
-        .app
-        .call(
-            &w.student,
-            "/api/exam/answer",
-            &[("attempt_id", &attempt.to_string()), ("question_id", &qid2.to_string()), ("answer", &answer2)],
-        )
-        .await;
+    let r = w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid2.to_string()), ("answer", &answer2)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let score: Option<i64> =
-        sqlx::query_scalar("SELECT score_milli FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let score: Option<i64> = sqlx::query_scalar("SELECT score_milli FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert_eq!(score, Some(1000), "scored with the one answer saved in time");
     // Reloading does not give more time.
     let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
@@ -257,15 +223,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-async fn upload(
-    w: &World,
-    c: &reqwest::Client,
-    attempt: i64,
-    kind: &str,
-    key: &str,
-    faces: Option<u32>,
-    body: Vec<u8>,
-) -> common::Response {
+async fn upload(w: &World, c: &reqwest::Client, attempt: i64, kind: &str, key: &str, faces: Option<u32>, body: Vec<u8>) -> common::Response {
     let mut req = c
         .post(format!("{}/api/proctor/evidence", w.app.base))
         .header("x-talap-attempt", attempt.to_string())
@@ -285,8 +243,7 @@ async fn upload(
 
 async fn events(w: &World, c: &reqwest::Client, attempt: i64, list: &[(&str, &str)]) -> common::Response {
     let now = app::api::now_ms();
-    let events: Vec<serde_json::Value> =
-        list.iter().map(|(k, kind)| serde_json::json!({ "key": k, "kind": kind, "at": now, "detail": "" })).collect();
+    let events: Vec<serde_json::Value> = list.iter().map(|(k, kind)| serde_json::json!({ "key": k, "kind": kind, "at": now, "detail": "" })).collect();
     let res = c
         .post(format!("{}/api/proctor/events", w.app.base))
         .json(&serde_json::json!({ "attempt": attempt, "events": events }))
@@ -345,14 +302,12 @@ async fn evidence_is_checked_stored_once_and_scoped(b: Backend) {
     assert_eq!(w.app.count("SELECT COUNT(*) FROM proctor_violations WHERE kind = 'no_face'").await, 1);
     // The first frame claimed one face; the server found none: flagged as a contradiction only
     // if the server re-checked it (a share of such frames), never silently trusted when checked.
-    let faces_server: Option<i64> =
-        sqlx::query_scalar("SELECT faces_server FROM proctor_evidence WHERE idem_key = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")
-            .fetch_one(&w.app.db.pool)
-            .await
-            .unwrap();
+    let faces_server: Option<i64> = sqlx::query_scalar("SELECT faces_server FROM proctor_evidence WHERE idem_key = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(faces_server, Some(0), "flagged frames are always re-checked by the server");
-    let risk: i64 =
-        sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let risk: i64 = sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert!(risk > 0);
 }
 
@@ -364,25 +319,15 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     let attempt = start(&w, &w.student, exam).await;
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     for (qid, answer) in right_answers(&paper) {
-        w.app
-            .call(
-                &w.student,
-                "/api/exam/answer",
-                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
-            )
-            .await;
+        w.app.call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)]).await;
     }
-    events(&w, &w.student, attempt, &[("f0000000000000000000000000000001", "tab_hidden"), ("f0000000000000000000000000000002", "paste")])
-        .await;
+    events(&w, &w.student, attempt, &[("f0000000000000000000000000000001", "tab_hidden"), ("f0000000000000000000000000000002", "paste")]).await;
     let one = w.app.signed_in("proctor.one", PW).await;
     let two = w.app.signed_in("proctor.two", PW).await;
     let board = w.app.call(&one, "/api/proctor/board", &[]).await;
     assert_eq!(board.json().as_array().unwrap().len(), 1, "{}", board.body);
     // A verdict needs a finished attempt.
-    let r = w
-        .app
-        .call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Көшірді")])
-        .await;
+    let r = w.app.call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Көшірді")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
     let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await;
@@ -392,27 +337,14 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(vs.len(), 2);
     let confirm = vs.iter().find(|v| v["kind"] == "tab_hidden").unwrap()["id"].as_i64().unwrap();
     let dismiss = vs.iter().find(|v| v["kind"] == "paste").unwrap()["id"].as_i64().unwrap();
-    let r = w
-        .app
-        .call(&one, "/api/proctor/violation", &[("violation_id", &dismiss.to_string()), ("decision", "dismiss"), ("comment", "")])
-        .await;
+    let r = w.app.call(&one, "/api/proctor/violation", &[("violation_id", &dismiss.to_string()), ("decision", "dismiss"), ("comment", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a comment");
     for (id, decision, comment) in [(confirm, "confirm", ""), (dismiss, "dismiss", "Өз жауабын кірістірді")] {
-        let r = w
-            .app
-            .call(&one, "/api/proctor/violation", &[("violation_id", &id.to_string()), ("decision", decision), ("comment", comment)])
-            .await;
+        let r = w.app.call(&one, "/api/proctor/violation", &[("violation_id", &id.to_string()), ("decision", decision), ("comment", comment)]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     // Annulled: the journal loses the exam's mark, with a history line.
-    let r = w
-        .app
-        .call(
-            &one,
-            "/api/proctor/verdict",
-            &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Басқа бетке ауысты")],
-        )
-        .await;
+    let r = w.app.call(&one, "/api/proctor/verdict", &[("attempt_id", &attempt.to_string()), ("verdict", "annulled"), ("comment", "Басқа бетке ауысты")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {}", w.lesson)).await, 0);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'proctor.verdict'").await, 1);
@@ -421,28 +353,13 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = w.app.call(&w.student, "/api/proctor/appeal", &[("attempt_id", &attempt.to_string()), ("text", "Тағы")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = w
-        .app
-        .call(&one, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Иә")])
-        .await;
+    let r = w.app.call(&one, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Иә")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let r = w
-        .app
-        .call(
-            &two,
-            "/api/proctor/appeal/decide",
-            &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Дәлел жеткіліксіз")],
-        )
-        .await;
+    let r = w.app.call(&two, "/api/proctor/appeal/decide", &[("attempt_id", &attempt.to_string()), ("decision", "upheld"), ("comment", "Дәлел жеткіліксіз")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let verdict: String =
-        sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    let verdict: String = sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert_eq!(verdict, "valid");
-    assert_eq!(
-        w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await,
-        1,
-        "the mark is back"
-    );
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await, 1, "the mark is back");
     // The report's counts are the review screen's counts.
     let tl = w.app.call(&two, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await.json();
     let count = |status: &str| tl["violations"].as_array().unwrap().iter().filter(|v| v["status"] == status).count();
@@ -478,12 +395,7 @@ async fn images_are_private_and_purged_after_retention(b: Backend) {
     assert_eq!(w.app.get(&w.other, &format!("/api/proctor/image/{id}")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.get(&w.app.client(), &format!("/api/proctor/image/{id}")).await.status, StatusCode::UNAUTHORIZED);
     // The exam closed 100 days ago with 90 days of retention.
-    sqlx::query("UPDATE exams SET closes_at = $1, retention_days = 90 WHERE id = $2")
-        .bind(app::api::now_ms() - 100 * 86_400_000)
-        .bind(exam)
-        .execute(&w.app.db.pool)
-        .await
-        .unwrap();
+    sqlx::query("UPDATE exams SET closes_at = $1, retention_days = 90 WHERE id = $2").bind(app::api::now_ms() - 100 * 86_400_000).bind(exam).execute(&w.app.db.pool).await.unwrap();
     let state = app::state::AppState {
         leptos_options: server::leptos_options(&w.app.config),
         db: w.app.db.clone(),

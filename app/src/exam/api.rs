@@ -152,20 +152,19 @@ pub async fn create_exam(
                 fields.add("closes_at", Msg::ErrExamWindow);
             }
         }
-        let number =
-            |raw: Option<&str>, default: i64, range: std::ops::RangeInclusive<i64>, name: &str, fields: &mut crate::error::Fields| -> i64 {
-                let raw = raw.unwrap_or("").trim();
-                if raw.is_empty() {
-                    return default;
+        let number = |raw: Option<&str>, default: i64, range: std::ops::RangeInclusive<i64>, name: &str, fields: &mut crate::error::Fields| -> i64 {
+            let raw = raw.unwrap_or("").trim();
+            if raw.is_empty() {
+                return default;
+            }
+            match raw.parse::<i64>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    fields.add(name, Msg::ErrNumberRange);
+                    default
                 }
-                match raw.parse::<i64>() {
-                    Ok(n) if range.contains(&n) => n,
-                    _ => {
-                        fields.add(name, Msg::ErrNumberRange);
-                        default
-                    }
-                }
-            };
+            }
+        };
         let duration = number(Some(&duration_min), 0, 1..=600, "duration_min", &mut fields);
         let snapshot = number(snapshot_interval_s.as_deref(), 30, 10..=600, "snapshot_interval_s", &mut fields);
         let screen = number(screen_interval_s.as_deref(), 60, 10..=600, "screen_interval_s", &mut fields);
@@ -175,8 +174,7 @@ pub async fn create_exam(
             None => None,
             Some(raw) => {
                 let id: i64 = raw.parse().map_err(|_| AppError::BadRequest)?;
-                let owner: Option<i64> =
-                    sqlx::query_scalar("SELECT journal_id FROM lessons WHERE id = $1").bind(id).fetch_optional(&st.db.pool).await?;
+                let owner: Option<i64> = sqlx::query_scalar("SELECT journal_id FROM lessons WHERE id = $1").bind(id).fetch_optional(&st.db.pool).await?;
                 if owner != Some(j.id) {
                     fields.add("lesson_id", Msg::ErrNotFound);
                 }

@@ -20,12 +20,7 @@ async fn template() -> Response {
 }
 
 /// "/export/exam/12.xlsx" or ".csv": one row per candidate, for the exam's teacher and readers.
-async fn results_file(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+async fn results_file(State(st): State<AppState>, Path(file): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
     let l = locale_of(&q, &headers);
     let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext.to_string()))) else {
         return StatusCode::NOT_FOUND.into_response();

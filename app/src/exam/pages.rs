@@ -402,9 +402,7 @@ impl AnswerQueue {
                         s.set(SaveState::Saved);
                     }
                 }
-                Err(
-                    e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound | AppError::BadRequest | AppError::Forbidden),
-                ) => {
+                Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound | AppError::BadRequest | AppError::Forbidden)) => {
                     self.jobs.update_value(|q| {
                         q.pop_front();
                     });
@@ -460,12 +458,7 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         running: StoredValue::new(false),
         pending: RwSignal::new(0),
         retrying: RwSignal::new(false),
-        states: StoredValue::new(
-            v.questions
-                .iter()
-                .map(|q| (q.question_id, RwSignal::new(if q.saved.is_some() { SaveState::Saved } else { SaveState::Idle })))
-                .collect(),
-        ),
+        states: StoredValue::new(v.questions.iter().map(|q| (q.question_id, RwSignal::new(if q.saved.is_some() { SaveState::Saved } else { SaveState::Idle }))).collect()),
         time_up: RwSignal::new(false),
     };
     // The countdown: what the server said was left, measured on the page's monotonic clock.
@@ -591,8 +584,7 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 Some(Answer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <input class="answer" name=name value=value on:change=move |ev| send(Answer::Text(event_target_value(&ev)))/> }
-                .into_any()
+            view! { <input class="answer" name=name value=value on:change=move |ev| send(Answer::Text(event_target_value(&ev)))/> }.into_any()
         }
         "essay" => {
             let value = match &saved {

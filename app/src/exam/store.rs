@@ -105,10 +105,7 @@ pub async fn exam_summary(db: &Db, exam_id: i64) -> Result<ExamSummary, AppError
 
 /// The journals a teacher keeps, with the lessons a mark can land on and the bank's topics.
 pub async fn journal_choices(db: &Db, user_id: i64) -> Result<Vec<JournalChoice>, AppError> {
-    let rows = sqlx::query("SELECT id, title, subject FROM journals WHERE teacher_id = $1 ORDER BY title, id")
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query("SELECT id, title, subject FROM journals WHERE teacher_id = $1 ORDER BY title, id").bind(user_id).fetch_all(&db.pool).await?;
     let mut out = Vec::new();
     for r in rows {
         let id: i64 = r.try_get("id")?;
@@ -284,15 +281,14 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     if now >= e.closes_at {
         return Err(AppError::Refused(Msg::ErrExamClosed));
     }
-    let bank: Vec<(i64, String)> =
-        sqlx::query("SELECT id, topic FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0")
-            .bind(j.teacher_id)
-            .bind(&j.subject)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("topic")?)))
-            .collect::<Result<_, AppError>>()?;
+    let bank: Vec<(i64, String)> = sqlx::query("SELECT id, topic FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0")
+        .bind(j.teacher_id)
+        .bind(&j.subject)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("topic")?)))
+        .collect::<Result<_, AppError>>()?;
     let seed = fresh_seed();
     let drawn = model::draw(&bank, &e.draw, seed).map_err(|_| AppError::Refused(Msg::ErrExamTopicShort))?;
     let paper: Vec<(i64, u64)> = drawn.iter().map(|id| (*id, model::question_seed(seed, *id))).collect();
@@ -392,9 +388,7 @@ async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Res
 async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, Question>, AppError> {
     let mut out = std::collections::HashMap::new();
     for id in ids {
-        if let Some(body) =
-            sqlx::query_scalar::<_, String>("SELECT body FROM exam_questions WHERE id = $1").bind(id).fetch_optional(&db.pool).await?
-        {
+        if let Some(body) = sqlx::query_scalar::<_, String>("SELECT body FROM exam_questions WHERE id = $1").bind(id).fetch_optional(&db.pool).await? {
             out.insert(*id, serde_json::from_str(&body).map_err(|_| AppError::Internal)?);
         }
     }
@@ -402,8 +396,7 @@ async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<
 }
 
 async fn saved_answers(db: &Db, attempt_id: i64) -> Result<std::collections::HashMap<i64, String>, AppError> {
-    let rows =
-        sqlx::query("SELECT question_id, answer FROM exam_answers WHERE attempt_id = $1").bind(attempt_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT question_id, answer FROM exam_answers WHERE attempt_id = $1").bind(attempt_id).fetch_all(&db.pool).await?;
     rows.iter().map(|r| Ok((r.try_get("question_id")?, r.try_get("answer")?))).collect()
 }
 
@@ -445,14 +438,7 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
     })
 }
 
-pub async fn save_answer(
-    db: &Db,
-    caller: &Caller,
-    attempt_id: i64,
-    question_id: i64,
-    raw: &str,
-    now: i64,
-) -> Result<SavedAnswer, AppError> {
+pub async fn save_answer(db: &Db, caller: &Caller, attempt_id: i64, question_id: i64, raw: &str, now: i64) -> Result<SavedAnswer, AppError> {
     let a = own_attempt(db, caller, attempt_id, now).await?;
     if a.submitted_at.is_some() {
         return Err(AppError::Refused(Msg::ErrTimeUp));
@@ -579,14 +565,13 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
 /// Closes every attempt whose time is up (run by the server every few seconds, so a candidate
 /// who closed the tab still gets the answers they saved scored).
 pub async fn finalize_expired(db: &Db, now: i64) -> Result<usize, AppError> {
-    let ids: Vec<(i64, i64)> =
-        sqlx::query("SELECT id, deadline_at FROM exam_attempts WHERE submitted_at IS NULL AND deadline_at < $1 LIMIT 500")
-            .bind(now - DEADLINE_GRACE_MS)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("deadline_at")?)))
-            .collect::<Result<_, AppError>>()?;
+    let ids: Vec<(i64, i64)> = sqlx::query("SELECT id, deadline_at FROM exam_attempts WHERE submitted_at IS NULL AND deadline_at < $1 LIMIT 500")
+        .bind(now - DEADLINE_GRACE_MS)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("deadline_at")?)))
+        .collect::<Result<_, AppError>>()?;
     for (id, deadline) in &ids {
         finalize(db, *id, *deadline, None).await?;
     }

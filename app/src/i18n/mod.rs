@@ -131,9 +131,7 @@ mod tests {
         without_placeholders
             .split(|c: char| !c.is_ascii_alphabetic())
             .filter(|w| {
-                w.len() >= 3
-                    && !w.chars().all(|c| c == 'X')
-                    && !["Talap", "SMS", "XLSX", "CSV", "PDF", "QR", "GPA", "Enter", "GIFT", "Aiken"].contains(w)
+                w.len() >= 3 && !w.chars().all(|c| c == 'X') && !["Talap", "SMS", "XLSX", "CSV", "PDF", "QR", "GPA", "Enter", "GIFT", "Aiken"].contains(w)
             })
             .map(str::to_string)
             .collect()

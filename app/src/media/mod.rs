@@ -56,8 +56,7 @@ impl MediaStore {
     /// The local folder store (created if missing).
     pub fn local(dir: &std::path::Path) -> Result<MediaStore, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("media folder {}: {e}", dir.display()))?;
-        let store =
-            object_store::local::LocalFileSystem::new_with_prefix(dir).map_err(|e| format!("media folder {}: {e}", dir.display()))?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(dir).map_err(|e| format!("media folder {}: {e}", dir.display()))?;
         Ok(MediaStore { inner: Arc::new(store), describe: format!("folder {}", dir.display()) })
     }
 
@@ -88,14 +87,11 @@ impl MediaStore {
     pub async fn get(&self, key: &str) -> Result<Vec<u8>, AppError> {
         let path = store_path(key)?;
         match self.inner.get(&path).await {
-            Ok(r) => Ok(r
-                .bytes()
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, key, "media read failed");
-                    AppError::Internal
-                })?
-                .to_vec()),
+            Ok(r) => Ok(r.bytes().await.map_err(|e| {
+                tracing::error!(error = %e, key, "media read failed");
+                AppError::Internal
+            })?
+            .to_vec()),
             Err(object_store::Error::NotFound { .. }) => Err(AppError::NotFound),
             Err(e) => {
                 tracing::error!(error = %e, key, store = %self.describe, "media read failed");

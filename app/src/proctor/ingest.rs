@@ -400,10 +400,7 @@ async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch)
         return Ok(0);
     }
     if batch.events.len() > MAX_EVENTS
-        || batch
-            .events
-            .iter()
-            .any(|e| !valid_key(&e.key) || !violations::EVENT_KINDS.contains(&e.kind.as_str()) || e.detail.chars().count() > 500)
+        || batch.events.iter().any(|e| !valid_key(&e.key) || !violations::EVENT_KINDS.contains(&e.kind.as_str()) || e.detail.chars().count() > 500)
     {
         return Err(AppError::BadRequest);
     }

@@ -93,10 +93,7 @@ fn TimelineView() -> impl IntoView {
     let review = ServerAction::<ReviewViolation>::new();
     let verdict = ServerAction::<GiveVerdict>::new();
     let decide = ServerAction::<DecideAppeal>::new();
-    let data = Resource::new(
-        move || (id(), review.version().get(), verdict.version().get(), decide.version().get()),
-        |(id, ..)| attempt_timeline(id),
-    );
+    let data = Resource::new(move || (id(), review.version().get(), verdict.version().get(), decide.version().get()), |(id, ..)| attempt_timeline(id));
     let review_error = action_error(review);
     let verdict_error = action_error(verdict);
     let decide_error = action_error(decide);

@@ -164,12 +164,7 @@ fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[Re
             workbook(&[Sheet { name: name.to_string(), title, headers: heads, rows: body, freeze_first_column: true }]),
         ),
         "pdf" => {
-            let t = crate::journal::pdf::Table {
-                title,
-                subtitle,
-                headers: heads,
-                rows: body.iter().map(|r| r.iter().map(text_of).collect()).collect(),
-            };
+            let t = crate::journal::pdf::Table { title, subtitle, headers: heads, rows: body.iter().map(|r| r.iter().map(text_of).collect()).collect() };
             download(&format!("{name}.pdf"), crate::journal::pdf::table_pdf(&t))
         }
         _ => StatusCode::NOT_FOUND.into_response(),
@@ -193,12 +188,7 @@ pub(crate) fn refuse(e: AppError, l: Locale) -> Response {
 
 /// "/export/proctor/exam/12.xlsx": every attempt of the exam, for reviewers of its group and
 /// the exam's teacher.
-async fn exam_report(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+async fn exam_report(State(st): State<AppState>, Path(file): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
     let l = locale_of(&q, &headers);
     let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext.to_string()))) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -206,10 +196,8 @@ async fn exam_report(
     let result = async {
         let caller = caller_of(&st, &headers).await?;
         let exam = crate::exam::store::exam_summary(&st.db, id).await?;
-        let group: i64 =
-            sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
-        let teacher: i64 =
-            sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+        let group: i64 = sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+        let teacher: i64 = sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
         if teacher != caller.user_id {
             caller.require(&st.db, Permission::ProctorReview, group).await?;
         }
@@ -220,25 +208,13 @@ async fn exam_report(
         Err(e) => refuse(e, l),
         Ok((exam, rows)) => {
             let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
-            table_file(
-                &ext,
-                &format!("proctoring-exam-{id}"),
-                format!("{}: {}", Msg::ProctorReport.text(l), exam.title),
-                subtitle,
-                &rows,
-                l,
-            )
+            table_file(&ext, &format!("proctoring-exam-{id}"), format!("{}: {}", Msg::ProctorReport.text(l), exam.title), subtitle, &rows, l)
         }
     }
 }
 
 /// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.
-async fn org_report(
-    State(st): State<AppState>,
-    Path(ext): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+async fn org_report(State(st): State<AppState>, Path(ext): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
     let l = locale_of(&q, &headers);
     let result = async {
         let caller = caller_of(&st, &headers).await?;
@@ -290,8 +266,7 @@ async fn image(State(st): State<AppState>, Extension(caller): Extension<Resolved
 /// and logs each purge in proctor_purges and the audit log. Safe to run on several nodes at once:
 /// a row is only marked after its object is gone, and deleting twice is harmless.
 pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
-    let exams =
-        sqlx::query("SELECT id FROM exams WHERE closes_at + retention_days * 86400000 < $1").bind(now).fetch_all(&st.db.pool).await?;
+    let exams = sqlx::query("SELECT id FROM exams WHERE closes_at + retention_days * 86400000 < $1").bind(now).fetch_all(&st.db.pool).await?;
     let mut purged = 0;
     for e in exams {
         let exam_id: i64 = e.try_get("id")?;
@@ -311,11 +286,7 @@ pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
             let key: String = it.try_get("media_key")?;
             st.media.delete(&key).await?;
             bytes += it.try_get::<i64, _>("bytes")?;
-            sqlx::query("UPDATE proctor_evidence SET purged_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(it.try_get::<i64, _>("id")?)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("UPDATE proctor_evidence SET purged_at = $1 WHERE id = $2").bind(now).bind(it.try_get::<i64, _>("id")?).execute(&mut *tx).await?;
         }
         sqlx::query("INSERT INTO proctor_purges (exam_id, images, bytes, purged_at) VALUES ($1, $2, $3, $4)")
             .bind(exam_id)

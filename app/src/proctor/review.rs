@@ -119,8 +119,7 @@ pub(crate) mod ssr {
         require_reviewer(db, caller, attempt_id).await.map(|_| ())
     }
 
-    const BOARD_SQL: &str =
-        "SELECT a.id, u.full_name, e.title, o.name AS group_name, a.started_at, a.deadline_at, a.submitted_at, a.last_seen_at,
+    const BOARD_SQL: &str = "SELECT a.id, u.full_name, e.title, o.name AS group_name, a.started_at, a.deadline_at, a.submitted_at, a.last_seen_at,
             a.risk, a.verdict, j.group_id,
             (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam' AND x.purged_at IS NULL) AS last_webcam,
             (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen' AND x.purged_at IS NULL) AS last_screen,
@@ -314,8 +313,7 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         }
         let now = crate::api::now_ms();
         let mut tx = st.db.pool.begin().await?;
-        let before: String =
-            sqlx::query_scalar("SELECT status FROM proctor_violations WHERE id = $1").bind(violation_id).fetch_one(&mut *tx).await?;
+        let before: String = sqlx::query_scalar("SELECT status FROM proctor_violations WHERE id = $1").bind(violation_id).fetch_one(&mut *tx).await?;
         sqlx::query("UPDATE proctor_violations SET status = $1, reviewed_by = $2, review_comment = $3, reviewed_at = $4 WHERE id = $5")
             .bind(status)
             .bind(caller.user_id)
@@ -455,15 +453,13 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         }
         let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
         let mut tx = st.db.pool.begin().await?;
-        let n = sqlx::query(
-            "INSERT INTO proctor_appeals (attempt_id, text, created_at) VALUES ($1, $2, $3) ON CONFLICT (attempt_id) DO NOTHING",
-        )
-        .bind(attempt_id)
-        .bind(&text)
-        .bind(crate::api::now_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let n = sqlx::query("INSERT INTO proctor_appeals (attempt_id, text, created_at) VALUES ($1, $2, $3) ON CONFLICT (attempt_id) DO NOTHING")
+            .bind(attempt_id)
+            .bind(&text)
+            .bind(crate::api::now_ms())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(AppError::Refused(Msg::ErrAlreadyAppealed));
         }

@@ -227,11 +227,7 @@ mod tests {
     use super::*;
 
     fn frames(counts: &[Option<u32>]) -> Vec<Frame> {
-        counts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Frame { evidence_id: i as i64 + 1, at: i as i64 * 30_000, faces_client: *c, faces_server: None })
-            .collect()
+        counts.iter().enumerate().map(|(i, c)| Frame { evidence_id: i as i64 + 1, at: i as i64 * 30_000, faces_client: *c, faces_server: None }).collect()
     }
     const T: Thresholds = Thresholds { no_face_frames: 2, many_faces_frames: 2 };
 
