@@ -77,13 +77,13 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
     let video = NodeRef::<leptos::html::Video>::new();
     let camera = Callback::new(move |_: ()| {
         #[cfg(feature = "hydrate")]
-        super::client::check::start_camera(steps, video.get());
+        super::client::check::start_camera(steps, video.get_untracked());
         #[cfg(not(feature = "hydrate"))]
         let _ = (steps, video);
     });
     let snapshot = Callback::new(move |_: ()| {
         #[cfg(feature = "hydrate")]
-        super::client::check::retry_snapshot(steps, video.get());
+        super::client::check::retry_snapshot(steps, video.get_untracked());
     });
     let screen = Callback::new(move |_: ()| {
         #[cfg(feature = "hydrate")]
