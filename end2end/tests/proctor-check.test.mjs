@@ -243,7 +243,7 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   await visit(page, '/exams');
   await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
   await page.waitForURL(/\/exams\/attempt\/\d+$/);
-  await hydratedAgain(page);
+  await page.getByTestId('device-check').waitFor();
   assert.equal(await page.locator('ol.paper').count(), 0, 'no questions before the check');
   await passCamera(page, lang);
   assert.ok(await page.getByTestId('begin-exam').isDisabled(), 'start waits for the screen');
