@@ -39,4 +39,5 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
             </section>
         </Show>
     }
+    .into_any()
 }

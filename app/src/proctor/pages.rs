@@ -32,6 +32,7 @@ pub fn DeviceCheckPage() -> impl IntoView {
             </section>
         </RequireUser>
     }
+    .into_any()
 }
 
 /// One line of the check: the step's name, its state, its message and a "try again".
@@ -64,6 +65,7 @@ fn StepRow(
             })}
         </li>
     }
+    .into_any()
 }
 
 /// The device check: camera permission, live picture, a test snapshot the server acknowledges
@@ -128,6 +130,7 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
             }}
         </div>
     }
+    .into_any()
 }
 
 /// The status while sitting: camera and screen on or off, the faces in the last frame, when
@@ -194,4 +197,5 @@ pub fn ProctorPanel(attempt_id: i64, settings: ProctorSettings) -> impl IntoView
             {move || status.problem.get().map(|m| view! { <p class="banner error" role="alert">{t(m)}</p> })}
         </aside>
     }
+    .into_any()
 }

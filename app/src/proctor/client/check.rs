@@ -4,7 +4,7 @@
 //! reads, and each step can be tried again.
 
 use super::capture::{self, Canvas};
-use super::rules::{DETECT_HEIGHT, DETECT_WIDTH, WEBCAM_HEIGHT, WEBCAM_QUALITY, WEBCAM_WIDTH};
+use super::rules::{DETECT_HEIGHT, DETECT_WIDTH, WEBCAM_QUALITY};
 use super::status::{CheckSteps, Step};
 use super::{camera, detect, devices, http, screen};
 use crate::i18n::Msg;
@@ -69,16 +69,14 @@ async fn snapshot(steps: CheckSteps, video: HtmlVideoElement) {
 }
 
 async fn send_snapshot(video: &HtmlVideoElement) -> Result<u32, Msg> {
-    let canvas = Canvas::new(false).ok_or(Msg::ErrNoPicture)?;
-    canvas.draw(video, WEBCAM_WIDTH, WEBCAM_HEIGHT).ok_or(Msg::ErrNoPicture)?;
+    let canvas = Canvas::new(true).ok_or(Msg::ErrNoPicture)?;
+    canvas.draw(video, DETECT_WIDTH, DETECT_HEIGHT).ok_or(Msg::ErrNoPicture)?;
     // The browser's own count of the same picture: loads the detector before the exam starts
     // and times it (the server's count is the one shown).
-    if let Some(small) = Canvas::new(true) {
-        if small.draw(video, DETECT_WIDTH, DETECT_HEIGHT).is_some() && detect::load().await {
-            if let Some((gray, w, h)) = small.gray() {
-                super::js::yield_now().await;
-                let _ = detect::count(&gray, w, h);
-            }
+    if let Some((gray, w, h)) = canvas.gray() {
+        if detect::load().await {
+            super::js::yield_now().await;
+            let _ = detect::count(&gray, w, h);
         }
     }
     let jpeg = canvas.jpeg(WEBCAM_QUALITY).await.ok_or(Msg::ErrNoPicture)?;

@@ -12,12 +12,13 @@ pub const WEBCAM_QUALITY: f64 = 0.7;
 pub const SCREEN_MAX_WIDTH: u32 = 1280;
 pub const SCREEN_MAX_HEIGHT: u32 = 1280;
 pub const SCREEN_QUALITY: f64 = 0.6;
-/// The frame the browser's face detector reads. Detection time grows with the pixels; at
-/// 160x120 a debug build stays around the 50 ms of one long task and a release build well
-/// under it (figures in the e2e test's output). A face must then be at least
-/// `faces::MIN_FACE_SIZE` = 40 px of 120, a third of the frame's height: a candidate at a desk.
-pub const DETECT_WIDTH: u32 = 160;
-pub const DETECT_HEIGHT: u32 = 120;
+/// The frame the browser's face detector reads: the webcam snapshot itself, 320x240, which is
+/// also the size the server re-checks at (it scales to 320 wide), so both count the same pixels.
+/// Measured in headless Chromium (fake camera, debug wasm with rustface optimised): 160x120 took
+/// 1.4..9.5 ms (median 2), so the full snapshot size stays far below a 50 ms long task; a face
+/// needs `faces::MIN_FACE_SIZE` = 40 px of 240, a candidate leaning back still counts.
+pub const DETECT_WIDTH: u32 = WEBCAM_WIDTH;
+pub const DETECT_HEIGHT: u32 = WEBCAM_HEIGHT;
 /// Events sent in one request (the server takes at most 200).
 pub const EVENTS_PER_BATCH: usize = 200;
 /// Outbox items read at a time when flushing.

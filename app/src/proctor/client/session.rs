@@ -159,13 +159,13 @@ fn source(slot: &mut Option<(String, HtmlVideoElement)>, stream: &MediaStream) -
 }
 
 async fn webcam_loop(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureStatus, every_ms: u32) {
-    let (Some(detect_canvas), Some(snap_canvas)) = (Canvas::new(true), Canvas::new(false)) else { return };
+    let Some(canvas) = Canvas::new(true) else { return };
     let mut video = None;
     loop {
         let live = devices::camera().filter(devices::is_live);
         if let Some(v) = live.as_ref().and_then(|s| source(&mut video, s)) {
             if capture::wait_for_picture(&v, 3000).await {
-                webcam_frame(&v, &detect_canvas, &snap_canvas, &outbox, status).await;
+                webcam_frame(&v, &canvas, &outbox, status).await;
             }
         }
         if !pause(&alive, every_ms).await {
@@ -174,25 +174,24 @@ async fn webcam_loop(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureS
     }
 }
 
-/// One webcam snapshot: drawn twice at once (the detector's small frame and the snapshot), then
-/// counted and encoded in separate tasks.
-async fn webcam_frame(video: &HtmlVideoElement, detect_canvas: &Canvas, snap_canvas: &Canvas, outbox: &Rc<Outbox>, status: CaptureStatus) {
+/// One webcam snapshot: drawn once, then counted and encoded in separate tasks (the event loop
+/// gets a turn between them).
+async fn webcam_frame(video: &HtmlVideoElement, canvas: &Canvas, outbox: &Rc<Outbox>, status: CaptureStatus) {
     let at = js::now_ms();
-    let small = detect_canvas.draw(video, DETECT_WIDTH, DETECT_HEIGHT);
-    if snap_canvas.draw(video, WEBCAM_WIDTH, WEBCAM_HEIGHT).is_none() {
+    if canvas.draw(video, DETECT_WIDTH, DETECT_HEIGHT).is_none() {
         return;
     }
+    let gray = canvas.gray();
     let mut faces = None;
-    if small.is_some() && detect::load().await {
-        js::yield_now().await;
-        if let Some((gray, w, h)) = detect_canvas.gray() {
+    if let Some((gray, w, h)) = gray {
+        if detect::load().await {
             js::yield_now().await;
             faces = detect::count(&gray, w, h);
+            js::yield_now().await;
         }
-        js::yield_now().await;
     }
     status.faces.try_set(faces);
-    if let Some(jpeg) = snap_canvas.jpeg(WEBCAM_QUALITY).await {
+    if let Some(jpeg) = canvas.jpeg(WEBCAM_QUALITY).await {
         outbox.add_image("webcam", at, faces, &jpeg).await;
     }
 }
