@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <audit::page::AuditRoutes/>
                     <journal::pages::JournalRoutes/>
                     <exam::pages::ExamRoutes/>
+                    <proctor::pages::DeviceCheckRoutes/>
                     <proctor::pages_review::ProctorRoutes/>
                 </Routes>
             </main>

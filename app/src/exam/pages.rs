@@ -83,6 +83,7 @@ fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerA
     view! {
         <Show when={let s = sitting.clone(); move || !s.is_empty() || !has_journals}>
             <h2>{t(Msg::MyExams)}</h2>
+            <p><a href="/proctor/check" data-testid="device-check-link">{t(Msg::DeviceCheckLink)}</a></p>
             {if sitting.is_empty() {
                 view! { <p class="muted">{t(Msg::NoExams)}</p> }.into_any()
             } else {

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/proctor/evidence", post(evidence).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
         .route("/api/proctor/events", post(events).layer(DefaultBodyLimit::max(64 * 1024)))
+        .route("/api/proctor/check", post(device_check).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
 }
 
 #[derive(Serialize, Deserialize, Debug)]
@@ -155,29 +156,22 @@ pub fn check_image(bytes: &[u8], want_gray: bool) -> Result<Checked, AppError> {
 thread_local! {
     /// One detector per blocking thread: rustface's detector is not Sync, and loading the model
     /// (1.2 MB) per image would cost more than the detection itself.
-    static DETECTOR: std::cell::RefCell<Option<Box<dyn rustface::Detector>>> = const { std::cell::RefCell::new(None) };
+    static DETECTOR: std::cell::RefCell<Option<super::faces::FaceCounter>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The SeetaFace frontal model shipped with the app (BSD-2, from the rustface package).
 pub static FACE_MODEL: &[u8] = include_bytes!("../../../public/proctor/seeta_fd_frontal_v1.0.bin");
 
 /// Faces the server's own detector finds in a grayscale frame (the browser runs the same
-/// detector; this is the re-check a tampered client cannot skip).
+/// detector with the same settings, `faces::FaceCounter`; this is the re-check a tampered client
+/// cannot skip).
 pub fn count_faces(gray: &[u8], width: u32, height: u32) -> Option<u32> {
     DETECTOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            let model = rustface::read_model(std::io::Cursor::new(FACE_MODEL)).ok()?;
-            let mut d = rustface::create_detector_with_model(model);
-            // A face in a webcam frame of 320x240 is 60..200 px; 40 px catches one leaning back.
-            d.set_min_face_size(40);
-            d.set_score_thresh(2.0);
-            d.set_pyramid_scale_factor(0.8);
-            d.set_slide_window_step(4, 4);
-            *slot = Some(d);
+            *slot = super::faces::FaceCounter::from_model(FACE_MODEL);
         }
-        let d = slot.as_mut()?;
-        Some(d.detect(&rustface::ImageData::new(gray, width, height)).len() as u32)
+        slot.as_mut()?.count(gray, width, height)
     })
 }
 
@@ -190,6 +184,35 @@ pub fn recheck(faces_client: Option<u32>, key: &str, percent: i64) -> bool {
     }
     let h = key.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
     i64::from(h % 100) < percent
+}
+
+/// What the device check's test snapshot showed the server.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckResult {
+    pub width: u32,
+    pub height: u32,
+    pub faces: u32,
+}
+
+/// Decodes a test snapshot and counts its faces (CPU work: called off the async threads).
+pub fn check_snapshot(bytes: &[u8]) -> Result<CheckResult, AppError> {
+    let c = check_image(bytes, true)?;
+    let faces = c.gray.as_ref().and_then(|(g, w, h)| count_faces(g, *w, *h)).unwrap_or(0);
+    Ok(CheckResult { width: c.width, height: c.height, faces })
+}
+
+/// The device check's test snapshot (PRC-3): proves that a frame from this camera reaches the
+/// server and decodes, and tells the candidate how many faces the server sees in it. Any
+/// signed-in user may try their devices before an exam day; nothing is stored.
+async fn device_check(Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
+    if caller.0.is_none() {
+        return fail(AppError::Unauthorized);
+    }
+    let checked = tokio::task::spawn_blocking(move || check_snapshot(&body)).await.map_err(|_| AppError::Internal);
+    match checked {
+        Ok(Ok(r)) => Json(r).into_response(),
+        Ok(Err(e)) | Err(e) => fail(e),
+    }
 }
 
 async fn evidence(
@@ -458,6 +481,14 @@ mod tests {
         assert_eq!((w, h, g.len()), (320, 240, 320 * 240));
         // A truncated file has the right magic bytes but does not decode.
         assert!(check_image(&png[..png.len() / 2], false).is_err());
+    }
+
+    #[test]
+    fn a_test_snapshot_is_measured_and_counted_but_a_non_image_refused() {
+        let mut jpeg = Vec::new();
+        image::DynamicImage::new_luma8(320, 240).write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+        assert_eq!(check_snapshot(&jpeg).unwrap(), CheckResult { width: 320, height: 240, faces: 0 });
+        assert!(check_snapshot(b"GIF89a").is_err());
     }
 
     #[test]

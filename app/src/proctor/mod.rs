@@ -1,8 +1,11 @@
 //! Proctoring 2.0 (PRC-1..3): the browser's device check and capture client, evidence ingest,
 //! face checks, violations, review with verdicts and appeals, and reports.
 
+pub mod client;
+pub mod faces;
 #[cfg(feature = "ssr")]
 pub mod ingest;
+pub mod pages;
 pub mod pages_review;
 #[cfg(feature = "ssr")]
 pub mod report;

@@ -1,0 +1,313 @@
+// The proctoring client in a real browser: the device check on /proctor/check with Chromium's
+// fake camera and screen, the translated message for every refusal, and an exam sat under
+// proctoring that goes offline and comes back without losing evidence. Face detection time and
+// long tasks are measured and printed (never asserted: machines are noisy).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { open, close, visit, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
+
+// Chromium's fake devices: a generated camera picture, permission prompts answered "allow",
+// and the screen picker answered with the entire screen.
+const MEDIA_FLAGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--enable-usermedia-screen-capturing',
+];
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...MEDIA_FLAGS],
+  });
+});
+after(async () => { await browser?.close(); });
+
+// Long tasks (over 50 ms) seen by the page, from its very start.
+const LONG_TASKS = `(() => {
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration)); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch (e) { /* no longtask timing in this browser */ }
+})();`;
+
+/** A context signed in as `login`, showing pages in `lang`, with the long-task recorder. */
+async function as(login, lang, { initScript = null, viewport } = {}) {
+  const ctx = await open(browser, { lang, ...(viewport ? { viewport } : {}) });
+  await ctx.context.addInitScript(LONG_TASKS);
+  if (initScript) await ctx.context.addInitScript(initScript);
+  await signIn(ctx.page, lang, login, DEMO_PASSWORD);
+  await setLang(ctx.context, lang);
+  return ctx;
+}
+
+/** What the page measured: face detections (ms each) and long tasks (ms each). */
+async function figures(page) {
+  return page.evaluate(() => ({
+    detections: performance.getEntriesByName('talap-face-detect').map((e) => Math.round(e.duration * 10) / 10),
+    longTasks: window.__longTasks || [],
+  }));
+}
+
+function stats(list) {
+  if (!list.length) return 'none';
+  const sorted = [...list].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return `n=${sorted.length} min=${sorted[0]} median=${sorted[Math.floor(sorted.length / 2)]} max=${sorted[sorted.length - 1]} mean=${mean.toFixed(1)}`;
+}
+
+/** The state of a step of the check ("waiting", "running", "passed", "failed"). */
+async function stepState(page, id, state, timeout = 30_000) {
+  await page.locator(`[data-testid="${id}"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+/** Runs the camera part of the check and returns the faces the server saw. */
+async function passCamera(page, lang) {
+  // Long tasks are counted from here on (not the page's load and hydration).
+  await page.evaluate(() => { window.__longTasks = []; });
+  await page.getByTestId('check-camera-start').click();
+  await stepState(page, 'check-camera', 'passed');
+  await stepState(page, 'check-preview', 'passed');
+  await stepState(page, 'check-snapshot', 'passed');
+  const faces = page.getByTestId('check-faces');
+  await faces.waitFor();
+  const n = Number(await faces.getAttribute('data-faces'));
+  const expected = n === 0 ? 'FacesNone' : n === 1 ? 'FacesOne' : 'FacesMany';
+  assert.equal((await faces.innerText()).trim(), msg(expected, lang));
+  return n;
+}
+
+// Replaces getDisplayMedia: refuses like a candidate pressing "Cancel", or shares a window.
+const REFUSE_SCREEN = `navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));`;
+const SHARE_A_WINDOW = `navigator.mediaDevices.getDisplayMedia = async () => {
+  const c = document.createElement('canvas'); c.width = 640; c.height = 480;
+  const g = c.getContext('2d'); g.fillStyle = '#446'; g.fillRect(0, 0, 640, 480);
+  const stream = c.captureStream(5);
+  const track = stream.getVideoTracks()[0];
+  const settings = track.getSettings.bind(track);
+  track.getSettings = () => ({ ...settings(), displaySurface: 'window' });
+  window.__sharedWindow = track;
+  return stream;
+};`;
+const DENY_CAMERA = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));`;
+
+test('the device check passes with the fake camera and the entire screen; detection is timed', async () => {
+  const lang = 'en';
+  const ctx = await as('student1', lang);
+  const { page } = ctx;
+  const snapshots = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/proctor/check')) snapshots.push(r.postDataBuffer()?.length || 0); });
+  await visit(page, '/proctor/check');
+  await page.getByRole('heading', { level: 1, name: msg('DeviceCheckTitle', lang) }).waitFor();
+  assert.equal(await page.getByTestId('devices-ready').count(), 0);
+
+  const faces = await passCamera(page, lang);
+  await page.getByTestId('check-screen-start').click();
+  await stepState(page, 'check-screen', 'passed');
+  await page.getByTestId('devices-ready').filter({ hasText: msg('DevicesReady', lang) }).waitFor();
+  const shared = await page.evaluate(() => document.querySelector('[data-testid="check-video"]').videoWidth);
+  assert.ok(shared > 0, 'the preview shows the camera');
+  await screenshot(page, 'proctor-check-en');
+
+  // More detections for the figures: each new test photo runs the detector again.
+  for (let i = 0; i < 5; i++) {
+    await page.getByTestId('check-snapshot-retry').click();
+    await stepState(page, 'check-snapshot', 'passed');
+  }
+  const f = await figures(page);
+  console.log(`# device check: faces seen by the server in the fake camera's picture: ${faces}`);
+  console.log(`# device check: test snapshot bytes: ${snapshots.join(', ')}`);
+  console.log(`# device check: face detection ms (320x240): ${stats(f.detections)}`);
+  console.log(`# device check: long tasks ms: ${stats(f.longTasks)}`);
+  assert.ok(f.detections.length >= 1, 'the browser ran its face detector');
+  await close(ctx);
+});
+
+test('refusals are explained in the page language: camera denied, screen refused, a window instead of the screen', async () => {
+  // Camera denied (Russian).
+  {
+    const lang = 'ru';
+    const ctx = await as('student2', lang, { initScript: DENY_CAMERA });
+    await visit(ctx.page, '/proctor/check');
+    await ctx.page.getByTestId('check-camera-start').click();
+    await stepState(ctx.page, 'check-camera', 'failed');
+    assert.equal((await ctx.page.getByTestId('check-camera-error').innerText()).trim(), msg('ErrCameraDenied', lang));
+    await ctx.page.getByTestId('check-camera-retry').waitFor();
+    await close(ctx);
+  }
+  // Screen share refused (Kazakh), on a phone-sized screen.
+  {
+    const lang = 'kk';
+    const ctx = await as('student2', lang, { initScript: REFUSE_SCREEN, viewport: PHONE });
+    await visit(ctx.page, '/proctor/check');
+    await passCamera(ctx.page, lang);
+    await ctx.page.getByTestId('check-screen-start').click();
+    await stepState(ctx.page, 'check-screen', 'failed');
+    assert.equal((await ctx.page.getByTestId('check-screen-error').innerText()).trim(), msg('ErrScreenRefused', lang));
+    assert.equal(await ctx.page.getByTestId('devices-ready').count(), 0);
+    assert.ok((await scrollWidth(ctx.page)) <= PHONE.width, 'no horizontal scroll on a phone');
+    await screenshot(ctx.page, 'proctor-check-refused-kk-phone');
+    await close(ctx);
+  }
+  // A window shared instead of the entire screen (English): refused, and its capture stopped.
+  {
+    const lang = 'en';
+    const ctx = await as('student2', lang, { initScript: SHARE_A_WINDOW });
+    await visit(ctx.page, '/proctor/check');
+    await passCamera(ctx.page, lang);
+    await ctx.page.getByTestId('check-screen-start').click();
+    await stepState(ctx.page, 'check-screen', 'failed');
+    assert.equal((await ctx.page.getByTestId('check-screen-error').innerText()).trim(), msg('ErrScreenNotEntire', lang));
+    assert.equal(await ctx.page.evaluate(() => window.__sharedWindow.readyState), 'ended');
+    await close(ctx);
+  }
+});
+
+/** "2026-11-23T14:05" in Kazakhstan time (UTC+5), `minutes` from now: a datetime-local value. */
+function kzInput(minutes) {
+  return new Date(Date.now() + 5 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16);
+}
+
+/** Records in the page's outbox (IndexedDB), once the client has created it. */
+function outboxCount(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const r = indexedDB.open('talap-proctor');
+    r.onerror = () => reject(r.error);
+    r.onsuccess = () => {
+      const db = r.result;
+      if (!db.objectStoreNames.contains('outbox')) { db.close(); resolve(0); return; }
+      const c = db.transaction('outbox').objectStore('outbox').count();
+      c.onsuccess = () => { db.close(); resolve(c.result); };
+      c.onerror = () => { db.close(); reject(c.error); };
+    };
+  }));
+}
+
+async function number(locator) {
+  return Number((await locator.innerText()).trim());
+}
+
+/** Lines a lost network leaves in the console (requests that could not be sent). */
+function withoutNetworkErrors(problems) {
+  return problems.filter((p) => !/net::ERR_(INTERNET_DISCONNECTED|FAILED|NETWORK_CHANGED)/.test(p));
+}
+
+test('an exam sat under proctoring: check, capture, offline and back, a reload loses nothing', async () => {
+  const lang = 'en';
+  const topic = `Бақылау ${uniq()}`;
+  const title = `Прокторинг ${uniq()}`;
+
+  // The teacher imports two questions and sets a proctored exam open now, capturing every 10 s.
+  const teacher = await as('teacher', lang);
+  {
+    const { page } = teacher;
+    await visit(page, '/exams');
+    const gift = `$CATEGORY: ${topic}\n\nҚазақстанның астанасы?{=Астана ~Алматы ~Шымкент}\n\n2 + 2 = ?{=4 ~3 ~5}\n`;
+    const importForm = page.getByTestId('import-form');
+    const subject = importForm.getByLabel(msg('Subject', lang), { exact: true });
+    await subject.selectOption({ label: 'Деректер қоры' });
+    await importForm.getByLabel(msg('File', lang), { exact: true }).setInputFiles({ name: 'proctor.gift', mimeType: 'text/plain', buffer: Buffer.from(gift) });
+    await importForm.getByRole('button', { name: msg('ImportQuestions', lang) }).click();
+    await page.getByTestId('import-ok').waitFor();
+
+    const form = page.getByTestId('exam-form');
+    const journal = form.getByLabel(msg('Journal', lang), { exact: true });
+    const value = await journal.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Деректер қоры'))?.value);
+    assert.ok(value, 'the demo journal is offered');
+    await journal.selectOption(value);
+    await form.getByLabel(msg('Title', lang), { exact: true }).fill(title);
+    await form.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
+    await form.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
+    await form.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('60');
+    await form.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 2`);
+    await form.locator('summary').click();
+    await form.getByLabel(msg('SnapshotInterval', lang), { exact: true }).fill('10');
+    await form.getByLabel(msg('ScreenInterval', lang), { exact: true }).fill('10');
+    await form.getByRole('button', { name: msg('NewExam', lang) }).click();
+    await page.getByTestId('teaching-exams').getByText(title).waitFor();
+    await close(teacher);
+  }
+
+  // The student starts it: the device check comes first, then the questions and the panel.
+  const ctx = await as('student3', lang);
+  const { page } = ctx;
+  const uploads = { webcam: [], screen: [] };
+  page.on('request', (r) => {
+    if (!r.url().endsWith('/api/proctor/evidence')) return;
+    const kind = r.headers()['x-talap-kind'];
+    if (uploads[kind]) uploads[kind].push(r.postDataBuffer()?.length || 0);
+  });
+  await visit(page, '/exams');
+  await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
+  await page.waitForURL(/\/exams\/attempt\/\d+$/);
+  await page.getByTestId('device-check').waitFor();
+  assert.equal(await page.locator('ol.paper').count(), 0, 'no questions before the check');
+  await passCamera(page, lang);
+  assert.ok(await page.getByTestId('begin-exam').isDisabled(), 'start waits for the screen');
+  await page.getByTestId('check-screen-start').click();
+  await stepState(page, 'check-screen', 'passed');
+  await page.getByTestId('begin-exam').click();
+  await page.locator('ol.paper').waitFor();
+  const panel = page.getByTestId('proctor-panel');
+  await panel.waitFor();
+  await page.locator('ol.paper input[type=radio]').first().check();
+
+  // The first snapshot and screenshot reach the server at once.
+  const sent = page.getByTestId('proctor-sent');
+  const queued = page.getByTestId('proctor-queued');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="proctor-sent"]').innerText) >= 2, null, { timeout: 30_000 });
+  await queued.filter({ hasText: /^0$/ }).waitFor();
+  assert.equal((await page.getByTestId('proctor-camera').innerText()).trim(), msg('StateOn', lang));
+  assert.equal((await page.getByTestId('proctor-screen').innerText()).trim(), msg('StateOn', lang));
+  assert.notEqual((await page.getByTestId('proctor-last-sent').innerText()).trim(), '—');
+  await screenshot(page, 'proctor-sitting-en');
+
+  // Offline for a few seconds: what happens meanwhile waits in the outbox, then goes.
+  await ctx.context.setOffline(true);
+  await page.evaluate(() => document.dispatchEvent(new Event('copy')));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="proctor-queued"]').innerText) >= 1);
+  await page.waitForTimeout(3_000);
+  const sentBefore = await number(sent);
+  const queuedOffline = await number(queued);
+  await ctx.context.setOffline(false);
+  await queued.filter({ hasText: /^0$/ }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="proctor-sent"]').innerText) > n, sentBefore);
+  console.log(`# sitting: ${queuedOffline} item(s) queued while offline, all sent after coming back`);
+
+  // A reload while the server cannot be reached: the outbox keeps the event, and the attempt
+  // page sends it on load, before the check has even been passed again.
+  await page.route('**/api/proctor/**', (route) => route.abort());
+  await page.evaluate(() => document.dispatchEvent(new Event('paste')));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="proctor-queued"]').innerText) >= 1);
+  assert.ok((await outboxCount(page)) >= 1, 'kept in IndexedDB');
+  const f = await figures(page);
+  await page.unroute('**/api/proctor/**');
+  await page.reload();
+  await hydratedAgain(page);
+  await page.getByTestId('device-check').waitFor();
+  assert.equal(await page.locator('ol.paper').count(), 0, 'the check is asked again after a reload');
+  const deadline = Date.now() + 20_000;
+  while ((await outboxCount(page)) > 0) {
+    assert.ok(Date.now() < deadline, 'the outbox was not sent after the reload');
+    await page.waitForTimeout(250);
+  }
+
+  console.log(`# sitting: webcam snapshot bytes: ${stats(uploads.webcam)}`);
+  console.log(`# sitting: screenshot bytes: ${stats(uploads.screen)}`);
+  console.log(`# sitting: face detection ms (320x240): ${stats(f.detections)}`);
+  console.log(`# sitting: long tasks ms: ${stats(f.longTasks)}`);
+  assert.ok(uploads.webcam.length >= 1 && uploads.screen.length >= 1, 'both kinds of evidence were sent');
+  ctx.problems.splice(0, ctx.problems.length, ...withoutNetworkErrors(ctx.problems));
+  await close(ctx);
+});
+
+/** After a navigation by click or reload, waits for the new page's hydration. */
+async function hydratedAgain(page) {
+  await page.waitForFunction(() => window.__talapHydrated === true, null, { timeout: 30_000 });
+  await page.waitForTimeout(100);
+}
