@@ -140,7 +140,7 @@ test('on the profile a wrong current password is shown at its field, the right o
   await close(ctx);
 });
 
-test('a forgotten password is reset with the code emailed to the demo proctor', async () => {
+test('a forgotten password is reset with the code emailed to the demo school administrator', async () => {
   const lang = 'en';
   const ctx = await open(browser, { lang });
   const { page } = ctx;
@@ -152,31 +152,31 @@ test('a forgotten password is reset with the code emailed to the demo proctor', 
   const resetForm = page.locator('form', { has: page.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }) });
 
   const offset = await logOffset();
-  await requestForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill('proctor');
+  await requestForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill('school.admin');
   await requestForm.getByLabel(msg('ByEmail', lang), { exact: true }).check();
   await requestForm.getByRole('button', { name: msg('SendCode', lang), exact: true }).click();
   await requestForm.locator('.banner.ok[role=status]', { hasText: msg('CodeSent', lang) }).waitFor();
 
-  const code = await emailedCode('proctor@demo.talap.kz', offset);
+  const code = await emailedCode('school-admin@demo.talap.kz', offset);
 
   // The second form is filled through its own labels.
-  await resetForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill('proctor');
+  await resetForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill('school.admin');
   await resetForm.getByLabel(msg('Code', lang), { exact: true }).fill(code);
   await resetForm.getByLabel(msg('NewPassword', lang), { exact: true }).fill(newPassword);
   await resetForm.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }).click();
   await resetForm.locator('.banner.ok[role=status]', { hasText: msg('PasswordResetDone', lang) }).waitFor();
 
   // Signed in, the pages come in the account's saved language (Kazakh for the demo accounts).
-  await signIn(page, lang, 'proctor', newPassword, 'kk');
-  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `${msg('Welcome', 'kk')}, Динара Асқарқызы Омарова`);
-  assert.match(await page.getByTestId('roles').innerText(), new RegExp(msg('RoleProctor', 'kk')));
+  await signIn(page, lang, 'school.admin', newPassword, 'kk');
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `${msg('Welcome', 'kk')}, Марат Болатұлы Сейітов`);
+  assert.match(await page.getByTestId('roles').innerText(), new RegExp(msg('RoleSchoolAdmin', 'kk')));
   assert.equal(await page.locator('html').getAttribute('lang'), 'kk');
   await close(ctx);
 
   // The old demo password no longer opens the account.
   const again = await open(browser, { lang });
   await visit(again.page, '/login');
-  await again.page.getByLabel(msg('Login', lang), { exact: true }).fill('proctor');
+  await again.page.getByLabel(msg('Login', lang), { exact: true }).fill('school.admin');
   await again.page.getByLabel(msg('Password', lang), { exact: true }).fill(DEMO_PASSWORD);
   await again.page.getByRole('button', { name: msg('SignIn', lang), exact: true }).click();
   await again.page.locator('.banner.error[role=alert]', { hasText: msg('ErrWrongCredentials', lang) }).waitFor();

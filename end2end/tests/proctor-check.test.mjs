@@ -37,6 +37,9 @@ const LONG_TASKS = `(() => {
 })();`;
 
 /** A context signed in as `login`, showing pages in `lang`, with the long-task recorder. */
+/** What the sitting test leaves for the reviewer's test (node runs a file's tests in order). */
+const sat = { title: null };
+
 async function as(login, lang, { initScript = null, viewport } = {}) {
   const ctx = await open(browser, { lang, ...(viewport ? { viewport } : {}) });
   await ctx.context.addInitScript(LONG_TASKS);
@@ -279,6 +282,24 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="proctor-sent"]').innerText) > n, sentBefore);
   console.log(`# sitting: ${queuedOffline} item(s) queued while offline, all sent after coming back`);
 
+  // Switching to another tab, leaving full screen and a right click become events (and
+  // violations) on the server; the reviewer's test below finds them.
+  // Headless Chromium has no visible tabs to switch between, so the test plays the browser's
+  // part of a tab switch: the page reports itself hidden, then visible again.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    delete document.hidden;
+    delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  assert.ok(await page.evaluate(() => document.fullscreenElement !== null), 'the start button put the page in full screen');
+  await page.evaluate(() => document.exitFullscreen());
+  await page.mouse.click(5, 200, { button: 'right' });
+  await queued.filter({ hasText: /^0$/ }).waitFor({ timeout: 30_000 });
+  sat.title = title;
+
   // A reload while the server cannot be reached: the outbox keeps the event, and the attempt
   // page sends it on load, before the check has even been passed again.
   await page.route('**/api/proctor/**', (route) => route.abort());
@@ -305,6 +326,68 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   ctx.problems.splice(0, ctx.problems.length, ...withoutNetworkErrors(ctx.problems));
   await close(ctx);
 });
+
+test('the proctor sees the timeline, confirms a violation, and the exported report counts it', async () => {
+  assert.ok(sat.title, 'the exam above was sat');
+  const lang = 'ru';
+  const ctx = await as('proctor', lang);
+  const { page } = ctx;
+  await visit(page, '/proctor');
+  await page.getByTestId('board-attempt').filter({ hasText: sat.title }).click();
+  await page.waitForURL(/\/proctor\/attempt\/\d+$/);
+  await hydratedAgain(page);
+  // The tab switch and leaving full screen arrived as events, with their translated names.
+  const events = page.getByTestId('events');
+  for (const kind of ['tab_hidden', 'fullscreen_exit', 'context_menu']) {
+    await events.locator(`li[data-kind="${kind}"]`).first().waitFor();
+  }
+  assert.ok((await events.innerText()).includes(msg('VioTabHidden', lang)));
+  assert.ok((await page.getByTestId('evidence').locator('figure[data-kind="webcam"] img').count()) >= 1, 'snapshots are shown');
+  assert.ok((await page.getByTestId('evidence').locator('figure[data-kind="screen"] img').count()) >= 1, 'screenshots are shown');
+  await screenshot(page, 'proctor-timeline-ru');
+
+  // Confirm the tab switch with a comment.
+  const row = page.locator('[data-testid="violation"][data-kind="tab_hidden"][data-status="open"]').first();
+  await row.locator('input[name="comment"]').fill('Басқа бетке өтті');
+  await row.getByTestId('confirm-violation').click();
+  await page.locator('[data-testid="violation"][data-kind="tab_hidden"][data-status="confirmed"]').first().waitFor();
+  const confirmed = await page.locator('[data-testid="violation"][data-status="confirmed"]').count();
+  const open = await page.locator('[data-testid="violation"][data-status="open"]').count();
+  assert.ok(confirmed >= 1);
+
+  // The organisation's report (CSV) has the same counts for this attempt.
+  const res = await page.request.get('/export/proctor/organisation.csv?lang=ru');
+  assert.equal(res.status(), 200);
+  const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  const header = rows[0];
+  const line = rows.find((r) => r.includes(sat.title));
+  assert.ok(line, `the report lists the exam ${sat.title}`);
+  assert.equal(Number(line[header.indexOf(msg('ViolationsConfirmed', lang))]), confirmed, 'confirmed violations as on the timeline');
+  assert.equal(Number(line[header.indexOf(msg('ViolationsOpen', lang))]), open, 'open violations as on the timeline');
+  await close(ctx);
+});
+
+/** A small CSV reader (quoted fields, doubled quotes, commas or semicolons). */
+function parseCsv(text) {
+  const sep = text.split('\n', 1)[0].includes(';') ? ';' : ',';
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === sep) { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
 
 /** After a navigation by click or reload, waits for the new page's hydration. */
 async function hydratedAgain(page) {

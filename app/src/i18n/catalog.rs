@@ -632,6 +632,12 @@ catalog! {
     DeviceCheckTitle => ["Құрылғыларды тексеру", "Проверка устройств", "Device check"],
 
     // ---- proctoring: ingest, violations, review, reports ----
+    EvTabVisible => ["Бетке қайта оралды", "Вернулся на вкладку", "Back on the tab"],
+    EvWindowFocus => ["Терезеге қайта оралды", "Вернулся в окно", "Back in the window"],
+    EvFullscreenEnter => ["Толық экранға қайта кірді", "Снова полноэкранный режим", "Full screen again"],
+    EvOffline => ["Желі үзілді", "Сеть пропала", "Went offline"],
+    EvOnline => ["Желі қалпына келді", "Сеть вернулась", "Back online"],
+    EvCheckPassed => ["Құрылғылар тексерілді", "Проверка устройств пройдена", "Device check passed"],
     ProctorBoard => ["Бақылау тақтасы", "Панель прокторинга", "Proctoring board"],
     ProctorReport => ["Бақылау есебі", "Отчёт прокторинга", "Proctoring report"],
     NoAttempts => ["Қазір тапсырып жатқандар жоқ", "Сейчас никто не сдаёт", "No attempts right now"],

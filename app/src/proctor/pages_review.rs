@@ -22,6 +22,20 @@ fn violation_msg(code: &str) -> Msg {
     super::violations::Kind::from_code(code).map_or(Msg::Violation, |k| k.msg())
 }
 
+/// A browser event as the timeline names it: a violation's own name, or its harmless
+/// counterpart (back to the tab, full screen again...).
+fn event_msg(code: &str) -> Msg {
+    match code {
+        "tab_visible" => Msg::EvTabVisible,
+        "window_focus" => Msg::EvWindowFocus,
+        "fullscreen_enter" => Msg::EvFullscreenEnter,
+        "offline" => Msg::EvOffline,
+        "online" => Msg::EvOnline,
+        "check_passed" => Msg::EvCheckPassed,
+        other => violation_msg(other),
+    }
+}
+
 fn status_msg(s: &str) -> Msg {
     match s {
         "confirmed" => Msg::ViolationConfirmed,
@@ -187,7 +201,7 @@ fn TimelineView() -> impl IntoView {
                             </div>
                             <h2>{t(Msg::Events)}</h2>
                             <ul class="events" data-testid="events">
-                                {tl.events.iter().cloned().map(|e| view! { <li data-kind=e.kind.clone()>{format_datetime(e.at)}" · "{e.kind.clone()}" "{e.detail.clone()}</li> }).collect_view()}
+                                {tl.events.iter().cloned().map(|e| view! { <li data-kind=e.kind.clone()>{format_datetime(e.at)}" · "{t(event_msg(&e.kind))}" "{e.detail.clone()}</li> }).collect_view()}
                             </ul>
                         }.into_any()
                     }
