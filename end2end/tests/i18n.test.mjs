@@ -36,6 +36,17 @@ const STUDENT_PAGES = [
   { path: '/my/certificates', name: 'my-certificates', ready: (lang) => ({ role: 'heading', name: msg('MyCertificates', lang) }) },
 ];
 
+// The demo exam is the first one.
+const TEACHER_PAGES = [
+  { path: '/exams', name: 'exams-teacher', ready: (lang) => ({ role: 'heading', name: msg('Exams', lang) }), testId: 'teaching-exams' },
+  { path: '/exams/1/results', name: 'exam-results', ready: (lang) => ({ role: 'heading', name: msg('ItemAnalysis', lang) }), testId: 'unseated' },
+];
+const PROCTOR_PAGES = [
+  { path: '/proctor', name: 'proctor-board', ready: (lang) => ({ role: 'heading', name: msg('ProctorBoard', lang) }) },
+  { path: '/proctor/check', name: 'device-check', ready: (lang) => ({ role: 'heading', name: msg('DeviceCheckTitle', lang) }) },
+];
+STUDENT_PAGES.push({ path: '/exams', name: 'exams-student', ready: (lang) => ({ role: 'heading', name: msg('Exams', lang) }), testId: 'my-exams' });
+
 /** The switch's button for `lang` ("KK", "RU", "EN", followed by the language's own name). */
 function langButton(page, lang) {
   return page.locator('nav.langs button.lang', { hasText: lang.toUpperCase() });
@@ -126,7 +137,7 @@ for (const lang of LANGS) {
     await checkPages(admin.page, lang, ADMIN_PAGES, issues);
     await close(admin);
 
-    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES]]) {
+    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES], ['teacher', TEACHER_PAGES], ['proctor', PROCTOR_PAGES]]) {
       const ctx = await open(browser, { lang });
       await signIn(ctx.page, lang, login, DEMO_PASSWORD);
       await setLang(ctx.context, lang);

@@ -174,7 +174,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
             <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
             <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some()>
                 <label for="f-draw">{t(Msg::ExamDraw)}</label>
-                <textarea id="f-draw" name="draw" rows="3" placeholder="Topic: 5"></textarea>
+                <textarea id="f-draw" name="draw" rows="3" placeholder=move || format!("{}: 5", t(Msg::Topic)())></textarea>
                 <p class="hint">{t(Msg::ExamDrawHint)}" "
                     {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.topics.iter().map(|(t, n)| format!("{t}: {n}")).collect::<Vec<_>>().join(" · ")))}
                 </p>
@@ -686,6 +686,9 @@ pub fn ResultsPage() -> impl IntoView {
 fn Results() -> impl IntoView {
     let id = id_param();
     let res = Resource::new(id, exam_results);
+    // Its own resource, created with the page (not inside the results' reactive closure, where
+    // a resource created on each run would not match the server's during hydration).
+    let exam_id = untrack(id);
     view! {
         <section class="card wide">
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
@@ -721,7 +724,6 @@ fn Results() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <super::schedule::ScheduleSection exam_id=eid/>
                             <h2>{t(Msg::ItemAnalysis)}</h2>
                             <p class="hint">{t(Msg::ItemAnalysisHint)}</p>
                             <table class="list" data-testid="items">
@@ -742,6 +744,7 @@ fn Results() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <super::schedule::ScheduleSection exam_id=exam_id/>
         </section>
     }
 }

@@ -362,7 +362,7 @@ pub fn ScheduleSection(exam_id: i64) -> impl IntoView {
                 Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 Ok(d) => {
                     let (editable, unseated) = (d.editable, d.unseated.len());
-                    view! {
+                    let table = (!d.sittings.is_empty()).then(|| view! {
                     <table class="list" data-testid="sittings">
                         <thead><tr><th>{t(Msg::Room)}</th><th>{t(Msg::Seats)}</th><th>{t(Msg::SittingTime)}</th><th>{t(Msg::Candidates)}</th><th></th></tr></thead>
                         <tbody>
@@ -382,6 +382,9 @@ pub fn ScheduleSection(exam_id: i64) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    });
+                    view! {
+                    {table}
                     {d.sittings.is_empty().then(|| view! { <p class="muted">{t(Msg::NoSittings)}</p> })}
                     <p class="muted" data-testid="unseated">{t(Msg::Unseated)}": "{unseated}</p>
                     {editable.then(|| view! {
