@@ -257,12 +257,15 @@ fn webcam_jpeg() -> Vec<u8> {
     encode(&image::DynamicImage::ImageRgb8(img), 70)
 }
 
-/// A screen-like frame: 1280x720 with lines of "text" on a light page, JPEG quality 70.
+/// A screen-like frame: 1280x720 with paragraphs of "text" on a light page, JPEG quality 70
+/// (about the 100-150 KB a real 1280-wide screenshot of a question page takes).
 fn screen_jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(1280, 720, |x, y| {
         let line = y % 22;
-        let glyph = (x / 7 + y / 22 * 13) % 11;
-        if (4..16).contains(&line) && glyph < 8 && (x * 31 + y * 17) % 5 < 3 && x % 640 < 600 {
+        let word = (x / 7 + y / 22 * 13) % 11;
+        // Strokes of letters: short runs in each 7-pixel cell of a word, varying by line.
+        let stroke = (x % 7 + (y / 22) % 3) % 4 == 0 || (line == 9 && x % 7 < 5);
+        if (5..15).contains(&line) && word < 8 && stroke && x < 1000 && y % 264 < 132 {
             image::Rgb([30, 30, 40])
         } else if y < 40 {
             image::Rgb([40, 90, 160])
