@@ -700,19 +700,11 @@ fn aiken_question(text: String, options: &[(char, String)], letters: &str) -> Re
 /// "краткий", "сәйкестендіру", "последовательность", "эссе"...). Several names separated by "/"
 /// are accepted when they agree, as the template writes them. None for anything else.
 pub fn kind_from_cell(raw: &str) -> Option<QuestionKind> {
-    let mut found = None;
-    for part in raw.split('/') {
-        let kind = kind_from_name(part)?;
-        if found.is_some_and(|f| f != kind) {
-            return None;
-        }
-        found = Some(kind);
-    }
-    found
+    crate::i18n::agreed_name(raw, kind_from_name)
 }
 
 fn kind_from_name(name: &str) -> Option<QuestionKind> {
-    let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е");
+    let normal = crate::i18n::normal_name;
     let name = normal(name);
     if name.is_empty() {
         return None;

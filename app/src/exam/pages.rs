@@ -6,6 +6,7 @@ use super::dto::*;
 use super::model::Answer;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
+use crate::ui::sleep;
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
@@ -426,19 +427,6 @@ impl AnswerQueue {
         }
         self.running.set_value(false);
     }
-}
-
-#[cfg(feature = "hydrate")]
-async fn sleep(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn sleep(ms: u32) {
-    #[cfg(feature = "ssr")]
-    tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
-    #[cfg(not(feature = "ssr"))]
-    let _ = ms;
 }
 
 /// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).

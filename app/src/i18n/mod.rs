@@ -103,6 +103,27 @@ pub fn request_locale(parts: &http::request::Parts) -> Locale {
     })
 }
 
+/// A name as typed in a file, for comparing with the catalogue's texts: spacing collapsed,
+/// lower case, "ё" read as "е".
+pub fn normal_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е")
+}
+
+/// A cell naming one thing in several languages, "Теория / Theory" (as our templates write
+/// it): every part separated by "/" must name the same thing. None when a part is unknown or
+/// the parts disagree.
+pub fn agreed_name<T: PartialEq + Copy>(cell: &str, one: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut found = None;
+    for part in cell.split('/') {
+        let t = one(part)?;
+        if found.is_some_and(|f| f != t) {
+            return None;
+        }
+        found = Some(t);
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

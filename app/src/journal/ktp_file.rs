@@ -60,19 +60,11 @@ impl LessonType {
         if raw.is_empty() {
             return Some(LessonType::Theory);
         }
-        let mut found = None;
-        for part in raw.split('/') {
-            let t = LessonType::from_name(part)?;
-            if found.is_some_and(|f| f != t) {
-                return None;
-            }
-            found = Some(t);
-        }
-        found
+        crate::i18n::agreed_name(raw, LessonType::from_name)
     }
 
     fn from_name(name: &str) -> Option<LessonType> {
-        let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е");
+        let normal = crate::i18n::normal_name;
         let name = normal(name);
         // The journal's own names first, whatever words they use ("День аттестации").
         if let Some(t) = LessonType::ALL.into_iter().find(|t| t.msg().texts().iter().any(|text| normal(text) == name)) {

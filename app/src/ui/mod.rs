@@ -252,3 +252,18 @@ pub fn form_data(ev: &leptos::ev::SubmitEvent) -> Option<leptos::web_sys::FormDa
     let form = ev.target()?.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()?;
     leptos::web_sys::FormData::new_with_form(&form).ok()
 }
+
+/// Waits `ms` milliseconds: a browser timer in the page (retry back-off of the save queues),
+/// tokio's on the server, so code shared by both compiles on each.
+#[cfg(feature = "hydrate")]
+pub async fn sleep(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn sleep(ms: u32) {
+    #[cfg(feature = "ssr")]
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
+    #[cfg(not(feature = "ssr"))]
+    let _ = ms;
+}

@@ -10,6 +10,7 @@ use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::api::{get_journal, save_cell, RenameJournal};
 use crate::journal::dto::{JournalView, LessonHead};
 use crate::journal::model::{average, format_2dp, parse_cell, Attendance, Cell, LessonType, Scale};
+use crate::ui::sleep;
 use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
 use leptos::prelude::*;
 use std::collections::{HashMap, VecDeque};
@@ -343,19 +344,6 @@ async fn run_queue(queue: Queue, cells: StoredValue<HashMap<(i64, i64), CellSign
     }
     queue.running.set_value(false);
     queue.pending.set(0);
-}
-
-#[cfg(feature = "hydrate")]
-async fn sleep(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn sleep(ms: u32) {
-    #[cfg(feature = "ssr")]
-    tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
-    #[cfg(not(feature = "ssr"))]
-    let _ = ms;
 }
 
 /// "All changes saved" / "Saving 3…" / "Not saved yet: retrying".
