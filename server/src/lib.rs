@@ -66,6 +66,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .route("/readyz", get(web::readyz))
         .merge(app::journal::export::routes())
         .merge(app::exam::export::routes())
+        .merge(app::exam::tickets::routes())
         .merge(app::proctor::ingest::routes())
         .merge(app::proctor::report::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {

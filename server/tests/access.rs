@@ -166,6 +166,12 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             ],
         ),
         ("/api/exam/sitting/remove", Permission, vec![("sitting_id", "0")]),
+        ("/api/exam/ticket/file", Permission, vec![("attempt_id", "0")]),
+        ("/api/exam/ticket/file/remove", Permission, vec![("attempt_id", "0"), ("name", "plan.csv")]),
+        ("/api/exam/grading", Permission, vec![("attempt_id", "0")]),
+        ("/api/exam/grade", Permission, vec![("attempt_id", "0"), ("points", "[]"), ("mark", "5"), ("comment", "Hacked")]),
+        ("/api/exam/offline", Permission, vec![("exam_id", "0")]),
+        ("/api/exam/offline/save", Permission, vec![("exam_id", "0"), ("marks", "[]")]),
         ("/api/proctor/board", SignedIn, vec![]),
         ("/api/proctor/timeline", Permission, vec![("attempt_id", "0")]),
         ("/api/proctor/violation", Permission, vec![("violation_id", "0"), ("decision", "dismiss"), ("comment", "x")]),
@@ -174,6 +180,9 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/proctor/appeal/decide", Permission, vec![("attempt_id", "0"), ("decision", "upheld"), ("comment", "x")]),
     ]
 }
+
+/// Server functions that take JSON (their arguments include lists).
+const JSON_ENDPOINTS: &[&str] = &["/api/exam/grade", "/api/exam/offline/save"];
 
 backends!(every_server_function_checks_its_caller);
 
@@ -309,7 +318,21 @@ async fn every_server_function_checks_its_caller(b: Backend) {
             let form = form.clone();
             let app = &app;
             async move {
-                if path.ends_with("/import") || path.ends_with("/submit") || path.ends_with("/excuse") {
+                if JSON_ENDPOINTS.contains(path) {
+                    // Ids as numbers, lists as JSON, the rest as strings.
+                    let body: serde_json::Map<String, serde_json::Value> = form
+                        .iter()
+                        .map(|(k, v)| {
+                            let value = if k.ends_with("_id") || v.starts_with('[') {
+                                serde_json::from_str(v).unwrap()
+                            } else {
+                                serde_json::Value::String(v.to_string())
+                            };
+                            (k.to_string(), value)
+                        })
+                        .collect();
+                    app.call_json(&client, path, &serde_json::Value::Object(body)).await
+                } else if path.ends_with("/import") || path.ends_with("/submit") || path.ends_with("/excuse") || path.ends_with("/file") {
                     let mut mp = reqwest::multipart::Form::new();
                     for (k, v) in &form {
                         mp = mp.text(k.to_string(), v.to_string());

@@ -643,3 +643,212 @@ async fn the_schedule_never_seats_more_than_a_room_holds(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+/// Creates an exam of `form` open now for an hour on the journal's exam lesson, with `extra`
+/// fields (draw, tickets...); returns the raw answer.
+async fn create(w: &World, form: &str, extra: &[(&str, &str)]) -> common::Response {
+    let now = app::api::now_ms();
+    let opens = app::ui::time::format_local_input(now - 60_000);
+    let closes = app::ui::time::format_local_input(now + 3_600_000);
+    let journal = w.journal.to_string();
+    let lesson = w.lesson.to_string();
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("journal_id", &journal),
+        ("title", "Қорытынды емтихан"),
+        ("form", form),
+        ("opens_at", &opens),
+        ("closes_at", &closes),
+        ("duration_min", "45"),
+        ("lesson_id", &lesson),
+    ];
+    fields.push(("draw", ""));
+    // A field given in `extra` replaces the default.
+    fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+    fields.extend_from_slice(extra);
+    w.app.call(&w.teacher, "/api/exam/create", &fields).await
+}
+
+async fn journal_cell(w: &World, student: i64) -> (Option<i64>, Option<String>) {
+    sqlx::query_as("SELECT mark, attendance FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
+        .bind(w.lesson)
+        .bind(student)
+        .fetch_optional(&w.app.db.pool)
+        .await
+        .unwrap()
+        .unwrap_or((None, None))
+}
+
+async fn attach(w: &World, c: &reqwest::Client, attempt: i64, name: &str, bytes: &[u8]) -> common::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("attempt_id", attempt.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    w.app.multipart(c, "/api/exam/ticket/file", form).await
+}
+
+backends!(a_ticket_is_drawn_answered_with_files_and_graded);
+
+async fn a_ticket_is_drawn_answered_with_files_and_graded(b: Backend) {
+    let w = world(b).await;
+    let r = create(&w, "ticket", &[("tickets", " \n---\n")]).await;
+    assert_eq!(r.field_errors(), vec![("tickets".to_string(), "ErrTicketsRequired".to_string())]);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exams").await, 0, "nothing written");
+    let tickets = "1. Туынды деген не?\n2. Интегралды есептеңіз.\n---\n1. Шек анықтамасы.\n2. Қатарлар.";
+    let r = create(&w, "ticket", &[("tickets", tickets)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_tickets").await, 2);
+    let attempt = start(&w, &w.student, exam).await;
+    let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(view["form"], "ticket");
+    let body = view["ticket"]["body"].as_str().unwrap().to_string();
+    assert!(body == "1. Туынды деген не?\n2. Интегралды есептеңіз." || body == "1. Шек анықтамасы.\n2. Қатарлар.", "{body}");
+    // The written answer is autosaved as any answer; a reload shows it.
+    let answer = serde_json::json!({ "Text": "Туынды — функцияның өзгеру жылдамдығы." }).to_string();
+    for _ in 0..2 {
+        let r = w
+            .app
+            .call(&w.student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", "0"), ("answer", &answer)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(view["ticket"]["written"], "Туынды — функцияның өзгеру жылдамдығы.");
+    // Files: checked by content, the same name twice is one file, at most five, own attempt only.
+    let pdf = b"%PDF-1.4\n% answer\n".to_vec();
+    for _ in 0..2 {
+        let r = attach(&w, &w.student, attempt, "Жауап.pdf", &pdf).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_files WHERE attempt_id = {attempt}")).await, 1);
+    let r = attach(&w, &w.student, attempt, "answer.pdf", b"MZ\x90\x00\x03\x00").await;
+    assert_eq!(r.field_errors(), vec![("file".to_string(), "ErrFileType".to_string())]);
+    let r = attach(&w, &w.other, attempt, "x.pdf", &pdf).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    for i in 2..=5 {
+        let r = attach(&w, &w.student, attempt, &format!("page{i}.png"), b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = attach(&w, &w.student, attempt, "page6.png", b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR").await;
+    assert_eq!(r.field_errors(), vec![("file".to_string(), "ErrTooManyFiles".to_string())]);
+    let r = w.app.call(&w.student, "/api/exam/ticket/file/remove", &[("attempt_id", &attempt.to_string()), ("name", "page5.png")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json().as_array().unwrap().len(), 4);
+    // Handed in: it waits for the teacher; no mark anywhere yet.
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["needs_grading"], true);
+    assert!(r.json()["mark"].is_null());
+    assert_eq!(journal_cell(&w, w.student_id).await, (None, None));
+    let r = attach(&w, &w.student, attempt, "late.pdf", &pdf).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no files after hand-in: {}", r.body);
+    // The teacher downloads the file; another student cannot.
+    let path = format!("/files/exam/{attempt}/{}", urlencoding("Жауап.pdf"));
+    let f = w.app.get(&w.teacher, &path).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.body);
+    assert_eq!(f.body.as_bytes(), pdf.as_slice());
+    assert_eq!(f.headers["content-type"], "application/pdf");
+    assert_eq!(w.app.get(&w.other, &path).await.status, StatusCode::FORBIDDEN);
+    // Grading: a mark is required for a ticket; the student cannot grade; the grade reaches the
+    // journal and the student sees it with the comment.
+    let g = w.app.call(&w.teacher, "/api/exam/grading", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(g.status, StatusCode::OK, "{}", g.body);
+    assert_eq!(g.json()["ticket"]["written"], "Туынды — функцияның өзгеру жылдамдығы.");
+    assert_eq!(g.json()["ticket"]["files"].as_array().unwrap().len(), 4);
+    let grade =
+        |mark: &str| serde_json::json!({ "attempt_id": attempt, "points": [], "mark": mark, "comment": "Екінші сұрақ толық емес." });
+    let r = w.app.call_json(&w.teacher, "/api/exam/grade", &grade("")).await;
+    assert_eq!(r.field_errors(), vec![("mark".to_string(), "ErrRequired".to_string())]);
+    let r = w.app.call_json(&w.teacher, "/api/exam/grade", &grade("7")).await;
+    assert_eq!(r.field_errors().first().map(|e| e.0.as_str()), Some("mark"));
+    assert_eq!(w.app.call_json(&w.student, "/api/exam/grade", &grade("5")).await.status, StatusCode::FORBIDDEN);
+    let r = w.app.call_json(&w.teacher, "/api/exam/grade", &grade("4")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(journal_cell(&w, w.student_id).await, (Some(4), None));
+    let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(view["result"]["mark"], "4");
+    assert_eq!(view["result"]["needs_grading"], false);
+    assert_eq!(view["grader_comment"], "Екінші сұрақ толық емес.");
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+backends!(an_essay_is_graded_by_points_and_the_mark_follows);
+
+async fn an_essay_is_graded_by_points_and_the_mark_follows(b: Backend) {
+    let w = world(b).await;
+    let r = import(&w, "essay.gift", "$CATEGORY: Эссе\n\n::e1:: Туындының геометриялық мағынасын түсіндіріңіз. {}\n").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = create(&w, "test", &[("draw", "Эссе: 1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let attempt = start(&w, &w.student, exam).await;
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    let qid = paper["questions"][0]["question_id"].as_i64().unwrap();
+    let answer = serde_json::json!({ "Text": "Жанаманың көлбеулігі." }).to_string();
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/answer",
+            &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(r.json()["needs_grading"], true, "{}", r.body);
+    assert_eq!(journal_cell(&w, w.student_id).await, (None, None), "no mark before the essay is graded");
+    let results = w.app.call(&w.teacher, "/api/exam/results", &[("exam_id", &exam.to_string())]).await.json();
+    assert_eq!(results["candidates"][0]["needs_grading"], true);
+    let grade = |points: &str| serde_json::json!({ "attempt_id": attempt, "points": [{ "question_id": qid, "points": points }], "mark": "", "comment": "" });
+    let r = w.app.call_json(&w.teacher, "/api/exam/grade", &grade("2")).await;
+    assert_eq!(r.field_errors(), vec![(format!("points.{qid}"), "ErrPointsRange".to_string())]);
+    let r = w.app.call_json(&w.teacher, "/api/exam/grade", &grade("1")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(1.0));
+    assert_eq!(r.json()["mark"], "5", "the mark follows from the score when none is typed");
+    assert_eq!(journal_cell(&w, w.student_id).await, (Some(5), None));
+    let g = w.app.call(&w.teacher, "/api/exam/grading", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(g["essays"][0]["points"].as_f64(), Some(1.0));
+    assert_eq!(g["essays"][0]["answer"], "Жанаманың көлбеулігі.");
+}
+
+backends!(offline_marks_are_entered_all_or_nothing_into_the_journal);
+
+async fn offline_marks_are_entered_all_or_nothing_into_the_journal(b: Backend) {
+    let w = world(b).await;
+    let r = create(&w, "offline", &[("duration_min", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let r = w.app.call(&w.student, "/api/exam/start", &[("exam_id", &exam.to_string())]).await;
+    assert!(r.body.contains("ErrExamOffline"), "{}", r.body);
+    let sheet = w.app.call(&w.teacher, "/api/exam/offline", &[("exam_id", &exam.to_string())]).await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.body);
+    let rows = sheet.json()["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 2);
+    let other = rows.iter().map(|r| r["student_id"].as_i64().unwrap()).find(|id| *id != w.student_id).unwrap();
+    let save = |a: &str, b: &str| serde_json::json!({ "exam_id": exam, "marks": [{ "student_id": w.student_id, "value": a }, { "student_id": other, "value": b }] });
+    // One bad value: refused at its row, nothing written.
+    let r = w.app.call_json(&w.teacher, "/api/exam/offline/save", &save("5", "7")).await;
+    assert_eq!(r.field_errors().first().map(|e| e.0.clone()), Some(format!("mark.{other}")), "{}", r.body);
+    assert_eq!(journal_cell(&w, w.student_id).await, (None, None));
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_attempts").await, 0);
+    // A student cannot enter marks.
+    assert_eq!(w.app.call_json(&w.student, "/api/exam/offline/save", &save("5", "5")).await.status, StatusCode::FORBIDDEN);
+    let r = w.app.call_json(&w.teacher, "/api/exam/offline/save", &save("5", "н")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json().as_i64(), Some(2));
+    assert_eq!(journal_cell(&w, w.student_id).await, (Some(5), None));
+    assert_eq!(journal_cell(&w, other).await.0, None);
+    assert!(journal_cell(&w, other).await.1.is_some(), "absent is an attendance mark");
+    // Saving the same sheet changes nothing; clearing a mark removes it from the journal too.
+    assert_eq!(w.app.call_json(&w.teacher, "/api/exam/offline/save", &save("5", "н")).await.json().as_i64(), Some(0));
+    assert_eq!(w.app.call_json(&w.teacher, "/api/exam/offline/save", &save("", "н")).await.json().as_i64(), Some(1));
+    assert_eq!(journal_cell(&w, w.student_id).await, (None, None));
+    let results = w.app.call(&w.teacher, "/api/exam/results", &[("exam_id", &exam.to_string())]).await.json();
+    assert_eq!(results["candidates"].as_array().unwrap().len(), 1, "the results list who has a mark");
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {}", w.lesson)).await, 3);
+}

@@ -118,9 +118,11 @@ pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
     .await
 }
 
-/// Creates a test-form exam for one of the caller's journals. `draw` is one "topic: N" per line
-/// (N questions from each topic of the teacher's bank for the journal's subject); times are
-/// datetime-local values in Kazakhstan time.
+/// Creates an exam for one of the caller's journals, in one of three forms (`form`):
+/// "test" (`draw` is one "topic: N" per line: N questions from each topic of the teacher's bank
+/// for the journal's subject), "ticket" (`tickets`: the tickets, separated by "---" lines; each
+/// candidate draws one) or "offline" (sat in a room; the teacher enters the marks, so no
+/// duration and no proctoring). Times are datetime-local values in Kazakhstan time.
 #[server(prefix = "/api", endpoint = "exam/create")]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_exam(
@@ -130,6 +132,8 @@ pub async fn create_exam(
     closes_at: String,
     duration_min: String,
     draw: String,
+    form: Option<String>,
+    tickets: Option<String>,
     lesson_id: Option<String>,
     proctored: Option<String>,
     allow_unproctored: Option<String>,
@@ -166,7 +170,21 @@ pub async fn create_exam(
                     }
                 }
             };
-        let duration = number(Some(&duration_min), 0, 1..=600, "duration_min", &mut fields);
+        let form = match form.as_deref().map(str::trim) {
+            None | Some("") | Some("test") => "test",
+            Some("ticket") => "ticket",
+            Some("offline") => "offline",
+            Some(_) => return Err(AppError::BadRequest),
+        };
+        // An offline exam lasts its window (the room's time); the others need a time limit.
+        let duration = if form == "offline" {
+            match (opens, closes) {
+                (Some(o), Some(c)) if c > o => ((c - o) / 60_000).clamp(1, 24 * 60),
+                _ => 1,
+            }
+        } else {
+            number(Some(&duration_min), 0, 1..=600, "duration_min", &mut fields)
+        };
         let snapshot = number(snapshot_interval_s.as_deref(), 30, 10..=600, "snapshot_interval_s", &mut fields);
         let screen = number(screen_interval_s.as_deref(), 60, 10..=600, "screen_interval_s", &mut fields);
         let no_face = number(no_face_frames.as_deref(), 2, 1..=20, "no_face_frames", &mut fields);
@@ -183,13 +201,24 @@ pub async fn create_exam(
                 Some(id)
             }
         };
-        let plan = match ssr::parse_draw(&draw) {
-            Ok(p) => p,
-            Err(m) => {
-                fields.add("draw", m);
-                Vec::new()
+        let plan = if form == "test" {
+            match ssr::parse_draw(&draw) {
+                Ok(p) => p,
+                Err(m) => {
+                    fields.add("draw", m);
+                    Vec::new()
+                }
             }
+        } else {
+            Vec::new()
         };
+        let tickets = if form == "ticket" {
+            fields.check("tickets", super::tickets::parse_tickets(tickets.as_deref().unwrap_or(""))).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        // Proctoring watches a browser; an offline exam has none.
+        let proctored = proctored.is_some() && form != "offline";
         if !plan.is_empty() {
             let topics = ssr::topic_counts(&st.db, caller.user_id, &j.subject).await?;
             for (topic, n) in &plan {
@@ -206,16 +235,17 @@ pub async fn create_exam(
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
                                 snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at)
-             VALUES ($1, $2, $3, 'test', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(j.id)
         .bind(lesson)
         .bind(&title)
+        .bind(form)
         .bind(opens.unwrap_or_default())
         .bind(closes.unwrap_or_default())
         .bind(duration)
         .bind(serde_json::to_string(&plan).unwrap_or_else(|_| "[]".into()))
-        .bind(i64::from(proctored.is_some()))
+        .bind(i64::from(proctored))
         .bind(i64::from(allow_unproctored.is_some()))
         .bind(snapshot)
         .bind(screen)
@@ -225,6 +255,7 @@ pub async fn create_exam(
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        super::tickets::ssr::insert_tickets(&mut tx, id, &tickets).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -235,7 +266,7 @@ pub async fn create_exam(
                 entity_id: id.to_string(),
                 org_id: Some(j.group_id),
                 before: None,
-                after: Some(serde_json::json!({ "title": title, "journal": j.id, "draw": plan })),
+                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len() })),
             },
         )
         .await?;

@@ -16,6 +16,7 @@ pub struct ExamSummary {
     pub closes_at: i64,
     pub duration_min: i64,
     pub proctored: bool,
+    pub allow_unproctored: bool,
     pub questions: i64,
     /// The candidate's own attempt (candidates' lists only).
     pub attempt: Option<AttemptBrief>,
@@ -33,6 +34,8 @@ pub struct AttemptBrief {
     pub mark: Option<String>,
     pub verdict: String,
     pub appealed: bool,
+    /// Waits for the teacher's grade (essays, a ticket).
+    pub needs_grading: bool,
 }
 
 /// The exams page: what the caller sits and what the caller teaches.
@@ -99,6 +102,27 @@ pub struct AttemptView {
     pub settings: crate::proctor::settings::ProctorSettings,
     pub questions: Vec<PaperQuestion>,
     pub result: Option<AttemptBrief>,
+    /// "test" or "ticket".
+    pub form: String,
+    /// Ticket form: the ticket drawn, the written answer saved so far and the attached files.
+    pub ticket: Option<TicketPaper>,
+    /// The teacher's comment once graded.
+    pub grader_comment: String,
+}
+
+/// The candidate's ticket and what they have handed in on it so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketPaper {
+    pub number: i64,
+    pub body: String,
+    pub written: String,
+    pub files: Vec<AttachedFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachedFile {
+    pub name: String,
+    pub bytes: i64,
 }
 
 /// What saving an answer acknowledges.
@@ -129,6 +153,8 @@ pub struct CandidateResult {
     pub risk: i64,
     pub violations: i64,
     pub verdict: String,
+    /// Essays or a ticket wait for the teacher's grade.
+    pub needs_grading: bool,
 }
 
 /// Item analysis of one question: facility (mean share of the points) and discrimination

@@ -5,14 +5,17 @@ pub mod api;
 pub mod dto;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod model;
 pub mod pages;
+mod pages_grading;
 pub mod proctoring;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod tickets;
 
 /// Largest question file accepted for import.
 pub const MAX_IMPORT_FILE: usize = 4 * 1024 * 1024;

@@ -20,11 +20,13 @@ pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/exams") view=ExamsPage/>
         <Route path=path!("/exams/attempt/:id") view=AttemptPage/>
         <Route path=path!("/exams/:id/results") view=ResultsPage/>
+        <Route path=path!("/exams/attempt/:id/grade") view=super::pages_grading::GradePage/>
+        <Route path=path!("/exams/:id/marks") view=super::pages_grading::OfflineMarksPage/>
     }
     .into_inner()
 }
 
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+pub(crate) fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
     move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
 }
@@ -37,7 +39,7 @@ pub fn verdict_msg(v: &str) -> Msg {
     }
 }
 
-fn score_text(score: Option<f64>, max: Option<i64>) -> String {
+pub(crate) fn score_text(score: Option<f64>, max: Option<i64>) -> String {
     match (score, max) {
         (Some(s), Some(m)) => format!("{} / {m}", crate::journal::model::round2(s)),
         _ => String::new(),
@@ -98,6 +100,7 @@ fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerA
                                 let action = match &e.attempt {
                                     Some(a) if a.submitted => view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> }.into_any(),
                                     Some(a) => view! { <a class="button primary" href=format!("/exams/attempt/{}", a.id)>{t(Msg::ContinueExam)}</a> }.into_any(),
+                                    None if e.form == "offline" => view! { <span class="muted">{t(Msg::FormOffline)}</span> }.into_any(),
                                     None if open => view! {
                                         <ActionForm action=start attr:class="inline">
                                             <input type="hidden" name="exam_id" value=eid/>
@@ -107,7 +110,8 @@ fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerA
                                     None => view! { <span class="muted">{t(if now < e.opens_at { Msg::ExamNotOpenYet } else { Msg::ExamClosedStatus })}</span> }.into_any(),
                                 };
                                 let status = e.attempt.as_ref().map(|a| {
-                                    if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
+                                    if a.needs_grading { t(Msg::AwaitingGrading)().to_string() }
+                                    else if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
                                 });
                                 view! {
                                     <tr>
@@ -140,7 +144,10 @@ fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerA
                                     <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</td>
                                     <td>{e.questions}</td>
                                     <td>{e.submitted}" / "{e.started}</td>
-                                    <td><a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a></td>
+                                    <td>
+                                        <a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a>
+                                        {(e.form == "offline").then(|| view! { " · "<a href=format!("/exams/{}/marks", e.id) data-testid="enter-marks">{t(Msg::EnterMarks)}</a> })}
+                                    </td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -158,6 +165,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
     let error = action_error(create);
     let first = journals.first().map(|j| j.id).unwrap_or_default();
     let chosen = RwSignal::new(first);
+    let form = RwSignal::new("test".to_string());
     let js = StoredValue::new(journals.clone());
     view! {
         <h2>{t(Msg::NewExam)}</h2>
@@ -170,10 +178,29 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
                 </select>
             </div>
             <Field label=Msg::Title name="title" error=error required=true/>
+            <div class="field">
+                <label for="f-form">{t(Msg::ExamFormLabel)}</label>
+                <select id="f-form" name="form" data-testid="exam-form-kind" on:change=move |ev| form.set(event_target_value(&ev))>
+                    <option value="test">{t(Msg::FormTest)}</option>
+                    <option value="ticket">{t(Msg::FormTicket)}</option>
+                    <option value="offline">{t(Msg::FormOffline)}</option>
+                </select>
+            </div>
             <Field label=Msg::ExamOpens name="opens_at" kind="datetime-local" error=error required=true/>
             <Field label=Msg::ExamCloses name="closes_at" kind="datetime-local" error=error required=true/>
-            <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
-            <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some()>
+            <Show when=move || form.get() != "offline" fallback=|| view! { <input type="hidden" name="duration_min" value=""/> }>
+                <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
+            </Show>
+            <Show when=move || form.get() == "ticket">
+                <div class="field" class:invalid=move || crate::ui::field_error(error, "tickets").get().is_some()>
+                    <label for="f-tickets">{t(Msg::TicketsLabel)}</label>
+                    <textarea id="f-tickets" name="tickets" rows="8" data-testid="tickets"></textarea>
+                    <p class="hint">{t(Msg::TicketsHint)}</p>
+                    {move || crate::ui::field_error(error, "tickets").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+                </div>
+            </Show>
+            // Always sent (the server function takes it), shown for the test form only.
+            <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some() class:hidden=move || form.get() != "test">
                 <label for="f-draw">{t(Msg::ExamDraw)}</label>
                 <textarea id="f-draw" name="draw" rows="3" placeholder=move || format!("{}: 5", t(Msg::Topic)())></textarea>
                 <p class="hint">{t(Msg::ExamDrawHint)}" "
@@ -188,6 +215,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
                     {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.lessons.iter().map(|(id, label)| view! { <option value=*id>{label.clone()}</option> }).collect_view()))}
                 </select>
             </div>
+            <Show when=move || form.get() != "offline">
             <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
             <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
             <details>
@@ -197,6 +225,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
                 <Field label=Msg::NoFaceFrames name="no_face_frames" kind="number" error=error value="2".to_string()/>
                 <Field label=Msg::RetentionDays name="retention_days" kind="number" error=error value="90".to_string()/>
             </details>
+            </Show>
             <button type="submit" class="primary">{t(Msg::NewExam)}</button>
         </ActionForm>
     }
@@ -291,9 +320,13 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
         {r.map(|r| view! {
             <dl class="facts">
                 <dt>{t(Msg::Score)}</dt><dd data-testid="attempt-score">{score_text(r.score, r.max_points)}</dd>
-                <dt>{t(Msg::Mark)}</dt><dd>{r.mark.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t(Msg::Mark)}</dt><dd data-testid="attempt-mark">{if r.needs_grading { t(Msg::AwaitingGrading)().to_string() } else { r.mark.clone().unwrap_or_else(|| "—".into()) }}</dd>
                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
             </dl>
+        })}
+        {(!v.grader_comment.is_empty()).then(|| view! {
+            <h2>{t(Msg::GraderComment)}</h2>
+            <p class="grader-comment" data-testid="grader-comment">{v.grader_comment.clone()}</p>
         })}
         <Show when=move || can_appeal && !action_ok(appeal).get()>
             <h2>{t(Msg::Appeal)}</h2>
@@ -329,7 +362,7 @@ enum SaveState {
 /// The answers queue: sent one at a time in order, retried with back-off until acknowledged,
 /// and mirrored in localStorage so a reload or a crash of the tab loses nothing.
 #[derive(Clone, Copy)]
-struct AnswerQueue {
+pub(crate) struct AnswerQueue {
     attempt_id: i64,
     jobs: StoredValue<VecDeque<PendingAnswer>>,
     running: StoredValue<bool>,
@@ -368,7 +401,7 @@ impl AnswerQueue {
         Vec::new()
     }
 
-    fn push(self, question_id: i64, answer: String) {
+    pub(crate) fn push(self, question_id: i64, answer: String) {
         if let Some(s) = self.states.with_value(|m| m.get(&question_id).copied()) {
             s.set(SaveState::Saving);
         }
@@ -503,6 +536,7 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         });
     });
     let questions = v.questions.clone();
+    let ticket = v.ticket.clone();
     let settings = v.settings;
     view! {
         <div class="exam-head">
@@ -520,9 +554,14 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         </div>
         {v.proctored.then(|| view! { <crate::exam::proctoring::ExamProctoring attempt_id=attempt_id settings=settings started=started/> })}
         <Show when=move || started.get()>
-            <ol class="paper">
-                {questions.clone().into_iter().map(|q| view! { <QuestionView q=q queue=queue/> }).collect_view()}
-            </ol>
+            {match ticket.clone() {
+                Some(tp) => view! { <super::pages_grading::TicketSheet attempt_id=attempt_id ticket=tp queue=queue/> }.into_any(),
+                None => view! {
+                    <ol class="paper">
+                        {questions.clone().into_iter().map(|q| view! { <QuestionView q=q queue=queue/> }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
             <p class="warning" data-testid="time-up">{move || queue.time_up.get().then(|| t(Msg::ErrTimeUp)())}</p>
             <button type="button" class="primary" data-testid="submit-exam" on:click=move |_| submit_now() disabled=move || submit.pending().get()>{t(Msg::SubmitExam)}</button>
         </Show>
@@ -695,10 +734,13 @@ fn Results() -> impl IntoView {
                                 <a href=format!("/export/proctor/exam/{eid}.csv") rel="external" download>"CSV"</a>" "
                                 <a href=format!("/export/proctor/exam/{eid}.pdf") rel="external" download>"PDF"</a>
                             </p>
+                            {(r.exam.form == "offline").then(|| view! {
+                                <p><a class="button primary" href=format!("/exams/{eid}/marks") data-testid="enter-marks">{t(Msg::EnterMarks)}</a></p>
+                            })}
                             <table class="list" data-testid="results">
-                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th></tr></thead>
+                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th><th></th></tr></thead>
                                 <tbody>
-                                    {r.candidates.into_iter().map(|c| view! {
+                                    {r.candidates.into_iter().map(|c| { let offline_form = r.exam.form.clone(); view! {
                                         <tr>
                                             <td>{c.student_name.clone()}</td>
                                             <td>{format_datetime(c.started_at)}</td>
@@ -708,8 +750,13 @@ fn Results() -> impl IntoView {
                                             <td>{c.mark.clone()}</td>
                                             <td>{c.risk}" ("{c.violations}")"</td>
                                             <td>{t(verdict_msg(&c.verdict))}</td>
+                                            <td>{(c.submitted_at.is_some() && offline_form != "offline").then(|| view! {
+                                                <a href=format!("/exams/attempt/{}/grade", c.attempt_id) class:button=c.needs_grading data-testid="grade-link">
+                                                    {t(if c.needs_grading { Msg::GradeAction } else { Msg::GradeTitle })}
+                                                </a>
+                                            })}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                             <h2>{t(Msg::ItemAnalysis)}</h2>

@@ -27,6 +27,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ExamSummary, AppError> {
         closes_at: r.try_get("closes_at")?,
         duration_min: r.try_get("duration_min")?,
         proctored: r.try_get::<i64, _>("proctored")? != 0,
+        allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
         questions: plan.iter().map(|(_, n)| i64::from(*n)).sum(),
         attempt: None,
         started: 0,
@@ -34,13 +35,14 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ExamSummary, AppError> {
     })
 }
 
-const EXAM_COLUMNS: &str = "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.draw,
+const EXAM_COLUMNS: &str =
+    "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
      j.subject, o.name AS group_name";
 
 /// Exams of the groups the user studies in, with the user's attempt.
 pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
     let rows = sqlx::query(&format!(
-        "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict,
+        "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict, a.needs_grading,
                 (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
          FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
          JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role = 'student' AND ra.user_id = $1
@@ -62,6 +64,7 @@ pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError
                 mark: r.try_get("mark")?,
                 verdict: r.try_get("verdict")?,
                 appealed: r.try_get::<i64, _>("appealed")? > 0,
+                needs_grading: r.try_get::<Option<i64>, _>("needs_grading")?.unwrap_or(0) != 0,
             });
         }
         out.push(s);
@@ -212,11 +215,13 @@ pub fn parse_draw(text: &str) -> Result<Vec<(String, u32)>, Msg> {
 }
 
 /// The exam as an attempt needs it.
-struct ExamRow {
-    id: i64,
-    journal_id: i64,
-    lesson_id: Option<i64>,
-    title: String,
+pub(crate) struct ExamRow {
+    pub(crate) id: i64,
+    /// "test", "ticket" or "offline".
+    pub(crate) form: String,
+    pub(crate) journal_id: i64,
+    pub(crate) lesson_id: Option<i64>,
+    pub(crate) title: String,
     opens_at: i64,
     closes_at: i64,
     duration_min: i64,
@@ -225,9 +230,9 @@ struct ExamRow {
     settings: crate::proctor::settings::ProctorSettings,
 }
 
-async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
+pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let r = sqlx::query(
-        "SELECT id, journal_id, lesson_id, title, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
+        "SELECT id, form, journal_id, lesson_id, title, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
                 snapshot_interval_s, screen_interval_s FROM exams WHERE id = $1",
     )
     .bind(exam_id)
@@ -238,6 +243,7 @@ async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let proctored = r.try_get::<i64, _>("proctored")? != 0;
     Ok(ExamRow {
         id: r.try_get("id")?,
+        form: r.try_get("form")?,
         journal_id: r.try_get("journal_id")?,
         lesson_id: r.try_get("lesson_id")?,
         title: r.try_get("title")?,
@@ -261,6 +267,33 @@ async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
 fn fresh_seed() -> u64 {
     use rand::RngCore;
     rand::rngs::OsRng.next_u64() >> 11
+}
+
+/// The questions of a test-form paper: N per topic from the teacher's bank, each with the seed
+/// that shuffles its options.
+async fn draw_paper(db: &Db, e: &ExamRow, j: &crate::journal::store::JournalRow) -> Result<Vec<(i64, u64)>, AppError> {
+    let bank: Vec<(i64, String)> =
+        sqlx::query("SELECT id, topic FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0")
+            .bind(j.teacher_id)
+            .bind(&j.subject)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("topic")?)))
+            .collect::<Result<_, AppError>>()?;
+    let seed = fresh_seed();
+    let drawn = model::draw(&bank, &e.draw, seed).map_err(|_| AppError::Refused(Msg::ErrExamTopicShort))?;
+    Ok(drawn.iter().map(|id| (*id, model::question_seed(seed, *id))).collect())
+}
+
+/// One of the exam's tickets, at random (EXM-3).
+async fn draw_ticket(db: &Db, exam_id: i64) -> Result<i64, AppError> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM exam_tickets WHERE exam_id = $1 ORDER BY number").bind(exam_id).fetch_all(&db.pool).await?;
+    if ids.is_empty() {
+        return Err(AppError::Refused(Msg::ErrTicketsRequired));
+    }
+    Ok(ids[(fresh_seed() % ids.len() as u64) as usize])
 }
 
 /// Starts the caller's attempt, or returns the one already started (a reload, a second tab).
@@ -289,30 +322,24 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     if now >= closes_at {
         return Err(AppError::Refused(Msg::ErrExamClosed));
     }
-    let bank: Vec<(i64, String)> =
-        sqlx::query("SELECT id, topic FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0")
-            .bind(j.teacher_id)
-            .bind(&j.subject)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("topic")?)))
-            .collect::<Result<_, AppError>>()?;
-    let seed = fresh_seed();
-    let drawn = model::draw(&bank, &e.draw, seed).map_err(|_| AppError::Refused(Msg::ErrExamTopicShort))?;
-    let paper: Vec<(i64, u64)> = drawn.iter().map(|id| (*id, model::question_seed(seed, *id))).collect();
+    let (paper, ticket) = match e.form.as_str() {
+        "offline" => return Err(AppError::Refused(Msg::ErrExamOffline)),
+        "ticket" => (Vec::new(), Some(draw_ticket(db, e.id).await?)),
+        _ => (draw_paper(db, &e, &j).await?, None),
+    };
     let deadline = (now + e.duration_min * 60_000).min(closes_at);
     let mut tx = db.pool.begin().await?;
     // Two tabs starting at once: the unique (exam, student) key lets one insert win.
     sqlx::query(
-        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, proctored, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $3) ON CONFLICT (exam_id, student_id) DO NOTHING",
+        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $3) ON CONFLICT (exam_id, student_id) DO NOTHING",
     )
     .bind(e.id)
     .bind(caller.user_id)
     .bind(now)
     .bind(deadline)
     .bind(serde_json::to_string(&paper).map_err(|_| AppError::Internal)?)
+    .bind(ticket)
     .bind(i64::from(e.proctored))
     .execute(&mut *tx)
     .await?;
@@ -339,20 +366,22 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     Ok(id)
 }
 
-struct AttemptRow {
-    id: i64,
-    exam_id: i64,
-    student_id: i64,
-    deadline_at: i64,
-    submitted_at: Option<i64>,
-    paper: Vec<(i64, u64)>,
-    brief: AttemptBrief,
+pub(crate) struct AttemptRow {
+    pub(crate) id: i64,
+    pub(crate) exam_id: i64,
+    pub(crate) student_id: i64,
+    pub(crate) deadline_at: i64,
+    pub(crate) submitted_at: Option<i64>,
+    pub(crate) paper: Vec<(i64, u64)>,
+    pub(crate) ticket_id: Option<i64>,
+    pub(crate) grader_comment: String,
+    pub(crate) brief: AttemptBrief,
 }
 
-async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
+pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.exam_id, a.student_id, a.deadline_at, a.submitted_at, a.questions, a.score_milli, a.max_points, a.mark, a.verdict,
-                (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+                a.ticket_id, a.grader_comment, a.needs_grading, (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
          FROM exam_attempts a WHERE a.id = $1",
     )
     .bind(attempt_id)
@@ -369,6 +398,8 @@ async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
         deadline_at: r.try_get("deadline_at")?,
         submitted_at,
         paper: serde_json::from_str(&paper).unwrap_or_default(),
+        ticket_id: r.try_get("ticket_id")?,
+        grader_comment: r.try_get("grader_comment")?,
         brief: AttemptBrief {
             id,
             submitted: submitted_at.is_some(),
@@ -377,12 +408,13 @@ async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
             mark: r.try_get("mark")?,
             verdict: r.try_get("verdict")?,
             appealed: r.try_get::<i64, _>("appealed")? > 0,
+            needs_grading: r.try_get::<i64, _>("needs_grading")? != 0,
         },
     })
 }
 
 /// The caller's own attempt; finishes it first if its time is up (the timer is the server's).
-async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptRow, AppError> {
+pub(crate) async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptRow, AppError> {
     let a = attempt_row(db, attempt_id).await?;
     if a.student_id != caller.user_id {
         return Err(AppError::Forbidden);
@@ -394,7 +426,7 @@ async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Res
     Ok(a)
 }
 
-async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, Question>, AppError> {
+pub(crate) async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, Question>, AppError> {
     let mut out = std::collections::HashMap::new();
     for id in ids {
         if let Some(body) =
@@ -406,7 +438,7 @@ async fn questions_of(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<
     Ok(out)
 }
 
-async fn saved_answers(db: &Db, attempt_id: i64) -> Result<std::collections::HashMap<i64, String>, AppError> {
+pub(crate) async fn saved_answers(db: &Db, attempt_id: i64) -> Result<std::collections::HashMap<i64, String>, AppError> {
     let rows =
         sqlx::query("SELECT question_id, answer FROM exam_answers WHERE attempt_id = $1").bind(attempt_id).fetch_all(&db.pool).await?;
     rows.iter().map(|r| Ok((r.try_get("question_id")?, r.try_get("answer")?))).collect()
@@ -436,6 +468,10 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
             });
         }
     }
+    let ticket = match a.ticket_id {
+        Some(tid) => Some(super::tickets::ssr::paper(db, a.id, tid).await?),
+        None => None,
+    };
     Ok(AttemptView {
         id: a.id,
         exam_id: e.id,
@@ -447,6 +483,9 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
         settings: e.settings,
         questions,
         result: submitted.then_some(a.brief),
+        form: e.form,
+        ticket,
+        grader_comment: a.grader_comment,
     })
 }
 
@@ -462,13 +501,17 @@ pub async fn save_answer(
     if a.submitted_at.is_some() {
         return Err(AppError::Refused(Msg::ErrTimeUp));
     }
-    if !a.paper.iter().any(|p| p.0 == question_id) {
+    let on_ticket = a.ticket_id.is_some() && question_id == super::tickets::TICKET_ANSWER;
+    if !on_ticket && !a.paper.iter().any(|p| p.0 == question_id) {
         return Err(AppError::NotFound);
     }
-    if raw.len() > 20_000 {
+    if raw.len() > 60_000 {
         return Err(AppError::field("answer", Msg::ErrTooLong));
     }
     let answer: Answer = serde_json::from_str(raw).map_err(|_| AppError::BadRequest)?;
+    if on_ticket && !matches!(answer, Answer::Text(_)) {
+        return Err(AppError::BadRequest);
+    }
     let normal = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
     sqlx::query(
         "INSERT INTO exam_answers (attempt_id, question_id, answer, saved_at) VALUES ($1, $2, $3, $4)
@@ -522,6 +565,9 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
         total_milli += milli;
         per_question.push((*id, milli, answer.is_some()));
     }
+    // A ticket is graded by the teacher: no score, no mark until then.
+    let on_ticket = a.ticket_id.is_some();
+    manual |= on_ticket;
     let j = crate::journal::store::journal(db, e.journal_id).await?;
     let percent = if max_points > 0 { total_milli as f64 / 10.0 / max_points as f64 } else { 0.0 };
     let mark = match j.scale {
@@ -534,10 +580,10 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
          WHERE id = $6 AND submitted_at IS NULL",
     )
     .bind(at)
-    .bind(total_milli)
-    .bind(max_points)
+    .bind((!on_ticket).then_some(total_milli))
+    .bind((!on_ticket).then_some(max_points))
     .bind(i64::from(manual))
-    .bind(mark.map(|m| m.value().to_string()))
+    .bind(if manual { None } else { mark.map(|m| m.value().to_string()) })
     .bind(a.id)
     .execute(&mut *tx)
     .await?
@@ -556,12 +602,7 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
         }
     }
     if let (Some(lesson), Some(m), false) = (e.lesson_id, mark, manual) {
-        use crate::journal::model::Cell;
-        let old = crate::journal::store::cell_in(&mut tx, lesson, a.student_id, j.scale).await?;
-        if old != Cell::Mark(m) {
-            let reason = Msg::ExamMarkReason.text(crate::i18n::Locale::Kk).replace("{title}", &e.title);
-            crate::journal::store::write_cell(&mut tx, j.id, lesson, a.student_id, old, Cell::Mark(m), &reason, j.teacher_id, at).await?;
-        }
+        journal_mark(&mut tx, &j, lesson, a.student_id, crate::journal::model::Cell::Mark(m), &e.title, j.teacher_id, at).await?;
     }
     crate::audit::store::record(
         &mut tx,
@@ -578,6 +619,27 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Puts an exam's result into the journal on the exam's lesson, with the history line
+/// "Емтихан: {title}" (nothing is written when the cell already holds it).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn journal_mark(
+    tx: &mut Transaction<'_, Any>,
+    j: &crate::journal::store::JournalRow,
+    lesson_id: i64,
+    student_id: i64,
+    new: crate::journal::model::Cell,
+    title: &str,
+    actor_id: i64,
+    at: i64,
+) -> Result<(), AppError> {
+    let old = crate::journal::store::cell_in(tx, lesson_id, student_id, j.scale).await?;
+    if old != new {
+        let reason = Msg::ExamMarkReason.text(crate::i18n::Locale::Kk).replace("{title}", title);
+        crate::journal::store::write_cell(tx, j.id, lesson_id, student_id, old, new, &reason, actor_id, at).await?;
+    }
     Ok(())
 }
 
@@ -603,7 +665,7 @@ pub async fn results(db: &Db, caller: &Caller, exam_id: i64) -> Result<ExamResul
     let exam = exam_summary(db, exam_id).await?;
     crate::journal::store::access(db, caller, exam.journal_id).await?;
     let rows = sqlx::query(
-        "SELECT a.id, u.full_name, a.started_at, a.submitted_at, a.score_milli, a.max_points, a.mark, a.risk, a.verdict,
+        "SELECT a.id, u.full_name, a.started_at, a.submitted_at, a.score_milli, a.max_points, a.mark, a.risk, a.verdict, a.needs_grading,
                 (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status <> 'dismissed') AS violations
          FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1 ORDER BY u.full_name, a.id",
     )
@@ -629,6 +691,7 @@ pub async fn results(db: &Db, caller: &Caller, exam_id: i64) -> Result<ExamResul
             risk: r.try_get("risk")?,
             violations: r.try_get("violations")?,
             verdict: r.try_get("verdict")?,
+            needs_grading: r.try_get::<i64, _>("needs_grading")? != 0,
         });
     }
     // Item analysis over submitted attempts: each question's points against the candidates' totals.

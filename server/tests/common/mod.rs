@@ -193,6 +193,15 @@ impl TestApp {
         Response { status, body: res.text().await.unwrap_or_default(), headers }
     }
 
+    /// Calls a server function that takes JSON (those whose arguments are lists).
+    pub async fn call_json(&self, client: &reqwest::Client, path: &str, body: &serde_json::Value) -> Response {
+        let res =
+            client.post(format!("{}{}", self.base, path)).header("accept", "application/json").json(body).send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        Response { status, body: res.text().await.unwrap_or_default(), headers }
+    }
+
     /// Posts a multipart form (an upload) as the browser sends it.
     pub async fn multipart(&self, client: &reqwest::Client, path: &str, form: reqwest::multipart::Form) -> Response {
         let res = client.post(format!("{}{}", self.base, path)).multipart(form).send().await.expect("request");
