@@ -46,6 +46,7 @@ const PROCTOR_PAGES = [
   { path: '/proctor/check', name: 'device-check', ready: (lang) => ({ role: 'heading', name: msg('DeviceCheckTitle', lang) }) },
 ];
 STUDENT_PAGES.push({ path: '/exams', name: 'exams-student', ready: (lang) => ({ role: 'heading', name: msg('Exams', lang) }), testId: 'my-exams' });
+STUDENT_PAGES.push({ path: '/exams/1/sit', name: 'exam-before-start', ready: (lang) => ({ role: 'heading', name: msg('DeviceCheckTitle', lang) }), testId: 'timer-starts-hint' });
 
 /** The switch's button for `lang` ("KK", "RU", "EN", followed by the language's own name). */
 function langButton(page, lang) {

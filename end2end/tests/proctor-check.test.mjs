@@ -247,15 +247,19 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   });
   await visit(page, '/exams');
   await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
-  await page.waitForURL(/\/exams\/attempt\/\d+$/);
+  // The check comes before the attempt exists, so its minutes are not the exam's.
+  await page.waitForURL(/\/exams\/\d+\/sit$/);
   await page.getByTestId('device-check').waitFor();
-  assert.equal(await page.locator('ol.paper').count(), 0, 'no questions before the check');
+  await page.getByTestId('timer-starts-hint').waitFor();
   await passCamera(page, lang);
   assert.ok(await page.getByTestId('begin-exam').isDisabled(), 'start waits for the screen');
   await page.getByTestId('check-screen-start').click();
   await stepState(page, 'check-screen', 'passed');
   await page.getByTestId('begin-exam').click();
+  // The attempt page goes on with the streams the check opened: no second check.
+  await page.waitForURL(/\/exams\/attempt\/\d+$/);
   await page.locator('ol.paper').waitFor();
+  assert.equal(await page.getByTestId('device-check').count(), 0, 'the check is not asked twice');
   const panel = page.getByTestId('proctor-panel');
   await panel.waitFor();
   await page.locator('ol.paper input[type=radio]').first().check();

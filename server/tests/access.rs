@@ -147,6 +147,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
                 ("draw", "T: 1"),
             ],
         ),
+        ("/api/exam/before-start", Permission, vec![("exam_id", "0")]),
         ("/api/exam/start", Permission, vec![("exam_id", "0")]),
         ("/api/exam/attempt", Permission, vec![("attempt_id", "0")]),
         ("/api/exam/answer", Permission, vec![("attempt_id", "0"), ("question_id", "1"), ("answer", "{\"Text\":\"x\"}")]),

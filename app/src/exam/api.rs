@@ -276,6 +276,18 @@ pub async fn create_exam(
     .await
 }
 
+/// The exam before the caller starts it: its window, time limit and proctoring (for the device
+/// check that comes first), and the attempt if one was started already.
+#[server(prefix = "/api", endpoint = "exam/before-start")]
+pub async fn before_start(exam_id: i64) -> Result<StartInfo, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::before_start(&st.db, &caller, exam_id).await
+    })
+    .await
+}
+
 /// Starts (or resumes) the caller's attempt: inside the window, once. The paper is drawn and
 /// fixed at the start; the deadline is the server's.
 #[server(prefix = "/api", endpoint = "exam/start")]

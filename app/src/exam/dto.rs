@@ -125,6 +125,15 @@ pub struct AttachedFile {
     pub bytes: i64,
 }
 
+/// The page before an attempt: what the candidate is about to sit, and how it is proctored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartInfo {
+    pub exam: ExamSummary,
+    pub settings: crate::proctor::settings::ProctorSettings,
+    /// Already started (a second tab, a return): go straight to it.
+    pub attempt_id: Option<i64>,
+}
+
 /// What saving an answer acknowledges.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedAnswer {

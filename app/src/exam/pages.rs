@@ -22,6 +22,7 @@ pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/exams/:id/results") view=ResultsPage/>
         <Route path=path!("/exams/attempt/:id/grade") view=super::pages_grading::GradePage/>
         <Route path=path!("/exams/:id/marks") view=super::pages_grading::OfflineMarksPage/>
+        <Route path=path!("/exams/:id/sit") view=super::proctoring::SitPage/>
     }
     .into_inner()
 }
@@ -54,23 +55,14 @@ pub fn ExamsPage() -> impl IntoView {
 #[component]
 fn Exams() -> impl IntoView {
     let create = ServerAction::<CreateExam>::new();
-    let start = ServerAction::<StartAttempt>::new();
     let overview = Resource::new(move || create.version().get(), |_| exams_overview());
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = start.value().get() {
-            navigate(&format!("/exams/attempt/{id}"), Default::default());
-        }
-    });
-    let start_error = action_error(start);
     view! {
         <section class="card wide">
             <h1>{t(Msg::Exams)}</h1>
-            <FormStatus error=start_error/>
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || overview.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(o) => view! { <Overview o=o start=start create=create/> }.into_any(),
+                    Ok(o) => view! { <Overview o=o create=create/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -78,7 +70,7 @@ fn Exams() -> impl IntoView {
 }
 
 #[component]
-fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerAction<CreateExam>) -> impl IntoView {
+fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView {
     let now = o.now;
     let has_journals = !o.journals.is_empty();
     let sitting = o.sitting.clone();
@@ -101,11 +93,9 @@ fn Overview(o: ExamsPageData, start: ServerAction<StartAttempt>, create: ServerA
                                     Some(a) if a.submitted => view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> }.into_any(),
                                     Some(a) => view! { <a class="button primary" href=format!("/exams/attempt/{}", a.id)>{t(Msg::ContinueExam)}</a> }.into_any(),
                                     None if e.form == "offline" => view! { <span class="muted">{t(Msg::FormOffline)}</span> }.into_any(),
+                                    // The device check (or, unproctored, a last look at the rules) comes first.
                                     None if open => view! {
-                                        <ActionForm action=start attr:class="inline">
-                                            <input type="hidden" name="exam_id" value=eid/>
-                                            <button type="submit" class="primary" data-testid="start-exam">{t(Msg::StartExam)}</button>
-                                        </ActionForm>
+                                        <a class="button primary" href=format!("/exams/{eid}/sit") data-testid="start-exam">{t(Msg::StartExam)}</a>
                                     }.into_any(),
                                     None => view! { <span class="muted">{t(if now < e.opens_at { Msg::ExamNotOpenYet } else { Msg::ExamClosedStatus })}</span> }.into_any(),
                                 };

@@ -136,12 +136,14 @@ fn Grade() -> impl IntoView {
     let id = id_param();
     let reload = RwSignal::new(0u32);
     let res = Resource::new(move || (id(), reload.get()), |(id, _)| attempt_grading(id));
+    // Kept above the form, which is drawn again with the saved grade: the banner stays.
+    let result: RwSignal<Option<Result<(), AppError>>> = RwSignal::new(None);
     view! {
         <section class="card wide">
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || res.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(g) => view! { <GradeForm g=g reload=reload/> }.into_any(),
+                    Ok(g) => view! { <GradeForm g=g reload=reload result=result/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -149,8 +151,7 @@ fn Grade() -> impl IntoView {
 }
 
 #[component]
-fn GradeForm(g: GradingView, reload: RwSignal<u32>) -> impl IntoView {
-    let result: RwSignal<Option<Result<(), AppError>>> = RwSignal::new(None);
+fn GradeForm(g: GradingView, reload: RwSignal<u32>, result: RwSignal<Option<Result<(), AppError>>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = Signal::derive(move || result.get().and_then(|r| r.err()));
     let attempt_id = g.attempt_id;
@@ -249,12 +250,13 @@ fn OfflineMarks() -> impl IntoView {
     let id = id_param();
     let reload = RwSignal::new(0u32);
     let res = Resource::new(move || (id(), reload.get()), |(id, _)| exam_mark_sheet(id));
+    let result: RwSignal<Option<Result<usize, AppError>>> = RwSignal::new(None);
     view! {
         <section class="card wide">
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || res.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(s) => view! { <MarkSheet s=s reload=reload/> }.into_any(),
+                    Ok(s) => view! { <MarkSheet s=s reload=reload result=result/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -262,8 +264,7 @@ fn OfflineMarks() -> impl IntoView {
 }
 
 #[component]
-fn MarkSheet(s: OfflineSheet, reload: RwSignal<u32>) -> impl IntoView {
-    let result: RwSignal<Option<Result<usize, AppError>>> = RwSignal::new(None);
+fn MarkSheet(s: OfflineSheet, reload: RwSignal<u32>, result: RwSignal<Option<Result<usize, AppError>>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = Signal::derive(move || result.get().and_then(|r| r.err()));
     let exam_id = s.exam.id;

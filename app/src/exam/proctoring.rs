@@ -1,10 +1,17 @@
-//! The proctoring part of the attempt page: the device check (PRC-3) must pass before the
-//! questions show (unless the exam allows an unproctored attempt), then the capture panel runs
-//! beside the questions for the rest of the attempt. After a reload the check runs again (the
-//! browser may grant the devices again without asking); the outbox sends what the previous page
-//! left at once, check or not. The exam's timer is the server's and runs during the check.
+//! The proctoring part of sitting an exam. The device check (PRC-3) comes before the attempt
+//! exists (`/exams/:id/sit`), so its minutes do not count against the time limit; the streams it
+//! opened are handed to the attempt page, whose capture panel runs beside the questions for the
+//! rest of the attempt. After a reload of the attempt page the check runs again there (the
+//! browser may grant the devices again without asking) while the server's timer goes on; the
+//! outbox sends what the previous page left at once, check or not.
 
+use super::api::{before_start, StartAttempt};
+use super::dto::StartInfo;
 use crate::i18n::{t, Msg};
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use crate::proctor::pages::{DeviceCheck, ProctorPanel};
 use crate::proctor::settings::ProctorSettings;
 use leptos::prelude::*;
@@ -15,7 +22,18 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
     let capturing = RwSignal::new(false);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        crate::proctor::client::outbox::flush_on_load(attempt_id);
+        {
+            use crate::proctor::client::devices;
+            crate::proctor::client::outbox::flush_on_load(attempt_id);
+            // Coming from the check before the start: its streams are still live, go on with them.
+            let live = |s: Option<web_sys::MediaStream>| s.is_some_and(|s| devices::is_live(&s));
+            if live(devices::camera()) && (!settings.require_screen || live(devices::screen())) {
+                capturing.set(true);
+                started.set(true);
+            } else if settings.allow_unproctored && unproctored_chosen(attempt_id) {
+                started.set(true);
+            }
+        }
     });
     on_cleanup(|| {
         #[cfg(feature = "hydrate")]
@@ -34,10 +52,122 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
                 <h2>{t(Msg::DeviceCheckTitle)}</h2>
                 <DeviceCheck require_screen=settings.require_screen on_start=on_start/>
                 {settings.allow_unproctored.then(|| view! {
-                    <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| started.set(true)>{t(Msg::ContinueUnproctored)}</button></p>
+                    <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| { remember_unproctored(attempt_id); started.set(true); }>{t(Msg::ContinueUnproctored)}</button></p>
                 })}
             </section>
         </Show>
+    }
+    .into_any()
+}
+
+/// The candidate chose to sit without proctoring (the exam allows it): remembered for the tab,
+/// so the attempt page does not ask for the devices again.
+fn remember_unproctored(attempt_id: i64) {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(&format!("talap-unproctored-{attempt_id}"), "1");
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = attempt_id;
+}
+
+#[cfg(feature = "hydrate")]
+fn unproctored_chosen(attempt_id: i64) -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(&format!("talap-unproctored-{attempt_id}")).ok().flatten())
+        .is_some()
+}
+
+/// "/exams/:id/sit": the exam's facts and the device check; the attempt (and its timer) starts
+/// only from here, once the check has passed (or without proctoring where the exam allows it).
+#[component]
+pub fn SitPage() -> impl IntoView {
+    view! { <RequireUser><BeforeStartLoader/></RequireUser> }
+}
+
+#[component]
+fn BeforeStartLoader() -> impl IntoView {
+    let id = super::pages::id_param();
+    let info = Resource::new(id, before_start);
+    view! {
+        <section class="card wide exam">
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || info.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(b) => view! { <BeforeStartView b=b/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn BeforeStartView(b: StartInfo) -> impl IntoView {
+    let start = ServerAction::<StartAttempt>::new();
+    let error = action_error(start);
+    let exam_id = b.exam.id;
+    let settings = b.settings;
+    // Set when the attempt page takes the streams over; otherwise leaving stops them.
+    let handed_over = Arc::new(AtomicBool::new(false));
+    let unproctored = Arc::new(AtomicBool::new(false));
+    let navigate = leptos_router::hooks::use_navigate();
+    {
+        let (handed_over, unproctored) = (handed_over.clone(), unproctored.clone());
+        Effect::new(move |_| {
+            if let Some(Ok(id)) = start.value().get() {
+                handed_over.store(true, Ordering::Relaxed);
+                if unproctored.load(Ordering::Relaxed) {
+                    remember_unproctored(id);
+                }
+                navigate(&format!("/exams/attempt/{id}"), Default::default());
+            }
+        });
+    }
+    {
+        let handed_over = handed_over.clone();
+        on_cleanup(move || {
+            #[cfg(feature = "hydrate")]
+            if !handed_over.load(Ordering::Relaxed) {
+                crate::proctor::client::devices::stop_all();
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = handed_over;
+        });
+    }
+    let go = Callback::new(move |_: ()| {
+        start.dispatch(StartAttempt { exam_id });
+    });
+    let go_unproctored = move |_| {
+        unproctored.store(true, Ordering::Relaxed);
+        start.dispatch(StartAttempt { exam_id });
+    };
+    let e = b.exam.clone();
+    view! {
+        <h1>{e.title.clone()}</h1>
+        <dl class="facts">
+            <dt>{t(Msg::Subject)}</dt><dd>{e.subject.clone()}</dd>
+            <dt>{t(Msg::ExamWindow)}</dt><dd>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</dd>
+            <dt>{t(Msg::DurationMinutes)}</dt><dd>{e.duration_min}</dd>
+        </dl>
+        <p class="hint" data-testid="timer-starts-hint">{t(Msg::TimerStartsHint)}</p>
+        <FormStatus error=error/>
+        {match b.attempt_id {
+            Some(id) => view! { <p><a class="button primary" href=format!("/exams/attempt/{id}")>{t(Msg::ContinueExam)}</a></p> }.into_any(),
+            None if settings.proctored => view! {
+                <section class="device-check-box">
+                    <h2>{t(Msg::DeviceCheckTitle)}</h2>
+                    <DeviceCheck require_screen=settings.require_screen on_start=go/>
+                    {settings.allow_unproctored.then(|| view! {
+                        <p><button type="button" class="link" data-testid="continue-unproctored" on:click=go_unproctored.clone()>{t(Msg::ContinueUnproctored)}</button></p>
+                    })}
+                </section>
+            }.into_any(),
+            None => view! {
+                <button type="button" class="primary" data-testid="begin-exam" on:click=move |_| go.run(()) disabled=move || start.pending().get()>{t(Msg::StartExam)}</button>
+            }.into_any(),
+        }}
+        <p><a href="/exams">{t(Msg::Exams)}</a></p>
     }
     .into_any()
 }

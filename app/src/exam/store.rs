@@ -227,7 +227,7 @@ pub(crate) struct ExamRow {
     duration_min: i64,
     draw: Vec<(String, u32)>,
     proctored: bool,
-    settings: crate::proctor::settings::ProctorSettings,
+    pub(crate) settings: crate::proctor::settings::ProctorSettings,
 }
 
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
@@ -294,6 +294,21 @@ async fn draw_ticket(db: &Db, exam_id: i64) -> Result<i64, AppError> {
         return Err(AppError::Refused(Msg::ErrTicketsRequired));
     }
     Ok(ids[(fresh_seed() % ids.len() as u64) as usize])
+}
+
+/// The exam as its candidate sees it before starting (the device check page).
+pub async fn before_start(db: &Db, caller: &Caller, exam_id: i64) -> Result<StartInfo, AppError> {
+    let e = exam_row(db, exam_id).await?;
+    let j = crate::journal::store::journal(db, e.journal_id).await?;
+    if !crate::journal::store::is_student_of(db, j.group_id, caller.user_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    let attempt_id: Option<i64> = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
+        .bind(e.id)
+        .bind(caller.user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(StartInfo { exam: exam_summary(db, e.id).await?, settings: e.settings, attempt_id })
 }
 
 /// Starts the caller's attempt, or returns the one already started (a reload, a second tab).
