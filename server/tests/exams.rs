@@ -377,6 +377,9 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     }
     events(&w, &w.student, attempt, &[("f0000000000000000000000000000001", "tab_hidden"), ("f0000000000000000000000000000002", "paste")])
         .await;
+    // A snapshot taken at the same moment: the attempt's PDF shows it beside the violations.
+    let r = upload(&w, &w.student, attempt, "webcam", "e0000000000000000000000000000001", Some(1), png(320, 240)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let one = w.app.signed_in("proctor.one", PW).await;
     let two = w.app.signed_in("proctor.two", PW).await;
     let board = w.app.call(&one, "/api/proctor/board", &[]).await;
@@ -460,6 +463,15 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
         let r = w.app.get(&two, &format!("/export/proctor/exam/{exam}.{ext}")).await;
         assert_eq!(r.status, StatusCode::OK);
     }
+    // The attempt's own report: a PDF with the snapshot as a thumbnail, for reviewers and the
+    // exam's teacher; not for another student.
+    for c in [&two, &w.teacher] {
+        let pdf = w.app.get(c, &format!("/export/proctor/attempt/{attempt}.pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert!(pdf.body.starts_with("%PDF-"));
+        assert!(pdf.body.contains("/DCTDecode"), "the thumbnails are in the PDF");
+    }
+    assert_eq!(w.app.get(&w.other, &format!("/export/proctor/attempt/{attempt}.pdf")).await.status, StatusCode::FORBIDDEN);
     // Someone without proctor.review over the group sees nothing.
     assert_eq!(w.app.get(&w.other, &format!("/export/proctor/exam/{exam}.csv")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.call(&w.other, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::FORBIDDEN);

@@ -730,7 +730,7 @@ fn Results() -> impl IntoView {
                             <table class="list" data-testid="results">
                                 <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th><th></th></tr></thead>
                                 <tbody>
-                                    {r.candidates.into_iter().map(|c| { let offline_form = r.exam.form.clone(); view! {
+                                    {r.candidates.into_iter().map(|c| { let offline_form = r.exam.form.clone(); let proctored = r.exam.proctored; view! {
                                         <tr>
                                             <td>{c.student_name.clone()}</td>
                                             <td>{format_datetime(c.started_at)}</td>
@@ -738,7 +738,9 @@ fn Results() -> impl IntoView {
                                             <td>{score_text(c.score, c.max_points)}</td>
                                             <td>{c.percent.map(|p| format!("{p}"))}</td>
                                             <td>{c.mark.clone()}</td>
-                                            <td>{c.risk}" ("{c.violations}")"</td>
+                                            <td>{c.risk}" ("{c.violations}")"
+                                                {proctored.then(|| view! { " "<a href=format!("/export/proctor/attempt/{}.pdf", c.attempt_id) rel="external" download>"PDF"</a> })}
+                                            </td>
                                             <td>{t(verdict_msg(&c.verdict))}</td>
                                             <td>{(c.submitted_at.is_some() && offline_form != "offline").then(|| view! {
                                                 <a href=format!("/exams/attempt/{}/grade", c.attempt_id) class:button=c.needs_grading data-testid="grade-link">

@@ -8,13 +8,13 @@
 use super::api::{before_start, StartAttempt};
 use super::dto::StartInfo;
 use crate::i18n::{t, Msg};
-use crate::ui::time::format_datetime;
-use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use crate::proctor::pages::{DeviceCheck, ProctorPanel};
 use crate::proctor::settings::ProctorSettings;
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 #[component]
 pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSignal<bool>) -> impl IntoView {

@@ -704,6 +704,8 @@ catalog! {
     ErrPointsRange => ["Ұпай 0-ден сұрақтың ең көп ұпайына дейін, 0,5 қадаммен", "Баллы от 0 до максимума вопроса, с шагом 0,5", "Points from 0 to the question's maximum, in steps of 0.5"],
     ErrPointsUnanswered => ["Жауап берілмеген сұраққа тек 0 ұпай", "За вопрос без ответа — только 0 баллов", "A question without an answer can only get 0"],
     TimerStartsHint => ["Уақыт «Емтиханды бастау» батырмасын басқанда басталады. Алдымен құрылғыларды тексеріңіз: бұл уақыт есептелмейді.", "Время пойдёт, когда вы нажмёте «Начать экзамен». Сначала проверьте устройства: это время не засчитывается.", "The time starts when you press \"Start the exam\". Check your devices first: that time does not count."],
+    NoPicture => ["Сурет жоқ", "Снимка нет", "No picture"],
+    AttemptReportPdf => ["Тапсыру есебі (PDF)", "Отчёт о попытке (PDF)", "Attempt report (PDF)"],
     VioNoFace => ["Кадрда бет жоқ", "Нет лица в кадре", "No face in view"],
     VioManyFaces => ["Кадрда бірнеше адам", "Несколько человек в кадре", "Several people in view"],
     VioFaceMismatch => ["Браузер мен сервердің бет саны сәйкес емес", "Подсчёт лиц браузера и сервера не совпадает", "The browser's and the server's face counts differ"],

@@ -138,6 +138,30 @@ mod tests {
         assert_eq!(Locale::negotiate(""), Locale::Kk);
     }
 
+    /// Names written in Latin letters in every language: the brand, file formats, programs.
+    const FORMAT_NAMES: &[&str] = &[
+        "Talap",
+        "SMS",
+        "XLSX",
+        "CSV",
+        "PDF",
+        "QR",
+        "GPA",
+        "Enter",
+        "GIFT",
+        "Aiken",
+        "JPEG",
+        "PNG",
+        "WebP",
+        "DOCX",
+        "PPTX",
+        "ODT",
+        "ODS",
+        "Word",
+        "Excel",
+        "OpenDocument",
+    ];
+
     fn latin_words(text: &str) -> Vec<String> {
         let mut without_placeholders = String::new();
         let mut depth = 0;
@@ -151,11 +175,7 @@ mod tests {
         }
         without_placeholders
             .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| {
-                w.len() >= 3
-                    && !w.chars().all(|c| c == 'X')
-                    && !["Talap", "SMS", "XLSX", "CSV", "PDF", "QR", "GPA", "Enter", "GIFT", "Aiken"].contains(w)
-            })
+            .filter(|w| w.len() >= 3 && !w.chars().all(|c| c == 'X') && !FORMAT_NAMES.contains(&w))
             .map(str::to_string)
             .collect()
     }

@@ -212,6 +212,111 @@ pub fn table_pdf(t: &Table) -> Vec<u8> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Attempt report with pictures
+
+/// A baseline JPEG in RGB, placed as is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jpeg {
+    pub data: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One violation of an attempt report, with the picture that shows it (if one was kept).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportViolation {
+    pub time: String,
+    pub kind: String,
+    pub status: String,
+    pub comment: String,
+    pub picture: Option<usize>,
+}
+
+/// The proctoring report of one attempt (PRC-2): its facts, each violation with its picture,
+/// and the list of browser events. Texts come in already translated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttemptReport {
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub violations_title: String,
+    pub violations: Vec<ReportViolation>,
+    pub no_picture: String,
+    pub events_title: String,
+    pub event_headers: Vec<String>,
+    pub events: Vec<Vec<String>>,
+    /// The pictures (thumbnails) the violations refer to.
+    pub pictures: Vec<Jpeg>,
+}
+
+/// The attempt report on A4 portrait: facts, then one block per violation with its thumbnail
+/// at the left (4:3, 120 pt wide), then the events as a table.
+pub fn attempt_report_pdf(r: &AttemptReport, locale: Locale) -> Vec<u8> {
+    let mut f = Flow::new(A4_SHORT, A4_LONG, [40.0, 40.0, 44.0, 40.0]);
+    f.paragraph(&r.title, Style::bold(14.0), Align::Left, 0.0);
+    f.gap(8.0);
+    let facts: Vec<(&str, &String)> = r.facts.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    f.fields(&facts, 10.0);
+    f.gap(10.0);
+    f.paragraph(&r.violations_title, Style::bold(12.0), Align::Left, 0.0);
+    f.gap(4.0);
+    let (thumb_w, thumb_h) = (120.0, 90.0);
+    let head = Style::bold(10.0);
+    let body = Style::regular(9.5);
+    let muted = Style { gray: 90, ..Style::regular(9.0) };
+    for v in &r.violations {
+        let text_x = f.left + thumb_w + 10.0;
+        let text_w = f.right - text_x;
+        let comment = wrap_clipped(&v.comment, body, text_w, 4);
+        let block = (head.line() + body.line() + comment.len() as f32 * body.line()).max(thumb_h) + 8.0;
+        f.room(block);
+        let top = f.y;
+        match v.picture.and_then(|i| r.pictures.get(i).map(|p| (i, p))) {
+            Some((index, p)) => {
+                // Fit the picture into the box, keeping its proportions.
+                let scale = (thumb_w / p.width.max(1) as f32).min(thumb_h / p.height.max(1) as f32);
+                let (w, h) = (p.width as f32 * scale, p.height as f32 * scale);
+                let left = f.left;
+                f.ops().push(Op::Image { area: [left, top, w, h], index });
+            }
+            None => {
+                let (x, y) = (f.left, top);
+                f.ops().push(Op::Lines {
+                    gray: 170,
+                    width: 0.5,
+                    segs: vec![
+                        [x, y, x + thumb_w, y],
+                        [x + thumb_w, y, x + thumb_w, y + thumb_h],
+                        [x + thumb_w, y + thumb_h, x, y + thumb_h],
+                        [x, y + thumb_h, x, y],
+                    ],
+                });
+                f.text(x + 6.0, y + thumb_h / 2.0, muted, &fit(&r.no_picture, muted, thumb_w - 12.0));
+            }
+        }
+        let mut y = top;
+        f.text(text_x, y + head.baseline(), head, &fit(&format!("{} · {}", v.time, v.kind), head, text_w));
+        y += head.line();
+        f.text(text_x, y + body.baseline(), body, &fit(&v.status, body, text_w));
+        y += body.line();
+        for line in &comment {
+            f.text(text_x, y + body.baseline(), body, line);
+            y += body.line();
+        }
+        f.y = top + block;
+    }
+    if !r.events.is_empty() {
+        f.gap(6.0);
+        f.room(60.0);
+        f.paragraph(&r.events_title, Style::bold(12.0), Align::Left, 0.0);
+        f.gap(4.0);
+        let grid = plan(&r.event_headers, &r.events, f.width(), &[9.0, 8.0], None);
+        draw_table(&mut f, &grid, &r.event_headers, &r.events, true);
+    }
+    f.page_numbers(None, Some(&r.title), false);
+    render_with_images(&f.pages, &r.pictures, &r.title, Some(locale))
+}
+
+// ---------------------------------------------------------------------------------------------
 // QR code
 
 /// The modules of a QR code: `width` x `width`, row by row, `true` for dark.
@@ -495,6 +600,8 @@ enum Op {
     Lines { gray: u8, width: f32, segs: Vec<[f32; 4]> },
     /// A clickable area [x, y, w, h] that opens `uri` (the verification address).
     Link { area: [f32; 4], uri: String },
+    /// The document's image number `index` stretched over [x, y, w, h].
+    Image { area: [f32; 4], index: usize },
 }
 
 struct Page {
@@ -1125,13 +1232,29 @@ fn content(page: &Page, fonts: &[FontUse; 2]) -> Vec<u8> {
                 }
             }
             Op::Link { .. } => {}
+            Op::Image { area: [x, y, w, ih], index } => {
+                c.save_state();
+                c.transform([*w, 0.0, 0.0, *ih, *x, h - y - ih]);
+                c.x_object(Name(image_name(*index).as_bytes()));
+                c.restore_state();
+            }
         }
     }
     c.finish().into_vec()
 }
 
+fn image_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
 /// Writes the pages as a PDF: the fonts once, then each page with its compressed content stream.
 fn render(pages: &[Page], title: &str, locale: Option<Locale>) -> Vec<u8> {
+    render_with_images(pages, &[], title, locale)
+}
+
+/// `render` for documents with pictures: `images` are written once each, as JPEG streams the
+/// PDF reader decodes itself (DCTDecode), and pages refer to them by index.
+fn render_with_images(pages: &[Page], images: &[Jpeg], title: &str, locale: Option<Locale>) -> Vec<u8> {
     let mut fonts = [FontUse::new(&FONTS.regular), FontUse::new(&FONTS.bold)];
     for op in pages.iter().flat_map(|p| &p.ops) {
         if let Op::Text { style, text, .. } = op {
@@ -1148,6 +1271,22 @@ fn render(pages: &[Page], title: &str, locale: Option<Locale>) -> Vec<u8> {
         .filter(|(f, _)| f.remapper.num_gids() > 1)
         .map(|(f, name)| (Name(name), f.write(&mut pdf, &mut next)))
         .collect();
+
+    let image_refs: Vec<Ref> = images
+        .iter()
+        .map(|jpeg| {
+            let r = next.bump();
+            let mut image = pdf.image_xobject(r, &jpeg.data);
+            image.filter(Filter::DctDecode);
+            image.width(i32::try_from(jpeg.width).unwrap_or(1));
+            image.height(i32::try_from(jpeg.height).unwrap_or(1));
+            image.color_space().device_rgb();
+            image.bits_per_component(8);
+            image.finish();
+            r
+        })
+        .collect();
+    let names: Vec<String> = (0..images.len()).map(image_name).collect();
 
     let mut page_refs = Vec::new();
     for page in pages {
@@ -1169,7 +1308,16 @@ fn render(pages: &[Page], title: &str, locale: Option<Locale>) -> Vec<u8> {
         }
         let mut p = pdf.page(page_ref);
         p.media_box(Rect::new(0.0, 0.0, page.width, page.height)).parent(tree).contents(content_ref);
-        p.resources().fonts().pairs(font_refs.iter().copied());
+        let used: Vec<usize> =
+            page.ops.iter().filter_map(|op| if let Op::Image { index, .. } = op { Some(*index) } else { None }).collect();
+        let mut resources = p.resources();
+        resources.fonts().pairs(font_refs.iter().copied());
+        if !used.is_empty() {
+            resources
+                .x_objects()
+                .pairs(used.iter().filter(|i| **i < image_refs.len()).map(|i| (Name(names[*i].as_bytes()), image_refs[*i])));
+        }
+        resources.finish();
         if !links.is_empty() {
             p.annotations(links);
         }
@@ -1196,6 +1344,54 @@ mod tests {
     fn parse(bytes: &[u8]) -> lopdf::Document {
         assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {:?}", &bytes[..bytes.len().min(8)]);
         lopdf::Document::load_mem(bytes).expect("the output parses as a PDF")
+    }
+
+    #[test]
+    fn an_attempt_report_carries_its_pictures_as_jpeg() {
+        let mut jpeg = Vec::new();
+        let img = image::RgbImage::from_pixel(8, 6, image::Rgb([200, 120, 40]));
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80).encode_image(&img).unwrap();
+        let report = AttemptReport {
+            title: "Бақылау есебі".into(),
+            facts: vec![("Студент".into(), "Әлихан Сапаров".into())],
+            violations_title: "Бұзушылықтар".into(),
+            violations: vec![
+                ReportViolation {
+                    time: "10:02".into(),
+                    kind: "Кадрда бет жоқ".into(),
+                    status: "Расталды".into(),
+                    comment: "Екі кадр".into(),
+                    picture: Some(0),
+                },
+                ReportViolation {
+                    time: "10:05".into(),
+                    kind: "Басқа бетке ауысты".into(),
+                    status: "Қаралмаған".into(),
+                    comment: String::new(),
+                    picture: None,
+                },
+            ],
+            no_picture: "Сурет жоқ".into(),
+            events_title: "Оқиғалар".into(),
+            event_headers: vec!["Уақыты".into(), "Оқиға".into()],
+            events: vec![vec!["10:05".into(), "Басқа бетке ауысты".into()]],
+            pictures: vec![Jpeg { data: jpeg.clone(), width: 8, height: 6 }],
+        };
+        let doc = parse(&attempt_report_pdf(&report, Locale::Kk));
+        let images: Vec<&lopdf::Stream> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").ok().and_then(|v| v.as_name().ok()) == Some(b"Image".as_slice()))
+            .collect();
+        assert_eq!(images.len(), 1, "one picture, written once");
+        assert_eq!(images[0].dict.get(b"Filter").unwrap().as_name().unwrap(), b"DCTDecode");
+        assert_eq!(images[0].dict.get(b"Width").unwrap().as_i64().unwrap(), 8);
+        assert_eq!(images[0].content, jpeg, "the JPEG is embedded as it is");
+        let text = page_text(&doc, 1);
+        for expected in ["Әлихан Сапаров", "10:02 · Кадрда бет жоқ", "Сурет жоқ", "Оқиғалар"] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
     }
 
     fn page_count(doc: &lopdf::Document) -> usize {

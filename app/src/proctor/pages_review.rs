@@ -18,13 +18,13 @@ pub fn ProctorRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-fn violation_msg(code: &str) -> Msg {
+pub(crate) fn violation_msg(code: &str) -> Msg {
     super::violations::Kind::from_code(code).map_or(Msg::Violation, |k| k.msg())
 }
 
 /// A browser event as the timeline names it: a violation's own name, or its harmless
 /// counterpart (back to the tab, full screen again...).
-fn event_msg(code: &str) -> Msg {
+pub(crate) fn event_msg(code: &str) -> Msg {
     match code {
         "tab_visible" => Msg::EvTabVisible,
         "window_focus" => Msg::EvWindowFocus,
@@ -36,7 +36,7 @@ fn event_msg(code: &str) -> Msg {
     }
 }
 
-fn status_msg(s: &str) -> Msg {
+pub(crate) fn status_msg(s: &str) -> Msg {
     match s {
         "confirmed" => Msg::ViolationConfirmed,
         "dismissed" => Msg::ViolationDismissed,
@@ -129,6 +129,7 @@ fn TimelineView() -> impl IntoView {
                         view! {
                             <h1>{tl.head.student_name.clone()}</h1>
                             <p class="muted">{tl.head.exam_title.clone()}" · "{tl.head.group_name.clone()}" · "{format_datetime(tl.head.started_at)}</p>
+                            <p class="actions"><a href=format!("/export/proctor/attempt/{aid}.pdf") rel="external" download data-testid="attempt-pdf">{t(Msg::AttemptReportPdf)}</a></p>
                             <dl class="facts">
                                 <dt>{t(Msg::Score)}</dt><dd>{tl.score.map(|s| format!("{s} / {}", tl.max_points.unwrap_or(0)))}</dd>
                                 <dt>{t(Msg::Risk)}</dt><dd data-testid="risk">{tl.head.risk}</dd>

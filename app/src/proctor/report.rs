@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/proctor/image/{id}", get(image))
         .route("/export/proctor/exam/{file}", get(exam_report))
+        .route("/export/proctor/attempt/{file}", get(attempt_report))
         .route("/export/proctor/organisation.{ext}", get(org_report))
 }
 
@@ -41,22 +42,28 @@ pub struct ReportRow {
     pub verdict: String,
 }
 
-/// Report rows for the attempts matched by `filter` ("a.exam_id = $1" or a group list).
+/// Report rows for the attempts of one exam, or of the exams of the given groups (the caller's
+/// review scope). The scope is filtered in SQL: a national scope holds every attempt of the
+/// country, and only the caller's part is read. Group ids are our own integers, written into
+/// the statement as numbers (a bound list is not portable across the two backends).
 pub async fn rows(db: &crate::db::Db, exam_id: Option<i64>, groups: Option<&[i64]>) -> Result<Vec<ReportRow>, AppError> {
-    let sql = "SELECT a.id, u.full_name, e.title, o.name AS group_name, j.group_id, a.started_at, a.submitted_at, a.score_milli, a.risk, a.verdict,
+    let scope = match groups {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!(" AND j.group_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+    };
+    let sql = format!(
+        "SELECT a.id, u.full_name, e.title, o.name AS group_name, j.group_id, a.started_at, a.submitted_at, a.score_milli, a.risk, a.verdict,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_n,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'confirmed') AS confirmed_n,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'dismissed') AS dismissed_n
          FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
          JOIN organisations o ON o.id = j.group_id JOIN users u ON u.id = a.student_id
-         WHERE ($1 < 0 OR a.exam_id = $1) ORDER BY e.opens_at, e.id, u.full_name, a.id";
-    let list = sqlx::query(sql).bind(exam_id.unwrap_or(-1)).fetch_all(&db.pool).await?;
+         WHERE ($1 < 0 OR a.exam_id = $1){scope} ORDER BY e.opens_at, e.id, u.full_name, a.id"
+    );
+    let list = sqlx::query(&sql).bind(exam_id.unwrap_or(-1)).fetch_all(&db.pool).await?;
     let mut out = Vec::new();
     for r in &list {
-        let group: i64 = r.try_get("group_id")?;
-        if groups.is_some_and(|g| !g.contains(&group)) {
-            continue;
-        }
         out.push(ReportRow {
             attempt_id: r.try_get("id")?,
             student: r.try_get("full_name")?,
@@ -236,6 +243,103 @@ async fn exam_report(
             )
         }
     }
+}
+
+/// Pictures in an attempt report: small enough for a report of a few dozen violations to stay a
+/// few megabytes, large enough to see a face or a second person.
+const THUMB: (u32, u32) = (240, 180);
+
+/// A stored evidence image as a JPEG thumbnail; None when it was purged or cannot be read.
+async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::journal::pdf::Jpeg> {
+    let r = sqlx::query("SELECT media_key, purged_at FROM proctor_evidence WHERE id = $1")
+        .bind(evidence_id)
+        .fetch_optional(&st.db.pool)
+        .await
+        .ok()??;
+    if r.try_get::<Option<i64>, _>("purged_at").ok()?.is_some() {
+        return None;
+    }
+    let bytes = st.media.get(&r.try_get::<String, _>("media_key").ok()?).await.ok()?;
+    // Decoding and scaling are CPU work: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let img = image::load_from_memory(&bytes).ok()?.thumbnail(THUMB.0, THUMB.1).to_rgb8();
+        let mut data = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 75).encode_image(&img).ok()?;
+        Some(crate::journal::pdf::Jpeg { data, width: img.width(), height: img.height() })
+    })
+    .await
+    .ok()?
+}
+
+/// "/export/proctor/attempt/12.pdf": one attempt's report with a thumbnail for each violation
+/// (its own image, or for an event the webcam snapshot nearest to it), for the attempt's
+/// reviewers and the exam's teacher. Counts and statuses are the timeline's.
+async fn attempt_report(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::proctor::pages_review::{event_msg, status_msg, violation_msg};
+    use crate::ui::time::format_datetime;
+    let l = locale_of(&q, &headers);
+    let Some(id) = file.strip_suffix(".pdf").and_then(|id| id.parse::<i64>().ok()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let timeline = async {
+        let caller = caller_of(&st, &headers).await?;
+        super::review::ssr::may_see_evidence(&st.db, &caller, id).await?;
+        super::review::ssr::load_timeline(&st.db, &caller, id).await
+    }
+    .await;
+    let t = match timeline {
+        Ok(t) => t,
+        Err(e) => return refuse(e, l),
+    };
+    let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
+    let mut report = crate::journal::pdf::AttemptReport {
+        title: format!("{}: {}", Msg::ProctorReport.text(l), t.head.student_name),
+        facts: vec![
+            (Msg::Exam.text(l).to_string(), t.head.exam_title.clone()),
+            (Msg::Group.text(l).to_string(), t.head.group_name.clone()),
+            (Msg::Started.text(l).to_string(), format_datetime(t.head.started_at)),
+            (Msg::Submitted.text(l).to_string(), (if t.head.submitted { Msg::Yes } else { Msg::No }).text(l).to_string()),
+            (Msg::Score.text(l).to_string(), t.score.map(|s| format!("{s} / {}", t.max_points.unwrap_or(0))).unwrap_or_default()),
+            (Msg::Risk.text(l).to_string(), t.head.risk.to_string()),
+            (
+                Msg::Verdict.text(l).to_string(),
+                format!("{} {}", verdict_msg(&t.head.verdict).text(l), t.verdict_comment).trim().to_string(),
+            ),
+        ],
+        violations_title: format!("{} ({})", Msg::Violations.text(l), t.violations.len()),
+        no_picture: Msg::NoPicture.text(l).to_string(),
+        events_title: Msg::Events.text(l).to_string(),
+        event_headers: vec![Msg::Time.text(l).to_string(), Msg::Events.text(l).to_string()],
+        events: t.events.iter().map(|e| vec![format_datetime(e.at), event_msg(&e.kind).text(l).to_string()]).collect(),
+        ..Default::default()
+    };
+    for v in &t.violations {
+        let evidence = v
+            .evidence_id
+            .or_else(|| webcam.iter().min_by_key(|e| (e.at - v.at).abs()).filter(|e| (e.at - v.at).abs() <= 60_000).map(|e| e.id));
+        let picture = match evidence {
+            Some(eid) => thumbnail(&st, eid).await.map(|jpeg| {
+                report.pictures.push(jpeg);
+                report.pictures.len() - 1
+            }),
+            None => None,
+        };
+        let status = format!("{} · {} {}%", status_msg(&v.status).text(l), Msg::Confidence.text(l), v.confidence);
+        let reviewer = v.reviewer.clone().map(|r| format!(" ({r})")).unwrap_or_default();
+        report.violations.push(crate::journal::pdf::ReportViolation {
+            time: format_datetime(v.at),
+            kind: violation_msg(&v.kind).text(l).to_string(),
+            status: format!("{status}{reviewer}"),
+            comment: v.comment.clone(),
+            picture,
+        });
+    }
+    download(&format!("proctoring-attempt-{id}.pdf"), crate::journal::pdf::attempt_report_pdf(&report, l))
 }
 
 /// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.

@@ -174,6 +174,12 @@ pub(crate) mod ssr {
 
     pub async fn timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
         require_reviewer(db, caller, attempt_id).await?;
+        load_timeline(db, caller, attempt_id).await
+    }
+
+    /// The timeline without the reviewer check: for callers that checked already (the
+    /// attempt's PDF report, which the exam's teacher may download too).
+    pub async fn load_timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
         let r = sqlx::query(&format!("{BOARD_SQL} WHERE a.id = $1")).bind(attempt_id).fetch_one(&db.pool).await?;
         let head = board_row(&r)?;
         let extra = sqlx::query(
