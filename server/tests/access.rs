@@ -201,15 +201,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         (
             "/api/olympiad/teacher/register",
             Public,
-            vec![
-                ("campaign_id", "0"),
-                ("iin", ""),
-                ("full_name", ""),
-                ("phone", ""),
-                ("email", ""),
-                ("school_id", ""),
-                ("password", ""),
-            ],
+            vec![("campaign_id", "0"), ("iin", ""), ("full_name", ""), ("phone", ""), ("email", ""), ("school_id", ""), ("password", "")],
         ),
         ("/api/olympiad/teacher/confirm", Public, vec![("iin", ""), ("code", "")]),
     ]

@@ -131,15 +131,19 @@ async fn the_directory_is_imported_all_or_nothing(b: Backend) {
     let r = import(&app, &op, "schools.csv", DIRECTORY.as_bytes()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let report = r.json();
-    assert_eq!((report["schools_added"].as_i64(), report["regions_added"].as_i64(), report["districts_added"].as_i64()), (Some(4), Some(3), Some(2)));
+    assert_eq!(
+        (report["schools_added"].as_i64(), report["regions_added"].as_i64(), report["districts_added"].as_i64()),
+        (Some(4), Some(3), Some(2))
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM school_profiles WHERE rural = 1").await, 2);
     // The lyceum of Astana stands directly under its region.
     let lyceum = school(&app, "AST-1").await;
-    let parent_kind: String = sqlx::query_scalar("SELECT p.kind FROM organisations s JOIN organisations p ON p.id = s.parent_id WHERE s.id = $1")
-        .bind(lyceum)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let parent_kind: String =
+        sqlx::query_scalar("SELECT p.kind FROM organisations s JOIN organisations p ON p.id = s.parent_id WHERE s.id = $1")
+            .bind(lyceum)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(parent_kind, "region");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.directory.import'").await, 1);
 
@@ -375,7 +379,8 @@ async fn bad_registrations_are_refused_at_their_field_and_write_nothing(b: Backe
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users + 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'right@mail.kz' AND active = 0").await, 1);
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = 'right@mail.kz'").fetch_one(&app.db.pool).await.unwrap();
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = 'right@mail.kz'").fetch_one(&app.db.pool).await.unwrap();
     let r = app.call(&anon, "/api/olympiad/teacher/confirm", &[("iin", &good_iin), ("code", &emailed_code(&body))]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

@@ -310,17 +310,16 @@ pub async fn register_teacher(
         let mut tx = st.db.pool.begin().await?;
         let user_id = match pending {
             Some(user_id) => {
-                let updated = sqlx::query(
-                    "UPDATE users SET full_name = $1, email = $2, phone = $3, password_hash = $4, locale = $5 WHERE id = $6",
-                )
-                .bind(&full_name)
-                .bind(email.as_str())
-                .bind(phone.as_str())
-                .bind(&hash)
-                .bind(locale.code())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await;
+                let updated =
+                    sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, password_hash = $4, locale = $5 WHERE id = $6")
+                        .bind(&full_name)
+                        .bind(email.as_str())
+                        .bind(phone.as_str())
+                        .bind(&hash)
+                        .bind(locale.code())
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await;
                 updated.map_err(crate::auth::store::unique_to_field)?;
                 sqlx::query("UPDATE olympiad_teachers SET school_id = $1, created_at = $2 WHERE campaign_id = $3 AND user_id = $4")
                     .bind(school_id)

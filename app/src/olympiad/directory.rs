@@ -81,8 +81,7 @@ pub fn parse_directory(file_name: &str, bytes: &[u8]) -> Result<Vec<DirectoryRow
         let code = code_cell(raw.text(2)).map_err(|m| errors.push(err(n, "code", m))).ok();
         let name = name_cell(raw.text(3)).map_err(|m| errors.push(err(n, "name", m))).ok();
         let rural = rural_from_cell(raw.text(4)).ok_or_else(|| errors.push(err(n, "rural", Msg::ErrOlyRuralFlag))).ok();
-        let languages =
-            SchoolLanguages::from_cell(raw.text(5)).ok_or_else(|| errors.push(err(n, "languages", Msg::ErrOlyLanguages))).ok();
+        let languages = SchoolLanguages::from_cell(raw.text(5)).ok_or_else(|| errors.push(err(n, "languages", Msg::ErrOlyLanguages))).ok();
         if let (Some(region), Some(district), Some(code), Some(name), Some(rural), Some(languages)) =
             (region, district, code, name, rural, languages)
         {

@@ -204,10 +204,7 @@ mod tests {
     #[test]
     fn numbers_without_any_check_digit_are_refused() {
         // Find eleven digits for which both passes give 10: whatever the 12th digit, refused.
-        let body = (0..100_000u32)
-            .map(|k| format!("0603156{k:04}"))
-            .find(|b| with_check_digit(b).is_none())
-            .expect("such numbers exist");
+        let body = (0..100_000u32).map(|k| format!("0603156{k:04}")).find(|b| with_check_digit(b).is_none()).expect("such numbers exist");
         for d in 0..10 {
             assert_eq!(Iin::parse(&format!("{body}{d}")), Err(IinError::Checksum), "{body}{d}");
         }

@@ -55,7 +55,9 @@ impl SchoolLanguages {
         let mut russian = false;
         for part in cell.split(|c: char| matches!(c, ',' | ';' | '/' | '+' | '&') || c.is_whitespace()).filter(|p| !p.is_empty()) {
             match part {
-                "kk" | "kz" | "қаз" | "каз" | "қазақ" | "қазақша" | "казахский" | "казахская" | "kazakh" => kazakh = true,
+                "kk" | "kz" | "қаз" | "каз" | "қазақ" | "қазақша" | "казахский" | "казахская" | "kazakh" => {
+                    kazakh = true
+                }
                 "ru" | "орыс" | "орысша" | "рус" | "русский" | "русская" | "russian" => russian = true,
                 "и" | "және" | "and" | "тілі" | "язык" => {}
                 _ => return None,
@@ -74,8 +76,12 @@ impl SchoolLanguages {
 /// for rural and urban themselves.
 pub fn rural_from_cell(cell: &str) -> Option<bool> {
     match crate::i18n::normal_name(cell).as_str() {
-        "1" | "иә" | "ия" | "да" | "yes" | "y" | "ауыл" | "ауылдық" | "село" | "сельская" | "сельский" | "rural" => Some(true),
-        "0" | "жоқ" | "нет" | "no" | "n" | "қала" | "қалалық" | "город" | "городская" | "городской" | "urban" => Some(false),
+        "1" | "иә" | "ия" | "да" | "yes" | "y" | "ауыл" | "ауылдық" | "село" | "сельская" | "сельский" | "rural" => {
+            Some(true)
+        }
+        "0" | "жоқ" | "нет" | "no" | "n" | "қала" | "қалалық" | "город" | "городская" | "городской" | "urban" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -352,7 +358,10 @@ mod tests {
         assert_eq!(parse_grade("0"), Err(Msg::ErrOlyGrade));
         assert_eq!(parse_grade("7.5"), Err(Msg::ErrOlyGrade));
         assert_eq!(parse_grade(""), Err(Msg::ErrRequired));
-        assert_eq!(parse_subjects("Математика\n  Қазақ   тілі ;Физика\n\n"), Ok(vec!["Математика".into(), "Қазақ тілі".into(), "Физика".into()]));
+        assert_eq!(
+            parse_subjects("Математика\n  Қазақ   тілі ;Физика\n\n"),
+            Ok(vec!["Математика".into(), "Қазақ тілі".into(), "Физика".into()])
+        );
         assert_eq!(parse_subjects("Математика\nматематика"), Err(Msg::ErrOlySubjectRepeated));
         assert_eq!(parse_subjects(" \n "), Err(Msg::ErrRequired));
     }

@@ -272,7 +272,8 @@ fn DirectoryImport(imported: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn CampaignForm(create: ServerAction<CreateCampaign>) -> impl IntoView {
     let error = action_error(create);
-    let when = move |label: Msg, name: &'static str| view! { <Field label=label name=name kind="datetime-local" error=error required=true/> };
+    let when =
+        move |label: Msg, name: &'static str| view! { <Field label=label name=name kind="datetime-local" error=error required=true/> };
     view! {
         <ActionForm action=create attr:data-testid="campaign-form">
             <FormStatus error=error ok=(action_ok(create), Msg::OlyCampaignCreated)/>

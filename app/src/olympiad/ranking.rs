@@ -151,12 +151,8 @@ mod tests {
 
     #[test]
     fn equal_after_every_rule_shares_the_place_and_the_next_place_skips() {
-        let results = vec![
-            result(5, 10, 7_000, 0, 30),
-            result(6, 11, 7_000, 0, 30),
-            result(7, 10, 9_000, 0, 60),
-            result(8, 10, 6_000, 0, 30),
-        ];
+        let results =
+            vec![result(5, 10, 7_000, 0, 30), result(6, 11, 7_000, 0, 30), result(7, 10, 9_000, 0, 60), result(8, 10, 6_000, 0, 30)];
         let ranked = rank(&results, WinnerRule::Threshold(7_000));
         assert_eq!(summary(&ranked), vec![(7, 1, true), (5, 2, true), (6, 2, true), (8, 4, false)]);
         let shared: Vec<bool> = ranked.iter().map(|r| r.shared).collect();
@@ -214,12 +210,8 @@ mod tests {
 
     #[test]
     fn order_does_not_depend_on_input_order() {
-        let mut results = vec![
-            result(1, 10, 8_000, 0, 30),
-            result(2, 10, 8_000, 0, 30),
-            result(3, 11, 9_000, 2, 45),
-            result(4, 11, 8_000, 0, 20),
-        ];
+        let mut results =
+            vec![result(1, 10, 8_000, 0, 30), result(2, 10, 8_000, 0, 30), result(3, 11, 9_000, 2, 45), result(4, 11, 8_000, 0, 20)];
         let first = rank(&results, WinnerRule::QuotaPerRegion(1));
         results.reverse();
         assert_eq!(rank(&results, WinnerRule::QuotaPerRegion(1)), first);

@@ -209,10 +209,8 @@ async fn fill_campaign(db: &Db, mut c: Campaign) -> Result<Campaign, AppError> {
 }
 
 pub async fn campaign(db: &Db, id: i64) -> Result<Option<Campaign>, AppError> {
-    let row = sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
     match row {
         Some(row) => Ok(Some(fill_campaign(db, campaign_from(&row)?).await?)),
         None => Ok(None),
@@ -285,13 +283,12 @@ pub async fn set_window(
     opens_at: i64,
     closes_at: i64,
 ) -> Result<Option<(i64, i64)>, AppError> {
-    let before = sqlx::query_as::<_, (i64, i64)>(
-        "SELECT opens_at, closes_at FROM olympiad_stage_windows WHERE campaign_id = $1 AND region_id = $2",
-    )
-    .bind(campaign_id)
-    .bind(region_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let before =
+        sqlx::query_as::<_, (i64, i64)>("SELECT opens_at, closes_at FROM olympiad_stage_windows WHERE campaign_id = $1 AND region_id = $2")
+            .bind(campaign_id)
+            .bind(region_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     sqlx::query(
         "INSERT INTO olympiad_stage_windows (campaign_id, region_id, opens_at, closes_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (campaign_id, region_id) DO UPDATE SET opens_at = $3, closes_at = $4",
