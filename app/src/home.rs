@@ -82,6 +82,9 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     if u.can(Permission::OlympiadOperate) {
         tiles.push(("/olympiad/operator", Msg::OlyOperator, Msg::TileOlympiad));
     }
+    if u.can(Permission::OlympiadRegister) {
+        tiles.push(("/olympiad/teacher", Msg::OlyMyPupils, Msg::TileOlympiadTeacher));
+    }
     if u.can(Permission::JournalKeep) || u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
         tiles.push(("/exams", Msg::Exams, Msg::TileExams));
     }

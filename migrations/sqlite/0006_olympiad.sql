@@ -67,6 +67,23 @@ CREATE TABLE olympiad_teachers (
 );
 CREATE INDEX olympiad_teachers_school ON olympiad_teachers(school_id);
 
+-- A pupil registered for a campaign by a teacher of their school (OLY-2). One account per
+-- IIN (users.iin), so one registration per IIN and campaign. A participant sits all the
+-- campaign's subjects in the variant for their grade and language.
+CREATE TABLE olympiad_participants (
+    id             INTEGER PRIMARY KEY,
+    campaign_id    BIGINT NOT NULL REFERENCES olympiad_campaigns(id),
+    user_id        BIGINT NOT NULL REFERENCES users(id),
+    school_id      BIGINT NOT NULL REFERENCES organisations(id),
+    registered_by  BIGINT NOT NULL REFERENCES users(id),
+    grade          BIGINT NOT NULL CHECK (grade BETWEEN 1 AND 11),
+    language       TEXT NOT NULL CHECK (language IN ('kk', 'ru')),
+    created_at     BIGINT NOT NULL,
+    UNIQUE (campaign_id, user_id)
+);
+CREATE INDEX olympiad_participants_school ON olympiad_participants(campaign_id, school_id);
+
 INSERT INTO roles (code, sort_order) VALUES ('olympiad_operator', 115);
 INSERT INTO role_permissions (role, permission) VALUES
-  ('olympiad_operator', 'olympiad.operate'), ('admin', 'olympiad.operate');
+  ('olympiad_operator', 'olympiad.operate'), ('admin', 'olympiad.operate'),
+  ('olympiad_teacher', 'olympiad.register');

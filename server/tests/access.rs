@@ -204,6 +204,13 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             vec![("campaign_id", "0"), ("iin", ""), ("full_name", ""), ("phone", ""), ("email", ""), ("school_id", ""), ("password", "")],
         ),
         ("/api/olympiad/teacher/confirm", Public, vec![("iin", ""), ("code", "")]),
+        ("/api/olympiad/teacher/campaigns", Permission, vec![]),
+        (
+            "/api/olympiad/participant/add",
+            Permission,
+            vec![("campaign_id", "0"), ("iin", "060315600303"), ("full_name", "Hacked"), ("grade", "5"), ("language", "kk")],
+        ),
+        ("/api/olympiad/participant/import", Permission, vec![("campaign_id", "0")]),
     ]
 }
 
@@ -382,6 +389,7 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM proctor_appeals").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_campaigns").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }

@@ -100,7 +100,8 @@ backends!(
     a_campaign_keeps_its_stages_in_order,
     a_teacher_registers_confirms_and_is_signed_in,
     bad_registrations_are_refused_at_their_field_and_write_nothing,
-    registration_outside_its_dates_is_refused
+    registration_outside_its_dates_is_refused,
+    a_teacher_registers_pupils_one_by_one_and_from_a_list
 );
 
 async fn the_directory_is_imported_all_or_nothing(b: Backend) {
@@ -405,4 +406,101 @@ async fn registration_outside_its_dates_is_refused(b: Backend) {
     assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationClosed")]));
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
+}
+
+/// A confirmed olympiad teacher of the school with `code`, made directly in the database.
+async fn confirmed_teacher(app: &TestApp, login: &str, campaign: i64, code: &str) -> reqwest::Client {
+    let school = school(app, code).await;
+    let user = app.make_user(login, PW, Some((Role::OlympiadTeacher, school))).await;
+    sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, 0, 0)")
+        .bind(campaign)
+        .bind(user)
+        .bind(school)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.signed_in(login, PW).await
+}
+
+async fn add_pupil(app: &TestApp, c: &reqwest::Client, campaign: i64, iin: &str, grade: &str, language: &str) -> common::Response {
+    app.call(
+        c,
+        "/api/olympiad/participant/add",
+        &[("campaign_id", &campaign.to_string()), ("iin", iin), ("full_name", "Әлия Нұрланқызы"), ("grade", grade), ("language", language)],
+    )
+    .await
+}
+
+async fn import_pupils(app: &TestApp, c: &reqwest::Client, campaign: i64, csv: &str) -> common::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("campaign_id", campaign.to_string())
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("pupils.csv"));
+    app.multipart(c, "/api/olympiad/participant/import", form).await
+}
+
+async fn a_teacher_registers_pupils_one_by_one_and_from_a_list(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await; // grades 5-9; participants from day 2
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await; // a Kazakh-only school
+    let aliya = iin("06031560030");
+    // Participant registration has not opened yet.
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationNotOpen")]));
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let abai = school(&app, "AK-001").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users u JOIN role_assignments g ON g.user_id = u.id WHERE g.role = 'olympiad_participant'").await,
+        1
+    );
+    let pupil_school: i64 = sqlx::query_scalar("SELECT school_id FROM olympiad_participants").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(pupil_school, abai);
+    // The same IIN again, a grade outside the campaign, a language the school does not teach.
+    let participants = || app.count("SELECT COUNT(*) FROM olympiad_participants");
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "7", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinInCampaign")]));
+    let r = add_pupil(&app, &teacher, campaign, &iin("07021560011"), "10", "ru").await;
+    assert_eq!(r.field_errors(), pairs(&[("grade", "ErrOlyGradeOutsideCampaign"), ("language", "ErrOlyLanguageNotAtSchool")]));
+    assert_eq!(participants().await, 1);
+
+    // A list with a broken row registers nobody; nor does one with an IIN already registered.
+    let audit = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let broken = format!("ЖСН;Аты-жөні;Сынып;Тілі\n{};Ерлан;5;kk\n123;;5;kk\n", iin("07021560011"));
+    let r = import_pupils(&app, &teacher, campaign, &broken).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.3.iin", "ErrIinLength"), ("row.3.full_name", "ErrRequired")]));
+    let taken = format!("{};Ерлан;5;kk\n{};Әлия;6;kk\n", iin("07021560011"), aliya);
+    let r = import_pupils(&app, &teacher, campaign, &taken).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.2.iin", "ErrOlyIinInCampaign")]));
+    assert_eq!(participants().await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 1, "the good row's account was rolled back too");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
+
+    let good = format!("{};Ерлан Асқарұлы;5;қазақ\n{};Дана Болатқызы;9;kk\n", iin("07021560011"), iin("08110150022"));
+    let r = import_pupils(&app, &teacher, campaign, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json().as_i64(), Some(2));
+    assert_eq!(participants().await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.participant.import'").await, 1);
+    let mine = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    let names: Vec<&str> = mine[0]["participants"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Ерлан Асқарұлы", "Әлия Нұрланқызы", "Дана Болатқызы"]);
+
+    // A teacher of another school, not registered for this campaign, registers nobody here.
+    let stranger = confirmed_teacher(&app, "stranger", campaign, "AB-7").await;
+    sqlx::query("DELETE FROM olympiad_teachers WHERE user_id = (SELECT id FROM users WHERE login = 'stranger')")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = add_pupil(&app, &stranger, campaign, &iin("09050560033"), "6", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyNotYourCampaign")]));
+    // An operator is not a teacher.
+    let op = app.signed_in("operator", PW).await;
+    assert_eq!(add_pupil(&app, &op, campaign, &iin("09050560033"), "6", "kk").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(participants().await, 3);
 }

@@ -110,10 +110,12 @@ pub enum Permission {
     ProctorReview,
     /// Run olympiad campaigns: import the school directory, create campaigns and their stages.
     OlympiadOperate,
+    /// Register pupils of one's school for olympiad campaigns (olympiad teachers).
+    OlympiadRegister,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -122,6 +124,7 @@ impl Permission {
         Permission::CertificateIssue,
         Permission::ProctorReview,
         Permission::OlympiadOperate,
+        Permission::OlympiadRegister,
     ];
 
     pub fn code(self) -> &'static str {
@@ -134,6 +137,7 @@ impl Permission {
             Permission::CertificateIssue => "certificate.issue",
             Permission::ProctorReview => "proctor.review",
             Permission::OlympiadOperate => "olympiad.operate",
+            Permission::OlympiadRegister => "olympiad.register",
         }
     }
 

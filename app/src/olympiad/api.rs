@@ -430,3 +430,134 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
     })
     .await
 }
+
+/// The school the caller registers pupils from for a campaign, the rules pupils must meet,
+/// and a refusal outside the campaign's participant registration dates.
+#[cfg(feature = "ssr")]
+async fn registering_teacher(
+    st: &crate::state::AppState,
+    caller: &crate::auth::ssr::Caller,
+    campaign_id: i64,
+) -> Result<(i64, PupilRules), AppError> {
+    use crate::i18n::Msg;
+    caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+    let Some((school_id, school_languages)) = super::store::teacher_school(&st.db, caller.user_id, campaign_id).await? else {
+        return Err(AppError::field("campaign_id", Msg::ErrOlyNotYourCampaign));
+    };
+    caller.require(&st.db, crate::auth::model::Permission::OlympiadRegister, school_id).await?;
+    let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+    Stages::registration_state(campaign.stages.participant_reg_opens, campaign.stages.participant_reg_closes, crate::api::now_ms())
+        .map_err(|m| AppError::field("campaign_id", m))?;
+    Ok((school_id, PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages }))
+}
+
+/// The caller's olympiad campaigns as a teacher, with the pupils registered from their school.
+#[server(prefix = "/api", endpoint = "olympiad/teacher/campaigns")]
+pub async fn my_teacher_campaigns() -> Result<Vec<TeacherCampaign>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+        let st = crate::api::state()?;
+        super::store::teacher_campaigns(&st.db, caller.user_id).await
+    })
+    .await
+}
+
+/// OLY-2: a teacher registers one pupil of their school (IIN unique in the campaign, grade in
+/// its range, a language the school teaches in).
+#[server(prefix = "/api", endpoint = "olympiad/participant/add")]
+pub async fn add_participant(campaign_id: i64, iin: String, full_name: String, grade: String, language: String) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        let pupil = check_pupil(&iin, &full_name, &grade, &language, rules).map_err(|errors| {
+            let mut fields = crate::error::Fields::new();
+            for (field, msg) in errors {
+                fields.add(field, msg);
+            }
+            fields.finish().err().unwrap_or(AppError::BadRequest)
+        })?;
+        let mut tx = st.db.pool.begin().await?;
+        let id = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &pupil, crate::api::now_ms())
+            .await?
+            .map_err(|msg| AppError::field("iin", msg))?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.participant.add",
+                entity: "olympiad_participant",
+                entity_id: id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "campaign_id": campaign_id, "iin": pupil.iin.as_str(), "full_name": pupil.full_name,
+                    "grade": pupil.grade, "language": pupil.language })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// OLY-2: a teacher registers a list of pupils from XLSX or CSV (layout in `pupils.rs`), all
+/// or nothing: every broken row, and every IIN already registered in the campaign, comes back
+/// as a "row.N.column" field error, and nobody is registered. Fields: campaign_id, file.
+#[server(prefix = "/api", endpoint = "olympiad/participant/import", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, super::MAX_PUPIL_FILE).await?;
+        let campaign_id = upload.id("campaign_id").ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        if upload.bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let as_fields = |errors: Vec<super::directory::RowError>| {
+            let mut fields = crate::error::Fields::new();
+            for (field, msg) in errors {
+                fields.add(&field, msg);
+            }
+            fields.finish().err().unwrap_or(AppError::BadRequest)
+        };
+        let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(as_fields)?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let mut taken = Vec::new();
+        for r in &rows {
+            if let Err(msg) = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &r.pupil, now).await? {
+                taken.push((format!("row.{}.iin", r.row), msg));
+            }
+        }
+        if !taken.is_empty() {
+            // Dropping the transaction rolls back the pupils of the good rows too.
+            return Err(as_fields(taken));
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.participant.import",
+                entity: "olympiad_campaign",
+                entity_id: campaign_id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "file": crate::media::safe_name(&upload.file_name),
+                    "iins": rows.iter().map(|r| r.pupil.iin.as_str()).collect::<Vec<_>>() })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len() as i64)
+    })
+    .await
+}

@@ -256,6 +256,82 @@ pub struct OperatorOverview {
     pub regions: Vec<(i64, String)>,
 }
 
+/// A pupil as a teacher enters them, checked against the campaign and the school: the IIN,
+/// the name, a grade within the campaign's range, and a language (kk or ru) the school
+/// teaches in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pupil {
+    pub iin: super::iin::Iin,
+    pub full_name: String,
+    pub grade: i64,
+    /// "kk" or "ru".
+    pub language: &'static str,
+}
+
+/// What a pupil must satisfy beyond their own fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PupilRules {
+    pub grade_min: i64,
+    pub grade_max: i64,
+    pub school_languages: SchoolLanguages,
+}
+
+/// Checks one pupil; the error lists (field, message) for every field that is wrong, with the
+/// field names of the form (and of the file's columns: iin, full_name, grade, language).
+pub fn check_pupil(iin: &str, full_name: &str, grade: &str, language: &str, rules: PupilRules) -> Result<Pupil, Vec<(&'static str, Msg)>> {
+    let mut errors = Vec::new();
+    let iin = super::iin::Iin::parse_field(iin).map_err(|m| errors.push(("iin", m))).ok();
+    let full_name = crate::auth::model::parse_name(full_name).map_err(|m| errors.push(("full_name", m))).ok();
+    let grade = match parse_grade(grade) {
+        Ok(g) if (rules.grade_min..=rules.grade_max).contains(&g) => Some(g),
+        Ok(_) => {
+            errors.push(("grade", Msg::ErrOlyGradeOutsideCampaign));
+            None
+        }
+        Err(m) => {
+            errors.push(("grade", m));
+            None
+        }
+    };
+    let language = match SchoolLanguages::from_cell(language) {
+        None if language.trim().is_empty() => Err(Msg::ErrRequired),
+        None | Some(SchoolLanguages::Both) => Err(Msg::ErrOlyPupilLanguage),
+        Some(l) if rules.school_languages == SchoolLanguages::Both || rules.school_languages == l => Ok(l.code()),
+        Some(_) => Err(Msg::ErrOlyLanguageNotAtSchool),
+    }
+    .map_err(|m| errors.push(("language", m)))
+    .ok();
+    match (iin, full_name, grade, language) {
+        (Some(iin), Some(full_name), Some(grade), Some(language)) => Ok(Pupil { iin, full_name, grade, language }),
+        _ => Err(errors),
+    }
+}
+
+/// A registered participant as the teacher's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantRow {
+    pub id: i64,
+    pub iin: String,
+    pub full_name: String,
+    pub grade: i64,
+    pub language: String,
+}
+
+/// A campaign the caller teaches in, with their school and the pupils registered from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeacherCampaign {
+    pub campaign_id: i64,
+    pub title: String,
+    pub school_id: i64,
+    pub school: String,
+    pub school_languages: SchoolLanguages,
+    pub grade_min: i64,
+    pub grade_max: i64,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub participants: Vec<ParticipantRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +440,28 @@ mod tests {
         );
         assert_eq!(parse_subjects("Математика\nматематика"), Err(Msg::ErrOlySubjectRepeated));
         assert_eq!(parse_subjects(" \n "), Err(Msg::ErrRequired));
+    }
+
+    #[test]
+    fn pupils_are_checked_against_the_campaign_and_the_school() {
+        let rules = PupilRules { grade_min: 5, grade_max: 9, school_languages: SchoolLanguages::Kazakh };
+        let good = check_pupil(" 060315600303 ", " Әлия  Нұрланқызы ", "6", "қазақ", rules).unwrap();
+        assert_eq!((good.iin.as_str(), good.full_name.as_str(), good.grade, good.language), ("060315600303", "Әлия Нұрланқызы", 6, "kk"));
+        assert_eq!(
+            check_pupil("060315600304", "", "10", "ru", rules),
+            Err(vec![
+                ("iin", Msg::ErrIinChecksum),
+                ("full_name", Msg::ErrRequired),
+                ("grade", Msg::ErrOlyGradeOutsideCampaign),
+                ("language", Msg::ErrOlyLanguageNotAtSchool)
+            ])
+        );
+        assert_eq!(
+            check_pupil("060315600303", "Әлия", "x", "kk, ru", rules),
+            Err(vec![("grade", Msg::ErrOlyGrade), ("language", Msg::ErrOlyPupilLanguage)])
+        );
+        let both = PupilRules { school_languages: SchoolLanguages::Both, ..rules };
+        assert_eq!(check_pupil("060315600303", "Әлия", "5", "русский", both).map(|p| p.language), Ok("ru"));
+        assert_eq!(check_pupil("060315600303", "Әлия", "9", "", both).map(|p| p.language), Err(vec![("language", Msg::ErrRequired)]));
     }
 }

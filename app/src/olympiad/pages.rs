@@ -17,6 +17,7 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/olympiad/register") view=TeacherRegistrationPage/>
         <Route path=path!("/olympiad/operator") view=OperatorPageView/>
+        <Route path=path!("/olympiad/teacher") view=TeacherPage/>
     }
     .into_inner()
 }
@@ -383,4 +384,160 @@ fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: S
         }).collect_view()}
     }
     .into_any()
+}
+
+/// The olympiad teacher's page (OLY-2): per campaign, register pupils of the school one by one
+/// or from a list, and see who is registered.
+#[component]
+pub fn TeacherPage() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <TeacherCampaigns/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn TeacherCampaigns() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let campaigns = Resource::new(move || changed.get(), |_| my_teacher_campaigns());
+    view! {
+        <section class="card wide" data-testid="olympiad-teacher">
+            <h1>{t(Msg::OlyMyPupils)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || campaigns.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t(Msg::OlyNoTeacherCampaigns)}</p> }.into_any(),
+                    Ok(list) => list.into_iter().map(|c| view! { <PupilRegistration c=c changed=changed/> }).collect_view().into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoView {
+    let locale = use_locale();
+    let add = ServerAction::<AddParticipant>::new();
+    let error = action_error(add);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let languages: Vec<&'static str> = match c.school_languages {
+        SchoolLanguages::Kazakh => vec!["kk"],
+        SchoolLanguages::Russian => vec!["ru"],
+        SchoolLanguages::Both => vec!["kk", "ru"],
+    };
+    let (opens, closes) = (format_datetime(c.opens_at), format_datetime(c.closes_at));
+    let (lo, hi) = (c.grade_min, c.grade_max);
+    let campaign_id = c.campaign_id;
+    let participants = c.participants.clone();
+    view! {
+        <article class="card" data-testid="teacher-campaign">
+            <h2>{c.title.clone()}</h2>
+            <p class="muted">{c.school.clone()}" · "{move || Msg::OlyParticipantRegistration.text(locale.get())}": "{opens}" – "{closes}
+                " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}</p>
+            <h3>{t(Msg::OlyAddPupil)}</h3>
+            <ActionForm action=add attr:data-testid="add-pupil">
+                <FormStatus error=error ok=(action_ok(add), Msg::OlyPupilAdded)/>
+                <SelectError error=error field="campaign_id"/>
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <Field label=Msg::Iin name="iin" hint=Msg::OlyIinHint error=error input_id="f-pupil-iin" required=true/>
+                <Field label=Msg::FullName name="full_name" error=error input_id="f-pupil-name" required=true/>
+                <Field label=Msg::OlyGrade name="grade" kind="number" error=error input_id="f-pupil-grade" required=true/>
+                <div class="field">
+                    <label for=format!("f-pupil-language-{campaign_id}")>{t(Msg::OlyPaperLanguage)}</label>
+                    <select id=format!("f-pupil-language-{campaign_id}") name="language">
+                        {languages.into_iter().map(|l| view! {
+                            <option value=l>{t(if l == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu })}</option>
+                        }).collect_view()}
+                    </select>
+                    <SelectError error=error field="language"/>
+                </div>
+                <button type="submit" class="primary" disabled=move || add.pending().get()>{t(Msg::OlyAddPupil)}</button>
+            </ActionForm>
+            <PupilImport campaign_id=campaign_id changed=changed/>
+            <h3>{t(Msg::OlyRegisteredPupils)}" ("{participants.len()}")"</h3>
+            <table class="list" data-testid="pupils">
+                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th></tr></thead>
+                <tbody>
+                    {participants.into_iter().map(|p| {
+                        let language = if p.language == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu };
+                        view! {
+                            <tr>
+                                <td data-label=move || Msg::Iin.text(locale.get())>{p.iin}</td>
+                                <td data-label=move || Msg::FullName.text(locale.get())>{p.full_name}</td>
+                                <td data-label=move || Msg::OlyGrade.text(locale.get())>{p.grade}</td>
+                                <td data-label=move || Msg::OlyPaperLanguage.text(locale.get())>{t(language)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </article>
+    }
+}
+
+/// "Row 5, IIN: <message>" from a field error named "row.5.iin".
+fn pupil_row_error(field: &str, msg: Msg, l: Locale) -> String {
+    let mut parts = field.split('.');
+    let (Some("row"), Some(row), Some(column)) = (parts.next(), parts.next(), parts.next()) else {
+        return msg.text(l).to_string();
+    };
+    if row == "0" {
+        return msg.text(l).to_string();
+    }
+    let column = match column {
+        "iin" => Msg::Iin.text(l),
+        "full_name" => Msg::FullName.text(l),
+        "grade" => Msg::OlyGrade.text(l),
+        "language" => Msg::OlyPaperLanguage.text(l),
+        _ => "",
+    };
+    format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
+}
+
+#[component]
+fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let locale = use_locale();
+    let result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (changed, result);
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(data) = crate::ui::form_data(&ev) else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let r = import_participants(data.into()).await;
+                if r.is_ok() {
+                    changed.update(|n| *n += 1);
+                }
+                result.set(Some(r));
+                busy.set(false);
+            });
+        }
+    };
+    view! {
+        <form class="row-form" on:submit=on_submit data-testid="pupil-import">
+            <input type="hidden" name="campaign_id" value=campaign_id/>
+            <label class="grow">{t(Msg::OlyPupilFile)}<input type="file" name="file" accept=".xlsx,.csv" required/></label>
+            <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
+        </form>
+        <p class="hint">{t(Msg::OlyPupilFileFormat)}</p>
+        {move || result.get().map(|r| match r {
+            Ok(n) => view! { <p class="banner ok" role="status">{move || Msg::OlyPupilsImported.text(locale.get()).replace("{n}", &n.to_string())}</p> }.into_any(),
+            Err(AppError::Invalid(errors)) => view! {
+                <div class="banner error" role="alert" data-testid="pupil-errors">
+                    <p>{t(Msg::KtpFileRefused)}</p>
+                    <ul>{errors.into_iter().map(|e| view! { <li>{move || pupil_row_error(&e.field, e.msg, locale.get())}</li> }).collect_view()}</ul>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+        })}
+    }
 }

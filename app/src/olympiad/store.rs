@@ -406,3 +406,128 @@ pub async fn pending_registration(db: &Db, iin: &str) -> Result<Option<(i64, i64
     .fetch_optional(&db.pool)
     .await?)
 }
+
+/// The password hash of a pupil account before its first password is set: not a valid hash,
+/// so nothing verifies against it (and no argon2 run per pupil when a school's list comes in).
+pub const NO_PASSWORD_YET: &str = "!";
+
+/// The school a teacher registered from for a campaign (confirmed registrations only), with
+/// its languages.
+pub async fn teacher_school(db: &Db, user_id: i64, campaign_id: i64) -> Result<Option<(i64, SchoolLanguages)>, AppError> {
+    let row = sqlx::query_as::<_, (i64, String)>(
+        "SELECT t.school_id, p.languages FROM olympiad_teachers t JOIN school_profiles p ON p.org_id = t.school_id
+         WHERE t.user_id = $1 AND t.campaign_id = $2 AND t.confirmed_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(campaign_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(|(school, languages)| SchoolLanguages::from_code(&languages).map(|l| (school, l))))
+}
+
+/// Registers a pupil: the account of their IIN (made when there is none: login = IIN, no
+/// password yet), the participant role on the school, and the registration. An IIN already
+/// registered in the campaign is the message returned.
+pub async fn add_participant(
+    tx: &mut Transaction<'_, Any>,
+    campaign_id: i64,
+    school_id: i64,
+    teacher_id: i64,
+    pupil: &Pupil,
+    now: i64,
+) -> Result<Result<i64, Msg>, AppError> {
+    // A login equal to the IIN is that person's account even if it predates the IIN column.
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1")
+        .bind(pupil.iin.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let user_id = match existing {
+        Some(id) => {
+            let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM olympiad_participants WHERE campaign_id = $1 AND user_id = $2")
+                .bind(campaign_id)
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+            if registered > 0 {
+                return Ok(Err(Msg::ErrOlyIinInCampaign));
+            }
+            sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
+                .bind(pupil.iin.as_str())
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            id
+        }
+        None => {
+            let locale = if pupil.language == "ru" { "ru" } else { "kk" };
+            sqlx::query_scalar(
+                "INSERT INTO users (login, iin, full_name, password_hash, locale, active, created_at)
+                 VALUES ($1, $1, $2, $3, $4, 1, $5) RETURNING id",
+            )
+            .bind(pupil.iin.as_str())
+            .bind(&pupil.full_name)
+            .bind(NO_PASSWORD_YET)
+            .bind(locale)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?
+        }
+    };
+    crate::auth::store::grant(tx, user_id, crate::auth::model::Role::OlympiadParticipant, school_id).await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(user_id)
+    .bind(school_id)
+    .bind(teacher_id)
+    .bind(pupil.grade)
+    .bind(pupil.language)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Ok(id))
+}
+
+/// The campaigns the caller registered for as a teacher (confirmed), with their pupils.
+pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampaign>, AppError> {
+    let rows = sqlx::query_as::<_, (i64, String, i64, String, String, i64, i64, i64, i64)>(
+        "SELECT c.id, c.title, t.school_id, s.name, p.languages, c.grade_min, c.grade_max, c.participant_reg_opens, c.participant_reg_closes
+         FROM olympiad_teachers t
+         JOIN olympiad_campaigns c ON c.id = t.campaign_id
+         JOIN organisations s ON s.id = t.school_id
+         JOIN school_profiles p ON p.org_id = t.school_id
+         WHERE t.user_id = $1 AND t.confirmed_at IS NOT NULL ORDER BY c.participant_reg_opens DESC, c.id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (campaign_id, title, school_id, school, languages, grade_min, grade_max, opens_at, closes_at) in rows {
+        let participants = sqlx::query_as::<_, (i64, String, String, i64, String)>(
+            "SELECT op.id, u.iin, u.full_name, op.grade, op.language FROM olympiad_participants op JOIN users u ON u.id = op.user_id
+             WHERE op.campaign_id = $1 AND op.school_id = $2 ORDER BY op.grade, u.full_name, op.id",
+        )
+        .bind(campaign_id)
+        .bind(school_id)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|(id, iin, full_name, grade, language)| ParticipantRow { id, iin, full_name, grade, language })
+        .collect();
+        out.push(TeacherCampaign {
+            campaign_id,
+            title,
+            school_id,
+            school,
+            school_languages: SchoolLanguages::from_code(&languages).ok_or(AppError::Internal)?,
+            grade_min,
+            grade_max,
+            opens_at,
+            closes_at,
+            participants,
+        });
+    }
+    Ok(out)
+}
