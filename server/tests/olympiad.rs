@@ -101,7 +101,8 @@ backends!(
     a_teacher_registers_confirms_and_is_signed_in,
     bad_registrations_are_refused_at_their_field_and_write_nothing,
     registration_outside_its_dates_is_refused,
-    a_teacher_registers_pupils_one_by_one_and_from_a_list
+    a_teacher_registers_pupils_one_by_one_and_from_a_list,
+    a_registration_card_lets_the_pupil_set_a_password
 );
 
 async fn the_directory_is_imported_all_or_nothing(b: Backend) {
@@ -503,4 +504,76 @@ async fn a_teacher_registers_pupils_one_by_one_and_from_a_list(b: Backend) {
     let op = app.signed_in("operator", PW).await;
     assert_eq!(add_pupil(&app, &op, campaign, &iin("09050560033"), "6", "kk").await.status, StatusCode::FORBIDDEN);
     assert_eq!(participants().await, 3);
+}
+
+/// Posts the card form as the page does; (status, body bytes).
+async fn print_cards(app: &TestApp, c: &reqwest::Client, form: &[(&str, String)]) -> (StatusCode, Vec<u8>) {
+    let r = c.post(format!("{}/export/olympiad/cards", app.base)).form(form).send().await.expect("request");
+    let status = r.status();
+    (status, r.bytes().await.unwrap_or_default().to_vec())
+}
+
+/// The six-digit code printed on the only card of a PDF.
+fn code_on_card(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    assert_eq!(doc.get_pages().len(), 1);
+    let text = doc.extract_text(&[1]).unwrap();
+    let codes: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| s.len() == 6).collect();
+    assert_eq!(codes.len(), 1, "one code on the card: {text}");
+    codes[0].to_string()
+}
+
+async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let aliya = iin("06031560030");
+    let id = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await.json().as_i64().unwrap();
+    add_pupil(&app, &teacher, campaign, &iin("07021560011"), "5", "kk").await;
+    let one = [("campaign_id", campaign.to_string()), ("participant_id", id.to_string())];
+
+    // Only the pupil's teachers print cards.
+    assert_eq!(print_cards(&app, &app.client(), &one).await.0, StatusCode::UNAUTHORIZED);
+    let op = app.signed_in("operator", PW).await;
+    assert_eq!(print_cards(&app, &op, &one).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM verification_codes").await, 0);
+
+    // All the school's pupils: one card each.
+    let (status, all) = print_cards(&app, &teacher, &[("campaign_id", campaign.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&all).expect("a PDF");
+    assert_eq!(doc.get_pages().len(), 2);
+    assert!(doc.extract_text(&[1, 2]).unwrap().contains(&aliya));
+
+    // Printing again issues a new code; the one printed before stops working.
+    let (_, first) = print_cards(&app, &teacher, &one).await;
+    let (_, second) = print_cards(&app, &teacher, &one).await;
+    let (old, new) = (code_on_card(&first), code_on_card(&second));
+    let anon = app.client();
+    let pupil_password = "Jaqsy-oqushy-2027";
+    let reset = |code: String| {
+        let (app, anon, aliya) = (&app, anon.clone(), aliya.clone());
+        async move {
+            app.call(
+                &anon,
+                "/api/auth/reset/confirm",
+                &[("contact", aliya.as_str()), ("code", code.as_str()), ("new_password", pupil_password)],
+            )
+            .await
+        }
+    };
+    if old != new {
+        assert_eq!(reset(old).await.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+    }
+    let r = reset(new).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let pupil = app.signed_in(&aliya, pupil_password).await;
+    let me = app.call(&pupil, "/api/auth/me", &[]).await.json();
+    assert_eq!(me["grants"][0]["role"], "OlympiadParticipant");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.cards.issue'").await, 3);
 }

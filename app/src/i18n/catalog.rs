@@ -789,4 +789,11 @@ catalog! {
     OlyPupilFileFormat => ["Бағандар: ЖСН; аты-жөні; сынып; тапсыру тілі (kk немесе ru). Бірінші жол тақырып болуы мүмкін. Қатесі бар тізім толық қабылданбайды.", "Столбцы: ИИН; ФИО; класс; язык сдачи (kk или ru). Первая строка может быть заголовком. Список с ошибками не принимается целиком.", "Columns: IIN; full name; grade; language of the paper (kk or ru). The first row may be a header. A list with errors is refused whole."],
     OlyPupilsImported => ["Тіркелген оқушылар: {n}", "Зарегистрировано учеников: {n}", "Pupils registered: {n}"],
     TileOlympiadTeacher => ["Мектеп оқушыларын олимпиадаға тіркеу", "Регистрация учеников школы на олимпиаду", "Register your school's pupils for the olympiad"],
+    OlyCardTitle => ["Олимпиадаға қатысушының тіркеу картасы", "Регистрационная карточка участника олимпиады", "Olympiad registration card"],
+    OlyFirstCode => ["Алғашқы кіру коды", "Код первого входа", "First sign-in code"],
+    OlyCodeValidUntil => ["Код жарамды", "Код действует до", "Code valid until"],
+    OlyCardNote => ["Төмендегі мекенжайды ашыңыз (немесе кодты сканерлеңіз), логин мен осы кодты енгізіп, өз құпиясөзіңізді орнатыңыз. Содан кейін логин мен құпиясөз арқылы кіресіз. Картаны басқаларға көрсетпеңіз.", "Откройте адрес ниже (или отсканируйте код), введите логин и этот код и задайте свой пароль. Потом входите по логину и паролю. Не показывайте карточку другим.", "Open the address below (or scan the code), enter the login and this code, and set your own password. Then sign in with the login and password. Do not show this card to others."],
+    OlyPrintCards => ["Барлық карталарды басып шығару (жаңа кодтар)", "Напечатать все карточки (новые коды)", "Print all cards (new codes)"],
+    OlyPrintCard => ["Карта", "Карточка", "Card"],
+    OlyCardsReissue => ["Басып шығарған сайын жаңа код беріледі, бұрынғы кодтар жарамсыз болады.", "При каждой печати выдаются новые коды, прежние перестают действовать.", "Every printing issues new codes; the codes printed before stop working."],
 }

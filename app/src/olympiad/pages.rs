@@ -460,8 +460,14 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
             </ActionForm>
             <PupilImport campaign_id=campaign_id changed=changed/>
             <h3>{t(Msg::OlyRegisteredPupils)}" ("{participants.len()}")"</h3>
+            // A plain form post: the answer is a PDF download, not a page.
+            <form method="post" action="/export/olympiad/cards" class="row-form" data-testid="print-cards">
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <button type="submit" disabled=participants.is_empty()>{t(Msg::OlyPrintCards)}</button>
+                <small class="hint">{t(Msg::OlyCardsReissue)}</small>
+            </form>
             <table class="list" data-testid="pupils">
-                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th></tr></thead>
+                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th><th></th></tr></thead>
                 <tbody>
                     {participants.into_iter().map(|p| {
                         let language = if p.language == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu };
@@ -471,6 +477,13 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
                                 <td data-label=move || Msg::FullName.text(locale.get())>{p.full_name}</td>
                                 <td data-label=move || Msg::OlyGrade.text(locale.get())>{p.grade}</td>
                                 <td data-label=move || Msg::OlyPaperLanguage.text(locale.get())>{t(language)}</td>
+                                <td>
+                                    <form method="post" action="/export/olympiad/cards" class="inline">
+                                        <input type="hidden" name="campaign_id" value=campaign_id/>
+                                        <input type="hidden" name="participant_id" value=p.id/>
+                                        <button type="submit" class="link">{t(Msg::OlyPrintCard)}</button>
+                                    </form>
+                                </td>
                             </tr>
                         }
                     }).collect_view()}

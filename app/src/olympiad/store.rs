@@ -531,3 +531,37 @@ pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampa
     }
     Ok(out)
 }
+
+/// A pupil whose registration card is printed.
+pub struct CardPupil {
+    pub participant_id: i64,
+    pub user_id: i64,
+    pub iin: String,
+    pub full_name: String,
+    pub grade: i64,
+    pub language: String,
+}
+
+/// The school's pupils in a campaign (or the one registration asked for), in list order.
+pub async fn card_pupils(db: &Db, campaign_id: i64, school_id: i64, participant_id: Option<i64>) -> Result<Vec<CardPupil>, AppError> {
+    let rows = sqlx::query_as::<_, (i64, i64, String, String, i64, String)>(
+        "SELECT op.id, u.id, u.iin, u.full_name, op.grade, op.language FROM olympiad_participants op JOIN users u ON u.id = op.user_id
+         WHERE op.campaign_id = $1 AND op.school_id = $2 AND ($3 = 0 OR op.id = $3) ORDER BY op.grade, u.full_name, op.id",
+    )
+    .bind(campaign_id)
+    .bind(school_id)
+    .bind(participant_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(participant_id, user_id, iin, full_name, grade, language)| CardPupil {
+            participant_id,
+            user_id,
+            iin,
+            full_name,
+            grade,
+            language,
+        })
+        .collect())
+}
