@@ -15,6 +15,16 @@ pub const REGISTRATION_LIMIT_PER_ADDRESS: i64 = 30;
 #[cfg(feature = "ssr")]
 const HOUR_MS: i64 = 3_600_000;
 
+/// A refused file's cells ("row.N.column", message) as the field errors the page lists.
+#[cfg(feature = "ssr")]
+fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
+    let mut fields = crate::error::Fields::new();
+    for (field, msg) in errors {
+        fields.add(&field, msg);
+    }
+    fields.finish().err().unwrap_or(AppError::BadRequest)
+}
+
 #[cfg(feature = "ssr")]
 async fn require_operator() -> Result<(crate::auth::ssr::Caller, crate::state::AppState), AppError> {
     let caller = crate::auth::ssr::require_user().await?;
@@ -48,19 +58,12 @@ pub async fn import_directory(data: leptos::server_fn::codec::MultipartData) -> 
         if upload.bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
-        let as_fields = |errors: Vec<super::directory::RowError>| {
-            let mut fields = crate::error::Fields::new();
-            for (field, msg) in errors {
-                fields.add(&field, msg);
-            }
-            fields.finish().err().unwrap_or(AppError::BadRequest)
-        };
-        let rows = super::directory::parse_directory(&upload.file_name, &upload.bytes).map_err(as_fields)?;
+        let rows = super::directory::parse_directory(&upload.file_name, &upload.bytes).map_err(row_errors)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.pool.begin().await?;
         // Conflicts with stored organisations are found while writing; the transaction is
         // dropped (rolled back) with them, so a refused file leaves nothing behind.
-        let report = super::store::import_directory(&mut tx, &rows, now).await?.map_err(as_fields)?;
+        let report = super::store::import_directory(&mut tx, &rows, now).await?.map_err(row_errors)?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -520,14 +523,7 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
         if upload.bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
-        let as_fields = |errors: Vec<super::directory::RowError>| {
-            let mut fields = crate::error::Fields::new();
-            for (field, msg) in errors {
-                fields.add(&field, msg);
-            }
-            fields.finish().err().unwrap_or(AppError::BadRequest)
-        };
-        let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(as_fields)?;
+        let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(row_errors)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.pool.begin().await?;
         let mut taken = Vec::new();
@@ -538,7 +534,7 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
         }
         if !taken.is_empty() {
             // Dropping the transaction rolls back the pupils of the good rows too.
-            return Err(as_fields(taken));
+            return Err(row_errors(taken));
         }
         crate::audit::store::record(
             &mut tx,

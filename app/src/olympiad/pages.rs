@@ -202,32 +202,76 @@ fn DirectoryCounts(d: DirectorySummary) -> impl IntoView {
     }
 }
 
-/// "Row 5, Code: <message>" from a field error named "row.5.code".
-fn row_error(field: &str, msg: Msg, l: Locale) -> String {
+/// "Row 5, Code: <message>" from a field error named "row.5.code"; `column` names a file's
+/// column in the reader's language.
+fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
     let mut parts = field.split('.');
-    let (Some("row"), Some(row), Some(column)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some("row"), Some(row), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
         return msg.text(l).to_string();
     };
     if row == "0" {
         return msg.text(l).to_string();
     }
-    let column = match column {
-        "region" => Msg::OlyRegion.text(l),
-        "district" => Msg::OlyDistrict.text(l),
-        "code" => Msg::OlySchoolCode.text(l),
-        "name" => Msg::OlySchool.text(l),
-        "rural" => Msg::OlyRural.text(l),
-        "languages" => Msg::OlyLanguages.text(l),
-        _ => "",
-    };
+    let column = column(name).map(|m| m.text(l)).unwrap_or("");
     format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
+}
+
+fn directory_column(name: &str) -> Option<Msg> {
+    Some(match name {
+        "region" => Msg::OlyRegion,
+        "district" => Msg::OlyDistrict,
+        "code" => Msg::OlySchoolCode,
+        "name" => Msg::OlySchool,
+        "rural" => Msg::OlyRural,
+        "languages" => Msg::OlyLanguages,
+        _ => return None,
+    })
+}
+
+fn pupil_column(name: &str) -> Option<Msg> {
+    Some(match name {
+        "iin" => Msg::Iin,
+        "full_name" => Msg::FullName,
+        "grade" => Msg::OlyGrade,
+        "language" => Msg::OlyPaperLanguage,
+        _ => return None,
+    })
+}
+
+/// The answer to an upload: what it did, or every refused cell with its row and column.
+#[component]
+fn UploadResult<T: Clone + Send + Sync + 'static>(
+    result: RwSignal<Option<Result<T, AppError>>>,
+    done: fn(&T, Locale) -> String,
+    column: fn(&str) -> Option<Msg>,
+    testid: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        result.get().map(|r| match r {
+            Ok(value) => view! { <p class="banner ok" role="status">{move || done(&value, locale.get())}</p> }.into_any(),
+            Err(AppError::Invalid(errors)) => view! {
+                <div class="banner error" role="alert" data-testid=testid>
+                    <p>{t(Msg::KtpFileRefused)}</p>
+                    <ul>{errors.into_iter().map(|e| view! { <li>{move || row_error(&e.field, e.msg, locale.get(), column)}</li> }).collect_view()}</ul>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+        })
+    }
+}
+
+fn directory_imported(report: &ImportReport, l: Locale) -> String {
+    Msg::OlyDirectoryImported
+        .text(l)
+        .replace("{added}", &report.schools_added.to_string())
+        .replace("{updated}", &report.schools_updated.to_string())
 }
 
 /// The directory upload: sent as multipart straight from the browser; a refused file lists
 /// every broken row, and nothing is imported.
 #[component]
 fn DirectoryImport(imported: RwSignal<u32>) -> impl IntoView {
-    let locale = use_locale();
     let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -254,19 +298,7 @@ fn DirectoryImport(imported: RwSignal<u32>) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
         </form>
         <p class="hint">{t(Msg::OlyDirectoryFormat)}</p>
-        {move || result.get().map(|r| match r {
-            Ok(rep) => view! {
-                <p class="banner ok" role="status">{move || Msg::OlyDirectoryImported.text(locale.get())
-                    .replace("{added}", &rep.schools_added.to_string()).replace("{updated}", &rep.schools_updated.to_string())}</p>
-            }.into_any(),
-            Err(AppError::Invalid(errors)) => view! {
-                <div class="banner error" role="alert" data-testid="directory-errors">
-                    <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || row_error(&e.field, e.msg, locale.get())}</li> }).collect_view()}</ul>
-                </div>
-            }.into_any(),
-            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-        })}
+        <UploadResult result=result done=directory_imported column=directory_column testid="directory-errors"/>
     }
 }
 
@@ -493,28 +525,12 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
     }
 }
 
-/// "Row 5, IIN: <message>" from a field error named "row.5.iin".
-fn pupil_row_error(field: &str, msg: Msg, l: Locale) -> String {
-    let mut parts = field.split('.');
-    let (Some("row"), Some(row), Some(column)) = (parts.next(), parts.next(), parts.next()) else {
-        return msg.text(l).to_string();
-    };
-    if row == "0" {
-        return msg.text(l).to_string();
-    }
-    let column = match column {
-        "iin" => Msg::Iin.text(l),
-        "full_name" => Msg::FullName.text(l),
-        "grade" => Msg::OlyGrade.text(l),
-        "language" => Msg::OlyPaperLanguage.text(l),
-        _ => "",
-    };
-    format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
+fn pupils_imported(n: &i64, l: Locale) -> String {
+    Msg::OlyPupilsImported.text(l).replace("{n}", &n.to_string())
 }
 
 #[component]
 fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
-    let locale = use_locale();
     let result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -542,15 +558,6 @@ fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
         </form>
         <p class="hint">{t(Msg::OlyPupilFileFormat)}</p>
-        {move || result.get().map(|r| match r {
-            Ok(n) => view! { <p class="banner ok" role="status">{move || Msg::OlyPupilsImported.text(locale.get()).replace("{n}", &n.to_string())}</p> }.into_any(),
-            Err(AppError::Invalid(errors)) => view! {
-                <div class="banner error" role="alert" data-testid="pupil-errors">
-                    <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || pupil_row_error(&e.field, e.msg, locale.get())}</li> }).collect_view()}</ul>
-                </div>
-            }.into_any(),
-            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-        })}
+        <UploadResult result=result done=pupils_imported column=pupil_column testid="pupil-errors"/>
     }
 }
