@@ -283,8 +283,9 @@ async fn a_teacher_registers_confirms_and_is_signed_in(b: Backend) {
     let anon = app.client();
     let open = app.call(&anon, "/api/olympiad/registration/open", &[]).await;
     assert_eq!(open.json()[0]["id"].as_i64(), Some(campaign));
-    // The search offers rural schools only (the campaign is for rural schools).
-    let found = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &campaign.to_string()), ("query", "МЕКТЕП")]).await.json();
+    // The search offers rural schools only (the campaign is for rural schools): "мекте" is in
+    // the urban "Бурабай қалалық мектебі" too, which is left out.
+    let found = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &campaign.to_string()), ("query", "МЕКТЕ")]).await.json();
     let codes: Vec<&str> = found.as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
     assert_eq!(codes, vec!["AK-001", "AB-7"]);
     let by_code = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &campaign.to_string()), ("query", "ab-7")]).await.json();
