@@ -55,6 +55,7 @@ pub fn HomePage() -> impl IntoView {
                             <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A>
                             <A href="/register" attr:class="button">{t(Msg::Register)}</A>
                         </p>
+                        <p><A href="/olympiad/register">{t(Msg::OlyRegisterAsTeacher)}</A></p>
                     </section>
                 }.into_any(),
             })}
@@ -77,6 +78,12 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     }
     if u.can(Permission::JournalKeep) || u.can(Permission::JournalRead) {
         tiles.push(("/journals", Msg::Journals, Msg::TileJournals));
+    }
+    if u.can(Permission::OlympiadOperate) {
+        tiles.push(("/olympiad/operator", Msg::OlyOperator, Msg::TileOlympiad));
+    }
+    if u.can(Permission::OlympiadRegister) {
+        tiles.push(("/olympiad/teacher", Msg::OlyMyPupils, Msg::TileOlympiadTeacher));
     }
     if u.can(Permission::JournalKeep) || u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
         tiles.push(("/exams", Msg::Exams, Msg::TileExams));

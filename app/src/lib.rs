@@ -12,6 +12,7 @@ pub mod home;
 pub mod i18n;
 pub mod journal;
 pub mod notify;
+pub mod olympiad;
 pub mod proctor;
 pub mod ui;
 
@@ -134,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <exam::pages::ExamRoutes/>
                     <proctor::pages::DeviceCheckRoutes/>
                     <proctor::pages_review::ProctorRoutes/>
+                    <olympiad::pages::OlympiadRoutes/>
                 </Routes>
             </main>
             <footer class="foot">

@@ -69,6 +69,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .merge(app::exam::tickets::routes())
         .merge(app::proctor::ingest::routes())
         .merge(app::proctor::report::routes())
+        .merge(app::olympiad::cards::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

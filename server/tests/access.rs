@@ -179,6 +179,45 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/proctor/verdict", Permission, vec![("attempt_id", "0"), ("verdict", "annulled"), ("comment", "x")]),
         ("/api/proctor/appeal", Permission, vec![("attempt_id", "0"), ("text", "Hacked")]),
         ("/api/proctor/appeal/decide", Permission, vec![("attempt_id", "0"), ("decision", "upheld"), ("comment", "x")]),
+        ("/api/olympiad/operator", Permission, vec![]),
+        ("/api/olympiad/directory/import", Permission, vec![]),
+        (
+            "/api/olympiad/campaign/create",
+            Permission,
+            vec![
+                ("title", "Hacked"),
+                ("teacher_reg_opens", "2027-01-01T09:00"),
+                ("teacher_reg_closes", "2027-01-10T09:00"),
+                ("participant_reg_opens", "2027-01-02T09:00"),
+                ("participant_reg_closes", "2027-01-20T09:00"),
+                ("results_at", "2027-02-01T09:00"),
+                ("applications_opens", "2027-02-02T09:00"),
+                ("applications_closes", "2027-02-10T09:00"),
+                ("grade_min", "5"),
+                ("grade_max", "9"),
+                ("subjects", "Hacked"),
+            ],
+        ),
+        (
+            "/api/olympiad/campaign/window",
+            Permission,
+            vec![("campaign_id", "0"), ("region_id", "1"), ("opens_at", "2027-01-21T09:00"), ("closes_at", "2027-01-22T09:00")],
+        ),
+        ("/api/olympiad/registration/open", Public, vec![]),
+        ("/api/olympiad/schools", Public, vec![("campaign_id", "0"), ("query", "school")]),
+        (
+            "/api/olympiad/teacher/register",
+            Public,
+            vec![("campaign_id", "0"), ("iin", ""), ("full_name", ""), ("phone", ""), ("email", ""), ("school_id", ""), ("password", "")],
+        ),
+        ("/api/olympiad/teacher/confirm", Public, vec![("iin", ""), ("code", "")]),
+        ("/api/olympiad/teacher/campaigns", Permission, vec![]),
+        (
+            "/api/olympiad/participant/add",
+            Permission,
+            vec![("campaign_id", "0"), ("iin", "060315600303"), ("full_name", "Hacked"), ("grade", "5"), ("language", "kk")],
+        ),
+        ("/api/olympiad/participant/import", Permission, vec![("campaign_id", "0")]),
     ]
 }
 
@@ -372,6 +411,9 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM exam_questions").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM proctor_violations WHERE status = 'open'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM proctor_appeals").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_campaigns").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }

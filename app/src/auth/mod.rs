@@ -23,6 +23,11 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/locale",
     // The check page a certificate's QR code opens (JRN-11): anyone holding the code.
     "/api/certificate/verify",
+    // Olympiad teacher registration (OLY-1): teachers have no account before it.
+    "/api/olympiad/registration/open",
+    "/api/olympiad/schools",
+    "/api/olympiad/teacher/register",
+    "/api/olympiad/teacher/confirm",
 ];
 use leptos_router::components::Route;
 use leptos_router::path;

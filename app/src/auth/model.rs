@@ -18,6 +18,8 @@ pub enum Role {
     SchoolAdmin,
     Teacher,
     Proctor,
+    /// Runs olympiad campaigns: directories, stages, eligibility (OLY-8).
+    OlympiadOperator,
     OlympiadTeacher,
     Student,
     OlympiadParticipant,
@@ -25,7 +27,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 15] = [
+    pub const ALL: [Role; 16] = [
         Role::Admin,
         Role::EduDepartment,
         Role::Director,
@@ -37,6 +39,7 @@ impl Role {
         Role::SchoolAdmin,
         Role::Teacher,
         Role::Proctor,
+        Role::OlympiadOperator,
         Role::OlympiadTeacher,
         Role::Student,
         Role::OlympiadParticipant,
@@ -56,6 +59,7 @@ impl Role {
             Role::SchoolAdmin => "school_admin",
             Role::Teacher => "teacher",
             Role::Proctor => "proctor",
+            Role::OlympiadOperator => "olympiad_operator",
             Role::OlympiadTeacher => "olympiad_teacher",
             Role::Student => "student",
             Role::OlympiadParticipant => "olympiad_participant",
@@ -80,6 +84,7 @@ impl Role {
             Role::SchoolAdmin => Msg::RoleSchoolAdmin,
             Role::Teacher => Msg::RoleTeacher,
             Role::Proctor => Msg::RoleProctor,
+            Role::OlympiadOperator => Msg::RoleOlympiadOperator,
             Role::OlympiadTeacher => Msg::RoleOlympiadTeacher,
             Role::Student => Msg::RoleStudent,
             Role::OlympiadParticipant => Msg::RoleOlympiadParticipant,
@@ -103,10 +108,14 @@ pub enum Permission {
     /// Watch exam attempts in scope, review their evidence and violations, give verdicts and
     /// decide appeals (proctors).
     ProctorReview,
+    /// Run olympiad campaigns: import the school directory, create campaigns and their stages.
+    OlympiadOperate,
+    /// Register pupils of one's school for olympiad campaigns (olympiad teachers).
+    OlympiadRegister,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -114,6 +123,8 @@ impl Permission {
         Permission::JournalRead,
         Permission::CertificateIssue,
         Permission::ProctorReview,
+        Permission::OlympiadOperate,
+        Permission::OlympiadRegister,
     ];
 
     pub fn code(self) -> &'static str {
@@ -125,6 +136,8 @@ impl Permission {
             Permission::JournalRead => "journal.read",
             Permission::CertificateIssue => "certificate.issue",
             Permission::ProctorReview => "proctor.review",
+            Permission::OlympiadOperate => "olympiad.operate",
+            Permission::OlympiadRegister => "olympiad.register",
         }
     }
 

@@ -415,7 +415,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, Msg> {
 
 /// How many blank lines start at `byte`, where the csv reader began looking for a record.
 /// It stops right after a "\r" of a "\r\n" line end, so a "\n" there ends the previous line.
-fn blank_lines_at(text: &str, byte: usize) -> u32 {
+pub(crate) fn blank_lines_at(text: &str, byte: usize) -> u32 {
     let bytes = text.as_bytes();
     let mut i = byte;
     if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
@@ -435,7 +435,7 @@ fn blank_lines_at(text: &str, byte: usize) -> u32 {
 
 /// The file's text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or else Windows-1251, which is
 /// what Excel writes as "CSV" on a Russian Windows. None for what is plainly not text.
-fn decode_text(bytes: &[u8]) -> Option<String> {
+pub(crate) fn decode_text(bytes: &[u8]) -> Option<String> {
     let text = match encoding_rs::Encoding::for_bom(bytes) {
         Some((encoding, bom)) => encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned(),
         None => match std::str::from_utf8(bytes) {
@@ -450,7 +450,7 @@ fn decode_text(bytes: &[u8]) -> Option<String> {
 /// on every line of a spreadsheet's export, while commas also turn up inside topics and decimal
 /// numbers ("1,5"): so the first candidate found on every line the same number of times wins,
 /// tab and ';' before ','; failing that, the one on the most lines. Quoted text is not counted.
-fn detect_delimiter(text: &str) -> u8 {
+pub(crate) fn detect_delimiter(text: &str) -> u8 {
     const CANDIDATES: [u8; 3] = [b'\t', b';', b','];
     const SAMPLE_LINES: usize = 50;
     let mut lines: Vec<[usize; 3]> = Vec::new();

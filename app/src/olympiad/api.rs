@@ -1,0 +1,559 @@
+//! Server functions of the olympiad.
+//!
+//! Who may call what: the operator's functions need `olympiad.operate` on the root (campaigns
+//! and the directory are national); teacher registration is public, as a teacher has no
+//! account yet: it is rate limited per address, refused outside the campaign's dates, and the
+//! account only works once the code sent to the teacher's email is confirmed.
+
+use super::model::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Registrations and confirmations allowed per address in an hour. A school's teachers share
+/// one address, so this is generous; codes per account are limited by the code itself.
+pub const REGISTRATION_LIMIT_PER_ADDRESS: i64 = 30;
+#[cfg(feature = "ssr")]
+const HOUR_MS: i64 = 3_600_000;
+
+/// A refused file's cells ("row.N.column", message) as the field errors the page lists.
+#[cfg(feature = "ssr")]
+fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
+    let mut fields = crate::error::Fields::new();
+    for (field, msg) in errors {
+        fields.add(&field, msg);
+    }
+    fields.finish().err().unwrap_or(AppError::BadRequest)
+}
+
+#[cfg(feature = "ssr")]
+async fn require_operator() -> Result<(crate::auth::ssr::Caller, crate::state::AppState), AppError> {
+    let caller = crate::auth::ssr::require_user().await?;
+    let st = crate::api::state()?;
+    caller.require(&st.db, crate::auth::model::Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
+    Ok((caller, st))
+}
+
+/// The operator's page: directory counts, campaigns, regions.
+#[server(prefix = "/api", endpoint = "olympiad/operator")]
+pub async fn operator_page() -> Result<OperatorOverview, AppError> {
+    crate::api::respond(async move {
+        let (_, st) = require_operator().await?;
+        Ok(OperatorOverview {
+            directory: super::store::directory_summary(&st.db).await?,
+            campaigns: super::store::campaigns(&st.db).await?,
+            regions: super::store::regions(&st.db).await?,
+        })
+    })
+    .await
+}
+
+/// Imports the school directory from XLSX or CSV (layout in `directory.rs`), all or nothing:
+/// every broken cell comes back as a "row.N.column" field error and nothing is written.
+#[server(prefix = "/api", endpoint = "olympiad/directory/import", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_directory(data: leptos::server_fn::codec::MultipartData) -> Result<ImportReport, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let (caller, st) = require_operator().await?;
+        let upload = crate::media::read_upload(data, super::MAX_DIRECTORY_FILE).await?;
+        if upload.bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let rows = super::directory::parse_directory(&upload.file_name, &upload.bytes).map_err(row_errors)?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        // Conflicts with stored organisations are found while writing; the transaction is
+        // dropped (rolled back) with them, so a refused file leaves nothing behind.
+        let report = super::store::import_directory(&mut tx, &rows, now).await?.map_err(row_errors)?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.directory.import",
+                entity: "school_directory",
+                entity_id: crate::media::safe_name(&upload.file_name),
+                org_id: Some(crate::admin::model::ROOT_ORG_ID),
+                before: None,
+                after: crate::audit::store::json(&report),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    })
+    .await
+}
+
+/// Creates a campaign. Times are datetime-local values (Kazakhstan time); `subjects` one per
+/// line; `rural_only` is a checkbox (present = on).
+#[server(prefix = "/api", endpoint = "olympiad/campaign/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_campaign(
+    title: String,
+    teacher_reg_opens: String,
+    teacher_reg_closes: String,
+    participant_reg_opens: String,
+    participant_reg_closes: String,
+    results_at: String,
+    applications_opens: String,
+    applications_closes: String,
+    grade_min: String,
+    grade_max: String,
+    subjects: String,
+    rural_only: Option<String>,
+) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        use crate::ui::time::parse_local_datetime as when;
+        let (caller, st) = require_operator().await?;
+        let mut fields = crate::error::Fields::new();
+        let title = fields.check("title", crate::auth::model::parse_name(&title));
+        let times = [
+            ("teacher_reg_opens", &teacher_reg_opens),
+            ("teacher_reg_closes", &teacher_reg_closes),
+            ("participant_reg_opens", &participant_reg_opens),
+            ("participant_reg_closes", &participant_reg_closes),
+            ("results_at", &results_at),
+            ("applications_opens", &applications_opens),
+            ("applications_closes", &applications_closes),
+        ]
+        .map(|(name, raw)| fields.check(name, when(raw)));
+        let grade_min = fields.check("grade_min", parse_grade(&grade_min));
+        let grade_max = fields.check("grade_max", parse_grade(&grade_max));
+        if let (Some(lo), Some(hi)) = (grade_min, grade_max) {
+            if hi < lo {
+                fields.add("grade_max", Msg::ErrOlyGradeRange);
+            }
+        }
+        let subjects = fields.check("subjects", parse_subjects(&subjects));
+        let stages = match times {
+            [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g)] => {
+                let stages = Stages {
+                    teacher_reg_opens: a,
+                    teacher_reg_closes: b,
+                    participant_reg_opens: c,
+                    participant_reg_closes: d,
+                    results_at: e,
+                    applications_opens: f,
+                    applications_closes: g,
+                };
+                for (field, msg) in stages.problems() {
+                    fields.add(field, msg);
+                }
+                Some(stages)
+            }
+            _ => None,
+        };
+        fields.finish()?;
+        let (Some(title), Some(stages), Some(lo), Some(hi), Some(subjects)) = (title, stages, grade_min, grade_max, subjects) else {
+            return Err(AppError::Internal);
+        };
+        let rural_only = rural_only.is_some_and(|v| !v.is_empty() && v != "false");
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let id = super::store::insert_campaign(&mut tx, &title, &stages, (lo, hi), rural_only, &subjects, caller.user_id, now).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.campaign.create",
+                entity: "olympiad_campaign",
+                entity_id: id.to_string(),
+                org_id: Some(crate::admin::model::ROOT_ORG_ID),
+                before: None,
+                after: Some(serde_json::json!({
+                    "title": title, "stages": stages, "grades": [lo, hi], "rural_only": rural_only, "subjects": subjects })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Sets a region's stage-1 window (between participant registration and results).
+#[server(prefix = "/api", endpoint = "olympiad/campaign/window")]
+pub async fn set_stage_window(campaign_id: i64, region_id: i64, opens_at: String, closes_at: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        use crate::ui::time::parse_local_datetime as when;
+        let (caller, st) = require_operator().await?;
+        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        let mut fields = crate::error::Fields::new();
+        if crate::admin::store::kind_of(&st.db, region_id).await? != Some(crate::admin::model::OrgKind::Region) {
+            fields.add("region_id", Msg::ErrUnknownOrganisation);
+        }
+        let opens = fields.check("opens_at", when(&opens_at));
+        let closes = fields.check("closes_at", when(&closes_at));
+        if let (Some(o), Some(c)) = (opens, closes) {
+            if let Some((field, msg)) = campaign.stages.window_problem(o, c) {
+                fields.add(field, msg);
+            }
+        }
+        fields.finish()?;
+        let (Some(opens), Some(closes)) = (opens, closes) else { return Err(AppError::Internal) };
+        let mut tx = st.db.pool.begin().await?;
+        let before = super::store::set_window(&mut tx, campaign_id, region_id, opens, closes).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.window.set",
+                entity: "olympiad_campaign",
+                entity_id: campaign_id.to_string(),
+                org_id: Some(region_id),
+                before: before.map(|(o, c)| serde_json::json!({ "opens_at": o, "closes_at": c })),
+                after: Some(serde_json::json!({ "region_id": region_id, "opens_at": opens, "closes_at": closes })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Public: campaigns whose teacher registration is open now.
+#[server(prefix = "/api", endpoint = "olympiad/registration/open")]
+pub async fn open_campaigns() -> Result<Vec<OpenCampaign>, AppError> {
+    crate::api::respond(async move {
+        let st = crate::api::state()?;
+        super::store::open_for_teachers(&st.db, crate::api::now_ms()).await
+    })
+    .await
+}
+
+/// Public: the schools a teacher may choose for a campaign (eligible ones only), by a part of
+/// the name or code. Only while the campaign's teacher registration is open, so the directory
+/// is not a public listing the rest of the year.
+#[server(prefix = "/api", endpoint = "olympiad/schools")]
+pub async fn find_schools(campaign_id: i64, query: String) -> Result<Vec<SchoolChoice>, AppError> {
+    crate::api::respond(async move {
+        let st = crate::api::state()?;
+        let Some(c) = super::store::campaign(&st.db, campaign_id).await? else { return Ok(vec![]) };
+        if Stages::registration_state(c.stages.teacher_reg_opens, c.stages.teacher_reg_closes, crate::api::now_ms()).is_err() {
+            return Ok(vec![]);
+        }
+        let query = query.trim();
+        if query.chars().count() < 2 || query.chars().count() > 100 {
+            return Ok(vec![]);
+        }
+        super::store::eligible_schools(&st.db, campaign_id, query).await
+    })
+    .await
+}
+
+/// Public (OLY-1): a teacher registers for a campaign. The account (login = the IIN) is made
+/// inactive, and a code goes to the email given; [`confirm_teacher`] activates it. A
+/// registration not yet confirmed may be made again (a mistyped email is corrected that way):
+/// the last one counts. An IIN that already has a working account is refused.
+#[server(prefix = "/api", endpoint = "olympiad/teacher/register")]
+#[allow(clippy::too_many_arguments)]
+pub async fn register_teacher(
+    campaign_id: i64,
+    iin: String,
+    full_name: String,
+    phone: String,
+    email: String,
+    school_id: String,
+    password: String,
+) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::{check_new_password, parse_name, Email, Login, Phone};
+        use crate::i18n::Msg;
+        let st = crate::api::state()?;
+        let ip = crate::auth::ssr::caller_ip();
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("oly.register:ip:{ip}"), REGISTRATION_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let now = crate::api::now_ms();
+        let mut fields = crate::error::Fields::new();
+        let campaign = super::store::campaign(&st.db, campaign_id).await?;
+        match &campaign {
+            None => fields.add("campaign_id", Msg::ErrOlyNoCampaign),
+            Some(c) => {
+                fields.check("campaign_id", Stages::registration_state(c.stages.teacher_reg_opens, c.stages.teacher_reg_closes, now));
+            }
+        }
+        let iin = fields.check("iin", super::iin::Iin::parse_field(&iin));
+        let full_name = fields.check("full_name", parse_name(&full_name));
+        let phone = fields.check("phone", Phone::parse(&phone));
+        let email = fields.check("email", Email::parse(&email));
+        fields.check("password", check_new_password(&password, iin.as_ref().map(|i| i.as_str()).unwrap_or("")));
+        // Absent when the person never picked a school from the search.
+        let school_id = match school_id.trim().parse::<i64>() {
+            Ok(id) if campaign.is_some() && super::store::school_eligible(&st.db, campaign_id, id).await? => Some(id),
+            Ok(_) => {
+                fields.add("school_id", Msg::ErrOlySchoolNotEligible);
+                None
+            }
+            Err(_) => {
+                fields.add("school_id", Msg::ErrOlyChooseSchool);
+                None
+            }
+        };
+        fields.finish()?;
+        let (Some(campaign), Some(iin), Some(full_name), Some(phone), Some(email), Some(school_id)) =
+            (campaign, iin, full_name, phone, email, school_id)
+        else {
+            return Err(AppError::Internal);
+        };
+        let holder = super::store::iin_holder(&st.db, iin.as_str(), campaign_id).await?;
+        let pending = match &holder {
+            None => None,
+            Some(h) if !h.active && matches!(h.registration, Some((_, false))) => Some(h.user_id),
+            Some(_) => return Err(AppError::field("iin", Msg::ErrOlyIinRegistered)),
+        };
+        let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
+        let hash = crate::auth::ssr::hash_password(&password).await?;
+        let login = Login::parse(iin.as_str()).map_err(|_| AppError::Internal)?;
+        let mut tx = st.db.pool.begin().await?;
+        let user_id = match pending {
+            Some(user_id) => {
+                let updated =
+                    sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, password_hash = $4, locale = $5 WHERE id = $6")
+                        .bind(&full_name)
+                        .bind(email.as_str())
+                        .bind(phone.as_str())
+                        .bind(&hash)
+                        .bind(locale.code())
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await;
+                updated.map_err(crate::auth::store::unique_to_field)?;
+                sqlx::query("UPDATE olympiad_teachers SET school_id = $1, created_at = $2 WHERE campaign_id = $3 AND user_id = $4")
+                    .bind(school_id)
+                    .bind(now)
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                user_id
+            }
+            None => {
+                let user_id = crate::auth::store::insert_user(&mut tx, &login, &full_name, Some(&email), Some(&phone), &hash, locale)
+                    .await
+                    .map_err(|e| match e.field_msg("login") {
+                        // The login is the IIN: someone already signs in with these digits.
+                        Some(_) => AppError::field("iin", Msg::ErrOlyIinRegistered),
+                        None => e,
+                    })?;
+                // Inactive until the code comes back: an unconfirmed email cannot sign in.
+                sqlx::query("UPDATE users SET active = 0, iin = $1 WHERE id = $2")
+                    .bind(iin.as_str())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .bind(school_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                user_id
+            }
+        };
+        let code = crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CODE_TTL_MS).await?;
+        let body = Msg::OlyTeacherCodeBody.text(locale).replace("{code}", &code).replace("{campaign}", &campaign.title);
+        crate::notify::outbox::enqueue(
+            &mut tx,
+            crate::notify::outbox::Outgoing {
+                channel: crate::notify::model::Channel::Email,
+                user_id: Some(user_id),
+                recipient: email.as_str(),
+                subject: Msg::OlyTeacherCodeSubject.text(locale),
+                body: &body,
+            },
+        )
+        .await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: None,
+                ip: &ip,
+                action: if pending.is_some() { "olympiad.teacher.register_again" } else { "olympiad.teacher.register" },
+                entity: "user",
+                entity_id: user_id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "campaign_id": campaign_id, "full_name": full_name, "email": email.as_str(), "phone": phone.as_str() })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Public (OLY-1): the code from the email activates the teacher's account, grants the
+/// olympiad teacher role on the school, and signs the teacher in.
+#[server(prefix = "/api", endpoint = "olympiad/teacher/confirm")]
+pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let st = crate::api::state()?;
+        let ip = crate::auth::ssr::caller_ip();
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("oly.confirm:ip:{ip}"), REGISTRATION_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let mut fields = crate::error::Fields::new();
+        let iin = fields.check("iin", super::iin::Iin::parse_field(&iin));
+        if code.trim().is_empty() {
+            fields.add("code", Msg::ErrRequired);
+        }
+        fields.finish()?;
+        let iin = iin.ok_or(AppError::Internal)?;
+        // No pending registration answers like a wrong code: the form does not tell who registered.
+        let Some((registration, user_id, school_id, campaign_id)) = super::store::pending_registration(&st.db, iin.as_str()).await? else {
+            return Err(AppError::field("code", Msg::ErrWrongCode));
+        };
+        crate::auth::store::consume_code(&st.db, user_id, &code).await?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE olympiad_teachers SET confirmed_at = $1 WHERE id = $2").bind(now).bind(registration).execute(&mut *tx).await?;
+        crate::auth::store::grant(&mut tx, user_id, crate::auth::model::Role::OlympiadTeacher, school_id).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("olympiad.teacher.confirm", Some(user_id), &ip, user_id)
+                .org(Some(school_id))
+                .after(serde_json::json!({ "campaign_id": campaign_id })),
+        )
+        .await?;
+        tx.commit().await?;
+        let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
+        crate::auth::ssr::start_session(&st.db, user_id, locale).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The school the caller registers pupils from for a campaign, the rules pupils must meet,
+/// and a refusal outside the campaign's participant registration dates.
+#[cfg(feature = "ssr")]
+async fn registering_teacher(
+    st: &crate::state::AppState,
+    caller: &crate::auth::ssr::Caller,
+    campaign_id: i64,
+) -> Result<(i64, PupilRules), AppError> {
+    use crate::i18n::Msg;
+    caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+    let Some((school_id, school_languages)) = super::store::teacher_school(&st.db, caller.user_id, campaign_id).await? else {
+        return Err(AppError::field("campaign_id", Msg::ErrOlyNotYourCampaign));
+    };
+    caller.require(&st.db, crate::auth::model::Permission::OlympiadRegister, school_id).await?;
+    let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+    Stages::registration_state(campaign.stages.participant_reg_opens, campaign.stages.participant_reg_closes, crate::api::now_ms())
+        .map_err(|m| AppError::field("campaign_id", m))?;
+    Ok((school_id, PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages }))
+}
+
+/// The caller's olympiad campaigns as a teacher, with the pupils registered from their school.
+#[server(prefix = "/api", endpoint = "olympiad/teacher/campaigns")]
+pub async fn my_teacher_campaigns() -> Result<Vec<TeacherCampaign>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+        let st = crate::api::state()?;
+        super::store::teacher_campaigns(&st.db, caller.user_id).await
+    })
+    .await
+}
+
+/// OLY-2: a teacher registers one pupil of their school (IIN unique in the campaign, grade in
+/// its range, a language the school teaches in).
+#[server(prefix = "/api", endpoint = "olympiad/participant/add")]
+pub async fn add_participant(campaign_id: i64, iin: String, full_name: String, grade: String, language: String) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        let pupil = check_pupil(&iin, &full_name, &grade, &language, rules).map_err(|errors| {
+            let mut fields = crate::error::Fields::new();
+            for (field, msg) in errors {
+                fields.add(field, msg);
+            }
+            fields.finish().err().unwrap_or(AppError::BadRequest)
+        })?;
+        let mut tx = st.db.pool.begin().await?;
+        let id = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &pupil, crate::api::now_ms())
+            .await?
+            .map_err(|msg| AppError::field("iin", msg))?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.participant.add",
+                entity: "olympiad_participant",
+                entity_id: id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "campaign_id": campaign_id, "iin": pupil.iin.as_str(), "full_name": pupil.full_name,
+                    "grade": pupil.grade, "language": pupil.language })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// OLY-2: a teacher registers a list of pupils from XLSX or CSV (layout in `pupils.rs`), all
+/// or nothing: every broken row, and every IIN already registered in the campaign, comes back
+/// as a "row.N.column" field error, and nobody is registered. Fields: campaign_id, file.
+#[server(prefix = "/api", endpoint = "olympiad/participant/import", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, super::MAX_PUPIL_FILE).await?;
+        let campaign_id = upload.id("campaign_id").ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        if upload.bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(row_errors)?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.pool.begin().await?;
+        let mut taken = Vec::new();
+        for r in &rows {
+            if let Err(msg) = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &r.pupil, now).await? {
+                taken.push((format!("row.{}.iin", r.row), msg));
+            }
+        }
+        if !taken.is_empty() {
+            // Dropping the transaction rolls back the pupils of the good rows too.
+            return Err(row_errors(taken));
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "olympiad.participant.import",
+                entity: "olympiad_campaign",
+                entity_id: campaign_id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "file": crate::media::safe_name(&upload.file_name),
+                    "iins": rows.iter().map(|r| r.pupil.iin.as_str()).collect::<Vec<_>>() })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len() as i64)
+    })
+    .await
+}

@@ -1,0 +1,140 @@
+//! Registration cards (OLY-2): a PDF, one card per pupil, with the pupil's login (their IIN), a
+//! first sign-in code and a QR code of the page where the code sets the password.
+//!
+//! Passwords are never stored in a readable form, so a card cannot repeat an old one: every
+//! printing issues a fresh code (valid until the campaign's results) and the codes printed
+//! before stop working. That makes printing a change, so it is a POST (the same-origin guard
+//! covers it, a link cannot trigger it) and it is audited.
+
+use super::store;
+use crate::auth::model::Permission;
+use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::journal::pdf::{cards_pdf, Card};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use std::collections::HashMap;
+
+/// A code lasts at least this long even when results are near (a card printed late).
+const MIN_CODE_TTL_MS: i64 = 7 * 86_400_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/export/olympiad/cards", post(cards))
+}
+
+/// Form: `campaign_id`, and `participant_id` for one pupil's card (all the school's pupils in
+/// the campaign without it).
+async fn cards(State(st): State<AppState>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
+    let locale = crate::auth::ssr::cookie(&headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
+    match issue(&st, &headers, &form, locale).await {
+        Ok(pdf) => {
+            let mut r = pdf.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"cards.pdf\""));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            r
+        }
+        Err(e) => (e.status(), e.summary().text(locale).to_string()).into_response(),
+    }
+}
+
+/// The page a card's QR code opens: where a code and a login set a password.
+fn sign_in_url(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    format!("{scheme}://{host}/forgot")
+}
+
+async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    let caller = crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)?;
+    caller.require_anywhere(Permission::OlympiadRegister)?;
+    let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let campaign_id = number("campaign_id").ok_or(AppError::BadRequest)?;
+    let (school_id, _) = store::teacher_school(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
+    caller.require(&st.db, Permission::OlympiadRegister, school_id).await?;
+    let campaign = store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+    let pupils = store::card_pupils(&st.db, campaign_id, school_id, number("participant_id")).await?;
+    if pupils.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let school: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(school_id).fetch_one(&st.db.pool).await?;
+    let now = crate::api::now_ms();
+    let ttl = (campaign.stages.results_at - now).max(MIN_CODE_TTL_MS);
+    let url = sign_in_url(headers);
+    let mut cards = Vec::with_capacity(pupils.len());
+    let mut tx = st.db.pool.begin().await?;
+    for p in &pupils {
+        let code = crate::auth::store::create_code(&mut tx, p.user_id, ttl).await?;
+        // Each card speaks the language of its pupil's paper.
+        let l = if p.language == "ru" { Locale::Ru } else { Locale::Kk };
+        let language = if p.language == "ru" { Msg::OlyLangRu } else { Msg::OlyLangKk };
+        cards.push(Card {
+            heading: format!("{} · {}", campaign.title, school),
+            title: Msg::OlyCardTitle.text(l).to_string(),
+            fields: vec![
+                (Msg::FullName.text(l).to_string(), p.full_name.clone()),
+                (Msg::Login.text(l).to_string(), p.iin.clone()),
+                (Msg::OlyFirstCode.text(l).to_string(), code),
+                (Msg::OlyGrade.text(l).to_string(), p.grade.to_string()),
+                (Msg::OlyPaperLanguage.text(l).to_string(), language.text(l).to_string()),
+                (Msg::OlyCodeValidUntil.text(l).to_string(), crate::ui::time::format_datetime(now + ttl)),
+            ],
+            note: Msg::OlyCardNote.text(l).to_string(),
+            qr_url: url.clone(),
+        });
+    }
+    crate::audit::store::record(
+        &mut tx,
+        crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action: "olympiad.cards.issue",
+            entity: "olympiad_campaign",
+            entity_id: campaign_id.to_string(),
+            org_id: Some(school_id),
+            before: None,
+            after: Some(serde_json::json!({ "participants": pupils.iter().map(|p| p.participant_id).collect::<Vec<_>>() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(cards_pdf(&cards, Msg::OlyCardTitle.text(locale), locale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(login: &str) -> Card {
+        Card {
+            heading: "Мың бала 2027 · Абай атындағы мектеп".into(),
+            title: Msg::OlyCardTitle.text(Locale::Kk).into(),
+            fields: vec![("Логин".into(), login.into()), ("Алғашқы кіру коды".into(), "482913".into())],
+            note: Msg::OlyCardNote.text(Locale::Kk).into(),
+            qr_url: "http://127.0.0.1:3000/forgot".into(),
+        }
+    }
+
+    #[test]
+    fn one_card_a_page_with_the_login_the_code_and_a_qr_code() {
+        let pdf = cards_pdf(&[card("060315600303"), card("070215600111")], "Cards", Locale::Kk);
+        let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
+        assert_eq!(doc.get_pages().len(), 2);
+        let text = |page: u32| doc.extract_text(&[page]).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        for (page, login) in [(1, "060315600303"), (2, "070215600111")] {
+            let t = text(page);
+            for expected in [login, "482913", "http://127.0.0.1:3000/forgot", "ТІРКЕУ КАРТАСЫ", "Мың бала 2027"] {
+                assert!(t.to_uppercase().contains(&expected.to_uppercase()), "page {page}: {expected:?} missing from {t}");
+            }
+        }
+        // The QR code is drawn as filled rectangles (runs of dark modules): many of them.
+        let id = doc.get_pages()[&1];
+        let content = lopdf::content::Content::decode(&doc.get_page_content(id)).unwrap();
+        assert!(content.operations.iter().filter(|op| op.operator == "re").count() > 50);
+    }
+}

@@ -1,0 +1,23 @@
+//! The national olympiad "Мың бала" (OLY-1..8): the school directory, campaigns with their
+//! stages and eligibility, teacher registration, IIN checks, and the ranking of results.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cards;
+#[cfg(feature = "ssr")]
+pub mod directory;
+pub mod iin;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pupils;
+pub mod ranking;
+#[cfg(feature = "ssr")]
+pub mod sheet;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// Largest pupil list accepted.
+pub const MAX_PUPIL_FILE: usize = 1024 * 1024;
+/// Largest directory file accepted (a national directory of ~7 000 schools is ~1 MiB as CSV).
+pub const MAX_DIRECTORY_FILE: usize = 4 * 1024 * 1024;

@@ -1,0 +1,563 @@
+//! Olympiad pages: the public teacher registration (OLY-1) and the operator's page (OLY-8:
+//! the school directory import, campaigns and their stage-1 windows). Both are one column on
+//! a phone: forms stack, tables become cards (the `list` class does that).
+
+use super::api::*;
+use super::model::*;
+use crate::error::AppError;
+use crate::i18n::{t, use_locale, Locale, Msg};
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, ErrorNote, Field, FormStatus, RequireUser};
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+
+#[component(transparent)]
+pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/olympiad/register") view=TeacherRegistrationPage/>
+        <Route path=path!("/olympiad/operator") view=OperatorPageView/>
+        <Route path=path!("/olympiad/teacher") view=TeacherPage/>
+    }
+    .into_inner()
+}
+
+/// A select's error under it (the `Field` component is for inputs).
+#[component]
+fn SelectError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let msg = field_error(error, field);
+    view! {
+        {move || msg.get().map(|m| view! { <small class="error" role="alert" id=format!("f-{field}-error")>{m.text(locale.get())}</small> })}
+    }
+}
+
+/// Step 1: the registration form; step 2 (after it succeeds): the code from the email.
+#[component]
+pub fn TeacherRegistrationPage() -> impl IntoView {
+    let campaigns = Resource::new(|| (), |_| open_campaigns());
+    view! {
+        <section class="card narrow" data-testid="teacher-registration">
+            <h1>{t(Msg::OlyTeacherRegistration)}</h1>
+            <p class="muted">{t(Msg::OlyTeacherRegistrationIntro)}</p>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || campaigns.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="banner" role="status">{t(Msg::OlyNoOpenRegistration)}</p> }.into_any(),
+                    Ok(list) => view! { <TeacherForms campaigns=list/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
+    let locale = use_locale();
+    let register = ServerAction::<RegisterTeacher>::new();
+    let confirm = ServerAction::<ConfirmTeacher>::new();
+    reload_home_on_success(confirm);
+    let register_error = action_error(register);
+    let confirm_error = action_error(confirm);
+    let registered = action_ok(register);
+    let campaign = RwSignal::new(campaigns.first().map(|c| c.id).unwrap_or(0));
+    let iin = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    // Searched as the teacher types; only eligible schools of the chosen campaign come back.
+    let schools = Resource::new(
+        move || (campaign.get(), query.get()),
+        |(campaign_id, query)| async move {
+            if query.trim().chars().count() < 2 {
+                return Ok(Vec::new());
+            }
+            find_schools(campaign_id, query).await
+        },
+    );
+    let campaign_notes = campaigns.clone();
+    let options = campaigns.iter().map(|c| view! { <option value=c.id>{c.title.clone()}</option> }).collect_view();
+    view! {
+        // Both steps stay in the page (hidden in turn) so the form keeps what was typed.
+        <div hidden=move || registered.get()>
+            <ActionForm action=register>
+                <FormStatus error=register_error/>
+                <div class="field">
+                    <label for="f-campaign_id">{t(Msg::OlyCampaign)}</label>
+                    <select id="f-campaign_id" name="campaign_id" on:change=move |ev| {
+                        if let Ok(id) = event_target_value(&ev).parse::<i64>() { campaign.set(id) }
+                    }>
+                        {options}
+                    </select>
+                    {
+                        let notes = campaign_notes.clone();
+                        move || notes.iter().find(|c| c.id == campaign.get()).map(|c| {
+                            let closes = format_datetime(c.closes_at);
+                            let (rural, lo, hi) = (c.rural_only, c.grade_min, c.grade_max);
+                            view! {
+                                <small class="hint">
+                                    {move || Msg::OlyRegistrationUntil.text(locale.get()).replace("{date}", &closes)}
+                                    " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}
+                                    {rural.then(|| view! { " · "{t(Msg::OlyRuralOnly)} })}
+                                </small>
+                            }
+                        })
+                    }
+                    <SelectError error=register_error field="campaign_id"/>
+                </div>
+                <div class="field" class:invalid=move || field_error(register_error, "iin").get().is_some()>
+                    <label for="f-iin">{t(Msg::Iin)}</label>
+                    <input id="f-iin" name="iin" inputmode="numeric" maxlength="12" autocomplete="off" required
+                        on:input=move |ev| iin.set(event_target_value(&ev))/>
+                    <small class="hint">{t(Msg::OlyIinHint)}</small>
+                    <SelectError error=register_error field="iin"/>
+                </div>
+                <Field label=Msg::FullName name="full_name" error=register_error autocomplete="name" required=true/>
+                <Field label=Msg::Phone name="phone" kind="tel" hint=Msg::PhoneHint error=register_error autocomplete="tel" required=true/>
+                <Field label=Msg::Email name="email" kind="email" hint=Msg::OlyEmailHint error=register_error autocomplete="email" required=true/>
+                <div class="field" class:invalid=move || field_error(register_error, "school_id").get().is_some()>
+                    <label for="f-school-query">{t(Msg::OlySchool)}</label>
+                    <input id="f-school-query" type="search" autocomplete="off" placeholder=move || Msg::OlySchoolSearch.text(locale.get())
+                        on:input=move |ev| query.set(event_target_value(&ev))/>
+                    <Transition fallback=|| ()>
+                        {move || schools.get().map(|r| {
+                            let list = r.unwrap_or_default();
+                            let searched = query.get().trim().chars().count() >= 2;
+                            if list.is_empty() {
+                                view! { <small class="hint">{t(if searched { Msg::OlyNoSchoolFound } else { Msg::OlySchoolSearchHint })}</small> }.into_any()
+                            } else {
+                                view! {
+                                    <select id="f-school_id" name="school_id" size="5" required aria-label=move || Msg::OlySchool.text(locale.get())>
+                                        {list.into_iter().map(|s| {
+                                            let place = [s.region, s.district].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
+                                            view! { <option value=s.id>{format!("{} ({}) — {place}", s.name, s.code)}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }.into_any()
+                            }
+                        })}
+                    </Transition>
+                    <SelectError error=register_error field="school_id"/>
+                </div>
+                <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=register_error autocomplete="new-password" required=true/>
+                <button type="submit" class="primary" disabled=move || register.pending().get()>{t(Msg::Register)}</button>
+            </ActionForm>
+        </div>
+        <div hidden=move || !registered.get()>
+            <p class="banner ok" role="status">{t(Msg::OlyCodeSentToEmail)}</p>
+            <ActionForm action=confirm>
+                <FormStatus error=confirm_error/>
+                <input type="hidden" name="iin" prop:value=move || iin.get()/>
+                <Field label=Msg::Code name="code" error=confirm_error autocomplete="one-time-code" required=true/>
+                <SelectError error=confirm_error field="iin"/>
+                <button type="submit" class="primary" disabled=move || confirm.pending().get()>{t(Msg::Confirm)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+pub fn OperatorPageView() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <OperatorPanel/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn OperatorPanel() -> impl IntoView {
+    let create = ServerAction::<CreateCampaign>::new();
+    let window = ServerAction::<SetStageWindow>::new();
+    let imported = RwSignal::new(0u32);
+    let page = Resource::new(move || (create.version().get(), window.version().get(), imported.get()), |_| operator_page());
+    view! {
+        <section class="card wide" data-testid="olympiad-operator">
+            <h1>{t(Msg::OlyOperator)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || page.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(p) => view! {
+                        <h2>{t(Msg::OlyDirectory)}</h2>
+                        <DirectoryCounts d=p.directory.clone()/>
+                        <DirectoryImport imported=imported/>
+                        <h2>{t(Msg::OlyCampaigns)}</h2>
+                        <CampaignList campaigns=p.campaigns.clone() regions=p.regions.clone() window=window/>
+                    }.into_any(),
+                })}
+            </Transition>
+            <h2>{t(Msg::OlyNewCampaign)}</h2>
+            <CampaignForm create=create/>
+        </section>
+    }
+}
+
+#[component]
+fn DirectoryCounts(d: DirectorySummary) -> impl IntoView {
+    view! {
+        <dl class="facts" data-testid="directory-counts">
+            <dt>{t(Msg::OlyRegions)}</dt><dd>{d.regions}</dd>
+            <dt>{t(Msg::OlyDistricts)}</dt><dd>{d.districts}</dd>
+            <dt>{t(Msg::OlySchools)}</dt><dd>{d.schools}</dd>
+            <dt>{t(Msg::OlyRuralSchools)}</dt><dd>{d.rural_schools}</dd>
+        </dl>
+    }
+}
+
+/// "Row 5, Code: <message>" from a field error named "row.5.code"; `column` names a file's
+/// column in the reader's language.
+fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
+    let mut parts = field.split('.');
+    let (Some("row"), Some(row), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return msg.text(l).to_string();
+    };
+    if row == "0" {
+        return msg.text(l).to_string();
+    }
+    let column = column(name).map(|m| m.text(l)).unwrap_or("");
+    format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
+}
+
+fn directory_column(name: &str) -> Option<Msg> {
+    Some(match name {
+        "region" => Msg::OlyRegion,
+        "district" => Msg::OlyDistrict,
+        "code" => Msg::OlySchoolCode,
+        "name" => Msg::OlySchool,
+        "rural" => Msg::OlyRural,
+        "languages" => Msg::OlyLanguages,
+        _ => return None,
+    })
+}
+
+fn pupil_column(name: &str) -> Option<Msg> {
+    Some(match name {
+        "iin" => Msg::Iin,
+        "full_name" => Msg::FullName,
+        "grade" => Msg::OlyGrade,
+        "language" => Msg::OlyPaperLanguage,
+        _ => return None,
+    })
+}
+
+/// The answer to an upload: what it did, or every refused cell with its row and column.
+#[component]
+fn UploadResult<T: Clone + Send + Sync + 'static>(
+    result: RwSignal<Option<Result<T, AppError>>>,
+    done: fn(&T, Locale) -> String,
+    column: fn(&str) -> Option<Msg>,
+    testid: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        result.get().map(|r| match r {
+            Ok(value) => view! { <p class="banner ok" role="status">{move || done(&value, locale.get())}</p> }.into_any(),
+            Err(AppError::Invalid(errors)) => view! {
+                <div class="banner error" role="alert" data-testid=testid>
+                    <p>{t(Msg::KtpFileRefused)}</p>
+                    <ul>{errors.into_iter().map(|e| view! { <li>{move || row_error(&e.field, e.msg, locale.get(), column)}</li> }).collect_view()}</ul>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+        })
+    }
+}
+
+fn directory_imported(report: &ImportReport, l: Locale) -> String {
+    Msg::OlyDirectoryImported
+        .text(l)
+        .replace("{added}", &report.schools_added.to_string())
+        .replace("{updated}", &report.schools_updated.to_string())
+}
+
+/// The directory upload: sent as multipart straight from the browser; a refused file lists
+/// every broken row, and nothing is imported.
+#[component]
+fn DirectoryImport(imported: RwSignal<u32>) -> impl IntoView {
+    let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (imported, result);
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(data) = crate::ui::form_data(&ev) else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let r = import_directory(data.into()).await;
+                if r.is_ok() {
+                    imported.update(|n| *n += 1);
+                }
+                result.set(Some(r));
+                busy.set(false);
+            });
+        }
+    };
+    view! {
+        <form class="row-form" on:submit=on_submit data-testid="directory-import">
+            <label class="grow">{t(Msg::OlyDirectoryFile)}<input type="file" name="file" accept=".xlsx,.csv" required/></label>
+            <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
+        </form>
+        <p class="hint">{t(Msg::OlyDirectoryFormat)}</p>
+        <UploadResult result=result done=directory_imported column=directory_column testid="directory-errors"/>
+    }
+}
+
+#[component]
+fn CampaignForm(create: ServerAction<CreateCampaign>) -> impl IntoView {
+    let error = action_error(create);
+    let when =
+        move |label: Msg, name: &'static str| view! { <Field label=label name=name kind="datetime-local" error=error required=true/> };
+    view! {
+        <ActionForm action=create attr:data-testid="campaign-form">
+            <FormStatus error=error ok=(action_ok(create), Msg::OlyCampaignCreated)/>
+            <Field label=Msg::OlyCampaignTitle name="title" error=error required=true/>
+            <fieldset class="stack">
+                <legend>{t(Msg::OlyStages)}</legend>
+                {when(Msg::OlyTeacherRegOpens, "teacher_reg_opens")}
+                {when(Msg::OlyTeacherRegCloses, "teacher_reg_closes")}
+                {when(Msg::OlyParticipantRegOpens, "participant_reg_opens")}
+                {when(Msg::OlyParticipantRegCloses, "participant_reg_closes")}
+                {when(Msg::OlyResultsAt, "results_at")}
+                {when(Msg::OlyApplicationsOpen, "applications_opens")}
+                {when(Msg::OlyApplicationsClose, "applications_closes")}
+            </fieldset>
+            <fieldset class="stack">
+                <legend>{t(Msg::OlyEligibility)}</legend>
+                <Field label=Msg::OlyGradeFrom name="grade_min" kind="number" error=error required=true/>
+                <Field label=Msg::OlyGradeTo name="grade_max" kind="number" error=error required=true/>
+                <label class="check"><input type="checkbox" name="rural_only" value="on"/>{t(Msg::OlyRuralOnly)}</label>
+            </fieldset>
+            <div class="field" class:invalid=move || field_error(error, "subjects").get().is_some()>
+                <label for="f-subjects">{t(Msg::OlySubjects)}</label>
+                <textarea id="f-subjects" name="subjects" rows="4" required></textarea>
+                <small class="hint">{t(Msg::OlySubjectsHint)}</small>
+                <SelectError error=error field="subjects"/>
+            </div>
+            <button type="submit" class="primary" disabled=move || create.pending().get()>{t(Msg::OlyCreateCampaign)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: ServerAction<SetStageWindow>) -> impl IntoView {
+    let locale = use_locale();
+    let error = action_error(window);
+    if campaigns.is_empty() {
+        return view! { <p class="muted">{t(Msg::OlyNoCampaigns)}</p> }.into_any();
+    }
+    // One window form per campaign shares this action, so its field errors are listed here,
+    // by name, rather than under one of the forms.
+    let window_problems = move || match error.get() {
+        Some(AppError::Invalid(list)) => list
+            .into_iter()
+            .map(|e| {
+                let label = match e.field.as_str() {
+                    "opens_at" => Msg::ExamOpens,
+                    "closes_at" => Msg::ExamCloses,
+                    _ => Msg::OlyRegion,
+                };
+                view! { <li>{move || format!("{}: {}", label.text(locale.get()), e.msg.text(locale.get()))}</li> }
+            })
+            .collect_view()
+            .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <FormStatus error=error/>
+        <ul class="errors" data-testid="window-errors">{window_problems}</ul>
+        {campaigns.into_iter().map(|c| {
+            let s = c.stages;
+            let stage = move |label: Msg, from: i64, to: Option<i64>| view! {
+                <tr>
+                    <td data-label=move || Msg::OlyStage.text(locale.get())>{t(label)}</td>
+                    <td data-label=move || Msg::ExamWindow.text(locale.get())>{format_datetime(from)}{to.map(|to| format!(" – {}", format_datetime(to)))}</td>
+                </tr>
+            };
+            let regions = regions.clone();
+            view! {
+                <article class="card" data-testid="campaign">
+                    <h3>{c.title.clone()}</h3>
+                    <p class="muted">
+                        {move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &c.grade_min.to_string()).replace("{to}", &c.grade_max.to_string())}
+                        {c.rural_only.then(|| view! { " · "{t(Msg::OlyRuralOnly)} })}
+                        " · "{c.subjects.join(", ")}
+                    </p>
+                    <table class="list">
+                        <thead><tr><th>{t(Msg::OlyStage)}</th><th>{t(Msg::ExamWindow)}</th></tr></thead>
+                        <tbody>
+                            {stage(Msg::OlyTeacherRegistration, s.teacher_reg_opens, Some(s.teacher_reg_closes))}
+                            {stage(Msg::OlyParticipantRegistration, s.participant_reg_opens, Some(s.participant_reg_closes))}
+                            {c.windows.iter().map(|w| {
+                                let region = w.region.clone();
+                                view! {
+                                    <tr>
+                                        <td data-label=move || Msg::OlyStage.text(locale.get())>{t(Msg::OlyStageOne)}" · "{region}</td>
+                                        <td data-label=move || Msg::ExamWindow.text(locale.get())>{format_datetime(w.opens_at)}" – "{format_datetime(w.closes_at)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                            {stage(Msg::OlyResultsAt, s.results_at, None)}
+                            {stage(Msg::OlyApplications, s.applications_opens, Some(s.applications_closes))}
+                        </tbody>
+                    </table>
+                    <ActionForm action=window attr:class="row-form">
+                        <input type="hidden" name="campaign_id" value=c.id/>
+                        <label>{t(Msg::OlyRegion)}
+                            <select name="region_id">
+                                {regions.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label>{t(Msg::ExamOpens)}<input type="datetime-local" name="opens_at" required/></label>
+                        <label>{t(Msg::ExamCloses)}<input type="datetime-local" name="closes_at" required/></label>
+                        <button type="submit" disabled=move || window.pending().get()>{t(Msg::OlySetWindow)}</button>
+                    </ActionForm>
+                </article>
+            }
+        }).collect_view()}
+    }
+    .into_any()
+}
+
+/// The olympiad teacher's page (OLY-2): per campaign, register pupils of the school one by one
+/// or from a list, and see who is registered.
+#[component]
+pub fn TeacherPage() -> impl IntoView {
+    view! {
+        <RequireUser>
+            <TeacherCampaigns/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn TeacherCampaigns() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let campaigns = Resource::new(move || changed.get(), |_| my_teacher_campaigns());
+    view! {
+        <section class="card wide" data-testid="olympiad-teacher">
+            <h1>{t(Msg::OlyMyPupils)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || campaigns.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t(Msg::OlyNoTeacherCampaigns)}</p> }.into_any(),
+                    Ok(list) => list.into_iter().map(|c| view! { <PupilRegistration c=c changed=changed/> }).collect_view().into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoView {
+    let locale = use_locale();
+    let add = ServerAction::<AddParticipant>::new();
+    let error = action_error(add);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let languages: Vec<&'static str> = match c.school_languages {
+        SchoolLanguages::Kazakh => vec!["kk"],
+        SchoolLanguages::Russian => vec!["ru"],
+        SchoolLanguages::Both => vec!["kk", "ru"],
+    };
+    let (opens, closes) = (format_datetime(c.opens_at), format_datetime(c.closes_at));
+    let (lo, hi) = (c.grade_min, c.grade_max);
+    let campaign_id = c.campaign_id;
+    let participants = c.participants.clone();
+    view! {
+        <article class="card" data-testid="teacher-campaign">
+            <h2>{c.title.clone()}</h2>
+            <p class="muted">{c.school.clone()}" · "{move || Msg::OlyParticipantRegistration.text(locale.get())}": "{opens}" – "{closes}
+                " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}</p>
+            <h3>{t(Msg::OlyAddPupil)}</h3>
+            <ActionForm action=add attr:data-testid="add-pupil">
+                <FormStatus error=error ok=(action_ok(add), Msg::OlyPupilAdded)/>
+                <SelectError error=error field="campaign_id"/>
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <Field label=Msg::Iin name="iin" hint=Msg::OlyIinHint error=error input_id="f-pupil-iin" required=true/>
+                <Field label=Msg::FullName name="full_name" error=error input_id="f-pupil-name" required=true/>
+                <Field label=Msg::OlyGrade name="grade" kind="number" error=error input_id="f-pupil-grade" required=true/>
+                <div class="field">
+                    <label for=format!("f-pupil-language-{campaign_id}")>{t(Msg::OlyPaperLanguage)}</label>
+                    <select id=format!("f-pupil-language-{campaign_id}") name="language">
+                        {languages.into_iter().map(|l| view! {
+                            <option value=l>{t(if l == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu })}</option>
+                        }).collect_view()}
+                    </select>
+                    <SelectError error=error field="language"/>
+                </div>
+                <button type="submit" class="primary" disabled=move || add.pending().get()>{t(Msg::OlyAddPupil)}</button>
+            </ActionForm>
+            <PupilImport campaign_id=campaign_id changed=changed/>
+            <h3>{t(Msg::OlyRegisteredPupils)}" ("{participants.len()}")"</h3>
+            // A plain form post: the answer is a PDF download, not a page.
+            <form method="post" action="/export/olympiad/cards" class="row-form" data-testid="print-cards">
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <button type="submit" disabled=participants.is_empty()>{t(Msg::OlyPrintCards)}</button>
+                <small class="hint">{t(Msg::OlyCardsReissue)}</small>
+            </form>
+            <table class="list" data-testid="pupils">
+                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th><th></th></tr></thead>
+                <tbody>
+                    {participants.into_iter().map(|p| {
+                        let language = if p.language == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu };
+                        view! {
+                            <tr>
+                                <td data-label=move || Msg::Iin.text(locale.get())>{p.iin}</td>
+                                <td data-label=move || Msg::FullName.text(locale.get())>{p.full_name}</td>
+                                <td data-label=move || Msg::OlyGrade.text(locale.get())>{p.grade}</td>
+                                <td data-label=move || Msg::OlyPaperLanguage.text(locale.get())>{t(language)}</td>
+                                <td>
+                                    <form method="post" action="/export/olympiad/cards" class="inline">
+                                        <input type="hidden" name="campaign_id" value=campaign_id/>
+                                        <input type="hidden" name="participant_id" value=p.id/>
+                                        <button type="submit" class="link">{t(Msg::OlyPrintCard)}</button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </article>
+    }
+}
+
+fn pupils_imported(n: &i64, l: Locale) -> String {
+    Msg::OlyPupilsImported.text(l).replace("{n}", &n.to_string())
+}
+
+#[component]
+fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (changed, result);
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(data) = crate::ui::form_data(&ev) else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let r = import_participants(data.into()).await;
+                if r.is_ok() {
+                    changed.update(|n| *n += 1);
+                }
+                result.set(Some(r));
+                busy.set(false);
+            });
+        }
+    };
+    view! {
+        <form class="row-form" on:submit=on_submit data-testid="pupil-import">
+            <input type="hidden" name="campaign_id" value=campaign_id/>
+            <label class="grow">{t(Msg::OlyPupilFile)}<input type="file" name="file" accept=".xlsx,.csv" required/></label>
+            <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
+        </form>
+        <p class="hint">{t(Msg::OlyPupilFileFormat)}</p>
+        <UploadResult result=result done=pupils_imported column=pupil_column testid="pupil-errors"/>
+    }
+}

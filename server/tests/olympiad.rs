@@ -1,0 +1,580 @@
+//! The olympiad over HTTP, on SQLite and PostgreSQL: the operator imports the school directory
+//! and sets up a campaign; a teacher registers on the public page, confirms the emailed code
+//! and is signed in as the olympiad teacher of their school; and every refused input (broken
+//! rows, wrong or taken IIN, a school outside eligibility, dates outside registration) gets
+//! its own message at its field and writes nothing.
+
+mod common;
+
+use app::auth::model::Role;
+use app::ui::time::format_local_input;
+use common::{spawn_app, Backend, TestApp};
+use reqwest::StatusCode;
+
+const PW: &str = "olympiad-pass-123";
+const DAY: i64 = 86_400_000;
+
+/// Two rural schools and one urban, in two regions; one school stands directly under its
+/// region (a city of republican status has no district).
+const DIRECTORY: &str = "Облыс;Аудан;Код;Мектеп;Ауыл;Тілі\n\
+    Ақмола облысы;Бурабай ауданы;AK-001;Абай атындағы мектеп;иә;kk\n\
+    Ақмола облысы;Бурабай ауданы;AK-002;Бурабай қалалық мектебі;жоқ;kk, ru\n\
+    Абай облысы;Аягөз ауданы;AB-7;Мектеп-гимназия №7;ауыл;аралас\n\
+    Астана;;AST-1;№1 лицей;0;ru\n";
+
+async fn operator(app: &TestApp) -> reqwest::Client {
+    app.make_user("operator", PW, Some((Role::OlympiadOperator, 1))).await;
+    app.signed_in("operator", PW).await
+}
+
+async fn import(app: &TestApp, c: &reqwest::Client, name: &str, bytes: &[u8]) -> common::Response {
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    app.multipart(c, "/api/olympiad/directory/import", form).await
+}
+
+fn pairs(errors: &[(&str, &str)]) -> Vec<(String, String)> {
+    errors.iter().map(|(f, m)| (f.to_string(), m.to_string())).collect()
+}
+
+/// A campaign form whose stages start `offset` from now (negative: in the past): teacher
+/// registration for 10 days, participants from day 2 to day 20, results on day 40.
+fn campaign_form(title: &str, offset: i64, rural_only: bool) -> Vec<(String, String)> {
+    let now = app::api::now_ms() + offset;
+    let at = |days: i64| format_local_input(now + days * DAY);
+    let mut form = vec![
+        ("title".to_string(), title.to_string()),
+        ("teacher_reg_opens".into(), at(-1)),
+        ("teacher_reg_closes".into(), at(10)),
+        ("participant_reg_opens".into(), at(2)),
+        ("participant_reg_closes".into(), at(20)),
+        ("results_at".into(), at(40)),
+        ("applications_opens".into(), at(41)),
+        ("applications_closes".into(), at(50)),
+        ("grade_min".into(), "5".into()),
+        ("grade_max".into(), "9".into()),
+        ("subjects".into(), "Математика\nҚазақ тілі".into()),
+    ];
+    if rural_only {
+        form.push(("rural_only".into(), "on".into()));
+    }
+    form
+}
+
+async fn create_campaign(app: &TestApp, c: &reqwest::Client, form: &[(String, String)]) -> common::Response {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(c, "/api/olympiad/campaign/create", &form).await
+}
+
+/// The organisation id of a directory school by its code.
+async fn school(app: &TestApp, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT org_id FROM school_profiles WHERE code = $1").bind(code).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// Eleven digits and the check digit the official algorithm gives them.
+fn iin(first_eleven: &str) -> String {
+    let d: Vec<u8> = first_eleven.bytes().map(|b| b - b'0').collect();
+    let mut a = [0u8; 11];
+    a.copy_from_slice(&d);
+    format!("{first_eleven}{}", app::olympiad::iin::check_digit(&a).expect("a check digit exists"))
+}
+
+async fn register(app: &TestApp, c: &reqwest::Client, campaign: i64, iin: &str, email: &str, school: &str) -> common::Response {
+    app.call(
+        c,
+        "/api/olympiad/teacher/register",
+        &[
+            ("campaign_id", &campaign.to_string()),
+            ("iin", iin),
+            ("full_name", "Айгүл Серікқызы"),
+            ("phone", "+7 701 234 56 78"),
+            ("email", email),
+            ("school_id", school),
+            ("password", PW),
+        ],
+    )
+    .await
+}
+
+backends!(
+    the_directory_is_imported_all_or_nothing,
+    a_campaign_keeps_its_stages_in_order,
+    a_teacher_registers_confirms_and_is_signed_in,
+    bad_registrations_are_refused_at_their_field_and_write_nothing,
+    registration_outside_its_dates_is_refused,
+    a_teacher_registers_pupils_one_by_one_and_from_a_list,
+    a_registration_card_lets_the_pupil_set_a_password
+);
+
+async fn the_directory_is_imported_all_or_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let op = operator(&app).await;
+    let orgs_before = app.count("SELECT COUNT(*) FROM organisations").await;
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+    // Every broken cell is listed with its row; the good rows are not imported either.
+    let broken = "Ақмола облысы;Бурабай ауданы;AK-001;Абай атындағы мектеп;иә;kk\n\
+        Ақмола облысы;Бурабай ауданы;;Аты жоқ мектеп;иә;kk\n\
+        Ақмола облысы;Бурабай ауданы;AK-003;Үшінші мектеп;мүмкін;неміс\n\
+        Ақмола облысы;Бурабай ауданы;AK-001;Қайталанған код;иә;kk\n";
+    let r = import(&app, &op, "schools.csv", broken.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.field_errors(),
+        pairs(&[
+            ("row.2.code", "ErrRequired"),
+            ("row.3.rural", "ErrOlyRuralFlag"),
+            ("row.3.languages", "ErrOlyLanguages"),
+            ("row.4.code", "ErrOlyCodeRepeated"),
+        ])
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, orgs_before);
+    assert_eq!(app.count("SELECT COUNT(*) FROM school_profiles").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before);
+
+    let r = import(&app, &op, "schools.csv", DIRECTORY.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = r.json();
+    assert_eq!(
+        (report["schools_added"].as_i64(), report["regions_added"].as_i64(), report["districts_added"].as_i64()),
+        (Some(4), Some(3), Some(2))
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM school_profiles WHERE rural = 1").await, 2);
+    // The lyceum of Astana stands directly under its region.
+    let lyceum = school(&app, "AST-1").await;
+    let parent_kind: String =
+        sqlx::query_scalar("SELECT p.kind FROM organisations s JOIN organisations p ON p.id = s.parent_id WHERE s.id = $1")
+            .bind(lyceum)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(parent_kind, "region");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.directory.import'").await, 1);
+
+    // Importing again finds schools by code: a renamed school is updated, not duplicated.
+    let renamed = DIRECTORY.replace("Абай атындағы мектеп", "Абай атындағы орта мектеп");
+    let r = import(&app, &op, "schools.csv", renamed.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["schools_added"].as_i64(), r.json()["schools_updated"].as_i64()), (Some(0), Some(4)));
+    assert_eq!(app.count("SELECT COUNT(*) FROM school_profiles").await, 4);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations WHERE name = 'Абай атындағы орта мектеп'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations WHERE name = 'Абай атындағы мектеп'").await, 0);
+
+    // A clash with what is stored (a new code for a name another school holds there) refuses
+    // the file whole: the new school of the first row is not written.
+    let orgs = app.count("SELECT COUNT(*) FROM organisations").await;
+    let clash = "Ақмола облысы;Жаңа аудан;AK-100;Жаңа мектеп;иә;kk\n\
+        Ақмола облысы;Бурабай ауданы;AK-999;Бурабай қалалық мектебі;жоқ;ru\n";
+    let r = import(&app, &op, "schools.csv", clash.as_bytes()).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.2.name", "ErrOlyNameTaken")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, orgs);
+    assert_eq!(app.count("SELECT COUNT(*) FROM school_profiles WHERE code IN ('AK-100', 'AK-999')").await, 0);
+
+    // Not a spreadsheet at all: one file-level message.
+    let r = import(&app, &op, "schools.pdf", b"%PDF-1.4").await;
+    assert_eq!(r.field_errors(), pairs(&[("row.0.file", "KtpFileType")]));
+
+    let page = app.call(&op, "/api/olympiad/operator", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.json()["directory"]["schools"].as_i64(), Some(4));
+    assert_eq!(page.json()["regions"].as_array().map(Vec::len), Some(3));
+}
+
+async fn a_campaign_keeps_its_stages_in_order(b: Backend) {
+    let app = spawn_app(b).await;
+    let op = operator(&app).await;
+    assert_eq!(import(&app, &op, "schools.csv", DIRECTORY.as_bytes()).await.status, StatusCode::OK);
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+
+    // Results before participant registration closes, grades upside down, a repeated subject.
+    let mut bad = campaign_form("Мың бала 2027", 0, true);
+    for (k, v) in bad.iter_mut() {
+        match k.as_str() {
+            "results_at" => *v = format_local_input(app::api::now_ms() + 5 * DAY),
+            "grade_min" => *v = "9".into(),
+            "grade_max" => *v = "5".into(),
+            "subjects" => *v = "Математика\nматематика".into(),
+            _ => {}
+        }
+    }
+    let r = create_campaign(&app, &op, &bad).await;
+    assert_eq!(
+        r.field_errors(),
+        pairs(&[
+            ("grade_max", "ErrOlyGradeRange"),
+            ("subjects", "ErrOlySubjectRepeated"),
+            ("results_at", "ErrOlyResultsBeforeRegistration"),
+        ])
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_campaigns").await, 0);
+
+    let r = create_campaign(&app, &op, &campaign_form("Мың бала 2027", 0, true)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let campaign = r.json().as_i64().unwrap();
+    // The title is unique.
+    let r = create_campaign(&app, &op, &campaign_form("Мың бала 2027", 0, true)).await;
+    assert_eq!(r.field_errors(), pairs(&[("title", "ErrOlyCampaignTitleTaken")]));
+
+    // Stage 1 of a region sits after participant registration and before the results.
+    let region: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'region' AND name = 'Ақмола облысы'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let now = app::api::now_ms();
+    let window = |opens: i64, closes: i64| {
+        vec![
+            ("campaign_id", campaign.to_string()),
+            ("region_id", region.to_string()),
+            ("opens_at", format_local_input(now + opens * DAY)),
+            ("closes_at", format_local_input(now + closes * DAY)),
+        ]
+    };
+    let call = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let op = op.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&op, "/api/olympiad/campaign/window", &form).await
+        }
+    };
+    let r = call(window(15, 25)).await;
+    assert_eq!(r.field_errors(), pairs(&[("opens_at", "ErrOlyWindowBeforeRegistration")]));
+    let r = call(window(25, 45)).await;
+    assert_eq!(r.field_errors(), pairs(&[("closes_at", "ErrOlyWindowAfterResults")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_stage_windows").await, 0);
+    let r = call(window(21, 30)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Setting it again moves it; still one window per region.
+    let r = call(window(22, 31)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_stage_windows").await, 1);
+
+    let page = app.call(&op, "/api/olympiad/operator", &[]).await.json();
+    let c = &page["campaigns"][0];
+    assert_eq!(c["subjects"], serde_json::json!(["Математика", "Қазақ тілі"]));
+    assert_eq!((c["grade_min"].as_i64(), c["grade_max"].as_i64(), c["rural_only"].as_bool()), (Some(5), Some(9), Some(true)));
+    assert_eq!(c["windows"][0]["region"], "Ақмола облысы");
+    assert_eq!(c["windows"][0]["opens_at"].as_i64().unwrap() / 60_000, (now + 22 * DAY) / 60_000);
+    // Creation and the two window changes, each with its audit row.
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before + 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.window.set' AND before_json IS NOT NULL").await, 1);
+
+    // A teacher is not an operator.
+    let school = school(&app, "AK-001").await;
+    app.make_user("teacher", PW, Some((Role::OlympiadTeacher, school))).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    assert_eq!(create_campaign(&app, &teacher, &campaign_form("Басқа", 0, false)).await.status, StatusCode::FORBIDDEN);
+}
+
+/// A directory and an open, rural-only campaign; returns the campaign.
+async fn open_campaign(app: &TestApp) -> i64 {
+    let op = operator(app).await;
+    assert_eq!(import(app, &op, "schools.csv", DIRECTORY.as_bytes()).await.status, StatusCode::OK);
+    let r = create_campaign(app, &op, &campaign_form("Мың бала 2027", 0, true)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+fn emailed_code(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a 6-digit code in the message").to_string()
+}
+
+async fn a_teacher_registers_confirms_and_is_signed_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let anon = app.client();
+    let open = app.call(&anon, "/api/olympiad/registration/open", &[]).await;
+    assert_eq!(open.json()[0]["id"].as_i64(), Some(campaign));
+    // The search offers rural schools only (the campaign is for rural schools): "мекте" is in
+    // the urban "Бурабай қалалық мектебі" too, which is left out.
+    let found = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &campaign.to_string()), ("query", "МЕКТЕ")]).await.json();
+    let codes: Vec<&str> = found.as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["AK-001", "AB-7"]);
+    let by_code = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &campaign.to_string()), ("query", "ab-7")]).await.json();
+    assert_eq!(by_code[0]["district"], "Аягөз ауданы");
+    assert_eq!(by_code[0]["region"], "Абай облысы");
+
+    let abai = school(&app, "AK-001").await;
+    let teacher_iin = iin("85070540987");
+    let r = register(&app, &anon, campaign, &teacher_iin, "aigul@mail.kz", &abai.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Not usable before the code comes back.
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE active = 0 AND iin IS NOT NULL").await, 1);
+    let r = app.call(&app.client(), "/api/auth/login", &[("login", &teacher_iin), ("password", PW)]).await;
+    assert!(!r.status.is_success(), "an unconfirmed account cannot sign in");
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' AND recipient = 'aigul@mail.kz'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(body.contains("Мың бала 2027"), "{body}");
+    let code = emailed_code(&body);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = app.call(&anon, "/api/olympiad/teacher/confirm", &[("iin", &teacher_iin), ("code", wrong)]).await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+
+    let browser = app.client();
+    let r = app.call(&browser, "/api/olympiad/teacher/confirm", &[("iin", &teacher_iin), ("code", &code)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Signed in, as the olympiad teacher of the school chosen.
+    let me = app.call(&browser, "/api/auth/me", &[]).await.json();
+    assert_eq!(me["login"], teacher_iin.as_str());
+    assert_eq!(me["grants"][0]["role"], "OlympiadTeacher");
+    assert_eq!(me["grants"][0]["org_id"].as_i64(), Some(abai));
+    app.signed_in(&teacher_iin, PW).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers WHERE confirmed_at IS NOT NULL").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('olympiad.teacher.register', 'olympiad.teacher.confirm')").await,
+        2
+    );
+    // The code does not work twice.
+    let r = app.call(&anon, "/api/olympiad/teacher/confirm", &[("iin", &teacher_iin), ("code", &code)]).await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+
+    // One account per IIN: registering the same IIN again is refused, whatever the email.
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let r = register(&app, &anon, campaign, &teacher_iin, "other@mail.kz", &abai.to_string()).await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinRegistered")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+}
+
+async fn bad_registrations_are_refused_at_their_field_and_write_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let anon = app.client();
+    let abai = school(&app, "AK-001").await.to_string();
+    let urban = school(&app, "AK-002").await.to_string();
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let audit = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let good_iin = iin("90010130001");
+    // Each IIN mistake has its own message.
+    let mut bad_check = good_iin.clone();
+    bad_check.replace_range(11.., if good_iin.ends_with('0') { "1" } else { "0" });
+    for (typed, msg) in [
+        ("9001013000", "ErrIinLength"),
+        ("90010130001x", "ErrIinDigits"),
+        (bad_check.as_str(), "ErrIinChecksum"),
+        (&iin("99022930001"), "ErrIinDate"),
+    ] {
+        let r = register(&app, &anon, campaign, typed, "t@mail.kz", &abai).await;
+        assert_eq!(r.field_errors(), pairs(&[("iin", msg)]), "{typed}");
+    }
+    // A school outside eligibility (urban, for a rural-only campaign), and no school at all.
+    let r = register(&app, &anon, campaign, &good_iin, "t@mail.kz", &urban).await;
+    assert_eq!(r.field_errors(), pairs(&[("school_id", "ErrOlySchoolNotEligible")]));
+    let r = register(&app, &anon, campaign, &good_iin, "t@mail.kz", "").await;
+    assert_eq!(r.field_errors(), pairs(&[("school_id", "ErrOlyChooseSchool")]));
+    // An email that another account uses.
+    app.make_user("someone", PW, None).await;
+    sqlx::query("UPDATE users SET email = 'taken@mail.kz' WHERE login = 'someone'").execute(&app.db.pool).await.unwrap();
+    let users = users + 1;
+    let r = register(&app, &anon, campaign, &good_iin, "taken@mail.kz", &abai).await;
+    assert_eq!(r.field_errors(), pairs(&[("email", "ErrEmailTaken")]));
+    // A campaign that does not exist.
+    let r = register(&app, &anon, 999_999, &good_iin, "t@mail.kz", &abai).await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyNoCampaign"), ("school_id", "ErrOlySchoolNotEligible")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
+
+    // A registration never confirmed may be made again (the email was mistyped): the last
+    // one counts, the account is not duplicated, and the code goes to the corrected address.
+    assert_eq!(register(&app, &anon, campaign, &good_iin, "typo@mail.kz", &abai).await.status, StatusCode::OK);
+    let r = register(&app, &anon, campaign, &good_iin, "right@mail.kz", &abai).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users + 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'right@mail.kz' AND active = 0").await, 1);
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = 'right@mail.kz'").fetch_one(&app.db.pool).await.unwrap();
+    let r = app.call(&anon, "/api/olympiad/teacher/confirm", &[("iin", &good_iin), ("code", &emailed_code(&body))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn registration_outside_its_dates_is_refused(b: Backend) {
+    let app = spawn_app(b).await;
+    let op = operator(&app).await;
+    assert_eq!(import(&app, &op, "schools.csv", DIRECTORY.as_bytes()).await.status, StatusCode::OK);
+    // Teacher registration of the first opens in 30 days; of the second it closed 20 days ago.
+    let future = create_campaign(&app, &op, &campaign_form("Келесі жыл", 31 * DAY, false)).await.json().as_i64().unwrap();
+    let past = create_campaign(&app, &op, &campaign_form("Өткен жыл", -31 * DAY, false)).await.json().as_i64().unwrap();
+    let anon = app.client();
+    assert_eq!(app.call(&anon, "/api/olympiad/registration/open", &[]).await.json(), serde_json::json!([]));
+    let abai = school(&app, "AK-001").await.to_string();
+    // Not even the school search answers outside registration.
+    let found = app.call(&anon, "/api/olympiad/schools", &[("campaign_id", &future.to_string()), ("query", "мектеп")]).await;
+    assert_eq!(found.json(), serde_json::json!([]));
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let r = register(&app, &anon, future, &iin("90010130001"), "t@mail.kz", &abai).await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationNotOpen")]));
+    let r = register(&app, &anon, past, &iin("90010130001"), "t@mail.kz", &abai).await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationClosed")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
+}
+
+/// A confirmed olympiad teacher of the school with `code`, made directly in the database.
+async fn confirmed_teacher(app: &TestApp, login: &str, campaign: i64, code: &str) -> reqwest::Client {
+    let school = school(app, code).await;
+    let user = app.make_user(login, PW, Some((Role::OlympiadTeacher, school))).await;
+    sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, 0, 0)")
+        .bind(campaign)
+        .bind(user)
+        .bind(school)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.signed_in(login, PW).await
+}
+
+async fn add_pupil(app: &TestApp, c: &reqwest::Client, campaign: i64, iin: &str, grade: &str, language: &str) -> common::Response {
+    app.call(
+        c,
+        "/api/olympiad/participant/add",
+        &[("campaign_id", &campaign.to_string()), ("iin", iin), ("full_name", "Әлия Нұрланқызы"), ("grade", grade), ("language", language)],
+    )
+    .await
+}
+
+async fn import_pupils(app: &TestApp, c: &reqwest::Client, campaign: i64, csv: &str) -> common::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("campaign_id", campaign.to_string())
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("pupils.csv"));
+    app.multipart(c, "/api/olympiad/participant/import", form).await
+}
+
+async fn a_teacher_registers_pupils_one_by_one_and_from_a_list(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await; // grades 5-9; participants from day 2
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await; // a Kazakh-only school
+    let aliya = iin("06031560030");
+    // Participant registration has not opened yet.
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationNotOpen")]));
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let abai = school(&app, "AK-001").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users u JOIN role_assignments g ON g.user_id = u.id WHERE g.role = 'olympiad_participant'").await,
+        1
+    );
+    let pupil_school: i64 = sqlx::query_scalar("SELECT school_id FROM olympiad_participants").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(pupil_school, abai);
+    // The same IIN again, a grade outside the campaign, a language the school does not teach.
+    let participants = || app.count("SELECT COUNT(*) FROM olympiad_participants");
+    let r = add_pupil(&app, &teacher, campaign, &aliya, "7", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinInCampaign")]));
+    let r = add_pupil(&app, &teacher, campaign, &iin("07021560011"), "10", "ru").await;
+    assert_eq!(r.field_errors(), pairs(&[("grade", "ErrOlyGradeOutsideCampaign"), ("language", "ErrOlyLanguageNotAtSchool")]));
+    assert_eq!(participants().await, 1);
+
+    // A list with a broken row registers nobody; nor does one with an IIN already registered.
+    let audit = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let broken = format!("ЖСН;Аты-жөні;Сынып;Тілі\n{};Ерлан;5;kk\n123;;5;kk\n", iin("07021560011"));
+    let r = import_pupils(&app, &teacher, campaign, &broken).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.3.iin", "ErrIinLength"), ("row.3.full_name", "ErrRequired")]));
+    let taken = format!("{};Ерлан;5;kk\n{};Әлия;6;kk\n", iin("07021560011"), aliya);
+    let r = import_pupils(&app, &teacher, campaign, &taken).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.2.iin", "ErrOlyIinInCampaign")]));
+    assert_eq!(participants().await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 1, "the good row's account was rolled back too");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
+
+    let good = format!("{};Ерлан Асқарұлы;5;қазақ\n{};Дана Болатқызы;9;kk\n", iin("07021560011"), iin("08110150022"));
+    let r = import_pupils(&app, &teacher, campaign, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json().as_i64(), Some(2));
+    assert_eq!(participants().await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.participant.import'").await, 1);
+    let mine = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    let names: Vec<&str> = mine[0]["participants"].as_array().unwrap().iter().map(|p| p["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Ерлан Асқарұлы", "Әлия Нұрланқызы", "Дана Болатқызы"]);
+
+    // A teacher of another school, not registered for this campaign, registers nobody here.
+    let stranger = confirmed_teacher(&app, "stranger", campaign, "AB-7").await;
+    sqlx::query("DELETE FROM olympiad_teachers WHERE user_id = (SELECT id FROM users WHERE login = 'stranger')")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = add_pupil(&app, &stranger, campaign, &iin("09050560033"), "6", "kk").await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyNotYourCampaign")]));
+    // An operator is not a teacher.
+    let op = app.signed_in("operator", PW).await;
+    assert_eq!(add_pupil(&app, &op, campaign, &iin("09050560033"), "6", "kk").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(participants().await, 3);
+}
+
+/// Posts the card form as the page does; (status, body bytes).
+async fn print_cards(app: &TestApp, c: &reqwest::Client, form: &[(&str, String)]) -> (StatusCode, Vec<u8>) {
+    let r = c.post(format!("{}/export/olympiad/cards", app.base)).form(form).send().await.expect("request");
+    let status = r.status();
+    (status, r.bytes().await.unwrap_or_default().to_vec())
+}
+
+/// The six-digit code printed on the only card of a PDF.
+fn code_on_card(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    assert_eq!(doc.get_pages().len(), 1);
+    let text = doc.extract_text(&[1]).unwrap();
+    let codes: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| s.len() == 6).collect();
+    assert_eq!(codes.len(), 1, "one code on the card: {text}");
+    codes[0].to_string()
+}
+
+async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let aliya = iin("06031560030");
+    let id = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await.json().as_i64().unwrap();
+    add_pupil(&app, &teacher, campaign, &iin("07021560011"), "5", "kk").await;
+    let one = [("campaign_id", campaign.to_string()), ("participant_id", id.to_string())];
+
+    // Only the pupil's teachers print cards.
+    assert_eq!(print_cards(&app, &app.client(), &one).await.0, StatusCode::UNAUTHORIZED);
+    let op = app.signed_in("operator", PW).await;
+    assert_eq!(print_cards(&app, &op, &one).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM verification_codes").await, 0);
+
+    // All the school's pupils: one card each.
+    let (status, all) = print_cards(&app, &teacher, &[("campaign_id", campaign.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&all).expect("a PDF");
+    assert_eq!(doc.get_pages().len(), 2);
+    assert!(doc.extract_text(&[1, 2]).unwrap().contains(&aliya));
+
+    // Printing again issues a new code; the one printed before stops working.
+    let (_, first) = print_cards(&app, &teacher, &one).await;
+    let (_, second) = print_cards(&app, &teacher, &one).await;
+    let (old, new) = (code_on_card(&first), code_on_card(&second));
+    let anon = app.client();
+    let pupil_password = "Jaqsy-oqushy-2027";
+    let reset = |code: String| {
+        let (app, anon, aliya) = (&app, anon.clone(), aliya.clone());
+        async move {
+            app.call(
+                &anon,
+                "/api/auth/reset/confirm",
+                &[("contact", aliya.as_str()), ("code", code.as_str()), ("new_password", pupil_password)],
+            )
+            .await
+        }
+    };
+    if old != new {
+        assert_eq!(reset(old).await.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+    }
+    let r = reset(new).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let pupil = app.signed_in(&aliya, pupil_password).await;
+    let me = app.call(&pupil, "/api/auth/me", &[]).await.json();
+    assert_eq!(me["grants"][0]["role"], "OlympiadParticipant");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.cards.issue'").await, 3);
+}
