@@ -14,11 +14,16 @@ const GUEST_PAGES = [
   { path: '/', name: 'home', ready: (lang) => ({ role: 'link', name: msg('Register', lang) }) },
   { path: '/login', name: 'login', ready: (lang) => ({ role: 'heading', name: msg('SignInTitle', lang) }) },
   { path: '/register', name: 'register', ready: (lang) => ({ role: 'heading', name: msg('CreateAccount', lang) }) },
+  { path: '/olympiad/register', name: 'olympiad-register', ready: (lang) => ({ role: 'heading', name: msg('OlyTeacherRegistration', lang) }) },
 ];
 const ADMIN_PAGES = [
   { path: '/', name: 'home-admin', ready: (lang) => ({ role: 'heading', name: msg('WhatYouCanDo', lang) }) },
   { path: '/admin/users', name: 'admin-users', ready: (lang) => ({ role: 'heading', name: msg('CreateUser', lang) }), testId: 'users' },
   { path: '/admin/audit', name: 'admin-audit', ready: (lang) => ({ role: 'heading', name: msg('AuditLog', lang) }), css: 'table.audit' },
+  { path: '/olympiad/operator', name: 'olympiad-operator', ready: (lang) => ({ role: 'heading', name: msg('OlyOperator', lang) }) },
+];
+const OLYMPIAD_TEACHER_PAGES = [
+  { path: '/olympiad/teacher', name: 'olympiad-teacher', ready: (lang) => ({ role: 'heading', name: msg('OlyMyPupils', lang) }) },
 ];
 
 // The demo journal is the first one (a fresh database per run).
@@ -138,7 +143,7 @@ for (const lang of LANGS) {
     await checkPages(admin.page, lang, ADMIN_PAGES, issues);
     await close(admin);
 
-    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES], ['teacher', TEACHER_PAGES], ['proctor', PROCTOR_PAGES]]) {
+    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES], ['teacher', TEACHER_PAGES], ['proctor', PROCTOR_PAGES], ['olympiad.teacher', OLYMPIAD_TEACHER_PAGES]]) {
       const ctx = await open(browser, { lang });
       await signIn(ctx.page, lang, login, DEMO_PASSWORD);
       await setLang(ctx.context, lang);
