@@ -99,10 +99,11 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
                                     }.into_any(),
                                     None => view! { <span class="muted">{t(if now < e.opens_at { Msg::ExamNotOpenYet } else { Msg::ExamClosedStatus })}</span> }.into_any(),
                                 };
+                                let awaiting = e.attempt.as_ref().is_some_and(|a| a.needs_grading);
                                 let status = e.attempt.as_ref().map(|a| {
-                                    if a.needs_grading { t(Msg::AwaitingGrading)().to_string() }
-                                    else if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
+                                    if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
                                 });
+                                let status = move || if awaiting { Some(t(Msg::AwaitingGrading)().to_string()) } else { status.clone() };
                                 view! {
                                     <tr>
                                         <td>{e.title.clone()}</td>
@@ -310,7 +311,7 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
         {r.map(|r| view! {
             <dl class="facts">
                 <dt>{t(Msg::Score)}</dt><dd data-testid="attempt-score">{score_text(r.score, r.max_points)}</dd>
-                <dt>{t(Msg::Mark)}</dt><dd data-testid="attempt-mark">{if r.needs_grading { t(Msg::AwaitingGrading)().to_string() } else { r.mark.clone().unwrap_or_else(|| "—".into()) }}</dd>
+                <dt>{t(Msg::Mark)}</dt><dd data-testid="attempt-mark">{let (awaiting, mark) = (r.needs_grading, r.mark.clone().unwrap_or_else(|| "—".into())); move || if awaiting { t(Msg::AwaitingGrading)().to_string() } else { mark.clone() }}</dd>
                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
             </dl>
         })}

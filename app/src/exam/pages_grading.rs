@@ -188,7 +188,7 @@ fn GradeForm(g: GradingView, reload: RwSignal<u32>, result: RwSignal<Option<Resu
         <dl class="facts">
             <dt>{t(Msg::Student)}</dt><dd data-testid="grade-student">{g.student_name.clone()}</dd>
             <dt>{t(Msg::Verdict)}</dt><dd>{t(verdict_msg(&g.verdict))}</dd>
-            <dt>{t(Msg::Mark)}</dt><dd data-testid="grade-mark">{if g.needs_grading { t(Msg::AwaitingGrading)().to_string() } else { g.mark.clone().unwrap_or_else(|| "—".into()) }}</dd>
+            <dt>{t(Msg::Mark)}</dt><dd data-testid="grade-mark">{let (awaiting, mark) = (g.needs_grading, g.mark.clone().unwrap_or_else(|| "—".into())); move || if awaiting { t(Msg::AwaitingGrading)().to_string() } else { mark.clone() }}</dd>
             {g.auto_points.map(|p| view! { <dt>{t(Msg::AutoPointsLabel)}</dt><dd>{score_text(Some(p), g.max_points)}</dd> })}
         </dl>
         {g2.ticket.clone().map(|tp| {
@@ -197,7 +197,7 @@ fn GradeForm(g: GradingView, reload: RwSignal<u32>, result: RwSignal<Option<Resu
                 <h2>{t(Msg::TicketNo)}" "{tp.number}</h2>
                 <div class="ticket-body">{tp.body.clone()}</div>
                 <h3>{t(Msg::WrittenAnswer)}</h3>
-                <p class="essay-answer" data-testid="grade-written">{if tp.written.is_empty() { t(Msg::NoAnswerGiven)().to_string() } else { tp.written.clone() }}</p>
+                <p class="essay-answer" data-testid="grade-written">{let written = tp.written.clone(); move || if written.is_empty() { t(Msg::NoAnswerGiven)().to_string() } else { written.clone() }}</p>
                 <h3>{t(Msg::AttachedFiles)}</h3>
                 <FileList attempt_id=attempt_id files=files/>
             }
@@ -211,7 +211,7 @@ fn GradeForm(g: GradingView, reload: RwSignal<u32>, result: RwSignal<Option<Resu
                 view! {
                     <div class="essay">
                         <p class="stem">{e.number}". "{e.text.clone()}</p>
-                        <p class="essay-answer">{if e.answer.is_empty() { t(Msg::NoAnswerGiven)().to_string() } else { e.answer.clone() }}</p>
+                        <p class="essay-answer">{let answer = e.answer.clone(); move || if answer.is_empty() { t(Msg::NoAnswerGiven)().to_string() } else { answer.clone() }}</p>
                         <div class="field" class:invalid=move || field_msg(err_name.clone()).is_some()>
                             <label for=name.clone()>{t(Msg::EssayPointsLabel)}" (0–"{e.max_points}")"</label>
                             <input id=name.clone() name=name.clone() inputmode="decimal" data-testid="essay-points"
