@@ -516,9 +516,13 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             loop {
                 sleep(500).await;
-                let elapsed = (monotonic_ms() - loaded_at.get_value()) as i64;
+                // The page may have gone (handed in, left): the countdown ends with it.
+                let Some(t0) = loaded_at.try_get_value() else { break };
+                let elapsed = (monotonic_ms() - t0) as i64;
                 let left = (left_at_load - elapsed).max(0);
-                left_ms.set(left);
+                if left_ms.try_set(left).is_some() {
+                    break;
+                }
                 if left == 0 {
                     submit_now();
                     break;
