@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, close, visit, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
+import { launch, open, close, visit, hydrated, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -76,6 +76,7 @@ test('a ticket is answered with a file and graded with a comment the student rea
   assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
   // A reload keeps both.
   await page.reload();
+  await hydrated(page);
   await page.getByTestId('ticket-files').getByText('ответ.pdf').waitFor();
   assert.equal(await page.getByTestId('written-answer').inputValue(), answer);
   await page.getByTestId('submit-exam').click();
@@ -103,6 +104,7 @@ test('a ticket is answered with a file and graded with a comment the student rea
   }
 
   await page.reload();
+  await hydrated(page);
   await page.getByTestId('grader-comment').filter({ hasText: 'Второй вопрос раскрыт не полностью.' }).waitFor();
   assert.equal((await page.getByTestId('attempt-mark').innerText()).trim(), '4');
   await close(student);
