@@ -1,9 +1,11 @@
 // The exam forms besides the test, in the browser: a ticket exam (the student draws a ticket,
 // writes the answer, attaches a file, a wrong file is refused; the teacher grades it with a
-// comment the student then reads) and an offline exam whose marks the teacher types into a sheet.
+// comment the student then reads), an offline exam whose marks the teacher types into a sheet,
+// and a picture attached to a question in the bank that the candidate then sees on a phone.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { launch, open, close, visit, hydrated, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
 
 let browser;
@@ -135,4 +137,83 @@ test('an offline exam: the teacher types the marks, a wrong one is refused at it
   await page.getByTestId('results').locator('tbody tr').first().waitFor();
   assert.equal(await page.getByTestId('results').locator('tbody tr').count(), 2);
   await close(ctx);
+});
+
+/** A real PNG of `w`×`h` (a coloured gradient), made here so the test needs no image file. */
+function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) row.set([(x * 255 / w) | 0, (y * 255 / h) | 0, 160], 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a picture attached to a question in the bank is shown to the candidate who draws it', async () => {
+  const lang = 'kk';
+  const topic = `Сызба ${uniq()}`;
+  const title = `Суретті тест ${uniq()}`;
+  const stem = `Суреттегі график қандай функция? ${uniq()}`;
+  const teacher = await as('teacher', lang);
+  {
+    const { page } = teacher;
+    await visit(page, '/exams');
+    const importForm = page.getByTestId('import-form');
+    await importForm.getByLabel(msg('Subject', lang), { exact: true }).selectOption({ label: 'Деректер қоры' });
+    const gift = `$CATEGORY: ${topic}\n\n${stem}{=Сызықтық ~Квадраттық ~Көрсеткіштік}\n`;
+    await importForm.getByLabel(msg('File', lang), { exact: true }).setInputFiles({ name: 'picture.gift', mimeType: 'text/plain', buffer: Buffer.from(gift) });
+    await importForm.getByRole('button', { name: msg('ImportQuestions', lang) }).click();
+    await page.getByTestId('import-ok').waitFor();
+    await page.getByTestId('open-bank').click();
+    await page.waitForURL(/\/exams\/bank/);
+    await hydrated(page);
+    const row = page.getByTestId('bank-question').filter({ hasText: stem });
+    // A file that is not a picture is refused at its row, in the page's language.
+    await row.locator('input[type=file]').setInputFiles({ name: 'graph.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"/>') });
+    await row.getByRole('button', { name: msg('Upload', lang) }).click();
+    await row.getByTestId('picture-error').filter({ hasText: msg('ErrNotAnImage', lang) }).waitFor();
+    await row.locator('input[type=file]').setInputFiles({ name: 'graph.png', mimeType: 'image/png', buffer: png(480, 320) });
+    await row.getByRole('button', { name: msg('Upload', lang) }).click();
+    const thumb = row.getByTestId('bank-picture');
+    await thumb.waitFor();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth === 480, await thumb.elementHandle());
+    assert.equal(await row.getByTestId('picture-error').count(), 0);
+    await screenshot(page, 'question-bank-kk');
+    await newExam(page, lang, title, 'test', async (f) => {
+      await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
+      await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 1`);
+      await f.getByLabel(msg('Proctored', lang), { exact: true }).uncheck();
+    });
+    await close(teacher);
+  }
+
+  const student = await as('student2', lang, { viewport: PHONE });
+  const { page } = student;
+  await visit(page, '/exams');
+  await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
+  await page.waitForURL(/\/exams\/\d+\/sit$/);
+  await page.getByTestId('begin-exam').click();
+  await page.waitForURL(/\/exams\/attempt\/\d+$/);
+  const question = page.getByTestId('question').filter({ hasText: stem });
+  const picture = question.getByTestId('question-picture');
+  await picture.waitFor();
+  // Loaded (the attempt's address lets the candidate read it) and scaled to the phone.
+  await page.waitForFunction((el) => el.complete && el.naturalWidth === 480, await picture.elementHandle());
+  const box = await picture.boundingBox();
+  assert.ok(box.width <= PHONE.width, `the picture fits the phone: ${box.width}`);
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'question-picture-kk-phone');
+  await close(student);
 });

@@ -56,10 +56,21 @@ fn settings(config: &Config) -> Settings {
 }
 
 /// The whole HTTP application.
+/// The app's routes, generated once per process. Generating them runs the whole app with a
+/// process-global "don't load resources" flag set (leptos_server's SuppressResourceLoad), and a
+/// resource first polled meanwhile by a render elsewhere in the process waits forever
+/// (leptos-rs/leptos#4773). One server builds one router, but the tests build one per case
+/// while other cases render pages: an occasional page never finished. Once per process, no
+/// render can overlap it (no router exists before the list does).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router {
     let leptos_options = leptos_options(config);
     let state = AppState { leptos_options: leptos_options.clone(), db, settings: Arc::new(settings(config)), media };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(web::healthz))
@@ -67,6 +78,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .merge(app::journal::export::routes())
         .merge(app::exam::export::routes())
         .merge(app::exam::tickets::routes())
+        .merge(app::exam::pictures::routes())
         .merge(app::proctor::ingest::routes())
         .merge(app::proctor::report::routes())
         .merge(app::olympiad::cards::routes())

@@ -135,6 +135,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/exam/bank", SignedIn, vec![("subject", "S")]),
         ("/api/exam/bank/import", Permission, vec![("subject", "S")]),
         ("/api/exam/bank/archive", Permission, vec![("question_id", "1")]),
+        ("/api/exam/bank/picture", Permission, vec![("question_id", "1")]),
+        ("/api/exam/bank/picture/remove", Permission, vec![("question_id", "1")]),
         (
             "/api/exam/create",
             Permission,
@@ -372,7 +374,12 @@ async fn every_server_function_checks_its_caller(b: Backend) {
                         })
                         .collect();
                     app.call_json(&client, path, &serde_json::Value::Object(body)).await
-                } else if path.ends_with("/import") || path.ends_with("/submit") || path.ends_with("/excuse") || path.ends_with("/file") {
+                } else if path.ends_with("/import")
+                    || path.ends_with("/submit")
+                    || path.ends_with("/excuse")
+                    || path.ends_with("/file")
+                    || path.ends_with("/picture")
+                {
                     let mut mp = reqwest::multipart::Form::new();
                     for (k, v) in &form {
                         mp = mp.text(k.to_string(), v.to_string());

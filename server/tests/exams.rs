@@ -864,3 +864,79 @@ async fn offline_marks_are_entered_all_or_nothing_into_the_journal(b: Backend) {
     assert_eq!(results["candidates"].as_array().unwrap().len(), 1, "the results list who has a mark");
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {}", w.lesson)).await, 3);
 }
+
+async fn attach_picture(w: &World, c: &reqwest::Client, question: i64, name: &str, bytes: &[u8]) -> common::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("question_id", question.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    w.app.multipart(c, "/api/exam/bank/picture", form).await
+}
+
+/// The bytes behind an address, if the caller may read them.
+async fn fetch(w: &World, c: &reqwest::Client, path: &str) -> (StatusCode, Option<String>, Vec<u8>) {
+    let res = c.get(format!("{}{path}", w.app.base)).send().await.unwrap();
+    let kind = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+    (res.status(), kind, res.bytes().await.unwrap().to_vec())
+}
+
+backends!(a_question_picture_is_checked_and_shown_only_to_those_who_drew_it);
+
+async fn a_question_picture_is_checked_and_shown_only_to_those_who_drew_it(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let bank = w.app.call(&w.teacher, "/api/exam/bank", &[("subject", "Математика")]).await.json();
+    let q = bank[0]["id"].as_i64().unwrap();
+    assert!(bank[0]["picture"].is_null());
+    // A web page or a program named .png is refused at the file field, and so is a file too big.
+    let r = attach_picture(&w, &w.teacher, q, "схема.png", b"<svg onload=alert(1)></svg>").await;
+    assert_eq!(r.field_errors(), vec![("file".to_string(), "ErrNotAnImage".to_string())], "{}", r.body);
+    let r = attach_picture(&w, &w.teacher, q, "big.png", &vec![0u8; app::exam::pictures::MAX_PICTURE + 1]).await;
+    assert_eq!(r.field_errors(), vec![("file".to_string(), "ErrFileTooLarge".to_string())], "{}", r.body);
+    // Only the bank's owner attaches pictures to its questions.
+    let r = attach_picture(&w, &w.student, q, "a.png", &png(64, 48)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.picture'").await, 0);
+    let picture = png(64, 48);
+    let r = attach_picture(&w, &w.teacher, q, "схема.png", &picture).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url = r.json().as_str().unwrap().to_string();
+    // Sent again (a retry), the same picture is stored once at the same address.
+    assert_eq!(attach_picture(&w, &w.teacher, q, "схема.png", &picture).await.json().as_str(), Some(url.as_str()));
+    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 1);
+    let bank = w.app.call(&w.teacher, "/api/exam/bank", &[("subject", "Математика")]).await.json();
+    assert_eq!(bank[0]["picture"].as_str(), Some(url.as_str()));
+    assert_eq!(fetch(&w, &w.teacher, &url).await, (StatusCode::OK, Some("image/png".into()), picture.clone()));
+    assert_eq!(fetch(&w, &w.student, &url).await.0, StatusCode::NOT_FOUND, "the bank is the teacher's");
+    // The candidate's paper shows it at an address of the attempt.
+    let attempt = start(&w, &w.student, exam).await;
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    let on_paper = paper["questions"].as_array().unwrap().iter().find(|x| x["question_id"] == q).unwrap()["picture"].clone();
+    let on_paper = on_paper.as_str().expect("the paper carries the picture").to_string();
+    assert!(on_paper.starts_with(&format!("/files/attempt/{attempt}/question/{q}?v=")), "{on_paper}");
+    let others = paper["questions"].as_array().unwrap().iter().filter(|x| x["picture"].is_string()).count();
+    assert_eq!(others, 1, "only the question with a picture has one");
+    assert_eq!(fetch(&w, &w.student, &on_paper).await, (StatusCode::OK, Some("image/png".into()), picture.clone()));
+    assert_eq!(fetch(&w, &w.teacher, &on_paper).await.0, StatusCode::OK, "the exam's teacher sees what the candidate saw");
+    assert_eq!(fetch(&w, &w.other, &on_paper).await.0, StatusCode::FORBIDDEN, "another student");
+    assert_eq!(fetch(&w, &w.app.client(), &on_paper).await.0, StatusCode::UNAUTHORIZED);
+    // An attempt opens only the pictures of questions it drew.
+    let foreign: i64 = sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at) SELECT owner_id, subject, 'Басқа', kind, body, 0 FROM exam_questions WHERE id = $1 RETURNING id",
+    )
+    .bind(q)
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(fetch(&w, &w.student, &format!("/files/attempt/{attempt}/question/{foreign}")).await.0, StatusCode::NOT_FOUND);
+    // A new picture replaces the old one (new address, the old file gone); removing it takes it off the paper.
+    let r = attach_picture(&w, &w.teacher, q, "схема-2.png", &png(80, 40)).await;
+    assert_ne!(r.json().as_str(), Some(url.as_str()));
+    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 1);
+    let r = w.app.call(&w.teacher, "/api/exam/bank/picture/remove", &[("question_id", &q.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 0);
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert!(paper["questions"].as_array().unwrap().iter().all(|x| x["picture"].is_null()));
+    assert_eq!(fetch(&w, &w.student, &on_paper).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.picture'").await, 3);
+}

@@ -68,6 +68,8 @@ pub struct BankQuestion {
     pub kind: String,
     pub text: String,
     pub points: u32,
+    /// The picture's address, if the question has one.
+    pub picture: Option<String>,
 }
 
 /// A question on the candidate's paper.
@@ -83,6 +85,8 @@ pub struct PaperQuestion {
     /// Right-hand items of a matching question, shuffled, with their original indexes.
     pub right: Vec<(usize, String)>,
     pub points: u32,
+    /// The question's picture, at an address only this attempt's people can read.
+    pub picture: Option<String>,
     /// The saved answer (JSON of exam::model::Answer), if any.
     pub saved: Option<String>,
 }

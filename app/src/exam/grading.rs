@@ -19,6 +19,8 @@ pub struct EssayToGrade {
     pub text: String,
     pub answer: String,
     pub max_points: u32,
+    /// The question's picture, as the candidate saw it.
+    pub picture: Option<String>,
     /// Points given so far (None: not graded yet).
     pub points: Option<f64>,
 }
@@ -163,6 +165,7 @@ pub mod ssr {
                 text: q.text.clone(),
                 answer,
                 max_points: q.points,
+                picture: q.image.as_deref().map(|k| crate::exam::pictures::paper_url(a.id, *id, k)),
                 points: if a.brief.needs_grading { None } else { given.or(Some(0.0)) },
             });
         }

@@ -18,6 +18,7 @@ use std::collections::{HashMap, VecDeque};
 pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/exams") view=ExamsPage/>
+        <Route path=path!("/exams/bank") view=super::pages_bank::BankPage/>
         <Route path=path!("/exams/attempt/:id") view=AttemptPage/>
         <Route path=path!("/exams/:id/results") view=ResultsPage/>
         <Route path=path!("/exams/attempt/:id/grade") view=super::pages_grading::GradePage/>
@@ -245,6 +246,7 @@ fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
     };
     view! {
         <h2>{t(Msg::QuestionBank)}</h2>
+        <p><a href="/exams/bank" data-testid="open-bank">{t(Msg::OpenBank)}</a></p>
         <p class="hint">{t(Msg::ImportQuestionsHint)}" "<a href="/export/exam-template.xlsx" rel="external" download>{t(Msg::DownloadTemplate)}</a></p>
         <form on:submit=on_submit data-testid="import-form" enctype="multipart/form-data">
             <div class="field">
@@ -688,6 +690,9 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
     view! {
         <li class="question" data-testid="question" data-question=qid>
             <p class="stem">{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
+            {q.picture.clone().map(|src| view! {
+                <img class="question-picture" src=src alt=t(Msg::QuestionPicture) data-testid="question-picture"/>
+            })}
             <div class="answers">{body}</div>
             <small class="save-state" data-testid="save-state">{move || match state.get() {
                 SaveState::Idle => String::new(),

@@ -211,6 +211,7 @@ fn GradeForm(g: GradingView, reload: RwSignal<u32>, result: RwSignal<Option<Resu
                 view! {
                     <div class="essay">
                         <p class="stem">{e.number}". "{e.text.clone()}</p>
+                        {e.picture.clone().map(|src| view! { <img class="question-picture" src=src alt=t(Msg::QuestionPicture)/> })}
                         <p class="essay-answer">{let answer = e.answer.clone(); move || if answer.is_empty() { t(Msg::NoAnswerGiven)().to_string() } else { answer.clone() }}</p>
                         <div class="field" class:invalid=move || field_msg(err_name.clone()).is_some()>
                             <label for=name.clone()>{t(Msg::EssayPointsLabel)}" (0–"{e.max_points}")"</label>

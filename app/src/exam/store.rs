@@ -166,13 +166,15 @@ pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuest
         .map(|r| {
             let body: String = r.try_get("body")?;
             let q: Question = serde_json::from_str(&body).map_err(|_| AppError::Internal)?;
+            let id: i64 = r.try_get("id")?;
             Ok(BankQuestion {
-                id: r.try_get("id")?,
+                id,
                 subject: r.try_get("subject")?,
                 topic: r.try_get("topic")?,
                 kind: r.try_get("kind")?,
                 text: q.text.clone(),
                 points: q.points,
+                picture: q.image.as_deref().map(|k| super::pictures::bank_url(id, k)),
             })
         })
         .collect()
@@ -479,6 +481,7 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
                 options: p.order.iter().copied().zip(p.options.iter().cloned()).collect(),
                 right: p.right_order.iter().copied().zip(p.right.iter().cloned()).collect(),
                 points: q.points,
+                picture: q.image.as_deref().map(|k| super::pictures::paper_url(a.id, *id, k)),
                 saved: saved.get(id).cloned(),
             });
         }

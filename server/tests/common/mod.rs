@@ -174,8 +174,9 @@ impl Response {
 impl TestApp {
     /// A browser-like client with its own cookie jar that does not follow redirects.
     pub fn client(&self) -> reqwest::Client {
-        // A request that hangs fails its test within a minute instead of stalling the whole run
-        // (one such hang, not reproduced since, was seen once on a page render in 2026-11).
+        // A request that hangs fails its test within a minute instead of stalling the whole run.
+        // (Page renders used to hang now and then here: another case building its router
+        // generated the route list meanwhile, see `route_list` in server/src/lib.rs.)
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

@@ -1,0 +1,247 @@
+//! Pictures in questions: a teacher attaches one image (a diagram, a map, a formula) to a
+//! question of their bank; every candidate whose paper holds the question sees it.
+//!
+//! The picture is checked like proctoring evidence (sniffed and fully decoded, JPEG / PNG / WebP
+//! only) and kept in the media store under a key named by its content hash, so the same file
+//! sent twice is stored once and a replaced picture gets a new address (a browser never shows a
+//! stale copy from its cache). Pictures are never public: the bank's owner reads them through
+//! `/files/question/{q}`, a candidate (and the teachers and reviewers of the exam's journal)
+//! through `/files/attempt/{a}/question/{q}`, which checks that the attempt drew the question.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Largest picture accepted: a diagram or a photographed formula fits easily, and every
+/// candidate of an olympiad downloads it at once.
+pub const MAX_PICTURE: usize = 2 * 1024 * 1024;
+
+/// The address a candidate's page loads the picture from (the key's hash part is the version).
+pub fn paper_url(attempt_id: i64, question_id: i64, key: &str) -> String {
+    format!("/files/attempt/{attempt_id}/question/{question_id}?v={}", version(key))
+}
+
+/// The address the bank's owner sees the picture at.
+pub fn bank_url(question_id: i64, key: &str) -> String {
+    format!("/files/question/{question_id}?v={}", version(key))
+}
+
+fn version(key: &str) -> &str {
+    key.rsplit('/').next().and_then(|f| f.split('.').next()).unwrap_or("")
+}
+
+/// Attaches (or replaces) the picture of one of the caller's questions.
+/// Fields: question_id, file. Returns the picture's address.
+#[server(prefix = "/api", endpoint = "exam/bank/picture", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, MAX_PICTURE).await?;
+        let question_id = upload.id("question_id").ok_or(AppError::BadRequest)?;
+        let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+        if upload.bytes.is_empty() {
+            return Err(AppError::field("file", Msg::ErrRequired));
+        }
+        let checked = crate::proctor::ingest::check_image(&upload.bytes, false)?;
+        let key = ssr::picture_key(question_id, &upload.bytes, checked.ext);
+        if question.image.as_deref() == Some(key.as_str()) {
+            // A retried upload of the picture it already has: nothing to do, nothing to audit.
+            return Ok(bank_url(question_id, &key));
+        }
+        // Stored before the row points at it: a failure after this leaves an unreferenced file,
+        // never a question whose picture is missing. The same bytes give the same key.
+        st.media.put(&key, upload.bytes).await?;
+        let before = question.image.replace(key.clone());
+        let mut tx = st.db.pool.begin().await?;
+        ssr::save_body(&mut tx, question_id, &question).await?;
+        ssr::audit(&mut tx, &caller, question_id, before.as_deref(), Some(&key)).await?;
+        tx.commit().await?;
+        if let Some(old) = before.filter(|old| *old != key) {
+            // Best effort: an old file left behind costs space, not correctness.
+            let _ = st.media.delete(&old).await;
+        }
+        Ok(bank_url(question_id, &key))
+    })
+    .await
+}
+
+/// Takes the picture off one of the caller's questions.
+#[server(prefix = "/api", endpoint = "exam/bank/picture/remove")]
+pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        let st = crate::api::state()?;
+        let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+        let Some(old) = question.image.take() else { return Ok(()) };
+        let mut tx = st.db.pool.begin().await?;
+        ssr::save_body(&mut tx, question_id, &question).await?;
+        ssr::audit(&mut tx, &caller, question_id, Some(&old), None).await?;
+        tx.commit().await?;
+        let _ = st.media.delete(&old).await;
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::super::model::Question;
+    use crate::auth::ssr::Caller;
+    use crate::db::Db;
+    use crate::error::AppError;
+    use sqlx::{Any, Transaction};
+
+    /// A question of the caller's bank (not archived), or NotFound: another teacher's question
+    /// looks the same as a missing one.
+    pub async fn own_question(db: &Db, owner_id: i64, question_id: i64) -> Result<Question, AppError> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM exam_questions WHERE id = $1 AND owner_id = $2 AND archived = 0")
+            .bind(question_id)
+            .bind(owner_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        serde_json::from_str(&body.ok_or(AppError::NotFound)?).map_err(|_| AppError::Internal)
+    }
+
+    pub fn picture_key(question_id: i64, bytes: &[u8], ext: &str) -> String {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(bytes);
+        let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        format!("questions/{question_id}/{hex}.{ext}")
+    }
+
+    pub async fn save_body(tx: &mut Transaction<'_, Any>, question_id: i64, q: &Question) -> Result<(), AppError> {
+        let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
+        sqlx::query("UPDATE exam_questions SET body = $1 WHERE id = $2").bind(body).bind(question_id).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    pub async fn audit(
+        tx: &mut Transaction<'_, Any>,
+        caller: &Caller,
+        question_id: i64,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<(), AppError> {
+        crate::audit::store::record(
+            tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "exam.question.picture",
+                entity: "exam_question",
+                entity_id: question_id.to_string(),
+                org_id: None,
+                before: before.map(|k| serde_json::json!({ "image": k })),
+                after: after.map(|k| serde_json::json!({ "image": k })),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The picture's media key, if the question has one.
+    pub async fn picture_of(db: &Db, question_id: i64) -> Result<Option<String>, AppError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM exam_questions WHERE id = $1").bind(question_id).fetch_optional(&db.pool).await?;
+        let q: Question = serde_json::from_str(&body.ok_or(AppError::NotFound)?).map_err(|_| AppError::Internal)?;
+        Ok(q.image)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::state::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/files/question/{question}", get(bank_picture))
+        .route("/files/attempt/{attempt}/question/{question}", get(paper_picture))
+}
+
+#[cfg(feature = "ssr")]
+async fn bank_picture(
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    axum::extract::Path(question_id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let result = async {
+        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
+        let q = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+        serve(&st, q.image).await
+    }
+    .await;
+    respond(result)
+}
+
+#[cfg(feature = "ssr")]
+async fn paper_picture(
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    axum::extract::Path((attempt_id, question_id)): axum::extract::Path<(i64, i64)>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let result = async {
+        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
+        let a = super::store::attempt_row(&st.db, attempt_id).await?;
+        if a.student_id != caller.user_id {
+            let e = super::store::exam_row(&st.db, a.exam_id).await?;
+            crate::journal::store::access(&st.db, &caller, e.journal_id).await?;
+        }
+        // Only a question this attempt drew: an attempt is not a key to the whole bank.
+        if !a.paper.iter().any(|(id, _)| *id == question_id) {
+            return Err(AppError::NotFound);
+        }
+        serve(&st, ssr::picture_of(&st.db, question_id).await?).await
+    }
+    .await;
+    respond(result)
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(st: &crate::state::AppState, key: Option<String>) -> Result<(Vec<u8>, &'static str), AppError> {
+    let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
+    let kind = match image::guess_format(&bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::WebP) => "image/webp",
+        _ => "image/jpeg",
+    };
+    Ok((bytes, kind))
+}
+
+#[cfg(feature = "ssr")]
+fn respond(result: Result<(Vec<u8>, &'static str), AppError>) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    match result {
+        Ok((bytes, kind)) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            // The address carries the content's version, so a day in the candidate's own cache
+            // is safe, and spares the server a second download per page reload.
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+            r
+        }
+        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk).to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_carry_the_pictures_version() {
+        assert_eq!(paper_url(7, 31, "questions/31/0a1b2c.png"), "/files/attempt/7/question/31?v=0a1b2c");
+        assert_eq!(bank_url(31, "questions/31/0a1b2c.webp"), "/files/question/31?v=0a1b2c");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_same_bytes_give_the_same_key() {
+        let a = ssr::picture_key(5, b"one", "png");
+        assert_eq!(a, ssr::picture_key(5, b"one", "png"));
+        assert_ne!(a, ssr::picture_key(5, b"two", "png"));
+        assert!(a.starts_with("questions/5/") && a.ends_with(".png"));
+    }
+}
