@@ -927,6 +927,8 @@ async fn winners_are_ranked_with_ties_at_the_quota_and_annulled_results_never_wi
     // The public page itself answers without signing in.
     let page = app.get(&anon, "/olympiad/winners").await;
     assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ерлан Асқарұлы") && page.body.contains("Бурабай қалалық мектебі"), "{}", page.body);
+    assert!(iins.iter().all(|iin| !page.body.contains(iin.as_str())), "no IIN on the public page");
 
     // Annulling a winner after publication (an appeal lost): the import ranks again, and the
     // annulled result loses its place and its win at once.
@@ -994,9 +996,17 @@ async fn certificates_are_issued_once_and_verified_publicly(b: Backend) {
     let unknown = format!("{}-999999-ZZZZZZ", &number[..4]);
     let r = app.call(&anon, "/api/olympiad/certificate/verify", &[("number", &unknown)]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    // The page a QR code opens answers in the visitor's language.
+    // The page a QR code opens confirms it, or says in the visitor's language that no
+    // certificate has the number.
     let page = app.get(&anon, &format!("/olympiad/certificate/{number}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Әлия Нұрланқызы") && page.body.contains("certificate-valid"), "{}", page.body);
+    let page = app.get(&anon, &format!("/olympiad/certificate/{unknown}")).await;
+    let says = app::i18n::Msg::OlyCertUnknown.text(app::i18n::Locale::Kk).replace("{number}", &unknown);
+    assert!(page.body.contains(&says), "{}", page.body);
+    let ru = anon.get(format!("{}/olympiad/certificate/{unknown}", app.base)).header("accept-language", "ru").send().await.unwrap();
+    let says = app::i18n::Msg::OlyCertUnknown.text(app::i18n::Locale::Ru).replace("{number}", &unknown);
+    assert!(ru.text().await.unwrap().contains(&says));
     let pdf_path = format!("/export/olympiad/certificate/{number}.pdf");
 
     // The holder downloads their own certificate; another pupil cannot; the operator can.

@@ -910,4 +910,5 @@ catalog! {
     OlyCountAnnulled => ["Жойылғаны", "Аннулировано", "Annulled"],
     OlyCountWinners => ["Жеңімпаздар", "Победители", "Winners"],
     OlyCountCertificates => ["Берілген сертификаттар", "Выдано сертификатов", "Certificates issued"],
+    TileOlympiadCertificates => ["Олимпиада сертификаттары мен дипломдарын жүктеп алу", "Скачать сертификаты и дипломы олимпиад", "Download your olympiad certificates and diplomas"],
 }

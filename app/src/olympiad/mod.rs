@@ -19,6 +19,7 @@ pub mod pupils;
 pub mod ranking;
 pub mod results;
 pub mod results_api;
+pub mod results_pages;
 #[cfg(feature = "ssr")]
 pub mod sheet;
 #[cfg(feature = "ssr")]
