@@ -1023,6 +1023,11 @@ async fn certificates_are_issued_once_and_verified_publicly(b: Backend) {
     assert_eq!(download(&app, &anon, &pdf_path).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(download(&app, &other, &pdf_path).await.0, StatusCode::FORBIDDEN);
     assert_eq!(download(&app, &op, &pdf_path).await.0, StatusCode::OK);
+    // The operator's look-up form sends the number as typed.
+    let (status, by_query) = download(&app, &op, &format!("/export/olympiad/certificate.pdf?number=%20{}", number.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(by_query.starts_with(b"%PDF"));
+    assert_eq!(download(&app, &op, &format!("/export/olympiad/certificate.pdf?number={unknown}")).await.0, StatusCode::NOT_FOUND);
     let (status, pdf) = download(&app, &holder, &pdf_path).await;
     assert_eq!(status, StatusCode::OK);
     let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");

@@ -911,4 +911,6 @@ catalog! {
     OlyCountWinners => ["Жеңімпаздар", "Победители", "Winners"],
     OlyCountCertificates => ["Берілген сертификаттар", "Выдано сертификатов", "Certificates issued"],
     TileOlympiadCertificates => ["Олимпиада сертификаттары мен дипломдарын жүктеп алу", "Скачать сертификаты и дипломы олимпиад", "Download your olympiad certificates and diplomas"],
+    OlyCertDownload => ["Сертификатты жүктеп алу (PDF)", "Скачать сертификат (PDF)", "Download the certificate (PDF)"],
+    OlyImportReranked => ["Жеңімпаздар жаңа нәтижелермен қайта есептелді.", "Победители пересчитаны по новым результатам.", "Winners were computed again with the new results."],
 }

@@ -2,14 +2,16 @@
 //! server functions: the session first, then the same rules.
 //! - `/export/olympiad/results/{campaign}.xlsx|csv`: the results file (layout in
 //!   `results.rs`), for holders of `olympiad.operate`;
-//! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators.
+//! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators;
+//!   `/export/olympiad/certificate.pdf?number=…` is the same for the operator's look-up form
+//!   (a plain GET form cannot put the typed number into the path).
 
 use super::results::{results_csv, results_xlsx};
 use crate::auth::model::Permission;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/export/olympiad/results/{file}", get(results_file))
         .route("/export/olympiad/certificate/{file}", get(certificate_file))
+        .route("/export/olympiad/certificate.pdf", get(certificate_by_query))
 }
 
 fn locale(headers: &HeaderMap) -> Locale {
@@ -65,12 +68,27 @@ async fn results_file(State(st): State<AppState>, Path(file): Path<String>, head
 }
 
 async fn certificate_file(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let l = locale(&headers);
-    let Some(number) = file.strip_suffix(".pdf").and_then(super::certificates::normalize_number) else {
-        return StatusCode::NOT_FOUND.into_response();
+    match file.strip_suffix(".pdf") {
+        Some(number) => certificate(&st, number, &headers).await,
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn certificate_by_query(
+    State(st): State<AppState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    certificate(&st, q.get("number").map(String::as_str).unwrap_or(""), &headers).await
+}
+
+async fn certificate(st: &AppState, typed: &str, headers: &HeaderMap) -> Response {
+    let l = locale(headers);
+    let Some(number) = super::certificates::normalize_number(typed) else {
+        return refuse(AppError::NotFound, l);
     };
     let result = async {
-        let caller = caller(&st, &headers).await?;
+        let caller = caller(st, headers).await?;
         let issued = super::certificates::find(&st.db, &number).await?;
         // Someone else's number answers like an operator's refusal, not "no such number": a
         // signed-in stranger learns nothing the public page would not tell them anyway.

@@ -197,7 +197,8 @@ fn imported_text(r: &ResultsImport, l: Locale) -> String {
         .replace("{changed}", &r.changed.to_string())
         .replace("{unchanged}", &r.unchanged.to_string());
     let head = if r.dry_run { Msg::OlyImportPreview } else { Msg::OlyImportApplied };
-    format!("{} {counts}", head.text(l))
+    let reranked = if r.reranked { format!(" {}", Msg::OlyImportReranked.text(l)) } else { String::new() };
+    format!("{} {counts}{reranked}", head.text(l))
 }
 
 fn values_text(v: Option<ResultValues>, l: Locale) -> String {
@@ -282,6 +283,11 @@ pub fn CampaignResults(campaign_id: i64) -> impl IntoView {
             </div>
             <FormStatus error=action_error(publish)/>
             <FormStatus error=action_error(issue)/>
+            // A plain GET form: the answer is a PDF download, and the route reads the number.
+            <form method="get" action="/export/olympiad/certificate.pdf" class="row-form" data-testid="certificate-lookup">
+                <label class="grow">{t(Msg::OlyCertNumber)}<input name="number" required autocomplete="off" placeholder="2027-000001-ABCDEF"/></label>
+                <button type="submit">{t(Msg::OlyCertDownload)}</button>
+            </form>
             {move || issue.value().get().and_then(|r| r.ok()).map(|r| view! {
                 <p class="banner ok" role="status">{move || Msg::OlyCertificatesIssued.text(locale.get())
                     .replace("{participation}", &r.participation.to_string()).replace("{winner}", &r.winner.to_string())}</p>
