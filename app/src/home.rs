@@ -55,7 +55,7 @@ pub fn HomePage() -> impl IntoView {
                             <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A>
                             <A href="/register" attr:class="button">{t(Msg::Register)}</A>
                         </p>
-                        <p><A href="/olympiad/register">{t(Msg::OlyRegisterAsTeacher)}</A></p>
+                        <p><A href="/olympiad/register">{t(Msg::OlyRegisterAsTeacher)}</A>" · "<A href="/olympiad/winners">{t(Msg::OlyWinners)}</A></p>
                     </section>
                 }.into_any(),
             })}
@@ -84,6 +84,9 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     }
     if u.can(Permission::OlympiadRegister) {
         tiles.push(("/olympiad/teacher", Msg::OlyMyPupils, Msg::TileOlympiadTeacher));
+    }
+    if u.grants.iter().any(|g| g.role == crate::auth::model::Role::OlympiadParticipant) {
+        tiles.push(("/olympiad/certificates", Msg::OlyMyCertificates, Msg::TileOlympiadCertificates));
     }
     if u.can(Permission::JournalKeep) || u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
         tiles.push(("/exams", Msg::Exams, Msg::TileExams));

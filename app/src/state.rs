@@ -15,6 +15,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// How long a sign-in lasts without activity, in hours.
     pub session_hours: i64,
+    /// How people reach the site, without a trailing slash (`--public-url`): documents that
+    /// leave the site (a certificate's QR code) carry absolute links built from it, not from
+    /// whatever Host header the request that printed them had.
+    pub public_url: String,
 }
 
 #[derive(Clone, axum::extract::FromRef)]

@@ -52,7 +52,12 @@ pub fn media_store(config: &Config) -> Result<app::media::MediaStore, String> {
 }
 
 fn settings(config: &Config) -> Settings {
-    Settings { secure_cookies: config.secure(), trust_proxy: config.trust_proxy, session_hours: config.session_hours }
+    Settings {
+        secure_cookies: config.secure(),
+        trust_proxy: config.trust_proxy,
+        session_hours: config.session_hours,
+        public_url: config.public_url.trim_end_matches('/').to_string(),
+    }
 }
 
 /// The whole HTTP application.
@@ -82,6 +87,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .merge(app::proctor::ingest::routes())
         .merge(app::proctor::report::routes())
         .merge(app::olympiad::cards::routes())
+        .merge(app::olympiad::downloads::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -220,6 +220,14 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             vec![("campaign_id", "0"), ("iin", "060315600303"), ("full_name", "Hacked"), ("grade", "5"), ("language", "kk")],
         ),
         ("/api/olympiad/participant/import", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/results/standing", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/results/import", Permission, vec![("campaign_id", "0"), ("dry_run", "false")]),
+        ("/api/olympiad/winners/compute", Permission, vec![("campaign_id", "0"), ("rule", "quota"), ("value", "3")]),
+        ("/api/olympiad/results/publish", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/certificates/issue", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/winners", Public, vec![("query", "")]),
+        ("/api/olympiad/certificate/verify", Public, vec![("number", "2027-000001-AAAAAA")]),
+        ("/api/olympiad/certificates/mine", SignedIn, vec![]),
     ]
 }
 
@@ -421,6 +429,9 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_campaigns").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_results").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_winner_rules").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_certificates").await, 0);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }

@@ -502,7 +502,12 @@ async fn images_are_private_and_purged_after_retention(b: Backend) {
     let state = app::state::AppState {
         leptos_options: server::leptos_options(&w.app.config),
         db: w.app.db.clone(),
-        settings: std::sync::Arc::new(app::state::Settings { secure_cookies: false, trust_proxy: false, session_hours: 12 }),
+        settings: std::sync::Arc::new(app::state::Settings {
+            secure_cookies: false,
+            trust_proxy: false,
+            session_hours: 12,
+            public_url: "http://127.0.0.1:3000".into(),
+        }),
         media: server::media_store(&w.app.config).unwrap(),
     };
     assert_eq!(app::proctor::report::purge_expired(&state, app::api::now_ms()).await.unwrap(), 1);

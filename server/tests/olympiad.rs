@@ -8,7 +8,7 @@ mod common;
 
 use app::auth::model::Role;
 use app::ui::time::format_local_input;
-use common::{spawn_app, Backend, TestApp};
+use common::{spawn_app, spawn_app_configured, Backend, TestApp};
 use reqwest::StatusCode;
 
 const PW: &str = "olympiad-pass-123";
@@ -577,4 +577,466 @@ async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
     let me = app.call(&pupil, "/api/auth/me", &[]).await.json();
     assert_eq!(me["grants"][0]["role"], "OlympiadParticipant");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.cards.issue'").await, 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results, winners, certificates (OLY-5..7)
+
+backends!(
+    a_results_import_previews_then_applies_all_or_nothing,
+    exporting_and_importing_the_export_changes_nothing,
+    winners_are_ranked_with_ties_at_the_quota_and_annulled_results_never_win,
+    certificates_are_issued_once_and_verified_publicly
+);
+
+/// The `n`th valid IIN of a girl born 15.03.2006 (distinct for each n).
+fn pupil_iin(n: usize) -> String {
+    (0..10_000)
+        .filter_map(|k| {
+            let first: String = format!("0603156{k:04}");
+            let d: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
+            let mut a = [0u8; 11];
+            a.copy_from_slice(&d);
+            app::olympiad::iin::check_digit(&a).map(|c| format!("{first}{c}"))
+        })
+        .nth(n)
+        .unwrap()
+}
+
+/// A participant registered directly in the database: (participant id, user id).
+async fn pupil(app: &TestApp, campaign: i64, code: &str, iin: &str, name: &str, grade: i64, language: &str) -> (i64, i64) {
+    let school = school(app, code).await;
+    let user: i64 = sqlx::query_scalar(
+        "INSERT INTO users (login, iin, full_name, password_hash, locale, active, created_at) VALUES ($1, $1, $2, '!', $3, 1, 0) RETURNING id",
+    )
+    .bind(iin)
+    .bind(name)
+    .bind(language)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at)
+         VALUES ($1, $2, $3, $2, $4, $5, 0) RETURNING id",
+    )
+    .bind(campaign)
+    .bind(user)
+    .bind(school)
+    .bind(grade)
+    .bind(language)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    (id, user)
+}
+
+/// The operator, a campaign (subjects Математика and Қазақ тілі) and pupils: in Ақмола
+/// облысы Әлия (AK-001), Бекзат (AK-002) and Ерлан (AK-001); in Абай облысы Дана and Фарида
+/// (AB-7), all in grade 6; Гүлнар in grade 7 in Астана. Returns (operator, campaign, IINs).
+async fn results_campaign(app: &TestApp) -> (reqwest::Client, i64, Vec<String>) {
+    let op = operator(app).await;
+    assert_eq!(import(app, &op, "schools.csv", DIRECTORY.as_bytes()).await.status, StatusCode::OK);
+    let r = create_campaign(app, &op, &campaign_form("Мың бала 2027", 0, false)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let campaign = r.json().as_i64().unwrap();
+    let pupils = [
+        ("AK-001", "Әлия Нұрланқызы", 6, "kk"),
+        ("AK-002", "Бекзат Ерболұлы", 6, "ru"),
+        ("AK-001", "Ерлан Асқарұлы", 6, "kk"),
+        ("AB-7", "Дана Болатқызы", 6, "kk"),
+        ("AB-7", "Фарида Серікқызы", 6, "ru"),
+        ("AST-1", "Гүлнар Маратқызы", 7, "ru"),
+    ];
+    let mut iins = Vec::new();
+    for (i, (code, name, grade, language)) in pupils.into_iter().enumerate() {
+        let iin = pupil_iin(i);
+        pupil(app, campaign, code, &iin, name, grade, language).await;
+        iins.push(iin);
+    }
+    (op, campaign, iins)
+}
+
+/// A results CSV: a header, then (IIN, subject, score, violations, time in s, annulled) rows.
+fn results_csv(rows: &[(&str, &str, &str, &str, &str, &str)]) -> String {
+    let mut out = "ИИН;ФИО;Область;Школа;Класс;Предмет;Балл;Нарушения;Время;Аннулирован\n".to_string();
+    for (iin, subject, score, violations, time, annulled) in rows {
+        out.push_str(&format!("{iin};;;;;{subject};{score};{violations};{time};{annulled}\n"));
+    }
+    out
+}
+
+async fn import_results(app: &TestApp, c: &reqwest::Client, campaign: i64, name: &str, bytes: Vec<u8>, dry_run: bool) -> common::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("campaign_id", campaign.to_string())
+        .text("dry_run", dry_run.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    app.multipart(c, "/api/olympiad/results/import", form).await
+}
+
+/// Every stored result: (IIN, subject, score, violations, time, annulled, source).
+/// Sorted in Rust: the two backends collate Cyrillic differently.
+async fn stored_results(app: &TestApp) -> Vec<(String, String, i64, i64, i64, i64, String)> {
+    let mut rows: Vec<(String, String, i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT u.iin, r.subject, r.score, r.violations, r.time_used_ms, r.annulled, r.source FROM olympiad_results r
+         JOIN olympiad_participants op ON op.id = r.participant_id JOIN users u ON u.id = op.user_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.sort();
+    rows
+}
+
+async fn a_results_import_previews_then_applies_all_or_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    let audit = || app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.results.import'");
+    let file = results_csv(&[
+        (&iins[0], "Математика", "45,5", "0", "1800", ""),
+        (&iins[1], "математика", "40", "1", "1750,25", "0"),
+        (&iins[1], "Қазақ тілі", "", "", "", ""),
+    ]);
+
+    // A preview writes nothing and says what applying would do.
+    let r = import_results(&app, &op, campaign, "results.csv", file.clone().into_bytes(), true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = r.json();
+    assert_eq!((report["dry_run"].as_bool(), report["added"].as_i64(), report["changed"].as_i64()), (Some(true), Some(2), Some(0)));
+    assert_eq!(report["changes"][1]["row"].as_i64(), Some(3));
+    assert_eq!(report["changes"][1]["before"], serde_json::Value::Null);
+    assert_eq!(
+        report["changes"][1]["after"],
+        serde_json::json!({ "score": 4000, "violations": 1, "time_used_ms": 1_750_250, "annulled": false })
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_results").await, 0);
+    assert_eq!(audit().await, 0);
+
+    // Applied: both rows in, from the import, with one audit row.
+    let r = import_results(&app, &op, campaign, "results.csv", file.into_bytes(), false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["dry_run"].as_bool(), r.json()["added"].as_i64()), (Some(false), Some(2)));
+    let stored = stored_results(&app).await;
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1], (iins[1].clone(), "Математика".into(), 4000, 1, 1_750_250, 0, "import".into()));
+    assert_eq!(audit().await, 1);
+
+    // A correction: the preview shows old -> new score and the annulment, and writes nothing.
+    let correction = results_csv(&[(&iins[0], "Математика", "47", "0", "1800", ""), (&iins[1], "Математика", "40", "1", "1750,25", "иә")]);
+    let r = import_results(&app, &op, campaign, "fix.csv", correction.into_bytes(), true).await;
+    let report = r.json();
+    assert_eq!((report["added"].as_i64(), report["changed"].as_i64(), report["unchanged"].as_i64()), (Some(0), Some(2), Some(0)));
+    assert_eq!(
+        (report["changes"][0]["before"]["score"].as_i64(), report["changes"][0]["after"]["score"].as_i64()),
+        (Some(4550), Some(4700))
+    );
+    assert_eq!(
+        (report["changes"][1]["before"]["annulled"].as_bool(), report["changes"][1]["after"]["annulled"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(stored_results(&app).await, stored);
+
+    // Broken rows: each with its row number and column, and nothing written.
+    let stranger = pupil_iin(20);
+    sqlx::query(
+        "INSERT INTO users (login, iin, full_name, password_hash, locale, active, created_at) VALUES ($1, $1, 'Бөгде', '!', 'kk', 1, 0)",
+    )
+    .bind(&stranger)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let broken = results_csv(&[
+        (&iins[0], "Математика", "50", "0", "1800", ""),  // a good row: not written either
+        (&pupil_iin(21), "Математика", "10", "", "", ""), // nobody has this IIN
+        (&stranger, "Математика", "10", "", "", ""),      // a person, but not in this campaign
+        (&iins[2], "Физика", "10", "", "", ""),
+        (&iins[3], "Математика", "он", "", "", ""),
+        (&iins[4], "Математика", "-2", "", "", ""),
+        (&iins[0], "МАТЕМАТИКА", "51", "", "", ""),
+    ]);
+    let r = import_results(&app, &op, campaign, "broken.csv", broken.clone().into_bytes(), false).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The file's own mistakes first; the IINs are checked against the database only after.
+    assert_eq!(
+        r.field_errors(),
+        pairs(&[
+            ("row.5.subject", "ErrOlyUnknownSubject"),
+            ("row.6.score", "ErrOlyScoreNotNumber"),
+            ("row.7.score", "ErrOlyScoreNegative"),
+            ("row.8.iin", "ErrOlyResultRepeated"),
+        ])
+    );
+    let fixed: String = broken.lines().enumerate().filter(|(i, _)| ![4, 5, 6, 7].contains(i)).map(|(_, l)| format!("{l}\n")).collect();
+    let r = import_results(&app, &op, campaign, "broken.csv", fixed.into_bytes(), false).await;
+    assert_eq!(r.field_errors(), pairs(&[("row.3.iin", "ErrOlyUnknownIin"), ("row.4.iin", "ErrOlyNotInCampaign")]));
+    assert_eq!(stored_results(&app).await, stored);
+    assert_eq!(audit().await, 1);
+
+    // Not an operator: refused.
+    let school = school(&app, "AK-001").await;
+    app.make_user("teacher", PW, Some((Role::OlympiadTeacher, school))).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let r = import_results(&app, &teacher, campaign, "results.csv", results_csv(&[]).into_bytes(), false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn download(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
+    let r = c.get(format!("{}{path}", app.base)).send().await.expect("request");
+    let status = r.status();
+    (status, r.bytes().await.unwrap_or_default().to_vec())
+}
+
+async fn exporting_and_importing_the_export_changes_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    let file = results_csv(&[
+        (&iins[0], "Математика", "45,57", "2", "1834,567", ""),
+        (&iins[1], "Математика", "40", "0", "1800", "1"),
+        (&iins[3], "Қазақ тілі", "0", "0", "0", "0"),
+        (&iins[5], "Қазақ тілі", "99,99", "0", "60,001", "0"),
+    ]);
+    assert_eq!(import_results(&app, &op, campaign, "r.csv", file.into_bytes(), false).await.status, StatusCode::OK);
+    let r =
+        app.call(&op, "/api/olympiad/winners/compute", &[("campaign_id", &campaign.to_string()), ("rule", "quota"), ("value", "2")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let before = stored_results(&app).await;
+    let places = || {
+        sqlx::query_as::<_, (Option<i64>, Option<i64>, i64)>("SELECT place, region_place, winner FROM olympiad_results ORDER BY id")
+            .fetch_all(&app.db.pool)
+    };
+    let places_before = places().await.unwrap();
+    let audit = app.count("SELECT COUNT(*) FROM audit_log").await;
+
+    for ext in ["xlsx", "csv"] {
+        let path = format!("/export/olympiad/results/{campaign}.{ext}");
+        assert_eq!(download(&app, &app.client(), &path).await.0, StatusCode::UNAUTHORIZED);
+        let (status, bytes) = download(&app, &op, &path).await;
+        assert_eq!(status, StatusCode::OK);
+        if ext == "csv" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            // Every participant for every subject, and a header.
+            assert_eq!(text.lines().count(), 6 * 2 + 1, "{text}");
+            assert!(
+                text.contains(&format!("{};Әлия Нұрланқызы;Ақмола облысы;Абай атындағы мектеп;6;Математика;45,57;2;1834,567;0;", iins[0])),
+                "{text}"
+            );
+        }
+        let r = import_results(&app, &op, campaign, &format!("export.{ext}"), bytes, false).await;
+        assert_eq!(r.status, StatusCode::OK, "{ext}: {}", r.body);
+        let report = r.json();
+        assert_eq!(
+            (report["rows"].as_i64(), report["added"].as_i64(), report["changed"].as_i64(), report["unchanged"].as_i64()),
+            (Some(4), Some(0), Some(0), Some(4)),
+            "{ext}"
+        );
+    }
+    assert_eq!(stored_results(&app).await, before);
+    assert_eq!(places().await.unwrap(), places_before);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit, "nothing changed, nothing audited");
+    // A teacher cannot download the results.
+    let school = school(&app, "AK-001").await;
+    app.make_user("teacher", PW, Some((Role::OlympiadTeacher, school))).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    assert_eq!(download(&app, &teacher, &format!("/export/olympiad/results/{campaign}.csv")).await.0, StatusCode::FORBIDDEN);
+}
+
+/// (name, subject, place, region place, winner) of every result: by subject, then place (no
+/// place first), then name (sorted in Rust: the backends collate Cyrillic differently).
+async fn standings(app: &TestApp) -> Vec<(String, String, Option<i64>, Option<i64>, i64)> {
+    let mut rows: Vec<(String, String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT u.full_name, r.subject, r.place, r.region_place, r.winner FROM olympiad_results r
+         JOIN olympiad_participants op ON op.id = r.participant_id JOIN users u ON u.id = op.user_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.sort_by(|a, b| (&a.1, a.2.unwrap_or(0), &a.0).cmp(&(&b.1, b.2.unwrap_or(0), &b.0)));
+    rows
+}
+
+fn row(
+    name: &str,
+    subject: &str,
+    place: Option<i64>,
+    region_place: Option<i64>,
+    winner: bool,
+) -> (String, String, Option<i64>, Option<i64>, i64) {
+    (name.into(), subject.into(), place, region_place, i64::from(winner))
+}
+
+async fn compute(app: &TestApp, c: &reqwest::Client, campaign: i64, rule: &str, value: &str) -> common::Response {
+    app.call(c, "/api/olympiad/winners/compute", &[("campaign_id", &campaign.to_string()), ("rule", rule), ("value", value)]).await
+}
+
+async fn winners_are_ranked_with_ties_at_the_quota_and_annulled_results_never_win(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    // Grade 6, mathematics. Ақмола: Әлия and Бекзат tie (same score, violations and time),
+    // Ерлан is behind them. Абай: Фарида has the best score of all but is annulled; Дана is
+    // the region's best valid result.
+    let file = results_csv(&[
+        (&iins[0], "Математика", "80", "0", "1800", ""),
+        (&iins[1], "Математика", "80", "0", "1800", ""),
+        (&iins[2], "Математика", "70", "0", "1800", ""),
+        (&iins[3], "Математика", "50", "0", "1800", ""),
+        (&iins[4], "Математика", "99", "0", "1800", "1"),
+    ]);
+    assert_eq!(import_results(&app, &op, campaign, "r.csv", file.into_bytes(), false).await.status, StatusCode::OK);
+
+    // Bad rules are refused at their field.
+    assert_eq!(compute(&app, &op, campaign, "quota", "0").await.field_errors(), pairs(&[("value", "ErrOlyQuota")]));
+    assert_eq!(compute(&app, &op, campaign, "lottery", "1").await.field_errors(), pairs(&[("rule", "ErrOlyRuleKind")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_winner_rules").await, 0);
+
+    // One per region: the tie at the boundary takes both from Ақмола; Абай's winner is Дана.
+    let r = compute(&app, &op, campaign, "quota", "1").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["ranked"].as_i64(), r.json()["winners"].as_i64(), r.json()["annulled"].as_i64()), (Some(4), Some(3), Some(1)));
+    let expected = vec![
+        row("Фарида Серікқызы", "Математика", None, None, false),
+        row("Бекзат Ерболұлы", "Математика", Some(1), Some(1), true),
+        row("Әлия Нұрланқызы", "Математика", Some(1), Some(1), true),
+        row("Ерлан Асқарұлы", "Математика", Some(3), Some(3), false),
+        row("Дана Болатқызы", "Математика", Some(4), Some(1), true),
+    ];
+    assert_eq!(standings(&app).await, expected);
+    // Computing again gives the same.
+    assert_eq!(compute(&app, &op, campaign, "quota", "1").await.status, StatusCode::OK);
+    assert_eq!(standings(&app).await, expected);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.winners.compute'").await, 2);
+
+    // A threshold: 70 and above wins; the annulled 99 still does not.
+    assert_eq!(compute(&app, &op, campaign, "threshold", "70").await.status, StatusCode::OK);
+    let winners: Vec<String> = standings(&app).await.into_iter().filter(|r| r.4 == 1).map(|r| r.0).collect();
+    assert_eq!(winners, vec!["Бекзат Ерболұлы", "Әлия Нұрланқызы", "Ерлан Асқарұлы"]);
+
+    // Nothing is public before publishing.
+    let anon = app.client();
+    assert_eq!(app.call(&anon, "/api/olympiad/winners", &[("query", "")]).await.json(), serde_json::json!([]));
+    let r = app.call(&op, "/api/olympiad/results/publish", &[("campaign_id", &campaign.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let public = app.call(&anon, "/api/olympiad/winners", &[("query", "")]).await;
+    let json = public.json();
+    let mut names: Vec<&str> = json[0]["winners"].as_array().unwrap().iter().map(|w| w["full_name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, vec!["Бекзат Ерболұлы", "Ерлан Асқарұлы", "Әлия Нұрланқызы"]);
+    assert!(iins.iter().all(|iin| !public.body.contains(iin.as_str())), "no IIN on the public list");
+    // The search looks at name, school and region, case ignored.
+    let found = app.call(&anon, "/api/olympiad/winners", &[("query", "  бурабай ҚАЛАЛЫҚ ")]).await.json();
+    let names: Vec<&str> = found[0]["winners"].as_array().unwrap().iter().map(|w| w["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Бекзат Ерболұлы"]);
+    // The public page itself answers without signing in.
+    let page = app.get(&anon, "/olympiad/winners").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ерлан Асқарұлы") && page.body.contains("Бурабай қалалық мектебі"), "{}", page.body);
+    assert!(iins.iter().all(|iin| !page.body.contains(iin.as_str())), "no IIN on the public page");
+
+    // Annulling a winner after publication (an appeal lost): the import ranks again, and the
+    // annulled result loses its place and its win at once.
+    let annul = results_csv(&[(&iins[0], "Математика", "80", "0", "1800", "1")]);
+    let r = import_results(&app, &op, campaign, "annul.csv", annul.into_bytes(), false).await;
+    assert_eq!(r.json()["reranked"].as_bool(), Some(true), "{}", r.body);
+    let standing = standings(&app).await;
+    assert!(standing.contains(&row("Әлия Нұрланқызы", "Математика", None, None, false)), "{standing:?}");
+    assert!(standing.contains(&row("Бекзат Ерболұлы", "Математика", Some(1), Some(1), true)), "{standing:?}");
+    let public = app.call(&anon, "/api/olympiad/winners", &[("query", "")]).await.json();
+    assert_eq!(public[0]["winners"].as_array().map(Vec::len), Some(2));
+}
+
+async fn certificates_are_issued_once_and_verified_publicly(b: Backend) {
+    let app = spawn_app_configured(b, |c| c.public_url = "https://talap.example.kz".into()).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    let file = results_csv(&[
+        (&iins[0], "Математика", "80", "0", "1800", ""),
+        (&iins[0], "Қазақ тілі", "75", "0", "1800", ""),
+        (&iins[1], "Математика", "60", "0", "1800", ""),
+        (&iins[3], "Математика", "90", "0", "1800", "1"),
+        (&iins[5], "Математика", "30", "0", "1800", ""),
+    ]);
+    assert_eq!(import_results(&app, &op, campaign, "r.csv", file.into_bytes(), false).await.status, StatusCode::OK);
+    let id = campaign.to_string();
+    let form = [("campaign_id", id.as_str())];
+    let issue = || app.call(&op, "/api/olympiad/certificates/issue", &form);
+    // Not before the results are published (nor before winners are computed).
+    assert_eq!(issue().await.json(), serde_json::json!({ "Refused": "ErrOlyPublishFirst" }));
+    let r = app.call(&op, "/api/olympiad/results/publish", &[("campaign_id", &campaign.to_string())]).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrOlyRankFirst" }));
+    assert_eq!(compute(&app, &op, campaign, "threshold", "70").await.status, StatusCode::OK);
+    assert_eq!(app.call(&op, "/api/olympiad/results/publish", &[("campaign_id", &campaign.to_string())]).await.status, StatusCode::OK);
+
+    // Participation: Әлия, Бекзат, Гүлнар (Дана's only result is annulled); winners: Әлия twice.
+    let r = issue().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!({ "participation": 3, "winner": 2 }));
+    let again = issue().await;
+    assert_eq!(again.json(), serde_json::json!({ "participation": 0, "winner": 0 }));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_certificates").await, 5);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_certificates WHERE number LIKE 'pending-%'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.certificates.issue'").await, 1);
+    let standing = app.call(&op, "/api/olympiad/results/standing", &[("campaign_id", &campaign.to_string())]).await.json();
+    assert_eq!((standing["certificates"].as_i64(), standing["winners"].as_i64()), (Some(5), Some(2)));
+
+    // Anyone can check a number; an unknown one is "not found".
+    let number: String = sqlx::query_scalar(
+        "SELECT x.number FROM olympiad_certificates x JOIN olympiad_participants op ON op.id = x.participant_id
+         JOIN users u ON u.id = op.user_id WHERE u.iin = $1 AND x.kind = 'winner' AND x.subject = 'Қазақ тілі'",
+    )
+    .bind(&iins[0])
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let anon = app.client();
+    let v = app.call(&anon, "/api/olympiad/certificate/verify", &[("number", &number.to_lowercase())]).await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+    let v = v.json();
+    assert_eq!(
+        (v["full_name"].as_str(), v["campaign"].as_str(), v["kind"].as_str(), v["subject"].as_str()),
+        (Some("Әлия Нұрланқызы"), Some("Мың бала 2027"), Some("Winner"), Some("Қазақ тілі"))
+    );
+    assert!(!v.to_string().contains(&iins[0]));
+    let unknown = format!("{}-999999-ZZZZZZ", &number[..4]);
+    let r = app.call(&anon, "/api/olympiad/certificate/verify", &[("number", &unknown)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The page a QR code opens confirms it, or says in the visitor's language that no
+    // certificate has the number.
+    let page = app.get(&anon, &format!("/olympiad/certificate/{number}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Әлия Нұрланқызы") && page.body.contains("certificate-valid"), "{}", page.body);
+    let page = app.get(&anon, &format!("/olympiad/certificate/{unknown}")).await;
+    let says = app::i18n::Msg::OlyCertUnknown.text(app::i18n::Locale::Kk).replace("{number}", &unknown);
+    assert!(page.body.contains(&says), "{}", page.body);
+    let ru = anon.get(format!("{}/olympiad/certificate/{unknown}", app.base)).header("accept-language", "ru").send().await.unwrap();
+    let says = app::i18n::Msg::OlyCertUnknown.text(app::i18n::Locale::Ru).replace("{number}", &unknown);
+    assert!(ru.text().await.unwrap().contains(&says));
+    let pdf_path = format!("/export/olympiad/certificate/{number}.pdf");
+
+    // The holder downloads their own certificate; another pupil cannot; the operator can.
+    let hash = app::auth::ssr::hash_password(PW).await.unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE iin IN ($2, $3)")
+        .bind(&hash)
+        .bind(&iins[0])
+        .bind(&iins[1])
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let holder = app.signed_in(&iins[0], PW).await;
+    let other = app.signed_in(&iins[1], PW).await;
+    assert_eq!(download(&app, &anon, &pdf_path).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(download(&app, &other, &pdf_path).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(download(&app, &op, &pdf_path).await.0, StatusCode::OK);
+    // The operator's look-up form sends the number as typed.
+    let (status, by_query) = download(&app, &op, &format!("/export/olympiad/certificate.pdf?number=%20{}", number.to_lowercase())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(by_query.starts_with(b"%PDF"));
+    assert_eq!(download(&app, &op, &format!("/export/olympiad/certificate.pdf?number={unknown}")).await.0, StatusCode::NOT_FOUND);
+    let (status, pdf) = download(&app, &holder, &pdf_path).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
+    let text = doc.extract_text(&[1]).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("https://talap.example.kz/olympiad/certificate/"), "{text}");
+    // Әлия sits her papers in Kazakh: the certificate is in Kazakh.
+    assert!(text.to_uppercase().contains("ДИПЛОМ") && text.contains("Нөмірі"), "{text}");
+    let mine = app.call(&holder, "/api/olympiad/certificates/mine", &[]).await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(3));
+    assert_eq!(app.call(&other, "/api/olympiad/certificates/mine", &[]).await.json().as_array().map(Vec::len), Some(1));
 }

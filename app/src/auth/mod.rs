@@ -28,6 +28,9 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/olympiad/schools",
     "/api/olympiad/teacher/register",
     "/api/olympiad/teacher/confirm",
+    // The published winners (OLY-7) and the check behind a certificate's QR code (OLY-6).
+    "/api/olympiad/winners",
+    "/api/olympiad/certificate/verify",
 ];
 use leptos_router::components::Route;
 use leptos_router::path;

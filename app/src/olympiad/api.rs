@@ -17,7 +17,7 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// A refused file's cells ("row.N.column", message) as the field errors the page lists.
 #[cfg(feature = "ssr")]
-fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
+pub(super) fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
     let mut fields = crate::error::Fields::new();
     for (field, msg) in errors {
         fields.add(&field, msg);
@@ -26,7 +26,7 @@ fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-async fn require_operator() -> Result<(crate::auth::ssr::Caller, crate::state::AppState), AppError> {
+pub(super) async fn require_operator() -> Result<(crate::auth::ssr::Caller, crate::state::AppState), AppError> {
     let caller = crate::auth::ssr::require_user().await?;
     let st = crate::api::state()?;
     caller.require(&st.db, crate::auth::model::Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;

@@ -1,19 +1,29 @@
 //! The national olympiad "Мың бала" (OLY-1..8): the school directory, campaigns with their
-//! stages and eligibility, teacher registration, IIN checks, and the ranking of results.
+//! stages and eligibility, teacher registration, IIN checks, results with their import and
+//! export, the ranking and winners, and certificates with their public verification.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cards;
 #[cfg(feature = "ssr")]
+pub mod certificates;
+#[cfg(feature = "ssr")]
 pub mod directory;
+#[cfg(feature = "ssr")]
+pub mod downloads;
 pub mod iin;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod pupils;
 pub mod ranking;
+pub mod results;
+pub mod results_api;
+pub mod results_pages;
 #[cfg(feature = "ssr")]
 pub mod sheet;
+#[cfg(feature = "ssr")]
+pub mod standings;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -1,5 +1,6 @@
 //! Olympiad pages: the public teacher registration (OLY-1) and the operator's page (OLY-8:
-//! the school directory import, campaigns and their stage-1 windows). Both are one column on
+//! the school directory import, campaigns and their stage-1 windows; each campaign's results
+//! section is in `results_pages.rs`, with the public winners and certificate pages). Both are one column on
 //! a phone: forms stack, tables become cards (the `list` class does that).
 
 use super::api::*;
@@ -18,6 +19,9 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/register") view=TeacherRegistrationPage/>
         <Route path=path!("/olympiad/operator") view=OperatorPageView/>
         <Route path=path!("/olympiad/teacher") view=TeacherPage/>
+        <Route path=path!("/olympiad/winners") view=super::results_pages::WinnersPage/>
+        <Route path=path!("/olympiad/certificate/:number") view=super::results_pages::CertificateCheckPage/>
+        <Route path=path!("/olympiad/certificates") view=super::results_pages::MyCertificatesPage/>
     }
     .into_inner()
 }
@@ -204,7 +208,7 @@ fn DirectoryCounts(d: DirectorySummary) -> impl IntoView {
 
 /// "Row 5, Code: <message>" from a field error named "row.5.code"; `column` names a file's
 /// column in the reader's language.
-fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
+pub(super) fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
     let mut parts = field.split('.');
     let (Some("row"), Some(row), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
         return msg.text(l).to_string();
@@ -411,6 +415,7 @@ fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: S
                         <label>{t(Msg::ExamCloses)}<input type="datetime-local" name="closes_at" required/></label>
                         <button type="submit" disabled=move || window.pending().get()>{t(Msg::OlySetWindow)}</button>
                     </ActionForm>
+                    <super::results_pages::CampaignResults campaign_id=c.id/>
                 </article>
             }
         }).collect_view()}

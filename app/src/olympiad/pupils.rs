@@ -13,7 +13,7 @@
 
 use super::directory::{RowError, MAX_ERRORS};
 use super::model::{check_pupil, Pupil, PupilRules};
-use super::sheet::{read_rows, Cell};
+use super::sheet::{iin_text, read_rows};
 use crate::i18n::Msg;
 
 const COLUMNS: usize = 4;
@@ -25,15 +25,6 @@ pub const MAX_PUPILS: usize = 2_000;
 pub struct PupilRow {
     pub row: u32,
     pub pupil: Pupil,
-}
-
-/// The IIN cell as typed: Excel stores a typed IIN as a number, dropping a leading zero
-/// (everyone born 2000-2009), so a number cell shorter than 12 digits is padded back.
-fn iin_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Number(s) if !s.is_empty() && s.len() < 12 && s.chars().all(|c| c.is_ascii_digit()) => format!("{s:0>12}"),
-        other => other.text().to_string(),
-    }
 }
 
 pub fn parse_pupils(file_name: &str, bytes: &[u8], rules: PupilRules) -> Result<Vec<PupilRow>, Vec<RowError>> {

@@ -44,6 +44,15 @@ impl SheetRow {
     }
 }
 
+/// An IIN cell as typed: Excel stores a typed IIN as a number, dropping a leading zero
+/// (everyone born 2000-2009), so a number cell shorter than 12 digits is padded back.
+pub fn iin_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Number(s) if !s.is_empty() && s.len() < 12 && s.chars().all(|c| c.is_ascii_digit()) => format!("{s:0>12}"),
+        other => other.text().to_string(),
+    }
+}
+
 fn text_cell(s: &str) -> Cell {
     let s = s.trim();
     if s.is_empty() {
@@ -63,16 +72,29 @@ fn number_text(x: f64) -> String {
 
 /// The filled rows of the file's first columns (`columns` of them), blank rows dropped.
 pub fn read_rows(file_name: &str, bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
+    read_rows_capped(file_name, bytes, columns, Limit { rows: MAX_ROWS, msg: Msg::ErrOlyTooManyRows })
+}
+
+/// How many filled rows a kind of file may have, and the message when it has more.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub rows: usize,
+    pub msg: Msg,
+}
+
+/// [`read_rows`] for files with their own row limit (a national results file is far longer
+/// than a directory).
+pub fn read_rows_capped(file_name: &str, bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
     let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.trim().to_ascii_lowercase()).unwrap_or_default();
     let mut rows = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes, columns)?
+        read_xlsx(bytes, columns, limit)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An old binary .xls: not read; Excel saves .xlsx.
         return Err(Msg::KtpFileType);
     } else {
         match extension.as_str() {
             "xlsx" => return Err(Msg::KtpFileUnreadable),
-            "csv" | "tsv" | "txt" => read_csv(bytes, columns)?,
+            "csv" | "tsv" | "txt" => read_csv(bytes, columns, limit)?,
             _ => return Err(Msg::KtpFileType),
         }
     };
@@ -81,13 +103,13 @@ pub fn read_rows(file_name: &str, bytes: &[u8], columns: usize) -> Result<Vec<Sh
     Ok(rows)
 }
 
-fn push_cell(rows: &mut Vec<SheetRow>, row: u32, col: usize, cell: Cell, columns: usize) -> Result<(), Msg> {
+fn push_cell(rows: &mut Vec<SheetRow>, row: u32, col: usize, cell: Cell, columns: usize, limit: Limit) -> Result<(), Msg> {
     if col >= columns || cell == Cell::Empty {
         return Ok(());
     }
     if rows.last().is_none_or(|last| last.row != row) {
-        if rows.len() >= MAX_ROWS {
-            return Err(Msg::ErrOlyTooManyRows);
+        if rows.len() >= limit.rows {
+            return Err(limit.msg);
         }
         rows.push(SheetRow { row, cells: vec![Cell::Empty; columns] });
     }
@@ -97,7 +119,7 @@ fn push_cell(rows: &mut Vec<SheetRow>, row: u32, col: usize, cell: Cell, columns
     Ok(())
 }
 
-fn read_xlsx(bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
+fn read_xlsx(bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
     use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::KtpFileUnreadable)?;
     let sheets = book.sheets_metadata();
@@ -123,12 +145,12 @@ fn read_xlsx(bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
             DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
             DataRef::Error(e) => Cell::Text(e.to_string()),
         };
-        push_cell(&mut rows, row.saturating_add(1), col as usize, value, columns)?;
+        push_cell(&mut rows, row.saturating_add(1), col as usize, value, columns, limit)?;
     }
     Ok(rows)
 }
 
-fn read_csv(bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
+fn read_csv(bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
     use crate::journal::ktp_file::{blank_lines_at, decode_text, detect_delimiter};
     let text = decode_text(bytes).ok_or(Msg::KtpFileUnreadable)?;
     let mut reader =
@@ -146,7 +168,7 @@ fn read_csv(bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
         let skipped = record.position().and_then(|p| usize::try_from(p.byte()).ok()).map_or(0, |byte| blank_lines_at(&text, byte));
         row = row.saturating_add(1).saturating_add(skipped);
         for (col, field) in record.iter().enumerate() {
-            push_cell(&mut rows, row, col, text_cell(field), columns)?;
+            push_cell(&mut rows, row, col, text_cell(field), columns, limit)?;
         }
     }
     Ok(rows)

@@ -1,0 +1,107 @@
+//! The olympiad's downloads (plain GET routes: a browser download needs a URL), checked like
+//! server functions: the session first, then the same rules.
+//! - `/export/olympiad/results/{campaign}.xlsx|csv`: the results file (layout in
+//!   `results.rs`), for holders of `olympiad.operate`;
+//! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators;
+//!   `/export/olympiad/certificate.pdf?number=…` is the same for the operator's look-up form
+//!   (a plain GET form cannot put the typed number into the path).
+
+use super::results::{results_csv, results_xlsx};
+use crate::auth::model::Permission;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/export/olympiad/results/{file}", get(results_file))
+        .route("/export/olympiad/certificate/{file}", get(certificate_file))
+        .route("/export/olympiad/certificate.pdf", get(certificate_by_query))
+}
+
+fn locale(headers: &HeaderMap) -> Locale {
+    crate::auth::ssr::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
+}
+
+async fn caller(st: &AppState, headers: &HeaderMap) -> Result<crate::auth::ssr::Caller, AppError> {
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
+}
+
+fn refuse(e: AppError, l: Locale) -> Response {
+    (e.status(), e.summary().text(l).to_string()).into_response()
+}
+
+async fn results_file(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let l = locale(&headers);
+    let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext))) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if ext != "xlsx" && ext != "csv" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let result = async {
+        let caller = caller(&st, &headers).await?;
+        caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
+        let campaign = super::store::campaign(&st.db, id).await?.ok_or(AppError::NotFound)?;
+        let rows = super::standings::export_rows(&st.db, id).await?;
+        let bytes = if ext == "csv" {
+            results_csv(&rows, l)
+        } else {
+            results_xlsx(&rows, &campaign.title, l).map_err(|e| {
+                tracing::error!(error = %e, "results xlsx");
+                AppError::Internal
+            })?
+        };
+        Ok::<_, AppError>((format!("{}.{ext}", campaign.title), bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => crate::proctor::report::download(&name, bytes),
+        Err(e) => refuse(e, l),
+    }
+}
+
+async fn certificate_file(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    match file.strip_suffix(".pdf") {
+        Some(number) => certificate(&st, number, &headers).await,
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn certificate_by_query(
+    State(st): State<AppState>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    certificate(&st, q.get("number").map(String::as_str).unwrap_or(""), &headers).await
+}
+
+async fn certificate(st: &AppState, typed: &str, headers: &HeaderMap) -> Response {
+    let l = locale(headers);
+    let Some(number) = super::certificates::normalize_number(typed) else {
+        return refuse(AppError::NotFound, l);
+    };
+    let result = async {
+        let caller = caller(st, headers).await?;
+        let issued = super::certificates::find(&st.db, &number).await?;
+        // Someone else's number answers like an operator's refusal, not "no such number": a
+        // signed-in stranger learns nothing the public page would not tell them anyway.
+        let holder = issued.as_ref().is_some_and(|c| c.holder_id == caller.user_id);
+        if !holder {
+            caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
+        }
+        let issued = issued.ok_or(AppError::NotFound)?;
+        Ok::<_, AppError>(super::certificates::pdf(&issued, &st.settings.public_url))
+    }
+    .await;
+    match result {
+        Ok(bytes) => crate::proctor::report::download(&format!("{number}.pdf"), bytes),
+        Err(e) => refuse(e, l),
+    }
+}
