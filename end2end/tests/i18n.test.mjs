@@ -15,6 +15,8 @@ const GUEST_PAGES = [
   { path: '/login', name: 'login', ready: (lang) => ({ role: 'heading', name: msg('SignInTitle', lang) }) },
   { path: '/register', name: 'register', ready: (lang) => ({ role: 'heading', name: msg('CreateAccount', lang) }) },
   { path: '/olympiad/register', name: 'olympiad-register', ready: (lang) => ({ role: 'heading', name: msg('OlyTeacherRegistration', lang) }) },
+  { path: '/olympiad/winners', name: 'olympiad-winners', ready: (lang) => ({ role: 'heading', name: msg('OlyWinners', lang) }) },
+  { path: '/olympiad/certificate/2026-000001-234567', name: 'olympiad-certificate-unknown', ready: (lang) => ({ role: 'heading', name: msg('OlyCertCheck', lang) }), testId: 'certificate-unknown' },
 ];
 const ADMIN_PAGES = [
   { path: '/', name: 'home-admin', ready: (lang) => ({ role: 'heading', name: msg('WhatYouCanDo', lang) }) },

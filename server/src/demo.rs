@@ -24,7 +24,10 @@ const PEOPLE: &[(&str, &str, Role, &str)] = &[
 ];
 
 pub fn logins() -> Vec<(&'static str, &'static str)> {
-    PEOPLE.iter().map(|p| (p.0, role_label(p.2))).collect()
+    let mut out: Vec<_> = PEOPLE.iter().map(|p| (p.0, role_label(p.2))).collect();
+    // Registered for the demo olympiad by olympiad.teacher (see `olympiad`).
+    out.push(("olympiad.pupil", role_label(Role::OlympiadParticipant)));
+    out
 }
 
 fn role_label(r: Role) -> &'static str {
@@ -70,6 +73,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     }
     let journal_id = journal(&mut tx, &ids, now).await?;
     exam(&mut tx, journal_id, now).await?;
+    olympiad(&mut tx, &ids, &hash, now).await?;
     app::audit::store::record(
         &mut tx,
         app::audit::store::Entry {
@@ -258,6 +262,109 @@ async fn exam(tx: &mut sqlx::Transaction<'_, sqlx::Any>, journal: i64, now: i64)
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The demo pupils of the olympiad: (full name, grade, language, Математика, Қазақ тілі in
+/// points). The first signs in as `olympiad.pupil`; the others have their IIN as login.
+const OLYMPIAD_PUPILS: &[(&str, i64, &str, &str, &str)] = &[
+    ("Әлия Нұрланқызы Сапарова", 6, "kk", "38.5", "41"),
+    ("Бекзат Ерболұлы Жақсылықов", 6, "ru", "44", "29.5"),
+    ("Ерлан Асқарұлы Мұқанов", 6, "kk", "38.5", "35"),
+    ("Дана Болатқызы Иманова", 7, "kk", "47", "39"),
+    ("Фарида Серікқызы Омарова", 7, "ru", "31", "44.5"),
+];
+
+/// A finished olympiad campaign on the demo school: pupils registered by the demo olympiad
+/// teacher, results (as if imported after stage 1), winners computed (the best 2 of the
+/// region in each grade and subject), published, and certificates issued, so the public
+/// winners page, the certificate check and the pupil's certificates have something to show.
+async fn olympiad(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[(&str, i64)],
+    hash: &str,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::olympiad::iin::{check_digit, Iin};
+    use app::olympiad::model::{Pupil, Stages};
+    let e = |e: app::error::AppError| format!("{e:?}");
+    let day = 86_400_000;
+    let (school, region) = (lookup(ids, "school"), lookup(ids, "region"));
+    sqlx::query("INSERT INTO school_profiles (org_id, code, rural, languages, search_key, updated_at) VALUES ($1, 'AK-BUR-001', 1, 'kk,ru', $2, $3)")
+        .bind(school)
+        .bind(app::olympiad::store::search_key("Бурабай ауылының №1 мектебі", "AK-BUR-001"))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    let operator: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_one(&mut **tx).await?;
+    let teacher: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olympiad.teacher'").fetch_one(&mut **tx).await?;
+    let stages = Stages {
+        teacher_reg_opens: now - 90 * day,
+        teacher_reg_closes: now - 60 * day,
+        participant_reg_opens: now - 75 * day,
+        participant_reg_closes: now - 40 * day,
+        results_at: now - 20 * day,
+        applications_opens: now - 15 * day,
+        applications_closes: now + 30 * day,
+    };
+    let subjects = vec!["Математика".to_string(), "Қазақ тілі".to_string()];
+    let campaign =
+        app::olympiad::store::insert_campaign(tx, "«Мың бала» демо", &stages, (5, 9), true, &subjects, operator, now - 100 * day)
+            .await
+            .map_err(e)?;
+    app::olympiad::store::set_window(tx, campaign, region, now - 30 * day, now - 29 * day).await.map_err(e)?;
+    sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(campaign)
+        .bind(teacher)
+        .bind(school)
+        .bind(now - 70 * day)
+        .execute(&mut **tx)
+        .await?;
+    // Valid IINs of pupils born on 15 March 2013 (7th digit 5/6: born in the 2000s).
+    let mut iins = (0u32..).filter_map(|k| {
+        let first = format!("1303156{k:04}");
+        let mut digits = [0u8; 11];
+        for (d, b) in digits.iter_mut().zip(first.bytes()) {
+            *d = b - b'0';
+        }
+        check_digit(&digits).map(|c| format!("{first}{c}"))
+    });
+    let mut writes = Vec::new();
+    for (i, (name, grade, language, maths, kazakh)) in OLYMPIAD_PUPILS.iter().enumerate() {
+        let iin = Iin::parse(&iins.next().ok_or("no IIN")?).map_err(|m| format!("{m:?}"))?;
+        let pupil = Pupil { iin: iin.clone(), full_name: name.to_string(), grade: *grade, language };
+        let participant = app::olympiad::store::add_participant(tx, campaign, school, teacher, &pupil, now - 50 * day)
+            .await
+            .map_err(e)?
+            .map_err(|m| format!("{m:?}"))?;
+        // The pupils set their own password from their card; the demo gives them the demo one.
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE iin = $2").bind(hash).bind(iin.as_str()).execute(&mut **tx).await?;
+        if i == 0 {
+            sqlx::query("UPDATE users SET login = 'olympiad.pupil' WHERE iin = $1").bind(iin.as_str()).execute(&mut **tx).await?;
+        }
+        for (subject, score) in subjects.iter().zip([maths, kazakh]) {
+            let score = app::olympiad::results::parse_points(score).map_err(|m| format!("{m:?}"))?;
+            writes.push(app::olympiad::standings::ResultWrite {
+                row: 0,
+                iin: iin.as_str().to_string(),
+                before: None,
+                participant_id: participant,
+                subject: subject.clone(),
+                values: app::olympiad::results::ResultValues {
+                    score,
+                    violations: 0,
+                    time_used_ms: 40 * 60_000 + i as i64 * 61_000,
+                    annulled: false,
+                },
+            });
+        }
+    }
+    app::olympiad::standings::write_results(tx, campaign, &writes, now - 28 * day).await.map_err(e)?;
+    app::olympiad::standings::store_ranking(tx, campaign, app::olympiad::ranking::WinnerRule::QuotaPerRegion(2), now - 21 * day)
+        .await
+        .map_err(e)?;
+    app::olympiad::standings::publish(tx, campaign, now - 20 * day).await.map_err(e)?;
+    app::olympiad::certificates::issue_all(tx, campaign, operator, now - 19 * day).await.map_err(e)?;
     Ok(())
 }
 

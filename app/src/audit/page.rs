@@ -103,6 +103,17 @@ fn entity_name(entity: &str) -> Option<Msg> {
         "user" => Some(Msg::EntityUser),
         "organisation" => Some(Msg::EntityOrganisation),
         "installation" => Some(Msg::EntityInstallation),
+        "certificate" => Some(Msg::EntityCertificate),
+        "exam" => Some(Msg::EntityExam),
+        "exam_attempt" => Some(Msg::EntityExamAttempt),
+        "exam_bank" => Some(Msg::EntityExamBank),
+        "exam_question" => Some(Msg::EntityExamQuestion),
+        "exam_sitting" => Some(Msg::EntityExamSitting),
+        "journal" => Some(Msg::EntityJournal),
+        "olympiad_campaign" => Some(Msg::EntityOlympiadCampaign),
+        "olympiad_participant" => Some(Msg::EntityOlympiadParticipant),
+        "proctor_violation" => Some(Msg::EntityProctorViolation),
+        "school_directory" => Some(Msg::EntitySchoolDirectory),
         _ => None,
     }
 }

@@ -188,13 +188,15 @@ pub async fn public_winners(query: String) -> Result<Vec<PublishedCampaign>, App
 }
 
 /// Public: what the certificate with this number certifies (the page its QR code opens).
-/// An unknown number is `NotFound`, which the page words as "no certificate has this number".
+/// An unknown number is None, which the page words as "no certificate has this number": an
+/// answer, not an error (so the page is a 200 whatever it finds, not a status that depends on
+/// how fast the lookup was while the page streamed).
 #[server(prefix = "/api", endpoint = "olympiad/certificate/verify")]
-pub async fn verify_olympiad_certificate(number: String) -> Result<CertificateView, AppError> {
+pub async fn verify_olympiad_certificate(number: String) -> Result<Option<CertificateView>, AppError> {
     crate::api::respond(async move {
         let st = crate::api::state()?;
-        let number = super::certificates::normalize_number(&number).ok_or(AppError::NotFound)?;
-        Ok(super::certificates::find(&st.db, &number).await?.ok_or(AppError::NotFound)?.view)
+        let Some(number) = super::certificates::normalize_number(&number) else { return Ok(None) };
+        Ok(super::certificates::find(&st.db, &number).await?.map(|c| c.view))
     })
     .await
 }

@@ -104,7 +104,7 @@ pub fn CertificateCheckPage() -> impl IntoView {
             <h1>{t(Msg::OlyCertCheck)}</h1>
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || result.get().map(|r| match r {
-                    Ok(c) => {
+                    Ok(Some(c)) => {
                         let kind = c.kind.msg();
                         view! {
                             <p class="banner ok" role="status" data-testid="certificate-valid">{t(Msg::OlyCertGenuine)}</p>
@@ -118,7 +118,7 @@ pub fn CertificateCheckPage() -> impl IntoView {
                             </dl>
                         }.into_any()
                     }
-                    Err(AppError::NotFound) => {
+                    Ok(None) => {
                         let typed = number();
                         view! {
                             <p class="banner error" role="alert" data-testid="certificate-unknown">
@@ -165,10 +165,12 @@ fn MyCertificates() -> impl IntoView {
                                     let kind = c.kind.msg();
                                     let subject = c.subject.clone().map(|s| format!(" · {s}")).unwrap_or_default();
                                     view! {
-                                        <tr>
+                                        <tr data-testid="my-certificate">
                                             <td data-label=move || Msg::OlyCampaign.text(locale.get())>{c.campaign.clone()}</td>
                                             <td data-label=move || Msg::Kind.text(locale.get())>{t(kind)}{subject}</td>
-                                            <td data-label=move || Msg::OlyCertNumber.text(locale.get())>{c.number.clone()}</td>
+                                            <td data-label=move || Msg::OlyCertNumber.text(locale.get())>
+                                                <a href=format!("/olympiad/certificate/{}", c.number) data-testid="certificate-number">{c.number.clone()}</a>
+                                            </td>
                                             <td data-label=move || Msg::OlyCertIssued.text(locale.get())>{day(c.issued_at)}</td>
                                             <td><a href=format!("/export/olympiad/certificate/{}.pdf", c.number) rel="external" download>"PDF"</a></td>
                                         </tr>

@@ -1,0 +1,74 @@
+// The olympiad's public side and a participant's certificates, on the demo campaign (results
+// imported, winners computed with a quota of 2 per region, published, certificates issued):
+// anyone finds the winners and searches them on a phone, never seeing an IIN; the demo pupil
+// downloads their certificates and the page a certificate's QR code opens confirms each one,
+// while a number nobody was given is told apart in the page's language.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, close, visit, signIn, setLang, msg, screenshot, scrollWidth, DEMO_PASSWORD, PHONE, BASE } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the public winners page lists and searches the winners on a phone, without IINs', async () => {
+  const lang = 'ru';
+  const ctx = await open(browser, { lang, viewport: PHONE });
+  const { page } = ctx;
+  await visit(page, '/olympiad/winners');
+  const campaign = page.getByTestId('published-campaign').filter({ hasText: '«Мың бала» демо' });
+  await campaign.waitFor();
+  // Grade 6 maths: Бекзат 44, then Әлия and Ерлан with 38,5 each; Әлия used less time, so
+  // she takes the second place and the quota of 2 ends there.
+  const winners = campaign.getByTestId('winner');
+  const names = await winners.allInnerTexts();
+  assert.ok(names.some((t) => t.includes('Бекзат')), names.join('\n'));
+  assert.ok(!names.some((t) => t.includes('Ерлан') && t.includes('Математика')), names.join('\n'));
+  assert.ok(!/\b\d{12}\b/.test(await page.locator('main').innerText()), 'no IIN on a public page');
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'olympiad-winners-ru-phone');
+  await page.getByLabel(msg('Search', lang), { exact: true }).fill('Дана');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=winner]')];
+    return rows.length > 0 && rows.every((r) => r.textContent.includes('Дана'));
+  });
+  await close(ctx);
+});
+
+test('the demo pupil downloads a certificate and the page its QR code opens confirms it', async () => {
+  const lang = 'kk';
+  const pupil = await open(browser, { lang, viewport: PHONE });
+  await signIn(pupil.page, lang, 'olympiad.pupil', DEMO_PASSWORD);
+  await setLang(pupil.context, lang);
+  const { page } = pupil;
+  await visit(page, '/olympiad/certificates');
+  const rows = page.getByTestId('my-certificate');
+  await rows.first().waitFor();
+  // Participation, and a winner's diploma in each of her two subjects.
+  assert.equal(await rows.count(), 3);
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'olympiad-certificates-kk-phone');
+  const number = (await rows.first().getByTestId('certificate-number').innerText()).trim();
+  assert.match(number, /^\d{4}-\d{6}-[A-Z2-9]{6}$/);
+  const download = page.waitForEvent('download');
+  await rows.first().getByRole('link', { name: 'PDF' }).click();
+  const file = await download;
+  const pdf = await import('node:fs').then((fs) => file.path().then((p) => fs.readFileSync(p)));
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await close(pupil);
+
+  // Anyone (no sign-in) who scans the code sees it confirmed, in their language.
+  const guest = await open(browser, { lang: 'ru', viewport: PHONE });
+  await visit(guest.page, `/olympiad/certificate/${number}`);
+  await guest.page.getByTestId('certificate-valid').waitFor();
+  assert.ok((await guest.page.locator('main').innerText()).includes('Әлия Нұрланқызы Сапарова'));
+  await screenshot(guest.page, 'olympiad-certificate-check-ru-phone');
+  const fake = number.replace(/.{6}$/, 'ZZZZZZ');
+  const r = await guest.page.goto(`${BASE}/olympiad/certificate/${fake}`);
+  assert.equal(r.status(), 200);
+  const unknown = guest.page.getByTestId('certificate-unknown');
+  await unknown.waitFor();
+  assert.equal((await unknown.innerText()).trim(), msg('OlyCertUnknown', 'ru').replace('{number}', fake));
+  await close(guest);
+});
