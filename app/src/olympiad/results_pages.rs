@@ -233,20 +233,29 @@ pub fn CampaignResults(campaign_id: i64) -> impl IntoView {
     let publish = ServerAction::<PublishResults>::new();
     let issue = ServerAction::<IssueCertificates>::new();
     let imported = RwSignal::new(0u32);
-    let standing = Resource::new(
-        move || (imported.get(), compute.version().get(), publish.version().get(), issue.version().get()),
-        move |_| campaign_standing(campaign_id),
-    );
+    // Loaded in the browser only, by an effect after hydration: these sections are created
+    // inside the operator page's own resource, once per campaign. A server-serialised resource
+    // created there now and then got another id on the server than in the browser, and a
+    // local resource under <Transition> there broke hydration every time (both seen in the
+    // language checks). Without a resource the server and the first browser render agree:
+    // "Loading…", then the counts, fetched again after every action.
+    let standing: RwSignal<Option<Result<Standing, AppError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let _ = (imported.get(), compute.version().get(), publish.version().get(), issue.version().get());
+        leptos::task::spawn_local(async move {
+            let r = campaign_standing(campaign_id).await;
+            let _ = standing.try_set(Some(r));
+        });
+    });
     let compute_error = action_error(compute);
     view! {
         <section class="results" data-testid="campaign-results">
             <h4>{t(Msg::OlyResultsSection)}</h4>
-            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || standing.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(s) => view! { <StandingFacts s=s/> }.into_any(),
-                })}
-            </Transition>
+            {move || match standing.get() {
+                None => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+                Some(Ok(s)) => view! { <StandingFacts s=s/> }.into_any(),
+            }}
             <p>
                 {t(Msg::OlyResultsFile)}": "
                 <a href=format!("/export/olympiad/results/{campaign_id}.xlsx") rel="external" download>"XLSX"</a>" · "
