@@ -182,11 +182,7 @@ async fn paper_picture(
 ) -> axum::response::Response {
     let result = async {
         let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        let a = super::store::attempt_row(&st.db, attempt_id).await?;
-        if a.student_id != caller.user_id {
-            let e = super::store::exam_row(&st.db, a.exam_id).await?;
-            crate::journal::store::access(&st.db, &caller, e.journal_id).await?;
-        }
+        let a = super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
         // Only a question this attempt drew: an attempt is not a key to the whole bank.
         if !a.paper.iter().any(|(id, _)| *id == question_id) {
             return Err(AppError::NotFound);

@@ -395,6 +395,17 @@ pub(crate) struct AttemptRow {
     pub(crate) brief: AttemptBrief,
 }
 
+/// An attempt whose files the caller may read: their own, or one of an exam of a journal
+/// they keep or read (its teachers grade it, readers look).
+pub(crate) async fn readable_attempt(db: &Db, caller: &Caller, attempt_id: i64) -> Result<AttemptRow, AppError> {
+    let a = attempt_row(db, attempt_id).await?;
+    if a.student_id != caller.user_id {
+        let e = exam_row(db, a.exam_id).await?;
+        crate::journal::store::access(db, caller, e.journal_id).await?;
+    }
+    Ok(a)
+}
+
 pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.exam_id, a.student_id, a.deadline_at, a.submitted_at, a.questions, a.score_milli, a.max_points, a.mark, a.verdict,

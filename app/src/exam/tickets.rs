@@ -228,11 +228,7 @@ async fn attached_file(
     use axum::response::IntoResponse;
     let result = async {
         let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        let a = super::store::attempt_row(&st.db, attempt_id).await?;
-        if a.student_id != caller.user_id {
-            let e = super::store::exam_row(&st.db, a.exam_id).await?;
-            crate::journal::store::access(&st.db, &caller, e.journal_id).await?;
-        }
+        super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
         let key: Option<String> = sqlx::query_scalar("SELECT media_key FROM exam_files WHERE attempt_id = $1 AND file_name = $2")
             .bind(attempt_id)
             .bind(&name)
