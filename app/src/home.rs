@@ -82,13 +82,17 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     if u.can(Permission::OlympiadOperate) {
         tiles.push(("/olympiad/operator", Msg::OlyOperator, Msg::TileOlympiad));
     }
+    if u.can(Permission::OlympiadAdmit) {
+        tiles.push(("/olympiad/applicants", Msg::OlyApplicants, Msg::TileOlympiadApplicants));
+    }
     if u.can(Permission::OlympiadRegister) {
         tiles.push(("/olympiad/teacher", Msg::OlyMyPupils, Msg::TileOlympiadTeacher));
     }
     if u.grants.iter().any(|g| g.role == crate::auth::model::Role::OlympiadParticipant) {
         tiles.push(("/olympiad/certificates", Msg::OlyMyCertificates, Msg::TileOlympiadCertificates));
+        tiles.push(("/olympiad/apply", Msg::OlyMyApplication, Msg::TileOlympiadApply));
     }
-    if u.can(Permission::JournalKeep) || u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student) {
+    if u.can(Permission::JournalKeep) || u.can(Permission::OlympiadOperate) || u.grants.iter().any(|g| g.role.sits_exams()) {
         tiles.push(("/exams", Msg::Exams, Msg::TileExams));
     }
     if u.can(Permission::ProctorReview) {

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
@@ -53,12 +54,26 @@ export function msg(name, lang) {
 // ---------------------------------------------------------------------------------------------
 // Browser and contexts.
 
-export function launch() {
+export function launch({ devices = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(devices ? MEDIA_FLAGS : [])],
   });
+}
+
+// Chromium's fake devices (`launch({ devices: true })`): a generated camera picture,
+// permission prompts answered "allow", and the screen picker answered with the entire screen.
+const MEDIA_FLAGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--enable-usermedia-screen-capturing',
+];
+
+/** Waits for a step of the device check to reach `state` ("waiting", "running", "passed", "failed"). */
+export async function stepState(page, id, state, timeout = 30_000) {
+  await page.locator(`[data-testid="${id}"][data-state="${state}"]`).waitFor({ timeout });
 }
 
 // Sets window.__talapHydrated once the wasm is instantiated and `hydrate()` has run: the
@@ -235,4 +250,114 @@ export async function screenshot(page, name) {
 /** Width of the document; more than the viewport means a horizontal scroll. */
 export function scrollWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading our PDFs.
+
+/**
+ * The text of a PDF written by app/src/journal/pdf.rs, one string per text-showing operation:
+ * objects are split out, Flate streams inflated, each Type0 font's ToUnicode map read, and the
+ * content streams' strings decoded with the font set before them (`/F0 12 Tf (..) Tj`). Enough
+ * for our own writer (two-byte CIDs, literal or hex strings), not for any PDF.
+ */
+export function pdfText(buffer) {
+  const src = buffer.toString('latin1');
+  const objects = new Map();
+  for (const m of src.matchAll(/(\d+) 0 obj\b([\s\S]*?)endobj/g)) {
+    const body = m[2];
+    const at = body.search(/\bstream\r?\n/);
+    let dict = body;
+    let data = null;
+    if (at >= 0) {
+      dict = body.slice(0, at);
+      const start = m.index + m[0].indexOf(body) + body.indexOf('\n', at) + 1;
+      const end = src.indexOf('endstream', start);
+      let raw = buffer.subarray(start, end);
+      if (/\/FlateDecode/.test(dict)) {
+        try { raw = zlib.inflateSync(raw); } catch { raw = zlib.inflateSync(raw.subarray(0, raw.length - 1)); }
+      }
+      data = raw.toString('latin1');
+    }
+    objects.set(Number(m[1]), { dict, data });
+  }
+  const cmapOf = (text) => {
+    const map = new Map();
+    const utf16 = (hex) => Buffer.from(hex, 'hex').swap16().toString('utf16le');
+    for (const b of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+      for (const p of b[1].matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) map.set(parseInt(p[1], 16), utf16(p[2]));
+    }
+    for (const b of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+      for (const p of b[1].matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>/g)) {
+        const [lo, hi, first] = [parseInt(p[1], 16), parseInt(p[2], 16), parseInt(p[3], 16)];
+        for (let c = lo; c <= hi; c++) map.set(c, String.fromCharCode(first + c - lo));
+      }
+    }
+    return map;
+  };
+  // Font resource name -> CID -> text.
+  const fonts = new Map();
+  for (const { dict } of objects.values()) {
+    const block = dict.match(/\/Font\s*<<([\s\S]*?)>>/);
+    if (!block) continue;
+    for (const r of block[1].matchAll(/\/(\S+?)\s+(\d+) 0 R/g)) {
+      const font = objects.get(Number(r[2]));
+      const uni = font?.dict.match(/\/ToUnicode\s+(\d+) 0 R/);
+      const cmap = uni && objects.get(Number(uni[1]))?.data;
+      if (cmap) fonts.set(r[1], cmapOf(cmap));
+    }
+  }
+  const decode = (bytes, map) => {
+    let out = '';
+    for (let i = 0; i + 1 < bytes.length; i += 2) out += map?.get((bytes[i] << 8) | bytes[i + 1]) ?? '';
+    return out;
+  };
+  const literal = (s, i) => {
+    // s[i] is '('; returns [bytes, index after ')'].
+    const bytes = [];
+    let depth = 1;
+    for (i += 1; i < s.length; i++) {
+      const ch = s[i];
+      if (ch === '\\') {
+        const n = s[++i];
+        const esc = { n: 10, r: 13, t: 9, b: 8, f: 12 }[n];
+        if (esc !== undefined) bytes.push(esc);
+        else if (/[0-7]/.test(n)) {
+          let oct = n;
+          while (oct.length < 3 && /[0-7]/.test(s[i + 1])) oct += s[++i];
+          bytes.push(parseInt(oct, 8) & 0xff);
+        } else if (n === '\r' || n === '\n') { if (n === '\r' && s[i + 1] === '\n') i++; } else bytes.push(n.charCodeAt(0));
+      } else if (ch === '(') { depth++; bytes.push(40); } else if (ch === ')') {
+        if (--depth === 0) return [bytes, i + 1];
+        bytes.push(41);
+      } else bytes.push(ch.charCodeAt(0));
+    }
+    return [bytes, i];
+  };
+  const texts = [];
+  for (const { data } of objects.values()) {
+    if (!data || !/\bBT\b/.test(data)) continue;
+    let font = null;
+    let pending = [];
+    for (let i = 0; i < data.length;) {
+      const ch = data[i];
+      if (ch === '(') { const [b, next] = literal(data, i); pending.push(b); i = next; continue; }
+      if (ch === '<' && data[i + 1] !== '<') {
+        const end = data.indexOf('>', i);
+        pending.push([...Buffer.from(data.slice(i + 1, end).replace(/\s/g, ''), 'hex')]);
+        i = end + 1;
+        continue;
+      }
+      const word = data.slice(i).match(/^\S+/)?.[0] ?? '';
+      if (word === 'Tf') {
+        const m = data.slice(0, i).match(/\/(\S+)\s+[\d.]+\s*$/);
+        if (m) font = m[1];
+      } else if (word === 'Tj' || word === 'TJ') {
+        texts.push(pending.map((b) => decode(b, fonts.get(font))).join(''));
+        pending = [];
+      }
+      i += Math.max(word.length, 1);
+    }
+  }
+  return texts;
 }

@@ -5,26 +5,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { open, close, visit, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
-
-// Chromium's fake devices: a generated camera picture, permission prompts answered "allow",
-// and the screen picker answered with the entire screen.
-const MEDIA_FLAGS = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--auto-select-desktop-capture-source=Entire screen',
-  '--enable-usermedia-screen-capturing',
-];
+import { launch, stepState, open, close, visit, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...MEDIA_FLAGS],
-  });
-});
+before(async () => { browser = await launch({ devices: true }); });
 after(async () => { await browser?.close(); });
 
 // Long tasks (over 50 ms) seen by the page, from its very start.
@@ -62,11 +46,6 @@ function stats(list) {
   const sorted = [...list].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
   return `n=${sorted.length} min=${sorted[0]} median=${sorted[Math.floor(sorted.length / 2)]} max=${sorted[sorted.length - 1]} mean=${mean.toFixed(1)}`;
-}
-
-/** The state of a step of the check ("waiting", "running", "passed", "failed"). */
-async function stepState(page, id, state, timeout = 30_000) {
-  await page.locator(`[data-testid="${id}"][data-state="${state}"]`).waitFor({ timeout });
 }
 
 /** Runs the camera part of the check and returns the faces the server saw. */

@@ -285,7 +285,7 @@ async fn olympiad(
     hash: &str,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use app::olympiad::iin::{check_digit, Iin};
+    use app::olympiad::iin::Iin;
     use app::olympiad::model::{Pupil, Stages};
     let e = |e: app::error::AppError| format!("{e:?}");
     let day = 86_400_000;
@@ -312,7 +312,7 @@ async fn olympiad(
         app::olympiad::store::insert_campaign(tx, "«Мың бала» демо", &stages, (5, 9), true, &subjects, operator, now - 100 * day)
             .await
             .map_err(e)?;
-    app::olympiad::store::set_window(tx, campaign, region, now - 30 * day, now - 29 * day).await.map_err(e)?;
+    app::olympiad::store::set_window(tx, campaign, region, now - 30 * day, now - 29 * day, now).await.map_err(e)?;
     sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(campaign)
         .bind(teacher)
@@ -320,15 +320,7 @@ async fn olympiad(
         .bind(now - 70 * day)
         .execute(&mut **tx)
         .await?;
-    // Valid IINs of pupils born on 15 March 2013 (7th digit 5/6: born in the 2000s).
-    let mut iins = (0u32..).filter_map(|k| {
-        let first = format!("1303156{k:04}");
-        let mut digits = [0u8; 11];
-        for (d, b) in digits.iter_mut().zip(first.bytes()) {
-            *d = b - b'0';
-        }
-        check_digit(&digits).map(|c| format!("{first}{c}"))
-    });
+    let mut iins = pupil_iins();
     let mut writes = Vec::new();
     for (i, (name, grade, language, maths, kazakh)) in OLYMPIAD_PUPILS.iter().enumerate() {
         let iin = Iin::parse(&iins.next().ok_or("no IIN")?).map_err(|m| format!("{m:?}"))?;
@@ -365,6 +357,107 @@ async fn olympiad(
         .map_err(e)?;
     app::olympiad::standings::publish(tx, campaign, now - 20 * day).await.map_err(e)?;
     app::olympiad::certificates::issue_all(tx, campaign, operator, now - 19 * day).await.map_err(e)?;
+    let first_pupil = Iin::parse(&pupil_iins().next().ok_or("no IIN")?).map_err(|m| format!("{m:?}"))?;
+    live_olympiad(tx, operator, teacher, school, region, &first_pupil, now).await
+}
+
+/// Valid IINs of pupils born on 15 March 2013 (7th digit 5/6: born in the 2000s), in order:
+/// the first is `olympiad.pupil`'s.
+fn pupil_iins() -> impl Iterator<Item = String> {
+    (0u32..).filter_map(|k| {
+        let first = format!("1303156{k:04}");
+        let mut digits = [0u8; 11];
+        for (d, b) in digits.iter_mut().zip(first.bytes()) {
+            *d = b - b'0';
+        }
+        app::olympiad::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
+    })
+}
+
+/// The questions of the live demo stage: three per grade and language (bank topics "6-kk",
+/// "6-ru", "7-kk", "7-ru"), in the operator's bank for Математика.
+const LIVE_BANK: &str = "$CATEGORY: 6-kk
+
+::6kk1:: 12 + 30 = ? {=42 ~32 ~52}
+
+::6kk2:: 7 × 8 = ? {=56 ~54 ~64}
+
+::6kk3:: Үшбұрыштың бұрыштарының қосындысы, градуспен? {=180 ~90 ~360}
+
+$CATEGORY: 6-ru
+
+::6ru1:: 12 + 30 = ? {=42 ~32 ~52}
+
+::6ru2:: 7 × 8 = ? {=56 ~54 ~64}
+
+::6ru3:: Сумма углов треугольника в градусах? {=180 ~90 ~360}
+
+$CATEGORY: 7-kk
+
+::7kk1:: 2x = 14 болса, x = ? {=7 ~12 ~28}
+
+::7kk2:: 15-тің 20%-ы = ? {=3 ~5 ~20}
+
+::7kk3:: Шаршының қабырғасы 5 см. Ауданы, см²? {=25 ~20 ~10}
+
+$CATEGORY: 7-ru
+
+::7ru1:: Если 2x = 14, то x = ? {=7 ~12 ~28}
+
+::7ru2:: 20% от 15 = ? {=3 ~5 ~20}
+
+::7ru3:: Сторона квадрата 5 см. Площадь, см²? {=25 ~20 ~10}
+
+";
+
+/// A campaign under way, «Мың бала» 2027 (Математика, grades 6–7, rural schools): unlike a
+/// real campaign, teacher and pupil registration and the demo region's stage-1 window are
+/// all open now, so every step can be tried at once: a teacher registers on the public page
+/// and registers pupils, who are seated at once; `olympiad.pupil` is registered (grade 6,
+/// Kazakh) and can sit the stage from /exams; the operator (`admin`) watches the variants,
+/// closes the window and issues certificates.
+async fn live_olympiad(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    operator: i64,
+    teacher: i64,
+    school: i64,
+    region: i64,
+    pupil_iin: &app::olympiad::iin::Iin,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::olympiad::model::{Pupil, Stages};
+    let e = |e: app::error::AppError| format!("{e:?}");
+    let day = 86_400_000;
+    let stages = Stages {
+        teacher_reg_opens: now - 10 * day,
+        teacher_reg_closes: now + 60 * day,
+        participant_reg_opens: now - 10 * day,
+        participant_reg_closes: now + 60 * day,
+        results_at: now + 90 * day,
+        applications_opens: now + 91 * day,
+        applications_closes: now + 120 * day,
+    };
+    let subjects = vec!["Математика".to_string()];
+    let campaign = app::olympiad::store::insert_campaign(tx, "«Мың бала» 2027", &stages, (6, 7), true, &subjects, operator, now - 11 * day)
+        .await
+        .map_err(e)?;
+    for q in app::exam::import::parse_file("bank.gift", LIVE_BANK.as_bytes()).map_err(|e| format!("{e:?}"))? {
+        app::exam::store::insert_question(tx, operator, "Математика", &q, now).await.map_err(e)?;
+    }
+    app::olympiad::store::set_window(tx, campaign, region, now - day, now + 60 * day, now).await.map_err(e)?;
+    app::olympiad::stage::ssr::prepare(tx, campaign, operator, 3, 40, now).await.map_err(e)?;
+    sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(campaign)
+        .bind(teacher)
+        .bind(school)
+        .bind(now - 9 * day)
+        .execute(&mut **tx)
+        .await?;
+    let pupil = Pupil { iin: pupil_iin.clone(), full_name: OLYMPIAD_PUPILS[0].0.to_string(), grade: 6, language: "kk" };
+    app::olympiad::store::add_participant(tx, campaign, school, teacher, &pupil, now - 8 * day)
+        .await
+        .map_err(e)?
+        .map_err(|m| format!("{m:?}"))?;
     Ok(())
 }
 

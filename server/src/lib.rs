@@ -88,6 +88,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .merge(app::proctor::report::routes())
         .merge(app::olympiad::cards::routes())
         .merge(app::olympiad::downloads::routes())
+        .merge(app::olympiad::placement::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -228,6 +228,18 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/olympiad/winners", Public, vec![("query", "")]),
         ("/api/olympiad/certificate/verify", Public, vec![("number", "2027-000001-AAAAAA")]),
         ("/api/olympiad/certificates/mine", SignedIn, vec![]),
+        ("/api/olympiad/stage", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/stage/prepare", Permission, vec![("campaign_id", "0"), ("questions", "5"), ("duration_min", "30")]),
+        ("/api/olympiad/stage/close", Permission, vec![("campaign_id", "0"), ("region_id", "all")]),
+        ("/api/olympiad/statistics", Permission, vec![("campaign_id", "0"), ("level", "region"), ("region_id", "0"), ("subject", "")]),
+        ("/api/olympiad/placement", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/placement/school", Permission, vec![("campaign_id", "0"), ("code", "X"), ("seats", "5")]),
+        ("/api/olympiad/placement/run", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/applications/mine", SignedIn, vec![]),
+        ("/api/olympiad/applications/send", Permission, vec![("campaign_id", "0"), ("choice1", "1"), ("choice2", ""), ("choice3", "")]),
+        ("/api/olympiad/applications/file", Permission, vec![("campaign_id", "0")]),
+        ("/api/olympiad/applicants", Permission, vec![]),
+        ("/api/olympiad/placement/lookup", Public, vec![("iin", "060315600303"), ("number", "2027-000001-234567")]),
     ]
 }
 

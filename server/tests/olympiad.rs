@@ -1041,3 +1041,436 @@ async fn certificates_are_issued_once_and_verified_publicly(b: Backend) {
     assert_eq!(mine.as_array().map(Vec::len), Some(3));
     assert_eq!(app.call(&other, "/api/olympiad/certificates/mine", &[]).await.json().as_array().map(Vec::len), Some(1));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stage 1: the proctored sitting on the exam engine (OLY-3)
+
+backends!(stage_one_is_sat_per_variant_and_closing_the_window_collects_the_results);
+
+/// The region organisation of a name.
+async fn region(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'region' AND name = $1").bind(name).fetch_one(&app.db.pool).await.unwrap()
+}
+
+/// Lets a pupil registered in the database sign in with PW (their login is their IIN).
+async fn pupil_client(app: &TestApp, iin: &str) -> reqwest::Client {
+    sqlx::query("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE login = 'operator') WHERE login = $1")
+        .bind(iin)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.signed_in(iin, PW).await
+}
+
+async fn set_window(app: &TestApp, c: &reqwest::Client, campaign: i64, region: i64, from_min: i64, to_min: i64) -> common::Response {
+    let at = |m: i64| format_local_input(app::api::now_ms() + m * 60_000);
+    app.call(
+        c,
+        "/api/olympiad/campaign/window",
+        &[
+            ("campaign_id", &campaign.to_string()),
+            ("region_id", &region.to_string()),
+            ("opens_at", &at(from_min)),
+            ("closes_at", &at(to_min)),
+        ],
+    )
+    .await
+}
+
+/// The candidate's exams: (exam id, title).
+async fn sitting(app: &TestApp, c: &reqwest::Client) -> Vec<(i64, String)> {
+    let r = app.call(c, "/api/exam/overview", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut out: Vec<(i64, String)> = r.json()["sitting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_i64().unwrap(), e["title"].as_str().unwrap().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Answers every question of the attempt's paper: right for the first `right`, wrong after.
+async fn answer(app: &TestApp, c: &reqwest::Client, attempt: i64, right: usize) {
+    let paper = app.call(c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    for (i, q) in paper["questions"].as_array().unwrap().iter().enumerate() {
+        let wanted = if i < right { "4" } else { "5" };
+        let opt = q["options"].as_array().unwrap().iter().find(|o| o[1] == wanted).unwrap();
+        let r = app
+            .call(
+                c,
+                "/api/exam/answer",
+                &[
+                    ("attempt_id", &attempt.to_string()),
+                    ("question_id", &q["question_id"].as_i64().unwrap().to_string()),
+                    ("answer", &format!("{{\"Choice\":[{}]}}", opt[0])),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+}
+
+async fn stage_one_is_sat_per_variant_and_closing_the_window_collects_the_results(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    // Registration is over: the stage can open now.
+    let now = app::api::now_ms();
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1, participant_reg_closes = $2")
+        .bind(now - 3 * DAY)
+        .bind(now - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let akmola = region(&app, "Ақмола облысы").await;
+    let abai = region(&app, "Абай облысы").await;
+    let r = set_window(&app, &op, campaign, akmola, -60, 120).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (aliya, bekzat, erlan) =
+        (pupil_client(&app, &iins[0]).await, pupil_client(&app, &iins[1]).await, pupil_client(&app, &iins[2]).await);
+    assert!(sitting(&app, &aliya).await.is_empty(), "nothing to sit before the stage is prepared");
+
+    // Bad settings are refused at their fields; a participant cannot prepare.
+    let prepare = |c: reqwest::Client, q: &'static str, d: &'static str| {
+        let app = &app;
+        async move {
+            app.call(&c, "/api/olympiad/stage/prepare", &[("campaign_id", &campaign.to_string()), ("questions", q), ("duration_min", d)])
+                .await
+        }
+    };
+    let mut errors = prepare(op.clone(), "0", "3 сағат").await.field_errors();
+    errors.sort();
+    assert_eq!(errors, pairs(&[("duration_min", "ErrOlyStageDuration"), ("questions", "ErrOlyStageQuestions")]));
+    assert_eq!(prepare(aliya.clone(), "2", "30").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_stages").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams").await, 0);
+
+    // Prepared: Ақмола's three pupils are seated in two variants (6-kk, 6-ru) of two subjects;
+    // Абай and Астана have no window yet.
+    let r = prepare(op.clone(), "2", "30").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!({ "seated": 3, "variants": 4, "unseated": 3 }));
+    let mine = sitting(&app, &aliya).await;
+    assert_eq!(mine.iter().map(|e| e.1.as_str()).collect::<Vec<_>>().len(), 2, "{mine:?}");
+    assert_eq!(sitting(&app, &bekzat).await.len(), 2);
+    // Preparing again seats nobody twice and makes no new exam.
+    assert_eq!(prepare(op.clone(), "2", "30").await.json()["variants"], 4);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams").await, 4);
+
+    // The papers come from the operator's bank, topic "grade-language".
+    let gift = "$CATEGORY: 6-kk\n\n::a:: 2 + 2 = ? {=4 ~5 ~3}\n\n::b:: 3 + 1 = ? {=4 ~5 ~6}\n";
+    let form = reqwest::multipart::Form::new()
+        .text("subject", "Математика")
+        .part("file", reqwest::multipart::Part::bytes(gift.as_bytes().to_vec()).file_name("bank.gift"));
+    let r = app.multipart(&op, "/api/exam/bank/import", form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let overview = app.call(&op, "/api/olympiad/stage", &[("campaign_id", &campaign.to_string())]).await.json();
+    let variants = overview["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 4);
+    let ready: Vec<(String, String, i64)> = variants
+        .iter()
+        .filter(|v| v["in_bank"].as_i64() >= v["needed"].as_i64())
+        .map(|v| (v["subject"].as_str().unwrap().into(), v["language"].as_str().unwrap().into(), v["candidates"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(ready, vec![("Математика".to_string(), "kk".to_string(), 2)]);
+    assert_eq!(overview["unseated"], 3);
+
+    let maths = |list: &[(i64, String)]| list.iter().find(|e| e.1.ends_with("Математика")).unwrap().0;
+    let kazakh = |list: &[(i64, String)]| list.iter().find(|e| e.1.ends_with("Қазақ тілі")).unwrap().0;
+    let start = |c: reqwest::Client, exam: i64| {
+        let app = &app;
+        async move { app.call(&c, "/api/exam/start", &[("exam_id", &exam.to_string())]).await }
+    };
+    // Әлия sits Математика to the end; a paper without questions in the bank cannot start.
+    let r = start(aliya.clone(), maths(&mine)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let aliya_attempt = r.json().as_i64().unwrap();
+    answer(&app, &aliya, aliya_attempt, 2).await;
+    let r = app.call(&aliya, "/api/exam/hand-in", &[("attempt_id", &aliya_attempt.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(start(aliya.clone(), kazakh(&mine)).await.json(), serde_json::json!({ "Refused": "ErrExamTopicShort" }));
+    // Another variant's exam is not hers (Бекзат sits in Russian).
+    let bekzat_exams = sitting(&app, &bekzat).await;
+    assert_eq!(start(aliya.clone(), maths(&bekzat_exams)).await.status, StatusCode::FORBIDDEN);
+    // Ерлан loses his connection after one right answer: he resumes the same attempt.
+    let r = start(erlan.clone(), maths(&mine)).await;
+    let erlan_attempt = r.json().as_i64().unwrap();
+    answer(&app, &erlan, erlan_attempt, 1).await;
+    assert_eq!(start(erlan.clone(), maths(&mine)).await.json().as_i64(), Some(erlan_attempt));
+
+    // A window set later seats that region's pupils.
+    let r = set_window(&app, &op, campaign, abai, -60, 120).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let overview = app.call(&op, "/api/olympiad/stage", &[("campaign_id", &campaign.to_string())]).await.json();
+    assert_eq!(overview["unseated"], 1, "only Астана (no window) is left");
+    assert_eq!(overview["variants"].as_array().unwrap().len(), 8);
+
+    // Closing Ақмола: Ерлан's open attempt is scored as he left it, both results are written.
+    let r = app.call(&op, "/api/olympiad/stage/close", &[("campaign_id", &campaign.to_string()), ("region_id", &akmola.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!({ "closed_attempts": 1, "results": 2, "kept_corrections": 0, "reranked": false }));
+    let results = stored_results(&app).await;
+    let scores: Vec<(String, i64, i64, String)> = results.iter().map(|r| (r.0.clone(), r.2, r.5, r.6.clone())).collect();
+    let mut expected = vec![(iins[0].clone(), 200, 0, "stage1".to_string()), (iins[2].clone(), 100, 0, "stage1".to_string())];
+    expected.sort();
+    assert_eq!(scores, expected);
+    assert!(results.iter().all(|r| r.4 > 0), "time used is kept: {results:?}");
+    // The window is closed: Бекзат can no longer start; Абай's window is still open.
+    assert_eq!(start(bekzat.clone(), maths(&bekzat_exams)).await.json(), serde_json::json!({ "Refused": "ErrExamClosed" }));
+    let dana = pupil_client(&app, &iins[3]).await;
+    assert_eq!(sitting(&app, &dana).await.len(), 2);
+
+    // A proctor of the region annuls Ерлан's attempt: his result is annulled with it, a
+    // ranked campaign is ranked again without him, and his certificates are withdrawn.
+    assert_eq!(compute(&app, &op, campaign, "threshold", "1").await.status, StatusCode::OK);
+    for step in ["/api/olympiad/results/publish", "/api/olympiad/certificates/issue"] {
+        let r = app.call(&op, step, &[("campaign_id", &campaign.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+    }
+    let erlan_certificates = || async {
+        let numbers: Vec<String> = sqlx::query_scalar(
+            "SELECT x.number FROM olympiad_certificates x JOIN olympiad_participants op ON op.id = x.participant_id
+             JOIN users u ON u.id = op.user_id WHERE u.iin = $1 ORDER BY x.kind",
+        )
+        .bind(&iins[2])
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let mut withdrawn = Vec::new();
+        for n in &numbers {
+            let v = app.call(&app.client(), "/api/olympiad/certificate/verify", &[("number", n)]).await.json();
+            withdrawn.push(v["withdrawn_at"].is_i64());
+        }
+        withdrawn
+    };
+    assert_eq!(erlan_certificates().await, vec![false, false], "participation and a winner's diploma, both valid");
+    app.make_user("proctor", PW, Some((Role::Proctor, akmola))).await;
+    let proctor = app.signed_in("proctor", PW).await;
+    let r = app
+        .call(
+            &proctor,
+            "/api/proctor/verdict",
+            &[("attempt_id", &erlan_attempt.to_string()), ("verdict", "annulled"), ("comment", "Телефон")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let winners: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT u.iin, r.annulled, r.winner FROM olympiad_results r JOIN olympiad_participants op ON op.id = r.participant_id
+         JOIN users u ON u.id = op.user_id ORDER BY r.score DESC",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(winners, vec![(iins[0].clone(), 0, 1), (iins[2].clone(), 1, 0)]);
+    assert_eq!(erlan_certificates().await, vec![true, true], "both withdrawn with the annulment");
+    // Әлия's stay valid.
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_certificates WHERE withdrawn_at IS NULL").await, 2);
+    // The statistics count each region's pupils through the stage; annulled scores are left
+    // out of the average; a participant cannot see them.
+    let stats = |c: reqwest::Client, level: &'static str, region: i64| {
+        let app = &app;
+        async move {
+            app.call(
+                &c,
+                "/api/olympiad/statistics",
+                &[("campaign_id", &campaign.to_string()), ("level", level), ("region_id", &region.to_string()), ("subject", "")],
+            )
+            .await
+        }
+    };
+    assert_eq!(stats(aliya.clone(), "region", 0).await.status, StatusCode::FORBIDDEN);
+    let s = stats(op.clone(), "region", 0).await.json();
+    let rows: Vec<(String, i64, i64, i64, i64, Option<i64>)> = s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_i64().unwrap();
+            (r["name"].as_str().unwrap().to_string(), n("registered"), n("started"), n("finished"), n("results"), r["mean"].as_i64())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("Абай облысы".to_string(), 2, 0, 0, 0, None),
+            ("Астана".to_string(), 1, 0, 0, 0, None),
+            ("Ақмола облысы".to_string(), 3, 2, 2, 1, Some(200)),
+        ]
+    );
+    assert_eq!(s["total"]["registered"], 6);
+    assert_eq!(s["bins"].as_array().unwrap().iter().map(|b| b["count"].as_i64().unwrap()).sum::<i64>(), 1);
+    let grades = stats(op.clone(), "grade", akmola).await.json();
+    assert_eq!(grades["rows"].as_array().unwrap().len(), 1, "Ақмола's pupils are all in grade 6");
+    let csv = app.get(&op, &format!("/export/olympiad/statistics/{campaign}.csv?level=region&region=0")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("Ақмола облысы;3;2;2;1;2;"), "{}", csv.body);
+    assert_eq!(app.get(&aliya, &format!("/export/olympiad/statistics/{campaign}.csv")).await.status, StatusCode::FORBIDDEN);
+
+    for action in ["olympiad.stage.prepare", "olympiad.stage.close"] {
+        assert!(app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await >= 1, "{action} is audited");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Winners' placement into specialised schools (OLY-5)
+
+backends!(winners_apply_and_are_placed_by_rank_into_the_seats);
+
+async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    // Grade 6: Дана 45 (1st), Әлия 40, Бекзат 38, Ерлан 35; Фарида 30 does not win. Grade 7:
+    // Гүлнар 50 (1st). A threshold of 35 makes five winners.
+    let file = results_csv(&[
+        (&iins[0], "Математика", "40", "0", "1800", ""),
+        (&iins[1], "Математика", "38", "0", "1800", ""),
+        (&iins[2], "Математика", "35", "0", "1800", ""),
+        (&iins[3], "Математика", "45", "0", "1800", ""),
+        (&iins[4], "Математика", "30", "0", "1800", ""),
+        (&iins[5], "Математика", "50", "0", "1800", ""),
+    ]);
+    assert_eq!(import_results(&app, &op, campaign, "r.csv", file.into_bytes(), false).await.status, StatusCode::OK);
+    assert_eq!(compute(&app, &op, campaign, "threshold", "35").await.status, StatusCode::OK);
+    for step in ["/api/olympiad/results/publish", "/api/olympiad/certificates/issue"] {
+        assert_eq!(app.call(&op, step, &[("campaign_id", &campaign.to_string())]).await.status, StatusCode::OK);
+    }
+    let now = app::api::now_ms();
+    sqlx::query("UPDATE olympiad_campaigns SET applications_opens = $1, applications_closes = $2")
+        .bind(now - DAY)
+        .bind(now + DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+    // The registry: two directory schools by code, with seats; bad input at its field.
+    let registry = |code: &'static str, seats: &'static str| {
+        let (app, op) = (&app, op.clone());
+        async move {
+            app.call(&op, "/api/olympiad/placement/school", &[("campaign_id", &campaign.to_string()), ("code", code), ("seats", seats)])
+                .await
+        }
+    };
+    let mut errors = registry("NOPE", "-1").await.field_errors();
+    errors.sort();
+    assert_eq!(errors, pairs(&[("code", "ErrOlyUnknownSchoolCode"), ("seats", "ErrOlySeats")]));
+    assert_eq!(registry("AK-002", "1").await.status, StatusCode::OK);
+    assert_eq!(registry("AST-1", "2").await.status, StatusCode::OK);
+    let (ak002, ast1) = (school(&app, "AK-002").await, school(&app, "AST-1").await);
+
+    // Winners apply; the one who did not win has nothing to apply for.
+    let clients: Vec<reqwest::Client> = {
+        let mut v = Vec::new();
+        for iin in &iins {
+            v.push(pupil_client(&app, iin).await);
+        }
+        v
+    };
+    let send = |i: usize, choices: [String; 3]| {
+        let (app, c) = (&app, clients[i].clone());
+        async move {
+            app.call(
+                &c,
+                "/api/olympiad/applications/send",
+                &[("campaign_id", &campaign.to_string()), ("choice1", &choices[0]), ("choice2", &choices[1]), ("choice3", &choices[2])],
+            )
+            .await
+        }
+    };
+    let ids = |a: Option<i64>, b: Option<i64>| {
+        [a.map(|x| x.to_string()).unwrap_or_default(), b.map(|x| x.to_string()).unwrap_or_default(), String::new()]
+    };
+    assert!(app.call(&clients[4], "/api/olympiad/applications/mine", &[]).await.json().as_array().unwrap().is_empty());
+    assert_eq!(send(4, ids(Some(ak002), None)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(0, ids(None, None)).await.field_errors(), pairs(&[("choice1", "ErrRequired")]));
+    assert_eq!(send(0, ids(Some(ak002), Some(ak002))).await.field_errors(), pairs(&[("choice2", "ErrOlyChoiceRepeated")]));
+    let outside = school(&app, "AB-7").await;
+    assert_eq!(send(0, ids(Some(outside), None)).await.field_errors(), pairs(&[("choice1", "ErrOlyNotInRegistry")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_applications").await, 0, "nothing written by refused applications");
+    for (i, choices) in [
+        (3, ids(Some(ak002), Some(ast1))),
+        (0, ids(Some(ak002), None)),
+        (1, ids(Some(ak002), Some(ast1))),
+        (2, ids(Some(ast1), None)),
+        (5, ids(Some(ak002), None)),
+    ] {
+        let r = send(i, choices).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    // Applying again replaces the choices, it does not add an application.
+    assert_eq!(send(3, ids(Some(ak002), Some(ast1))).await.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_applications").await, 5);
+
+    // Documents: checked by content; kept once per name.
+    let attach = |i: usize, name: &'static str, bytes: &'static [u8]| {
+        let (app, c) = (&app, clients[i].clone());
+        async move {
+            let form = reqwest::multipart::Form::new()
+                .text("campaign_id", campaign.to_string())
+                .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name));
+            app.multipart(&c, "/api/olympiad/applications/file", form).await
+        }
+    };
+    assert_eq!(attach(3, "diploma.pdf", b"plain text").await.field_errors(), pairs(&[("file", "ErrOlyDocumentKind")]));
+    for _ in 0..2 {
+        let r = attach(3, "diploma.pdf", b"%PDF-1.4\n%test\n").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json(), serde_json::json!(["diploma.pdf"]));
+    }
+
+    // The school's administrator sees only who applied to it, with the documents.
+    app.make_user("admissions", PW, Some((Role::SchoolAdmin, ak002))).await;
+    let admissions = app.signed_in("admissions", PW).await;
+    let list = app.call(&admissions, "/api/olympiad/applicants", &[]).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let list = list.json();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["full_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Гүлнар Маратқызы", "Дана Болатқызы", "Әлия Нұрланқызы", "Бекзат Ерболұлы"], "best place first");
+    let dana = list.as_array().unwrap().iter().find(|a| a["full_name"] == "Дана Болатқызы").unwrap();
+    let path = format!("/files/olympiad/application/{}/diploma.pdf", dana["application_id"]);
+    assert_eq!(app.get(&admissions, &path).await.status, StatusCode::OK);
+    assert_eq!(app.get(&clients[0], &path).await.status, StatusCode::FORBIDDEN, "another winner cannot read it");
+
+    // Placement waits for the window to close; then best first, each to the first school with
+    // a seat: Гүлнар (1st, 50) takes AK-002's seat; Дана (1st, 45) falls to AST-1; Әлия finds
+    // no seat; Бекзат takes AST-1's last; Ерлан finds AST-1 full.
+    let run = || async { app.call(&op, "/api/olympiad/placement/run", &[("campaign_id", &campaign.to_string())]).await };
+    assert_eq!(run().await.json()["Refused"], "ErrOlyApplicationsStillOpen");
+    sqlx::query("UPDATE olympiad_campaigns SET applications_closes = $1").bind(now - 1).execute(&app.db.pool).await.unwrap();
+    let r = run().await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["applications"].as_i64(), r.json()["placed"].as_i64()), (Some(5), Some(3)));
+    let placed = |i: usize| {
+        let (app, c) = (&app, clients[i].clone());
+        async move { app.call(&c, "/api/olympiad/applications/mine", &[]).await.json()[0]["result"].clone() }
+    };
+    assert_eq!(placed(5).await, serde_json::json!({ "Placed": "Бурабай қалалық мектебі" }));
+    assert_eq!(placed(3).await, serde_json::json!({ "Placed": "№1 лицей" }));
+    assert_eq!(placed(1).await, serde_json::json!({ "Placed": "№1 лицей" }));
+    assert_eq!(placed(0).await, serde_json::json!("NoSeat"));
+    assert_eq!(placed(2).await, serde_json::json!("NoSeat"));
+    // Running it again gives the same.
+    assert_eq!(run().await.json()["placed"], 3);
+    assert_eq!(placed(3).await, serde_json::json!({ "Placed": "№1 лицей" }));
+
+    // A family looks it up with the IIN and the winner's diploma number, nothing less.
+    let diploma: String = sqlx::query_scalar(
+        "SELECT x.number FROM olympiad_certificates x JOIN olympiad_participants op ON op.id = x.participant_id
+         JOIN users u ON u.id = op.user_id WHERE u.iin = $1 AND x.kind = 'winner'",
+    )
+    .bind(&iins[3])
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let lookup = |iin: String, number: String| {
+        let app = &app;
+        async move { app.call(&app.client(), "/api/olympiad/placement/lookup", &[("iin", &iin), ("number", &number)]).await }
+    };
+    let found = lookup(iins[3].clone(), diploma.to_lowercase()).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.json()["full_name"], "Дана Болатқызы");
+    assert_eq!(found.json()["result"], serde_json::json!({ "Placed": "№1 лицей" }));
+    assert_eq!(lookup(iins[0].clone(), diploma.clone()).await.json(), serde_json::Value::Null, "another child's IIN with this number");
+    assert_eq!(lookup("123".into(), diploma.clone()).await.field_errors().len(), 1);
+    assert!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.placement.run'").await == 2);
+}

@@ -31,6 +31,8 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     // The published winners (OLY-7) and the check behind a certificate's QR code (OLY-6).
     "/api/olympiad/winners",
     "/api/olympiad/certificate/verify",
+    // A family's look-up of a winner's placement (OLY-5): IIN and diploma number together.
+    "/api/olympiad/placement/lookup",
 ];
 use leptos_router::components::Route;
 use leptos_router::path;

@@ -67,6 +67,12 @@ impl Role {
         }
     }
 
+    /// Roles that sit exams: students of a group, and olympiad participants (stage 1 is an
+    /// exam per variant, see olympiad/stage.rs).
+    pub fn sits_exams(self) -> bool {
+        matches!(self, Role::Student | Role::OlympiadParticipant)
+    }
+
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
@@ -112,10 +118,13 @@ pub enum Permission {
     OlympiadOperate,
     /// Register pupils of one's school for olympiad campaigns (olympiad teachers).
     OlympiadRegister,
+    /// See the olympiad winners who applied to one's specialised school (its director and
+    /// administrator).
+    OlympiadAdmit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -125,6 +134,7 @@ impl Permission {
         Permission::ProctorReview,
         Permission::OlympiadOperate,
         Permission::OlympiadRegister,
+        Permission::OlympiadAdmit,
     ];
 
     pub fn code(self) -> &'static str {
@@ -138,6 +148,7 @@ impl Permission {
             Permission::ProctorReview => "proctor.review",
             Permission::OlympiadOperate => "olympiad.operate",
             Permission::OlympiadRegister => "olympiad.register",
+            Permission::OlympiadAdmit => "olympiad.admit",
         }
     }
 

@@ -52,7 +52,7 @@ pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> 
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        super::store::may_keep_bank(&caller)?;
         let upload = crate::media::read_upload(data, super::MAX_IMPORT_FILE).await?;
         let subject = upload.fields.get("subject").map(|s| s.trim().to_string()).unwrap_or_default();
         if !ssr::teaches_subject(&st.db, caller.user_id, &subject).await? {
@@ -102,7 +102,7 @@ pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> 
 pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
         let n = sqlx::query("UPDATE exam_questions SET archived = 1 WHERE id = $1 AND owner_id = $2")
             .bind(question_id)

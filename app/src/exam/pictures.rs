@@ -36,7 +36,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
         let upload = crate::media::read_upload(data, MAX_PICTURE).await?;
         let question_id = upload.id("question_id").ok_or(AppError::BadRequest)?;
@@ -72,7 +72,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
 pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
+        super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
         let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
         let Some(old) = question.image.take() else { return Ok(()) };

@@ -39,13 +39,13 @@ const EXAM_COLUMNS: &str =
     "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
      j.subject, o.name AS group_name";
 
-/// Exams of the groups the user studies in, with the user's attempt.
+/// Exams of the groups the user studies in (or sits an olympiad variant of), with the user's attempt.
 pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict, a.needs_grading,
                 (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
          FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
-         JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role = 'student' AND ra.user_id = $1
+         JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role IN ('student', 'olympiad_participant') AND ra.user_id = $1
          LEFT JOIN exam_attempts a ON a.exam_id = e.id AND a.student_id = $1
          ORDER BY e.opens_at DESC, e.id DESC"
     ))
@@ -70,6 +70,17 @@ pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError
         out.push(s);
     }
     Ok(out)
+}
+
+/// Refuses unless the caller may keep a question bank: teachers, and olympiad operators (the
+/// olympiad's papers are drawn from the bank of the operator who prepared the stage).
+pub fn may_keep_bank(caller: &Caller) -> Result<(), AppError> {
+    use crate::auth::model::Permission;
+    if caller.has_anywhere(Permission::JournalKeep) || caller.has_anywhere(Permission::OlympiadOperate) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Exams of the journals the user keeps, with attempt counts.

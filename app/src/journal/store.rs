@@ -93,11 +93,14 @@ pub async fn students(db: &Db, group_id: i64) -> Result<Vec<StudentHead>, AppErr
 }
 
 pub async fn is_student_of(db: &Db, group_id: i64, user_id: i64) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1 AND user_id = $2 AND role = 'student'")
-        .bind(group_id)
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?;
+    // An olympiad variant's group has participants where a class has students (olympiad/stage.rs).
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM role_assignments WHERE org_id = $1 AND user_id = $2 AND role IN ('student', 'olympiad_participant')",
+    )
+    .bind(group_id)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(n > 0)
 }
 

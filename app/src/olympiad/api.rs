@@ -195,7 +195,7 @@ pub async fn set_stage_window(campaign_id: i64, region_id: i64, opens_at: String
         fields.finish()?;
         let (Some(opens), Some(closes)) = (opens, closes) else { return Err(AppError::Internal) };
         let mut tx = st.db.pool.begin().await?;
-        let before = super::store::set_window(&mut tx, campaign_id, region_id, opens, closes).await?;
+        let before = super::store::set_window(&mut tx, campaign_id, region_id, opens, closes, crate::api::now_ms()).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {

@@ -42,11 +42,11 @@ async fn cards(State(st): State<AppState>, headers: HeaderMap, Form(form): Form<
     }
 }
 
-/// The page a card's QR code opens: where a code and a login set a password.
-fn sign_in_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
-    format!("{scheme}://{host}/forgot")
+/// The page a card's QR code opens: where a code and a login set a password. Built from the
+/// configured public address (`--public-url`), as certificates' links are: a card printed
+/// through an internal address or a proxy must still open the public site.
+fn sign_in_url(public_url: &str) -> String {
+    format!("{}/forgot", public_url.trim_end_matches('/'))
 }
 
 async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
@@ -65,7 +65,7 @@ async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String
     let school: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(school_id).fetch_one(&st.db.pool).await?;
     let now = crate::api::now_ms();
     let ttl = (campaign.stages.results_at - now).max(MIN_CODE_TTL_MS);
-    let url = sign_in_url(headers);
+    let url = sign_in_url(&st.settings.public_url);
     let mut cards = Vec::with_capacity(pupils.len());
     let mut tx = st.db.pool.begin().await?;
     for p in &pupils {

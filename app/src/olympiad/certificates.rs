@@ -100,6 +100,36 @@ pub async fn issue_all(tx: &mut Transaction<'_, Any>, campaign_id: i64, actor: i
     Ok(issued)
 }
 
+/// Withdraws the campaign's certificates whose ground went (a participation certificate whose
+/// holder has no valid result left, a winner's diploma whose subject no longer wins) and
+/// restores those whose ground came back. Called after every ranking, in its transaction, so
+/// an annulment by import or by a proctor's verdict reaches the certificates at once.
+/// Returns (withdrawn, restored).
+pub async fn follow_results(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<(u64, u64), AppError> {
+    const GROUND: &str = "((x.kind = 'participation' AND EXISTS (SELECT 1 FROM olympiad_results r
+            WHERE r.participant_id = x.participant_id AND r.annulled = 0))
+        OR (x.kind = 'winner' AND EXISTS (SELECT 1 FROM olympiad_results r
+            WHERE r.participant_id = x.participant_id AND r.subject = x.subject AND r.annulled = 0 AND r.winner = 1)))";
+    let withdrawn = sqlx::query(&format!(
+        "UPDATE olympiad_certificates SET withdrawn_at = $1 WHERE campaign_id = $2 AND withdrawn_at IS NULL
+         AND id IN (SELECT x.id FROM olympiad_certificates x WHERE x.campaign_id = $2 AND NOT {GROUND})"
+    ))
+    .bind(now)
+    .bind(campaign_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let restored = sqlx::query(&format!(
+        "UPDATE olympiad_certificates SET withdrawn_at = NULL WHERE campaign_id = $1 AND withdrawn_at IS NOT NULL
+         AND id IN (SELECT x.id FROM olympiad_certificates x WHERE x.campaign_id = $1 AND {GROUND})"
+    ))
+    .bind(campaign_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok((withdrawn, restored))
+}
+
 /// A certificate with what its PDF needs and who may download it.
 pub struct Issued {
     pub view: CertificateView,
@@ -110,7 +140,8 @@ pub struct Issued {
     pub language: Locale,
 }
 
-const SELECT_ISSUED: &str = "SELECT x.number, x.kind, x.subject, x.issued_at, c.title, u.full_name, u.id AS holder_id, op.language,
+const SELECT_ISSUED: &str =
+    "SELECT x.number, x.kind, x.subject, x.issued_at, x.withdrawn_at, c.title, u.full_name, u.id AS holder_id, op.language,
         op.grade, s.name AS school
      FROM olympiad_certificates x
      JOIN olympiad_campaigns c ON c.id = x.campaign_id
@@ -129,6 +160,7 @@ fn issued_from(r: &sqlx::any::AnyRow) -> Result<Issued, AppError> {
             kind: CertificateKind::from_code(&kind).ok_or(AppError::Internal)?,
             subject: (!subject.is_empty()).then_some(subject),
             issued_at: r.try_get("issued_at")?,
+            withdrawn_at: r.try_get("withdrawn_at")?,
         },
         holder_id: r.try_get("holder_id")?,
         school: r.try_get("school")?,
@@ -215,6 +247,7 @@ mod tests {
                 kind: CertificateKind::Winner,
                 subject: Some("Математика".into()),
                 issued_at: 1_800_000_000_000,
+                withdrawn_at: None,
             },
             holder_id: 1,
             school: "Абай атындағы мектеп".into(),

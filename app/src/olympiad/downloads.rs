@@ -4,7 +4,9 @@
 //!   `results.rs`), for holders of `olympiad.operate`;
 //! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators;
 //!   `/export/olympiad/certificate.pdf?number=…` is the same for the operator's look-up form
-//!   (a plain GET form cannot put the typed number into the path).
+//!   (a plain GET form cannot put the typed number into the path);
+//! - `/export/olympiad/statistics/{campaign}.xlsx|csv?level=&region=&subject=`: the statistics
+//!   table as the page shows it, for holders of `olympiad.operate`.
 
 use super::results::{results_csv, results_xlsx};
 use crate::auth::model::Permission;
@@ -22,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/olympiad/results/{file}", get(results_file))
         .route("/export/olympiad/certificate/{file}", get(certificate_file))
         .route("/export/olympiad/certificate.pdf", get(certificate_by_query))
+        .route("/export/olympiad/statistics/{file}", get(statistics_file))
 }
 
 fn locale(headers: &HeaderMap) -> Locale {
@@ -102,6 +105,52 @@ async fn certificate(st: &AppState, typed: &str, headers: &HeaderMap) -> Respons
     .await;
     match result {
         Ok(bytes) => crate::proctor::report::download(&format!("{number}.pdf"), bytes),
+        Err(e) => refuse(e, l),
+    }
+}
+
+async fn statistics_file(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    use super::statistics::{Level, StatsQuery};
+    let l = locale(&headers);
+    let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext))) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if ext != "xlsx" && ext != "csv" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let query = StatsQuery {
+        campaign_id: id,
+        level: q.get("level").and_then(|v| Level::from_code(v)).unwrap_or_default(),
+        region_id: q.get("region").and_then(|v| v.parse().ok()).unwrap_or(0),
+        subject: q.get("subject").cloned().unwrap_or_default(),
+    };
+    let result = async {
+        let caller = caller(&st, &headers).await?;
+        caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
+        let stats = super::statistics::ssr::statistics(&st.db, &query).await?;
+        let (heads, rows) = super::statistics::ssr::table(&stats, query.level, l);
+        let name = format!("{} · {}", stats.campaign, crate::i18n::Msg::OlyStatistics.text(l));
+        let bytes = if ext == "csv" {
+            crate::proctor::report::csv(&heads, &rows)
+        } else {
+            crate::journal::xlsx::workbook(&[crate::journal::xlsx::Sheet {
+                name: crate::i18n::Msg::OlyStatistics.text(l).to_string(),
+                title: name.clone(),
+                headers: heads,
+                rows,
+                freeze_first_column: true,
+            }])
+        };
+        Ok::<_, AppError>((format!("{name}.{ext}"), bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => crate::proctor::report::download(&name, bytes),
         Err(e) => refuse(e, l),
     }
 }

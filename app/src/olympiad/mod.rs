@@ -14,6 +14,8 @@ pub mod downloads;
 pub mod iin;
 pub mod model;
 pub mod pages;
+pub mod placement;
+pub mod placement_pages;
 #[cfg(feature = "ssr")]
 pub mod pupils;
 pub mod ranking;
@@ -22,8 +24,12 @@ pub mod results_api;
 pub mod results_pages;
 #[cfg(feature = "ssr")]
 pub mod sheet;
+pub mod stage;
+pub mod stage_pages;
 #[cfg(feature = "ssr")]
 pub mod standings;
+pub mod statistics;
+pub mod statistics_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 

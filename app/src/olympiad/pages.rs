@@ -22,6 +22,10 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/winners") view=super::results_pages::WinnersPage/>
         <Route path=path!("/olympiad/certificate/:number") view=super::results_pages::CertificateCheckPage/>
         <Route path=path!("/olympiad/certificates") view=super::results_pages::MyCertificatesPage/>
+        <Route path=path!("/olympiad/statistics") view=super::statistics_pages::StatisticsPage/>
+        <Route path=path!("/olympiad/apply") view=super::placement_pages::ApplyPage/>
+        <Route path=path!("/olympiad/applicants") view=super::placement_pages::ApplicantsPage/>
+        <Route path=path!("/olympiad/placement") view=super::placement_pages::PlacementLookupPage/>
     }
     .into_inner()
 }
@@ -378,6 +382,7 @@ fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: S
                 </tr>
             };
             let regions = regions.clone();
+            let stage_regions = regions.clone();
             view! {
                 <article class="card" data-testid="campaign">
                     <h3>{c.title.clone()}</h3>
@@ -415,7 +420,10 @@ fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: S
                         <label>{t(Msg::ExamCloses)}<input type="datetime-local" name="closes_at" required/></label>
                         <button type="submit" disabled=move || window.pending().get()>{t(Msg::OlySetWindow)}</button>
                     </ActionForm>
+                    <p><a href=format!("/olympiad/statistics?campaign={}", c.id) data-testid="statistics-link">{t(Msg::OlyStatistics)}</a></p>
+                    <super::stage_pages::CampaignStage campaign_id=c.id regions=stage_regions subjects=c.subjects.clone()/>
                     <super::results_pages::CampaignResults campaign_id=c.id/>
+                    <super::placement_pages::CampaignPlacement campaign_id=c.id/>
                 </article>
             }
         }).collect_view()}

@@ -146,6 +146,8 @@ pub struct CertificateView {
     /// The subject won (winner certificates only).
     pub subject: Option<String>,
     pub issued_at: i64,
+    /// Since when it is no longer valid (its result was annulled or its win went).
+    pub withdrawn_at: Option<i64>,
 }
 
 /// One winner on the public page: no IIN, only what a diploma shows anyway.

@@ -31,6 +31,7 @@ pub fn WinnersPage() -> impl IntoView {
     view! {
         <section class="card wide" data-testid="olympiad-winners">
             <h1>{t(Msg::OlyWinners)}</h1>
+            <p><a href="/olympiad/placement" data-testid="placement-lookup-link">{t(Msg::OlyPlacementLookup)}</a></p>
             <div class="field">
                 <label for="f-winner-search">{t(Msg::Search)}</label>
                 <input id="f-winner-search" type="search" autocomplete="off"
@@ -106,8 +107,16 @@ pub fn CertificateCheckPage() -> impl IntoView {
                 {move || result.get().map(|r| match r {
                     Ok(Some(c)) => {
                         let kind = c.kind.msg();
+                        let status = match c.withdrawn_at {
+                            None => view! { <p class="banner ok" role="status" data-testid="certificate-valid">{t(Msg::OlyCertGenuine)}</p> }.into_any(),
+                            Some(at) => view! {
+                                <p class="banner error" role="alert" data-testid="certificate-withdrawn">
+                                    {move || Msg::OlyCertWithdrawn.text(locale.get()).replace("{date}", &day(at))}
+                                </p>
+                            }.into_any(),
+                        };
                         view! {
-                            <p class="banner ok" role="status" data-testid="certificate-valid">{t(Msg::OlyCertGenuine)}</p>
+                            {status}
                             <dl class="facts">
                                 <dt>{t(Msg::OlyCertNumber)}</dt><dd>{c.number.clone()}</dd>
                                 <dt>{t(Msg::FullName)}</dt><dd>{c.full_name.clone()}</dd>
@@ -167,7 +176,13 @@ fn MyCertificates() -> impl IntoView {
                                     view! {
                                         <tr data-testid="my-certificate">
                                             <td data-label=move || Msg::OlyCampaign.text(locale.get())>{c.campaign.clone()}</td>
-                                            <td data-label=move || Msg::Kind.text(locale.get())>{t(kind)}{subject}</td>
+                                            <td data-label=move || Msg::Kind.text(locale.get())>{t(kind)}{subject}
+                                                {c.withdrawn_at.map(|at| view! {
+                                                    <br/><small class="error" data-testid="certificate-withdrawn">
+                                                        {move || Msg::OlyCertWithdrawn.text(locale.get()).replace("{date}", &day(at))}
+                                                    </small>
+                                                })}
+                                            </td>
                                             <td data-label=move || Msg::OlyCertNumber.text(locale.get())>
                                                 <a href=format!("/olympiad/certificate/{}", c.number) data-testid="certificate-number">{c.number.clone()}</a>
                                             </td>

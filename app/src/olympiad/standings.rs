@@ -233,7 +233,7 @@ pub async fn write_results(tx: &mut Transaction<'_, Any>, campaign_id: i64, writ
 /// Ranks the campaign with `rule` and stores each result's places and whether it wins; the
 /// rule is stored with the time. Annulled results are left out of the ranking (no place,
 /// never a winner). Everything is recomputed from the results, so running it again gives the
-/// same places.
+/// same places. Issued certificates are then withdrawn or restored to match.
 pub async fn store_ranking(tx: &mut Transaction<'_, Any>, campaign_id: i64, rule: WinnerRule, now: i64) -> Result<RankingReport, AppError> {
     let (kind, value) = rule_columns(rule);
     sqlx::query(
@@ -293,6 +293,8 @@ pub async fn store_ranking(tx: &mut Transaction<'_, Any>, campaign_id: i64, rule
         report.ranked += 1;
         report.winners += i64::from(ranked.winner);
     }
+    // Certificates follow: an annulled result or a lost win withdraws what was issued for it.
+    super::certificates::follow_results(tx, campaign_id, now).await?;
     Ok(report)
 }
 

@@ -275,13 +275,15 @@ pub async fn insert_campaign(
     Ok(id)
 }
 
-/// Sets (or moves) a region's stage-1 window; returns the window it replaced, for the audit.
+/// Sets (or moves) a region's stage-1 window, and with it the region's stage exams once the
+/// stage is prepared; returns the window it replaced, for the audit.
 pub async fn set_window(
     tx: &mut Transaction<'_, Any>,
     campaign_id: i64,
     region_id: i64,
     opens_at: i64,
     closes_at: i64,
+    now: i64,
 ) -> Result<Option<(i64, i64)>, AppError> {
     let before =
         sqlx::query_as::<_, (i64, i64)>("SELECT opens_at, closes_at FROM olympiad_stage_windows WHERE campaign_id = $1 AND region_id = $2")
@@ -299,6 +301,7 @@ pub async fn set_window(
     .bind(closes_at)
     .execute(&mut **tx)
     .await?;
+    super::stage::ssr::follow_window(tx, campaign_id, region_id, opens_at, closes_at, now).await?;
     Ok(before)
 }
 
@@ -487,6 +490,7 @@ pub async fn add_participant(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    super::stage::ssr::seat_if_prepared(tx, campaign_id, id, now).await?;
     Ok(Ok(id))
 }
 

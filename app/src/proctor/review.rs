@@ -424,6 +424,8 @@ async fn apply_verdict(
             crate::journal::store::write_cell(tx, journal_id, lesson, student, old, new, &reason, caller.user_id, now).await?;
         }
     }
+    // So does an olympiad result collected from this attempt (nothing for other exams).
+    crate::olympiad::stage::ssr::follow_verdict(tx, attempt_id, now).await?;
     crate::audit::store::record(
         tx,
         crate::audit::store::Entry {

@@ -177,7 +177,9 @@ pub fn Header() -> impl IntoView {
                                 let audit = u.can(crate::auth::model::Permission::AuditRead);
                                 let journals = u.can(crate::auth::model::Permission::JournalKeep) || u.can(crate::auth::model::Permission::JournalRead);
                                 let student = u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student);
-                                let exams = student || u.can(crate::auth::model::Permission::JournalKeep);
+                                let exams = u.grants.iter().any(|g| g.role.sits_exams())
+                                    || u.can(crate::auth::model::Permission::JournalKeep)
+                                    || u.can(crate::auth::model::Permission::OlympiadOperate);
                                 let proctor = u.can(crate::auth::model::Permission::ProctorReview);
                                 view! {
                                     <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>

@@ -1,0 +1,756 @@
+//! Winners' placement into specialised schools (OLY-5).
+//!
+//! - The operator keeps the campaign's registry: directory schools (by code) and their seats.
+//! - A winner of a published campaign applies while the applications window is open: up to
+//!   three schools in order of preference, and documents (PDF, JPEG or PNG, checked by content).
+//!   Applying again replaces the choices; nothing is half written.
+//! - Each school's director or administrator (`olympiad.admit` on the school) sees who applied
+//!   to it, with their places and documents.
+//! - After the window the operator places everyone by rank ([`place`]): each winner in turn,
+//!   best first, gets the first school of their list that still has a seat. Running it again
+//!   gives the same result (a changed ranking or registry gives the new one).
+//! - A family looks the result up with the IIN and the number of a winner's diploma (a pair
+//!   only they hold; an IIN alone would tell anyone about any child).
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Schools an application lists at most.
+pub const MAX_CHOICES: usize = 3;
+/// Documents an application carries at most, and their size.
+pub const MAX_FILES: i64 = 3;
+pub const MAX_FILE: usize = 5 * 1024 * 1024;
+
+/// A winner as the placement orders them: the best place won in any subject (1 is best), the
+/// score of that result, its time used, then who applied first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub application_id: i64,
+    pub best_place: i64,
+    pub score: i64,
+    pub time_used_ms: i64,
+    pub submitted_at: i64,
+    /// School ids in order of preference.
+    pub choices: Vec<i64>,
+}
+
+/// Places every candidate: in rank order (best place, higher score, less time, earlier
+/// application), each takes the first school of their list with a seat left. Returns, for every
+/// application, the school it was placed in (None: no seat in any school it chose).
+pub fn place(candidates: &[Candidate], seats: &HashMap<i64, i64>) -> Vec<(i64, Option<i64>)> {
+    let mut order: Vec<&Candidate> = candidates.iter().collect();
+    order.sort_by_key(|c| (c.best_place, -c.score, c.time_used_ms, c.submitted_at, c.application_id));
+    let mut left = seats.clone();
+    order
+        .into_iter()
+        .map(|c| {
+            let school = c.choices.iter().copied().find(|s| left.get(s).is_some_and(|n| *n > 0));
+            if let Some(s) = school {
+                *left.get_mut(&s).expect("found above") -= 1;
+            }
+            (c.application_id, school)
+        })
+        .collect()
+}
+
+/// A school of the registry, for the operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrySchool {
+    pub school_id: i64,
+    pub code: String,
+    pub name: String,
+    pub seats: i64,
+    /// Applications listing it (any position), and winners placed in it.
+    pub applied: i64,
+    pub placed: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementFacts {
+    pub schools: Vec<RegistrySchool>,
+    pub applications: i64,
+    pub placed: i64,
+    pub placed_at: Option<i64>,
+}
+
+/// A campaign the caller won, with their application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyApplication {
+    pub campaign_id: i64,
+    pub campaign: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    /// The registry: (school id, name).
+    pub schools: Vec<(i64, String)>,
+    /// Chosen school ids in order (empty: not applied yet).
+    pub choices: Vec<i64>,
+    pub files: Vec<String>,
+    pub submitted_at: Option<i64>,
+    pub result: Option<PlacementResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlacementResult {
+    Placed(String),
+    NoSeat,
+}
+
+/// A winner who applied to the caller's school.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub application_id: i64,
+    pub to_school: String,
+    pub full_name: String,
+    pub from_school: String,
+    pub grade: i64,
+    /// Where this school stands in the applicant's list (1 = first choice).
+    pub preference: i64,
+    pub best_place: i64,
+    pub files: Vec<String>,
+    /// Some(true) placed here, Some(false) placed elsewhere or nowhere; None before placement.
+    pub placed_here: Option<bool>,
+}
+
+/// What a family's look-up tells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyAnswer {
+    pub full_name: String,
+    pub campaign: String,
+    /// None: applied, not placed yet; Some(NoSeat) / Some(Placed(school)) after placement.
+    pub result: Option<PlacementResult>,
+    pub applied: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    caller: &crate::auth::ssr::Caller,
+    action: &'static str,
+    campaign_id: i64,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    crate::audit::store::record(
+        tx,
+        crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action,
+            entity: "olympiad_campaign",
+            entity_id: campaign_id.to_string(),
+            org_id: Some(crate::admin::model::ROOT_ORG_ID),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await
+}
+
+/// The operator's view of a campaign's placement.
+#[server(prefix = "/api", endpoint = "olympiad/placement")]
+pub async fn placement_state(campaign_id: i64) -> Result<PlacementFacts, AppError> {
+    crate::api::respond(async move {
+        let (_, st) = super::api::require_operator().await?;
+        ssr::state(&st.db, campaign_id).await
+    })
+    .await
+}
+
+/// Puts a directory school (by its code) into the campaign's registry with `seats`, or changes
+/// its seats; 0 seats takes it out.
+#[server(prefix = "/api", endpoint = "olympiad/placement/school")]
+pub async fn set_specialised_school(campaign_id: i64, code: String, seats: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let (caller, st) = super::api::require_operator().await?;
+        let mut fields = crate::error::Fields::new();
+        let school: Option<i64> =
+            sqlx::query_scalar("SELECT org_id FROM school_profiles WHERE code = $1").bind(code.trim()).fetch_optional(&st.db.pool).await?;
+        if school.is_none() {
+            fields.add("code", if code.trim().is_empty() { Msg::ErrRequired } else { Msg::ErrOlyUnknownSchoolCode });
+        }
+        let seats = match seats.trim().parse::<i64>() {
+            Ok(n) if (0..=10_000).contains(&n) => Some(n),
+            _ => {
+                fields.add("seats", Msg::ErrOlySeats);
+                None
+            }
+        };
+        fields.finish()?;
+        let (Some(school), Some(seats)) = (school, seats) else { return Err(AppError::BadRequest) };
+        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let mut tx = st.db.pool.begin().await?;
+        if seats == 0 {
+            sqlx::query("DELETE FROM olympiad_specialised_schools WHERE campaign_id = $1 AND school_id = $2")
+                .bind(campaign_id)
+                .bind(school)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO olympiad_specialised_schools (campaign_id, school_id, seats) VALUES ($1, $2, $3)
+                 ON CONFLICT (campaign_id, school_id) DO UPDATE SET seats = $3",
+            )
+            .bind(campaign_id)
+            .bind(school)
+            .bind(seats)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit(&mut tx, &caller, "olympiad.placement.school", campaign_id, serde_json::json!({ "school": school, "seats": seats })).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Places every applicant of the campaign by rank; refused while applications are open.
+#[server(prefix = "/api", endpoint = "olympiad/placement/run")]
+pub async fn run_placement(campaign_id: i64) -> Result<PlacementFacts, AppError> {
+    crate::api::respond(async move {
+        let (caller, st) = super::api::require_operator().await?;
+        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let now = crate::api::now_ms();
+        if now < campaign.stages.applications_closes {
+            return Err(AppError::Refused(Msg::ErrOlyApplicationsStillOpen));
+        }
+        let mut tx = st.db.pool.begin().await?;
+        let (placed, unplaced) = ssr::run(&mut tx, campaign_id, now).await?;
+        audit(&mut tx, &caller, "olympiad.placement.run", campaign_id, serde_json::json!({ "placed": placed, "unplaced": unplaced }))
+            .await?;
+        tx.commit().await?;
+        ssr::state(&st.db, campaign_id).await
+    })
+    .await
+}
+
+/// The campaigns the caller won, each with the registry and the caller's application.
+#[server(prefix = "/api", endpoint = "olympiad/applications/mine")]
+pub async fn my_applications() -> Result<Vec<MyApplication>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        ssr::mine(&st.db, caller.user_id).await
+    })
+    .await
+}
+
+/// Applies (or changes the application) with up to three schools in order: `choice1` is
+/// required, `choice2` and `choice3` may be empty. Only winners, only in the window.
+#[server(prefix = "/api", endpoint = "olympiad/applications/send")]
+pub async fn submit_application(campaign_id: i64, choice1: String, choice2: String, choice3: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let now = crate::api::now_ms();
+        let mine = ssr::mine(&st.db, caller.user_id).await?;
+        let app = mine.iter().find(|a| a.campaign_id == campaign_id).ok_or(AppError::Forbidden)?;
+        ssr::require_window(app, now)?;
+        let mut fields = crate::error::Fields::new();
+        let mut choices: Vec<i64> = Vec::new();
+        for (name, raw) in [("choice1", &choice1), ("choice2", &choice2), ("choice3", &choice3)] {
+            if raw.trim().is_empty() {
+                if name == "choice1" {
+                    fields.add(name, Msg::ErrRequired);
+                }
+                continue;
+            }
+            match raw.trim().parse::<i64>() {
+                Ok(id) if !app.schools.iter().any(|(s, _)| *s == id) => fields.add(name, Msg::ErrOlyNotInRegistry),
+                Ok(id) if choices.contains(&id) => fields.add(name, Msg::ErrOlyChoiceRepeated),
+                Ok(id) => choices.push(id),
+                Err(_) => fields.add(name, Msg::ErrOlyNotInRegistry),
+            }
+        }
+        fields.finish()?;
+        let participant = ssr::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO olympiad_applications (campaign_id, participant_id, submitted_at) VALUES ($1, $2, $3)
+             ON CONFLICT (participant_id) DO UPDATE SET submitted_at = $3",
+        )
+        .bind(campaign_id)
+        .bind(participant)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM olympiad_applications WHERE participant_id = $1")
+            .bind(participant)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM olympiad_application_choices WHERE application_id = $1").bind(id).execute(&mut *tx).await?;
+        for (i, school) in choices.iter().enumerate() {
+            sqlx::query("INSERT INTO olympiad_application_choices (application_id, position, school_id) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(i as i64 + 1)
+                .bind(school)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(&mut tx, &caller, "olympiad.application.submit", campaign_id, serde_json::json!({ "application": id, "choices": choices }))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Attaches a document to the caller's application (fields: campaign_id, file). The same name
+/// again replaces it, so a retried upload leaves one copy.
+#[server(prefix = "/api", endpoint = "olympiad/applications/file", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn attach_application_file(data: leptos::server_fn::codec::MultipartData) -> Result<Vec<String>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let upload = crate::media::read_upload(data, MAX_FILE).await?;
+        let campaign_id = upload.id("campaign_id").ok_or(AppError::BadRequest)?;
+        let now = crate::api::now_ms();
+        let mine = ssr::mine(&st.db, caller.user_id).await?;
+        let app = mine.iter().find(|a| a.campaign_id == campaign_id).ok_or(AppError::Forbidden)?;
+        ssr::require_window(app, now)?;
+        let participant = ssr::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM olympiad_applications WHERE participant_id = $1")
+            .bind(participant)
+            .fetch_optional(&st.db.pool)
+            .await?
+            .ok_or(AppError::Refused(Msg::ErrOlyApplyFirst))?;
+        match crate::exam::tickets::sniff_file(&upload.file_name, &upload.bytes) {
+            Ok("application/pdf" | "image/jpeg" | "image/png") => {}
+            Err(Msg::ErrRequired) => return Err(AppError::field("file", Msg::ErrRequired)),
+            // Another kind, or bytes that are no known kind: this form says which it takes.
+            _ => return Err(AppError::field("file", Msg::ErrOlyDocumentKind)),
+        }
+        let name = crate::media::safe_name(&upload.file_name);
+        if !app.files.contains(&name) && app.files.len() as i64 >= MAX_FILES {
+            return Err(AppError::field("file", Msg::ErrOlyTooManyDocuments));
+        }
+        let key = format!("olympiad/applications/{id}/{name}");
+        st.media.put(&key, upload.bytes.clone()).await?;
+        sqlx::query(
+            "INSERT INTO olympiad_application_files (application_id, file_name, media_key, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (application_id, file_name) DO UPDATE SET media_key = excluded.media_key, bytes = excluded.bytes,
+                 uploaded_at = excluded.uploaded_at",
+        )
+        .bind(id)
+        .bind(&name)
+        .bind(&key)
+        .bind(upload.bytes.len() as i64)
+        .bind(now)
+        .execute(&st.db.pool)
+        .await?;
+        ssr::files(&st.db, id).await
+    })
+    .await
+}
+
+/// The winners who applied to the schools the caller admits for, best first.
+#[server(prefix = "/api", endpoint = "olympiad/applicants")]
+pub async fn school_applicants() -> Result<Vec<Applicant>, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        caller.require_anywhere(crate::auth::model::Permission::OlympiadAdmit)?;
+        ssr::applicants(&st.db, &caller).await
+    })
+    .await
+}
+
+/// Public: the placement of the winner with this IIN and diploma number (None: no such pair).
+#[server(prefix = "/api", endpoint = "olympiad/placement/lookup")]
+pub async fn family_lookup(iin: String, number: String) -> Result<Option<FamilyAnswer>, AppError> {
+    crate::api::respond(async move {
+        let st = crate::api::state()?;
+        let mut fields = crate::error::Fields::new();
+        let iin = super::iin::Iin::parse_field(&iin).map_err(|m| fields.add("iin", m)).ok();
+        let number = super::certificates::normalize_number(&number);
+        if number.is_none() {
+            fields.add("number", Msg::ErrOlyCertNumberFormat);
+        }
+        fields.finish()?;
+        let (Some(iin), Some(number)) = (iin, number) else { return Err(AppError::BadRequest) };
+        ssr::lookup(&st.db, iin.as_str(), &number).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use crate::auth::ssr::Caller;
+    use crate::db::Db;
+    use sqlx::{Any, Row, Transaction};
+
+    pub async fn state(db: &Db, campaign_id: i64) -> Result<PlacementFacts, AppError> {
+        let rows = sqlx::query(
+            "SELECT r.school_id, p.code, o.name, r.seats,
+                (SELECT COUNT(*) FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
+                    WHERE c.school_id = r.school_id AND a.campaign_id = r.campaign_id) AS applied,
+                (SELECT COUNT(*) FROM olympiad_applications a WHERE a.placed_school_id = r.school_id AND a.campaign_id = r.campaign_id) AS placed
+             FROM olympiad_specialised_schools r JOIN organisations o ON o.id = r.school_id JOIN school_profiles p ON p.org_id = r.school_id
+             WHERE r.campaign_id = $1 ORDER BY o.name",
+        )
+        .bind(campaign_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let schools = rows
+            .iter()
+            .map(|r| {
+                Ok(RegistrySchool {
+                    school_id: r.try_get("school_id")?,
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    seats: r.try_get("seats")?,
+                    applied: r.try_get("applied")?,
+                    placed: r.try_get("placed")?,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n, COUNT(placed_school_id) AS placed, MAX(placed_at) AS at FROM olympiad_applications WHERE campaign_id = $1",
+        )
+        .bind(campaign_id)
+        .fetch_one(&db.pool)
+        .await?;
+        Ok(PlacementFacts { schools, applications: r.try_get("n")?, placed: r.try_get("placed")?, placed_at: r.try_get("at")? })
+    }
+
+    /// The caller's participant id in a campaign they won (published, not annulled).
+    pub async fn winner_participant(db: &Db, user_id: i64, campaign_id: i64) -> Result<Option<i64>, AppError> {
+        Ok(sqlx::query_scalar(
+            "SELECT op.id FROM olympiad_participants op JOIN olympiad_winner_rules w ON w.campaign_id = op.campaign_id
+             WHERE op.user_id = $1 AND op.campaign_id = $2 AND w.published_at IS NOT NULL
+             AND EXISTS (SELECT 1 FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0)",
+        )
+        .bind(user_id)
+        .bind(campaign_id)
+        .fetch_optional(&db.pool)
+        .await?)
+    }
+
+    pub fn require_window(app: &MyApplication, now: i64) -> Result<(), AppError> {
+        if now < app.opens_at {
+            Err(AppError::Refused(Msg::ErrOlyApplicationsNotOpen))
+        } else if now >= app.closes_at {
+            Err(AppError::Refused(Msg::ErrOlyApplicationsClosed))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn files(db: &Db, application_id: i64) -> Result<Vec<String>, AppError> {
+        Ok(sqlx::query_scalar("SELECT file_name FROM olympiad_application_files WHERE application_id = $1 ORDER BY file_name")
+            .bind(application_id)
+            .fetch_all(&db.pool)
+            .await?)
+    }
+
+    async fn choices(db: &Db, application_id: i64) -> Result<Vec<i64>, AppError> {
+        Ok(sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1 ORDER BY position")
+            .bind(application_id)
+            .fetch_all(&db.pool)
+            .await?)
+    }
+
+    pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<MyApplication>, AppError> {
+        let campaigns = sqlx::query(
+            "SELECT c.id, c.title, c.applications_opens, c.applications_closes, op.id AS participant_id
+             FROM olympiad_participants op JOIN olympiad_campaigns c ON c.id = op.campaign_id
+             JOIN olympiad_winner_rules w ON w.campaign_id = c.id
+             WHERE op.user_id = $1 AND w.published_at IS NOT NULL
+             AND EXISTS (SELECT 1 FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0)
+             ORDER BY c.applications_closes DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let mut out = Vec::new();
+        for c in &campaigns {
+            let campaign_id: i64 = c.try_get("id")?;
+            let schools = sqlx::query_as::<_, (i64, String)>(
+                "SELECT o.id, o.name FROM olympiad_specialised_schools r JOIN organisations o ON o.id = r.school_id
+                 WHERE r.campaign_id = $1 ORDER BY o.name",
+            )
+            .bind(campaign_id)
+            .fetch_all(&db.pool)
+            .await?;
+            let application =
+                sqlx::query("SELECT id, submitted_at, placed_at, placed_school_id FROM olympiad_applications WHERE participant_id = $1")
+                    .bind(c.try_get::<i64, _>("participant_id")?)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            let (mut choices_of, mut files_of, mut submitted_at, mut result) = (Vec::new(), Vec::new(), None, None);
+            if let Some(a) = &application {
+                let id: i64 = a.try_get("id")?;
+                choices_of = choices(db, id).await?;
+                files_of = files(db, id).await?;
+                submitted_at = Some(a.try_get("submitted_at")?);
+                result = placement_result(db, a.try_get("placed_at")?, a.try_get("placed_school_id")?).await?;
+            }
+            out.push(MyApplication {
+                campaign_id,
+                campaign: c.try_get("title")?,
+                opens_at: c.try_get("applications_opens")?,
+                closes_at: c.try_get("applications_closes")?,
+                schools,
+                choices: choices_of,
+                files: files_of,
+                submitted_at,
+                result,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn placement_result(db: &Db, placed_at: Option<i64>, school: Option<i64>) -> Result<Option<PlacementResult>, AppError> {
+        Ok(match (placed_at, school) {
+            (None, _) => None,
+            (Some(_), None) => Some(PlacementResult::NoSeat),
+            (Some(_), Some(s)) => Some(PlacementResult::Placed(crate::journal::store::org_name(db, s).await?)),
+        })
+    }
+
+    /// Places the campaign's applicants (see [`place`]) and stores the result. Returns (placed,
+    /// without a seat).
+    pub async fn run(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<(i64, i64), AppError> {
+        let seats: HashMap<i64, i64> =
+            sqlx::query_as::<_, (i64, i64)>("SELECT school_id, seats FROM olympiad_specialised_schools WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .collect();
+        // Each applicant's best winning result: the lowest place, then its score and time.
+        let rows = sqlx::query(
+            "SELECT a.id, a.submitted_at, r.place, r.score, r.time_used_ms
+             FROM olympiad_applications a JOIN olympiad_results r ON r.participant_id = a.participant_id
+             WHERE a.campaign_id = $1 AND r.winner = 1 AND r.annulled = 0 AND r.place IS NOT NULL",
+        )
+        .bind(campaign_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut best: HashMap<i64, Candidate> = HashMap::new();
+        for r in &rows {
+            let c = Candidate {
+                application_id: r.try_get("id")?,
+                best_place: r.try_get("place")?,
+                score: r.try_get("score")?,
+                time_used_ms: r.try_get("time_used_ms")?,
+                submitted_at: r.try_get("submitted_at")?,
+                choices: Vec::new(),
+            };
+            let better = best
+                .get(&c.application_id)
+                .is_none_or(|b| (c.best_place, -c.score, c.time_used_ms) < (b.best_place, -b.score, b.time_used_ms));
+            if better {
+                best.insert(c.application_id, c);
+            }
+        }
+        let choice_rows = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT c.application_id, c.school_id FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
+             WHERE a.campaign_id = $1 ORDER BY c.application_id, c.position",
+        )
+        .bind(campaign_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (application, school) in choice_rows {
+            if let Some(c) = best.get_mut(&application) {
+                c.choices.push(school);
+            }
+        }
+        let candidates: Vec<Candidate> = best.into_values().collect();
+        // Applicants who are no longer winners (an annulment after applying) get no seat.
+        sqlx::query("UPDATE olympiad_applications SET placed_school_id = NULL, placed_at = $1 WHERE campaign_id = $2")
+            .bind(now)
+            .bind(campaign_id)
+            .execute(&mut **tx)
+            .await?;
+        let (mut placed, mut unplaced) = (0, 0);
+        for (application, school) in place(&candidates, &seats) {
+            if school.is_some() {
+                placed += 1;
+            } else {
+                unplaced += 1;
+            }
+            sqlx::query("UPDATE olympiad_applications SET placed_school_id = $1 WHERE id = $2")
+                .bind(school)
+                .bind(application)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok((placed, unplaced))
+    }
+
+    pub async fn applicants(db: &Db, caller: &Caller) -> Result<Vec<Applicant>, AppError> {
+        let rows = sqlx::query(
+            "SELECT a.id, c.school_id, c.position, o.name AS to_school, u.full_name, s.name AS from_school, op.grade, a.placed_at, a.placed_school_id,
+                (SELECT MIN(r.place) FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0) AS best_place
+             FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
+             JOIN organisations o ON o.id = c.school_id
+             JOIN olympiad_participants op ON op.id = a.participant_id JOIN users u ON u.id = op.user_id
+             JOIN organisations s ON s.id = op.school_id",
+        )
+        .fetch_all(&db.pool)
+        .await?;
+        let mut allowed: HashMap<i64, bool> = HashMap::new();
+        let mut out = Vec::new();
+        for r in &rows {
+            let school: i64 = r.try_get("school_id")?;
+            if !allowed.contains_key(&school) {
+                let ok = caller.require(db, crate::auth::model::Permission::OlympiadAdmit, school).await.is_ok();
+                allowed.insert(school, ok);
+            }
+            if !allowed[&school] {
+                continue;
+            }
+            let id: i64 = r.try_get("id")?;
+            let placed_at: Option<i64> = r.try_get("placed_at")?;
+            let placed_school: Option<i64> = r.try_get("placed_school_id")?;
+            out.push(Applicant {
+                application_id: id,
+                to_school: r.try_get("to_school")?,
+                full_name: r.try_get("full_name")?,
+                from_school: r.try_get("from_school")?,
+                grade: r.try_get("grade")?,
+                preference: r.try_get("position")?,
+                best_place: r.try_get::<Option<i64>, _>("best_place")?.unwrap_or(0),
+                files: files(db, id).await?,
+                placed_here: placed_at.map(|_| placed_school == Some(school)),
+            });
+        }
+        out.sort_by(|a, b| (&a.to_school, a.best_place, &a.full_name).cmp(&(&b.to_school, b.best_place, &b.full_name)));
+        Ok(out)
+    }
+
+    pub async fn lookup(db: &Db, iin: &str, number: &str) -> Result<Option<FamilyAnswer>, AppError> {
+        // The number must be a winner's diploma (still valid) of the person with this IIN.
+        let row = sqlx::query(
+            "SELECT u.full_name, c.title, op.id AS participant_id FROM olympiad_certificates x
+             JOIN olympiad_participants op ON op.id = x.participant_id JOIN users u ON u.id = op.user_id
+             JOIN olympiad_campaigns c ON c.id = x.campaign_id
+             WHERE x.number = $1 AND u.iin = $2 AND x.kind = 'winner' AND x.withdrawn_at IS NULL",
+        )
+        .bind(number)
+        .bind(iin)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let application = sqlx::query("SELECT placed_at, placed_school_id FROM olympiad_applications WHERE participant_id = $1")
+            .bind(r.try_get::<i64, _>("participant_id")?)
+            .fetch_optional(&db.pool)
+            .await?;
+        let (applied, result) = match application {
+            None => (false, None),
+            Some(a) => (true, placement_result(db, a.try_get("placed_at")?, a.try_get("placed_school_id")?).await?),
+        };
+        Ok(Some(FamilyAnswer { full_name: r.try_get("full_name")?, campaign: r.try_get("title")?, result, applied }))
+    }
+}
+
+/// "/files/olympiad/application/{id}/{name}": a document of an application, for its applicant,
+/// the staff of a school it applied to, and operators.
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::state::AppState> {
+    axum::Router::new().route("/files/olympiad/application/{id}/{name}", axum::routing::get(application_file))
+}
+
+#[cfg(feature = "ssr")]
+async fn application_file(
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    axum::extract::Path((id, name)): axum::extract::Path<(i64, String)>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use crate::auth::model::Permission;
+    use axum::response::IntoResponse;
+    let result = async {
+        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
+        let holder: Option<i64> = sqlx::query_scalar(
+            "SELECT op.user_id FROM olympiad_applications a JOIN olympiad_participants op ON op.id = a.participant_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&st.db.pool)
+        .await?;
+        let holder = holder.ok_or(AppError::NotFound)?;
+        let operator = caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await.is_ok();
+        if holder != caller.user_id && !operator {
+            let schools: Vec<i64> = sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1")
+                .bind(id)
+                .fetch_all(&st.db.pool)
+                .await?;
+            let mut admits = false;
+            for s in schools {
+                admits |= caller.require(&st.db, Permission::OlympiadAdmit, s).await.is_ok();
+            }
+            if !admits {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let key: Option<String> =
+            sqlx::query_scalar("SELECT media_key FROM olympiad_application_files WHERE application_id = $1 AND file_name = $2")
+                .bind(id)
+                .bind(&name)
+                .fetch_optional(&st.db.pool)
+                .await?;
+        let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
+        let kind = crate::exam::tickets::sniff_file(&name, &bytes).unwrap_or("application/octet-stream");
+        Ok::<_, AppError>((bytes, kind))
+    }
+    .await;
+    match result {
+        Ok((bytes, kind)) => {
+            let mut r = crate::proctor::report::download(&name, bytes);
+            if let Ok(v) = axum::http::HeaderValue::from_str(kind) {
+                r.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
+            }
+            r
+        }
+        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: i64, place: i64, score: i64, time: i64, choices: &[i64]) -> Candidate {
+        Candidate { application_id: id, best_place: place, score, time_used_ms: time, submitted_at: id, choices: choices.to_vec() }
+    }
+
+    #[test]
+    fn the_best_ranked_take_their_first_choice_and_the_rest_fall_through() {
+        let seats = HashMap::from([(100, 1), (200, 2)]);
+        let placed: HashMap<i64, Option<i64>> = place(
+            &[
+                c(1, 2, 4000, 10, &[100, 200]),
+                c(2, 1, 4500, 10, &[100]),
+                c(3, 1, 4500, 20, &[100, 200]),
+                c(4, 3, 3000, 10, &[200]),
+                c(5, 3, 3000, 10, &[100]),
+            ],
+            &seats,
+        )
+        .into_iter()
+        .collect();
+        // 2 (place 1, faster than 3) takes 100's only seat; 3 falls to 200; 1 to 200 as well;
+        // 200 is then full, so 4 has nothing left, nor has 5 in 100.
+        assert_eq!(placed[&2], Some(100));
+        assert_eq!(placed[&3], Some(200));
+        assert_eq!(placed[&1], Some(200));
+        assert_eq!(placed[&4], None);
+        assert_eq!(placed[&5], None);
+        // Same input, same answer; a school out of the registry has no seat.
+        assert_eq!(place(&[c(9, 1, 1, 1, &[300])], &seats), vec![(9, None)]);
+    }
+
+    #[test]
+    fn equal_rank_goes_to_who_applied_first() {
+        let seats = HashMap::from([(100, 1)]);
+        let mut late = c(1, 1, 100, 5, &[100]);
+        late.submitted_at = 50;
+        let mut early = c(2, 1, 100, 5, &[100]);
+        early.submitted_at = 10;
+        let result: HashMap<i64, Option<i64>> = place(&[late, early], &seats).into_iter().collect();
+        assert_eq!((result[&2], result[&1]), (Some(100), None));
+    }
+}

@@ -1,0 +1,193 @@
+// The olympiad end to end on the live demo campaign «Мың бала» 2027 (OLY-1..3, OLY-6, OLY-10):
+// a teacher registers on the public page with the emailed code, registers two pupils and
+// prints one's card; that pupil sets a password with the card's code and, on a phone, sits
+// stage 1 under proctoring with Chromium's fake camera; the operator sees the variants, closes
+// the window and issues certificates; the pupil downloads hers and the page its QR code opens
+// confirms it.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  launch, stepState, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
+  screenshot, scrollWidth, pdfText, DEMO_PASSWORD, PHONE,
+} from './lib.mjs';
+
+const CAMPAIGN = '«Мың бала» 2027';
+
+let browser;
+before(async () => { browser = await launch({ devices: true }); });
+after(async () => { await browser?.close(); });
+
+/**
+ * A valid IIN: birth date `yymmdd`, century-and-sex digit `c` (3/4: born in the 1900s, 5/6: in
+ * the 2000s), then the first serial from `from` whose check digit exists (the official
+ * algorithm: weights 1..11, and 3..11,1,2 when the first sum leaves 10).
+ */
+function iin(yymmdd, c, from) {
+  for (let serial = from; ; serial++) {
+    const first = `${yymmdd}${c}${String(serial % 10_000).padStart(4, '0')}`;
+    const d = [...first].map(Number);
+    const sum = (w) => d.reduce((acc, x, i) => acc + x * w[i], 0) % 11;
+    let check = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    if (check === 10) check = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+    if (check !== 10) return `${first}${check}`;
+  }
+}
+
+test('a teacher registers pupils; one sits stage 1 on a phone; the operator closes the window; her certificate is confirmed', async () => {
+  const n = uniq();
+  const serial = Number(n.slice(-4));
+  const teacherEmail = `teacher${n}@example.kz`;
+  const pupils = [
+    { iin: iin('140312', 6, serial), name: `Айару Ержанқызы ${n}`, grade: '6', language: 'kk' },
+    { iin: iin('130705', 5, serial), name: `Тимур Асанұлы ${n}`, grade: '7', language: 'ru' },
+  ];
+
+  // The teacher registers on the public page (Russian), confirms the emailed code, and is in.
+  const teacher = await open(browser, { lang: 'ru' });
+  {
+    const lang = 'ru';
+    const { page } = teacher;
+    await visit(page, '/olympiad/register');
+    await chooseOption(page.getByLabel(msg('OlyCampaign', lang), { exact: true }), CAMPAIGN);
+    await page.getByLabel(msg('Iin', lang), { exact: true }).fill(iin('850214', 4, serial));
+    await page.getByLabel(msg('FullName', lang), { exact: true }).fill(`Гүлмира Сәрсенқызы ${n}`);
+    await page.getByLabel(msg('Phone', lang), { exact: true }).fill(`+7 701 ${n.slice(-7, -4)} ${n.slice(-4, -2)} ${n.slice(-2)}`);
+    await page.getByLabel(msg('Email', lang), { exact: true }).fill(teacherEmail);
+    await page.getByLabel(msg('OlySchool', lang), { exact: true }).first().fill('AK-BUR');
+    const school = page.locator('select#f-school_id');
+    await school.waitFor();
+    await school.selectOption({ index: 0 });
+    await page.getByLabel(msg('Password', lang), { exact: true }).fill(`Olymp-${n}-pass`);
+    const offset = await logOffset();
+    await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
+    await page.getByText(msg('OlyCodeSentToEmail', lang)).waitFor();
+    const code = await emailedCode(teacherEmail, offset);
+    await page.getByLabel(msg('Code', lang), { exact: true }).fill(code);
+    await page.getByRole('button', { name: msg('Confirm', lang), exact: true }).click();
+    await welcomed(page, null);
+    await setLang(teacher.context, lang);
+
+    // Two pupils of the school, in two grades and languages (two variants of the stage).
+    await visit(page, '/olympiad/teacher');
+    for (const p of pupils) {
+      const card = page.getByTestId('teacher-campaign').filter({ hasText: CAMPAIGN });
+      const form = card.getByTestId('add-pupil');
+      await form.getByLabel(msg('Iin', lang), { exact: true }).fill(p.iin);
+      await form.getByLabel(msg('FullName', lang), { exact: true }).fill(p.name);
+      await form.getByLabel(msg('OlyGrade', lang), { exact: true }).fill(p.grade);
+      await form.getByLabel(msg('OlyPaperLanguage', lang), { exact: true }).selectOption(p.language);
+      await form.getByRole('button', { name: msg('OlyAddPupil', lang), exact: true }).click();
+      await card.getByTestId('pupils').locator('tr', { hasText: p.name }).waitFor();
+    }
+  }
+
+  // The first pupil's card: a PDF with her login (the IIN) and a first sign-in code.
+  let code;
+  {
+    const { page } = teacher;
+    const row = page.getByTestId('teacher-campaign').filter({ hasText: CAMPAIGN }).getByTestId('pupils').locator('tr', { hasText: pupils[0].name });
+    const download = page.waitForEvent('download');
+    await row.getByRole('button', { name: msg('OlyPrintCard', 'ru'), exact: true }).click();
+    const pdf = readFileSync(await (await download).path());
+    const text = pdfText(pdf).join(' ');
+    assert.ok(text.includes(pupils[0].iin), `the card carries the login: ${text}`);
+    code = text.split(/\D+/).find((s) => s.length === 6);
+    assert.ok(code, `a six-digit code on the card: ${text}`);
+    await close(teacher);
+  }
+
+  // The pupil sets her password with the card's code, signs in on a phone (Kazakh) and sits.
+  const lang = 'kk';
+  const pupil = await open(browser, { lang, viewport: PHONE });
+  const password = `Oqushy-${n}`;
+  {
+    const { page } = pupil;
+    await visit(page, '/forgot');
+    const resetForm = page.locator('form', { has: page.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }) });
+    await resetForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill(pupils[0].iin);
+    await resetForm.getByLabel(msg('Code', lang), { exact: true }).fill(code);
+    await resetForm.getByLabel(msg('NewPassword', lang), { exact: true }).fill(password);
+    await resetForm.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }).click();
+    await resetForm.locator('.banner.ok[role=status]', { hasText: msg('PasswordResetDone', lang) }).waitFor();
+    await signIn(page, lang, pupils[0].iin, password, lang);
+
+    await visit(page, '/exams');
+    const row = page.getByTestId('my-exams').locator('tr', { hasText: `${CAMPAIGN}: Математика` });
+    await row.getByTestId('start-exam').click();
+    await page.waitForURL(/\/exams\/\d+\/sit$/);
+    await page.getByTestId('device-check').waitFor();
+    await page.getByTestId('check-camera-start').click();
+    for (const step of ['check-camera', 'check-preview', 'check-snapshot']) await stepState(page, step, 'passed');
+    await page.getByTestId('check-screen-start').click();
+    await stepState(page, 'check-screen', 'passed');
+    await page.getByTestId('begin-exam').click();
+    await page.waitForURL(/\/exams\/attempt\/\d+$/);
+    const questions = page.getByTestId('question');
+    await questions.first().waitFor();
+    assert.equal(await questions.count(), 3, 'a paper of the stage has three questions');
+    // Grade 6 in Kazakh: the 6-kk questions of the bank (the Kazakh one about a triangle).
+    assert.ok((await page.locator('ol.paper').innerText()).includes('Үшбұрыштың'), 'the paper is in Kazakh');
+    for (let i = 0; i < 3; i++) {
+      const q = questions.nth(i);
+      for (const right of ['42', '56', '180']) {
+        const option = q.getByLabel(right, { exact: true });
+        if (await option.count()) await option.check();
+      }
+      await q.getByTestId('save-state').filter({ hasText: msg('Saved', lang) }).waitFor();
+    }
+    await page.getByTestId('proctor-panel').waitFor();
+    assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+    await screenshot(page, 'olympiad-stage-kk-phone');
+    await page.getByTestId('submit-exam').click();
+    await page.getByTestId('attempt-submitted').waitFor();
+    assert.match(await page.getByTestId('attempt-score').innerText(), /^3\b/);
+  }
+
+  // The operator (English) sees the variants, closes the window and issues certificates.
+  {
+    const op = await open(browser, { lang: 'en' });
+    await signIn(op.page, 'en', 'admin', DEMO_PASSWORD);
+    await setLang(op.context, 'en');
+    const { page } = op;
+    await visit(page, '/olympiad/operator');
+    const campaign = page.getByTestId('campaign').filter({ has: page.getByRole('heading', { name: CAMPAIGN, exact: true }) });
+    const variants = campaign.getByTestId('stage-variants');
+    await variants.waitFor();
+    const six = variants.locator('tr', { hasText: '· 6 · kk' });
+    const seven = variants.locator('tr', { hasText: '· 7 · ru' });
+    // olympiad.pupil and Айару in 6 kk; Тимур in 7 ru.
+    assert.equal((await six.locator(`td[data-label="${msg('OlyCandidates', 'en')}"]`).innerText()).trim(), '2');
+    assert.equal((await six.locator(`td[data-label="${msg('OlyFinished', 'en')}"]`).innerText()).trim(), '1');
+    assert.equal((await seven.locator(`td[data-label="${msg('OlyCandidates', 'en')}"]`).innerText()).trim(), '1');
+    const close_ = campaign.getByTestId('stage-close');
+    await close_.getByRole('button', { name: msg('OlyStageClose', 'en'), exact: true }).click();
+    const closed = msg('OlyStageClosed', 'en').replace('{closed}', '0').replace('{results}', '1').replace('{kept}', '0');
+    await campaign.getByText(closed).waitFor();
+    await campaign.getByRole('button', { name: msg('OlyIssueCertificates', 'en'), exact: true }).click();
+    await campaign.getByText(msg('OlyCertificatesIssued', 'en').replace('{participation}', '1').replace('{winner}', '0')).waitFor();
+    await screenshot(page, 'olympiad-stage-operator-en');
+    await close(op);
+  }
+
+  // Her certificate: listed, downloaded, and confirmed by the public page its QR code opens.
+  let number;
+  {
+    const { page } = pupil;
+    await visit(page, '/olympiad/certificates');
+    const row = page.getByTestId('my-certificate').filter({ hasText: CAMPAIGN });
+    await row.waitFor();
+    number = (await row.getByTestId('certificate-number').innerText()).trim();
+    const download = page.waitForEvent('download');
+    await row.getByRole('link', { name: 'PDF' }).click();
+    const pdf = readFileSync(await (await download).path());
+    assert.ok(pdfText(pdf).join(' ').includes(number), 'the certificate PDF carries its number');
+    await close(pupil);
+  }
+  const guest = await open(browser, { lang: 'ru', viewport: PHONE });
+  await visit(guest.page, `/olympiad/certificate/${number}`);
+  await guest.page.getByTestId('certificate-valid').waitFor();
+  assert.ok((await guest.page.locator('main').innerText()).includes(pupils[0].name));
+  await close(guest);
+});
