@@ -17,12 +17,23 @@ const GUEST_PAGES = [
   { path: '/olympiad/register', name: 'olympiad-register', ready: (lang) => ({ role: 'heading', name: msg('OlyTeacherRegistration', lang) }) },
   { path: '/olympiad/winners', name: 'olympiad-winners', ready: (lang) => ({ role: 'heading', name: msg('OlyWinners', lang) }) },
   { path: '/olympiad/certificate/2026-000001-234567', name: 'olympiad-certificate-unknown', ready: (lang) => ({ role: 'heading', name: msg('OlyCertCheck', lang) }), testId: 'certificate-unknown' },
+  { path: '/olympiad/join', name: 'olympiad-join', ready: (lang) => ({ role: 'heading', name: msg('OlyJoinTitle', lang) }) },
+  { path: '/olympiad/placement', name: 'olympiad-placement-lookup', ready: (lang) => ({ role: 'heading', name: msg('OlyPlacementLookup', lang) }) },
 ];
 const ADMIN_PAGES = [
   { path: '/', name: 'home-admin', ready: (lang) => ({ role: 'heading', name: msg('WhatYouCanDo', lang) }) },
   { path: '/admin/users', name: 'admin-users', ready: (lang) => ({ role: 'heading', name: msg('CreateUser', lang) }), testId: 'users' },
   { path: '/admin/audit', name: 'admin-audit', ready: (lang) => ({ role: 'heading', name: msg('AuditLog', lang) }), css: 'table.audit' },
   { path: '/olympiad/operator', name: 'olympiad-operator', ready: (lang) => ({ role: 'heading', name: msg('OlyOperator', lang) }) },
+  // The live demo campaign «Мың бала» 2027 is the second.
+  { path: '/olympiad/statistics?campaign=2', name: 'olympiad-statistics', ready: (lang) => ({ role: 'heading', name: msg('OlyStatistics', lang) }), testId: 'stat-rows' },
+];
+const OLYMPIAD_PUPIL_PAGES = [
+  { path: '/olympiad/apply', name: 'olympiad-apply', ready: (lang) => ({ role: 'heading', name: msg('OlyMyApplication', lang) }), testId: 'application' },
+  { path: '/olympiad/certificates', name: 'olympiad-certificates', ready: (lang) => ({ role: 'heading', name: msg('OlyMyCertificates', lang) }) },
+];
+const GIFTED_SCHOOL_PAGES = [
+  { path: '/olympiad/applicants', name: 'olympiad-applicants', ready: (lang) => ({ role: 'heading', name: msg('OlyApplicants', lang) }) },
 ];
 const OLYMPIAD_TEACHER_PAGES = [
   { path: '/olympiad/teacher', name: 'olympiad-teacher', ready: (lang) => ({ role: 'heading', name: msg('OlyMyPupils', lang) }) },
@@ -145,7 +156,7 @@ for (const lang of LANGS) {
     await checkPages(admin.page, lang, ADMIN_PAGES, issues);
     await close(admin);
 
-    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES], ['teacher', TEACHER_PAGES], ['proctor', PROCTOR_PAGES], ['olympiad.teacher', OLYMPIAD_TEACHER_PAGES]]) {
+    for (const [login, pages] of [['head', HEAD_PAGES], ['student1', STUDENT_PAGES], ['teacher', TEACHER_PAGES], ['proctor', PROCTOR_PAGES], ['olympiad.teacher', OLYMPIAD_TEACHER_PAGES], ['olympiad.pupil', OLYMPIAD_PUPIL_PAGES], ['gifted.school', GIFTED_SCHOOL_PAGES]]) {
       const ctx = await open(browser, { lang });
       await signIn(ctx.page, lang, login, DEMO_PASSWORD);
       await setLang(ctx.context, lang);

@@ -20,10 +20,26 @@ export const BASE = (process.env.TALAP_BASE_URL || 'http://127.0.0.1:3100').repl
 export const SERVER_LOG = process.env.TALAP_SERVER_LOG || '';
 export const SCREENSHOTS = path.join(ROOT, 'end2end', 'screenshots');
 export const DEMO_PASSWORD = 'talap-demo-2026';
-export const DEMO_LOGINS = ['admin', 'director', 'teacher', 'head', 'proctor', 'school.admin', 'olympiad.teacher', 'olympiad.pupil', 'student1', 'student2', 'student3'];
+export const DEMO_LOGINS = ['admin', 'director', 'teacher', 'head', 'proctor', 'school.admin', 'olympiad.teacher', 'gifted.school', 'olympiad.pupil', 'student1', 'student2', 'student3'];
 export const LANGS = ['kk', 'ru', 'en'];
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
+
+/**
+ * A valid IIN: birth date `yymmdd`, century-and-sex digit `c` (3/4: born in the 1900s, 5/6: in
+ * the 2000s), then the first serial from `from` whose check digit exists (the official
+ * algorithm: weights 1..11, and 3..11,1,2 when the first sum leaves 10).
+ */
+export function validIin(yymmdd, c, from) {
+  for (let serial = from; ; serial++) {
+    const first = `${yymmdd}${c}${String(serial % 10_000).padStart(4, '0')}`;
+    const d = [...first].map(Number);
+    const sum = (w) => d.reduce((acc, x, i) => acc + x * w[i], 0) % 11;
+    let check = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    if (check === 10) check = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+    if (check !== 10) return `${first}${check}`;
+  }
+}
 
 /** Digits only, so names made with it stay free of Latin letters (see `latinLeaks`). */
 export function uniq() {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  launch, stepState, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
+  launch, stepState, validIin as iin, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
   screenshot, scrollWidth, pdfText, DEMO_PASSWORD, PHONE,
 } from './lib.mjs';
 
@@ -18,22 +18,6 @@ const CAMPAIGN = '«Мың бала» 2027';
 let browser;
 before(async () => { browser = await launch({ devices: true }); });
 after(async () => { await browser?.close(); });
-
-/**
- * A valid IIN: birth date `yymmdd`, century-and-sex digit `c` (3/4: born in the 1900s, 5/6: in
- * the 2000s), then the first serial from `from` whose check digit exists (the official
- * algorithm: weights 1..11, and 3..11,1,2 when the first sum leaves 10).
- */
-function iin(yymmdd, c, from) {
-  for (let serial = from; ; serial++) {
-    const first = `${yymmdd}${c}${String(serial % 10_000).padStart(4, '0')}`;
-    const d = [...first].map(Number);
-    const sum = (w) => d.reduce((acc, x, i) => acc + x * w[i], 0) % 11;
-    let check = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    if (check === 10) check = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-    if (check !== 10) return `${first}${check}`;
-  }
-}
 
 test('a teacher registers pupils; one sits stage 1 on a phone; the operator closes the window; her certificate is confirmed', async () => {
   const n = uniq();

@@ -2,11 +2,13 @@
 // imported, winners computed with a quota of 2 per region, published, certificates issued):
 // anyone finds the winners and searches them on a phone, never seeing an IIN; the demo pupil
 // downloads their certificates and the page a certificate's QR code opens confirms each one,
-// while a number nobody was given is told apart in the page's language.
+// while a number nobody was given is told apart in the page's language; the pupil, a winner,
+// applies to the demo specialised school with a document, the school sees the application and
+// the family's look-up says placement is still to come.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, close, visit, signIn, setLang, msg, screenshot, scrollWidth, DEMO_PASSWORD, PHONE, BASE } from './lib.mjs';
+import { launch, open, close, visit, signIn, setLang, msg, screenshot, scrollWidth, validIin, DEMO_PASSWORD, PHONE, BASE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -72,4 +74,54 @@ test('the demo pupil downloads a certificate and the page its QR code opens conf
   await unknown.waitFor();
   assert.equal((await unknown.innerText()).trim(), msg('OlyCertUnknown', 'ru').replace('{number}', fake));
   await close(guest);
+});
+
+test('a winner applies to a specialised school with a document; the school sees it; the family looks it up', async () => {
+  const lang = 'kk';
+  const pupil = await open(browser, { lang, viewport: PHONE });
+  await signIn(pupil.page, lang, 'olympiad.pupil', DEMO_PASSWORD);
+  await setLang(pupil.context, lang);
+  const { page } = pupil;
+  await visit(page, '/olympiad/apply');
+  const application = page.getByTestId('application').filter({ hasText: '«Мың бала» демо' });
+  const form = application.getByTestId('application-form');
+  await form.getByLabel(msg('OlyChoiceN', lang).replace('{n}', '1'), { exact: true }).selectOption({ label: 'Көкшетау физика-математика мектебі' });
+  await form.getByRole('button', { name: msg('OlySendApplication', lang), exact: true }).click();
+  await application.getByTestId('placement-result').filter({ hasText: msg('OlyPlacementPending', lang) }).waitFor();
+  // A document: refused when it is not a PDF or a picture, kept when it is.
+  const upload = application.getByTestId('application-upload');
+  await upload.locator('input[type=file]').setInputFiles({ name: 'diploma.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') });
+  await upload.getByRole('button', { name: msg('OlyAttach', lang), exact: true }).click();
+  await application.getByText(msg('ErrOlyDocumentKind', lang)).waitFor();
+  await upload.locator('input[type=file]').setInputFiles({ name: 'diploma.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%demo\n') });
+  await upload.getByRole('button', { name: msg('OlyAttach', lang), exact: true }).click();
+  await application.getByTestId('application-files').getByText('diploma.pdf').waitFor();
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'olympiad-apply-kk-phone');
+  // Her winner's diploma number, for the family's look-up.
+  await visit(page, '/olympiad/certificates');
+  const diploma = page.getByTestId('my-certificate').filter({ hasText: '«Мың бала» демо' }).filter({ hasText: 'Математика' });
+  const number = (await diploma.getByTestId('certificate-number').innerText()).trim();
+  await close(pupil);
+
+  // The specialised school's admissions (Russian) see her, with the document.
+  const school = await open(browser, { lang: 'ru' });
+  await signIn(school.page, 'ru', 'gifted.school', DEMO_PASSWORD);
+  await setLang(school.context, 'ru');
+  await visit(school.page, '/olympiad/applicants');
+  const row = school.page.getByTestId('applicant').filter({ hasText: 'Әлия Нұрланқызы Сапарова' });
+  await row.waitFor();
+  await row.getByRole('link', { name: 'diploma.pdf' }).waitFor();
+  await close(school);
+
+  // The family (English, no account) looks the result up with the IIN and the diploma number.
+  const family = await open(browser, { lang: 'en', viewport: PHONE });
+  await visit(family.page, '/olympiad/placement');
+  await family.page.getByLabel(msg('Iin', 'en'), { exact: true }).fill(validIin('130315', 6, 0));
+  await family.page.getByLabel(msg('OlyDiplomaNumber', 'en'), { exact: true }).fill(number);
+  await family.page.getByRole('button', { name: msg('OlyFind', 'en'), exact: true }).click();
+  const result = family.page.getByTestId('lookup-result');
+  await result.waitFor();
+  assert.ok((await result.innerText()).includes(msg('OlyPlacementPending', 'en')));
+  await close(family);
 });

@@ -47,3 +47,8 @@ CREATE TABLE olympiad_application_files (
 -- A specialised school's director and administrator see the winners who applied to it.
 INSERT INTO role_permissions (role, permission) VALUES
   ('director', 'olympiad.admit'), ('school_admin', 'olympiad.admit'), ('admin', 'olympiad.admit');
+
+-- A pupil registers themself with their teacher's code (OLY-2): one code per teacher and
+-- campaign, made when the teacher's page first shows it (olympiad/join.rs).
+ALTER TABLE olympiad_teachers ADD COLUMN join_code TEXT;
+CREATE UNIQUE INDEX olympiad_teachers_join_code ON olympiad_teachers(join_code);

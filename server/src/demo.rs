@@ -18,6 +18,8 @@ const PEOPLE: &[(&str, &str, Role, &str)] = &[
     ("proctor", "Динара Асқарқызы Омарова", Role::Proctor, "region"),
     ("school.admin", "Марат Болатұлы Сейітов", Role::SchoolAdmin, "school"),
     ("olympiad.teacher", "Гүлнар Маратқызы Әлиева", Role::OlympiadTeacher, "school"),
+    // Admissions of a specialised school: sees the olympiad winners who applied to it.
+    ("gifted.school", "Бақыт Сейілханұлы Жұмабаев", Role::SchoolAdmin, "gifted"),
     ("student1", "Әлихан Ержанұлы Сапаров", Role::Student, "group"),
     ("student2", "Аружан Мұратқызы Қасымова", Role::Student, "group"),
     ("student3", "Данияр Асанұлы Төлеуов", Role::Student, "group"),
@@ -50,6 +52,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
         ("college", "region", "college", "Көкшетау жоғары политехникалық колледжі"),
         ("group", "college", "group", "ИС-21"),
         ("school", "district", "school", "Бурабай ауылының №1 мектебі"),
+        ("gifted", "region", "school", "Көкшетау физика-математика мектебі"),
     ];
     let mut ids: Vec<(&str, i64)> = vec![("root", app::admin::model::ROOT_ORG_ID)];
     for (key, parent, kind, name) in plan {
@@ -296,6 +299,16 @@ async fn olympiad(
         .bind(now)
         .execute(&mut **tx)
         .await?;
+    // The specialised school winners may apply to (in the finished campaign's registry below).
+    let gifted = lookup(ids, "gifted");
+    sqlx::query(
+        "INSERT INTO school_profiles (org_id, code, rural, languages, search_key, updated_at) VALUES ($1, 'AK-FM-01', 0, 'kk,ru', $2, $3)",
+    )
+    .bind(gifted)
+    .bind(app::olympiad::store::search_key("Көкшетау физика-математика мектебі", "AK-FM-01"))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     let operator: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_one(&mut **tx).await?;
     let teacher: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olympiad.teacher'").fetch_one(&mut **tx).await?;
     let stages = Stages {
@@ -357,6 +370,12 @@ async fn olympiad(
         .map_err(e)?;
     app::olympiad::standings::publish(tx, campaign, now - 20 * day).await.map_err(e)?;
     app::olympiad::certificates::issue_all(tx, campaign, operator, now - 19 * day).await.map_err(e)?;
+    // Winners apply until the applications close (in 30 days): three seats.
+    sqlx::query("INSERT INTO olympiad_specialised_schools (campaign_id, school_id, seats) VALUES ($1, $2, 3)")
+        .bind(campaign)
+        .bind(gifted)
+        .execute(&mut **tx)
+        .await?;
     let first_pupil = Iin::parse(&pupil_iins().next().ok_or("no IIN")?).map_err(|m| format!("{m:?}"))?;
     live_olympiad(tx, operator, teacher, school, region, &first_pupil, now).await
 }

@@ -239,6 +239,11 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/olympiad/applications/send", Permission, vec![("campaign_id", "0"), ("choice1", "1"), ("choice2", ""), ("choice3", "")]),
         ("/api/olympiad/applications/file", Permission, vec![("campaign_id", "0")]),
         ("/api/olympiad/applicants", Permission, vec![]),
+        (
+            "/api/olympiad/join",
+            Public,
+            vec![("code", "AAAA-AAAA"), ("iin", ""), ("full_name", ""), ("grade", ""), ("language", "kk"), ("password", "")],
+        ),
         ("/api/olympiad/placement/lookup", Public, vec![("iin", "060315600303"), ("number", "2027-000001-234567")]),
     ]
 }

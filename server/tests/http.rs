@@ -448,9 +448,24 @@ async fn demo_logins_work(b: Backend) {
     assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
     let paper = app.call(&student, "/api/exam/attempt", &[("attempt_id", &r.json().as_i64().unwrap().to_string())]).await.json();
     assert_eq!(paper["questions"].as_array().map(Vec::len), Some(5), "{paper}");
+    // The demo pupil is seated for the live olympiad's stage 1 (grade 6, Kazakh): three
+    // questions from the operator's bank; and, a winner of the finished campaign, may apply to
+    // its specialised school.
+    let pupil = app.signed_in("olympiad.pupil", server::demo::DEMO_PASSWORD).await;
+    let exams = app.call(&pupil, "/api/exam/overview", &[]).await.json();
+    assert_eq!(exams["sitting"].as_array().map(Vec::len), Some(1), "{exams}");
+    assert_eq!(exams["sitting"][0]["title"], "«Мың бала» 2027: Математика");
+    let exam_id = exams["sitting"][0]["id"].as_i64().unwrap().to_string();
+    let r = app.call(&pupil, "/api/exam/start", &[("exam_id", &exam_id)]).await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
+    let paper = app.call(&pupil, "/api/exam/attempt", &[("attempt_id", &r.json().as_i64().unwrap().to_string())]).await.json();
+    assert_eq!(paper["questions"].as_array().map(Vec::len), Some(3), "{paper}");
+    let mine = app.call(&pupil, "/api/olympiad/applications/mine", &[]).await.json();
+    assert_eq!(mine[0]["schools"].as_array().map(Vec::len), Some(1), "{mine}");
     // Loading twice changes nothing.
     assert!(!server::demo::load_if_empty(&app.db).await.unwrap());
-    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 6);
+    // Root, the plan's six, and the live stage's group of grade 6 in Kazakh.
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 8);
 }
 
 async fn https_deployment_marks_cookies_secure(b: Backend) {

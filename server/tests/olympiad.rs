@@ -1474,3 +1474,78 @@ async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
     assert_eq!(lookup("123".into(), diploma.clone()).await.field_errors().len(), 1);
     assert!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.placement.run'").await == 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pupils registering themselves with their teacher's code (OLY-2)
+
+backends!(a_pupil_registers_with_the_teachers_code_and_is_signed_in);
+
+async fn a_pupil_registers_with_the_teachers_code_and_is_signed_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await; // grades 5-9, rural only; participants from day 2
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    let campaigns = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    let code = campaigns[0]["join_code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 8);
+    let again = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    assert_eq!(again[0]["join_code"], code.as_str(), "the code stays the same");
+    let join = |code: String, iin: String, grade: &'static str, language: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let c = app.client();
+            let r = app
+                .call(
+                    &c,
+                    "/api/olympiad/join",
+                    &[
+                        ("code", &code),
+                        ("iin", &iin),
+                        ("full_name", "Айару Ержанқызы"),
+                        ("grade", grade),
+                        ("language", language),
+                        ("password", password),
+                    ],
+                )
+                .await;
+            (c, r)
+        }
+    };
+    let aiaru = iin("06031560030");
+    // Before participant registration opens, the code is refused with the dates' reason.
+    let (_, r) = join(code.clone(), aiaru.clone(), "6", "kk", "Oqushy-2027-pass").await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrOlyRegistrationNotOpen")]));
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // An unknown code, and then each wrong field at its place; nothing is written.
+    let (_, r) = join("ZZZZ-ZZZZ".into(), aiaru.clone(), "6", "kk", "Oqushy-2027-pass").await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrOlyUnknownJoinCode")]));
+    let wrong_check = format!("{}{}", &aiaru[..11], (aiaru.as_bytes()[11] - b'0' + 1) % 10);
+    let (_, r) = join(code.to_lowercase(), wrong_check, "12", "ru", "short").await;
+    let mut errors = r.field_errors();
+    errors.sort();
+    assert_eq!(
+        errors,
+        pairs(&[
+            ("grade", "ErrOlyGrade"),
+            ("iin", "ErrIinChecksum"),
+            ("language", "ErrOlyLanguageNotAtSchool"),
+            ("password", "ErrWeakPassword")
+        ])
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
+    // Right: the account is made with her password, she is the teacher's pupil and signed in.
+    let (c, r) = join(format!(" {} ", code.to_lowercase()), aiaru.clone(), "6", "kk", "Oqushy-2027-pass").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = app.call(&c, "/api/auth/me", &[]).await.json();
+    assert_eq!(me["login"], aiaru.as_str());
+    let pupils = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    assert_eq!(pupils[0]["participants"][0]["iin"], aiaru.as_str());
+    app.signed_in(&aiaru, "Oqushy-2027-pass").await;
+    // An IIN with an account is told to sign in: the code cannot take an account over.
+    let (_, r) = join(code.clone(), aiaru.clone(), "6", "kk", "Another-pass-2027").await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinRegistered")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.participant.join'").await, 1);
+}

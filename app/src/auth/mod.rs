@@ -33,6 +33,8 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/olympiad/certificate/verify",
     // A family's look-up of a winner's placement (OLY-5): IIN and diploma number together.
     "/api/olympiad/placement/lookup",
+    // A pupil registering with their teacher's code (OLY-2) has no account yet.
+    "/api/olympiad/join",
 ];
 use leptos_router::components::Route;
 use leptos_router::path;

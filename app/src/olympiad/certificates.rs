@@ -25,9 +25,15 @@ const CHECK_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 const CHECK_LEN: usize = 6;
 
 fn random_check() -> String {
+    random_code(CHECK_LEN)
+}
+
+/// `len` random characters a person reads and types without mistaking one for another (also
+/// a teacher's join code, see join.rs).
+pub(crate) fn random_code(len: usize) -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..CHECK_LEN).map(|_| CHECK_ALPHABET[rng.gen_range(0..CHECK_ALPHABET.len())] as char).collect()
+    (0..len).map(|_| CHECK_ALPHABET[rng.gen_range(0..CHECK_ALPHABET.len())] as char).collect()
 }
 
 pub fn number(year: &str, sequence: i64, check: &str) -> String {

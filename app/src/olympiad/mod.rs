@@ -12,6 +12,7 @@ pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod downloads;
 pub mod iin;
+pub mod join;
 pub mod model;
 pub mod pages;
 pub mod placement;

@@ -329,6 +329,8 @@ pub struct TeacherCampaign {
     pub grade_max: i64,
     pub opens_at: i64,
     pub closes_at: i64,
+    /// The code pupils of the school register themselves with (`/olympiad/join`).
+    pub join_code: String,
     pub participants: Vec<ParticipantRow>,
 }
 

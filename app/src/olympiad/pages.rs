@@ -24,6 +24,7 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/certificates") view=super::results_pages::MyCertificatesPage/>
         <Route path=path!("/olympiad/statistics") view=super::statistics_pages::StatisticsPage/>
         <Route path=path!("/olympiad/apply") view=super::placement_pages::ApplyPage/>
+        <Route path=path!("/olympiad/join") view=super::join::JoinPage/>
         <Route path=path!("/olympiad/applicants") view=super::placement_pages::ApplicantsPage/>
         <Route path=path!("/olympiad/placement") view=super::placement_pages::PlacementLookupPage/>
     }
@@ -479,11 +480,13 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
     let (lo, hi) = (c.grade_min, c.grade_max);
     let campaign_id = c.campaign_id;
     let participants = c.participants.clone();
+    let join_code = super::join::display_code(&c.join_code);
     view! {
         <article class="card" data-testid="teacher-campaign">
             <h2>{c.title.clone()}</h2>
             <p class="muted">{c.school.clone()}" · "{move || Msg::OlyParticipantRegistration.text(locale.get())}": "{opens}" – "{closes}
                 " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}</p>
+            <p class="banner ok" data-testid="join-code">{move || Msg::OlyJoinCodeIs.text(locale.get()).replace("{code}", &join_code)}</p>
             <h3>{t(Msg::OlyAddPupil)}</h3>
             <ActionForm action=add attr:data-testid="add-pupil">
                 <FormStatus error=error ok=(action_ok(add), Msg::OlyPupilAdded)/>

@@ -496,8 +496,8 @@ pub async fn add_participant(
 
 /// The campaigns the caller registered for as a teacher (confirmed), with their pupils.
 pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampaign>, AppError> {
-    let rows = sqlx::query_as::<_, (i64, String, i64, String, String, i64, i64, i64, i64)>(
-        "SELECT c.id, c.title, t.school_id, s.name, p.languages, c.grade_min, c.grade_max, c.participant_reg_opens, c.participant_reg_closes
+    let rows = sqlx::query_as::<_, (i64, String, i64, String, String, i64, i64, i64, i64, i64)>(
+        "SELECT c.id, c.title, t.school_id, s.name, p.languages, c.grade_min, c.grade_max, c.participant_reg_opens, c.participant_reg_closes, t.id
          FROM olympiad_teachers t
          JOIN olympiad_campaigns c ON c.id = t.campaign_id
          JOIN organisations s ON s.id = t.school_id
@@ -508,7 +508,8 @@ pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampa
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for (campaign_id, title, school_id, school, languages, grade_min, grade_max, opens_at, closes_at) in rows {
+    for (campaign_id, title, school_id, school, languages, grade_min, grade_max, opens_at, closes_at, registration) in rows {
+        let join_code = super::join::ssr::join_code(db, registration).await?;
         let participants = sqlx::query_as::<_, (i64, String, String, i64, String)>(
             "SELECT op.id, u.iin, u.full_name, op.grade, op.language FROM olympiad_participants op JOIN users u ON u.id = op.user_id
              WHERE op.campaign_id = $1 AND op.school_id = $2 ORDER BY op.grade, u.full_name, op.id",
@@ -530,6 +531,7 @@ pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampa
             grade_max,
             opens_at,
             closes_at,
+            join_code,
             participants,
         });
     }

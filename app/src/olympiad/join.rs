@@ -1,0 +1,214 @@
+//! A pupil registers themself with their teacher's code (OLY-2), at `/olympiad/join`.
+//!
+//! Each confirmed olympiad teacher has a code per campaign (shown on their page, made the first
+//! time it is shown). With it, a pupil without an account gives their IIN, name, grade, the
+//! language of their paper and a password: the same checks as when the teacher registers
+//! them (the campaign's registration dates, grade range, the school's languages, one
+//! registration per IIN), the account is made with their password, they are registered as the
+//! teacher's pupil and signed in. An IIN that already has an account is refused with "sign in"
+//! (its owner is registered by the teacher): a code must not let anyone take over an account.
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::i18n::Msg;
+use crate::i18n::{t, use_locale};
+use crate::ui::{action_error, field_error, Field, FormStatus};
+use leptos::prelude::*;
+
+/// Characters of a join code (shown as two groups of four).
+pub const JOIN_CODE_LEN: usize = 8;
+
+/// A code as a person may type it: spaces and dashes dropped, upper case.
+pub fn normalize_code(raw: &str) -> String {
+    raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase()
+}
+
+/// A code as it is shown: "K7QF-3M2A".
+pub fn display_code(code: &str) -> String {
+    if code.len() == JOIN_CODE_LEN {
+        format!("{}-{}", &code[..4], &code[4..])
+    } else {
+        code.to_string()
+    }
+}
+
+/// Registers the caller as a pupil of the teacher whose code this is, makes their account and
+/// signs them in. Returns the login (the IIN).
+#[server(prefix = "/api", endpoint = "olympiad/join")]
+pub async fn join_with_code(
+    code: String,
+    iin: String,
+    full_name: String,
+    grade: String,
+    language: String,
+    password: String,
+) -> Result<String, AppError> {
+    crate::api::respond(async move {
+        let st = crate::api::state()?;
+        let ip = crate::auth::ssr::caller_ip();
+        // A code is a guessable secret: tries are limited per address, like registration's.
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("oly.join:ip:{ip}"), 30, 3_600_000).await? {
+            return Err(AppError::RateLimited);
+        }
+        let found = ssr::teacher_of_code(&st.db, &normalize_code(&code)).await?;
+        let mut fields = crate::error::Fields::new();
+        let Some((campaign_id, school_id, teacher_id, school_languages)) = found else {
+            fields.add("code", if code.trim().is_empty() { Msg::ErrRequired } else { Msg::ErrOlyUnknownJoinCode });
+            return Err(fields.finish().err().unwrap_or(AppError::BadRequest));
+        };
+        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        let now = crate::api::now_ms();
+        super::model::Stages::registration_state(campaign.stages.participant_reg_opens, campaign.stages.participant_reg_closes, now)
+            .map_err(|m| AppError::field("code", m))?;
+        let rules = super::model::PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages };
+        let pupil = super::model::check_pupil(&iin, &full_name, &grade, &language, rules);
+        let login = pupil.as_ref().map(|p| p.iin.as_str().to_string()).unwrap_or_default();
+        fields.check("password", crate::auth::model::check_new_password(&password, &login));
+        let pupil = match pupil {
+            Ok(p) => Some(p),
+            Err(errors) => {
+                for (field, msg) in errors {
+                    fields.add(field, msg);
+                }
+                None
+            }
+        };
+        fields.finish()?;
+        let pupil = pupil.ok_or(AppError::BadRequest)?;
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE iin = $1 OR login = $1")
+            .bind(pupil.iin.as_str())
+            .fetch_one(&st.db.pool)
+            .await?;
+        if taken > 0 {
+            return Err(AppError::field("iin", Msg::ErrOlyIinRegistered));
+        }
+        let hash = crate::auth::ssr::hash_password(&password).await?;
+        let mut tx = st.db.pool.begin().await?;
+        let id = super::store::add_participant(&mut tx, campaign_id, school_id, teacher_id, &pupil, now)
+            .await?
+            .map_err(|msg| AppError::field("iin", msg))?;
+        let user_id: i64 =
+            sqlx::query_scalar("SELECT user_id FROM olympiad_participants WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(user_id),
+                ip: &ip,
+                action: "olympiad.participant.join",
+                entity: "olympiad_participant",
+                entity_id: id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "campaign_id": campaign_id, "teacher": teacher_id, "iin": pupil.iin.as_str(), "full_name": pupil.full_name,
+                    "grade": pupil.grade, "language": pupil.language })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let locale = if pupil.language == "ru" { crate::i18n::Locale::Ru } else { crate::i18n::Locale::Kk };
+        crate::auth::ssr::start_session(&st.db, user_id, locale).await?;
+        Ok(pupil.iin.as_str().to_string())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use crate::db::Db;
+    use crate::olympiad::model::SchoolLanguages;
+    use sqlx::Row;
+
+    /// The teacher registration's code, made on first use (a unique index guards clashes; one
+    /// is retried).
+    pub async fn join_code(db: &Db, registration_id: i64) -> Result<String, AppError> {
+        for _ in 0..3 {
+            let current: Option<String> = sqlx::query_scalar("SELECT join_code FROM olympiad_teachers WHERE id = $1")
+                .bind(registration_id)
+                .fetch_one(&db.pool)
+                .await?;
+            if let Some(code) = current {
+                return Ok(code);
+            }
+            let code = crate::olympiad::certificates::random_code(JOIN_CODE_LEN);
+            let _ = sqlx::query("UPDATE olympiad_teachers SET join_code = $1 WHERE id = $2 AND join_code IS NULL")
+                .bind(&code)
+                .bind(registration_id)
+                .execute(&db.pool)
+                .await;
+        }
+        Err(AppError::Internal)
+    }
+
+    /// (campaign, school, teacher, the school's languages) of a confirmed teacher's code.
+    pub async fn teacher_of_code(db: &Db, code: &str) -> Result<Option<(i64, i64, i64, SchoolLanguages)>, AppError> {
+        if code.len() != JOIN_CODE_LEN {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT t.campaign_id, t.school_id, t.user_id, p.languages FROM olympiad_teachers t JOIN school_profiles p ON p.org_id = t.school_id
+             WHERE t.join_code = $1 AND t.confirmed_at IS NOT NULL",
+        )
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("campaign_id")?,
+                r.try_get("school_id")?,
+                r.try_get("user_id")?,
+                SchoolLanguages::from_code(&r.try_get::<String, _>("languages")?).ok_or(AppError::Internal)?,
+            ))
+        })
+        .transpose()
+    }
+}
+
+/// The public page: the form, then the home page signed in.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let locale = use_locale();
+    let join = ServerAction::<JoinWithCode>::new();
+    crate::ui::reload_home_on_success(join);
+    let error = action_error(join);
+    use crate::i18n::Msg;
+    view! {
+        <section class="card narrow" data-testid="olympiad-join">
+            <h1>{t(Msg::OlyJoinTitle)}</h1>
+            <p class="hint">{t(Msg::OlyJoinHint)}</p>
+            <ActionForm action=join>
+                <FormStatus error=error/>
+                <Field label=Msg::OlyJoinCode name="code" error=error required=true/>
+                <Field label=Msg::Iin name="iin" hint=Msg::OlyIinHint error=error required=true/>
+                <Field label=Msg::FullName name="full_name" error=error autocomplete="name" required=true/>
+                <Field label=Msg::OlyGrade name="grade" kind="number" error=error required=true/>
+                <div class="field" class:invalid=move || field_error(error, "language").get().is_some()>
+                    <label for="f-language">{t(Msg::OlyPaperLanguage)}</label>
+                    <select id="f-language" name="language">
+                        <option value="kk">{t(Msg::OlyLangKk)}</option>
+                        <option value="ru">{t(Msg::OlyLangRu)}</option>
+                    </select>
+                    <Show when=move || field_error(error, "language").get().is_some()>
+                        <small class="error" role="alert">{move || field_error(error, "language").get().map(|m| m.text(locale.get()))}</small>
+                    </Show>
+                </div>
+                <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=error autocomplete="new-password" required=true/>
+                <button type="submit" class="primary" disabled=move || join.pending().get()>{t(Msg::Register)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_typed_loosely_and_shown_in_two_groups() {
+        assert_eq!(normalize_code(" k7qf-3m2a "), "K7QF3M2A");
+        assert_eq!(display_code("K7QF3M2A"), "K7QF-3M2A");
+        assert_eq!(display_code("SHORT"), "SHORT");
+    }
+}
