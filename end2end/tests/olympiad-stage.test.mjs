@@ -2,8 +2,8 @@
 // a teacher registers on the public page with the emailed code, registers two pupils and
 // prints one's card; that pupil sets a password with the card's code and, on a phone, sits
 // stage 1 under proctoring with Chromium's fake camera; the operator sees the variants, closes
-// the window and issues certificates; the pupil downloads hers and the page its QR code opens
-// confirms it.
+// the window, computes winners, publishes and issues certificates; the pupil downloads hers
+// and the page its QR code opens confirms it.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,7 +129,7 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     assert.match(await page.getByTestId('attempt-score').innerText(), /^3\b/);
   }
 
-  // The operator (English) sees the variants, closes the window and issues certificates.
+  // The operator (English) sees the variants, closes the window, publishes, issues certificates.
   {
     const op = await open(browser, { lang: 'en' });
     await signIn(op.page, 'en', 'admin', DEMO_PASSWORD);
@@ -149,8 +149,16 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await close_.getByRole('button', { name: msg('OlyStageClose', 'en'), exact: true }).click();
     const closed = msg('OlyStageClosed', 'en').replace('{closed}', '0').replace('{results}', '1').replace('{kept}', '0');
     await campaign.getByText(closed).waitFor();
+    // Winners (the best of each region), publication, then certificates: Айару, alone in her
+    // grade with a result, wins.
+    const compute = campaign.getByTestId('compute-winners');
+    await compute.getByLabel(msg('OlyRuleValue', 'en'), { exact: true }).fill('1');
+    await compute.getByRole('button', { name: msg('OlyComputeWinners', 'en'), exact: true }).click();
+    await campaign.getByText(msg('OlyWinnersComputed', 'en').replace('{ranked}', '1').replace('{winners}', '1').replace('{annulled}', '0')).waitFor();
+    await campaign.getByRole('button', { name: msg('OlyPublish', 'en'), exact: true }).click();
+    await campaign.getByTestId('result-counts').getByText(new RegExp(`^${msg('OlyPublishedOn', 'en').replace('{date}', '')}\\d`)).waitFor();
     await campaign.getByRole('button', { name: msg('OlyIssueCertificates', 'en'), exact: true }).click();
-    await campaign.getByText(msg('OlyCertificatesIssued', 'en').replace('{participation}', '1').replace('{winner}', '0')).waitFor();
+    await campaign.getByText(msg('OlyCertificatesIssued', 'en').replace('{participation}', '1').replace('{winner}', '1')).waitFor();
     await screenshot(page, 'olympiad-stage-operator-en');
     await close(op);
   }
@@ -160,8 +168,11 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
   {
     const { page } = pupil;
     await visit(page, '/olympiad/certificates');
-    const row = page.getByTestId('my-certificate').filter({ hasText: CAMPAIGN });
-    await row.waitFor();
+    // Her participation certificate and her winner's diploma.
+    const rows = page.getByTestId('my-certificate').filter({ hasText: CAMPAIGN });
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    const row = rows.first();
     number = (await row.getByTestId('certificate-number').innerText()).trim();
     const download = page.waitForEvent('download');
     await row.getByRole('link', { name: 'PDF' }).click();

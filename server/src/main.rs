@@ -2,8 +2,23 @@
 
 use server::config::Config;
 
-#[tokio::main]
-async fn main() {
+/// Stack of each runtime thread. Rendering a page is deep recursion through its view tree
+/// (the operator's olympiad page nests campaign, stage, results and placement sections); a
+/// debug build's frames are large: 2 MiB (tokio's default) overflowed there, 4 MiB was enough.
+const THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK).build();
+    match runtime {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("talap: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run() {
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {

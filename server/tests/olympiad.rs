@@ -1549,3 +1549,29 @@ async fn a_pupil_registers_with_the_teachers_code_and_is_signed_in(b: Backend) {
     assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinRegistered")]));
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.participant.join'").await, 1);
 }
+
+backends!(the_directory_exports_in_the_layout_its_import_reads);
+
+async fn the_directory_exports_in_the_layout_its_import_reads(b: Backend) {
+    let app = spawn_app(b).await;
+    let op = operator(&app).await;
+    // Before any import the export is the template: the header only.
+    let empty = app.get(&op, "/export/olympiad/directory/schools.csv").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.body.trim_start_matches('\u{feff}').lines().count(), 1, "{}", empty.body);
+    assert_eq!(import(&app, &op, "schools.csv", DIRECTORY.as_bytes()).await.status, StatusCode::OK);
+    let csv = app.get(&op, "/export/olympiad/directory/schools.csv").await;
+    assert_eq!(csv.body.trim_start_matches('\u{feff}').lines().count(), 5, "{}", csv.body);
+    assert!(csv.body.contains("Астана;;AST-1;№1 лицей;0;ru"), "{}", csv.body);
+    assert!(csv.body.contains("Ақмола облысы;Бурабай ауданы;AK-002;Бурабай қалалық мектебі;0;kk, ru"), "{}", csv.body);
+    // Imported back, it changes nothing.
+    let orgs = app.count("SELECT COUNT(*) FROM organisations").await;
+    let r = import(&app, &op, "schools.csv", csv.body.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, orgs);
+    let xlsx = app.get(&op, "/export/olympiad/directory/schools.xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    app.make_user("someone", PW, None).await;
+    let someone = app.signed_in("someone", PW).await;
+    assert_eq!(app.get(&someone, "/export/olympiad/directory/schools.csv").await.status, StatusCode::FORBIDDEN);
+}

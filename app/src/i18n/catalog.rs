@@ -948,7 +948,7 @@ catalog! {
     OlyJoinTitle => ["Олимпиадаға мұғалімнің кодымен тіркелу", "Регистрация на олимпиаду по коду учителя", "Register for the olympiad with your teacher's code"],
     OlyJoinHint => ["Кодты мұғаліміңізден алыңыз. Бұрын тіркелгіңіз болса, кіріңіз: мұғалім сізді өзі тіркейді.", "Код выдаёт ваш учитель. Если у вас уже есть учётная запись, войдите: учитель зарегистрирует вас сам.", "Your teacher gives you the code. If you already have an account, sign in: your teacher registers you."],
     OlyJoinCode => ["Мұғалімнің коды", "Код учителя", "Teacher's code"],
-    OlyJoinCodeIs => ["Оқушылар /olympiad/join бетінде осы кодпен өздері тіркеле алады: {code}", "Ученики могут зарегистрироваться сами на странице /olympiad/join с этим кодом: {code}", "Pupils can register themselves on /olympiad/join with this code: {code}"],
+    OlyJoinCodeIs => ["Оқушылар осы бетте мұғалімнің кодымен өздері тіркеле алады:", "Ученики могут зарегистрироваться сами на этой странице с кодом учителя:", "Pupils can register themselves on this page with the teacher's code:"],
     ErrOlyUnknownJoinCode => ["Мұндай мұғалім коды жоқ", "Такого кода учителя нет", "No teacher has this code"],
     OlyStatistics => ["Олимпиада статистикасы", "Статистика олимпиады", "Olympiad statistics"],
     OlyStatLevel => ["Топтау", "Группировка", "Group by"],

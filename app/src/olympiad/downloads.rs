@@ -5,6 +5,9 @@
 //! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators;
 //!   `/export/olympiad/certificate.pdf?number=…` is the same for the operator's look-up form
 //!   (a plain GET form cannot put the typed number into the path);
+//! - `/export/olympiad/directory/schools.xlsx|csv`: the school directory in the layout its
+//!   import reads (directory.rs), so it can be corrected and imported back; with no schools yet
+//!   it is the empty template. For holders of `olympiad.operate`;
 //! - `/export/olympiad/statistics/{campaign}.xlsx|csv?level=&region=&subject=`: the statistics
 //!   table as the page shows it, for holders of `olympiad.operate`.
 
@@ -25,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/olympiad/certificate/{file}", get(certificate_file))
         .route("/export/olympiad/certificate.pdf", get(certificate_by_query))
         .route("/export/olympiad/statistics/{file}", get(statistics_file))
+        .route("/export/olympiad/directory/{file}", get(directory_file))
 }
 
 fn locale(headers: &HeaderMap) -> Locale {
@@ -144,6 +148,57 @@ async fn statistics_file(
                 headers: heads,
                 rows,
                 freeze_first_column: true,
+            }])
+        };
+        Ok::<_, AppError>((format!("{name}.{ext}"), bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => crate::proctor::report::download(&name, bytes),
+        Err(e) => refuse(e, l),
+    }
+}
+
+async fn directory_file(State(st): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    use crate::i18n::Msg;
+    use crate::journal::xlsx::XCell;
+    let l = locale(&headers);
+    let ext = match file.as_str() {
+        "schools.xlsx" => "xlsx",
+        "schools.csv" => "csv",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let result = async {
+        let caller = caller(&st, &headers).await?;
+        caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
+        let rows = super::store::directory_rows(&st.db).await?;
+        let heads: Vec<String> = [Msg::OlyRegion, Msg::OlyDistrict, Msg::OlySchoolCode, Msg::OlySchool, Msg::OlyRural, Msg::OlyLanguages]
+            .iter()
+            .map(|m| m.text(l).to_string())
+            .collect();
+        let body: Vec<Vec<XCell>> = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    XCell::Text(r.region),
+                    XCell::Text(r.district.unwrap_or_default()),
+                    XCell::Text(r.code),
+                    XCell::Text(r.name),
+                    XCell::Number(f64::from(u8::from(r.rural))),
+                    XCell::Text(r.languages.code().replace(',', ", ")),
+                ]
+            })
+            .collect();
+        let name = Msg::OlyDirectory.text(l).to_string();
+        let bytes = if ext == "csv" {
+            crate::proctor::report::csv(&heads, &body)
+        } else {
+            crate::journal::xlsx::workbook(&[crate::journal::xlsx::Sheet {
+                name: name.clone(),
+                title: String::new(),
+                headers: heads,
+                rows: body,
+                freeze_first_column: false,
             }])
         };
         Ok::<_, AppError>((format!("{name}.{ext}"), bytes))

@@ -307,6 +307,10 @@ fn DirectoryImport(imported: RwSignal<u32>) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
         </form>
         <p class="hint">{t(Msg::OlyDirectoryFormat)}</p>
+        // The directory as it stands, in the layout the import reads (the template when empty).
+        <p>{t(Msg::OlyDirectory)}": "
+            <a href="/export/olympiad/directory/schools.xlsx" rel="external" download>"XLSX"</a>" · "
+            <a href="/export/olympiad/directory/schools.csv" rel="external" download>"CSV"</a></p>
         <UploadResult result=result done=directory_imported column=directory_column testid="directory-errors"/>
     }
 }
@@ -486,7 +490,9 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
             <h2>{c.title.clone()}</h2>
             <p class="muted">{c.school.clone()}" · "{move || Msg::OlyParticipantRegistration.text(locale.get())}": "{opens}" – "{closes}
                 " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}</p>
-            <p class="banner ok" data-testid="join-code">{move || Msg::OlyJoinCodeIs.text(locale.get()).replace("{code}", &join_code)}</p>
+            // Addresses and codes in <code>: read as they are, in any language.
+            <p class="banner ok" data-testid="join-code">{t(Msg::OlyJoinCodeIs)}" "
+                <a href="/olympiad/join"><code>"/olympiad/join"</code></a>" · "<code data-testid="join-code-value">{join_code}</code></p>
             <h3>{t(Msg::OlyAddPupil)}</h3>
             <ActionForm action=add attr:data-testid="add-pupil">
                 <FormStatus error=error ok=(action_ok(add), Msg::OlyPupilAdded)/>

@@ -118,7 +118,7 @@ pub fn CertificateCheckPage() -> impl IntoView {
                         view! {
                             {status}
                             <dl class="facts">
-                                <dt>{t(Msg::OlyCertNumber)}</dt><dd>{c.number.clone()}</dd>
+                                <dt>{t(Msg::OlyCertNumber)}</dt><dd><code>{c.number.clone()}</code></dd>
                                 <dt>{t(Msg::FullName)}</dt><dd>{c.full_name.clone()}</dd>
                                 <dt>{t(Msg::OlyCampaign)}</dt><dd>{c.campaign.clone()}</dd>
                                 <dt>{t(Msg::Kind)}</dt><dd>{t(kind)}</dd>
@@ -184,7 +184,7 @@ fn MyCertificates() -> impl IntoView {
                                                 })}
                                             </td>
                                             <td data-label=move || Msg::OlyCertNumber.text(locale.get())>
-                                                <a href=format!("/olympiad/certificate/{}", c.number) data-testid="certificate-number">{c.number.clone()}</a>
+                                                <a href=format!("/olympiad/certificate/{}", c.number) data-testid="certificate-number"><code>{c.number.clone()}</code></a>
                                             </td>
                                             <td data-label=move || Msg::OlyCertIssued.text(locale.get())>{day(c.issued_at)}</td>
                                             <td><a href=format!("/export/olympiad/certificate/{}.pdf", c.number) rel="external" download>"PDF"</a></td>

@@ -494,6 +494,36 @@ pub async fn add_participant(
     Ok(Ok(id))
 }
 
+/// The whole directory as its file holds it (region, district, school), for the export.
+pub async fn directory_rows(db: &Db) -> Result<Vec<super::directory::DirectoryRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT COALESCE(rg.name, d.name) AS region, CASE WHEN d.kind = 'district' THEN d.name END AS district,
+            p.code, s.name, p.rural, p.languages
+         FROM school_profiles p JOIN organisations s ON s.id = p.org_id
+         JOIN organisations d ON d.id = s.parent_id
+         LEFT JOIN organisations rg ON rg.id = d.parent_id AND d.kind = 'district'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok(super::directory::DirectoryRow {
+                row: 0,
+                region: r.try_get("region")?,
+                district: r.try_get("district")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                rural: r.try_get::<i64, _>("rural")? == 1,
+                languages: SchoolLanguages::from_code(&r.try_get::<String, _>("languages")?).ok_or(AppError::Internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    // Sorted here: the backends collate Cyrillic differently.
+    out.sort_by(|a, b| (&a.region, &a.district, &a.name).cmp(&(&b.region, &b.district, &b.name)));
+    Ok(out)
+}
+
 /// The campaigns the caller registered for as a teacher (confirmed), with their pupils.
 pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampaign>, AppError> {
     let rows = sqlx::query_as::<_, (i64, String, i64, String, String, i64, i64, i64, i64, i64)>(
