@@ -27,6 +27,7 @@ const ADMIN_PAGES = [
   { path: '/olympiad/operator', name: 'olympiad-operator', ready: (lang) => ({ role: 'heading', name: msg('OlyOperator', lang) }) },
   // The live demo campaign «Мың бала» 2027 is the second.
   { path: '/olympiad/statistics?campaign=2', name: 'olympiad-statistics', ready: (lang) => ({ role: 'heading', name: msg('OlyStatistics', lang) }), testId: 'stat-rows' },
+  { path: '/olympiad/people?campaign=2', name: 'olympiad-people', ready: (lang) => ({ role: 'heading', name: msg('OlyPeople', lang) }) },
 ];
 const OLYMPIAD_PUPIL_PAGES = [
   { path: '/olympiad/apply', name: 'olympiad-apply', ready: (lang) => ({ role: 'heading', name: msg('OlyMyApplication', lang) }), testId: 'application' },

@@ -217,8 +217,10 @@ export async function emailedCode(to, offset, timeoutMs = 15_000) {
   for (;;) {
     const text = (await readFile(SERVER_LOG)).subarray(offset).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
     for (const line of text.split('\n')) {
-      if (!line.includes('email (no SMTP configured') || !line.includes(to)) continue;
-      const body = line.slice(line.indexOf('body='));
+      // Without SMTP or an SMS gateway the server logs each message with its text.
+      const sent = line.includes('email (no SMTP configured') || line.includes('sms (no gateway configured');
+      if (!sent || !line.includes(to)) continue;
+      const body = line.slice(Math.max(line.indexOf('body='), line.indexOf('text=')));
       const m = body.match(/(?<!\d)(\d{6})(?!\d)/);
       if (m) return m[1];
     }

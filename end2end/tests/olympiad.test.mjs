@@ -125,3 +125,34 @@ test('a winner applies to a specialised school with a document; the school sees 
   assert.ok((await result.innerText()).includes(msg('OlyPlacementPending', 'en')));
   await close(family);
 });
+
+test('the operator finds a teacher of the live campaign and corrects their phone; the search then finds the new one', async () => {
+  const lang = 'ru';
+  const admin = await open(browser, { lang, viewport: PHONE });
+  await signIn(admin.page, lang, 'admin', DEMO_PASSWORD);
+  await setLang(admin.context, lang);
+  const { page } = admin;
+  await visit(page, '/olympiad/operator');
+  await page.getByTestId('people-link').first().waitFor();
+  // The live demo campaign «Мың бала» 2027 is the second.
+  await visit(page, '/olympiad/people?campaign=2');
+  const search = page.getByLabel(msg('OlyPeopleSearch', lang), { exact: true });
+  await search.fill('ӘЛИЕВА');
+  const found = page.getByTestId('people-found');
+  const row = found.locator('tr', { hasText: 'Гүлнар Маратқызы Әлиева' });
+  await row.waitFor();
+  await row.getByRole('button', { name: msg('OlyCorrect', lang), exact: true }).click();
+  const form = page.getByTestId('people-correct');
+  const phone = form.getByLabel(msg('Phone', lang), { exact: true });
+  await phone.fill('12');
+  await form.getByRole('button', { name: msg('Save', lang), exact: true }).click();
+  await form.getByText(msg('ErrPhoneFormat', lang)).waitFor();
+  await phone.fill('8 (705) 555 12 34');
+  await form.getByRole('button', { name: msg('Save', lang), exact: true }).click();
+  await form.getByText(msg('Saved', lang)).waitFor();
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'olympiad-people-ru-phone');
+  await search.fill('7055551234');
+  await found.locator('tr', { hasText: 'Гүлнар Маратқызы Әлиева' }).waitFor();
+  await close(admin);
+});

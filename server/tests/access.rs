@@ -232,6 +232,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/olympiad/stage/prepare", Permission, vec![("campaign_id", "0"), ("questions", "5"), ("duration_min", "30")]),
         ("/api/olympiad/stage/close", Permission, vec![("campaign_id", "0"), ("region_id", "all")]),
         ("/api/olympiad/statistics", Permission, vec![("campaign_id", "0"), ("level", "region"), ("region_id", "0"), ("subject", "")]),
+        ("/api/olympiad/people", Permission, vec![("campaign_id", "0"), ("query", "Әлия")]),
+        ("/api/olympiad/people/correct", Permission, vec![("campaign_id", "0"), ("user_id", "1"), ("full_name", "X")]),
         ("/api/olympiad/placement", Permission, vec![("campaign_id", "0")]),
         ("/api/olympiad/placement/school", Permission, vec![("campaign_id", "0"), ("code", "X"), ("seats", "5")]),
         ("/api/olympiad/placement/run", Permission, vec![("campaign_id", "0")]),

@@ -124,6 +124,28 @@ async fn login_refuses_wrong_password_then_rate_limits(b: Backend) {
     let r = app.call(&c, "/api/auth/login", &[("login", "erlan"), ("password", PW)]).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+
+    // A school's computer room shares one address: sixty pupils signing in one after another
+    // (more than the address's limit of attempts) all get in, because only failures count.
+    let pupils = app::auth::api::LOGIN_LIMIT_PER_ADDRESS + 10;
+    for i in 0..pupils {
+        app.make_user(&format!("pupil{i}"), PW, None).await;
+    }
+    for i in 0..pupils {
+        let r = app.call(&app.client(), "/api/auth/login", &[("login", &format!("pupil{i}")), ("password", PW)]).await;
+        assert!(r.status.is_success() || r.status.is_redirection(), "pupil{i}: {} {}", r.status, r.body);
+    }
+    // Guessing from that address is still stopped once the failures pass the limit.
+    let c = app.client();
+    let mut refused = None;
+    for i in 0..=app::auth::api::LOGIN_LIMIT_PER_ADDRESS {
+        let r = app.call(&c, "/api/auth/login", &[("login", &format!("pupil{}", i % pupils)), ("password", "wrong-password-1")]).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(i);
+            break;
+        }
+    }
+    assert!(refused.is_some(), "failed guesses from one address were never limited");
 }
 
 async fn password_change_needs_current_password(b: Backend) {

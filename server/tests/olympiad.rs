@@ -333,6 +333,51 @@ async fn a_teacher_registers_confirms_and_is_signed_in(b: Backend) {
     let r = register(&app, &anon, campaign, &teacher_iin, "other@mail.kz", &abai.to_string()).await;
     assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinRegistered")]));
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+
+    // A teacher without email at hand asks for the code by SMS: it goes to the phone, and only
+    // there; a channel that does not exist is refused at its field with nothing written.
+    let second_iin = iin("79010240986");
+    let by_sms = |code_by: &'static str| {
+        let (campaign, second_iin) = (campaign.to_string(), second_iin.clone());
+        let abai = abai.to_string();
+        let anon = &anon;
+        let app = &app;
+        async move {
+            app.call(
+                anon,
+                "/api/olympiad/teacher/register",
+                &[
+                    ("campaign_id", campaign.as_str()),
+                    ("iin", second_iin.as_str()),
+                    ("full_name", "Мария Ивановна"),
+                    ("phone", "8 (702) 555-44-33"),
+                    ("email", "maria@mail.kz"),
+                    ("school_id", abai.as_str()),
+                    ("password", PW),
+                    ("code_by", code_by),
+                ],
+            )
+            .await
+        }
+    };
+    let r = by_sms("fax").await;
+    assert_eq!(r.field_errors(), pairs(&[("code_by", "ErrRequired")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+    let r = by_sms("sms").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let texts: Vec<(String, String)> =
+        sqlx::query_as("SELECT channel, recipient FROM outbox WHERE body LIKE '%Мың бала 2027%' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(texts.last().unwrap(), &("sms".to_string(), "+77025554433".to_string()), "{texts:?}");
+    assert_eq!(texts.iter().filter(|(_, to)| to == "maria@mail.kz").count(), 0);
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'sms' AND recipient = '+77025554433'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = app.call(&app.client(), "/api/olympiad/teacher/confirm", &[("iin", &second_iin), ("code", &emailed_code(&body))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 async fn bad_registrations_are_refused_at_their_field_and_write_nothing(b: Backend) {
@@ -1574,4 +1619,116 @@ async fn the_directory_exports_in_the_layout_its_import_reads(b: Backend) {
     app.make_user("someone", PW, None).await;
     let someone = app.signed_in("someone", PW).await;
     assert_eq!(app.get(&someone, "/export/olympiad/directory/schools.csv").await.status, StatusCode::FORBIDDEN);
+}
+
+backends!(the_operator_finds_and_corrects_people_and_every_correction_is_audited);
+
+async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = results_campaign(&app).await;
+    let now = app::api::now_ms();
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1, participant_reg_closes = $2")
+        .bind(now - 3 * DAY)
+        .bind(now - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let akmola = region(&app, "Ақмола облысы").await;
+    assert_eq!(set_window(&app, &op, campaign, akmola, -60, 120).await.status, StatusCode::OK);
+    let r = app
+        .call(&op, "/api/olympiad/stage/prepare", &[("campaign_id", &campaign.to_string()), ("questions", "2"), ("duration_min", "30")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A teacher who mistyped their email: the code never came.
+    let teacher_iin = iin("85070540987");
+    let r = register(&app, &app.client(), campaign, &teacher_iin, "aigul@mail.kzz", &school(&app, "AK-001").await.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let find = |query: &'static str| {
+        let (app, op) = (&app, &op);
+        async move { app.call(op, "/api/olympiad/people", &[("campaign_id", &campaign.to_string()), ("query", query)]).await }
+    };
+    assert_eq!(find("ә").await.field_errors(), pairs(&[("query", "ErrOlyQueryShort")]));
+    // Kazakh letters in another case than stored.
+    let found = find("НҰРЛАНҚЫЗЫ").await.json();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["full_name"], "Әлия Нұрланқызы");
+    assert_eq!(found[0]["role"], serde_json::json!({ "Participant": { "grade": 6, "language": "kk", "started": false } }));
+    // The pupils' IINs share their birth date: all six, by the IIN's start.
+    assert_eq!(find("060315").await.json().as_array().unwrap().len(), 6);
+    let teacher = find("AIGUL@").await.json();
+    assert_eq!(teacher[0]["role"], serde_json::json!({ "Teacher": { "confirmed": false } }));
+    let aliya = pupil_client(&app, &iins[0]).await;
+    let r = app.call(&aliya, "/api/olympiad/people", &[("campaign_id", &campaign.to_string()), ("query", "Әлия")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let user = |iin: String| {
+        let app = &app;
+        async move { app.count(&format!("SELECT id FROM users WHERE login = '{iin}'")).await }
+    };
+    let (aliya_id, erlan_id, teacher_id) = (user(iins[0].clone()).await, user(iins[2].clone()).await, user(teacher_iin.clone()).await);
+    let correct = |user_id: i64, fields: &'static [(&'static str, &'static str)]| {
+        let (app, op) = (&app, &op);
+        async move {
+            let (campaign, user_id) = (campaign.to_string(), user_id.to_string());
+            let mut form = vec![("campaign_id", campaign.as_str()), ("user_id", user_id.as_str())];
+            form.extend_from_slice(fields);
+            app.call(op, "/api/olympiad/people/correct", &form).await
+        }
+    };
+    // Bad corrections are refused at each field, and nothing changes.
+    let mut errors = correct(erlan_id, &[("full_name", " "), ("grade", "10"), ("language", "ru")]).await.field_errors();
+    errors.sort();
+    assert_eq!(
+        errors,
+        pairs(&[("full_name", "ErrRequired"), ("grade", "ErrOlyGradeOutsideCampaign"), ("language", "ErrOlyLanguageNotAtSchool")])
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants WHERE grade = 6").await, 5);
+    // Ерлан is in grade 7, not 6: he moves to the 7-kk variant of both subjects.
+    let r = correct(erlan_id, &[("full_name", "Ерлан Асқарұлы"), ("grade", "7"), ("language", "kk")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let seated = |grade: i64| {
+        let app = &app;
+        async move {
+            app.count(&format!(
+                "SELECT COUNT(*) FROM role_assignments ra JOIN olympiad_stage_exams se ON se.group_id = ra.org_id
+                 WHERE ra.user_id = {erlan_id} AND se.grade = {grade}"
+            ))
+            .await
+        }
+    };
+    assert_eq!((seated(6).await, seated(7).await), (0, 2));
+    let erlan = pupil_client(&app, &iins[2]).await;
+    assert_eq!(sitting(&app, &erlan).await.len(), 2);
+
+    // Once Әлия has started a paper, her grade stays (the paper was drawn for it); her name may change.
+    let gift = "$CATEGORY: 6-kk\n\n::a:: 2 + 2 = ? {=4 ~5 ~3}\n\n::b:: 3 + 1 = ? {=4 ~5 ~6}\n";
+    let form = reqwest::multipart::Form::new()
+        .text("subject", "Математика")
+        .part("file", reqwest::multipart::Part::bytes(gift.as_bytes().to_vec()).file_name("bank.gift"));
+    assert_eq!(app.multipart(&op, "/api/exam/bank/import", form).await.status, StatusCode::OK);
+    let mine = sitting(&app, &aliya).await;
+    let maths = mine.iter().find(|e| e.1.ends_with("Математика")).unwrap().0;
+    let r = app.call(&aliya, "/api/exam/start", &[("exam_id", &maths.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = correct(aliya_id, &[("full_name", "Әлия Нұрланқызы"), ("grade", "7"), ("language", "kk")]).await;
+    assert_eq!(r.field_errors(), pairs(&[("grade", "ErrOlyPaperStarted")]));
+    let r = correct(aliya_id, &[("full_name", "Әлия Нұрланқызы Серікова"), ("grade", "6"), ("language", "kk")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(find("серікова").await.json()[0]["role"]["Participant"]["started"], true);
+
+    // The teacher's email is put right; a bad phone is refused at its field.
+    let r = correct(teacher_id, &[("full_name", "Айгүл Серікқызы"), ("email", "aigul@mail.kz"), ("phone", "12345")]).await;
+    assert_eq!(r.field_errors(), pairs(&[("phone", "ErrPhoneFormat")]));
+    let r = correct(teacher_id, &[("full_name", "Айгүл Серікқызы"), ("email", "aigul@mail.kz"), ("phone", "+7 701 234 56 78")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'aigul@mail.kz'").await, 1);
+    let (before, after): (String, String) =
+        sqlx::query_as("SELECT before_json, after_json FROM audit_log WHERE action = 'olympiad.person.correct' AND entity_id = $1")
+            .bind(teacher_id.to_string())
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(before.contains("aigul@mail.kzz") && after.contains("\"aigul@mail.kz\""), "{before} → {after}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.person.correct'").await, 3);
 }

@@ -7,7 +7,10 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use leptos::prelude::*;
 
-/// Sign-in attempts allowed per account and per address in 15 minutes.
+/// Sign-in attempts allowed per account and per address in 15 minutes. A successful sign-in is
+/// taken back from both counts: a school's computer room or a whole village school sits behind
+/// one address, and forty pupils signing in for an exam must not lock the forty-first out. What
+/// the address limit stops is guessing, i.e. failed attempts.
 pub const LOGIN_LIMIT_PER_ACCOUNT: i64 = 10;
 pub const LOGIN_LIMIT_PER_ADDRESS: i64 = 50;
 /// Codes that may be requested per account and per address in an hour.
@@ -112,7 +115,8 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         }
         let account_bucket = format!("login:acct:{login}");
         let ok_acct = super::ssr::rate_limit(&st.db, &account_bucket, LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await?;
-        let ok_ip = super::ssr::rate_limit(&st.db, &format!("login:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await?;
+        let address_bucket = format!("login:ip:{ip}");
+        let ok_ip = super::ssr::rate_limit(&st.db, &address_bucket, LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await?;
         if !ok_acct || !ok_ip {
             return Err(AppError::RateLimited);
         }
@@ -137,6 +141,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
             return Err(AppError::Refused(Msg::ErrAccountDisabled));
         }
         super::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
+        super::ssr::forgive_hit(&st.db, &address_bucket).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
         let mut tx = st.db.pool.begin().await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.login", Some(user_id), &ip, user_id)).await?;

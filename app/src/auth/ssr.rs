@@ -22,9 +22,19 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// At most this many argon2 runs at once per node (one per core, at least two). Each holds
+/// 19 MiB while it runs, and tokio's blocking pool would otherwise start up to 512 of them in a
+/// rush (an olympiad's registration day, a whole exam signing in): gigabytes of memory and no
+/// faster answers, as the cores are already busy. The rest wait their turn, holding nothing.
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()).max(2)))
+}
+
 /// Hashes on the blocking pool: argon2 is deliberately slow and must not stall the runtime.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
+    let _turn = argon2_permits().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut salt);
@@ -37,6 +47,7 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
 
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     let (password, hash) = (password.to_string(), hash.to_string());
+    let Ok(_turn) = argon2_permits().acquire().await else { return false };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
     })
@@ -299,6 +310,12 @@ pub async fn rate_limit(db: &Db, bucket: &str, limit: i64, window_ms: i64) -> Re
     .fetch_one(&db.pool)
     .await?;
     Ok(hits <= limit)
+}
+
+/// Takes back one hit of `bucket` (an attempt that turned out legitimate).
+pub async fn forgive_hit(db: &Db, bucket: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND hits > 0").bind(bucket).execute(&db.pool).await?;
+    Ok(())
 }
 
 pub async fn clear_rate_limit(db: &Db, bucket: &str) -> Result<(), AppError> {

@@ -234,21 +234,25 @@ async fn attached_file(
             .bind(&name)
             .fetch_optional(&st.db.pool)
             .await?;
-        let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
-        let kind = sniff_file(&name, &bytes).unwrap_or("application/octet-stream");
-        Ok::<_, AppError>((bytes, kind))
+        Ok::<_, AppError>(st.media.get(&key.ok_or(AppError::NotFound)?).await?)
     }
     .await;
     match result {
-        Ok((bytes, kind)) => {
-            let mut r = crate::proctor::report::download(&name, bytes);
-            if let Ok(v) = axum::http::HeaderValue::from_str(kind) {
-                r.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
-            }
-            r
-        }
+        Ok(bytes) => checked_download(&name, bytes),
         Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
     }
+}
+
+/// An uploaded file served as a download, with the type its content is checked as (never the
+/// type its uploader claimed), so a browser cannot be made to run it as a page.
+#[cfg(feature = "ssr")]
+pub fn checked_download(name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    let kind = sniff_file(name, &bytes).unwrap_or("application/octet-stream");
+    let mut r = crate::proctor::report::download(name, bytes);
+    if let Ok(v) = axum::http::HeaderValue::from_str(kind) {
+        r.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    r
 }
 
 #[cfg(test)]

@@ -260,10 +260,13 @@ pub async fn register_teacher(
     email: String,
     school_id: String,
     password: String,
+    // "email" (when absent) or "sms": where the confirmation code goes (OLY-1).
+    #[server(default)] code_by: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::auth::model::{check_new_password, parse_name, Email, Login, Phone};
         use crate::i18n::Msg;
+        use crate::notify::model::Channel;
         let st = crate::api::state()?;
         let ip = crate::auth::ssr::caller_ip();
         if !crate::auth::ssr::rate_limit(&st.db, &format!("oly.register:ip:{ip}"), REGISTRATION_LIMIT_PER_ADDRESS, HOUR_MS).await? {
@@ -283,6 +286,14 @@ pub async fn register_teacher(
         let phone = fields.check("phone", Phone::parse(&phone));
         let email = fields.check("email", Email::parse(&email));
         fields.check("password", check_new_password(&password, iin.as_ref().map(|i| i.as_str()).unwrap_or("")));
+        let code_by = fields.check(
+            "code_by",
+            match code_by.as_deref().map(str::trim) {
+                None | Some("") | Some("email") => Ok(Channel::Email),
+                Some("sms") => Ok(Channel::Sms),
+                Some(_) => Err(Msg::ErrRequired),
+            },
+        );
         // Absent when the person never picked a school from the search.
         let school_id = match school_id.trim().parse::<i64>() {
             Ok(id) if campaign.is_some() && super::store::school_eligible(&st.db, campaign_id, id).await? => Some(id),
@@ -296,8 +307,8 @@ pub async fn register_teacher(
             }
         };
         fields.finish()?;
-        let (Some(campaign), Some(iin), Some(full_name), Some(phone), Some(email), Some(school_id)) =
-            (campaign, iin, full_name, phone, email, school_id)
+        let (Some(campaign), Some(iin), Some(full_name), Some(phone), Some(email), Some(school_id), Some(code_by)) =
+            (campaign, iin, full_name, phone, email, school_id, code_by)
         else {
             return Err(AppError::Internal);
         };
@@ -362,9 +373,9 @@ pub async fn register_teacher(
         crate::notify::outbox::enqueue(
             &mut tx,
             crate::notify::outbox::Outgoing {
-                channel: crate::notify::model::Channel::Email,
+                channel: code_by,
                 user_id: Some(user_id),
-                recipient: email.as_str(),
+                recipient: if code_by == Channel::Sms { phone.as_str() } else { email.as_str() },
                 subject: Msg::OlyTeacherCodeSubject.text(locale),
                 body: &body,
             },

@@ -15,6 +15,7 @@ pub mod iin;
 pub mod join;
 pub mod model;
 pub mod pages;
+pub mod people;
 pub mod placement;
 pub mod placement_pages;
 #[cfg(feature = "ssr")]

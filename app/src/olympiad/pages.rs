@@ -23,6 +23,7 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/certificate/:number") view=super::results_pages::CertificateCheckPage/>
         <Route path=path!("/olympiad/certificates") view=super::results_pages::MyCertificatesPage/>
         <Route path=path!("/olympiad/statistics") view=super::statistics_pages::StatisticsPage/>
+        <Route path=path!("/olympiad/people") view=super::people::PeoplePage/>
         <Route path=path!("/olympiad/apply") view=super::placement_pages::ApplyPage/>
         <Route path=path!("/olympiad/join") view=super::join::JoinPage/>
         <Route path=path!("/olympiad/applicants") view=super::placement_pages::ApplicantsPage/>
@@ -71,6 +72,8 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
     let registered = action_ok(register);
     let campaign = RwSignal::new(campaigns.first().map(|c| c.id).unwrap_or(0));
     let iin = RwSignal::new(String::new());
+    // Where the code was asked to go, for the message that says where to find it.
+    let code_by_sms = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     // Searched as the teacher types; only eligible schools of the chosen campaign come back.
     let schools = Resource::new(
@@ -147,11 +150,17 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
                     <SelectError error=register_error field="school_id"/>
                 </div>
                 <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=register_error autocomplete="new-password" required=true/>
+                <fieldset class="choice">
+                    <legend>{t(Msg::SendCodeBy)}</legend>
+                    <label><input type="radio" name="code_by" value="email" checked=true on:change=move |_| code_by_sms.set(false)/>{t(Msg::ByEmail)}</label>
+                    <label><input type="radio" name="code_by" value="sms" on:change=move |_| code_by_sms.set(true)/>{t(Msg::BySms)}</label>
+                    <SelectError error=register_error field="code_by"/>
+                </fieldset>
                 <button type="submit" class="primary" disabled=move || register.pending().get()>{t(Msg::Register)}</button>
             </ActionForm>
         </div>
         <div hidden=move || !registered.get()>
-            <p class="banner ok" role="status">{t(Msg::OlyCodeSentToEmail)}</p>
+            <p class="banner ok" role="status">{move || (if code_by_sms.get() { Msg::OlyCodeSentBySms } else { Msg::OlyCodeSentToEmail }).text(locale.get())}</p>
             <ActionForm action=confirm>
                 <FormStatus error=confirm_error/>
                 <input type="hidden" name="iin" prop:value=move || iin.get()/>
@@ -426,6 +435,7 @@ fn CampaignList(campaigns: Vec<Campaign>, regions: Vec<(i64, String)>, window: S
                         <button type="submit" disabled=move || window.pending().get()>{t(Msg::OlySetWindow)}</button>
                     </ActionForm>
                     <p><a href=format!("/olympiad/statistics?campaign={}", c.id) data-testid="statistics-link">{t(Msg::OlyStatistics)}</a></p>
+                    <p><a href=format!("/olympiad/people?campaign={}", c.id) data-testid="people-link">{t(Msg::OlyPeopleLink)}</a></p>
                     <super::stage_pages::CampaignStage campaign_id=c.id regions=stage_regions subjects=c.subjects.clone()/>
                     <super::results_pages::CampaignResults campaign_id=c.id/>
                     <super::placement_pages::CampaignPlacement campaign_id=c.id/>

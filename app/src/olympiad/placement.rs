@@ -125,30 +125,6 @@ pub struct FamilyAnswer {
     pub applied: bool,
 }
 
-#[cfg(feature = "ssr")]
-async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    caller: &crate::auth::ssr::Caller,
-    action: &'static str,
-    campaign_id: i64,
-    after: serde_json::Value,
-) -> Result<(), AppError> {
-    crate::audit::store::record(
-        tx,
-        crate::audit::store::Entry {
-            actor_id: Some(caller.user_id),
-            ip: &caller.ip,
-            action,
-            entity: "olympiad_campaign",
-            entity_id: campaign_id.to_string(),
-            org_id: Some(crate::admin::model::ROOT_ORG_ID),
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await
-}
-
 /// The operator's view of a campaign's placement.
 #[server(prefix = "/api", endpoint = "olympiad/placement")]
 pub async fn placement_state(campaign_id: i64) -> Result<PlacementFacts, AppError> {
@@ -199,7 +175,15 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
             .execute(&mut *tx)
             .await?;
         }
-        audit(&mut tx, &caller, "olympiad.placement.school", campaign_id, serde_json::json!({ "school": school, "seats": seats })).await?;
+        crate::olympiad::results_api::audit(
+            &mut tx,
+            &caller,
+            "olympiad.placement.school",
+            campaign_id,
+            None,
+            Some(serde_json::json!({ "school": school, "seats": seats })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     })
@@ -218,8 +202,15 @@ pub async fn run_placement(campaign_id: i64) -> Result<PlacementFacts, AppError>
         }
         let mut tx = st.db.pool.begin().await?;
         let (placed, unplaced) = ssr::run(&mut tx, campaign_id, now).await?;
-        audit(&mut tx, &caller, "olympiad.placement.run", campaign_id, serde_json::json!({ "placed": placed, "unplaced": unplaced }))
-            .await?;
+        crate::olympiad::results_api::audit(
+            &mut tx,
+            &caller,
+            "olympiad.placement.run",
+            campaign_id,
+            None,
+            Some(serde_json::json!({ "placed": placed, "unplaced": unplaced })),
+        )
+        .await?;
         tx.commit().await?;
         ssr::state(&st.db, campaign_id).await
     })
@@ -289,8 +280,15 @@ pub async fn submit_application(campaign_id: i64, choice1: String, choice2: Stri
                 .execute(&mut *tx)
                 .await?;
         }
-        audit(&mut tx, &caller, "olympiad.application.submit", campaign_id, serde_json::json!({ "application": id, "choices": choices }))
-            .await?;
+        crate::olympiad::results_api::audit(
+            &mut tx,
+            &caller,
+            "olympiad.application.submit",
+            campaign_id,
+            None,
+            Some(serde_json::json!({ "application": id, "choices": choices })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     })
@@ -692,19 +690,11 @@ async fn application_file(
                 .bind(&name)
                 .fetch_optional(&st.db.pool)
                 .await?;
-        let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
-        let kind = crate::exam::tickets::sniff_file(&name, &bytes).unwrap_or("application/octet-stream");
-        Ok::<_, AppError>((bytes, kind))
+        Ok::<_, AppError>(st.media.get(&key.ok_or(AppError::NotFound)?).await?)
     }
     .await;
     match result {
-        Ok((bytes, kind)) => {
-            let mut r = crate::proctor::report::download(&name, bytes);
-            if let Ok(v) = axum::http::HeaderValue::from_str(kind) {
-                r.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
-            }
-            r
-        }
+        Ok(bytes) => crate::exam::tickets::checked_download(&name, bytes),
         Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
     }
 }

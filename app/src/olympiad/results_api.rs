@@ -12,8 +12,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::api::require_operator;
 
+/// Records an operator's action on a campaign (every olympiad action is audited this way).
 #[cfg(feature = "ssr")]
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     caller: &crate::auth::ssr::Caller,
     action: &'static str,

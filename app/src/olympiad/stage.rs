@@ -121,20 +121,7 @@ pub async fn prepare_stage(campaign_id: i64, questions: String, duration_min: St
         let now = crate::api::now_ms();
         let mut tx = st.db.pool.begin().await?;
         let report = ssr::prepare(&mut tx, campaign_id, caller.user_id, questions, duration, now).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "olympiad.stage.prepare",
-                entity: "olympiad_campaign",
-                entity_id: campaign_id.to_string(),
-                org_id: Some(crate::admin::model::ROOT_ORG_ID),
-                before: None,
-                after: Some(serde_json::json!({ "questions": questions, "duration_min": duration, "seated": report.seated, "variants": report.variants })),
-            },
-        )
-        .await?;
+        crate::olympiad::results_api::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "seated": report.seated, "variants": report.variants }))).await?;
         tx.commit().await?;
         Ok(report)
     })
@@ -245,6 +232,25 @@ pub mod ssr {
             seat_with(tx, &stage, participant_id, now).await?;
         }
         Ok(())
+    }
+
+    /// Moves a participant whose grade or language was corrected (before they started a paper)
+    /// out of their old variant group and, once the stage is prepared, into the new one.
+    pub async fn reseat(tx: &mut Transaction<'_, Any>, campaign_id: i64, user_id: i64, now: i64) -> Result<(), AppError> {
+        sqlx::query(
+            "DELETE FROM role_assignments WHERE user_id = $1 AND role = 'olympiad_participant'
+               AND org_id IN (SELECT group_id FROM olympiad_stage_exams WHERE campaign_id = $2)",
+        )
+        .bind(user_id)
+        .bind(campaign_id)
+        .execute(&mut **tx)
+        .await?;
+        let participant: i64 = sqlx::query_scalar("SELECT id FROM olympiad_participants WHERE campaign_id = $1 AND user_id = $2")
+            .bind(campaign_id)
+            .bind(user_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        seat_if_prepared(tx, campaign_id, participant, now).await
     }
 
     /// Puts a participant into their variant group, creating the group and its exams as
@@ -523,18 +529,13 @@ pub mod ssr {
             .execute(&mut *tx)
             .await?;
         report.reranked = rerank_if_ranked(&mut tx, campaign_id, now).await?;
-        crate::audit::store::record(
+        crate::olympiad::results_api::audit(
             &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "olympiad.stage.close",
-                entity: "olympiad_campaign",
-                entity_id: campaign_id.to_string(),
-                org_id: Some(crate::admin::model::ROOT_ORG_ID),
-                before: None,
-                after: Some(serde_json::json!({ "region": region, "closed_attempts": report.closed_attempts, "results": report.results })),
-            },
+            &caller,
+            "olympiad.stage.close",
+            campaign_id,
+            None,
+            Some(serde_json::json!({ "region": region, "closed_attempts": report.closed_attempts, "results": report.results })),
         )
         .await?;
         tx.commit().await?;
