@@ -8,8 +8,8 @@
 #   steady    15 000 candidates for 120 s: paper, autosave, webcam and screen uploads, open loop;
 #             then hand-in, and a check that every acknowledged answer and upload is stored once
 #   register  10 000 teacher sessions, nearly all open at once: page, school search,
-#             register_teacher (argon2); last, as a backlog of it can exhaust memory (a watchdog
-#             stops the run below BENCH_MIN_FREE_MB of available memory)
+#             register_teacher (argon2, one hash per core at a time); last, as its queue drains
+#             for minutes (a watchdog stops the run below BENCH_MIN_FREE_MB of available memory)
 # Release build; stops by itself; results and how to read them in BENCHMARKS.md.
 # Knobs (environment; see server/benches/examday.rs): BENCH_DATABASE_URL=postgres://... (an
 # empty database) runs it on PostgreSQL; BENCH_PHASES (login,start,steady,register),

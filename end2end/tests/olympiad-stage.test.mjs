@@ -46,7 +46,7 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await school.selectOption({ index: 0 });
     await page.getByLabel(msg('Password', lang), { exact: true }).fill(`Olymp-${n}-pass`);
     // The code by SMS: it comes to the phone (logged by the server without a gateway).
-    await page.getByLabel(msg('BySms', lang), { exact: true }).check();
+    await page.getByLabel(msg('OlyCodeToPhone', lang), { exact: true }).check();
     const offset = await logOffset();
     await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
     await page.getByText(msg('OlyCodeSentBySms', lang)).waitFor();

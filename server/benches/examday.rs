@@ -30,14 +30,14 @@
 //!   registration flow, each as a person would: the page /olympiad/register, about
 //!   BENCH_REG_THINK seconds of typing, a school search (`find_schools`), BENCH_REG_THINK more,
 //!   then `register_teacher` with a unique valid IIN, email and phone. With the defaults nearly
-//!   all 10 000 sessions are open at once. It runs last because a rush of it can exhaust the
-//!   machine's memory (below).
+//!   all 10 000 sessions are open at once. It runs last: its backlog of password hashes would
+//!   otherwise still be draining when the next phase starts.
 //!
 //! A watchdog thread ends the run when the machine's available memory falls below
-//! BENCH_MIN_FREE_MB, after printing what the running phase measured so far: each argon2 run
-//! holds 19 MiB, the server starts one per waiting registration or sign-in on tokio's blocking
-//! pool (up to 512 at once), and the allocator keeps much of that memory after they finish, so
-//! a backlog of them grows the process by gigabytes (measured in BENCHMARKS.md).
+//! BENCH_MIN_FREE_MB, after printing what the running phase measured so far. Each argon2 run
+//! holds 19 MiB; before the server ran one per core at a time (`auth::ssr::argon2_permits`),
+//! a registration rush started up to 512 on tokio's blocking pool and grew the process by
+//! gigabytes. The watchdog stays as the bench's own guard for the machine it runs on.
 //!
 //! Latencies count from when a request was due (open loop: time spent waiting for the
 //! in-flight cap, BENCH_INFLIGHT, counts too; each phase says how often the cap was reached).
@@ -265,8 +265,8 @@ async fn run(
             }
         }
     }
-    // Registration runs last: a rush of it can exhaust the machine's memory (every argon2 run
-    // holds 19 MiB, and the server starts up to 512 at once), and the watchdog then ends the run.
+    // Registration runs last: its queue of password hashes (one per core at a time) drains for
+    // minutes after the last session sent its form.
     if k.wants("register") {
         headline(registration(&load, k, &world, &db, &ceiling).await?);
     }

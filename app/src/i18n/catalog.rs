@@ -787,6 +787,8 @@ catalog! {
     OlyNoSchoolFound => ["Сәйкес мектеп табылмады", "Подходящая школа не найдена", "No eligible school found"],
     OlyCodeSentToEmail => ["Тіркеу қабылданды. Поштаңызға келген кодты енгізіңіз.", "Регистрация принята. Введите код из письма.", "Registration received. Enter the code from the email."],
     OlyCodeSentBySms => ["Тіркеу қабылданды. Телефоныңызға SMS-пен келген кодты енгізіңіз.", "Регистрация принята. Введите код из SMS на ваш телефон.", "Registration received. Enter the code from the text message sent to your phone."],
+    OlyCodeToEmail => ["Поштама", "На мою почту", "To my email"],
+    OlyCodeToPhone => ["Телефоныма SMS-пен", "SMS на мой телефон", "By text message to my phone"],
     OlyOperator => ["Олимпиада операторы", "Оператор олимпиады", "Olympiad operations"],
     OlyDirectory => ["Мектептер каталогы", "Справочник школ", "School directory"],
     OlyRegions => ["Облыстар", "Области", "Regions"],

@@ -152,8 +152,8 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
                 <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=register_error autocomplete="new-password" required=true/>
                 <fieldset class="choice">
                     <legend>{t(Msg::SendCodeBy)}</legend>
-                    <label><input type="radio" name="code_by" value="email" checked=true on:change=move |_| code_by_sms.set(false)/>{t(Msg::ByEmail)}</label>
-                    <label><input type="radio" name="code_by" value="sms" on:change=move |_| code_by_sms.set(true)/>{t(Msg::BySms)}</label>
+                    <label><input type="radio" name="code_by" value="email" checked=true on:change=move |_| code_by_sms.set(false)/>{t(Msg::OlyCodeToEmail)}</label>
+                    <label><input type="radio" name="code_by" value="sms" on:change=move |_| code_by_sms.set(true)/>{t(Msg::OlyCodeToPhone)}</label>
                     <SelectError error=register_error field="code_by"/>
                 </fieldset>
                 <button type="submit" class="primary" disabled=move || register.pending().get()>{t(Msg::Register)}</button>
