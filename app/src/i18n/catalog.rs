@@ -773,7 +773,7 @@ catalog! {
     OlyTeacherCodeSubject => ["Олимпиадаға тіркелуді растау", "Подтверждение регистрации на олимпиаду", "Confirm your olympiad registration"],
     OlyTeacherCodeBody => ["«{campaign}» олимпиадасына тіркелуді растау коды: {code}. Код 15 минут жарамды.", "Код подтверждения регистрации на олимпиаду «{campaign}»: {code}. Код действует 15 минут.", "Your code to confirm registration for the olympiad “{campaign}”: {code}. It is valid for 15 minutes."],
     OlyTeacherRegistration => ["Мұғалімдерді тіркеу", "Регистрация учителей", "Teacher registration"],
-    OlyTeacherRegistrationIntro => ["Олимпиадаға өз мектебіңіздің оқушыларын тіркеу үшін тіркеліңіз. Растау коды электрондық поштаңызға келеді.", "Зарегистрируйтесь, чтобы записывать на олимпиаду учеников своей школы. Код подтверждения придёт на вашу почту.", "Register to enter pupils of your school for the olympiad. A confirmation code will come to your email."],
+    OlyTeacherRegistrationIntro => ["Олимпиадаға өз мектебіңіздің оқушыларын тіркеу үшін тіркеліңіз. Растау коды поштаңызға немесе телефоныңызға SMS-пен келеді.", "Зарегистрируйтесь, чтобы записывать на олимпиаду учеников своей школы. Код подтверждения придёт на почту или SMS на телефон.", "Register to enter pupils of your school for the olympiad. The confirmation code comes to your email or by text message to your phone."],
     OlyNoOpenRegistration => ["Қазір мұғалімдерді тіркеу ашық олимпиада жоқ", "Сейчас нет олимпиады с открытой регистрацией учителей", "No olympiad has teacher registration open now"],
     OlyCampaign => ["Олимпиада", "Олимпиада", "Olympiad"],
     OlyRegistrationUntil => ["Тіркеу {date} дейін", "Регистрация до {date}", "Registration until {date}"],
