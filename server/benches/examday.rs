@@ -1291,6 +1291,7 @@ struct Sitter {
 
 async fn synchronised_start(load: &Arc<Load>, world: &Arc<World>, db: &app::db::Db, ceiling: &Ceiling) -> Res<(String, Vec<Sitter>)> {
     let n = world.people.len();
+    let scans0 = table_scans(db).await;
     let meter = Meter::start(load, "synchronised start");
     let w = world.clone();
     let bodies = burst(
@@ -1308,6 +1309,7 @@ async fn synchronised_start(load: &Arc<Load>, world: &Arc<World>, db: &app::db::
     )
     .await;
     let r = meter.finish(&format!("Synchronised start: {n} candidates released at once to POST /api/exam/start"), load);
+    print_scans(&scans0, &table_scans(db).await);
     let s = r.kind("start");
     // Latencies count from the release: the slowest success is when the last attempt existed.
     let all_ms = s.max;
@@ -1408,6 +1410,7 @@ async fn steady(
     let sitters = Arc::new(sitters);
     let acks = Arc::new(Acks::default());
     let (webcam, screen) = (axum::body::Bytes::from(webcam), axum::body::Bytes::from(screen));
+    let scans0 = table_scans(db).await;
     let meter = Meter::start(load, "steady state");
     let t0 = Instant::now() + Duration::from_millis(500);
     let tasks: Vec<_> = (0..n)
@@ -1461,6 +1464,7 @@ async fn steady(
         let _ = t.await;
     }
     let h = meter.finish(&format!("Hand-in: {n} candidates over {} s", k.handin_seconds), load);
+    print_scans(&scans0, &table_scans(db).await);
 
     // Every acknowledged answer and upload must be in the database, once.
     let stored_answers: Vec<(i64, i64, String)> = sqlx::query_as(
@@ -1669,6 +1673,44 @@ async fn candidate(
     for t in inflight {
         let _ = t.await;
     }
+}
+
+/// PostgreSQL only: rows read by sequential scans and index scans so far, per table. A table
+/// that is scanned while it has an index for the query shows here (a plan chosen when the
+/// table was empty, for instance), which CPU figures alone do not tell.
+async fn table_scans(db: &app::db::Db) -> HashMap<String, (i64, i64, i64)> {
+    if db.backend != app::db::Backend::Postgres {
+        return HashMap::new();
+    }
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT relname::TEXT, COALESCE(seq_scan, 0)::BIGINT, COALESCE(seq_tup_read, 0)::BIGINT, COALESCE(idx_scan, 0)::BIGINT
+         FROM pg_stat_user_tables",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap_or_default();
+    rows.into_iter().map(|(t, s, r, i)| (t, (s, r, i))).collect()
+}
+
+/// The tables whose sequential scans read the most rows between two `table_scans`.
+fn print_scans(before: &HashMap<String, (i64, i64, i64)>, after: &HashMap<String, (i64, i64, i64)>) {
+    let mut d: Vec<(&String, i64, i64, i64)> = after
+        .iter()
+        .map(|(t, (s, r, i))| {
+            let (s0, r0, i0) = before.get(t).copied().unwrap_or_default();
+            (t, s - s0, r - r0, i - i0)
+        })
+        .filter(|(_, s, _, i)| *s > 0 || *i > 0)
+        .collect();
+    if d.is_empty() {
+        return;
+    }
+    d.sort_by_key(|(_, _, rows, _)| -rows);
+    let top: Vec<String> =
+        d.iter().take(4).map(|(t, s, rows, i)| format!("{t} {s} seq scans reading {rows} rows, {i} index scans")).collect();
+    // pg_stat counters are sent by each backend when its transaction ends, so the last few
+    // hundred milliseconds may be missing; the order of magnitude is what counts.
+    println!("  PostgreSQL tables read (pg_stat_user_tables): {}", top.join("; "));
 }
 
 fn files_under(dir: &std::path::Path) -> usize {
