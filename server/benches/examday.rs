@@ -6,6 +6,8 @@
 //! every phase prints the CPU of each side separately (per thread name, from
 //! /proc/self/task/*/stat), of SQLite's worker threads, of the PostgreSQL processes, and of the
 //! rest of the machine, besides the process's peak memory (VmHWM, reset at each phase start).
+//! On PostgreSQL the start and the steady phase also print the tables whose sequential scans
+//! read the most rows (pg_stat_user_tables), so a query that stopped using its index shows.
 //!
 //! Phases, in this order (BENCH_PHASES picks some; the ceiling always runs, and `steady` needs
 //! the attempts `start` creates, so it runs `start` too):
@@ -1708,8 +1710,8 @@ fn print_scans(before: &HashMap<String, (i64, i64, i64)>, after: &HashMap<String
     d.sort_by_key(|(_, _, rows, _)| -rows);
     let top: Vec<String> =
         d.iter().take(4).map(|(t, s, rows, i)| format!("{t} {s} seq scans reading {rows} rows, {i} index scans")).collect();
-    // pg_stat counters are sent by each backend when its transaction ends, so the last few
-    // hundred milliseconds may be missing; the order of magnitude is what counts.
+    // Each backend reports its counters with a delay (up to about a second), so the last
+    // moments of a phase may be missing; the order of magnitude is what counts.
     println!("  PostgreSQL tables read (pg_stat_user_tables): {}", top.join("; "));
 }
 

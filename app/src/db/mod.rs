@@ -58,9 +58,10 @@ impl Db {
                         // table grows: measured in the exam-day bench, 15 000 starts read 166 M
                         // rows of exam_attempts and the uploads a billion rows of
                         // proctor_evidence, although unique indexes exist. Custom plans are
-                        // costed with the table's current size on each run (a few tens of µs of
-                        // planning for our short queries). Servers older than 12 lack the
-                        // setting: keep going with their default.
+                        // costed with the table's current size on each run; the planning this
+                        // adds was not measured on its own, and the bench's start took no longer
+                        // with it (BENCHMARKS.md). Servers older than 12 lack the setting: keep
+                        // going with their default.
                         if let Err(e) = conn.execute("SET plan_cache_mode = force_custom_plan").await {
                             tracing::warn!("PostgreSQL: could not set plan_cache_mode ({e}); prepared statements may keep stale plans");
                         }
