@@ -391,7 +391,7 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
     let hash_ms = hash_times[hash_times.len() / 2];
 
     let now = app::api::now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let org = |parent: i64, kind: &'static str, name: &'static str| {
         sqlx::query_scalar::<_, i64>("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(parent)

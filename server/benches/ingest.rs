@@ -287,7 +287,7 @@ fn encode(img: &image::DynamicImage, quality: u8) -> Vec<u8> {
 /// session (inserted directly: signing 15 000 people in is the olympiad benchmark's business).
 async fn generate(db: &app::db::Db, n: usize, recheck: i64) -> Result<Vec<Candidate>, Box<dyn std::error::Error>> {
     let now = app::api::now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let org = |parent: i64, kind: &'static str, name: &'static str| {
         sqlx::query_scalar::<_, i64>("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(parent)

@@ -141,7 +141,7 @@ async fn generate(
     use app::journal::semester::{fill, Date, Semester, Timetable, TimetableItem, Weekday};
     let hash = app::auth::ssr::hash_password(PASSWORD).await.map_err(|e| format!("{e:?}"))?;
     let now = app::api::now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let college: i64 = sqlx::query_scalar(
         "INSERT INTO organisations (parent_id, kind, name, created_at) VALUES (1, 'college', 'Колледж', $1) RETURNING id",
     )
@@ -188,7 +188,7 @@ async fn generate(
 
     let mut measured = (0, Vec::new());
     for g in 0..groups {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let group: i64 =
             sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, 'group', $2, $3) RETURNING id")
                 .bind(college)

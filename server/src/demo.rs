@@ -44,7 +44,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     }
     let hash = app::auth::ssr::hash_password(DEMO_PASSWORD).await.map_err(|e| e.to_string())?;
     let now = app::api::now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // (key, parent key, kind, name)
     let plan = [
         ("region", "root", "region", "Ақмола облысы"),

@@ -61,7 +61,7 @@ async fn rate_limit_counts_per_window(backend: Backend) {
 }
 
 async fn make_user(db: &Db, login: &str) -> i64 {
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let login = app::auth::model::Login::parse(login).unwrap();
     let id = app::auth::store::insert_user(&mut tx, &login, "Test User", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
         .await
@@ -71,7 +71,7 @@ async fn make_user(db: &Db, login: &str) -> i64 {
 }
 
 async fn new_code(db: &Db, user_id: i64) -> String {
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let code = create_code(&mut tx, user_id, CODE_TTL_MS).await.unwrap();
     tx.commit().await.unwrap();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "six digits: {code}");

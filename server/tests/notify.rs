@@ -31,7 +31,7 @@ fn now_ms() -> i64 {
 }
 
 async fn queue(db: &Db, channel: Channel, user_id: Option<i64>, recipient: &str, subject: &str, body: &str) -> i64 {
-    let mut tx = db.pool.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let id = enqueue(&mut tx, Outgoing { channel, user_id, recipient, subject, body }).await.expect("enqueue");
     tx.commit().await.unwrap();
     id
@@ -416,7 +416,7 @@ async fn concurrent_drains_send_once(backend: Backend) {
 
 async fn in_app_goes_to_inbox(backend: Backend) {
     let t = fresh_db(backend).await;
-    let mut tx = t.db.pool.begin().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
     let login = app::auth::model::Login::parse("dana").unwrap();
     let user_id = app::auth::store::insert_user(&mut tx, &login, "Dana", None, None, app::auth::ssr::DUMMY_HASH, app::i18n::Locale::Kk)
         .await
@@ -442,7 +442,7 @@ async fn in_app_goes_to_inbox(backend: Backend) {
     assert_eq!(count, 1);
 
     // An in-app message rolled back with its transaction leaves no trace.
-    let mut tx = t.db.pool.begin().await.unwrap();
+    let mut tx = t.db.begin().await.unwrap();
     let outgoing = Outgoing { channel: Channel::InApp, user_id: Some(user_id), recipient: "", subject: "x", body: "y" };
     enqueue(&mut tx, outgoing).await.unwrap();
     tx.rollback().await.unwrap();

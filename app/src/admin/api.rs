@@ -140,7 +140,7 @@ pub async fn create_org(parent_id: i64, kind: String, name: String) -> Result<i6
         fields.finish()?;
         caller.require(&st.db, Permission::OrgManage, parent_id).await?;
         let (kind, name) = (kind.ok_or(AppError::Internal)?, name.ok_or(AppError::Internal)?);
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id: i64 =
             match sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(parent_id)
@@ -297,7 +297,7 @@ pub async fn create_user(
         } else {
             crate::auth::ssr::hash_password(&password).await?
         };
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let user_id =
             crate::auth::store::insert_user(&mut tx, &login, &full_name, email.as_ref(), phone.as_ref(), &hash, crate::i18n::Locale::Kk)
                 .await?;
@@ -349,7 +349,7 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
             return Err(AppError::field("user_id", Msg::ErrUnknownUser));
         }
         ssr::check_grantable(&st.db, &caller, role, org_id).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         // Granting what is already granted is not an error and writes nothing.
         if crate::auth::store::grant(&mut tx, user_id, role, org_id).await? {
             crate::audit::store::record(
@@ -385,7 +385,7 @@ pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
         if let Some(r) = Role::from_code(&role) {
             ssr::check_grantable(&st.db, &caller, r, org_id).await?;
         }
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
         crate::audit::store::record(
             &mut tx,
@@ -419,7 +419,7 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
             .bind(user_id)
             .fetch_optional(&st.db.pool)
             .await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut *tx).await?;
         if !active {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;

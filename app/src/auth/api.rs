@@ -54,7 +54,7 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
         let (login, full_name, email) = (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, email.ok_or(AppError::Internal)?);
         let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
         let hash = super::ssr::hash_password(&password).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), phone.as_ref(), &hash, locale).await?;
         super::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
         let body = Msg::WelcomeBody.text(locale).replace("{login}", login.as_str());
@@ -143,7 +143,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         super::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
         super::ssr::forgive_hit(&st.db, &address_bucket).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.login", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
         super::ssr::start_session(&st.db, user_id, locale).await?;
@@ -158,7 +158,7 @@ pub async fn logout() -> Result<(), AppError> {
     crate::api::respond(async move {
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry::user("session.logout", Some(caller.user_id), &caller.ip, caller.user_id),
@@ -193,7 +193,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
             return Err(AppError::field("current", Msg::ErrWrongPassword));
         }
         let new_hash = super::ssr::hash_password(&new_password).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(caller.user_id).execute(&mut *tx).await?;
         // Other sign-ins of this account end; the current one stays.
         let token = super::ssr::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
@@ -234,7 +234,7 @@ pub async fn update_profile(full_name: String, email: String, phone: String, loc
             "phone": before.try_get::<Option<String>, _>("phone")?, "locale": before.try_get::<String, _>("locale")? });
         let after = serde_json::json!({
             "full_name": full_name, "email": email.as_ref().map(|e| e.as_str()), "phone": phone.as_ref().map(|p| p.as_str()), "locale": locale.code() });
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, locale = $4 WHERE id = $5")
             .bind(&full_name)
             .bind(email.as_ref().map(|e| e.as_str()))
@@ -295,7 +295,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
             return Ok(());
         };
         let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let code = super::store::create_code(&mut tx, user_id, super::store::CODE_TTL_MS).await?;
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
         crate::notify::outbox::enqueue(
@@ -347,7 +347,7 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
         super::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
         super::store::consume_code(&st.db, user_id, &code).await?;
         let hash = super::ssr::hash_password(&new_password).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_reset", Some(user_id), &ip, user_id)).await?;
@@ -365,7 +365,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
         super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
         if let Some(caller) = super::ssr::caller().await? {
             let st = crate::api::state()?;
-            let mut tx = st.db.pool.begin().await?;
+            let mut tx = st.db.begin().await?;
             let old: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
             if old != locale.code() {
                 sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")

@@ -83,6 +83,20 @@ impl Db {
         }
     }
 
+    /// Starts a transaction that will write. On SQLite it begins as the writer (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and writes later asks for the write
+    /// lock in the middle, and when another connection holds it SQLite answers "database is
+    /// locked" at once, without waiting out the busy timeout (it cannot wait: the reader's
+    /// snapshot may already be stale). Measured: eight pupil registrations at once failed seven
+    /// times with a 500. Taking the lock at BEGIN makes every writer wait its turn under
+    /// `busy_timeout` instead. PostgreSQL locks rows, not the database: a plain BEGIN.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Is the database answering? Used by /readyz.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

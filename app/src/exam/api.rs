@@ -73,7 +73,7 @@ pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> 
             return Err(AppError::field("file", Msg::ErrBankImportEmpty));
         }
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         for q in &questions {
             ssr::insert_question(&mut tx, caller.user_id, &subject, q, now).await?;
         }
@@ -231,7 +231,7 @@ pub async fn create_exam(
         }
         fields.finish()?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
                                 snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at)

@@ -241,7 +241,7 @@ pub mod ssr {
         };
         fields.finish()?;
         let mark = mark.ok_or(AppError::Internal)?;
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for (qid, milli) in &given {
             sqlx::query("UPDATE exam_answers SET points_milli = $1 WHERE attempt_id = $2 AND question_id = $3")
                 .bind(milli)
@@ -344,7 +344,7 @@ pub mod ssr {
             }
         }
         fields.finish()?;
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for (student, cell) in &changes {
             if *cell == Cell::Empty {
                 sqlx::query("DELETE FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")

@@ -54,7 +54,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         // never a question whose picture is missing. The same bytes give the same key.
         st.media.put(&key, upload.bytes).await?;
         let before = question.image.replace(key.clone());
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         ssr::save_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, before.as_deref(), Some(&key)).await?;
         tx.commit().await?;
@@ -76,7 +76,7 @@ pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
         let st = crate::api::state()?;
         let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
         let Some(old) = question.image.take() else { return Ok(()) };
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         ssr::save_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, Some(&old), None).await?;
         tx.commit().await?;

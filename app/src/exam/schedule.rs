@@ -152,7 +152,7 @@ pub mod ssr {
         if s.starts_at < opens_at || s.ends_at > closes_at {
             fields.add("starts_at", Msg::ErrSittingOutsideWindow);
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         if db.backend == crate::db::Backend::Postgres {
             // Serialises bookings of one college's rooms.
             sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE").bind(college).execute(&mut *tx).await?;
@@ -240,7 +240,7 @@ pub mod ssr {
             .ok_or(AppError::NotFound)?;
         let (exam_id, journal_id): (i64, i64) = (r.try_get("exam_id")?, r.try_get("journal_id")?);
         let j = crate::journal::store::editable(db, caller, journal_id).await?;
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let started: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = $2 WHERE x.sitting_id = $1",
         )

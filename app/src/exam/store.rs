@@ -356,7 +356,7 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
         _ => (draw_paper(db, &e, &j).await?, None),
     };
     let deadline = (now + e.duration_min * 60_000).min(closes_at);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // Two tabs starting at once: the unique (exam, student) key lets one insert win.
     sqlx::query(
         "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at)
@@ -614,7 +614,7 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
         crate::journal::model::Scale::FivePoint => j.scale.mark(model::percent_to_five(percent)).ok(),
         crate::journal::model::Scale::Hundred => j.scale.mark(model::percent_to_hundred(percent)).ok(),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let closed = sqlx::query(
         "UPDATE exam_attempts SET submitted_at = $1, score_milli = $2, max_points = $3, needs_grading = $4, mark = $5
          WHERE id = $6 AND submitted_at IS NULL",

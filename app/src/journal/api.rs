@@ -154,7 +154,7 @@ pub async fn create_journal(
         );
         let group_name = super::store::org_name(&st.db, group_id).await?;
         let title = format!("{group_name} · {subject}");
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let inserted = sqlx::query_scalar(
             "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8) RETURNING id",
@@ -268,7 +268,7 @@ pub async fn save_cell(journal_id: i64, lesson_id: i64, student_id: i64, value: 
             return Err(AppError::NotFound);
         }
         let reason = ssr::text(&reason, ssr::MAX_REASON, false).map_err(|m| AppError::field("reason", m))?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let old = super::store::cell_in(&mut tx, lesson_id, student_id, j.scale).await?;
         if old == new {
             return Ok(new.store_code());
@@ -332,7 +332,7 @@ pub async fn save_topic(
         fields.finish()?;
         let (hours, title, kind, homework) =
             (hours.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, kind.ok_or(AppError::Internal)?, homework.ok_or(AppError::Internal)?);
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id = if topic_id == 0 {
             let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM ktp_topics WHERE journal_id = $1")
                 .bind(j.id)
@@ -434,7 +434,7 @@ pub async fn fill_semester(journal_id: i64, timetable: String, holidays: String)
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let (fill, topics) = ssr::plan_fill(&st.db, &j, &timetable, &holidays).await?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let mut created = 0i64;
         for l in &fill.lessons {
             let topic = l.topic.and_then(|t| topics.get(t));
@@ -509,7 +509,7 @@ pub async fn save_lesson(
         else {
             return Err(AppError::Internal);
         };
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let result = if lesson_id == 0 {
             sqlx::query_scalar(
                 "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, plan, homework, created_at)
@@ -567,7 +567,7 @@ pub async fn cancel_lesson(journal_id: i64, lesson_id: i64) -> Result<(), AppErr
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let used: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM journal_cells WHERE lesson_id = $1) + (SELECT COUNT(*) FROM assignments WHERE lesson_id = $1)
                   + (SELECT COUNT(*) FROM mark_history WHERE lesson_id = $1)",
@@ -691,7 +691,7 @@ pub async fn import_ktp(data: leptos::server_fn::codec::MultipartData) -> Result
                     .collect(),
             )
         })?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("DELETE FROM ktp_topics WHERE journal_id = $1").bind(j.id).execute(&mut *tx).await?;
         for (n, r) in rows.iter().enumerate() {
             sqlx::query(

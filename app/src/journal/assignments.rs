@@ -153,7 +153,7 @@ pub async fn create_assignment(
         fields.finish()?;
         let (Some(title), Some(description), Some(due)) = (title, description, due) else { return Err(AppError::Internal) };
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO assignments (journal_id, lesson_id, title, description, due_date, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -206,7 +206,7 @@ pub async fn review_submission(
             .await?;
         status.ok_or(AppError::NotFound)?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         match decision.as_str() {
             "rework" => {
                 sqlx::query("UPDATE submissions SET status = 'rework', comment = $1, updated_at = $2 WHERE assignment_id = $3 AND student_id = $4")
@@ -285,7 +285,7 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
             st.media.put(&key, bytes.clone()).await?;
             Some((name, key))
         };
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query(
             "UPDATE submissions SET status = 'submitted', answer = $1, file_name = COALESCE($2, file_name), file_media = COALESCE($3, file_media),
                  updated_at = $4 WHERE assignment_id = $5 AND student_id = $6",

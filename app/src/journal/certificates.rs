@@ -170,7 +170,7 @@ pub async fn decide_certificate(id: i64, issue: bool) -> Result<(), AppError> {
         caller.require(&st.db, Permission::CertificateIssue, group.ok_or(AppError::NotFound)?).await?;
         let now = crate::api::now_ms();
         let year = &crate::journal::semester::Date::from_epoch_ms(now).to_string()[..4];
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let done = if issue {
             sqlx::query(
                 "UPDATE certificates SET status = 'issued', number = $1, verify_code = $2, issued_at = $3, issued_by = $4

@@ -64,7 +64,7 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// another app node polling at the same time does not take the same rows.
 pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let rows = sqlx::query(
         "SELECT id, channel, recipient, subject, body, attempts FROM outbox
          WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",

@@ -60,7 +60,7 @@ pub async fn import_directory(data: leptos::server_fn::codec::MultipartData) -> 
         }
         let rows = super::directory::parse_directory(&upload.file_name, &upload.bytes).map_err(row_errors)?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         // Conflicts with stored organisations are found while writing; the transaction is
         // dropped (rolled back) with them, so a refused file leaves nothing behind.
         let report = super::store::import_directory(&mut tx, &rows, now).await?.map_err(row_errors)?;
@@ -150,7 +150,7 @@ pub async fn create_campaign(
         };
         let rural_only = rural_only.is_some_and(|v| !v.is_empty() && v != "false");
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id = super::store::insert_campaign(&mut tx, &title, &stages, (lo, hi), rural_only, &subjects, caller.user_id, now).await?;
         crate::audit::store::record(
             &mut tx,
@@ -194,7 +194,7 @@ pub async fn set_stage_window(campaign_id: i64, region_id: i64, opens_at: String
         }
         fields.finish()?;
         let (Some(opens), Some(closes)) = (opens, closes) else { return Err(AppError::Internal) };
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let before = super::store::set_window(&mut tx, campaign_id, region_id, opens, closes, crate::api::now_ms()).await?;
         crate::audit::store::record(
             &mut tx,
@@ -321,7 +321,7 @@ pub async fn register_teacher(
         let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
         let hash = crate::auth::ssr::hash_password(&password).await?;
         let login = Login::parse(iin.as_str()).map_err(|_| AppError::Internal)?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let user_id = match pending {
             Some(user_id) => {
                 let updated =
@@ -426,7 +426,7 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
         };
         crate::auth::store::consume_code(&st.db, user_id, &code).await?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         sqlx::query("UPDATE olympiad_teachers SET confirmed_at = $1 WHERE id = $2").bind(now).bind(registration).execute(&mut *tx).await?;
         crate::auth::store::grant(&mut tx, user_id, crate::auth::model::Role::OlympiadTeacher, school_id).await?;
@@ -492,7 +492,7 @@ pub async fn add_participant(campaign_id: i64, iin: String, full_name: String, g
             }
             fields.finish().err().unwrap_or(AppError::BadRequest)
         })?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &pupil, crate::api::now_ms())
             .await?
             .map_err(|msg| AppError::field("iin", msg))?;
@@ -536,7 +536,7 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
         }
         let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(row_errors)?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let mut taken = Vec::new();
         for r in &rows {
             if let Err(msg) = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &r.pupil, now).await? {

@@ -67,7 +67,7 @@ async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String
     let ttl = (campaign.stages.results_at - now).max(MIN_CODE_TTL_MS);
     let url = sign_in_url(&st.settings.public_url);
     let mut cards = Vec::with_capacity(pupils.len());
-    let mut tx = st.db.pool.begin().await?;
+    let mut tx = st.db.begin().await?;
     for p in &pupils {
         let code = crate::auth::store::create_code(&mut tx, p.user_id, ttl).await?;
         // Each card speaks the language of its pupil's paper.

@@ -83,7 +83,7 @@ pub async fn join_with_code(
             return Err(AppError::field("iin", Msg::ErrOlyIinRegistered));
         }
         let hash = crate::auth::ssr::hash_password(&password).await?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let id = super::store::add_participant(&mut tx, campaign_id, school_id, teacher_id, &pupil, now)
             .await?
             .map_err(|msg| AppError::field("iin", msg))?;

@@ -99,7 +99,7 @@ pub async fn correct_person(
         let mut fields = crate::error::Fields::new();
         let name = fields.check("full_name", crate::auth::model::parse_name(&full_name));
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let after = match &before.role {
             PersonRole::Participant { grade: old_grade, language: old_language, started } => {
                 let languages = ssr::school_languages(&st.db, campaign_id, user_id).await?;

@@ -157,7 +157,7 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
         fields.finish()?;
         let (Some(school), Some(seats)) = (school, seats) else { return Err(AppError::BadRequest) };
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         if seats == 0 {
             sqlx::query("DELETE FROM olympiad_specialised_schools WHERE campaign_id = $1 AND school_id = $2")
                 .bind(campaign_id)
@@ -200,7 +200,7 @@ pub async fn run_placement(campaign_id: i64) -> Result<PlacementFacts, AppError>
         if now < campaign.stages.applications_closes {
             return Err(AppError::Refused(Msg::ErrOlyApplicationsStillOpen));
         }
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let (placed, unplaced) = ssr::run(&mut tx, campaign_id, now).await?;
         crate::olympiad::results_api::audit(
             &mut tx,
@@ -257,7 +257,7 @@ pub async fn submit_application(campaign_id: i64, choice1: String, choice2: Stri
         }
         fields.finish()?;
         let participant = ssr::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query(
             "INSERT INTO olympiad_applications (campaign_id, participant_id, submitted_at) VALUES ($1, $2, $3)
              ON CONFLICT (participant_id) DO UPDATE SET submitted_at = $3",

@@ -68,7 +68,7 @@ pub async fn import_results(data: leptos::server_fn::codec::MultipartData) -> Re
         }
         let rows = parse_results(&upload.file_name, &upload.bytes, &campaign.subjects).map_err(super::api::row_errors)?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let (mut report, writes) = super::standings::plan_import(&mut tx, campaign_id, &rows).await?.map_err(super::api::row_errors)?;
         report.dry_run = dry_run;
         if dry_run || writes.is_empty() {
@@ -111,7 +111,7 @@ pub async fn compute_winners(campaign_id: i64, rule: String, value: String) -> R
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let parsed = parse_rule(rule.trim(), &value).map_err(|(field, msg)| AppError::field(field, msg))?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let before = super::standings::rule_of(&mut tx, campaign_id).await?.map(|(r, ..)| r);
         let report = super::standings::store_ranking(&mut tx, campaign_id, parsed, now).await?;
         audit(
@@ -136,7 +136,7 @@ pub async fn publish_results(campaign_id: i64) -> Result<i64, AppError> {
     crate::api::respond(async move {
         let (caller, st) = require_operator().await?;
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let published_at = super::standings::publish(&mut tx, campaign_id, crate::api::now_ms()).await?;
         audit(&mut tx, &caller, "olympiad.results.publish", campaign_id, None, Some(serde_json::json!({ "published_at": published_at })))
             .await?;
@@ -155,7 +155,7 @@ pub async fn issue_certificates(campaign_id: i64) -> Result<CertificatesIssued, 
         let (caller, st) = require_operator().await?;
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         if !matches!(super::standings::rule_of(&mut tx, campaign_id).await?, Some((_, Some(_), Some(_)))) {
             return Err(AppError::Refused(Msg::ErrOlyPublishFirst));
         }

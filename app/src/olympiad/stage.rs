@@ -119,7 +119,7 @@ pub async fn prepare_stage(campaign_id: i64, questions: String, duration_min: St
         let (Some(questions), Some(duration)) = (questions, duration) else { return Err(AppError::BadRequest) };
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let report = ssr::prepare(&mut tx, campaign_id, caller.user_id, questions, duration, now).await?;
         crate::olympiad::results_api::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "seated": report.seated, "variants": report.variants }))).await?;
         tx.commit().await?;
@@ -481,7 +481,7 @@ pub mod ssr {
         if exams.is_empty() {
             return Err(AppError::Refused(Msg::ErrOlyStageNotPrepared));
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for exam in &exams {
             sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2 AND closes_at > $1").bind(now).bind(exam).execute(&mut *tx).await?;
         }
@@ -507,7 +507,7 @@ pub mod ssr {
                 report.closed_attempts += 1;
             }
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         for exam in &exams {
             let attempts: Vec<i64> = sqlx::query_scalar(
                 "SELECT id FROM exam_attempts WHERE exam_id = $1 AND submitted_at IS NOT NULL AND score_milli IS NOT NULL",

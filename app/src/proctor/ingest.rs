@@ -266,7 +266,7 @@ async fn store_evidence(st: &AppState, caller: &ResolvedCaller, headers: &Header
     .map_err(|_| AppError::Internal)??;
     let media_key = format!("proctor/{}/{}/{}/{}.{}", a.exam_id, a.id, kind, key, checked.ext);
     st.media.put(&media_key, body.to_vec()).await?;
-    let mut tx = st.db.pool.begin().await?;
+    let mut tx = st.db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, faces_client, faces_server, captured_at, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (attempt_id, idem_key) DO NOTHING",
@@ -411,7 +411,7 @@ async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch)
     let last = batch.events.iter().map(|e| e.at).max().unwrap_or(now);
     let a = own_attempt(&st.db, caller, batch.attempt, first, now).await?;
     own_attempt(&st.db, caller, batch.attempt, last, now).await?;
-    let mut tx = st.db.pool.begin().await?;
+    let mut tx = st.db.begin().await?;
     let mut accepted = 0;
     for e in &batch.events {
         let n = sqlx::query(

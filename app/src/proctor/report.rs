@@ -416,7 +416,7 @@ pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
             continue;
         }
         let mut bytes = 0i64;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         for it in &items {
             let key: String = it.try_get("media_key")?;
             st.media.delete(&key).await?;

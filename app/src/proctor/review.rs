@@ -319,7 +319,7 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
             return Err(AppError::field("comment", Msg::ErrTooLong));
         }
         let now = crate::api::now_ms();
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let before: String =
             sqlx::query_scalar("SELECT status FROM proctor_violations WHERE id = $1").bind(violation_id).fetch_one(&mut *tx).await?;
         sqlx::query("UPDATE proctor_violations SET status = $1, reviewed_by = $2, review_comment = $3, reviewed_at = $4 WHERE id = $5")
@@ -366,7 +366,7 @@ pub async fn give_verdict(attempt_id: i64, verdict: String, comment: String) -> 
         if verdict == "annulled" && comment.is_empty() {
             return Err(AppError::field("comment", crate::i18n::Msg::ErrRequired));
         }
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         apply_verdict(&mut tx, &caller, attempt_id, group, &verdict, &comment, "proctor.verdict").await?;
         tx.commit().await?;
         Ok(())
@@ -462,7 +462,7 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
             return Err(AppError::Refused(Msg::ErrNoVerdictYet));
         }
         let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let n = sqlx::query(
             "INSERT INTO proctor_appeals (attempt_id, text, created_at) VALUES ($1, $2, $3) ON CONFLICT (attempt_id) DO NOTHING",
         )
@@ -513,7 +513,7 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
         if verdict_by == Some(caller.user_id) {
             return Err(AppError::Refused(Msg::ErrSecondReviewer));
         }
-        let mut tx = st.db.pool.begin().await?;
+        let mut tx = st.db.begin().await?;
         let n = sqlx::query(
             "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = 'pending'",
         )

@@ -229,7 +229,7 @@ impl TestApp {
     /// Creates a user directly in the database with a role on an organisation.
     pub async fn make_user(&self, login: &str, password: &str, role: Option<(app::auth::model::Role, i64)>) -> i64 {
         let hash = app::auth::ssr::hash_password(password).await.unwrap();
-        let mut tx = self.db.pool.begin().await.unwrap();
+        let mut tx = self.db.begin().await.unwrap();
         let login = app::auth::model::Login::parse(login).unwrap();
         let id = app::auth::store::insert_user(&mut tx, &login, "Test User", None, None, &hash, app::i18n::Locale::En).await.unwrap();
         if let Some((role, org)) = role {
