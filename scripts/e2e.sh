@@ -42,7 +42,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if [ "${TALAP_E2E_RELEASE:-0}" = 1 ]; then profile=release; flag=--release; else profile=debug; flag=; fi
-bin="target/$profile/talap"
+# CARGO_TARGET_DIR (a shared build cache) holds the executable; the site stays in ./target/site.
+bin="${CARGO_TARGET_DIR:-target}/$profile/talap"
 if [ "${TALAP_E2E_NO_BUILD:-0}" = 1 ]; then
   echo "==> not building (TALAP_E2E_NO_BUILD=1): testing $bin and target/site as they are"
 else
