@@ -31,9 +31,22 @@ pub fn set_status(status: http::StatusCode) {
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(err) = &result {
-        set_status(err.status());
+        set_error_status(err.status());
     }
     result
+}
+
+/// Sets the status of a server function's refusal, except for a plain form post (a page not yet
+/// hydrated, or without JavaScript: it accepts text/html). server_fn answers that with a
+/// redirect back to the form carrying the error in its URL, which the page's `ServerAction`
+/// reads to show the form with its messages; a 4xx status here would replace the redirect and
+/// put the raw JSON of the error on screen.
+pub fn set_error_status(status: http::StatusCode) {
+    let plain_form_post = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html")));
+    if !plain_form_post {
+        set_status(status);
+    }
 }
 
 /// Milliseconds since the Unix epoch: the one time format stored in the database.

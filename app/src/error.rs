@@ -117,13 +117,13 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Request(_) => {
                 #[cfg(feature = "ssr")]
-                crate::api::set_status(http::StatusCode::BAD_REQUEST);
+                crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
                 AppError::BadRequest
             }
             ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
             ServerFnErrorErr::MissingArg(_) => {
                 #[cfg(feature = "ssr")]
-                crate::api::set_status(http::StatusCode::BAD_REQUEST);
+                crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
                 AppError::BadRequest
             }
             _ => AppError::Internal,

@@ -25,6 +25,7 @@ backends!(
     malformed_requests_get_4xx,
     demo_logins_work,
     https_deployment_marks_cookies_secure,
+    a_form_refused_before_hydration_shows_the_form_with_its_messages,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -499,4 +500,32 @@ async fn https_deployment_marks_cookies_secure(b: Backend) {
     assert!(cookies.iter().any(|c| c.starts_with("talap_session=") && c.contains("; Secure")), "{cookies:?}");
     let page = app.get(&c, "/").await;
     assert_eq!(page.headers["strict-transport-security"], "max-age=31536000");
+}
+
+/// A form posted before the page hydrated (or without JavaScript) is answered with a redirect
+/// back to the form, which then shows the refusal at its fields, in the page's language: not
+/// the raw JSON of the error (issue 14, item 16).
+async fn a_form_refused_before_hydration_shows_the_form_with_its_messages(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let res = c
+        .post(format!("{}/api/auth/register", app.base))
+        .header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        .header("referer", format!("{}/register", app.base))
+        .header("cookie", "talap_lang=en")
+        .form(&[("login", ""), ("full_name", "Ерлан"), ("email", "erlan@example.kz"), ("phone", ""), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND, "{}", res.text().await.unwrap_or_default());
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("/register"), "{location}");
+    let back = if location.starts_with("http") { location.clone() } else { format!("{}{}", app.base, location) };
+    let page = c.get(back).header("cookie", "talap_lang=en").send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(!html.trim_start().starts_with('{'), "not JSON: {html}");
+    assert!(html.contains("id=\"f-login-error\""), "the login field carries its message: {html}");
+    assert!(html.contains(app::i18n::Msg::ErrRequired.texts()[2]), "in English");
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written");
 }

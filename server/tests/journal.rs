@@ -98,7 +98,8 @@ backends!(
     exports_follow_the_same_rules,
     an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journal,
     a_certificate_is_requested_issued_and_verified,
-    an_excused_absence_carries_its_note
+    an_excused_absence_carries_its_note,
+    every_change_to_a_journal_is_audited
 );
 
 async fn teacher_fills_a_semester_and_keeps_marks(b: Backend) {
@@ -580,4 +581,128 @@ async fn an_excused_absence_carries_its_note(b: Backend) {
     assert_eq!(cell(&app, &teacher, j, l, students[0], "н", "Құжат жарамсыз").await.json(), "n");
     let grid = app.call(&teacher, "/api/journal/get", &[("journal_id", &j.to_string())]).await.json();
     assert_eq!(grid["notes"], serde_json::json!([]));
+}
+
+/// Every change a teacher or a student makes around a journal writes its audit row, with what
+/// it was before where something was replaced (issue 14, item 21): renames, the syllabus, plan
+/// topics, lessons, excuse notes, assignments and answers, certificate requests.
+async fn every_change_to_a_journal_is_audited(b: Backend) {
+    let app = spawn_app(b).await;
+    let (group, students) = college(&app).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let j = open_journal(&app, &teacher, group).await;
+    let js = j.to_string();
+    let ok = |r: common::Response| {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r
+    };
+    ok(app.call(&teacher, "/api/journal/rename", &[("journal_id", &js), ("title", "Деректер қоры · ИС-21")]).await);
+    ok(app.call(&teacher, "/api/journal/syllabus", &[("journal_id", &js), ("syllabus", "1. Кіріспе")]).await);
+    assert_eq!(add_topic(&app, &teacher, j, "Кіріспе", "2", "theory").await, StatusCode::OK);
+    let topic: i64 = sqlx::query_scalar("SELECT id FROM ktp_topics WHERE journal_id = $1").bind(j).fetch_one(&app.db.pool).await.unwrap();
+    let ts = topic.to_string();
+    let topic_form = [
+        ("journal_id", js.as_str()),
+        ("topic_id", &ts),
+        ("title", "Кіріспе сабақ"),
+        ("hours", "2"),
+        ("lesson_type", "theory"),
+        ("homework", ""),
+    ];
+    ok(app.call(&teacher, "/api/journal/ktp/save", &topic_form).await);
+    ok(app.call(&teacher, "/api/journal/ktp/delete", &[("journal_id", &js), ("topic_id", &ts)]).await);
+    app.call(&teacher, "/api/journal/fill", &[("journal_id", &js), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
+    let l = lessons(&app, j).await[1].0;
+    let last = lessons(&app, j).await.last().unwrap().0.to_string();
+    let lesson_form = |id: &str, topic: &str| {
+        [
+            ("journal_id", js.clone()),
+            ("lesson_id", id.to_string()),
+            ("date", "2026-09-02".into()),
+            ("pair", "5".into()),
+            ("hours", "2".into()),
+            ("lesson_type", "theory".into()),
+            ("topic", topic.to_string()),
+            ("plan", String::new()),
+            ("homework", String::new()),
+        ]
+    };
+    let form = lesson_form("0", "Кіріспе");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let lesson = ok(app.call(&teacher, "/api/journal/lesson/save", &form).await).json().as_i64().unwrap().to_string();
+    let form = lesson_form(&lesson, "Кіріспе: дерекқор дегеніміз не");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ok(app.call(&teacher, "/api/journal/lesson/save", &form).await);
+    assert_eq!(cell(&app, &teacher, j, l, students[0], "у", "").await.json(), "e");
+    let form = reqwest::multipart::Form::new()
+        .text("journal_id", js.clone())
+        .text("lesson_id", l.to_string())
+        .text("student_id", students[0].to_string())
+        .part("file", reqwest::multipart::Part::bytes(b"note".to_vec()).file_name("note.pdf"));
+    ok(app.multipart(&teacher, "/api/journal/excuse", form).await);
+    let assignment = ok(app
+        .call(
+            &teacher,
+            "/api/journal/assignment/create",
+            &[
+                ("journal_id", &js),
+                ("lesson_id", &l.to_string()),
+                ("title", "ER"),
+                ("description", ""),
+                ("due_date", "2026-09-30"),
+                ("students", "all"),
+            ],
+        )
+        .await)
+    .json()
+    .as_i64()
+    .unwrap();
+    let student = app.signed_in("student.a", PW).await;
+    ok(submit(&app, &student, assignment, "Жауап", None).await);
+    ok(app
+        .call(
+            &teacher,
+            "/api/journal/assignment/review",
+            &[
+                ("assignment_id", &assignment.to_string()),
+                ("student_id", &students[0].to_string()),
+                ("decision", "rework"),
+                ("comment", "Толықтырыңыз"),
+                ("mark", ""),
+            ],
+        )
+        .await);
+    ok(app.call(&student, "/api/certificate/request", &[("purpose", "Әскери комиссариат")]).await);
+    ok(app.call(&teacher, "/api/journal/lesson/cancel", &[("journal_id", &js), ("lesson_id", &last)]).await);
+
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    for want in [
+        "journal.rename",
+        "journal.syllabus",
+        "journal.topic.create",
+        "journal.topic.update",
+        "journal.topic.delete",
+        "journal.lesson.create",
+        "journal.lesson.update",
+        "journal.excuse",
+        "journal.assignment.create",
+        "journal.assignment.submit",
+        "journal.assignment.review",
+        "certificate.request",
+        "journal.lesson.cancel",
+    ] {
+        assert!(actions.iter().any(|a| a == want), "{want} is audited: {actions:?}");
+    }
+    // What a rename replaced is kept, and the row is under the journal's group (the college's
+    // administration reads it).
+    let (before, org): (Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT before_json, org_id FROM audit_log WHERE action = 'journal.rename'").fetch_one(&app.db.pool).await.unwrap();
+    assert!(before.unwrap_or_default().contains("Деректер қоры"), "the old title");
+    assert_eq!(org, Some(group));
+    let (before, _): (Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT before_json, org_id FROM audit_log WHERE action = 'journal.lesson.update'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(before.unwrap_or_default().contains("\"topic\":\"Кіріспе\""), "the old topic");
 }

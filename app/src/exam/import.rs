@@ -842,6 +842,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, Msg> {
         // An old .xls (OLE), which is not read.
         return Err(Msg::ErrImportFileType);
     }
+    crate::files::check_spreadsheet_zip(bytes, Msg::ErrImportFileUnreadable)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::ErrImportFileUnreadable)?;
     let sheets = book.sheets_metadata();
     let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);

@@ -141,6 +141,33 @@ pub mod ssr {
     }
 
     /// The caller's own open ticket attempt (files change only while it runs).
+    /// An audit line about a candidate's file, under the exam's group (so the college's
+    /// administration reads it with the rest of the exam's rows).
+    pub(crate) async fn record_file(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        caller: &crate::auth::ssr::Caller,
+        a: &super::super::store::AttemptRow,
+        action: &str,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let group: Option<i64> =
+            sqlx::query_scalar("SELECT j.group_id FROM exams e JOIN journals j ON j.id = e.journal_id WHERE e.id = $1")
+                .bind(a.exam_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let entry = crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action,
+            entity: "exam_attempt",
+            entity_id: a.id.to_string(),
+            org_id: group,
+            before: None,
+            after: Some(after),
+        };
+        crate::audit::store::record(tx, entry).await
+    }
+
     pub(crate) async fn open_ticket_attempt(
         db: &Db,
         caller: &crate::auth::ssr::Caller,
@@ -175,6 +202,7 @@ pub async fn attach_ticket_file(data: leptos::server_fn::codec::MultipartData) -
         }
         let key = ssr::media_key(a.id, &name);
         st.media.put(&key, upload.bytes.clone()).await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query(
             "INSERT INTO exam_files (attempt_id, file_name, media_key, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (attempt_id, file_name) DO UPDATE SET media_key = excluded.media_key, bytes = excluded.bytes,
@@ -185,8 +213,11 @@ pub async fn attach_ticket_file(data: leptos::server_fn::codec::MultipartData) -
         .bind(&key)
         .bind(upload.bytes.len() as i64)
         .bind(crate::api::now_ms())
-        .execute(&st.db.pool)
+        .execute(&mut *tx)
         .await?;
+        ssr::record_file(&mut tx, &caller, &a, "exam.ticket.file.attach", serde_json::json!({ "file": name, "bytes": upload.bytes.len() }))
+            .await?;
+        tx.commit().await?;
         ssr::files(&st.db, a.id).await
     })
     .await
@@ -205,7 +236,10 @@ pub async fn remove_ticket_file(attempt_id: i64, name: String) -> Result<Vec<Att
             .fetch_optional(&st.db.pool)
             .await?;
         let key = key.ok_or(AppError::NotFound)?;
-        sqlx::query("DELETE FROM exam_files WHERE attempt_id = $1 AND file_name = $2").bind(a.id).bind(&name).execute(&st.db.pool).await?;
+        let mut tx = st.db.begin().await?;
+        sqlx::query("DELETE FROM exam_files WHERE attempt_id = $1 AND file_name = $2").bind(a.id).bind(&name).execute(&mut *tx).await?;
+        ssr::record_file(&mut tx, &caller, &a, "exam.ticket.file.remove", serde_json::json!({ "file": name })).await?;
+        tx.commit().await?;
         st.media.delete(&key).await?;
         ssr::files(&st.db, a.id).await
     })

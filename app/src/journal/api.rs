@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::super::model::LessonType;
     use super::super::semester::{parse_holidays, parse_timetable, public_holidays, Date, Semester, SemesterFill, Topic};
     use super::super::store::JournalRow;
@@ -84,6 +84,73 @@ mod ssr {
             before: None,
             after: Some(after),
         }
+    }
+
+    /// Writes an audit line about a journal in the change's transaction: every change a
+    /// teacher makes is answerable, not only marks (which have their own history).
+    pub async fn record(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        action: &str,
+        caller: &crate::auth::ssr::Caller,
+        j: &JournalRow,
+        before: Option<serde_json::Value>,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let mut entry = audit(action, caller, j.id, j.group_id, after);
+        entry.before = before;
+        crate::audit::store::record(tx, entry).await
+    }
+
+    /// A lesson as the audit shows it, before a change.
+    pub async fn lesson_snapshot(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        journal_id: i64,
+        lesson_id: i64,
+    ) -> Result<Option<serde_json::Value>, AppError> {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "SELECT lesson_date, pair, half_hours, lesson_type, topic, homework FROM lessons WHERE id = $1 AND journal_id = $2",
+        )
+        .bind(lesson_id)
+        .bind(journal_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(row.map(|r| {
+            serde_json::json!({
+                "lesson_id": lesson_id,
+                "date": r.get::<String, _>(0),
+                "pair": r.get::<i64, _>(1),
+                "half_hours": r.get::<i64, _>(2),
+                "lesson_type": r.get::<String, _>(3),
+                "topic": r.get::<Option<String>, _>(4),
+                "homework": r.get::<Option<String>, _>(5),
+            })
+        }))
+    }
+
+    /// A plan topic as the audit shows it, before a change.
+    pub async fn topic_snapshot(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        journal_id: i64,
+        topic_id: i64,
+    ) -> Result<Option<serde_json::Value>, AppError> {
+        use sqlx::Row;
+        let row =
+            sqlx::query("SELECT position, title, half_hours, lesson_type, homework FROM ktp_topics WHERE id = $1 AND journal_id = $2")
+                .bind(topic_id)
+                .bind(journal_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        Ok(row.map(|r| {
+            serde_json::json!({
+                "topic_id": topic_id,
+                "position": r.get::<i64, _>(0),
+                "title": r.get::<String, _>(1),
+                "half_hours": r.get::<i64, _>(2),
+                "lesson_type": r.get::<String, _>(3),
+                "homework": r.get::<Option<String>, _>(4),
+            })
+        }))
     }
 
     pub fn default_holidays(j: &JournalRow) -> Result<String, AppError> {
@@ -192,7 +259,12 @@ pub async fn rename_journal(journal_id: i64, title: String) -> Result<(), AppErr
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let title = ssr::text(&title, ssr::MAX_SUBJECT, true).map_err(|m| AppError::field("title", m))?;
-        sqlx::query("UPDATE journals SET title = $1 WHERE id = $2").bind(&title).bind(j.id).execute(&st.db.pool).await?;
+        let mut tx = st.db.begin().await?;
+        let before: String = sqlx::query_scalar("SELECT title FROM journals WHERE id = $1").bind(j.id).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE journals SET title = $1 WHERE id = $2").bind(&title).bind(j.id).execute(&mut *tx).await?;
+        let (before, after) = (serde_json::json!({ "title": before }), serde_json::json!({ "title": title }));
+        ssr::record(&mut tx, "journal.rename", &caller, &j, Some(before), after).await?;
+        tx.commit().await?;
         Ok(())
     })
     .await
@@ -206,7 +278,13 @@ pub async fn save_syllabus(journal_id: i64, syllabus: String) -> Result<(), AppE
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let syllabus = ssr::text(&syllabus, 50_000, false).map_err(|m| AppError::field("syllabus", m))?;
-        sqlx::query("UPDATE journals SET syllabus = $1 WHERE id = $2").bind(&syllabus).bind(j.id).execute(&st.db.pool).await?;
+        let mut tx = st.db.begin().await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT syllabus FROM journals WHERE id = $1").bind(j.id).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE journals SET syllabus = $1 WHERE id = $2").bind(&syllabus).bind(j.id).execute(&mut *tx).await?;
+        let (before, after) = (serde_json::json!({ "syllabus": before }), serde_json::json!({ "syllabus": syllabus }));
+        ssr::record(&mut tx, "journal.syllabus", &caller, &j, Some(before), after).await?;
+        tx.commit().await?;
         Ok(())
     })
     .await
@@ -333,6 +411,7 @@ pub async fn save_topic(
         let (hours, title, kind, homework) =
             (hours.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, kind.ok_or(AppError::Internal)?, homework.ok_or(AppError::Internal)?);
         let mut tx = st.db.begin().await?;
+        let mut before = None;
         let id = if topic_id == 0 {
             let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM ktp_topics WHERE journal_id = $1")
                 .bind(j.id)
@@ -350,6 +429,7 @@ pub async fn save_topic(
             .fetch_one(&mut *tx)
             .await?
         } else {
+            before = ssr::topic_snapshot(&mut tx, j.id, topic_id).await?;
             let done = sqlx::query(
                 "UPDATE ktp_topics SET title = $1, half_hours = $2, lesson_type = $3, homework = $4 WHERE id = $5 AND journal_id = $6",
             )
@@ -366,6 +446,11 @@ pub async fn save_topic(
             }
             topic_id
         };
+        let action = if before.is_some() { "journal.topic.update" } else { "journal.topic.create" };
+        let after = serde_json::json!({
+            "topic_id": id, "title": title, "half_hours": hours.half_hours(), "lesson_type": kind.code(), "homework": homework,
+        });
+        ssr::record(&mut tx, action, &caller, &j, before, after).await?;
         tx.commit().await?;
         Ok(id)
     })
@@ -379,11 +464,11 @@ pub async fn delete_topic(journal_id: i64, topic_id: i64) -> Result<(), AppError
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
-        let done =
-            sqlx::query("DELETE FROM ktp_topics WHERE id = $1 AND journal_id = $2").bind(topic_id).bind(j.id).execute(&st.db.pool).await?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
+        let mut tx = st.db.begin().await?;
+        let before = ssr::topic_snapshot(&mut tx, j.id, topic_id).await?.ok_or(AppError::NotFound)?;
+        sqlx::query("DELETE FROM ktp_topics WHERE id = $1 AND journal_id = $2").bind(topic_id).bind(j.id).execute(&mut *tx).await?;
+        ssr::record(&mut tx, "journal.topic.delete", &caller, &j, Some(before), serde_json::json!({ "topic_id": topic_id })).await?;
+        tx.commit().await?;
         Ok(())
     })
     .await
@@ -510,6 +595,7 @@ pub async fn save_lesson(
             return Err(AppError::Internal);
         };
         let mut tx = st.db.begin().await?;
+        let before = if lesson_id == 0 { None } else { ssr::lesson_snapshot(&mut tx, j.id, lesson_id).await? };
         let result = if lesson_id == 0 {
             sqlx::query_scalar(
                 "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, plan, homework, created_at)
@@ -552,6 +638,12 @@ pub async fn save_lesson(
             }
             Err(e) => return Err(e.into()),
         };
+        let action = if lesson_id == 0 { "journal.lesson.create" } else { "journal.lesson.update" };
+        let after = serde_json::json!({
+            "lesson_id": id, "date": date.to_string(), "pair": pair, "half_hours": hours.half_hours(), "lesson_type": kind.code(),
+            "topic": topic, "homework": homework,
+        });
+        ssr::record(&mut tx, action, &caller, &j, before, after).await?;
         tx.commit().await?;
         Ok(id)
     })
@@ -578,11 +670,9 @@ pub async fn cancel_lesson(journal_id: i64, lesson_id: i64) -> Result<(), AppErr
         if used > 0 {
             return Err(AppError::Refused(Msg::ErrLessonHasMarks));
         }
-        let done =
-            sqlx::query("DELETE FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).execute(&mut *tx).await?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
+        let before = ssr::lesson_snapshot(&mut tx, j.id, lesson_id).await?.ok_or(AppError::NotFound)?;
+        sqlx::query("DELETE FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).execute(&mut *tx).await?;
+        ssr::record(&mut tx, "journal.lesson.cancel", &caller, &j, Some(before), serde_json::json!({ "lesson_id": lesson_id })).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -787,12 +877,16 @@ pub async fn upload_excuse(data: leptos::server_fn::codec::MultipartData) -> Res
         }
         let key = format!("excuses/{}/{lesson_id}-{student_id}/{}", j.id, crate::media::safe_name(file_name));
         st.media.put(&key, bytes.clone()).await?;
+        let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE journal_cells SET excuse_media = $1 WHERE lesson_id = $2 AND student_id = $3")
             .bind(&key)
             .bind(lesson_id)
             .bind(student_id)
-            .execute(&st.db.pool)
+            .execute(&mut *tx)
             .await?;
+        let after = serde_json::json!({ "lesson_id": lesson_id, "student_id": student_id, "file": file_name, "bytes": bytes.len() });
+        ssr::record(&mut tx, "journal.excuse", &caller, &j, None, after).await?;
+        tx.commit().await?;
         Ok(())
     })
     .await

@@ -173,6 +173,10 @@ pub async fn create_assignment(
                 .execute(&mut *tx)
                 .await?;
         }
+        let after = serde_json::json!({
+            "assignment_id": id, "lesson_id": lesson_id, "title": title, "due_date": due.to_string(), "students": chosen,
+        });
+        super::api::ssr::record(&mut tx, "journal.assignment.create", &caller, &j, None, after).await?;
         tx.commit().await?;
         Ok(id)
     })
@@ -237,6 +241,10 @@ pub async fn review_submission(
             }
             _ => return Err(AppError::BadRequest),
         }
+        let after = serde_json::json!({
+            "assignment_id": assignment_id, "student_id": student_id, "decision": decision, "comment": comment, "mark": mark.trim(),
+        });
+        super::api::ssr::record(&mut tx, "journal.assignment.review", &caller, &j, None, after).await?;
         tx.commit().await?;
         Ok(())
     })
@@ -298,6 +306,25 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
         .bind(caller.user_id)
         .execute(&mut *tx)
         .await?;
+        // The student's own change, answerable like a teacher's: under the journal's group.
+        let group: i64 = sqlx::query_scalar("SELECT j.group_id FROM assignments a JOIN journals j ON j.id = a.journal_id WHERE a.id = $1")
+            .bind(assignment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let after = serde_json::json!({
+            "student_id": caller.user_id, "answer_chars": answer.chars().count(), "file": stored.as_ref().map(|s| s.0.clone()),
+        });
+        let entry = crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action: "journal.assignment.submit",
+            entity: "assignment",
+            entity_id: assignment_id.to_string(),
+            org_id: Some(group),
+            before: None,
+            after: Some(after),
+        };
+        crate::audit::store::record(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(())
     })

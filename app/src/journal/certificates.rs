@@ -99,24 +99,38 @@ pub async fn request_certificate(purpose: String) -> Result<i64, AppError> {
             return Err(AppError::field("purpose", Msg::ErrTooLong));
         }
         let st = crate::api::state()?;
-        // One open request per purpose: a double click or a retry does not make two.
+        // One open request per purpose: a double click or a retry does not make two (the
+        // look-up and the insert in one writer transaction, so two at once cannot both miss).
+        let mut tx = st.db.begin().await?;
         let open: Option<i64> = sqlx::query_scalar("SELECT id FROM certificates WHERE student_id = $1 AND purpose = $2 AND status = 'requested'")
             .bind(caller.user_id)
             .bind(&purpose)
-            .fetch_optional(&st.db.pool)
+            .fetch_optional(&mut *tx)
             .await?;
         if let Some(id) = open {
             return Ok(id);
         }
-        let id = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO certificates (student_id, group_id, purpose, status, requested_at) VALUES ($1, $2, $3, 'requested', $4) RETURNING id",
         )
         .bind(caller.user_id)
         .bind(group)
         .bind(&purpose)
         .bind(crate::api::now_ms())
-        .fetch_one(&st.db.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        let entry = crate::audit::store::Entry {
+            actor_id: Some(caller.user_id),
+            ip: &caller.ip,
+            action: "certificate.request",
+            entity: "certificate",
+            entity_id: id.to_string(),
+            org_id: Some(group),
+            before: None,
+            after: Some(serde_json::json!({ "purpose": purpose })),
+        };
+        crate::audit::store::record(&mut tx, entry).await?;
+        tx.commit().await?;
         Ok(id)
     })
     .await

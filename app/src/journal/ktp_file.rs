@@ -359,6 +359,7 @@ impl RowCollector {
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, Msg> {
     use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
 
+    crate::files::check_spreadsheet_zip(bytes, Msg::KtpFileUnreadable)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::KtpFileUnreadable)?;
     let sheets = book.sheets_metadata();
     let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);

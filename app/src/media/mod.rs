@@ -139,22 +139,39 @@ impl Upload {
     }
 }
 
-/// Reads a multipart form, refusing a file over `max_bytes` as it streams in (not after).
+/// A text field of an upload form (a subject, an id, a comment): far below this.
+pub const MAX_TEXT_FIELD: usize = 4 * 1024;
+/// Text fields an upload form may have.
+pub const MAX_TEXT_FIELDS: usize = 32;
+
+/// Reads a multipart form, refusing a file over `max_bytes` and a text field over
+/// [`MAX_TEXT_FIELD`] as they stream in (not after): a 100 MB "text" field must not be held
+/// in memory before anything looks at it. A stream that breaks off is refused, never taken
+/// for a complete (truncated) file.
 pub async fn read_upload(data: leptos::server_fn::codec::MultipartData, max_bytes: usize) -> Result<Upload, AppError> {
+    use crate::i18n::Msg;
     let mut multipart = data.into_inner().ok_or(AppError::BadRequest)?;
     let mut upload = Upload { fields: Default::default(), file_name: String::new(), bytes: Vec::new() };
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| AppError::BadRequest)? {
         let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
+        let is_file = name == "file";
+        if is_file {
             upload.file_name = field.file_name().unwrap_or_default().to_string();
-            while let Ok(Some(chunk)) = field.chunk().await {
-                upload.bytes.extend_from_slice(&chunk);
-                if upload.bytes.len() > max_bytes {
-                    return Err(AppError::field("file", crate::i18n::Msg::ErrFileTooLarge));
-                }
+        } else if upload.fields.len() >= MAX_TEXT_FIELDS {
+            return Err(AppError::BadRequest);
+        }
+        let (limit, msg) = if is_file { (max_bytes, Msg::ErrFileTooLarge) } else { (MAX_TEXT_FIELD, Msg::ErrTooLong) };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(AppError::field(&name, msg));
             }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            upload.bytes = bytes;
         } else {
-            upload.fields.insert(name, field.text().await.unwrap_or_default());
+            upload.fields.insert(name, String::from_utf8(bytes).map_err(|_| AppError::BadRequest)?);
         }
     }
     Ok(upload)

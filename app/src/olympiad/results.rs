@@ -401,6 +401,10 @@ mod file {
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         let mut cells =
             vec![r.iin.clone(), r.full_name.clone(), r.region.clone(), r.school.clone(), r.grade.to_string(), r.subject.clone()];
+        // These are CSV cells, and names come from users: a formula-like one must stay text.
+        for c in [0, 1, 2, 3, 5] {
+            cells[c] = crate::files::csv_text(&cells[c]).into_owned();
+        }
         match &r.result {
             Some(v) => cells.extend([
                 format_decimal(v.score, 2, separator),
@@ -577,6 +581,13 @@ mod tests {
             },
         ];
         let xlsx = results_xlsx(&rows, "Мың бала", crate::i18n::Locale::Kk).unwrap();
+        // A school named like a formula stays text in the CSV (a spreadsheet would run it).
+        let mut hostile = rows.clone();
+        hostile[0].school = "=HYPERLINK(\"http://evil\";\"Абай\")".into();
+        hostile[0].full_name = "@SUM(1+1)".into();
+        let text = String::from_utf8(results_csv(&hostile, crate::i18n::Locale::Ru)).unwrap();
+        assert!(text.contains("'@SUM(1+1)") && text.contains("\"'=HYPERLINK("), "{text}");
+        assert!(!text.contains(";=") && !text.contains(";@") && !text.contains(";\"="), "{text}");
         let csv = results_csv(&rows, crate::i18n::Locale::Ru);
         for (name, bytes) in [("r.xlsx", xlsx), ("r.csv", csv)] {
             let back = parse_results(name, &bytes, &subjects()).unwrap();

@@ -121,6 +121,7 @@ fn push_cell(rows: &mut Vec<SheetRow>, row: u32, col: usize, cell: Cell, columns
 
 fn read_xlsx(bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
     use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
+    crate::files::check_spreadsheet_zip(bytes, Msg::KtpFileUnreadable)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::KtpFileUnreadable)?;
     let sheets = book.sheets_metadata();
     let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
@@ -168,7 +169,8 @@ fn read_csv(bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>,
         let skipped = record.position().and_then(|p| usize::try_from(p.byte()).ok()).map_or(0, |byte| blank_lines_at(&text, byte));
         row = row.saturating_add(1).saturating_add(skipped);
         for (col, field) in record.iter().enumerate() {
-            push_cell(&mut rows, row, col, text_cell(field), columns, limit)?;
+            // Our own exports escape formula-like text (files::csv_text): read it back as typed.
+            push_cell(&mut rows, row, col, text_cell(crate::files::csv_text_back(field)), columns, limit)?;
         }
     }
     Ok(rows)

@@ -201,17 +201,52 @@ pub fn check_snapshot(bytes: &[u8]) -> Result<CheckResult, AppError> {
     Ok(CheckResult { width: c.width, height: c.height, faces })
 }
 
+/// Decoding a frame takes up to 64 MB (`check_image`'s limit) and a core for a moment. Without a
+/// bound, one user's dozen parallel device checks of 4096x4096 PNGs took 750 MB; a burst of
+/// uploads at an exam's start could take the node's memory. So at most two decodes a core run
+/// at once (the rest wait their turn: a snapshot is seconds late, never lost), and one user runs
+/// one device check at a time (a second one meanwhile is refused, 429).
+static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()) * 2));
+
+/// The users whose device check is being decoded now.
+static CHECKING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<i64>>> = std::sync::LazyLock::new(Default::default);
+
+/// A user's one device check in flight; dropping it lets the next one in.
+struct CheckingSlot(i64);
+
+impl CheckingSlot {
+    fn take(user_id: i64) -> Option<CheckingSlot> {
+        let mut users = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
+        users.insert(user_id).then_some(CheckingSlot(user_id))
+    }
+}
+
+impl Drop for CheckingSlot {
+    fn drop(&mut self) {
+        CHECKING.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.0);
+    }
+}
+
+/// Runs a decode when a slot is free (see [`DECODES`]).
+async fn decode<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    let _slot = DECODES.acquire().await.map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(|_| AppError::Internal)?
+}
+
 /// The device check's test snapshot (PRC-3): proves that a frame from this camera reaches the
 /// server and decodes, and tells the candidate how many faces the server sees in it. Any
 /// signed-in user may try their devices before an exam day; nothing is stored.
 async fn device_check(Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
-    if caller.0.is_none() {
+    let Some(user) = caller.0.as_ref() else {
         return fail(AppError::Unauthorized);
-    }
-    let checked = tokio::task::spawn_blocking(move || check_snapshot(&body)).await.map_err(|_| AppError::Internal);
-    match checked {
-        Ok(Ok(r)) => Json(r).into_response(),
-        Ok(Err(e)) | Err(e) => fail(e),
+    };
+    let Some(_checking) = CheckingSlot::take(user.user_id) else {
+        return fail(AppError::RateLimited);
+    };
+    match decode(move || check_snapshot(&body)).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => fail(e),
     }
 }
 
@@ -256,14 +291,13 @@ async fn store_evidence(st: &AppState, caller: &ResolvedCaller, headers: &Header
     }
     let want_faces = kind == "webcam" && recheck(faces_client, &key, a.recheck_percent);
     let bytes = body.clone();
-    // Decoding and detection are CPU work: off the async threads.
-    let (checked, faces_server) = tokio::task::spawn_blocking(move || -> Result<(Checked, Option<u32>), AppError> {
+    // Decoding and detection are CPU work: off the async threads, a bounded number at once.
+    let (checked, faces_server) = decode(move || -> Result<(Checked, Option<u32>), AppError> {
         let checked = check_image(&bytes, want_faces)?;
         let faces = checked.gray.as_ref().and_then(|(g, w, h)| count_faces(g, *w, *h));
         Ok((checked, faces))
     })
-    .await
-    .map_err(|_| AppError::Internal)??;
+    .await?;
     let media_key = format!("proctor/{}/{}/{}/{}.{}", a.exam_id, a.id, kind, key, checked.ext);
     st.media.put(&media_key, body.to_vec()).await?;
     let mut tx = st.db.begin().await?;

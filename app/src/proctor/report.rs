@@ -140,7 +140,11 @@ pub(crate) fn csv(headers: &[String], rows: &[Vec<XCell>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
     let _ = w.write_record(headers);
     for r in rows {
-        let _ = w.write_record(r.iter().map(text_of));
+        // Text comes from users (names, comments): a formula-like one must stay text.
+        let _ = w.write_record(r.iter().map(|c| match c {
+            XCell::Text(s) => crate::files::csv_text(s).into_owned(),
+            other => text_of(other),
+        }));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -453,4 +457,19 @@ pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
         purged += items.len();
     }
     Ok(purged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A candidate's name or a proctor's comment that looks like a formula reaches the CSV as
+    /// text; numbers stay numbers.
+    #[test]
+    fn formula_like_text_stays_text_in_csv() {
+        let rows = vec![vec![XCell::Text("=cmd|' /C calc'!A0".into()), XCell::Text("+7 701".into()), XCell::Number(-2.0)]];
+        let text = String::from_utf8(csv(&["a".into(), "b".into(), "c".into()], &rows)).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(line, "'=cmd|' /C calc'!A0;'+7 701;-2");
+    }
 }
