@@ -32,7 +32,7 @@ fn now_ms() -> i64 {
 
 async fn queue(db: &Db, channel: Channel, user_id: Option<i64>, recipient: &str, subject: &str, body: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let id = enqueue(&mut tx, Outgoing { channel, user_id, recipient, subject, body }).await.expect("enqueue");
+    let id = enqueue(&mut tx, Outgoing { channel, user_id, recipient, subject, body, secret: false }).await.expect("enqueue");
     tx.commit().await.unwrap();
     id
 }
@@ -443,7 +443,7 @@ async fn in_app_goes_to_inbox(backend: Backend) {
 
     // An in-app message rolled back with its transaction leaves no trace.
     let mut tx = t.db.begin().await.unwrap();
-    let outgoing = Outgoing { channel: Channel::InApp, user_id: Some(user_id), recipient: "", subject: "x", body: "y" };
+    let outgoing = Outgoing { channel: Channel::InApp, user_id: Some(user_id), recipient: "", subject: "x", body: "y", secret: false };
     enqueue(&mut tx, outgoing).await.unwrap();
     tx.rollback().await.unwrap();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox_messages").fetch_one(&t.db.pool).await.unwrap();
