@@ -1858,3 +1858,80 @@ async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(
     assert!(before.contains("aigul@mail.kzz") && after.contains("\"aigul@mail.kz\""), "{before} → {after}");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.person.correct'").await, 3);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registrations at once (issue 14, item 14): on SQLite every write transaction begins as the
+// writer, so simultaneous registrations queue instead of failing with "database is locked";
+// a unique violation (the same IIN at the same moment) is its own message, never a 500.
+
+backends!(five_hundred_pupils_registered_at_once_are_all_stored, two_hundred_registrations_of_one_iin_store_one_and_refuse_the_rest);
+
+/// An open campaign, its participant registration open, and a confirmed teacher of AK-001.
+async fn registering(app: &TestApp) -> (reqwest::Client, i64) {
+    let campaign = open_campaign(app).await;
+    let teacher = confirmed_teacher(app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    (teacher, campaign)
+}
+
+/// Registers every IIN at once, each in its own task (as many teachers' browsers would);
+/// the answers in the order of `iins`.
+async fn register_at_once(app: &TestApp, teacher: &reqwest::Client, campaign: i64, iins: Vec<String>) -> Vec<common::Response> {
+    let tasks: Vec<_> = iins
+        .into_iter()
+        .map(|iin| {
+            let (client, url) = (teacher.clone(), format!("{}/api/olympiad/participant/add", app.base));
+            tokio::spawn(async move {
+                let form = [
+                    ("campaign_id", campaign.to_string()),
+                    ("iin", iin),
+                    ("full_name", "Әлия Нұрланқызы".to_string()),
+                    ("grade", "6".to_string()),
+                    ("language", "kk".to_string()),
+                ];
+                let res = client.post(url).header("accept", "application/json").form(&form).send().await.expect("request");
+                let (status, headers) = (res.status(), res.headers().clone());
+                common::Response { status, headers, body: res.text().await.unwrap_or_default() }
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("task"));
+    }
+    answers
+}
+
+async fn five_hundred_pupils_registered_at_once_are_all_stored(b: Backend) {
+    let app = spawn_app(b).await;
+    let (teacher, campaign) = registering(&app).await;
+    let iins: Vec<String> = (0..500).map(pupil_iin).collect();
+    let answers = register_at_once(&app, &teacher, campaign, iins).await;
+    let refused: Vec<String> = answers.iter().filter(|r| r.status != StatusCode::OK).map(|r| format!("{} {}", r.status, r.body)).collect();
+    assert!(refused.is_empty(), "{} of 500 refused, e.g. {:?}", refused.len(), refused.first());
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 500);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 500);
+}
+
+async fn two_hundred_registrations_of_one_iin_store_one_and_refuse_the_rest(b: Backend) {
+    let app = spawn_app(b).await;
+    let (teacher, campaign) = registering(&app).await;
+    let answers = register_at_once(&app, &teacher, campaign, vec![pupil_iin(7); 200]).await;
+    assert_eq!(answers.iter().filter(|r| r.status == StatusCode::OK).count(), 1);
+    let others: Vec<Vec<(String, String)>> = answers.iter().filter(|r| r.status != StatusCode::OK).map(|r| r.field_errors()).collect();
+    assert_eq!(others.len(), 199);
+    for (i, errors) in others.iter().enumerate() {
+        assert_eq!(
+            errors,
+            &pairs(&[("iin", "ErrOlyIinInCampaign")]),
+            "answer {i}: {:?}",
+            answers.iter().filter(|r| r.status != StatusCode::OK).nth(i).map(|r| &r.body)
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 1);
+}
