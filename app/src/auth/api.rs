@@ -45,7 +45,7 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
-        let login = fields.check("login", Login::parse(&login));
+        let login = fields.check("login", Login::parse_chosen(&login));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let email = fields.check("email", Email::parse(&email));
         let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();

@@ -396,6 +396,7 @@ catalog! {
     ErrRequired => ["Толтыру міндетті", "Обязательное поле", "Required"],
     ErrTooLong => ["Тым ұзын", "Слишком длинное значение", "Too long"],
     ErrLoginFormat => ["Логин 3–32 таңбадан тұрады: латын әріптері, сандар, нүкте, сызықша", "Логин из 3–32 символов: латинские буквы, цифры, точка, дефис", "A login has 3–32 characters: Latin letters, digits, dot, dash"],
+    ErrLoginIsIin => ["12 цифрдан тұратын логин — бұл ЖСН: басқа логин таңдаңыз", "Логин из 12 цифр — это ИИН: выберите другой логин", "A login of 12 digits is an IIN: choose another login"],
     ErrLoginTaken => ["Бұл логин бос емес", "Этот логин уже занят", "This login is taken"],
     ErrEmailFormat => ["Электрондық пошта мекенжайы қате", "Неверный адрес электронной почты", "Not a valid email address"],
     ErrEmailTaken => ["Бұл пошта басқа тіркелгіде тіркелген", "Эта почта уже привязана к другой учётной записи", "This email belongs to another account"],
