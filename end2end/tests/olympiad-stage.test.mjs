@@ -91,14 +91,15 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
   const password = `Oqushy-${n}`;
   {
     const { page } = pupil;
-    await visit(page, '/forgot');
-    const resetForm = page.locator('form', { has: page.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }) });
-    await resetForm.getByLabel(msg('LoginOrContact', lang), { exact: true }).fill(pupils[0].iin);
-    await resetForm.getByLabel(msg('Code', lang), { exact: true }).fill(code);
-    await resetForm.getByLabel(msg('NewPassword', lang), { exact: true }).fill(password);
-    await resetForm.getByRole('button', { name: msg('SetNewPassword', lang), exact: true }).click();
-    await resetForm.locator('.banner.ok[role=status]', { hasText: msg('PasswordResetDone', lang) }).waitFor();
-    await signIn(page, lang, pupils[0].iin, password, lang);
+    // The card's QR code opens the first sign-in page (the password reset does not take a
+    // card's code): the login, the code and her own password, and she is in.
+    await visit(page, '/olympiad/first-sign-in');
+    const form = page.getByTestId('olympiad-first-sign-in');
+    await form.getByLabel(msg('Login', lang), { exact: true }).fill(pupils[0].iin);
+    await form.getByLabel(msg('OlyFirstCode', lang), { exact: true }).fill(code);
+    await form.getByLabel(msg('NewPassword', lang), { exact: true }).fill(password);
+    await form.getByRole('button', { name: msg('OlyFirstSignInTitle', lang), exact: true }).click();
+    await welcomed(page, lang);
 
     await visit(page, '/exams');
     const row = page.getByTestId('my-exams').locator('tr', { hasText: `${CAMPAIGN}: Математика` });

@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, close, visit, signIn, setLang, msg, screenshot, scrollWidth, validIin, DEMO_PASSWORD, PHONE, BASE } from './lib.mjs';
+import { launch, open, close, visit, signIn, setLang, msg, screenshot, scrollWidth, validIin, chooseOption, field, uniq, DEMO_PASSWORD, PHONE, BASE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -155,4 +155,37 @@ test('the operator finds a teacher of the live campaign and corrects their phone
   await search.fill('7055551234');
   await found.locator('tr', { hasText: 'Гүлнар Маратқызы Әлиева' }).waitFor();
   await close(admin);
+});
+
+test('the teacher registration takes a pasted IIN with spaces around it and refuses a 13-digit paste at the IIN', async () => {
+  const lang = 'en';
+  const n = uniq();
+  const ctx = await open(browser, { lang });
+  const { page } = ctx;
+  await visit(page, '/olympiad/register');
+  await chooseOption(page.getByLabel(msg('OlyCampaign', lang), { exact: true }), '«Мың бала» 2027');
+  await page.getByLabel(msg('FullName', lang), { exact: true }).fill(`Айгүл Серікқызы ${n}`);
+  await page.getByLabel(msg('Phone', lang), { exact: true }).fill(`+7 705 ${n.slice(-7, -4)} ${n.slice(-4, -2)} ${n.slice(-2)}`);
+  await page.getByLabel(msg('Email', lang), { exact: true }).fill(`paste${n}@example.kz`);
+  await page.getByLabel(msg('OlySchool', lang), { exact: true }).first().fill('AK-BUR');
+  const school = page.locator('select#f-school_id');
+  await school.waitFor();
+  await school.selectOption({ index: 0 });
+  await page.getByLabel(msg('Password', lang), { exact: true }).fill(`Olymp-${n}-pass`);
+  const iinField = page.getByLabel(msg('Iin', lang), { exact: true });
+  // Pasted, as from a document: 13 digits are an error at the IIN, not silently another IIN.
+  await iinField.fill('');
+  await iinField.focus();
+  await page.keyboard.insertText('6110044636701');
+  assert.equal(await iinField.inputValue(), '6110044636701', 'the field keeps what was pasted');
+  await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
+  await field(page, msg('Iin', lang)).locator('.error', { hasText: msg('ErrIinLength', lang) }).waitFor();
+  // The same number with spaces around it is accepted as it is (trimmed, not cut).
+  await iinField.fill('');
+  await iinField.focus();
+  await page.keyboard.insertText(' 611004463670 ');
+  assert.equal(await iinField.inputValue(), ' 611004463670 ');
+  await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
+  await page.getByText(msg('OlyCodeSentToEmail', lang)).waitFor();
+  await close(ctx);
 });

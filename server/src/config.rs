@@ -46,17 +46,24 @@ pub struct Cli {
     #[arg(long, env = "TALAP_SESSION_HOURS")]
     pub session_hours: Option<i64>,
     /// Load demo data (organisations and users with known passwords) into an empty database.
+    /// Without SMTP or an SMS gateway, demo mode writes emails and SMS (codes included) to the
+    /// log. Refused when the public URL is https (a real site) unless --demo-on-https is set.
     #[arg(long, env = "TALAP_DEMO")]
     pub demo: Option<bool>,
+    /// Allow demo mode (accounts with the published demo password) on an https public URL: for
+    /// a public showcase only, never with real people's data.
+    #[arg(long, env = "TALAP_DEMO_ON_HTTPS")]
+    pub demo_on_https: Option<bool>,
     /// SMTP server for email, e.g. smtps://user:pass@smtp.example.kz or
-    /// smtp://127.0.0.1:2525 (plain, for a local relay). Unset: emails are written to the log.
+    /// smtp://127.0.0.1:2525 (plain, for a local relay). Required outside demo mode (emails
+    /// carry sign-in codes; they are never written to the log instead).
     #[arg(long, env = "TALAP_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// Sender address of emails. [default: Talap <no-reply@talap.local>]
     #[arg(long, env = "TALAP_MAIL_FROM")]
     pub mail_from: Option<String>,
     /// HTTP SMS gateway endpoint; each SMS is POSTed as JSON {"to": "+7...", "text": "..."}.
-    /// Unset: SMS are written to the log.
+    /// Required outside demo mode, like the SMTP server.
     #[arg(long, env = "TALAP_SMS_URL")]
     pub sms_url: Option<String>,
     /// Bearer token sent to the SMS gateway.
@@ -84,6 +91,7 @@ pub struct FileConfig {
     pub trust_proxy: Option<bool>,
     pub session_hours: Option<i64>,
     pub demo: Option<bool>,
+    pub demo_on_https: Option<bool>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub sms_url: Option<String>,
@@ -104,6 +112,7 @@ pub struct Config {
     pub trust_proxy: bool,
     pub session_hours: i64,
     pub demo: bool,
+    pub demo_on_https: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub sms_url: Option<String>,
@@ -143,6 +152,7 @@ impl Config {
             trust_proxy: cli.trust_proxy.or(file.trust_proxy).unwrap_or(false),
             session_hours,
             demo: cli.demo.or(file.demo).unwrap_or(false),
+            demo_on_https: cli.demo_on_https.or(file.demo_on_https).unwrap_or(false),
             smtp_url: cli.smtp_url.or(file.smtp_url),
             mail_from: cli.mail_from.or(file.mail_from).unwrap_or_else(|| "Talap <no-reply@talap.local>".into()),
             sms_url: cli.sms_url.or(file.sms_url),
@@ -154,5 +164,38 @@ impl Config {
 
     pub fn secure(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// What must hold before the server starts (and before demo data is loaded), each refusal a
+    /// sentence for the operator:
+    /// - demo mode seeds accounts whose password is printed in the README; on an https public
+    ///   URL (a real site) that is refused unless `demo_on_https` says it is a showcase;
+    /// - outside demo mode, sign-in and confirmation codes go by email and SMS, so both the
+    ///   SMTP server and the SMS gateway must be configured (they are never logged instead).
+    pub fn check(&self) -> Result<(), String> {
+        if self.demo && self.secure() && !self.demo_on_https {
+            return Err(format!(
+                "demo mode creates accounts with a published password, and the public URL {} is https (a real site): \
+                 refusing to load it. Turn demo off, or set TALAP_DEMO_ON_HTTPS=true (--demo-on-https) for a public showcase.",
+                self.public_url
+            ));
+        }
+        if !self.demo {
+            let mut missing = Vec::new();
+            if self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()).is_none() {
+                missing.push("an SMTP server (TALAP_SMTP_URL / --smtp-url)");
+            }
+            if self.sms_url.as_deref().filter(|u| !u.trim().is_empty()).is_none() {
+                missing.push("an SMS gateway (TALAP_SMS_URL / --sms-url)");
+            }
+            if !missing.is_empty() {
+                return Err(format!(
+                    "{} must be configured: password-reset and registration codes are sent by email and SMS, \
+                     and are never written to the log outside demo mode",
+                    missing.join(" and ")
+                ));
+            }
+        }
+        Ok(())
     }
 }

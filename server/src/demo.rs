@@ -473,10 +473,9 @@ async fn live_olympiad(
         .execute(&mut **tx)
         .await?;
     let pupil = Pupil { iin: pupil_iin.clone(), full_name: OLYMPIAD_PUPILS[0].0.to_string(), grade: 6, language: "kk" };
-    app::olympiad::store::add_participant(tx, campaign, school, teacher, &pupil, now - 8 * day)
-        .await
-        .map_err(e)?
-        .map_err(|m| format!("{m:?}"))?;
+    // The pupil of the finished campaign, entered again with the account they already have.
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1").bind(pupil_iin.as_str()).fetch_one(&mut **tx).await?;
+    app::olympiad::store::add_owned_participant(tx, campaign, school, teacher, user, &pupil, now - 8 * day).await.map_err(e)?;
     Ok(())
 }
 

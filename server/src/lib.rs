@@ -19,6 +19,10 @@ use std::sync::Arc;
 
 /// Opens the database, applies migrations and (if configured) loads the demo data.
 pub async fn open_database(config: &Config) -> Result<Db, Box<dyn std::error::Error>> {
+    if config.demo {
+        // Known passwords never reach a real site's database by accident.
+        config.check()?;
+    }
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
     if config.demo {
@@ -102,6 +106,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
 
 /// Serves until the process is stopped (Ctrl-C or SIGTERM).
 pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Error>> {
+    config.check()?;
     let notifier = notify::Notifier::from_config(&config)?;
     notify::spawn_worker(db.clone(), notifier);
     let media = media_store(&config)?;

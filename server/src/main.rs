@@ -26,6 +26,13 @@ async fn run() {
             std::process::exit(2);
         }
     };
+    // Before anything is written: a missing gateway or demo data on a real site stops here.
+    // (`--migrate-only` only applies migrations, which needs no gateway.)
+    let checked = if config.migrate_only && !config.demo { Ok(()) } else { config.check() };
+    if let Err(e) = checked {
+        eprintln!("talap: configuration error: {e}");
+        std::process::exit(2);
+    }
     init_logging(&config.log_format);
     let db = match server::open_database(&config).await {
         Ok(db) => db,

@@ -1,5 +1,10 @@
-//! Delivery of queued messages: the transports (SMTP via lettre, an HTTP SMS gateway, or the
-//! log when none is configured) and the worker that drains the outbox with retries.
+//! Delivery of queued messages: the transports (SMTP via lettre, an HTTP SMS gateway, or, in
+//! demo mode only, the log) and the worker that drains the outbox with retries.
+//!
+//! Messages carry one-time codes, so outside demo mode nothing is ever written to the log in
+//! their place: the server refuses to start without both gateways (`Config::check`), and a
+//! notifier built without one anyway (a library caller, a test) fails the delivery, which
+//! stays in the outbox to be retried, instead of logging it.
 
 use app::db::Db;
 use app::notify::model::Channel;
@@ -9,8 +14,10 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
 pub enum EmailTransport {
-    /// No SMTP configured: the message (and so any code in it) is written to the server log.
+    /// Demo mode without SMTP: the message (and so any code in it) is written to the server log.
     Log,
+    /// No SMTP outside demo mode: delivery fails (the message waits in the outbox).
+    Missing,
     Smtp {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
@@ -18,13 +25,12 @@ pub enum EmailTransport {
 }
 
 pub enum SmsTransport {
+    /// Demo mode without a gateway: written to the server log.
     Log,
+    /// No gateway outside demo mode: delivery fails (the message waits in the outbox).
+    Missing,
     /// A gateway that takes `POST {"to": "+77...", "text": "..."}` with a bearer token.
-    Http {
-        client: reqwest::Client,
-        url: String,
-        token: Option<String>,
-    },
+    Http { client: reqwest::Client, url: String, token: Option<String> },
 }
 
 pub struct Notifier {
@@ -35,7 +41,8 @@ pub struct Notifier {
 impl Notifier {
     pub fn from_config(c: &crate::config::Config) -> Result<Notifier, String> {
         let email = match &c.smtp_url {
-            None => EmailTransport::Log,
+            None if c.demo => EmailTransport::Log,
+            None => EmailTransport::Missing,
             Some(url) => EmailTransport::Smtp {
                 transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("smtp_url: {e}"))?
@@ -45,7 +52,8 @@ impl Notifier {
             },
         };
         let sms = match &c.sms_url {
-            None => SmsTransport::Log,
+            None if c.demo => SmsTransport::Log,
+            None => SmsTransport::Missing,
             Some(url) => SmsTransport::Http {
                 client: reqwest::Client::builder().timeout(Duration::from_secs(15)).build().map_err(|e| e.to_string())?,
                 url: url.clone(),
@@ -64,6 +72,7 @@ impl Notifier {
                     tracing::info!(to = %m.recipient, subject = %m.subject, body = %m.body, "email (no SMTP configured, logged only)");
                     Ok(())
                 }
+                EmailTransport::Missing => Err("no SMTP server configured (TALAP_SMTP_URL)".into()),
                 EmailTransport::Smtp { transport, from } => {
                     let to: Mailbox = m.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
                     let message = Message::builder()
@@ -81,6 +90,7 @@ impl Notifier {
                     tracing::info!(to = %m.recipient, text = %m.body, "sms (no gateway configured, logged only)");
                     Ok(())
                 }
+                SmsTransport::Missing => Err("no SMS gateway configured (TALAP_SMS_URL)".into()),
                 SmsTransport::Http { client, url, token } => {
                     let mut req = client.post(url).json(&serde_json::json!({"to": m.recipient, "text": m.body}));
                     if let Some(t) = token {

@@ -247,6 +247,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             vec![("code", "AAAA-AAAA"), ("iin", ""), ("full_name", ""), ("grade", ""), ("language", "kk"), ("password", "")],
         ),
         ("/api/olympiad/placement/lookup", Public, vec![("iin", "060315600303"), ("number", "2027-000001-234567")]),
+        ("/api/olympiad/first-sign-in", Public, vec![("login", "060315600303"), ("code", "000000"), ("new_password", "x")]),
     ]
 }
 

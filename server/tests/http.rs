@@ -13,6 +13,7 @@ backends!(
     health_and_readiness,
     registration_signs_in_and_is_audited,
     registration_refuses_bad_input_at_each_field,
+    a_login_of_twelve_digits_is_an_iin_and_cannot_be_chosen,
     login_refuses_wrong_password_then_rate_limits,
     password_change_needs_current_password,
     password_reset_by_emailed_code,
@@ -104,6 +105,50 @@ async fn registration_refuses_bad_input_at_each_field(b: Backend) {
     assert_eq!(r.field_errors(), vec![("email".to_string(), "ErrEmailTaken".to_string())]);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
+}
+
+/// Issue 14, item 2: twelve digits are an IIN; an applicant cannot take a child's IIN as their
+/// login (and later be taken for that child). Any other login with digits is fine.
+async fn a_login_of_twelve_digits_is_an_iin_and_cannot_be_chosen(b: Backend) {
+    let app = spawn_app(b).await;
+    let register = |login: &'static str, email: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                &app.client(),
+                "/api/auth/register",
+                &[("login", login), ("full_name", "Аида Серік"), ("email", email), ("phone", ""), ("password", PW)],
+            )
+            .await
+        }
+    };
+    for iin in ["060315600303", " 060315600303 "] {
+        let r = register(iin, "aida@mail.kz").await;
+        assert_eq!(r.field_errors(), vec![("login".to_string(), "ErrLoginIsIin".to_string())], "{iin:?}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written for a refused login");
+    let r = register("0603156003031", "aida@mail.kz").await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "13 digits are not an IIN: {} {}", r.status, r.body);
+    // An administrator creating an account is not the IIN's own registration either.
+    app.make_user("admin", PW, Some((app::auth::model::Role::Admin, 1))).await;
+    let admin = app.signed_in("admin", PW).await;
+    let r = app
+        .call(
+            &admin,
+            "/api/admin/user/create",
+            &[
+                ("login", "070215600111"),
+                ("full_name", "X Y"),
+                ("email", ""),
+                ("phone", ""),
+                ("org_id", "1"),
+                ("role", "teacher"),
+                ("password", PW),
+            ],
+        )
+        .await;
+    assert!(r.field_errors().contains(&("login".to_string(), "ErrLoginIsIin".to_string())), "{} {}", r.status, r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = '070215600111'").await, 0);
 }
 
 async fn login_refuses_wrong_password_then_rate_limits(b: Backend) {

@@ -20,7 +20,16 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-backends!(email_over_smtp, sms_over_http, failed_sms_is_retried, concurrent_drains_send_once, in_app_goes_to_inbox);
+backends!(
+    email_over_smtp,
+    sms_over_http,
+    failed_sms_is_retried,
+    concurrent_drains_send_once,
+    in_app_goes_to_inbox,
+    a_code_is_kept_hashed_and_leaves_the_outbox_once_sent,
+    without_a_gateway_outside_demo_no_code_is_logged_or_marked_sent,
+    demo_data_is_refused_on_an_https_site_unless_forced
+);
 
 fn config() -> Config {
     Config::from_cli(Cli { config: "/nonexistent".into(), ..Default::default() }).expect("config")
@@ -32,7 +41,7 @@ fn now_ms() -> i64 {
 
 async fn queue(db: &Db, channel: Channel, user_id: Option<i64>, recipient: &str, subject: &str, body: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let id = enqueue(&mut tx, Outgoing { channel, user_id, recipient, subject, body }).await.expect("enqueue");
+    let id = enqueue(&mut tx, Outgoing { channel, user_id, recipient, subject, body, secret: false }).await.expect("enqueue");
     tx.commit().await.unwrap();
     id
 }
@@ -443,9 +452,89 @@ async fn in_app_goes_to_inbox(backend: Backend) {
 
     // An in-app message rolled back with its transaction leaves no trace.
     let mut tx = t.db.begin().await.unwrap();
-    let outgoing = Outgoing { channel: Channel::InApp, user_id: Some(user_id), recipient: "", subject: "x", body: "y" };
+    let outgoing = Outgoing { channel: Channel::InApp, user_id: Some(user_id), recipient: "", subject: "x", body: "y", secret: false };
     enqueue(&mut tx, outgoing).await.unwrap();
     tx.rollback().await.unwrap();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox_messages").fetch_one(&t.db.pool).await.unwrap();
     assert_eq!(count, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets (issue 14, item 6): codes are stored hashed, the outbox keeps a code's text only until
+// it is sent, and outside demo mode a missing gateway is a configuration error, not a log line.
+
+async fn a_code_is_kept_hashed_and_leaves_the_outbox_once_sent(backend: Backend) {
+    let app = common::spawn_app(backend).await;
+    let user = app.make_user("aigerim", "aigerim-pass-123", None).await;
+    sqlx::query("UPDATE users SET email = 'aigerim@example.kz' WHERE id = $1").bind(user).execute(&app.db.pool).await.unwrap();
+    let r = app.call(&app.client(), "/api/auth/reset/request", &[("contact", "aigerim"), ("channel", "email")]).await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = 'aigerim@example.kz'").fetch_one(&app.db.pool).await.unwrap();
+    let code = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a code waiting to be sent").to_string();
+    // The code table holds a hash, never the code.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM verification_codes").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains(&code) && stored[0].len() == 64, "{stored:?}");
+
+    let (port, mut inbox) = smtp_server().await;
+    let mut c = config();
+    c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    assert_eq!(drain_once(&app.db, &Notifier::from_config(&c).expect("notifier")).await, 1);
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv()).await.expect("mail in time").unwrap();
+    assert!(ParsedMail::parse(&mail.data).body.contains(&code), "the person gets the code");
+    // Sent: the outbox keeps that a message went, not the code.
+    let (status, kept): (String, String) =
+        sqlx::query_as("SELECT status, body FROM outbox WHERE recipient = 'aigerim@example.kz'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(status, "sent");
+    assert!(!kept.contains(&code), "the code is still in the outbox: {kept}");
+    assert_eq!(kept, app::notify::outbox::SENT_SECRET_BODY);
+    // The code still works for its owner.
+    let r = app
+        .call(&app.client(), "/api/auth/reset/confirm", &[("contact", "aigerim"), ("code", &code), ("new_password", "Jana-pass-2027")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn without_a_gateway_outside_demo_no_code_is_logged_or_marked_sent(backend: Backend) {
+    let t = fresh_db(backend).await;
+    // The server does not start: the configuration names what is missing.
+    let c = config();
+    let refused = c.check().expect_err("no gateways outside demo mode");
+    assert!(refused.contains("SMTP") && refused.contains("SMS"), "{refused}");
+    let mut only_mail = config();
+    only_mail.smtp_url = Some("smtp://127.0.0.1:2525".into());
+    assert!(only_mail.check().expect_err("no SMS gateway").contains("SMS"));
+    only_mail.sms_url = Some("http://127.0.0.1:9/v1/sms".into());
+    assert_eq!(only_mail.check(), Ok(()));
+    let mut demo = config();
+    demo.demo = true;
+    assert_eq!(demo.check(), Ok(()), "demo mode logs messages instead");
+    // A notifier built without them anyway does not pass a code off as sent (to the log).
+    let id = queue(&t.db, Channel::Email, None, "aigerim@example.kz", "Код", "Құпиясөз коды: 123456").await;
+    let sms = queue(&t.db, Channel::Sms, None, "+77011234567", "", "Код: 654321").await;
+    assert_eq!(drain_once(&t.db, &Notifier::from_config(&c).expect("notifier")).await, 2);
+    for id in [id, sms] {
+        let row = outbox_row(&t.db, id).await;
+        assert_eq!(row.status, "pending", "{row:?}");
+        assert!(row.sent_at.is_none() && row.last_error.as_deref().is_some_and(|e| e.contains("configured")), "{row:?}");
+    }
+}
+
+async fn demo_data_is_refused_on_an_https_site_unless_forced(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let mut c = config();
+    c.database_url = t.url.clone();
+    c.demo = true;
+    c.public_url = "https://talap.example.kz".into();
+    let refused = server::open_database(&c).await.err().expect("demo data refused on https").to_string();
+    assert!(refused.contains("TALAP_DEMO_ON_HTTPS"), "{refused}");
+    assert!(c.check().is_err());
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&t.db.pool).await.unwrap();
+    assert_eq!(users, 0, "no account with the published password");
+    c.demo_on_https = true;
+    let db = server::open_database(&c).await.expect("forced");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap();
+    assert!(users > 0);
+    db.pool.close().await;
 }

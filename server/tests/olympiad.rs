@@ -102,7 +102,8 @@ backends!(
     bad_registrations_are_refused_at_their_field_and_write_nothing,
     registration_outside_its_dates_is_refused,
     a_teacher_registers_pupils_one_by_one_and_from_a_list,
-    a_registration_card_lets_the_pupil_set_a_password
+    a_registration_card_lets_the_pupil_set_a_password,
+    registering_someone_elses_iin_grants_no_credential_over_their_account
 );
 
 async fn the_directory_is_imported_all_or_nothing(b: Backend) {
@@ -602,26 +603,100 @@ async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
     let (old, new) = (code_on_card(&first), code_on_card(&second));
     let anon = app.client();
     let pupil_password = "Jaqsy-oqushy-2027";
-    let reset = |code: String| {
+    let first_sign_in = |code: String| {
         let (app, anon, aliya) = (&app, anon.clone(), aliya.clone());
         async move {
             app.call(
                 &anon,
-                "/api/auth/reset/confirm",
-                &[("contact", aliya.as_str()), ("code", code.as_str()), ("new_password", pupil_password)],
+                "/api/olympiad/first-sign-in",
+                &[("login", aliya.as_str()), ("code", code.as_str()), ("new_password", pupil_password)],
             )
             .await
         }
     };
     if old != new {
-        assert_eq!(reset(old).await.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+        assert_eq!(first_sign_in(old).await.field_errors(), pairs(&[("code", "ErrWrongCode")]));
     }
-    let r = reset(new).await;
+    // A card's code is not a password-reset code: the reset form refuses it and does not burn it.
+    let r = app
+        .call(&anon, "/api/auth/reset/confirm", &[("contact", aliya.as_str()), ("code", new.as_str()), ("new_password", pupil_password)])
+        .await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+    let r = first_sign_in(new.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let pupil = app.signed_in(&aliya, pupil_password).await;
     let me = app.call(&pupil, "/api/auth/me", &[]).await.json();
     assert_eq!(me["grants"][0]["role"], "OlympiadParticipant");
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.cards.issue'").await, 3);
+    // The account is the pupil's now: a card printed again carries no code, and no code works.
+    let (status, again) = print_cards(&app, &teacher, &one).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = lopdf::Document::load_mem(&again).unwrap().extract_text(&[1]).unwrap();
+    assert!(!text.split(|c: char| !c.is_ascii_digit()).any(|s| s.len() == 6), "no code on the card: {text}");
+    assert_eq!(first_sign_in(new).await.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.cards.issue'").await, 4);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.first_sign_in'").await, 1);
+}
+
+/// Issue 14, item 1: a teacher registering a pupil with the IIN of an account that already
+/// exists (another teacher's, whose login is their IIN) gets nothing over it: the registration
+/// is refused at the IIN, and a registration that linked such an account before the fix
+/// prints a card without a code. No code of any kind is made for the account.
+async fn registering_someone_elses_iin_grants_no_credential_over_their_account(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // The victim: a teacher who signs in with their IIN (the olympiad's own registration makes
+    // such logins), and an older account that has the IIN in its `iin` column only.
+    let victim_iin = iin("85070540987");
+    let victim = app.make_user(&victim_iin, PW, None).await;
+    let other_iin = iin("06031560030");
+    let other = app.make_user("older.account", PW, None).await;
+    sqlx::query("UPDATE users SET iin = $1 WHERE id = $2").bind(&other_iin).bind(other).execute(&app.db.pool).await.unwrap();
+    for taken in [&victim_iin, &other_iin] {
+        let r = add_pupil(&app, &teacher, campaign, taken, "6", "kk").await;
+        assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinHasAccount")]), "{taken}");
+        let r = import_pupils(&app, &teacher, campaign, &format!("{taken};Әлия;6;kk\n")).await;
+        assert_eq!(r.field_errors(), pairs(&[("row.1.iin", "ErrOlyIinHasAccount")]), "{taken}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM role_assignments WHERE role = 'olympiad_participant'").await, 0);
+
+    // A registration that linked the victim's account before the fix (recording the IIN on
+    // it, as that code did): its card carries no code.
+    sqlx::query("UPDATE users SET iin = login WHERE id = $1").bind(victim).execute(&app.db.pool).await.unwrap();
+    let abai = school(&app, "AK-001").await;
+    let linked: i64 = sqlx::query_scalar(
+        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at)
+         VALUES ($1, $2, $3, $2, 6, 'kk', 0) RETURNING id",
+    )
+    .bind(campaign)
+    .bind(victim)
+    .bind(abai)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let (status, pdf) = print_cards(&app, &teacher, &[("campaign_id", campaign.to_string()), ("participant_id", linked.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = lopdf::Document::load_mem(&pdf).unwrap().extract_text(&[1]).unwrap();
+    assert!(!text.split(|c: char| !c.is_ascii_digit()).any(|s| s.len() == 6), "no code on the card: {text}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM verification_codes").await, 0);
+    // Nor does the first sign-in take the victim's login with any code.
+    let anon = app.client();
+    let r = app
+        .call(
+            &anon,
+            "/api/olympiad/first-sign-in",
+            &[("login", victim_iin.as_str()), ("code", "123456"), ("new_password", "Taken-over-2027")],
+        )
+        .await;
+    assert_eq!(r.field_errors(), pairs(&[("code", "ErrWrongCode")]));
+    // The victim still signs in with their own password.
+    app.signed_in(&victim_iin, PW).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1595,6 +1670,57 @@ async fn a_pupil_registers_with_the_teachers_code_and_is_signed_in(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.participant.join'").await, 1);
 }
 
+backends!(an_existing_account_joins_only_by_its_owner_signed_in);
+
+/// Issue 14, item 1: the teacher cannot enter an existing account (last year's pupil); its
+/// owner signs in and joins with the teacher's code, without a new password. Nobody else can
+/// join with that IIN, and the card of such a registration carries no code.
+async fn an_existing_account_joins_only_by_its_owner_signed_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let code = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json()[0]["join_code"].as_str().unwrap().to_string();
+    let aiaru = iin("06031560030");
+    let pupil_id = app.make_user(&aiaru, PW, None).await;
+    assert_eq!(add_pupil(&app, &teacher, campaign, &aiaru, "6", "kk").await.field_errors(), pairs(&[("iin", "ErrOlyIinHasAccount")]));
+    let join = |c: reqwest::Client, iin: String| {
+        let (app, code) = (&app, code.clone());
+        async move {
+            app.call(
+                &c,
+                "/api/olympiad/join",
+                &[("code", &code), ("iin", &iin), ("full_name", "Айару Ержанқызы"), ("grade", "6"), ("language", "kk"), ("password", "")],
+            )
+            .await
+        }
+    };
+    // Somebody else, signed in, cannot enter her account (nor an anonymous caller without a password).
+    app.make_user("someone", PW, None).await;
+    let r = join(app.signed_in("someone", PW).await, aiaru.clone()).await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinNotYours")]));
+    assert_eq!(join(app.client(), aiaru.clone()).await.field_errors(), pairs(&[("password", "ErrRequired")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
+    // She does, signed in, with no password.
+    let r = join(app.signed_in(&aiaru, PW).await, aiaru.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (user, created): (i64, i64) =
+        sqlx::query_as("SELECT user_id, created_account FROM olympiad_participants").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!((user, created), (pupil_id, 0));
+    let r = join(app.signed_in(&aiaru, PW).await, aiaru.clone()).await;
+    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinInCampaign")]));
+    // Her card carries no code: she signs in with her own password.
+    let (status, pdf) = print_cards(&app, &teacher, &[("campaign_id", campaign.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = lopdf::Document::load_mem(&pdf).unwrap().extract_text(&[1]).unwrap();
+    assert!(!text.split(|c: char| !c.is_ascii_digit()).any(|s| s.len() == 6), "no code on the card: {text}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM verification_codes").await, 0);
+}
+
 backends!(the_directory_exports_in_the_layout_its_import_reads);
 
 async fn the_directory_exports_in_the_layout_its_import_reads(b: Backend) {
@@ -1731,4 +1857,81 @@ async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(
             .unwrap();
     assert!(before.contains("aigul@mail.kzz") && after.contains("\"aigul@mail.kz\""), "{before} → {after}");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.person.correct'").await, 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registrations at once (issue 14, item 14): on SQLite every write transaction begins as the
+// writer, so simultaneous registrations queue instead of failing with "database is locked";
+// a unique violation (the same IIN at the same moment) is its own message, never a 500.
+
+backends!(five_hundred_pupils_registered_at_once_are_all_stored, two_hundred_registrations_of_one_iin_store_one_and_refuse_the_rest);
+
+/// An open campaign, its participant registration open, and a confirmed teacher of AK-001.
+async fn registering(app: &TestApp) -> (reqwest::Client, i64) {
+    let campaign = open_campaign(app).await;
+    let teacher = confirmed_teacher(app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    (teacher, campaign)
+}
+
+/// Registers every IIN at once, each in its own task (as many teachers' browsers would);
+/// the answers in the order of `iins`.
+async fn register_at_once(app: &TestApp, teacher: &reqwest::Client, campaign: i64, iins: Vec<String>) -> Vec<common::Response> {
+    let tasks: Vec<_> = iins
+        .into_iter()
+        .map(|iin| {
+            let (client, url) = (teacher.clone(), format!("{}/api/olympiad/participant/add", app.base));
+            tokio::spawn(async move {
+                let form = [
+                    ("campaign_id", campaign.to_string()),
+                    ("iin", iin),
+                    ("full_name", "Әлия Нұрланқызы".to_string()),
+                    ("grade", "6".to_string()),
+                    ("language", "kk".to_string()),
+                ];
+                let res = client.post(url).header("accept", "application/json").form(&form).send().await.expect("request");
+                let (status, headers) = (res.status(), res.headers().clone());
+                common::Response { status, headers, body: res.text().await.unwrap_or_default() }
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("task"));
+    }
+    answers
+}
+
+async fn five_hundred_pupils_registered_at_once_are_all_stored(b: Backend) {
+    let app = spawn_app(b).await;
+    let (teacher, campaign) = registering(&app).await;
+    let iins: Vec<String> = (0..500).map(pupil_iin).collect();
+    let answers = register_at_once(&app, &teacher, campaign, iins).await;
+    let refused: Vec<String> = answers.iter().filter(|r| r.status != StatusCode::OK).map(|r| format!("{} {}", r.status, r.body)).collect();
+    assert!(refused.is_empty(), "{} of 500 refused, e.g. {:?}", refused.len(), refused.first());
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 500);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 500);
+}
+
+async fn two_hundred_registrations_of_one_iin_store_one_and_refuse_the_rest(b: Backend) {
+    let app = spawn_app(b).await;
+    let (teacher, campaign) = registering(&app).await;
+    let answers = register_at_once(&app, &teacher, campaign, vec![pupil_iin(7); 200]).await;
+    assert_eq!(answers.iter().filter(|r| r.status == StatusCode::OK).count(), 1);
+    let others: Vec<Vec<(String, String)>> = answers.iter().filter(|r| r.status != StatusCode::OK).map(|r| r.field_errors()).collect();
+    assert_eq!(others.len(), 199);
+    for (i, errors) in others.iter().enumerate() {
+        assert_eq!(
+            errors,
+            &pairs(&[("iin", "ErrOlyIinInCampaign")]),
+            "answer {i}: {:?}",
+            answers.iter().filter(|r| r.status != StatusCode::OK).nth(i).map(|r| &r.body)
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 1);
 }

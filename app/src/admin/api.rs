@@ -271,7 +271,7 @@ pub async fn create_user(
         let st = crate::api::state()?;
         let invite = invite.is_some_and(|v| !v.is_empty() && v != "false");
         let mut fields = crate::error::Fields::new();
-        let login = fields.check("login", Login::parse(&login));
+        let login = fields.check("login", Login::parse_chosen(&login));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let email = fields.check("email", optional(&email, Email::parse)).flatten();
         let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();

@@ -45,7 +45,7 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
-        let login = fields.check("login", Login::parse(&login));
+        let login = fields.check("login", Login::parse_chosen(&login));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let email = fields.check("email", Email::parse(&email));
         let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();
@@ -66,6 +66,7 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
                 recipient: login.as_str(),
                 subject: Msg::WelcomeSubject.text(locale),
                 body: &body,
+                secret: false,
             },
         )
         .await?;
@@ -296,7 +297,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         };
         let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
         let mut tx = st.db.begin().await?;
-        let code = super::store::create_code(&mut tx, user_id, super::store::CODE_TTL_MS).await?;
+        let code = super::store::create_code(&mut tx, user_id, super::store::CodePurpose::PasswordReset, super::store::CODE_TTL_MS).await?;
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -306,6 +307,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
                 recipient: &recipient,
                 subject: Msg::ResetCodeSubject.text(locale),
                 body: &body,
+                secret: true,
             },
         )
         .await?;
@@ -345,7 +347,7 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
         let login: String = sqlx::query_scalar("SELECT login FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
         // Check the password first so a weak one does not burn the code.
         super::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
-        super::store::consume_code(&st.db, user_id, &code).await?;
+        super::store::consume_code(&st.db, user_id, super::store::CodePurpose::PasswordReset, &code).await?;
         let hash = super::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;

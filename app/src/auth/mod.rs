@@ -35,6 +35,8 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/olympiad/placement/lookup",
     // A pupil registering with their teacher's code (OLY-2) has no account yet.
     "/api/olympiad/join",
+    // A pupil's first sign-in with their registration card's code has no session yet.
+    "/api/olympiad/first-sign-in",
 ];
 use leptos_router::components::Route;
 use leptos_router::path;

@@ -208,6 +208,22 @@ impl Login {
             Err(Msg::ErrLoginFormat)
         }
     }
+    /// A login a person picks for themself (self-registration) or an administrator types: as
+    /// `parse`, but twelve digits are refused. A 12-digit login is an IIN, and IIN logins are
+    /// made only by the IIN's own registration flows (olympiad teacher registration, a pupil's
+    /// registration), which check the IIN; anyone else taking one would squat a child's IIN and
+    /// later be taken for that child.
+    pub fn parse_chosen(raw: &str) -> Result<Login, Msg> {
+        let login = Login::parse(raw)?;
+        if login.is_iin_shaped() {
+            return Err(Msg::ErrLoginIsIin);
+        }
+        Ok(login)
+    }
+    /// Twelve digits: the shape of an IIN.
+    pub fn is_iin_shaped(&self) -> bool {
+        self.0.len() == 12 && self.0.bytes().all(|b| b.is_ascii_digit())
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -318,6 +334,16 @@ pub fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Msg>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twelve_digit_logins_are_iins_and_not_chosen() {
+        assert_eq!(Login::parse_chosen("060315600303").unwrap_err(), Msg::ErrLoginIsIin);
+        assert_eq!(Login::parse_chosen(" 060315600303 ").unwrap_err(), Msg::ErrLoginIsIin);
+        assert!(Login::parse("060315600303").is_ok(), "the IIN's own flows still make them");
+        assert!(Login::parse_chosen("0603156003031").is_ok(), "13 digits are not an IIN");
+        assert!(Login::parse_chosen("06031560030").is_ok());
+        assert!(Login::parse_chosen("aida.060315600303").is_ok());
+    }
 
     #[test]
     fn logins() {

@@ -66,25 +66,49 @@ pub async fn grant(tx: &mut Transaction<'_, Any>, user_id: i64, role: Role, org_
     Ok(inserted == 1)
 }
 
-pub const RESET_PURPOSE: &str = "password_reset";
+/// What a one-time code is for. A code only works for its own purpose: the first sign-in code
+/// printed on a pupil's registration card is not a password-reset code (the reset form must
+/// not accept it), and a teacher's confirmation code confirms a registration and nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// Sent to the account's own email or phone (`/forgot`), or in an administrator's invitation.
+    PasswordReset,
+    /// Printed on a registration card: sets the first password of an account the registration
+    /// created and nobody has signed into (see `olympiad::first_sign_in`).
+    FirstSignIn,
+    /// Sent to the contact a teacher registered with, to confirm that registration.
+    ContactConfirm,
+}
+
+impl CodePurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            CodePurpose::PasswordReset => "password_reset",
+            CodePurpose::FirstSignIn => "first_sign_in",
+            CodePurpose::ContactConfirm => "contact_confirm",
+        }
+    }
+}
+
 pub const CODE_TTL_MS: i64 = 15 * 60_000;
 pub const INVITE_TTL_MS: i64 = 24 * 3_600_000;
 pub const CODE_MAX_ATTEMPTS: i64 = 5;
 
-/// Stores a new code (hashed) for the user, replacing earlier unused ones, and returns it.
-pub async fn create_code(tx: &mut Transaction<'_, Any>, user_id: i64, ttl_ms: i64) -> Result<String, AppError> {
+/// Stores a new code (hashed) for the user and purpose, replacing earlier unused ones of that
+/// purpose, and returns it.
+pub async fn create_code(tx: &mut Transaction<'_, Any>, user_id: i64, purpose: CodePurpose, ttl_ms: i64) -> Result<String, AppError> {
     let code = super::ssr::new_code();
     let now = now_ms();
     sqlx::query("DELETE FROM verification_codes WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
         .bind(user_id)
-        .bind(RESET_PURPOSE)
+        .bind(purpose.code())
         .execute(&mut **tx)
         .await?;
     sqlx::query(
         "INSERT INTO verification_codes (user_id, purpose, code_hash, expires_at, attempts, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
     )
     .bind(user_id)
-    .bind(RESET_PURPOSE)
+    .bind(purpose.code())
     .bind(super::ssr::sha256_hex(&format!("{user_id}:{code}")))
     .bind(now + ttl_ms)
     .bind(now)
@@ -94,14 +118,14 @@ pub async fn create_code(tx: &mut Transaction<'_, Any>, user_id: i64, ttl_ms: i6
 }
 
 /// Checks a code: wrong codes count against the code (5 tries), expired ones are refused.
-/// On success the code is used up.
-pub async fn consume_code(db: &crate::db::Db, user_id: i64, code: &str) -> Result<(), AppError> {
+/// On success the code is used up. Only a code of `purpose` is looked at.
+pub async fn consume_code(db: &crate::db::Db, user_id: i64, purpose: CodePurpose, code: &str) -> Result<(), AppError> {
     let row = sqlx::query(
         "SELECT id, code_hash, expires_at, attempts FROM verification_codes
          WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(user_id)
-    .bind(RESET_PURPOSE)
+    .bind(purpose.code())
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
@@ -137,7 +161,7 @@ pub async fn send_invitation(
     email: Option<&Email>,
     phone: Option<&Phone>,
 ) -> Result<(), AppError> {
-    let code = create_code(tx, user_id, INVITE_TTL_MS).await?;
+    let code = create_code(tx, user_id, CodePurpose::PasswordReset, INVITE_TTL_MS).await?;
     let locale = Locale::Kk;
     let body = Msg::InviteBody.text(locale).replace("{login}", login.as_str()).replace("{code}", &code);
     let subject = Msg::InviteSubject.text(locale);
@@ -146,7 +170,7 @@ pub async fn send_invitation(
         (None, Some(p)) => (Channel::Sms, p.as_str()),
         (None, None) => return Err(AppError::field("email", Msg::ErrNoContactForChannel)),
     };
-    enqueue(tx, Outgoing { channel, user_id: Some(user_id), recipient, subject, body: &body }).await?;
+    enqueue(tx, Outgoing { channel, user_id: Some(user_id), recipient, subject, body: &body, secret: true }).await?;
     Ok(())
 }
 

@@ -12,7 +12,14 @@ pub struct Outgoing<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// The body carries a one-time code. It is kept only until sent (the transport needs the
+    /// text; the code itself is stored hashed and cannot be rendered again at send time), then
+    /// replaced by [`SENT_SECRET_BODY`], also when delivery finally fails.
+    pub secret: bool,
 }
+
+/// What the outbox keeps of a message that carried a code, once it is sent or given up.
+pub const SENT_SECRET_BODY: &str = "[one-time code removed after delivery]";
 
 /// Queues a message. In-app messages are delivered at once (they are rows in the inbox) and
 /// recorded in the outbox as sent, so the outbox is the one history of every message.
@@ -30,8 +37,8 @@ pub async fn enqueue(tx: &mut Transaction<'_, Any>, m: Outgoing<'_>) -> Result<i
     }
     let (status, sent_at) = if m.channel == Channel::InApp { ("sent", Some(now)) } else { ("pending", None) };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (channel, user_id, recipient, subject, body, status, attempts, next_attempt_at, created_at, sent_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8) RETURNING id",
+        "INSERT INTO outbox (channel, user_id, recipient, subject, body, status, attempts, next_attempt_at, created_at, sent_at, secret)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8, $9) RETURNING id",
     )
     .bind(m.channel.code())
     .bind(m.user_id)
@@ -41,6 +48,7 @@ pub async fn enqueue(tx: &mut Transaction<'_, Any>, m: Outgoing<'_>) -> Result<i
     .bind(status)
     .bind(now)
     .bind(sent_at)
+    .bind(i64::from(m.secret))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -103,11 +111,15 @@ pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<
 }
 
 pub async fn mark_sent(db: &crate::db::Db, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
+           body = CASE WHEN secret = 1 THEN $3 ELSE body END WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(SENT_SECRET_BODY)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
@@ -118,13 +130,17 @@ pub async fn mark_failed(db: &crate::db::Db, id: i64, attempts_before: i64, erro
     let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
     let backoff = (30_000i64 << (attempts - 1).min(7)).min(3_600_000);
     let error: String = error.chars().take(500).collect();
-    sqlx::query("UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5")
-        .bind(status)
-        .bind(attempts)
-        .bind(now_ms() + backoff)
-        .bind(error)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4,
+           body = CASE WHEN secret = 1 AND $1 = 'failed' THEN $6 ELSE body END WHERE id = $5",
+    )
+    .bind(status)
+    .bind(attempts)
+    .bind(now_ms() + backoff)
+    .bind(error)
+    .bind(id)
+    .bind(SENT_SECRET_BODY)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }

@@ -368,7 +368,13 @@ pub async fn register_teacher(
                 user_id
             }
         };
-        let code = crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CODE_TTL_MS).await?;
+        let code = crate::auth::store::create_code(
+            &mut tx,
+            user_id,
+            crate::auth::store::CodePurpose::ContactConfirm,
+            crate::auth::store::CODE_TTL_MS,
+        )
+        .await?;
         let body = Msg::OlyTeacherCodeBody.text(locale).replace("{code}", &code).replace("{campaign}", &campaign.title);
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -378,6 +384,7 @@ pub async fn register_teacher(
                 recipient: if code_by == Channel::Sms { phone.as_str() } else { email.as_str() },
                 subject: Msg::OlyTeacherCodeSubject.text(locale),
                 body: &body,
+                secret: true,
             },
         )
         .await?;
@@ -424,7 +431,7 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
         let Some((registration, user_id, school_id, campaign_id)) = super::store::pending_registration(&st.db, iin.as_str()).await? else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };
-        crate::auth::store::consume_code(&st.db, user_id, &code).await?;
+        crate::auth::store::consume_code(&st.db, user_id, crate::auth::store::CodePurpose::ContactConfirm, &code).await?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;

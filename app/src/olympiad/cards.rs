@@ -1,6 +1,11 @@
 //! Registration cards (OLY-2): a PDF, one card per pupil, with the pupil's login (their IIN), a
 //! first sign-in code and a QR code of the page where the code sets the password.
 //!
+//! A first sign-in code is a credential, so a card only carries one for an account that the
+//! pupil's registration created and that nobody has signed into yet; any other pupil's card
+//! says to sign in with their own password. The code has its own purpose: the password-reset
+//! form does not take it.
+//!
 //! Passwords are never stored in a readable form, so a card cannot repeat an old one: every
 //! printing issues a fresh code (valid until the campaign's results) and the codes printed
 //! before stop working. That makes printing a change, so it is a POST (the same-origin guard
@@ -42,11 +47,11 @@ async fn cards(State(st): State<AppState>, headers: HeaderMap, Form(form): Form<
     }
 }
 
-/// The page a card's QR code opens: where a code and a login set a password. Built from the
+/// The page a card's QR code opens: where a login and the card's code set the first password. Built from the
 /// configured public address (`--public-url`), as certificates' links are: a card printed
 /// through an internal address or a proxy must still open the public site.
 fn sign_in_url(public_url: &str) -> String {
-    format!("{}/forgot", public_url.trim_end_matches('/'))
+    format!("{}{}", public_url.trim_end_matches('/'), super::first_sign_in::PATH)
 }
 
 async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
@@ -69,9 +74,13 @@ async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String
     let mut cards = Vec::with_capacity(pupils.len());
     let mut tx = st.db.begin().await?;
     for p in &pupils {
-        let code = crate::auth::store::create_code(&mut tx, p.user_id, ttl).await?;
         // Each card speaks the language of its pupil's paper.
         let l = if p.language == "ru" { Locale::Ru } else { Locale::Kk };
+        let code = if p.first_sign_in {
+            crate::auth::store::create_code(&mut tx, p.user_id, crate::auth::store::CodePurpose::FirstSignIn, ttl).await?
+        } else {
+            Msg::OlyCardOwnPassword.text(l).to_string()
+        };
         let language = if p.language == "ru" { Msg::OlyLangRu } else { Msg::OlyLangKk };
         cards.push(Card {
             heading: format!("{} · {}", campaign.title, school),
@@ -98,7 +107,9 @@ async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String
             entity_id: campaign_id.to_string(),
             org_id: Some(school_id),
             before: None,
-            after: Some(serde_json::json!({ "participants": pupils.iter().map(|p| p.participant_id).collect::<Vec<_>>() })),
+            after: Some(serde_json::json!({
+                "participants": pupils.iter().map(|p| p.participant_id).collect::<Vec<_>>(),
+                "codes": pupils.iter().filter(|p| p.first_sign_in).map(|p| p.participant_id).collect::<Vec<_>>() })),
         },
     )
     .await?;

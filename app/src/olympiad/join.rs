@@ -7,6 +7,10 @@
 //! registration per IIN), the account is made with their password, they are registered as the
 //! teacher's pupil and signed in. An IIN that already has an account is refused with "sign in"
 //! (its owner is registered by the teacher): a code must not let anyone take over an account.
+//!
+//! A pupil who already has an account (last year's olympiad, say) signs in first and uses the
+//! same form without a password: their own account is entered for the campaign. That is the
+//! only way an existing account joins a registration: its owner does it (issue 14, item 1).
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -50,6 +54,8 @@ pub async fn join_with_code(
         if !crate::auth::ssr::rate_limit(&st.db, &format!("oly.join:ip:{ip}"), 30, 3_600_000).await? {
             return Err(AppError::RateLimited);
         }
+        // Signed in: the owner enters their own account (no new password).
+        let owner = crate::auth::ssr::caller().await?;
         let found = ssr::teacher_of_code(&st.db, &normalize_code(&code)).await?;
         let mut fields = crate::error::Fields::new();
         let Some((campaign_id, school_id, teacher_id, school_languages)) = found else {
@@ -63,7 +69,9 @@ pub async fn join_with_code(
         let rules = super::model::PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages };
         let pupil = super::model::check_pupil(&iin, &full_name, &grade, &language, rules);
         let login = pupil.as_ref().map(|p| p.iin.as_str().to_string()).unwrap_or_default();
-        fields.check("password", crate::auth::model::check_new_password(&password, &login));
+        if owner.is_none() {
+            fields.check("password", crate::auth::model::check_new_password(&password, &login));
+        }
         let pupil = match pupil {
             Ok(p) => Some(p),
             Err(errors) => {
@@ -75,6 +83,10 @@ pub async fn join_with_code(
         };
         fields.finish()?;
         let pupil = pupil.ok_or(AppError::BadRequest)?;
+        if let Some(owner) = owner {
+            ssr::join_as_owner(&st.db, &owner, campaign_id, school_id, teacher_id, &pupil, now).await?;
+            return Ok(pupil.iin.as_str().to_string());
+        }
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE iin = $1 OR login = $1")
             .bind(pupil.iin.as_str())
             .fetch_one(&st.db.pool)
@@ -142,6 +154,76 @@ pub mod ssr {
         Err(AppError::Internal)
     }
 
+    /// The signed-in caller enters their own account for the campaign. The IIN must be theirs:
+    /// their account's IIN, or its login where no IIN is recorded yet; an IIN nobody holds
+    /// becomes theirs (as joining without an account would make it); one that another account
+    /// holds is refused.
+    pub async fn join_as_owner(
+        db: &Db,
+        owner: &crate::auth::ssr::Caller,
+        campaign_id: i64,
+        school_id: i64,
+        teacher_id: i64,
+        pupil: &crate::olympiad::model::Pupil,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let iin = pupil.iin.as_str();
+        let mut tx = db.begin().await?;
+        let holder: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1")
+            .bind(iin)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let own_iin: Option<String> =
+            sqlx::query_scalar("SELECT iin FROM users WHERE id = $1").bind(owner.user_id).fetch_one(&mut *tx).await?;
+        match holder {
+            // Found by its login: the IIN is recorded on the account too.
+            Some(id) if id == owner.user_id && own_iin.is_none() => {
+                sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
+                    .bind(iin)
+                    .bind(owner.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(id) if id == owner.user_id => {}
+            None if own_iin.is_none() => {
+                sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
+                    .bind(iin)
+                    .bind(owner.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            _ => return Err(AppError::field("iin", Msg::ErrOlyIinNotYours)),
+        }
+        let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM olympiad_participants WHERE campaign_id = $1 AND user_id = $2")
+            .bind(campaign_id)
+            .bind(owner.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if registered > 0 {
+            return Err(AppError::field("iin", Msg::ErrOlyIinInCampaign));
+        }
+        let id =
+            crate::olympiad::store::add_owned_participant(&mut tx, campaign_id, school_id, teacher_id, owner.user_id, pupil, now).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(owner.user_id),
+                ip: &owner.ip,
+                action: "olympiad.participant.join",
+                entity: "olympiad_participant",
+                entity_id: id.to_string(),
+                org_id: Some(school_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "campaign_id": campaign_id, "teacher": teacher_id, "iin": iin, "full_name": pupil.full_name,
+                    "grade": pupil.grade, "language": pupil.language, "own_account": true })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// (campaign, school, teacher, the school's languages) of a confirmed teacher's code.
     pub async fn teacher_of_code(db: &Db, code: &str) -> Result<Option<(i64, i64, i64, SchoolLanguages)>, AppError> {
         if code.len() != JOIN_CODE_LEN {
@@ -171,6 +253,7 @@ pub mod ssr {
 pub fn JoinPage() -> impl IntoView {
     let locale = use_locale();
     let join = ServerAction::<JoinWithCode>::new();
+    let user = crate::ui::use_user();
     crate::ui::reload_home_on_success(join);
     let error = action_error(join);
     use crate::i18n::Msg;
@@ -194,7 +277,17 @@ pub fn JoinPage() -> impl IntoView {
                         <small class="error" role="alert">{move || field_error(error, "language").get().map(|m| m.text(locale.get()))}</small>
                     </Show>
                 </div>
-                <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=error autocomplete="new-password" required=true/>
+                // Signed in, the pupil enters their own account: no new password.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.0.await {
+                            Ok(Some(_)) => ().into_any(),
+                            _ => view! {
+                                <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=error autocomplete="new-password" required=true/>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
                 <button type="submit" class="primary" disabled=move || join.pending().get()>{t(Msg::Register)}</button>
             </ActionForm>
         </section>

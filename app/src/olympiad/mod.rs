@@ -11,6 +11,7 @@ pub mod certificates;
 pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod downloads;
+pub mod first_sign_in;
 pub mod iin;
 pub mod join;
 pub mod model;

@@ -26,6 +26,7 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/people") view=super::people::PeoplePage/>
         <Route path=path!("/olympiad/apply") view=super::placement_pages::ApplyPage/>
         <Route path=path!("/olympiad/join") view=super::join::JoinPage/>
+        <Route path=path!("/olympiad/first-sign-in") view=super::first_sign_in::FirstSignInPage/>
         <Route path=path!("/olympiad/applicants") view=super::placement_pages::ApplicantsPage/>
         <Route path=path!("/olympiad/placement") view=super::placement_pages::PlacementLookupPage/>
     }
@@ -117,7 +118,10 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
                 </div>
                 <div class="field" class:invalid=move || field_error(register_error, "iin").get().is_some()>
                     <label for="f-iin">{t(Msg::Iin)}</label>
-                    <input id="f-iin" name="iin" inputmode="numeric" maxlength="12" autocomplete="off" required
+                    // No maxlength: the browser would cut a pasted " 611004463670 " to a wrong
+                    // number and a 13-digit paste to another valid-looking one. The server trims,
+                    // then checks the length, and says what is wrong at this field.
+                    <input id="f-iin" name="iin" inputmode="numeric" autocomplete="off" required
                         on:input=move |ev| iin.set(event_target_value(&ev))/>
                     <small class="hint">{t(Msg::OlyIinHint)}</small>
                     <SelectError error=register_error field="iin"/>

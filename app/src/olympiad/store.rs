@@ -7,7 +7,7 @@ use crate::admin::model::ROOT_ORG_ID;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::{normal_name, Msg};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Acquire, Any, Row, Transaction};
 use std::collections::HashMap;
 
 /// What school search compares: name and code, lower-cased by Rust (see the migration).
@@ -428,9 +428,15 @@ pub async fn teacher_school(db: &Db, user_id: i64, campaign_id: i64) -> Result<O
     Ok(row.and_then(|(school, languages)| SchoolLanguages::from_code(&languages).map(|l| (school, l))))
 }
 
-/// Registers a pupil: the account of their IIN (made when there is none: login = IIN, no
-/// password yet), the participant role on the school, and the registration. An IIN already
-/// registered in the campaign is the message returned.
+/// Registers a pupil: a new account for their IIN (login = IIN, no password yet), the
+/// participant role on the school, and the registration, which remembers that it created the
+/// account (only such an account may get a first sign-in code on a card).
+///
+/// An IIN that already has an account is refused, never linked: the person registering does
+/// not own that account, and linking it would let a teacher print a code for someone else's
+/// account (another teacher's, whose login is their IIN). A 12-digit login counts as the IIN's
+/// account even where the `iin` column is empty (accounts older than it). The message says
+/// whether the IIN is already in this campaign or has an account elsewhere.
 pub async fn add_participant(
     tx: &mut Transaction<'_, Any>,
     campaign_id: i64,
@@ -439,47 +445,71 @@ pub async fn add_participant(
     pupil: &Pupil,
     now: i64,
 ) -> Result<Result<i64, Msg>, AppError> {
-    // A login equal to the IIN is that person's account even if it predates the IIN column.
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1")
-        .bind(pupil.iin.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    let user_id = match existing {
-        Some(id) => {
-            let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM olympiad_participants WHERE campaign_id = $1 AND user_id = $2")
-                .bind(campaign_id)
-                .bind(id)
-                .fetch_one(&mut **tx)
-                .await?;
-            if registered > 0 {
-                return Ok(Err(Msg::ErrOlyIinInCampaign));
-            }
-            sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
-                .bind(pupil.iin.as_str())
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+    if let Some(msg) = iin_taken(tx, campaign_id, pupil.iin.as_str()).await? {
+        return Ok(Err(msg));
+    }
+    let locale = if pupil.language == "ru" { "ru" } else { "kk" };
+    // A savepoint: on PostgreSQL a registration of the same IIN running at the same moment
+    // makes this insert fail with a unique violation after the other commits, and a failed
+    // statement spoils the whole transaction; rolled back to here, the IIN is looked up again
+    // and answered with its own message instead of a 500. (On SQLite `Db::begin` serialises
+    // writers, so the look-up above already sees the other registration.)
+    let mut attempt = (&mut *tx).begin().await?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO users (login, iin, full_name, password_hash, locale, active, created_at)
+         VALUES ($1, $1, $2, $3, $4, 1, $5) RETURNING id",
+    )
+    .bind(pupil.iin.as_str())
+    .bind(&pupil.full_name)
+    .bind(NO_PASSWORD_YET)
+    .bind(locale)
+    .bind(now)
+    .fetch_one(&mut *attempt)
+    .await;
+    let user_id: i64 = match inserted {
+        Ok(id) => {
+            attempt.commit().await?;
             id
         }
-        None => {
-            let locale = if pupil.language == "ru" { "ru" } else { "kk" };
-            sqlx::query_scalar(
-                "INSERT INTO users (login, iin, full_name, password_hash, locale, active, created_at)
-                 VALUES ($1, $1, $2, $3, $4, 1, $5) RETURNING id",
-            )
-            .bind(pupil.iin.as_str())
-            .bind(&pupil.full_name)
-            .bind(NO_PASSWORD_YET)
-            .bind(locale)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?
+        Err(e) if crate::db::is_unique_violation(&e, "login") || crate::db::is_unique_violation(&e, "iin") => {
+            attempt.rollback().await?;
+            return Ok(Err(iin_taken(tx, campaign_id, pupil.iin.as_str()).await?.unwrap_or(Msg::ErrOlyIinHasAccount)));
         }
+        Err(e) => return Err(e.into()),
     };
+    enter(tx, campaign_id, school_id, teacher_id, user_id, true, pupil, now).await.map(Ok)
+}
+
+/// Enters an account its owner already has (`user_id`) for the campaign: only for flows where
+/// the owner acts (signed in) or the installation itself does (the demo data). The
+/// registration did not create the account, so no card will carry a code for it.
+pub async fn add_owned_participant(
+    tx: &mut Transaction<'_, Any>,
+    campaign_id: i64,
+    school_id: i64,
+    teacher_id: i64,
+    user_id: i64,
+    pupil: &Pupil,
+    now: i64,
+) -> Result<i64, AppError> {
+    enter(tx, campaign_id, school_id, teacher_id, user_id, false, pupil, now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn enter(
+    tx: &mut Transaction<'_, Any>,
+    campaign_id: i64,
+    school_id: i64,
+    teacher_id: i64,
+    user_id: i64,
+    created_account: bool,
+    pupil: &Pupil,
+    now: i64,
+) -> Result<i64, AppError> {
     crate::auth::store::grant(tx, user_id, crate::auth::model::Role::OlympiadParticipant, school_id).await?;
     let id = sqlx::query_scalar(
-        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at, created_account)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(campaign_id)
     .bind(user_id)
@@ -488,10 +518,25 @@ pub async fn add_participant(
     .bind(pupil.grade)
     .bind(pupil.language)
     .bind(now)
+    .bind(i64::from(created_account))
     .fetch_one(&mut **tx)
     .await?;
     super::stage::ssr::seat_if_prepared(tx, campaign_id, id, now).await?;
-    Ok(Ok(id))
+    Ok(id)
+}
+
+/// Why an IIN cannot be registered in the campaign: already registered in it, or it has an
+/// account (by `iin`, or a login equal to it) that this registration did not create.
+async fn iin_taken(tx: &mut Transaction<'_, Any>, campaign_id: i64, iin: &str) -> Result<Option<Msg>, AppError> {
+    let holder: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT u.id, (SELECT COUNT(*) FROM olympiad_participants op WHERE op.campaign_id = $2 AND op.user_id = u.id)
+         FROM users u WHERE u.iin = $1 OR u.login = $1 ORDER BY u.id LIMIT 1",
+    )
+    .bind(iin)
+    .bind(campaign_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(holder.map(|(_, registered)| if registered > 0 { Msg::ErrOlyIinInCampaign } else { Msg::ErrOlyIinHasAccount }))
 }
 
 /// The whole directory as its file holds it (region, district, school), for the export.
@@ -576,12 +621,16 @@ pub struct CardPupil {
     pub full_name: String,
     pub grade: i64,
     pub language: String,
+    /// The registration created the account and nobody has signed into it yet (it has never
+    /// had a password): only then does the card carry a first sign-in code.
+    pub first_sign_in: bool,
 }
 
 /// The school's pupils in a campaign (or the one registration asked for), in list order.
 pub async fn card_pupils(db: &Db, campaign_id: i64, school_id: i64, participant_id: Option<i64>) -> Result<Vec<CardPupil>, AppError> {
-    let rows = sqlx::query_as::<_, (i64, i64, String, String, i64, String)>(
-        "SELECT op.id, u.id, u.iin, u.full_name, op.grade, op.language FROM olympiad_participants op JOIN users u ON u.id = op.user_id
+    let rows = sqlx::query(
+        "SELECT op.id, u.id AS user_id, COALESCE(u.iin, u.login) AS iin, u.full_name, op.grade, op.language, op.created_account, u.password_hash
+         FROM olympiad_participants op JOIN users u ON u.id = op.user_id
          WHERE op.campaign_id = $1 AND op.school_id = $2 AND ($3 = 0 OR op.id = $3) ORDER BY op.grade, u.full_name, op.id",
     )
     .bind(campaign_id)
@@ -589,15 +638,30 @@ pub async fn card_pupils(db: &Db, campaign_id: i64, school_id: i64, participant_
     .bind(participant_id.unwrap_or(0))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(participant_id, user_id, iin, full_name, grade, language)| CardPupil {
-            participant_id,
-            user_id,
-            iin,
-            full_name,
-            grade,
-            language,
+    rows.iter()
+        .map(|r| -> Result<CardPupil, AppError> {
+            Ok(CardPupil {
+                participant_id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                iin: r.try_get("iin")?,
+                full_name: r.try_get("full_name")?,
+                grade: r.try_get("grade")?,
+                language: r.try_get("language")?,
+                first_sign_in: r.try_get::<i64, _>("created_account")? == 1 && r.try_get::<String, _>("password_hash")? == NO_PASSWORD_YET,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// The account a card's first sign-in code is for: active, made by a pupil's registration,
+/// never given a password. `None` for any other login (the code is then refused).
+pub async fn first_sign_in_account(tx: &mut Transaction<'_, Any>, login: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.id FROM users u WHERE u.login = $1 AND u.active = 1 AND u.password_hash = $2
+           AND EXISTS (SELECT 1 FROM olympiad_participants op WHERE op.user_id = u.id AND op.created_account = 1)",
+    )
+    .bind(login)
+    .bind(NO_PASSWORD_YET)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
