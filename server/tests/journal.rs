@@ -98,7 +98,8 @@ backends!(
     exports_follow_the_same_rules,
     an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journal,
     a_certificate_is_requested_issued_and_verified,
-    an_excused_absence_carries_its_note
+    an_excused_absence_carries_its_note,
+    a_teacher_whose_roles_were_revoked_no_longer_edits
 );
 
 async fn teacher_fills_a_semester_and_keeps_marks(b: Backend) {
@@ -580,4 +581,44 @@ async fn an_excused_absence_carries_its_note(b: Backend) {
     assert_eq!(cell(&app, &teacher, j, l, students[0], "н", "Құжат жарамсыз").await.json(), "n");
     let grid = app.call(&teacher, "/api/journal/get", &[("journal_id", &j.to_string())]).await.json();
     assert_eq!(grid["notes"], serde_json::json!([]));
+}
+
+/// A teacher whose roles were all revoked keeps their sign-in until it ends, but not their old
+/// journal: changing it needs a current teacher's grant over its group.
+async fn a_teacher_whose_roles_were_revoked_no_longer_edits(b: Backend) {
+    let app = spawn_app(b).await;
+    let (group, _) = college(&app).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let j = open_journal(&app, &teacher, group).await;
+    assert_eq!(add_topic(&app, &teacher, j, "Кіріспе", "4", "theory").await, StatusCode::OK);
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let admin = app.signed_in("root.admin", PW).await;
+    let teacher_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'teacher'").fetch_one(&app.db.pool).await.unwrap();
+    let (grant, college): (i64, i64) = sqlx::query_as("SELECT id, org_id FROM role_assignments WHERE user_id = $1")
+        .bind(teacher_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = app.call(&admin, "/api/admin/role/revoke", &[("grant_id", &grant.to_string())]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let id = j.to_string();
+    assert_eq!(add_topic(&app, &teacher, j, "Hacked", "2", "theory").await, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(&teacher, "/api/journal/rename", &[("journal_id", &id), ("title", "Hacked")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(&teacher, "/api/journal/syllabus", &[("journal_id", &id), ("syllabus", "Hacked")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.call(&teacher, "/api/journal/get", &[("journal_id", &id)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM ktp_topics").await, 1, "nothing written");
+    assert_eq!(app.count("SELECT COUNT(*) FROM journals WHERE title LIKE '%Hacked%' OR syllabus = 'Hacked'").await, 0);
+    // Appointed again, they carry on.
+    let r = app
+        .call(
+            &admin,
+            "/api/admin/role/assign",
+            &[("user_id", &teacher_id.to_string()), ("role", "teacher"), ("org_id", &college.to_string())],
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(add_topic(&app, &teacher, j, "Кестелер", "4", "practice").await, StatusCode::OK);
 }
