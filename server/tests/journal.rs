@@ -489,7 +489,7 @@ async fn an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journa
 }
 
 async fn a_certificate_is_requested_issued_and_verified(b: Backend) {
-    let app = spawn_app(b).await;
+    let app = common::spawn_app_configured(b, |c| c.public_url = "https://talap.example.kz".into()).await;
     let (group, students) = college(&app).await;
     let college: i64 =
         sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(group).fetch_one(&app.db.pool).await.unwrap();
@@ -524,6 +524,27 @@ async fn a_certificate_is_requested_issued_and_verified(b: Backend) {
     let pdf = student.get(format!("{}/export/certificate/{id}.pdf?lang=ru", app.base)).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    // The QR code leads to the configured address, whatever Host the printing request carried.
+    let forged = student
+        .get(format!("{}/export/certificate/{id}.pdf?lang=ru", app.base))
+        .header("host", "evil.example")
+        .header("x-forwarded-proto", "http")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&forged.bytes().await.unwrap()).expect("a PDF");
+    let uri_of = |o: &lopdf::Object| {
+        o.as_dict().ok().and_then(|d| d.get(b"URI").ok()).and_then(|u| u.as_str().ok()).map(|u| String::from_utf8_lossy(u).to_string())
+    };
+    let links: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| uri_of(o).or_else(|| o.as_dict().ok().and_then(|d| d.get(b"A").ok()).and_then(|a| uri_of(a))))
+        .collect();
+    let code: String =
+        sqlx::query_scalar("SELECT verify_code FROM certificates WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(links, vec![format!("https://talap.example.kz/verify/{code}")]);
     let other = app.signed_in("student.b", PW).await;
     assert_eq!(other.get(format!("{}/export/certificate/{id}.pdf", app.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 
