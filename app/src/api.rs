@@ -54,21 +54,80 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// The caller's address: the socket peer, or the first X-Forwarded-For hop when the server is
-/// configured to sit behind a trusted proxy (a load balancer in front of several app nodes).
-pub fn client_ip(parts: &http::request::Parts, trust_proxy: bool) -> String {
+/// The caller's address (see `client_ip_from`).
+pub fn client_ip(parts: &http::request::Parts, trusted_proxies: usize) -> String {
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0);
-    client_ip_from(&parts.headers, peer, trust_proxy)
+    client_ip_from(&parts.headers, peer, trusted_proxies)
 }
 
-pub fn client_ip_from(headers: &http::HeaderMap, peer: Option<std::net::SocketAddr>, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
-            let ip = first.trim();
-            if !ip.is_empty() && ip.len() <= 45 {
-                return ip.to_string();
-            }
-        }
+/// The caller's address, which every per-address limit counts by. With no trusted proxy it is
+/// the socket peer: X-Forwarded-For is whatever the client wrote. Behind `trusted_proxies`
+/// proxies (a load balancer, or a CDN and a load balancer), each appends the address it got
+/// the request from, so the n-th entry from the right is the one the outermost trusted proxy
+/// wrote: the client's. Everything left of it was written by the client, and taking it would
+/// let anyone pick a new address per request. A request with fewer entries than trusted hops
+/// did not come through all the proxies, and an entry that is no address proves nothing:
+/// both count as the peer.
+pub fn client_ip_from(headers: &http::HeaderMap, peer: Option<std::net::SocketAddr>, trusted_proxies: usize) -> String {
+    let peer = peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".to_string());
+    if trusted_proxies == 0 {
+        return peer;
     }
-    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".to_string())
+    // Several X-Forwarded-For headers form one list, in order (RFC 9110, 5.3).
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let Some(entry) = entries.len().checked_sub(trusted_proxies).map(|i| entries[i]) else { return peer };
+    // Some proxies write the port too ("203.0.113.7:41234", "[2001:db8::1]:41234").
+    let ip = entry.parse::<std::net::IpAddr>().ok().or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()));
+    ip.map(|ip| ip.to_string()).unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip_from;
+
+    fn headers(values: &[&str]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    fn peer() -> Option<std::net::SocketAddr> {
+        Some("10.0.0.2:5555".parse().unwrap())
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_header_is_ignored() {
+        assert_eq!(client_ip_from(&headers(&["6.6.6.6"]), peer(), 0), "10.0.0.2");
+        assert_eq!(client_ip_from(&headers(&[]), None, 0), "unknown");
+    }
+
+    #[test]
+    fn the_entry_the_trusted_proxy_appended_counts_not_what_the_client_wrote() {
+        // The client wrote "6.6.6.6"; the load balancer appended the address it saw.
+        assert_eq!(client_ip_from(&headers(&["6.6.6.6, 203.0.113.7"]), peer(), 1), "203.0.113.7");
+        assert_eq!(client_ip_from(&headers(&["6.6.6.6", "203.0.113.7"]), peer(), 1), "203.0.113.7");
+        assert_eq!(client_ip_from(&headers(&["203.0.113.7"]), peer(), 1), "203.0.113.7");
+        // A CDN then a load balancer: the CDN's entry is second from the right.
+        assert_eq!(client_ip_from(&headers(&["6.6.6.6, 7.7.7.7, 203.0.113.7, 198.51.100.1"]), peer(), 2), "203.0.113.7");
+        assert_eq!(client_ip_from(&headers(&["2001:db8::1, 198.51.100.1"]), peer(), 2), "2001:db8::1");
+        assert_eq!(client_ip_from(&headers(&["203.0.113.7:41234"]), peer(), 1), "203.0.113.7");
+        assert_eq!(client_ip_from(&headers(&["[2001:db8::1]:41234"]), peer(), 1), "2001:db8::1");
+    }
+
+    #[test]
+    fn too_few_entries_or_garbage_count_as_the_peer() {
+        assert_eq!(client_ip_from(&headers(&[]), peer(), 1), "10.0.0.2");
+        assert_eq!(client_ip_from(&headers(&["203.0.113.7"]), peer(), 2), "10.0.0.2");
+        assert_eq!(client_ip_from(&headers(&["6.6.6.6, not-an-address"]), peer(), 1), "10.0.0.2");
+        assert_eq!(client_ip_from(&headers(&[" , "]), peer(), 1), "10.0.0.2");
+    }
 }

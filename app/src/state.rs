@@ -11,8 +11,9 @@ use std::sync::Arc;
 pub struct Settings {
     /// Mark cookies `Secure`: set when the public URL is https.
     pub secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies in front of the app append to X-Forwarded-For (`--trusted-proxies`);
+    /// 0: the header is ignored and the socket peer is the client. See `api::client_ip_from`.
+    pub trusted_proxies: usize,
     /// How long a sign-in lasts without activity, in hours.
     pub session_hours: i64,
     /// How people reach the site, without a trailing slash (`--public-url`): documents that

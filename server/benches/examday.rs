@@ -185,8 +185,8 @@ fn main() -> Res<()> {
         config.database_url = url.clone();
         config.db_max_connections = k.db_connections;
         config.media_dir = media_dir.clone();
-        // Behind a load balancer: the simulated people's X-Forwarded-For addresses count.
-        config.trust_proxy = true;
+        // Behind one load balancer: the simulated people's X-Forwarded-For addresses count.
+        config.trusted_proxies = 1;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let router = server::router(&config, db.clone(), server::media_store(&config).map_err(|e| format!("media store: {e}"))?);

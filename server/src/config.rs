@@ -39,7 +39,15 @@ pub struct Cli {
     /// AWS_ENDPOINT (MinIO, Ceph, Garage...) and AWS_ALLOW_HTTP. Needed for several app nodes.
     #[arg(long, env = "TALAP_MEDIA_URL")]
     pub media_url: Option<String>,
-    /// Take the client address from X-Forwarded-For: only behind a trusted load balancer.
+    /// How many proxies in front of Talap append the client address to X-Forwarded-For: 1
+    /// behind one load balancer, 2 behind a CDN and a load balancer. The address the outermost
+    /// of them appended counts (per-address limits, audit). 0 ignores the header (anyone can
+    /// write it) and counts the connection's address: right when nothing stands in front.
+    /// Set it to exactly the number of proxies: one too many lets clients choose their
+    /// address; one too few counts everyone as the proxy. [default: 0]
+    #[arg(long, env = "TALAP_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<usize>,
+    /// Deprecated: --trusted-proxies 1 (true) or 0 (false).
     #[arg(long, env = "TALAP_TRUST_PROXY")]
     pub trust_proxy: Option<bool>,
     /// How long a sign-in lasts, in hours. [default: 12]
@@ -88,6 +96,7 @@ pub struct FileConfig {
     pub site_root: Option<String>,
     pub media_dir: Option<PathBuf>,
     pub media_url: Option<String>,
+    pub trusted_proxies: Option<usize>,
     pub trust_proxy: Option<bool>,
     pub session_hours: Option<i64>,
     pub demo: Option<bool>,
@@ -109,7 +118,7 @@ pub struct Config {
     pub site_root: String,
     pub media_dir: PathBuf,
     pub media_url: Option<String>,
-    pub trust_proxy: bool,
+    pub trusted_proxies: usize,
     pub session_hours: i64,
     pub demo: bool,
     pub demo_on_https: bool,
@@ -149,7 +158,13 @@ impl Config {
             site_root: cli.site_root.or(file.site_root).unwrap_or_else(|| "target/site".into()),
             media_dir: cli.media_dir.or(file.media_dir).unwrap_or_else(|| "data/media".into()),
             media_url: cli.media_url.or(file.media_url).filter(|u| !u.trim().is_empty()),
-            trust_proxy: cli.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            // The old switch took the first, client-written entry; as one trusted hop it takes
+            // the entry the load balancer appended.
+            trusted_proxies: cli
+                .trusted_proxies
+                .or(file.trusted_proxies)
+                .or(cli.trust_proxy.or(file.trust_proxy).map(usize::from))
+                .unwrap_or(0),
             session_hours,
             demo: cli.demo.or(file.demo).unwrap_or(false),
             demo_on_https: cli.demo_on_https.or(file.demo_on_https).unwrap_or(false),

@@ -58,7 +58,7 @@ pub fn media_store(config: &Config) -> Result<app::media::MediaStore, String> {
 fn settings(config: &Config) -> Settings {
     Settings {
         secure_cookies: config.secure(),
-        trust_proxy: config.trust_proxy,
+        trusted_proxies: config.trusted_proxies,
         session_hours: config.session_hours,
         public_url: config.public_url.trim_end_matches('/').to_string(),
     }

@@ -78,7 +78,7 @@ pub async fn api_guard(State(state): State<AppState>, mut req: Request, next: Ne
         return next.run(req).await;
     }
     let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-    let ip = app::api::client_ip_from(req.headers(), peer, state.settings.trust_proxy);
+    let ip = app::api::client_ip_from(req.headers(), peer, state.settings.trusted_proxies);
     let caller = match app::auth::ssr::resolve(&state.db, req.headers(), ip).await {
         Ok(c) => c,
         Err(e) => return api_error(e),

@@ -455,3 +455,90 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
 }
+
+backends!(administration_stays_inside_the_callers_scope);
+
+/// A school administrator or a director manages the people of their organisation and nobody
+/// else: not the installation administrator, not a teacher of another organisation, not
+/// someone who works at both. Each refusal leaves the person as they were.
+async fn administration_stays_inside_the_callers_scope(b: Backend) {
+    use app::auth::model::Role;
+    const PW: &str = "correct-horse-42";
+    let app = spawn_app(b).await;
+    let region = app.make_org(1, "region", "R").await;
+    let school_a = app.make_org(region, "school", "A").await;
+    let school_b = app.make_org(region, "school", "B").await;
+    let root_admin = app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let teacher_a = app.make_user("teacher.a", PW, Some((Role::Teacher, school_a))).await;
+    let teacher_b = app.make_user("teacher.b", PW, Some((Role::Teacher, school_b))).await;
+    let both = app.make_user("teacher.ab", PW, Some((Role::Teacher, school_a))).await;
+    let mut tx = app.db.begin().await.unwrap();
+    app::auth::store::grant(&mut tx, both, Role::Teacher, school_b).await.unwrap();
+    tx.commit().await.unwrap();
+    let applicant = app.make_user("applicant", PW, Some((Role::Applicant, 1))).await;
+    let nobody = app.make_user("no.roles", PW, None).await;
+    for (id, email) in [(root_admin, "root@talap.kz"), (teacher_b, "b@school.kz"), (both, "ab@school.kz")] {
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2").bind(email).bind(id).execute(&app.db.pool).await.unwrap();
+    }
+    app.make_user("school.admin.a", PW, Some((Role::SchoolAdmin, school_a))).await;
+    app.make_user("director.a", PW, Some((Role::Director, school_a))).await;
+    let grant_of = |user: i64, org: i64| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM role_assignments WHERE user_id = $1 AND org_id = $2")
+                .bind(user)
+                .bind(org)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    let both_at_a = grant_of(both, school_a).await;
+    let grants_before = app.count("SELECT COUNT(*) FROM role_assignments").await;
+
+    for login in ["school.admin.a", "director.a"] {
+        let c = app.signed_in(login, PW).await;
+        for (victim, name) in [
+            (root_admin, "installation admin"),
+            (teacher_b, "other school"),
+            (both, "also at another school"),
+            (applicant, "root applicant"),
+            (nobody, "no grants"),
+        ] {
+            let id = victim.to_string();
+            let r =
+                app.call(&c, "/api/admin/role/assign", &[("user_id", &id), ("role", "teacher"), ("org_id", &school_a.to_string())]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} assigns a role to the {name}: {}", r.body);
+            let r = app.call(&c, "/api/admin/user", &[("user_id", &id)]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} reads the {name}: {}", r.body);
+            assert!(!r.body.contains('@'), "no contact of the {name} leaks: {}", r.body);
+            let r = app.call(&c, "/api/admin/user/active", &[("user_id", &id), ("active", "false")]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} deactivates the {name}: {}", r.body);
+        }
+        // The grant at the caller's own school does not open the person's other grant.
+        let r = app.call(&c, "/api/admin/role/revoke", &[("grant_id", &both_at_a.to_string())]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} revokes a grant of someone also at another school");
+        // An id that does not exist is refused the same way.
+        let r = app.call(&c, "/api/admin/user", &[("user_id", "999999")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let users = app.call(&c, "/api/admin/users", &[("query", "")]).await.json();
+        let mut logins: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["login"].as_str().unwrap()).collect();
+        logins.sort_unstable();
+        assert_eq!(logins, vec!["director.a", "school.admin.a", "teacher.a"], "{login} lists only people of school A");
+        // The people of school A remain the caller's to manage.
+        let r = app.call(&c, "/api/admin/user", &[("user_id", &teacher_a.to_string())]).await;
+        assert!(r.status.is_success(), "{}", r.body);
+        let r = app.call(&c, "/api/admin/user/active", &[("user_id", &teacher_a.to_string()), ("active", "false")]).await;
+        assert!(r.status.is_success(), "{}", r.body);
+        let r = app.call(&c, "/api/admin/user/active", &[("user_id", &teacher_a.to_string()), ("active", "true")]).await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM role_assignments").await, grants_before, "no role given or taken");
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE active = 0").await, 0, "nobody deactivated");
+    // The installation administrator manages everyone.
+    let root = app.signed_in("root.admin", PW).await;
+    let r = app.call(&root, "/api/admin/user", &[("user_id", &both.to_string())]).await;
+    assert!(r.body.contains("ab@school.kz"), "{}", r.body);
+    let users = app.call(&root, "/api/admin/users", &[("query", "")]).await.json();
+    assert_eq!(users.as_array().unwrap().len(), 8);
+}

@@ -504,7 +504,7 @@ async fn images_are_private_and_purged_after_retention(b: Backend) {
         db: w.app.db.clone(),
         settings: std::sync::Arc::new(app::state::Settings {
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
             session_hours: 12,
             public_url: "http://127.0.0.1:3000".into(),
         }),

@@ -27,6 +27,10 @@ backends!(
     demo_logins_work,
     https_deployment_marks_cookies_secure,
     a_form_refused_before_hydration_shows_the_form_with_its_messages,
+    behind_a_proxy_the_address_it_appended_counts,
+    wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out,
+    simultaneous_wrong_codes_use_five_tries_at_most,
+    changing_contacts_needs_the_password,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -235,6 +239,13 @@ async fn password_reset_by_emailed_code(b: Backend) {
         .unwrap();
     let code: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a 6-digit code in the message").to_string();
     let wrong = if code == "000000" { "111111" } else { "000000" };
+    // A weak new password gets the same answer for an account that exists and one that does not.
+    let weak = |contact: &'static str| {
+        let (app, anon) = (&app, anon.clone());
+        async move { app.call(&anon, "/api/auth/reset/confirm", &[("contact", contact), ("code", "123456"), ("new_password", "weak")]).await }
+    };
+    let (known, unknown) = (weak("aida").await, weak("ghost@mail.kz").await);
+    assert_eq!((known.status, known.body), (unknown.status, unknown.body));
     let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", wrong), ("new_password", "brand-new-pass-9")]).await;
     assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrWrongCode".to_string())]);
     let r = app.call(&anon, "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code), ("new_password", "brand-new-pass-9")]).await;
@@ -258,9 +269,12 @@ async fn password_reset_by_emailed_code(b: Backend) {
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "sms")]).await;
     assert!(r.status.is_success());
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms'").await, 0);
-    // A fourth code within the hour is refused: codes cannot be used to flood someone.
+    // A fourth code within the hour is not sent (codes cannot be used to flood someone), and
+    // the answer is the one an unknown contact gets: a refusal would tell the account exists.
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "aida"), ("channel", "email")]).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let unknown = app.call(&anon, "/api/auth/reset/request", &[("contact", "ghost@mail.kz"), ("channel", "email")]).await;
+    assert_eq!((r.status, r.body), (unknown.status, unknown.body));
+    assert!(unknown.status.is_success());
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 2);
 }
 
@@ -573,4 +587,205 @@ async fn a_form_refused_before_hydration_shows_the_form_with_its_messages(b: Bac
     assert!(html.contains("id=\"f-login-error\""), "the login field carries its message: {html}");
     assert!(html.contains(app::i18n::Msg::ErrRequired.texts()[2]), "in English");
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written");
+}
+
+/// Behind one load balancer (`trusted_proxies = 1`) the client cannot escape the per-address
+/// limit by writing a new X-Forwarded-For entry per request: the entry the load balancer
+/// appended counts. Without the setting the header counts for nothing.
+async fn behind_a_proxy_the_address_it_appended_counts(b: Backend) {
+    use server::config::{Cli, Config};
+    let from_flag = Config::from_cli(Cli { config: "/nonexistent".into(), trusted_proxies: Some(2), ..Default::default() }).unwrap();
+    assert_eq!(from_flag.trusted_proxies, 2);
+    let default = Config::from_cli(Cli { config: "/nonexistent".into(), ..Default::default() }).unwrap();
+    assert_eq!(default.trusted_proxies, 0, "the header is ignored unless configured");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("talap.toml");
+    std::fs::write(&file, "trusted_proxies = 1\n").unwrap();
+    assert_eq!(Config::from_cli(Cli { config: file, ..Default::default() }).unwrap().trusted_proxies, 1);
+
+    let app = common::spawn_app_configured(b, |c| c.trusted_proxies = 1).await;
+    app.make_user("erlan", PW, None).await;
+    // What the load balancer forwards: whatever the client wrote, then the address it saw.
+    let via_proxy = |client_wrote: String, seen: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .client()
+                .post(format!("{}/api/auth/reset/request", app.base))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", format!("{client_wrote}, {seen}"))
+                .form(&[("contact", "nobody-at-all"), ("channel", "email")])
+                .send()
+                .await
+                .unwrap();
+            res.status()
+        }
+    };
+    for i in 0..app::auth::api::CODE_LIMIT_PER_ADDRESS {
+        assert!(via_proxy(format!("10.9.{}.{}", i / 250, i % 250 + 1), "203.0.113.7").await.is_success());
+    }
+    assert_eq!(via_proxy("10.9.99.99".into(), "203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS, "a new forged entry is no new address");
+    assert!(via_proxy("10.9.99.99".into(), "203.0.113.8").await.is_success(), "another client is not limited");
+    // The audit log names the address the load balancer saw.
+    let c = app.client();
+    let r = c
+        .post(format!("{}/api/auth/login", app.base))
+        .header("x-forwarded-for", "6.6.6.6, 203.0.113.9")
+        .form(&[("login", "erlan"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let ip: String = sqlx::query_scalar("SELECT ip FROM audit_log WHERE action = 'session.login'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(ip, "203.0.113.9");
+
+    // Without trusted proxies the forged header is ignored: the connection's address counts.
+    let direct = spawn_app(b).await;
+    direct.make_user("erlan", PW, None).await;
+    let r = direct
+        .client()
+        .post(format!("{}/api/auth/login", direct.base))
+        .header("x-forwarded-for", "6.6.6.6")
+        .form(&[("login", "erlan"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let ip: String =
+        sqlx::query_scalar("SELECT ip FROM audit_log WHERE action = 'session.login'").fetch_one(&direct.db.pool).await.unwrap();
+    assert_eq!(ip, "127.0.0.1");
+}
+
+/// Wrong passwords count per account AND address: the guesser's address gets a few free tries,
+/// then a wait that doubles with each try, while the owner signs in from their own address.
+async fn wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out(b: Backend) {
+    use app::auth::api::{LOGIN_FIRST_WAIT_MS, LOGIN_FREE_ATTEMPTS};
+    let app = common::spawn_app_configured(b, |c| c.trusted_proxies = 1).await;
+    app.make_user("erlan", PW, None).await;
+    let login_from = |address: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .client()
+                .post(format!("{}/api/auth/login", app.base))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", address)
+                .form(&[("login", "erlan"), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            res.status()
+        }
+    };
+    const GUESSER: &str = "203.0.113.5";
+    for _ in 0..LOGIN_FREE_ATTEMPTS {
+        assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    for _ in 0..20 {
+        assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(login_from(GUESSER, PW).await, StatusCode::TOO_MANY_REQUESTS, "not even the right password while the wait runs");
+    // The owner, elsewhere, is not locked out by any of that.
+    let signed_in = |s: StatusCode| s.is_success() || s.is_redirection();
+    assert!(signed_in(login_from("198.51.100.20", PW).await));
+    // The wait grows: after the first wait one more try is judged; the next wait is twice as long.
+    let wait_passes = |ms: i64| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE rate_limits SET window_start = window_start - $1 WHERE bucket = $2")
+                .bind(ms)
+                .bind(format!("login:acct:erlan:ip:{GUESSER}"))
+                .execute(&app.db.pool)
+                .await
+                .unwrap();
+        }
+    };
+    wait_passes(LOGIN_FIRST_WAIT_MS).await;
+    assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::TOO_MANY_REQUESTS);
+    wait_passes(LOGIN_FIRST_WAIT_MS).await;
+    assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::TOO_MANY_REQUESTS, "the second wait is longer");
+    wait_passes(LOGIN_FIRST_WAIT_MS).await;
+    assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::UNPROCESSABLE_ENTITY);
+    wait_passes(4 * LOGIN_FIRST_WAIT_MS).await;
+    assert!(signed_in(login_from(GUESSER, PW).await), "the right password after the wait");
+    // A success forgets the failures.
+    assert_eq!(login_from(GUESSER, "wrong-password-1").await, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Forty simultaneous wrong codes: each check takes one of the code's five tries, so five are
+/// judged and the rest are told the code is used up, and so is the right code afterwards.
+async fn simultaneous_wrong_codes_use_five_tries_at_most(b: Backend) {
+    let app = spawn_app(b).await;
+    let user = app.make_user("aida", PW, None).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let code = app::auth::store::create_code(&mut tx, user, app::auth::store::CODE_TTL_MS).await.unwrap();
+    tx.commit().await.unwrap();
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let (client, url, wrong) = (app.client(), format!("{}/api/auth/reset/confirm", app.base), wrong.clone());
+        tasks.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .header("accept", "application/json")
+                .form(&[("contact", "aida"), ("code", wrong.as_str()), ("new_password", "brand-new-pass-9")])
+                .send()
+                .await
+                .unwrap();
+            res.text().await.unwrap()
+        }));
+    }
+    let mut judged = 0;
+    for t in tasks {
+        let body = t.await.unwrap();
+        if body.contains("ErrWrongCode") {
+            judged += 1;
+        } else {
+            assert!(body.contains("ErrExpiredCode"), "{body}");
+        }
+    }
+    assert_eq!(judged, app::auth::store::CODE_MAX_ATTEMPTS, "wrong codes judged");
+    let r = app
+        .call(&app.client(), "/api/auth/reset/confirm", &[("contact", "aida"), ("code", &code), ("new_password", "brand-new-pass-9")])
+        .await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrExpiredCode".to_string())]);
+    app.signed_in("aida", PW).await;
+}
+
+/// Reset codes go to the profile's email and phone: whoever finds a session left open must not
+/// be able to point them elsewhere without the password. The name and language need none.
+async fn changing_contacts_needs_the_password(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let r = app
+        .call(
+            &c,
+            "/api/auth/register",
+            &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)],
+        )
+        .await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    let save = |email: &'static str, phone: &'static str, password: Option<&'static str>| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let mut form = vec![("full_name", "Aida B"), ("email", email), ("phone", phone), ("locale", "ru")];
+            if let Some(p) = password {
+                form.push(("current_password", p));
+            }
+            app.call(&c, "/api/auth/profile", &form).await
+        }
+    };
+    assert!(save("aida@mail.kz", "", None).await.status.is_success(), "same contacts, new name: no password");
+    let pairs = |f: &str, m: &str| vec![(f.to_string(), m.to_string())];
+    assert_eq!(save("thief@mail.kz", "", None).await.field_errors(), pairs("current_password", "ErrRequired"));
+    assert_eq!(save("thief@mail.kz", "", Some("")).await.field_errors(), pairs("current_password", "ErrRequired"));
+    assert_eq!(save("thief@mail.kz", "", Some("not-it-123")).await.field_errors(), pairs("current_password", "ErrWrongPassword"));
+    assert_eq!(
+        save("aida@mail.kz", "+77011234567", Some("not-it-123")).await.field_errors(),
+        pairs("current_password", "ErrWrongPassword")
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'aida@mail.kz' AND phone IS NULL AND full_name = 'Aida B'").await, 1);
+    assert!(save("aida.b@mail.kz", "+77011234567", Some(PW)).await.status.is_success());
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'aida.b@mail.kz' AND phone = '+77011234567'").await, 1);
 }

@@ -99,7 +99,8 @@ backends!(
     an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journal,
     a_certificate_is_requested_issued_and_verified,
     an_excused_absence_carries_its_note,
-    every_change_to_a_journal_is_audited
+    every_change_to_a_journal_is_audited,
+    a_teacher_whose_roles_were_revoked_no_longer_edits
 );
 
 async fn teacher_fills_a_semester_and_keeps_marks(b: Backend) {
@@ -489,7 +490,7 @@ async fn an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journa
 }
 
 async fn a_certificate_is_requested_issued_and_verified(b: Backend) {
-    let app = spawn_app(b).await;
+    let app = common::spawn_app_configured(b, |c| c.public_url = "https://talap.example.kz".into()).await;
     let (group, students) = college(&app).await;
     let college: i64 =
         sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(group).fetch_one(&app.db.pool).await.unwrap();
@@ -524,6 +525,27 @@ async fn a_certificate_is_requested_issued_and_verified(b: Backend) {
     let pdf = student.get(format!("{}/export/certificate/{id}.pdf?lang=ru", app.base)).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    // The QR code leads to the configured address, whatever Host the printing request carried.
+    let forged = student
+        .get(format!("{}/export/certificate/{id}.pdf?lang=ru", app.base))
+        .header("host", "evil.example")
+        .header("x-forwarded-proto", "http")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::OK);
+    let doc = lopdf::Document::load_mem(&forged.bytes().await.unwrap()).expect("a PDF");
+    let uri_of = |o: &lopdf::Object| {
+        o.as_dict().ok().and_then(|d| d.get(b"URI").ok()).and_then(|u| u.as_str().ok()).map(|u| String::from_utf8_lossy(u).to_string())
+    };
+    let links: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| uri_of(o).or_else(|| o.as_dict().ok().and_then(|d| d.get(b"A").ok()).and_then(|a| uri_of(a))))
+        .collect();
+    let code: String =
+        sqlx::query_scalar("SELECT verify_code FROM certificates WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(links, vec![format!("https://talap.example.kz/verify/{code}")]);
     let other = app.signed_in("student.b", PW).await;
     assert_eq!(other.get(format!("{}/export/certificate/{id}.pdf", app.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 
@@ -705,4 +727,44 @@ async fn every_change_to_a_journal_is_audited(b: Backend) {
             .await
             .unwrap();
     assert!(before.unwrap_or_default().contains("\"topic\":\"Кіріспе\""), "the old topic");
+}
+
+/// A teacher whose roles were all revoked keeps their sign-in until it ends, but not their old
+/// journal: changing it needs a current teacher's grant over its group.
+async fn a_teacher_whose_roles_were_revoked_no_longer_edits(b: Backend) {
+    let app = spawn_app(b).await;
+    let (group, _) = college(&app).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let j = open_journal(&app, &teacher, group).await;
+    assert_eq!(add_topic(&app, &teacher, j, "Кіріспе", "4", "theory").await, StatusCode::OK);
+    app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
+    let admin = app.signed_in("root.admin", PW).await;
+    let teacher_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'teacher'").fetch_one(&app.db.pool).await.unwrap();
+    let (grant, college): (i64, i64) = sqlx::query_as("SELECT id, org_id FROM role_assignments WHERE user_id = $1")
+        .bind(teacher_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = app.call(&admin, "/api/admin/role/revoke", &[("grant_id", &grant.to_string())]).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let id = j.to_string();
+    assert_eq!(add_topic(&app, &teacher, j, "Hacked", "2", "theory").await, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(&teacher, "/api/journal/rename", &[("journal_id", &id), ("title", "Hacked")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(&teacher, "/api/journal/syllabus", &[("journal_id", &id), ("syllabus", "Hacked")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.call(&teacher, "/api/journal/get", &[("journal_id", &id)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM ktp_topics").await, 1, "nothing written");
+    assert_eq!(app.count("SELECT COUNT(*) FROM journals WHERE title LIKE '%Hacked%' OR syllabus = 'Hacked'").await, 0);
+    // Appointed again, they carry on.
+    let r = app
+        .call(
+            &admin,
+            "/api/admin/role/assign",
+            &[("user_id", &teacher_id.to_string()), ("role", "teacher"), ("org_id", &college.to_string())],
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(add_topic(&app, &teacher, j, "Кестелер", "4", "practice").await, StatusCode::OK);
 }

@@ -1438,7 +1438,8 @@ async fn stage_one_is_sat_per_variant_and_closing_the_window_collects_the_result
 backends!(winners_apply_and_are_placed_by_rank_into_the_seats);
 
 async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
-    let app = spawn_app(b).await;
+    // Behind one proxy, so the look-up's limit can be shown per address.
+    let app = spawn_app_configured(b, |c| c.trusted_proxies = 1).await;
     let (op, campaign, iins) = results_campaign(&app).await;
     // Grade 6: Дана 45 (1st), Әлия 40, Бекзат 38, Ерлан 35; Фарида 30 does not win. Grade 7:
     // Гүлнар 50 (1st). A threshold of 35 makes five winners.
@@ -1593,6 +1594,51 @@ async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
     assert_eq!(lookup(iins[0].clone(), diploma.clone()).await.json(), serde_json::Value::Null, "another child's IIN with this number");
     assert_eq!(lookup("123".into(), diploma.clone()).await.field_errors().len(), 1);
     assert!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.placement.run'").await == 2);
+
+    // Guessing the IIN that goes with a known diploma number is limited, per address and per
+    // number; a family looking again is not (found answers do not count).
+    use app::olympiad::placement::{LOOKUP_MISSES_PER_ADDRESS, LOOKUP_MISSES_PER_NUMBER};
+    for _ in 0..LOOKUP_MISSES_PER_ADDRESS + 5 {
+        assert_eq!(lookup(iins[3].clone(), diploma.clone()).await.json()["full_name"], "Дана Болатқызы");
+    }
+    let mut guesses = (0..100_000u32)
+        .filter_map(|i| {
+            let eleven = format!("1003155{i:04}");
+            let d: Vec<u8> = eleven.bytes().map(|b| b - b'0').collect();
+            app::olympiad::iin::check_digit(&d.try_into().unwrap()).map(|c| format!("{eleven}{c}"))
+        })
+        .filter(|g| !iins.contains(g));
+    let from = |address: String, iin: String, number: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .client()
+                .post(format!("{}/api/olympiad/placement/lookup", app.base))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", address)
+                .form(&[("iin", iin), ("number", number)])
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    // One miss above; the address may miss up to its limit, then it is refused, right pair too.
+    for _ in 1..LOOKUP_MISSES_PER_ADDRESS {
+        let r = lookup(guesses.next().unwrap(), diploma.clone()).await;
+        assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"));
+    }
+    assert_eq!(lookup(guesses.next().unwrap(), diploma.clone()).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(lookup(iins[3].clone(), diploma.clone()).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, body) = from("198.51.100.1".into(), iins[3].clone(), diploma.clone()).await;
+    assert_eq!(status, StatusCode::OK, "another address still looks up: {body}");
+    // Guesses from many addresses end at the number's limit.
+    for i in LOOKUP_MISSES_PER_ADDRESS..LOOKUP_MISSES_PER_NUMBER {
+        let (status, body) = from(format!("198.51.100.{}", 10 + i / 5), guesses.next().unwrap(), diploma.clone()).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
+    }
+    let (status, _) = from("198.51.100.250".into(), guesses.next().unwrap(), diploma.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,24 +45,30 @@ mod ssr {
         }
     }
 
-    /// May the caller manage this user? Yes if they hold user.manage on the root, or on an
-    /// organisation where the user has a grant.
+    /// May the caller manage this user (see their contacts, change their roles, deactivate
+    /// them)? Installation administrators may manage anyone. Anybody else only when every
+    /// grant the user holds lies inside the caller's user.manage scope: one grant at the
+    /// caller's school must not open the user's grants elsewhere (another organisation, the
+    /// installation) to the caller. Someone without any grant, or with one on the root, is an
+    /// installation-level account: nobody below that level touches it. Unknown ids get the
+    /// same refusal, so ids outside the scope tell nothing.
     pub async fn require_manages_user(db: &Db, caller: &Caller, user_id: i64) -> Result<(), AppError> {
         let roots = caller.scope_roots(Permission::UserManage);
         if roots.is_empty() {
             return Err(AppError::Forbidden);
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
-        if exists.is_none() {
-            return Err(AppError::NotFound);
-        }
         if roots.contains(&ROOT_ORG_ID) {
-            return Ok(());
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
+            return if exists.is_some() { Ok(()) } else { Err(AppError::NotFound) };
         }
-        let scope = scope(db, caller, Permission::UserManage).await?;
         let orgs: Vec<i64> =
             sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1").bind(user_id).fetch_all(&db.pool).await?;
-        if orgs.iter().any(|o| scope.contains(o)) {
+        if orgs.is_empty() || orgs.contains(&ROOT_ORG_ID) {
+            return Err(AppError::Forbidden);
+        }
+        let scope = scope(db, caller, Permission::UserManage).await?;
+        if orgs.iter().all(|o| scope.contains(o)) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -198,11 +204,15 @@ pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
             .fetch_all(&st.db.pool)
             .await?
         } else {
+            // Only users the caller may manage (`require_manages_user`): at least one grant, and
+            // none outside the scope, so a user with a grant elsewhere is not listed.
             let scope = ssr::scope(&st.db, &caller, Permission::UserManage).await?;
             let placeholders: Vec<String> = (2..scope.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT DISTINCT u.id, u.login FROM users u JOIN role_assignments ra ON ra.user_id = u.id
-                 WHERE ra.org_id IN ({}) AND (LOWER(u.login) LIKE $1 OR LOWER(u.full_name) LIKE $1
+                "SELECT u.id FROM users u
+                 WHERE EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id)
+                 AND NOT EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND ra.org_id NOT IN ({}))
+                 AND (LOWER(u.login) LIKE $1 OR LOWER(u.full_name) LIKE $1
                  OR LOWER(COALESCE(u.email, '')) LIKE $1 OR COALESCE(u.phone, '') LIKE $1) ORDER BY u.login LIMIT 200",
                 placeholders.join(",")
             );
@@ -343,10 +353,10 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
         fields.finish()?;
         let role = role.ok_or(AppError::Internal)?;
         caller.require(&st.db, Permission::UserManage, org_id).await?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&st.db.pool).await?;
-        if exists.is_none() {
-            return Err(AppError::field("user_id", Msg::ErrUnknownUser));
+        // The organisation being in scope is not enough: the person must be, too.
+        match ssr::require_manages_user(&st.db, &caller, user_id).await {
+            Err(AppError::NotFound) => return Err(AppError::field("user_id", Msg::ErrUnknownUser)),
+            other => other?,
         }
         ssr::check_grantable(&st.db, &caller, role, org_id).await?;
         let mut tx = st.db.begin().await?;
@@ -381,6 +391,7 @@ pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
             .ok_or(AppError::NotFound)?;
         let (user_id, role, org_id): (i64, String, i64) = (row.try_get("user_id")?, row.try_get("role")?, row.try_get("org_id")?);
         caller.require(&st.db, Permission::UserManage, org_id).await?;
+        ssr::require_manages_user(&st.db, &caller, user_id).await?;
         // Same rule as granting: you cannot take away more than you could give.
         if let Some(r) = Role::from_code(&role) {
             ssr::check_grantable(&st.db, &caller, r, org_id).await?;

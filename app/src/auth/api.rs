@@ -7,12 +7,22 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use leptos::prelude::*;
 
-/// Sign-in attempts allowed per account and per address in 15 minutes. A successful sign-in is
-/// taken back from both counts: a school's computer room or a whole village school sits behind
-/// one address, and forty pupils signing in for an exam must not lock the forty-first out. What
-/// the address limit stops is guessing, i.e. failed attempts.
+/// Attempts allowed per account in 15 minutes where the caller is known (changing the password).
 pub const LOGIN_LIMIT_PER_ACCOUNT: i64 = 10;
+/// Sign-in attempts allowed per address in 15 minutes. A successful sign-in is taken back: a
+/// school's computer room or a whole village school sits behind one address, and forty pupils
+/// signing in for an exam must not lock the forty-first out. What the address limit stops is
+/// guessing, i.e. failed attempts.
 pub const LOGIN_LIMIT_PER_ADDRESS: i64 = 50;
+/// Sign-in attempts to one account from one address that pass at once; each further one waits
+/// `LOGIN_FIRST_WAIT_MS`, doubling per attempt, up to `LOGIN_MAX_WAIT_MS` (see
+/// `ssr::take_login_turn`). Counted per account AND address: a plain per-account lock would let
+/// anyone lock every candidate out before an exam from one address.
+pub const LOGIN_FREE_ATTEMPTS: i64 = 5;
+pub const LOGIN_FIRST_WAIT_MS: i64 = 30_000;
+pub const LOGIN_MAX_WAIT_MS: i64 = 3_600_000;
+/// A day without attempts forgets the earlier ones.
+pub const LOGIN_MEMORY_MS: i64 = 86_400_000;
 /// Codes that may be requested per account and per address in an hour.
 pub const CODE_LIMIT_PER_ACCOUNT: i64 = 3;
 pub const CODE_LIMIT_PER_ADDRESS: i64 = 20;
@@ -114,11 +124,22 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         if login.chars().count() > 254 || password.chars().count() > 128 {
             return Err(AppError::Refused(Msg::ErrWrongCredentials));
         }
-        let account_bucket = format!("login:acct:{login}");
-        let ok_acct = super::ssr::rate_limit(&st.db, &account_bucket, LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await?;
+        // An address already refused counts against no account: its attempts stop here.
         let address_bucket = format!("login:ip:{ip}");
-        let ok_ip = super::ssr::rate_limit(&st.db, &address_bucket, LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await?;
-        if !ok_acct || !ok_ip {
+        if !super::ssr::rate_limit(&st.db, &address_bucket, LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let account_bucket = format!("login:acct:{login}:ip:{ip}");
+        if !super::ssr::take_login_turn(
+            &st.db,
+            &account_bucket,
+            LOGIN_FREE_ATTEMPTS,
+            LOGIN_FIRST_WAIT_MS,
+            LOGIN_MAX_WAIT_MS,
+            LOGIN_MEMORY_MS,
+        )
+        .await?
+        {
             return Err(AppError::RateLimited);
         }
         let row = sqlx::query("SELECT id, password_hash, active, locale FROM users WHERE login = $1")
@@ -214,8 +235,17 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
     .await
 }
 
+/// Saves the profile. A new email or phone needs the account's password (`current_password`):
+/// codes for a password reset go there, so whoever holds an unattended session must not be able
+/// to point them at themselves and take the account over.
 #[server(prefix = "/api", endpoint = "auth/profile")]
-pub async fn update_profile(full_name: String, email: String, phone: String, locale: String) -> Result<(), AppError> {
+pub async fn update_profile(
+    full_name: String,
+    email: String,
+    phone: String,
+    locale: String,
+    current_password: Option<String>,
+) -> Result<(), AppError> {
     crate::api::respond(async move {
         use super::model::{optional, parse_name, Email, Phone};
         use crate::i18n::Msg;
@@ -229,7 +259,27 @@ pub async fn update_profile(full_name: String, email: String, phone: String, loc
         let locale = fields.check("locale", Locale::from_code(&locale).ok_or(Msg::ErrRequired));
         fields.finish()?;
         let (full_name, locale) = (full_name.ok_or(AppError::Internal)?, locale.ok_or(AppError::Internal)?);
-        let before = sqlx::query("SELECT full_name, email, phone, locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
+        let before = sqlx::query("SELECT full_name, email, phone, locale, password_hash FROM users WHERE id = $1")
+            .bind(caller.user_id)
+            .fetch_one(&st.db.pool)
+            .await?;
+        let contacts_change = before.try_get::<Option<String>, _>("email")?.as_deref() != email.as_ref().map(|e| e.as_str())
+            || before.try_get::<Option<String>, _>("phone")?.as_deref() != phone.as_ref().map(|p| p.as_str());
+        if contacts_change {
+            let password = current_password.unwrap_or_default();
+            if password.is_empty() {
+                return Err(AppError::field("current_password", Msg::ErrRequired));
+            }
+            // The same allowance as changing the password: this is a password check too.
+            if !super::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS)
+                .await?
+            {
+                return Err(AppError::RateLimited);
+            }
+            if !super::ssr::verify_password(&password, &before.try_get::<String, _>("password_hash")?).await {
+                return Err(AppError::field("current_password", Msg::ErrWrongPassword));
+            }
+        }
         let before = serde_json::json!({
             "full_name": before.try_get::<String, _>("full_name")?, "email": before.try_get::<Option<String>, _>("email")?,
             "phone": before.try_get::<Option<String>, _>("phone")?, "locale": before.try_get::<String, _>("locale")? });
@@ -283,8 +333,10 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
             return Err(AppError::RateLimited);
         }
         let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else { return Ok(()) };
+        // An account past its codes for the hour gets none, silently: a 429 here, and never for
+        // an unknown contact, would tell who is registered.
         if !super::ssr::rate_limit(&st.db, &format!("code:acct:{user_id}"), CODE_LIMIT_PER_ACCOUNT, HOUR_MS).await? {
-            return Err(AppError::RateLimited);
+            return Ok(());
         }
         let row = sqlx::query("SELECT email, phone, locale FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
         let recipient: Option<String> = match channel {
@@ -341,6 +393,9 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
             fields.add("code", Msg::ErrRequired);
         }
         fields.finish()?;
+        // A weak password is refused before the account is looked up, alike for every contact:
+        // refusing it only for accounts that exist would tell who is registered.
+        super::model::check_new_password(&new_password, contact.trim()).map_err(|m| AppError::field("new_password", m))?;
         let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };

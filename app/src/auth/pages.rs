@@ -128,6 +128,7 @@ fn ProfileForms() -> impl IntoView {
                             <Field label=Msg::FullName name="full_name" value=Signal::stored(u.full_name.clone()) error=update_error autocomplete="name" required=true/>
                             <Field label=Msg::Email name="email" kind="email" value=Signal::stored(u.email.clone().unwrap_or_default()) error=update_error autocomplete="email"/>
                             <Field label=Msg::Phone name="phone" kind="tel" hint=Msg::PhoneHint value=Signal::stored(u.phone.clone().unwrap_or_default()) error=update_error autocomplete="tel"/>
+                            <Field label=Msg::PasswordForContacts name="current_password" kind="password" error=update_error autocomplete="current-password"/>
                             <div class="field">
                                 <label for="f-locale">{t(Msg::PreferredLanguage)}</label>
                                 <select id="f-locale" name="locale" on:change=move |ev| {

@@ -54,6 +54,7 @@ catalog! {
     Password => ["Құпиясөз", "Пароль", "Password"],
     PasswordHint => ["Кемінде 10 таңба, әріптер мен сандар", "Не менее 10 символов, буквы и цифры", "At least 10 characters, letters and digits"],
     CurrentPassword => ["Қазіргі құпиясөз", "Текущий пароль", "Current password"],
+    PasswordForContacts => ["Құпиясөз (поштаны не телефонды өзгерту үшін)", "Пароль (для смены почты или телефона)", "Password (to change the email or phone)"],
     NewPassword => ["Жаңа құпиясөз", "Новый пароль", "New password"],
     FullName => ["Аты-жөні", "ФИО", "Full name"],
     Email => ["Электрондық пошта", "Электронная почта", "Email"],

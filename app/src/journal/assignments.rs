@@ -341,7 +341,7 @@ pub async fn answer_file(
     use axum::response::IntoResponse;
     use sqlx::Row;
     let result = async {
-        let ip = crate::api::client_ip_from(&headers, None, st.settings.trust_proxy);
+        let ip = crate::api::client_ip_from(&headers, None, st.settings.trusted_proxies);
         let caller = crate::auth::ssr::resolve(&st.db, &headers, ip).await?.ok_or(AppError::Unauthorized)?;
         let row = sqlx::query(
             "SELECT s.file_name, s.file_media, a.journal_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id

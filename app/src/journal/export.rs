@@ -62,7 +62,7 @@ fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
 }
 
 async fn caller(st: &AppState, headers: &HeaderMap) -> Result<crate::auth::ssr::Caller, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
     crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
 }
 
@@ -241,11 +241,12 @@ async fn ktp_template() -> Response {
     download("ktp-template.xlsx", super::ktp_file::ktp_template_xlsx())
 }
 
-/// The verification page a certificate's QR code opens.
-fn verify_url(headers: &HeaderMap, code: &str) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
-    format!("{scheme}://{host}/verify/{code}")
+/// The verification page a certificate's QR code opens, at the configured public address
+/// (`--public-url`), as on the olympiad's certificates: the Host and X-Forwarded-Proto headers
+/// are whatever the client sent, and a printed document carrying a forged one would send
+/// whoever checks it to another site.
+fn verify_url(public_url: &str, code: &str) -> String {
+    format!("{}/verify/{code}", public_url.trim_end_matches('/'))
 }
 
 fn study_form_msg(code: &str) -> Msg {
@@ -292,7 +293,7 @@ async fn certificate_file(
             study_form: study_form_msg(&form).text(locale).to_string(),
             purpose: r.try_get("purpose")?,
             issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
-            verify_url: verify_url(&headers, &code),
+            verify_url: verify_url(&st.settings.public_url, &code),
         };
         Ok::<_, AppError>((number, super::pdf::certificate_pdf(&c, locale)))
     }

@@ -56,7 +56,14 @@ pub async fn journal(db: &Db, id: i64) -> Result<JournalRow, AppError> {
 /// The journal and what the caller may do with it; Forbidden when neither.
 pub async fn access(db: &Db, caller: &Caller, journal_id: i64) -> Result<(JournalRow, Access), AppError> {
     let j = journal(db, journal_id).await?;
-    if j.teacher_id == caller.user_id {
+    // Being the journal's teacher is not enough: the grant that made them one must still hold
+    // over the group, or a teacher whose roles were all revoked would keep editing their old
+    // journals. A journal of an olympiad stage is kept by the operator who prepared the stage
+    // (olympiad/stage.rs), under olympiad.operate.
+    if j.teacher_id == caller.user_id
+        && (caller.require(db, Permission::JournalKeep, j.group_id).await.is_ok()
+            || caller.require(db, Permission::OlympiadOperate, j.group_id).await.is_ok())
+    {
         return Ok((j, Access::Edit));
     }
     caller.require(db, Permission::JournalRead, j.group_id).await?;

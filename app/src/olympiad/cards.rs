@@ -55,7 +55,7 @@ fn sign_in_url(public_url: &str) -> String {
 }
 
 async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
     let caller = crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)?;
     caller.require_anywhere(Permission::OlympiadRegister)?;
     let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<i64>().ok());

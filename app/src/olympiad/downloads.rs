@@ -36,7 +36,7 @@ fn locale(headers: &HeaderMap) -> Locale {
 }
 
 async fn caller(st: &AppState, headers: &HeaderMap) -> Result<crate::auth::ssr::Caller, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
     crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
 }
 

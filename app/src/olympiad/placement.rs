@@ -355,6 +355,13 @@ pub async fn school_applicants() -> Result<Vec<Applicant>, AppError> {
     .await
 }
 
+/// Look-ups that found nothing allowed per address, and per diploma number from all
+/// addresses, in an hour.
+pub const LOOKUP_MISSES_PER_ADDRESS: i64 = 20;
+pub const LOOKUP_MISSES_PER_NUMBER: i64 = 50;
+#[cfg(feature = "ssr")]
+const HOUR_MS: i64 = 3_600_000;
+
 /// Public: the placement of the winner with this IIN and diploma number (None: no such pair).
 #[server(prefix = "/api", endpoint = "olympiad/placement/lookup")]
 pub async fn family_lookup(iin: String, number: String) -> Result<Option<FamilyAnswer>, AppError> {
@@ -368,7 +375,26 @@ pub async fn family_lookup(iin: String, number: String) -> Result<Option<FamilyA
         }
         fields.finish()?;
         let (Some(iin), Some(number)) = (iin, number) else { return Err(AppError::BadRequest) };
-        ssr::lookup(&st.db, iin.as_str(), &number).await
+        // What the limits stop is guessing: a diploma number is printed (and its QR page is
+        // public), and an IIN is a birth date and a few digits, so the IIN of a known number's
+        // winner is within reach of enough tries. Misses count, per address and per diploma
+        // number from all addresses; a found answer is taken back, so a family looking again is
+        // not refused. A refused address stops before it uses up the number's allowance.
+        let ip = crate::auth::ssr::caller_ip();
+        let address_bucket = format!("placement:ip:{ip}");
+        if !crate::auth::ssr::rate_limit(&st.db, &address_bucket, LOOKUP_MISSES_PER_ADDRESS, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let number_bucket = format!("placement:number:{number}");
+        if !crate::auth::ssr::rate_limit(&st.db, &number_bucket, LOOKUP_MISSES_PER_NUMBER, HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        let answer = ssr::lookup(&st.db, iin.as_str(), &number).await?;
+        if answer.is_some() {
+            crate::auth::ssr::forgive_hit(&st.db, &address_bucket).await?;
+            crate::auth::ssr::forgive_hit(&st.db, &number_bucket).await?;
+        }
+        Ok(answer)
     })
     .await
 }

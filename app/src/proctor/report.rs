@@ -200,7 +200,7 @@ pub(crate) fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Loc
 }
 
 pub(crate) async fn caller_of(st: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trust_proxy);
+    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
     crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
 }
 
