@@ -383,7 +383,7 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     let one = w.app.signed_in("proctor.one", PW).await;
     let two = w.app.signed_in("proctor.two", PW).await;
     let board = w.app.call(&one, "/api/proctor/board", &[]).await;
-    assert_eq!(board.json().as_array().unwrap().len(), 1, "{}", board.body);
+    assert_eq!(board.json()["rows"].as_array().unwrap().len(), 1, "{}", board.body);
     // A verdict needs a finished attempt.
     let r = w
         .app
@@ -476,6 +476,86 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(w.app.get(&w.other, &format!("/export/proctor/exam/{exam}.csv")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.call(&w.other, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::FORBIDDEN);
     let _ = w.group;
+}
+
+backends!(a_regional_proctor_sees_every_attempt_of_their_region_on_the_board);
+
+/// `count` attempts at `journal` (one exam each, all by `student`), at `risk`.
+async fn many_attempts(w: &World, journal: i64, student: i64, count: i64, risk: i64) -> Vec<i64> {
+    let now = app::api::now_ms();
+    let mut tx = w.app.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let exam: i64 = sqlx::query_scalar(
+            "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, created_by, created_at)
+             SELECT $1, $2, 'test', $3, $4, 30, teacher_id, 0 FROM journals WHERE id = $1 RETURNING id",
+        )
+        .bind(journal)
+        .bind(format!("Exam {i}"))
+        .bind(now - 60_000)
+        .bind(now + 3_600_000)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, last_seen_at, risk) VALUES ($1, $2, $3, $4, $3, $5) RETURNING id",
+        )
+        .bind(exam)
+        .bind(student)
+        .bind(now - i)
+        .bind(now + 1_800_000)
+        .bind(risk)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn a_regional_proctor_sees_every_attempt_of_their_region_on_the_board(b: Backend) {
+    let w = world(b).await;
+    // Another region with more attempts than the board once read, all riskier than ours.
+    let region = w.app.make_org(1, "region", "Алматы облысы").await;
+    let college = w.app.make_org(region, "college", "Басқа колледж").await;
+    let group = w.app.make_org(college, "group", "ЭК-31").await;
+    let teacher = w.app.make_user("teacher.b", PW, Some((Role::Teacher, college))).await;
+    let student = w.app.make_user("student.c", PW, Some((Role::Student, group))).await;
+    let journal: i64 = sqlx::query_scalar(
+        "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+         VALUES ($1, 'Физика', $2, '2026-09-01', '2026-12-31', 'five', 'Физика ЭК-31', $2, 0) RETURNING id",
+    )
+    .bind(group)
+    .bind(teacher)
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    many_attempts(&w, journal, student, 520, 90).await;
+    let ours = many_attempts(&w, w.journal, w.student_id, 130, 10).await;
+    // The regional proctor (proctor.two holds the role on our region): all 130, over two pages.
+    let two = w.app.signed_in("proctor.two", PW).await;
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        let r = w.app.call(&two, "/api/proctor/board", &[("page", &page.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let p = r.json();
+        assert_eq!(p["total"], 130, "the count is of the proctor's own attempts");
+        let rows = p["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), [100, 30, 0][page], "page {page}");
+        assert!(rows.iter().all(|r| r["group_name"] == "ИС-21"), "nothing from another region");
+        seen.extend(rows.iter().map(|r| r["attempt_id"].as_i64().unwrap()));
+    }
+    seen.sort_unstable();
+    let mut ours = ours;
+    ours.sort_unstable();
+    assert_eq!(seen, ours, "every attempt of the region, each once");
+    // A proctor over the whole installation sees both regions: 650 attempts, riskiest first.
+    w.app.make_user("root.proctor", PW, Some((Role::Proctor, 1))).await;
+    let root = w.app.signed_in("root.proctor", PW).await;
+    let p = w.app.call(&root, "/api/proctor/board", &[]).await.json();
+    assert_eq!(p["total"], 650);
+    assert_eq!(p["rows"][0]["group_name"], "ЭК-31");
 }
 
 backends!(images_are_private_and_purged_after_retention);

@@ -657,6 +657,7 @@ catalog! {
     EvOnline => ["Желі қалпына келді", "Сеть вернулась", "Back online"],
     EvCheckPassed => ["Құрылғылар тексерілді", "Проверка устройств пройдена", "Device check passed"],
     ProctorBoard => ["Бақылау тақтасы", "Панель прокторинга", "Proctoring board"],
+    BoardPageOf => ["{pages} беттің {page}-беті", "Страница {page} из {pages}", "Page {page} of {pages}"],
     ProctorReport => ["Бақылау есебі", "Отчёт прокторинга", "Proctoring report"],
     NoAttempts => ["Қазір тапсырып жатқандар жоқ", "Сейчас никто не сдаёт", "No attempts right now"],
     LastSeen => ["Соңғы белсенділік", "Последняя активность", "Last seen"],
