@@ -738,6 +738,9 @@ catalog! {
     VioCameraEnded => ["Камера өшірілді", "Камера отключена", "Camera stopped"],
     VioScreenEnded => ["Экранды көрсету тоқтатылды", "Показ экрана остановлен", "Screen sharing stopped"],
     VioSecondScreen => ["Екінші экран", "Второй экран", "Second screen"],
+    VioCameraGap => ["Камерадан суреттер ұзақ уақыт келмеді", "Долго не поступали снимки с камеры", "No camera snapshots for too long"],
+    VioScreenGap => ["Экран суреттері ұзақ уақыт келмеді", "Долго не поступали снимки экрана", "No screenshots for too long"],
+    VioNoDeviceCheck => ["Құрылғыларды тексеру серверге келмеді", "Проверка устройств не дошла до сервера", "No device check reached the server"],
     // Olympiad
     RoleOlympiadOperator => ["Олимпиада операторы", "Оператор олимпиады", "Olympiad operator"],
     TileOlympiad => ["Каталог, науқандар, кезеңдер мен күндер", "Справочник, кампании, этапы и сроки", "Directory, campaigns, stages and dates"],
