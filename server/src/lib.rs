@@ -121,7 +121,8 @@ pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Err
 }
 
 /// Background jobs of exams, safe on every node at once: attempts whose time is up are scored
-/// (every 5 s), and proctoring images past their retention are purged (hourly).
+/// (every 5 s), missing proctoring evidence of attempts in progress is derived (every 30 s), and
+/// proctoring images past their retention are purged (hourly).
 fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
     let state = AppState { leptos_options: leptos_options(config), db: db.clone(), settings: Arc::new(settings(config)), media };
     tokio::spawn(async move {
@@ -130,6 +131,12 @@ fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
             let now = app::api::now_ms();
             if let Err(e) = app::exam::store::finalize_expired(&db, now).await {
                 tracing::warn!(error = ?e, "closing expired attempts failed");
+            }
+            // Missing proctoring evidence of attempts in progress, for the board (every 30 s).
+            if tick % 6 == 0 {
+                if let Err(e) = app::proctor::ingest::derive_missing_live(&db, now).await {
+                    tracing::warn!(error = ?e, "deriving missing proctoring evidence failed");
+                }
             }
             if tick % 720 == 0 {
                 if let Err(e) = app::proctor::report::purge_expired(&state, now).await {

@@ -301,6 +301,34 @@ async fn events(w: &World, c: &reqwest::Client, attempt: i64, list: &[(&str, &st
     common::Response { status, headers, body: res.text().await.unwrap_or_default() }
 }
 
+/// The device check's test snapshot, as the sit page sends it before the start.
+async fn device_check(w: &World, c: &reqwest::Client) -> common::Response {
+    let res =
+        c.post(format!("{}/api/proctor/check", w.app.base)).header("content-type", "image/png").body(png(320, 240)).send().await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    common::Response { status, headers, body: res.text().await.unwrap_or_default() }
+}
+
+/// Evidence captured at `at` (a webcam snapshot claims one face), as the capture client sends it.
+async fn upload_captured(w: &World, c: &reqwest::Client, attempt: i64, kind: &str, key: &str, at: i64) -> common::Response {
+    let mut req = c
+        .post(format!("{}/api/proctor/evidence", w.app.base))
+        .header("x-talap-attempt", attempt.to_string())
+        .header("x-talap-kind", kind)
+        .header("x-talap-key", key)
+        .header("x-talap-captured-at", at.to_string())
+        .header("content-type", "image/png")
+        .body(png(320, 240));
+    if kind == "webcam" {
+        req = req.header("x-talap-faces", "1");
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    common::Response { status, headers, body: res.text().await.unwrap_or_default() }
+}
+
 fn files_under(dir: &std::path::Path) -> usize {
     let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
     rd.flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum()
@@ -364,6 +392,7 @@ backends!(a_reviewer_decides_and_the_report_counts_the_same);
 async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     let w = world(b).await;
     let exam = exam(&w).await;
+    assert_eq!(device_check(&w, &w.student).await.status, StatusCode::OK, "the check before the start, as the sit page does");
     let attempt = start(&w, &w.student, exam).await;
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     for (qid, answer) in right_answers(&paper) {
@@ -383,7 +412,7 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     let one = w.app.signed_in("proctor.one", PW).await;
     let two = w.app.signed_in("proctor.two", PW).await;
     let board = w.app.call(&one, "/api/proctor/board", &[]).await;
-    assert_eq!(board.json().as_array().unwrap().len(), 1, "{}", board.body);
+    assert_eq!(board.json()["rows"].as_array().unwrap().len(), 1, "{}", board.body);
     // A verdict needs a finished attempt.
     let r = w
         .app
@@ -476,6 +505,193 @@ async fn a_reviewer_decides_and_the_report_counts_the_same(b: Backend) {
     assert_eq!(w.app.get(&w.other, &format!("/export/proctor/exam/{exam}.csv")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.call(&w.other, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::FORBIDDEN);
     let _ = w.group;
+}
+
+backends!(a_proctored_attempt_owes_its_evidence_to_the_server);
+
+/// The attempt started `ms` earlier than it did (as if the candidate had been sitting it since).
+async fn started_earlier(w: &World, attempt: i64, ms: i64) -> i64 {
+    sqlx::query_scalar("UPDATE exam_attempts SET started_at = started_at - $1 WHERE id = $2 RETURNING started_at")
+        .bind(ms)
+        .bind(attempt)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn answer_all(w: &World, c: &reqwest::Client, attempt: i64) {
+    let paper = w.app.call(c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    for (qid, answer) in right_answers(&paper) {
+        let r = w
+            .app
+            .call(c, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+}
+
+async fn a_proctored_attempt_owes_its_evidence_to_the_server(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await; // proctored, unproctored sitting not allowed, 30 s / 60 s intervals
+                               // Snapshots that claim one face are taken at their word here (no random re-check of the
+                               // blank test image by the server's detector).
+    sqlx::query("UPDATE exams SET recheck_percent = 0 WHERE id = $1").bind(exam).execute(&w.app.db.pool).await.unwrap();
+    let one = w.app.signed_in("proctor.one", PW).await;
+
+    // Student A sits it with plain requests, ten minutes long, and uploads nothing.
+    let plain = start(&w, &w.student, exam).await;
+    started_earlier(&w, plain, 600_000).await;
+    answer_all(&w, &w.student, plain).await;
+    // While it goes on, the server's job finds the missing snapshots for the board.
+    app::proctor::ingest::derive_missing_live(&w.app.db, app::api::now_ms()).await.unwrap();
+    let board = w.app.call(&one, "/api/proctor/board", &[]).await.json();
+    let row = board["rows"].as_array().unwrap().iter().find(|r| r["attempt_id"] == plain).cloned().unwrap();
+    assert_eq!(row["submitted"], false);
+    assert!(row["open_violations"].as_i64().unwrap() >= 2, "{row}");
+    assert!(row["risk"].as_i64().unwrap() > 0, "{row}");
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &plain.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &plain.to_string())]).await.json();
+    let mut kinds: Vec<String> = tl["violations"].as_array().unwrap().iter().map(|v| v["kind"].as_str().unwrap().to_string()).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["camera_gap", "no_device_check", "screen_gap"], "{tl}");
+    assert!(tl["head"]["risk"].as_i64().unwrap() > 0, "{tl}");
+    // The exam's report counts them too.
+    let csv = w.app.get(&one, &format!("/export/proctor/exam/{exam}.csv?lang=en")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let row: Vec<&str> = csv.body.lines().nth(1).unwrap().split(';').collect();
+    assert_eq!(row[7], "3", "open violations: {}", csv.body);
+
+    // Student B sits it as the browser does: the device check, then a snapshot every 30 s and
+    // a screenshot every 60 s for ten minutes.
+    assert_eq!(device_check(&w, &w.other).await.status, StatusCode::OK);
+    let watched = start(&w, &w.other, exam).await;
+    let from = started_earlier(&w, watched, 600_000).await;
+    for i in 0..20 {
+        let r = upload_captured(&w, &w.other, watched, "webcam", &format!("webcam-{i:026}"), from + i * 30_000).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    for i in 0..10 {
+        let r = upload_captured(&w, &w.other, watched, "screen", &format!("screen-{i:026}"), from + i * 60_000).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    answer_all(&w, &w.other, watched).await;
+    for kind in ["webcam", "screen"] {
+        let r = upload_captured(&w, &w.other, watched, kind, &format!("{kind}-last-{:021}", 0), app::api::now_ms()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    app::proctor::ingest::derive_missing_live(&w.app.db, app::api::now_ms()).await.unwrap();
+    let r = w.app.call(&w.other, "/api/exam/hand-in", &[("attempt_id", &watched.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &watched.to_string())]).await.json();
+    assert_eq!(tl["violations"], serde_json::json!([]), "{tl}");
+    assert_eq!(tl["head"]["risk"], 0);
+
+    // An exam that may be sat without proctoring owes nothing: the same plain sitting is clean.
+    let now = app::api::now_ms();
+    let r = w
+        .app
+        .call(
+            &w.teacher,
+            "/api/exam/create",
+            &[
+                ("journal_id", &w.journal.to_string()),
+                ("title", "Қайта тапсыру"),
+                ("opens_at", &app::ui::time::format_local_input(now - 60_000)),
+                ("closes_at", &app::ui::time::format_local_input(now + 3_600_000)),
+                ("duration_min", "30"),
+                ("draw", "Сандар: 3"),
+                ("proctored", "on"),
+                ("allow_unproctored", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let optional = start(&w, &w.student, r.json().as_i64().unwrap()).await;
+    started_earlier(&w, optional, 600_000).await;
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &optional.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM proctor_violations WHERE attempt_id = {optional}")).await, 0);
+}
+
+backends!(a_regional_proctor_sees_every_attempt_of_their_region_on_the_board);
+
+/// `count` attempts at `journal` (one exam each, all by `student`), at `risk`.
+async fn many_attempts(w: &World, journal: i64, student: i64, count: i64, risk: i64) -> Vec<i64> {
+    let now = app::api::now_ms();
+    let mut tx = w.app.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let exam: i64 = sqlx::query_scalar(
+            "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, created_by, created_at)
+             SELECT $1, $2, 'test', $3, $4, 30, teacher_id, 0 FROM journals WHERE id = $1 RETURNING id",
+        )
+        .bind(journal)
+        .bind(format!("Exam {i}"))
+        .bind(now - 60_000)
+        .bind(now + 3_600_000)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, last_seen_at, risk) VALUES ($1, $2, $3, $4, $3, $5) RETURNING id",
+        )
+        .bind(exam)
+        .bind(student)
+        .bind(now - i)
+        .bind(now + 1_800_000)
+        .bind(risk)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn a_regional_proctor_sees_every_attempt_of_their_region_on_the_board(b: Backend) {
+    let w = world(b).await;
+    // Another region with more attempts than the board once read, all riskier than ours.
+    let region = w.app.make_org(1, "region", "Алматы облысы").await;
+    let college = w.app.make_org(region, "college", "Басқа колледж").await;
+    let group = w.app.make_org(college, "group", "ЭК-31").await;
+    let teacher = w.app.make_user("teacher.b", PW, Some((Role::Teacher, college))).await;
+    let student = w.app.make_user("student.c", PW, Some((Role::Student, group))).await;
+    let journal: i64 = sqlx::query_scalar(
+        "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+         VALUES ($1, 'Физика', $2, '2026-09-01', '2026-12-31', 'five', 'Физика ЭК-31', $2, 0) RETURNING id",
+    )
+    .bind(group)
+    .bind(teacher)
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap();
+    many_attempts(&w, journal, student, 520, 90).await;
+    let ours = many_attempts(&w, w.journal, w.student_id, 130, 10).await;
+    // The regional proctor (proctor.two holds the role on our region): all 130, over two pages.
+    let two = w.app.signed_in("proctor.two", PW).await;
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        let r = w.app.call(&two, "/api/proctor/board", &[("page", &page.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let p = r.json();
+        assert_eq!(p["total"], 130, "the count is of the proctor's own attempts");
+        let rows = p["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), [100, 30, 0][page], "page {page}");
+        assert!(rows.iter().all(|r| r["group_name"] == "ИС-21"), "nothing from another region");
+        seen.extend(rows.iter().map(|r| r["attempt_id"].as_i64().unwrap()));
+    }
+    seen.sort_unstable();
+    let mut ours = ours;
+    ours.sort_unstable();
+    assert_eq!(seen, ours, "every attempt of the region, each once");
+    // A proctor over the whole installation sees both regions: 650 attempts, riskiest first.
+    w.app.make_user("root.proctor", PW, Some((Role::Proctor, 1))).await;
+    let root = w.app.signed_in("root.proctor", PW).await;
+    let p = w.app.call(&root, "/api/proctor/board", &[]).await.json();
+    assert_eq!(p["total"], 650);
+    assert_eq!(p["rows"][0]["group_name"], "ЭК-31");
 }
 
 backends!(images_are_private_and_purged_after_retention);

@@ -1336,6 +1336,9 @@ async fn stage_one_is_sat_per_variant_and_closing_the_window_collects_the_result
     expected.sort();
     assert_eq!(scores, expected);
     assert!(results.iter().all(|r| r.4 > 0), "time used is kept: {results:?}");
+    // Both sat with plain requests, no device check and no snapshot: the stage's proctoring
+    // counts what they owed (the exam engine's accounting).
+    assert!(results.iter().all(|r| r.3 > 0), "missing evidence counts as violations: {results:?}");
     // The window is closed: Бекзат can no longer start; Абай's window is still open.
     assert_eq!(start(bekzat.clone(), maths(&bekzat_exams)).await.json(), serde_json::json!({ "Refused": "ErrExamClosed" }));
     let dana = pupil_client(&app, &iins[3]).await;

@@ -265,13 +265,20 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
         duration_min: r.try_get("duration_min")?,
         draw: serde_json::from_str(&draw).unwrap_or_default(),
         proctored,
-        settings: crate::proctor::settings::ProctorSettings {
-            proctored,
-            allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
-            snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
-            screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
-            require_screen: true,
-        },
+        settings: proctor_settings(&r)?,
+    })
+}
+
+/// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
+/// `snapshot_interval_s` and `screen_interval_s` (the page's capture and the server's account
+/// of owed evidence read the same settings).
+pub(crate) fn proctor_settings(r: &sqlx::any::AnyRow) -> Result<crate::proctor::settings::ProctorSettings, AppError> {
+    Ok(crate::proctor::settings::ProctorSettings {
+        proctored: r.try_get::<i64, _>("proctored")? != 0,
+        allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
+        snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
+        screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
+        require_screen: true,
     })
 }
 
@@ -641,6 +648,9 @@ pub async fn finalize(db: &Db, attempt_id: i64, at: i64, caller: Option<&Caller>
                 .await?;
         }
     }
+    // What the attempt owed the proctoring and did not deliver is on its timeline from now on,
+    // however it was sat (a browser enforces nothing the server does not check).
+    crate::proctor::ingest::derive_missing(&mut tx, a.id, at).await?;
     if let (Some(lesson), Some(m), false) = (e.lesson_id, mark, manual) {
         journal_mark(&mut tx, &j, lesson, a.student_id, crate::journal::model::Cell::Mark(m), &e.title, j.teacher_id, at).await?;
     }

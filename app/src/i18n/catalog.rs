@@ -660,6 +660,7 @@ catalog! {
     EvOnline => ["Желі қалпына келді", "Сеть вернулась", "Back online"],
     EvCheckPassed => ["Құрылғылар тексерілді", "Проверка устройств пройдена", "Device check passed"],
     ProctorBoard => ["Бақылау тақтасы", "Панель прокторинга", "Proctoring board"],
+    BoardPageOf => ["{pages} беттің {page}-беті", "Страница {page} из {pages}", "Page {page} of {pages}"],
     ProctorReport => ["Бақылау есебі", "Отчёт прокторинга", "Proctoring report"],
     NoAttempts => ["Қазір тапсырып жатқандар жоқ", "Сейчас никто не сдаёт", "No attempts right now"],
     LastSeen => ["Соңғы белсенділік", "Последняя активность", "Last seen"],
@@ -740,6 +741,9 @@ catalog! {
     VioCameraEnded => ["Камера өшірілді", "Камера отключена", "Camera stopped"],
     VioScreenEnded => ["Экранды көрсету тоқтатылды", "Показ экрана остановлен", "Screen sharing stopped"],
     VioSecondScreen => ["Екінші экран", "Второй экран", "Second screen"],
+    VioCameraGap => ["Камерадан суреттер ұзақ уақыт келмеді", "Долго не поступали снимки с камеры", "No camera snapshots for too long"],
+    VioScreenGap => ["Экран суреттері ұзақ уақыт келмеді", "Долго не поступали снимки экрана", "No screenshots for too long"],
+    VioNoDeviceCheck => ["Құрылғыларды тексеру серверге келмеді", "Проверка устройств не дошла до сервера", "No device check reached the server"],
     // Olympiad
     RoleOlympiadOperator => ["Олимпиада операторы", "Оператор олимпиады", "Olympiad operator"],
     TileOlympiad => ["Каталог, науқандар, кезеңдер мен күндер", "Справочник, кампании, этапы и сроки", "Directory, campaigns, stages and dates"],

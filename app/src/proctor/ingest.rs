@@ -33,6 +33,11 @@ pub const LATE_GRACE_MS: i64 = 24 * 3600 * 1000;
 const SKEW_MS: i64 = 5 * 60 * 1000;
 /// Events in one batch.
 const MAX_EVENTS: usize = 200;
+/// A device check counts for an attempt started this long after it (the sit page's check
+/// comes minutes before the start; a candidate may try their devices earlier the same day).
+pub const DEVICE_CHECK_BEFORE_MS: i64 = 12 * 3600 * 1000;
+/// Device checks older than this are dropped (the newest are all an attempt ever needs).
+const DEVICE_CHECK_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -237,17 +242,40 @@ async fn decode<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + 
 /// The device check's test snapshot (PRC-3): proves that a frame from this camera reaches the
 /// server and decodes, and tells the candidate how many faces the server sees in it. Any
 /// signed-in user may try their devices before an exam day; nothing is stored.
-async fn device_check(Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
-    let Some(user) = caller.0.as_ref() else {
+async fn device_check(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
+    let Some(user_id) = caller.0.as_ref().map(|c| c.user_id) else {
         return fail(AppError::Unauthorized);
     };
-    let Some(_checking) = CheckingSlot::take(user.user_id) else {
+    let Some(_checking) = CheckingSlot::take(user_id) else {
         return fail(AppError::RateLimited);
     };
     match decode(move || check_snapshot(&body)).await {
-        Ok(r) => Json(r).into_response(),
+        Ok(r) => match record_device_check(&st.db, user_id, &r).await {
+            Ok(()) => Json(r).into_response(),
+            Err(e) => fail(e),
+        },
         Err(e) => fail(e),
     }
+}
+
+/// A device check passes, for the server, when its test snapshot arrived and decoded: that much
+/// a proctored attempt owes (see `derive_missing`). Kept a while, then dropped with the next check.
+async fn record_device_check(db: &crate::db::Db, user_id: i64, r: &CheckResult) -> Result<(), AppError> {
+    let now = crate::api::now_ms();
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM proctor_device_checks WHERE user_id = $1 AND checked_at < $2")
+        .bind(user_id)
+        .bind(now - DEVICE_CHECK_KEPT_MS)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO proctor_device_checks (user_id, checked_at, faces) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(now)
+        .bind(i64::from(r.faces))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn evidence(
@@ -329,6 +357,10 @@ async fn store_evidence(st: &AppState, caller: &ResolvedCaller, headers: &Header
     if inserted && kind == "webcam" {
         derive_frames(&mut tx, &a).await?;
     }
+    if inserted {
+        // A snapshot that arrives late (queued offline) may fill a gap found before.
+        derive_missing(&mut tx, a.id, now).await?;
+    }
     sqlx::query("UPDATE exam_attempts SET last_seen_at = $1 WHERE id = $2").bind(now).bind(a.id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Stored { id, duplicate: !inserted })
@@ -356,6 +388,102 @@ async fn derive_frames(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &AttemptRow
         insert_violation(tx, a.id, &v).await?;
     }
     update_risk(tx, a.id).await
+}
+
+/// Derives the missing-evidence violations of a proctored attempt (`violations::missing_evidence`)
+/// up to its end, or up to `now` while it is in progress, then its risk score. Open ones that
+/// no longer hold (a late snapshot filled the gap) go; reviewed ones stay as the reviewer left
+/// them. Nothing for an attempt that owes no evidence.
+pub(crate) async fn derive_missing(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, now: i64) -> Result<(), AppError> {
+    let r = sqlx::query(
+        "SELECT a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, e.proctored,
+                e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.missing_frames
+         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let owes = r.try_get::<i64, _>("attempt_proctored")? != 0
+        && r.try_get::<i64, _>("proctored")? != 0
+        && r.try_get::<i64, _>("allow_unproctored")? == 0
+        && r.try_get::<String, _>("form")? != "offline";
+    if !owes {
+        return Ok(());
+    }
+    let settings = crate::exam::store::proctor_settings(&r)?;
+    let owed = violations::Owed {
+        camera_every_ms: i64::from(settings.snapshot_interval_s) * 1000,
+        screen_every_ms: settings.require_screen.then_some(i64::from(settings.screen_interval_s) * 1000),
+        gap_intervals: r.try_get::<i64, _>("missing_frames")?.clamp(1, 20) as u32,
+    };
+    let student: i64 = r.try_get("student_id")?;
+    let start: i64 = r.try_get("started_at")?;
+    let deadline: i64 = r.try_get("deadline_at")?;
+    let until = r.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(now).min(deadline);
+    let mut webcam = Vec::new();
+    let mut screen = Vec::new();
+    for e in
+        sqlx::query("SELECT kind, captured_at FROM proctor_evidence WHERE attempt_id = $1").bind(attempt_id).fetch_all(&mut **tx).await?
+    {
+        let at: i64 = e.try_get("captured_at")?;
+        match e.try_get::<String, _>("kind")?.as_str() {
+            "webcam" => webcam.push(at),
+            _ => screen.push(at),
+        }
+    }
+    let checks: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM proctor_device_checks WHERE user_id = $1 AND checked_at >= $2 AND checked_at <= $3")
+            .bind(student)
+            .bind(start - DEVICE_CHECK_BEFORE_MS)
+            .bind(until.max(start))
+            .fetch_one(&mut **tx)
+            .await?;
+    let found = violations::missing_evidence(owed, start, until, &webcam, &screen, checks > 0);
+    let missing_kinds = [violations::Kind::CameraGap, violations::Kind::ScreenGap, violations::Kind::NoDeviceCheck];
+    let open =
+        sqlx::query("SELECT id, kind, at FROM proctor_violations WHERE attempt_id = $1 AND status = 'open' AND kind IN ($2, $3, $4)")
+            .bind(attempt_id)
+            .bind(missing_kinds[0].code())
+            .bind(missing_kinds[1].code())
+            .bind(missing_kinds[2].code())
+            .fetch_all(&mut **tx)
+            .await?;
+    for v in open {
+        let (kind, at): (String, i64) = (v.try_get("kind")?, v.try_get("at")?);
+        if !found.iter().any(|f| f.kind.code() == kind && f.at == at) {
+            sqlx::query("DELETE FROM proctor_violations WHERE id = $1").bind(v.try_get::<i64, _>("id")?).execute(&mut **tx).await?;
+        }
+    }
+    for v in &found {
+        insert_violation(tx, attempt_id, v).await?;
+    }
+    update_risk(tx, attempt_id).await
+}
+
+/// Attempts in progress whose latest snapshot or screenshot is older than their exam allows:
+/// their missing evidence is derived now, so the board and the timeline show it while the
+/// attempt goes on (hand-in and expiry derive it for every attempt). Run by the server's exam
+/// jobs; returns how many attempts it looked at.
+pub async fn derive_missing_live(db: &crate::db::Db, now: i64) -> Result<usize, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id
+         WHERE a.submitted_at IS NULL AND a.deadline_at >= $1 AND a.proctored = 1 AND e.proctored = 1 AND e.allow_unproctored = 0
+           AND e.form <> 'offline'
+           AND (COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam'), a.started_at)
+                  < $1 - e.missing_frames * e.snapshot_interval_s * 1000
+             OR COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen'), a.started_at)
+                  < $1 - e.missing_frames * e.screen_interval_s * 1000)
+         ORDER BY a.id LIMIT 1000",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    for id in &ids {
+        let mut tx = db.begin().await?;
+        derive_missing(&mut tx, *id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(ids.len())
 }
 
 async fn insert_violation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, v: &violations::Found) -> Result<(), AppError> {

@@ -6,7 +6,7 @@ use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, ErrorNote, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
-use leptos_router::components::Route;
+use leptos_router::components::{Route, A};
 use leptos_router::path;
 
 #[component(transparent)]
@@ -62,7 +62,10 @@ fn Board() -> impl IntoView {
             }
         });
     });
-    let board = Resource::new(move || tick.get(), |_| proctor_board());
+    // The page is in the address bar (?page=N from 0), so it survives the refresh and a reload.
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0).max(0));
+    let board = Resource::new(move || (tick.get(), page()), |(_, page)| proctor_board(Some(page)));
     view! {
         <section class="card wide">
             <h1>{t(Msg::ProctorBoard)}</h1>
@@ -74,10 +77,13 @@ fn Board() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || board.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted">{t(Msg::NoAttempts)}</p> }.into_any(),
-                    Ok(rows) => view! {
+                    Ok(p) if p.rows.is_empty() && p.page == 0 => view! { <p class="muted">{t(Msg::NoAttempts)}</p> }.into_any(),
+                    Ok(p) => {
+                        let (shown, pages) = (p.page, p.pages());
+                        let page_of = t(Msg::BoardPageOf);
+                        view! {
                         <div class="board" data-testid="board">
-                            {rows.into_iter().map(|b| view! {
+                            {p.rows.into_iter().map(|b| view! {
                                 <a class="tile attempt" class:risky={b.risk >= 50} href=format!("/proctor/attempt/{}", b.attempt_id) data-testid="board-attempt">
                                     {b.last_webcam.map(|id| view! { <img src=format!("/api/proctor/image/{id}") alt="" width="160" height="120"/> })}
                                     <strong>{b.student_name.clone()}</strong>
@@ -88,7 +94,19 @@ fn Board() -> impl IntoView {
                                 </a>
                             }).collect_view()}
                         </div>
-                    }.into_any(),
+                        {(pages > 1 || shown > 0).then(|| view! {
+                            <nav class="pager" data-testid="board-pager">
+                                {(shown > 0).then(|| view! {
+                                    <A href=format!("/proctor?page={}", (shown - 1).min(pages - 1))>{t(Msg::Previous)}</A>
+                                })}
+                                <span data-testid="board-page">{move || page_of().replace("{page}", &(shown + 1).to_string()).replace("{pages}", &pages.to_string())}</span>
+                                {(shown + 1 < pages).then(|| view! {
+                                    <A href=format!("/proctor?page={}", shown + 1)>{t(Msg::Next)}</A>
+                                })}
+                            </nav>
+                        })}
+                        }.into_any()
+                    }
                 })}
             </Transition>
         </section>

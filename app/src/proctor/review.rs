@@ -26,6 +26,23 @@ pub struct BoardRow {
     pub appeal: Option<String>,
 }
 
+/// One page of the board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardPage {
+    pub rows: Vec<BoardRow>,
+    /// From 0.
+    pub page: i64,
+    /// Attempts on all pages.
+    pub total: i64,
+    pub page_size: i64,
+}
+
+impl BoardPage {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.page_size - 1) / self.page_size.max(1)).max(1)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceItem {
     pub id: i64,
@@ -148,28 +165,50 @@ pub(crate) mod ssr {
         })
     }
 
+    /// Rows a page of the board holds.
+    pub const BOARD_PAGE: i64 = 100;
+
     /// Attempts in the caller's scope: the ones in progress, and finished ones still waiting
-    /// for a verdict or an appeal decision. Highest risk first.
-    pub async fn board(db: &Db, caller: &Caller) -> Result<Vec<BoardRow>, AppError> {
-        let scope = crate::admin::store::subtree(db, &caller.scope_roots(Permission::ProctorReview)).await?;
-        if scope.is_empty() {
-            return Ok(Vec::new());
+    /// for a verdict or an appeal decision. Highest risk first, a page at a time. The scope is
+    /// applied in SQL before the page is cut: filtering a capped list afterwards would hide a
+    /// regional proctor's attempts behind other regions' riskier ones.
+    pub async fn board(db: &Db, caller: &Caller, page: i64) -> Result<BoardPage, AppError> {
+        let roots = caller.scope_roots(Permission::ProctorReview);
+        let page = page.max(0);
+        if roots.is_empty() {
+            return Ok(BoardPage { rows: Vec::new(), page, total: 0, page_size: BOARD_PAGE });
         }
-        let rows = sqlx::query(&format!(
-            "{BOARD_SQL} WHERE a.submitted_at IS NULL OR a.verdict = 'pending'
-               OR EXISTS (SELECT 1 FROM proctor_appeals p WHERE p.attempt_id = a.id AND p.status = 'pending')
-             ORDER BY a.risk DESC, a.started_at DESC LIMIT 500"
-        ))
-        .fetch_all(&db.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let group: i64 = r.try_get("group_id")?;
-            if scope.contains(&group) {
-                out.push(board_row(r)?);
-            }
+        let marks: Vec<String> = (1..=roots.len()).map(|i| format!("${i}")).collect();
+        let scope = format!(
+            "WITH RECURSIVE scope(id) AS (
+                 SELECT id FROM organisations WHERE id IN ({})
+                 UNION
+                 SELECT o.id FROM organisations o JOIN scope s ON o.parent_id = s.id)",
+            marks.join(",")
+        );
+        let filter = "j.group_id IN (SELECT id FROM scope)
+               AND (a.submitted_at IS NULL OR a.verdict = 'pending'
+                    OR EXISTS (SELECT 1 FROM proctor_appeals p WHERE p.attempt_id = a.id AND p.status = 'pending'))";
+        let count_sql = format!(
+            "{scope} SELECT COUNT(*) FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE {filter}"
+        );
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for r in &roots {
+            count = count.bind(*r);
         }
-        Ok(out)
+        let total = count.fetch_one(&db.pool).await?;
+        let n = roots.len();
+        let rows_sql = format!(
+            "{scope} {BOARD_SQL} WHERE {filter} ORDER BY a.risk DESC, a.started_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut q = sqlx::query(&rows_sql);
+        for r in &roots {
+            q = q.bind(*r);
+        }
+        let rows = q.bind(BOARD_PAGE).bind(page.saturating_mul(BOARD_PAGE)).fetch_all(&db.pool).await?;
+        Ok(BoardPage { rows: rows.iter().map(board_row).collect::<Result<_, _>>()?, page, total, page_size: BOARD_PAGE })
     }
 
     pub async fn timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
@@ -272,13 +311,14 @@ pub(crate) mod ssr {
     }
 }
 
-/// Attempts in progress or awaiting a decision, in the caller's scope (empty for others).
+/// Attempts in progress or awaiting a decision, in the caller's scope (empty for others), one
+/// page (from 0) at a time.
 #[server(prefix = "/api", endpoint = "proctor/board")]
-pub async fn proctor_board() -> Result<Vec<BoardRow>, AppError> {
+pub async fn proctor_board(page: Option<i64>) -> Result<BoardPage, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::board(&st.db, &caller).await
+        ssr::board(&st.db, &caller, page.unwrap_or(0)).await
     })
     .await
 }

@@ -25,10 +25,18 @@ pub enum Kind {
     CameraEnded,
     ScreenEnded,
     SecondScreen,
+    /// The server received no webcam snapshot for longer than N of the exam's intervals (N = the
+    /// exam's `missing_frames`): the camera was off, or the attempt was sat without the browser.
+    CameraGap,
+    /// The same for screenshots, where the exam asks for the screen.
+    ScreenGap,
+    /// The server received no device check's test snapshot from the candidate before or during
+    /// the attempt.
+    NoDeviceCheck,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 16] = [
         Kind::NoFace,
         Kind::ManyFaces,
         Kind::FaceCountMismatch,
@@ -42,6 +50,9 @@ impl Kind {
         Kind::CameraEnded,
         Kind::ScreenEnded,
         Kind::SecondScreen,
+        Kind::CameraGap,
+        Kind::ScreenGap,
+        Kind::NoDeviceCheck,
     ];
 
     pub fn code(self) -> &'static str {
@@ -59,6 +70,9 @@ impl Kind {
             Kind::CameraEnded => "camera_ended",
             Kind::ScreenEnded => "screen_ended",
             Kind::SecondScreen => "second_screen",
+            Kind::CameraGap => "camera_gap",
+            Kind::ScreenGap => "screen_gap",
+            Kind::NoDeviceCheck => "no_device_check",
         }
     }
 
@@ -81,6 +95,9 @@ impl Kind {
             Kind::CameraEnded => Msg::VioCameraEnded,
             Kind::ScreenEnded => Msg::VioScreenEnded,
             Kind::SecondScreen => Msg::VioSecondScreen,
+            Kind::CameraGap => Msg::VioCameraGap,
+            Kind::ScreenGap => Msg::VioScreenGap,
+            Kind::NoDeviceCheck => Msg::VioNoDeviceCheck,
         }
     }
 
@@ -95,14 +112,22 @@ impl Kind {
             Kind::Copy | Kind::Cut => 60,
             Kind::WindowBlur => 50,
             Kind::ContextMenu => 30,
-            Kind::NoFace | Kind::ManyFaces | Kind::FaceCountMismatch => 90,
+            Kind::NoFace | Kind::ManyFaces | Kind::FaceCountMismatch | Kind::NoDeviceCheck => 90,
+            Kind::CameraGap | Kind::ScreenGap => 70,
         }
     }
 
     /// What one violation adds to the attempt's risk score (0..100 in all).
     fn weight(self) -> u32 {
         match self {
-            Kind::NoFace | Kind::ManyFaces | Kind::FaceCountMismatch | Kind::CameraEnded | Kind::ScreenEnded => 25,
+            Kind::NoFace
+            | Kind::ManyFaces
+            | Kind::FaceCountMismatch
+            | Kind::CameraEnded
+            | Kind::ScreenEnded
+            | Kind::CameraGap
+            | Kind::ScreenGap
+            | Kind::NoDeviceCheck => 25,
             Kind::TabHidden | Kind::SecondScreen | Kind::Paste => 20,
             Kind::FullscreenExit => 15,
             Kind::Copy | Kind::Cut => 10,
@@ -189,10 +214,56 @@ pub fn from_frames(frames: &[Frame], t: Thresholds) -> Vec<Found> {
 /// The violation a browser event is, if it is one (focus regained, online again... are not).
 pub fn from_event(event_id: i64, kind: &str, at: i64) -> Option<Found> {
     let kind = Kind::from_code(kind)?;
-    if matches!(kind, Kind::NoFace | Kind::ManyFaces | Kind::FaceCountMismatch) {
+    // Face runs come from frames, missing evidence from the server's own accounting: a browser
+    // cannot report either.
+    if matches!(kind, Kind::NoFace | Kind::ManyFaces | Kind::FaceCountMismatch | Kind::CameraGap | Kind::ScreenGap | Kind::NoDeviceCheck) {
         return None;
     }
     Some(Found { kind, at, evidence_id: None, event_id: Some(event_id), confidence: kind.event_confidence() })
+}
+
+/// What a proctored attempt owes the server, from its exam. An exam that may be sat without
+/// proctoring owes nothing (the candidate's choice is theirs to make).
+#[derive(Clone, Copy, Debug)]
+pub struct Owed {
+    /// Milliseconds between webcam snapshots.
+    pub camera_every_ms: i64,
+    /// Milliseconds between screenshots; None where the exam does not ask for the screen.
+    pub screen_every_ms: Option<i64>,
+    /// A gap longer than this many intervals is a violation (the exam's `missing_frames`): the
+    /// browser's own pauses (a reload, a re-share of the screen, a slow upload) stay below it.
+    pub gap_intervals: u32,
+}
+
+/// The evidence missing from an attempt between `start` and `until` (its end, or now while it
+/// is in progress), given the capture times of the snapshots and screenshots the server holds
+/// and whether it received a device check. A gap is dated by its last evidence before it (or
+/// the start), so deriving again while it grows updates one violation; its confidence grows
+/// from 70 % by 10 % for every further interval. Pure: the ingest stores the result.
+pub fn missing_evidence(owed: Owed, start: i64, until: i64, webcam: &[i64], screen: &[i64], device_checked: bool) -> Vec<Found> {
+    let mut found = Vec::new();
+    let streams = [(Kind::CameraGap, Some(owed.camera_every_ms), webcam), (Kind::ScreenGap, owed.screen_every_ms, screen)];
+    for (kind, every, times) in streams {
+        let Some(every) = every else { continue };
+        let every = every.max(1000);
+        let limit = every * i64::from(owed.gap_intervals.max(1));
+        let mut times: Vec<i64> = times.iter().copied().filter(|t| *t <= until).collect();
+        times.sort_unstable();
+        let mut last = start;
+        for t in times.into_iter().chain(std::iter::once(until)) {
+            let gap = t - last;
+            if gap > limit {
+                let extra = (gap - limit) / every;
+                found.push(Found { kind, at: last, evidence_id: None, event_id: None, confidence: (70 + 10 * extra).min(100) as u8 });
+            }
+            last = last.max(t);
+        }
+    }
+    if !device_checked {
+        found.push(Found { kind: Kind::NoDeviceCheck, at: start, evidence_id: None, event_id: None, confidence: 90 });
+    }
+    found.sort_by_key(|v| (v.at, v.kind.code()));
+    found
 }
 
 /// The attempt's risk score, 0..100: the weights of its violations that a reviewer has not
@@ -293,6 +364,45 @@ mod tests {
         for k in EVENT_KINDS {
             assert!(k.len() < 20);
         }
+    }
+
+    const OWED: Owed = Owed { camera_every_ms: 30_000, screen_every_ms: Some(60_000), gap_intervals: 3 };
+
+    #[test]
+    fn evidence_at_the_interval_owes_nothing() {
+        let webcam: Vec<i64> = (0..=20).map(|i| 1_000 + i * 30_000).collect();
+        let screen: Vec<i64> = (0..=10).map(|i| 2_000 + i * 60_000).collect();
+        assert!(missing_evidence(OWED, 0, 600_000, &webcam, &screen, true).is_empty());
+        // A few missed snapshots (a reload) stay under the threshold.
+        let holed: Vec<i64> = webcam.iter().copied().filter(|t| !(100_000..180_000).contains(t)).collect();
+        assert!(missing_evidence(OWED, 0, 600_000, &holed, &screen, true).is_empty());
+    }
+
+    #[test]
+    fn an_attempt_without_evidence_owes_all_of_it() {
+        let v = missing_evidence(OWED, 0, 600_000, &[], &[], false);
+        let kinds: Vec<_> = v.iter().map(|f| (f.kind, f.at, f.confidence)).collect();
+        assert_eq!(kinds, vec![(Kind::CameraGap, 0, 100), (Kind::NoDeviceCheck, 0, 90), (Kind::ScreenGap, 0, 100)]);
+        assert!(risk(&v.iter().map(|f| (f.kind, f.confidence, false)).collect::<Vec<_>>()) > 0);
+        // Without the screen asked for, no screenshot is owed.
+        let v = missing_evidence(Owed { screen_every_ms: None, ..OWED }, 0, 600_000, &[], &[], true);
+        assert_eq!(v.iter().map(|f| f.kind).collect::<Vec<_>>(), vec![Kind::CameraGap]);
+    }
+
+    #[test]
+    fn a_gap_is_dated_by_its_last_snapshot_and_grows() {
+        // Snapshots until 60 s, then nothing until 220 s: one gap from 60 s, 160 s long.
+        let webcam = [0, 30_000, 60_000, 220_000, 250_000];
+        let v = missing_evidence(Owed { screen_every_ms: None, ..OWED }, 0, 260_000, &webcam, &[], true);
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].kind, v[0].at, v[0].confidence), (Kind::CameraGap, 60_000, 90));
+        // Still in progress: the trailing gap is one violation that grows with time.
+        let early = missing_evidence(Owed { screen_every_ms: None, ..OWED }, 0, 160_000, &webcam[..3], &[], true);
+        let later = missing_evidence(Owed { screen_every_ms: None, ..OWED }, 0, 400_000, &webcam[..3], &[], true);
+        assert_eq!((early[0].at, early[0].confidence), (60_000, 70));
+        assert_eq!((later[0].at, later[0].confidence), (60_000, 100));
+        // Evidence from after `until` does not fill a gap before it.
+        assert_eq!(missing_evidence(Owed { screen_every_ms: None, ..OWED }, 0, 200_000, &[500_000], &[], true).len(), 1);
     }
 
     #[test]
