@@ -945,3 +945,166 @@ async fn a_question_picture_is_checked_and_shown_only_to_those_who_drew_it(b: Ba
     assert_eq!(fetch(&w, &w.student, &on_paper).await.0, StatusCode::NOT_FOUND);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.picture'").await, 3);
 }
+
+/// Puts a question straight into the teacher's bank (ordering only comes from a spreadsheet).
+async fn bank_question(w: &World, q: &app::exam::model::Question) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at)
+         VALUES ((SELECT id FROM users WHERE login = 'teacher'), 'Математика', $1, $2, $3, 0) RETURNING id",
+    )
+    .bind(&q.topic)
+    .bind(q.kind.code())
+    .bind(serde_json::to_string(q).unwrap())
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// (id, text) pairs of a paper question's options or right items, in the order shown.
+fn shown(q: &serde_json::Value, side: &str) -> Vec<(String, String)> {
+    q[side]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o[0].as_str().expect("an id is a string").to_string(), o[1].as_str().unwrap().to_string()))
+        .collect()
+}
+
+backends!(the_paper_carries_no_key_and_answers_come_back_by_id);
+
+async fn the_paper_carries_no_key_and_answers_come_back_by_id(b: Backend) {
+    use app::exam::model::{present, Question, QuestionKind};
+    let w = world(b).await;
+    let items = ["Бір", "Екі", "Үш", "Төрт", "Бес"];
+    let ordering = Question {
+        options: items.iter().map(|s| s.to_string()).collect(),
+        points: 2,
+        topic: "Рет".into(),
+        ..Question::new(QuestionKind::Ordering, "Сандарды ретімен қойыңыз")
+    };
+    // The right items in key order (correct = identity), as an imported matching often has them.
+    let matching = Question {
+        options: vec!["Абай".into(), "Әуезов".into(), "Пушкин".into()],
+        right: vec!["Қара сөздер".into(), "Абай жолы".into(), "Евгений Онегин".into(), "Война и мир".into()],
+        correct: vec![0, 1, 2],
+        points: 3,
+        topic: "Рет".into(),
+        ..Question::new(QuestionKind::Matching, "Автор мен шығарманы сәйкестендіріңіз")
+    };
+    let ordering_id = bank_question(&w, &ordering).await;
+    let matching_id = bank_question(&w, &matching).await;
+    let now = app::api::now_ms();
+    let r = w
+        .app
+        .call(
+            &w.teacher,
+            "/api/exam/create",
+            &[
+                ("journal_id", &w.journal.to_string()),
+                ("title", "Рет пен сәйкестік"),
+                ("opens_at", &app::ui::time::format_local_input(now - 60_000)),
+                ("closes_at", &app::ui::time::format_local_input(now + 3_600_000)),
+                ("duration_min", "30"),
+                ("draw", "Рет: 2"),
+                ("lesson_id", &w.lesson.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let mine = start(&w, &w.student, exam).await;
+    let theirs = start(&w, &w.other, exam).await;
+    // A seeded attempt: a matching seed whose shuffle does not pair the shown columns in key
+    // order, so answering "row i with row i" is the identity the old paper gave away.
+    let seed = (1..)
+        .find(|&s| {
+            let p = present(&matching, s);
+            (0..3).all(|pos| p.right_order[pos] != matching.correct[p.order[pos]])
+        })
+        .unwrap();
+    sqlx::query("UPDATE exam_attempts SET questions = $1 WHERE id = $2")
+        .bind(serde_json::json!([[ordering_id, 7], [matching_id, seed]]).to_string())
+        .bind(mine)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let paper = |c: &reqwest::Client, attempt: i64| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            let r = app.call(&c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(!r.body.contains("correct"), "{}", r.body);
+            let v = r.json();
+            let question = |id: i64| v["questions"].as_array().unwrap().iter().find(|q| q["question_id"] == id).unwrap().clone();
+            (question(ordering_id), question(matching_id))
+        }
+    };
+    let (my_ordering, my_matching) = paper(&w.student, mine).await;
+    let texts = |list: &[(String, String)]| list.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+    let ord = shown(&my_ordering, "options");
+    assert_ne!(texts(&ord), items.to_vec(), "the items are not shown in the correct order");
+    for (id, _) in ord.iter().chain(shown(&my_matching, "options").iter()).chain(shown(&my_matching, "right").iter()) {
+        assert!(id.parse::<u64>().map_or(true, |n| n > 20), "an option id is not its index: {id}");
+    }
+    let (their_ordering, their_matching) = paper(&w.other, theirs).await;
+    let ids = |q: &serde_json::Value, side: &str| shown(q, side).into_iter().map(|(id, _)| id).collect::<std::collections::HashSet<_>>();
+    for (a, b, side) in
+        [(&my_ordering, &their_ordering, "options"), (&my_matching, &their_matching, "options"), (&my_matching, &their_matching, "right")]
+    {
+        assert!(ids(a, side).is_disjoint(&ids(b, side)), "two attempts name the options differently ({side})");
+    }
+
+    let answer = |c: &reqwest::Client, attempt: i64, qid: i64, body: serde_json::Value| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            app.call(
+                &c,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &body.to_string())],
+            )
+            .await
+        }
+    };
+    // The identity answer: the items as shown, each left item with the right one beside it.
+    let as_shown: Vec<String> = ord.iter().map(|(id, _)| id.clone()).collect();
+    let r = answer(&w.student, mine, ordering_id, serde_json::json!({ "Order": as_shown })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let row_by_row: Vec<(String, String)> =
+        shown(&my_matching, "options").into_iter().zip(shown(&my_matching, "right")).map(|((l, _), (r, _))| (l, r)).collect();
+    let r = answer(&w.student, mine, matching_id, serde_json::json!({ "Matching": row_by_row })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Original indexes (the old wire form) name nothing on this paper: refused, not scored.
+    for (qid, forged) in [
+        (ordering_id, serde_json::json!({ "Order": [0, 1, 2, 3, 4] })),
+        (ordering_id, serde_json::json!({ "Order": ["0", "1", "2", "3", "4"] })),
+        (matching_id, serde_json::json!({ "Matching": [0, 1, 2] })),
+    ] {
+        assert_eq!(answer(&w.student, mine, qid, forged).await.status, StatusCode::BAD_REQUEST);
+    }
+    // A reload shows the saved answer in the paper's ids.
+    let (again, _) = paper(&w.student, mine).await;
+    let saved: serde_json::Value = serde_json::from_str(again["saved"].as_str().unwrap()).unwrap();
+    assert_eq!(saved, serde_json::json!({ "Order": as_shown }));
+    assert_eq!(shown(&again, "options"), ord, "a reload shows the same paper");
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &mine.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(0.0), "the identity answer earns nothing: {}", r.body);
+
+    // The right answer, given through the ids, earns full marks.
+    let id_of = |list: &[(String, String)], text: &str| list.iter().find(|(_, t)| t == text).unwrap().0.clone();
+    let their_ord = shown(&their_ordering, "options");
+    let in_order: Vec<String> = items.iter().map(|t| id_of(&their_ord, t)).collect();
+    assert_eq!(answer(&w.other, theirs, ordering_id, serde_json::json!({ "Order": in_order })).await.status, StatusCode::OK);
+    let (lefts, rights) = (shown(&their_matching, "options"), shown(&their_matching, "right"));
+    let pairs: Vec<(String, String)> = [("Абай", "Қара сөздер"), ("Әуезов", "Абай жолы"), ("Пушкин", "Евгений Онегин")]
+        .iter()
+        .map(|(l, r)| (id_of(&lefts, l), id_of(&rights, r)))
+        .collect();
+    assert_eq!(answer(&w.other, theirs, matching_id, serde_json::json!({ "Matching": pairs })).await.status, StatusCode::OK);
+    let r = w.app.call(&w.other, "/api/exam/hand-in", &[("attempt_id", &theirs.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(5.0), "{}", r.body);
+}
+
