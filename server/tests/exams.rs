@@ -1108,3 +1108,104 @@ async fn the_paper_carries_no_key_and_answers_come_back_by_id(b: Backend) {
     assert_eq!(r.json()["score"].as_f64(), Some(5.0), "{}", r.body);
 }
 
+backends!(a_decided_appeal_is_final_unless_a_reviewer_above_both_reopens_it);
+
+async fn a_decided_appeal_is_final_unless_a_reviewer_above_both_reopens_it(b: Backend) {
+    let w = world(b).await;
+    // proctor.one reviews the college, proctor.two and proctor.peer the region, proctor.chief
+    // the whole installation.
+    let region: i64 =
+        sqlx::query_scalar("SELECT org_id FROM role_assignments ra JOIN users u ON u.id = ra.user_id WHERE u.login = 'proctor.two'")
+            .fetch_one(&w.app.db.pool)
+            .await
+            .unwrap();
+    w.app.make_user("proctor.peer", PW, Some((Role::Proctor, region))).await;
+    w.app.make_user("proctor.chief", PW, Some((Role::Proctor, 1))).await;
+    let exam = exam(&w).await;
+    let attempt = start(&w, &w.student, exam).await;
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    for (qid, answer) in right_answers(&paper) {
+        let r = w
+            .app
+            .call(
+                &w.student,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::OK);
+    let [one, two, peer, chief] = [
+        w.app.signed_in("proctor.one", PW).await,
+        w.app.signed_in("proctor.two", PW).await,
+        w.app.signed_in("proctor.peer", PW).await,
+        w.app.signed_in("proctor.chief", PW).await,
+    ];
+    let a = attempt.to_string();
+    let verdict = |c: &reqwest::Client, v: &'static str| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move { app.call(&c, "/api/proctor/verdict", &[("attempt_id", &a), ("verdict", v), ("comment", "Телефон")]).await }
+    };
+    let reopen = |c: &reqwest::Client, decision: &'static str| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move {
+            app.call(&c, "/api/proctor/appeal/reopen", &[("attempt_id", &a), ("decision", decision), ("comment", "Қайта қаралды")]).await
+        }
+    };
+    let state = || async {
+        let verdict: String =
+            sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+        let marks = w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await;
+        (verdict, marks)
+    };
+    assert_eq!(verdict(&one, "annulled").await.status, StatusCode::OK);
+    let r = w.app.call(&w.student, "/api/proctor/appeal", &[("attempt_id", &a), ("text", "Телефон маған тиесілі емес")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // While the appeal waits, the first reviewer cannot change the verdict under it.
+    let r = verdict(&one, "annulled").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ErrVerdictUnderAppeal"), "{}", r.body);
+    let r = w.app.call(&two, "/api/proctor/appeal/decide", &[("attempt_id", &a), ("decision", "upheld"), ("comment", "Дәлел жоқ")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(state().await, ("valid".to_string(), 1));
+    // Upheld: final. The first reviewer cannot annul again, nor the second change it, nor can
+    // either of them or a reviewer at the second one's level reopen it.
+    for c in [&one, &two, &chief] {
+        let r = verdict(c, "annulled").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("ErrAppealFinal"), "{}", r.body);
+    }
+    for c in [&one, &two, &peer] {
+        let r = reopen(c, "rejected").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("ErrNotAboveReviewers"), "{}", r.body);
+    }
+    assert_eq!(state().await, ("valid".to_string(), 1), "the upheld appeal stands");
+    let may_reopen = |c: &reqwest::Client| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move { app.call(&c, "/api/proctor/timeline", &[("attempt_id", &a)]).await.json()["may_reopen"].as_bool() }
+    };
+    assert_eq!((may_reopen(&one).await, may_reopen(&peer).await, may_reopen(&chief).await), (Some(false), Some(false), Some(true)));
+    // A reviewer above both reopens it and rejects the appeal: the annulment is back, audited.
+    let r = reopen(&chief, "rejected").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(state().await, ("annulled".to_string(), 0));
+    let before: String = sqlx::query_scalar("SELECT before_json FROM audit_log WHERE action = 'proctor.appeal.reopen'")
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert!(before.contains("upheld"), "{before}");
+    let status: String = sqlx::query_scalar("SELECT status FROM proctor_appeals WHERE attempt_id = $1")
+        .bind(attempt)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "rejected");
+    // And that decision is final too, for everyone below the chief.
+    for c in [&one, &two] {
+        assert_eq!(verdict(c, "valid").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reopen(c, "upheld").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(state().await, ("annulled".to_string(), 0));
+}
