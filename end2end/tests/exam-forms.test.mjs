@@ -1,7 +1,8 @@
 // The exam forms besides the test, in the browser: a ticket exam (the student draws a ticket,
 // writes the answer, attaches a file, a wrong file is refused; the teacher grades it with a
 // comment the student then reads), an offline exam whose marks the teacher types into a sheet,
-// and a picture attached to a question in the bank that the candidate then sees on a phone.
+// and a picture attached to a question in the bank that the candidate then sees on a phone,
+// and ordering and matching questions answered through the paper's opaque option ids.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -215,5 +216,119 @@ test('a picture attached to a question in the bank is shown to the candidate who
   assert.ok(box.width <= PHONE.width, `the picture fits the phone: ${box.width}`);
   assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
   await screenshot(page, 'question-picture-kk-phone');
+  await close(student);
+});
+
+/** A zip of stored (uncompressed) entries: enough for a small .xlsx. */
+function zip(files) {
+  const u16 = (n) => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const crc = zlib.crc32(data);
+    const common = [u16(20), u16(0x0800), u16(0), u16(0), u16(0x21), u32(crc), u32(data.length), u32(data.length), u16(nameBytes.length), u16(0)];
+    const local = Buffer.concat([u32(0x04034b50), ...common, nameBytes, data]);
+    central.push(Buffer.concat([u32(0x02014b50), u16(20), ...common, u16(0), u16(0), u16(0), u32(0), u32(offset), nameBytes]));
+    locals.push(local);
+    offset += local.length;
+  }
+  const dir = Buffer.concat(central);
+  const n = central.length;
+  return Buffer.concat([...locals, dir, u32(0x06054b50), u16(0), u16(0), u16(n), u16(n), u32(dir.length), u32(offset), u16(0)]);
+}
+
+/** A one-sheet workbook of the bank's template layout: rows of cells (strings). */
+function xlsx(rows) {
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const col = (i) => String.fromCharCode(65 + i);
+  const sheet = rows.map((cells, r) => `<row r="${r + 1}">${cells.map((v, c) => v === '' ? '' : `<c r="${col(c)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`).join('');
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  return zip({
+    '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${rel}"><sheets><sheet name="Questions" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheet}</sheetData></worksheet>`,
+  });
+}
+
+test('ordering and matching questions are answered through opaque ids and score in full', async () => {
+  const lang = 'en';
+  const topic = `Order ${uniq()}`;
+  const title = `Ordering and matching ${uniq()}`;
+  const orderStem = `Put the normal forms in order ${uniq()}`;
+  const matchStem = `Match the term with its meaning ${uniq()}`;
+  const items = ['First normal form', 'Second normal form', 'Third normal form', 'Boyce-Codd normal form'];
+  const pairs = [['Primary key', 'Identifies a row'], ['Foreign key', 'Refers to another table'], ['Index', 'Speeds up look-ups']];
+  const teacher = await as('teacher', lang);
+  {
+    const { page } = teacher;
+    await visit(page, '/exams');
+    const importForm = page.getByTestId('import-form');
+    await importForm.getByLabel(msg('Subject', lang), { exact: true }).selectOption({ label: 'Деректер қоры' });
+    // Options D..K, correct answer L (empty for these kinds), points M.
+    const pad = (cells) => [...cells, ...Array(11 - cells.length).fill('')];
+    const book = xlsx([
+      [...pad([topic, 'ordering', orderStem, ...items]), '', '2'],
+      [...pad([topic, 'matching', matchStem, ...pairs.map(([l, r]) => `${l} => ${r}`), '=> Deletes a row']), '', '3'],
+    ]);
+    await importForm.getByLabel(msg('File', lang), { exact: true }).setInputFiles({ name: 'order.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: book });
+    await importForm.getByRole('button', { name: msg('ImportQuestions', lang) }).click();
+    await page.getByTestId('import-ok').waitFor();
+    await newExam(page, lang, title, 'test', async (f) => {
+      await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
+      await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 2`);
+      await f.getByLabel(msg('Proctored', lang), { exact: true }).uncheck();
+    });
+    await close(teacher);
+  }
+
+  const student = await as('student3', lang);
+  const { page } = student;
+  await visit(page, '/exams');
+  await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
+  await page.waitForURL(/\/exams\/\d+\/sit$/);
+  await page.getByTestId('begin-exam').click();
+  await page.waitForURL(/\/exams\/attempt\/\d+$/);
+  await hydrated(page);
+  const ordering = page.getByTestId('question').filter({ hasText: orderStem });
+  const matching = page.getByTestId('question').filter({ hasText: matchStem });
+  const shownOrder = () => ordering.locator('ol.ordering li span').allInnerTexts();
+  // The paper does not come in the right order, and names nothing by its place in the bank.
+  assert.notDeepEqual(await shownOrder(), items, 'the items are shuffled');
+  const values = await matching.locator('select option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v !== ''));
+  assert.equal(values.length, 4 * pairs.length);
+  for (const v of values) assert.match(v, /^[0-9a-f]{16}$/, `an opaque id, not an index: ${v}`);
+  // Put the items in order with the arrows: each item in turn moves up to its place.
+  for (let target = 0; target < items.length; target++) {
+    let at = (await shownOrder()).indexOf(items[target]);
+    for (; at > target; at--) {
+      await ordering.locator('ol.ordering li').nth(at).getByRole('button', { name: '↑' }).click();
+    }
+  }
+  assert.deepEqual(await shownOrder(), items);
+  const rows = matching.locator('.match-row');
+  for (let i = 0; i < pairs.length; i++) {
+    const row = rows.filter({ hasText: pairs[i][0] });
+    await row.locator('select').selectOption({ label: pairs[i][1] });
+  }
+  await page.getByTestId('answers-status').filter({ hasText: msg('AllAnswersSaved', lang) }).waitFor();
+  await ordering.getByTestId('save-state').filter({ hasText: msg('Saved', lang) }).waitFor();
+  await matching.getByTestId('save-state').filter({ hasText: msg('Saved', lang) }).waitFor();
+  // A reload shows the same paper with the answers given.
+  await page.reload();
+  await hydrated(page);
+  assert.deepEqual(await shownOrder(), items);
+  for (const [left, right] of pairs) {
+    const select = matching.locator('.match-row').filter({ hasText: left }).locator('select');
+    assert.equal(await select.evaluate((s) => s.options[s.selectedIndex].textContent), right);
+  }
+  await page.getByTestId('submit-exam').click();
+  await page.getByTestId('attempt-submitted').waitFor();
+  assert.equal((await page.getByTestId('attempt-score').innerText()).trim(), '5 / 5');
   await close(student);
 });

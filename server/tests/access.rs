@@ -181,6 +181,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/proctor/verdict", Permission, vec![("attempt_id", "0"), ("verdict", "annulled"), ("comment", "x")]),
         ("/api/proctor/appeal", Permission, vec![("attempt_id", "0"), ("text", "Hacked")]),
         ("/api/proctor/appeal/decide", Permission, vec![("attempt_id", "0"), ("decision", "upheld"), ("comment", "x")]),
+        ("/api/proctor/appeal/reopen", Permission, vec![("attempt_id", "0"), ("decision", "upheld"), ("comment", "x")]),
         ("/api/olympiad/operator", Permission, vec![]),
         ("/api/olympiad/directory/import", Permission, vec![]),
         (

@@ -1226,3 +1226,267 @@ async fn one_user_runs_one_device_check_at_a_time(b: Backend) {
     assert_eq!(other, StatusCode::OK, "another user is not refused");
     assert_eq!(check(w.student.clone(), png(320, 240)).await, StatusCode::OK, "the next check works");
 }
+
+/// Puts a question straight into the teacher's bank (ordering only comes from a spreadsheet).
+async fn bank_question(w: &World, q: &app::exam::model::Question) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at)
+         VALUES ((SELECT id FROM users WHERE login = 'teacher'), 'Математика', $1, $2, $3, 0) RETURNING id",
+    )
+    .bind(&q.topic)
+    .bind(q.kind.code())
+    .bind(serde_json::to_string(q).unwrap())
+    .fetch_one(&w.app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// (id, text) pairs of a paper question's options or right items, in the order shown.
+fn shown(q: &serde_json::Value, side: &str) -> Vec<(String, String)> {
+    q[side]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o[0].as_str().expect("an id is a string").to_string(), o[1].as_str().unwrap().to_string()))
+        .collect()
+}
+
+backends!(the_paper_carries_no_key_and_answers_come_back_by_id);
+
+async fn the_paper_carries_no_key_and_answers_come_back_by_id(b: Backend) {
+    use app::exam::model::{present, Question, QuestionKind};
+    let w = world(b).await;
+    let items = ["Бір", "Екі", "Үш", "Төрт", "Бес"];
+    let ordering = Question {
+        options: items.iter().map(|s| s.to_string()).collect(),
+        points: 2,
+        topic: "Рет".into(),
+        ..Question::new(QuestionKind::Ordering, "Сандарды ретімен қойыңыз")
+    };
+    // The right items in key order (correct = identity), as an imported matching often has them.
+    let matching = Question {
+        options: vec!["Абай".into(), "Әуезов".into(), "Пушкин".into()],
+        right: vec!["Қара сөздер".into(), "Абай жолы".into(), "Евгений Онегин".into(), "Война и мир".into()],
+        correct: vec![0, 1, 2],
+        points: 3,
+        topic: "Рет".into(),
+        ..Question::new(QuestionKind::Matching, "Автор мен шығарманы сәйкестендіріңіз")
+    };
+    let ordering_id = bank_question(&w, &ordering).await;
+    let matching_id = bank_question(&w, &matching).await;
+    let now = app::api::now_ms();
+    let r = w
+        .app
+        .call(
+            &w.teacher,
+            "/api/exam/create",
+            &[
+                ("journal_id", &w.journal.to_string()),
+                ("title", "Рет пен сәйкестік"),
+                ("opens_at", &app::ui::time::format_local_input(now - 60_000)),
+                ("closes_at", &app::ui::time::format_local_input(now + 3_600_000)),
+                ("duration_min", "30"),
+                ("draw", "Рет: 2"),
+                ("lesson_id", &w.lesson.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let mine = start(&w, &w.student, exam).await;
+    let theirs = start(&w, &w.other, exam).await;
+    // A seeded attempt: a matching seed whose shuffle does not pair the shown columns in key
+    // order, so answering "row i with row i" is the identity the old paper gave away.
+    let seed = (1..)
+        .find(|&s| {
+            let p = present(&matching, s);
+            (0..3).all(|pos| p.right_order[pos] != matching.correct[p.order[pos]])
+        })
+        .unwrap();
+    sqlx::query("UPDATE exam_attempts SET questions = $1 WHERE id = $2")
+        .bind(serde_json::json!([[ordering_id, 7], [matching_id, seed]]).to_string())
+        .bind(mine)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let paper = |c: &reqwest::Client, attempt: i64| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            let r = app.call(&c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(!r.body.contains("correct"), "{}", r.body);
+            let v = r.json();
+            let question = |id: i64| v["questions"].as_array().unwrap().iter().find(|q| q["question_id"] == id).unwrap().clone();
+            (question(ordering_id), question(matching_id))
+        }
+    };
+    let (my_ordering, my_matching) = paper(&w.student, mine).await;
+    let texts = |list: &[(String, String)]| list.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+    let ord = shown(&my_ordering, "options");
+    assert_ne!(texts(&ord), items.to_vec(), "the items are not shown in the correct order");
+    for (id, _) in ord.iter().chain(shown(&my_matching, "options").iter()).chain(shown(&my_matching, "right").iter()) {
+        assert!(id.parse::<u64>().map_or(true, |n| n > 20), "an option id is not its index: {id}");
+    }
+    let (their_ordering, their_matching) = paper(&w.other, theirs).await;
+    let ids = |q: &serde_json::Value, side: &str| shown(q, side).into_iter().map(|(id, _)| id).collect::<std::collections::HashSet<_>>();
+    for (a, b, side) in
+        [(&my_ordering, &their_ordering, "options"), (&my_matching, &their_matching, "options"), (&my_matching, &their_matching, "right")]
+    {
+        assert!(ids(a, side).is_disjoint(&ids(b, side)), "two attempts name the options differently ({side})");
+    }
+
+    let answer = |c: &reqwest::Client, attempt: i64, qid: i64, body: serde_json::Value| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            app.call(
+                &c,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &body.to_string())],
+            )
+            .await
+        }
+    };
+    // The identity answer: the items as shown, each left item with the right one beside it.
+    let as_shown: Vec<String> = ord.iter().map(|(id, _)| id.clone()).collect();
+    let r = answer(&w.student, mine, ordering_id, serde_json::json!({ "Order": as_shown })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let row_by_row: Vec<(String, String)> =
+        shown(&my_matching, "options").into_iter().zip(shown(&my_matching, "right")).map(|((l, _), (r, _))| (l, r)).collect();
+    let r = answer(&w.student, mine, matching_id, serde_json::json!({ "Matching": row_by_row })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Original indexes (the old wire form) name nothing on this paper: refused, not scored.
+    for (qid, forged) in [
+        (ordering_id, serde_json::json!({ "Order": [0, 1, 2, 3, 4] })),
+        (ordering_id, serde_json::json!({ "Order": ["0", "1", "2", "3", "4"] })),
+        (matching_id, serde_json::json!({ "Matching": [0, 1, 2] })),
+    ] {
+        assert_eq!(answer(&w.student, mine, qid, forged).await.status, StatusCode::BAD_REQUEST);
+    }
+    // A reload shows the saved answer in the paper's ids.
+    let (again, _) = paper(&w.student, mine).await;
+    let saved: serde_json::Value = serde_json::from_str(again["saved"].as_str().unwrap()).unwrap();
+    assert_eq!(saved, serde_json::json!({ "Order": as_shown }));
+    assert_eq!(shown(&again, "options"), ord, "a reload shows the same paper");
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &mine.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(0.0), "the identity answer earns nothing: {}", r.body);
+
+    // The right answer, given through the ids, earns full marks.
+    let id_of = |list: &[(String, String)], text: &str| list.iter().find(|(_, t)| t == text).unwrap().0.clone();
+    let their_ord = shown(&their_ordering, "options");
+    let in_order: Vec<String> = items.iter().map(|t| id_of(&their_ord, t)).collect();
+    assert_eq!(answer(&w.other, theirs, ordering_id, serde_json::json!({ "Order": in_order })).await.status, StatusCode::OK);
+    let (lefts, rights) = (shown(&their_matching, "options"), shown(&their_matching, "right"));
+    let pairs: Vec<(String, String)> = [("Абай", "Қара сөздер"), ("Әуезов", "Абай жолы"), ("Пушкин", "Евгений Онегин")]
+        .iter()
+        .map(|(l, r)| (id_of(&lefts, l), id_of(&rights, r)))
+        .collect();
+    assert_eq!(answer(&w.other, theirs, matching_id, serde_json::json!({ "Matching": pairs })).await.status, StatusCode::OK);
+    let r = w.app.call(&w.other, "/api/exam/hand-in", &[("attempt_id", &theirs.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(5.0), "{}", r.body);
+}
+
+backends!(a_decided_appeal_is_final_unless_a_reviewer_above_both_reopens_it);
+
+async fn a_decided_appeal_is_final_unless_a_reviewer_above_both_reopens_it(b: Backend) {
+    let w = world(b).await;
+    // proctor.one reviews the college, proctor.two and proctor.peer the region, proctor.chief
+    // the whole installation.
+    let region: i64 =
+        sqlx::query_scalar("SELECT org_id FROM role_assignments ra JOIN users u ON u.id = ra.user_id WHERE u.login = 'proctor.two'")
+            .fetch_one(&w.app.db.pool)
+            .await
+            .unwrap();
+    w.app.make_user("proctor.peer", PW, Some((Role::Proctor, region))).await;
+    w.app.make_user("proctor.chief", PW, Some((Role::Proctor, 1))).await;
+    let exam = exam(&w).await;
+    let attempt = start(&w, &w.student, exam).await;
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    for (qid, answer) in right_answers(&paper) {
+        let r = w
+            .app
+            .call(
+                &w.student,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::OK);
+    let [one, two, peer, chief] = [
+        w.app.signed_in("proctor.one", PW).await,
+        w.app.signed_in("proctor.two", PW).await,
+        w.app.signed_in("proctor.peer", PW).await,
+        w.app.signed_in("proctor.chief", PW).await,
+    ];
+    let a = attempt.to_string();
+    let verdict = |c: &reqwest::Client, v: &'static str| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move { app.call(&c, "/api/proctor/verdict", &[("attempt_id", &a), ("verdict", v), ("comment", "Телефон")]).await }
+    };
+    let reopen = |c: &reqwest::Client, decision: &'static str| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move {
+            app.call(&c, "/api/proctor/appeal/reopen", &[("attempt_id", &a), ("decision", decision), ("comment", "Қайта қаралды")]).await
+        }
+    };
+    let state = || async {
+        let verdict: String =
+            sqlx::query_scalar("SELECT verdict FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+        let marks = w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await;
+        (verdict, marks)
+    };
+    assert_eq!(verdict(&one, "annulled").await.status, StatusCode::OK);
+    let r = w.app.call(&w.student, "/api/proctor/appeal", &[("attempt_id", &a), ("text", "Телефон маған тиесілі емес")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // While the appeal waits, the first reviewer cannot change the verdict under it.
+    let r = verdict(&one, "annulled").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ErrVerdictUnderAppeal"), "{}", r.body);
+    let r = w.app.call(&two, "/api/proctor/appeal/decide", &[("attempt_id", &a), ("decision", "upheld"), ("comment", "Дәлел жоқ")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(state().await, ("valid".to_string(), 1));
+    // Upheld: final. The first reviewer cannot annul again, nor the second change it, nor can
+    // either of them or a reviewer at the second one's level reopen it.
+    for c in [&one, &two, &chief] {
+        let r = verdict(c, "annulled").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("ErrAppealFinal"), "{}", r.body);
+    }
+    for c in [&one, &two, &peer] {
+        let r = reopen(c, "rejected").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("ErrNotAboveReviewers"), "{}", r.body);
+    }
+    assert_eq!(state().await, ("valid".to_string(), 1), "the upheld appeal stands");
+    let may_reopen = |c: &reqwest::Client| {
+        let (c, a, app) = (c.clone(), a.clone(), &w.app);
+        async move { app.call(&c, "/api/proctor/timeline", &[("attempt_id", &a)]).await.json()["may_reopen"].as_bool() }
+    };
+    assert_eq!((may_reopen(&one).await, may_reopen(&peer).await, may_reopen(&chief).await), (Some(false), Some(false), Some(true)));
+    // A reviewer above both reopens it and rejects the appeal: the annulment is back, audited.
+    let r = reopen(&chief, "rejected").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(state().await, ("annulled".to_string(), 0));
+    let before: String = sqlx::query_scalar("SELECT before_json FROM audit_log WHERE action = 'proctor.appeal.reopen'")
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert!(before.contains("upheld"), "{before}");
+    let status: String = sqlx::query_scalar("SELECT status FROM proctor_appeals WHERE attempt_id = $1")
+        .bind(attempt)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "rejected");
+    // And that decision is final too, for everyone below the chief.
+    for c in [&one, &two] {
+        assert_eq!(verdict(c, "valid").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reopen(c, "upheld").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(state().await, ("annulled".to_string(), 0));
+}

@@ -79,15 +79,16 @@ pub struct PaperQuestion {
     pub number: usize,
     pub kind: String,
     pub text: String,
-    /// Options in the order this candidate sees them, each with its original index (what the
-    /// answer refers to).
-    pub options: Vec<(usize, String)>,
-    /// Right-hand items of a matching question, shuffled, with their original indexes.
-    pub right: Vec<(usize, String)>,
+    /// Options in the order this candidate sees them, each with its opaque id for this attempt
+    /// (what the answer names; see exam::model::OptionIds). Never the original index: an
+    /// ordering's items are stored in the correct order.
+    pub options: Vec<(String, String)>,
+    /// Right-hand items of a matching question, shuffled, with their ids.
+    pub right: Vec<(String, String)>,
     pub points: u32,
     /// The question's picture, at an address only this attempt's people can read.
     pub picture: Option<String>,
-    /// The saved answer (JSON of exam::model::Answer), if any.
+    /// The saved answer (JSON of exam::model::PaperAnswer, in this paper's ids), if any.
     pub saved: Option<String>,
 }
 

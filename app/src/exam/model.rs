@@ -272,9 +272,10 @@ fn check_items(items: &[String]) -> Result<(), Msg> {
     Ok(())
 }
 
-/// What a candidate sends for a question, in terms of the question's ORIGINAL indexes (the
-/// page maps the shuffled positions back, see [`PresentedQuestion`]). An unanswered question
-/// is an empty answer: no choice, an empty text, no pair, no order.
+/// An answer in terms of the question's ORIGINAL indexes: what is stored and scored. The page
+/// never sees these indexes; it sends a [`PaperAnswer`] naming options by their per-attempt
+/// ids, which the server resolves to this. An unanswered question is an empty answer: no
+/// choice, an empty text, no pair, no order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
     /// Single and multiple choice: the chosen options.
@@ -335,6 +336,71 @@ impl PresentedQuestion {
             }
         }
         Answer::Matching(per_left)
+    }
+}
+
+/// The names a paper gives a question's options: `options[i]` names option (or left item) `i`
+/// of the bank's question, `right[i]` matching's right item `i`. They are opaque and differ
+/// from one attempt to the next (the server derives them from the attempt's secret), so a
+/// paper carries nothing from which the original order, and with it the key, follows: an
+/// ordering's items are kept in the correct order and a matching's right items often are.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct OptionIds {
+    pub options: Vec<String>,
+    pub right: Vec<String>,
+}
+
+/// What the candidate's page sends for a question: options named by the ids of their paper
+/// (see [`OptionIds`]), never by their place in the bank. The server maps it to an [`Answer`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaperAnswer {
+    /// Single and multiple choice: the chosen options' ids.
+    Choice(Vec<String>),
+    /// Short answers and essays.
+    Text(String),
+    /// Matching: (left item's id, the id of the right item chosen for it); unmatched left
+    /// items are left out.
+    Matching(Vec<(String, String)>),
+    /// Ordering: the items' ids in the order the candidate put them.
+    Order(Vec<String>),
+}
+
+impl PaperAnswer {
+    /// The answer in the question's original indexes; None when it names an option the paper
+    /// does not have (a forged or stale answer), which is refused rather than scored.
+    pub fn resolve(&self, ids: &OptionIds) -> Option<Answer> {
+        let find = |list: &[String], id: &str| list.iter().position(|x| x == id);
+        let all = |list: &[String], chosen: &[String]| chosen.iter().map(|id| find(list, id)).collect::<Option<Vec<usize>>>();
+        Some(match self {
+            PaperAnswer::Choice(chosen) => Answer::Choice(all(&ids.options, chosen)?),
+            PaperAnswer::Text(text) => Answer::Text(text.clone()),
+            PaperAnswer::Order(order) => Answer::Order(all(&ids.options, order)?),
+            PaperAnswer::Matching(pairs) => {
+                let mut per_left = vec![None; ids.options.len()];
+                for (left, right) in pairs {
+                    per_left[find(&ids.options, left)?] = Some(find(&ids.right, right)?);
+                }
+                Answer::Matching(per_left)
+            }
+        })
+    }
+
+    /// A saved answer as the paper names it (for showing it again after a reload). Indexes the
+    /// question no longer has are dropped.
+    pub fn of(answer: &Answer, ids: &OptionIds) -> PaperAnswer {
+        let name = |list: &[String], chosen: &[usize]| -> Vec<String> { chosen.iter().filter_map(|&i| list.get(i).cloned()).collect() };
+        match answer {
+            Answer::Choice(chosen) => PaperAnswer::Choice(name(&ids.options, chosen)),
+            Answer::Text(text) => PaperAnswer::Text(text.clone()),
+            Answer::Order(order) => PaperAnswer::Order(name(&ids.options, order)),
+            Answer::Matching(picks) => PaperAnswer::Matching(
+                picks
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(left, pick)| Some((ids.options.get(left)?.clone(), ids.right.get((*pick)?)?.clone())))
+                    .collect(),
+            ),
+        }
     }
 }
 
@@ -954,6 +1020,35 @@ mod tests {
         let shown: Vec<Option<usize>> = p.order.iter().map(|&left| p.right_order.iter().position(|&r| r == q.correct[left])).collect();
         assert_eq!(p.matching_answer(&shown), Answer::Matching(vec![Some(0), Some(1), Some(2)]));
         assert_eq!(score(&q, &p.matching_answer(&shown)).points_awarded, 3.0);
+    }
+
+    fn ids(prefix: &str, q: &Question) -> OptionIds {
+        OptionIds {
+            options: (0..q.options.len()).map(|i| format!("{prefix}o{i}")).collect(),
+            right: (0..q.right.len()).map(|i| format!("{prefix}r{i}")).collect(),
+        }
+    }
+
+    #[test]
+    fn a_paper_answer_resolves_through_its_ids_and_back() {
+        let q = matching();
+        let ids = ids("x", &q);
+        let sent = PaperAnswer::Matching(vec![("xo2".into(), "xr2".into()), ("xo0".into(), "xr0".into())]);
+        let answer = sent.resolve(&ids).expect("known ids");
+        assert_eq!(answer, Answer::Matching(vec![Some(0), None, Some(2)]));
+        assert_eq!(PaperAnswer::of(&answer, &ids), PaperAnswer::Matching(vec![("xo0".into(), "xr0".into()), ("xo2".into(), "xr2".into())]));
+        let order = PaperAnswer::Order(vec!["xo0".into(), "xo1".into(), "xo2".into(), "xo3".into()]);
+        assert_eq!(score(&ordering(), &order.resolve(&ids("x", &ordering())).expect("known")).points_awarded, 2.0);
+        // Another paper's ids, or bare indexes, name nothing on this one: refused, not scored.
+        assert_eq!(PaperAnswer::Order(vec!["yo0".into()]).resolve(&ids), None);
+        assert_eq!(PaperAnswer::Choice(vec!["0".into()]).resolve(&ids), None);
+        assert_eq!(PaperAnswer::Matching(vec![("xo0".into(), "xo1".into())]).resolve(&ids), None);
+        assert_eq!(PaperAnswer::Text("a".into()).resolve(&ids), Some(Answer::Text("a".into())));
+        // The wire form of a text answer is the stored one (tickets send it alike).
+        assert_eq!(
+            serde_json::to_string(&PaperAnswer::Text("a".into())).unwrap(),
+            serde_json::to_string(&Answer::Text("a".into())).unwrap()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::api::*;
 use super::dto::*;
-use super::model::Answer;
+use super::model::PaperAnswer;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::ui::sleep;
@@ -569,8 +569,9 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
 fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
     let qid = q.question_id;
     let state = queue.states.with_value(|m| m.get(&qid).copied()).unwrap_or_else(|| RwSignal::new(SaveState::Idle));
-    let saved: Option<Answer> = q.saved.as_deref().and_then(|s| serde_json::from_str(s).ok());
-    let send = move |a: Answer| {
+    // Options are named by this paper's opaque ids, never by their place in the bank.
+    let saved: Option<PaperAnswer> = q.saved.as_deref().and_then(|s| serde_json::from_str(s).ok());
+    let send = move |a: PaperAnswer| {
         if let Ok(json) = serde_json::to_string(&a) {
             queue.push(qid, json);
         }
@@ -579,29 +580,29 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
     let body = match q.kind.as_str() {
         "single" | "multiple" => {
             let multiple = q.kind == "multiple";
-            let chosen: Vec<usize> = match &saved {
-                Some(Answer::Choice(c)) => c.clone(),
+            let chosen: Vec<String> = match &saved {
+                Some(PaperAnswer::Choice(c)) => c.clone(),
                 _ => Vec::new(),
             };
             let picked = StoredValue::new(chosen.clone());
             q.options
                 .iter()
-                .map(|(orig, text)| {
-                    let orig = *orig;
-                    let checked = chosen.contains(&orig);
+                .map(|(id, text)| {
+                    let checked = chosen.contains(id);
                     let name = name.clone();
+                    let value = id.clone();
+                    let id = id.clone();
                     view! {
                         <label class="option">
-                            <input type=if multiple { "checkbox" } else { "radio" } name=name value=orig checked=checked
+                            <input type=if multiple { "checkbox" } else { "radio" } name=name value=value checked=checked
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     picked.update_value(|p| {
                                         if !multiple { p.clear(); }
-                                        p.retain(|x| *x != orig);
-                                        if on { p.push(orig); }
-                                        p.sort_unstable();
+                                        p.retain(|x| *x != id);
+                                        if on { p.push(id.clone()); }
                                     });
-                                    send(Answer::Choice(picked.get_value()));
+                                    send(PaperAnswer::Choice(picked.get_value()));
                                 }/>
                             " "{text.clone()}
                         </label>
@@ -612,42 +613,45 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
         }
         "short" => {
             let value = match &saved {
-                Some(Answer::Text(s)) => s.clone(),
+                Some(PaperAnswer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <input class="answer" name=name value=value on:change=move |ev| send(Answer::Text(event_target_value(&ev)))/> }
+            view! { <input class="answer" name=name value=value on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
                 .into_any()
         }
         "essay" => {
             let value = match &saved {
-                Some(Answer::Text(s)) => s.clone(),
+                Some(PaperAnswer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <textarea class="answer" name=name rows="6" on:change=move |ev| send(Answer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
+            view! { <textarea class="answer" name=name rows="6" on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
         }
         "matching" => {
-            let lefts = q.options.len();
-            let current: Vec<Option<usize>> = match &saved {
-                Some(Answer::Matching(m)) => m.clone(),
-                _ => vec![None; lefts],
+            // (left id, right id) per matched left item.
+            let current: Vec<(String, String)> = match &saved {
+                Some(PaperAnswer::Matching(m)) => m.clone(),
+                _ => Vec::new(),
             };
-            let picks = StoredValue::new(if current.len() == lefts { current.clone() } else { vec![None; lefts] });
+            let picks = StoredValue::new(current.clone());
             let right = q.right.clone();
             q.options
                 .iter()
-                .map(|(orig, text)| {
-                    let orig = *orig;
-                    let sel = current.get(orig).copied().flatten();
+                .map(|(left, text)| {
+                    let left = left.clone();
+                    let sel = current.iter().find(|(l, _)| *l == left).map(|(_, r)| r.clone());
                     view! {
                         <div class="match-row">
                             <span>{text.clone()}</span>
                             <select on:change=move |ev| {
-                                let v = event_target_value(&ev).parse::<usize>().ok();
-                                picks.update_value(|p| if let Some(slot) = p.get_mut(orig) { *slot = v; });
-                                send(Answer::Matching(picks.get_value()));
+                                let v = event_target_value(&ev);
+                                picks.update_value(|p| {
+                                    p.retain(|(l, _)| *l != left);
+                                    if !v.is_empty() { p.push((left.clone(), v)); }
+                                });
+                                send(PaperAnswer::Matching(picks.get_value()));
                             }>
                                 <option value="">"—"</option>
-                                {right.iter().map(|(ri, rt)| view! { <option value=*ri selected=sel == Some(*ri)>{rt.clone()}</option> }).collect_view()}
+                                {right.iter().map(|(ri, rt)| view! { <option value=ri.clone() selected=sel.as_deref() == Some(ri.as_str())>{rt.clone()}</option> }).collect_view()}
                             </select>
                         </div>
                     }
@@ -656,12 +660,12 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 .into_any()
         }
         "ordering" => {
-            let start: Vec<usize> = match &saved {
-                Some(Answer::Order(o)) if o.len() == q.options.len() => o.clone(),
-                _ => q.options.iter().map(|(i, _)| *i).collect(),
+            let start: Vec<String> = match &saved {
+                Some(PaperAnswer::Order(o)) if o.len() == q.options.len() => o.clone(),
+                _ => q.options.iter().map(|(id, _)| id.clone()).collect(),
             };
             let order = RwSignal::new(start);
-            let texts: HashMap<usize, String> = q.options.iter().cloned().collect();
+            let texts: HashMap<String, String> = q.options.iter().cloned().collect();
             let texts = StoredValue::new(texts);
             let shift = move |pos: usize, up: bool| {
                 order.update(|o| {
@@ -670,7 +674,7 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                         o.swap(pos, other);
                     }
                 });
-                send(Answer::Order(order.get_untracked()));
+                send(PaperAnswer::Order(order.get_untracked()));
             };
             view! {
                 <ol class="ordering">

@@ -289,6 +289,33 @@ fn fresh_seed() -> u64 {
     rand::rngs::OsRng.next_u64() >> 11
 }
 
+/// A new attempt's secret that names its options (see [`option_ids`]): 256 random bits, hex.
+fn fresh_paper_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The ids a paper gives the options of one of its questions: a keyed hash (SHA-256 over the
+/// attempt's secret, the question and the option's side and index), 64 bits in hex. Derived
+/// rather than stored, so a reload names them alike; opaque and different in every attempt,
+/// so neither the original index (an ordering's items are stored in the correct order) nor
+/// another candidate's answer can be read from them.
+pub(crate) fn option_ids(paper_key: &str, question_id: i64, q: &Question) -> model::OptionIds {
+    use sha2::{Digest, Sha256};
+    let name = |side: &str, index: usize| {
+        let mut h = Sha256::new();
+        h.update(paper_key.as_bytes());
+        h.update(format!("\n{question_id}\n{side}\n{index}").as_bytes());
+        h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    model::OptionIds {
+        options: (0..q.options.len()).map(|i| name("option", i)).collect(),
+        right: (0..q.right.len()).map(|i| name("right", i)).collect(),
+    }
+}
+
 /// The questions of a test-form paper: N per topic from the teacher's bank, each with the seed
 /// that shuffles its options.
 async fn draw_paper(db: &Db, e: &ExamRow, j: &crate::journal::store::JournalRow) -> Result<Vec<(i64, u64)>, AppError> {
@@ -366,8 +393,8 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     let mut tx = db.begin().await?;
     // Two tabs starting at once: the unique (exam, student) key lets one insert win.
     sqlx::query(
-        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $3) ON CONFLICT (exam_id, student_id) DO NOTHING",
+        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at, paper_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8) ON CONFLICT (exam_id, student_id) DO NOTHING",
     )
     .bind(e.id)
     .bind(caller.user_id)
@@ -376,6 +403,7 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     .bind(serde_json::to_string(&paper).map_err(|_| AppError::Internal)?)
     .bind(ticket)
     .bind(i64::from(e.proctored))
+    .bind(fresh_paper_key())
     .execute(&mut *tx)
     .await?;
     let id: i64 = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
@@ -408,6 +436,8 @@ pub(crate) struct AttemptRow {
     pub(crate) deadline_at: i64,
     pub(crate) submitted_at: Option<i64>,
     pub(crate) paper: Vec<(i64, u64)>,
+    /// The secret the paper's option ids are derived from.
+    pub(crate) paper_key: String,
     pub(crate) ticket_id: Option<i64>,
     pub(crate) grader_comment: String,
     pub(crate) brief: AttemptBrief,
@@ -427,7 +457,7 @@ pub(crate) async fn readable_attempt(db: &Db, caller: &Caller, attempt_id: i64) 
 pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.exam_id, a.student_id, a.deadline_at, a.submitted_at, a.questions, a.score_milli, a.max_points, a.mark, a.verdict,
-                a.ticket_id, a.grader_comment, a.needs_grading, (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+                a.ticket_id, a.grader_comment, a.needs_grading, a.paper_key, (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
          FROM exam_attempts a WHERE a.id = $1",
     )
     .bind(attempt_id)
@@ -443,6 +473,9 @@ pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, 
         student_id: r.try_get("student_id")?,
         deadline_at: r.try_get("deadline_at")?,
         submitted_at,
+        // Attempts started before papers had a key of their own: their stored seeds are the
+        // secret (random, never sent), so their saved answers keep working.
+        paper_key: r.try_get::<Option<String>, _>("paper_key")?.unwrap_or_else(|| format!("seeds:{paper}")),
         paper: serde_json::from_str(&paper).unwrap_or_default(),
         ticket_id: r.try_get("ticket_id")?,
         grader_comment: r.try_get("grader_comment")?,
@@ -502,16 +535,25 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
         for (i, (id, seed)) in a.paper.iter().enumerate() {
             let Some(q) = bank.get(id) else { continue };
             let p = model::present(q, *seed);
+            let ids = option_ids(&a.paper_key, *id, q);
+            let named = |list: &[String], order: &[usize], texts: &[String]| -> Vec<(String, String)> {
+                order.iter().zip(texts).filter_map(|(&i, text)| Some((list.get(i)?.clone(), text.clone()))).collect()
+            };
+            // Saved answers are kept in original indexes; the page gets them in this paper's ids.
+            let answer = saved
+                .get(id)
+                .and_then(|s| serde_json::from_str::<Answer>(s).ok())
+                .and_then(|ans| serde_json::to_string(&model::PaperAnswer::of(&ans, &ids)).ok());
             questions.push(PaperQuestion {
                 question_id: *id,
                 number: i + 1,
                 kind: q.kind.code().to_string(),
                 text: p.text.clone(),
-                options: p.order.iter().copied().zip(p.options.iter().cloned()).collect(),
-                right: p.right_order.iter().copied().zip(p.right.iter().cloned()).collect(),
+                options: named(&ids.options, &p.order, &p.options),
+                right: named(&ids.right, &p.right_order, &p.right),
                 points: q.points,
                 picture: q.image.as_deref().map(|k| super::pictures::paper_url(a.id, *id, k)),
-                saved: saved.get(id).cloned(),
+                saved: answer,
             });
         }
     }
@@ -555,10 +597,16 @@ pub async fn save_answer(
     if raw.len() > 60_000 {
         return Err(AppError::field("answer", Msg::ErrTooLong));
     }
-    let answer: Answer = serde_json::from_str(raw).map_err(|_| AppError::BadRequest)?;
-    if on_ticket && !matches!(answer, Answer::Text(_)) {
-        return Err(AppError::BadRequest);
-    }
+    let sent: model::PaperAnswer = serde_json::from_str(raw).map_err(|_| AppError::BadRequest)?;
+    let answer = match sent {
+        model::PaperAnswer::Text(text) => Answer::Text(text),
+        _ if on_ticket => return Err(AppError::BadRequest),
+        sent => {
+            // Options come named by this paper's ids; stored and scored by original index.
+            let q = questions_of(db, &[question_id]).await?.remove(&question_id).ok_or(AppError::NotFound)?;
+            sent.resolve(&option_ids(&a.paper_key, question_id, &q)).ok_or(AppError::BadRequest)?
+        }
+    };
     let normal = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
     sqlx::query(
         "INSERT INTO exam_answers (attempt_id, question_id, answer, saved_at) VALUES ($1, $2, $3, $4)

@@ -691,6 +691,11 @@ catalog! {
     ErrNoVerdictYet => ["Шешім әлі шыққан жоқ", "Решения ещё нет", "There is no verdict yet"],
     ErrAlreadyAppealed => ["Апелляция бір рет қана беріледі", "Апелляцию можно подать только один раз", "An appeal can be made only once"],
     ErrSecondReviewer => ["Апелляцияны шешім шығарған адам емес, басқа тексеруші қарайды", "Апелляцию рассматривает не тот, кто вынес решение, а другой проверяющий", "An appeal is decided by a reviewer other than the one who gave the verdict"],
+    ErrVerdictUnderAppeal => ["Шешімге апелляция берілді: оны екінші тексеруші қарайды", "На решение подана апелляция: её рассматривает второй проверяющий", "The verdict is under appeal: a second reviewer decides it"],
+    ErrAppealFinal => ["Апелляция шешілді, шешім түпкілікті. Оны екі тексерушіден де жоғары тұрған тексеруші ғана қайта қарай алады", "Апелляция рассмотрена, решение окончательное. Пересмотреть его может только проверяющий выше обоих", "The appeal has been decided and the verdict is final. Only a reviewer above both reviewers can reopen it"],
+    ErrNotAboveReviewers => ["Апелляцияны екі тексерушіден де жоғары тұрған (кеңірек аумақтағы) тексеруші ғана қайта қарай алады", "Пересмотреть апелляцию может только проверяющий выше обоих (с более широкой областью)", "Only a reviewer above both reviewers (with a wider scope) can reopen the appeal"],
+    AppealReopen => ["Апелляцияны қайта қарау", "Пересмотр апелляции", "Reopen the appeal"],
+    AppealReopenHint => ["Сіз екі тексерушіден де жоғарысыз: жаңа шешіміңіз алдыңғысын ауыстырады және аудит журналына жазылады", "Вы выше обоих проверяющих: ваше новое решение заменит прежнее и будет записано в журнал аудита", "You are above both reviewers: your new decision replaces the earlier one and is written to the audit log"],
     // Exam forms (EXM-3, EXM-4) and grading
     ExamFormLabel => ["Емтихан түрі", "Форма экзамена", "Exam form"],
     FormTest => ["Тест (банктен сұрақтар)", "Тест (вопросы из банка)", "Test (questions from the bank)"],

@@ -125,13 +125,15 @@ fn TimelineView() -> impl IntoView {
     let review = ServerAction::<ReviewViolation>::new();
     let verdict = ServerAction::<GiveVerdict>::new();
     let decide = ServerAction::<DecideAppeal>::new();
+    let reopen = ServerAction::<ReopenAppeal>::new();
     let data = Resource::new(
-        move || (id(), review.version().get(), verdict.version().get(), decide.version().get()),
+        move || (id(), review.version().get(), verdict.version().get(), decide.version().get(), reopen.version().get()),
         |(id, ..)| attempt_timeline(id),
     );
     let review_error = action_error(review);
     let verdict_error = action_error(verdict);
     let decide_error = action_error(decide);
+    let reopen_error = action_error(reopen);
     view! {
         <section class="card wide">
             <p><a href="/proctor">{t(Msg::ProctorBoard)}</a></p>
@@ -144,6 +146,11 @@ fn TimelineView() -> impl IntoView {
                         let finished = tl.head.submitted;
                         let appeal_pending = tl.appeal.as_ref().is_some_and(|a| a.status == "pending");
                         let mine = tl.verdict_is_mine;
+                        // Once appealed, the verdict form is gone: the appeal decides, and a
+                        // decided one is final unless a reviewer above both reopens it.
+                        let appealed = tl.appeal.is_some();
+                        let appeal_decided = appealed && !appeal_pending;
+                        let may_reopen = tl.may_reopen;
                         view! {
                             <h1>{tl.head.student_name.clone()}</h1>
                             <p class="muted">{tl.head.exam_title.clone()}" · "{tl.head.group_name.clone()}" · "{format_datetime(tl.head.started_at)}</p>
@@ -182,7 +189,7 @@ fn TimelineView() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <Show when=move || finished>
+                            <Show when=move || finished && !appealed>
                                 <h2>{t(Msg::Verdict)}</h2>
                                 <ActionForm action=verdict attr:data-testid="verdict-form">
                                     <FormStatus error=verdict_error/>
@@ -207,6 +214,20 @@ fn TimelineView() -> impl IntoView {
                                 </Show>
                                 <Show when=move || appeal_pending && mine>
                                     <p class="hint">{t(Msg::ErrSecondReviewer)}</p>
+                                </Show>
+                                <Show when=move || appeal_decided && !may_reopen>
+                                    <p class="hint" data-testid="appeal-final">{t(Msg::ErrAppealFinal)}</p>
+                                </Show>
+                                <Show when=move || appeal_decided && may_reopen>
+                                    <h3>{t(Msg::AppealReopen)}</h3>
+                                    <p class="hint">{t(Msg::AppealReopenHint)}</p>
+                                    <ActionForm action=reopen attr:data-testid="reopen-form">
+                                        <FormStatus error=reopen_error/>
+                                        <input type="hidden" name="attempt_id" value=aid/>
+                                        <Field label=Msg::Comment name="comment" error=reopen_error required=true/>
+                                        <button type="submit" name="decision" value="upheld">{t(Msg::AppealUphold)}</button>" "
+                                        <button type="submit" name="decision" value="rejected">{t(Msg::AppealReject)}</button>
+                                    </ActionForm>
                                 </Show>
                             })}
                             <h2>{t(Msg::Evidence)}</h2>

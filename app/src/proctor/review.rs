@@ -2,6 +2,11 @@
 //! violations), confirming or dismissing each violation, the verdict on the attempt, and the
 //! candidate's one appeal, decided by a second reviewer. Everything is scoped: a reviewer holds
 //! proctor.review over the exam's group (or above it); every decision is audited.
+//!
+//! Once appealed, the verdict leaves its first reviewer's hands: while the appeal waits only a
+//! second reviewer decides it, and once decided it is final. Only a reviewer above both who
+//! decided (proctor.review on an organisation higher up the group's path than where either of
+//! them holds it) may reopen it and decide anew, which is audited like any decision.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -91,6 +96,8 @@ pub struct Timeline {
     pub verdict_by: Option<String>,
     /// The caller gave the verdict (and so may not decide the appeal).
     pub verdict_is_mine: bool,
+    /// The appeal is decided and the caller stands above both who decided: they may reopen it.
+    pub may_reopen: bool,
     pub evidence: Vec<EvidenceItem>,
     pub events: Vec<EventItem>,
     pub violations: Vec<ViolationItem>,
@@ -272,6 +279,7 @@ pub(crate) mod ssr {
         })
         .transpose()?;
         let verdict_by: Option<i64> = extra.try_get("verdict_by")?;
+        let may_reopen = above_both(db, caller, attempt_id).await?;
         Ok(Timeline {
             head,
             score: extra.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
@@ -279,11 +287,55 @@ pub(crate) mod ssr {
             verdict_comment: extra.try_get("verdict_comment")?,
             verdict_by: extra.try_get("verdict_name")?,
             verdict_is_mine: verdict_by == Some(caller.user_id),
+            may_reopen,
             evidence,
             events,
             violations,
             appeal,
         })
+    }
+
+    /// How far above the attempt's group `user` reviews proctoring: the place on the group's
+    /// path up (`path[0]` is the group, the last one the root) of the highest organisation where
+    /// they hold proctor.review now; None when nowhere on it.
+    pub async fn reach(db: &Db, path: &[i64], user_id: i64) -> Result<Option<usize>, AppError> {
+        let orgs: Vec<i64> = sqlx::query_scalar(
+            "SELECT ra.org_id FROM role_assignments ra JOIN role_permissions rp ON rp.role = ra.role
+             WHERE ra.user_id = $1 AND rp.permission = $2",
+        )
+        .bind(user_id)
+        .bind(Permission::ProctorReview.code())
+        .fetch_all(&db.pool)
+        .await?;
+        Ok(path.iter().rposition(|o| orgs.contains(o)))
+    }
+
+    /// Whether the caller stands above both who decided a decided appeal: the reviewer whose
+    /// verdict was appealed and the one who decided the appeal. Neither of them, and holding
+    /// proctor.review strictly higher up the group's path than either does.
+    pub async fn above_both(db: &Db, caller: &Caller, attempt_id: i64) -> Result<bool, AppError> {
+        let row = sqlx::query("SELECT status, verdict_by, reviewer_id FROM proctor_appeals WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&db.pool)
+            .await?;
+        let Some(row) = row else { return Ok(false) };
+        if row.try_get::<String, _>("status")? == "pending" {
+            return Ok(false);
+        }
+        let deciders: Vec<i64> =
+            [row.try_get::<Option<i64>, _>("verdict_by")?, row.try_get::<Option<i64>, _>("reviewer_id")?].into_iter().flatten().collect();
+        if deciders.contains(&caller.user_id) {
+            return Ok(false);
+        }
+        let path = crate::admin::store::ancestors(db, attempt_group(db, attempt_id).await?).await?;
+        let roots = caller.scope_roots(Permission::ProctorReview);
+        let Some(mine) = path.iter().rposition(|o| roots.contains(o)) else { return Ok(false) };
+        for user in deciders {
+            if reach(db, &path, user).await?.is_some_and(|theirs| theirs >= mine) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     pub async fn violations(db: &Db, attempt_id: i64) -> Result<Vec<ViolationItem>, AppError> {
@@ -407,6 +459,17 @@ pub async fn give_verdict(attempt_id: i64, verdict: String, comment: String) -> 
             return Err(AppError::field("comment", crate::i18n::Msg::ErrRequired));
         }
         let mut tx = st.db.begin().await?;
+        // An appealed verdict is no longer its reviewer's: a second reviewer decides the appeal,
+        // and a decided appeal is final (only reopen_appeal, from above both, changes it).
+        let appeal: Option<String> = sqlx::query_scalar("SELECT status FROM proctor_appeals WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match appeal.as_deref() {
+            None => {}
+            Some("pending") => return Err(AppError::Refused(crate::i18n::Msg::ErrVerdictUnderAppeal)),
+            Some(_) => return Err(AppError::Refused(crate::i18n::Msg::ErrAppealFinal)),
+        }
         apply_verdict(&mut tx, &caller, attempt_id, group, &verdict, &comment, "proctor.verdict").await?;
         tx.commit().await?;
         Ok(())
@@ -490,11 +553,12 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT student_id, verdict FROM exam_attempts WHERE id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        let (student, verdict) = row.ok_or(AppError::NotFound)?;
+        let row: Option<(i64, String, Option<i64>)> =
+            sqlx::query_as("SELECT student_id, verdict, verdict_by FROM exam_attempts WHERE id = $1")
+                .bind(attempt_id)
+                .fetch_optional(&st.db.pool)
+                .await?;
+        let (student, verdict, verdict_by) = row.ok_or(AppError::NotFound)?;
         if student != caller.user_id {
             return Err(AppError::Forbidden);
         }
@@ -504,11 +568,14 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
         let mut tx = st.db.begin().await?;
         let n = sqlx::query(
-            "INSERT INTO proctor_appeals (attempt_id, text, created_at) VALUES ($1, $2, $3) ON CONFLICT (attempt_id) DO NOTHING",
+            "INSERT INTO proctor_appeals (attempt_id, text, created_at, verdict, verdict_by) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (attempt_id) DO NOTHING",
         )
         .bind(attempt_id)
         .bind(&text)
         .bind(crate::api::now_ms())
+        .bind(&verdict)
+        .bind(verdict_by)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -586,6 +653,78 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
             )
             .await?;
         }
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Reopens a decided appeal and decides it anew: only for a reviewer above both who decided it
+/// (see [`ssr::above_both`]). "upheld" makes the attempt valid; "rejected" restores the verdict
+/// that was appealed. The comment is required; the earlier decision goes to the audit log.
+#[server(prefix = "/api", endpoint = "proctor/appeal/reopen")]
+pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        use sqlx::Row;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
+        if decision != "upheld" && decision != "rejected" {
+            return Err(AppError::BadRequest);
+        }
+        let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
+        let mut tx = st.db.begin().await?;
+        let before = sqlx::query("SELECT status, verdict, reviewer_id, comment FROM proctor_appeals WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let status: String = before.try_get("status")?;
+        if status == "pending" {
+            return Err(AppError::Refused(Msg::ErrVerdictUnderAppeal));
+        }
+        if !ssr::above_both(&st.db, &caller, attempt_id).await? {
+            return Err(AppError::Refused(Msg::ErrNotAboveReviewers));
+        }
+        let appealed: Option<String> = before.try_get("verdict")?;
+        let previous = serde_json::json!({
+            "status": status,
+            "reviewer": before.try_get::<Option<i64>, _>("reviewer_id")?,
+            "comment": before.try_get::<String, _>("comment")?,
+        });
+        let n = sqlx::query(
+            "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = $6",
+        )
+        .bind(&decision)
+        .bind(caller.user_id)
+        .bind(&comment)
+        .bind(crate::api::now_ms())
+        .bind(attempt_id)
+        .bind(&status)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            // Someone else reopened it at the same moment.
+            return Err(AppError::Refused(Msg::ErrAppealFinal));
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "proctor.appeal.reopen",
+                entity: "exam_attempt",
+                entity_id: attempt_id.to_string(),
+                org_id: Some(group),
+                before: Some(previous),
+                after: Some(serde_json::json!({ "status": decision, "comment": comment })),
+            },
+        )
+        .await?;
+        let verdict = if decision == "upheld" { "valid" } else { appealed.as_deref().unwrap_or("annulled") };
+        apply_verdict(&mut tx, &caller, attempt_id, group, verdict, &comment, "proctor.appeal.reopened").await?;
         tx.commit().await?;
         Ok(())
     })
