@@ -2,7 +2,8 @@
 # Browser tests: builds the site with cargo-leptos (debug; TALAP_E2E_RELEASE=1 for release),
 # starts the built server on 127.0.0.1:3100 with a fresh temporary database and demo data,
 # runs end2end/tests/*.test.mjs (node --test, playwright-core driving Debian's Chromium), stops
-# the server and exits with the tests' status.
+# the server and exits with the tests' status. Tests that stop or freeze a server start their own
+# from the same snapshot (TALAP_E2E_BIN, TALAP_E2E_SITE) on a free port with a fresh database.
 #
 # Knobs: TALAP_E2E_RELEASE=1, TALAP_E2E_PORT (default 3100), TALAP_E2E_KEEP=1 keeps the
 # temporary folder (database, server log), TALAP_E2E_NO_BUILD=1 tests what was built last,
@@ -94,7 +95,10 @@ fi
 
 echo "==> node --test end2end/tests/"
 rc=0
+# TALAP_E2E_BIN/SITE: the same snapshot, for tests that run a server of their own (one they stop,
+# restart or freeze; see ownServer in end2end/tests/lib.mjs).
 TALAP_BASE_URL="$BASE" TALAP_SERVER_LOG="$tmp/server.log" CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" \
+TALAP_E2E_BIN="$tmp/talap" TALAP_E2E_SITE="$tmp/site" \
   node --test --test-concurrency=1 "$@" end2end/tests/ || rc=$?
 
 if [ "$rc" != 0 ]; then

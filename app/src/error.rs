@@ -36,6 +36,11 @@ pub enum AppError {
     BadRequest,
     #[error("internal error")]
     Internal,
+    /// No answer from the server (in the browser: the fetch failed, the connection dropped, or
+    /// what came back was not the app's answer, e.g. a proxy's error page). Nothing is known to
+    /// be saved; a save is kept and sent again.
+    #[error("server unreachable")]
+    Unreachable,
 }
 
 impl AppError {
@@ -62,6 +67,7 @@ impl AppError {
             AppError::RateLimited => Msg::ErrRateLimited,
             AppError::BadRequest => Msg::ErrBadRequest,
             AppError::Internal => Msg::ErrInternal,
+            AppError::Unreachable => Msg::ErrUnreachable,
         }
     }
 
@@ -75,6 +81,44 @@ impl AppError {
             AppError::RateLimited => S::TOO_MANY_REQUESTS,
             AppError::BadRequest => S::BAD_REQUEST,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Unreachable => S::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Is this the server's final word on a change (it answered and refused it: bad input,
+    /// no right, gone, a conflict, a malformed call)? Only then does a save queue give up on
+    /// it. Everything else (no answer, a server error, the session ended, too many requests)
+    /// says nothing about the change itself, so the change is kept and sent again.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            AppError::Invalid(_) | AppError::Refused(_) | AppError::Forbidden | AppError::NotFound | AppError::BadRequest => true,
+            AppError::Unauthorized | AppError::RateLimited | AppError::Internal | AppError::Unreachable => false,
+        }
+    }
+
+    /// An error answer's body: the app's error as the server sent it, or, when the body is not
+    /// one (a proxy's error page, a cut-off body), what the machinery makes of that side's
+    /// unreadable input.
+    pub fn from_error_body(body: &[u8], on_server: bool) -> AppError {
+        serde_json::from_slice(body)
+            .unwrap_or_else(|e| AppError::from_machinery(ServerFnErrorErr::Deserialization(e.to_string()), on_server))
+    }
+
+    /// An error of the server-function machinery, on the side that met it. On the server it is
+    /// the caller's malformed request (400). In the browser it is never the server's answer:
+    /// the server's own refusals arrive decoded from its error body, so whatever the machinery
+    /// reports there (a failed fetch, an unreadable body, a proxy's page) means "no answer".
+    pub fn from_machinery(value: ServerFnErrorErr, on_server: bool) -> AppError {
+        if !on_server {
+            return AppError::Unreachable;
+        }
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::Request(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            _ => AppError::Internal,
         }
     }
 }
@@ -112,22 +156,20 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     /// Errors raised by the server-function machinery itself: undecodable arguments, a
-    /// request the server could not read, or (in the browser) a failed fetch.
+    /// request the server could not read, or (in the browser) a failed fetch or an answer that
+    /// is not the app's.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Request(_) => {
-                #[cfg(feature = "ssr")]
-                crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
-                AppError::BadRequest
-            }
-            ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
-            ServerFnErrorErr::MissingArg(_) => {
-                #[cfg(feature = "ssr")]
-                crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
-                AppError::BadRequest
-            }
-            _ => AppError::Internal,
+        let error = AppError::from_machinery(value, cfg!(feature = "ssr"));
+        #[cfg(feature = "ssr")]
+        if error == AppError::BadRequest {
+            crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
         }
+        error
+    }
+
+    /// An error answer's body, read by the side that received it (see `from_error_body`).
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        AppError::from_error_body(&data, cfg!(feature = "ssr"))
     }
 }
 
@@ -136,5 +178,67 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         tracing::error!(error = %err, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app's error body, as the server sends it with the error's status.
+    fn body(e: &AppError) -> Vec<u8> {
+        e.ser().to_vec()
+    }
+
+    #[test]
+    fn in_the_browser_a_failed_fetch_or_an_unreadable_answer_is_no_answer_not_a_refusal() {
+        for err in [
+            ServerFnErrorErr::Request("TypeError: Failed to fetch".into()),
+            ServerFnErrorErr::Deserialization("expected value at line 1".into()),
+            ServerFnErrorErr::Response("body stream".into()),
+            ServerFnErrorErr::ServerError("reset".into()),
+        ] {
+            let e = AppError::from_machinery(err, false);
+            assert_eq!(e, AppError::Unreachable);
+            assert!(!e.is_refusal());
+        }
+        // A proxy's 502/504 page, an empty or cut-off body from a server going down.
+        for raw in ["<html><body>502 Bad Gateway</body></html>", "", "{\"Inval"] {
+            assert_eq!(AppError::from_error_body(raw.as_bytes(), false), AppError::Unreachable, "{raw}");
+        }
+    }
+
+    #[test]
+    fn on_the_server_a_malformed_call_is_a_bad_request() {
+        for err in
+            [ServerFnErrorErr::Args("x".into()), ServerFnErrorErr::Deserialization("x".into()), ServerFnErrorErr::MissingArg("x".into())]
+        {
+            assert_eq!(AppError::from_machinery(err, true), AppError::BadRequest);
+        }
+        assert_eq!(AppError::from_machinery(ServerFnErrorErr::Response("x".into()), true), AppError::Internal);
+    }
+
+    #[test]
+    fn only_the_servers_explicit_refusal_is_final() {
+        // The app's error bodies of a 4xx refusal: validation, a refusal (e.g. time is up), no
+        // right, gone, a malformed call. Final.
+        for e in [
+            AppError::field("value", Msg::ErrCheckFields),
+            AppError::Refused(Msg::ErrTimeUp),
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::BadRequest,
+        ] {
+            let read = AppError::from_error_body(&body(&e), false);
+            assert_eq!(read, e);
+            assert!(read.is_refusal(), "{e:?}");
+        }
+        // A 5xx with the app's body, an ended session (401), too many requests (429): nothing
+        // said about the change; kept and sent again.
+        for e in [AppError::Internal, AppError::Unauthorized, AppError::RateLimited, AppError::Unreachable] {
+            let read = AppError::from_error_body(&body(&e), false);
+            assert_eq!(read, e);
+            assert!(!read.is_refusal(), "{e:?}");
+        }
     }
 }

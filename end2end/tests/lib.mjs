@@ -3,10 +3,15 @@
 // the texts people see), signing in, the server log and screenshots.
 //
 // Environment: TALAP_BASE_URL (default http://127.0.0.1:3100), TALAP_SERVER_LOG (the server's
-// stdout, where emails are logged when no SMTP is configured), CHROMIUM_PATH.
+// stdout, where emails are logged when no SMTP is configured), CHROMIUM_PATH, and for a test that
+// runs a server of its own (`ownServer`): TALAP_E2E_BIN and TALAP_E2E_SITE (the executable and
+// the site scripts/e2e.sh tests).
 
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
@@ -115,8 +120,8 @@ const HYDRATION_PROBE = `(() => {
  * (a hydration mismatch or a wasm panic shows up there). Refused server-function calls
  * (4xx on /api/, e.g. a wrong password) are expected and not counted.
  */
-export async function open(browser, { lang = 'en', viewport = DESKTOP, javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ baseURL: BASE, viewport, javaScriptEnabled, locale: 'en-US' });
+export async function open(browser, { lang = 'en', viewport = DESKTOP, javaScriptEnabled = true, base = BASE } = {}) {
+  const context = await browser.newContext({ baseURL: base, viewport, javaScriptEnabled, locale: 'en-US' });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   await setLang(context, lang);
@@ -227,6 +232,102 @@ export async function emailedCode(to, offset, timeoutMs = 15_000) {
     if (Date.now() > deadline) throw new Error(`no email with a code to ${to} in ${SERVER_LOG} within ${timeoutMs} ms`);
     await sleep(250);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server of the test's own.
+
+/** A TCP port nobody listens on now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A server of the test's own, for a test that stops, restarts or freezes it (the shared server
+ * must stay up for the other tests): the executable and site scripts/e2e.sh tests, on a free
+ * port, with a fresh SQLite database and the demo data in a folder of its own (kept when
+ * TALAP_E2E_KEEP=1). Returns its address and:
+ * - stop(): SIGTERM, and SIGKILL if it has not exited within 10 s; start(): the same command
+ *   again, on the same port and database, resolved once /healthz answers;
+ * - freeze() / resume(): SIGSTOP / SIGCONT (connections are accepted by the kernel, nothing answers);
+ * - query(sql): rows of the database as objects (sqlite3 -json), read while it runs;
+ * - close(): stops it and removes its folder.
+ */
+export async function ownServer() {
+  const bin = process.env.TALAP_E2E_BIN;
+  const site = process.env.TALAP_E2E_SITE;
+  assert.ok(bin && site, 'TALAP_E2E_BIN / TALAP_E2E_SITE are not set (run the tests through scripts/e2e.sh)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'talap-own-'));
+  mkdirSync(path.join(dir, 'media'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dbFile = path.join(dir, 'talap.db');
+  const log = path.join(dir, 'server.log');
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+    TALAP_MEDIA_DIR: path.join(dir, 'media'),
+    TALAP_DEMO: 'true',
+    TALAP_LISTEN: `127.0.0.1:${port}`,
+    TALAP_PUBLIC_URL: base,
+    TALAP_CONFIG: '/nonexistent/talap.toml',
+    LEPTOS_SITE_ROOT: site,
+    NO_COLOR: '1',
+    RUST_LOG: process.env.RUST_LOG || 'info,sqlx=warn',
+  };
+  let child = null;
+  let exited = null;
+  const tail = () => readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
+  async function start() {
+    assert.equal(child, null, 'the server is already running');
+    const out = openSync(log, 'a');
+    child = spawn(bin, [], { env, stdio: ['ignore', out, out] });
+    closeSync(out);
+    exited = new Promise((resolve) => child.once('exit', resolve));
+    for (let i = 0; i < 240; i++) {
+      if (child.exitCode !== null) throw new Error(`the own server exited (${child.exitCode}); its log:\n${tail()}`);
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) return;
+      } catch { /* not listening yet */ }
+      await sleep(250);
+    }
+    throw new Error(`no answer on ${base}/healthz; its log:\n${tail()}`);
+  }
+  async function stop() {
+    if (!child) return;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    child = null;
+  }
+  const signal = (sig) => () => { assert.ok(child, 'the server is not running'); child.kill(sig); };
+  await start();
+  return {
+    base,
+    log,
+    start,
+    stop,
+    freeze: signal('SIGSTOP'),
+    resume: signal('SIGCONT'),
+    query: (sql) => JSON.parse(execFileSync('sqlite3', ['-json', dbFile, sql], { encoding: 'utf8' }) || '[]'),
+    async close() {
+      await stop();
+      if (process.env.TALAP_E2E_KEEP === '1') console.log(`own server kept in ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

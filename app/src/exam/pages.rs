@@ -6,13 +6,14 @@ use super::dto::*;
 use super::model::PaperAnswer;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
+use crate::ui::save_queue::{SaveQueue, Settled};
 use crate::ui::sleep;
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
 use leptos_router::components::Route;
 use leptos_router::path;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 #[component(transparent)]
 pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -352,12 +353,14 @@ enum SaveState {
     Refused(Msg),
 }
 
-/// The answers queue: sent one at a time in order, retried with back-off until acknowledged,
-/// and mirrored in localStorage so a reload or a crash of the tab loses nothing.
+/// The answers queue: sent one at a time in order, retried with back-off until acknowledged
+/// (only the server's explicit refusal ends a try), one latest answer per question, and
+/// mirrored in localStorage so a reload or a crash of the tab loses nothing.
 #[derive(Clone, Copy)]
 pub(crate) struct AnswerQueue {
     attempt_id: i64,
-    jobs: StoredValue<VecDeque<PendingAnswer>>,
+    /// Question id -> the latest answer not yet acknowledged.
+    jobs: StoredValue<SaveQueue<i64, String>>,
     running: StoredValue<bool>,
     pending: RwSignal<usize>,
     retrying: RwSignal<bool>,
@@ -374,7 +377,14 @@ impl AnswerQueue {
     fn persist(&self) {
         #[cfg(feature = "hydrate")]
         if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let list: Vec<PendingAnswer> = self.jobs.with_value(|q| q.iter().cloned().collect());
+            let Some(list) = self.jobs.try_with_value(|q| {
+                q.unacknowledged_changes()
+                    .into_iter()
+                    .map(|(question_id, answer)| PendingAnswer { question_id, answer })
+                    .collect::<Vec<_>>()
+            }) else {
+                return;
+            };
             if list.is_empty() {
                 let _ = s.remove_item(&self.storage_key());
             } else if let Ok(json) = serde_json::to_string(&list) {
@@ -398,60 +408,69 @@ impl AnswerQueue {
         if let Some(s) = self.states.with_value(|m| m.get(&question_id).copied()) {
             s.set(SaveState::Saving);
         }
-        self.jobs.update_value(|q| {
-            q.retain(|j| j.question_id != question_id);
-            q.push_back(PendingAnswer { question_id, answer });
-        });
+        self.jobs.update_value(|q| q.push(question_id, answer));
         self.persist();
-        self.pending.set(self.jobs.with_value(|q| q.len()));
+        self.update_pending();
         if !self.running.get_value() {
             self.running.set_value(true);
             leptos::task::spawn_local(self.run());
         }
     }
 
+    fn update_pending(self) {
+        if let Some(n) = self.jobs.try_with_value(|q| q.unacknowledged()) {
+            self.pending.set(n);
+        }
+    }
+
+    /// Is every answer typed acknowledged or refused by the server?
+    fn settled(self) -> bool {
+        self.jobs.try_with_value(|q| q.is_empty()).unwrap_or(true)
+    }
+
     async fn run(self) {
         let mut backoff: u32 = 500;
-        loop {
-            let Some(job) = self.jobs.with_value(|q| q.front().cloned()) else { break };
-            let state = self.states.with_value(|m| m.get(&job.question_id).copied());
-            match save_answer(self.attempt_id, job.question_id, job.answer.clone()).await {
+        while let Some((question_id, answer)) = self.jobs.try_update_value(|q| q.next()).flatten() {
+            let state = self.states.try_with_value(|m| m.get(&question_id).copied()).flatten();
+            let result = save_answer(self.attempt_id, question_id, answer).await;
+            // The page may have gone while the request was out (the answers stay in storage).
+            if self.jobs.try_with_value(|_| ()).is_none() {
+                return;
+            }
+            match result {
                 Ok(_) => {
                     backoff = 500;
                     self.retrying.set(false);
-                    self.jobs.update_value(|q| {
-                        if q.front().is_some_and(|f| f.question_id == job.question_id && f.answer == job.answer) {
-                            q.pop_front();
-                        }
-                    });
-                    let newer = self.jobs.with_value(|q| q.iter().any(|j| j.question_id == job.question_id));
-                    if let (Some(s), false) = (state, newer) {
+                    let settled = self.jobs.try_update_value(|q| q.acknowledged()).flatten();
+                    // "Saved" only when the server holds the latest answer given.
+                    if let (Some(s), Some(Settled::Saved(_))) = (state, settled) {
                         s.set(SaveState::Saved);
                     }
                 }
-                Err(
-                    e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound | AppError::BadRequest | AppError::Forbidden),
-                ) => {
-                    self.jobs.update_value(|q| {
-                        q.pop_front();
-                    });
+                Err(e) if e.is_refusal() => {
+                    self.retrying.set(false);
+                    let newer = self.jobs.try_update_value(|q| q.refused()).flatten().is_some_and(|(_, newer)| newer);
                     if matches!(e, AppError::Refused(Msg::ErrTimeUp)) {
                         self.time_up.set(true);
                     }
-                    if let Some(s) = state {
+                    if let (Some(s), false) = (state, newer) {
                         s.set(SaveState::Refused(e.summary()));
                     }
                 }
                 Err(_) => {
+                    // No answer from the server, a server error, an ended session: the answer is
+                    // kept and sent again, first.
+                    self.jobs.update_value(|q| q.not_delivered());
                     self.retrying.set(true);
+                    self.update_pending();
                     sleep(backoff).await;
-                    backoff = (backoff * 2).min(15_000);
+                    backoff = (backoff * 2).min(8_000);
                 }
             }
             self.persist();
-            self.pending.set(self.jobs.with_value(|q| q.len()));
+            self.update_pending();
         }
-        self.running.set_value(false);
+        let _ = self.running.try_set_value(false);
     }
 }
 
@@ -470,7 +489,7 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
     let attempt_id = v.id;
     let queue = AnswerQueue {
         attempt_id,
-        jobs: StoredValue::new(VecDeque::new()),
+        jobs: StoredValue::new(SaveQueue::new()),
         running: StoredValue::new(false),
         pending: RwSignal::new(0),
         retrying: RwSignal::new(false),
@@ -498,15 +517,16 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         }
     });
     let submit_now = move || {
-        // Hand in only once everything typed has reached the server (or been refused).
+        // Hand in only once everything typed has reached the server (or been refused): handing
+        // in first would close the attempt under answers still on their way. While the server
+        // does not answer, the hand-in could not reach it either; the bar says what waits.
         leptos::task::spawn_local(async move {
-            for _ in 0..40 {
-                if queue.jobs.with_value(|q| q.is_empty()) {
-                    break;
-                }
+            while !queue.settled() {
                 sleep(250).await;
             }
-            submit.dispatch(SubmitAttempt { attempt_id });
+            if queue.jobs.try_with_value(|_| ()).is_some() {
+                submit.dispatch(SubmitAttempt { attempt_id });
+            }
         });
     };
     Effect::new(move |_| {
@@ -541,7 +561,7 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
             <div class="timer" class:urgent=move || left_ms.get() < 60_000 data-testid="timer">
                 {move || { let s = left_ms.get() / 1000; format!("{:02}:{:02}", s / 60, s % 60) }}
             </div>
-            <div class="save-bar" data-testid="answers-status">
+            <div class="save-bar" data-testid="answers-status" data-waiting=move || queue.pending.get()>
                 {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
                     format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())
                 } else {

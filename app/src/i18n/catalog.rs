@@ -445,6 +445,7 @@ catalog! {
     ErrRateLimited => ["Әрекет тым көп. Біраз күтіп, қайталаңыз.", "Слишком много попыток. Подождите и повторите.", "Too many attempts. Wait a while and try again."],
     ErrInternal => ["Сервер қатесі. Кейінірек қайталаңыз.", "Ошибка сервера. Повторите позже.", "Server error. Try again later."],
     ErrBadRequest => ["Сұрау қате құрылған", "Некорректный запрос", "Malformed request"],
+    ErrUnreachable => ["Сервер жауап бермейді. Өзгеріс сақталмады, қайта жіберіледі.", "Сервер не отвечает. Изменение не сохранено, отправим ещё раз.", "The server does not answer. The change is not saved yet and will be sent again."],
     ErrCheckFields => ["Белгіленген өрістерді тексеріңіз", "Проверьте отмеченные поля", "Check the highlighted fields"],
     ErrAccountDisabled => ["Тіркелгі өшірілген", "Учётная запись отключена", "This account is deactivated"],
 

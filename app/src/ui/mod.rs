@@ -1,6 +1,7 @@
 //! Building blocks every page uses: the page frame, the language switch, form fields with
 //! their translated errors, and the signed-in user's context.
 
+pub mod save_queue;
 pub mod time;
 
 use crate::auth::model::SessionUser;

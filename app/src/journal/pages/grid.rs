@@ -1,8 +1,10 @@
 //! The journal grid: students x lessons, keyboard first. Arrows move between cells, typing
 //! replaces the cell, Enter moves down to the next student. Each change is saved at once
-//! through one ordered queue: a failed save is retried with back-off until it lands, a refused
-//! one stays red with its message, and nothing typed is dropped silently. On a phone the same
-//! cells show as one student's list of lessons.
+//! through one ordered queue: a save the server did not answer (network down, server restarting,
+//! a 5xx) is retried with back-off until it lands, only the server's explicit refusal stays red
+//! with its message, a cell shows "saved" only once the server acknowledged the value it shows,
+//! and nothing typed is dropped silently. On a phone the same cells show as one student's list
+//! of lessons.
 
 use super::JournalNav;
 use crate::error::AppError;
@@ -10,10 +12,11 @@ use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::api::{get_journal, save_cell, RenameJournal};
 use crate::journal::dto::{JournalView, LessonHead};
 use crate::journal::model::{average, format_2dp, parse_cell, Attendance, Cell, LessonType, Scale};
+use crate::ui::save_queue::{SaveQueue, Settled};
 use crate::ui::sleep;
 use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
 use leptos::prelude::*;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 #[component]
 pub fn JournalPage() -> impl IntoView {
@@ -65,14 +68,19 @@ struct Job {
     reason: String,
 }
 
+/// A cell: (lesson, student).
+type CellKey = (i64, i64);
+
 #[derive(Clone, Copy)]
 struct Queue {
-    jobs: StoredValue<VecDeque<Job>>,
+    jobs: StoredValue<SaveQueue<CellKey, Job>>,
     running: StoredValue<bool>,
+    /// Cells whose latest value the server has not acknowledged (sent, waiting or awaiting a
+    /// reason): the bar shows this number and never "All changes saved" while it is not 0.
     pending: RwSignal<usize>,
     retrying: RwSignal<bool>,
-    /// The change that needs a reason before it can be saved.
-    awaiting: RwSignal<Option<Job>>,
+    /// The changes that need a reason before they can be saved, one per cell, the first shown.
+    awaiting: RwSignal<Vec<Job>>,
     /// The page's language, for labelling saved cells (the queue runs outside any component).
     locale: RwSignal<Locale>,
 }
@@ -114,11 +122,11 @@ fn Grid(view: JournalView, rename: ServerAction<RenameJournal>) -> impl IntoView
         false,
     );
     let queue = Queue {
-        jobs: StoredValue::new(VecDeque::new()),
+        jobs: StoredValue::new(SaveQueue::new()),
         running: StoredValue::new(false),
         pending: RwSignal::new(0),
         retrying: RwSignal::new(false),
-        awaiting: RwSignal::new(None),
+        awaiting: RwSignal::new(Vec::new()),
         locale,
     };
     let lessons = StoredValue::new(lessons);
@@ -130,7 +138,7 @@ fn Grid(view: JournalView, rename: ServerAction<RenameJournal>) -> impl IntoView
     #[cfg(feature = "hydrate")]
     {
         let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if queue.pending.get_untracked() > 0 || queue.awaiting.get_untracked().is_some() {
+            if queue.pending.get_untracked() > 0 {
                 ev.prevent_default();
                 ev.set_return_value("unsaved");
             }
@@ -143,9 +151,15 @@ fn Grid(view: JournalView, rename: ServerAction<RenameJournal>) -> impl IntoView
         match parse_cell(scale, &raw) {
             Err(msg) => c.state.set(SaveState::Refused(msg)),
             Ok(cell) => {
-                if cell.store_code() == c.saved_code.get_untracked() && c.state.get_untracked() != SaveState::Saving {
+                // Typed back to what the server holds, with nothing of this cell unsent: no
+                // save. (With another value of the cell still queued, this one is sent too, so
+                // the last value typed is the one that lands.)
+                let queued = queue.jobs.with_value(|q| q.holds(&(lesson, student)));
+                if cell.store_code() == c.saved_code.get_untracked() && !queued {
                     c.state.set(SaveState::Clean);
                     c.text.set(cell.label(locale.get_untracked()));
+                    queue.awaiting.update(|a| a.retain(|j| (j.lesson, j.student) != (lesson, student)));
+                    update_pending(queue);
                     return;
                 }
                 enqueue(queue, cells, scale, journal_id, Job { lesson, student, value: cell.store_code(), reason: String::new() });
@@ -258,92 +272,104 @@ fn Grid(view: JournalView, rename: ServerAction<RenameJournal>) -> impl IntoView
     }
 }
 
-/// Adds a change to the queue (replacing a not-yet-sent change of the same cell) and starts
-/// the worker if it is idle.
-fn enqueue(queue: Queue, cells: StoredValue<HashMap<(i64, i64), CellSignals>>, scale: Scale, journal_id: i64, job: Job) {
-    if let Some(c) = cells.with_value(|m| m.get(&(job.lesson, job.student)).copied()) {
+/// Adds a change to the queue (replacing a not-yet-sent change of the same cell, never another
+/// cell's nor the one on the wire) and starts the worker if it is idle.
+fn enqueue(queue: Queue, cells: StoredValue<HashMap<CellKey, CellSignals>>, scale: Scale, journal_id: i64, job: Job) {
+    let key = (job.lesson, job.student);
+    if let Some(c) = cells.with_value(|m| m.get(&key).copied()) {
         c.state.set(SaveState::Saving);
     }
-    queue.jobs.update_value(|q| {
-        q.retain(|j| !(j.lesson == job.lesson && j.student == job.student));
-        q.push_back(job);
-    });
-    queue.pending.set(queue.jobs.with_value(|q| q.len()) + usize::from(queue.running.get_value()));
+    queue.awaiting.update(|a| a.retain(|j| (j.lesson, j.student) != key));
+    queue.jobs.update_value(|q| q.push(key, job));
+    update_pending(queue);
     if !queue.running.get_value() {
         queue.running.set_value(true);
         leptos::task::spawn_local(run_queue(queue, cells, scale, journal_id));
     }
 }
 
+fn update_pending(queue: Queue) {
+    let (Some(unacknowledged), Some(awaiting)) =
+        (queue.jobs.try_with_value(|q| q.unacknowledged()), queue.awaiting.try_with_untracked(|a| a.len()))
+    else {
+        return;
+    };
+    queue.pending.set(unacknowledged + awaiting);
+}
+
+/// The longest wait between two tries while the server does not answer: short enough that the
+/// changes land soon after it is back.
+const MAX_BACKOFF_MS: u32 = 8_000;
+
 /// Sends the queued changes one at a time, in order, so a later change of a cell can never be
-/// overtaken by an earlier one.
-async fn run_queue(queue: Queue, cells: StoredValue<HashMap<(i64, i64), CellSignals>>, scale: Scale, journal_id: i64) {
+/// overtaken by an earlier one. Stops when the queue is empty or the page is gone.
+async fn run_queue(queue: Queue, cells: StoredValue<HashMap<CellKey, CellSignals>>, scale: Scale, journal_id: i64) {
     let mut backoff_ms: u32 = 500;
-    loop {
-        let Some(job) = queue.jobs.with_value(|q| q.front().cloned()) else { break };
-        let cell = cells.with_value(|m| m.get(&(job.lesson, job.student)).copied());
-        let result = save_cell(journal_id, job.lesson, job.student, job.value.clone(), job.reason.clone()).await;
+    while let Some(((lesson, student), job)) = queue.jobs.try_update_value(|q| q.next()).flatten() {
+        let cell = cells.try_with_value(|m| m.get(&(lesson, student)).copied()).flatten();
+        let result = save_cell(journal_id, lesson, student, job.value.clone(), job.reason.clone()).await;
+        // The page may have gone while the request was out.
+        if queue.jobs.try_with_value(|_| ()).is_none() {
+            return;
+        }
         match result {
             Ok(code) => {
                 backoff_ms = 500;
                 queue.retrying.set(false);
-                queue.jobs.update_value(|q| {
-                    q.pop_front();
-                });
+                let settled = queue.jobs.try_update_value(|q| q.acknowledged()).flatten();
                 if let Some(c) = cell {
                     c.saved_code.set(code.clone());
-                    // Only settle the cell if nothing newer for it is queued.
-                    let newer = queue.jobs.with_value(|q| q.iter().any(|j| j.lesson == job.lesson && j.student == job.student));
-                    if !newer {
+                    // "Saved" only when the server holds the latest value typed in the cell.
+                    if matches!(settled, Some(Settled::Saved(_))) {
                         c.state.set(SaveState::Saved);
                         c.text.set(Cell::from_store_code(scale, &code).label(queue.locale.get_untracked()));
                     }
                 }
             }
             Err(AppError::Invalid(errors)) if errors.iter().any(|e| e.msg == Msg::ErrReasonRequired) => {
-                queue.jobs.update_value(|q| {
-                    q.pop_front();
-                });
-                if let Some(c) = cell {
-                    c.state.set(SaveState::NeedsReason);
+                queue.retrying.set(false);
+                let newer = queue.jobs.try_update_value(|q| q.refused()).flatten().is_some_and(|(_, newer)| newer);
+                // A newer value of the cell is on its way and asks for its own reason.
+                if !newer {
+                    if let Some(c) = cell {
+                        c.state.set(SaveState::NeedsReason);
+                    }
+                    queue.awaiting.update(|a| {
+                        a.retain(|j| (j.lesson, j.student) != (lesson, student));
+                        a.push(job);
+                    });
                 }
-                queue.awaiting.set(Some(job));
             }
-            Err(e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::Forbidden | AppError::NotFound | AppError::BadRequest)) => {
-                // Refused for good: the cell keeps what was typed and shows why.
-                queue.jobs.update_value(|q| {
-                    q.pop_front();
-                });
+            Err(e) if e.is_refusal() => {
+                // Refused for good by the server: the cell keeps what was typed and shows why.
+                queue.retrying.set(false);
+                let newer = queue.jobs.try_update_value(|q| q.refused()).flatten().is_some_and(|(_, newer)| newer);
                 let msg = match &e {
                     AppError::Invalid(errors) => errors.first().map(|f| f.msg).unwrap_or(Msg::ErrCheckFields),
                     other => other.summary(),
                 };
-                if let Some(c) = cell {
+                if let (Some(c), false) = (cell, newer) {
                     c.state.set(SaveState::Refused(msg));
                 }
             }
-            Err(AppError::Unauthorized) => {
-                // The session ended: keep everything queued and show it; signing in again in
-                // another tab lets the retries through.
+            Err(e) => {
+                // No answer, a server error, an ended session (signing in again in another tab
+                // lets the retries through): nothing is known of this change, so it is kept and
+                // sent again, first.
+                queue.jobs.update_value(|q| q.not_delivered());
                 queue.retrying.set(true);
                 if let Some(c) = cell {
                     c.state.set(SaveState::Retrying);
                 }
-                sleep(5_000).await;
-            }
-            Err(_) => {
-                queue.retrying.set(true);
-                if let Some(c) = cell {
-                    c.state.set(SaveState::Retrying);
-                }
-                sleep(backoff_ms).await;
-                backoff_ms = (backoff_ms * 2).min(30_000);
+                update_pending(queue);
+                sleep(if e == AppError::Unauthorized { 5_000 } else { backoff_ms }).await;
+                backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
             }
         }
-        queue.pending.set(queue.jobs.with_value(|q| q.len()));
+        update_pending(queue);
     }
-    queue.running.set_value(false);
-    queue.pending.set(0);
+    let _ = queue.running.try_set_value(false);
+    update_pending(queue);
 }
 
 /// "All changes saved" / "Saving 3…" / "Not saved yet: retrying".
@@ -352,16 +378,18 @@ fn SaveBar(queue: Queue) -> impl IntoView {
     let locale = use_locale();
     view! {
         <p class="savebar" role="status" aria-live="polite" data-testid="savebar"
-            class:error=move || queue.retrying.get()
+            class:error=move || { queue.retrying.get() && queue.pending.get() > 0 }
+            data-waiting=move || queue.pending.get()
         >
             {move || {
                 let l = locale.get();
-                if queue.retrying.get() {
-                    Msg::SaveRetrying.text(l).replace("{n}", &queue.pending.get().to_string())
-                } else if queue.pending.get() > 0 {
-                    Msg::SavingN.text(l).replace("{n}", &queue.pending.get().to_string())
-                } else {
+                let n = queue.pending.get();
+                if n == 0 {
                     Msg::AllSaved.text(l).to_string()
+                } else if queue.retrying.get() {
+                    Msg::SaveRetrying.text(l).replace("{n}", &n.to_string())
+                } else {
+                    Msg::SavingN.text(l).replace("{n}", &n.to_string())
                 }
             }}
         </p>
@@ -373,7 +401,7 @@ fn SaveBar(queue: Queue) -> impl IntoView {
 #[component]
 fn ReasonBar(
     queue: Queue,
-    cells: StoredValue<HashMap<(i64, i64), CellSignals>>,
+    cells: StoredValue<HashMap<CellKey, CellSignals>>,
     scale: Scale,
     journal_id: i64,
     students: StoredValue<Vec<crate::journal::dto::StudentHead>>,
@@ -383,30 +411,32 @@ fn ReasonBar(
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(false);
     let submit = move || {
-        let Some(mut job) = queue.awaiting.get_untracked() else { return };
+        let Some(mut job) = queue.awaiting.with_untracked(|a| a.first().cloned()) else { return };
         let text = reason.get_untracked().trim().to_string();
         if text.is_empty() {
             error.set(true);
             return;
         }
         job.reason = text;
-        queue.awaiting.set(None);
         reason.set(String::new());
         error.set(false);
         enqueue(queue, cells, scale, journal_id, job);
     };
     let undo = move || {
-        let Some(job) = queue.awaiting.get_untracked() else { return };
+        let Some(job) = queue.awaiting.with_untracked(|a| a.first().cloned()) else { return };
         if let Some(c) = cells.with_value(|m| m.get(&(job.lesson, job.student)).copied()) {
             c.text.set(Cell::from_store_code(scale, &c.saved_code.get_untracked()).label(locale.get_untracked()));
             c.state.set(SaveState::Clean);
         }
-        queue.awaiting.set(None);
+        queue.awaiting.update(|a| {
+            a.remove(0);
+        });
+        update_pending(queue);
         reason.set(String::new());
         error.set(false);
     };
     view! {
-        {move || queue.awaiting.get().map(|job| {
+        {move || queue.awaiting.with(|a| a.first().cloned()).map(|job| {
             let who = students.with_value(|s| s.iter().find(|s| s.id == job.student).map(|s| s.name.clone())).unwrap_or_default();
             let when = lessons.with_value(|l| l.iter().find(|l| l.id == job.lesson).map(|l| crate::journal::pages::dotted(&l.date))).unwrap_or_default();
             view! {
