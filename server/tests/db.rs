@@ -5,7 +5,7 @@ mod common;
 
 use app::admin::store::{ancestors, subtree};
 use app::auth::ssr::{clear_rate_limit, rate_limit};
-use app::auth::store::{consume_code, create_code, CODE_MAX_ATTEMPTS, CODE_TTL_MS};
+use app::auth::store::{consume_code, create_code, CodePurpose, CODE_MAX_ATTEMPTS, CODE_TTL_MS};
 use app::db::Db;
 use app::error::AppError;
 use app::i18n::Msg;
@@ -72,7 +72,7 @@ async fn make_user(db: &Db, login: &str) -> i64 {
 
 async fn new_code(db: &Db, user_id: i64) -> String {
     let mut tx = db.begin().await.unwrap();
-    let code = create_code(&mut tx, user_id, CODE_TTL_MS).await.unwrap();
+    let code = create_code(&mut tx, user_id, CodePurpose::PasswordReset, CODE_TTL_MS).await.unwrap();
     tx.commit().await.unwrap();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "six digits: {code}");
     code
@@ -97,16 +97,16 @@ async fn wrong_codes_use_up_the_code(backend: Backend) {
     let code = new_code(&t.db, user).await;
     let bad = other_code(&code);
     for attempt in 1..=CODE_MAX_ATTEMPTS {
-        let err = consume_code(&t.db, user, &bad).await.unwrap_err();
+        let err = consume_code(&t.db, user, CodePurpose::PasswordReset, &bad).await.unwrap_err();
         assert_eq!(err, wrong(), "wrong attempt {attempt}");
         assert_eq!(err.field_msg("code"), Some(Msg::ErrWrongCode));
     }
     assert_eq!(CODE_MAX_ATTEMPTS, 5);
     // Five wrong guesses burn the code: even the right one no longer works.
-    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), expired());
+    assert_eq!(consume_code(&t.db, user, CodePurpose::PasswordReset, &code).await.unwrap_err(), expired());
     // A fresh code works again.
     let code = new_code(&t.db, user).await;
-    consume_code(&t.db, user, &code).await.expect("a new code after the old one was burnt");
+    consume_code(&t.db, user, CodePurpose::PasswordReset, &code).await.expect("a new code after the old one was burnt");
 }
 
 async fn expired_code_is_refused(backend: Backend) {
@@ -124,7 +124,7 @@ async fn expired_code_is_refused(backend: Backend) {
         .execute(&t.db.pool)
         .await
         .unwrap();
-    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), expired());
+    assert_eq!(consume_code(&t.db, user, CodePurpose::PasswordReset, &code).await.unwrap_err(), expired());
 }
 
 async fn code_works_once(backend: Backend) {
@@ -133,10 +133,10 @@ async fn code_works_once(backend: Backend) {
     let other = make_user(&t.db, "erlan").await;
     let code = new_code(&t.db, user).await;
     // The code belongs to its user only.
-    assert_eq!(consume_code(&t.db, other, &code).await.unwrap_err(), wrong());
+    assert_eq!(consume_code(&t.db, other, CodePurpose::PasswordReset, &code).await.unwrap_err(), wrong());
     // Spaces typed around the code do not matter.
-    consume_code(&t.db, user, &format!(" {code} ")).await.expect("right code");
-    assert_eq!(consume_code(&t.db, user, &code).await.unwrap_err(), wrong(), "second use");
+    consume_code(&t.db, user, CodePurpose::PasswordReset, &format!(" {code} ")).await.expect("right code");
+    assert_eq!(consume_code(&t.db, user, CodePurpose::PasswordReset, &code).await.unwrap_err(), wrong(), "second use");
     let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM verification_codes WHERE user_id = $1 AND used_at IS NOT NULL")
         .bind(user)
         .fetch_one(&t.db.pool)
@@ -151,9 +151,9 @@ async fn only_latest_code_works(backend: Backend) {
     let first = new_code(&t.db, user).await;
     let second = new_code(&t.db, user).await;
     if first != second {
-        assert_eq!(consume_code(&t.db, user, &first).await.unwrap_err(), wrong(), "a replaced code");
+        assert_eq!(consume_code(&t.db, user, CodePurpose::PasswordReset, &first).await.unwrap_err(), wrong(), "a replaced code");
     }
-    consume_code(&t.db, user, &second).await.expect("the latest code");
+    consume_code(&t.db, user, CodePurpose::PasswordReset, &second).await.expect("the latest code");
 }
 
 async fn org(db: &Db, parent: i64, kind: &str, name: &str) -> i64 {

@@ -719,7 +719,9 @@ async fn simultaneous_wrong_codes_use_five_tries_at_most(b: Backend) {
     let app = spawn_app(b).await;
     let user = app.make_user("aida", PW, None).await;
     let mut tx = app.db.begin().await.unwrap();
-    let code = app::auth::store::create_code(&mut tx, user, app::auth::store::CODE_TTL_MS).await.unwrap();
+    let code = app::auth::store::create_code(&mut tx, user, app::auth::store::CodePurpose::PasswordReset, app::auth::store::CODE_TTL_MS)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     let mut tasks = Vec::new();

@@ -1032,18 +1032,21 @@ mod tests {
     #[test]
     fn a_paper_answer_resolves_through_its_ids_and_back() {
         let q = matching();
-        let ids = ids("x", &q);
+        let paper = ids("x", &q);
         let sent = PaperAnswer::Matching(vec![("xo2".into(), "xr2".into()), ("xo0".into(), "xr0".into())]);
-        let answer = sent.resolve(&ids).expect("known ids");
+        let answer = sent.resolve(&paper).expect("known ids");
         assert_eq!(answer, Answer::Matching(vec![Some(0), None, Some(2)]));
-        assert_eq!(PaperAnswer::of(&answer, &ids), PaperAnswer::Matching(vec![("xo0".into(), "xr0".into()), ("xo2".into(), "xr2".into())]));
+        assert_eq!(
+            PaperAnswer::of(&answer, &paper),
+            PaperAnswer::Matching(vec![("xo0".into(), "xr0".into()), ("xo2".into(), "xr2".into())])
+        );
         let order = PaperAnswer::Order(vec!["xo0".into(), "xo1".into(), "xo2".into(), "xo3".into()]);
         assert_eq!(score(&ordering(), &order.resolve(&ids("x", &ordering())).expect("known")).points_awarded, 2.0);
         // Another paper's ids, or bare indexes, name nothing on this one: refused, not scored.
-        assert_eq!(PaperAnswer::Order(vec!["yo0".into()]).resolve(&ids), None);
-        assert_eq!(PaperAnswer::Choice(vec!["0".into()]).resolve(&ids), None);
-        assert_eq!(PaperAnswer::Matching(vec![("xo0".into(), "xo1".into())]).resolve(&ids), None);
-        assert_eq!(PaperAnswer::Text("a".into()).resolve(&ids), Some(Answer::Text("a".into())));
+        assert_eq!(PaperAnswer::Order(vec!["yo0".into()]).resolve(&paper), None);
+        assert_eq!(PaperAnswer::Choice(vec!["0".into()]).resolve(&paper), None);
+        assert_eq!(PaperAnswer::Matching(vec![("xo0".into(), "xo1".into())]).resolve(&paper), None);
+        assert_eq!(PaperAnswer::Text("a".into()).resolve(&paper), Some(Answer::Text("a".into())));
         // The wire form of a text answer is the stored one (tickets send it alike).
         assert_eq!(
             serde_json::to_string(&PaperAnswer::Text("a".into())).unwrap(),
