@@ -214,16 +214,21 @@ pub fn check_snapshot(bytes: &[u8]) -> Result<CheckResult, AppError> {
 static DECODES: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()) * 2));
 
-/// The users whose device check is being decoded now.
-static CHECKING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<i64>>> = std::sync::LazyLock::new(Default::default);
+/// The users whose device check is being decoded now, by database (one process can serve more
+/// than one: the tests run a server per backend, whose user ids coincide).
+static CHECKING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<(String, i64)>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// A user's one device check in flight; dropping it lets the next one in.
-struct CheckingSlot(i64);
+struct CheckingSlot((String, i64));
 
 impl CheckingSlot {
-    fn take(user_id: i64) -> Option<CheckingSlot> {
-        let mut users = CHECKING.lock().unwrap_or_else(|e| e.into_inner());
-        users.insert(user_id).then_some(CheckingSlot(user_id))
+    fn take(database: &str, user_id: i64) -> Option<CheckingSlot> {
+        let user = (database.to_string(), user_id);
+        // The lock is let go before a slot exists: a slot made and dropped under it (a refused
+        // second check) would take the lock again in `drop` and hang the thread.
+        let taken = CHECKING.lock().unwrap_or_else(|e| e.into_inner()).insert(user.clone());
+        taken.then(|| CheckingSlot(user))
     }
 }
 
@@ -246,7 +251,8 @@ async fn device_check(State(st): State<AppState>, Extension(caller): Extension<R
     let Some(user_id) = caller.0.as_ref().map(|c| c.user_id) else {
         return fail(AppError::Unauthorized);
     };
-    let Some(_checking) = CheckingSlot::take(user_id) else {
+    let database = st.db.pool.connect_options().database_url.to_string();
+    let Some(_checking) = CheckingSlot::take(&database, user_id) else {
         return fail(AppError::RateLimited);
     };
     match decode(move || check_snapshot(&body)).await {
@@ -609,6 +615,19 @@ async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch)
 
 #[cfg(test)]
 mod tests {
+    /// One device check per user at a time; a refused second one lets go at once (it used to
+    /// hang the thread taking the lock twice), and the user's next check after it works.
+    #[test]
+    fn one_device_check_slot_per_user() {
+        let first = CheckingSlot::take("db", 900_001).expect("a free user gets a slot");
+        assert!(CheckingSlot::take("db", 900_001).is_none(), "a second check meanwhile is refused");
+        let other = CheckingSlot::take("db", 900_002).expect("another user is not held up");
+        assert!(CheckingSlot::take("another db", 900_001).is_some(), "the same id in another database is another user");
+        drop(first);
+        assert!(CheckingSlot::take("db", 900_001).is_some(), "free again once the first is done");
+        drop(other);
+    }
+
     use super::*;
 
     #[test]
