@@ -258,12 +258,13 @@ function xlsx(rows) {
 
 test('ordering and matching questions are answered through opaque ids and score in full', async () => {
   const lang = 'en';
-  const topic = `Order ${uniq()}`;
-  const title = `Ordering and matching ${uniq()}`;
+  // Kazakh names: the i18n test reads every page of the shared database for stray English.
+  const topic = `Рет ${uniq()}`;
+  const title = `Реттеу және сәйкестендіру ${uniq()}`;
   const orderStem = `Put the normal forms in order ${uniq()}`;
   const matchStem = `Match the term with its meaning ${uniq()}`;
-  const items = ['First normal form', 'Second normal form', 'Third normal form', 'Boyce-Codd normal form'];
-  const pairs = [['Primary key', 'Identifies a row'], ['Foreign key', 'Refers to another table'], ['Index', 'Speeds up look-ups']];
+  const items = ['Бірінші қалыпты пішін', 'Екінші қалыпты пішін', 'Үшінші қалыпты пішін', 'Бойс-Кодд қалыпты пішіні'];
+  const pairs = [['Бастапқы кілт', 'Жолды анықтайды'], ['Сыртқы кілт', 'Басқа кестеге сілтейді'], ['Индекс', 'Іздеуді жылдамдатады']];
   const teacher = await as('teacher', lang);
   {
     const { page } = teacher;
