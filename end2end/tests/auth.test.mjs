@@ -9,15 +9,23 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** Fills the registration form by its labels (in `lang`) and submits it. */
-async function register(page, lang, { login, fullName, email, phone = '', password }) {
+/**
+ * Fills the registration form by its labels (in `lang`) and submits it. Unless `confirm` is
+ * false, then enters the code the server emailed (read from its log) and confirms.
+ */
+async function register(page, lang, { login, fullName, email, password }, { confirm = true } = {}) {
   await visit(page, '/register');
   await page.getByLabel(msg('Login', lang), { exact: true }).fill(login);
   await page.getByLabel(msg('FullName', lang), { exact: true }).fill(fullName);
   await page.getByLabel(msg('Email', lang), { exact: true }).fill(email);
-  await page.getByLabel(msg('Phone', lang), { exact: true }).fill(phone);
   await page.getByLabel(msg('Password', lang), { exact: true }).fill(password);
+  const offset = await logOffset();
   await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
+  if (!confirm) return;
+  await page.getByText(msg('RegisterCodeSent', lang)).waitFor();
+  const code = await emailedCode(email, offset);
+  await page.getByLabel(msg('Code', lang), { exact: true }).fill(code);
+  await page.getByRole('button', { name: msg('Confirm', lang), exact: true }).click();
 }
 
 async function signOut(page, lang) {
@@ -38,7 +46,7 @@ test('a new person registers, lands on the home page as an applicant, signs out 
   const fullName = `Айгерім Тестова ${n}`;
   const password = `Kokshe${n}x`;
 
-  await register(page, lang, { login, fullName, email: `reg${n}@example.kz`, phone: '', password });
+  await register(page, lang, { login, fullName, email: `reg${n}@example.kz`, password });
   await welcomed(page, lang);
   const h1 = page.getByRole('heading', { level: 1 });
   assert.equal(await h1.innerText(), `${msg('Welcome', lang)}, ${fullName}`);
@@ -74,7 +82,7 @@ test('registration with a bad email and a weak password shows both errors at the
   const n = uniq();
   const login = `e2e.bad${n}`;
   // "name@mail" passes the browser's own email check but has no domain the server accepts.
-  await register(page, lang, { login, fullName: `Бекзат ${n}`, email: `bad${n}@mail`, password: 'abc123' });
+  await register(page, lang, { login, fullName: `Бекзат ${n}`, email: `bad${n}@mail`, password: 'abc123' }, { confirm: false });
 
   const emailError = field(page, msg('Email', lang)).getByRole('alert');
   const passwordError = field(page, msg('Password', lang)).getByRole('alert');
@@ -133,6 +141,22 @@ test('on the profile a wrong current password is shown at its field, the right o
   const ok = page.locator('.banner.ok[role=status]', { hasText: msg('PasswordChanged', lang) });
   await ok.waitFor();
   assert.equal(await field(page, msg('CurrentPassword', lang)).getByRole('alert').count(), 0);
+
+  // A new email, with the (new) password: it waits for the code sent to it, and the account
+  // shows it once the code is entered.
+  const newEmail = `pro${n}.new@example.kz`;
+  const profileForm = page.locator('form', { has: page.getByRole('button', { name: msg('Save', lang), exact: true }) });
+  await profileForm.getByLabel(msg('Email', lang), { exact: true }).fill(newEmail);
+  await profileForm.getByLabel(msg('PasswordForContacts', lang), { exact: true }).fill(newPassword);
+  const offset = await logOffset();
+  await profileForm.getByRole('button', { name: msg('Save', lang), exact: true }).click();
+  const waiting = page.getByTestId('confirm-email');
+  await waiting.getByText(newEmail).waitFor();
+  const code = await emailedCode(newEmail, offset);
+  await waiting.getByLabel(msg('Code', lang), { exact: true }).fill(code);
+  await waiting.getByRole('button', { name: msg('Confirm', lang), exact: true }).click();
+  await waiting.waitFor({ state: 'detached' });
+  assert.equal(await profileForm.getByLabel(msg('Email', lang), { exact: true }).inputValue(), newEmail);
 
   // The new password is the one that works now.
   await signOut(page, lang);
@@ -197,3 +221,25 @@ test('the sign-in page is readable without JavaScript', async () => {
     await close(ctx);
   }
 });
+
+test('a registration sent before the page runs its script comes back as the form with its messages', async () => {
+  // Issue 14, item 16: a slow phone submits before hydration, like a browser without JavaScript.
+  const lang = 'ru';
+  const ctx = await open(browser, { lang, javaScriptEnabled: false });
+  const { page } = ctx;
+  const n = uniq();
+  await page.goto('/register');
+  await page.getByLabel(msg('Login', lang), { exact: true }).fill(`e2e.nojs${n}`);
+  await page.getByLabel(msg('FullName', lang), { exact: true }).fill(`Бекзат ${n}`);
+  // Passes the browser's own check, not the server's.
+  await page.getByLabel(msg('Email', lang), { exact: true }).fill(`nojs${n}@mail`);
+  await page.getByLabel(msg('Password', lang), { exact: true }).fill(`Nojs-${n}-pass`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: msg('Register', lang), exact: true }).click()]);
+  assert.equal(new URL(page.url()).pathname, '/register');
+  assert.ok(!(await page.content()).includes('{"Invalid"'), 'not the raw error');
+  const emailError = field(page, msg('Email', lang)).getByRole('alert');
+  assert.equal(await emailError.innerText(), msg('ErrEmailFormat', lang));
+  assert.equal(await page.locator('html').getAttribute('lang'), lang);
+  await close(ctx);
+});
+

@@ -56,6 +56,18 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await welcomed(page, null);
     await setLang(teacher.context, lang);
 
+    // Signed in, the registration page offers to join a campaign instead of registering
+    // (issue 14, item 18). She is in this one already, and it says so at the campaign.
+    await visit(page, '/olympiad/register');
+    const join = page.getByTestId('join-as-teacher');
+    await chooseOption(join.getByLabel(msg('OlyCampaign', lang), { exact: true }), CAMPAIGN);
+    await join.getByLabel(msg('OlySchool', lang), { exact: true }).first().fill('AK-BUR');
+    const joinSchool = join.locator('select#f-school_id');
+    await joinSchool.waitFor();
+    await joinSchool.selectOption({ index: 0 });
+    await join.getByRole('button', { name: msg('OlyJoinAsTeacher', lang), exact: true }).click();
+    await join.getByText(msg('ErrOlyAlreadyTeacher', lang)).waitFor();
+
     // Two pupils of the school, in two grades and languages (two variants of the stage).
     await visit(page, '/olympiad/teacher');
     for (const p of pupils) {

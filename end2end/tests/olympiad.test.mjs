@@ -187,5 +187,14 @@ test('the teacher registration takes a pasted IIN with spaces around it and refu
   assert.equal(await iinField.inputValue(), ' 611004463670 ');
   await page.getByRole('button', { name: msg('Register', lang), exact: true }).click();
   await page.getByText(msg('OlyCodeSentToEmail', lang)).waitFor();
+  // The family's placement look-up keeps a paste as it is too, and says what is wrong with it.
+  await visit(page, '/olympiad/placement');
+  const lookupIin = page.getByLabel(msg('Iin', lang), { exact: true });
+  await lookupIin.focus();
+  await page.keyboard.insertText(' 6110044636701 ');
+  assert.equal(await lookupIin.inputValue(), ' 6110044636701 ');
+  await page.getByLabel(msg('OlyDiplomaNumber', lang), { exact: true }).fill('2027-000042-K7QF3M');
+  await page.locator('form', { has: lookupIin }).locator('button[type=submit]').click();
+  await field(page, msg('Iin', lang)).locator('.error', { hasText: msg('ErrIinLength', lang) }).waitFor();
   await close(ctx);
 });

@@ -24,7 +24,9 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
     vec![
         ("/api/auth/me", Public, vec![]),
         ("/api/auth/login", Public, vec![("login", "nobody"), ("password", "x")]),
-        ("/api/auth/register", Public, vec![("login", ""), ("full_name", ""), ("email", ""), ("phone", ""), ("password", "")]),
+        ("/api/auth/register", Public, vec![("login", ""), ("full_name", ""), ("email", ""), ("password", "")]),
+        ("/api/auth/register/confirm", Public, vec![("login", "nobody"), ("code", "000000")]),
+        ("/api/auth/contact/confirm", SignedIn, vec![("channel", "email"), ("code", "000000")]),
         ("/api/auth/reset/request", Public, vec![("contact", "nobody"), ("channel", "email")]),
         ("/api/auth/reset/confirm", Public, vec![("contact", "nobody"), ("code", "000000"), ("new_password", "x")]),
         ("/api/locale", Public, vec![("locale", "kk")]),
@@ -214,6 +216,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             vec![("campaign_id", "0"), ("iin", ""), ("full_name", ""), ("phone", ""), ("email", ""), ("school_id", ""), ("password", "")],
         ),
         ("/api/olympiad/teacher/confirm", Public, vec![("iin", ""), ("code", "")]),
+        ("/api/olympiad/teacher/join", SignedIn, vec![("campaign_id", "0"), ("school_id", "")]),
         ("/api/olympiad/teacher/campaigns", Permission, vec![]),
         (
             "/api/olympiad/participant/add",

@@ -11,7 +11,7 @@ const PW: &str = "correct-horse-42";
 
 backends!(
     health_and_readiness,
-    registration_signs_in_and_is_audited,
+    registration_is_confirmed_by_the_emailed_code_then_signs_in,
     registration_refuses_bad_input_at_each_field,
     a_login_of_twelve_digits_is_an_iin_and_cannot_be_chosen,
     login_refuses_wrong_password_then_rate_limits,
@@ -30,7 +30,7 @@ backends!(
     behind_a_proxy_the_address_it_appended_counts,
     wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out,
     simultaneous_wrong_codes_use_five_tries_at_most,
-    changing_contacts_needs_the_password,
+    changing_contacts_needs_the_password_and_a_code_sent_to_them,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -44,71 +44,85 @@ async fn health_and_readiness(b: Backend) {
     assert_eq!(r.json()["media"], "ok");
 }
 
-async fn registration_signs_in_and_is_audited(b: Backend) {
+/// Registration is confirmed by the code sent to the email (issue 14, item 4): until then the
+/// account cannot sign in; with the code it is signed in, an applicant, welcomed and audited.
+async fn registration_is_confirmed_by_the_emailed_code_then_signs_in(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
     let r = app
-        .call(
-            &c,
-            "/api/auth/register",
-            &[("login", "Aida.S"), ("full_name", "Аида Серік"), ("email", "aida@mail.kz"), ("phone", "8 701 234 56 78"), ("password", PW)],
-        )
+        .call(&c, "/api/auth/register", &[("login", "Aida.S"), ("full_name", "Аида Серік"), ("email", "aida@mail.kz"), ("password", PW)])
         .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.call(&c, "/api/auth/me", &[]).await.json(), serde_json::Value::Null, "not signed in before the code");
+    let r = app.call(&app.client(), "/api/auth/login", &[("login", "aida.s"), ("password", PW)]).await;
+    assert!(!r.status.is_success(), "an unconfirmed account cannot sign in");
+    let code = app.code_sent_to("aida@mail.kz").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = app.call(&c, "/api/auth/register/confirm", &[("login", "Aida.S"), ("code", wrong)]).await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrWrongCode".to_string())]);
+    let r = app.call(&c, "/api/auth/register/confirm", &[("login", "Aida.S"), ("code", &code)]).await;
     assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
     let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
     assert!(cookie.contains("talap_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http must not mark cookies Secure");
     let me = app.call(&c, "/api/auth/me", &[]).await.json();
     assert_eq!(me["login"], "aida.s");
-    assert_eq!(me["phone"], "+77012345678");
+    assert_eq!(me["email"], "aida@mail.kz");
     assert_eq!(me["grants"][0]["role"], "Applicant");
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
     // The welcome message is in the in-app inbox.
     let inbox = app.call(&c, "/api/inbox/list", &[]).await.json();
     assert_eq!(inbox.as_array().map(|a| a.len()), Some(1));
+    // The code does not work twice; the password signs in.
+    let r = app.call(&app.client(), "/api/auth/register/confirm", &[("login", "aida.s"), ("code", &code)]).await;
+    assert_eq!(r.field_errors(), vec![("code".to_string(), "ErrWrongCode".to_string())]);
+    app.signed_in("aida.s", PW).await;
 }
 
 async fn registration_refuses_bad_input_at_each_field(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
-    let r = app
-        .call(
-            &c,
-            "/api/auth/register",
-            &[("login", "x"), ("full_name", " "), ("email", "not-an-email"), ("phone", "12345"), ("password", "short")],
-        )
-        .await;
+    let r =
+        app.call(&c, "/api/auth/register", &[("login", "x"), ("full_name", " "), ("email", "not-an-email"), ("password", "short")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let errors = r.field_errors();
-    for (field, msg) in [
-        ("login", "ErrLoginFormat"),
-        ("full_name", "ErrRequired"),
-        ("email", "ErrEmailFormat"),
-        ("phone", "ErrPhoneFormat"),
-        ("password", "ErrWeakPassword"),
-    ] {
+    for (field, msg) in
+        [("login", "ErrLoginFormat"), ("full_name", "ErrRequired"), ("email", "ErrEmailFormat"), ("password", "ErrWeakPassword")]
+    {
         assert!(errors.contains(&(field.to_string(), msg.to_string())), "{field}: {errors:?}");
     }
     let long = "я".repeat(201);
-    let r = app
-        .call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", &long), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
-        .await;
+    let r = app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", &long), ("email", "a@b.kz"), ("password", PW)]).await;
     assert_eq!(r.field_errors(), vec![("full_name".to_string(), "ErrTooLong".to_string())]);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing written for refused input");
-    // Duplicate login and email are field errors too, and leave one account.
-    app.call(&c, "/api/auth/register", &[("login", "aida"), ("full_name", "A"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
-        .await;
+    // A taken login is said at its field: the person must choose another.
+    app.register(&c, "aida", "A", "a@b.kz").await;
     let c2 = app.client();
-    let r = app
-        .call(&c2, "/api/auth/register", &[("login", "AIDA"), ("full_name", "B"), ("email", "b@b.kz"), ("phone", ""), ("password", PW)])
-        .await;
-    assert_eq!(r.field_errors(), vec![("login".to_string(), "ErrLoginTaken".to_string())]);
-    let r = app
-        .call(&c2, "/api/auth/register", &[("login", "other"), ("full_name", "B"), ("email", "a@b.kz"), ("phone", ""), ("password", PW)])
-        .await;
-    assert_eq!(r.field_errors(), vec![("email".to_string(), "ErrEmailTaken".to_string())]);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    let register = |login: &'static str, email: &'static str| {
+        let (app, c2) = (&app, c2.clone());
+        async move { app.call(&c2, "/api/auth/register", &[("login", login), ("full_name", "B"), ("email", email), ("password", PW)]).await }
+    };
+    assert_eq!(register("AIDA", "b@b.kz").await.field_errors(), vec![("login".to_string(), "ErrLoginTaken".to_string())]);
+    // An email of another account is not (issue 14, item 4): the answer is the one a new
+    // registration gets, nothing is made, and the address's owner is told how to sign in.
+    let fresh = register("fresh", "f@b.kz").await;
+    let taken = register("other", "A@b.kz").await;
+    assert_eq!((taken.status, &taken.body), (fresh.status, &fresh.body));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'other'").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'a@b.kz' AND body LIKE '%aida%' AND body LIKE '%/forgot%'").await,
+        1
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.register'").await, 1);
+    // A registration nobody confirms keeps no email from its owner, who registers with it...
+    register("squatter", "zarina@b.kz").await;
+    app.register(&app.client(), "zarina", "Zarina", "zarina@b.kz").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'squatter'").await, 0);
+    // ...and holds its login only while its code lives.
+    assert_eq!(register("fresh", "g@b.kz").await.field_errors(), vec![("login".to_string(), "ErrLoginTaken".to_string())]);
+    sqlx::query("UPDATE users SET pending_since = 0 WHERE login = 'fresh'").execute(&app.db.pool).await.unwrap();
+    assert!(register("fresh", "g@b.kz").await.status.is_success());
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'fresh' AND email = 'g@b.kz' AND active = 0").await, 1);
 }
 
 /// Issue 14, item 2: twelve digits are an IIN; an applicant cannot take a child's IIN as their
@@ -121,7 +135,7 @@ async fn a_login_of_twelve_digits_is_an_iin_and_cannot_be_chosen(b: Backend) {
             app.call(
                 &app.client(),
                 "/api/auth/register",
-                &[("login", login), ("full_name", "Аида Серік"), ("email", email), ("phone", ""), ("password", PW)],
+                &[("login", login), ("full_name", "Аида Серік"), ("email", email), ("password", PW)],
             )
             .await
         }
@@ -220,24 +234,16 @@ async fn password_change_needs_current_password(b: Backend) {
 async fn password_reset_by_emailed_code(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
-    app.call(
-        &c,
-        "/api/auth/register",
-        &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)],
-    )
-    .await;
+    app.register(&c, "aida", "A", "aida@mail.kz").await;
     let anon = app.client();
+    let emails = app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await;
     // Unknown accounts get the same answer and nothing is queued.
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "ghost@mail.kz"), ("channel", "email")]).await;
     assert!(r.status.is_success());
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, emails);
     let r = app.call(&anon, "/api/auth/reset/request", &[("contact", "AIDA@mail.kz"), ("channel", "email")]).await;
     assert!(r.status.is_success(), "{}", r.body);
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'email' AND recipient = 'aida@mail.kz'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let code: String = body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).expect("a 6-digit code in the message").to_string();
+    let code = app.code_sent_to("aida@mail.kz").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     // A weak new password gets the same answer for an account that exists and one that does not.
     let weak = |contact: &'static str| {
@@ -275,7 +281,7 @@ async fn password_reset_by_emailed_code(b: Backend) {
     let unknown = app.call(&anon, "/api/auth/reset/request", &[("contact", "ghost@mail.kz"), ("channel", "email")]).await;
     assert_eq!((r.status, r.body), (unknown.status, unknown.body));
     assert!(unknown.status.is_success());
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, emails + 2);
 }
 
 async fn admin_builds_the_organisation_tree(b: Backend) {
@@ -572,7 +578,7 @@ async fn a_form_refused_before_hydration_shows_the_form_with_its_messages(b: Bac
         .header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
         .header("referer", format!("{}/register", app.base))
         .header("cookie", "talap_lang=en")
-        .form(&[("login", ""), ("full_name", "Ерлан"), ("email", "erlan@example.kz"), ("phone", ""), ("password", PW)])
+        .form(&[("login", ""), ("full_name", "Ерлан"), ("email", "erlan@example.kz"), ("password", PW)])
         .send()
         .await
         .unwrap();
@@ -756,18 +762,13 @@ async fn simultaneous_wrong_codes_use_five_tries_at_most(b: Backend) {
 }
 
 /// Reset codes go to the profile's email and phone: whoever finds a session left open must not
-/// be able to point them elsewhere without the password. The name and language need none.
-async fn changing_contacts_needs_the_password(b: Backend) {
+/// be able to point them elsewhere without the password. The name and language need none. A new
+/// contact then counts only once the code sent to it comes back (issue 14, item 4), and the form
+/// does not say whether it belongs to someone else: only the person who receives the code learns.
+async fn changing_contacts_needs_the_password_and_a_code_sent_to_them(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
-    let r = app
-        .call(
-            &c,
-            "/api/auth/register",
-            &[("login", "aida"), ("full_name", "A"), ("email", "aida@mail.kz"), ("phone", ""), ("password", PW)],
-        )
-        .await;
-    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+    app.register(&c, "aida", "A", "aida@mail.kz").await;
     let save = |email: &'static str, phone: &'static str, password: Option<&'static str>| {
         let (app, c) = (&app, c.clone());
         async move {
@@ -788,6 +789,49 @@ async fn changing_contacts_needs_the_password(b: Backend) {
         pairs("current_password", "ErrWrongPassword")
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'aida@mail.kz' AND phone IS NULL AND full_name = 'Aida B'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'thief@mail.kz'").await, 0);
+    // With the password, the new email and phone wait for their codes; the old email stays.
     assert!(save("aida.b@mail.kz", "+77011234567", Some(PW)).await.status.is_success());
-    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'aida.b@mail.kz' AND phone = '+77011234567'").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE email = 'aida@mail.kz' AND phone IS NULL
+               AND new_email = 'aida.b@mail.kz' AND new_phone = '+77011234567'"
+        )
+        .await,
+        1
+    );
+    let me = app.call(&c, "/api/auth/me", &[]).await.json();
+    assert_eq!((me["new_email"].as_str(), me["new_phone"].as_str()), (Some("aida.b@mail.kz"), Some("+77011234567")));
+    let (email_code, sms_code) = (app.code_sent_to("aida.b@mail.kz").await, app.code_sent_to("+77011234567").await);
+    let confirm = |channel: &'static str, code: String| {
+        let (app, c) = (&app, c.clone());
+        async move { app.call(&c, "/api/auth/contact/confirm", &[("channel", channel), ("code", &code)]).await }
+    };
+    let wrong = if email_code == "000000" { "111111" } else { "000000" };
+    assert_eq!(confirm("email", wrong.to_string()).await.field_errors(), pairs("code", "ErrWrongCode"));
+    // A code is for its own contact only.
+    if sms_code != email_code {
+        assert_eq!(confirm("phone", email_code.clone()).await.field_errors(), pairs("code", "ErrWrongCode"));
+    }
+    assert!(confirm("email", email_code).await.status.is_success());
+    assert!(confirm("phone", sms_code).await.status.is_success());
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE email = 'aida.b@mail.kz' AND phone = '+77011234567'
+               AND new_email IS NULL AND new_phone IS NULL"
+        )
+        .await,
+        1
+    );
+    // The old address is told where the account's email went.
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'aida@mail.kz' AND body LIKE '%aida.b@mail.kz%'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.contact_confirm'").await, 2);
+    // Another account's email: the form answers as for any address; the code's receiver (that
+    // account's owner) learns it is taken, and the account keeps its own.
+    app.make_user("bolat", PW, None).await;
+    sqlx::query("UPDATE users SET email = 'bolat@mail.kz' WHERE login = 'bolat'").execute(&app.db.pool).await.unwrap();
+    assert!(save("bolat@mail.kz", "+77011234567", Some(PW)).await.status.is_success());
+    let code = app.code_sent_to("bolat@mail.kz").await;
+    assert_eq!(confirm("email", code).await.field_errors(), pairs("code", "ErrEmailTaken"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'aida' AND email = 'aida.b@mail.kz' AND new_email IS NULL").await, 1);
 }

@@ -329,11 +329,25 @@ async fn a_teacher_registers_confirms_and_is_signed_in(b: Backend) {
     let r = app.call(&anon, "/api/olympiad/teacher/confirm", &[("iin", &teacher_iin), ("code", &code)]).await;
     assert_eq!(r.field_errors(), pairs(&[("code", "ErrWrongCode")]));
 
-    // One account per IIN: registering the same IIN again is refused, whatever the email.
+    // One account per IIN. Registering the same IIN again registers nothing, but answers as a
+    // new registration does (issue 14, item 4: the form does not tell who has an account): the
+    // account's owner is told at their own email how to join, and nothing goes to the email typed.
     let users = app.count("SELECT COUNT(*) FROM users").await;
     let r = register(&app, &anon, campaign, &teacher_iin, "other@mail.kz", &abai.to_string()).await;
-    assert_eq!(r.field_errors(), pairs(&[("iin", "ErrOlyIinRegistered")]));
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"), "{}", r.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'other@mail.kz'").await, 0);
+    let note: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = 'aigul@mail.kz' ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(note.contains("/olympiad/register") && note.contains(teacher_iin.as_str()), "{note}");
+    // A flood of such attempts reaches the owner three times an hour at most.
+    for _ in 0..5 {
+        register(&app, &anon, campaign, &teacher_iin, "other@mail.kz", &abai.to_string()).await;
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'aigul@mail.kz' AND body LIKE '%/olympiad/register%'").await, 3);
 
     // A teacher without email at hand asks for the code by SMS: it goes to the phone, and only
     // there; a channel that does not exist is refused at its field with nothing written.
@@ -411,14 +425,17 @@ async fn bad_registrations_are_refused_at_their_field_and_write_nothing(b: Backe
     app.make_user("someone", PW, None).await;
     sqlx::query("UPDATE users SET email = 'taken@mail.kz' WHERE login = 'someone'").execute(&app.db.pool).await.unwrap();
     let users = users + 1;
+    // It makes no registration, with the answer of one that does; its owner is told instead.
     let r = register(&app, &anon, campaign, &good_iin, "taken@mail.kz", &abai).await;
-    assert_eq!(r.field_errors(), pairs(&[("email", "ErrEmailTaken")]));
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE recipient = 'taken@mail.kz' AND body LIKE '%someone%'").await, 1);
     // A campaign that does not exist.
     let r = register(&app, &anon, 999_999, &good_iin, "t@mail.kz", &abai).await;
     assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyNoCampaign"), ("school_id", "ErrOlySchoolNotEligible")]));
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 0);
+    // No email but the note to the taken address's owner.
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit);
 
     // A registration never confirmed may be made again (the email was mistyped): the last
@@ -1983,4 +2000,55 @@ async fn two_hundred_registrations_of_one_iin_store_one_and_refuse_the_rest(b: B
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE iin IS NOT NULL").await, 1);
+}
+
+backends!(a_teacher_of_one_campaign_joins_the_next_signed_in);
+
+/// Issue 14, item 18: a teacher confirmed in one campaign joins the next one signed in, with a
+/// campaign and a school and no code (their account proved its contact last year). The public
+/// registration form with their IIN only tells their own email this way in.
+async fn a_teacher_of_one_campaign_joins_the_next_signed_in(b: Backend) {
+    let app = spawn_app(b).await;
+    let first = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", first, "AK-001").await;
+    let op = app.signed_in("operator", PW).await;
+    let r = create_campaign(&app, &op, &campaign_form("Мың бала 2028", 0, false)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let next = r.json().as_i64().unwrap();
+    // This year the teacher works at another school.
+    let other_school = school(&app, "AB-7").await.to_string();
+    let join = |c: reqwest::Client, campaign: i64, school: &str| {
+        let (app, campaign, school) = (&app, campaign.to_string(), school.to_string());
+        async move { app.call(&c, "/api/olympiad/teacher/join", &[("campaign_id", campaign.as_str()), ("school_id", school.as_str())]).await }
+    };
+    assert_eq!(join(app.client(), next, &other_school).await.status, StatusCode::UNAUTHORIZED, "only a signed-in person joins");
+    assert_eq!(join(teacher.clone(), next, "").await.field_errors(), pairs(&[("school_id", "ErrOlyChooseSchool")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 1, "a refused join writes nothing");
+    let r = join(teacher.clone(), next, &other_school).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Both campaigns are on the teacher's page, the new one with the new school; the role on
+    // that school came with it.
+    let mine = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    let titles: Vec<&str> = mine.as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert!(titles.contains(&"Мың бала 2027") && titles.contains(&"Мың бала 2028"), "{titles:?}");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM role_assignments WHERE role = 'olympiad_teacher' AND org_id = {other_school}")).await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'olympiad.teacher.join'").await, 1);
+    // Once in, joining again is refused at the campaign.
+    assert_eq!(join(teacher.clone(), next, &other_school).await.field_errors(), pairs(&[("campaign_id", "ErrOlyAlreadyTeacher")]));
+    // A campaign whose teacher registration has closed takes nobody.
+    let r = create_campaign(&app, &op, &campaign_form("Мың бала 2029", 0, false)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let closed = r.json().as_i64().unwrap();
+    sqlx::query("UPDATE olympiad_campaigns SET teacher_reg_closes = $1 WHERE id = $2")
+        .bind(app::api::now_ms() - DAY)
+        .bind(closed)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = join(teacher.clone(), closed, &other_school).await;
+    assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationClosed")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 2);
 }

@@ -42,13 +42,19 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     .await
 }
 
-/// Public registration (PLT-1 "applicant"): creates the account, grants the applicant role on
-/// the root, welcomes the person in the inbox, and signs them in.
+/// Public registration (PLT-1 "applicant"), step 1: the account is made inactive and a code
+/// goes to the email given; [`confirm_registration`] activates it. The answer is the same
+/// whether or not the email already belongs to an account (issue 14, item 4): then nothing is
+/// made and that account's owner is told by email instead. Only a taken login is said to be
+/// taken: it is a name the person chooses for others to see, and they must choose another.
+/// A phone is added later from the profile, confirmed by a code sent to it.
 #[server(prefix = "/api", endpoint = "auth/register")]
-pub async fn register(login: String, full_name: String, email: String, phone: String, password: String) -> Result<(), AppError> {
+pub async fn register(login: String, full_name: String, email: String, password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::model::{check_new_password, optional, parse_name, Email, Login, Phone, Role};
+        use super::model::{check_new_password, parse_name, Email, Login};
         use crate::i18n::Msg;
+        use crate::notify::model::Channel;
+        use crate::notify::outbox::Outgoing;
         let st = crate::api::state()?;
         let ip = super::ssr::caller_ip();
         if !super::ssr::rate_limit(&st.db, &format!("register:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
@@ -58,22 +64,118 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
         let login = fields.check("login", Login::parse_chosen(&login));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let email = fields.check("email", Email::parse(&email));
-        let phone = fields.check("phone", optional(&phone, Phone::parse)).flatten();
         fields.check("password", check_new_password(&password, login.as_ref().map(|l| l.as_str()).unwrap_or("")));
         fields.finish()?;
-        let (login, full_name, email) = (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, email.ok_or(AppError::Internal)?);
+        let (login, full_name, email) =
+            (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, email.ok_or(AppError::Internal)?);
         let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
+        // Hashed whatever happens next, so the answer takes as long for a taken email.
         let hash = super::ssr::hash_password(&password).await?;
+        let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), phone.as_ref(), &hash, locale).await?;
+        super::store::release_pending(&mut tx, login.as_str(), email.as_str(), now).await?;
+        let login_taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(login.as_str()).fetch_optional(&mut *tx).await?;
+        if login_taken.is_some() {
+            return Err(AppError::field("login", Msg::ErrLoginTaken));
+        }
+        let owner: Option<(i64, String, String, String)> =
+            sqlx::query_as("SELECT id, login, locale, email FROM users WHERE LOWER(email) = LOWER($1)")
+                .bind(email.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((owner_id, owner_login, owner_locale, owner_email)) = owner {
+            let owner_locale = Locale::from_code(&owner_locale).unwrap_or_default();
+            let body = Msg::AccountExistsBody
+                .text(owner_locale)
+                .replace("{login}", &owner_login)
+                .replace("{url}", &format!("{}/forgot", st.settings.public_url.trim_end_matches('/')));
+            super::store::tell_owner(
+                &mut tx,
+                owner_id,
+                Outgoing {
+                    channel: Channel::Email,
+                    user_id: Some(owner_id),
+                    // As the owner wrote it, not as the form did.
+                    recipient: &owner_email,
+                    subject: Msg::AccountExistsSubject.text(owner_locale),
+                    body: &body,
+                    secret: false,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), None, &hash, locale).await?;
+        sqlx::query("UPDATE users SET active = 0, pending_since = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
+        let code =
+            super::store::create_code(&mut tx, user_id, super::store::CodePurpose::ContactConfirm, super::store::CODE_TTL_MS).await?;
+        let body = Msg::RegisterCodeBody.text(locale).replace("{code}", &code).replace("{login}", login.as_str());
+        crate::notify::outbox::enqueue(
+            &mut tx,
+            Outgoing {
+                channel: Channel::Email,
+                user_id: Some(user_id),
+                recipient: email.as_str(),
+                subject: Msg::RegisterCodeSubject.text(locale),
+                body: &body,
+                secret: true,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Registration, step 2: the code from the email activates the account, grants the applicant
+/// role on the root, welcomes the person in the inbox, and signs them in.
+#[server(prefix = "/api", endpoint = "auth/register/confirm")]
+pub async fn confirm_registration(login: String, code: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use super::model::{Login, Role};
+        use crate::i18n::Msg;
+        let st = crate::api::state()?;
+        let ip = super::ssr::caller_ip();
+        if !super::ssr::rate_limit(&st.db, &format!("register.confirm:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+            return Err(AppError::RateLimited);
+        }
+        if code.trim().is_empty() {
+            return Err(AppError::field("code", Msg::ErrRequired));
+        }
+        // No such registration answers like a wrong code: the form does not tell who registered.
+        let pending: Option<(i64, String, String, Option<String>)> = match Login::parse(&login) {
+            Ok(login) => {
+                sqlx::query_as("SELECT id, full_name, locale, email FROM users WHERE login = $1 AND pending_since IS NOT NULL")
+                    .bind(login.as_str())
+                    .fetch_optional(&st.db.pool)
+                    .await?
+            }
+            Err(_) => None,
+        };
+        let Some((user_id, full_name, locale, email)) = pending else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
+        super::store::consume_code(&st.db, user_id, super::store::CodePurpose::ContactConfirm, &code).await?;
+        let locale = Locale::from_code(&locale).unwrap_or_default();
+        let login = login.trim().to_lowercase();
+        let mut tx = st.db.begin().await?;
+        let activated = sqlx::query("UPDATE users SET active = 1, pending_since = NULL WHERE id = $1 AND pending_since IS NOT NULL")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if activated != 1 {
+            return Err(AppError::field("code", Msg::ErrWrongCode));
+        }
         super::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
-        let body = Msg::WelcomeBody.text(locale).replace("{login}", login.as_str());
+        let body = Msg::WelcomeBody.text(locale).replace("{login}", &login);
         crate::notify::outbox::enqueue(
             &mut tx,
             crate::notify::outbox::Outgoing {
                 channel: crate::notify::model::Channel::InApp,
                 user_id: Some(user_id),
-                recipient: login.as_str(),
+                recipient: &login,
                 subject: Msg::WelcomeSubject.text(locale),
                 body: &body,
                 secret: false,
@@ -82,17 +184,8 @@ pub async fn register(login: String, full_name: String, email: String, phone: St
         .await?;
         crate::audit::store::record(
             &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(user_id),
-                ip: &ip,
-                action: "user.register",
-                entity: "user",
-                entity_id: user_id.to_string(),
-                org_id: None,
-                before: None,
-                after: crate::audit::store::json(&serde_json::json!({
-                    "login": login.as_str(), "full_name": full_name, "email": email.as_str(), "phone": phone.as_ref().map(|p| p.as_str()) })),
-            },
+            crate::audit::store::Entry::user("user.register", Some(user_id), &ip, user_id)
+                .after(serde_json::json!({ "login": login, "full_name": full_name, "email": email })),
         )
         .await?;
         tx.commit().await?;
@@ -237,7 +330,11 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
 
 /// Saves the profile. A new email or phone needs the account's password (`current_password`):
 /// codes for a password reset go there, so whoever holds an unattended session must not be able
-/// to point them at themselves and take the account over.
+/// to point them at themselves and take the account over. It then waits aside (`new_email`,
+/// `new_phone`) for the code sent to it to come back through [`confirm_contact`] (issue 14,
+/// item 4): a contact joins an account only when its owner receives what is sent there, and this
+/// form does not say whether it belongs to someone else. Clearing a contact needs only the
+/// password.
 #[server(prefix = "/api", endpoint = "auth/profile")]
 pub async fn update_profile(
     full_name: String,
@@ -248,7 +345,9 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
         use super::model::{optional, parse_name, Email, Phone};
+        use super::store::CodePurpose;
         use crate::i18n::Msg;
+        use crate::notify::model::Channel;
         use sqlx::Row;
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
@@ -259,13 +358,15 @@ pub async fn update_profile(
         let locale = fields.check("locale", Locale::from_code(&locale).ok_or(Msg::ErrRequired));
         fields.finish()?;
         let (full_name, locale) = (full_name.ok_or(AppError::Internal)?, locale.ok_or(AppError::Internal)?);
-        let before = sqlx::query("SELECT full_name, email, phone, locale, password_hash FROM users WHERE id = $1")
+        let before = sqlx::query("SELECT login, full_name, email, phone, locale, password_hash FROM users WHERE id = $1")
             .bind(caller.user_id)
             .fetch_one(&st.db.pool)
             .await?;
-        let contacts_change = before.try_get::<Option<String>, _>("email")?.as_deref() != email.as_ref().map(|e| e.as_str())
-            || before.try_get::<Option<String>, _>("phone")?.as_deref() != phone.as_ref().map(|p| p.as_str());
-        if contacts_change {
+        let (old_email, old_phone): (Option<String>, Option<String>) = (before.try_get("email")?, before.try_get("phone")?);
+        let new_email = email.as_ref().map(|e| e.as_str().to_string()).filter(|e| Some(e) != old_email.as_ref());
+        let new_phone = phone.as_ref().map(|p| p.as_str().to_string()).filter(|p| Some(p) != old_phone.as_ref());
+        let (drop_email, drop_phone) = (email.is_none() && old_email.is_some(), phone.is_none() && old_phone.is_some());
+        if new_email.is_some() || new_phone.is_some() || drop_email || drop_phone {
             let password = current_password.unwrap_or_default();
             if password.is_empty() {
                 return Err(AppError::field("current_password", Msg::ErrRequired));
@@ -280,24 +381,149 @@ pub async fn update_profile(
                 return Err(AppError::field("current_password", Msg::ErrWrongPassword));
             }
         }
-        let before = serde_json::json!({
-            "full_name": before.try_get::<String, _>("full_name")?, "email": before.try_get::<Option<String>, _>("email")?,
-            "phone": before.try_get::<Option<String>, _>("phone")?, "locale": before.try_get::<String, _>("locale")? });
-        let after = serde_json::json!({
-            "full_name": full_name, "email": email.as_ref().map(|e| e.as_str()), "phone": phone.as_ref().map(|p| p.as_str()), "locale": locale.code() });
+        let login: String = before.try_get("login")?;
+        let audit_before = serde_json::json!({
+            "full_name": before.try_get::<String, _>("full_name")?, "email": old_email, "phone": old_phone,
+            "locale": before.try_get::<String, _>("locale")? });
+        let (email_now, phone_now) = (if drop_email { None } else { old_email.clone() }, if drop_phone { None } else { old_phone.clone() });
+        let audit_after = serde_json::json!({
+            "full_name": full_name, "email": email_now, "phone": phone_now, "locale": locale.code(),
+            "new_email": new_email, "new_phone": new_phone });
         let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, locale = $4 WHERE id = $5")
             .bind(&full_name)
-            .bind(email.as_ref().map(|e| e.as_str()))
-            .bind(phone.as_ref().map(|p| p.as_str()))
+            .bind(&email_now)
+            .bind(&phone_now)
             .bind(locale.code())
             .bind(caller.user_id)
             .execute(&mut *tx)
-            .await
-            .map_err(super::store::unique_to_field)?;
-        crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.profile_update", Some(caller.user_id), &caller.ip, caller.user_id).before(before).after(after)).await?;
+            .await?;
+        // A cleared field also withdraws a new contact still waiting for its code.
+        if email.is_none() {
+            sqlx::query("UPDATE users SET new_email = NULL WHERE id = $1").bind(caller.user_id).execute(&mut *tx).await?;
+        }
+        if phone.is_none() {
+            sqlx::query("UPDATE users SET new_phone = NULL WHERE id = $1").bind(caller.user_id).execute(&mut *tx).await?;
+        }
+        for (value, channel, purpose, column) in [
+            (&new_email, Channel::Email, CodePurpose::EmailChange, "new_email"),
+            (&new_phone, Channel::Sms, CodePurpose::PhoneChange, "new_phone"),
+        ] {
+            let Some(value) = value else { continue };
+            sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
+                .bind(value)
+                .bind(caller.user_id)
+                .execute(&mut *tx)
+                .await?;
+            let code = super::store::create_code(&mut tx, caller.user_id, purpose, super::store::CODE_TTL_MS).await?;
+            let body = Msg::ContactCodeBody.text(locale).replace("{code}", &code).replace("{login}", &login);
+            crate::notify::outbox::enqueue(
+                &mut tx,
+                crate::notify::outbox::Outgoing {
+                    channel,
+                    user_id: Some(caller.user_id),
+                    recipient: value,
+                    subject: Msg::ContactCodeSubject.text(locale),
+                    body: &body,
+                    secret: true,
+                },
+            )
+            .await?;
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("user.profile_update", Some(caller.user_id), &caller.ip, caller.user_id)
+                .before(audit_before)
+                .after(audit_after),
+        )
+        .await?;
         tx.commit().await?;
         super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
+        Ok(())
+    })
+    .await
+}
+
+/// A new email or phone (`channel`: "email" or "phone") becomes the account's with the code
+/// that was sent to it. Only the person who received the code learns that the contact belongs
+/// to another account. The old email, if any, is told of the change.
+#[server(prefix = "/api", endpoint = "auth/contact/confirm")]
+pub async fn confirm_contact(channel: String, code: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use super::store::CodePurpose;
+        use crate::i18n::Msg;
+        use sqlx::Row;
+        let caller = super::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let (column, new_column, purpose, label) = match channel.as_str() {
+            "email" => ("email", "new_email", CodePurpose::EmailChange, Msg::Email),
+            "phone" => ("phone", "new_phone", CodePurpose::PhoneChange, Msg::Phone),
+            _ => return Err(AppError::field("channel", Msg::ErrRequired)),
+        };
+        if code.trim().is_empty() {
+            return Err(AppError::field("code", Msg::ErrRequired));
+        }
+        let row = sqlx::query(&format!("SELECT login, locale, email, {column} AS old, {new_column} AS new FROM users WHERE id = $1"))
+            .bind(caller.user_id)
+            .fetch_one(&st.db.pool)
+            .await?;
+        let Some(new) = row.try_get::<Option<String>, _>("new")? else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
+        let old: Option<String> = row.try_get("old")?;
+        super::store::consume_code(&st.db, caller.user_id, purpose, &code).await?;
+        let mut tx = st.db.begin().await?;
+        let moved =
+            sqlx::query(&format!("UPDATE users SET {column} = {new_column}, {new_column} = NULL WHERE id = $1 AND {new_column} = $2"))
+                .bind(caller.user_id)
+                .bind(&new)
+                .execute(&mut *tx)
+                .await;
+        match moved {
+            Ok(r) if r.rows_affected() == 1 => {}
+            Ok(_) => return Err(AppError::field("code", Msg::ErrWrongCode)),
+            Err(e) => {
+                tx.rollback().await?;
+                // Taken meanwhile by another account: the waiting contact is withdrawn, and the
+                // person who proved they receive it is told why.
+                let taken = super::store::unique_to_field(e);
+                sqlx::query(&format!("UPDATE users SET {new_column} = NULL WHERE id = $1"))
+                    .bind(caller.user_id)
+                    .execute(&st.db.pool)
+                    .await?;
+                return Err(match taken.field_msg(column) {
+                    Some(msg) => AppError::field("code", msg),
+                    None => taken,
+                });
+            }
+        }
+        let (login, old_email): (String, Option<String>) = (row.try_get("login")?, row.try_get("email")?);
+        if let Some(old_email) = old_email.filter(|e| e != &new) {
+            let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+            let body = Msg::ContactChangedBody
+                .text(locale)
+                .replace("{login}", &login)
+                .replace("{what}", &label.text(locale).to_lowercase())
+                .replace("{contact}", &new);
+            crate::notify::outbox::enqueue(
+                &mut tx,
+                crate::notify::outbox::Outgoing {
+                    channel: crate::notify::model::Channel::Email,
+                    user_id: Some(caller.user_id),
+                    recipient: &old_email,
+                    subject: Msg::ContactChangedSubject.text(locale),
+                    body: &body,
+                    secret: false,
+                },
+            )
+            .await?;
+        }
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("user.contact_confirm", Some(caller.user_id), &caller.ip, caller.user_id)
+                .before(serde_json::json!({ column: old }))
+                .after(serde_json::json!({ column: new })),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     })
     .await

@@ -18,6 +18,7 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/auth/me",
     "/api/auth/login",
     "/api/auth/register",
+    "/api/auth/register/confirm",
     "/api/auth/reset/request",
     "/api/auth/reset/confirm",
     "/api/locale",

@@ -1,6 +1,8 @@
 //! Sign-in, registration, password reset and profile pages.
 
-use super::api::{ChangePassword, Login, Register, RequestPasswordReset, ResetPassword, UpdateProfile};
+use super::api::{
+    ChangePassword, ConfirmContact, ConfirmRegistration, Login, Register, RequestPasswordReset, ResetPassword, UpdateProfile,
+};
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, use_user, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
@@ -30,21 +32,38 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = ServerAction::<Register>::new();
-    reload_home_on_success(action);
-    let error = action_error(action);
+    let register = ServerAction::<Register>::new();
+    let confirm = ServerAction::<ConfirmRegistration>::new();
+    reload_home_on_success(confirm);
+    let error = action_error(register);
+    let confirm_error = action_error(confirm);
+    let registered = action_ok(register);
+    let login = RwSignal::new(String::new());
     view! {
         <section class="card narrow">
             <h1>{t(Msg::CreateAccount)}</h1>
-            <ActionForm action=action>
-                <FormStatus error=error/>
-                <Field label=Msg::Login name="login" hint=Msg::LoginHint error=error autocomplete="username" required=true/>
-                <Field label=Msg::FullName name="full_name" error=error autocomplete="name" required=true/>
-                <Field label=Msg::Email name="email" kind="email" error=error autocomplete="email" required=true/>
-                <Field label=Msg::Phone name="phone" kind="tel" hint=Msg::PhoneHint error=error autocomplete="tel"/>
-                <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=error autocomplete="new-password" required=true/>
-                <button type="submit" class="primary" disabled=move || action.pending().get()>{t(Msg::Register)}</button>
-            </ActionForm>
+            // Step 1, then step 2 (the code from the email); both stay in the page, hidden in
+            // turn, so going back keeps what was typed.
+            <div hidden=move || registered.get()>
+                <ActionForm action=register>
+                    <FormStatus error=error/>
+                    <Field label=Msg::Login name="login" hint=Msg::LoginHint error=error autocomplete="username" required=true
+                        on_input=Callback::new(move |v: String| login.set(v))/>
+                    <Field label=Msg::FullName name="full_name" error=error autocomplete="name" required=true/>
+                    <Field label=Msg::Email name="email" kind="email" error=error autocomplete="email" required=true/>
+                    <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=error autocomplete="new-password" required=true/>
+                    <button type="submit" class="primary" disabled=move || register.pending().get()>{t(Msg::Register)}</button>
+                </ActionForm>
+            </div>
+            <div hidden=move || !registered.get()>
+                <p class="banner ok" role="status">{t(Msg::RegisterCodeSent)}</p>
+                <ActionForm action=confirm>
+                    <FormStatus error=confirm_error/>
+                    <input type="hidden" name="login" prop:value=move || login.get()/>
+                    <Field label=Msg::Code name="code" error=confirm_error autocomplete="one-time-code" input_id="f-register-code" required=true/>
+                    <button type="submit" class="primary" disabled=move || confirm.pending().get()>{t(Msg::Confirm)}</button>
+                </ActionForm>
+            </div>
             <p class="links"><span>{t(Msg::HaveAccount)}" "<A href="/login">{t(Msg::SignIn)}</A></span></p>
         </section>
     }
@@ -141,6 +160,8 @@ fn ProfileForms() -> impl IntoView {
                             </div>
                             <button type="submit" class="primary" disabled=move || update.pending().get()>{t(Msg::Save)}</button>
                         </ActionForm>
+                        {u.new_email.clone().map(|c| view! { <PendingContact channel="email" contact=c/> })}
+                        {u.new_phone.clone().map(|c| view! { <PendingContact channel="phone" contact=c/> })}
                         <h2>{t(Msg::YourRoles)}</h2>
                         <ul class="roles">
                             {u.grants.iter().map(|g| {
@@ -161,5 +182,29 @@ fn ProfileForms() -> impl IntoView {
                 </ActionForm>
             </section>
         </div>
+    }
+}
+
+/// A new email or phone waiting for its code: the code field, and the account shows the new
+/// contact once it is confirmed.
+#[component]
+fn PendingContact(channel: &'static str, contact: String) -> impl IntoView {
+    let user = use_user();
+    let locale = use_locale();
+    let confirm = ServerAction::<ConfirmContact>::new();
+    let error = action_error(confirm);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = confirm.value().get() {
+            user.0.refetch();
+        }
+    });
+    view! {
+        <ActionForm action=confirm attr:data-testid=if channel == "email" { "confirm-email" } else { "confirm-phone" }>
+            <p class="banner" role="status">{move || Msg::ContactWaiting.text(locale.get()).replace("{contact}", &contact)}</p>
+            <FormStatus error=error ok=(action_ok(confirm), Msg::ContactConfirmed)/>
+            <input type="hidden" name="channel" value=channel/>
+            <Field label=Msg::Code name="code" error=error autocomplete="one-time-code" input_id=if channel == "email" { "f-email-code" } else { "f-phone-code" } required=true/>
+            <button type="submit" disabled=move || confirm.pending().get()>{t(Msg::Confirm)}</button>
+        </ActionForm>
     }
 }

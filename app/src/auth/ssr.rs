@@ -223,7 +223,7 @@ async fn load_grants(db: &Db, user_id: i64) -> Result<Vec<(Role, i64, Vec<Permis
 
 /// Everything the pages show about a signed-in user.
 pub async fn session_user(db: &Db, caller: &Caller) -> Result<SessionUser, AppError> {
-    let row = sqlx::query("SELECT id, login, full_name, email, phone, locale FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT id, login, full_name, email, phone, new_email, new_phone, locale FROM users WHERE id = $1")
         .bind(caller.user_id)
         .fetch_one(&db.pool)
         .await?;
@@ -251,6 +251,8 @@ pub async fn session_user(db: &Db, caller: &Caller) -> Result<SessionUser, AppEr
         full_name: row.try_get("full_name")?,
         email: row.try_get("email")?,
         phone: row.try_get("phone")?,
+        new_email: row.try_get("new_email")?,
+        new_phone: row.try_get("new_phone")?,
         locale: Locale::from_code(&locale).unwrap_or_default(),
         grants,
         permissions,

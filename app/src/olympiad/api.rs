@@ -249,7 +249,8 @@ pub async fn find_schools(campaign_id: i64, query: String) -> Result<Vec<SchoolC
 /// Public (OLY-1): a teacher registers for a campaign. The account (login = the IIN) is made
 /// inactive, and a code goes to the email given; [`confirm_teacher`] activates it. A
 /// registration not yet confirmed may be made again (a mistyped email is corrected that way):
-/// the last one counts. An IIN that already has a working account is refused.
+/// the last one counts. An IIN, email or phone of another account registers nothing, with the
+/// same answer (see below); a signed-in person joins with [`join_campaign_as_teacher`].
 #[server(prefix = "/api", endpoint = "olympiad/teacher/register")]
 #[allow(clippy::too_many_arguments)]
 pub async fn register_teacher(
@@ -274,13 +275,7 @@ pub async fn register_teacher(
         }
         let now = crate::api::now_ms();
         let mut fields = crate::error::Fields::new();
-        let campaign = super::store::campaign(&st.db, campaign_id).await?;
-        match &campaign {
-            None => fields.add("campaign_id", Msg::ErrOlyNoCampaign),
-            Some(c) => {
-                fields.check("campaign_id", Stages::registration_state(c.stages.teacher_reg_opens, c.stages.teacher_reg_closes, now));
-            }
-        }
+        let (campaign, school_id) = campaign_and_school(&st.db, &mut fields, campaign_id, &school_id, now).await?;
         let iin = fields.check("iin", super::iin::Iin::parse_field(&iin));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let phone = fields.check("phone", Phone::parse(&phone));
@@ -294,34 +289,44 @@ pub async fn register_teacher(
                 Some(_) => Err(Msg::ErrRequired),
             },
         );
-        // Absent when the person never picked a school from the search.
-        let school_id = match school_id.trim().parse::<i64>() {
-            Ok(id) if campaign.is_some() && super::store::school_eligible(&st.db, campaign_id, id).await? => Some(id),
-            Ok(_) => {
-                fields.add("school_id", Msg::ErrOlySchoolNotEligible);
-                None
-            }
-            Err(_) => {
-                fields.add("school_id", Msg::ErrOlyChooseSchool);
-                None
-            }
-        };
         fields.finish()?;
         let (Some(campaign), Some(iin), Some(full_name), Some(phone), Some(email), Some(school_id), Some(code_by)) =
             (campaign, iin, full_name, phone, email, school_id, code_by)
         else {
             return Err(AppError::Internal);
         };
+        let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
+        // Hashed whatever happens next, so every answer below takes as long.
+        let hash = crate::auth::ssr::hash_password(&password).await?;
+        let login = Login::parse(iin.as_str()).map_err(|_| AppError::Internal)?;
+        // An IIN, email or phone of an existing account makes no registration, but the answer is
+        // the same as for a new one (issue 14, item 4): the form must not tell who has an account.
+        // The account's owner hears of it at their own contact, with the way to join: sign in
+        // and use this page (item 18).
         let holder = super::store::iin_holder(&st.db, iin.as_str(), campaign_id).await?;
+        let mut tx = st.db.begin().await?;
         let pending = match &holder {
             None => None,
             Some(h) if !h.active && matches!(h.registration, Some((_, false))) => Some(h.user_id),
-            Some(_) => return Err(AppError::field("iin", Msg::ErrOlyIinRegistered)),
+            Some(h) => {
+                tell_account_owner(&mut tx, &st, h.user_id, None, &campaign.title).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
         };
-        let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
-        let hash = crate::auth::ssr::hash_password(&password).await?;
-        let login = Login::parse(iin.as_str()).map_err(|_| AppError::Internal)?;
-        let mut tx = st.db.begin().await?;
+        let other: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT id, email FROM users WHERE (LOWER(email) = LOWER($1) OR phone = $2) AND id <> $3 ORDER BY id LIMIT 1")
+                .bind(email.as_str())
+                .bind(phone.as_str())
+                .bind(pending.unwrap_or(0))
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((owner, owner_email)) = other {
+            let matched = if owner_email.is_some_and(|e| e.eq_ignore_ascii_case(email.as_str())) { Channel::Email } else { Channel::Sms };
+            tell_account_owner(&mut tx, &st, owner, Some(matched), &campaign.title).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         let user_id = match pending {
             Some(user_id) => {
                 let updated =
@@ -409,6 +414,50 @@ pub async fn register_teacher(
     .await
 }
 
+/// Tells the owner of an account that a teacher registration was tried with its IIN (`via`
+/// None: at the account's email, else its phone) or with its email or phone (`via`: that one),
+/// and how to join the campaign instead: sign in and use the registration page.
+#[cfg(feature = "ssr")]
+async fn tell_account_owner(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    st: &crate::state::AppState,
+    owner_id: i64,
+    via: Option<crate::notify::model::Channel>,
+    campaign: &str,
+) -> Result<(), AppError> {
+    use crate::i18n::{Locale, Msg};
+    use crate::notify::model::Channel;
+    let (login, locale, email, phone): (String, String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT login, locale, email, phone FROM users WHERE id = $1").bind(owner_id).fetch_one(&mut **tx).await?;
+    let to = match via {
+        None => email.map(|e| (Channel::Email, e)).or(phone.map(|p| (Channel::Sms, p))),
+        Some(Channel::Email) => email.map(|e| (Channel::Email, e)),
+        Some(_) => phone.map(|p| (Channel::Sms, p)),
+    };
+    let Some((channel, recipient)) = to else { return Ok(()) };
+    let locale = Locale::from_code(&locale).unwrap_or_default();
+    let base = st.settings.public_url.trim_end_matches('/');
+    let body = Msg::OlyAccountExistsBody
+        .text(locale)
+        .replace("{campaign}", campaign)
+        .replace("{login}", &login)
+        .replace("{url}", &format!("{base}/olympiad/register"))
+        .replace("{forgot}", &format!("{base}/forgot"));
+    crate::auth::store::tell_owner(
+        tx,
+        owner_id,
+        crate::notify::outbox::Outgoing {
+            channel,
+            user_id: Some(owner_id),
+            recipient: &recipient,
+            subject: Msg::OlyAccountExistsSubject.text(locale),
+            body: &body,
+            secret: false,
+        },
+    )
+    .await
+}
+
 /// Public (OLY-1): the code from the email activates the teacher's account, grants the
 /// olympiad teacher role on the school, and signs the teacher in.
 #[server(prefix = "/api", endpoint = "olympiad/teacher/confirm")]
@@ -447,6 +496,98 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
         tx.commit().await?;
         let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
         crate::auth::ssr::start_session(&st.db, user_id, locale).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The campaign a teacher registers for (its teacher registration must be open now) and the
+/// school they register from (an eligible one of that campaign), each checked at its field.
+#[cfg(feature = "ssr")]
+async fn campaign_and_school(
+    db: &crate::db::Db,
+    fields: &mut crate::error::Fields,
+    campaign_id: i64,
+    school_id: &str,
+    now: i64,
+) -> Result<(Option<Campaign>, Option<i64>), AppError> {
+    use crate::i18n::Msg;
+    let campaign = super::store::campaign(db, campaign_id).await?;
+    match &campaign {
+        None => fields.add("campaign_id", Msg::ErrOlyNoCampaign),
+        Some(c) => {
+            fields.check("campaign_id", Stages::registration_state(c.stages.teacher_reg_opens, c.stages.teacher_reg_closes, now));
+        }
+    }
+    // Absent when the person never picked a school from the search.
+    let school_id = match school_id.trim().parse::<i64>() {
+        Ok(id) if campaign.is_some() && super::store::school_eligible(db, campaign_id, id).await? => Some(id),
+        Ok(_) => {
+            fields.add("school_id", Msg::ErrOlySchoolNotEligible);
+            None
+        }
+        Err(_) => {
+            fields.add("school_id", Msg::ErrOlyChooseSchool);
+            None
+        }
+    };
+    Ok((campaign, school_id))
+}
+
+/// A signed-in person enters a campaign as an olympiad teacher of a school (issue 14, item 18):
+/// a teacher confirmed in an earlier campaign, or anyone else with an account. Their account
+/// proved its contact when it was made, and its owner is the one signed in, so no code is sent:
+/// the registration is confirmed at once and the role on the school is granted.
+#[server(prefix = "/api", endpoint = "olympiad/teacher/join")]
+pub async fn join_campaign_as_teacher(campaign_id: i64, school_id: String) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        let now = crate::api::now_ms();
+        let mut fields = crate::error::Fields::new();
+        let (_, school_id) = campaign_and_school(&st.db, &mut fields, campaign_id, &school_id, now).await?;
+        fields.finish()?;
+        let school_id = school_id.ok_or(AppError::Internal)?;
+        let mut tx = st.db.begin().await?;
+        let existing: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, confirmed_at FROM olympiad_teachers WHERE campaign_id = $1 AND user_id = $2")
+                .bind(campaign_id)
+                .bind(caller.user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match existing {
+            Some((_, Some(_))) => return Err(AppError::field("campaign_id", Msg::ErrOlyAlreadyTeacher)),
+            // A registration of this account still waiting for its code: the owner is here.
+            Some((id, None)) => {
+                sqlx::query("UPDATE olympiad_teachers SET school_id = $1, confirmed_at = $2 WHERE id = $3")
+                    .bind(school_id)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(campaign_id)
+                .bind(caller.user_id)
+                .bind(school_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        crate::auth::store::grant(&mut tx, caller.user_id, crate::auth::model::Role::OlympiadTeacher, school_id).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry::user("olympiad.teacher.join", Some(caller.user_id), &caller.ip, caller.user_id)
+                .org(Some(school_id))
+                .after(serde_json::json!({ "campaign_id": campaign_id })),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     })
     .await

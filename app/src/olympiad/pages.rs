@@ -43,22 +43,121 @@ fn SelectError(error: Signal<Option<AppError>>, field: &'static str) -> impl Int
     }
 }
 
-/// Step 1: the registration form; step 2 (after it succeeds): the code from the email.
+/// A person without an account registers (step 1: the form; step 2, after it succeeds: the code
+/// from the email or text message). A signed-in person joins a campaign with one form instead:
+/// a teacher confirmed last year comes back this way (issue 14, item 18).
 #[component]
 pub fn TeacherRegistrationPage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| open_campaigns());
+    let user = crate::ui::use_user();
     view! {
         <section class="card narrow" data-testid="teacher-registration">
             <h1>{t(Msg::OlyTeacherRegistration)}</h1>
-            <p class="muted">{t(Msg::OlyTeacherRegistrationIntro)}</p>
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || campaigns.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="banner" role="status">{t(Msg::OlyNoOpenRegistration)}</p> }.into_any(),
-                    Ok(list) => view! { <TeacherForms campaigns=list/> }.into_any(),
+                {move || campaigns.get().map(|r| match (r, user.0.get()) {
+                    (Err(e), _) => view! { <ErrorNote error=e/> }.into_any(),
+                    (Ok(list), _) if list.is_empty() => view! { <p class="banner" role="status">{t(Msg::OlyNoOpenRegistration)}</p> }.into_any(),
+                    (Ok(list), Some(Ok(Some(me)))) => view! { <JoinAsTeacher campaigns=list full_name=me.full_name/> }.into_any(),
+                    (Ok(list), _) => view! {
+                        <p class="muted">{t(Msg::OlyTeacherRegistrationIntro)}</p>
+                        <TeacherForms campaigns=list/>
+                    }.into_any(),
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The campaign select, with the chosen campaign's dates and grades under it.
+#[component]
+fn CampaignPicker(campaigns: Vec<OpenCampaign>, campaign: RwSignal<i64>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let notes = campaigns.clone();
+    let options = campaigns.iter().map(|c| view! { <option value=c.id>{c.title.clone()}</option> }).collect_view();
+    view! {
+        <div class="field">
+            <label for="f-campaign_id">{t(Msg::OlyCampaign)}</label>
+            <select id="f-campaign_id" name="campaign_id" on:change=move |ev| {
+                if let Ok(id) = event_target_value(&ev).parse::<i64>() { campaign.set(id) }
+            }>
+                {options}
+            </select>
+            {move || notes.iter().find(|c| c.id == campaign.get()).map(|c| {
+                let closes = format_datetime(c.closes_at);
+                let (rural, lo, hi) = (c.rural_only, c.grade_min, c.grade_max);
+                view! {
+                    <small class="hint">
+                        {move || Msg::OlyRegistrationUntil.text(locale.get()).replace("{date}", &closes)}
+                        " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}
+                        {rural.then(|| view! { " · "{t(Msg::OlyRuralOnly)} })}
+                    </small>
+                }
+            })}
+            <SelectError error=error field="campaign_id"/>
+        </div>
+    }
+}
+
+/// The school, searched by a part of its name or code as the teacher types; only eligible
+/// schools of the chosen campaign come back.
+#[component]
+fn SchoolPicker(campaign: RwSignal<i64>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let query = RwSignal::new(String::new());
+    let schools = Resource::new(
+        move || (campaign.get(), query.get()),
+        |(campaign_id, query)| async move {
+            if query.trim().chars().count() < 2 {
+                return Ok(Vec::new());
+            }
+            find_schools(campaign_id, query).await
+        },
+    );
+    view! {
+        <div class="field" class:invalid=move || field_error(error, "school_id").get().is_some()>
+            <label for="f-school-query">{t(Msg::OlySchool)}</label>
+            <input id="f-school-query" type="search" autocomplete="off" placeholder=move || Msg::OlySchoolSearch.text(locale.get())
+                on:input=move |ev| query.set(event_target_value(&ev))/>
+            <Transition fallback=|| ()>
+                {move || schools.get().map(|r| {
+                    let list = r.unwrap_or_default();
+                    let searched = query.get().trim().chars().count() >= 2;
+                    if list.is_empty() {
+                        view! { <small class="hint">{t(if searched { Msg::OlyNoSchoolFound } else { Msg::OlySchoolSearchHint })}</small> }.into_any()
+                    } else {
+                        view! {
+                            <select id="f-school_id" name="school_id" size="5" required aria-label=move || Msg::OlySchool.text(locale.get())>
+                                {list.into_iter().map(|s| {
+                                    let place = [s.region, s.district].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
+                                    view! { <option value=s.id>{format!("{} ({}) — {place}", s.name, s.code)}</option> }
+                                }).collect_view()}
+                            </select>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+            <SelectError error=error field="school_id"/>
+        </div>
+    }
+}
+
+/// The signed-in person's form: a campaign and a school, nothing else (their account is known).
+#[component]
+fn JoinAsTeacher(campaigns: Vec<OpenCampaign>, full_name: String) -> impl IntoView {
+    let locale = use_locale();
+    let join = ServerAction::<JoinCampaignAsTeacher>::new();
+    let error = action_error(join);
+    let joined = action_ok(join);
+    let campaign = RwSignal::new(campaigns.first().map(|c| c.id).unwrap_or(0));
+    view! {
+        <p class="muted">{move || Msg::OlyJoinAsTeacherIntro.text(locale.get()).replace("{name}", &full_name)}</p>
+        <ActionForm action=join attr:data-testid="join-as-teacher">
+            <FormStatus error=error ok=(joined, Msg::OlyJoinedAsTeacher)/>
+            <CampaignPicker campaigns=campaigns campaign=campaign error=error/>
+            <SchoolPicker campaign=campaign error=error/>
+            <button type="submit" class="primary" disabled=move || join.pending().get()>{t(Msg::OlyJoinAsTeacher)}</button>
+        </ActionForm>
+        <p hidden=move || !joined.get()><a href="/olympiad/teacher">{t(Msg::OlyMyPupils)}</a></p>
     }
 }
 
@@ -75,47 +174,12 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
     let iin = RwSignal::new(String::new());
     // Where the code was asked to go, for the message that says where to find it.
     let code_by_sms = RwSignal::new(false);
-    let query = RwSignal::new(String::new());
-    // Searched as the teacher types; only eligible schools of the chosen campaign come back.
-    let schools = Resource::new(
-        move || (campaign.get(), query.get()),
-        |(campaign_id, query)| async move {
-            if query.trim().chars().count() < 2 {
-                return Ok(Vec::new());
-            }
-            find_schools(campaign_id, query).await
-        },
-    );
-    let campaign_notes = campaigns.clone();
-    let options = campaigns.iter().map(|c| view! { <option value=c.id>{c.title.clone()}</option> }).collect_view();
     view! {
         // Both steps stay in the page (hidden in turn) so the form keeps what was typed.
         <div hidden=move || registered.get()>
             <ActionForm action=register>
                 <FormStatus error=register_error/>
-                <div class="field">
-                    <label for="f-campaign_id">{t(Msg::OlyCampaign)}</label>
-                    <select id="f-campaign_id" name="campaign_id" on:change=move |ev| {
-                        if let Ok(id) = event_target_value(&ev).parse::<i64>() { campaign.set(id) }
-                    }>
-                        {options}
-                    </select>
-                    {
-                        let notes = campaign_notes.clone();
-                        move || notes.iter().find(|c| c.id == campaign.get()).map(|c| {
-                            let closes = format_datetime(c.closes_at);
-                            let (rural, lo, hi) = (c.rural_only, c.grade_min, c.grade_max);
-                            view! {
-                                <small class="hint">
-                                    {move || Msg::OlyRegistrationUntil.text(locale.get()).replace("{date}", &closes)}
-                                    " · "{move || Msg::OlyGradesRange.text(locale.get()).replace("{from}", &lo.to_string()).replace("{to}", &hi.to_string())}
-                                    {rural.then(|| view! { " · "{t(Msg::OlyRuralOnly)} })}
-                                </small>
-                            }
-                        })
-                    }
-                    <SelectError error=register_error field="campaign_id"/>
-                </div>
+                <CampaignPicker campaigns=campaigns campaign=campaign error=register_error/>
                 <div class="field" class:invalid=move || field_error(register_error, "iin").get().is_some()>
                     <label for="f-iin">{t(Msg::Iin)}</label>
                     // No maxlength: the browser would cut a pasted " 611004463670 " to a wrong
@@ -129,30 +193,7 @@ fn TeacherForms(campaigns: Vec<OpenCampaign>) -> impl IntoView {
                 <Field label=Msg::FullName name="full_name" error=register_error autocomplete="name" required=true/>
                 <Field label=Msg::Phone name="phone" kind="tel" hint=Msg::PhoneHint error=register_error autocomplete="tel" required=true/>
                 <Field label=Msg::Email name="email" kind="email" hint=Msg::OlyEmailHint error=register_error autocomplete="email" required=true/>
-                <div class="field" class:invalid=move || field_error(register_error, "school_id").get().is_some()>
-                    <label for="f-school-query">{t(Msg::OlySchool)}</label>
-                    <input id="f-school-query" type="search" autocomplete="off" placeholder=move || Msg::OlySchoolSearch.text(locale.get())
-                        on:input=move |ev| query.set(event_target_value(&ev))/>
-                    <Transition fallback=|| ()>
-                        {move || schools.get().map(|r| {
-                            let list = r.unwrap_or_default();
-                            let searched = query.get().trim().chars().count() >= 2;
-                            if list.is_empty() {
-                                view! { <small class="hint">{t(if searched { Msg::OlyNoSchoolFound } else { Msg::OlySchoolSearchHint })}</small> }.into_any()
-                            } else {
-                                view! {
-                                    <select id="f-school_id" name="school_id" size="5" required aria-label=move || Msg::OlySchool.text(locale.get())>
-                                        {list.into_iter().map(|s| {
-                                            let place = [s.region, s.district].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
-                                            view! { <option value=s.id>{format!("{} ({}) — {place}", s.name, s.code)}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                }.into_any()
-                            }
-                        })}
-                    </Transition>
-                    <SelectError error=register_error field="school_id"/>
-                </div>
+                <SchoolPicker campaign=campaign error=register_error/>
                 <Field label=Msg::Password name="password" kind="password" hint=Msg::PasswordHint error=register_error autocomplete="new-password" required=true/>
                 <fieldset class="choice">
                     <legend>{t(Msg::SendCodeBy)}</legend>
@@ -468,6 +509,7 @@ fn TeacherCampaigns() -> impl IntoView {
     view! {
         <section class="card wide" data-testid="olympiad-teacher">
             <h1>{t(Msg::OlyMyPupils)}</h1>
+            <p><a href="/olympiad/register">{t(Msg::OlyJoinAnotherCampaign)}</a></p>
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || campaigns.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),

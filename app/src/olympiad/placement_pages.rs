@@ -272,7 +272,8 @@ pub fn PlacementLookupPage() -> impl IntoView {
                 <FormStatus error=error/>
                 <div class="field" class:invalid=move || field_error(error, "iin").get().is_some()>
                     <label for="f-lookup-iin">{t(Msg::Iin)}</label>
-                    <input id="f-lookup-iin" name="iin" inputmode="numeric" maxlength="12" autocomplete="off" required/>
+                    // No maxlength (issue 14, item 17): the server trims, then checks, and says what is wrong.
+                    <input id="f-lookup-iin" name="iin" inputmode="numeric" autocomplete="off" required/>
                     <FieldError error=error field="iin"/>
                 </div>
                 <div class="field" class:invalid=move || field_error(error, "number").get().is_some()>

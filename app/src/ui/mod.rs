@@ -74,6 +74,9 @@ pub fn Field(
     /// The input's id when `f-{name}` is not unique on the page (two forms with a same-named field).
     #[prop(optional)]
     input_id: Option<&'static str>,
+    /// Told what is typed (a later step of the form needs it).
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = input_id.map(str::to_string).unwrap_or_else(|| format!("f-{name}"));
     let hint_id = format!("{id}-hint");
@@ -104,6 +107,11 @@ pub fn Field(
                 required=required
                 aria-invalid=move || if msg.get().is_some() { "true" } else { "false" }
                 aria-describedby=describedby
+                on:input=move |ev| {
+                    if let Some(f) = on_input {
+                        f.run(event_target_value(&ev))
+                    }
+                }
             />
             {hint.map(|h| view! { <small id=hint_id.clone() class="hint">{t(h)}</small> })}
             <Show when=move || msg.get().is_some()>

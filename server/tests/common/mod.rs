@@ -7,6 +7,9 @@ use reqwest::StatusCode;
 use server::config::{Cli, Config};
 use std::net::SocketAddr;
 
+/// The password `TestApp::register` registers with.
+pub const PASSWORD: &str = "correct-horse-42";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -224,6 +227,29 @@ impl TestApp {
         let r = self.call(&client, "/api/auth/login", &[("login", login), ("password", password)]).await;
         assert!(r.status.is_success() || r.status.is_redirection(), "sign-in as {login} failed: {} {}", r.status, r.body);
         client
+    }
+
+    /// The 6-digit code in the newest message sent to `recipient`.
+    pub async fn code_sent_to(&self, recipient: &str) -> String {
+        let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+            .bind(recipient)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no message to {recipient}: {e}"));
+        body.split(|c: char| !c.is_ascii_digit()).find(|s| s.len() == 6).unwrap_or_else(|| panic!("no code in {body:?}")).to_string()
+    }
+
+    /// Registers through the public form as a person does: the form, then the code from the
+    /// email. `client` ends up signed in. Returns the confirmation's answer.
+    pub async fn register(&self, client: &reqwest::Client, login: &str, full_name: &str, email: &str) -> Response {
+        let r = self
+            .call(client, "/api/auth/register", &[("login", login), ("full_name", full_name), ("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(r.status.is_success(), "registration of {login}: {} {}", r.status, r.body);
+        let code = self.code_sent_to(email).await;
+        let r = self.call(client, "/api/auth/register/confirm", &[("login", login), ("code", &code)]).await;
+        assert!(r.status.is_success() || r.status.is_redirection(), "confirmation of {login}: {} {}", r.status, r.body);
+        r
     }
 
     /// Creates a user directly in the database with a role on an organisation.
