@@ -51,13 +51,17 @@ else
   echo "==> cargo leptos build $flag"
   cargo leptos build $flag
 fi
-for f in "$bin" target/site/pkg/talap.js target/site/pkg/talap.wasm target/site/pkg/talap.css; do
+# The site's files carry content hashes in their names (hash-files); hash.txt beside the
+# executable names the current ones.
+hashes="$(dirname "$bin")/hash.txt"
+for f in "$bin" "$hashes"; do
   [ -e "$f" ] || { echo "e2e: $f is missing: the build did not produce it" >&2; exit 1; }
 done
 built=$(date +%s)
 # Test a snapshot, so builds running meanwhile (e.g. `cargo test` relinks target/debug/talap)
 # cannot swap the server or the site under the tests.
 ln "$bin" "$tmp/talap" 2>/dev/null || cp "$bin" "$tmp/talap"
+cp "$hashes" "$tmp/hash.txt"
 cp -r target/site "$tmp/site"
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then

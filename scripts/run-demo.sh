@@ -15,8 +15,9 @@ if [ -x "$bin" ] && [ -f "$stamp" ] \
    && [ -z "$(find target/site/pkg -newer "$stamp" -print -quit)" ]; then
   echo "==> release build is up to date"
 else
-  echo "==> cargo leptos build --release"
-  cargo leptos build --release
+  # --precompress: brotli and gzip copies of the site files, served to browsers that take them.
+  echo "==> cargo leptos build --release --precompress"
+  cargo leptos build --release --precompress
   touch "$stamp"
 fi
 mkdir -p data

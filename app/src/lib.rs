@@ -29,7 +29,7 @@ pub mod state;
 
 use i18n::{t, Locale, Msg};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -47,6 +47,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet's name carries its content hash in a release build (see
+                // `hash-files` in Cargo.toml), which only the server knows: so it is here.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -122,7 +125,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Html attr:lang=move || locale.get().code()/>
-        <Stylesheet id="leptos" href="/pkg/talap.css"/>
         <Title text=move || format!("{} · {}", Msg::AppName.text(locale.get()), Msg::Tagline.text(locale.get()))/>
         <Router>
             <ui::Header/>

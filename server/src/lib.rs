@@ -43,7 +43,16 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_addr(config.listen)
         .reload_port(3001)
         .env(env)
+        .hash_files(hashed_site_files())
         .build()
+}
+
+/// Whether the site's wasm, script and stylesheet carry a content hash in their names: the
+/// build (`hash-files` in Cargo.toml) then writes their hashes to `hash.txt` beside the server
+/// executable, where Leptos reads them. A server built without the site (the tests) has none
+/// and names the files plainly.
+fn hashed_site_files() -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }
 
 /// The media store the configuration names: S3-compatible storage when a media URL is set,
@@ -101,6 +110,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::api_guard))
         .layer(axum::middleware::from_fn(web::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(config.secure(), web::security_headers))
+        .layer(axum::middleware::from_fn(web::site_file_caching))
         .with_state(state)
 }
 

@@ -45,6 +45,58 @@ pub async fn security_headers(State(secure): State<bool>, req: Request, next: Ne
     res
 }
 
+/// How long browsers keep the site's files (issue 15). On exam day 20 000 phones open the site
+/// at once; each should fetch the wasm once per release, not once per page. A name with a
+/// content hash (`/pkg/talap.<hash>.wasm`, `.js`, `.css`: cargo-leptos' `hash-files`) never
+/// changes under that name: kept a year, never asked again. The face model's name carries its
+/// version: a week. Other files are asked again each time (`no-cache`). Pages and API answers
+/// are not touched. (The files come precompressed, brotli or gzip, when the build made them:
+/// `cargo leptos build --release --precompress`; leptos_axum's file handler picks them.)
+pub async fn site_file_caching(req: Request, next: Next) -> Response {
+    let policy = site_file_policy(req.uri().path());
+    let mut res = next.run(req).await;
+    if let Some(policy) = policy {
+        if res.status() == StatusCode::OK && !res.headers().contains_key(header::CACHE_CONTROL) {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
+    }
+    res
+}
+
+/// The Cache-Control of a site file by its path; None for what is not a site file.
+fn site_file_policy(path: &str) -> Option<&'static str> {
+    if let Some(name) = path.strip_prefix("/pkg/") {
+        // talap.<MD5 in 22 characters of base64url>.wasm
+        let parts: Vec<&str> = name.split('.').collect();
+        let hashed =
+            parts.len() >= 3 && parts[1].len() == 22 && parts[1].chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        return Some(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" });
+    }
+    if path.starts_with("/proctor/") {
+        return Some("public, max-age=604800");
+    }
+    if path == "/favicon.svg" {
+        return Some("public, max-age=86400");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_file_policy;
+
+    #[test]
+    fn hashed_names_are_kept_for_a_year_and_plain_ones_are_asked_again() {
+        assert_eq!(site_file_policy("/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm"), Some("public, max-age=31536000, immutable"));
+        assert_eq!(site_file_policy("/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.js"), Some("public, max-age=31536000, immutable"));
+        assert_eq!(site_file_policy("/pkg/talap.wasm"), Some("no-cache"));
+        assert_eq!(site_file_policy("/pkg/talap.short.css"), Some("no-cache"));
+        assert_eq!(site_file_policy("/proctor/seeta_fd_frontal_v1.0.bin"), Some("public, max-age=604800"));
+        assert_eq!(site_file_policy("/exams"), None);
+        assert_eq!(site_file_policy("/api/auth/me"), None);
+    }
+}
+
 /// Refuses state-changing requests that come from another site. Browsers send
 /// `Sec-Fetch-Site` and `Origin` with every POST; a forged cross-site form post carries a
 /// foreign origin (and, with SameSite=Lax, no session cookie either).

@@ -31,6 +31,7 @@ backends!(
     wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out,
     simultaneous_wrong_codes_use_five_tries_at_most,
     changing_contacts_needs_the_password_and_a_code_sent_to_them,
+    site_files_come_precompressed_and_hashed_ones_are_kept_a_year,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -834,4 +835,43 @@ async fn changing_contacts_needs_the_password_and_a_code_sent_to_them(b: Backend
     let code = app.code_sent_to("bolat@mail.kz").await;
     assert_eq!(confirm("email", code).await.field_errors(), pairs("code", "ErrEmailTaken"));
     assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE login = 'aida' AND email = 'aida.b@mail.kz' AND new_email IS NULL").await, 1);
+}
+
+/// Issue 15: the wasm goes out brotli- or gzip-compressed when the build made those files and
+/// the browser takes them, with its own type; a name with a content hash is kept a year without
+/// asking again, a plain name is asked again each time, and pages are not cached as files.
+async fn site_files_come_precompressed_and_hashed_ones_are_kept_a_year(b: Backend) {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let hashed = "talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm";
+    std::fs::write(pkg.join(hashed), b"\0asm raw").unwrap();
+    std::fs::write(pkg.join(format!("{hashed}.br")), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join(format!("{hashed}.gz")), b"gzip bytes").unwrap();
+    std::fs::write(pkg.join("talap.css"), b"body{}").unwrap();
+    let root = site.path().to_str().unwrap().to_string();
+    let app = common::spawn_app_configured(b, move |c| c.site_root = root).await;
+    // This reqwest decompresses nothing (no such features): the bytes are those sent.
+    let c = reqwest::Client::new();
+    let get = |path: String, encoding: &'static str| {
+        let (c, base) = (c.clone(), app.base.clone());
+        async move { c.get(format!("{base}{path}")).header("accept-encoding", encoding).send().await.unwrap() }
+    };
+    let r = get(format!("/pkg/{hashed}"), "gzip, deflate, br").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let r = get(format!("/pkg/{hashed}"), "gzip").await;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"gzip bytes");
+    let r = get(format!("/pkg/{hashed}"), "identity").await;
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"\0asm raw");
+    let r = get("/pkg/talap.css".into(), "br").await;
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let r = get("/login".into(), "br").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("cache-control").is_none_or(|v| v != "public, max-age=31536000, immutable"));
 }
