@@ -114,14 +114,59 @@ const HYDRATION_PROBE = `(() => {
   }
 })();`;
 
+// A phone (`open(browser, { phone: true })`): 360x740, touch, the mobile layout, Android's
+// Chrome, and what every phone browser lacks: screen sharing (Android Chrome and iOS Safari
+// have no getDisplayMedia).
+export const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';
+const NO_SCREEN_SHARING = `delete MediaDevices.prototype.getDisplayMedia;`;
+
+/**
+ * The page hidden, then shown again: a tab switch on a computer, another app or a call on a
+ * phone. Headless Chromium has no visible tabs or apps to switch between, so this plays the
+ * browser's part: the page reports itself hidden, then visible again.
+ */
+export async function hiddenAndBack(page) {
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    delete document.hidden;
+    delete document.visibilityState;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
+/**
+ * Every control a thumb taps on the page that is smaller than 44x44 CSS px (WCAG 2.5.5):
+ * buttons, links styled or placed as controls, form fields, and the labels around choices
+ * (the tap lands on the label). Links inside running text are exempt, as in WCAG.
+ */
+export async function smallTapTargets(page) {
+  return page.evaluate(() => {
+    const selector = 'button, .button, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea, label.option, label.check, .menu a, .lang, nav a, .actions a';
+    const small = [];
+    for (const el of document.querySelectorAll(selector)) {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+      if (r.width < 43.5 || r.height < 43.5) small.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.innerText || el.getAttribute('name') || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+    return small;
+  });
+}
+
 /**
  * A fresh browser context (own cookies) in language `lang`, with one page. Every console
  * message of type warning or error, and every uncaught page error, lands in `problems`
  * (a hydration mismatch or a wasm panic shows up there). Refused server-function calls
  * (4xx on /api/, e.g. a wrong password) are expected and not counted.
  */
-export async function open(browser, { lang = 'en', viewport = DESKTOP, javaScriptEnabled = true, base = BASE } = {}) {
-  const context = await browser.newContext({ baseURL: base, viewport, javaScriptEnabled, locale: 'en-US' });
+export async function open(browser, { lang = 'en', viewport = DESKTOP, javaScriptEnabled = true, base = BASE, phone = false } = {}) {
+  const context = await browser.newContext({
+    baseURL: base, javaScriptEnabled, locale: 'en-US',
+    ...(phone ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: ANDROID_UA } : { viewport }),
+  });
+  if (phone) await context.addInitScript(NO_SCREEN_SHARING);
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   await setLang(context, lang);

@@ -1,16 +1,18 @@
 // The olympiad end to end on the live demo campaign «Мың бала» 2027 (OLY-1..3, OLY-6, OLY-10):
 // a teacher registers on the public page with the emailed code, registers two pupils and
-// prints one's card; that pupil sets a password with the card's code and, on a phone, sits
-// stage 1 under proctoring with Chromium's fake camera; the operator sees the variants, closes
-// the window, computes winners, publishes and issues certificates; the pupil downloads hers
-// and the page its QR code opens confirms it.
+// prints one's card; that pupil sets a password with the card's code and, on a phone (touch,
+// an Android browser, no screen sharing), sits stage 1 under camera-only proctoring with
+// Chromium's fake camera, leaving for another app once; the operator sees the attempt marked
+// camera-only with its snapshots and the app switch, closes the window, computes winners,
+// publishes and issues certificates; the pupil downloads hers and the page its QR code opens
+// confirms it.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   launch, stepState, validIin as iin, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
-  screenshot, scrollWidth, pdfText, DEMO_PASSWORD, PHONE,
+  screenshot, scrollWidth, smallTapTargets, hiddenAndBack, pdfText, DEMO_PASSWORD, PHONE,
 } from './lib.mjs';
 
 const CAMPAIGN = '«Мың бала» 2027';
@@ -99,7 +101,8 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
 
   // The pupil sets her password with the card's code, signs in on a phone (Kazakh) and sits.
   const lang = 'kk';
-  const pupil = await open(browser, { lang, viewport: PHONE });
+  let attempt;
+  const pupil = await open(browser, { lang, phone: true });
   const password = `Oqushy-${n}`;
   {
     const { page } = pupil;
@@ -118,29 +121,59 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await row.getByTestId('start-exam').click();
     await page.waitForURL(/\/exams\/\d+\/sit$/);
     await page.getByTestId('device-check').waitFor();
-    await page.getByTestId('check-camera-start').click();
+    // The stage is for any device: a phone checks its camera only, and is told why.
+    await page.getByTestId('proctor-mode').filter({ hasText: msg('ProctorModeAnyDevice', lang) }).waitFor();
+    await page.locator('[data-testid="device-check"][data-capture="camera"]').waitFor();
+    assert.equal((await page.getByTestId('camera-only-hint').innerText()).trim(), msg('CameraOnlyHint', lang));
+    assert.equal(await page.getByTestId('check-screen').count(), 0, 'no screen step on a phone');
+    // Face counting runs on the phone's own CPU: timed with it slowed 4x (logged, not asserted).
+    const cdp = await pupil.context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.getByTestId('check-camera-start').tap();
     for (const step of ['check-camera', 'check-preview', 'check-snapshot']) await stepState(page, step, 'passed');
-    await page.getByTestId('check-screen-start').click();
-    await stepState(page, 'check-screen', 'passed');
-    await page.getByTestId('begin-exam').click();
+    assert.deepEqual(await smallTapTargets(page), [], 'every control of the check is big enough for a thumb');
+    await page.getByTestId('begin-exam').tap();
     await page.waitForURL(/\/exams\/attempt\/\d+$/);
+    attempt = Number(new URL(page.url()).pathname.split('/').pop());
     const questions = page.getByTestId('question');
     await questions.first().waitFor();
     assert.equal(await questions.count(), 3, 'a paper of the stage has three questions');
     // Grade 6 in Kazakh: the 6-kk questions of the bank (the Kazakh one about a triangle).
     assert.ok((await page.locator('ol.paper').innerText()).includes('Үшбұрыштың'), 'the paper is in Kazakh');
+    await page.getByTestId('proctor-panel').waitFor();
+    assert.equal(await page.getByTestId('proctor-screen').count(), 0, 'the panel shows no screen for a phone');
+    // She takes a call in the middle (the page is hidden, then shown again): the sitting goes on.
+    await hiddenAndBack(page);
     for (let i = 0; i < 3; i++) {
       const q = questions.nth(i);
       for (const right of ['42', '56', '180']) {
         const option = q.getByLabel(right, { exact: true });
-        if (await option.count()) await option.check();
+        if (await option.count()) await option.tap();
       }
       await q.getByTestId('save-state').filter({ hasText: msg('Saved', lang) }).waitFor();
     }
-    await page.getByTestId('proctor-panel').waitFor();
     assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+    assert.deepEqual(await smallTapTargets(page), [], 'every control of the paper is big enough for a thumb');
+    // Text zoomed to 200 % (the phone's font size setting): still no sideways scroll.
+    await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    await screenshot(page, 'olympiad-stage-kk-phone-text-200');
+    const wide = await page.evaluate((w) => [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > w + 0.5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`).slice(0, 8), PHONE.width);
+    assert.deepEqual(wide, [], 'no sideways scroll with text at 200 %');
+    await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+    // What was captured reaches the server before she hands in.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="proctor-sent"]')?.innerText) >= 2);
+    await page.getByTestId('proctor-queued').filter({ hasText: /^0$/ }).waitFor({ timeout: 30_000 });
     await screenshot(page, 'olympiad-stage-kk-phone');
-    await page.getByTestId('submit-exam').click();
+    const detections = await page.evaluate(() => performance.getEntriesByName('talap-face-detect').map((e) => Math.round(e.duration)));
+    console.log(`# phone, CPU 4x slower: face detection ms per frame: ${detections.join(', ') || 'none'}; long tasks ms: ${(await page.evaluate(() => window.__longTasks)).join(', ') || 'none'}`);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.getByTestId('submit-exam').tap();
     await page.getByTestId('attempt-submitted').waitFor();
     assert.match(await page.getByTestId('attempt-score').innerText(), /^3\b/);
   }
@@ -151,6 +184,18 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await signIn(op.page, 'en', 'admin', DEMO_PASSWORD);
     await setLang(op.context, 'en');
     const { page } = op;
+    // Her attempt, as a reviewer sees it: camera only, the phone's snapshots, and the call.
+    await visit(page, `/proctor/attempt/${attempt}`);
+    await page.locator('[data-testid="capture"][data-capture="camera"]').filter({ hasText: msg('CaptureCameraOnly', 'en') }).waitFor();
+    assert.ok((await page.locator('[data-testid="evidence"] figure[data-kind="webcam"]').count()) >= 1, 'the camera snapshots are there');
+    assert.equal(await page.locator('[data-testid="evidence"] figure[data-kind="screen"]').count(), 0);
+    const events = page.getByTestId('events');
+    await events.locator('li[data-kind="app_hidden"]').filter({ hasText: msg('VioAppHidden', 'en') }).waitFor();
+    await events.locator('li[data-kind="app_visible"]').waitFor();
+    const kinds = await page.locator('[data-testid="violation"]').evaluateAll((rows) => rows.map((r) => r.dataset.kind));
+    assert.ok(kinds.includes('app_hidden'), `leaving for the call is a violation to review: ${kinds}`);
+    assert.ok(!kinds.includes('screen_gap'), `a phone owes no screenshots: ${kinds}`);
+    await screenshot(page, 'olympiad-stage-phone-attempt-en');
     await visit(page, '/olympiad/operator');
     const campaign = page.getByTestId('campaign').filter({ has: page.getByRole('heading', { name: CAMPAIGN, exact: true }) });
     const variants = campaign.getByTestId('stage-variants');

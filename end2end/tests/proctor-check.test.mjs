@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, stepState, open, close, visit, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
+import { launch, stepState, open, close, visit, hydrated, hiddenAndBack, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch({ devices: true }); });
@@ -269,14 +269,7 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   // violations) on the server; the reviewer's test below finds them.
   // Headless Chromium has no visible tabs to switch between, so the test plays the browser's
   // part of a tab switch: the page reports itself hidden, then visible again.
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-    delete document.hidden;
-    delete document.visibilityState;
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
+  await hiddenAndBack(page);
   assert.ok(await page.evaluate(() => document.fullscreenElement !== null), 'the start button put the page in full screen');
   await page.evaluate(() => document.exitFullscreen());
   await page.mouse.click(5, 200, { button: 'right' });
@@ -307,6 +300,33 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   console.log(`# sitting: long tasks ms: ${stats(f.longTasks)}`);
   assert.ok(uploads.webcam.length >= 1 && uploads.screen.length >= 1, 'both kinds of evidence were sent');
   ctx.problems.splice(0, ctx.problems.length, ...withoutNetworkErrors(ctx.problems));
+  await close(ctx);
+});
+
+test('a computer-only exam tells a phone so on its page, before anything starts', async () => {
+  assert.ok(sat.title, 'the exam above was sat');
+  const lang = 'ru';
+  const ctx = await open(browser, { lang, phone: true });
+  const { page } = ctx;
+  await signIn(page, lang, 'student2', DEMO_PASSWORD);
+  await setLang(ctx.context, lang);
+  await visit(page, '/exams');
+  await page.getByTestId('my-exams').locator('tr', { hasText: sat.title }).getByTestId('start-exam').tap();
+  await page.waitForURL(/\/exams\/\d+\/sit$/);
+  await hydrated(page);
+  const refusal = page.getByTestId('needs-computer');
+  await refusal.waitFor();
+  assert.equal((await refusal.innerText()).trim(), msg('ErrExamNeedsComputer', lang));
+  assert.equal((await page.getByTestId('proctor-mode').innerText()).trim(), msg('ProctorModeComputer', lang));
+  assert.equal(await page.getByTestId('begin-exam').count(), 0, 'nothing to start');
+  assert.equal(await page.getByTestId('check-camera-start').count(), 0, 'not even the camera is asked for');
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no sideways scroll on a phone');
+  await screenshot(page, 'exam-needs-computer-ru-phone');
+  // The server refuses a camera-only start of it as well, whatever the page does.
+  const examId = new URL(page.url()).pathname.split('/')[2];
+  const r = await page.request.post('/api/exam/start', { form: { exam_id: examId, capture: 'camera' } });
+  assert.ok(r.status() >= 400 && r.status() < 500, `refused: ${r.status()}`);
+  assert.ok((await r.text()).includes('ErrExamNeedsComputer'));
   await close(ctx);
 });
 

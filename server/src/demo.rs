@@ -464,7 +464,10 @@ async fn live_olympiad(
         app::exam::store::insert_question(tx, operator, "Математика", &q, now).await.map_err(e)?;
     }
     app::olympiad::store::set_window(tx, campaign, region, now - day, now + 60 * day, now).await.map_err(e)?;
-    app::olympiad::stage::ssr::prepare(tx, campaign, operator, 3, 40, now).await.map_err(e)?;
+    // Three quarters of the olympiad's candidates sit on a phone: the demo stage allows them.
+    app::olympiad::stage::ssr::prepare(tx, campaign, operator, 3, 40, app::proctor::settings::ProctorMode::AnyDevice, now)
+        .await
+        .map_err(e)?;
     sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(campaign)
         .bind(teacher)

@@ -614,6 +614,117 @@ async fn a_proctored_attempt_owes_its_evidence_to_the_server(b: Backend) {
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM proctor_violations WHERE attempt_id = {optional}")).await, 0);
 }
 
+backends!(a_phone_sits_an_exam_for_any_device_with_the_camera_alone);
+
+/// Issue 15: a phone cannot share its screen. A computer-only exam refuses a camera-only start;
+/// an exam for any device takes it, records it, owes no screenshots for it, and says so on the
+/// board, the timeline and the report. The phone's own events arrive as such.
+async fn a_phone_sits_an_exam_for_any_device_with_the_camera_alone(b: Backend) {
+    let w = world(b).await;
+    let computer = exam(&w).await;
+    sqlx::query("UPDATE exams SET recheck_percent = 0 WHERE id = $1").bind(computer).execute(&w.app.db.pool).await.unwrap();
+    let camera = [("exam_id", computer.to_string()), ("capture", "camera".to_string())];
+    let camera: Vec<(&str, &str)> = camera.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = w.app.call(&w.student, "/api/exam/start", &camera).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+    assert!(r.body.contains("ErrExamNeedsComputer"), "{}", r.body);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {computer}")).await, 0, "nothing started");
+    // The summary the sit page shows says which devices the exam takes.
+    let before = w.app.call(&w.student, "/api/exam/before-start", &[("exam_id", &computer.to_string())]).await.json();
+    assert_eq!(before["settings"]["mode"], "Computer", "{before}");
+    assert_eq!(before["exam"]["proctor_mode"], "Computer", "{before}");
+
+    // The teacher makes one for any device (and an unknown mode is refused).
+    let now = app::api::now_ms();
+    let journal = w.journal.to_string();
+    let (opens, closes) = (app::ui::time::format_local_input(now - 60_000), app::ui::time::format_local_input(now + 3_600_000));
+    let make = |mode: &'static str| {
+        vec![
+            ("journal_id", journal.as_str()),
+            ("title", "Телефоннан"),
+            ("opens_at", opens.as_str()),
+            ("closes_at", closes.as_str()),
+            ("duration_min", "30"),
+            ("draw", "Сандар: 3"),
+            ("proctored", "on"),
+            ("proctor_mode", mode),
+        ]
+    };
+    assert!(w.app.call(&w.teacher, "/api/exam/create", &make("tablet")).await.status.is_client_error());
+    let r = w.app.call(&w.teacher, "/api/exam/create", &make("any_device")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let any = r.json().as_i64().unwrap();
+    sqlx::query("UPDATE exams SET recheck_percent = 0 WHERE id = $1").bind(any).execute(&w.app.db.pool).await.unwrap();
+
+    // The phone: the device check's snapshot, a camera-only start, snapshots every 30 s for
+    // ten minutes, no screenshot; it goes to another app and back, and turns the phone.
+    assert_eq!(device_check(&w, &w.student).await.status, StatusCode::OK);
+    let r = w.app.call(&w.student, "/api/exam/start", &[("exam_id", &any.to_string()), ("capture", "camera")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let phone = r.json().as_i64().unwrap();
+    let view = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &phone.to_string())]).await.json();
+    assert_eq!(view["settings"]["require_screen"], false, "the attempt page asks for the camera alone: {view}");
+    let from = started_earlier(&w, phone, 600_000).await;
+    for i in 0..20 {
+        let r = upload_captured(&w, &w.student, phone, "webcam", &format!("phone-{i:027}"), from + i * 30_000).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = events(
+        &w,
+        &w.student,
+        phone,
+        &[
+            ("ev-app-hidden-0000000000000001", "app_hidden"),
+            ("ev-app-visible-000000000000001", "app_visible"),
+            ("ev-orientation-000000000000001", "orientation"),
+            ("ev-cam-interrupted-00000000001", "camera_interrupted"),
+            ("ev-cam-resumed-000000000000001", "camera_resumed"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    answer_all(&w, &w.student, phone).await;
+    let r = upload_captured(&w, &w.student, phone, "webcam", &format!("phone-last-{:022}", 0), app::api::now_ms()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app::proctor::ingest::derive_missing_live(&w.app.db, app::api::now_ms()).await.unwrap();
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &phone.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // A computer sitting the same exam shares its screen; it owes screenshots and has none.
+    assert_eq!(device_check(&w, &w.other).await.status, StatusCode::OK);
+    let desk = start(&w, &w.other, any).await;
+    let from = started_earlier(&w, desk, 600_000).await;
+    for i in 0..21 {
+        let r = upload_captured(&w, &w.other, desk, "webcam", &format!("desk-{i:028}"), from + i * 30_000).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = w.app.call(&w.other, "/api/exam/hand-in", &[("attempt_id", &desk.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let one = w.app.signed_in("proctor.one", PW).await;
+    let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &phone.to_string())]).await.json();
+    assert_eq!(tl["head"]["capture"], "Camera", "{tl}");
+    let kinds: Vec<&str> = tl["violations"].as_array().unwrap().iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["app_hidden"], "leaving the exam counts; no screen is owed, turning the phone is no violation: {tl}");
+    let events: Vec<&str> = tl["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in ["app_hidden", "app_visible", "orientation", "camera_interrupted", "camera_resumed"] {
+        assert!(events.contains(&kind), "{kind} on the timeline: {tl}");
+    }
+    let tl = w.app.call(&one, "/api/proctor/timeline", &[("attempt_id", &desk.to_string())]).await.json();
+    assert_eq!(tl["head"]["capture"], "Screen", "{tl}");
+    let kinds: Vec<&str> = tl["violations"].as_array().unwrap().iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["screen_gap"], "{tl}");
+
+    // The report says how each attempt was captured, in the reader's language.
+    let csv = w.app.get(&one, &format!("/export/proctor/exam/{any}.csv?lang=ru")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let header: Vec<&str> = csv.body.lines().next().unwrap().split(';').collect();
+    let col = header.iter().position(|h| h.contains("Вид наблюдения")).expect("a capture column");
+    let captured: Vec<String> = csv.body.lines().skip(1).map(|l| l.split(';').nth(col).unwrap().to_string()).collect();
+    assert!(captured.contains(&"Только камера (телефон)".to_string()), "{}", csv.body);
+    assert!(captured.contains(&"Камера и экран".to_string()), "{}", csv.body);
+}
+
 backends!(a_regional_proctor_sees_every_attempt_of_their_region_on_the_board);
 
 /// `count` attempts at `journal` (one exam each, all by `student`), at `risk`.

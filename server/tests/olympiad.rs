@@ -1294,6 +1294,27 @@ async fn stage_one_is_sat_per_variant_and_closing_the_window_collects_the_result
     // Preparing again seats nobody twice and makes no new exam.
     assert_eq!(prepare(op.clone(), "2", "30").await.json()["variants"], 4);
     assert_eq!(app.count("SELECT COUNT(*) FROM exams").await, 4);
+    // A stage is for phones unless the operator says otherwise (issue 15): most candidates sit
+    // on one. Choosing "computer" reaches every variant, and choosing phones again does too.
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams WHERE proctor_mode = 'any_device'").await, 4);
+    let mode = |m: &'static str| {
+        let (app, op) = (&app, op.clone());
+        async move {
+            app.call(
+                &op,
+                "/api/olympiad/stage/prepare",
+                &[("campaign_id", &campaign.to_string()), ("questions", "2"), ("duration_min", "30"), ("proctor_mode", m)],
+            )
+            .await
+        }
+    };
+    assert_eq!(mode("computer").await.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams WHERE proctor_mode = 'computer'").await, 4);
+    let overview = app.call(&op, "/api/olympiad/stage", &[("campaign_id", &campaign.to_string())]).await.json();
+    assert_eq!(overview["setup"]["proctor_mode"], "Computer", "{overview}");
+    assert!(mode("phone").await.status.is_client_error());
+    assert_eq!(mode("any_device").await.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM exams WHERE proctor_mode = 'any_device'").await, 4);
 
     // The papers come from the operator's bank, topic "grade-language".
     let gift = "$CATEGORY: 6-kk\n\n::a:: 2 + 2 = ? {=4 ~5 ~3}\n\n::b:: 3 + 1 = ? {=4 ~5 ~6}\n";

@@ -137,6 +137,7 @@ pub async fn create_exam(
     lesson_id: Option<String>,
     proctored: Option<String>,
     allow_unproctored: Option<String>,
+    proctor_mode: Option<String>,
     snapshot_interval_s: Option<String>,
     screen_interval_s: Option<String>,
     no_face_frames: Option<String>,
@@ -219,6 +220,11 @@ pub async fn create_exam(
         };
         // Proctoring watches a browser; an offline exam has none.
         let proctored = proctored.is_some() && form != "offline";
+        // Which devices: a computer sharing its screen unless the teacher allows phones too.
+        let mode = match proctor_mode.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => crate::proctor::settings::ProctorMode::Computer,
+            Some(code) => crate::proctor::settings::ProctorMode::from_code(code).ok_or(AppError::BadRequest)?,
+        };
         if !plan.is_empty() {
             let topics = ssr::topic_counts(&st.db, caller.user_id, &j.subject).await?;
             for (topic, n) in &plan {
@@ -234,8 +240,8 @@ pub async fn create_exam(
         let mut tx = st.db.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
-                                snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                                snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
         )
         .bind(j.id)
         .bind(lesson)
@@ -253,6 +259,7 @@ pub async fn create_exam(
         .bind(retention)
         .bind(caller.user_id)
         .bind(now)
+        .bind(mode.code())
         .fetch_one(&mut *tx)
         .await?;
         super::tickets::ssr::insert_tickets(&mut tx, id, &tickets).await?;
@@ -266,7 +273,7 @@ pub async fn create_exam(
                 entity_id: id.to_string(),
                 org_id: Some(j.group_id),
                 before: None,
-                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len() })),
+                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len(), "proctor_mode": mode.code() })),
             },
         )
         .await?;
@@ -289,13 +296,15 @@ pub async fn before_start(exam_id: i64) -> Result<StartInfo, AppError> {
 }
 
 /// Starts (or resumes) the caller's attempt: inside the window, once. The paper is drawn and
-/// fixed at the start; the deadline is the server's.
+/// fixed at the start; the deadline is the server's. `capture` is what the device check ran
+/// with ("screen", or "camera" on a browser that cannot share its screen; empty means the screen).
 #[server(prefix = "/api", endpoint = "exam/start")]
-pub async fn start_attempt(exam_id: i64) -> Result<i64, AppError> {
+pub async fn start_attempt(exam_id: i64, #[server(default)] capture: String) -> Result<i64, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::start(&st.db, &caller, exam_id, crate::api::now_ms()).await
+        let capture = crate::proctor::settings::Capture::from_code(&capture);
+        ssr::start(&st.db, &caller, exam_id, capture, crate::api::now_ms()).await
     })
     .await
 }

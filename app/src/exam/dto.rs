@@ -17,6 +17,8 @@ pub struct ExamSummary {
     pub duration_min: i64,
     pub proctored: bool,
     pub allow_unproctored: bool,
+    /// The devices a proctored exam may be sat on.
+    pub proctor_mode: crate::proctor::settings::ProctorMode,
     pub questions: i64,
     /// The candidate's own attempt (candidates' lists only).
     pub attempt: Option<AttemptBrief>,

@@ -211,6 +211,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
             <Show when=move || form.get() != "offline">
             <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
             <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
+            <crate::proctor::pages::ProctorModeField selected=crate::proctor::settings::ProctorMode::Computer/>
             <details>
                 <summary>{t(Msg::ProctorSettingsTitle)}</summary>
                 <Field label=Msg::SnapshotInterval name="snapshot_interval_s" kind="number" error=error value="30".to_string()/>
@@ -420,6 +421,9 @@ impl AnswerQueue {
     fn update_pending(self) {
         if let Some(n) = self.jobs.try_with_value(|q| q.unacknowledged()) {
             self.pending.set(n);
+            // Proctoring's images wait while answers do (answers first on a slow network).
+            #[cfg(feature = "hydrate")]
+            crate::proctor::client::outbox::answers_waiting(n as u32);
         }
     }
 

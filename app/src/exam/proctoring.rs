@@ -8,8 +8,9 @@
 use super::api::{before_start, StartAttempt};
 use super::dto::StartInfo;
 use crate::i18n::{t, Msg};
+use crate::proctor::client::rules::ScreenNeed;
 use crate::proctor::pages::{DeviceCheck, ProctorPanel};
-use crate::proctor::settings::ProctorSettings;
+use crate::proctor::settings::{Capture, ProctorMode, ProctorSettings};
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
 use leptos::prelude::*;
@@ -39,7 +40,9 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
         #[cfg(feature = "hydrate")]
         crate::proctor::client::devices::stop_all();
     });
-    let on_start = Callback::new(move |_: ()| {
+    // The attempt's capture was fixed at its start: a reload asks for the same devices.
+    let need = if settings.require_screen { ScreenNeed::Required } else { ScreenNeed::Never };
+    let on_start = Callback::new(move |_: Capture| {
         capturing.set(true);
         started.set(true);
     });
@@ -50,7 +53,7 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
         >
             <section class="device-check-box">
                 <h2>{t(Msg::DeviceCheckTitle)}</h2>
-                <DeviceCheck require_screen=settings.require_screen on_start=on_start/>
+                <DeviceCheck need=need on_start=on_start/>
                 {settings.allow_unproctored.then(|| view! {
                     <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| { remember_unproctored(attempt_id); started.set(true); }>{t(Msg::ContinueUnproctored)}</button></p>
                 })}
@@ -135,12 +138,17 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
             let _ = handed_over;
         });
     }
-    let go = Callback::new(move |_: ()| {
-        start.dispatch(StartAttempt { exam_id });
+    let go = Callback::new(move |capture: Capture| {
+        start.dispatch(StartAttempt { exam_id, capture: capture.code().to_string() });
     });
     let go_unproctored = move |_| {
         unproctored.store(true, Ordering::Relaxed);
-        start.dispatch(StartAttempt { exam_id });
+        start.dispatch(StartAttempt { exam_id, capture: String::new() });
+    };
+    // A computer-only exam asks for the screen; one for any device asks where the browser can.
+    let need = match settings.mode {
+        ProctorMode::Computer => ScreenNeed::Required,
+        ProctorMode::AnyDevice => ScreenNeed::IfPossible,
     };
     let e = b.exam.clone();
     view! {
@@ -149,6 +157,9 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
             <dt>{t(Msg::Subject)}</dt><dd>{e.subject.clone()}</dd>
             <dt>{t(Msg::ExamWindow)}</dt><dd>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</dd>
             <dt>{t(Msg::DurationMinutes)}</dt><dd>{e.duration_min}</dd>
+            {settings.proctored.then(|| view! {
+                <dt>{t(Msg::ProctorModeLabel)}</dt><dd data-testid="proctor-mode" data-mode=settings.mode.code()>{t(settings.mode.msg())}</dd>
+            })}
         </dl>
         <p class="hint" data-testid="timer-starts-hint">{t(Msg::TimerStartsHint)}</p>
         <FormStatus error=error/>
@@ -157,14 +168,14 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
             None if settings.proctored => view! {
                 <section class="device-check-box">
                     <h2>{t(Msg::DeviceCheckTitle)}</h2>
-                    <DeviceCheck require_screen=settings.require_screen on_start=go/>
+                    <DeviceCheck need=need on_start=go/>
                     {settings.allow_unproctored.then(|| view! {
                         <p><button type="button" class="link" data-testid="continue-unproctored" on:click=go_unproctored.clone()>{t(Msg::ContinueUnproctored)}</button></p>
                     })}
                 </section>
             }.into_any(),
             None => view! {
-                <button type="button" class="primary" data-testid="begin-exam" on:click=move |_| go.run(()) disabled=move || start.pending().get()>{t(Msg::StartExam)}</button>
+                <button type="button" class="primary" data-testid="begin-exam" on:click=move |_| go.run(Capture::Screen) disabled=move || start.pending().get()>{t(Msg::StartExam)}</button>
             }.into_any(),
         }}
         <p><a href="/exams">{t(Msg::Exams)}</a></p>

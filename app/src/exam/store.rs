@@ -7,6 +7,7 @@ use crate::auth::ssr::Caller;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::proctor::settings::{Capture, ProctorMode};
 use sqlx::{Any, Row, Transaction};
 
 /// Answers reaching the server this long after the deadline are still taken: they were given
@@ -28,6 +29,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ExamSummary, AppError> {
         duration_min: r.try_get("duration_min")?,
         proctored: r.try_get::<i64, _>("proctored")? != 0,
         allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
+        proctor_mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
         questions: plan.iter().map(|(_, n)| i64::from(*n)).sum(),
         attempt: None,
         started: 0,
@@ -37,7 +39,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ExamSummary, AppError> {
 
 const EXAM_COLUMNS: &str =
     "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
-     j.subject, o.name AS group_name";
+     e.proctor_mode, j.subject, o.name AS group_name";
 
 /// Exams of the groups the user studies in (or sits an olympiad variant of), with the user's attempt.
 pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
@@ -246,7 +248,7 @@ pub(crate) struct ExamRow {
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let r = sqlx::query(
         "SELECT id, form, journal_id, lesson_id, title, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
-                snapshot_interval_s, screen_interval_s FROM exams WHERE id = $1",
+                snapshot_interval_s, screen_interval_s, proctor_mode FROM exams WHERE id = $1",
     )
     .bind(exam_id)
     .fetch_optional(&db.pool)
@@ -270,14 +272,16 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
 }
 
 /// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
-/// `snapshot_interval_s` and `screen_interval_s` (the page's capture and the server's account
-/// of owed evidence read the same settings).
+/// `snapshot_interval_s`, `screen_interval_s` and `proctor_mode` (the page's capture and the
+/// server's account of owed evidence read the same settings). The screen is required until an
+/// attempt's capture says otherwise (`ProctorSettings::for_capture`).
 pub(crate) fn proctor_settings(r: &sqlx::any::AnyRow) -> Result<crate::proctor::settings::ProctorSettings, AppError> {
     Ok(crate::proctor::settings::ProctorSettings {
         proctored: r.try_get::<i64, _>("proctored")? != 0,
         allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
         snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
         screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
+        mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
         require_screen: true,
     })
 }
@@ -359,7 +363,9 @@ pub async fn before_start(db: &Db, caller: &Caller, exam_id: i64) -> Result<Star
 }
 
 /// Starts the caller's attempt, or returns the one already started (a reload, a second tab).
-pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i64, AppError> {
+/// Starts the caller's attempt (or returns the one they have). `capture` is what the device
+/// check ran with: the camera alone is refused where the exam asks for a computer.
+pub async fn start(db: &Db, caller: &Caller, exam_id: i64, capture: Capture, now: i64) -> Result<i64, AppError> {
     let e = exam_row(db, exam_id).await?;
     let j = crate::journal::store::journal(db, e.journal_id).await?;
     if !crate::journal::store::is_student_of(db, j.group_id, caller.user_id).await? {
@@ -384,6 +390,11 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     if now >= closes_at {
         return Err(AppError::Refused(Msg::ErrExamClosed));
     }
+    // Without proctoring nothing is captured; with it, a camera-only sitting is the exam's choice.
+    let capture = if e.proctored { capture } else { Capture::Screen };
+    if capture == Capture::Camera && e.settings.mode != ProctorMode::AnyDevice {
+        return Err(AppError::Refused(Msg::ErrExamNeedsComputer));
+    }
     let (paper, ticket) = match e.form.as_str() {
         "offline" => return Err(AppError::Refused(Msg::ErrExamOffline)),
         "ticket" => (Vec::new(), Some(draw_ticket(db, e.id).await?)),
@@ -393,8 +404,8 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     let mut tx = db.begin().await?;
     // Two tabs starting at once: the unique (exam, student) key lets one insert win.
     sqlx::query(
-        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at, paper_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8) ON CONFLICT (exam_id, student_id) DO NOTHING",
+        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, last_seen_at, paper_key, capture)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8, $9) ON CONFLICT (exam_id, student_id) DO NOTHING",
     )
     .bind(e.id)
     .bind(caller.user_id)
@@ -404,6 +415,7 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
     .bind(ticket)
     .bind(i64::from(e.proctored))
     .bind(fresh_paper_key())
+    .bind(capture.code())
     .execute(&mut *tx)
     .await?;
     let id: i64 = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
@@ -421,7 +433,7 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, now: i64) -> Result<i
             entity_id: id.to_string(),
             org_id: Some(j.group_id),
             before: None,
-            after: Some(serde_json::json!({ "exam": e.id, "deadline": deadline })),
+            after: Some(serde_json::json!({ "exam": e.id, "deadline": deadline, "capture": capture.code() })),
         },
     )
     .await?;
@@ -440,6 +452,8 @@ pub(crate) struct AttemptRow {
     pub(crate) paper_key: String,
     pub(crate) ticket_id: Option<i64>,
     pub(crate) grader_comment: String,
+    /// What the attempt's proctoring captures (fixed at its start).
+    pub(crate) capture: Capture,
     pub(crate) brief: AttemptBrief,
 }
 
@@ -457,7 +471,7 @@ pub(crate) async fn readable_attempt(db: &Db, caller: &Caller, attempt_id: i64) 
 pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.exam_id, a.student_id, a.deadline_at, a.submitted_at, a.questions, a.score_milli, a.max_points, a.mark, a.verdict,
-                a.ticket_id, a.grader_comment, a.needs_grading, a.paper_key, (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+                a.ticket_id, a.grader_comment, a.needs_grading, a.paper_key, a.capture, (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
          FROM exam_attempts a WHERE a.id = $1",
     )
     .bind(attempt_id)
@@ -479,6 +493,7 @@ pub(crate) async fn attempt_row(db: &Db, attempt_id: i64) -> Result<AttemptRow, 
         paper: serde_json::from_str(&paper).unwrap_or_default(),
         ticket_id: r.try_get("ticket_id")?,
         grader_comment: r.try_get("grader_comment")?,
+        capture: Capture::from_code(&r.try_get::<String, _>("capture")?),
         brief: AttemptBrief {
             id,
             submitted: submitted_at.is_some(),
@@ -569,7 +584,7 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
         server_now: now,
         submitted,
         proctored: e.proctored,
-        settings: e.settings,
+        settings: e.settings.for_capture(a.capture),
         questions,
         result: submitted.then_some(a.brief),
         form: e.form,

@@ -21,6 +21,7 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
+use crate::proctor::settings::ProctorMode;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,8 @@ pub struct StageState {
 pub struct StageSetup {
     pub questions: i64,
     pub duration_min: i64,
+    /// The devices the variants may be sat on.
+    pub proctor_mode: ProctorMode,
     /// The operator whose bank the papers are drawn from.
     pub owner: String,
     pub collected_at: Option<i64>,
@@ -98,11 +101,17 @@ pub async fn stage_overview(campaign_id: i64) -> Result<StageState, AppError> {
     .await
 }
 
-/// Prepares (or updates) the campaign's stage 1: `questions` per paper, `duration_min`, then
-/// seats every registered participant. Running it again seats whoever is new and applies new
-/// settings to papers not yet drawn; attempts already started keep theirs.
+/// Prepares (or updates) the campaign's stage 1: `questions` per paper, `duration_min`, the
+/// devices it may be sat on (`proctor_mode`: "any_device" when empty, since most candidates sit
+/// on a phone), then seats every registered participant. Running it again seats whoever is new
+/// and applies new settings to papers not yet drawn; attempts already started keep theirs.
 #[server(prefix = "/api", endpoint = "olympiad/stage/prepare")]
-pub async fn prepare_stage(campaign_id: i64, questions: String, duration_min: String) -> Result<PrepareReport, AppError> {
+pub async fn prepare_stage(
+    campaign_id: i64,
+    questions: String,
+    duration_min: String,
+    #[server(default)] proctor_mode: String,
+) -> Result<PrepareReport, AppError> {
     crate::api::respond(async move {
         let (caller, st) = super::api::require_operator().await?;
         let mut fields = crate::error::Fields::new();
@@ -115,13 +124,17 @@ pub async fn prepare_stage(campaign_id: i64, questions: String, duration_min: St
         };
         let questions = number("questions", &questions, QUESTIONS, Msg::ErrOlyStageQuestions);
         let duration = number("duration_min", &duration_min, DURATION_MIN, Msg::ErrOlyStageDuration);
+        let mode = match proctor_mode.trim() {
+            "" => ProctorMode::AnyDevice,
+            code => ProctorMode::from_code(code).ok_or(AppError::BadRequest)?,
+        };
         fields.finish()?;
         let (Some(questions), Some(duration)) = (questions, duration) else { return Err(AppError::BadRequest) };
         super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let report = ssr::prepare(&mut tx, campaign_id, caller.user_id, questions, duration, now).await?;
-        crate::olympiad::results_api::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "seated": report.seated, "variants": report.variants }))).await?;
+        let report = ssr::prepare(&mut tx, campaign_id, caller.user_id, questions, duration, mode, now).await?;
+        crate::olympiad::results_api::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "proctor_mode": mode.code(), "seated": report.seated, "variants": report.variants }))).await?;
         tx.commit().await?;
         Ok(report)
     })
@@ -159,15 +172,21 @@ pub mod ssr {
         owner_id: i64,
         questions: i64,
         duration_min: i64,
+        proctor_mode: ProctorMode,
     }
 
     async fn stage(tx: &mut Transaction<'_, Any>, campaign_id: i64) -> Result<Option<Stage>, AppError> {
-        let row = sqlx::query("SELECT owner_id, questions, duration_min FROM olympiad_stages WHERE campaign_id = $1")
+        let row = sqlx::query("SELECT owner_id, questions, duration_min, proctor_mode FROM olympiad_stages WHERE campaign_id = $1")
             .bind(campaign_id)
             .fetch_optional(&mut **tx)
             .await?;
         row.map(|r| {
-            Ok(Stage { owner_id: r.try_get("owner_id")?, questions: r.try_get("questions")?, duration_min: r.try_get("duration_min")? })
+            Ok(Stage {
+                owner_id: r.try_get("owner_id")?,
+                questions: r.try_get("questions")?,
+                duration_min: r.try_get("duration_min")?,
+                proctor_mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
+            })
         })
         .transpose()
     }
@@ -178,31 +197,35 @@ pub mod ssr {
         operator_id: i64,
         questions: i64,
         duration_min: i64,
+        proctor_mode: ProctorMode,
         now: i64,
     ) -> Result<PrepareReport, AppError> {
         // The first operator to prepare owns the papers' bank; later runs change the settings only.
         sqlx::query(
-            "INSERT INTO olympiad_stages (campaign_id, owner_id, questions, duration_min, prepared_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (campaign_id) DO UPDATE SET questions = $3, duration_min = $4, prepared_at = $5",
+            "INSERT INTO olympiad_stages (campaign_id, owner_id, questions, duration_min, prepared_at, proctor_mode) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (campaign_id) DO UPDATE SET questions = $3, duration_min = $4, prepared_at = $5, proctor_mode = $6",
         )
         .bind(campaign_id)
         .bind(operator_id)
         .bind(questions)
         .bind(duration_min)
         .bind(now)
+        .bind(proctor_mode.code())
         .execute(&mut **tx)
         .await?;
         let stage = stage(tx, campaign_id).await?.ok_or(AppError::Internal)?;
-        // Papers not drawn yet follow the new settings (a started attempt keeps its own).
+        // Papers not drawn yet follow the new settings (a started attempt keeps its paper and its
+        // capture; the devices apply to the attempts that start from now on).
         let variants = sqlx::query("SELECT exam_id, grade, language FROM olympiad_stage_exams WHERE campaign_id = $1")
             .bind(campaign_id)
             .fetch_all(&mut **tx)
             .await?;
         for v in &variants {
             let draw = serde_json::json!([[topic(v.try_get("grade")?, &v.try_get::<String, _>("language")?), questions]]).to_string();
-            sqlx::query("UPDATE exams SET duration_min = $1, draw = $2 WHERE id = $3")
+            sqlx::query("UPDATE exams SET duration_min = $1, draw = $2, proctor_mode = $3 WHERE id = $4")
                 .bind(duration_min)
                 .bind(draw)
+                .bind(proctor_mode.code())
                 .bind(v.try_get::<i64, _>("exam_id")?)
                 .execute(&mut **tx)
                 .await?;
@@ -337,8 +360,8 @@ pub mod ssr {
             .await?;
             let draw = serde_json::json!([[topic(grade, &language), stage.questions]]).to_string();
             let exam_id: i64 = sqlx::query_scalar(
-                "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, draw, proctored, created_by, created_at)
-                 VALUES ($1, $2, 'test', $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+                "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, draw, proctored, created_by, created_at, proctor_mode)
+                 VALUES ($1, $2, 'test', $3, $4, $5, $6, 1, $7, $8, $9) RETURNING id",
             )
             .bind(journal_id)
             .bind(format!("{title}: {subject}"))
@@ -348,6 +371,7 @@ pub mod ssr {
             .bind(draw)
             .bind(stage.owner_id)
             .bind(now)
+            .bind(stage.proctor_mode.code())
             .fetch_one(&mut **tx)
             .await?;
             sqlx::query(
@@ -403,7 +427,7 @@ pub mod ssr {
 
     pub async fn overview(db: &Db, campaign_id: i64) -> Result<StageState, AppError> {
         let setup = sqlx::query(
-            "SELECT s.questions, s.duration_min, s.collected_at, u.full_name FROM olympiad_stages s JOIN users u ON u.id = s.owner_id WHERE s.campaign_id = $1",
+            "SELECT s.questions, s.duration_min, s.proctor_mode, s.collected_at, u.full_name FROM olympiad_stages s JOIN users u ON u.id = s.owner_id WHERE s.campaign_id = $1",
         )
         .bind(campaign_id)
         .fetch_optional(&db.pool)
@@ -412,6 +436,7 @@ pub mod ssr {
             Ok(StageSetup {
                 questions: r.try_get("questions")?,
                 duration_min: r.try_get("duration_min")?,
+                proctor_mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
                 owner: r.try_get("full_name")?,
                 collected_at: r.try_get("collected_at")?,
             })

@@ -45,6 +45,8 @@ pub fn CampaignStage(campaign_id: i64, regions: Vec<(i64, String)>, subjects: Ve
     let setup = move || overview.get().and_then(|o| o.ok()).and_then(|o| o.setup);
     let questions = Signal::derive(move || setup().map(|s| s.questions.to_string()).unwrap_or_default());
     let duration = Signal::derive(move || setup().map(|s| s.duration_min.to_string()).unwrap_or_default());
+    // A stage not prepared yet is offered for phones: most candidates sit on one.
+    let mode = Signal::derive(move || setup().map_or(crate::proctor::settings::ProctorMode::AnyDevice, |s| s.proctor_mode));
     let prepare_error = action_error(prepare);
     view! {
         <section class="stage" data-testid="campaign-stage">
@@ -58,6 +60,7 @@ pub fn CampaignStage(campaign_id: i64, regions: Vec<(i64, String)>, subjects: Ve
                 <input type="hidden" name="campaign_id" value=campaign_id/>
                 <NumberField campaign_id=campaign_id label=Msg::OlyStageQuestions name="questions" value=questions error=prepare_error/>
                 <NumberField campaign_id=campaign_id label=Msg::OlyStageDuration name="duration_min" value=duration error=prepare_error/>
+                <crate::proctor::pages::ProctorModeField selected=mode id=format!("stage-proctor_mode-{campaign_id}")/>
                 <button type="submit" disabled=move || prepare.pending().get()>{t(Msg::OlyStagePrepare)}</button>
             </ActionForm>
             <FormStatus error=prepare_error/>

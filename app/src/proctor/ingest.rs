@@ -402,8 +402,8 @@ async fn derive_frames(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &AttemptRow
 /// them. Nothing for an attempt that owes no evidence.
 pub(crate) async fn derive_missing(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, now: i64) -> Result<(), AppError> {
     let r = sqlx::query(
-        "SELECT a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, e.proctored,
-                e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.missing_frames
+        "SELECT a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture, e.proctored,
+                e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.proctor_mode, e.missing_frames
          FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
     )
     .bind(attempt_id)
@@ -416,7 +416,9 @@ pub(crate) async fn derive_missing(tx: &mut sqlx::Transaction<'_, sqlx::Any>, at
     if !owes {
         return Ok(());
     }
-    let settings = crate::exam::store::proctor_settings(&r)?;
+    // A camera-only attempt (a phone under an exam for any device) owes no screenshots.
+    let capture = crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?);
+    let settings = crate::exam::store::proctor_settings(&r)?.for_capture(capture);
     let owed = violations::Owed {
         camera_every_ms: i64::from(settings.snapshot_interval_s) * 1000,
         screen_every_ms: settings.require_screen.then_some(i64::from(settings.screen_interval_s) * 1000),
@@ -477,8 +479,9 @@ pub async fn derive_missing_live(db: &crate::db::Db, now: i64) -> Result<usize, 
            AND e.form <> 'offline'
            AND (COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam'), a.started_at)
                   < $1 - e.missing_frames * e.snapshot_interval_s * 1000
-             OR COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen'), a.started_at)
-                  < $1 - e.missing_frames * e.screen_interval_s * 1000)
+             OR (a.capture = 'screen'
+                 AND COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen'), a.started_at)
+                  < $1 - e.missing_frames * e.screen_interval_s * 1000))
          ORDER BY a.id LIMIT 1000",
     )
     .bind(now)

@@ -2,9 +2,9 @@
 //! page (`/proctor/check`, to try the devices before the exam day), and the small capture panel
 //! shown while sitting. The work is done by `client` in the browser; these components show it.
 
-use super::client::rules::{clock, faces_msg};
+use super::client::rules::{clock, faces_msg, screen_step, ScreenNeed, ScreenStep};
 use super::client::status::{CaptureStatus, CheckSteps, Step};
-use super::settings::ProctorSettings;
+use super::settings::{Capture, ProctorMode, ProctorSettings};
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::RequireUser;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn DeviceCheckPage() -> impl IntoView {
             <section class="card device-check-page">
                 <h1>{t(Msg::DeviceCheckTitle)}</h1>
                 <p>{t(Msg::DeviceCheckPageIntro)}</p>
-                <DeviceCheck require_screen=true/>
+                <DeviceCheck need=ScreenNeed::IfPossible/>
             </section>
         </RequireUser>
     }
@@ -69,13 +69,23 @@ fn StepRow(
 }
 
 /// The device check: camera permission, live picture, a test snapshot the server acknowledges
-/// (with its face count), and the entire-screen share when the exam requires it. With
-/// `on_start`, a start button is enabled once every required step has passed (it also puts the
-/// page in full screen); without, the candidate is told the devices are ready. The opened
-/// streams stay with the page (`client::devices`) for the capture panel.
+/// (with its face count), and the entire-screen share where `need` asks for it and the browser
+/// can give it. A browser that cannot share (every phone) skips that step where the exam allows
+/// any device, and is told the exam needs a computer where it does not, before anything starts.
+/// With `on_start`, a start button is enabled once every required step has passed (it also
+/// puts the page in full screen) and reports what the capture will be; without, the candidate
+/// is told the devices are ready. The opened streams stay with the page (`client::devices`) for
+/// the capture panel.
 #[component]
-pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Callback<()>>) -> impl IntoView {
-    let steps = CheckSteps::new(require_screen);
+pub fn DeviceCheck(need: ScreenNeed, #[prop(optional)] on_start: Option<Callback<Capture>>) -> impl IntoView {
+    // The server renders the check as for a computer; the browser knows whether it can share.
+    let screen_mode = RwSignal::new(screen_step(need, true));
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        screen_mode.set(screen_step(need, super::client::screen::can_share()));
+    });
+    let steps = CheckSteps::new(screen_mode.get_untracked() == ScreenStep::Ask);
+    Effect::new(move |_| steps.require_screen.set(screen_mode.get() == ScreenStep::Ask));
     let video = NodeRef::<leptos::html::Video>::new();
     let camera = Callback::new(move |_: ()| {
         #[cfg(feature = "hydrate")]
@@ -95,21 +105,28 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
         #[cfg(feature = "hydrate")]
         super::client::session::enter_fullscreen();
         if let Some(f) = on_start {
-            f.run(());
+            f.run(if steps.require_screen.get_untracked() { Capture::Screen } else { Capture::Camera });
         }
     };
     let locale = use_locale();
     view! {
-        <div class="device-check" data-testid="device-check">
+        <Show
+            when=move || screen_mode.get() != ScreenStep::NeedsComputer
+            fallback=|| view! { <p class="banner error" role="alert" data-testid="needs-computer">{t(Msg::ErrExamNeedsComputer)}</p> }
+        >
+        <div class="device-check" data-testid="device-check" data-capture=move || if steps.require_screen.get() { "screen" } else { "camera" }>
             <p class="muted">{t(Msg::DeviceCheckIntro)}</p>
             <ol class="check-steps">
                 <StepRow name=Msg::CheckStepCamera step=steps.camera testid="check-camera" action=(Msg::TurnOnCamera, camera) retry=camera/>
                 <StepRow name=Msg::CheckStepPreview step=steps.preview testid="check-preview" retry=camera/>
                 <StepRow name=Msg::CheckStepSnapshot step=steps.snapshot testid="check-snapshot" retry=snapshot retake=true/>
-                {require_screen.then(|| view! {
+                <Show when=move || steps.require_screen.get()>
                     <StepRow name=Msg::CheckStepScreen step=steps.screen testid="check-screen" action=(Msg::ShareEntireScreen, screen) retry=screen/>
-                })}
+                </Show>
             </ol>
+            <Show when=move || !steps.require_screen.get()>
+                <p class="hint" data-testid="camera-only-hint">{t(Msg::CameraOnlyHint)}</p>
+            </Show>
             <video class="check-preview" node_ref=video width="320" height="240" muted=true autoplay=true playsinline=true
                 class:live=move || steps.preview.get().passed() data-testid="check-video"></video>
             {move || steps.faces.get().map(|n| view! {
@@ -129,8 +146,29 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
                 }.into_any(),
             }}
         </div>
+        </Show>
     }
     .into_any()
+}
+
+/// The teacher's or the operator's choice of devices for a proctored exam or olympiad stage.
+#[component]
+pub fn ProctorModeField(
+    #[prop(into)] selected: Signal<ProctorMode>,
+    /// The select's id, where a page holds several of these forms.
+    #[prop(optional, into)]
+    id: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| "f-proctor_mode".to_string());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(Msg::ProctorModeLabel)}</label>
+            <select id=id name="proctor_mode" data-testid="proctor-mode-field">
+                {ProctorMode::ALL.into_iter().map(|m| view! { <option value=m.code() selected=move || selected.get() == m>{t(m.msg())}</option> }).collect_view()}
+            </select>
+            <p class="hint">{t(Msg::ProctorModeHint)}</p>
+        </div>
+    }
 }
 
 /// The status while sitting: camera and screen on or off, the faces in the last frame, when
@@ -140,11 +178,12 @@ pub fn DeviceCheck(require_screen: bool, #[prop(optional)] on_start: Option<Call
 #[component]
 pub fn ProctorPanel(attempt_id: i64, settings: ProctorSettings) -> impl IntoView {
     let status = CaptureStatus::new(settings.require_screen);
+    let preview = NodeRef::<leptos::html::Video>::new();
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        super::client::session::start(attempt_id, settings, status);
+        super::client::session::start(attempt_id, settings, status, preview.get_untracked());
         #[cfg(not(feature = "hydrate"))]
-        let _ = (attempt_id, settings);
+        let _ = (attempt_id, settings, preview);
     });
     on_cleanup(|| {
         #[cfg(feature = "hydrate")]
@@ -163,6 +202,9 @@ pub fn ProctorPanel(attempt_id: i64, settings: ProctorSettings) -> impl IntoView
     view! {
         <aside class="proctor-panel" data-testid="proctor-panel" aria-label=move || Msg::ProctorPanelTitle.text(locale.get())>
             <strong>{t(Msg::ProctorPanelTitle)}</strong>
+            // What the camera sends, small and inline (a phone would otherwise open its player).
+            <video class="panel-preview" node_ref=preview width="64" height="64" muted=true autoplay=true playsinline=true
+                aria-hidden="true" data-testid="panel-preview"></video>
             <dl>
                 <dt>{t(Msg::PanelCamera)}</dt>
                 <dd data-testid="proctor-camera" class:off=move || !status.camera_on.get()>{move || on_off(status.camera_on.get())}</dd>

@@ -32,6 +32,10 @@ pub(crate) fn event_msg(code: &str) -> Msg {
         "offline" => Msg::EvOffline,
         "online" => Msg::EvOnline,
         "check_passed" => Msg::EvCheckPassed,
+        "app_visible" => Msg::EvAppVisible,
+        "camera_interrupted" => Msg::EvCameraInterrupted,
+        "camera_resumed" => Msg::EvCameraResumed,
+        "orientation" => Msg::EvOrientation,
         other => violation_msg(other),
     }
 }
@@ -89,6 +93,7 @@ fn Board() -> impl IntoView {
                                     <strong>{b.student_name.clone()}</strong>
                                     <span>{b.exam_title.clone()}" · "{b.group_name.clone()}</span>
                                     <span>{t(if b.submitted { Msg::Submitted } else { Msg::InProgress })}" · "{t(Msg::Risk)}": "{b.risk}</span>
+                                    <span data-testid="board-capture" data-capture=b.capture.code()>{t(b.capture.msg())}</span>
                                     <span>{t(Msg::ViolationsOpen)}": "{b.open_violations}" · "{t(verdict_msg(&b.verdict))}</span>
                                     <small class="muted">{t(Msg::LastSeen)}": "{format_datetime(b.last_seen_at)}</small>
                                 </a>
@@ -157,6 +162,7 @@ fn TimelineView() -> impl IntoView {
                             <p class="actions"><a href=format!("/export/proctor/attempt/{aid}.pdf") rel="external" download data-testid="attempt-pdf">{t(Msg::AttemptReportPdf)}</a></p>
                             <dl class="facts">
                                 <dt>{t(Msg::Score)}</dt><dd>{tl.score.map(|s| format!("{s} / {}", tl.max_points.unwrap_or(0)))}</dd>
+                                <dt>{t(Msg::CaptureLabel)}</dt><dd data-testid="capture" data-capture=tl.head.capture.code()>{t(tl.head.capture.msg())}</dd>
                                 <dt>{t(Msg::Risk)}</dt><dd data-testid="risk">{tl.head.risk}</dd>
                                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="verdict">{t(verdict_msg(&tl.head.verdict))}{tl.verdict_by.clone().map(|n| format!(" · {n}"))}" "{tl.verdict_comment.clone()}</dd>
                             </dl>

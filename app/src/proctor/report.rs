@@ -33,6 +33,8 @@ pub struct ReportRow {
     pub group: String,
     pub started_at: i64,
     pub submitted_at: Option<i64>,
+    /// The camera and the screen, or the camera alone (a phone).
+    pub capture: crate::proctor::settings::Capture,
     pub score: Option<f64>,
     pub risk: i64,
     /// Violations by status: (open, confirmed, dismissed).
@@ -54,6 +56,7 @@ pub async fn rows(db: &crate::db::Db, exam_id: Option<i64>, groups: Option<&[i64
     };
     let sql = format!(
         "SELECT a.id, u.full_name, e.title, o.name AS group_name, j.group_id, a.started_at, a.submitted_at, a.score_milli, a.risk, a.verdict,
+            a.capture,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_n,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'confirmed') AS confirmed_n,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'dismissed') AS dismissed_n
@@ -71,6 +74,7 @@ pub async fn rows(db: &crate::db::Db, exam_id: Option<i64>, groups: Option<&[i64
             group: r.try_get("group_name")?,
             started_at: r.try_get("started_at")?,
             submitted_at: r.try_get("submitted_at")?,
+            capture: crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?),
             score: r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
             risk: r.try_get("risk")?,
             open: r.try_get("open_n")?,
@@ -103,6 +107,8 @@ fn headers(l: Locale) -> Vec<String> {
         Msg::ViolationsConfirmed,
         Msg::ViolationsDismissed,
         Msg::Verdict,
+        // Last, so the columns before keep their places for those who read them by position.
+        Msg::CaptureLabel,
     ]
     .iter()
     .map(|m| m.text(l).to_string())
@@ -123,6 +129,7 @@ fn cells(r: &ReportRow, l: Locale) -> Vec<XCell> {
         XCell::Number(r.confirmed as f64),
         XCell::Number(r.dismissed as f64),
         XCell::Text(verdict_msg(&r.verdict).text(l).to_string()),
+        XCell::Text(r.capture.msg().text(l).to_string()),
     ]
 }
 
@@ -308,6 +315,7 @@ async fn attempt_report(
             (Msg::Group.text(l).to_string(), t.head.group_name.clone()),
             (Msg::Started.text(l).to_string(), format_datetime(t.head.started_at)),
             (Msg::Submitted.text(l).to_string(), (if t.head.submitted { Msg::Yes } else { Msg::No }).text(l).to_string()),
+            (Msg::CaptureLabel.text(l).to_string(), t.head.capture.msg().text(l).to_string()),
             (Msg::Score.text(l).to_string(), t.score.map(|s| format!("{s} / {}", t.max_points.unwrap_or(0))).unwrap_or_default()),
             (Msg::Risk.text(l).to_string(), t.head.risk.to_string()),
             (

@@ -25,6 +25,8 @@ pub struct BoardRow {
     /// Latest webcam snapshot and screenshot (evidence ids, shown through the image route).
     pub last_webcam: Option<i64>,
     pub last_screen: Option<i64>,
+    /// What the attempt's proctoring captured: the screen too, or the camera alone (a phone).
+    pub capture: crate::proctor::settings::Capture,
     pub open_violations: i64,
     pub risk: i64,
     pub verdict: String,
@@ -145,7 +147,7 @@ pub(crate) mod ssr {
 
     const BOARD_SQL: &str =
         "SELECT a.id, u.full_name, e.title, o.name AS group_name, a.started_at, a.deadline_at, a.submitted_at, a.last_seen_at,
-            a.risk, a.verdict, j.group_id,
+            a.risk, a.verdict, a.capture, j.group_id,
             (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam' AND x.purged_at IS NULL) AS last_webcam,
             (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen' AND x.purged_at IS NULL) AS last_screen,
             (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_violations,
@@ -165,6 +167,7 @@ pub(crate) mod ssr {
             last_seen_at: r.try_get("last_seen_at")?,
             last_webcam: r.try_get("last_webcam")?,
             last_screen: r.try_get("last_screen")?,
+            capture: crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?),
             open_violations: r.try_get("open_violations")?,
             risk: r.try_get("risk")?,
             verdict: r.try_get("verdict")?,

@@ -16,6 +16,8 @@ pub enum Kind {
     /// The browser said one face, the server's own detector found none: a tampered or broken client.
     FaceCountMismatch,
     TabHidden,
+    /// A phone's page was hidden: another app, an incoming call, or the screen locked.
+    AppHidden,
     WindowBlur,
     FullscreenExit,
     Copy,
@@ -36,11 +38,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::NoFace,
         Kind::ManyFaces,
         Kind::FaceCountMismatch,
         Kind::TabHidden,
+        Kind::AppHidden,
         Kind::WindowBlur,
         Kind::FullscreenExit,
         Kind::Copy,
@@ -61,6 +64,7 @@ impl Kind {
             Kind::ManyFaces => "many_faces",
             Kind::FaceCountMismatch => "face_mismatch",
             Kind::TabHidden => "tab_hidden",
+            Kind::AppHidden => "app_hidden",
             Kind::WindowBlur => "window_blur",
             Kind::FullscreenExit => "fullscreen_exit",
             Kind::Copy => "copy",
@@ -86,6 +90,7 @@ impl Kind {
             Kind::ManyFaces => Msg::VioManyFaces,
             Kind::FaceCountMismatch => Msg::VioFaceMismatch,
             Kind::TabHidden => Msg::VioTabHidden,
+            Kind::AppHidden => Msg::VioAppHidden,
             Kind::WindowBlur => Msg::VioWindowBlur,
             Kind::FullscreenExit => Msg::VioFullscreenExit,
             Kind::Copy => Msg::VioCopy,
@@ -107,7 +112,7 @@ impl Kind {
     fn event_confidence(self) -> u8 {
         match self {
             Kind::TabHidden | Kind::CameraEnded | Kind::ScreenEnded => 90,
-            Kind::FullscreenExit | Kind::Paste => 80,
+            Kind::FullscreenExit | Kind::Paste | Kind::AppHidden => 80,
             Kind::SecondScreen => 70,
             Kind::Copy | Kind::Cut => 60,
             Kind::WindowBlur => 50,
@@ -128,7 +133,7 @@ impl Kind {
             | Kind::CameraGap
             | Kind::ScreenGap
             | Kind::NoDeviceCheck => 25,
-            Kind::TabHidden | Kind::SecondScreen | Kind::Paste => 20,
+            Kind::TabHidden | Kind::AppHidden | Kind::SecondScreen | Kind::Paste => 20,
             Kind::FullscreenExit => 15,
             Kind::Copy | Kind::Cut => 10,
             Kind::WindowBlur => 5,
@@ -274,7 +279,7 @@ pub fn risk(violations: &[(Kind, u8, bool /* dismissed */)]) -> u8 {
 }
 
 /// Event kinds the browser may send (the violations above plus their harmless counterparts).
-pub const EVENT_KINDS: [&str; 16] = [
+pub const EVENT_KINDS: [&str; 21] = [
     "tab_hidden",
     "tab_visible",
     "window_blur",
@@ -291,6 +296,11 @@ pub const EVENT_KINDS: [&str; 16] = [
     "offline",
     "online",
     "check_passed",
+    "app_hidden",
+    "app_visible",
+    "camera_interrupted",
+    "camera_resumed",
+    "orientation",
 ];
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! reads, and each step can be tried again.
 
 use super::capture::{self, Canvas};
-use super::rules::{DETECT_HEIGHT, DETECT_WIDTH, WEBCAM_QUALITY};
+use super::rules::{DETECT_HEIGHT, DETECT_WIDTH, PHONE_DETECT_BOX, WEBCAM_QUALITY};
 use super::status::{CheckSteps, Step};
 use super::{camera, detect, devices, http, screen};
 use crate::i18n::Msg;
@@ -56,7 +56,8 @@ pub fn retry_snapshot(steps: CheckSteps, video: Option<HtmlVideoElement>) {
 async fn snapshot(steps: CheckSteps, video: HtmlVideoElement) {
     steps.snapshot.try_set(Step::Running);
     steps.faces.try_set(None);
-    let result = send_snapshot(&video).await;
+    // A browser that will not share its screen is a phone: it counts faces in a small frame.
+    let result = send_snapshot(&video, !steps.require_screen.try_get_untracked().unwrap_or(true)).await;
     match result {
         Ok(faces) => {
             steps.faces.try_set(Some(faces));
@@ -68,12 +69,17 @@ async fn snapshot(steps: CheckSteps, video: HtmlVideoElement) {
     }
 }
 
-async fn send_snapshot(video: &HtmlVideoElement) -> Result<u32, Msg> {
+async fn send_snapshot(video: &HtmlVideoElement, phone: bool) -> Result<u32, Msg> {
     let canvas = Canvas::new(true).ok_or(Msg::ErrNoPicture)?;
     canvas.draw(video, DETECT_WIDTH, DETECT_HEIGHT).ok_or(Msg::ErrNoPicture)?;
     // The browser's own count of the same picture: loads the detector before the exam starts
     // and times it (the server's count is the one shown).
-    if let Some((gray, w, h)) = canvas.gray() {
+    let small = if phone { Canvas::new(true) } else { None };
+    let gray = match &small {
+        Some(c) => c.draw(video, PHONE_DETECT_BOX, PHONE_DETECT_BOX).and_then(|_| c.gray()),
+        None => canvas.gray(),
+    };
+    if let Some((gray, w, h)) = gray {
         if detect::load().await {
             super::js::yield_now().await;
             let _ = detect::count(&gray, w, h);

@@ -16,6 +16,22 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
+thread_local! {
+    /// The exam page's answers not yet acknowledged by the server (`answers_waiting`).
+    static ANSWERS_WAITING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Told by the exam page how many answers wait for the server. While any does, images hold
+/// back (up to `ANSWERS_FIRST_MS` each): on a slow mobile uplink a 20 KB snapshot would otherwise
+/// share the wire with the answer the candidate just gave, and the answer is what counts.
+pub fn answers_waiting(n: u32) {
+    ANSWERS_WAITING.with(|a| a.set(n));
+}
+
+/// How long one image waits for answers at most: an answer that cannot land (the server is
+/// down) must not stop the evidence for good; both then retry on their own.
+const ANSWERS_FIRST_MS: u32 = 10_000;
+
 pub struct Outbox {
     attempt: i64,
     /// Where items wait: IndexedDB ...
@@ -209,6 +225,11 @@ impl Outbox {
             for rec in items.iter().filter(|r| get_str(r, "kind") != "event") {
                 if failed {
                     break;
+                }
+                let mut held = 0;
+                while held < ANSWERS_FIRST_MS && ANSWERS_WAITING.with(|a| a.get()) > 0 {
+                    js::sleep(100).await;
+                    held += 100;
                 }
                 failed |= !self.send_image(rec).await;
             }

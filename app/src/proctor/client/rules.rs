@@ -5,20 +5,28 @@
 use crate::i18n::Msg;
 
 /// Webcam snapshots: small (a face in 320x240 is what the reviewer needs; ~10..20 KB as JPEG).
+/// The box is square so that a phone held upright gives a portrait frame of 240x320, as many
+/// pixels as a computer's 320x240, instead of a shrunken 180x240.
 pub const WEBCAM_WIDTH: u32 = 320;
-pub const WEBCAM_HEIGHT: u32 = 240;
+pub const WEBCAM_HEIGHT: u32 = 320;
 pub const WEBCAM_QUALITY: f64 = 0.7;
 /// Screenshots: readable text at most 1280 wide (~60..200 KB as JPEG, under the 1 MiB cap).
 pub const SCREEN_MAX_WIDTH: u32 = 1280;
 pub const SCREEN_MAX_HEIGHT: u32 = 1280;
 pub const SCREEN_QUALITY: f64 = 0.6;
-/// The frame the browser's face detector reads: the webcam snapshot itself, 320x240, which is
-/// also the size the server re-checks at (it scales to 320 wide), so both count the same pixels.
-/// Measured in headless Chromium (fake camera, debug wasm with rustface optimised): 160x120 took
-/// 1.4..9.5 ms (median 2), so the full snapshot size stays far below a 50 ms long task; a face
-/// needs `faces::MIN_FACE_SIZE` = 40 px of 240, a candidate leaning back still counts.
+/// The frame the browser's face detector reads: the webcam snapshot itself, 320x240 (240x320
+/// upright on a phone), which is also the size the server re-checks at (it scales to 320
+/// wide), so both count the same pixels. Its time per frame is measured by the phone browser
+/// test with the CPU slowed 4x (BENCHMARKS.md); a face needs `faces::MIN_FACE_SIZE` = 40 px of
+/// 240, a candidate leaning back still counts.
 pub const DETECT_WIDTH: u32 = WEBCAM_WIDTH;
 pub const DETECT_HEIGHT: u32 = WEBCAM_HEIGHT;
+/// On a phone faces are counted in a frame of at most 160x160 (160x120, or 120x160 upright): a
+/// quarter of the pixels. Measured in the phone browser test with the CPU slowed 4x, the full
+/// 320 frame took 56..87 ms per detection, a task long enough to swallow a tap; a face held at
+/// arm's length fills far more than `faces::MIN_FACE_SIZE` of it. The snapshot sent stays
+/// 320, and the server re-counts any frame the phone saw no face in, at its own size.
+pub const PHONE_DETECT_BOX: u32 = 160;
 /// Events sent in one request (the server takes at most 200).
 pub const EVENTS_PER_BATCH: usize = 200;
 /// Outbox items read at a time when flushing.
@@ -58,6 +66,51 @@ pub fn screen_error(name: &str) -> Msg {
 /// told apart and is let through (its screenshots still show the reviewer what was shared).
 pub fn is_entire_screen(display_surface: Option<&str>) -> bool {
     matches!(display_surface, None | Some("monitor"))
+}
+
+/// Whether a device check asks for the screen: the exam's or the attempt's need, decided
+/// before the page knows the browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenNeed {
+    /// A computer-only exam, or an attempt that started with the screen.
+    Required,
+    /// An exam for any device (and the device check's own page): the screen where it can be shared.
+    IfPossible,
+    /// An attempt that started with the camera alone.
+    Never,
+}
+
+/// What the device check does about the screen once the browser is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenStep {
+    /// The entire-screen step is shown and must pass.
+    Ask,
+    /// No screen step: the capture is the camera alone.
+    Skip,
+    /// This browser cannot take part: the exam needs a computer, and the check says so instead.
+    NeedsComputer,
+}
+
+/// `can_share`: the browser has `getDisplayMedia` (no phone or tablet browser has).
+pub fn screen_step(need: ScreenNeed, can_share: bool) -> ScreenStep {
+    match (need, can_share) {
+        (ScreenNeed::Never, _) => ScreenStep::Skip,
+        (_, true) => ScreenStep::Ask,
+        (ScreenNeed::IfPossible, false) => ScreenStep::Skip,
+        (ScreenNeed::Required, false) => ScreenStep::NeedsComputer,
+    }
+}
+
+/// Webcam snapshots shrink while uploads lag behind (a slow mobile network): the JPEG quality
+/// and the frame's size for the number of images the outbox still holds. A few queued images
+/// are a normal upload in flight; a backlog means each further image should cost less, so the
+/// answers (sent apart from the outbox, and first) and the evidence both get through.
+pub fn webcam_quality(images_queued: u32) -> (f64, u32, u32) {
+    match images_queued {
+        0..=3 => (WEBCAM_QUALITY, WEBCAM_WIDTH, WEBCAM_HEIGHT),
+        4..=11 => (0.5, WEBCAM_WIDTH, WEBCAM_HEIGHT),
+        _ => (0.4, 240, 240),
+    }
 }
 
 /// The feedback on the faces the server saw in the test snapshot.
@@ -140,10 +193,18 @@ pub enum BrowserEvent {
     Offline,
     Online,
     CheckPassed,
+    /// A phone's page hidden: another app, an incoming call, the screen locked.
+    AppHidden,
+    AppVisible,
+    /// The camera stopped giving pictures for a while (another app or a call took it).
+    CameraInterrupted,
+    CameraResumed,
+    /// The device was turned (detail: the new orientation). Not a violation.
+    Orientation,
 }
 
 impl BrowserEvent {
-    pub const ALL: [BrowserEvent; 16] = [
+    pub const ALL: [BrowserEvent; 21] = [
         BrowserEvent::TabHidden,
         BrowserEvent::TabVisible,
         BrowserEvent::WindowBlur,
@@ -160,6 +221,11 @@ impl BrowserEvent {
         BrowserEvent::Offline,
         BrowserEvent::Online,
         BrowserEvent::CheckPassed,
+        BrowserEvent::AppHidden,
+        BrowserEvent::AppVisible,
+        BrowserEvent::CameraInterrupted,
+        BrowserEvent::CameraResumed,
+        BrowserEvent::Orientation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -180,6 +246,11 @@ impl BrowserEvent {
             BrowserEvent::Offline => "offline",
             BrowserEvent::Online => "online",
             BrowserEvent::CheckPassed => "check_passed",
+            BrowserEvent::AppHidden => "app_hidden",
+            BrowserEvent::AppVisible => "app_visible",
+            BrowserEvent::CameraInterrupted => "camera_interrupted",
+            BrowserEvent::CameraResumed => "camera_resumed",
+            BrowserEvent::Orientation => "orientation",
         }
     }
 }
@@ -250,6 +321,28 @@ mod tests {
         assert_eq!(waits, vec![1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
         b.reset();
         assert_eq!(b.fail(), 1_000);
+    }
+
+    #[test]
+    fn a_phone_skips_the_screen_only_where_the_exam_allows_it() {
+        assert_eq!(screen_step(ScreenNeed::Required, true), ScreenStep::Ask);
+        assert_eq!(screen_step(ScreenNeed::Required, false), ScreenStep::NeedsComputer);
+        assert_eq!(screen_step(ScreenNeed::IfPossible, true), ScreenStep::Ask);
+        assert_eq!(screen_step(ScreenNeed::IfPossible, false), ScreenStep::Skip);
+        assert_eq!(screen_step(ScreenNeed::Never, true), ScreenStep::Skip);
+        assert_eq!(screen_step(ScreenNeed::Never, false), ScreenStep::Skip);
+    }
+
+    #[test]
+    fn snapshots_cost_less_as_uploads_lag() {
+        assert_eq!(webcam_quality(0), (WEBCAM_QUALITY, WEBCAM_WIDTH, WEBCAM_HEIGHT));
+        let (q1, _, _) = webcam_quality(5);
+        let (q2, w2, h2) = webcam_quality(40);
+        assert!(q1 < WEBCAM_QUALITY && q2 < q1);
+        assert!(w2 * h2 < WEBCAM_WIDTH * WEBCAM_HEIGHT);
+        // A phone held upright keeps its portrait frame at full size.
+        assert_eq!(fit(480, 640, WEBCAM_WIDTH, WEBCAM_HEIGHT), (240, 320));
+        assert_eq!(fit(640, 480, WEBCAM_WIDTH, WEBCAM_HEIGHT), (320, 240));
     }
 
     #[test]

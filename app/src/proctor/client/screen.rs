@@ -9,6 +9,16 @@ use js_sys::Promise;
 use wasm_bindgen::JsCast;
 use web_sys::{DisplayMediaStreamConstraints, MediaStream};
 
+/// Whether this browser can share a screen at all: no phone or tablet browser has
+/// `getDisplayMedia` (Android Chrome and iOS Safari alike).
+pub fn can_share() -> bool {
+    js::window()
+        .map(|w| w.navigator())
+        .and_then(|n| n.media_devices().ok())
+        .filter(|d| !wasm_bindgen::JsValue::from(d.clone()).is_undefined())
+        .is_some_and(|d| js::prop(&d, "getDisplayMedia").is_some_and(|f| f.is_function()))
+}
+
 /// Starts the share. Browsers allow `getDisplayMedia` only while handling a click, so this is
 /// called synchronously from the button's handler; `finish` awaits the candidate's choice.
 pub fn request() -> Result<Promise, Msg> {

@@ -25,8 +25,9 @@ thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
-/// Starts capturing for `attempt` with the streams the device check opened.
-pub fn start(attempt: i64, settings: ProctorSettings, status: CaptureStatus) {
+/// Starts capturing for `attempt` with the streams the device check opened; `preview` (the
+/// panel's small video) shows the camera as it is sent.
+pub fn start(attempt: i64, settings: ProctorSettings, status: CaptureStatus, preview: Option<HtmlVideoElement>) {
     stop();
     let alive = Rc::new(Cell::new(true));
     let watch = Rc::new(RefCell::new(None));
@@ -42,7 +43,7 @@ pub fn start(attempt: i64, settings: ProctorSettings, status: CaptureStatus) {
         if screen::is_extended() == Some(true) {
             outbox.add_event(BrowserEvent::SecondScreen, "");
         }
-        leptos::task::spawn_local(watch_devices(alive.clone(), outbox.clone(), status));
+        leptos::task::spawn_local(watch_devices(alive.clone(), outbox.clone(), status, preview));
         leptos::task::spawn_local(webcam_loop(alive.clone(), outbox.clone(), status, settings.snapshot_interval_s.max(5) * 1000));
         if settings.require_screen {
             leptos::task::spawn_local(screen_loop(alive.clone(), outbox.clone(), settings.screen_interval_s.max(10) * 1000));
@@ -122,17 +123,35 @@ async fn pause(alive: &Cell<bool>, ms: u32) -> bool {
 
 /// Reports a camera or a screen share that ended (the candidate stopped it, unplugged the
 /// camera, closed the sharing bar) and one that came back, once a second.
-async fn watch_devices(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureStatus) {
+async fn watch_devices(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureStatus, preview: Option<HtmlVideoElement>) {
     let mut camera_was = None;
+    let mut previewed: Option<String> = None;
     let mut screen_was = None;
+    let mut muted_was = false;
     loop {
         let camera_now = devices::camera().is_some_and(|s| devices::is_live(&s));
         if camera_was != Some(camera_now) {
             status.camera_on.try_set(camera_now);
             if camera_was == Some(true) {
-                outbox.add_event(BrowserEvent::CameraEnded, "");
+                // On a phone the camera ends with the page hidden (locked, a call): that is the
+                // app_hidden already reported, and the camera comes back with the page.
+                let taken = !status.require_screen && events::hidden_within(5_000);
+                outbox.add_event(if taken { BrowserEvent::CameraInterrupted } else { BrowserEvent::CameraEnded }, "");
             }
             camera_was = Some(camera_now);
+        }
+        // The preview follows the camera (opened again after a lock or a call).
+        if let (Some(video), Some(stream)) = (preview.as_ref(), devices::camera().filter(|_| camera_now)) {
+            if previewed.as_deref() != Some(stream.id().as_str()) {
+                capture::attach(video, &stream);
+                previewed = Some(stream.id());
+            }
+        }
+        // A live camera that gives no pictures: another app or a call holds it.
+        let muted_now = camera_now && devices::camera().and_then(|s| devices::first_video_track(&s)).is_some_and(|t| t.muted());
+        if muted_now != muted_was {
+            outbox.add_event(if muted_now { BrowserEvent::CameraInterrupted } else { BrowserEvent::CameraResumed }, "");
+            muted_was = muted_now;
         }
         if status.require_screen {
             let screen_now = devices::screen().is_some_and(|s| devices::is_live(&s));
@@ -160,12 +179,14 @@ fn source(slot: &mut Option<(String, HtmlVideoElement)>, stream: &MediaStream) -
 
 async fn webcam_loop(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureStatus, every_ms: u32) {
     let Some(canvas) = Canvas::new(true) else { return };
+    // A phone counts faces in a smaller frame of its own (see `PHONE_DETECT_BOX`).
+    let small = if status.require_screen { None } else { Canvas::new(true) };
     let mut video = None;
     loop {
         let live = devices::camera().filter(devices::is_live);
         if let Some(v) = live.as_ref().and_then(|s| source(&mut video, s)) {
             if capture::wait_for_picture(&v, 3000).await {
-                webcam_frame(&v, &canvas, &outbox, status).await;
+                webcam_frame(&v, &canvas, small.as_ref(), &outbox, status).await;
             }
         }
         if !pause(&alive, every_ms).await {
@@ -176,12 +197,17 @@ async fn webcam_loop(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, status: CaptureS
 
 /// One webcam snapshot: drawn once, then counted and encoded in separate tasks (the event loop
 /// gets a turn between them).
-async fn webcam_frame(video: &HtmlVideoElement, canvas: &Canvas, outbox: &Rc<Outbox>, status: CaptureStatus) {
+async fn webcam_frame(video: &HtmlVideoElement, canvas: &Canvas, small: Option<&Canvas>, outbox: &Rc<Outbox>, status: CaptureStatus) {
     let at = js::now_ms();
-    if canvas.draw(video, DETECT_WIDTH, DETECT_HEIGHT).is_none() {
+    // Smaller and lighter while uploads lag behind (a slow mobile network).
+    let (quality, width, height) = webcam_quality(status.queued.try_get_untracked().unwrap_or(0));
+    if canvas.draw(video, width.min(DETECT_WIDTH), height.min(DETECT_HEIGHT)).is_none() {
         return;
     }
-    let gray = canvas.gray();
+    let gray = match small {
+        Some(c) => c.draw(video, PHONE_DETECT_BOX, PHONE_DETECT_BOX).and_then(|_| c.gray()),
+        None => canvas.gray(),
+    };
     let mut faces = None;
     if let Some((gray, w, h)) = gray {
         if detect::load().await {
@@ -191,7 +217,7 @@ async fn webcam_frame(video: &HtmlVideoElement, canvas: &Canvas, outbox: &Rc<Out
         }
     }
     status.faces.try_set(faces);
-    if let Some(jpeg) = canvas.jpeg(WEBCAM_QUALITY).await {
+    if let Some(jpeg) = canvas.jpeg(quality).await {
         outbox.add_image("webcam", at, faces, &jpeg).await;
     }
 }

@@ -48,7 +48,7 @@ impl Step {
 }
 
 /// The device check (PRC-3): camera permission, live picture, a test snapshot the server
-/// acknowledged, and the entire-screen share.
+/// acknowledged, and the entire-screen share where it is asked for.
 #[derive(Clone, Copy)]
 pub struct CheckSteps {
     pub camera: RwSignal<Step>,
@@ -59,10 +59,12 @@ pub struct CheckSteps {
     pub faces: RwSignal<Option<u32>>,
     /// The browser says a second screen is attached (a warning, not a failure).
     pub second_screen: RwSignal<bool>,
-    pub require_screen: bool,
+    /// The screen step is part of the check (known once the page knows the browser).
+    pub require_screen: RwSignal<bool>,
 }
 
 impl CheckSteps {
+    /// `require_screen`: whether the screen step is shown until the page knows the browser.
     pub fn new(require_screen: bool) -> CheckSteps {
         CheckSteps {
             camera: RwSignal::new(Step::Waiting),
@@ -71,7 +73,7 @@ impl CheckSteps {
             screen: RwSignal::new(Step::Waiting),
             faces: RwSignal::new(None),
             second_screen: RwSignal::new(false),
-            require_screen,
+            require_screen: RwSignal::new(require_screen),
         }
     }
 
@@ -80,7 +82,7 @@ impl CheckSteps {
         self.camera.get().passed()
             && self.preview.get().passed()
             && self.snapshot.get().passed()
-            && (!self.require_screen || self.screen.get().passed())
+            && (!self.require_screen.get() || self.screen.get().passed())
     }
 }
 
