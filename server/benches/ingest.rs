@@ -54,7 +54,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         config.media_dir = tmp.path().join("media");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let router = server::router(&config, db.clone(), server::media_store(&config).expect("media store"));
+        let media = server::media_store(&config).expect("media store");
+        // The server's background re-check, as `talap` runs it (its CPU counts as the server's).
+        app::proctor::recheck::spawn(db.clone(), media.clone(), config.recheck);
+        let router = server::router(&config, db.clone(), media);
         tokio::spawn(async move {
             let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
         });

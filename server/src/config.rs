@@ -80,6 +80,14 @@ pub struct Cli {
     /// Log format: text or json. Log level comes from RUST_LOG (default info).
     #[arg(long, env = "TALAP_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// CPU the server's re-check of webcam snapshots (decode and face count, in the background)
+    /// may use on this node, in percent of one core. [default: 25 per core]
+    #[arg(long, env = "TALAP_RECHECK_CPU_PERCENT")]
+    pub recheck_cpu_percent: Option<u32>,
+    /// A snapshot waiting longer than this for the re-check is marked "not re-checked", in
+    /// seconds. [default: 600]
+    #[arg(long, env = "TALAP_RECHECK_MAX_LAG_S")]
+    pub recheck_max_lag_s: Option<i64>,
     /// Apply migrations (and demo data if asked) and exit.
     #[arg(long)]
     pub migrate_only: bool,
@@ -106,6 +114,8 @@ pub struct FileConfig {
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
     pub log_format: Option<String>,
+    pub recheck_cpu_percent: Option<u32>,
+    pub recheck_max_lag_s: Option<i64>,
 }
 
 /// Resolved configuration.
@@ -127,6 +137,7 @@ pub struct Config {
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
     pub log_format: String,
+    pub recheck: app::proctor::recheck::Budget,
     pub migrate_only: bool,
 }
 
@@ -149,6 +160,17 @@ impl Config {
         let log_format = cli.log_format.or(file.log_format).unwrap_or_else(|| "text".into());
         if log_format != "text" && log_format != "json" {
             return Err("log_format must be text or json".into());
+        }
+        let node = app::proctor::recheck::Budget::default_for_node();
+        let recheck = app::proctor::recheck::Budget {
+            cpu_percent: cli.recheck_cpu_percent.or(file.recheck_cpu_percent).unwrap_or(node.cpu_percent),
+            max_lag_ms: cli.recheck_max_lag_s.or(file.recheck_max_lag_s).map_or(node.max_lag_ms, |s| s * 1000),
+        };
+        if !(1..=6400).contains(&recheck.cpu_percent) {
+            return Err("recheck_cpu_percent must be between 1 and 6400".into());
+        }
+        if !(10_000..=24 * 3600 * 1000).contains(&recheck.max_lag_ms) {
+            return Err("recheck_max_lag_s must be between 10 and 86400".into());
         }
         Ok(Config {
             database_url: cli.database_url.or(file.database_url).unwrap_or_else(|| "sqlite://data/talap.db?mode=rwc".into()),
@@ -173,6 +195,7 @@ impl Config {
             sms_url: cli.sms_url.or(file.sms_url),
             sms_token: cli.sms_token.or(file.sms_token),
             log_format,
+            recheck,
             migrate_only: cli.migrate_only,
         })
     }

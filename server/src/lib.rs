@@ -122,6 +122,7 @@ pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Err
     let media = media_store(&config)?;
     tracing::info!(media = %media.describe, "media store");
     spawn_exam_jobs(db.clone(), media.clone(), &config);
+    app::proctor::recheck::spawn(db.clone(), media.clone(), config.recheck);
     let app = router(&config, db, media);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -339,6 +339,8 @@ backends!(evidence_is_checked_stored_once_and_scoped);
 async fn evidence_is_checked_stored_once_and_scoped(b: Backend) {
     let w = world(b).await;
     let exam = exam(&w).await;
+    // No samples: only the frames the browser flags wait for the server's re-check below.
+    sqlx::query("UPDATE exams SET recheck_percent = 0 WHERE id = $1").bind(exam).execute(&w.app.db.pool).await.unwrap();
     let attempt = start(&w, &w.student, exam).await;
     let key = "0123456789abcdef0123456789abcdef";
     let first = upload(&w, &w.student, attempt, "webcam", key, Some(1), png(320, 240)).await;
@@ -373,18 +375,64 @@ async fn evidence_is_checked_stored_once_and_scoped(b: Backend) {
         let r = upload(&w, &w.student, attempt, "webcam", key, Some(0), png(320, 240)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    assert_eq!(w.app.count("SELECT COUNT(*) FROM proctor_violations WHERE kind = 'no_face'").await, 1);
-    // The first frame claimed one face; the server found none: flagged as a contradiction only
-    // if the server re-checked it (a share of such frames), never silently trusted when checked.
-    let faces_server: Option<i64> =
-        sqlx::query_scalar("SELECT faces_server FROM proctor_evidence WHERE idem_key = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")
-            .fetch_one(&w.app.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(faces_server, Some(0), "flagged frames are always re-checked by the server");
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM proctor_violations WHERE kind = 'no_face'").await, 1, "a flagged run counts at once");
+    // The server's own count comes from the background re-check, off the upload's path: flagged
+    // frames are always re-checked; until then the proctors' board shows the queue.
+    let faces_server = |key: &'static str| {
+        let pool = w.app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT faces_server FROM proctor_evidence WHERE idem_key = $1")
+                .bind(key)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(faces_server("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1").await, None, "not checked on the request path");
+    let lag = app::proctor::recheck::lag(&w.app.db, app::api::now_ms()).await.unwrap();
+    assert_eq!(lag.waiting, 2, "both flagged frames wait for the re-check");
+    let media = server::media_store(&w.app.config).unwrap();
+    assert_eq!(app::proctor::recheck::run_once(&w.app.db, &media, 100).await.unwrap(), 2);
+    assert_eq!(faces_server("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1").await, Some(0), "flagged frames are always re-checked by the server");
+    assert_eq!(app::proctor::recheck::lag(&w.app.db, app::api::now_ms()).await.unwrap().waiting, 0);
+    assert_eq!(app::proctor::recheck::run_once(&w.app.db, &media, 100).await.unwrap(), 0, "each frame is checked once");
     let risk: i64 =
         sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
     assert!(risk > 0);
+}
+
+backends!(the_server_recheck_runs_in_the_background_and_says_what_it_missed);
+
+/// A browser that claims one face where the server finds none is caught by the background
+/// re-check, not on the upload's path; a frame the re-check's budget did not reach in time is
+/// shown to the reviewer as not re-checked.
+async fn the_server_recheck_runs_in_the_background_and_says_what_it_missed(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    sqlx::query("UPDATE exams SET recheck_percent = 100 WHERE id = $1").bind(exam).execute(&w.app.db.pool).await.unwrap();
+    let attempt = start(&w, &w.student, exam).await;
+    let r = upload(&w, &w.student, attempt, "webcam", "b000000000000000000000000000000a", Some(1), png(320, 240)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mismatches = "SELECT COUNT(*) FROM proctor_violations WHERE kind = 'face_mismatch'";
+    assert_eq!(w.app.count(mismatches).await, 0, "nothing known before the server looked");
+    let media = server::media_store(&w.app.config).unwrap();
+    assert_eq!(app::proctor::recheck::run_once(&w.app.db, &media, 100).await.unwrap(), 1);
+    assert_eq!(w.app.count(mismatches).await, 1, "one face claimed, none found: the contradiction is a violation");
+    let risk: i64 =
+        sqlx::query_scalar("SELECT risk FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    assert!(risk > 0, "and it counts in the risk score");
+    // A second sample waits past the budget's time: marked, not dropped, and never checked late.
+    let r = upload(&w, &w.student, attempt, "webcam", "b000000000000000000000000000000b", Some(1), png(320, 240)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let later = app::api::now_ms() + 11 * 60 * 1000;
+    assert_eq!(app::proctor::recheck::mark_missed(&w.app.db, later, 10 * 60 * 1000).await.unwrap(), 1);
+    assert_eq!(app::proctor::recheck::run_once(&w.app.db, &media, 100).await.unwrap(), 0);
+    let proctor = w.app.signed_in("proctor.one", PW).await;
+    let tl = w.app.call(&proctor, "/api/proctor/timeline", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(tl.status, StatusCode::OK, "{}", tl.body);
+    let states: Vec<String> =
+        tl.json()["evidence"].as_array().unwrap().iter().map(|e| e["recheck"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(states, vec!["done".to_string(), "missed".to_string()], "{}", tl.body);
 }
 
 backends!(a_reviewer_decides_and_the_report_counts_the_same);

@@ -157,18 +157,34 @@ pub struct ResolvedCaller(pub Option<Caller>);
 /// expired, or the account was deactivated.
 pub async fn resolve(db: &Db, headers: &http::HeaderMap, ip: String) -> Result<Option<Caller>, AppError> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
-    let row = sqlx::query(
-        "SELECT u.id, u.login FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+    // The session, its user and the user's grants in one statement: every API request starts
+    // here (at 20 000 candidates some 1 500 times a second), so a round trip saved here is
+    // saved on all of them. A user without grants comes back as one row of NULL roles.
+    let rows = sqlx::query(
+        "SELECT u.id, u.login, ra.role, ra.org_id, rp.permission FROM sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN role_assignments ra ON ra.user_id = u.id
+         LEFT JOIN role_permissions rp ON rp.role = ra.role
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1 ORDER BY ra.id",
     )
     .bind(sha256_hex(&token))
     .bind(now_ms())
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let user_id: i64 = row.try_get("id")?;
-    let login: String = row.try_get("login")?;
-    let grants = load_grants(db, user_id).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let user_id: i64 = first.try_get("id")?;
+    let login: String = first.try_get("login")?;
+    let mut grants: Vec<(Role, i64, Vec<Permission>)> = Vec::new();
+    for row in &rows {
+        let (Some(role), Some(org)) = (row.try_get::<Option<String>, _>("role")?, row.try_get::<Option<i64>, _>("org_id")?) else {
+            continue;
+        };
+        let Some(role) = Role::from_code(&role) else { continue };
+        let perm = row.try_get::<Option<String>, _>("permission")?.as_deref().and_then(Permission::from_code);
+        match grants.iter_mut().find(|g| g.0 == role && g.1 == org) {
+            Some(g) => g.2.extend(perm),
+            None => grants.push((role, org, perm.into_iter().collect())),
+        }
+    }
     Ok(Some(Caller { user_id, login, ip, grants }))
 }
 
@@ -195,30 +211,6 @@ pub fn caller_ip() -> String {
         (Ok(parts), Ok(st)) => client_ip(&parts, st.settings.trusted_proxies),
         _ => "unknown".to_string(),
     }
-}
-
-async fn load_grants(db: &Db, user_id: i64) -> Result<Vec<(Role, i64, Vec<Permission>)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT ra.role, ra.org_id, rp.permission FROM role_assignments ra
-         LEFT JOIN role_permissions rp ON rp.role = ra.role
-         WHERE ra.user_id = $1 ORDER BY ra.id",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut grants: Vec<(Role, i64, Vec<Permission>)> = Vec::new();
-    for row in rows {
-        let role: String = row.try_get("role")?;
-        let org: i64 = row.try_get("org_id")?;
-        let perm: Option<String> = row.try_get("permission")?;
-        let Some(role) = Role::from_code(&role) else { continue };
-        let perm = perm.as_deref().and_then(Permission::from_code);
-        match grants.iter_mut().find(|g| g.0 == role && g.1 == org) {
-            Some(g) => g.2.extend(perm),
-            None => grants.push((role, org, perm.into_iter().collect())),
-        }
-    }
-    Ok(grants)
 }
 
 /// Everything the pages show about a signed-in user.

@@ -19,10 +19,22 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Where write transactions (`begin`) run. On SQLite a pool of one connection: SQLite has
+    /// one writer at a time anyway, and writers that queue here are handed the connection the
+    /// moment it is free, where writers on many connections wait in SQLite's busy handler,
+    /// which sleeps 1, 2, 5 ... up to 100 ms between tries whatever happens meanwhile (measured
+    /// in the exam-day bench: 15 000 starts left the machine a quarter idle). Reads never wait
+    /// for it (WAL). On PostgreSQL the same pool as `pool`.
+    writer: AnyPool,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// How long a write waits for SQLite's one writer connection before it fails (retryably: the
+/// browser's queues try again). Longer than the pool's usual 10 s: at a synchronised start the
+/// queue of writers is the point, and each of them holds the connection for about a millisecond.
+const WRITER_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Db {
     /// Opens the pool. SQLite gets WAL (readers never wait for the writer), foreign keys on
@@ -40,38 +52,18 @@ impl Db {
             create_sqlite_parent_dir(url);
         }
         let options = AnyConnectOptions::from_str(url)?;
-        let pool = AnyPoolOptions::new()
+        let pool = pool_options(backend)
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                    } else {
-                        // sqlx prepares every statement, and after five runs PostgreSQL may keep
-                        // one generic plan per connection, costed with the table's size at that
-                        // moment. On an exam morning the attempts and evidence tables grow from
-                        // (nearly) empty, so that plan is a sequential scan that stays while the
-                        // table grows: measured in the exam-day bench, 15 000 starts read 166 M
-                        // rows of exam_attempts and the uploads a billion rows of
-                        // proctor_evidence, although unique indexes exist. Custom plans are
-                        // costed with the table's current size on each run; the planning this
-                        // adds was not measured on its own, and the bench's start took no longer
-                        // with it (BENCHMARKS.md). Servers older than 12 lack the setting: keep
-                        // going with their default.
-                        if let Err(e) = conn.execute("SET plan_cache_mode = force_custom_plan").await {
-                            tracing::warn!("PostgreSQL: could not set plan_cache_mode ({e}); prepared statements may keep stale plans");
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Db { pool, backend })
+        // An in-memory database exists once per connection: it keeps one pool.
+        let writer = if backend == Backend::Sqlite && !url.contains(":memory:") {
+            pool_options(backend).max_connections(1).acquire_timeout(WRITER_TIMEOUT).connect_with(options).await?
+        } else {
+            pool.clone()
+        };
+        Ok(Db { pool, backend, writer })
     }
 
     /// Applies the migrations of this backend (each backend has its own folder with the same
@@ -88,19 +80,58 @@ impl Db {
     /// lock in the middle, and when another connection holds it SQLite answers "database is
     /// locked" at once, without waiting out the busy timeout (it cannot wait: the reader's
     /// snapshot may already be stale). Measured: eight pupil registrations at once failed seven
-    /// times with a 500. Taking the lock at BEGIN makes every writer wait its turn under
-    /// `busy_timeout` instead. PostgreSQL locks rows, not the database: a plain BEGIN.
+    /// times with a 500. Taking the lock at BEGIN, on the one writer connection (`writer`), makes
+    /// every writer wait its turn in the pool's queue instead. PostgreSQL locks rows, not the
+    /// database: a plain BEGIN.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
+    }
+
+    /// Where a single write statement outside a transaction goes when it runs often (a queue's
+    /// claim): on SQLite the one writer connection, so it queues with the transactions.
+    pub fn write_pool(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Is the database answering? Used by /readyz.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// Pool settings both pools share: SQLite gets WAL (readers never wait for the writer), foreign
+/// keys on (off by default in SQLite) and a busy timeout (a write outside `begin` queues
+/// instead of failing); PostgreSQL plans each statement afresh.
+fn pool_options(backend: Backend) -> AnyPoolOptions {
+    AnyPoolOptions::new().after_connect(move |conn, _| {
+        Box::pin(async move {
+            if backend == Backend::Sqlite {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+            } else {
+                // sqlx prepares every statement, and after five runs PostgreSQL may keep
+                // one generic plan per connection, costed with the table's size at that
+                // moment. On an exam morning the attempts and evidence tables grow from
+                // (nearly) empty, so that plan is a sequential scan that stays while the
+                // table grows: measured in the exam-day bench, 15 000 starts read 166 M
+                // rows of exam_attempts and the uploads a billion rows of
+                // proctor_evidence, although unique indexes exist. Custom plans are
+                // costed with the table's current size on each run; the planning this
+                // adds was not measured on its own, and the bench's start took no longer
+                // with it (BENCHMARKS.md). Servers older than 12 lack the setting: keep
+                // going with their default.
+                if let Err(e) = conn.execute("SET plan_cache_mode = force_custom_plan").await {
+                    tracing::warn!("PostgreSQL: could not set plan_cache_mode ({e}); prepared statements may keep stale plans");
+                }
+            }
+            Ok(())
+        })
+    })
 }
 
 /// `sqlite://data/talap.db?mode=rwc` -> makes sure `data/` exists.
@@ -128,5 +159,71 @@ pub fn is_unique_violation(err: &sqlx::Error, column: &str) -> bool {
             unique && (msg.contains(column) || constraint.contains(column))
         }
         _ => false,
+    }
+}
+
+/// Rows many requests read at once and that change rarely (an exam and its question bank while
+/// its candidates start together, an attempt while its evidence streams in), kept a few seconds
+/// on this node. Soft state: another node, or this one after a restart, reads the row again, so
+/// what is kept must be something a few seconds' staleness cannot make wrong; each use says why.
+pub struct Recent<V> {
+    ttl: Duration,
+    max: usize,
+    map: std::sync::Mutex<std::collections::HashMap<(String, i64), (std::time::Instant, V)>>,
+}
+
+impl<V: Clone> Recent<V> {
+    pub fn new(ttl: Duration, max: usize) -> Recent<V> {
+        Recent { ttl, max, map: Default::default() }
+    }
+
+    /// The value kept for `id` in this database, if it is fresh.
+    pub fn peek(&self, db: &Db, id: i64) -> Option<V> {
+        let key = (db.pool.connect_options().database_url.to_string(), id);
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `v` for `id` in this database.
+    pub fn put(&self, db: &Db, id: i64, v: V) {
+        let key = (db.pool.connect_options().database_url.to_string(), id);
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.max {
+            map.retain(|_, (at, _)| at.elapsed() < self.ttl);
+            if map.len() >= self.max {
+                map.clear();
+            }
+        }
+        map.insert(key, (std::time::Instant::now(), v));
+    }
+
+    /// Drops what is kept for `id` in this database (it just changed).
+    pub fn forget(&self, db: &Db, id: i64) {
+        let key = (db.pool.connect_options().database_url.to_string(), id);
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+    }
+
+    /// The value kept for `id` in this database, or `load`'s, which is then kept. (One process
+    /// may serve more than one database: the tests run a server per backend, whose ids coincide.)
+    pub async fn get<E, F: std::future::Future<Output = Result<V, E>>>(&self, db: &Db, id: i64, load: impl FnOnce() -> F) -> Result<V, E> {
+        if let Some(v) = self.peek(db, id) {
+            return Ok(v);
+        }
+        let v = load().await?;
+        self.put(db, id, v.clone());
+        Ok(v)
+    }
+}
+
+impl Recent<()> {
+    /// True at most once per `ttl` for `id` in this database: for writes that need not happen
+    /// on every request (an attempt's "last seen" time, which the board shows to 10 s).
+    pub fn due(&self, db: &Db, id: i64) -> bool {
+        // Two requests at the same moment may both be told yes: a second write, no harm.
+        if self.peek(db, id).is_some() {
+            return false;
+        }
+        self.put(db, id, ());
+        true
     }
 }

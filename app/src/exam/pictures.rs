@@ -58,6 +58,8 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         ssr::save_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, before.as_deref(), Some(&key)).await?;
         tx.commit().await?;
+        // This node reads the new body at once; another within its cache time (store::QUESTIONS).
+        super::store::forget_question(&st.db, question_id);
         if let Some(old) = before.filter(|old| *old != key) {
             // Best effort: an old file left behind costs space, not correctness.
             let _ = st.media.delete(&old).await;
@@ -80,6 +82,8 @@ pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
         ssr::save_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, Some(&old), None).await?;
         tx.commit().await?;
+        // This node reads the new body at once; another within its cache time (store::QUESTIONS).
+        super::store::forget_question(&st.db, question_id);
         let _ = st.media.delete(&old).await;
         Ok(())
     })

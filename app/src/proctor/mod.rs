@@ -8,6 +8,8 @@ pub mod ingest;
 pub mod pages;
 pub mod pages_review;
 #[cfg(feature = "ssr")]
+pub mod recheck;
+#[cfg(feature = "ssr")]
 pub mod report;
 pub mod review;
 pub mod settings;

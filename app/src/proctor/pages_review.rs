@@ -85,7 +85,12 @@ fn Board() -> impl IntoView {
                     Ok(p) => {
                         let (shown, pages) = (p.page, p.pages());
                         let page_of = t(Msg::BoardPageOf);
+                        let lag = t(Msg::RecheckLag);
+                        let (waiting, oldest) = (p.recheck_waiting, p.recheck_oldest_s);
                         view! {
+                        {(waiting > 0).then(|| view! {
+                            <p class="muted" data-testid="recheck-lag">{move || lag().replace("{n}", &waiting.to_string()).replace("{s}", &oldest.to_string())}</p>
+                        })}
                         <div class="board" data-testid="board">
                             {p.rows.into_iter().map(|b| view! {
                                 <a class="tile attempt" class:risky={b.risk >= 50} href=format!("/proctor/attempt/{}", b.attempt_id) data-testid="board-attempt">
@@ -241,7 +246,9 @@ fn TimelineView() -> impl IntoView {
                                 {tl.evidence.iter().cloned().map(|e| view! {
                                     <figure data-kind=e.kind.clone()>
                                         {(!e.purged).then(|| view! { <img src=format!("/api/proctor/image/{}", e.id) alt="" loading="lazy" width=if e.kind == "webcam" { "160" } else { "240" }/> })}
-                                        <figcaption>{format_datetime(e.at)}{e.faces_server.or(e.faces_client).map(|n| format!(" · {n}"))}</figcaption>
+                                        <figcaption>{format_datetime(e.at)}{e.faces_server.or(e.faces_client).map(|n| format!(" · {n}"))}
+                                            {recheck_msg(&e.recheck).map(|m| view! { <small class="muted" data-testid="recheck" data-recheck=e.recheck.clone()>" · "{t(m)}</small> })}
+                                        </figcaption>
                                     </figure>
                                 }).collect_view()}
                             </div>
@@ -254,5 +261,16 @@ fn TimelineView() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// What a reviewer needs to know about the server's re-check of a snapshot: nothing when it
+/// was done (the count shown is the server's) or never due (the count is the browser's).
+fn recheck_msg(state: &str) -> Option<Msg> {
+    match state {
+        "due" => Some(Msg::RecheckDue),
+        "missed" => Some(Msg::RecheckMissed),
+        "failed" => Some(Msg::RecheckFailed),
+        _ => None,
     }
 }

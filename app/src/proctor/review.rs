@@ -42,6 +42,10 @@ pub struct BoardPage {
     /// Attempts on all pages.
     pub total: i64,
     pub page_size: i64,
+    /// Webcam snapshots waiting for the server's re-check on the whole site, and the oldest
+    /// one's wait: a proctor reads a face count knowing how far behind the server's check is.
+    pub recheck_waiting: i64,
+    pub recheck_oldest_s: i64,
 }
 
 impl BoardPage {
@@ -57,6 +61,8 @@ pub struct EvidenceItem {
     pub at: i64,
     pub faces_client: Option<i64>,
     pub faces_server: Option<i64>,
+    /// The server's re-check of a snapshot: none, due, done, failed or missed (see `recheck`).
+    pub recheck: String,
     pub purged: bool,
 }
 
@@ -186,7 +192,7 @@ pub(crate) mod ssr {
         let roots = caller.scope_roots(Permission::ProctorReview);
         let page = page.max(0);
         if roots.is_empty() {
-            return Ok(BoardPage { rows: Vec::new(), page, total: 0, page_size: BOARD_PAGE });
+            return Ok(BoardPage { rows: Vec::new(), page, total: 0, page_size: BOARD_PAGE, recheck_waiting: 0, recheck_oldest_s: 0 });
         }
         let marks: Vec<String> = (1..=roots.len()).map(|i| format!("${i}")).collect();
         let scope = format!(
@@ -218,7 +224,15 @@ pub(crate) mod ssr {
             q = q.bind(*r);
         }
         let rows = q.bind(BOARD_PAGE).bind(page.saturating_mul(BOARD_PAGE)).fetch_all(&db.pool).await?;
-        Ok(BoardPage { rows: rows.iter().map(board_row).collect::<Result<_, _>>()?, page, total, page_size: BOARD_PAGE })
+        let lag = crate::proctor::recheck::lag(db, crate::api::now_ms()).await?;
+        Ok(BoardPage {
+            rows: rows.iter().map(board_row).collect::<Result<_, _>>()?,
+            page,
+            total,
+            page_size: BOARD_PAGE,
+            recheck_waiting: lag.waiting,
+            recheck_oldest_s: lag.oldest_s,
+        })
     }
 
     pub async fn timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
@@ -239,7 +253,7 @@ pub(crate) mod ssr {
         .fetch_one(&db.pool)
         .await?;
         let evidence = sqlx::query(
-            "SELECT id, kind, captured_at, faces_client, faces_server, purged_at FROM proctor_evidence WHERE attempt_id = $1 ORDER BY captured_at, id",
+            "SELECT id, kind, captured_at, faces_client, faces_server, recheck, purged_at FROM proctor_evidence WHERE attempt_id = $1 ORDER BY captured_at, id",
         )
         .bind(attempt_id)
         .fetch_all(&db.pool)
@@ -252,6 +266,7 @@ pub(crate) mod ssr {
                 at: r.try_get("captured_at")?,
                 faces_client: r.try_get("faces_client")?,
                 faces_server: r.try_get("faces_server")?,
+                recheck: r.try_get("recheck")?,
                 purged: r.try_get::<Option<i64>, _>("purged_at")?.is_some(),
             })
         })
