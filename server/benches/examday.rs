@@ -168,6 +168,10 @@ fn main() -> Res<()> {
     let media_dir = tmp.path().join("media");
     print_machine(&k);
     spawn_watchdog(k.min_free_mb);
+    // The server's own warnings and errors (a failed statement, a batch written again one by
+    // one) go to stderr, as the `talap` binary logs them; RUST_LOG as there (warn by default).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 
     // The server: its own runtime, as a separate process would have. Its blocking threads (argon2,
     // image decoding, file writes) keep the runtime's name; they are kept alive for the whole run
@@ -1405,6 +1409,19 @@ struct Sitter {
     person: usize,
     attempt: i64,
     questions: Vec<i64>,
+    /// The attempt's secret its paper's option ids derive from: the bench answers by those ids,
+    /// as the browser does with the ids its paper shows.
+    paper_key: String,
+}
+
+/// The id the candidate's paper shows for option `index` of a question (the derivation of
+/// `app::exam::store::option_ids`, which the paper hands to the browser).
+fn option_id(paper_key: &str, question_id: i64, index: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(paper_key.as_bytes());
+    h.update(format!("\n{question_id}\noption\n{index}").as_bytes());
+    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn synchronised_start(load: &Arc<Load>, world: &Arc<World>, db: &app::db::Db, ceiling: &Ceiling) -> Res<(String, Vec<Sitter>)> {
@@ -1465,17 +1482,18 @@ async fn synchronised_start(load: &Arc<Load>, world: &Arc<World>, db: &app::db::
         sqlx::query("ANALYZE exam_attempts").execute(&db.pool).await?;
     }
     // The papers: question ids as drawn at the start (the browser learns them from the paper).
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT a.id, a.questions, u.login FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1")
-            .bind(world.exam)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT a.id, a.questions, u.login, a.paper_key FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1",
+    )
+    .bind(world.exam)
+    .fetch_all(&db.pool)
+    .await?;
     let index: HashMap<&str, usize> = world.people.iter().enumerate().map(|(i, p)| (p.login.as_str(), i)).collect();
     let mut sitters = Vec::with_capacity(rows.len());
-    for (attempt, questions, login) in rows {
+    for (attempt, questions, login, paper_key) in rows {
         let paper: Vec<(i64, u64)> = serde_json::from_str(&questions)?;
         if let Some(&person) = index.get(login.as_str()) {
-            sitters.push(Sitter { person, attempt, questions: paper.into_iter().map(|(q, _)| q).collect() });
+            sitters.push(Sitter { person, attempt, questions: paper.into_iter().map(|(q, _)| q).collect(), paper_key });
         }
     }
     sitters.sort_by_key(|s| s.person);
@@ -1780,13 +1798,15 @@ async fn candidate(
                     .await;
                 }
                 1 if !me.questions.is_empty() => {
-                    // Each save answers the next question of the paper.
+                    // Each save answers the next question of the paper, naming the option by the
+                    // id the paper shows; the server stores it by the option's index.
                     let question = me.questions[seq % me.questions.len()];
+                    let sent = format!("{{\"Choice\":[\"{}\"]}}", option_id(&me.paper_key, question, choice));
                     let (question_id, answer) = (question.to_string(), format!("{{\"Choice\":[{choice}]}}"));
                     let req = post("/api/exam/answer").form(&[
                         ("attempt_id", attempt.as_str()),
                         ("question_id", question_id.as_str()),
-                        ("answer", answer.as_str()),
+                        ("answer", sent.as_str()),
                     ]);
                     let saved = load
                         .call(

@@ -20,6 +20,7 @@ backends!(
     only_latest_code_works,
     org_tree_queries,
     applied_migrations_match_folder,
+    writes_made_together_fail_alone,
 );
 
 const MINUTE: i64 = 60_000;
@@ -243,4 +244,40 @@ async fn applied_migrations_match_folder(backend: Backend) {
     let applied: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(&t.db.pool).await.unwrap();
     assert_eq!(applied, migration_versions("sqlite"), "every migration is applied on {backend:?}");
+}
+
+/// A probe of group commit (`app::db::batch`): rows into a table of the test's own.
+static PROBE: app::db::batch::Batcher<(i64, String), i64> =
+    app::db::batch::Batcher::new("probe rows", 64, |db, rows| Box::pin(write_probe(db, rows)));
+
+async fn write_probe(db: &Db, rows: &[(i64, String)]) -> Result<Vec<i64>, AppError> {
+    let mut tx = db.begin().await?;
+    let sql = format!("INSERT INTO batch_probe (id, v) VALUES {}", app::db::batch::values_list(rows.len(), 2));
+    let mut q = sqlx::query(&sql);
+    for (id, v) in rows {
+        q = q.bind(*id).bind(v.as_str());
+    }
+    q.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows.iter().map(|r| r.0).collect())
+}
+
+/// Many writes at once are written together; each is acknowledged only once stored, and one
+/// that cannot be stored fails alone: the others of its batch are stored and acknowledged.
+async fn writes_made_together_fail_alone(backend: Backend) {
+    let t = fresh_db(backend).await;
+    let db = &t.db;
+    sqlx::query("CREATE TABLE batch_probe (id BIGINT PRIMARY KEY, v TEXT NOT NULL CHECK (v <> 'bad'))").execute(&db.pool).await.unwrap();
+    let writes = (1..=40i64).map(|id| PROBE.write(db, (id, if id == 17 { "bad".to_string() } else { format!("row {id}") })));
+    let results = futures::future::join_all(writes).await;
+    for (i, r) in results.iter().enumerate() {
+        let id = i as i64 + 1;
+        if id == 17 {
+            assert!(r.is_err(), "the row the table refuses is refused");
+        } else {
+            assert_eq!(r.as_ref().ok(), Some(&id), "row {id} is acknowledged");
+        }
+    }
+    let stored: Vec<i64> = sqlx::query_scalar("SELECT id FROM batch_probe ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(stored, (1..=40).filter(|id| *id != 17).collect::<Vec<i64>>(), "every acknowledged row is stored, once");
 }

@@ -196,6 +196,74 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
     assert!(csv.body.contains("Test User") || csv.body.lines().count() == 2, "{}", csv.body);
 }
 
+backends!(a_wave_of_starts_gives_each_candidate_one_attempt);
+/// Candidates who press "Start" at the same moment are written together (`exam::starts`): each
+/// still gets their own attempt and paper, a candidate in two tabs gets one attempt, and the
+/// audit has one start per attempt.
+async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let mut clients = vec![w.student.clone(), w.student.clone()]; // student.a, in two tabs
+    for i in 0..24 {
+        let login = format!("wave.{i}");
+        w.app.make_user(&login, PW, Some((Role::Student, w.group))).await;
+        clients.push(w.app.signed_in(&login, PW).await);
+    }
+    let exam_id = exam.to_string();
+    let form = [("exam_id", exam_id.as_str())];
+    let calls = clients.iter().map(|c| w.app.call(c, "/api/exam/start", &form));
+    let ids: Vec<i64> = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json().as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1], "two tabs, one attempt");
+    let distinct: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), 25, "one attempt per candidate: {ids:?}");
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {exam}")).await, 25);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.start'").await, 25);
+    // Each candidate's attempt is theirs: it opens for them, with its paper, and for nobody else.
+    let mut saves = Vec::new();
+    for (c, id) in clients.iter().zip(&ids).skip(1) {
+        let r = w.app.call(c, "/api/exam/attempt", &[("attempt_id", &id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let paper = r.json();
+        assert_eq!(paper["questions"].as_array().unwrap().len(), 3);
+        for (qid, answer) in right_answers(&paper) {
+            saves.push((c, *id, qid, answer));
+        }
+    }
+    // Everyone autosaves every answer at the same moment (written together too): each is
+    // acknowledged, stored once, and counts at the hand-in.
+    let app = &w.app;
+    let calls = saves.iter().map(|(c, id, qid, answer)| async move {
+        let (id, qid) = (id.to_string(), qid.to_string());
+        app.call(c, "/api/exam/answer", &[("attempt_id", id.as_str()), ("question_id", qid.as_str()), ("answer", answer.as_str())]).await
+    });
+    for r in futures::future::join_all(calls).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(
+        w.app
+            .count(&format!("SELECT COUNT(*) FROM exam_answers a JOIN exam_attempts t ON t.id = a.attempt_id WHERE t.exam_id = {exam}"))
+            .await,
+        75
+    );
+    for (c, id) in clients.iter().zip(&ids).skip(1).step_by(6) {
+        let r = w.app.call(c, "/api/exam/hand-in", &[("attempt_id", &id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["score"].as_f64(), Some(3.0), "every answer of attempt {id} was saved");
+    }
+    let r = w.app.call(&clients[2], "/api/exam/attempt", &[("attempt_id", &ids[3].to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Started again later: the same attempt, nothing new written.
+    assert_eq!(start(&w, &clients[5], exam).await, ids[5]);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.start'").await, 25);
+}
+
 backends!(the_timer_is_the_servers);
 
 async fn the_timer_is_the_servers(b: Backend) {

@@ -16,6 +16,8 @@ pub mod pictures;
 pub mod proctoring;
 pub mod schedule;
 #[cfg(feature = "ssr")]
+mod starts;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod tickets;
 
