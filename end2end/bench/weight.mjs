@@ -26,18 +26,6 @@ const PROFILES = {
 // every browser got them before the server sent precompressed ones.
 PROFILES['phone, uncompressed (baseline)'] = { ...PROFILES.phone, identity: true };
 
-// Marks the moment the app's wasm has been instantiated and hydration has run (the same probe
-// the browser tests use).
-const HYDRATION_PROBE = `(() => {
-  window.__talapHydrated = false;
-  const mark = () => setTimeout(() => { window.__talapHydrated = performance.now(); }, 0);
-  for (const name of ['instantiateStreaming', 'instantiate']) {
-    const orig = WebAssembly[name];
-    if (typeof orig !== 'function') continue;
-    WebAssembly[name] = function (...args) { const p = orig.apply(this, args); p.then(mark, () => {}); return p; };
-  }
-})();`;
-
 async function signedInCookies(browser) {
   const ctx = await browser.newContext({ baseURL: BASE });
   const r = await ctx.request.post('/api/auth/login', { form: { login: CANDIDATE.login, password: CANDIDATE.password }, headers: { accept: 'application/json', origin: BASE } });
@@ -52,7 +40,6 @@ async function visit(browser, profile, path, cookies) {
   const p = PROFILES[profile];
   const ctx = await browser.newContext({ baseURL: BASE, ...p.context });
   if (cookies) await ctx.addCookies(cookies);
-  await ctx.addInitScript(HYDRATION_PROBE);
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -63,8 +50,10 @@ async function visit(browser, profile, path, cookies) {
   let bytes = 0, requests = 0;
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests += 1; });
   await page.goto(path, { waitUntil: 'commit', timeout: 120_000 });
-  await page.waitForFunction(() => window.__talapHydrated !== false, null, { timeout: 120_000, polling: 50 });
-  const tti = await page.evaluate(() => window.__talapHydrated);
+  // The app marks the moment hydration has finished (frontend/src/lib.rs).
+  const mark = () => performance.getEntriesByName('talap-hydrated').length > 0;
+  await page.waitForFunction(mark, null, { timeout: 120_000, polling: 100 });
+  const tti = await page.evaluate(() => performance.getEntriesByName('talap-hydrated')[0].startTime);
   // Let requests the hydrated page makes at once (its first data) finish and be counted.
   await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {});
   await ctx.close();

@@ -97,21 +97,14 @@ export async function stepState(page, id, state, timeout = 30_000) {
   await page.locator(`[data-testid="${id}"][data-state="${state}"]`).waitFor({ timeout });
 }
 
-// Sets window.__talapHydrated once the wasm is instantiated and `hydrate()` has run: the
-// hydration script calls hydrate() in a promise chain right after instantiation, so a task
-// queued when instantiation resolves runs after it.
+// window.__talapHydrated is true once the app has hydrated the page: the wasm marks <html> with
+// `data-hydrated` when hydration has finished (frontend/src/lib.rs), which is not the moment the
+// wasm is instantiated once hydration waits for code loaded on demand.
 const HYDRATION_PROBE = `(() => {
-  window.__talapHydrated = false;
-  const mark = () => setTimeout(() => { window.__talapHydrated = true; }, 0);
-  for (const name of ['instantiateStreaming', 'instantiate']) {
-    const orig = WebAssembly[name];
-    if (typeof orig !== 'function') continue;
-    WebAssembly[name] = function (...args) {
-      const p = orig.apply(this, args);
-      p.then(mark, () => {});
-      return p;
-    };
-  }
+  Object.defineProperty(window, '__talapHydrated', {
+    configurable: true,
+    get: () => !!document.documentElement && document.documentElement.hasAttribute('data-hydrated'),
+  });
 })();`;
 
 // A phone (`open(browser, { phone: true })`): 360x740, touch, the mobile layout, Android's
