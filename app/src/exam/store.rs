@@ -682,7 +682,7 @@ pub async fn save_answer(
     let answer = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
     // Written with the other autosaves of this moment (group commit, `db::batch`); acknowledged
     // once committed.
-    let touch = crate::proctor::ingest::SEEN.due(db, a.id);
+    let touch = SEEN.due(db, a.id);
     ANSWERS.write(db, NewAnswer { attempt_id: a.id, question_id, answer, saved_at: now, touch }).await?;
     Ok(SavedAnswer { question_id, saved_at: now })
 }
@@ -728,6 +728,11 @@ async fn write_answers(db: &Db, rows: &[NewAnswer]) -> Result<Vec<()>, AppError>
     tx.commit().await?;
     Ok(vec![(); rows.len()])
 }
+
+/// Attempts whose "last seen" time this node wrote in the last 10 s (answers, uploads, events):
+/// the board shows it to 10 s, so it is written at most that often per attempt.
+pub(crate) static SEEN: std::sync::LazyLock<crate::db::Recent<()>> =
+    std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(10), 200_000));
 
 /// Sets the "last seen" time of the attempts (id, when) in one statement, to the latest of the
 /// times (they are milliseconds apart; the board shows them to 10 s). On PostgreSQL two batches

@@ -115,10 +115,6 @@ pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<A
 static ATTEMPTS: std::sync::LazyLock<crate::db::Recent<AttemptRow>> =
     std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(5), 200_000));
 
-/// Attempts whose "last seen" time this node wrote in the last 10 s (uploads, events, answers).
-pub(crate) static SEEN: std::sync::LazyLock<crate::db::Recent<()>> =
-    std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(10), 200_000));
-
 async fn cached_attempt(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     ATTEMPTS.get(db, attempt_id, || attempt_row(db, attempt_id)).await
 }
@@ -484,7 +480,7 @@ async fn store_evidence(
         recheck_rank: rank,
         // Seen now, for the board (which shows it to 10 s): written at most every 10 s per
         // attempt from this node.
-        touch: SEEN.due(&st.db, a.id),
+        touch: crate::exam::store::SEEN.due(&st.db, a.id),
     };
     if !frames && !missing {
         // Nearly every upload: the row alone, written with the others of this moment.
@@ -840,8 +836,8 @@ async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch)
         }
     }
     update_risk(&mut tx, a.id).await?;
-    if SEEN.due(&st.db, a.id) {
-        sqlx::query("UPDATE exam_attempts SET last_seen_at = $1 WHERE id = $2").bind(now).bind(a.id).execute(&mut *tx).await?;
+    if crate::exam::store::SEEN.due(&st.db, a.id) {
+        crate::exam::store::seen(&mut tx, &[(a.id, now)]).await?;
     }
     tx.commit().await?;
     Ok(accepted)
