@@ -243,19 +243,21 @@ impl<V: Clone> Recent<V> {
         }
         let key = (db.key(), id);
         let gate = self.loading.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
-        let turn = gate.lock().await;
+        // The turn owns this caller's reference to the gate, so dropping the turn below is
+        // dropping the reference, under the map's lock where every reference is also taken.
+        let turn = gate.lock_owned().await;
         let result = match self.peek(db, id) {
             Some(v) => Ok(v),
             None => load().await.inspect(|v| self.put(db, id, v.clone())),
         };
-        // The last one through removes the gate (the map holds one reference, this caller
-        // another); a caller arriving after that finds the value kept, or starts a new gate.
+        // The last one through removes the gate: once only the map holds it, nobody waits on
+        // it. A caller arriving after that finds the value kept, or starts a new gate.
         let mut loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
-        if std::sync::Arc::strong_count(&gate) <= 2 {
+        drop(turn);
+        if loading.get(&key).is_some_and(|gate| std::sync::Arc::strong_count(gate) == 1) {
             loading.remove(&key);
         }
         drop(loading);
-        drop(turn);
         result
     }
 }

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 macro_rules! catalog {
     ($($name:ident => [$kk:literal, $ru:literal, $en:literal],)*) => {
         /// A message key. Server errors carry keys, not sentences; the browser translates them.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Msg { $($name,)* }
 
         impl Msg {
             pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+            /// The keys' names, in the order of `ALL`: what goes over the wire and into stored rows.
+            const NAMES: &'static [&'static str] = &[$(stringify!($name),)*];
 
             /// The Kazakh, Russian and English texts.
             pub fn texts(self) -> [&'static str; 3] {
@@ -18,6 +20,33 @@ macro_rules! catalog {
             }
         }
     };
+}
+
+// Msg travels as its name ("ErrInternal"), exactly as serde's derive wrote it. Written by hand
+// because the derive's visitors, a match over every name for each format, took ~150 KB of the
+// browser's wasm (issue 15); a scan of `NAMES` for the few keys a response carries costs nothing.
+impl Msg {
+    /// The key's name, as in the catalogue below.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn from_name(name: &str) -> Option<Msg> {
+        Self::NAMES.iter().position(|n| *n == name).map(|i| Self::ALL[i])
+    }
+}
+
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit_variant("Msg", *self as u32, self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Msg, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Msg::from_name(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, Self::NAMES))
+    }
 }
 
 catalog! {

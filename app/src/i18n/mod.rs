@@ -138,6 +138,19 @@ mod tests {
         assert_eq!(Locale::negotiate(""), Locale::Kk);
     }
 
+    /// Keys travel as their names (error responses, stored notifications): every key comes
+    /// back as itself, and a name the catalogue does not have is refused, not guessed.
+    #[test]
+    fn keys_travel_as_their_names() {
+        assert_eq!(serde_json::to_string(&Msg::ErrInternal).unwrap(), "\"ErrInternal\"");
+        for &msg in Msg::ALL {
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<Msg>(&json).unwrap(), msg, "{json}");
+        }
+        assert!(serde_json::from_str::<Msg>("\"NoSuchMessage\"").is_err());
+        assert!(serde_json::from_str::<Msg>("3").is_err());
+    }
+
     /// Names written in Latin letters in every language: the brand, file formats, programs.
     const FORMAT_NAMES: &[&str] = &[
         "Talap",
