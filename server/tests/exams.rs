@@ -199,7 +199,7 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
 backends!(a_wave_of_starts_gives_each_candidate_one_attempt);
 /// Candidates who press "Start" at the same moment are written together (`exam::starts`): each
 /// still gets their own attempt and paper, a candidate in two tabs gets one attempt, and the
-/// audit has one start per attempt.
+/// audit has one start per attempt. The same for their autosaves and hand-ins.
 async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
     let w = world(b).await;
     let exam = exam(&w).await;
@@ -252,11 +252,21 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
             .await,
         75
     );
-    for (c, id) in clients.iter().zip(&ids).skip(1).step_by(6) {
-        let r = w.app.call(c, "/api/exam/hand-in", &[("attempt_id", &id.to_string())]).await;
+    // Everyone hands in at the same moment, student.a from both tabs (written together:
+    // `exam::store::HAND_INS`): each is scored from their own answers, each mark reaches the
+    // journal with its history line, and the audit has one hand-in per attempt.
+    let calls = clients.iter().zip(&ids).map(|(c, id)| async move {
+        let id = id.to_string();
+        app.call(c, "/api/exam/hand-in", &[("attempt_id", id.as_str())]).await
+    });
+    for (r, id) in futures::future::join_all(calls).await.into_iter().zip(&ids) {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["score"].as_f64(), Some(3.0), "every answer of attempt {id} was saved");
     }
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {exam} AND submitted_at IS NOT NULL")).await, 25);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await, 25);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {} AND new_value = '5'", w.lesson)).await, 25);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.submit'").await, 25);
     let r = w.app.call(&clients[2], "/api/exam/attempt", &[("attempt_id", &ids[3].to_string())]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Started again later: the same attempt, nothing new written.

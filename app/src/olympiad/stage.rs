@@ -519,18 +519,17 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        // Each attempt is scored in its own transaction by the exam engine, as at its deadline;
-        // the window is already closed, so no new attempt can start meanwhile.
+        // Each attempt is scored by the exam engine, as at its deadline; the window is already
+        // closed, so no new attempt can start meanwhile.
         let mut report = CollectReport::default();
         for exam in &exams {
             let open: Vec<i64> = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND submitted_at IS NULL")
                 .bind(exam)
                 .fetch_all(&db.pool)
                 .await?;
-            for attempt in open {
-                crate::exam::store::finalize(db, attempt, now, None).await?;
-                report.closed_attempts += 1;
-            }
+            let open: Vec<(i64, i64)> = open.into_iter().map(|attempt| (attempt, now)).collect();
+            crate::exam::store::finalize_all(db, &open).await?;
+            report.closed_attempts += open.len() as i64;
         }
         let mut tx = db.begin().await?;
         for exam in &exams {
