@@ -838,8 +838,11 @@ struct Closing {
 /// candidates hand in within half a minute (20 000: some 700 a second), and each hand-in is
 /// half a dozen writes (the attempt, its answers' points, the proctoring it owed, the journal
 /// cell and its history, the audit row); one transaction each made them queue for SQLite's one
-/// writer connection, passed from hand-in to hand-in (measured: hand-in p99 7.8 s). 64 a batch
-/// keeps the writer from being held long by one batch.
+/// writer connection, passed from hand-in to hand-in (measured at 20 000: p99 7.8 s before,
+/// 176 ms batched). 64 a batch keeps the writer from being held long by one batch. On
+/// PostgreSQL a batch's statements run one after another on one connection, which measured no
+/// faster than one transaction per hand-in on 16 connections (37 s either way): set-based writes
+/// per batch are the next step there (BENCHMARKS.md).
 static HAND_INS: crate::db::batch::Batcher<Closing, ()> =
     crate::db::batch::Batcher::new("hand-ins", 64, |db, rows| Box::pin(write_hand_ins(db, rows)));
 
