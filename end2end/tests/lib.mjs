@@ -99,7 +99,7 @@ export async function stepState(page, id, state, timeout = 30_000) {
 
 // window.__talapHydrated is true once the app has hydrated the page: the wasm marks <html> with
 // `data-hydrated` when hydration has finished (frontend/src/lib.rs), which is not the moment the
-// wasm is instantiated once hydration waits for code loaded on demand.
+// wasm is instantiated (hydration runs after it, and would wait for code loaded on demand).
 const HYDRATION_PROBE = `(() => {
   Object.defineProperty(window, '__talapHydrated', {
     configurable: true,
