@@ -209,6 +209,8 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
         w.app.make_user(&login, PW, Some((Role::Student, w.group))).await;
         clients.push(w.app.signed_in(&login, PW).await);
     }
+    // One of them ran the device check before the start, as the sit page does; the others did not.
+    assert_eq!(device_check(&w, &clients[2]).await.status, StatusCode::OK);
     let exam_id = exam.to_string();
     let form = [("exam_id", exam_id.as_str())];
     let calls = clients.iter().map(|c| w.app.call(c, "/api/exam/start", &form));
@@ -267,6 +269,27 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM journal_cells WHERE lesson_id = {} AND mark = 5", w.lesson)).await, 25);
     assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM mark_history WHERE lesson_id = {} AND new_value = '5'", w.lesson)).await, 25);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.submit'").await, 25);
+    // Each answer carries its points, and what each attempt owed the proctoring is on its own
+    // timeline: the one candidate who ran the device check is not blamed for skipping it, the
+    // other 24 are, and it counts in their risk.
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT COUNT(*) FROM exam_answers a JOIN exam_attempts t ON t.id = a.attempt_id WHERE t.exam_id = {exam} AND a.points_milli = 1000"
+            ))
+            .await,
+        75
+    );
+    let unchecked = format!("SELECT COUNT(*) FROM proctor_violations v JOIN exam_attempts t ON t.id = v.attempt_id WHERE t.exam_id = {exam} AND v.kind = 'no_device_check'");
+    assert_eq!(w.app.count(&unchecked).await, 24);
+    assert_eq!(
+        w.app.count(&format!("SELECT COUNT(*) FROM proctor_violations WHERE attempt_id = {} AND kind = 'no_device_check'", ids[2])).await,
+        0
+    );
+    assert_eq!(
+        w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {exam} AND risk > 0 AND id <> {}", ids[2])).await,
+        24
+    );
     let r = w.app.call(&clients[2], "/api/exam/attempt", &[("attempt_id", &ids[3].to_string())]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Started again later: the same attempt, nothing new written.

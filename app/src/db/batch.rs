@@ -101,11 +101,17 @@ pub fn values_list(rows: usize, per_row: usize) -> String {
         .join(", ")
 }
 
+/// `$from, $from+1, ...`: `n` numbered placeholders, for an IN list.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn values_list_numbers_every_placeholder_once() {
         assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(super::values_list(1, 1), "($1)");
+        assert_eq!(super::placeholders(3, 2), "$3, $4");
     }
 }

@@ -229,6 +229,108 @@ pub async fn write_cell(
     Ok(())
 }
 
+/// One cell's new value for [`write_cells`], with what its history line says.
+pub struct CellWrite {
+    pub journal_id: i64,
+    pub scale: Scale,
+    pub lesson_id: i64,
+    pub student_id: i64,
+    pub new: Cell,
+    pub reason: String,
+    pub actor_id: i64,
+    pub at: i64,
+}
+
+/// Writes cells with a history line for each that changes, inside the caller's transaction, in
+/// four statements whatever their number (a batch of hand-ins puts 64 exam marks into the
+/// journal at once). A cell that already holds its new value is left alone, as `write_cell`'s
+/// callers do; a cell written twice is written in the order given.
+pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) -> Result<(), AppError> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let lessons: std::collections::BTreeSet<i64> = writes.iter().map(|w| w.lesson_id).collect();
+    let students: std::collections::BTreeSet<i64> = writes.iter().map(|w| w.student_id).collect();
+    let sql = format!(
+        "SELECT lesson_id, student_id, mark, attendance FROM journal_cells WHERE lesson_id IN ({}) AND student_id IN ({})",
+        crate::db::batch::placeholders(1, lessons.len()),
+        crate::db::batch::placeholders(1 + lessons.len(), students.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in lessons.iter().chain(&students) {
+        q = q.bind(*id);
+    }
+    let scale_of: std::collections::HashMap<i64, Scale> = writes.iter().map(|w| (w.lesson_id, w.scale)).collect();
+    let mut now: std::collections::HashMap<(i64, i64), Cell> = std::collections::HashMap::new();
+    for r in q.fetch_all(&mut **tx).await? {
+        let key: (i64, i64) = (r.try_get("lesson_id")?, r.try_get("student_id")?);
+        if let Some(scale) = scale_of.get(&key.0) {
+            now.insert(key, stored_code(&r, *scale)?);
+        }
+    }
+    // (write, old value) of every change, and each changed cell's final value.
+    let mut changes: Vec<(&CellWrite, Cell)> = Vec::new();
+    let mut last: std::collections::BTreeMap<(i64, i64), &CellWrite> = std::collections::BTreeMap::new();
+    for w in writes {
+        let key = (w.lesson_id, w.student_id);
+        let old = now.get(&key).copied().unwrap_or(Cell::Empty);
+        if old != w.new {
+            changes.push((w, old));
+            now.insert(key, w.new);
+            last.insert(key, w);
+        }
+    }
+    let (cleared, set): (Vec<&CellWrite>, Vec<&CellWrite>) = last.into_values().partition(|w| w.new == Cell::Empty);
+    for chunk in cleared.chunks(5_000) {
+        let pairs: Vec<String> =
+            (0..chunk.len()).map(|i| format!("(lesson_id = ${} AND student_id = ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("DELETE FROM journal_cells WHERE {}", pairs.join(" OR "));
+        let mut q = sqlx::query(&sql);
+        for w in chunk {
+            q = q.bind(w.lesson_id).bind(w.student_id);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    // 6 values a row, 8 a history line: chunks stay under SQLite's 32 766 parameters.
+    for chunk in set.chunks(4_000) {
+        let sql = format!(
+            "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES {}
+             ON CONFLICT (lesson_id, student_id) DO UPDATE SET mark = excluded.mark, attendance = excluded.attendance,
+                 excuse_media = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            crate::db::batch::values_list(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for w in chunk {
+            let (mark, attendance) = match w.new {
+                Cell::Mark(m) => (Some(i64::from(m.value())), None),
+                _ => (None, Some(w.new.store_code())),
+            };
+            q = q.bind(w.lesson_id).bind(w.student_id).bind(mark).bind(attendance).bind(w.actor_id).bind(w.at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    for chunk in changes.chunks(3_000) {
+        let sql = format!(
+            "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at) VALUES {}",
+            crate::db::batch::values_list(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for (w, old) in chunk {
+            q = q
+                .bind(w.journal_id)
+                .bind(w.lesson_id)
+                .bind(w.student_id)
+                .bind(old.store_code())
+                .bind(w.new.store_code())
+                .bind(w.reason.as_str())
+                .bind(w.actor_id)
+                .bind(w.at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 pub async fn history(db: &Db, journal_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     let rows = sqlx::query(
         "SELECT h.at, l.lesson_date, s.full_name AS student_name, h.old_value, h.new_value, h.reason, a.full_name AS actor_name

@@ -14,6 +14,7 @@
 //! where the new frame can change them.
 use super::violations::{self, Frame, Thresholds};
 use crate::auth::ssr::ResolvedCaller;
+use crate::db::batch::placeholders;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
@@ -23,6 +24,7 @@ use axum::routing::post;
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// Largest evidence image accepted. A 1280-wide JPEG screenshot of a busy screen is ~150 KB; a
 /// webcam snapshot ~15 KB. 1 MiB leaves room for odd screens and refuses anything abusive.
@@ -614,54 +616,104 @@ pub(crate) async fn derive_frames(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: 
 /// no longer hold (a late snapshot filled the gap) go; reviewed ones stay as the reviewer left
 /// them. Nothing for an attempt that owes no evidence.
 pub(crate) async fn derive_missing(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, now: i64) -> Result<(), AppError> {
-    let r = sqlx::query(
-        "SELECT a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture, e.proctored,
-                e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.proctor_mode, e.missing_frames
-         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
-    )
-    .bind(attempt_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let owes = r.try_get::<i64, _>("attempt_proctored")? != 0
-        && r.try_get::<i64, _>("proctored")? != 0
-        && r.try_get::<i64, _>("allow_unproctored")? == 0
-        && r.try_get::<String, _>("form")? != "offline";
-    if !owes {
+    derive_missing_many(tx, &[(attempt_id, now)]).await
+}
+
+/// `derive_missing` for several attempts (attempt, now) in the same handful of statements
+/// whatever their number: a batch of hand-ins (`exam::store::HAND_INS`) derives 64 at once, and
+/// one statement per attempt and table made it hold the transaction (and on SQLite the one
+/// writer) some ten round trips per hand-in.
+pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempts: &[(i64, i64)]) -> Result<(), AppError> {
+    if attempts.is_empty() {
         return Ok(());
     }
-    // A camera-only attempt (a phone under an exam for any device) owes no screenshots.
-    let capture = crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?);
-    let settings = crate::exam::store::proctor_settings(&r)?.for_capture(capture);
-    let owed = violations::Owed {
-        camera_every_ms: i64::from(settings.snapshot_interval_s) * 1000,
-        screen_every_ms: settings.require_screen.then_some(i64::from(settings.screen_interval_s) * 1000),
-        gap_intervals: r.try_get::<i64, _>("missing_frames")?.clamp(1, 20) as u32,
-    };
-    let student: i64 = r.try_get("student_id")?;
-    let start: i64 = r.try_get("started_at")?;
-    let deadline: i64 = r.try_get("deadline_at")?;
-    let until = r.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(now).min(deadline);
-    let mut webcam = Vec::new();
-    let mut screen = Vec::new();
-    for e in
-        sqlx::query("SELECT kind, captured_at FROM proctor_evidence WHERE attempt_id = $1").bind(attempt_id).fetch_all(&mut **tx).await?
-    {
-        let at: i64 = e.try_get("captured_at")?;
-        match e.try_get::<String, _>("kind")?.as_str() {
+    let now_of: HashMap<i64, i64> = attempts.iter().copied().collect();
+    let ids: Vec<i64> = now_of.keys().copied().collect();
+    let sql = format!(
+        "SELECT a.id, a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture,
+                e.proctored, e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.proctor_mode, e.missing_frames
+         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    struct Owing {
+        id: i64,
+        student: i64,
+        start: i64,
+        until: i64,
+        owed: violations::Owed,
+    }
+    let mut owing = Vec::new();
+    for r in q.fetch_all(&mut **tx).await? {
+        let owes = r.try_get::<i64, _>("attempt_proctored")? != 0
+            && r.try_get::<i64, _>("proctored")? != 0
+            && r.try_get::<i64, _>("allow_unproctored")? == 0
+            && r.try_get::<String, _>("form")? != "offline";
+        if !owes {
+            continue;
+        }
+        // A camera-only attempt (a phone under an exam for any device) owes no screenshots.
+        let capture = crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?);
+        let settings = crate::exam::store::proctor_settings(&r)?.for_capture(capture);
+        let id: i64 = r.try_get("id")?;
+        let deadline: i64 = r.try_get("deadline_at")?;
+        owing.push(Owing {
+            id,
+            student: r.try_get("student_id")?,
+            start: r.try_get("started_at")?,
+            until: r.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(now_of[&id]).min(deadline),
+            owed: violations::Owed {
+                camera_every_ms: i64::from(settings.snapshot_interval_s) * 1000,
+                screen_every_ms: settings.require_screen.then_some(i64::from(settings.screen_interval_s) * 1000),
+                gap_intervals: r.try_get::<i64, _>("missing_frames")?.clamp(1, 20) as u32,
+            },
+        });
+    }
+    if owing.is_empty() {
+        return Ok(());
+    }
+    let sql = format!("SELECT attempt_id, kind, captured_at FROM proctor_evidence WHERE attempt_id IN ({})", placeholders(1, owing.len()));
+    let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+    for o in &owing {
+        q = q.bind(o.id);
+    }
+    let mut captured: HashMap<i64, (Vec<i64>, Vec<i64>)> = HashMap::new();
+    for (attempt, kind, at) in q.fetch_all(&mut **tx).await? {
+        let (webcam, screen) = captured.entry(attempt).or_default();
+        match kind.as_str() {
             "webcam" => webcam.push(at),
             _ => screen.push(at),
         }
     }
-    let checks: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM proctor_device_checks WHERE user_id = $1 AND checked_at >= $2 AND checked_at <= $3")
-            .bind(student)
-            .bind(start - DEVICE_CHECK_BEFORE_MS)
-            .bind(until.max(start))
-            .fetch_one(&mut **tx)
-            .await?;
-    let found = violations::missing_evidence(owed, start, until, &webcam, &screen, checks > 0);
+    // Device checks of these candidates from the earliest window's opening to the latest's end;
+    // each attempt then counts those inside its own window.
+    let from = owing.iter().map(|o| o.start - DEVICE_CHECK_BEFORE_MS).min().unwrap_or(0);
+    let to = owing.iter().map(|o| o.until.max(o.start)).max().unwrap_or(0);
+    let students: Vec<i64> = owing.iter().map(|o| o.student).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let sql = format!(
+        "SELECT user_id, checked_at FROM proctor_device_checks WHERE checked_at >= $1 AND checked_at <= $2 AND user_id IN ({})",
+        placeholders(3, students.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(from).bind(to);
+    for s in &students {
+        q = q.bind(*s);
+    }
+    let checks = q.fetch_all(&mut **tx).await?;
+    let none = (Vec::new(), Vec::new());
+    let derived: Vec<(i64, Vec<violations::Found>)> = owing
+        .iter()
+        .map(|o| {
+            let (webcam, screen) = captured.get(&o.id).unwrap_or(&none);
+            let window = (o.start - DEVICE_CHECK_BEFORE_MS)..=o.until.max(o.start);
+            let checked = checks.iter().any(|(user, at)| *user == o.student && window.contains(at));
+            (o.id, violations::missing_evidence(o.owed, o.start, o.until, webcam, screen, checked))
+        })
+        .collect();
     let kinds = [violations::Kind::CameraGap, violations::Kind::ScreenGap, violations::Kind::NoDeviceCheck];
-    replace_open(tx, attempt_id, kinds, &found).await
+    replace_open_many(tx, kinds, &derived).await
 }
 
 /// Makes the attempt's open violations of `kinds` what was just derived (`found`), then its risk
@@ -673,24 +725,46 @@ async fn replace_open(
     kinds: [violations::Kind; 3],
     found: &[violations::Found],
 ) -> Result<(), AppError> {
-    let open =
-        sqlx::query("SELECT id, kind, at FROM proctor_violations WHERE attempt_id = $1 AND status = 'open' AND kind IN ($2, $3, $4)")
-            .bind(attempt_id)
-            .bind(kinds[0].code())
-            .bind(kinds[1].code())
-            .bind(kinds[2].code())
-            .fetch_all(&mut **tx)
-            .await?;
-    for v in open {
-        let (kind, at): (String, i64) = (v.try_get("kind")?, v.try_get("at")?);
-        if !found.iter().any(|f| f.kind.code() == kind && f.at == at) {
-            sqlx::query("DELETE FROM proctor_violations WHERE id = $1").bind(v.try_get::<i64, _>("id")?).execute(&mut **tx).await?;
+    replace_open_many(tx, kinds, &[(attempt_id, found.to_vec())]).await
+}
+
+/// `replace_open` for several attempts (attempt, found), in four statements whatever their number.
+async fn replace_open_many(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kinds: [violations::Kind; 3],
+    derived: &[(i64, Vec<violations::Found>)],
+) -> Result<(), AppError> {
+    if derived.is_empty() {
+        return Ok(());
+    }
+    let found_of: HashMap<i64, &[violations::Found]> = derived.iter().map(|(id, f)| (*id, f.as_slice())).collect();
+    let ids: Vec<i64> = found_of.keys().copied().collect();
+    let sql = format!(
+        "SELECT id, attempt_id, kind, at FROM proctor_violations WHERE status = 'open' AND kind IN ($1, $2, $3) AND attempt_id IN ({})",
+        placeholders(4, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(kinds[0].code()).bind(kinds[1].code()).bind(kinds[2].code());
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    let gone: Vec<i64> = q
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .filter(|(_, attempt, kind, at)| !found_of[attempt].iter().any(|f| f.kind.code() == kind && f.at == *at))
+        .map(|(id, ..)| id)
+        .collect();
+    for chunk in gone.chunks(10_000) {
+        let sql = format!("DELETE FROM proctor_violations WHERE id IN ({})", placeholders(1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
         }
+        q.execute(&mut **tx).await?;
     }
-    for v in found {
-        insert_violation(tx, attempt_id, v).await?;
-    }
-    update_risk(tx, attempt_id).await
+    let all: Vec<(i64, &violations::Found)> = found_of.iter().flat_map(|(id, found)| found.iter().map(move |f| (*id, f))).collect();
+    insert_violations(tx, &all).await?;
+    update_risk_many(tx, &ids).await
 }
 
 /// Attempts in progress whose latest snapshot or screenshot is older than their exam allows:
@@ -712,51 +786,83 @@ pub async fn derive_missing_live(db: &crate::db::Db, now: i64) -> Result<usize, 
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    for id in &ids {
+    for chunk in ids.chunks(64) {
         let mut tx = db.begin().await?;
-        derive_missing(&mut tx, *id, now).await?;
+        derive_missing_many(&mut tx, &chunk.iter().map(|id| (*id, now)).collect::<Vec<_>>()).await?;
         tx.commit().await?;
     }
     Ok(ids.len())
 }
 
 async fn insert_violation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, v: &violations::Found) -> Result<(), AppError> {
+    insert_violations(tx, &[(attempt_id, v)]).await
+}
+
+/// Violations (attempt, found) in one statement per few thousand.
+async fn insert_violations(tx: &mut sqlx::Transaction<'_, sqlx::Any>, found: &[(i64, &violations::Found)]) -> Result<(), AppError> {
     // A longer run keeps its first frame as (attempt, kind, at), so it updates the confidence
-    // of the violation already recorded instead of adding one.
-    sqlx::query(
-        "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (attempt_id, kind, at) DO UPDATE SET confidence = excluded.confidence",
-    )
-    .bind(attempt_id)
-    .bind(v.kind.code())
-    .bind(v.at)
-    .bind(v.evidence_id)
-    .bind(v.event_id)
-    .bind(i64::from(v.confidence))
-    .execute(&mut **tx)
-    .await?;
+    // of the violation already recorded instead of adding one. One statement may not touch a
+    // row twice (PostgreSQL refuses it), so a key found twice keeps its last confidence, as
+    // writing them one after another would.
+    let mut last: HashMap<(i64, &str, i64), usize> = HashMap::new();
+    for (i, (attempt, v)) in found.iter().enumerate() {
+        last.insert((*attempt, v.kind.code(), v.at), i);
+    }
+    let mut keep: Vec<usize> = last.into_values().collect();
+    keep.sort_unstable();
+    // 6 values a row: 4 000 rows stay under SQLite's 32 766 parameters.
+    for chunk in keep.chunks(4_000) {
+        let sql = format!(
+            "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES {}
+             ON CONFLICT (attempt_id, kind, at) DO UPDATE SET confidence = excluded.confidence",
+            crate::db::batch::values_list(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for &i in chunk {
+            let (attempt, v) = found[i];
+            q = q.bind(attempt).bind(v.kind.code()).bind(v.at).bind(v.evidence_id).bind(v.event_id).bind(i64::from(v.confidence));
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
 /// Recomputes the attempt's risk score from its violations (dismissed ones do not count).
 pub(crate) async fn update_risk(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64) -> Result<(), AppError> {
-    let rows = sqlx::query("SELECT kind, confidence, status FROM proctor_violations WHERE attempt_id = $1")
-        .bind(attempt_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    let mut list = Vec::with_capacity(rows.len());
-    for r in rows {
-        let kind: String = r.try_get("kind")?;
-        let status: String = r.try_get("status")?;
+    update_risk_many(tx, &[attempt_id]).await
+}
+
+/// `update_risk` for several attempts, in two statements.
+async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]) -> Result<(), AppError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql =
+        format!("SELECT attempt_id, kind, confidence, status FROM proctor_violations WHERE attempt_id IN ({})", placeholders(1, ids.len()));
+    let mut q = sqlx::query_as::<_, (i64, String, i64, String)>(&sql);
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    let mut of: HashMap<i64, Vec<(violations::Kind, u8, bool)>> = HashMap::new();
+    for (attempt, kind, confidence, status) in q.fetch_all(&mut **tx).await? {
         if let Some(k) = violations::Kind::from_code(&kind) {
-            list.push((k, r.try_get::<i64, _>("confidence")?.clamp(0, 100) as u8, status == "dismissed"));
+            of.entry(attempt).or_default().push((k, confidence.clamp(0, 100) as u8, status == "dismissed"));
         }
     }
-    sqlx::query("UPDATE exam_attempts SET risk = $1 WHERE id = $2")
-        .bind(i64::from(violations::risk(&list)))
-        .bind(attempt_id)
-        .execute(&mut **tx)
-        .await?;
+    // In id order, as every batch locks attempts (`exam::store::seen`).
+    let cases: String = (0..ids.len()).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
+    let sql = format!("UPDATE exam_attempts SET risk = CASE id{cases} END WHERE id IN ({})", placeholders(2 * ids.len() + 1, ids.len()));
+    let mut q = sqlx::query(&sql);
+    for id in &ids {
+        q = q.bind(*id).bind(i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))));
+    }
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
