@@ -297,6 +297,61 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.start'").await, 25);
 }
 
+backends!(a_start_follows_the_window_as_it_is_now_and_a_started_attempt_is_kept);
+
+async fn start_call(w: &World, c: &reqwest::Client, exam: i64) -> common::Response {
+    w.app.call(c, "/api/exam/start", &[("exam_id", &exam.to_string())]).await
+}
+
+/// Starts are decided in their batch against the exam's window as the database holds it (the
+/// exam's other settings may be cached for seconds): a window moved or closed by its teacher
+/// takes effect at the next start, while a candidate who started before keeps their attempt.
+async fn a_start_follows_the_window_as_it_is_now_and_a_started_attempt_is_kept(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let window = |opens: i64, closes: i64| {
+        let pool = w.app.db.pool.clone();
+        async move {
+            sqlx::query("UPDATE exams SET opens_at = $1, closes_at = $2 WHERE id = $3")
+                .bind(opens)
+                .bind(closes)
+                .bind(exam)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    let now = app::api::now_ms();
+    // The other student starts while it is open (the exam is now in the cache); then the
+    // teacher moves it an hour later: not open yet for the student, the other keeps theirs.
+    let early = start(&w, &w.other, exam).await;
+    window(now + 3_600_000, now + 7_200_000).await;
+    let r = start_call(&w, &w.student, exam).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrExamNotOpen" }), "{}", r.body);
+    assert_eq!(start(&w, &w.other, exam).await, early);
+    // Open again: the student starts, with the deadline the window's end allows.
+    window(now - 60_000, now + 600_000).await;
+    let attempt = start(&w, &w.student, exam).await;
+    let deadline: i64 =
+        sqlx::query_scalar("SELECT deadline_at FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+    assert_eq!(deadline, now + 600_000, "30 minutes would pass the window's end");
+    // Closed by its teacher: nobody else starts; those who started get their attempts back.
+    w.app.make_user("student.c", PW, Some((Role::Student, w.group))).await;
+    let late = w.app.signed_in("student.c", PW).await;
+    window(now - 60_000, app::api::now_ms() - 1).await;
+    let r = start_call(&w, &late, exam).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrExamClosed" }), "{}", r.body);
+    assert_eq!(start(&w, &w.student, exam).await, attempt);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_attempts").await, 2);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.start'").await, 2);
+    // A signed-out session starts nothing, at once, though sessions are looked up in batches.
+    let r = w.app.call(&late, "/api/auth/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    window(now - 60_000, now + 600_000).await;
+    assert_eq!(start_call(&w, &late, exam).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_attempts").await, 2);
+}
+
 backends!(the_timer_is_the_servers);
 
 async fn the_timer_is_the_servers(b: Backend) {

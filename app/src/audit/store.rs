@@ -65,9 +65,12 @@ pub async fn record_many(tx: &mut Transaction<'_, Any>, entries: Vec<Entry<'_>>)
     // At most 3 000 rows a statement: 9 values each stays under SQLite's 32 766 parameters.
     for chunk in entries.chunks(3_000) {
         let at = now_ms();
-        let sql = format!(
-            "INSERT INTO audit_log (at, actor_id, ip, action, entity, entity_id, org_id, before_json, after_json) VALUES {}",
-            crate::db::batch::values_list(chunk.len(), 9)
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "INSERT INTO audit_log (at, actor_id, ip, action, entity, entity_id, org_id, before_json, after_json) VALUES {}",
+                crate::db::batch::values_list(chunk.len(), 9)
+            ),
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {

@@ -3,17 +3,25 @@
 //! "Start" within seconds of each other; each start waits for its batch to commit, as it waited
 //! for its own transaction before.
 
-use crate::db::batch::{values_list, Batcher};
+use crate::db::batch::{placeholders, values_list, Batcher, Lanes};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::i18n::Msg;
 use sqlx::Row;
+use std::collections::HashMap;
 
-/// A start the server has decided to make: the attempt's row as `store::start` computed it.
+/// A start as `store::start` prepared it: the attempt's row, and what decides whether it may
+/// be made, which this batch checks against the database as it is when the batch is written.
 pub(crate) struct NewAttempt {
     pub exam_id: i64,
     pub student_id: i64,
     pub started_at: i64,
-    pub deadline_at: i64,
+    /// The exam's duration; the deadline is the earlier of the start plus this and the window's end.
+    pub duration_ms: i64,
+    /// The candidate's own sitting when the exam is scheduled, or why they have none.
+    pub seat: Result<Option<(i64, i64)>, Msg>,
+    /// Why the start is refused if the window lets it through (the device, the exam's form).
+    pub refusal: Option<Msg>,
     /// The drawn paper, as stored (JSON).
     pub questions: String,
     pub ticket_id: Option<i64>,
@@ -25,72 +33,161 @@ pub(crate) struct NewAttempt {
     pub group_id: i64,
 }
 
-/// 256 rows of 10 values, well under SQLite's 32 766 bound parameters.
-static STARTS: Batcher<NewAttempt, i64> = Batcher::new("exam starts", 256, |db, rows| Box::pin(write(db, rows)));
+/// What became of a start.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Started {
+    /// The attempt's id: a new one, or the one the candidate had already.
+    Attempt(i64),
+    Refused(Msg),
+}
+
+/// 256 rows of 10 values, well under SQLite's 32 766 bound parameters. Batches may commit in
+/// any order (each holds its candidates' new rows; one candidate in two of them keeps the
+/// attempt that committed first), so on PostgreSQL up to four are written side by side.
+static STARTS: Batcher<NewAttempt, Started> =
+    Batcher::with_lanes("exam starts", 256, Lanes::Writes(4), |db, rows| Box::pin(write(db, rows)));
 
 /// Writes the attempt, or finds the one this candidate already has (a second tab, a retry whose
 /// first try landed), and returns its id once the transaction that holds it has committed.
-pub(crate) async fn insert(db: &Db, attempt: NewAttempt) -> Result<i64, AppError> {
+pub(crate) async fn insert(db: &Db, attempt: NewAttempt) -> Result<Started, AppError> {
     STARTS.write(db, attempt).await
 }
 
-/// Writes the attempts in one transaction and returns their ids in order: one multi-row insert
-/// (a candidate who already has an attempt keeps it), the ids of those that existed, one
-/// multi-row audit insert for the new ones.
-async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<i64>, AppError> {
+/// Decides and writes the starts in one transaction and returns what became of each, in order.
+/// A handful of statements whatever the batch's size: the attempts the candidates have already
+/// and the exams' windows (one read each), one multi-row insert of the new attempts, one
+/// multi-row audit insert. At an exam's opening these are the only statements a start costs
+/// besides its caller's session: one read per start was half the database's work of the wave.
+async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
     let mut tx = db.begin().await?;
-    let sql = format!(
-        "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, paper_key, capture, last_seen_at)
-         VALUES {} ON CONFLICT (exam_id, student_id) DO NOTHING RETURNING id, exam_id, student_id",
-        values_list(rows.len(), 10)
+    let mut exams: Vec<i64> = rows.iter().map(|a| a.exam_id).collect();
+    exams.sort_unstable();
+    exams.dedup();
+    let mut students: Vec<i64> = rows.iter().map(|a| a.student_id).collect();
+    students.sort_unstable();
+    students.dedup();
+    let sql = crate::db::batch::statement(
+        db,
+        format!(
+            "SELECT id, exam_id, student_id FROM exam_attempts WHERE exam_id IN ({}) AND student_id IN ({})",
+            placeholders(1, exams.len()),
+            placeholders(exams.len() + 1, students.len())
+        ),
     );
     let mut q = sqlx::query(&sql);
-    for a in rows {
-        q = q
-            .bind(a.exam_id)
-            .bind(a.student_id)
-            .bind(a.started_at)
-            .bind(a.deadline_at)
-            .bind(&a.questions)
-            .bind(a.ticket_id)
-            .bind(i64::from(a.proctored))
-            .bind(&a.paper_key)
-            .bind(a.capture)
-            .bind(a.started_at); // the first "last seen"
+    for id in exams.iter().chain(&students) {
+        q = q.bind(*id);
     }
-    let mut new_ids = std::collections::HashMap::new();
+    let mut existing = HashMap::new();
     for r in q.fetch_all(&mut *tx).await? {
-        new_ids.insert((r.try_get::<i64, _>("exam_id")?, r.try_get::<i64, _>("student_id")?), r.try_get::<i64, _>("id")?);
+        existing.insert((r.try_get::<i64, _>("exam_id")?, r.try_get::<i64, _>("student_id")?), r.try_get::<i64, _>("id")?);
+    }
+    let sql = crate::db::batch::statement(
+        db,
+        format!("SELECT id, opens_at, closes_at FROM exams WHERE id IN ({})", placeholders(1, exams.len())),
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &exams {
+        q = q.bind(*id);
+    }
+    let mut windows = HashMap::new();
+    for r in q.fetch_all(&mut *tx).await? {
+        windows.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("opens_at")?, r.try_get::<i64, _>("closes_at")?));
+    }
+    // Each start's fate, and the rows to insert (with their deadlines) for those let through.
+    let mut fate: Vec<Option<Started>> = Vec::with_capacity(rows.len());
+    let mut fresh: Vec<(&NewAttempt, i64)> = Vec::new();
+    for a in rows {
+        if let Some(&id) = existing.get(&(a.exam_id, a.student_id)) {
+            fate.push(Some(Started::Attempt(id)));
+            continue;
+        }
+        // An exam deleted since the request read it has no window: nothing to start.
+        let Some(&(exam_opens, exam_closes)) = windows.get(&a.exam_id) else {
+            return Err(AppError::NotFound);
+        };
+        let (opens_at, closes_at) = match a.seat {
+            Err(m) => {
+                fate.push(Some(Started::Refused(m)));
+                continue;
+            }
+            Ok(Some((start, end))) => (start.max(exam_opens), end.min(exam_closes)),
+            Ok(None) => (exam_opens, exam_closes),
+        };
+        let refused = if a.started_at < opens_at {
+            Some(Msg::ErrExamNotOpen)
+        } else if a.started_at >= closes_at {
+            Some(Msg::ErrExamClosed)
+        } else {
+            a.refusal
+        };
+        match refused {
+            Some(m) => fate.push(Some(Started::Refused(m))),
+            None => {
+                fate.push(None);
+                fresh.push((a, (a.started_at + a.duration_ms).min(closes_at)));
+            }
+        }
+    }
+    let mut new_ids = HashMap::new();
+    if !fresh.is_empty() {
+        let sql = crate::db::batch::statement(db, format!(
+            "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, ticket_id, proctored, paper_key, capture, last_seen_at)
+             VALUES {} ON CONFLICT (exam_id, student_id) DO NOTHING RETURNING id, exam_id, student_id",
+            values_list(fresh.len(), 10)
+        ));
+        let mut q = sqlx::query(&sql);
+        for (a, deadline) in &fresh {
+            q = q
+                .bind(a.exam_id)
+                .bind(a.student_id)
+                .bind(a.started_at)
+                .bind(*deadline)
+                .bind(&a.questions)
+                .bind(a.ticket_id)
+                .bind(i64::from(a.proctored))
+                .bind(&a.paper_key)
+                .bind(a.capture)
+                .bind(a.started_at); // the first "last seen"
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            new_ids.insert((r.try_get::<i64, _>("exam_id")?, r.try_get::<i64, _>("student_id")?), r.try_get::<i64, _>("id")?);
+        }
     }
     // A candidate twice in this batch (two tabs) was inserted once and is in `new_ids` for
-    // both. One who had an attempt already (a tab that started earlier, a retry whose first try
-    // landed) keeps it: read one by one, as it is rare.
-    let mut ids = Vec::with_capacity(rows.len());
+    // both. One whose attempt another node inserted after the read above keeps that one: read
+    // one by one, as it is rare.
     let mut audited = std::collections::HashSet::new();
     let mut audit = Vec::new();
-    for a in rows {
-        let key = (a.exam_id, a.student_id);
-        match new_ids.get(&key) {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut deadlines = fresh.iter().map(|(_, d)| *d);
+    for (a, fate) in rows.iter().zip(fate) {
+        if let Some(decided) = fate {
+            out.push(decided);
+            continue;
+        }
+        let deadline = deadlines.next().ok_or(AppError::Internal)?;
+        let id = match new_ids.get(&(a.exam_id, a.student_id)) {
             Some(&id) => {
                 if audited.insert(id) {
-                    audit.push((id, a));
+                    audit.push((id, a, deadline));
                 }
-                ids.push(id);
+                id
             }
             None => {
-                let id: i64 = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
+                sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
                     .bind(a.exam_id)
                     .bind(a.student_id)
                     .fetch_one(&mut *tx)
-                    .await?;
-                ids.push(id);
+                    .await?
             }
-        }
+        };
+        out.push(Started::Attempt(id));
     }
     if !audit.is_empty() {
         let entries: Vec<crate::audit::store::Entry> = audit
             .iter()
-            .map(|(id, a)| crate::audit::store::Entry {
+            .map(|(id, a, deadline)| crate::audit::store::Entry {
                 actor_id: Some(a.student_id),
                 ip: &a.ip,
                 action: "exam.attempt.start",
@@ -98,11 +195,11 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<i64>, AppError> {
                 entity_id: id.to_string(),
                 org_id: Some(a.group_id),
                 before: None,
-                after: Some(serde_json::json!({ "exam": a.exam_id, "deadline": a.deadline_at, "capture": a.capture })),
+                after: Some(serde_json::json!({ "exam": a.exam_id, "deadline": deadline, "capture": a.capture })),
             })
             .collect();
         crate::audit::store::record_many(&mut tx, entries).await?;
     }
     tx.commit().await?;
-    Ok(ids)
+    Ok(out)
 }

@@ -405,49 +405,50 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, capture: Capture, now
     if !caller.grants.iter().any(|(role, org, _)| *org == j.group_id && role.sits_exams()) {
         return Err(AppError::Forbidden);
     }
-    // The attempt they may have already, and the exam's window as it is now (closing a window
-    // takes effect at once, on every node: the context above may be seconds old).
-    let r = sqlx::query("SELECT (SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2) AS existing, opens_at, closes_at FROM exams WHERE id = $1")
-        .bind(e.id)
-        .bind(caller.user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    if let Some(id) = r.try_get::<Option<i64>, _>("existing")? {
-        return Ok(id);
-    }
     // A scheduled exam opens for each candidate at their own sitting, in their room.
-    let (exam_opens, exam_closes): (i64, i64) = (r.try_get("opens_at")?, r.try_get("closes_at")?);
-    let seat = if ctx.scheduled { super::schedule::ssr::seat_window(db, e.id, caller.user_id).await? } else { None };
-    let (opens_at, closes_at) = match seat {
-        Some((start, end)) => (start.max(exam_opens), end.min(exam_closes)),
-        None => (exam_opens, exam_closes),
+    let seat = if ctx.scheduled {
+        match super::schedule::ssr::seat_window(db, e.id, caller.user_id).await {
+            Ok(seat) => Ok(seat),
+            Err(AppError::Refused(m)) => Err(m),
+            Err(other) => return Err(other),
+        }
+    } else {
+        Ok(None)
     };
-    if now < opens_at {
-        return Err(AppError::Refused(Msg::ErrExamNotOpen));
-    }
-    if now >= closes_at {
-        return Err(AppError::Refused(Msg::ErrExamClosed));
-    }
     // Without proctoring nothing is captured; with it, a camera-only sitting is the exam's choice.
     let capture = if e.proctored { capture } else { Capture::Screen };
+    let mut refusal = None;
     if capture == Capture::Camera && e.settings.mode != ProctorMode::AnyDevice {
-        return Err(AppError::Refused(Msg::ErrExamNeedsComputer));
+        refusal = Some(Msg::ErrExamNeedsComputer);
     }
-    let (paper, ticket) = match e.form.as_str() {
-        "offline" => return Err(AppError::Refused(Msg::ErrExamOffline)),
-        "ticket" => (Vec::new(), Some(draw_ticket(db, e.id).await?)),
-        _ => (draw_paper(&ctx.bank, e)?, None),
-    };
-    let deadline = (now + e.duration_min * 60_000).min(closes_at);
-    // Written with the other starts of this moment (`starts`); a candidate who started in
-    // another tab meanwhile gets that attempt's id.
-    super::starts::insert(
+    let (mut paper, mut ticket) = (Vec::new(), None);
+    match (refusal, e.form.as_str()) {
+        (Some(_), _) => {}
+        (None, "offline") => refusal = Some(Msg::ErrExamOffline),
+        (None, "ticket") => match draw_ticket(db, e.id).await {
+            Ok(t) => ticket = Some(t),
+            Err(AppError::Refused(m)) => refusal = Some(m),
+            Err(other) => return Err(other),
+        },
+        (None, _) => match draw_paper(&ctx.bank, e) {
+            Ok(p) => paper = p,
+            Err(AppError::Refused(m)) => refusal = Some(m),
+            Err(other) => return Err(other),
+        },
+    }
+    // Written with the other starts of this moment (`starts`), which also looks up the attempt
+    // the candidate may have already (a reload, a second tab: they get it back, whatever the
+    // refusals above say) and the exam's window as it is now (closing a window takes effect at
+    // once, on every node: the context above may be seconds old).
+    let started = super::starts::insert(
         db,
         super::starts::NewAttempt {
             exam_id: e.id,
             student_id: caller.user_id,
             started_at: now,
-            deadline_at: deadline,
+            duration_ms: e.duration_min * 60_000,
+            seat,
+            refusal,
             questions: serde_json::to_string(&paper).map_err(|_| AppError::Internal)?,
             ticket_id: ticket,
             proctored: e.proctored,
@@ -457,7 +458,11 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, capture: Capture, now
             group_id: j.group_id,
         },
     )
-    .await
+    .await?;
+    match started {
+        super::starts::Started::Attempt(id) => Ok(id),
+        super::starts::Started::Refused(m) => Err(AppError::Refused(m)),
+    }
 }
 
 pub(crate) struct AttemptRow {
@@ -708,10 +713,13 @@ async fn write_answers(db: &Db, rows: &[NewAnswer]) -> Result<Vec<()>, AppError>
         }
     }
     let mut tx = db.begin().await?;
-    let sql = format!(
-        "INSERT INTO exam_answers (attempt_id, question_id, answer, saved_at) VALUES {}
+    let sql = crate::db::batch::statement(
+        db,
+        format!(
+            "INSERT INTO exam_answers (attempt_id, question_id, answer, saved_at) VALUES {}
          ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at",
-        crate::db::batch::values_list(latest.len(), 4)
+            crate::db::batch::values_list(latest.len(), 4)
+        ),
     );
     let mut q = sqlx::query(&sql);
     for r in &latest {
@@ -838,10 +846,10 @@ struct Closing {
 /// half a dozen writes (the attempt, its answers' points, the proctoring it owed, the journal
 /// cell and its history, the audit row); one transaction each made them queue for SQLite's one
 /// writer connection, passed from hand-in to hand-in (measured at 20 000: p99 7.8 s before,
-/// 176 ms batched). 64 a batch keeps the writer from being held long by one batch. On
-/// PostgreSQL a batch's statements run one after another on one connection, which measured no
-/// faster than one transaction per hand-in on 16 connections (37 s either way): set-based writes
-/// per batch are the next step there (BENCHMARKS.md).
+/// 176 ms batched). 64 a batch keeps the writer from being held long by one batch. A batch is
+/// written set-based (`close_attempts`: a handful of statements whatever its size); with one
+/// statement per hand-in and table, PostgreSQL measured no faster batched than one
+/// transaction per hand-in (p99 37 s), set-based 307 ms (BENCHMARKS.md).
 static HAND_INS: crate::db::batch::Batcher<Closing, ()> =
     crate::db::batch::Batcher::new("hand-ins", 64, |db, rows| Box::pin(write_hand_ins(db, rows)));
 
@@ -866,11 +874,14 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
     order.dedup_by_key(|c| c.attempt_id);
     let mut closed = std::collections::HashSet::new();
     for chunk in order.chunks(4_000) {
-        let sql = format!(
-            "UPDATE exam_attempts SET submitted_at = v.column2, score_milli = v.column3, max_points = v.column4,
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "UPDATE exam_attempts SET submitted_at = v.column2, score_milli = v.column3, max_points = v.column4,
                  needs_grading = v.column5, mark = v.column6
              FROM (VALUES {}) AS v WHERE exam_attempts.id = v.column1 AND exam_attempts.submitted_at IS NULL RETURNING id",
-            crate::db::batch::values_list(chunk.len(), 6)
+                crate::db::batch::values_list(chunk.len(), 6)
+            ),
         );
         let mut q = sqlx::query_scalar::<_, i64>(&sql);
         for c in chunk {
@@ -893,10 +904,13 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
     let points: Vec<(i64, i64, i64)> =
         order.iter().flat_map(|c| c.scored.iter().map(move |(question, milli)| (c.attempt_id, *question, *milli))).collect();
     for chunk in points.chunks(10_000) {
-        let sql = format!(
-            "UPDATE exam_answers SET points_milli = v.column3 FROM (VALUES {}) AS v
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "UPDATE exam_answers SET points_milli = v.column3 FROM (VALUES {}) AS v
              WHERE exam_answers.attempt_id = v.column1 AND exam_answers.question_id = v.column2",
-            crate::db::batch::values_list(chunk.len(), 3)
+                crate::db::batch::values_list(chunk.len(), 3)
+            ),
         );
         let mut q = sqlx::query(&sql);
         for (attempt, question, milli) in chunk {

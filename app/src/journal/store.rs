@@ -251,10 +251,13 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
     }
     let lessons: std::collections::BTreeSet<i64> = writes.iter().map(|w| w.lesson_id).collect();
     let students: std::collections::BTreeSet<i64> = writes.iter().map(|w| w.student_id).collect();
-    let sql = format!(
-        "SELECT lesson_id, student_id, mark, attendance FROM journal_cells WHERE lesson_id IN ({}) AND student_id IN ({})",
-        crate::db::batch::placeholders(1, lessons.len()),
-        crate::db::batch::placeholders(1 + lessons.len(), students.len())
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT lesson_id, student_id, mark, attendance FROM journal_cells WHERE lesson_id IN ({}) AND student_id IN ({})",
+            crate::db::batch::placeholders(1, lessons.len()),
+            crate::db::batch::placeholders(1 + lessons.len(), students.len())
+        ),
     );
     let mut q = sqlx::query(&sql);
     for id in lessons.iter().chain(&students) {
@@ -293,11 +296,14 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
     }
     // 6 values a row, 8 a history line: chunks stay under SQLite's 32 766 parameters.
     for chunk in set.chunks(4_000) {
-        let sql = format!(
-            "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES {}
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES {}
              ON CONFLICT (lesson_id, student_id) DO UPDATE SET mark = excluded.mark, attendance = excluded.attendance,
                  excuse_media = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            crate::db::batch::values_list(chunk.len(), 6)
+                crate::db::batch::values_list(chunk.len(), 6)
+            ),
         );
         let mut q = sqlx::query(&sql);
         for w in chunk {
@@ -310,9 +316,12 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
         q.execute(&mut **tx).await?;
     }
     for chunk in changes.chunks(3_000) {
-        let sql = format!(
-            "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at) VALUES {}",
-            crate::db::batch::values_list(chunk.len(), 8)
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at) VALUES {}",
+                crate::db::batch::values_list(chunk.len(), 8)
+            ),
         );
         let mut q = sqlx::query(&sql);
         for (w, old) in chunk {

@@ -539,11 +539,14 @@ async fn write_evidence(db: &crate::db::Db, rows: &[NewEvidence]) -> Result<Vec<
 /// try landed, or the same upload twice in `rows`) is not stored again and answers with the
 /// stored row's id, `duplicate`. Then the "last seen" of the attempts to touch.
 async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence]) -> Result<Vec<Stored>, AppError> {
-    let sql = format!(
-        "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, faces_client,
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, faces_client,
                                        captured_at, received_at, recheck, recheck_rank)
          VALUES {} ON CONFLICT (attempt_id, idem_key) DO NOTHING RETURNING id, attempt_id, idem_key",
-        crate::db::batch::values_list(rows.len(), 13)
+            crate::db::batch::values_list(rows.len(), 13)
+        ),
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -629,11 +632,14 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
     }
     let now_of: HashMap<i64, i64> = attempts.iter().copied().collect();
     let ids: Vec<i64> = now_of.keys().copied().collect();
-    let sql = format!(
-        "SELECT a.id, a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture,
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT a.id, a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture,
                 e.proctored, e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.proctor_mode, e.missing_frames
          FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id IN ({})",
-        placeholders(1, ids.len())
+            placeholders(1, ids.len())
+        ),
     );
     let mut q = sqlx::query(&sql);
     for id in &ids {
@@ -693,9 +699,12 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
     let from = owing.iter().map(|o| o.start - DEVICE_CHECK_BEFORE_MS).min().unwrap_or(0);
     let to = owing.iter().map(|o| o.until.max(o.start)).max().unwrap_or(0);
     let students: Vec<i64> = owing.iter().map(|o| o.student).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let sql = format!(
-        "SELECT user_id, checked_at FROM proctor_device_checks WHERE checked_at >= $1 AND checked_at <= $2 AND user_id IN ({})",
-        placeholders(3, students.len())
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT user_id, checked_at FROM proctor_device_checks WHERE checked_at >= $1 AND checked_at <= $2 AND user_id IN ({})",
+            placeholders(3, students.len())
+        ),
     );
     let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(from).bind(to);
     for s in &students {
@@ -739,9 +748,12 @@ async fn replace_open_many(
     }
     let found_of: HashMap<i64, &[violations::Found]> = derived.iter().map(|(id, f)| (*id, f.as_slice())).collect();
     let ids: Vec<i64> = found_of.keys().copied().collect();
-    let sql = format!(
-        "SELECT id, attempt_id, kind, at FROM proctor_violations WHERE status = 'open' AND kind IN ($1, $2, $3) AND attempt_id IN ({})",
-        placeholders(4, ids.len())
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT id, attempt_id, kind, at FROM proctor_violations WHERE status = 'open' AND kind IN ($1, $2, $3) AND attempt_id IN ({})",
+            placeholders(4, ids.len())
+        ),
     );
     let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(kinds[0].code()).bind(kinds[1].code()).bind(kinds[2].code());
     for id in &ids {
@@ -755,7 +767,8 @@ async fn replace_open_many(
         .map(|(id, ..)| id)
         .collect();
     for chunk in gone.chunks(10_000) {
-        let sql = format!("DELETE FROM proctor_violations WHERE id IN ({})", placeholders(1, chunk.len()));
+        let sql =
+            crate::db::batch::statement(&**tx, format!("DELETE FROM proctor_violations WHERE id IN ({})", placeholders(1, chunk.len())));
         let mut q = sqlx::query(&sql);
         for id in chunk {
             q = q.bind(*id);
@@ -812,10 +825,13 @@ async fn insert_violations(tx: &mut sqlx::Transaction<'_, sqlx::Any>, found: &[(
     keep.sort_unstable();
     // 6 values a row: 4 000 rows stay under SQLite's 32 766 parameters.
     for chunk in keep.chunks(4_000) {
-        let sql = format!(
-            "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES {}
+        let sql = crate::db::batch::statement(
+            &**tx,
+            format!(
+                "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES {}
              ON CONFLICT (attempt_id, kind, at) DO UPDATE SET confidence = excluded.confidence",
-            crate::db::batch::values_list(chunk.len(), 6)
+                crate::db::batch::values_list(chunk.len(), 6)
+            ),
         );
         let mut q = sqlx::query(&sql);
         for &i in chunk {
@@ -840,8 +856,10 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
     if ids.is_empty() {
         return Ok(());
     }
-    let sql =
-        format!("SELECT attempt_id, kind, confidence, status FROM proctor_violations WHERE attempt_id IN ({})", placeholders(1, ids.len()));
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!("SELECT attempt_id, kind, confidence, status FROM proctor_violations WHERE attempt_id IN ({})", placeholders(1, ids.len())),
+    );
     let mut q = sqlx::query_as::<_, (i64, String, i64, String)>(&sql);
     for id in &ids {
         q = q.bind(*id);
@@ -854,7 +872,10 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
     }
     // In id order, as every batch locks attempts (`exam::store::seen`).
     let cases: String = (0..ids.len()).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
-    let sql = format!("UPDATE exam_attempts SET risk = CASE id{cases} END WHERE id IN ({})", placeholders(2 * ids.len() + 1, ids.len()));
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!("UPDATE exam_attempts SET risk = CASE id{cases} END WHERE id IN ({})", placeholders(2 * ids.len() + 1, ids.len())),
+    );
     let mut q = sqlx::query(&sql);
     for id in &ids {
         q = q.bind(*id).bind(i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))));
