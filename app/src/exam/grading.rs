@@ -261,8 +261,9 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?;
         if let Some(lesson) = e.lesson_id {
-            store::journal_mark(&mut tx, &j, lesson, a.student_id, crate::journal::model::Cell::Mark(mark), &e.title, caller.user_id, now)
-                .await?;
+            let write =
+                store::journal_mark(&j, lesson, a.student_id, crate::journal::model::Cell::Mark(mark), &e.title, caller.user_id, now);
+            crate::journal::store::write_cells(&mut tx, &[write]).await?;
         }
         crate::audit::store::record(
             &mut tx,
@@ -345,6 +346,7 @@ pub mod ssr {
         }
         fields.finish()?;
         let mut tx = db.begin().await?;
+        let mut journal_writes = Vec::new();
         for (student, cell) in &changes {
             if *cell == Cell::Empty {
                 sqlx::query("DELETE FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
@@ -369,9 +371,10 @@ pub mod ssr {
                 .await?;
             }
             if let Some(lesson) = e.lesson_id {
-                store::journal_mark(&mut tx, &j, lesson, *student, *cell, &e.title, caller.user_id, now).await?;
+                journal_writes.push(store::journal_mark(&j, lesson, *student, *cell, &e.title, caller.user_id, now));
             }
         }
+        crate::journal::store::write_cells(&mut tx, &journal_writes).await?;
         if !changes.is_empty() {
             crate::audit::store::record(
                 &mut tx,

@@ -928,7 +928,7 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
             let (e, j) = (&*c.ctx.exam, &*c.ctx.journal);
             match (e.lesson_id, c.mark, c.manual) {
                 (Some(lesson), Some(m), false) => {
-                    Some(exam_mark(j, lesson, c.student_id, crate::journal::model::Cell::Mark(m), &e.title, j.teacher_id, c.at))
+                    Some(journal_mark(j, lesson, c.student_id, crate::journal::model::Cell::Mark(m), &e.title, j.teacher_id, c.at))
                 }
                 _ => None,
             }
@@ -951,24 +951,10 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
     crate::audit::store::record_many(tx, audit).await
 }
 
-/// Puts an exam's result into the journal on the exam's lesson, with the history line
-/// "Емтихан: {title}" (nothing is written when the cell already holds it).
+/// An exam's result as a write of the journal cell on the exam's lesson, with the history line
+/// "Емтихан: {title}" (`journal::store::write_cells` writes nothing where the cell holds it already).
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn journal_mark(
-    tx: &mut Transaction<'_, Any>,
-    j: &crate::journal::store::JournalRow,
-    lesson_id: i64,
-    student_id: i64,
-    new: crate::journal::model::Cell,
-    title: &str,
-    actor_id: i64,
-    at: i64,
-) -> Result<(), AppError> {
-    crate::journal::store::write_cells(tx, &[exam_mark(j, lesson_id, student_id, new, title, actor_id, at)]).await
-}
-
-/// An exam's result as a journal write, with its history line "Емтихан: {title}".
-fn exam_mark(
+pub(crate) fn journal_mark(
     j: &crate::journal::store::JournalRow,
     lesson_id: i64,
     student_id: i64,
