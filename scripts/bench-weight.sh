@@ -33,16 +33,20 @@ echo "## Site files (bytes)"
 echo
 echo "| file | raw | gzip | brotli |"
 echo "|---|---|---|---|"
-for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+# The whole app's bundle, then the candidate's (signing in and sitting an exam).
+for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css target/site/candidate/pkg/*.wasm target/site/candidate/pkg/*.js; do
   [ -f "$f" ] || continue
   gz=$([ -f "$f.gz" ] && stat -c %s "$f.gz" || gzip -9c "$f" | wc -c)
   br=$([ -f "$f.br" ] && stat -c %s "$f.br" || echo "-")
-  echo "| $(basename "$f") | $(stat -c %s "$f") | $gz | $br |"
+  echo "| ${f#target/site/} | $(stat -c %s "$f") | $gz | $br |"
 done
 
-# The server reads hash.txt (the hashed file names) beside its executable: run a copy of both.
+# The server reads hash.txt and hash-candidate.txt (the hashed file names) beside its
+# executable: run a copy of them all.
 cp "$bin" "$tmp/talap"
-if [ -f "$(dirname "$bin")/hash.txt" ]; then cp "$(dirname "$bin")/hash.txt" "$tmp/"; fi
+for h in hash.txt hash-candidate.txt; do
+  if [ -f "$(dirname "$bin")/$h" ]; then cp "$(dirname "$bin")/$h" "$tmp/"; fi
+done
 mkdir -p "$tmp/media"
 DATABASE_URL="sqlite://$tmp/talap.db?mode=rwc" TALAP_MEDIA_DIR="$tmp/media" TALAP_DEMO=true \
 TALAP_LISTEN="127.0.0.1:$PORT" TALAP_PUBLIC_URL="$BASE" TALAP_CONFIG=/nonexistent/talap.toml \

@@ -52,9 +52,10 @@ else
   cargo leptos build $flag
 fi
 # The site's files carry content hashes in their names (hash-files); hash.txt beside the
-# executable names the current ones.
+# executable names the current ones, hash-candidate.txt those of the candidate's bundle.
 hashes="$(dirname "$bin")/hash.txt"
-for f in "$bin" "$hashes"; do
+candidate_hashes="$(dirname "$bin")/hash-candidate.txt"
+for f in "$bin" "$hashes" "$candidate_hashes" target/site/candidate/pkg; do
   [ -e "$f" ] || { echo "e2e: $f is missing: the build did not produce it" >&2; exit 1; }
 done
 built=$(date +%s)
@@ -62,6 +63,7 @@ built=$(date +%s)
 # cannot swap the server or the site under the tests.
 ln "$bin" "$tmp/talap" 2>/dev/null || cp "$bin" "$tmp/talap"
 cp "$hashes" "$tmp/hash.txt"
+cp "$candidate_hashes" "$tmp/hash-candidate.txt"
 cp -r target/site "$tmp/site"
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then

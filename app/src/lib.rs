@@ -33,9 +33,19 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// The document around the app, rendered on the server only. The Content-Security-Policy
+/// The document around the whole app, rendered on the server only. The Content-Security-Policy
 /// carries this response's nonce, so the only inline scripts that run are Leptos' own.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(options.clone(), options, App)
+}
+
+/// The document of a candidate's page: `CandidateApp`, hydrated by the candidate's bundle,
+/// whose files `bundle` names (its pkg folder and hash file); the stylesheet is the app's own.
+pub fn candidate_shell(options: LeptosOptions, bundle: LeptosOptions) -> impl IntoView {
+    document(options, bundle, CandidateApp)
+}
+
+fn document<V: IntoView + 'static>(options: LeptosOptions, bundle: LeptosOptions, app: fn() -> V) -> impl IntoView {
     #[cfg(feature = "ssr")]
     csp::set_header(matches!(options.env, leptos::config::Env::DEV));
     view! {
@@ -49,13 +59,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The stylesheet's name carries its content hash in a release build (see
                 // `hash-files` in Cargo.toml), which only the server knows: so it is here.
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=options id="leptos"/>
+                <HydrationScripts options=bundle/>
                 <MetaTags/>
             </head>
-            <body>
-                <App/>
-            </body>
+            <body>{app()}</body>
         </html>
     }
 }
@@ -115,8 +123,62 @@ fn initial_locale() -> Locale {
     }
 }
 
+/// The whole app: every page. The server renders it for every page that is not a candidate's
+/// (see `CandidateApp`), and the browser hydrates it with the full bundle (`talap.wasm`).
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <CandidateRoutes/>
+                <auth::AccountRoutes/>
+                <notify::page::InboxRoutes/>
+                <admin::pages::AdminRoutes/>
+                <audit::page::AuditRoutes/>
+                <journal::pages::JournalRoutes/>
+                <exam::pages::ExamRoutes/>
+                <proctor::pages_review::ProctorRoutes/>
+                <olympiad::pages::OlympiadRoutes/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// Only what signing in and sitting an exam need (issue 15: three quarters of an olympiad's
+/// candidates are on a phone, on a mobile network). The server renders these pages with this
+/// component and links them to a second bundle built from it (`frontend`'s `candidate`
+/// feature; its own project in Cargo.toml), which leaves out every teacher's, proctor's and
+/// administrator's page: the linker drops what no route of this list reaches. A link from here
+/// to any other page finds no route in the browser and loads that page from the server, which
+/// answers with the whole app.
+#[component]
+pub fn CandidateApp() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=|| view! { <ElsewhereInTheApp/> }>
+                <CandidateRoutes/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The candidate's pages, in both apps: the home page, signing in (with an olympiad card's
+/// first sign-in), the list of my exams, the device check, the exam's page and the paper.
+#[component(transparent)]
+fn CandidateRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/") view=home::HomePage/>
+        <auth::SignInRoutes/>
+        <olympiad::pages::FirstSignInRoutes/>
+        <exam::pages::SittingRoutes/>
+        <proctor::pages::DeviceCheckRoutes/>
+    }
+    .into_inner()
+}
+
+/// What is around every page: the language, the signed-in user, the header and the footer.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
     provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(locale);
@@ -128,25 +190,32 @@ pub fn App() -> impl IntoView {
         <Title text=move || format!("{} · {}", Msg::AppName.text(locale.get()), Msg::Tagline.text(locale.get()))/>
         <Router>
             <ui::Header/>
-            <main id="main">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=home::HomePage/>
-                    <auth::AuthRoutes/>
-                    <notify::page::InboxRoutes/>
-                    <admin::pages::AdminRoutes/>
-                    <audit::page::AuditRoutes/>
-                    <journal::pages::JournalRoutes/>
-                    <exam::pages::ExamRoutes/>
-                    <proctor::pages::DeviceCheckRoutes/>
-                    <proctor::pages_review::ProctorRoutes/>
-                    <olympiad::pages::OlympiadRoutes/>
-                </Routes>
-            </main>
+            <main id="main">{children()}</main>
             <footer class="foot">
                 <span>{t(Msg::AppName)}" · "{t(Msg::Tagline)}</span>
             </footer>
         </Router>
     }
+}
+
+/// A page the candidate's bundle does not carry, reached by a link in the browser: the page is
+/// loaded from the server, which renders it with the whole app. (The server never renders this:
+/// it sends only the candidate's pages to `CandidateApp`.)
+#[component]
+fn ElsewhereInTheApp() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |_| {
+            let search = location.search.get();
+            let search = search.trim_start_matches('?');
+            let href = if search.is_empty() { location.pathname.get() } else { format!("{}?{search}", location.pathname.get()) };
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign(&href);
+            }
+        });
+    }
+    view! { <p class="muted">{t(Msg::Loading)}</p> }
 }
 
 #[component]

@@ -1,7 +1,8 @@
 // What a first visit costs (issue 15): for a phone on a mobile network and for a desktop, cold
 // cache, the time until the page is interactive (its wasm instantiated and hydrated) and the
-// bytes transferred, for the sign-in page and a candidate's exam page. Run by
-// scripts/bench-weight.sh against a release build; prints a Markdown table.
+// bytes transferred, for the sign-in page and a candidate's exam page (the candidate's bundle)
+// and a teacher's page (the whole app). Run by scripts/bench-weight.sh against a release build;
+// prints a Markdown table.
 //
 // Phone: Lighthouse's mobile profile (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU
 // 4x slower), 360x740, touch. Desktop: no throttling, 1280x800. Each cell is the median of
@@ -26,10 +27,13 @@ const PROFILES = {
 // every browser got them before the server sent precompressed ones.
 PROFILES['phone, uncompressed (baseline)'] = { ...PROFILES.phone, identity: true };
 
-async function signedInCookies(browser) {
+// A teacher's page loads the whole app's bundle (every page that is not a candidate's).
+const TEACHER = { login: process.env.TALAP_BENCH_TEACHER || 'teacher', password: CANDIDATE.password };
+
+async function signedInCookies(browser, who = CANDIDATE) {
   const ctx = await browser.newContext({ baseURL: BASE });
-  const r = await ctx.request.post('/api/auth/login', { form: { login: CANDIDATE.login, password: CANDIDATE.password }, headers: { accept: 'application/json', origin: BASE } });
-  if (!r.ok() && r.status() !== 302) throw new Error(`sign-in as ${CANDIDATE.login}: ${r.status()} ${await r.text()}`);
+  const r = await ctx.request.post('/api/auth/login', { form: { login: who.login, password: who.password }, headers: { accept: 'application/json', origin: BASE } });
+  if (!r.ok() && r.status() !== 302) throw new Error(`sign-in as ${who.login}: ${r.status()} ${await r.text()}`);
   const cookies = await ctx.cookies();
   await ctx.close();
   return cookies;
@@ -70,7 +74,8 @@ const browser = await chromium.launch({
 try {
   const cookies = await signedInCookies(browser);
   const examPath = process.env.TALAP_BENCH_EXAM_PATH || '/exams';
-  const pages = [['sign-in', '/login', null], ['candidate exam page', examPath, cookies]];
+  const pages = [['sign-in', '/login', null], ['candidate exam page', examPath, cookies],
+    ["teacher's journals (whole app)", '/journals', await signedInCookies(browser, TEACHER)]];
   console.log(`| profile | page | interactive (median of ${RUNS}) | transferred | requests |`);
   console.log('|---|---|---|---|---|');
   for (const profile of Object.keys(PROFILES)) {

@@ -104,6 +104,10 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
   let attempt;
   const pupil = await open(browser, { lang, phone: true });
   const password = `Oqushy-${n}`;
+  // Every page she sees on the way is a candidate's: the phone loads only the candidate's
+  // bundle (app::CandidateApp), never the whole app's wasm.
+  const wasmLoaded = [];
+  pupil.page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmLoaded.push(new URL(r.url()).pathname); });
   {
     const { page } = pupil;
     // The card's QR code opens the first sign-in page (the password reset does not take a
@@ -176,6 +180,7 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     await page.getByTestId('submit-exam').tap();
     await page.getByTestId('attempt-submitted').waitFor();
     assert.match(await page.getByTestId('attempt-score').innerText(), /^3\b/);
+    assert.ok(wasmLoaded.length >= 1 && wasmLoaded.every((p) => p.startsWith('/candidate/pkg/')), `only the candidate's bundle: ${wasmLoaded}`);
   }
 
   // The operator (English) sees the variants, closes the window, publishes, issues certificates.

@@ -8,7 +8,12 @@ pub fn hydrate() {
     // Synchronous: no page loads its code on demand (the wasm split is not on `main`, see
     // BENCHMARKS.md), so there is nothing to wait for. Leptos' asynchronous hydration would be
     // needed then; it adds no size, its code is in the wasm either way (measured 2026-12-04).
+    // The `candidate` feature builds the candidate's bundle (see `app::CandidateApp`): only
+    // the pages of signing in and sitting an exam are reachable from it, so only they are in it.
+    #[cfg(not(feature = "candidate"))]
     leptos::mount::hydrate_body(app::App);
+    #[cfg(feature = "candidate")]
+    leptos::mount::hydrate_body(app::CandidateApp);
     // The page now answers clicks and forms in the browser. Browser tests and the weight
     // benchmark (its time) wait for these marks.
     let Some(window) = web_sys::window() else { return };

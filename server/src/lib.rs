@@ -8,13 +8,15 @@ pub mod web;
 
 use app::db::Db;
 use app::state::{AppState, Settings};
-use app::{shell, App};
+use app::{candidate_shell, shell, App, CandidateApp};
 use axum::routing::get;
 use axum::Router;
 use config::Config;
 use leptos::config::{Env, LeptosOptions};
-use leptos::prelude::provide_context;
+use leptos::either::Either;
+use leptos::prelude::{provide_context, use_context, IntoView};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Opens the database, applies migrations and (if configured) loads the demo data.
@@ -52,7 +54,49 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// executable, where Leptos reads them. A server built without the site (the tests) has none
 /// and names the files plainly.
 fn hashed_site_files() -> bool {
-    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
+    beside_executable("hash.txt")
+}
+
+fn beside_executable(file: &str) -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(file).is_file())).unwrap_or(false)
+}
+
+/// The candidate's bundle (see `app::CandidateApp`): where its files are, and the pages that
+/// load it (as axum's route patterns).
+struct CandidateBundle {
+    options: LeptosOptions,
+    pages: HashSet<String>,
+}
+
+/// The candidate's bundle, when the build made one (the second project in Cargo.toml): its
+/// files are in the site's `candidate/pkg` folder, their hashes in `hash-candidate.txt` beside
+/// the executable. Without it (a server built without the site, as in the tests, or a site
+/// built for the first project only) every page is the whole app.
+fn candidate_bundle(options: &LeptosOptions) -> Option<CandidateBundle> {
+    let pkg = "candidate/pkg";
+    if !std::path::Path::new(options.site_root.as_ref()).join(pkg).is_dir() {
+        return None;
+    }
+    let hash_file = "hash-candidate.txt";
+    let mut bundle = options.clone();
+    bundle.site_pkg_dir = pkg.into();
+    bundle.hash_file = hash_file.into();
+    bundle.hash_files = beside_executable(hash_file);
+    let pages = route_lists().candidate.iter().map(|r| r.path().to_string()).collect();
+    Some(CandidateBundle { options: bundle, pages })
+}
+
+/// The document of a page: a candidate's page with the candidate's bundle where there is one,
+/// every other page with the whole app. The page is known by the route axum matched.
+fn page(options: &LeptosOptions, candidate: Option<&CandidateBundle>) -> impl IntoView {
+    let route = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string()));
+    match (candidate, route) {
+        (Some(bundle), Some(route)) if bundle.pages.contains(&route) => {
+            Either::Left(candidate_shell(options.clone(), bundle.options.clone()))
+        }
+        _ => Either::Right(shell(options.clone())),
+    }
 }
 
 /// The media store the configuration names: S3-compatible storage when a media URL is set,
@@ -80,15 +124,23 @@ fn settings(config: &Config) -> Settings {
 /// (leptos-rs/leptos#4773). One server builds one router, but the tests build one per case
 /// while other cases render pages: an occasional page never finished. Once per process, no
 /// render can overlap it (no router exists before the list does).
-fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+fn route_lists() -> &'static RouteLists {
+    static ROUTES: std::sync::OnceLock<RouteLists> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| RouteLists { all: generate_route_list(App), candidate: generate_route_list(CandidateApp) })
+}
+
+struct RouteLists {
+    /// Every page (the whole app).
+    all: Vec<leptos_axum::AxumRouteListing>,
+    /// The candidate's pages (`CandidateApp`), all of which are in `all` too.
+    candidate: Vec<leptos_axum::AxumRouteListing>,
 }
 
 pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router {
     let leptos_options = leptos_options(config);
     let state = AppState { leptos_options: leptos_options.clone(), db, settings: Arc::new(settings(config)), media };
-    let routes = route_list();
+    let routes = route_lists().all.clone();
+    let candidate = candidate_bundle(&leptos_options).map(Arc::new);
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(web::healthz))
@@ -104,7 +156,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .merge(app::olympiad::placement::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
-            move || shell(options.clone())
+            move || page(&options, candidate.as_deref())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::api_guard))

@@ -65,7 +65,8 @@ pub async fn site_file_caching(req: Request, next: Next) -> Response {
 
 /// The Cache-Control of a site file by its path; None for what is not a site file.
 fn site_file_policy(path: &str) -> Option<&'static str> {
-    if let Some(name) = path.strip_prefix("/pkg/") {
+    // The whole app's files, and the candidate's bundle (see `candidate_bundle` in lib.rs).
+    if let Some(name) = path.strip_prefix("/pkg/").or_else(|| path.strip_prefix("/candidate/pkg/")) {
         // talap.<MD5 in 22 characters of base64url>.wasm
         let parts: Vec<&str> = name.split('.').collect();
         let hashed =
@@ -90,6 +91,8 @@ mod tests {
         assert_eq!(site_file_policy("/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm"), Some("public, max-age=31536000, immutable"));
         assert_eq!(site_file_policy("/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.js"), Some("public, max-age=31536000, immutable"));
         assert_eq!(site_file_policy("/pkg/talap.wasm"), Some("no-cache"));
+        assert_eq!(site_file_policy("/candidate/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm"), Some("public, max-age=31536000, immutable"));
+        assert_eq!(site_file_policy("/candidate/pkg/talap.wasm"), Some("no-cache"));
         assert_eq!(site_file_policy("/pkg/talap.short.css"), Some("no-cache"));
         assert_eq!(site_file_policy("/proctor/seeta_fd_frontal_v1.0.bin"), Some("public, max-age=604800"));
         assert_eq!(site_file_policy("/exams"), None);

@@ -32,6 +32,7 @@ backends!(
     simultaneous_wrong_codes_use_five_tries_at_most,
     changing_contacts_needs_the_password_and_a_code_sent_to_them,
     site_files_come_precompressed_and_hashed_ones_are_kept_a_year,
+    a_candidates_pages_load_the_candidates_bundle_and_the_others_the_whole_app,
 );
 
 async fn health_and_readiness(b: Backend) {
@@ -874,4 +875,47 @@ async fn site_files_come_precompressed_and_hashed_ones_are_kept_a_year(b: Backen
     let r = get("/login".into(), "br").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers().get("cache-control").is_none_or(|v| v != "public, max-age=31536000, immutable"));
+}
+
+/// Issue 15: where the build made the candidate's bundle, signing in, my exams, the device check,
+/// the exam's page and the paper load it (`/candidate/pkg/...`); every other page, and a page
+/// that does not exist, loads the whole app (`/pkg/...`). Without it every page is the whole app.
+async fn a_candidates_pages_load_the_candidates_bundle_and_the_others_the_whole_app(b: Backend) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::create_dir_all(site.path().join("candidate/pkg")).unwrap();
+    std::fs::write(site.path().join("candidate/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm"), b"\0asm candidate").unwrap();
+    let root = site.path().to_str().unwrap().to_string();
+    let app = common::spawn_app_configured(b, move |c| c.site_root = root).await;
+    let c = reqwest::Client::new();
+    let scripts = |path: &'static str| {
+        let (c, base) = (c.clone(), app.base.clone());
+        async move {
+            let html = c.get(format!("{base}{path}")).send().await.unwrap().text().await.unwrap();
+            let candidate = html.contains(r#"href="/candidate/pkg/talap.js""#) && html.contains(r#"href="/candidate/pkg/talap.wasm""#);
+            let whole = html.contains(r#"href="/pkg/talap.js""#);
+            assert!(candidate != whole, "{path}: one bundle, not both or none");
+            // The stylesheet is the app's own on every page.
+            assert!(html.contains(r#"href="/pkg/talap.css""#), "{path}: the stylesheet");
+            if candidate { "candidate" } else { "whole" }
+        }
+    };
+    for path in ["/", "/login", "/forgot", "/olympiad/first-sign-in", "/exams", "/exams/1/sit", "/exams/attempt/1", "/proctor/check"] {
+        assert_eq!(scripts(path).await, "candidate", "{path}");
+    }
+    for path in ["/register", "/profile", "/journals", "/exams/bank", "/exams/1/results", "/exams/attempt/1/grade", "/proctor", "/olympiad/operator", "/no/such/page"] {
+        assert_eq!(scripts(path).await, "whole", "{path}");
+    }
+    let r = c.get(format!("{}/candidate/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"\0asm candidate");
+
+    // A site built without the candidate's bundle: the whole app everywhere.
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let root = site.path().to_str().unwrap().to_string();
+    let whole = common::spawn_app_configured(b, move |c| c.site_root = root).await;
+    let html = c.get(format!("{}/exams/1/sit", whole.base)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"href="/pkg/talap.js""#) && !html.contains("candidate/pkg"));
 }

@@ -15,16 +15,26 @@ use leptos_router::components::Route;
 use leptos_router::path;
 use std::collections::HashMap;
 
+/// A candidate's pages (my exams, the exam's page with its device check, the paper): in the
+/// candidate's bundle too (`crate::CandidateApp`).
+#[component(transparent)]
+pub fn SittingRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/exams") view=ExamsPage/>
+        <Route path=path!("/exams/attempt/:id") view=AttemptPage/>
+        <Route path=path!("/exams/:id/sit") view=super::proctoring::SitPage/>
+    }
+    .into_inner()
+}
+
+/// A teacher's pages: the bank, results, grading and offline marks (the whole app only).
 #[component(transparent)]
 pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("/exams") view=ExamsPage/>
         <Route path=path!("/exams/bank") view=super::pages_bank::BankPage/>
-        <Route path=path!("/exams/attempt/:id") view=AttemptPage/>
         <Route path=path!("/exams/:id/results") view=ResultsPage/>
         <Route path=path!("/exams/attempt/:id/grade") view=super::pages_grading::GradePage/>
         <Route path=path!("/exams/:id/marks") view=super::pages_grading::OfflineMarksPage/>
-        <Route path=path!("/exams/:id/sit") view=super::proctoring::SitPage/>
     }
     .into_inner()
 }

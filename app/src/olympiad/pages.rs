@@ -26,11 +26,17 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/olympiad/people") view=super::people::PeoplePage/>
         <Route path=path!("/olympiad/apply") view=super::placement_pages::ApplyPage/>
         <Route path=path!("/olympiad/join") view=super::join::JoinPage/>
-        <Route path=path!("/olympiad/first-sign-in") view=super::first_sign_in::FirstSignInPage/>
         <Route path=path!("/olympiad/applicants") view=super::placement_pages::ApplicantsPage/>
         <Route path=path!("/olympiad/placement") view=super::placement_pages::PlacementLookupPage/>
     }
     .into_inner()
+}
+
+/// The first sign-in with an olympiad card's code: in the candidate's bundle too
+/// (`crate::CandidateApp`).
+#[component(transparent)]
+pub fn FirstSignInRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/olympiad/first-sign-in") view=super::first_sign_in::FirstSignInPage/> }.into_inner()
 }
 
 /// A select's error under it (the `Field` component is for inputs).
