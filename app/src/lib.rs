@@ -210,9 +210,22 @@ fn ElsewhereInTheApp() -> impl IntoView {
             let search = location.search.get();
             let search = search.trim_start_matches('?');
             let href = if search.is_empty() { location.pathname.get() } else { format!("{}?{search}", location.pathname.get()) };
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&href);
-            }
+            // The router puts the address in the history only after this view is shown, and a
+            // page load started before that races with its history change (a browser test
+            // then waited for a page that never came). So wait for the address (briefly),
+            // then replace that entry: Back returns to the candidate's page in one step.
+            leptos::task::spawn_local(async move {
+                let Some(window) = web_sys::window() else { return };
+                let location = window.location();
+                let here = || format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+                for _ in 0..50 {
+                    if here() == href {
+                        break;
+                    }
+                    ui::sleep(10).await;
+                }
+                let _ = if here() == href { location.replace(&href) } else { location.assign(&href) };
+            });
         });
     }
     view! { <p class="muted">{t(Msg::Loading)}</p> }

@@ -207,6 +207,27 @@ test('a forgotten password is reset with the code emailed to the demo school adm
   await close(again);
 });
 
+test("a teacher goes from the home page (the candidate's bundle) to the journals: the whole app loads there, and Back returns home", async () => {
+  const ctx = await open(browser, { lang: 'en' });
+  const { page } = ctx;
+  const wasm = [];
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await signIn(page, 'en', 'teacher', DEMO_PASSWORD);
+  assert.ok(wasm.length > 0 && wasm.every((p) => p.startsWith('/candidate/pkg/')), `signing in and home are a candidate's pages: ${wasm}`);
+  // The journals are not in the candidate's bundle: the link loads the page from the server.
+  const whole = page.waitForResponse((r) => /^\/pkg\/talap\.[^/]+\.wasm$/.test(new URL(r.url()).pathname));
+  await page.locator('nav.menu a[href="/journals"]').click();
+  await whole;
+  await page.waitForURL((u) => u.pathname === '/journals');
+  await hydrated(page);
+  await page.getByTestId('journals').waitFor();
+  // One step back is the home page again.
+  await page.goBack();
+  await page.waitForURL((u) => u.pathname === '/');
+  await page.getByRole('heading', { level: 1, name: /,/ }).waitFor();
+  await close(ctx);
+});
+
 test('the sign-in page is readable without JavaScript', async () => {
   for (const lang of ['kk', 'en']) {
     const ctx = await open(browser, { lang, javaScriptEnabled: false });
