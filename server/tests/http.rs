@@ -897,13 +897,27 @@ async fn a_candidates_pages_load_the_candidates_bundle_and_the_others_the_whole_
             assert!(candidate != whole, "{path}: one bundle, not both or none");
             // The stylesheet is the app's own on every page.
             assert!(html.contains(r#"href="/pkg/talap.css""#), "{path}: the stylesheet");
-            if candidate { "candidate" } else { "whole" }
+            if candidate {
+                "candidate"
+            } else {
+                "whole"
+            }
         }
     };
     for path in ["/", "/login", "/forgot", "/olympiad/first-sign-in", "/exams", "/exams/1/sit", "/exams/attempt/1", "/proctor/check"] {
         assert_eq!(scripts(path).await, "candidate", "{path}");
     }
-    for path in ["/register", "/profile", "/journals", "/exams/bank", "/exams/1/results", "/exams/attempt/1/grade", "/proctor", "/olympiad/operator", "/no/such/page"] {
+    for path in [
+        "/register",
+        "/profile",
+        "/journals",
+        "/exams/bank",
+        "/exams/1/results",
+        "/exams/attempt/1/grade",
+        "/proctor",
+        "/olympiad/operator",
+        "/no/such/page",
+    ] {
         assert_eq!(scripts(path).await, "whole", "{path}");
     }
     let r = c.get(format!("{}/candidate/pkg/talap.Xq3vT0a9bC1dE2fG3hI4jK.wasm", app.base)).send().await.unwrap();
