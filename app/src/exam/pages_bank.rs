@@ -16,39 +16,49 @@ pub fn BankPage() -> impl IntoView {
     view! { <RequireUser><Bank/></RequireUser> }
 }
 
+/// The subjects the teacher has, the one shown and its questions.
+type BankView = Option<(Vec<String>, String, Vec<BankQuestion>)>;
+
 #[component]
 fn Bank() -> impl IntoView {
-    let query = use_query_map();
-    let overview = Resource::new(|| (), |_| exams_overview());
+    let asked = use_query_map().with_untracked(|q| q.get("subject"));
+    // Bumped after every change, so the list shows what the server now holds.
+    let changed = RwSignal::new(0u32);
+    // One resource for the subjects and the questions, created with the page. (The questions
+    // had their own resource, created inside the subjects' Suspense once the subjects were
+    // there; the server created it again when that Suspense rendered twice, the browser then
+    // read another resource's data, and hydrating the page failed at random.)
+    let bank = Resource::new(move || changed.get(), move |_| load_bank(asked.clone()));
     view! {
         <section class="card wide">
             <p><a href="/exams">{t(Msg::Exams)}</a></p>
             <h1>{t(Msg::QuestionBank)}</h1>
-            <Suspense fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || overview.get().map(|r| match r {
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || bank.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(o) => {
-                        let mut subjects: Vec<String> = o.journals.iter().map(|j| j.subject.clone()).collect();
-                        subjects.sort();
-                        subjects.dedup();
-                        let asked = query.with_untracked(|q| q.get("subject")).filter(|s| subjects.contains(s));
-                        match asked.or_else(|| subjects.first().cloned()) {
-                            None => view! { <p class="muted">{t(Msg::NoBankSubjects)}</p> }.into_any(),
-                            Some(subject) => view! { <SubjectBank subjects=subjects subject=subject/> }.into_any(),
-                        }
-                    }
+                    Ok(None) => view! { <p class="muted">{t(Msg::NoBankSubjects)}</p> }.into_any(),
+                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed/> }.into_any(),
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
 
+/// The subject asked for in the address if the teacher has it, else their first one.
+async fn load_bank(asked: Option<String>) -> Result<BankView, AppError> {
+    let overview = exams_overview().await?;
+    let mut subjects: Vec<String> = overview.journals.iter().map(|j| j.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    let Some(subject) = asked.filter(|s| subjects.contains(s)).or_else(|| subjects.first().cloned()) else {
+        return Ok(None);
+    };
+    let list = exam_bank(subject.clone()).await?;
+    Ok(Some((subjects, subject, list)))
+}
+
 #[component]
-fn SubjectBank(subjects: Vec<String>, subject: String) -> impl IntoView {
-    // Bumped after every change, so the list shows what the server now holds.
-    let changed = RwSignal::new(0u32);
-    let shown = subject.clone();
-    let bank = Resource::new(move || changed.get(), move |_| exam_bank(shown.clone()));
+fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, changed: RwSignal<u32>) -> impl IntoView {
     view! {
         // A plain GET form: choosing a subject is an address of its own (bookmarkable, works
         // before the page is hydrated).
@@ -63,23 +73,21 @@ fn SubjectBank(subjects: Vec<String>, subject: String) -> impl IntoView {
             <button type="submit">{t(Msg::Show)}</button>
         </form>
         <p class="hint">{t(Msg::QuestionPictureHint)}</p>
-        <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-            {move || bank.get().map(|r| match r {
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                Ok(list) if list.is_empty() => view! { <p class="muted">{t(Msg::BankEmpty)}</p> }.into_any(),
-                Ok(list) => view! {
-                    <table class="list" data-testid="bank">
-                        <thead><tr>
-                            <th>{t(Msg::Topic)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::Question)}</th>
-                            <th>{t(Msg::Score)}</th><th>{t(Msg::QuestionPicture)}</th><th></th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|q| view! { <BankRow q=q changed=changed/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-            })}
-        </Transition>
+        {if list.is_empty() {
+            view! { <p class="muted">{t(Msg::BankEmpty)}</p> }.into_any()
+        } else {
+            view! {
+                <table class="list" data-testid="bank">
+                    <thead><tr>
+                        <th>{t(Msg::Topic)}</th><th>{t(Msg::Kind)}</th><th>{t(Msg::Question)}</th>
+                        <th>{t(Msg::Score)}</th><th>{t(Msg::QuestionPicture)}</th><th></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|q| view! { <BankRow q=q changed=changed/> }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
     }
 }
 

@@ -271,20 +271,6 @@ fn DirectoryCounts(d: DirectorySummary) -> impl IntoView {
     }
 }
 
-/// "Row 5, Code: <message>" from a field error named "row.5.code"; `column` names a file's
-/// column in the reader's language.
-pub(super) fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
-    let mut parts = field.split('.');
-    let (Some("row"), Some(row), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
-        return msg.text(l).to_string();
-    };
-    if row == "0" {
-        return msg.text(l).to_string();
-    }
-    let column = column(name).map(|m| m.text(l)).unwrap_or("");
-    format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
-}
-
 fn directory_column(name: &str) -> Option<Msg> {
     Some(match name {
         "region" => Msg::OlyRegion,
@@ -322,7 +308,7 @@ fn UploadResult<T: Clone + Send + Sync + 'static>(
             Err(AppError::Invalid(errors)) => view! {
                 <div class="banner error" role="alert" data-testid=testid>
                     <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || row_error(&e.field, e.msg, locale.get(), column)}</li> }).collect_view()}</ul>
+                    <ul>{errors.into_iter().map(|e| view! { <li>{move || crate::ui::row_error(&e.field, e.msg, locale.get(), column)}</li> }).collect_view()}</ul>
                 </div>
             }.into_any(),
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),

@@ -419,7 +419,7 @@ fn ResultsImportForm(campaign_id: i64, imported: RwSignal<u32>) -> impl IntoView
             Err(AppError::Invalid(errors)) => view! {
                 <div class="banner error" role="alert" data-testid="results-errors">
                     <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || super::pages::row_error(&e.field, e.msg, locale.get(), result_column)}</li> }).collect_view()}</ul>
+                    <ul>{errors.into_iter().map(|e| view! { <li>{move || crate::ui::row_error(&e.field, e.msg, locale.get(), result_column)}</li> }).collect_view()}</ul>
                 </div>
             }.into_any(),
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),

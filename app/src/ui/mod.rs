@@ -219,6 +219,20 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// "Row 5, Code: <message>" from a field error named "row.5.code", for the row report of a file
+/// import; `column` names the file's column in the reader's language. Row 0 is the whole file.
+pub fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
+    let mut parts = field.split('.');
+    let (Some("row"), Some(row), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return msg.text(l).to_string();
+    };
+    if row == "0" {
+        return msg.text(l).to_string();
+    }
+    let column = column(name).map(|m| m.text(l)).unwrap_or("");
+    format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
+}
+
 /// Shows its children only to a signed-in user; otherwise a link to sign in.
 ///
 /// The children are built once, when the user is known. (Inside a reactive closure they were
