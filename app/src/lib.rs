@@ -210,10 +210,10 @@ fn ElsewhereInTheApp() -> impl IntoView {
             let search = location.search.get();
             let search = search.trim_start_matches('?');
             let href = if search.is_empty() { location.pathname.get() } else { format!("{}?{search}", location.pathname.get()) };
-            // The router puts the address in the history only after this view is shown, and a
-            // page load started before that races with its history change (a browser test
-            // then waited for a page that never came). So wait for the address (briefly),
-            // then replace that entry: Back returns to the candidate's page in one step.
+            // The router puts the address in the history only after this view is shown: wait
+            // for it (briefly), then replace that entry with the page from the server, so the
+            // history holds the address once and Back returns to the candidate's page in one
+            // step (rather than loading the page while the router still changes the history).
             leptos::task::spawn_local(async move {
                 let Some(window) = web_sys::window() else { return };
                 let location = window.location();
