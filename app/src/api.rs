@@ -6,6 +6,8 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use std::future::Future;
 
+pub use crate::request::set_error_status;
+
 /// The application state, provided to every server function by the server.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -19,13 +21,6 @@ pub fn request_parts() -> Result<http::request::Parts, AppError> {
     use_context::<http::request::Parts>().ok_or(AppError::Internal)
 }
 
-/// Sets the status of the response being built (no-op outside a request).
-pub fn set_status(status: http::StatusCode) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-    }
-}
-
 /// Runs a server function's body and maps its error to the matching HTTP status, so that
 /// clients other than our pages (and the access test) see 401/403/422 rather than 500.
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
@@ -34,19 +29,6 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         set_error_status(err.status());
     }
     result
-}
-
-/// Sets the status of a server function's refusal, except for a plain form post (a page not yet
-/// hydrated, or without JavaScript: it accepts text/html). server_fn answers that with a
-/// redirect back to the form carrying the error in its URL, which the page's `ServerAction`
-/// reads to show the form with its messages; a 4xx status here would replace the redirect and
-/// put the raw JSON of the error on screen.
-pub fn set_error_status(status: http::StatusCode) {
-    let plain_form_post = use_context::<http::request::Parts>()
-        .is_some_and(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html")));
-    if !plain_form_post {
-        set_status(status);
-    }
 }
 
 /// Milliseconds since the Unix epoch: the one time format stored in the database.

@@ -162,7 +162,7 @@ impl FromServerFnError for AppError {
         let error = AppError::from_machinery(value, cfg!(feature = "ssr"));
         #[cfg(feature = "ssr")]
         if error == AppError::BadRequest {
-            crate::api::set_error_status(http::StatusCode::BAD_REQUEST);
+            crate::request::set_error_status(http::StatusCode::BAD_REQUEST);
         }
         error
     }

@@ -25,6 +25,8 @@ pub mod files;
 #[cfg(feature = "ssr")]
 pub mod media;
 #[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use i18n::{t, Locale, Msg};

@@ -311,7 +311,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         let mut tx = st.db.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(caller.user_id).execute(&mut *tx).await?;
         // Other sign-ins of this account end; the current one stays.
-        let token = super::ssr::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
+        let token = crate::request::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(caller.user_id)
             .bind(super::ssr::sha256_hex(&token))

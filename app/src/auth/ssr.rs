@@ -70,18 +70,6 @@ pub fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 /// Adds a Set-Cookie header to the response being built.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) {
     let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
@@ -156,7 +144,7 @@ pub struct ResolvedCaller(pub Option<Caller>);
 /// Looks up the session named by the request's cookie; `None` when there is none or it has
 /// expired, or the account was deactivated.
 pub async fn resolve(db: &Db, headers: &http::HeaderMap, ip: String) -> Result<Option<Caller>, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(token) = crate::request::cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     Ok(SESSIONS.write(db, sha256_hex(&token)).await?.map(|(user_id, login, grants)| Caller { user_id, login, ip, grants }))
 }
 
@@ -307,7 +295,7 @@ pub async fn start_session(db: &Db, user_id: i64, locale: Locale) -> Result<(), 
 /// Ends the current session (the cookie is cleared as well).
 pub async fn end_session(db: &Db) -> Result<(), AppError> {
     let parts = request_parts()?;
-    if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+    if let Some(token) = crate::request::cookie(&parts.headers, SESSION_COOKIE) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(&token)).execute(&db.pool).await?;
     }
     set_cookie(SESSION_COOKIE, "", 0, true);

@@ -98,7 +98,7 @@ pub fn t(msg: Msg) -> impl Fn() -> &'static str + Clone + Send + Sync + 'static 
 /// at sign-in from the user's saved choice), else the browser's Accept-Language.
 #[cfg(feature = "ssr")]
 pub fn request_locale(parts: &http::request::Parts) -> Locale {
-    crate::auth::ssr::cookie(&parts.headers, LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_else(|| {
+    crate::request::cookie(&parts.headers, LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_else(|| {
         parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Locale::negotiate).unwrap_or_default()
     })
 }

@@ -856,7 +856,7 @@ pub async fn upload_excuse(data: leptos::server_fn::codec::MultipartData) -> Res
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let upload = crate::media::read_upload(data, super::assignments::MAX_ANSWER_FILE).await?;
+        let upload = crate::media::read_upload(data, super::model::MAX_ANSWER_FILE).await?;
         let ids = [upload.id("journal_id"), upload.id("lesson_id"), upload.id("student_id")];
         let (file_name, bytes) = (&upload.file_name, &upload.bytes);
         let [Some(journal_id), Some(lesson_id), Some(student_id)] = ids else { return Err(AppError::BadRequest) };

@@ -32,9 +32,6 @@ pub struct Assignment {
     pub submissions: Vec<Submission>,
 }
 
-/// Largest answer file accepted.
-pub const MAX_ANSWER_FILE: usize = 10 * 1024 * 1024;
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
@@ -271,7 +268,7 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let upload = crate::media::read_upload(data, MAX_ANSWER_FILE).await?;
+        let upload = crate::media::read_upload(data, super::model::MAX_ANSWER_FILE).await?;
         let (answer, file_name, bytes) = (upload.fields.get("answer").cloned().unwrap_or_default(), &upload.file_name, &upload.bytes);
         let assignment_id = upload.id("assignment_id").ok_or(AppError::BadRequest)?;
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM submissions WHERE assignment_id = $1 AND student_id = $2")

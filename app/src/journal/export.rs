@@ -57,7 +57,7 @@ fn percent(name: &str) -> String {
 
 fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
     q.get("lang").and_then(|l| Locale::from_code(l)).unwrap_or_else(|| {
-        crate::auth::ssr::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
+        crate::request::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
     })
 }
 

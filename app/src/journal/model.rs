@@ -548,6 +548,9 @@ impl Cell {
     }
 }
 
+/// Largest file attached to an assignment's answer or to an absence's excuse note.
+pub const MAX_ANSWER_FILE: usize = 10 * 1024 * 1024;
+
 #[cfg(test)]
 mod tests {
     use super::*;

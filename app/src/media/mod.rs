@@ -120,7 +120,7 @@ impl MediaStore {
 
     /// For /readyz: a small object can be written and removed.
     pub async fn writable(&self) -> bool {
-        let key = format!("ready/{}-{}", std::process::id(), crate::auth::ssr::random_token().get(..8).unwrap_or("x"));
+        let key = format!("ready/{}-{}", std::process::id(), rand::random::<u32>());
         self.put(&key, b"ok".to_vec()).await.is_ok() && self.delete(&key).await.is_ok()
     }
 }

@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 /// Form: `campaign_id`, and `participant_id` for one pupil's card (all the school's pupils in
 /// the campaign without it).
 async fn cards(State(st): State<AppState>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
-    let locale = crate::auth::ssr::cookie(&headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
+    let locale = crate::request::cookie(&headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
     match issue(&st, &headers, &form, locale).await {
         Ok(pdf) => {
             let mut r = pdf.into_response();

@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn locale(headers: &HeaderMap) -> Locale {
-    crate::auth::ssr::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
+    crate::request::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
 }
 
 async fn caller(st: &AppState, headers: &HeaderMap) -> Result<crate::auth::ssr::Caller, AppError> {
