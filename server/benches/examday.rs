@@ -865,6 +865,34 @@ impl Meter {
             }
             kinds.push((*kind, s));
         }
+        // How the tail moves through a long phase: p99 per 10-s window of completion, so a
+        // tail that grows with time (a backlog, a growing file) is told from one that spikes.
+        if elapsed > 40.0 {
+            for (kind, log) in &logs {
+                if log.latencies.len() < 200 {
+                    continue;
+                }
+                let mut windows: Vec<Vec<Duration>> = Vec::new();
+                for (lat, done) in log.latencies.iter().zip(&log.done) {
+                    let w = done.saturating_duration_since(self.t0).as_secs() as usize / 10;
+                    if windows.len() <= w {
+                        windows.resize(w + 1, Vec::new());
+                    }
+                    windows[w].push(*lat);
+                }
+                let p99s: Vec<String> = windows
+                    .iter_mut()
+                    .map(|w| {
+                        if w.is_empty() {
+                            return "-".to_string();
+                        }
+                        w.sort();
+                        format!("{}", w[(w.len() * 99 / 100).min(w.len() - 1)].as_millis())
+                    })
+                    .collect();
+                println!("    {kind} p99 ms by 10 s: {}", p99s.join(" "));
+            }
+        }
         let hits = load.cap_hits.load(Ordering::Relaxed);
         println!(
             "  {:.1} s, {:.0} ok/s; in-flight cap ({}) {}",

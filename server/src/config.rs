@@ -88,9 +88,58 @@ pub struct Cli {
     /// seconds. [default: 600]
     #[arg(long, env = "TALAP_RECHECK_MAX_LAG_S")]
     pub recheck_max_lag_s: Option<i64>,
+    /// Addresses and networks allowed to read /metrics without the token, comma-separated
+    /// (the client address as `--trusted-proxies` resolves it). [default: 127.0.0.1,::1]
+    #[arg(long, env = "TALAP_METRICS_ALLOW")]
+    pub metrics_allow: Option<String>,
+    /// A token that lets a scraper read /metrics from any address (`Authorization: Bearer ...`).
+    #[arg(long, env = "TALAP_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// Apply migrations (and demo data if asked) and exit.
     #[arg(long)]
     pub migrate_only: bool,
+    /// Instead of serving: back up, restore or export (the settings above say which database
+    /// and media store).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The operator's commands besides serving (`server::backup`).
+#[derive(clap::Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Back up the database and the media while the server runs (one consistent snapshot), into
+    /// a new folder inside DIR; then thin out DIR's older backups (daily for a month, weekly
+    /// until three months, monthly for a year) and the media no kept backup needs.
+    Backup {
+        /// Folder of backups (created if missing); each backup is a folder talap-YYYYMMDDTHHMMSSZ in it.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// Keep every day's newest backup this many days.
+        #[arg(long, default_value_t = 30)]
+        keep_daily_days: i64,
+        /// Then every week's newest until this age, in days.
+        #[arg(long, default_value_t = 90)]
+        keep_weekly_days: i64,
+        /// Then every month's newest until this age; older backups are removed.
+        #[arg(long, default_value_t = 365)]
+        keep_days: i64,
+        /// Keep every backup (no thinning).
+        #[arg(long)]
+        no_prune: bool,
+    },
+    /// Restore a backup into an empty database and an empty media store, then apply the
+    /// migrations that came after it. Refuses a backup from a newer Talap.
+    Restore {
+        /// The backup's folder (DIR/talap-...) or its manifest.json.
+        #[arg(long, value_name = "BACKUP")]
+        from: PathBuf,
+    },
+    /// Export every table as CSV (with a README of the columns) and every media file, into an
+    /// empty folder.
+    Export {
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
 }
 
 /// The same settings read from the TOML file.
@@ -116,6 +165,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub recheck_cpu_percent: Option<u32>,
     pub recheck_max_lag_s: Option<i64>,
+    pub metrics_allow: Option<String>,
+    pub metrics_token: Option<String>,
 }
 
 /// Resolved configuration.
@@ -139,6 +190,9 @@ pub struct Config {
     pub log_format: String,
     pub recheck: app::proctor::recheck::Budget,
     pub migrate_only: bool,
+    pub command: Option<Command>,
+    /// Who may read /metrics.
+    pub metrics: crate::metrics::Access,
 }
 
 impl Config {
@@ -172,6 +226,10 @@ impl Config {
         if !(10_000..=24 * 3600 * 1000).contains(&recheck.max_lag_ms) {
             return Err("recheck_max_lag_s must be between 10 and 86400".into());
         }
+        let metrics = crate::metrics::Access {
+            allow: crate::metrics::Access::parse_allow(cli.metrics_allow.or(file.metrics_allow).as_deref().unwrap_or("127.0.0.1, ::1"))?,
+            token: cli.metrics_token.or(file.metrics_token).filter(|t| !t.trim().is_empty()),
+        };
         Ok(Config {
             database_url: cli.database_url.or(file.database_url).unwrap_or_else(|| "sqlite://data/talap.db?mode=rwc".into()),
             db_max_connections: cli.db_max_connections.or(file.db_max_connections).unwrap_or(16).max(1),
@@ -197,6 +255,8 @@ impl Config {
             log_format,
             recheck,
             migrate_only: cli.migrate_only,
+            command: cli.command,
+            metrics,
         })
     }
 

@@ -1,8 +1,10 @@
 //! The Talap server: builds the state from the configuration and serves the Leptos app, the
 //! health endpoints and the static site; runs the outbox delivery worker.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod metrics;
 pub mod notify;
 pub mod web;
 
@@ -145,6 +147,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
     Router::new()
         .route("/healthz", get(web::healthz))
         .route("/readyz", get(web::readyz))
+        .route("/metrics", get(metrics::serve))
         .merge(app::journal::export::routes())
         .merge(app::exam::export::routes())
         .merge(app::exam::tickets::routes())
@@ -163,7 +166,20 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .layer(axum::middleware::from_fn(web::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(config.secure(), web::security_headers))
         .layer(axum::middleware::from_fn(web::site_file_caching))
+        .layer(axum::Extension(Arc::new(config.metrics.clone())))
+        .layer(axum::Extension(Arc::new(volumes(config))))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
+}
+
+/// The folders whose free space `/metrics` reports: the SQLite file's and the local media's.
+fn volumes(config: &Config) -> metrics::Volumes {
+    let database = config.database_url.strip_prefix("sqlite:").map(|p| {
+        let file = p.trim_start_matches("//").split('?').next().unwrap_or("");
+        std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| ".".into(), |d| d.to_path_buf())
+    });
+    let media = config.media_url.is_none().then(|| config.media_dir.clone());
+    metrics::Volumes { database, media }
 }
 
 /// Serves until the process is stopped (Ctrl-C or SIGTERM).
@@ -202,8 +218,9 @@ fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
                 }
             }
             if tick % 720 == 0 {
-                if let Err(e) = app::proctor::report::purge_expired(&state, now).await {
-                    tracing::warn!(error = ?e, "retention purge failed");
+                match app::proctor::report::purge_expired(&state, now).await {
+                    Ok(n) => metrics::purge_ran(now, n),
+                    Err(e) => tracing::warn!(error = ?e, "retention purge failed"),
                 }
             }
             tick += 1;

@@ -26,6 +26,19 @@ async fn run() {
             std::process::exit(2);
         }
     };
+    if let Some(command) = config.command.clone() {
+        init_logging(&config.log_format);
+        match server::backup::run(&config, command).await {
+            Ok(report) => {
+                println!("{report}");
+                return;
+            }
+            Err(e) => {
+                eprintln!("talap: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     // Before anything is written: a missing gateway or demo data on a real site stops here.
     // (`--migrate-only` only applies migrations, which needs no gateway.)
     let checked = if config.migrate_only && !config.demo { Ok(()) } else { config.check() };

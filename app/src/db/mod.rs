@@ -7,7 +7,7 @@
 pub mod batch;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -74,9 +74,49 @@ impl Db {
     /// Applies the migrations of this backend (each backend has its own folder with the same
     /// version numbers; CI checks that the lists match).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        self.migrator().run(&self.pool).await
+    }
+
+    /// The newest migration this build knows: a backup taken at a newer schema cannot be
+    /// restored by it.
+    pub fn latest_migration(&self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The newest migration applied to this database; None when it was never migrated.
+    pub async fn schema_version(&self) -> Result<Option<i64>, sqlx::Error> {
+        let exists = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            Backend::Postgres => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+        };
+        let n: i64 = sqlx::query(exists).fetch_one(&self.pool).await?.try_get("n")?;
+        if n == 0 {
+            return Ok(None);
+        }
+        sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success = $1")
+            .bind(true)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("v")
+    }
+
+    /// Applies this backend's migrations up to and including `version` (a restore loads a
+    /// backup's rows into the schema they were written in, then applies the rest).
+    pub async fn migrate_to(&self, version: i64) -> Result<(), sqlx::migrate::MigrateError> {
+        use sqlx::migrate::Migrate;
+        let mut conn = self.pool.acquire().await?;
+        conn.ensure_migrations_table().await?;
+        let applied: std::collections::HashSet<i64> = conn.list_applied_migrations().await?.into_iter().map(|m| m.version).collect();
+        for m in self.migrator().iter().filter(|m| m.version <= version && !applied.contains(&m.version)) {
+            conn.apply(m).await?;
+        }
+        Ok(())
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
         }
     }
 
@@ -99,6 +139,16 @@ impl Db {
     /// claim): on SQLite the one writer connection, so it queues with the transactions.
     pub fn write_pool(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// Each pool's connections now, for `/metrics`: (name, open, idle). On PostgreSQL the
+    /// writer is the same pool and is not listed twice.
+    pub fn pool_use(&self) -> Vec<(&'static str, u32, usize)> {
+        let mut out = vec![("read", self.pool.size(), self.pool.num_idle())];
+        if self.backend == Backend::Sqlite && !self.writer.is_closed() && self.writer.size() > 0 {
+            out.push(("write", self.writer.size(), self.writer.num_idle()));
+        }
+        out
     }
 
     /// This database's number in this process (see the field).

@@ -38,6 +38,18 @@ fn store_path(key: &str) -> Result<StorePath, AppError> {
     StorePath::parse(key).map_err(|_| AppError::BadRequest)
 }
 
+/// Failed reads, writes, deletes and listings of any media store in this process (`/metrics`).
+static ERRORS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many media store operations have failed in this process.
+pub fn errors() -> u64 {
+    ERRORS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn count_error() {
+    ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Where media live. Cheap to clone (shared client).
 #[derive(Clone)]
 pub struct MediaStore {
@@ -81,6 +93,7 @@ impl MediaStore {
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError> {
         let path = store_path(key)?;
         self.inner.put(&path, PutPayload::from(bytes)).await.map_err(|e| {
+            count_error();
             tracing::error!(error = %e, key, store = %self.describe, "media write failed");
             AppError::Internal
         })?;
@@ -94,12 +107,14 @@ impl MediaStore {
                 .bytes()
                 .await
                 .map_err(|e| {
+                    count_error();
                     tracing::error!(error = %e, key, "media read failed");
                     AppError::Internal
                 })?
                 .to_vec()),
             Err(object_store::Error::NotFound { .. }) => Err(AppError::NotFound),
             Err(e) => {
+                count_error();
                 tracing::error!(error = %e, key, store = %self.describe, "media read failed");
                 Err(AppError::Internal)
             }
@@ -112,10 +127,30 @@ impl MediaStore {
         match self.inner.delete(&path).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => {
+                count_error();
                 tracing::error!(error = %e, key, store = %self.describe, "media delete failed");
                 Err(AppError::Internal)
             }
         }
+    }
+
+    /// Every object's key and size, in no particular order (backups and exports walk the whole
+    /// store). Readiness probes (`ready/`) are left out: they are not data.
+    pub fn list(&self) -> impl futures::Stream<Item = Result<(String, u64), AppError>> + Send + 'static {
+        use futures::StreamExt;
+        let describe = self.describe.clone();
+        self.inner.list(None).filter_map(move |meta| {
+            let item = match meta {
+                Ok(m) if m.location.as_ref().starts_with("ready/") => None,
+                Ok(m) => Some(Ok((m.location.to_string(), m.size))),
+                Err(e) => {
+                    count_error();
+                    tracing::error!(error = %e, store = %describe, "media listing failed");
+                    Some(Err(AppError::Internal))
+                }
+            };
+            std::future::ready(item)
+        })
     }
 
     /// For /readyz: a small object can be written and removed.

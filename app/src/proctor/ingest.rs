@@ -325,7 +325,7 @@ async fn device_check(State(st): State<AppState>, Extension(caller): Extension<R
 }
 
 /// A device check passes, for the server, when its test snapshot arrived and decoded: that much
-/// a proctored attempt owes (see `derive_missing`). Kept a while, then dropped with the next check.
+/// a proctored attempt owes (see `derive_missing_many`). Kept a while, then dropped with the next check.
 async fn record_device_check(db: &crate::db::Db, user_id: i64, r: &CheckResult) -> Result<(), AppError> {
     let now = crate::api::now_ms();
     let mut tx = db.begin().await?;
@@ -468,6 +468,8 @@ async fn store_evidence(
     let frames = kind == "webcam" && (faces_client != Some(1) || open.iter().any(|k| k == "no_face" || k == "many_faces"));
     let missing = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
     let row = NewEvidence {
+        derive_frames: frames.then(|| a.clone()),
+        derive_missing: missing,
         attempt_id: a.id,
         kind,
         key,
@@ -484,25 +486,8 @@ async fn store_evidence(
         // attempt from this node.
         touch: crate::exam::store::SEEN.due(&st.db, a.id),
     };
-    if !frames && !missing {
-        // Nearly every upload: the row alone, written with the others of this moment.
-        return EVIDENCE.write(&st.db, row).await;
-    }
-    let mut tx = st.db.begin().await?;
-    let stored = insert_evidence(&mut tx, std::slice::from_ref(&row)).await?.remove(0);
-    if stored.duplicate {
-        // A retry of what is stored already (the browser did not hear the first answer).
-        tx.commit().await?;
-        return Ok(stored);
-    }
-    if frames {
-        derive_frames(&mut tx, &a).await?;
-    }
-    if missing {
-        derive_missing(&mut tx, a.id, now).await?;
-    }
-    tx.commit().await?;
-    Ok(stored)
+    // Written with the other uploads of this moment, the violations it may change included.
+    EVIDENCE.write(&st.db, row).await
 }
 
 /// An upload's row, its file already written.
@@ -522,6 +507,11 @@ struct NewEvidence {
     recheck_rank: Option<i64>,
     /// Also write the attempt's "last seen".
     touch: bool,
+    /// Derive the attempt's face violations again with this row (a frame the browser flagged,
+    /// or one inside an open run).
+    derive_frames: Option<AttemptRow>,
+    /// Derive the attempt's missing-evidence violations again (this frame may fill a gap).
+    derive_missing: bool,
 }
 
 /// 20 000 candidates upload about 1 000 images a second. 256 rows of 13 values a batch.
@@ -531,8 +521,33 @@ static EVIDENCE: crate::db::batch::Batcher<NewEvidence, Stored> =
 async fn write_evidence(db: &crate::db::Db, rows: &[NewEvidence]) -> Result<Vec<Stored>, AppError> {
     let mut tx = db.begin().await?;
     let stored = insert_evidence(&mut tx, rows).await?;
+    derive_for_new_rows(&mut tx, rows, &stored).await?;
     tx.commit().await?;
     Ok(stored)
+}
+
+/// The violations a batch's new rows may change, derived in the batch's transaction, set-based:
+/// a handful of statements for the whole batch. A transaction of their own per
+/// upload queued for SQLite's one writer behind the batches: measured in the exam-day bench,
+/// where the server's re-check opened "no face" runs on a share of the attempts and every later
+/// snapshot of those took that path, the uploads' p99 grew over two minutes from 91 to 433 ms.
+/// A retry of a stored row (`duplicate`) changes nothing.
+async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence], stored: &[Stored]) -> Result<(), AppError> {
+    let mut framed: Vec<&AttemptRow> = Vec::new();
+    let mut missing: Vec<(i64, i64)> = Vec::new();
+    for (r, s) in rows.iter().zip(stored) {
+        if s.duplicate {
+            continue;
+        }
+        if let Some(a) = r.derive_frames.as_ref().filter(|a| !framed.iter().any(|f| f.id == a.id)) {
+            framed.push(a);
+        }
+        if r.derive_missing && !missing.iter().any(|(id, _)| *id == r.attempt_id) {
+            missing.push((r.attempt_id, r.received_at));
+        }
+    }
+    derive_frames_many(tx, &framed).await?;
+    derive_missing_many(tx, &missing).await
 }
 
 /// Inserts the rows in one statement; an idempotency key already stored (a retry whose first
@@ -589,41 +604,48 @@ async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewE
     Ok(out)
 }
 
-/// Re-derives the face violations of an attempt from all its snapshots, then its risk score.
+/// Re-derives the face violations of attempts from all their snapshots, then their risk scores.
 /// Open ones that no longer hold go (the server's re-check, arriving later, found the face the
-/// browser missed; a late frame broke a run); reviewed ones stay as the reviewer left them.
-pub(crate) async fn derive_frames(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &AttemptRow) -> Result<(), AppError> {
-    let rows = sqlx::query(
-        "SELECT id, captured_at, faces_client, faces_server FROM proctor_evidence
-         WHERE attempt_id = $1 AND kind = 'webcam' ORDER BY captured_at, id",
-    )
-    .bind(a.id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut frames = Vec::with_capacity(rows.len());
-    for r in rows {
-        frames.push(Frame {
+/// browser missed; a late frame broke a run); reviewed ones stay as the reviewer left them. A
+/// handful of statements whatever the number of attempts: a batch of uploads (`EVIDENCE`) or
+/// of re-checks derives every attempt it touched at once.
+pub(crate) async fn derive_frames_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempts: &[&AttemptRow]) -> Result<(), AppError> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT id, attempt_id, captured_at, faces_client, faces_server FROM proctor_evidence
+             WHERE kind = 'webcam' AND attempt_id IN ({}) ORDER BY attempt_id, captured_at, id",
+            placeholders(1, attempts.len())
+        ),
+    );
+    let mut q = sqlx::query(&sql);
+    for a in attempts {
+        q = q.bind(a.id);
+    }
+    let mut frames: HashMap<i64, Vec<Frame>> = HashMap::new();
+    for r in q.fetch_all(&mut **tx).await? {
+        frames.entry(r.try_get("attempt_id")?).or_default().push(Frame {
             evidence_id: r.try_get("id")?,
             at: r.try_get("captured_at")?,
             faces_client: r.try_get::<Option<i64>, _>("faces_client")?.map(|n| n as u32),
             faces_server: r.try_get::<Option<i64>, _>("faces_server")?.map(|n| n as u32),
         });
     }
-    let found = violations::from_frames(&frames, a.thresholds);
+    let none = Vec::new();
+    let derived: Vec<(i64, Vec<violations::Found>)> =
+        attempts.iter().map(|a| (a.id, violations::from_frames(frames.get(&a.id).unwrap_or(&none), a.thresholds))).collect();
     let kinds = [violations::Kind::NoFace, violations::Kind::ManyFaces, violations::Kind::FaceCountMismatch];
-    replace_open(tx, a.id, kinds, &found).await
+    replace_open_many(tx, kinds, &derived).await
 }
 
-/// Derives the missing-evidence violations of a proctored attempt (`violations::missing_evidence`)
-/// up to its end, or up to `now` while it is in progress, then its risk score. Open ones that
-/// no longer hold (a late snapshot filled the gap) go; reviewed ones stay as the reviewer left
-/// them. Nothing for an attempt that owes no evidence.
-pub(crate) async fn derive_missing(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, now: i64) -> Result<(), AppError> {
-    derive_missing_many(tx, &[(attempt_id, now)]).await
-}
-
-/// `derive_missing` for several attempts (attempt, now) in the same handful of statements
-/// whatever their number: a batch of hand-ins (`exam::store::HAND_INS`) derives 64 at once, and
+/// Derives the missing-evidence violations of proctored attempts (`violations::missing_evidence`),
+/// each (attempt, now) up to its end, or up to `now` while it is in progress, then their risk
+/// scores. Open ones that no longer hold (a late snapshot filled the gap) go; reviewed ones stay
+/// as the reviewer left them. Nothing for an attempt that owes no evidence. A handful of
+/// statements whatever the number of attempts: a batch of hand-ins (`exam::store::HAND_INS`) derives 64 at once, and
 /// one statement per attempt and table made it hold the transaction (and on SQLite the one
 /// writer) some ten round trips per hand-in.
 pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempts: &[(i64, i64)]) -> Result<(), AppError> {
@@ -725,19 +747,10 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
     replace_open_many(tx, kinds, &derived).await
 }
 
-/// Makes the attempt's open violations of `kinds` what was just derived (`found`), then its risk
-/// score: open ones no longer found go, new ones are added (`insert_violation` skips one already
-/// there); reviewed ones stay as the reviewer left them.
-async fn replace_open(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    attempt_id: i64,
-    kinds: [violations::Kind; 3],
-    found: &[violations::Found],
-) -> Result<(), AppError> {
-    replace_open_many(tx, kinds, &[(attempt_id, found.to_vec())]).await
-}
-
-/// `replace_open` for several attempts (attempt, found), in four statements whatever their number.
+/// Makes the attempts' open violations of `kinds` what was just derived (attempt, found), then
+/// their risk scores, in four statements whatever their number: open ones no longer found go,
+/// new ones are added (`insert_violations` skips one already there); reviewed ones stay as the
+/// reviewer left them.
 async fn replace_open_many(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     kinds: [violations::Kind; 3],

@@ -107,29 +107,46 @@ fn count(bytes: &[u8]) -> Outcome {
     }
 }
 
-/// Records the outcome; where the server's count differs from the browser's, the attempt's face
-/// violations are derived again in the same transaction. Returns false when the frame was no
-/// longer due (marked missed, or recorded by another worker after this one's lease ran out).
-async fn record(db: &Db, due: &Due, outcome: Outcome) -> Result<bool, AppError> {
-    let (faces, state) = match outcome {
-        Outcome::Faces(n) => (Some(i64::from(n)), "done"),
-        Outcome::Undecodable => (None, "failed"),
-    };
-    let mut tx = db.begin().await?;
-    let n =
-        sqlx::query("UPDATE proctor_evidence SET faces_server = $1, recheck = $2, recheck_lease = NULL WHERE id = $3 AND recheck = 'due'")
-            .bind(faces)
-            .bind(state)
-            .bind(due.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    if n == 1 && faces.map(|f| f as u32) != due.faces_client {
-        let a = ingest::attempt_row(db, due.attempt_id).await?;
-        ingest::derive_frames(&mut tx, &a).await?;
+/// Records the outcomes of a worker's frames in one transaction (one turn of SQLite's one
+/// writer for the batch, not one per frame); where the server's count differs from the
+/// browser's, the attempt's face violations are derived again in it, once per attempt. Returns
+/// how many were recorded: a frame no longer due (marked missed, or recorded by another worker
+/// after this one's lease ran out) is not.
+async fn record(db: &Db, checked: &[(Due, Outcome)]) -> Result<usize, AppError> {
+    if checked.is_empty() {
+        return Ok(0);
     }
+    let mut tx = db.begin().await?;
+    let mut recorded = 0;
+    let mut differ: Vec<i64> = Vec::new();
+    for (due, outcome) in checked {
+        let (faces, state) = match outcome {
+            Outcome::Faces(n) => (Some(i64::from(*n)), "done"),
+            Outcome::Undecodable => (None, "failed"),
+        };
+        let n = sqlx::query(
+            "UPDATE proctor_evidence SET faces_server = $1, recheck = $2, recheck_lease = NULL WHERE id = $3 AND recheck = 'due'",
+        )
+        .bind(faces)
+        .bind(state)
+        .bind(due.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            recorded += 1;
+            if faces.map(|f| f as u32) != due.faces_client && !differ.contains(&due.attempt_id) {
+                differ.push(due.attempt_id);
+            }
+        }
+    }
+    let mut attempts = Vec::with_capacity(differ.len());
+    for attempt_id in differ {
+        attempts.push(ingest::attempt_row(db, attempt_id).await?);
+    }
+    ingest::derive_frames_many(&mut tx, &attempts.iter().collect::<Vec<_>>()).await?;
     tx.commit().await?;
-    Ok(n == 1)
+    Ok(recorded)
 }
 
 /// Frames waiting longer than the budget allows become "not re-checked".
@@ -167,10 +184,12 @@ pub async fn run_once(db: &Db, media: &MediaStore, limit: usize) -> Result<usize
         if batch.is_empty() {
             break;
         }
+        let mut checked = Vec::with_capacity(batch.len());
         for due in batch {
             let (outcome, _) = check(media, &due).await?;
-            done += usize::from(record(db, &due, outcome).await?);
+            checked.push((due, outcome));
         }
+        done += record(db, &checked).await?;
     }
     Ok(done)
 }
@@ -232,21 +251,22 @@ pub fn spawn(db: Db, media: MediaStore, budget: Budget) {
                     tokio::time::sleep(Duration::from_millis(500)).await;
                     continue;
                 }
+                let mut outcomes = Vec::with_capacity(batch.len());
                 for due in batch {
                     match check(&media, &due).await {
                         Ok((outcome, busy)) => {
-                            match record(&db, &due, outcome).await {
-                                Ok(true) => checked += 1,
-                                Ok(false) => {}
-                                // The lease runs out and the frame is taken again.
-                                Err(e) => tracing::warn!(error = ?e, evidence = due.id, "recording a re-check failed"),
-                            }
+                            outcomes.push((due, outcome));
                             if duty < 1.0 {
                                 tokio::time::sleep(busy.mul_f64((1.0 - duty) / duty)).await;
                             }
                         }
                         Err(e) => tracing::warn!(error = ?e, evidence = due.id, "reading a frame to re-check failed"),
                     }
+                }
+                match record(&db, &outcomes).await {
+                    Ok(n) => checked += n as u64,
+                    // The leases run out and the frames are taken again.
+                    Err(e) => tracing::warn!(error = ?e, frames = outcomes.len(), "recording re-checks failed"),
                 }
             }
         });

@@ -6,7 +6,7 @@ use crate::i18n::Msg;
 pub const KZ_OFFSET_MS: i64 = 5 * 3_600_000;
 
 /// Days since 1970-01-01 -> (year, month, day). Howard Hinnant's civil-from-days algorithm.
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;

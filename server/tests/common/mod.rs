@@ -76,12 +76,18 @@ impl Drop for TestDb {
 }
 
 pub async fn fresh_db(backend: Backend) -> TestDb {
+    let test_db = empty_db(backend).await;
+    test_db.db.migrate().await.expect("migrate");
+    test_db
+}
+
+/// A database with no tables at all (never migrated): what a restore starts from.
+pub async fn empty_db(backend: Backend) -> TestDb {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/talap.db?mode=rwc", dir.path().display());
             let db = Db::connect(&url, 8).await.expect("open sqlite");
-            db.migrate().await.expect("migrate sqlite");
             TestDb { db, url, _dir: Some(dir), pg_name: None }
         }
         Backend::Postgres => {
@@ -98,7 +104,6 @@ pub async fn fresh_db(backend: Backend) -> TestDb {
             let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
             let url = format!("{base}/{name}");
             let db = Db::connect(&url, 8).await.expect("open postgres");
-            db.migrate().await.expect("migrate postgres");
             TestDb { db, url, _dir: None, pg_name: Some(name) }
         }
     }
@@ -135,6 +140,16 @@ pub async fn spawn_app_with_media(backend: Backend, media: app::media::MediaStor
 async fn spawn_app_full(backend: Backend, adjust: impl FnOnce(&mut Config), media_store: Option<app::media::MediaStore>) -> TestApp {
     let test_db = fresh_db(backend).await;
     let media = tempfile::tempdir().expect("media dir");
+    spawn_app_on(test_db, media, adjust, media_store).await
+}
+
+/// The app on a database and media folder the test prepared (a restored backup).
+pub async fn spawn_app_on(
+    test_db: TestDb,
+    media: tempfile::TempDir,
+    adjust: impl FnOnce(&mut Config),
+    media_store: Option<app::media::MediaStore>,
+) -> TestApp {
     let mut config = Config::from_cli(Cli { config: "/nonexistent/talap.toml".into(), ..Default::default() }).expect("config");
     config.database_url = test_db.url.clone();
     config.media_dir = media.path().to_path_buf();

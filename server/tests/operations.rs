@@ -1,0 +1,253 @@
+//! Operations (issue 21), on both backends. Backups, restores and exports (`talap
+//! backup|restore|export`): backup -> a new empty installation -> restore gives back every
+//! table's rows and every media object, and the restored site works (people sign in and see
+//! their journals). `/metrics`: counters move with traffic, and only the operator reads them.
+
+mod common;
+
+use app::media::MediaStore;
+use common::{empty_db, fresh_db, spawn_app_on, spawn_app_with, Backend};
+use serde_json::Value;
+use server::backup::{self, tables};
+use std::collections::BTreeMap;
+
+/// Every table's rows, as the backup reads them, and the row counts as the database counts them.
+async fn dump(db: &app::db::Db) -> BTreeMap<String, Vec<Vec<Value>>> {
+    let mut conn = db.pool.acquire().await.unwrap();
+    let schema = tables::schema(&mut conn, db.backend).await.unwrap();
+    let mut out = BTreeMap::new();
+    for t in &schema {
+        let mut rows = Vec::new();
+        tables::read_rows(&mut conn, t, |r| {
+            rows.push(r);
+            Ok(())
+        })
+        .await
+        .unwrap();
+        out.insert(t.name.clone(), rows);
+    }
+    let counts = tables::row_counts(db).await.unwrap();
+    assert_eq!(counts, out.iter().map(|(t, r)| (t.clone(), r.len() as i64)).collect(), "the reader saw every row");
+    out
+}
+
+async fn objects(media: &MediaStore) -> BTreeMap<String, Vec<u8>> {
+    use futures::TryStreamExt;
+    let keys: Vec<(String, u64)> = media.list().try_collect().await.unwrap();
+    let mut out = BTreeMap::new();
+    for (k, _) in keys {
+        let bytes = media.get(&k).await.unwrap();
+        out.insert(k, bytes);
+    }
+    out
+}
+
+async fn backup_wipe_restore(backend: Backend) {
+    // A demo installation with media and text that CSV and JSON must carry unchanged.
+    let app = spawn_app_with(backend, true).await;
+    let media = server::media_store(&app.config).unwrap();
+    media.put("proctor/1/webcam/0001.jpg", vec![0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9]).await.unwrap();
+    media.put("assignments/4/5/answer.pdf", b"%PDF-1.7 answer".to_vec()).await.unwrap();
+    // The same content under two keys is stored once in the backup.
+    media.put("assignments/4/6/answer.pdf", b"%PDF-1.7 answer".to_vec()).await.unwrap();
+    sqlx::query("UPDATE organisations SET name = $1 WHERE id = 1")
+        .bind("Talap \"root\", Қазақстан\nline two; 'quoted'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let teacher = app.signed_in("teacher", server::demo::DEMO_PASSWORD).await;
+    let journals_before = app.call(&teacher, "/api/journal/list", &[]).await;
+    assert!(journals_before.status.is_success(), "{}", journals_before.body);
+    assert!(journals_before.body.contains("title"), "the demo teacher has a journal: {}", journals_before.body);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, manifest) = backup::backup(&app.db, &media, dir.path()).await.unwrap();
+    assert_eq!(manifest.schema_version, app.db.latest_migration());
+    assert_eq!(manifest.media.objects, 3);
+    let before = dump(&app.db).await;
+    let media_before = objects(&media).await;
+    assert!(before["users"].len() >= 5 && before["journal_cells"].len() > 10, "the demo data is there");
+    assert!(!folder.file_name().unwrap().to_str().unwrap().starts_with('.'), "a finished backup has its final name");
+    let blobs = walk(&dir.path().join("media"));
+    assert_eq!(blobs, 2, "objects are stored by content: two distinct contents");
+
+    // A new installation: a database that was never migrated and an empty media folder.
+    let target = empty_db(backend).await;
+    let target_media_dir = tempfile::tempdir().unwrap();
+    let target_media = MediaStore::local(target_media_dir.path()).unwrap();
+    let restored = backup::restore(&target.db, &target_media, &folder).await.unwrap();
+    assert_eq!(restored.objects, 3);
+    assert_eq!(restored.rows, before.values().map(|r| r.len() as u64).sum::<u64>());
+    assert_eq!(dump(&target.db).await, before, "every table's rows restored");
+    assert_eq!(objects(&target_media).await, media_before, "every media object restored");
+
+    // Restoring again into the same (no longer empty) installation is refused.
+    let again = backup::restore(&target.db, &target_media, &folder).await.unwrap_err();
+    assert!(again.contains("not empty"), "{again}");
+
+    // The restored site works: the teacher signs in with the same password and sees the same
+    // journals; new rows take new ids (PostgreSQL's sequences moved past the restored ones).
+    let restored_app = spawn_app_on(target, target_media_dir, |_| {}, None).await;
+    let teacher = restored_app.signed_in("teacher", server::demo::DEMO_PASSWORD).await;
+    let journals_after = restored_app.call(&teacher, "/api/journal/list", &[]).await;
+    assert_eq!(journals_after.body, journals_before.body);
+    let org = restored_app.make_org(1, "school", "A school added after the restore").await;
+    assert!(before["organisations"].iter().all(|r| r[0] != Value::from(org)), "a new organisation gets a new id ({org})");
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p)
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// A restore checks before it writes: a damaged file, a backup from a newer Talap and a target
+/// that already holds data are refused, and the target is left as it was.
+async fn a_restore_refuses_what_it_cannot_restore_whole(backend: Backend) {
+    let source = fresh_db(backend).await;
+    server::demo::load_if_empty(&source.db).await.unwrap();
+    let media_dir = tempfile::tempdir().unwrap();
+    let media = MediaStore::local(media_dir.path()).unwrap();
+    media.put("proctor/2/screen/a.jpg", vec![1, 2, 3]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, manifest) = backup::backup(&source.db, &media, dir.path()).await.unwrap();
+
+    let target = empty_db(backend).await;
+    let target_media_dir = tempfile::tempdir().unwrap();
+    let target_media = MediaStore::local(target_media_dir.path()).unwrap();
+
+    // A newer schema than this build knows.
+    let mut newer = manifest.clone();
+    newer.schema_version = target.db.latest_migration() + 1;
+    let newer_dir = dir.path().join("talap-newer");
+    copy_dir(&folder, &newer_dir);
+    std::fs::write(newer_dir.join("manifest.json"), serde_json::to_vec(&newer).unwrap()).unwrap();
+    let e = backup::restore(&target.db, &target_media, &newer_dir).await.unwrap_err();
+    assert!(e.contains("newer Talap"), "{e}");
+
+    // A damaged table file.
+    let damaged_dir = dir.path().join("talap-damaged");
+    copy_dir(&folder, &damaged_dir);
+    let users = damaged_dir.join("tables/users.jsonl.gz");
+    let mut bytes = std::fs::read(&users).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xFF;
+    std::fs::write(&users, bytes).unwrap();
+    let e = backup::restore(&target.db, &target_media, &damaged_dir).await.unwrap_err();
+    assert!(e.contains("damaged"), "{e}");
+
+    // A target that holds data.
+    let busy = fresh_db(backend).await;
+    server::demo::load_if_empty(&busy.db).await.unwrap();
+    let e = backup::restore(&busy.db, &target_media, &folder).await.unwrap_err();
+    assert!(e.contains("not empty"), "{e}");
+
+    // Nothing was written by the refusals: the target is still never migrated, its store empty.
+    assert_eq!(target.db.schema_version().await.unwrap(), None);
+    assert!(objects(&target_media).await.is_empty());
+    // And the backup itself restores.
+    backup::restore(&target.db, &target_media, &folder).await.unwrap();
+    assert_eq!(objects(&target_media).await.len(), 1);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// The export: a CSV per table whose rows equal the database's, a README of the columns, the
+/// media under their keys; a folder that is not empty is refused.
+async fn the_export_is_every_table_as_csv_and_the_media(backend: Backend) {
+    let source = fresh_db(backend).await;
+    server::demo::load_if_empty(&source.db).await.unwrap();
+    sqlx::query("UPDATE organisations SET name = $1 WHERE id = 1").bind("Қазақ, \"Talap\"\nline").execute(&source.db.pool).await.unwrap();
+    let media_dir = tempfile::tempdir().unwrap();
+    let media = MediaStore::local(media_dir.path()).unwrap();
+    media.put("proctor/3/webcam/b.jpg", vec![9, 8, 7]).await.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("export");
+    let e = server::backup::export::export(&source.db, &media, &dir).await.unwrap();
+    let counts = tables::row_counts(&source.db).await.unwrap();
+    assert_eq!(e.tables, counts.len());
+    for (table, n) in &counts {
+        let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
+        assert_eq!(r.records().count() as i64, *n, "{table}.csv has every row");
+    }
+    let mut orgs = csv::Reader::from_path(dir.join("tables/organisations.csv")).unwrap();
+    let header = orgs.headers().unwrap().clone();
+    let name_col = header.iter().position(|h| h == "name").unwrap();
+    let first = orgs.records().next().unwrap().unwrap();
+    assert_eq!(&first[name_col], "Қазақ, \"Talap\"\nline");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("### journal_cells") && readme.contains("| lesson_id | integer | lessons |"), "{readme}");
+    assert_eq!(std::fs::read(dir.join("media/proctor/3/webcam/b.jpg")).unwrap(), vec![9, 8, 7]);
+    let again = server::backup::export::export(&source.db, &media, &dir).await.unwrap_err();
+    assert!(again.contains("not empty"), "{again}");
+}
+
+/// The value of one sample line of /metrics (0 when the series does not exist yet).
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines().find_map(|l| l.strip_prefix(series).and_then(|v| v.trim().parse().ok())).unwrap_or(0.0)
+}
+
+async fn metrics_move_with_traffic_and_are_for_the_operator_only(backend: Backend) {
+    let app = spawn_app_with(backend, true).await;
+    let c = app.client();
+    let before = app.get(&c, "/metrics").await;
+    assert_eq!(before.status, 200, "this machine may read the metrics: {}", before.body);
+    let refused = r#"talap_http_requests_total{class="auth",status="4xx"}"#;
+    let pages = r#"talap_http_requests_total{class="page",status="2xx"}"#;
+    let wrong = app.call(&c, "/api/auth/login", &[("login", "teacher"), ("password", "not the password")]).await;
+    assert!(wrong.status.is_client_error(), "{} {}", wrong.status, wrong.body);
+    assert_eq!(app.get(&c, "/login").await.status, 200);
+    let after = app.get(&c, "/metrics").await;
+    assert!(sample(&after.body, refused) >= sample(&before.body, refused) + 1.0, "{}", after.body);
+    assert!(sample(&after.body, pages) >= sample(&before.body, pages) + 1.0, "{}", after.body);
+    for series in [
+        r#"talap_http_request_duration_seconds_bucket{le="0.1",class="auth"}"#,
+        r#"talap_db_pool_connections{pool="read",state="idle"}"#,
+        "talap_outbox_pending",
+        "talap_recheck_waiting",
+        "talap_backup_last_success_timestamp_seconds",
+        r#"talap_disk_free_bytes{volume="media"}"#,
+    ] {
+        assert!(after.body.lines().any(|l| l.starts_with(series)), "{series} missing:\n{}", after.body);
+    }
+    assert!(sample(&after.body, r#"talap_disk_free_bytes{volume="media"}"#) > 0.0);
+
+    // A node whose metrics are open to no address: refused without the token, served with it.
+    let closed = common::spawn_app_configured(backend, |c| {
+        c.metrics = server::metrics::Access { allow: vec![], token: Some("scrape-t0ken".into()) };
+    })
+    .await;
+    let c = closed.client();
+    assert_eq!(closed.get(&c, "/metrics").await.status, 403);
+    let res = c.get(format!("{}/metrics", closed.base)).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c.get(format!("{}/metrics", closed.base)).bearer_auth("scrape-t0ken").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("talap_http_requests_total"));
+}
+
+backends!(
+    backup_wipe_restore,
+    a_restore_refuses_what_it_cannot_restore_whole,
+    the_export_is_every_table_as_csv_and_the_media,
+    metrics_move_with_traffic_and_are_for_the_operator_only
+);
