@@ -527,11 +527,12 @@ async fn write_evidence(db: &crate::db::Db, rows: &[NewEvidence]) -> Result<Vec<
 }
 
 /// The violations a batch's new rows may change, derived in the batch's transaction, set-based:
-/// a handful of statements for the whole batch. A transaction of their own per
-/// upload queued for SQLite's one writer behind the batches: measured in the exam-day bench,
-/// where the server's re-check opened "no face" runs on a share of the attempts and every later
-/// snapshot of those took that path, the uploads' p99 grew over two minutes from 91 to 433 ms.
-/// A retry of a stored row (`duplicate`) changes nothing.
+/// a handful of statements for the whole batch. A transaction of their own per upload queued
+/// for SQLite's one writer behind the batches. Measured in the exam-day bench (20 000
+/// candidates, SQLite), where the server's re-check opened "no face" runs on a growing share of
+/// the attempts and every later snapshot of those took that path: the uploads' p99 grew through
+/// the two minutes to 132 s and the server closed connections; written here, it stayed within
+/// 80-330 ms (BENCHMARKS.md). A retry of a stored row (`duplicate`) changes nothing.
 async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence], stored: &[Stored]) -> Result<(), AppError> {
     let mut framed: Vec<&AttemptRow> = Vec::new();
     let mut missing: Vec<(i64, i64)> = Vec::new();
