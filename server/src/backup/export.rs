@@ -4,7 +4,7 @@
 //! they refer to, and the media files under their keys. Taken from one snapshot, like a backup.
 
 use super::tables::{self, Error, Kind, Table};
-use app::db::{Backend, Db};
+use app::db::Db;
 use app::media::MediaStore;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -26,11 +26,7 @@ pub async fn export(db: &Db, media: &MediaStore, dir: &Path) -> Result<Exported,
     }
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|e| format!("{}: {e}", tables_dir.display()))?;
-    let begin = match db.backend {
-        Backend::Sqlite => "BEGIN",
-        Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    };
-    let mut tx = db.pool.begin_with(begin).await.map_err(|e| format!("starting the snapshot: {e}"))?;
+    let mut tx = tables::snapshot(db).await?;
     let schema = tables::schema(&mut tx, db.backend).await?;
     let mut counts = Vec::new();
     let mut total = 0u64;

@@ -199,11 +199,7 @@ pub async fn backup(db: &Db, media: &MediaStore, dir: &Path) -> Result<(PathBuf,
     // The snapshot: every table read in one read-only transaction.
     let mut entries = Vec::new();
     {
-        let begin = match db.backend {
-            Backend::Sqlite => "BEGIN",
-            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        };
-        let mut tx = db.pool.begin_with(begin).await.map_err(|e| format!("starting the snapshot: {e}"))?;
+        let mut tx = tables::snapshot(db).await?;
         let schema = tables::schema(&mut tx, db.backend).await?;
         for table in schema {
             let file = format!("tables/{}.jsonl.gz", table.name);

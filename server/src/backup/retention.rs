@@ -61,7 +61,7 @@ pub struct Pruned {
 /// Applies `policy` to the backups in `dir`, then removes the media objects that no kept
 /// backup's index names, and leftovers of interrupted backups older than a day.
 pub fn prune(dir: &Path, now: i64, policy: Policy) -> Result<Pruned, Error> {
-    let mut backups: Vec<(i64, PathBuf)> = Vec::new();
+    let mut backups: Vec<(super::Manifest, PathBuf)> = Vec::new();
     let mut pruned = Pruned::default();
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -75,15 +75,14 @@ pub fn prune(dir: &Path, now: i64, policy: Policy) -> Result<Pruned, Error> {
         }
         if name.starts_with("talap-") && path.join("manifest.json").is_file() {
             let (_, m) = read_manifest(&path)?;
-            backups.push((m.created_at_ms, path));
+            backups.push((m, path));
         }
     }
-    let taken: Vec<i64> = backups.iter().map(|(t, _)| *t).collect();
+    let taken: Vec<i64> = backups.iter().map(|(m, _)| m.created_at_ms).collect();
     let kept = keep(&taken, now, policy);
     let mut referenced: HashSet<String> = HashSet::new();
-    for (t, path) in &backups {
-        if kept.contains(t) {
-            let (_, m) = read_manifest(path)?;
+    for (m, path) in &backups {
+        if kept.contains(&m.created_at_ms) {
             for line in read_lines(&path.join(&m.media.file), &m.media.sha256)? {
                 let o: super::MediaObject = serde_json::from_str(&line?).map_err(|e| e.to_string())?;
                 referenced.insert(o.sha256);

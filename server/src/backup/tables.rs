@@ -222,6 +222,17 @@ fn in_dependency_order(tables: Vec<Table>) -> Vec<Table> {
     out
 }
 
+/// A read-only transaction over one snapshot of the whole database, which the server goes on
+/// writing meanwhile: SQLite's WAL keeps a read transaction's view from its first read,
+/// PostgreSQL needs REPEATABLE READ for its statements to share one view.
+pub async fn snapshot(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
+    let begin = match db.backend {
+        Backend::Sqlite => "BEGIN",
+        Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    db.pool.begin_with(begin).await.map_err(db_err("starting the snapshot"))
+}
+
 /// Reads every row of `table` in key order, calling `each` with the row's values in column order.
 pub async fn read_rows(
     conn: &mut AnyConnection,
