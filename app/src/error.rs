@@ -37,8 +37,9 @@ pub enum AppError {
     #[error("internal error")]
     Internal,
     /// No answer from the server (in the browser: the fetch failed, the connection dropped, or
-    /// what came back was not the app's answer, e.g. a proxy's error page). Nothing is known to
-    /// be saved; a save is kept and sent again.
+    /// what came back was not the app's answer, e.g. a proxy's error page; on the server: the
+    /// database cannot be reached right now, 503). Nothing is known to be saved; a save is kept
+    /// and sent again.
     #[error("server unreachable")]
     Unreachable,
 }
@@ -175,9 +176,30 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    /// A database that cannot be reached right now (PostgreSQL restarting or failing over, the
+    /// pool's connections all lost) is the server's "no answer" (503): nothing was written and
+    /// the same request may succeed in a moment, which browsers' queues and load balancers know
+    /// to retry. Anything else is a fault of this request (500).
     fn from(err: sqlx::Error) -> Self {
+        if is_transient(&err) {
+            tracing::warn!(error = %err, "database unreachable");
+            return AppError::Unreachable;
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
+    }
+}
+
+/// Errors of reaching the database rather than of the statement: the connection broke or could
+/// not be made, the pool gave up waiting for one, or PostgreSQL is shutting down or starting
+/// (SQLSTATE class 08, connection exception, and 57P01-57P03, admin or crash shutdown and
+/// "cannot connect now").
+#[cfg(feature = "ssr")]
+pub fn is_transient(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
@@ -206,6 +228,21 @@ mod tests {
         for raw in ["<html><body>502 Bad Gateway</body></html>", "", "{\"Inval"] {
             assert_eq!(AppError::from_error_body(raw.as_bytes(), false), AppError::Unreachable, "{raw}");
         }
+    }
+
+    /// PostgreSQL restarting mid-exam: a save meets a broken connection or an empty pool. The
+    /// answer must be "no answer" (retried), never a final refusal and never a plain 500.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_database_out_of_reach_is_no_answer_and_a_bad_statement_is_an_error() {
+        for err in [sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed, sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into())] {
+            let e = AppError::from(err);
+            assert_eq!(e, AppError::Unreachable);
+            assert_eq!(e.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+            assert!(!e.is_refusal());
+        }
+        assert_eq!(AppError::from(sqlx::Error::RowNotFound), AppError::Internal);
+        assert_eq!(AppError::from(sqlx::Error::ColumnNotFound("x".into())), AppError::Internal);
     }
 
     #[test]

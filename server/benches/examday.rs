@@ -58,6 +58,15 @@
 //! default), BENCH_TIMEOUT (300 s per request), BENCH_RECHECK (20, percent of unflagged
 //! snapshots the server re-checks), BENCH_BANK (60), BENCH_QUESTIONS (20), BENCH_MIN_FREE_MB
 //! (3072), BENCH_SEED (1), BENCH_SIGNIN_WINDOW_MIN (20: the sign-in window before the start).
+//!
+//! Against a running cluster (`scripts/cluster.sh test`, issue 17) instead of a server in this
+//! process: BENCH_TARGET (the load balancer's URL; BENCH_DATABASE_URL must then name the
+//! cluster's database, where the exam and its candidates are written as above, under logins
+//! bench<BENCH_TAG>.*), BENCH_NODES (the nodes' own URLs, comma-separated: afterwards every
+//! stored image is read back through each of them), BENCH_RETRY_SECONDS (how long a request
+//! that met no answer, a 5xx or a dropped connection, is sent again, as the browser's queues
+//! do: 300 with a target, else 0) and BENCH_CHAOS ("SECONDS=COMMAND;..." run by `sh -c` that
+//! many seconds into the steady state: kill a node, restart the database).
 
 use rand::{Rng, SeedableRng};
 use reqwest::header::HeaderMap;
@@ -112,6 +121,11 @@ struct Knobs {
     seed: u64,
     signin_window_min: f64,
     min_free_mb: u64,
+    target: Option<String>,
+    nodes: Vec<String>,
+    retry_seconds: u64,
+    chaos: Vec<(f64, String)>,
+    tag: String,
 }
 
 impl Knobs {
@@ -138,6 +152,23 @@ impl Knobs {
             seed: env_n("BENCH_SEED", 1) as u64,
             signin_window_min: env_n("BENCH_SIGNIN_WINDOW_MIN", 20).max(1) as f64,
             min_free_mb: env_n("BENCH_MIN_FREE_MB", 3072) as u64,
+            target: std::env::var("BENCH_TARGET").ok().map(|t| t.trim_end_matches('/').to_string()).filter(|t| !t.is_empty()),
+            nodes: std::env::var("BENCH_NODES")
+                .unwrap_or_default()
+                .split(',')
+                .map(|n| n.trim().trim_end_matches('/').to_string())
+                .filter(|n| !n.is_empty())
+                .collect(),
+            retry_seconds: env_n("BENCH_RETRY_SECONDS", if std::env::var("BENCH_TARGET").is_ok() { 300 } else { 0 }) as u64,
+            chaos: std::env::var("BENCH_CHAOS")
+                .unwrap_or_default()
+                .split(';')
+                .filter_map(|e| {
+                    let (at, cmd) = e.split_once('=')?;
+                    Some((at.trim().parse().ok()?, cmd.trim().to_string()))
+                })
+                .collect(),
+            tag: std::env::var("BENCH_TAG").unwrap_or_default(),
         }
     }
 
@@ -177,44 +208,69 @@ fn main() -> Res<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 
-    // The server: its own runtime, as a separate process would have. Its blocking threads (argon2,
-    // image decoding, file writes) keep the runtime's name; they are kept alive for the whole run
-    // so that their CPU time stays visible per thread in /proc (an exited thread's time is only
-    // in the process total).
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .thread_name("server")
-        // As server/src/main.rs builds it.
-        .thread_stack_size(8 * 1024 * 1024)
+        .thread_name("client")
         .thread_keep_alive(Duration::from_secs(3600))
         .build()?;
-    let (db, base, world) = server_rt.block_on(async {
-        let db = app::db::Db::connect(&url, k.db_connections).await?;
-        db.migrate().await?;
-        *BACKEND.lock().unwrap() = format!("{:?}", db.backend);
-        let world = generate(&db, &k).await?;
-        let mut config =
-            server::config::Config::from_cli(server::config::Cli { config: "/nonexistent/talap.toml".into(), ..Default::default() })?;
-        config.database_url = url.clone();
-        config.db_max_connections = k.db_connections;
-        config.media_dir = media_dir.clone();
-        // Behind one load balancer: the simulated people's X-Forwarded-For addresses count.
-        config.trusted_proxies = 1;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let media = server::media_store(&config).map_err(|e| format!("media store: {e}"))?;
-        // The server's background re-check of snapshots, with the budget a node gets by
-        // default, on the server's runtime: its CPU counts as the server's.
-        app::proctor::recheck::spawn(db.clone(), media.clone(), config.recheck);
-        *RECHECK.lock().unwrap() = config.recheck;
-        let router = server::router(&config, db.clone(), media);
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-        });
-        Ok::<_, Box<dyn std::error::Error + Send + Sync>>((db, format!("http://{addr}"), world))
-    })?;
-    // The runtime keeps serving on its own threads; it stops with the process.
-    std::thread::spawn(move || server_rt.block_on(std::future::pending::<()>()));
+    let (db, base, world, media_dir) = match &k.target {
+        // A running cluster: its database gets the exam, the requests go to its load balancer.
+        Some(target) => {
+            let url = std::env::var("BENCH_DATABASE_URL").map_err(|_| "BENCH_TARGET needs BENCH_DATABASE_URL (the cluster's database)")?;
+            let (db, world) = client_rt.block_on(async {
+                let db = app::db::Db::connect(&url, k.db_connections).await?;
+                *BACKEND.lock().unwrap() = format!("{:?}", db.backend);
+                let world = generate(&db, &k).await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>((db, world))
+            })?;
+            *RECHECK.lock().unwrap() = app::proctor::recheck::Budget::default_for_node();
+            println!("target: {target} (nodes: {})", if k.nodes.is_empty() { "not given".to_string() } else { k.nodes.join(", ") });
+            (db, target.clone(), world, None)
+        }
+        None => {
+            // The server: its own runtime, as a separate process would have. Its blocking threads (argon2,
+            // image decoding, file writes) keep the runtime's name; they are kept alive for the whole run
+            // so that their CPU time stays visible per thread in /proc (an exited thread's time is only
+            // in the process total).
+            let server_rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("server")
+                // As server/src/main.rs builds it.
+                .thread_stack_size(8 * 1024 * 1024)
+                .thread_keep_alive(Duration::from_secs(3600))
+                .build()?;
+            let (db, base, world) = server_rt.block_on(async {
+                let db = app::db::Db::connect(&url, k.db_connections).await?;
+                db.migrate().await?;
+                *BACKEND.lock().unwrap() = format!("{:?}", db.backend);
+                let world = generate(&db, &k).await?;
+                let mut config = server::config::Config::from_cli(server::config::Cli {
+                    config: "/nonexistent/talap.toml".into(),
+                    ..Default::default()
+                })?;
+                config.database_url = url.clone();
+                config.db_max_connections = k.db_connections;
+                config.media_dir = media_dir.clone();
+                // Behind one load balancer: the simulated people's X-Forwarded-For addresses count.
+                config.trusted_proxies = 1;
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+                let addr = listener.local_addr()?;
+                let media = server::media_store(&config).map_err(|e| format!("media store: {e}"))?;
+                // The server's background re-check of snapshots, with the budget a node gets by
+                // default, on the server's runtime: its CPU counts as the server's.
+                app::proctor::recheck::spawn(db.clone(), media.clone(), config.recheck);
+                *RECHECK.lock().unwrap() = config.recheck;
+                let router = server::router(&config, db.clone(), media);
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+                });
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>((db, format!("http://{addr}"), world))
+            })?;
+            // The runtime keeps serving on its own threads; it stops with the process.
+            std::thread::spawn(move || server_rt.block_on(std::future::pending::<()>()));
+            (db, base, world, Some(media_dir))
+        }
+    };
 
     let (webcam, screen) = (webcam_jpeg(), screen_jpeg());
     let costs = ImageCosts::measure(&webcam, &screen);
@@ -232,11 +288,6 @@ fn main() -> Res<()> {
         costs.screen_ms
     );
 
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("client")
-        .thread_keep_alive(Duration::from_secs(3600))
-        .build()?;
     let outcome = client_rt.block_on(run(&k, db, base, world, media_dir, webcam, screen, costs));
     if let Err(e) = &outcome {
         println!("bench failed: {e}");
@@ -252,7 +303,7 @@ async fn run(
     db: app::db::Db,
     base: String,
     world: World,
-    media_dir: std::path::PathBuf,
+    media_dir: Option<std::path::PathBuf>,
     webcam: Vec<u8>,
     screen: Vec<u8>,
     costs: ImageCosts,
@@ -271,6 +322,7 @@ async fn run(
         cap: k.inflight,
         cap_hits: AtomicUsize::new(0),
         rec: Recorder::default(),
+        retry_for: Duration::from_secs(k.retry_seconds),
     });
     let world = Arc::new(world);
     let _ = WATCHED.set(load.clone());
@@ -284,7 +336,7 @@ async fn run(
         let (line, sitters) = synchronised_start(&load, &world, &db, &ceiling).await?;
         headline(line);
         if k.wants("steady") {
-            for line in steady(&load, k, &world, &db, &ceiling, sitters, &media_dir, webcam, screen, &costs).await? {
+            for line in steady(&load, k, &world, &db, &ceiling, sitters, media_dir.as_deref(), webcam, screen, &costs).await? {
                 headline(line);
             }
         }
@@ -304,6 +356,8 @@ static HEADLINE: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static BACKEND: Mutex<String> = Mutex::new(String::new());
 /// Requests a busy node answered with 503 and Retry-After, sent again as a browser would.
 static BUSY_RETRIES: AtomicUsize = AtomicUsize::new(0);
+/// Requests that met no answer (BENCH_RETRY_SECONDS) and were sent again.
+static RETRIES: AtomicUsize = AtomicUsize::new(0);
 /// The re-check budget the server ran with.
 static RECHECK: Mutex<app::proctor::recheck::Budget> = Mutex::new(app::proctor::recheck::Budget { cpu_percent: 0, max_lag_ms: 0 });
 /// The figures of the machine-readable RESULT line, in its order, as phases measure them.
@@ -340,8 +394,14 @@ fn print_summary() {
         "server_cpu_pct",
     ];
     let r = RESULT.lock().unwrap();
-    let fields: Vec<String> =
-        order.iter().filter_map(|k| r.iter().find(|(key, _)| key == k).map(|(key, v)| format!("{key}={v}"))).collect();
+    // The usual figures first, in this order, then whatever else a run measured (a cluster
+    // run's checks and unit costs) in the order it was measured.
+    let fields: Vec<String> = order
+        .iter()
+        .filter_map(|k| r.iter().find(|(key, _)| key == k))
+        .chain(r.iter().filter(|(key, _)| !order.contains(key)))
+        .map(|(key, v)| format!("{key}={v}"))
+        .collect();
     println!("RESULT examday backend={} {}", BACKEND.lock().unwrap().to_lowercase(), fields.join(" "));
 }
 
@@ -414,6 +474,8 @@ struct World {
     exam: i64,
     campaign: i64,
     people: Vec<Person>,
+    /// A session of the exam's teacher, who may see its proctoring images.
+    teacher_cookie: String,
     /// One argon2 hash with the app's settings, measured alone on one core.
     hash_ms: f64,
 }
@@ -426,9 +488,19 @@ fn fake_addr(block: usize, i: usize) -> String {
 /// Everything the phases need, written directly (one transaction): an exam with its bank and
 /// candidates holding sessions, and an open olympiad campaign with a school directory.
 async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
-    if users > 0 {
-        return Err("BENCH_DATABASE_URL must name an empty database (this one has users)".into());
+    let prefix = format!("bench{}.", k.tag);
+    if k.target.is_some() {
+        // A cluster's database holds its own people (the demo) and earlier runs' exams.
+        let ours: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login LIKE $1").bind(format!("{prefix}%")).fetch_one(&db.pool).await?;
+        if ours > 0 {
+            return Err(format!("this database already has {prefix}* accounts: set another BENCH_TAG").into());
+        }
+    } else {
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
+        if users > 0 {
+            return Err("BENCH_DATABASE_URL must name an empty database (this one has users)".into());
+        }
     }
     let t0 = Instant::now();
     // One real hash for every generated account: the login phase verifies it like any other.
@@ -461,8 +533,8 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
             .bind(hash.clone())
             .bind(now)
     };
-    let teacher = user("bench.teacher".into()).fetch_one(&mut *tx).await?;
-    let operator = user("bench.operator".into()).fetch_one(&mut *tx).await?;
+    let teacher = user(format!("{prefix}teacher")).fetch_one(&mut *tx).await?;
+    let operator = user(format!("{prefix}operator")).fetch_one(&mut *tx).await?;
     let journal: i64 = sqlx::query_scalar(
         "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
          VALUES ($1, $2, $3, '2026-09-01', '2026-12-31', 'five', 'Bench olympiad', $3, $4) RETURNING id",
@@ -504,7 +576,7 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
     // Candidates: an account with the real hash, a place in the exam's group, and a session.
     let mut people = Vec::with_capacity(k.candidates);
     for i in 0..k.candidates {
-        let login = format!("bench.c{i:05}");
+        let login = format!("{prefix}c{i:05}");
         let student = user(login.clone()).fetch_one(&mut *tx).await?;
         sqlx::query("INSERT INTO role_assignments (user_id, role, org_id, created_at) VALUES ($1, 'student', $2, $3)")
             .bind(student)
@@ -512,52 +584,15 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let token = app::auth::ssr::random_token();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, '127.0.0.1', 'bench')",
-        )
-        .bind(app::auth::ssr::sha256_hex(&token))
-        .bind(student)
-        .bind(now)
-        .bind(now + 36_000_000)
-        .execute(&mut *tx)
-        .await?;
-        people.push(Person { login, cookie: format!("{}={token}", app::auth::ssr::SESSION_COOKIE), addr: fake_addr(1, i) });
+        let cookie = session(&mut tx, student, now).await?;
+        people.push(Person { login, cookie, addr: fake_addr(1, i) });
     }
+    // The exam's teacher reads the images back through every node (BENCH_NODES).
+    let teacher_cookie = session(&mut tx, teacher, now).await?;
 
-    // The olympiad: a national directory (17 regions, 12 districts each) and an open campaign.
-    let languages = [
-        app::olympiad::model::SchoolLanguages::Kazakh,
-        app::olympiad::model::SchoolLanguages::Russian,
-        app::olympiad::model::SchoolLanguages::Both,
-    ];
-    let rows: Vec<app::olympiad::directory::DirectoryRow> = (1..=k.schools)
-        .map(|n| app::olympiad::directory::DirectoryRow {
-            row: n as u32,
-            region: format!("Облыс {:02}", n % 17 + 1),
-            district: Some(format!("Аудан {:02}-{:02}", n % 17 + 1, (n / 17) % 12 + 1)),
-            code: school_code(n),
-            name: format!("№{n} мектеп"),
-            rural: n % 2 == 0,
-            languages: languages[n % 3],
-        })
-        .collect();
-    app::olympiad::store::import_directory(&mut tx, &rows, now)
-        .await?
-        .map_err(|errors| format!("the generated directory was refused: {:?}", &errors[..errors.len().min(3)]))?;
-    const DAY: i64 = 86_400_000;
-    let stages = app::olympiad::model::Stages {
-        teacher_reg_opens: now - DAY,
-        teacher_reg_closes: now + 10 * DAY,
-        participant_reg_opens: now + 2 * DAY,
-        participant_reg_closes: now + 20 * DAY,
-        results_at: now + 40 * DAY,
-        applications_opens: now + 41 * DAY,
-        applications_closes: now + 50 * DAY,
-    };
-    let campaign =
-        app::olympiad::store::insert_campaign(&mut tx, CAMPAIGN_TITLE, &stages, (5, 9), false, &[SUBJECT.to_string()], operator, now)
-            .await?;
+    // The olympiad: a national directory (17 regions, 12 districts each) and an open campaign,
+    // for the registration phase only (a cluster's database keeps one directory).
+    let campaign = if k.wants("register") { olympiad(&mut tx, k, operator, now).await? } else { 0 };
     tx.commit().await?;
     // A live PostgreSQL has planner statistics (autovacuum's ANALYZE); a freshly loaded one has
     // none until autovacuum gets to it, so gather them as it would.
@@ -574,7 +609,59 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
         k.questions,
         k.schools
     );
-    Ok(World { exam, campaign, people, hash_ms })
+    Ok(World { exam, campaign, people, teacher_cookie, hash_ms })
+}
+
+/// A session for `user`, as signing in makes one; returns the cookie.
+async fn session(tx: &mut sqlx::Transaction<'static, sqlx::Any>, user: i64, now: i64) -> Res<String> {
+    let token = app::auth::ssr::random_token();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, '127.0.0.1', 'bench')",
+    )
+    .bind(app::auth::ssr::sha256_hex(&token))
+    .bind(user)
+    .bind(now)
+    .bind(now + 36_000_000)
+    .execute(&mut **tx)
+    .await?;
+    Ok(format!("{}={token}", app::auth::ssr::SESSION_COOKIE))
+}
+
+/// The olympiad of the registration phase: a national directory (17 regions, 12 districts
+/// each) and an open campaign. Returns the campaign.
+async fn olympiad(tx: &mut sqlx::Transaction<'static, sqlx::Any>, k: &Knobs, operator: i64, now: i64) -> Res<i64> {
+    let languages = [
+        app::olympiad::model::SchoolLanguages::Kazakh,
+        app::olympiad::model::SchoolLanguages::Russian,
+        app::olympiad::model::SchoolLanguages::Both,
+    ];
+    let rows: Vec<app::olympiad::directory::DirectoryRow> = (1..=k.schools)
+        .map(|n| app::olympiad::directory::DirectoryRow {
+            row: n as u32,
+            region: format!("Облыс {:02}", n % 17 + 1),
+            district: Some(format!("Аудан {:02}-{:02}", n % 17 + 1, (n / 17) % 12 + 1)),
+            code: school_code(n),
+            name: format!("№{n} мектеп"),
+            rural: n % 2 == 0,
+            languages: languages[n % 3],
+        })
+        .collect();
+    app::olympiad::store::import_directory(tx, &rows, now)
+        .await?
+        .map_err(|errors| format!("the generated directory was refused: {:?}", &errors[..errors.len().min(3)]))?;
+    const DAY: i64 = 86_400_000;
+    let stages = app::olympiad::model::Stages {
+        teacher_reg_opens: now - DAY,
+        teacher_reg_closes: now + 10 * DAY,
+        participant_reg_opens: now + 2 * DAY,
+        participant_reg_closes: now + 20 * DAY,
+        results_at: now + 40 * DAY,
+        applications_opens: now + 41 * DAY,
+        applications_closes: now + 50 * DAY,
+    };
+    let campaign =
+        app::olympiad::store::insert_campaign(tx, CAMPAIGN_TITLE, &stages, (5, 9), false, &[SUBJECT.to_string()], operator, now).await?;
+    Ok(campaign)
 }
 
 fn school_code(n: usize) -> String {
@@ -626,6 +713,9 @@ struct Load {
     cap: usize,
     cap_hits: AtomicUsize,
     rec: Recorder,
+    /// How long a request that met no answer (a dropped connection, a 5xx) is sent again, as
+    /// the browser's queues do; zero records it as an error at once.
+    retry_for: Duration,
 }
 
 impl Load {
@@ -647,6 +737,8 @@ impl Load {
     {
         let mut req = req;
         let mut busy = 0;
+        let mut failures = 0u32;
+        let first_sent = Instant::now();
         let (res, _permit) = loop {
             let permit = match self.permits.try_acquire() {
                 Ok(p) => p,
@@ -656,7 +748,25 @@ impl Load {
                 }
             };
             let again = req.try_clone();
-            let res = match req.send().await {
+            let sent = req.send().await;
+            // No answer, or the server's "no answer" (a node going down, the database
+            // restarting, the balancer finding no node): sent again with the same body, so the
+            // server must make the repeat harmless (idempotency keys, last value wins).
+            let unanswered = match &sent {
+                Err(_) => true,
+                Ok(r) => matches!(r.status().as_u16(), 500 | 502 | 503 | 504) && r.headers().get("retry-after").is_none(),
+            };
+            if unanswered && first_sent.elapsed() < self.retry_for {
+                if let Some(again) = again {
+                    drop(permit);
+                    failures += 1;
+                    RETRIES.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis((250u64 << failures.min(4)).min(4_000))).await;
+                    req = again;
+                    continue;
+                }
+            }
+            let res = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     self.rec.err(kind, error_class(&e), error_text(&e));
@@ -928,6 +1038,9 @@ struct Cpu {
     /// The whole process, including threads that have exited.
     process: f64,
     postgres: f64,
+    /// Against a cluster (BENCH_TARGET): the Talap nodes' and the Garage nodes' processes.
+    nodes: f64,
+    garage: f64,
     machine_busy: f64,
 }
 
@@ -967,8 +1080,11 @@ impl Cpu {
                     continue;
                 }
                 if let Some((name, secs)) = std::fs::read_to_string(p.path().join("stat")).ok().as_deref().and_then(parse_stat) {
-                    if name == "postgres" {
-                        c.postgres += secs;
+                    match name.as_str() {
+                        "postgres" => c.postgres += secs,
+                        "talap" => c.nodes += secs,
+                        "garage" => c.garage += secs,
+                        _ => {}
                     }
                 }
             }
@@ -992,6 +1108,8 @@ impl Cpu {
             rest: self.rest - o.rest,
             process: self.process - o.process,
             postgres: self.postgres - o.postgres,
+            nodes: self.nodes - o.nodes,
+            garage: self.garage - o.garage,
             machine_busy: self.machine_busy - o.machine_busy,
         }
     }
@@ -1004,9 +1122,9 @@ impl Cpu {
     fn print(&self, secs: f64) {
         let p = |v: f64| Cpu::pct(v, secs);
         let exited = self.process - (self.server + self.sqlite + self.client + self.rest);
-        let others = self.machine_busy - self.process - self.postgres;
+        let others = self.machine_busy - self.process - self.postgres - self.nodes - self.garage;
         println!(
-            "  CPU, % of one core ({} cores = {}%): server {:.0}, sqlite workers {:.0}, load generator {:.0}, postgres {:.0}{}; \
+            "  CPU, % of one core ({} cores = {}%): server {:.0}, sqlite workers {:.0}, load generator {:.0}, postgres {:.0}{}{}; \
              machine busy {:.0} (other processes {:.0})",
             cores(),
             cores() * 100,
@@ -1014,6 +1132,11 @@ impl Cpu {
             p(self.sqlite),
             p(self.client),
             p(self.postgres),
+            if self.nodes > 0.0 || self.garage > 0.0 {
+                format!(", talap nodes {:.0}, garage nodes {:.0}", p(self.nodes), p(self.garage))
+            } else {
+                String::new()
+            },
             if p(exited) >= 1.0 { format!(", exited threads {:.0}", p(exited)) } else { String::new() },
             p(self.machine_busy),
             p(others).max(0.0)
@@ -1416,6 +1539,10 @@ async fn signin_window(load: &Arc<Load>, k: &Knobs, world: &Arc<World>) -> Strin
     for t in tasks {
         let _ = t.await;
     }
+    // Whatever the chaos started (a node restarted a minute later) is back before the hand-in.
+    for c in chaos {
+        let _ = c.await;
+    }
     let r = meter.finish(
         &format!(
             "Sign-in window: {n} candidates over {} min before the start, the peak ({rate:.1}/s) for {} s",
@@ -1478,6 +1605,15 @@ async fn synchronised_start(load: &Arc<Load>, world: &Arc<World>, db: &app::db::
     let r = meter.finish(&format!("Synchronised start: {n} candidates released at once to POST /api/exam/start"), load);
     print_scans(&scans0, &table_scans(db).await);
     let s = r.kind("start");
+    if r.cpu.nodes > 0.0 && s.ok > 0 {
+        println!(
+            "  cost per start: talap {:.2} ms CPU, postgres {:.2} ms",
+            1e3 * r.cpu.nodes / s.ok as f64,
+            1e3 * r.cpu.postgres / s.ok as f64
+        );
+        result("talap_ms_per_start", format!("{:.2}", 1e3 * r.cpu.nodes / s.ok as f64));
+        result("postgres_ms_per_start", format!("{:.2}", 1e3 * r.cpu.postgres / s.ok as f64));
+    }
     // Latencies count from the release: the slowest success is when the last attempt existed.
     let all_ms = s.max;
     let created: i64 =
@@ -1571,7 +1707,7 @@ async fn steady(
     db: &app::db::Db,
     ceiling: &Ceiling,
     sitters: Vec<Sitter>,
-    media_dir: &std::path::Path,
+    media_dir: Option<&std::path::Path>,
     webcam: Vec<u8>,
     screen: Vec<u8>,
     costs: &ImageCosts,
@@ -1583,6 +1719,7 @@ async fn steady(
     let scans0 = table_scans(db).await;
     let meter = Meter::start(load, "steady state");
     let t0 = Instant::now() + Duration::from_millis(500);
+    let chaos = spawn_chaos(&k.chaos, t0);
     let tasks: Vec<_> = (0..n)
         .map(|s| {
             let (load, world, sitters, acks) = (load.clone(), world.clone(), sitters.clone(), acks.clone());
@@ -1657,7 +1794,7 @@ async fn steady(
     let evidence_lost = acked_keys.iter().filter(|key| !stored_keys.contains(key.as_str())).count();
     let acked_set: HashSet<&str> = acked_keys.iter().map(String::as_str).collect();
     let evidence_unacked = stored_keys.iter().filter(|key| !acked_set.contains(*key)).count();
-    let files = files_under(&media_dir.join("proctor"));
+    let files = media_dir.map_or_else(|| "in the object store".to_string(), |dir| files_under(&dir.join("proctor")).to_string());
     let submitted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = $1 AND submitted_at IS NOT NULL")
         .bind(world.exam)
         .fetch_one(&db.pool)
@@ -1674,6 +1811,7 @@ async fn steady(
         stored_keys.len()
     );
     println!("  check: {submitted} of {n} attempts handed in");
+    let unreadable = read_back_through_nodes(load, k, world, db).await?;
 
     let offered = n as f64 * REQUESTS_PER_CANDIDATE;
     let answer = r.kind("answer");
@@ -1698,13 +1836,32 @@ async fn steady(
     let lost = answers_lost + evidence_lost;
     // The server's side of the machine: its threads, SQLite's workers and PostgreSQL, without
     // the load generator, in percent of the whole machine.
-    let server_side = Cpu::pct(r.cpu.server + r.cpu.sqlite + r.cpu.postgres, r.elapsed) / cores() as f64;
+    let server_side = Cpu::pct(r.cpu.server + r.cpu.sqlite + r.cpu.postgres + r.cpu.nodes + r.cpu.garage, r.elapsed) / cores() as f64;
     let served: usize = ["paper", "answer", "webcam", "screen"].iter().map(|kind| r.kind(kind).ok).sum();
+    if k.target.is_some() && served > 0 {
+        // The capacity model's unit costs (BENCHMARKS.md): CPU per request of the steady mix on
+        // the app nodes and on PostgreSQL, per upload on the object store; per start and hand-in.
+        let uploads = (r.kind("webcam").ok + r.kind("screen").ok).max(1) as f64;
+        let started = world.people.len().max(1) as f64;
+        println!(
+            "  cost: steady mix per request: talap {:.2} ms CPU, postgres {:.2} ms; per upload: garage {:.2} ms; per hand-in: talap {:.2} ms, postgres {:.2} ms; per start: see the start phase ({} candidates)",
+            1e3 * r.cpu.nodes / served as f64,
+            1e3 * r.cpu.postgres / served as f64,
+            1e3 * r.cpu.garage / uploads,
+            1e3 * h.cpu.nodes / started,
+            1e3 * h.cpu.postgres / started,
+            world.people.len()
+        );
+        result("talap_ms_per_request", format!("{:.2}", 1e3 * r.cpu.nodes / served as f64));
+        result("postgres_ms_per_request", format!("{:.2}", 1e3 * r.cpu.postgres / served as f64));
+        result("garage_ms_per_upload", format!("{:.2}", 1e3 * r.cpu.garage / uploads));
+    }
     let upload_p99 = r.kind("webcam").p99.max(r.kind("screen").p99);
     let doubled = keys.len() - stored_keys.len();
     let recheck = recheck_summary(db).await?;
     println!("  re-check: {recheck}");
     println!("  uploads told to come back (503 + Retry-After) and sent again: {}", BUSY_RETRIES.load(Ordering::Relaxed));
+    println!("  requests that met no answer and were sent again: {}", RETRIES.load(Ordering::Relaxed));
     result("answer_p99_ms", format!("{:.0}", answer.p99));
     result("upload_p99_ms", format!("{upload_p99:.0}"));
     result("handin_p99_ms", format!("{:.0}", h.kind("hand-in").p99));
@@ -1712,6 +1869,13 @@ async fn steady(
     result("offered_rps", format!("{offered:.0}"));
     result("lost", lost);
     result("doubled", doubled);
+    result("unacknowledged", answers_unacked + evidence_unacked);
+    result("not_handed_in", n as i64 - submitted);
+    result("errors", r.errors() + h.errors());
+    result("retried", RETRIES.load(Ordering::Relaxed));
+    if let Some(unreadable) = unreadable {
+        result("unreadable", unreadable);
+    }
     result("server_cpu_pct", format!("{server_side:.0}"));
     let sustained = r.errors() == 0 && lost == 0 && answer.p99 < TARGET_ANSWER_P99_MS && answer.ok > 0;
     let kinds = ["paper", "answer", "webcam", "screen"]
@@ -1759,6 +1923,72 @@ async fn steady(
             if h.kind("hand-in").p99 < TARGET_HANDIN_P99_MS && h.errors() == 0 { "met" } else { "NOT met" }
         ),
     ])
+}
+
+/// Runs the BENCH_CHAOS commands at their seconds after `t0`, each in the background; their
+/// tasks end when the commands do.
+fn spawn_chaos(chaos: &[(f64, String)], t0: Instant) -> Vec<tokio::task::JoinHandle<()>> {
+    chaos
+        .iter()
+        .cloned()
+        .map(|(at, cmd)| {
+            tokio::spawn(async move {
+                tokio::time::sleep_until((t0 + Duration::from_secs_f64(at)).into()).await;
+                println!("  chaos at {at:.0} s: {cmd}");
+                let run = cmd.clone();
+                let status = tokio::task::spawn_blocking(move || std::process::Command::new("sh").arg("-c").arg(&run).status()).await;
+                match status {
+                    Ok(Ok(s)) if s.success() => {}
+                    other => println!("  chaos command failed ({other:?}): {cmd}"),
+                }
+            })
+        })
+        .collect()
+}
+
+/// With BENCH_NODES: every stored image of the exam read back through each node by its teacher,
+/// and compared by size with what was stored. Returns how many reads failed (None: no nodes).
+async fn read_back_through_nodes(load: &Arc<Load>, k: &Knobs, world: &Arc<World>, db: &app::db::Db) -> Res<Option<usize>> {
+    use futures::StreamExt;
+    if k.nodes.is_empty() {
+        return Ok(None);
+    }
+    let images: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT e.id, e.bytes FROM proctor_evidence e JOIN exam_attempts a ON a.id = e.attempt_id WHERE a.exam_id = $1")
+            .bind(world.exam)
+            .fetch_all(&db.pool)
+            .await?;
+    let reads: Vec<(String, i64, i64)> =
+        k.nodes.iter().flat_map(|node| images.iter().map(move |(id, bytes)| (node.clone(), *id, *bytes))).collect();
+    let total = reads.len();
+    let failed: Vec<String> = futures::stream::iter(reads)
+        .map(|(node, id, bytes)| {
+            let (client, cookie) = (load.client.clone(), world.teacher_cookie.clone());
+            async move {
+                let res = client.get(format!("{node}/api/proctor/image/{id}")).header("cookie", cookie).send().await;
+                match res {
+                    Ok(r) if r.status().is_success() => match r.bytes().await {
+                        Ok(b) if b.len() as i64 == bytes => None,
+                        Ok(b) => Some(format!("{node} image {id}: {} bytes, stored {bytes}", b.len())),
+                        Err(e) => Some(format!("{node} image {id}: {e}")),
+                    },
+                    Ok(r) => Some(format!("{node} image {id}: {}", r.status())),
+                    Err(e) => Some(format!("{node} image {id}: {}", error_text(&e))),
+                }
+            }
+        })
+        .buffer_unordered(32)
+        .filter_map(|f| async move { f })
+        .collect()
+        .await;
+    println!(
+        "  check: {} images read back through each of {} nodes: {} of {total} reads failed{}",
+        images.len(),
+        k.nodes.len(),
+        failed.len(),
+        failed.first().map(|f| format!(" (first: {f})")).unwrap_or_default()
+    );
+    Ok(Some(failed.len()))
 }
 
 /// The background re-check after the run: frames checked, not re-checked (the budget did not
@@ -1854,6 +2084,7 @@ async fn candidate(
                 }
                 1 => {}
                 _ => {
+                    let retrying = !load.retry_for.is_zero();
                     let (kind, body) = if which == 2 { ("webcam", webcam) } else { ("screen", screen) };
                     let key = format!("k{:010}{kind}{seq:06}", me.attempt);
                     let mut req = post("/api/proctor/evidence")
@@ -1869,7 +2100,9 @@ async fn candidate(
                     }
                     let stored = load
                         .call(kind, due, req, |_, body| {
-                            if body.contains("\"duplicate\":false") {
+                            // Sent again after no answer, an upload the first try stored is a
+                            // duplicate: stored once, which is what counts.
+                            if body.contains("\"duplicate\":false") || (retrying && body.contains("\"duplicate\":true")) {
                                 Ok(())
                             } else {
                                 Err(format!("not stored as new: {body}"))

@@ -37,6 +37,11 @@ fn role_label(r: Role) -> &'static str {
 }
 
 /// Loads the demo data if there are no users yet. One transaction: all or nothing.
+///
+/// Several nodes starting at once on an empty PostgreSQL database (a cluster's first start)
+/// would each see no users and each load the demo; the transaction holds an advisory lock and
+/// counts again under it, so one loads and the others find its users. (SQLite's transaction
+/// holds the one write lock from its start, which serialises the same way.)
 pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
     if users > 0 {
@@ -45,6 +50,14 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     let hash = app::auth::ssr::hash_password(DEMO_PASSWORD).await.map_err(|e| e.to_string())?;
     let now = app::api::now_ms();
     let mut tx = db.begin().await?;
+    if db.backend == app::db::Backend::Postgres {
+        // Any fixed number names the lock; this one spells "demo" in ASCII.
+        sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(1684368751)) l").execute(&mut *tx).await?;
+    }
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+    if users > 0 {
+        return Ok(false);
+    }
     // (key, parent key, kind, name)
     let plan = [
         ("region", "root", "region", "Ақмола облысы"),

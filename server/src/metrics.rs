@@ -101,6 +101,9 @@ struct Metrics {
     backup_last: Gauge,
     purge_last: Gauge,
     purged: Counter,
+    outbox_sent: Counter,
+    recheck_checked: Counter<u64, AtomicU64>,
+    recheck_recorded: Counter<u64, AtomicU64>,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -140,6 +143,14 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     let purged = Counter::default();
     registry.register("purged_images", "Proctoring images this node purged at the end of their retention", purged.clone());
+    // Work that every node's background jobs share through the database: summed over the
+    // nodes, each message is sent once and each frame recorded once (`scripts/cluster.sh test`).
+    let outbox_sent = Counter::default();
+    registry.register("outbox_sent", "Messages (email, SMS, in-app) this node delivered", outbox_sent.clone());
+    let recheck_checked = Counter::<u64, AtomicU64>::default();
+    registry.register("recheck_checked_frames", "Webcam snapshots this node decoded and counted faces in", recheck_checked.clone());
+    let recheck_recorded = Counter::<u64, AtomicU64>::default();
+    registry.register("recheck_recorded_frames", "Re-check outcomes this node recorded", recheck_recorded.clone());
     Metrics {
         registry,
         requests,
@@ -156,6 +167,9 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         backup_last,
         purge_last,
         purged,
+        outbox_sent,
+        recheck_checked,
+        recheck_recorded,
     }
 });
 
@@ -204,6 +218,19 @@ pub async fn track(req: Request, next: Next) -> Response {
 pub fn purge_ran(now_ms: i64, images: usize) {
     METRICS.purge_last.set(now_ms / 1000);
     METRICS.purged.inc_by(images as u64);
+}
+
+/// The outbox worker reports each delivered message here (`server::notify`).
+pub fn outbox_sent() {
+    METRICS.outbox_sent.inc();
+}
+
+/// A counter kept elsewhere as a plain atomic, brought up to its value.
+fn catch_up(counter: &Counter<u64, AtomicU64>, value: u64) {
+    let counted = counter.get();
+    if value > counted {
+        counter.inc_by(value - counted);
+    }
 }
 
 /// Where the node keeps its files, for "disk free".
@@ -255,11 +282,9 @@ pub async fn serve(
         m.recheck_waiting.set(lag.waiting);
         m.recheck_oldest.set(lag.oldest_s);
     }
-    let errors = app::media::errors();
-    let counted = m.media_errors.get();
-    if errors > counted {
-        m.media_errors.inc_by(errors - counted);
-    }
+    catch_up(&m.media_errors, app::media::errors());
+    catch_up(&m.recheck_checked, app::proctor::recheck::CHECKED.load(std::sync::atomic::Ordering::Relaxed));
+    catch_up(&m.recheck_recorded, app::proctor::recheck::RECORDED.load(std::sync::atomic::Ordering::Relaxed));
     for (volume, path) in [("database", &volumes.database), ("media", &volumes.media)] {
         if let Some(free) = path.as_deref().and_then(free_bytes) {
             m.disk_free.get_or_create(&VolumeLabel { volume }).set(free);

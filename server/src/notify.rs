@@ -121,7 +121,10 @@ pub async fn drain_once(db: &Db, notifier: &Notifier) -> usize {
     for m in &due {
         let outcome = notifier.deliver(m).await;
         let recorded = match &outcome {
-            Ok(()) => mark_sent(db, m.id).await,
+            Ok(()) => {
+                crate::metrics::outbox_sent();
+                mark_sent(db, m.id).await
+            }
             Err(err) => {
                 tracing::warn!(id = m.id, channel = m.channel.code(), error = %err, "outbox: delivery failed, will retry");
                 mark_failed(db, m.id, m.attempts, err).await

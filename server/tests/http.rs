@@ -428,6 +428,18 @@ async fn audit_log_filters_and_scope(b: Backend) {
         .await
         .json();
     assert_eq!(today_far["rows"].as_array().unwrap().len(), 0);
+    // One person's rows: the object "user <id>" (the data controller's question "who saw this
+    // person's data"); sign-ins are rows about their user.
+    let dir_id = app.count("SELECT id FROM users WHERE login = 'dir.a'").await;
+    for entity in [format!("user {dir_id}"), format!("user:{dir_id}")] {
+        let one = app
+            .call(&admin, "/api/audit/list", &[("actor", ""), ("action", ""), ("entity", &entity), ("from", ""), ("to", ""), ("page", "0")])
+            .await
+            .json();
+        let rows = one["rows"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{entity}: {one}");
+        assert!(rows.iter().all(|r| r["entity"] == "user" && r["entity_id"] == dir_id.to_string()), "{entity}: {one}");
+    }
 }
 
 async fn pages_render_in_the_requested_language(b: Backend) {

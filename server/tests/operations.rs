@@ -245,6 +245,34 @@ async fn metrics_move_with_traffic_and_are_for_the_operator_only(backend: Backen
     assert!(res.text().await.unwrap().contains("talap_http_requests_total"));
 }
 
+/// A cluster's first start: three nodes (each its own pool) open an empty PostgreSQL database at
+/// the same moment. Each migration is applied once, the demo is loaded once, and every node comes
+/// up. (PostgreSQL only: a cluster's database. SQLite is one node's file; sqlx's SQLite migrator
+/// takes no lock, so two processes migrating one new file at once is not a supported setup.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_starting_together_on_postgres_migrate_and_load_the_demo_once() {
+    if common::skip_postgres() {
+        return;
+    }
+    let backend = Backend::Postgres;
+    let empty = empty_db(backend).await;
+    let node = || async {
+        let db = app::db::Db::connect(&empty.url, 4).await.unwrap();
+        db.migrate().await.unwrap();
+        server::demo::load_if_empty(&db).await.unwrap()
+    };
+    let (a, b, c) = tokio::join!(node(), node(), node());
+    assert_eq!([a, b, c].iter().filter(|loaded| **loaded).count(), 1, "one node loads the demo");
+    let db = &empty.db;
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&db.pool).await.unwrap();
+    let distinct: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT version) FROM _sqlx_migrations").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(applied, distinct, "each migration once");
+    assert_eq!(db.schema_version().await.unwrap(), Some(db.latest_migration()));
+    // Root, the demo plan's six, and its olympiad stage's group: not twice that.
+    let orgs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(orgs, 8, "the demo once");
+}
+
 backends!(
     backup_wipe_restore,
     a_restore_refuses_what_it_cannot_restore_whole,

@@ -7,3 +7,5 @@ pub mod model;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod views;

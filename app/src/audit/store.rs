@@ -127,9 +127,21 @@ pub async fn list(db: &crate::db::Db, f: &Filter) -> Result<AuditPage, AppError>
         texts.push(format!("{}%", f.action.trim()));
         order.push(true);
     }
-    if !f.entity.trim().is_empty() {
+    // "user" for every user's rows, "user 42" (or "user:42") for one user's: the data
+    // controller reads whose personal data was seen by whom this way.
+    let entity = f.entity.trim();
+    let (entity, entity_id) = match entity.split_once([' ', ':']) {
+        Some((kind, id)) if !id.trim().is_empty() => (kind.trim(), Some(id.trim())),
+        _ => (entity, None),
+    };
+    if !entity.is_empty() {
         sql.push_str(&format!(" AND a.entity = ${}", next()));
-        texts.push(f.entity.trim().to_string());
+        texts.push(entity.to_string());
+        order.push(true);
+    }
+    if let Some(id) = entity_id {
+        sql.push_str(&format!(" AND a.entity_id = ${}", next()));
+        texts.push(id.to_string());
         order.push(true);
     }
     if let Some(from) = f.from_ms {

@@ -21,6 +21,13 @@ const LEASE_MS: i64 = 60_000;
 /// Frames one worker takes at a time.
 const BATCH: i64 = 8;
 
+/// This node's re-check work since it started, for `/metrics`: frames it decoded and counted,
+/// and frames whose outcome it recorded. Summed over a cluster, "recorded" equals the frames
+/// re-checked in the database (each is recorded once, by the guarded update); "checked" minus
+/// "recorded" is work thrown away (a lease that ran out, a node stopped before recording).
+pub static CHECKED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static RECORDED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// What the re-check may spend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
@@ -263,8 +270,12 @@ pub fn spawn(db: Db, media: MediaStore, budget: Budget) {
                         Err(e) => tracing::warn!(error = ?e, evidence = due.id, "reading a frame to re-check failed"),
                     }
                 }
+                CHECKED.fetch_add(outcomes.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 match record(&db, &outcomes).await {
-                    Ok(n) => checked += n as u64,
+                    Ok(n) => {
+                        checked += n as u64;
+                        RECORDED.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                    }
                     // The leases run out and the frames are taken again.
                     Err(e) => tracing::warn!(error = ?e, frames = outcomes.len(), "recording re-checks failed"),
                 }

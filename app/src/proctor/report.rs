@@ -300,7 +300,19 @@ async fn attempt_report(
     let timeline = async {
         let caller = caller_of(&st, &headers).await?;
         super::review::ssr::may_see_evidence(&st.db, &caller, id).await?;
-        super::review::ssr::load_timeline(&st.db, &caller, id).await
+        let t = super::review::ssr::load_timeline(&st.db, &caller, id).await?;
+        // The report carries the attempt's webcam snapshots.
+        let r = sqlx::query(
+            "SELECT a.student_id, j.group_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
+             WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&st.db.pool)
+        .await?;
+        use crate::audit::views::{record, Seen};
+        let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
+        record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": id, "report": "pdf" })).await?;
+        Ok::<_, AppError>(t)
     }
     .await;
     let t = match timeline {
@@ -379,16 +391,23 @@ async fn org_report(
 async fn image(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, Path(id): Path<i64>) -> Response {
     let result = async {
         let caller = caller.0.ok_or(AppError::Unauthorized)?;
-        let r = sqlx::query("SELECT attempt_id, media_key, content_type, purged_at FROM proctor_evidence WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let r = sqlx::query(
+            "SELECT x.attempt_id, x.media_key, x.content_type, x.purged_at, a.student_id, j.group_id
+             FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id JOIN exams e ON e.id = a.exam_id
+             JOIN journals j ON j.id = e.journal_id WHERE x.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
         let attempt: i64 = r.try_get("attempt_id")?;
         super::review::ssr::may_see_evidence(&st.db, &caller, attempt).await?;
         if r.try_get::<Option<i64>, _>("purged_at")?.is_some() {
             return Err(AppError::NotFound);
         }
+        use crate::audit::views::{record, Seen};
+        let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
+        record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": attempt })).await?;
         let key: String = r.try_get("media_key")?;
         let kind: String = r.try_get("content_type")?;
         Ok::<_, AppError>((kind, st.media.get(&key).await?))
@@ -409,60 +428,70 @@ async fn image(State(st): State<AppState>, Extension(caller): Extension<Resolved
 
 /// Deletes the images of exams whose retention period has passed (counted from the exam's
 /// close), marks their rows purged (the timeline keeps the metadata, violations and verdict),
-/// and logs each purge in proctor_purges and the audit log. Safe to run on several nodes at once:
-/// a row is only marked after its object is gone, and deleting twice is harmless.
+/// and logs each purge in proctor_purges and the audit log. Returns how many images this call
+/// purged.
+///
+/// Every node runs it, possibly at the same moment, and each image is purged by exactly one of
+/// them: a chunk of rows is claimed by the guarded `UPDATE ... WHERE purged_at IS NULL`, which
+/// on PostgreSQL makes a second node wait for the first's transaction and then skip the rows it
+/// took (SQLite has one writer anyway). Objects are deleted inside the claiming transaction, so
+/// a node that dies midway leaves its chunk unclaimed for the next run; deleting an object twice
+/// is harmless. Chunks keep each transaction (and SQLite's one writer) short.
 pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
+    const CHUNK: i64 = 500;
     let exams =
         sqlx::query("SELECT id FROM exams WHERE closes_at + retention_days * 86400000 < $1").bind(now).fetch_all(&st.db.pool).await?;
     let mut purged = 0;
     for e in exams {
         let exam_id: i64 = e.try_get("id")?;
-        let items = sqlx::query(
-            "SELECT x.id, x.media_key, x.bytes FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id
-             WHERE a.exam_id = $1 AND x.purged_at IS NULL LIMIT 5000",
-        )
-        .bind(exam_id)
-        .fetch_all(&st.db.pool)
-        .await?;
-        if items.is_empty() {
-            continue;
-        }
-        let mut bytes = 0i64;
-        let mut tx = st.db.begin().await?;
-        for it in &items {
-            let key: String = it.try_get("media_key")?;
-            st.media.delete(&key).await?;
-            bytes += it.try_get::<i64, _>("bytes")?;
-            sqlx::query("UPDATE proctor_evidence SET purged_at = $1 WHERE id = $2")
+        loop {
+            let mut tx = st.db.begin().await?;
+            let items = sqlx::query(
+                "UPDATE proctor_evidence SET purged_at = $1
+                 WHERE id IN (SELECT x.id FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id
+                              WHERE a.exam_id = $2 AND x.purged_at IS NULL ORDER BY x.id LIMIT $3)
+                   AND purged_at IS NULL
+                 RETURNING id, media_key, bytes",
+            )
+            .bind(now)
+            .bind(exam_id)
+            .bind(CHUNK)
+            .fetch_all(&mut *tx)
+            .await?;
+            if items.is_empty() {
+                break;
+            }
+            let mut bytes = 0i64;
+            for it in &items {
+                let key: String = it.try_get("media_key")?;
+                st.media.delete(&key).await?;
+                bytes += it.try_get::<i64, _>("bytes")?;
+            }
+            sqlx::query("INSERT INTO proctor_purges (exam_id, images, bytes, purged_at) VALUES ($1, $2, $3, $4)")
+                .bind(exam_id)
+                .bind(items.len() as i64)
+                .bind(bytes)
                 .bind(now)
-                .bind(it.try_get::<i64, _>("id")?)
                 .execute(&mut *tx)
                 .await?;
-        }
-        sqlx::query("INSERT INTO proctor_purges (exam_id, images, bytes, purged_at) VALUES ($1, $2, $3, $4)")
-            .bind(exam_id)
-            .bind(items.len() as i64)
-            .bind(bytes)
-            .bind(now)
-            .execute(&mut *tx)
+            crate::audit::store::record(
+                &mut tx,
+                crate::audit::store::Entry {
+                    actor_id: None,
+                    ip: "server",
+                    action: "proctor.retention.purge",
+                    entity: "exam",
+                    entity_id: exam_id.to_string(),
+                    org_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({ "images": items.len(), "bytes": bytes })),
+                },
+            )
             .await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: None,
-                ip: "server",
-                action: "proctor.retention.purge",
-                entity: "exam",
-                entity_id: exam_id.to_string(),
-                org_id: None,
-                before: None,
-                after: Some(serde_json::json!({ "images": items.len(), "bytes": bytes })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(exam_id, images = items.len(), bytes, "proctoring images purged after their retention period");
-        purged += items.len();
+            tx.commit().await?;
+            tracing::info!(exam_id, images = items.len(), bytes, "proctoring images purged after their retention period");
+            purged += items.len();
+        }
     }
     Ok(purged)
 }

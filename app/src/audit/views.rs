@@ -1,0 +1,75 @@
+//! The personal-data access log (issue 21; Kazakhstan's law 94-V): who looked at whose
+//! proctoring images (faces: biometric data) and when. Written to the audit log as
+//! `personal_data.view` rows whose object is the person seen, so whoever holds `audit.read` (the
+//! data controller) reads them on the audit page, filtered to one person ("user" and their id)
+//! or one viewer. A reviewer opening a timeline loads dozens of one person's images: one row per
+//! viewer, person and kind of data an hour (on each node) says who saw whose data and when,
+//! without a row per thumbnail.
+
+use crate::auth::ssr::Caller;
+use crate::db::Db;
+use crate::error::AppError;
+
+/// The action of the rows, for the audit page's filter.
+pub const ACTION: &str = "personal_data.view";
+
+/// What was seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// Webcam snapshots and screenshots of an attempt (the image route and the attempt's PDF).
+    ProctorImages,
+}
+
+impl Seen {
+    fn code(self) -> &'static str {
+        match self {
+            Seen::ProctorImages => "proctor_images",
+        }
+    }
+}
+
+/// Viewer, person and kind logged in the last hour on this node (a hash of the three).
+static LOGGED: std::sync::LazyLock<crate::db::Recent<()>> =
+    std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(3600), 100_000));
+
+/// Logs that `viewer` saw `subject`'s data, once an hour per node. `org_id` is the organisation
+/// the person was seen through (an exam's group), which decides whose audit readers see the row;
+/// `detail` says where (an attempt). An error refuses the view: what cannot be logged is not shown.
+pub async fn record(
+    db: &Db,
+    viewer: &Caller,
+    subject_id: i64,
+    seen: Seen,
+    org_id: Option<i64>,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (viewer.user_id, subject_id, seen.code()).hash(&mut h);
+    let key = h.finish() as i64;
+    if LOGGED.peek(db, key).is_some() {
+        return Ok(());
+    }
+    let mut after = serde_json::json!({ "seen": seen.code() });
+    if let (Some(a), serde_json::Value::Object(d)) = (after.as_object_mut(), detail) {
+        a.extend(d);
+    }
+    let mut tx = db.begin().await?;
+    super::store::record(
+        &mut tx,
+        super::store::Entry {
+            actor_id: Some(viewer.user_id),
+            ip: &viewer.ip,
+            action: ACTION,
+            entity: "user",
+            entity_id: subject_id.to_string(),
+            org_id,
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    LOGGED.put(db, key, ());
+    Ok(())
+}
