@@ -210,8 +210,8 @@ start_node() {
     export DATABASE_URL="$PG/$DB_NAME" TALAP_LISTEN="127.0.0.1:$(node_port "$n")" TALAP_PUBLIC_URL="http://127.0.0.1:$LB_PORT"
     export TALAP_MEDIA_URL="s3://$BUCKET" AWS_ENDPOINT="http://127.0.0.1:$S3_PORT" AWS_REGION=garage AWS_ALLOW_HTTP=true
     export TALAP_TRUSTED_PROXIES=1 TALAP_DEMO=true LEPTOS_SITE_ROOT="$ROOT/target/site" TALAP_CONFIG=/nonexistent.toml
-    export RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
-    exec nohup "$ROOT/target/release/talap" >>"$DIR/node$n.log" 2>&1
+    export RUST_LOG="${RUST_LOG:-info,sqlx=warn}" NO_COLOR=1
+    exec nohup "${TALAP_CLUSTER_BIN:-$ROOT/target/release/talap}" >>"$DIR/node$n.log" 2>&1
   ) &
   echo $! >"$DIR/node$n.pid"
 }
@@ -392,18 +392,18 @@ all_nodes_ready() {
 }
 
 check_outbox_once() {
-  local before after sent logged
+  local before after sent logged subject="cluster test $(date +%s)"
   before=$(metric_sum talap_outbox_sent_total)
   psql_db "INSERT INTO outbox (channel, recipient, subject, body, next_attempt_at, created_at)
-           SELECT 'email', 'cluster' || g || '@example.kz', 'cluster test', 'message ' || g, 0, 0 FROM generate_series(1, 300) g" >/dev/null
+           SELECT 'email', 'cluster' || g || '@example.kz', '$subject', 'message ' || g, 0, 0 FROM generate_series(1, 300) g" >/dev/null
   for _ in $(seq 1 120); do
-    [ "$(psql_db "SELECT COUNT(*) FROM outbox WHERE subject = 'cluster test' AND status <> 'sent'")" = 0 ] && break
+    [ "$(psql_db "SELECT COUNT(*) FROM outbox WHERE subject = '$subject' AND status <> 'sent'")" = 0 ] && break
     sleep 1
   done
   after=$(metric_sum talap_outbox_sent_total)
-  sent=$(psql_db "SELECT COUNT(*) FROM outbox WHERE subject = 'cluster test' AND status = 'sent'")
+  sent=$(psql_db "SELECT COUNT(*) FROM outbox WHERE subject = '$subject' AND status = 'sent'")
   # Demo mode delivers to the log: one line per delivery, whichever node made it.
-  logged=$(cat "$DIR"/node*.log | grep -c 'subject=cluster test' || true)
+  logged=$(cat "$DIR"/node*.log | grep 'no SMTP configured' | grep -c "$subject" || true)
   echo "      300 messages queued: $sent marked sent; the nodes' counters rose by $(( after - before )); deliveries in the logs: $logged"
   [ "$sent" = 300 ] && [ $(( after - before )) = 300 ] && [ "$logged" = 300 ]
 }
