@@ -1539,10 +1539,6 @@ async fn signin_window(load: &Arc<Load>, k: &Knobs, world: &Arc<World>) -> Strin
     for t in tasks {
         let _ = t.await;
     }
-    // Whatever the chaos started (a node restarted a minute later) is back before the hand-in.
-    for c in chaos {
-        let _ = c.await;
-    }
     let r = meter.finish(
         &format!(
             "Sign-in window: {n} candidates over {} min before the start, the peak ({rate:.1}/s) for {} s",
@@ -1729,6 +1725,10 @@ async fn steady(
         .collect();
     for t in tasks {
         let _ = t.await;
+    }
+    // Whatever the chaos started (a node restarted a minute later) is back before the hand-in.
+    for c in chaos {
+        let _ = c.await;
     }
     let r = meter.finish(
         &format!(
