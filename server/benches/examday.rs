@@ -517,16 +517,18 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
 
     let now = app::api::now_ms();
     let mut tx = db.begin().await?;
-    let org = |parent: i64, kind: &'static str, name: &'static str| {
+    let org = |parent: i64, kind: &'static str, name: String| {
         sqlx::query_scalar::<_, i64>("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(parent)
             .bind(kind)
             .bind(name)
             .bind(now)
     };
-    let region = org(app::admin::model::ROOT_ORG_ID, "region", "Bench region").fetch_one(&mut *tx).await?;
-    let college = org(region, "college", "Bench college").fetch_one(&mut *tx).await?;
-    let group = org(college, "group", "Bench candidates").fetch_one(&mut *tx).await?;
+    // Names are unique among siblings: a cluster's database keeps earlier runs' (BENCH_TAG).
+    let region =
+        org(app::admin::model::ROOT_ORG_ID, "region", format!("Bench region {}", k.tag).trim().to_string()).fetch_one(&mut *tx).await?;
+    let college = org(region, "college", "Bench college".to_string()).fetch_one(&mut *tx).await?;
+    let group = org(college, "group", "Bench candidates".to_string()).fetch_one(&mut *tx).await?;
     let user = |login: String| {
         sqlx::query_scalar::<_, i64>("INSERT INTO users (login, full_name, password_hash, created_at) VALUES ($1, $1, $2, $3) RETURNING id")
             .bind(login)
