@@ -210,7 +210,8 @@ start_node() {
     export DATABASE_URL="$PG/$DB_NAME" TALAP_LISTEN="127.0.0.1:$(node_port "$n")" TALAP_PUBLIC_URL="http://127.0.0.1:$LB_PORT"
     export TALAP_MEDIA_URL="s3://$BUCKET" AWS_ENDPOINT="http://127.0.0.1:$S3_PORT" AWS_REGION=garage AWS_ALLOW_HTTP=true
     export TALAP_TRUSTED_PROXIES=1 TALAP_DEMO=true LEPTOS_SITE_ROOT="$ROOT/target/site" TALAP_CONFIG=/nonexistent.toml
-    export RUST_LOG="${RUST_LOG:-info,sqlx=warn}" NO_COLOR=1
+    # Not RUST_LOG: a node restarted from the load generator (BENCH_CHAOS) would inherit its level.
+    export RUST_LOG="${TALAP_CLUSTER_LOG:-info,sqlx=warn}" NO_COLOR=1
     exec nohup "${TALAP_CLUSTER_BIN:-$ROOT/target/release/talap}" >>"$DIR/node$n.log" 2>&1
   ) &
   echo $! >"$DIR/node$n.pid"
