@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod consent;
 pub mod error;
 pub mod exam;
 pub mod home;

@@ -97,6 +97,28 @@ export async function stepState(page, id, state, timeout = 30_000) {
   await page.locator(`[data-testid="${id}"][data-state="${state}"]`).waitFor({ timeout });
 }
 
+/**
+ * The consent step before proctoring (issue 21), where the page shows it: the person agrees for
+ * themselves, or (`guardian`: a parent's or guardian's name) a minor's guardian does. Returns
+ * whether the step was shown; the device check follows it. `tap` on a touch screen.
+ */
+export async function giveConsent(page, { guardian = null, tap = false } = {}) {
+  const step = page.getByTestId('consent-step');
+  const check = page.getByTestId('device-check');
+  await step.or(check).first().waitFor();
+  if (!(await step.isVisible())) return false;
+  const press = (l) => (tap ? l.tap() : l.click());
+  if (guardian) {
+    await press(page.getByTestId('consent-by-guardian'));
+    await page.locator('#f-guardian_name').fill(guardian);
+  } else {
+    await press(page.getByTestId('consent-by-person'));
+  }
+  await press(page.getByTestId('consent-agree'));
+  await check.waitFor();
+  return true;
+}
+
 // window.__talapHydrated is true once the app has hydrated the page: the wasm marks <html> with
 // `data-hydrated` when hydration has finished (frontend/src/lib.rs), which is not the moment the
 // wasm is instantiated (hydration runs after it, and would wait for code loaded on demand).

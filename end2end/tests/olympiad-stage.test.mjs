@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  launch, stepState, validIin as iin, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
+  launch, stepState, giveConsent, validIin as iin, open, close, visit, signIn, setLang, welcomed, msg, uniq, logOffset, emailedCode, chooseOption,
   screenshot, scrollWidth, smallTapTargets, hiddenAndBack, pdfText, DEMO_PASSWORD, PHONE,
 } from './lib.mjs';
 
@@ -124,6 +124,12 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
     const row = page.getByTestId('my-exams').locator('tr', { hasText: `${CAMPAIGN}: Математика` });
     await row.getByTestId('start-exam').click();
     await page.waitForURL(/\/exams\/\d+\/sit$/);
+    // A pupil is a minor by her IIN: only a parent or guardian can agree to proctoring.
+    await page.getByTestId('consent-minor').filter({ hasText: msg('ConsentMinorHint', lang) }).waitFor();
+    assert.ok(await page.getByTestId('consent-by-person').isDisabled(), 'a minor cannot agree alone');
+    assert.deepEqual(await smallTapTargets(page), [], 'the consent step is big enough for a thumb');
+    await screenshot(page, `consent-minor-${lang}-phone`);
+    assert.ok(await giveConsent(page, { guardian: 'Серікова Гүлнар Бақытқызы', tap: true }));
     await page.getByTestId('device-check').waitFor();
     // The stage is for any device: a phone checks its camera only, and is told why.
     await page.getByTestId('proctor-mode').filter({ hasText: msg('ProctorModeAnyDevice', lang) }).waitFor();

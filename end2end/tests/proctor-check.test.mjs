@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, stepState, open, close, visit, hydrated, hiddenAndBack, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
+import { launch, stepState, open, close, visit, hydrated, hiddenAndBack, signIn, setLang, msg, uniq, screenshot, scrollWidth, giveConsent, DEMO_PASSWORD, PHONE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch({ devices: true }); });
@@ -87,6 +87,17 @@ test('the device check passes with the fake camera and the entire screen; detect
   await visit(page, '/proctor/check');
   await page.getByRole('heading', { level: 1, name: msg('DeviceCheckTitle', lang) }).waitFor();
   assert.equal(await page.getByTestId('devices-ready').count(), 0);
+  // Consent comes before the camera: what happens without it, and nothing asked of the camera.
+  const consent = page.getByTestId('consent-step');
+  await consent.waitFor();
+  assert.equal((await page.getByTestId('consent-without').innerText()).trim(), msg('ConsentWithoutCheck', lang));
+  assert.equal((await page.getByTestId('consent-kept').innerText()).trim(), msg('ConsentKeptByExam', lang));
+  assert.equal(await page.getByTestId('check-camera-start').count(), 0, 'no camera before consent');
+  // Agreeing without saying who agrees is refused at the choice.
+  await page.getByTestId('consent-agree').click();
+  await consent.locator('#f-given_by-error').filter({ hasText: msg('ErrConsentWho', lang) }).waitFor();
+  await screenshot(page, 'consent-en');
+  assert.ok(await giveConsent(page));
 
   const faces = await passCamera(page, lang);
   await page.getByTestId('check-screen-start').click();
@@ -107,6 +118,18 @@ test('the device check passes with the fake camera and the entire screen; detect
   console.log(`# device check: face detection ms (320x240): ${stats(f.detections)}`);
   console.log(`# device check: long tasks ms: ${stats(f.longTasks)}`);
   assert.ok(f.detections.length >= 1, 'the browser ran its face detector');
+
+  // The profile shows the consent and withdraws it; the check then asks again.
+  await visit(page, '/profile');
+  const open = page.getByTestId('consent-open');
+  await open.waitFor();
+  assert.ok((await open.innerText()).startsWith(msg('ConsentGivenAt', lang).split('{at}')[0]));
+  await page.getByTestId('consent-withdraw').click();
+  await page.getByTestId('consent-none').waitFor();
+  assert.ok((await page.locator('.consent-history li').first().innerText()).includes(msg('ConsentWithdrawnAt', lang).split('{at}')[0].replace(/^; /, '').trim()));
+  await visit(page, '/proctor/check');
+  await page.getByTestId('consent-step').waitFor();
+  assert.equal(await page.getByTestId('check-camera-start').count(), 0, 'withdrawn: no camera');
   await close(ctx);
 });
 
@@ -116,6 +139,7 @@ test('refusals are explained in the page language: camera denied, screen refused
     const lang = 'ru';
     const ctx = await as('student2', lang, { initScript: DENY_CAMERA });
     await visit(ctx.page, '/proctor/check');
+    await giveConsent(ctx.page);
     await ctx.page.getByTestId('check-camera-start').click();
     await stepState(ctx.page, 'check-camera', 'failed');
     assert.equal((await ctx.page.getByTestId('check-camera-error').innerText()).trim(), msg('ErrCameraDenied', lang));
@@ -228,6 +252,12 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId('start-exam').click();
   // The check comes before the attempt exists, so its minutes are not the exam's.
   await page.waitForURL(/\/exams\/\d+\/sit$/);
+  // The exam's consent step says how long its images are kept and that it has no online
+  // sitting without proctoring.
+  await page.getByTestId('consent-step').waitFor();
+  assert.equal((await page.getByTestId('consent-kept').innerText()).trim(), msg('ConsentKeptDays', lang).replace('{days}', '90'));
+  assert.equal((await page.getByTestId('consent-without').innerText()).trim(), msg('ConsentWithoutNoOnline', lang));
+  assert.ok(await giveConsent(page));
   await page.getByTestId('device-check').waitFor();
   await page.getByTestId('timer-starts-hint').waitFor();
   await passCamera(page, lang);

@@ -586,6 +586,14 @@ async fn generate(db: &app::db::Db, k: &Knobs) -> Res<World> {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        // Agreed to proctoring (the consent step before the device check); ingest refuses otherwise.
+        sqlx::query(
+            "INSERT INTO personal_data_consents (user_id, purpose, given_by, text_version, given_at) VALUES ($1, 'proctoring', 'person', 1, $2)",
+        )
+        .bind(student)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         let cookie = session(&mut tx, student, now).await?;
         people.push(Person { login, cookie, addr: fake_addr(1, i) });
     }

@@ -338,6 +338,14 @@ async fn generate(db: &app::db::Db, n: usize, recheck: i64) -> Result<Vec<Candid
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        // Agreed to proctoring (the consent step before the device check); ingest refuses otherwise.
+        sqlx::query(
+            "INSERT INTO personal_data_consents (user_id, purpose, given_by, text_version, given_at) VALUES ($1, 'proctoring', 'person', 1, $2)",
+        )
+        .bind(student)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         let attempt: i64 = sqlx::query_scalar(
             "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, proctored, last_seen_at)
              VALUES ($1, $2, $3, $4, '[]', 1, $3) RETURNING id",

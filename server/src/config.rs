@@ -135,10 +135,13 @@ pub enum Command {
         from: PathBuf,
     },
     /// Export every table as CSV (with a README of the columns) and every media file, into an
-    /// empty folder.
+    /// empty folder; with --person, only what is about one person (a data subject's request).
     Export {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+        /// A login or an account id: export this person's data only.
+        #[arg(long, value_name = "LOGIN")]
+        person: Option<String>,
     },
 }
 

@@ -64,6 +64,12 @@ async fn world_on(app: TestApp) -> World {
     let teacher = app.signed_in("teacher", PW).await;
     let student = app.signed_in("student.a", PW).await;
     let other = app.signed_in("student.b", PW).await;
+    // Both candidates agreed to proctoring (the consent step before the device check); a test
+    // of the consent itself uses a third.
+    for c in [&student, &other] {
+        let r = app.call(c, "/api/consent/give", &[("purpose", "proctoring"), ("given_by", "person")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
     World { app, teacher, student, other, student_id, journal, lesson, group }
 }
 
@@ -209,7 +215,10 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
         w.app.make_user(&login, PW, Some((Role::Student, w.group))).await;
         clients.push(w.app.signed_in(&login, PW).await);
     }
-    // One of them ran the device check before the start, as the sit page does; the others did not.
+    // One of them ran the device check before the start, as the sit page does (after its
+    // consent step); the others did not.
+    let r = w.app.call(&clients[2], "/api/consent/give", &[("purpose", "proctoring"), ("given_by", "person")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(device_check(&w, &clients[2]).await.status, StatusCode::OK);
     let exam_id = exam.to_string();
     let form = [("exam_id", exam_id.as_str())];
@@ -1531,6 +1540,96 @@ async fn an_upload_is_measured_before_it_is_read(b: Backend) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("ErrFileUnpacksTooLarge"), "{}", r.body);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_questions").await, 0);
+}
+
+backends!(nothing_is_captured_without_consent_and_a_minors_comes_from_a_guardian);
+
+/// Law 94-V (issue 21): a candidate's face is neither counted nor kept before they (or, for a
+/// minor, a parent or guardian) consent to proctoring; consent is recorded once however often
+/// it is given, withdrawing it stops the capture, and both leave an audit row.
+async fn nothing_is_captured_without_consent_and_a_minors_comes_from_a_guardian(b: Backend) {
+    let w = world(b).await;
+    let first = exam(&w).await;
+    let group = w.group;
+    // A pupil born on 15 March 2012: under 18 by the IIN.
+    let pupil = w.app.make_user("pupil.c", PW, Some((Role::Student, group))).await;
+    sqlx::query("UPDATE users SET iin = '120315501236' WHERE id = $1").bind(pupil).execute(&w.app.db.pool).await.unwrap();
+    let c = w.app.signed_in("pupil.c", PW).await;
+    let consents = |c: reqwest::Client| {
+        let app = &w.app;
+        async move { app.call(&c, "/api/consent/mine", &[]).await.json() }
+    };
+    let mine = consents(c.clone()).await;
+    assert_eq!(mine["minor"], true);
+    assert_eq!(mine["records"], serde_json::json!([]));
+
+    // No consent: the test snapshot is refused before it is decoded, and so is evidence.
+    let r = device_check(&w, &c).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrConsentRequired" }), "{}", r.body);
+    let attempt = start(&w, &c, first).await;
+    let r = upload(&w, &c, attempt, "webcam", "consent-missing-0000000001", Some(1), png(320, 240)).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrConsentRequired" }), "{}", r.body);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM proctor_evidence WHERE attempt_id = {attempt}")).await, 0, "nothing kept");
+
+    // A minor cannot agree alone; a guardian must give a name.
+    let give = |c: reqwest::Client, by: &'static str, name: &'static str| {
+        let app = &w.app;
+        async move { app.call(&c, "/api/consent/give", &[("purpose", "proctoring"), ("given_by", by), ("guardian_name", name)]).await }
+    };
+    let r = give(c.clone(), "person", "").await;
+    assert_eq!(r.field_errors(), vec![("given_by".to_string(), "ErrConsentMinor".to_string())], "{}", r.body);
+    let r = give(c.clone(), "guardian", "   ").await;
+    assert_eq!(r.field_errors(), vec![("guardian_name".to_string(), "ErrRequired".to_string())], "{}", r.body);
+    let r = give(c.clone(), "", "").await;
+    assert_eq!(r.field_errors(), vec![("given_by".to_string(), "ErrConsentWho".to_string())], "{}", r.body);
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM personal_data_consents WHERE user_id = (SELECT id FROM users WHERE login = 'pupil.c')").await,
+        0
+    );
+    // Given twice (a double click): one record, one audit row.
+    for _ in 0..2 {
+        let r = give(c.clone(), "guardian", "  Серікова   Айгерім  ").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let mine = consents(c.clone()).await;
+    let records = mine["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{mine}");
+    assert_eq!(records[0]["given_by"], "Guardian");
+    assert_eq!(records[0]["guardian_name"], "Серікова Айгерім");
+    assert_eq!(records[0]["withdrawn_at"], serde_json::Value::Null);
+    let audit = |action: &'static str| {
+        let app = &w.app;
+        async move { app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND entity_id = '{pupil}'")).await }
+    };
+    assert_eq!(audit("consent.give").await, 1);
+
+    // With consent the check and a new attempt's evidence go through.
+    let r = device_check(&w, &c).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam2 = exam(&w).await;
+    let attempt2 = start(&w, &c, exam2).await;
+    let r = upload(&w, &c, attempt2, "webcam", "consent-given-00000000001", Some(1), png(320, 240)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Withdrawn (twice: one change): the check is refused again, the record shows when.
+    for _ in 0..2 {
+        let r = w.app.call(&c, "/api/consent/withdraw", &[("purpose", "proctoring")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(audit("consent.withdraw").await, 1);
+    let mine = consents(c.clone()).await;
+    assert!(mine["records"][0]["withdrawn_at"].as_i64().is_some(), "{mine}");
+    let r = device_check(&w, &c).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrConsentRequired" }), "{}", r.body);
+    // Ingest reads consent with the attempt (cached for a few seconds): refused once that passes.
+    tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
+    let r = upload(&w, &c, attempt2, "webcam", "consent-withdrawn-000000001", Some(1), png(320, 240)).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrConsentRequired" }), "{}", r.body);
+    assert_eq!(
+        w.app.count(&format!("SELECT COUNT(*) FROM proctor_evidence WHERE attempt_id = {attempt2}")).await,
+        1,
+        "only the image taken with consent"
+    );
 }
 
 backends!(one_user_runs_one_device_check_at_a_time);

@@ -968,7 +968,21 @@ async fn exporting_and_importing_the_export_changes_nothing(b: Backend) {
     }
     assert_eq!(stored_results(&app).await, before);
     assert_eq!(places().await.unwrap(), places_before);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit, "nothing changed, nothing audited");
+    // Nothing changed, nothing audited; only each file taken, with every participant's IIN in
+    // it, is in the personal-data access log (issue 21): one row a file, about the campaign.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action <> 'personal_data.view'").await,
+        audit,
+        "nothing changed, nothing audited"
+    );
+    let files: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT entity, entity_id, after_json FROM audit_log WHERE action = 'personal_data.view' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let file_row =
+        ("olympiad_campaign".to_string(), campaign.to_string(), Some(serde_json::json!({ "seen": "iin_export", "people": 6 }).to_string()));
+    assert_eq!(files, vec![file_row.clone(), file_row]);
     // A teacher cannot download the results.
     let school = school(&app, "AK-001").await;
     app.make_user("teacher", PW, Some((Role::OlympiadTeacher, school))).await;
@@ -1871,6 +1885,14 @@ async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(
     assert_eq!(find("060315").await.json().as_array().unwrap().len(), 6);
     let teacher = find("AIGUL@").await.json();
     assert_eq!(teacher[0]["role"], serde_json::json!({ "Teacher": { "confirmed": false } }));
+    // Whose IIN the operator saw is logged once per person (within the hour): Әлия, then the
+    // five other pupils, then the teacher (law 94-V, issue 21).
+    let seen_iins = || {
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.view' AND entity = 'user' AND after_json LIKE '%\"iin\"%'")
+    };
+    assert_eq!(seen_iins().await, 7);
+    assert_eq!(find("060315").await.json().as_array().unwrap().len(), 6);
+    assert_eq!(seen_iins().await, 7, "seen again within the hour: no new rows");
     let aliya = pupil_client(&app, &iins[0]).await;
     let r = app.call(&aliya, "/api/olympiad/people", &[("campaign_id", &campaign.to_string()), ("query", "Әлия")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);

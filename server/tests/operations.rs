@@ -201,6 +201,90 @@ async fn the_export_is_every_table_as_csv_and_the_media(backend: Backend) {
     assert!(again.contains("not empty"), "{again}");
 }
 
+/// One person's export (law 94-V, a data subject's request): their rows in every table that
+/// holds any, with what hangs off their attempts, and their images; nobody else's rows or
+/// images, and not their password's hash. Every table that refers to an account is either in
+/// the person's export or listed as not about the person, so a new table cannot be forgotten.
+async fn one_persons_export_is_theirs_alone(backend: Backend) {
+    use server::backup::export::{export_person, NOT_ABOUT_THE_PERSON, PERSON};
+    let source = fresh_db(backend).await;
+    server::demo::load_if_empty(&source.db).await.unwrap();
+    let db = &source.db;
+    let id = |login: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE login = $1").bind(login).fetch_one(&db.pool).await.unwrap()
+    };
+    let (me, other) = (id("student1").await, id("student2").await);
+    // An exam of its own: the demo's students may have sat the demo's.
+    let exam: i64 = sqlx::query_scalar(
+        "INSERT INTO exams (journal_id, title, form, opens_at, closes_at, duration_min, created_by, created_at)
+         SELECT journal_id, 'Export', 'test', 0, 1, 60, created_by, 0 FROM exams ORDER BY id LIMIT 1 RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let media_dir = tempfile::tempdir().unwrap();
+    let media = MediaStore::local(media_dir.path()).unwrap();
+    for (student, key) in [(me, "proctor/x/webcam/mine.jpg"), (other, "proctor/x/webcam/theirs.jpg")] {
+        let attempt: i64 = sqlx::query_scalar(
+            "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, questions, last_seen_at)
+             VALUES ($1, $2, 1, 2, '[]', 1) RETURNING id",
+        )
+        .bind(exam)
+        .bind(student)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, captured_at, received_at)
+             VALUES ($1, 'webcam', $2, $2, 'image/jpeg', 3, 1, 1, 1, 1)",
+        )
+        .bind(attempt)
+        .bind(key)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        media.put(key, vec![1, 2, 3]).await.unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("student1");
+    let e = export_person(db, &media, &dir, "student1").await.unwrap();
+    assert_eq!(e.objects, 1);
+    let read = |table: &str| {
+        let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+        (header, rows)
+    };
+    let (header, users) = read("users");
+    assert_eq!(users.len(), 1);
+    assert!(!header.contains(&"password_hash".to_string()), "{header:?}");
+    assert_eq!(users[0][header.iter().position(|h| h == "login").unwrap()], "student1");
+    for (table, column) in [("journal_cells", "student_id"), ("role_assignments", "user_id"), ("exam_attempts", "student_id")] {
+        let (header, rows) = read(table);
+        let at = header.iter().position(|h| h == column).unwrap();
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1")).bind(me).fetch_one(&db.pool).await.unwrap();
+        assert!(n > 0, "the demo gives student1 {table}");
+        assert_eq!(rows.len() as i64, n, "{table}");
+        assert!(rows.iter().all(|r| r[at] == me.to_string()), "{table} has only student1's rows");
+    }
+    let (_, evidence) = read("proctor_evidence");
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(std::fs::read(dir.join("media/proctor/x/webcam/mine.jpg")).unwrap(), vec![1, 2, 3]);
+    assert!(!dir.join("media/proctor/x/webcam/theirs.jpg").exists(), "another student's image");
+    assert!(std::fs::read_to_string(dir.join("README.md")).unwrap().contains(&format!("one person (account {me})")));
+    assert!(export_person(db, &media, &out.path().join("nobody"), "no.such.login").await.unwrap_err().contains("no account"));
+
+    // Every table that refers to an account is decided on.
+    let mut conn = db.pool.acquire().await.unwrap();
+    for t in tables::schema(&mut conn, db.backend).await.unwrap() {
+        if t.references.iter().any(|(_, to)| to == "users") {
+            let decided = PERSON.iter().any(|(name, _)| *name == t.name) || NOT_ABOUT_THE_PERSON.contains(&t.name.as_str());
+            assert!(decided, "{} refers to users: add it to PERSON or NOT_ABOUT_THE_PERSON in backup/export.rs", t.name);
+        }
+    }
+}
+
 /// The value of one sample line of /metrics (0 when the series does not exist yet).
 fn sample(text: &str, series: &str) -> f64 {
     text.lines().find_map(|l| l.strip_prefix(series).and_then(|v| v.trim().parse().ok())).unwrap_or(0.0)
@@ -277,5 +361,6 @@ backends!(
     backup_wipe_restore,
     a_restore_refuses_what_it_cannot_restore_whole,
     the_export_is_every_table_as_csv_and_the_media,
+    one_persons_export_is_theirs_alone,
     metrics_move_with_traffic_and_are_for_the_operator_only
 );

@@ -3,6 +3,7 @@
 use super::api::{
     ChangePassword, ConfirmContact, ConfirmRegistration, Login, Register, RequestPasswordReset, ResetPassword, UpdateProfile,
 };
+use crate::consent::page::MyConsentsSection;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, use_user, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
@@ -181,6 +182,7 @@ fn ProfileForms() -> impl IntoView {
                     <button type="submit" disabled=move || change.pending().get()>{t(Msg::ChangePassword)}</button>
                 </ActionForm>
             </section>
+            <MyConsentsSection/>
         </div>
     }
 }

@@ -139,6 +139,8 @@ pub struct StartInfo {
     pub settings: crate::proctor::settings::ProctorSettings,
     /// Already started (a second tab, a return): go straight to it.
     pub attempt_id: Option<i64>,
+    /// Days the proctoring images are kept after the exam closes (the consent step says so).
+    pub retention_days: i64,
 }
 
 /// What saving an answer acknowledges.

@@ -53,7 +53,7 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
         >
             <section class="device-check-box">
                 <h2>{t(Msg::DeviceCheckTitle)}</h2>
-                <DeviceCheck need=need on_start=on_start/>
+                <DeviceCheck need=need without=without_consent(settings.allow_unproctored) on_start=on_start/>
                 {settings.allow_unproctored.then(|| view! {
                     <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| { remember_unproctored(attempt_id); started.set(true); }>{t(Msg::ContinueUnproctored)}</button></p>
                 })}
@@ -61,6 +61,16 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
         </Show>
     }
     .into_any()
+}
+
+/// What the consent step says happens without consent: the exam may be sat without
+/// proctoring, or cannot be sat online at all.
+fn without_consent(allow_unproctored: bool) -> Msg {
+    if allow_unproctored {
+        Msg::ConsentWithoutUnproctored
+    } else {
+        Msg::ConsentWithoutNoOnline
+    }
 }
 
 /// The candidate chose to sit without proctoring (the exam allows it): remembered for the tab,
@@ -168,7 +178,7 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
             None if settings.proctored => view! {
                 <section class="device-check-box">
                     <h2>{t(Msg::DeviceCheckTitle)}</h2>
-                    <DeviceCheck need=need on_start=go/>
+                    <DeviceCheck need=need without=without_consent(settings.allow_unproctored) kept_days=b.retention_days on_start=go/>
                     {settings.allow_unproctored.then(|| view! {
                         <p><button type="button" class="link" data-testid="continue-unproctored" on:click=go_unproctored.clone()>{t(Msg::ContinueUnproctored)}</button></p>
                     })}

@@ -385,12 +385,20 @@ pub async fn before_start(db: &Db, caller: &Caller, exam_id: i64) -> Result<Star
     if !crate::journal::store::is_student_of(db, j.group_id, caller.user_id).await? {
         return Err(AppError::Forbidden);
     }
-    let attempt_id: Option<i64> = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
-        .bind(e.id)
-        .bind(caller.user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(StartInfo { exam: exam_summary(db, e.id).await?, settings: e.settings, attempt_id })
+    let r = sqlx::query(
+        "SELECT e.retention_days, (SELECT a.id FROM exam_attempts a WHERE a.exam_id = e.id AND a.student_id = $2) AS attempt_id
+         FROM exams e WHERE e.id = $1",
+    )
+    .bind(e.id)
+    .bind(caller.user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(StartInfo {
+        exam: exam_summary(db, e.id).await?,
+        settings: e.settings,
+        attempt_id: r.try_get("attempt_id")?,
+        retention_days: r.try_get("retention_days")?,
+    })
 }
 
 /// Starts the caller's attempt, or returns the one already started (a reload, a second tab).

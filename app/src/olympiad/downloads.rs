@@ -57,6 +57,9 @@ async fn results_file(State(st): State<AppState>, Path(file): Path<String>, head
         caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
         let campaign = super::store::campaign(&st.db, id).await?.ok_or(AppError::NotFound)?;
         let rows = super::standings::export_rows(&st.db, id).await?;
+        let people: std::collections::HashSet<&str> = rows.iter().map(|r| r.iin.as_str()).collect();
+        crate::audit::views::record_file(&st.db, &caller, crate::audit::views::Seen::IinExport, "olympiad_campaign", id, people.len())
+            .await?;
         let bytes = if ext == "csv" {
             results_csv(&rows, l)
         } else {

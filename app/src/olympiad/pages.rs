@@ -8,7 +8,7 @@ use super::model::*;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, ErrorNote, Field, FormStatus, RequireUser, SelectError};
 use leptos::prelude::*;
 use leptos_router::components::Route;
 use leptos_router::path;
@@ -37,16 +37,6 @@ pub fn OlympiadRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 #[component(transparent)]
 pub fn FirstSignInRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! { <Route path=path!("/olympiad/first-sign-in") view=super::first_sign_in::FirstSignInPage/> }.into_inner()
-}
-
-/// A select's error under it (the `Field` component is for inputs).
-#[component]
-fn SelectError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    let locale = use_locale();
-    let msg = field_error(error, field);
-    view! {
-        {move || msg.get().map(|m| view! { <small class="error" role="alert" id=format!("f-{field}-error")>{m.text(locale.get())}</small> })}
-    }
 }
 
 /// A person without an account registers (step 1: the form; step 2, after it succeeds: the code

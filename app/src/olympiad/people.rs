@@ -60,7 +60,7 @@ pub fn matches(person: &Person, query: &str) -> bool {
 #[server(prefix = "/api", endpoint = "olympiad/people")]
 pub async fn find_people(campaign_id: i64, query: String) -> Result<Vec<Person>, AppError> {
     crate::api::respond(async move {
-        let (_, st) = super::api::require_operator().await?;
+        let (caller, st) = super::api::require_operator().await?;
         let q = query.trim();
         if q.chars().count() < 2 {
             return Err(AppError::field("query", Msg::ErrOlyQueryShort));
@@ -75,6 +75,9 @@ pub async fn find_people(campaign_id: i64, query: String) -> Result<Vec<Person>,
             (not_teacher(a), &a.full_name).cmp(&(not_teacher(b), &b.full_name))
         });
         found.truncate(MAX_FOUND);
+        // Each person shown is logged with their IIN (law 94-V: the data controller can tell who saw whose).
+        let seen: Vec<i64> = found.iter().map(|p| p.user_id).collect();
+        crate::audit::views::record_many(&st.db, &caller, &seen, crate::audit::views::Seen::Iin, None).await?;
         Ok(found)
     })
     .await

@@ -83,12 +83,17 @@ pub(crate) struct AttemptRow {
     pub ends_at: i64,
     pub recheck_percent: i64,
     pub thresholds: Thresholds,
+    /// The candidate has an open consent to proctoring (`consent`); without it their images are
+    /// refused. Read with the row, so a withdrawal takes effect within the cache's few seconds.
+    pub consented: bool,
 }
 
 pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
     let r = sqlx::query(
         "SELECT a.id, a.exam_id, a.student_id, a.started_at, a.deadline_at, a.submitted_at,
-                e.recheck_percent, e.no_face_frames, e.many_faces_frames
+                e.recheck_percent, e.no_face_frames, e.many_faces_frames,
+                (SELECT COUNT(*) FROM personal_data_consents c
+                 WHERE c.user_id = a.student_id AND c.purpose = 'proctoring' AND c.withdrawn_at IS NULL) AS consents
          FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
     )
     .bind(attempt_id)
@@ -108,6 +113,7 @@ pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<A
             no_face_frames: r.try_get::<i64, _>("no_face_frames")?.clamp(1, 20) as u32,
             many_faces_frames: r.try_get::<i64, _>("many_faces_frames")?.clamp(1, 20) as u32,
         },
+        consented: r.try_get::<i64, _>("consents")? > 0,
     })
 }
 
@@ -306,7 +312,8 @@ async fn decode<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + 
 
 /// The device check's test snapshot (PRC-3): proves that a frame from this camera reaches the
 /// server and decodes, and tells the candidate how many faces the server sees in it. Any
-/// signed-in user may try their devices before an exam day; nothing is stored.
+/// signed-in user who consented to proctoring may try their devices before an exam day; no
+/// image is stored.
 async fn device_check(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
     let Some(user_id) = caller.0.as_ref().map(|c| c.user_id) else {
         return fail(AppError::Unauthorized);
@@ -315,6 +322,12 @@ async fn device_check(State(st): State<AppState>, Extension(caller): Extension<R
     let Some(_checking) = CheckingSlot::take(&database, user_id) else {
         return fail(AppError::RateLimited);
     };
+    // A face is not even counted without consent (the page asks for it before the camera opens).
+    match crate::consent::store::is_open(&st.db, user_id, crate::consent::model::Purpose::Proctoring).await {
+        Ok(true) => {}
+        Ok(false) => return fail(AppError::Refused(crate::i18n::Msg::ErrConsentRequired)),
+        Err(e) => return fail(e),
+    }
     match decode(move || check_snapshot(&body)).await {
         Ok(r) => match record_device_check(&st.db, user_id, &r).await {
             Ok(()) => Json(r).into_response(),
@@ -441,6 +454,11 @@ async fn store_evidence(
         Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n <= 50).ok_or(AppError::BadRequest)?),
     };
     let a = own_attempt(&st.db, caller, attempt_id, at, now).await?;
+    // Law 94-V: no face image is kept without the person's consent. A refusal, not a failure:
+    // the browser drops the capture rather than sending it again.
+    if !a.consented {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrConsentRequired));
+    }
     if body.is_empty() {
         return Err(AppError::field("file", crate::i18n::Msg::ErrNotAnImage));
     }

@@ -5,6 +5,8 @@
 use super::client::rules::{clock, faces_msg, screen_step, ScreenNeed, ScreenStep};
 use super::client::status::{CaptureStatus, CheckSteps, Step};
 use super::settings::{Capture, ProctorMode, ProctorSettings};
+use crate::consent::model::Purpose;
+use crate::consent::page::ConsentGate;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::RequireUser;
 use leptos::prelude::*;
@@ -28,7 +30,7 @@ pub fn DeviceCheckPage() -> impl IntoView {
             <section class="card device-check-page">
                 <h1>{t(Msg::DeviceCheckTitle)}</h1>
                 <p>{t(Msg::DeviceCheckPageIntro)}</p>
-                <DeviceCheck need=ScreenNeed::IfPossible/>
+                <DeviceCheck need=ScreenNeed::IfPossible without=Msg::ConsentWithoutCheck/>
             </section>
         </RequireUser>
     }
@@ -76,14 +78,37 @@ fn StepRow(
 /// puts the page in full screen) and reports what the capture will be; without, the candidate
 /// is told the devices are ready. The opened streams stay with the page (`client::devices`) for
 /// the capture panel.
+///
+/// Nothing is opened before the person consents to proctoring (`ConsentGate`): `without` says
+/// what happens without consent on this page, `kept_days` how long the exam keeps its images.
 #[component]
-pub fn DeviceCheck(need: ScreenNeed, #[prop(optional)] on_start: Option<Callback<Capture>>) -> impl IntoView {
+pub fn DeviceCheck(
+    need: ScreenNeed,
+    without: Msg,
+    #[prop(optional)] kept_days: Option<i64>,
+    #[prop(optional)] on_start: Option<Callback<Capture>>,
+) -> impl IntoView {
     // The server renders the check as for a computer; the browser knows whether it can share.
     let screen_mode = RwSignal::new(screen_step(need, true));
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         screen_mode.set(screen_step(need, super::client::screen::can_share()));
     });
+    // A phone that cannot sit this exam is told so first: no consent is asked for nothing.
+    view! {
+        <Show
+            when=move || screen_mode.get() != ScreenStep::NeedsComputer
+            fallback=|| view! { <p class="banner error" role="alert" data-testid="needs-computer">{t(Msg::ErrExamNeedsComputer)}</p> }
+        >
+            <ConsentGate purpose=Purpose::Proctoring without=without kept_days=kept_days>
+                <DeviceSteps screen_mode=screen_mode on_start=on_start/>
+            </ConsentGate>
+        </Show>
+    }
+}
+
+#[component]
+fn DeviceSteps(screen_mode: RwSignal<ScreenStep>, on_start: Option<Callback<Capture>>) -> impl IntoView {
     let steps = CheckSteps::new(screen_mode.get_untracked() == ScreenStep::Ask);
     Effect::new(move |_| steps.require_screen.set(screen_mode.get() == ScreenStep::Ask));
     let video = NodeRef::<leptos::html::Video>::new();
@@ -110,10 +135,6 @@ pub fn DeviceCheck(need: ScreenNeed, #[prop(optional)] on_start: Option<Callback
     };
     let locale = use_locale();
     view! {
-        <Show
-            when=move || screen_mode.get() != ScreenStep::NeedsComputer
-            fallback=|| view! { <p class="banner error" role="alert" data-testid="needs-computer">{t(Msg::ErrExamNeedsComputer)}</p> }
-        >
         <div class="device-check" data-testid="device-check" data-capture=move || if steps.require_screen.get() { "screen" } else { "camera" }>
             <p class="muted">{t(Msg::DeviceCheckIntro)}</p>
             <ol class="check-steps">
@@ -146,7 +167,6 @@ pub fn DeviceCheck(need: ScreenNeed, #[prop(optional)] on_start: Option<Callback
                 }.into_any(),
             }}
         </div>
-        </Show>
     }
     .into_any()
 }

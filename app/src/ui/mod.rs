@@ -123,6 +123,17 @@ pub fn Field(
     }
 }
 
+/// The error of a field that is not an input (a select, a group of radio buttons) under it;
+/// the `Field` component shows its own.
+#[component]
+pub fn SelectError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let msg = field_error(error, field);
+    view! {
+        {move || msg.get().map(|m| view! { <small class="error" role="alert" id=format!("f-{field}-error")>{m.text(locale.get())}</small> })}
+    }
+}
+
 /// The summary line above a form: what went wrong, or that it worked.
 #[component]
 pub fn FormStatus(error: Signal<Option<AppError>>, #[prop(optional)] ok: Option<(Signal<bool>, Msg)>) -> impl IntoView {

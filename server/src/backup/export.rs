@@ -75,6 +75,133 @@ pub async fn export(db: &Db, media: &MediaStore, dir: &Path) -> Result<Exported,
     Ok(Exported { tables: schema.len(), rows: total, objects })
 }
 
+/// What one person's export holds (a data subject's request under law 94-V, article 24): each
+/// table with rows about the person, and which of them. Rows reached through the person's exam
+/// attempts, olympiad registrations and applications come with them; rows other people made
+/// about other people (a teacher's journals, a campaign's directory) do not, and neither do
+/// their sessions and one-time codes (secrets, not information about them). `$1` is the
+/// person's id, `$2` the same id as text.
+pub const PERSON: &[(&str, &str)] = &[
+    ("users", "id = $1"),
+    ("role_assignments", "user_id = $1"),
+    ("personal_data_consents", "user_id = $1"),
+    ("proctor_device_checks", "user_id = $1"),
+    ("inbox_messages", "user_id = $1"),
+    ("outbox", "user_id = $1"),
+    ("journal_cells", "student_id = $1"),
+    ("mark_history", "student_id = $1"),
+    ("submissions", "student_id = $1"),
+    ("certificates", "student_id = $1"),
+    ("exam_seats", "student_id = $1"),
+    ("exam_attempts", "student_id = $1"),
+    ("exam_answers", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("exam_files", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("proctor_evidence", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("proctor_events", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("proctor_violations", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("proctor_appeals", "attempt_id IN (SELECT id FROM exam_attempts WHERE student_id = $1)"),
+    ("olympiad_teachers", "user_id = $1"),
+    ("olympiad_participants", "user_id = $1"),
+    ("olympiad_results", "participant_id IN (SELECT id FROM olympiad_participants WHERE user_id = $1)"),
+    ("olympiad_certificates", "participant_id IN (SELECT id FROM olympiad_participants WHERE user_id = $1)"),
+    ("olympiad_applications", "participant_id IN (SELECT id FROM olympiad_participants WHERE user_id = $1)"),
+    (
+        "olympiad_application_choices",
+        "application_id IN (SELECT a.id FROM olympiad_applications a JOIN olympiad_participants p ON p.id = a.participant_id WHERE p.user_id = $1)",
+    ),
+    (
+        "olympiad_application_files",
+        "application_id IN (SELECT a.id FROM olympiad_applications a JOIN olympiad_participants p ON p.id = a.participant_id WHERE p.user_id = $1)",
+    ),
+    // What was done about them, and what they did (with the addresses they did it from).
+    ("audit_log", "(entity = 'user' AND entity_id = $2) OR actor_id = $1"),
+];
+
+/// Tables that refer to an account but are not about the person: secrets (sessions, one-time
+/// codes) and the organisation's work that a person made (a teacher's journals, question banks
+/// and exams, an operator's campaigns and stages). A test keeps every table that refers to
+/// `users` in one list or the other.
+pub const NOT_ABOUT_THE_PERSON: &[&str] =
+    &["sessions", "verification_codes", "journals", "exam_questions", "exams", "olympiad_campaigns", "olympiad_stages"];
+
+/// Columns never exported, even to their owner: a secret that would let whoever holds the file
+/// sign in as the person.
+const WITHHELD: &[(&str, &str)] = &[("users", "password_hash")];
+
+/// Columns that hold a media key: the object goes into the export with its row.
+const MEDIA_COLUMNS: &[&str] = &["media_key", "file_media"];
+
+/// Writes everything about one person (`who`: a login or an account id) into `dir`, which must
+/// be empty or not exist yet: their rows as CSV per table, a README, and their media files.
+pub async fn export_person(db: &Db, media: &MediaStore, dir: &Path, who: &str) -> Result<Exported, Error> {
+    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
+        return Err(format!("{} is not empty: export into a new folder", dir.display()));
+    }
+    let mut tx = tables::snapshot(db).await?;
+    let by_login: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(who).fetch_optional(&mut *tx).await.map_err(|e| e.to_string())?;
+    let user_id = match (by_login, who.parse::<i64>()) {
+        (Some(id), _) => id,
+        (None, Ok(id)) => sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or(format!("no account {who}"))?,
+        (None, Err(_)) => return Err(format!("no account with the login {who}")),
+    };
+    let tables_dir = dir.join("tables");
+    std::fs::create_dir_all(&tables_dir).map_err(|e| format!("{}: {e}", tables_dir.display()))?;
+    let schema = tables::schema(&mut tx, db.backend).await?;
+    let (mut written, mut counts, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+    let mut total = 0u64;
+    for (name, condition) in PERSON {
+        let mut table = schema.iter().find(|t| t.name == *name).ok_or(format!("the database has no table {name}"))?.clone();
+        table.columns.retain(|c| !WITHHELD.contains(&(*name, c.name.as_str())));
+        let media_at: Vec<usize> =
+            table.columns.iter().enumerate().filter(|(_, c)| MEDIA_COLUMNS.contains(&c.name.as_str())).map(|(i, _)| i).collect();
+        let path = tables_dir.join(format!("{name}.csv"));
+        let mut out = csv::Writer::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        out.write_record(table.columns.iter().map(|c| c.name.as_str())).map_err(|e| e.to_string())?;
+        let filter = tables::PersonFilter { condition, user_id };
+        let n = tables::read_rows_where(&mut tx, &table, Some(filter), |row| {
+            keys.extend(media_at.iter().filter_map(|i| row[*i].as_str().map(str::to_string)));
+            out.write_record(row.iter().map(cell)).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .await?;
+        out.flush().map_err(|e| format!("{}: {e}", path.display()))?;
+        total += n;
+        counts.push(n);
+        written.push(table);
+    }
+    tx.rollback().await.map_err(|e| e.to_string())?;
+    let media_dir = dir.join("media");
+    let mut objects = 0;
+    for key in keys {
+        match media.get(&key).await {
+            Ok(bytes) => {
+                let path = media_dir.join(&key);
+                if let Some(parent) = path.parent() {
+                    tokio::fs::create_dir_all(parent).await.map_err(|e| format!("{}: {e}", parent.display()))?;
+                }
+                tokio::fs::write(&path, bytes).await.map_err(|e| format!("{}: {e}", path.display()))?;
+                objects += 1;
+            }
+            // Purged at the end of its retention: the row says when (`purged_at`).
+            Err(app::error::AppError::NotFound) => {}
+            Err(_) => return Err(format!("reading {key} from {}", media.describe)),
+        }
+    }
+    let mut text = readme(&written, &counts, objects);
+    text = text.replacen(
+        "# Talap data export\n",
+        &format!("# Talap data export of one person (account {user_id})\n\nThe rows about this person and what they did; their password's hash is left out.\n"),
+        1,
+    );
+    std::fs::write(dir.join("README.md"), text).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(Exported { tables: written.len(), rows: total, objects })
+}
+
 /// A CSV cell: empty for NULL (the README says so), numbers as written, text as it is.
 fn cell(v: &Value) -> String {
     match v {

@@ -234,16 +234,37 @@ pub async fn snapshot(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, 
 }
 
 /// Reads every row of `table` in key order, calling `each` with the row's values in column order.
-pub async fn read_rows(
+pub async fn read_rows(conn: &mut AnyConnection, table: &Table, each: impl FnMut(Vec<Value>) -> Result<(), Error>) -> Result<u64, Error> {
+    read_rows_where(conn, table, None, each).await
+}
+
+/// Rows of one person: a condition on `table` in which `$1` is the person's id (and `$2`, where
+/// it appears, the same id as text, for columns that name any kind of object).
+pub struct PersonFilter<'a> {
+    pub condition: &'a str,
+    pub user_id: i64,
+}
+
+/// `read_rows`, limited to the rows `filter` selects when there is one.
+pub async fn read_rows_where(
     conn: &mut AnyConnection,
     table: &Table,
+    filter: Option<PersonFilter<'_>>,
     mut each: impl FnMut(Vec<Value>) -> Result<(), Error>,
 ) -> Result<u64, Error> {
     let cols: Vec<String> = table.columns.iter().map(|c| quoted(&c.name)).collect();
     let order = if table.key.is_empty() { cols.clone() } else { table.key.iter().map(|k| quoted(k)).collect() };
-    let sql = format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), quoted(&table.name), order.join(", "));
+    let condition = filter.as_ref().map_or_else(String::new, |f| format!(" WHERE {}", f.condition));
+    let sql = format!("SELECT {} FROM {}{condition} ORDER BY {}", cols.join(", "), quoted(&table.name), order.join(", "));
     let what = format!("reading {}", table.name);
-    let mut rows = sqlx::query(&sql).fetch(&mut *conn);
+    let mut query = sqlx::query(&sql);
+    if let Some(f) = &filter {
+        query = query.bind(f.user_id);
+        if f.condition.contains("$2") {
+            query = query.bind(f.user_id.to_string());
+        }
+    }
+    let mut rows = query.fetch(&mut *conn);
     let mut n = 0;
     while let Some(row) = rows.try_next().await.map_err(db_err(&what))? {
         let mut values = Vec::with_capacity(table.columns.len());
