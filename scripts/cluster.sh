@@ -14,9 +14,8 @@
 # start-garage N, restart-postgres.
 #
 # Ports: haproxy 8080 (Talap) and 3900 (S3); Talap nodes 3101-3103; Garage nodes S3 3910/3920/3930,
-# RPC 3911/3921/3931. The first Garage build takes a long time (about two hours here beside three other builds;
-# alone, expect well under one); the binary is kept
-# in ~/.cache/talap/garage.
+# RPC 3911/3921/3931. The first Garage build takes a while (measured on 2 cores: 35 minutes niced
+# beside two other builds, two hours beside three); the binary is kept in ~/.cache/talap/garage.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -65,7 +64,7 @@ install_all() {
   fi
   have psql || { log "psql missing (scripts/setup.sh installs PostgreSQL)"; exit 1; }
   if ! { [ -x "$GARAGE" ] && "$GARAGE" --version 2>/dev/null | grep -q "$GARAGE_VERSION"; }; then
-    log "building Garage $GARAGE_VERSION (AGPL-3.0, a separate program) into $GARAGE_ROOT: a long build (up to two hours on 2 cores), once"
+    log "building Garage $GARAGE_VERSION (AGPL-3.0, a separate program) into $GARAGE_ROOT: about 35 minutes on 2 cores, once"
     local t0=$SECONDS
     # The machine's own cargo (the Debian toolchain that builds the wasm is not needed here).
     env -u RUSTUP_TOOLCHAIN cargo install garage --version "$GARAGE_VERSION" --locked \

@@ -2,7 +2,8 @@
 //! profile page, where they are withdrawn.
 
 use super::api::{my_consents, GiveConsent, WithdrawConsent};
-use super::model::{Consent, GivenBy, Purpose};
+use super::model::{Consent, GivenBy, PersonConsents, Purpose};
+use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, ErrorNote, Field, FormStatus, SelectError};
@@ -14,23 +15,34 @@ use leptos::prelude::*;
 /// that records it. `kept_days`: the exam's retention period, where there is an exam.
 #[component]
 pub fn ConsentGate(purpose: Purpose, without: Msg, kept_days: Option<i64>, children: ChildrenFn) -> impl IntoView {
-    let mine = Resource::new(|| (), |_| my_consents());
+    let (mine, reload) = consents_in_browser();
     let give = ServerAction::<GiveConsent>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = give.value().get() {
-            mine.refetch();
+            reload.run(());
         }
     });
     let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-            {move || mine.get().map(|r| match r {
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                Ok(m) if m.open(purpose).is_some() => children.with_value(|c| c()).into_any(),
-                Ok(m) => view! { <ConsentForm purpose=purpose without=without kept_days=kept_days minor=m.minor give=give/> }.into_any(),
-            })}
-        </Transition>
+    move || match mine.get() {
+        None => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+        Some(Ok(m)) if m.open(purpose).is_some() => children.with_value(|c| c()).into_any(),
+        Some(Ok(m)) => view! { <ConsentForm purpose=purpose without=without kept_days=kept_days minor=m.minor give=give/> }.into_any(),
     }
+}
+
+/// The caller's consents, read by the browser once the page has hydrated (`None` until then,
+/// and on the server), and a way to read them again. Not a resource: read while the server
+/// rendered, nested under the pages' own loads, it now and then ran without the request's
+/// context ("AppState missing from context"), and a suspense of its own inside theirs did not
+/// hydrate; the pages that show it are behind a sign-in and their own loads anyway.
+fn consents_in_browser() -> (RwSignal<Option<Result<PersonConsents, AppError>>>, Callback<()>) {
+    let state = RwSignal::new(None);
+    let load = Callback::new(move |_: ()| {
+        leptos::task::spawn_local(async move { state.set(Some(my_consents().await)) });
+    });
+    Effect::new(move |_| load.run(()));
+    (state, load)
 }
 
 #[component]
@@ -76,22 +88,22 @@ fn ConsentForm(purpose: Purpose, without: Msg, kept_days: Option<i64>, minor: bo
 /// withdraw it) and the earlier records.
 #[component]
 pub fn MyConsentsSection() -> impl IntoView {
-    let mine = Resource::new(|| (), |_| my_consents());
+    let (mine, reload) = consents_in_browser();
     let withdraw = ServerAction::<WithdrawConsent>::new();
     let error = action_error(withdraw);
     Effect::new(move |_| {
         if let Some(Ok(())) = withdraw.value().get() {
-            mine.refetch();
+            reload.run(());
         }
     });
     view! {
         <section class="card" data-testid="my-consents">
             <h2>{t(Msg::ConsentsTitle)}</h2>
             <FormStatus error=error/>
-            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-                {move || mine.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(m) => Purpose::ALL.into_iter().map(|p| {
+            {move || match mine.get() {
+                    None => view! { <p class="muted">{t(Msg::Loading)}</p> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+                    Some(Ok(m)) => Purpose::ALL.into_iter().map(|p| {
                         let open = m.open(p).cloned();
                         let earlier: Vec<Consent> = m.records.iter().filter(|c| c.purpose == p && c.withdrawn_at.is_some()).cloned().collect();
                         view! {
@@ -114,8 +126,7 @@ pub fn MyConsentsSection() -> impl IntoView {
                             })}
                         }
                     }).collect_view().into_any(),
-                })}
-            </Transition>
+            }}
         </section>
     }
 }
