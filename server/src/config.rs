@@ -135,13 +135,17 @@ pub enum Command {
         from: PathBuf,
     },
     /// Export every table as CSV (with a README of the columns) and every media file, into an
-    /// empty folder; with --person, only what is about one person (a data subject's request).
+    /// empty folder; with --person, only what is about one person (a data subject's request); with
+    /// --org, one organisation's.
     Export {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
         /// A login or an account id: export this person's data only.
-        #[arg(long, value_name = "LOGIN")]
+        #[arg(long, value_name = "LOGIN", conflicts_with = "org")]
         person: Option<String>,
+        /// An organisation's id: export its data (and that of everything under it) only.
+        #[arg(long, value_name = "ID")]
+        org: Option<i64>,
     },
 }
 

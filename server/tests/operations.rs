@@ -285,6 +285,64 @@ async fn one_persons_export_is_theirs_alone(backend: Backend) {
     }
 }
 
+/// One organisation's export: its subtree's organisations, people (without password hashes),
+/// journals, marks and exams; nobody from outside it. Every table of the database is either in
+/// an organisation's export or listed as not of one.
+async fn one_organisations_export_is_its_subtree(backend: Backend) {
+    use server::backup::export::{export_organisation, organisation_tables, NOT_OF_THE_ORGANISATION};
+    let source = fresh_db(backend).await;
+    server::demo::load_if_empty(&source.db).await.unwrap();
+    let db = &source.db;
+    // student1's college: the parent of the group they study in.
+    let college: i64 = sqlx::query_scalar(
+        "SELECT o.parent_id FROM role_assignments ra JOIN organisations o ON o.id = ra.org_id JOIN users u ON u.id = ra.user_id
+         WHERE u.login = 'student1'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let media_dir = tempfile::tempdir().unwrap();
+    let media = MediaStore::local(media_dir.path()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("college");
+    export_organisation(db, &media, &dir, college).await.unwrap();
+    let read = |table: &str| {
+        let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+        (header, rows)
+    };
+    let (header, users) = read("users");
+    assert!(!header.contains(&"password_hash".to_string()), "{header:?}");
+    let login = header.iter().position(|h| h == "login").unwrap();
+    let logins: Vec<&str> = users.iter().map(|u| u[login].as_str()).collect();
+    assert!(logins.contains(&"student1") && logins.contains(&"teacher"), "{logins:?}");
+    assert!(!logins.contains(&"admin"), "the installation's administrator is not the college's: {logins:?}");
+    let (header, orgs) = read("organisations");
+    let id = header.iter().position(|h| h == "id").unwrap();
+    let ids: Vec<i64> = orgs.iter().map(|o| o[id].parse().unwrap()).collect();
+    assert!(ids.contains(&college) && !ids.contains(&1), "{ids:?}");
+    // Every mark of the college's groups, and no other.
+    let cells: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id JOIN journals j ON j.id = l.journal_id
+         JOIN organisations g ON g.id = j.group_id WHERE g.id = $1 OR g.parent_id = $1",
+    )
+    .bind(college)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(cells > 0, "the demo's college has marks");
+    assert_eq!(read("journal_cells").1.len() as i64, cells);
+    assert!(export_organisation(db, &media, &out.path().join("none"), 999_999).await.unwrap_err().contains("no organisation"));
+
+    let mut conn = db.pool.acquire().await.unwrap();
+    let listed: Vec<&str> = organisation_tables().collect();
+    for t in tables::schema(&mut conn, db.backend).await.unwrap() {
+        let decided = listed.contains(&t.name.as_str()) || NOT_OF_THE_ORGANISATION.contains(&t.name.as_str());
+        assert!(decided, "{}: add it to ORGANISATION or NOT_OF_THE_ORGANISATION in backup/export.rs", t.name);
+    }
+}
+
 /// The value of one sample line of /metrics (0 when the series does not exist yet).
 fn sample(text: &str, series: &str) -> f64 {
     text.lines().find_map(|l| l.strip_prefix(series).and_then(|v| v.trim().parse().ok())).unwrap_or(0.0)
@@ -362,5 +420,6 @@ backends!(
     a_restore_refuses_what_it_cannot_restore_whole,
     the_export_is_every_table_as_csv_and_the_media,
     one_persons_export_is_theirs_alone,
+    one_organisations_export_is_its_subtree,
     metrics_move_with_traffic_and_are_for_the_operator_only
 );

@@ -94,7 +94,7 @@ pub fn DeviceCheck(
         #[cfg(feature = "hydrate")]
         screen_mode.set(screen_step(need, super::client::screen::can_share()));
     });
-    // A phone that cannot sit this exam is told so first: no consent is asked for nothing.
+    // A phone that cannot sit this exam is told so first, before any consent is asked for.
     view! {
         <Show
             when=move || screen_mode.get() != ScreenStep::NeedsComputer

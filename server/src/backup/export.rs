@@ -134,28 +134,147 @@ const MEDIA_COLUMNS: &[&str] = &["media_key", "file_media"];
 /// Writes everything about one person (`who`: a login or an account id) into `dir`, which must
 /// be empty or not exist yet: their rows as CSV per table, a README, and their media files.
 pub async fn export_person(db: &Db, media: &MediaStore, dir: &Path, who: &str) -> Result<Exported, Error> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
-        return Err(format!("{} is not empty: export into a new folder", dir.display()));
-    }
-    let mut tx = tables::snapshot(db).await?;
     let by_login: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(who).fetch_optional(&mut *tx).await.map_err(|e| e.to_string())?;
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(who).fetch_optional(&db.pool).await.map_err(|e| e.to_string())?;
     let user_id = match (by_login, who.parse::<i64>()) {
         (Some(id), _) => id,
         (None, Ok(id)) => sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&db.pool)
             .await
             .map_err(|e| e.to_string())?
             .ok_or(format!("no account {who}"))?,
         (None, Err(_)) => return Err(format!("no account with the login {who}")),
     };
+    let selection: Vec<(&str, String)> = PERSON.iter().map(|(t, c)| (*t, c.to_string())).collect();
+    let heading = format!(
+        "# Talap data export of one person (account {user_id})\n\nThe rows about this person and what they did; their password's hash is left out.\n"
+    );
+    export_selection(db, media, dir, &selection, user_id, &heading).await
+}
+
+/// What one organisation's export holds: its subtree of organisations and, for every table with
+/// rows of the organisation, which. `{S}` is the subtree's ids, `{U}` its people (a role in it,
+/// or registered for the olympiad from one of its schools), `{J}` its journals, `{E}` their
+/// exams, `{A}` those exams' attempts, `{P}` its schools' olympiad participants.
+const ORGANISATION: &[(&str, &str)] = &[
+    ("organisations", "id IN {S}"),
+    ("users", "id IN {U}"),
+    ("role_assignments", "org_id IN {S}"),
+    ("personal_data_consents", "user_id IN {U}"),
+    ("proctor_device_checks", "user_id IN {U}"),
+    ("inbox_messages", "user_id IN {U}"),
+    ("outbox", "user_id IN {U}"),
+    ("study_groups", "group_id IN {S}"),
+    ("school_profiles", "org_id IN {S}"),
+    ("journals", "group_id IN {S}"),
+    ("ktp_topics", "journal_id IN {J}"),
+    ("lessons", "journal_id IN {J}"),
+    ("journal_cells", "lesson_id IN (SELECT id FROM lessons WHERE journal_id IN {J})"),
+    ("mark_history", "journal_id IN {J}"),
+    ("assignments", "journal_id IN {J}"),
+    ("submissions", "assignment_id IN (SELECT id FROM assignments WHERE journal_id IN {J})"),
+    ("certificates", "group_id IN {S}"),
+    ("exam_questions", "owner_id IN {U}"),
+    ("exams", "id IN {E}"),
+    ("exam_tickets", "exam_id IN {E}"),
+    ("exam_sittings", "exam_id IN {E}"),
+    ("exam_seats", "sitting_id IN (SELECT id FROM exam_sittings WHERE exam_id IN {E})"),
+    ("exam_attempts", "id IN {A}"),
+    ("exam_answers", "attempt_id IN {A}"),
+    ("exam_files", "attempt_id IN {A}"),
+    ("proctor_evidence", "attempt_id IN {A}"),
+    ("proctor_events", "attempt_id IN {A}"),
+    ("proctor_violations", "attempt_id IN {A}"),
+    ("proctor_appeals", "attempt_id IN {A}"),
+    ("proctor_purges", "exam_id IN {E}"),
+    ("olympiad_teachers", "school_id IN {S}"),
+    ("olympiad_participants", "id IN {P}"),
+    ("olympiad_results", "participant_id IN {P}"),
+    ("olympiad_certificates", "participant_id IN {P}"),
+    ("olympiad_applications", "participant_id IN {P}"),
+    ("olympiad_application_choices", "application_id IN (SELECT id FROM olympiad_applications WHERE participant_id IN {P})"),
+    ("olympiad_application_files", "application_id IN (SELECT id FROM olympiad_applications WHERE participant_id IN {P})"),
+    ("olympiad_specialised_schools", "school_id IN {S}"),
+    ("olympiad_stage_windows", "region_id IN {S}"),
+    ("audit_log", "org_id IN {S}"),
+];
+
+/// Tables an organisation's export leaves out: definitions shared by every organisation (roles),
+/// secrets and counters that expire (sessions, one-time codes, rate limits), the national
+/// olympiad's own campaign data (its operator exports the installation), and the installation's
+/// backup log. A test keeps every table in one list or the other.
+pub const NOT_OF_THE_ORGANISATION: &[&str] = &[
+    "roles",
+    "role_permissions",
+    "sessions",
+    "verification_codes",
+    "rate_limits",
+    "olympiad_campaigns",
+    "olympiad_subjects",
+    "olympiad_winner_rules",
+    "olympiad_stages",
+    "olympiad_stage_exams",
+    "backup_runs",
+];
+
+/// The tables of an organisation's export, in order (for the test that keeps the lists whole).
+pub fn organisation_tables() -> impl Iterator<Item = &'static str> {
+    ORGANISATION.iter().map(|(t, _)| *t)
+}
+
+/// Writes one organisation's data (`org_id` and everything under it) into `dir`, which must be
+/// empty or not exist yet: CSV per table, a README, and the media files its rows name.
+pub async fn export_organisation(db: &Db, media: &MediaStore, dir: &Path, org_id: i64) -> Result<Exported, Error> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let name = name.ok_or(format!("no organisation {org_id}"))?;
+    let s = "(WITH RECURSIVE sub(id) AS (SELECT id FROM organisations WHERE id = $1 \
+             UNION ALL SELECT o.id FROM organisations o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)";
+    let u = format!(
+        "(SELECT user_id FROM role_assignments WHERE org_id IN {s} UNION SELECT user_id FROM olympiad_participants WHERE school_id IN {s} \
+          UNION SELECT user_id FROM olympiad_teachers WHERE school_id IN {s})"
+    );
+    let j = format!("(SELECT id FROM journals WHERE group_id IN {s})");
+    let e = format!("(SELECT id FROM exams WHERE journal_id IN {j})");
+    let a = format!("(SELECT id FROM exam_attempts WHERE exam_id IN {e})");
+    let p = format!("(SELECT id FROM olympiad_participants WHERE school_id IN {s})");
+    let selection: Vec<(&str, String)> = ORGANISATION
+        .iter()
+        .map(|(t, c)| {
+            (*t, c.replace("{S}", s).replace("{U}", &u).replace("{J}", &j).replace("{E}", &e).replace("{A}", &a).replace("{P}", &p))
+        })
+        .collect();
+    let heading = format!(
+        "# Talap data export of one organisation ({name}, id {org_id}, with everything under it)\n\n\
+         Its people's accounts are in `users` without their passwords' hashes.\n"
+    );
+    export_selection(db, media, dir, &selection, org_id, &heading).await
+}
+
+/// Writes the rows `selection` chooses (table, condition on `$1` = `param`) as CSV per table
+/// from one snapshot, a README under `heading`, and the media files the rows name.
+async fn export_selection(
+    db: &Db,
+    media: &MediaStore,
+    dir: &Path,
+    selection: &[(&str, String)],
+    param: i64,
+    heading: &str,
+) -> Result<Exported, Error> {
+    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
+        return Err(format!("{} is not empty: export into a new folder", dir.display()));
+    }
+    let mut tx = tables::snapshot(db).await?;
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|e| format!("{}: {e}", tables_dir.display()))?;
     let schema = tables::schema(&mut tx, db.backend).await?;
     let (mut written, mut counts, mut keys) = (Vec::new(), Vec::new(), Vec::new());
     let mut total = 0u64;
-    for (name, condition) in PERSON {
+    for (name, condition) in selection {
         let mut table = schema.iter().find(|t| t.name == *name).ok_or(format!("the database has no table {name}"))?.clone();
         table.columns.retain(|c| !WITHHELD.contains(&(*name, c.name.as_str())));
         let media_at: Vec<usize> =
@@ -163,7 +282,7 @@ pub async fn export_person(db: &Db, media: &MediaStore, dir: &Path, who: &str) -
         let path = tables_dir.join(format!("{name}.csv"));
         let mut out = csv::Writer::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         out.write_record(table.columns.iter().map(|c| c.name.as_str())).map_err(|e| e.to_string())?;
-        let filter = tables::PersonFilter { condition, user_id };
+        let filter = tables::RowFilter { condition, param };
         let n = tables::read_rows_where(&mut tx, &table, Some(filter), |row| {
             keys.extend(media_at.iter().filter_map(|i| row[*i].as_str().map(str::to_string)));
             out.write_record(row.iter().map(cell)).map_err(|e| format!("{}: {e}", path.display()))
@@ -192,12 +311,7 @@ pub async fn export_person(db: &Db, media: &MediaStore, dir: &Path, who: &str) -
             Err(_) => return Err(format!("reading {key} from {}", media.describe)),
         }
     }
-    let mut text = readme(&written, &counts, objects);
-    text = text.replacen(
-        "# Talap data export\n",
-        &format!("# Talap data export of one person (account {user_id})\n\nThe rows about this person and what they did; their password's hash is left out.\n"),
-        1,
-    );
+    let text = readme(&written, &counts, objects).replacen("# Talap data export\n", heading, 1);
     std::fs::write(dir.join("README.md"), text).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(Exported { tables: written.len(), rows: total, objects })
 }

@@ -515,11 +515,21 @@ pub async fn run(config: &crate::config::Config, command: crate::config::Command
                 r.rows, r.objects, r.from_version, r.to_version
             ))
         }
-        Command::Export { to, person: None } => {
+        Command::Export { to, person: None, org: Some(org) } => {
+            let e = export::export_organisation(&db, &media, &to, org).await?;
+            Ok(format!(
+                "exported organisation {org}'s data: {} rows in {} tables and {} media files into {}",
+                e.rows,
+                e.tables,
+                e.objects,
+                to.display()
+            ))
+        }
+        Command::Export { to, person: None, org: None } => {
             let e = export::export(&db, &media, &to).await?;
             Ok(format!("exported {} tables ({} rows) and {} media files into {}", e.tables, e.rows, e.objects, to.display()))
         }
-        Command::Export { to, person: Some(who) } => {
+        Command::Export { to, person: Some(who), .. } => {
             let e = export::export_person(&db, &media, &to, &who).await?;
             Ok(format!("exported {who}'s data: {} rows in {} tables and {} media files into {}", e.rows, e.tables, e.objects, to.display()))
         }

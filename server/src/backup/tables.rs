@@ -238,18 +238,19 @@ pub async fn read_rows(conn: &mut AnyConnection, table: &Table, each: impl FnMut
     read_rows_where(conn, table, None, each).await
 }
 
-/// Rows of one person: a condition on `table` in which `$1` is the person's id (and `$2`, where
-/// it appears, the same id as text, for columns that name any kind of object).
-pub struct PersonFilter<'a> {
+/// Rows of one person or one organisation: a condition on the table in which `$1` is `param`
+/// (the person's or the organisation's id) and `$2`, where it appears, the same id as text (for
+/// columns that name any kind of object).
+pub struct RowFilter<'a> {
     pub condition: &'a str,
-    pub user_id: i64,
+    pub param: i64,
 }
 
 /// `read_rows`, limited to the rows `filter` selects when there is one.
 pub async fn read_rows_where(
     conn: &mut AnyConnection,
     table: &Table,
-    filter: Option<PersonFilter<'_>>,
+    filter: Option<RowFilter<'_>>,
     mut each: impl FnMut(Vec<Value>) -> Result<(), Error>,
 ) -> Result<u64, Error> {
     let cols: Vec<String> = table.columns.iter().map(|c| quoted(&c.name)).collect();
@@ -259,9 +260,9 @@ pub async fn read_rows_where(
     let what = format!("reading {}", table.name);
     let mut query = sqlx::query(&sql);
     if let Some(f) = &filter {
-        query = query.bind(f.user_id);
+        query = query.bind(f.param);
         if f.condition.contains("$2") {
-            query = query.bind(f.user_id.to_string());
+            query = query.bind(f.param.to_string());
         }
     }
     let mut rows = query.fetch(&mut *conn);
