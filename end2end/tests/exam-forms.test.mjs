@@ -93,6 +93,7 @@ test('a ticket is answered with a file and graded with a comment the student rea
     await page.getByTestId('teaching-exams').locator('tr', { hasText: title }).getByRole('link', { name: msg('Results', lang) }).click();
     await page.getByTestId('grade-link').first().click();
     await page.waitForURL(/\/exams\/attempt\/\d+\/grade$/);
+    await hydrated(page);
     assert.equal((await page.getByTestId('grade-written').innerText()).trim(), answer);
     const download = page.waitForEvent('download');
     await page.getByTestId('ticket-files').getByText('ответ.pdf').click();
@@ -121,6 +122,9 @@ test('an offline exam: the teacher types the marks, a wrong one is refused at it
   await newExam(page, lang, title, 'offline', async () => {});
   await page.getByTestId('teaching-exams').locator('tr', { hasText: title }).getByTestId('enter-marks').click();
   await page.waitForURL(/\/exams\/\d+\/marks$/);
+  // The exams list is a candidate's page: the marks sheet loads the whole app, which must have
+  // hydrated before the save button is the app's (a click earlier sends the bare form).
+  await hydrated(page);
   const inputs = page.getByTestId('offline-mark');
   await inputs.first().waitFor();
   assert.ok((await inputs.count()) >= 3, 'every student of the group has a row');
