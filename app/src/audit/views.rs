@@ -39,6 +39,26 @@ impl Seen {
 static LOGGED: std::sync::LazyLock<crate::db::Recent<()>> =
     std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(3600), 100_000));
 
+/// One row of the access log.
+fn row<'a>(
+    viewer: &'a Caller,
+    entity: &'a str,
+    entity_id: String,
+    org_id: Option<i64>,
+    after: serde_json::Value,
+) -> super::store::Entry<'a> {
+    super::store::Entry {
+        actor_id: Some(viewer.user_id),
+        ip: &viewer.ip,
+        action: ACTION,
+        entity,
+        entity_id,
+        org_id,
+        before: None,
+        after: Some(after),
+    }
+}
+
 fn logged_key(viewer: i64, subject: i64, seen: Seen) -> i64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -57,19 +77,7 @@ pub async fn record_many(db: &Db, viewer: &Caller, subjects: &[i64], seen: Seen,
         return Ok(());
     }
     let after = serde_json::json!({ "seen": seen.code() });
-    let entries = fresh
-        .iter()
-        .map(|s| super::store::Entry {
-            actor_id: Some(viewer.user_id),
-            ip: &viewer.ip,
-            action: ACTION,
-            entity: "user",
-            entity_id: s.to_string(),
-            org_id,
-            before: None,
-            after: Some(after.clone()),
-        })
-        .collect();
+    let entries = fresh.iter().map(|s| row(viewer, "user", s.to_string(), org_id, after.clone())).collect();
     let mut tx = db.begin().await?;
     super::store::record_many(&mut tx, entries).await?;
     tx.commit().await?;
@@ -82,21 +90,9 @@ pub async fn record_many(db: &Db, viewer: &Caller, subjects: &[i64], seen: Seen,
 /// Logs that `viewer` took a file of many people's data (`seen`) about `entity` (a campaign),
 /// every time: a file leaves the system, a page view does not.
 pub async fn record_file(db: &Db, viewer: &Caller, seen: Seen, entity: &str, entity_id: i64, people: usize) -> Result<(), AppError> {
+    let after = serde_json::json!({ "seen": seen.code(), "people": people });
     let mut tx = db.begin().await?;
-    super::store::record(
-        &mut tx,
-        super::store::Entry {
-            actor_id: Some(viewer.user_id),
-            ip: &viewer.ip,
-            action: ACTION,
-            entity,
-            entity_id: entity_id.to_string(),
-            org_id: None,
-            before: None,
-            after: Some(serde_json::json!({ "seen": seen.code(), "people": people })),
-        },
-    )
-    .await?;
+    super::store::record(&mut tx, row(viewer, entity, entity_id.to_string(), None, after)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -121,20 +117,7 @@ pub async fn record(
         a.extend(d);
     }
     let mut tx = db.begin().await?;
-    super::store::record(
-        &mut tx,
-        super::store::Entry {
-            actor_id: Some(viewer.user_id),
-            ip: &viewer.ip,
-            action: ACTION,
-            entity: "user",
-            entity_id: subject_id.to_string(),
-            org_id,
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
+    super::store::record(&mut tx, row(viewer, "user", subject_id.to_string(), org_id, after)).await?;
     tx.commit().await?;
     LOGGED.put(db, key, ());
     Ok(())

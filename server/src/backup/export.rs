@@ -21,9 +21,7 @@ pub struct Exported {
 
 /// Writes the export into `dir`, which must be empty or not exist yet.
 pub async fn export(db: &Db, media: &MediaStore, dir: &Path) -> Result<Exported, Error> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
-        return Err(format!("{} is not empty: export into a new folder", dir.display()));
-    }
+    new_folder(dir)?;
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|e| format!("{}: {e}", tables_dir.display()))?;
     let mut tx = tables::snapshot(db).await?;
@@ -50,20 +48,7 @@ pub async fn export(db: &Db, media: &MediaStore, dir: &Path) -> Result<Exported,
             let (media, media_dir) = (media.clone(), media_dir.clone());
             async move {
                 let (key, _) = item.map_err(|_| format!("listing the media store {}", media.describe))?;
-                match media.get(&key).await {
-                    Ok(bytes) => {
-                        // Keys are built by Talap ("proctor/7/webcam/...jpg"), segments checked.
-                        let path = media_dir.join(&key);
-                        if let Some(parent) = path.parent() {
-                            tokio::fs::create_dir_all(parent).await.map_err(|e| format!("{}: {e}", parent.display()))?;
-                        }
-                        tokio::fs::write(&path, bytes).await.map_err(|e| format!("{}: {e}", path.display()))?;
-                        Ok::<u64, Error>(1)
-                    }
-                    // Purged since it was listed.
-                    Err(app::error::AppError::NotFound) => Ok(0),
-                    Err(_) => Err(format!("reading {key} from {}", media.describe)),
-                }
+                Ok::<u64, Error>(u64::from(copy_object(&media, &media_dir, &key).await?))
             }
         })
         .buffer_unordered(super::MEDIA_PARALLEL)
@@ -265,9 +250,7 @@ async fn export_selection(
     param: i64,
     heading: &str,
 ) -> Result<Exported, Error> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
-        return Err(format!("{} is not empty: export into a new folder", dir.display()));
-    }
+    new_folder(dir)?;
     let mut tx = tables::snapshot(db).await?;
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|e| format!("{}: {e}", tables_dir.display()))?;
@@ -297,23 +280,37 @@ async fn export_selection(
     let media_dir = dir.join("media");
     let mut objects = 0;
     for key in keys {
-        match media.get(&key).await {
-            Ok(bytes) => {
-                let path = media_dir.join(&key);
-                if let Some(parent) = path.parent() {
-                    tokio::fs::create_dir_all(parent).await.map_err(|e| format!("{}: {e}", parent.display()))?;
-                }
-                tokio::fs::write(&path, bytes).await.map_err(|e| format!("{}: {e}", path.display()))?;
-                objects += 1;
-            }
-            // Purged at the end of its retention: the row says when (`purged_at`).
-            Err(app::error::AppError::NotFound) => {}
-            Err(_) => return Err(format!("reading {key} from {}", media.describe)),
-        }
+        objects += u64::from(copy_object(media, &media_dir, &key).await?);
     }
     let text = readme(&written, &counts, objects).replacen("# Talap data export\n", heading, 1);
     std::fs::write(dir.join("README.md"), text).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(Exported { tables: written.len(), rows: total, objects })
+}
+
+/// Refuses a folder that holds anything: an export is never mixed with other files.
+fn new_folder(dir: &Path) -> Result<(), Error> {
+    if dir.exists() && std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.next().is_some() {
+        return Err(format!("{} is not empty: export into a new folder", dir.display()));
+    }
+    Ok(())
+}
+
+/// Copies one media object to `media_dir/key`; false when it is gone (purged at the end of its
+/// retention since it was listed or named: its row says when).
+async fn copy_object(media: &MediaStore, media_dir: &Path, key: &str) -> Result<bool, Error> {
+    match media.get(key).await {
+        Ok(bytes) => {
+            // Keys are built by Talap ("proctor/7/webcam/...jpg"), segments checked.
+            let path = media_dir.join(key);
+            if let Some(parent) = path.parent() {
+                tokio::fs::create_dir_all(parent).await.map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            tokio::fs::write(&path, bytes).await.map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(true)
+        }
+        Err(app::error::AppError::NotFound) => Ok(false),
+        Err(_) => Err(format!("reading {key} from {}", media.describe)),
+    }
 }
 
 /// A CSV cell: empty for NULL (the README says so), numbers as written, text as it is.
