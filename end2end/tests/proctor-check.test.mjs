@@ -264,11 +264,14 @@ test('an exam sat under proctoring: check, capture, offline and back, a reload l
   assert.ok(await page.getByTestId('begin-exam').isDisabled(), 'start waits for the screen');
   await page.getByTestId('check-screen-start').click();
   await stepState(page, 'check-screen', 'passed');
+  let consentReads = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/api/consent/mine')) consentReads += 1; });
   await page.getByTestId('begin-exam').click();
   // The attempt page goes on with the streams the check opened: no second check.
   await page.waitForURL(/\/exams\/attempt\/\d+$/);
   await page.locator('ol.paper').waitFor();
   assert.equal(await page.getByTestId('device-check').count(), 0, 'the check is not asked twice');
+  assert.equal(consentReads, 0, 'nor the consent read again at the start');
   const panel = page.getByTestId('proctor-panel');
   await panel.waitFor();
   await page.locator('ol.paper input[type=radio]').first().check();

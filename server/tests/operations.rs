@@ -201,6 +201,14 @@ async fn the_export_is_every_table_as_csv_and_the_media(backend: Backend) {
     assert!(again.contains("not empty"), "{again}");
 }
 
+/// The header and the rows of one table of an export.
+fn exported_table(dir: &std::path::Path, table: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
 /// One person's export (law 94-V, a data subject's request): their rows in every table that
 /// holds any, with what hangs off their attempts, and their images; nobody else's rows or
 /// images, and not their password's hash. Every table that refers to an account is either in
@@ -249,12 +257,7 @@ async fn one_persons_export_is_theirs_alone(backend: Backend) {
     let dir = out.path().join("student1");
     let e = export_person(db, &media, &dir, "student1").await.unwrap();
     assert_eq!(e.objects, 1);
-    let read = |table: &str| {
-        let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
-        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
-        (header, rows)
-    };
+    let read = |table: &str| exported_table(&dir, table);
     let (header, users) = read("users");
     assert_eq!(users.len(), 1);
     assert!(!header.contains(&"password_hash".to_string()), "{header:?}");
@@ -306,12 +309,7 @@ async fn one_organisations_export_is_its_subtree(backend: Backend) {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("college");
     export_organisation(db, &media, &dir, college).await.unwrap();
-    let read = |table: &str| {
-        let mut r = csv::Reader::from_path(dir.join("tables").join(format!("{table}.csv"))).unwrap();
-        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
-        (header, rows)
-    };
+    let read = |table: &str| exported_table(&dir, table);
     let (header, users) = read("users");
     assert!(!header.contains(&"password_hash".to_string()), "{header:?}");
     let login = header.iter().position(|h| h == "login").unwrap();

@@ -21,6 +21,10 @@ use std::sync::Arc;
 pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSignal<bool>) -> impl IntoView {
     // Whether the candidate passed the check (false: chose to go on without proctoring).
     let capturing = RwSignal::new(false);
+    // Whether the browser has looked for the sit page's streams. Until then no check is shown:
+    // coming from the sit page (every candidate at a synchronised start) it is not needed, and
+    // its consent step would ask the server for nothing.
+    let decided = RwSignal::new(false);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -34,6 +38,7 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
             } else if settings.allow_unproctored && unproctored_chosen(attempt_id) {
                 started.set(true);
             }
+            decided.set(true);
         }
     });
     on_cleanup(|| {
@@ -51,13 +56,15 @@ pub fn ExamProctoring(attempt_id: i64, settings: ProctorSettings, started: RwSig
             when=move || !started.get()
             fallback=move || view! { <Show when=move || capturing.get()><ProctorPanel attempt_id=attempt_id settings=settings/></Show> }
         >
-            <section class="device-check-box">
-                <h2>{t(Msg::DeviceCheckTitle)}</h2>
-                <DeviceCheck need=need without=without_consent(settings.allow_unproctored) on_start=on_start/>
-                {settings.allow_unproctored.then(|| view! {
-                    <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| { remember_unproctored(attempt_id); started.set(true); }>{t(Msg::ContinueUnproctored)}</button></p>
-                })}
-            </section>
+            <Show when=move || decided.get()>
+                <section class="device-check-box">
+                    <h2>{t(Msg::DeviceCheckTitle)}</h2>
+                    <DeviceCheck need=need without=without_consent(settings.allow_unproctored) on_start=on_start/>
+                    {settings.allow_unproctored.then(|| view! {
+                        <p><button type="button" class="link" data-testid="continue-unproctored" on:click=move |_| { remember_unproctored(attempt_id); started.set(true); }>{t(Msg::ContinueUnproctored)}</button></p>
+                    })}
+                </section>
+            </Show>
         </Show>
     }
     .into_any()
