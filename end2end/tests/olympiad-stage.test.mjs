@@ -79,8 +79,18 @@ test('a teacher registers pupils; one sits stage 1 on a phone; the operator clos
       await form.getByLabel(msg('FullName', lang), { exact: true }).fill(p.name);
       await form.getByLabel(msg('OlyGrade', lang), { exact: true }).fill(p.grade);
       await form.getByLabel(msg('OlyPaperLanguage', lang), { exact: true }).selectOption(p.language);
+      // Without the signed paper form (issue 21) nobody is registered: said at its box.
+      if (p === pupils[0]) {
+        await form.getByRole('button', { name: msg('OlyAddPupil', lang), exact: true }).click();
+        await form.getByTestId('paper-consent').getByText(msg('ErrOlyConsentForm', lang)).waitFor();
+        assert.equal(await card.getByTestId('pupils').locator('tr', { hasText: p.name }).count(), 0);
+      }
+      // The olympiad's form only: the pupils agree to proctoring on the screen (below).
+      await form.getByTestId('paper-consent-olympiad').check();
       await form.getByRole('button', { name: msg('OlyAddPupil', lang), exact: true }).click();
-      await card.getByTestId('pupils').locator('tr', { hasText: p.name }).waitFor();
+      const row = card.getByTestId('pupils').locator('tr', { hasText: p.name });
+      await row.waitFor();
+      assert.equal((await row.getByTestId('pupil-consent').innerText()).trim(), msg('ConsentShortOlympiad', lang));
     }
   }
 

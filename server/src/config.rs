@@ -88,6 +88,10 @@ pub struct Cli {
     /// seconds. [default: 600]
     #[arg(long, env = "TALAP_RECHECK_MAX_LAG_S")]
     pub recheck_max_lag_s: Option<i64>,
+    /// Sent and failed messages (email, SMS, in-app) are deleted this many days after they were
+    /// written; 0 keeps them. Pending ones are never deleted. [default: 365]
+    #[arg(long, env = "TALAP_MESSAGE_RETENTION_DAYS")]
+    pub message_retention_days: Option<i64>,
     /// Addresses and networks allowed to read /metrics without the token, comma-separated
     /// (the client address as `--trusted-proxies` resolves it). [default: 127.0.0.1,::1]
     #[arg(long, env = "TALAP_METRICS_ALLOW")]
@@ -172,6 +176,7 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub recheck_cpu_percent: Option<u32>,
     pub recheck_max_lag_s: Option<i64>,
+    pub message_retention_days: Option<i64>,
     pub metrics_allow: Option<String>,
     pub metrics_token: Option<String>,
 }
@@ -196,6 +201,8 @@ pub struct Config {
     pub sms_token: Option<String>,
     pub log_format: String,
     pub recheck: app::proctor::recheck::Budget,
+    /// Days sent and failed messages are kept (None: kept).
+    pub message_retention_days: Option<i64>,
     pub migrate_only: bool,
     pub command: Option<Command>,
     /// Who may read /metrics.
@@ -233,6 +240,11 @@ impl Config {
         if !(10_000..=24 * 3600 * 1000).contains(&recheck.max_lag_ms) {
             return Err("recheck_max_lag_s must be between 10 and 86400".into());
         }
+        let message_retention_days = match cli.message_retention_days.or(file.message_retention_days).unwrap_or(365) {
+            0 => None,
+            days if (1..=36_500).contains(&days) => Some(days),
+            _ => return Err("message_retention_days must be between 0 (keep) and 36500".into()),
+        };
         let metrics = crate::metrics::Access {
             allow: crate::metrics::Access::parse_allow(cli.metrics_allow.or(file.metrics_allow).as_deref().unwrap_or("127.0.0.1, ::1"))?,
             token: cli.metrics_token.or(file.metrics_token).filter(|t| !t.trim().is_empty()),
@@ -261,6 +273,7 @@ impl Config {
             sms_token: cli.sms_token.or(file.sms_token),
             log_format,
             recheck,
+            message_retention_days,
             migrate_only: cli.migrate_only,
             command: cli.command,
             metrics,

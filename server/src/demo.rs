@@ -357,6 +357,17 @@ async fn olympiad(
             .map_err(|m| format!("{m:?}"))?;
         // The pupils set their own password from their card; the demo gives them the demo one.
         sqlx::query("UPDATE users SET password_hash = $1 WHERE iin = $2").bind(hash).bind(iin.as_str()).execute(&mut **tx).await?;
+        // Their parents' signed forms, recorded by the teacher at registration (olympiad only:
+        // the pupils agree to proctoring on the screen, as the tour shows).
+        let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1").bind(iin.as_str()).fetch_one(&mut **tx).await?;
+        let form = app::consent::store::Giving {
+            user_id: user,
+            purpose: app::consent::model::Purpose::Olympiad,
+            given_by: app::consent::model::GivenBy::Guardian,
+            guardian_name: None,
+            recorded_by: Some(teacher),
+        };
+        app::consent::store::give(tx, &form, (teacher, "127.0.0.1"), Some(school), now - 50 * day).await.map_err(e)?;
         if i == 0 {
             sqlx::query("UPDATE users SET login = 'olympiad.pupil' WHERE iin = $1").bind(iin.as_str()).execute(&mut **tx).await?;
         }

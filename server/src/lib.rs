@@ -190,6 +190,7 @@ pub async fn serve(config: Config, db: Db) -> Result<(), Box<dyn std::error::Err
     let media = media_store(&config)?;
     tracing::info!(media = %media.describe, "media store");
     spawn_exam_jobs(db.clone(), media.clone(), &config);
+    spawn_housekeeping(db.clone(), config.message_retention_days);
     app::proctor::recheck::spawn(db.clone(), media.clone(), config.recheck);
     let app = router(&config, db, media);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -227,6 +228,50 @@ fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     });
+}
+
+/// Retention of data other than proctoring images (issue 21), hourly and safe on every node at
+/// once (each row is deleted once, whoever gets to it): expired sessions, codes and rate-limit
+/// windows, and messages older than the retention period.
+fn spawn_housekeeping(db: Db, message_retention_days: Option<i64>) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = housekeeping(&db, app::api::now_ms(), message_retention_days).await {
+                tracing::warn!(error = ?e, "retention of sessions, codes and messages failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}
+
+/// One run of the retention above; what it deleted goes to the log and to `/metrics`.
+pub async fn housekeeping(db: &Db, now: i64, message_retention_days: Option<i64>) -> Result<(), app::error::AppError> {
+    let expired = app::auth::store::purge_expired(db, now).await?;
+    let (outbox, inbox) = match message_retention_days {
+        Some(days) => app::notify::outbox::purge_delivered(db, now - days * 86_400_000).await?,
+        None => (0, 0),
+    };
+    let counts = [
+        ("sessions", expired.sessions),
+        ("codes", expired.codes),
+        ("rate_limits", expired.rate_limits),
+        ("outbox", outbox),
+        ("inbox", inbox),
+    ];
+    for (kind, rows) in counts {
+        metrics::retention_deleted(kind, rows);
+    }
+    if counts.iter().any(|(_, n)| *n > 0) {
+        tracing::info!(
+            sessions = expired.sessions,
+            codes = expired.codes,
+            rate_limits = expired.rate_limits,
+            outbox,
+            inbox,
+            "retention: expired rows deleted"
+        );
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

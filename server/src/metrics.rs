@@ -81,6 +81,11 @@ struct PoolLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabel {
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VolumeLabel {
     volume: &'static str,
 }
@@ -101,6 +106,7 @@ struct Metrics {
     backup_last: Gauge,
     purge_last: Gauge,
     purged: Counter,
+    retention_deleted: Family<KindLabel, Counter>,
     outbox_sent: Counter,
     recheck_checked: Counter<u64, AtomicU64>,
     recheck_recorded: Counter<u64, AtomicU64>,
@@ -143,6 +149,12 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     let purged = Counter::default();
     registry.register("purged_images", "Proctoring images this node purged at the end of their retention", purged.clone());
+    let retention_deleted = Family::<KindLabel, Counter>::default();
+    registry.register(
+        "retention_deleted_rows",
+        "Rows this node deleted at the end of their retention, by kind (sessions, codes, rate_limits, outbox, inbox)",
+        retention_deleted.clone(),
+    );
     // Work that every node's background jobs share through the database: summed over the
     // nodes, each message is sent once and each frame recorded once (`scripts/cluster.sh test`).
     let outbox_sent = Counter::default();
@@ -167,6 +179,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         backup_last,
         purge_last,
         purged,
+        retention_deleted,
         outbox_sent,
         recheck_checked,
         recheck_recorded,
@@ -218,6 +231,11 @@ pub async fn track(req: Request, next: Next) -> Response {
 pub fn purge_ran(now_ms: i64, images: usize) {
     METRICS.purge_last.set(now_ms / 1000);
     METRICS.purged.inc_by(images as u64);
+}
+
+/// The retention of other data reports what it deleted here (`server::spawn_housekeeping`).
+pub fn retention_deleted(kind: &'static str, rows: u64) {
+    METRICS.retention_deleted.get_or_create(&KindLabel { kind }).inc_by(rows);
 }
 
 /// The outbox worker reports each delivered message here (`server::notify`).

@@ -224,7 +224,14 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         (
             "/api/olympiad/participant/add",
             Permission,
-            vec![("campaign_id", "0"), ("iin", "060315600303"), ("full_name", "Hacked"), ("grade", "5"), ("language", "kk")],
+            vec![
+                ("campaign_id", "0"),
+                ("iin", "060315600303"),
+                ("full_name", "Hacked"),
+                ("grade", "5"),
+                ("language", "kk"),
+                ("consent", "on"),
+            ],
         ),
         ("/api/olympiad/participant/import", Permission, vec![("campaign_id", "0")]),
         ("/api/olympiad/results/standing", Permission, vec![("campaign_id", "0")]),
@@ -251,7 +258,16 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         (
             "/api/olympiad/join",
             Public,
-            vec![("code", "AAAA-AAAA"), ("iin", ""), ("full_name", ""), ("grade", ""), ("language", "kk"), ("password", "")],
+            vec![
+                ("code", "AAAA-AAAA"),
+                ("iin", ""),
+                ("full_name", ""),
+                ("grade", ""),
+                ("language", "kk"),
+                ("password", ""),
+                ("given_by", "person"),
+                ("guardian_name", ""),
+            ],
         ),
         ("/api/olympiad/placement/lookup", Public, vec![("iin", "060315600303"), ("number", "2027-000001-234567")]),
         ("/api/olympiad/first-sign-in", Public, vec![("login", "060315600303"), ("code", "000000"), ("new_password", "x")]),

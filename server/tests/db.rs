@@ -21,6 +21,7 @@ backends!(
     org_tree_queries,
     applied_migrations_match_folder,
     writes_made_together_fail_alone,
+    consents_survive_the_rebuild_of_their_table,
 );
 
 const MINUTE: i64 = 60_000;
@@ -352,4 +353,42 @@ async fn writes_made_together_fail_alone(backend: Backend) {
     }
     let stored: Vec<i64> = sqlx::query_scalar("SELECT id FROM batch_probe ORDER BY id").fetch_all(&db.pool).await.unwrap();
     assert_eq!(stored, (1..=40).filter(|id| *id != 17).collect::<Vec<i64>>(), "every acknowledged row is stored, once");
+}
+
+/// Migration 0019 rebuilds the consents' table (a new purpose in its CHECK): a consent recorded
+/// before it keeps its id and meaning, is still open, and the next consent gets a new id.
+async fn consents_survive_the_rebuild_of_their_table(backend: Backend) {
+    let t = common::empty_db(backend).await;
+    let db = &t.db;
+    db.migrate_to(18).await.unwrap();
+    let user = make_user(db, "pupil").await;
+    sqlx::query(
+        "INSERT INTO personal_data_consents (id, user_id, purpose, given_by, guardian_name, text_version, given_at) VALUES (7, $1, 'proctoring', 'guardian', 'Ana', 1, 5)",
+    )
+    .bind(user)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    db.migrate().await.unwrap();
+    let kept: (i64, String, String, Option<String>, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT id, purpose, given_by, guardian_name, withdrawn_at, recorded_by FROM personal_data_consents")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, (7, "proctoring".into(), "guardian".into(), Some("Ana".into()), None, None));
+    let open: i64 = sqlx::query_scalar(
+        "INSERT INTO personal_data_consents (user_id, purpose, given_by, text_version, given_at) VALUES ($1, 'olympiad', 'person', 1, 6) RETURNING id",
+    )
+    .bind(user)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(open > 7, "a new id: {open}");
+    let twice = sqlx::query(
+        "INSERT INTO personal_data_consents (user_id, purpose, given_by, text_version, given_at) VALUES ($1, 'proctoring', 'person', 1, 8)",
+    )
+    .bind(user)
+    .execute(&db.pool)
+    .await;
+    assert!(twice.is_err(), "still one open consent per person and purpose");
 }

@@ -491,15 +491,29 @@ async fn add_pupil(app: &TestApp, c: &reqwest::Client, campaign: i64, iin: &str,
     app.call(
         c,
         "/api/olympiad/participant/add",
-        &[("campaign_id", &campaign.to_string()), ("iin", iin), ("full_name", "Әлия Нұрланқызы"), ("grade", grade), ("language", language)],
+        &[
+            ("campaign_id", &campaign.to_string()),
+            ("iin", iin),
+            ("full_name", "Әлия Нұрланқызы"),
+            ("grade", grade),
+            ("language", language),
+            ("consent", "on"),
+        ],
     )
     .await
 }
 
 async fn import_pupils(app: &TestApp, c: &reqwest::Client, campaign: i64, csv: &str) -> common::Response {
-    let form = reqwest::multipart::Form::new()
-        .text("campaign_id", campaign.to_string())
-        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("pupils.csv"));
+    import_pupils_with(app, c, campaign, csv, &[("consent", "on")]).await
+}
+
+/// The list import with the form's checkboxes as given (`consent`, `proctoring`).
+async fn import_pupils_with(app: &TestApp, c: &reqwest::Client, campaign: i64, csv: &str, ticked: &[(&str, &str)]) -> common::Response {
+    let mut form = reqwest::multipart::Form::new().text("campaign_id", campaign.to_string());
+    for (name, value) in ticked {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    let form = form.part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("pupils.csv"));
     app.multipart(c, "/api/olympiad/participant/import", form).await
 }
 
@@ -1725,6 +1739,7 @@ async fn a_pupil_registers_with_the_teachers_code_and_is_signed_in(b: Backend) {
                         ("grade", grade),
                         ("language", language),
                         ("password", password),
+                        ("given_by", "person"),
                     ],
                 )
                 .await;
@@ -1795,7 +1810,15 @@ async fn an_existing_account_joins_only_by_its_owner_signed_in(b: Backend) {
             app.call(
                 &c,
                 "/api/olympiad/join",
-                &[("code", &code), ("iin", &iin), ("full_name", "Айару Ержанқызы"), ("grade", "6"), ("language", "kk"), ("password", "")],
+                &[
+                    ("code", &code),
+                    ("iin", &iin),
+                    ("full_name", "Айару Ержанқызы"),
+                    ("grade", "6"),
+                    ("language", "kk"),
+                    ("password", ""),
+                    ("given_by", "person"),
+                ],
             )
             .await
         }
@@ -1850,9 +1873,10 @@ async fn the_directory_exports_in_the_layout_its_import_reads(b: Backend) {
 
 backends!(the_operator_finds_and_corrects_people_and_every_correction_is_audited);
 
-async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(b: Backend) {
-    let app = spawn_app(b).await;
-    let (op, campaign, iins) = results_campaign(&app).await;
+/// `results_campaign` with its registration over and Ақмола's stage window open since an hour
+/// ago: (operator, campaign, IINs).
+async fn stage_window_open(app: &TestApp) -> (reqwest::Client, i64, Vec<String>) {
+    let (op, campaign, iins) = results_campaign(app).await;
     let now = app::api::now_ms();
     sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1, participant_reg_closes = $2")
         .bind(now - 3 * DAY)
@@ -1860,8 +1884,14 @@ async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let akmola = region(&app, "Ақмола облысы").await;
-    assert_eq!(set_window(&app, &op, campaign, akmola, -60, 120).await.status, StatusCode::OK);
+    let akmola = region(app, "Ақмола облысы").await;
+    assert_eq!(set_window(app, &op, campaign, akmola, -60, 120).await.status, StatusCode::OK);
+    (op, campaign, iins)
+}
+
+async fn the_operator_finds_and_corrects_people_and_every_correction_is_audited(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = stage_window_open(&app).await;
     let r = app
         .call(&op, "/api/olympiad/stage/prepare", &[("campaign_id", &campaign.to_string()), ("questions", "2"), ("duration_min", "30")])
         .await;
@@ -2001,6 +2031,7 @@ async fn register_at_once(app: &TestApp, teacher: &reqwest::Client, campaign: i6
                     ("full_name", "Әлия Нұрланқызы".to_string()),
                     ("grade", "6".to_string()),
                     ("language", "kk".to_string()),
+                    ("consent", "on".to_string()),
                 ];
                 let res = client.post(url).header("accept", "application/json").form(&form).send().await.expect("request");
                 let (status, headers) = (res.status(), res.headers().clone());
@@ -2094,4 +2125,166 @@ async fn a_teacher_of_one_campaign_joins_the_next_signed_in(b: Backend) {
     let r = join(teacher.clone(), closed, &other_school).await;
     assert_eq!(r.field_errors(), pairs(&[("campaign_id", "ErrOlyRegistrationClosed")]));
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_teachers").await, 2);
+}
+
+// Consent to olympiad participation (issue 21)
+
+backends!(a_pupil_is_registered_only_with_a_consent_recorded_at_registration);
+
+/// A teacher registers a pupil only stating that they hold the signed paper form; the consent
+/// is recorded as the parent's for a minor and as recorded by the teacher, with proctoring
+/// only where the form says so. A pupil joining with the code agrees on the screen: a minor
+/// only through a named parent or guardian. The teacher's list shows each pupil's consents and
+/// its IINs are logged as seen.
+async fn a_pupil_is_registered_only_with_a_consent_recorded_at_registration(b: Backend) {
+    let app = spawn_app(b).await;
+    let campaign = open_campaign(&app).await;
+    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
+    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
+        .bind(app::api::now_ms() - DAY)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let minor = iin("13031560030"); // born 2013: a parent agrees
+    let add = |iin: String, ticked: &'static [(&'static str, &'static str)]| {
+        let (app, teacher) = (&app, teacher.clone());
+        async move {
+            let mut form = vec![
+                ("campaign_id", campaign.to_string()),
+                ("iin", iin),
+                ("full_name", "Әлия Нұрланқызы".to_string()),
+                ("grade", "6".to_string()),
+                ("language", "kk".to_string()),
+            ];
+            form.extend(ticked.iter().map(|(k, v)| (*k, v.to_string())));
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&teacher, "/api/olympiad/participant/add", &form).await
+        }
+    };
+    let consents = || app.count("SELECT COUNT(*) FROM personal_data_consents");
+    // Without the form's box ticked nobody is registered, whatever else is right.
+    let r = add(minor.clone(), &[("proctoring", "on")]).await;
+    assert_eq!(r.field_errors(), pairs(&[("consent", "ErrOlyConsentForm")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 0);
+    assert_eq!(consents().await, 0);
+    let r = add(minor.clone(), &[("consent", "on"), ("proctoring", "on")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT c.purpose, c.given_by, c.guardian_name, r.login FROM personal_data_consents c JOIN users r ON r.id = c.recorded_by ORDER BY c.purpose",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let guardian = |p: &str| (p.to_string(), "guardian".to_string(), None, "teacher".to_string());
+    assert_eq!(rows, vec![guardian("olympiad"), guardian("proctoring")]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'consent.give'").await, 2);
+
+    // The list: the box unticked refuses the whole file; ticked, olympiad consent only.
+    let adult = iin("06031560030");
+    let list = format!("{adult};Ерлан Асқарұлы;6;kk\n");
+    let r = import_pupils_with(&app, &teacher, campaign, &list, &[("proctoring", "on")]).await;
+    assert_eq!(r.field_errors(), pairs(&[("consent", "ErrOlyConsentForm")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 1);
+    let r = import_pupils_with(&app, &teacher, campaign, &list, &[("consent", "on")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let adults: Vec<(String, String)> =
+        sqlx::query_as("SELECT c.purpose, c.given_by FROM personal_data_consents c JOIN users u ON u.id = c.user_id WHERE u.iin = $1")
+            .bind(&adult)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(adults, vec![("olympiad".to_string(), "person".to_string())], "an adult's own form; no proctoring ticked");
+
+    // The teacher's list shows each pupil's consents, and logs the IINs it shows.
+    let views = || app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.view'");
+    let before = views().await;
+    let mine = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json();
+    let shown: Vec<(String, bool, bool)> = mine[0]["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (p["iin"].as_str().unwrap().to_string(), p["olympiad_consent"].as_bool().unwrap(), p["proctoring_consent"].as_bool().unwrap())
+        })
+        .collect();
+    assert_eq!(shown, vec![(adult.clone(), true, false), (minor.clone(), true, true)]);
+    assert_eq!(views().await, before + 2);
+
+    // Joining with the code: a minor's IIN needs a parent or guardian, by name.
+    let code = mine[0]["join_code"].as_str().unwrap().to_string();
+    let join = |given_by: &'static str, guardian: &'static str| {
+        let (app, code) = (&app, code.clone());
+        async move {
+            app.call(
+                &app.client(),
+                "/api/olympiad/join",
+                &[
+                    ("code", &code),
+                    ("iin", &iin("12051560044")),
+                    ("full_name", "Дана Болатқызы"),
+                    ("grade", "7"),
+                    ("language", "kk"),
+                    ("password", "Oqushy-2027-pass"),
+                    ("given_by", given_by),
+                    ("guardian_name", guardian),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(join("", "").await.field_errors(), pairs(&[("given_by", "ErrConsentWho")]));
+    assert_eq!(join("person", "").await.field_errors(), pairs(&[("given_by", "ErrConsentMinor")]));
+    assert_eq!(join("guardian", " ").await.field_errors(), pairs(&[("guardian_name", "ErrRequired")]));
+    assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_participants").await, 2);
+    let r = join("guardian", " Болат  Сапаров ").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let joined: (String, String, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT c.purpose, c.given_by, c.guardian_name, c.recorded_by FROM personal_data_consents c JOIN users u ON u.id = c.user_id WHERE u.iin = $1",
+    )
+    .bind(iin("12051560044"))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(joined, ("olympiad".into(), "guardian".into(), Some("Болат Сапаров".into()), None));
+}
+
+backends!(withdrawing_the_olympiad_consent_leaves_the_stage_and_giving_it_again_returns);
+
+/// A participant who withdraws their consent to olympiad participation is taken out of their
+/// stage's variants (nothing to sit, a start refused) and is not seated again when the stage
+/// is prepared again; giving it again seats them. Registrations older than consent records
+/// (none of these pupils has one) are seated as before.
+async fn withdrawing_the_olympiad_consent_leaves_the_stage_and_giving_it_again_returns(b: Backend) {
+    let app = spawn_app(b).await;
+    let (op, campaign, iins) = stage_window_open(&app).await;
+    let campaign_id = campaign.to_string();
+    let form = [("campaign_id", campaign_id.as_str()), ("questions", "2"), ("duration_min", "30")];
+    let prepare = || app.call(&op, "/api/olympiad/stage/prepare", &form);
+    assert_eq!(prepare().await.json(), serde_json::json!({ "seated": 3, "variants": 4, "unseated": 3 }));
+    let aliya = pupil_client(&app, &iins[0]).await;
+    let exams = sitting(&app, &aliya).await;
+    assert_eq!(exams.len(), 2);
+    let consent = |path: &'static str, form: &'static [(&'static str, &'static str)]| {
+        let (app, aliya) = (&app, aliya.clone());
+        async move { app.call(&aliya, path, form).await }
+    };
+    // Her consent, given on her profile, then withdrawn.
+    let r = consent("/api/consent/give", &[("purpose", "olympiad"), ("given_by", "person")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mine = consent("/api/consent/mine", &[]).await.json();
+    assert_eq!(mine["purposes"], serde_json::json!(["Proctoring", "Olympiad"]), "a participant sees the olympiad's consent");
+    assert_eq!(consent("/api/consent/withdraw", &[("purpose", "olympiad")]).await.status, StatusCode::OK);
+    assert!(sitting(&app, &aliya).await.is_empty(), "nothing left to sit");
+    let r = app.call(&aliya, "/api/exam/start", &[("exam_id", &exams[0].0.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Preparing the stage again seats the others, not her, and does not count her as waiting.
+    assert_eq!(prepare().await.json(), serde_json::json!({ "seated": 2, "variants": 4, "unseated": 3 }));
+    assert!(sitting(&app, &aliya).await.is_empty());
+    // Given again: seated again, in the same variants.
+    let r = consent("/api/consent/give", &[("purpose", "olympiad"), ("given_by", "person")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(sitting(&app, &aliya).await, exams);
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'consent.%' ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(actions, vec!["consent.give", "consent.withdraw", "consent.give"]);
 }

@@ -413,7 +413,92 @@ async fn nodes_starting_together_on_postgres_migrate_and_load_the_demo_once() {
     assert_eq!(orgs, 8, "the demo once");
 }
 
+/// Retention of data other than images (issue 21): expired sessions, codes a day past their
+/// expiry, rate-limit windows two days old, and messages sent or given up before the retention
+/// period go; what is current, and messages still owed, stay. A second run deletes nothing, and
+/// without a message retention no message is deleted.
+async fn expired_sign_in_data_and_old_messages_are_deleted_once(backend: Backend) {
+    let test = fresh_db(backend).await;
+    let db = &test.db;
+    const DAY: i64 = 86_400_000;
+    let now = app::api::now_ms();
+    let user: i64 = sqlx::query_scalar(
+        "INSERT INTO users (login, full_name, password_hash, locale, active, created_at) VALUES ('pupil', 'P', '!', 'kk', 1, 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let run = |sql: &'static str, binds: Vec<i64>| async move {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        q.execute(&db.pool).await.unwrap();
+    };
+    for (token, expires) in [("old", now - 1), ("live", now + DAY)] {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, 0, $3, '', '')")
+            .bind(token)
+            .bind(user)
+            .bind(expires)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    for expires in [now - 2 * DAY, now - DAY / 2, now + DAY] {
+        run(
+            "INSERT INTO verification_codes (user_id, purpose, code_hash, expires_at, created_at) VALUES ($1, 'reset', 'h', $2, 0)",
+            vec![user, expires],
+        )
+        .await;
+    }
+    for (bucket, start) in [("old", now - 3 * DAY), ("current", now - 60_000)] {
+        sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)")
+            .bind(bucket)
+            .bind(start)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    let year_ago = now - 400 * DAY;
+    for (status, created) in [("sent", year_ago), ("failed", year_ago), ("pending", year_ago), ("sent", now - DAY)] {
+        sqlx::query(
+            "INSERT INTO outbox (channel, user_id, recipient, subject, body, status, next_attempt_at, created_at) VALUES ('email', $1, 'a@b', 's', 'b', $2, 0, $3)",
+        )
+        .bind(user)
+        .bind(status)
+        .bind(created)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    for created in [year_ago, now - DAY] {
+        run("INSERT INTO inbox_messages (user_id, subject, body, created_at) VALUES ($1, 's', 'b', $2)", vec![user, created]).await;
+    }
+    let count = |table: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&db.pool).await.unwrap()
+    };
+    let counts = || async {
+        [
+            count("sessions").await,
+            count("verification_codes").await,
+            count("rate_limits").await,
+            count("outbox").await,
+            count("inbox_messages").await,
+        ]
+    };
+    // Without a message retention only the sign-in data go.
+    server::housekeeping(db, now, None).await.unwrap();
+    assert_eq!(counts().await, [1, 2, 1, 4, 2]);
+    server::housekeeping(db, now, Some(365)).await.unwrap();
+    assert_eq!(counts().await, [1, 2, 1, 2, 1]);
+    let kept: Vec<String> = sqlx::query_scalar("SELECT status FROM outbox ORDER BY id").fetch_all(&db.pool).await.unwrap();
+    assert_eq!(kept, vec!["pending", "sent"], "the message still owed stays, whatever its age");
+    server::housekeeping(db, now, Some(365)).await.unwrap();
+    assert_eq!(counts().await, [1, 2, 1, 2, 1]);
+}
+
 backends!(
+    expired_sign_in_data_and_old_messages_are_deleted_once,
     backup_wipe_restore,
     a_restore_refuses_what_it_cannot_restore_whole,
     the_export_is_every_table_as_csv_and_the_media,

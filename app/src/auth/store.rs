@@ -246,3 +246,25 @@ pub async fn find_by_contact(db: &crate::db::Db, contact: &str) -> Result<Option
     .await?;
     Ok(id)
 }
+
+/// What [`purge_expired`] deleted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Expired {
+    pub sessions: u64,
+    pub codes: u64,
+    pub rate_limits: u64,
+}
+
+/// Retention of sign-in data (issue 21): sessions past their expiry (sign-in removes them too,
+/// but only when someone signs in), one-time codes a day after they expired (used or not: a
+/// day keeps them for looking into a complaint), and rate-limit windows two days old (the
+/// longest window is an hour).
+pub async fn purge_expired(db: &crate::db::Db, now: i64) -> Result<Expired, AppError> {
+    const DAY: i64 = 86_400_000;
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&db.pool).await?.rows_affected();
+    let codes =
+        sqlx::query("DELETE FROM verification_codes WHERE expires_at < $1").bind(now - DAY).execute(&db.pool).await?.rows_affected();
+    let rate_limits =
+        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now - 2 * DAY).execute(&db.pool).await?.rows_affected();
+    Ok(Expired { sessions, codes, rate_limits })
+}

@@ -12,14 +12,18 @@ pub const TEXT_VERSION: i64 = 1;
 pub enum Purpose {
     /// Webcam snapshots and screenshots during proctored exams and olympiad stages.
     Proctoring,
+    /// Taking part in the olympiad: the IIN, name, school and grade its registration keeps,
+    /// papers and results, published result lists and certificates.
+    Olympiad,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 1] = [Purpose::Proctoring];
+    pub const ALL: [Purpose; 2] = [Purpose::Proctoring, Purpose::Olympiad];
 
     pub fn code(self) -> &'static str {
         match self {
             Purpose::Proctoring => "proctoring",
+            Purpose::Olympiad => "olympiad",
         }
     }
 
@@ -30,6 +34,23 @@ impl Purpose {
     pub fn msg(self) -> Msg {
         match self {
             Purpose::Proctoring => Msg::ConsentPurposeProctoring,
+            Purpose::Olympiad => Msg::ConsentPurposeOlympiad,
+        }
+    }
+
+    /// What is processed and why, then who sees it: the consent step's first two paragraphs.
+    pub fn texts(self) -> [Msg; 2] {
+        match self {
+            Purpose::Proctoring => [Msg::ConsentProctoringWhat, Msg::ConsentProctoringWho],
+            Purpose::Olympiad => [Msg::ConsentOlympiadWhat, Msg::ConsentOlympiadWho],
+        }
+    }
+
+    /// What a withdrawal changes, shown beside its button.
+    pub fn withdraw_effect(self) -> Msg {
+        match self {
+            Purpose::Proctoring => Msg::ConsentWithdrawEffect,
+            Purpose::Olympiad => Msg::ConsentOlympiadWithdrawEffect,
         }
     }
 }
@@ -58,6 +79,24 @@ impl GivenBy {
     }
 }
 
+/// Longest guardian's name accepted (a full name with patronymic fits many times over).
+pub const GUARDIAN_NAME_MAX: usize = 200;
+
+/// Who agrees, as a consent form sends it: `given_by` ("person" or "guardian") and the
+/// guardian's full name (required for "guardian"). A person whose IIN says they are under 18
+/// cannot agree for themselves. Errors are (field, message) pairs.
+pub fn check_giver(given_by: &str, guardian_name: &str, minor: bool) -> Result<(GivenBy, Option<String>), (&'static str, Msg)> {
+    let name = guardian_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match GivenBy::from_code(given_by) {
+        None => Err(("given_by", Msg::ErrConsentWho)),
+        Some(GivenBy::Person) if minor => Err(("given_by", Msg::ErrConsentMinor)),
+        Some(GivenBy::Person) => Ok((GivenBy::Person, None)),
+        Some(GivenBy::Guardian) if name.is_empty() => Err(("guardian_name", Msg::ErrRequired)),
+        Some(GivenBy::Guardian) if name.chars().count() > GUARDIAN_NAME_MAX => Err(("guardian_name", Msg::ErrTooLong)),
+        Some(GivenBy::Guardian) => Ok((GivenBy::Guardian, Some(name))),
+    }
+}
+
 /// One consent, open or withdrawn.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Consent {
@@ -66,6 +105,8 @@ pub struct Consent {
     pub guardian_name: Option<String>,
     pub given_at: i64,
     pub withdrawn_at: Option<i64>,
+    /// The teacher who recorded it from a signed paper form (None: given on the screen).
+    pub recorded_by: Option<String>,
 }
 
 /// The caller's consents: every record, newest first, and whether their IIN says they are a
@@ -74,6 +115,9 @@ pub struct Consent {
 pub struct PersonConsents {
     pub minor: bool,
     pub records: Vec<Consent>,
+    /// The purposes that concern the person: proctoring for everyone; the olympiad for those
+    /// registered in a campaign or with a record of it.
+    pub purposes: Vec<Purpose>,
 }
 
 impl PersonConsents {
@@ -102,11 +146,22 @@ mod tests {
     }
 
     #[test]
+    fn a_minor_needs_a_named_guardian() {
+        assert_eq!(check_giver("person", "", false), Ok((GivenBy::Person, None)));
+        assert_eq!(check_giver("person", "", true), Err(("given_by", Msg::ErrConsentMinor)));
+        assert_eq!(check_giver("", "", false), Err(("given_by", Msg::ErrConsentWho)));
+        assert_eq!(check_giver("guardian", "  ", true), Err(("guardian_name", Msg::ErrRequired)));
+        assert_eq!(check_giver("guardian", " Aigul  Serikovna ", true), Ok((GivenBy::Guardian, Some("Aigul Serikovna".into()))));
+        assert_eq!(check_giver("guardian", &"a".repeat(201), true), Err(("guardian_name", Msg::ErrTooLong)));
+    }
+
+    #[test]
     fn codes_round_trip() {
         for p in Purpose::ALL {
             assert_eq!(Purpose::from_code(p.code()), Some(p));
         }
         assert_eq!(Purpose::from_code("marketing"), None);
+        assert_eq!(Purpose::from_code("olympiad"), Some(Purpose::Olympiad));
         assert_eq!(GivenBy::from_code("guardian"), Some(GivenBy::Guardian));
         assert_eq!(GivenBy::from_code(""), None);
     }

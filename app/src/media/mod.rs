@@ -172,6 +172,11 @@ impl Upload {
     pub fn id(&self, name: &str) -> Option<i64> {
         self.fields.get(name).and_then(|v| v.trim().parse().ok())
     }
+
+    /// A text field, "" when the form did not send it (an unticked checkbox).
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
 }
 
 /// A text field of an upload form (a subject, an id, a comment): far below this.

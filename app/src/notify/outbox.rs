@@ -144,3 +144,29 @@ pub async fn mark_failed(db: &crate::db::Db, id: i64, attempts_before: i64, erro
     .await?;
     Ok(())
 }
+
+/// Rows one retention statement deletes at most: a first run over years of history must not
+/// hold the database's one writer (SQLite) for long.
+const PURGE_CHUNK: i64 = 5_000;
+
+/// Deletes, in chunks, the rows of `table` matching `condition` (on `$1`, the cut-off).
+async fn delete_chunked(db: &crate::db::Db, table: &str, condition: &str, before: i64) -> Result<u64, AppError> {
+    let sql = format!("DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {condition} LIMIT {PURGE_CHUNK})");
+    let mut total = 0;
+    loop {
+        let n = sqlx::query(&sql).bind(before).execute(&db.pool).await?.rows_affected();
+        total += n;
+        if n < PURGE_CHUNK as u64 {
+            return Ok(total);
+        }
+    }
+}
+
+/// Retention of messages (issue 21): messages delivered or given up before `before` leave the
+/// outbox, and in-app messages written before it leave the inbox. Pending messages stay
+/// whatever their age: they are still owed. Returns (outbox rows, inbox rows) deleted.
+pub async fn purge_delivered(db: &crate::db::Db, before: i64) -> Result<(u64, u64), AppError> {
+    let outbox = delete_chunked(db, "outbox", "status IN ('sent', 'failed') AND created_at < $1", before).await?;
+    let inbox = delete_chunked(db, "inbox_messages", "created_at < $1", before).await?;
+    Ok((outbox, inbox))
+}

@@ -613,6 +613,56 @@ async fn registering_teacher(
     Ok((school_id, PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages }))
 }
 
+/// What a teacher registering pupils says of the signed paper consent forms they hold
+/// (issue 21): olympiad participation (required to register), and proctoring (optional:
+/// without it, the pupil or their guardian agrees on the screen before the stage).
+#[cfg(feature = "ssr")]
+struct PaperForm {
+    proctoring: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl PaperForm {
+    /// The form's two checkboxes ("on" when ticked); None, with a field error, without the first.
+    fn read(consent: &str, proctoring: &str, fields: &mut crate::error::Fields) -> Option<PaperForm> {
+        if consent != "on" {
+            fields.add("consent", crate::i18n::Msg::ErrOlyConsentForm);
+            return None;
+        }
+        Some(PaperForm { proctoring: proctoring == "on" })
+    }
+
+    /// Records the forms of the pupils just registered (by IIN), in the registration's
+    /// transaction: given by the parent or guardian where the IIN says the pupil is a minor,
+    /// by the pupil otherwise, and recorded by the teacher.
+    async fn record(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        caller: &crate::auth::ssr::Caller,
+        school_id: i64,
+        iins: &[&str],
+        now: i64,
+    ) -> Result<(), AppError> {
+        use crate::consent::model::{GivenBy, Purpose};
+        let purposes: &[Purpose] = if self.proctoring { &[Purpose::Olympiad, Purpose::Proctoring] } else { &[Purpose::Olympiad] };
+        for iin in iins {
+            let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1").bind(*iin).fetch_one(&mut **tx).await?;
+            let given_by = if crate::consent::store::iin_says_minor(iin, now) { GivenBy::Guardian } else { GivenBy::Person };
+            for purpose in purposes {
+                let giving = crate::consent::store::Giving {
+                    user_id,
+                    purpose: *purpose,
+                    given_by,
+                    guardian_name: None,
+                    recorded_by: Some(caller.user_id),
+                };
+                crate::consent::store::give(tx, &giving, (caller.user_id, &caller.ip), Some(school_id), now).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The caller's olympiad campaigns as a teacher, with the pupils registered from their school.
 #[server(prefix = "/api", endpoint = "olympiad/teacher/campaigns")]
 pub async fn my_teacher_campaigns() -> Result<Vec<TeacherCampaign>, AppError> {
@@ -620,30 +670,50 @@ pub async fn my_teacher_campaigns() -> Result<Vec<TeacherCampaign>, AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
         let st = crate::api::state()?;
-        super::store::teacher_campaigns(&st.db, caller.user_id).await
+        let campaigns = super::store::teacher_campaigns(&st.db, caller.user_id).await?;
+        // The list shows each pupil's IIN: the views are logged as the operator's search's are.
+        for c in &campaigns {
+            let seen: Vec<i64> = c.participants.iter().map(|p| p.user_id).collect();
+            crate::audit::views::record_many(&st.db, &caller, &seen, crate::audit::views::Seen::Iin, Some(c.school_id)).await?;
+        }
+        Ok(campaigns)
     })
     .await
 }
 
 /// OLY-2: a teacher registers one pupil of their school (IIN unique in the campaign, grade in
-/// its range, a language the school teaches in).
+/// its range, a language the school teaches in). `consent` ("on") says the teacher holds the
+/// signed paper form agreeing to olympiad participation (issue 21), without which nobody is
+/// registered; `proctoring` ("on") that the form also agrees to proctoring pictures.
 #[server(prefix = "/api", endpoint = "olympiad/participant/add")]
-pub async fn add_participant(campaign_id: i64, iin: String, full_name: String, grade: String, language: String) -> Result<i64, AppError> {
+pub async fn add_participant(
+    campaign_id: i64,
+    iin: String,
+    full_name: String,
+    grade: String,
+    language: String,
+    #[server(default)] consent: String,
+    #[server(default)] proctoring: String,
+) -> Result<i64, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        let mut fields = crate::error::Fields::new();
         let pupil = check_pupil(&iin, &full_name, &grade, &language, rules).map_err(|errors| {
-            let mut fields = crate::error::Fields::new();
             for (field, msg) in errors {
                 fields.add(field, msg);
             }
-            fields.finish().err().unwrap_or(AppError::BadRequest)
-        })?;
+        });
+        let paper = PaperForm::read(&consent, &proctoring, &mut fields);
+        fields.finish()?;
+        let (pupil, paper) = (pupil.map_err(|_| AppError::BadRequest)?, paper.ok_or(AppError::BadRequest)?);
+        let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let id = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &pupil, crate::api::now_ms())
+        let id = super::store::add_participant(&mut tx, campaign_id, school_id, caller.user_id, &pupil, now)
             .await?
             .map_err(|msg| AppError::field("iin", msg))?;
+        paper.record(&mut tx, &caller, school_id, &[pupil.iin.as_str()], now).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -679,9 +749,13 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
         let upload = crate::media::read_upload(data, super::MAX_PUPIL_FILE).await?;
         let campaign_id = upload.id("campaign_id").ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
+        let mut fields = crate::error::Fields::new();
         if upload.bytes.is_empty() {
-            return Err(AppError::field("file", Msg::ErrRequired));
+            fields.add("file", Msg::ErrRequired);
         }
+        let paper = PaperForm::read(upload.text("consent"), upload.text("proctoring"), &mut fields);
+        fields.finish()?;
+        let paper = paper.ok_or(AppError::BadRequest)?;
         let rows = super::pupils::parse_pupils(&upload.file_name, &upload.bytes, rules).map_err(row_errors)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
@@ -695,6 +769,8 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
             // Dropping the transaction rolls back the pupils of the good rows too.
             return Err(row_errors(taken));
         }
+        let iins: Vec<&str> = rows.iter().map(|r| r.pupil.iin.as_str()).collect();
+        paper.record(&mut tx, &caller, school_id, &iins, now).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {

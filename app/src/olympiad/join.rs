@@ -19,8 +19,7 @@ use crate::i18n::{t, use_locale};
 use crate::ui::{action_error, field_error, Field, FormStatus};
 use leptos::prelude::*;
 
-/// Characters of a join code (shown as two groups of four).
-pub const JOIN_CODE_LEN: usize = 8;
+pub use super::model::JOIN_CODE_LEN;
 
 /// A code as a person may type it: spaces and dashes dropped, upper case.
 pub fn normalize_code(raw: &str) -> String {
@@ -37,15 +36,20 @@ pub fn display_code(code: &str) -> String {
 }
 
 /// Registers the caller as a pupil of the teacher whose code this is, makes their account and
-/// signs them in. Returns the login (the IIN).
+/// signs them in. Returns the login (the IIN). `given_by` and `guardian_name` are the consent
+/// to olympiad participation (issue 21): a pupil whose IIN says they are under 18 registers
+/// with their parent's or guardian's consent, and nobody registers without one.
 #[server(prefix = "/api", endpoint = "olympiad/join")]
+#[allow(clippy::too_many_arguments)]
 pub async fn join_with_code(
     code: String,
     iin: String,
     full_name: String,
     grade: String,
     language: String,
-    password: String,
+    #[server(default)] password: String,
+    #[server(default)] given_by: String,
+    #[server(default)] guardian_name: String,
 ) -> Result<String, AppError> {
     crate::api::respond(async move {
         let st = crate::api::state()?;
@@ -72,6 +76,9 @@ pub async fn join_with_code(
         if owner.is_none() {
             fields.check("password", crate::auth::model::check_new_password(&password, &login));
         }
+        // Without a readable IIN a minor cannot be told: the IIN's own error is shown first.
+        let minor = pupil.as_ref().is_ok_and(|p| crate::consent::store::iin_says_minor(p.iin.as_str(), now));
+        let giver = crate::consent::model::check_giver(&given_by, &guardian_name, minor).map_err(|(field, msg)| fields.add(field, msg));
         let pupil = match pupil {
             Ok(p) => Some(p),
             Err(errors) => {
@@ -82,9 +89,16 @@ pub async fn join_with_code(
             }
         };
         fields.finish()?;
-        let pupil = pupil.ok_or(AppError::BadRequest)?;
+        let (pupil, (given_by, guardian_name)) = (pupil.ok_or(AppError::BadRequest)?, giver.map_err(|_| AppError::BadRequest)?);
+        let consent = |user_id| crate::consent::store::Giving {
+            user_id,
+            purpose: crate::consent::model::Purpose::Olympiad,
+            given_by,
+            guardian_name: guardian_name.as_deref(),
+            recorded_by: None,
+        };
         if let Some(owner) = owner {
-            ssr::join_as_owner(&st.db, &owner, campaign_id, school_id, teacher_id, &pupil, now).await?;
+            ssr::join_as_owner(&st.db, &owner, campaign_id, school_id, teacher_id, &pupil, &consent(owner.user_id), now).await?;
             return Ok(pupil.iin.as_str().to_string());
         }
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE iin = $1 OR login = $1")
@@ -102,6 +116,7 @@ pub async fn join_with_code(
         let user_id: i64 =
             sqlx::query_scalar("SELECT user_id FROM olympiad_participants WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?;
+        crate::consent::store::give(&mut tx, &consent(user_id), (user_id, &ip), Some(school_id), now).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -133,27 +148,6 @@ pub mod ssr {
     use crate::olympiad::model::SchoolLanguages;
     use sqlx::Row;
 
-    /// The teacher registration's code, made on first use (a unique index guards clashes; one
-    /// is retried).
-    pub async fn join_code(db: &Db, registration_id: i64) -> Result<String, AppError> {
-        for _ in 0..3 {
-            let current: Option<String> = sqlx::query_scalar("SELECT join_code FROM olympiad_teachers WHERE id = $1")
-                .bind(registration_id)
-                .fetch_one(&db.pool)
-                .await?;
-            if let Some(code) = current {
-                return Ok(code);
-            }
-            let code = crate::olympiad::certificates::random_code(JOIN_CODE_LEN);
-            let _ = sqlx::query("UPDATE olympiad_teachers SET join_code = $1 WHERE id = $2 AND join_code IS NULL")
-                .bind(&code)
-                .bind(registration_id)
-                .execute(&db.pool)
-                .await;
-        }
-        Err(AppError::Internal)
-    }
-
     /// The signed-in caller enters their own account for the campaign. The IIN must be theirs:
     /// their account's IIN, or its login where no IIN is recorded yet; an IIN nobody holds
     /// becomes theirs (as joining without an account would make it); one that another account
@@ -165,6 +159,7 @@ pub mod ssr {
         school_id: i64,
         teacher_id: i64,
         pupil: &crate::olympiad::model::Pupil,
+        consent: &crate::consent::store::Giving<'_>,
         now: i64,
     ) -> Result<i64, AppError> {
         let iin = pupil.iin.as_str();
@@ -204,6 +199,7 @@ pub mod ssr {
         }
         let id =
             crate::olympiad::store::add_owned_participant(&mut tx, campaign_id, school_id, teacher_id, owner.user_id, pupil, now).await?;
+        crate::consent::store::give(&mut tx, consent, (owner.user_id, &owner.ip), Some(school_id), now).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -288,6 +284,7 @@ pub fn JoinPage() -> impl IntoView {
                         }
                     })}
                 </Transition>
+                <crate::consent::page::ConsentChoice purpose=crate::consent::model::Purpose::Olympiad minor=false error=error/>
                 <button type="submit" class="primary" disabled=move || join.pending().get()>{t(Msg::Register)}</button>
             </ActionForm>
         </section>

@@ -26,6 +26,8 @@ pub mod results;
 pub mod results_api;
 pub mod results_pages;
 #[cfg(feature = "ssr")]
+pub mod seating;
+#[cfg(feature = "ssr")]
 pub mod sheet;
 pub mod stage;
 pub mod stage_pages;

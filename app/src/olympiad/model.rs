@@ -311,11 +311,19 @@ pub fn check_pupil(iin: &str, full_name: &str, grade: &str, language: &str, rule
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantRow {
     pub id: i64,
+    pub user_id: i64,
     pub iin: String,
     pub full_name: String,
     pub grade: i64,
     pub language: String,
+    /// Open consents (issue 21): to olympiad participation (none for registrations older than
+    /// the consent records) and to proctoring.
+    pub olympiad_consent: bool,
+    pub proctoring_consent: bool,
 }
+
+/// Characters of a teacher's join code (shown as two groups of four: `join.rs`).
+pub const JOIN_CODE_LEN: usize = 8;
 
 /// A campaign the caller teaches in, with their school and the pupils registered from it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

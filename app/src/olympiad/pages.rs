@@ -548,6 +548,7 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
                     </select>
                     <SelectError error=error field="language"/>
                 </div>
+                <crate::consent::page::PaperConsentFields error=error id=format!("add-{campaign_id}")/>
                 <button type="submit" class="primary" disabled=move || add.pending().get()>{t(Msg::OlyAddPupil)}</button>
             </ActionForm>
             <PupilImport campaign_id=campaign_id changed=changed/>
@@ -559,7 +560,8 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
                 <small class="hint">{t(Msg::OlyCardsReissue)}</small>
             </form>
             <table class="list" data-testid="pupils">
-                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th><th></th></tr></thead>
+                <thead><tr><th>{t(Msg::Iin)}</th><th>{t(Msg::FullName)}</th><th>{t(Msg::OlyGrade)}</th><th>{t(Msg::OlyPaperLanguage)}</th>
+                    <th>{t(Msg::ConsentColumn)}</th><th></th></tr></thead>
                 <tbody>
                     {participants.into_iter().map(|p| {
                         let language = if p.language == "kk" { Msg::OlyLangKk } else { Msg::OlyLangRu };
@@ -569,6 +571,12 @@ fn PupilRegistration(c: TeacherCampaign, changed: RwSignal<u32>) -> impl IntoVie
                                 <td data-label=move || Msg::FullName.text(locale.get())>{p.full_name}</td>
                                 <td data-label=move || Msg::OlyGrade.text(locale.get())>{p.grade}</td>
                                 <td data-label=move || Msg::OlyPaperLanguage.text(locale.get())>{t(language)}</td>
+                                <td data-label=move || Msg::ConsentColumn.text(locale.get()) data-testid="pupil-consent">{move || {
+                                    let l = locale.get();
+                                    let given: Vec<&str> = [(p.olympiad_consent, Msg::ConsentShortOlympiad), (p.proctoring_consent, Msg::ConsentShortProctoring)]
+                                        .into_iter().filter(|(yes, _)| *yes).map(|(_, m)| m.text(l)).collect();
+                                    if given.is_empty() { "—".to_string() } else { given.join(", ") }
+                                }}</td>
                                 <td>
                                     <form method="post" action="/export/olympiad/cards" class="inline">
                                         <input type="hidden" name="campaign_id" value=campaign_id/>
@@ -592,6 +600,7 @@ fn pupils_imported(n: &i64, l: Locale) -> String {
 #[component]
 fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let result: RwSignal<Option<Result<i64, AppError>>> = RwSignal::new(None);
+    let error = Signal::derive(move || result.get().and_then(|r| r.err()));
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -615,6 +624,7 @@ fn PupilImport(campaign_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         <form class="row-form" on:submit=on_submit data-testid="pupil-import">
             <input type="hidden" name="campaign_id" value=campaign_id/>
             <label class="grow">{t(Msg::OlyPupilFile)}<input type="file" name="file" accept=".xlsx,.csv" required/></label>
+            <crate::consent::page::PaperConsentFields error=error id=format!("import-{campaign_id}")/>
             <button type="submit" disabled=move || busy.get()>{t(Msg::Import)}</button>
         </form>
         <p class="hint">{t(Msg::OlyPupilFileFormat)}</p>

@@ -134,7 +134,7 @@ pub async fn correct_person(
                     .execute(&mut *tx)
                     .await?;
                 if moved {
-                    super::stage::ssr::reseat(&mut tx, campaign_id, user_id, now).await?;
+                    super::seating::reseat(&mut tx, campaign_id, user_id, now).await?;
                 }
                 serde_json::json!({ "full_name": name, "grade": pupil.grade, "language": pupil.language })
             }

@@ -301,7 +301,7 @@ pub async fn set_window(
     .bind(closes_at)
     .execute(&mut **tx)
     .await?;
-    super::stage::ssr::follow_window(tx, campaign_id, region_id, opens_at, closes_at, now).await?;
+    super::seating::follow_window(tx, campaign_id, region_id, opens_at, closes_at, now).await?;
     Ok(before)
 }
 
@@ -521,7 +521,7 @@ async fn enter(
     .bind(i64::from(created_account))
     .fetch_one(&mut **tx)
     .await?;
-    super::stage::ssr::seat_if_prepared(tx, campaign_id, id, now).await?;
+    super::seating::seat_if_prepared(tx, campaign_id, id, now).await?;
     Ok(id)
 }
 
@@ -569,6 +569,25 @@ pub async fn directory_rows(db: &Db) -> Result<Vec<super::directory::DirectoryRo
     Ok(out)
 }
 
+/// The teacher registration's code, made on first use (a unique index guards clashes; one
+/// is retried).
+pub async fn join_code(db: &Db, registration_id: i64) -> Result<String, AppError> {
+    for _ in 0..3 {
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT join_code FROM olympiad_teachers WHERE id = $1").bind(registration_id).fetch_one(&db.pool).await?;
+        if let Some(code) = current {
+            return Ok(code);
+        }
+        let code = super::certificates::random_code(super::model::JOIN_CODE_LEN);
+        let _ = sqlx::query("UPDATE olympiad_teachers SET join_code = $1 WHERE id = $2 AND join_code IS NULL")
+            .bind(&code)
+            .bind(registration_id)
+            .execute(&db.pool)
+            .await;
+    }
+    Err(AppError::Internal)
+}
+
 /// The campaigns the caller registered for as a teacher (confirmed), with their pupils.
 pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampaign>, AppError> {
     let rows = sqlx::query_as::<_, (i64, String, i64, String, String, i64, i64, i64, i64, i64)>(
@@ -584,17 +603,33 @@ pub async fn teacher_campaigns(db: &Db, user_id: i64) -> Result<Vec<TeacherCampa
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for (campaign_id, title, school_id, school, languages, grade_min, grade_max, opens_at, closes_at, registration) in rows {
-        let join_code = super::join::ssr::join_code(db, registration).await?;
-        let participants = sqlx::query_as::<_, (i64, String, String, i64, String)>(
-            "SELECT op.id, u.iin, u.full_name, op.grade, op.language FROM olympiad_participants op JOIN users u ON u.id = op.user_id
+        let join_code = join_code(db, registration).await?;
+        let open = |purpose: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM personal_data_consents c WHERE c.user_id = op.user_id AND c.purpose = '{purpose}' AND c.withdrawn_at IS NULL)"
+            )
+        };
+        let participants = sqlx::query_as::<_, (i64, i64, String, String, i64, String, i64, i64)>(&format!(
+            "SELECT op.id, op.user_id, u.iin, u.full_name, op.grade, op.language, {}, {} FROM olympiad_participants op JOIN users u ON u.id = op.user_id
              WHERE op.campaign_id = $1 AND op.school_id = $2 ORDER BY op.grade, u.full_name, op.id",
-        )
+            open("olympiad"),
+            open("proctoring")
+        ))
         .bind(campaign_id)
         .bind(school_id)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(|(id, iin, full_name, grade, language)| ParticipantRow { id, iin, full_name, grade, language })
+        .map(|(id, user_id, iin, full_name, grade, language, olympiad, proctoring)| ParticipantRow {
+            id,
+            user_id,
+            iin,
+            full_name,
+            grade,
+            language,
+            olympiad_consent: olympiad > 0,
+            proctoring_consent: proctoring > 0,
+        })
         .collect();
         out.push(TeacherCampaign {
             campaign_id,
