@@ -603,13 +603,7 @@ fn code_on_card(pdf: &[u8]) -> String {
 
 async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
     let app = spawn_app(b).await;
-    let campaign = open_campaign(&app).await;
-    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
-    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
-        .bind(app::api::now_ms() - DAY)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let (teacher, campaign) = registering(&app).await;
     let aliya = iin("06031560030");
     let id = add_pupil(&app, &teacher, campaign, &aliya, "6", "kk").await.json().as_i64().unwrap();
     add_pupil(&app, &teacher, campaign, &iin("07021560011"), "5", "kk").await;
@@ -674,13 +668,7 @@ async fn a_registration_card_lets_the_pupil_set_a_password(b: Backend) {
 /// prints a card without a code. No code of any kind is made for the account.
 async fn registering_someone_elses_iin_grants_no_credential_over_their_account(b: Backend) {
     let app = spawn_app(b).await;
-    let campaign = open_campaign(&app).await;
-    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
-    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
-        .bind(app::api::now_ms() - DAY)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let (teacher, campaign) = registering(&app).await;
     // The victim: a teacher who signs in with their IIN (the olympiad's own registration makes
     // such logins), and an older account that has the IIN in its `iin` column only.
     let victim_iin = iin("85070540987");
@@ -1793,13 +1781,7 @@ backends!(an_existing_account_joins_only_by_its_owner_signed_in);
 /// join with that IIN, and the card of such a registration carries no code.
 async fn an_existing_account_joins_only_by_its_owner_signed_in(b: Backend) {
     let app = spawn_app(b).await;
-    let campaign = open_campaign(&app).await;
-    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
-    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
-        .bind(app::api::now_ms() - DAY)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let (teacher, campaign) = registering(&app).await;
     let code = app.call(&teacher, "/api/olympiad/teacher/campaigns", &[]).await.json()[0]["join_code"].as_str().unwrap().to_string();
     let aiaru = iin("06031560030");
     let pupil_id = app.make_user(&aiaru, PW, None).await;
@@ -2138,13 +2120,7 @@ backends!(a_pupil_is_registered_only_with_a_consent_recorded_at_registration);
 /// its IINs are logged as seen.
 async fn a_pupil_is_registered_only_with_a_consent_recorded_at_registration(b: Backend) {
     let app = spawn_app(b).await;
-    let campaign = open_campaign(&app).await;
-    let teacher = confirmed_teacher(&app, "teacher", campaign, "AK-001").await;
-    sqlx::query("UPDATE olympiad_campaigns SET participant_reg_opens = $1")
-        .bind(app::api::now_ms() - DAY)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let (teacher, campaign) = registering(&app).await;
     let minor = iin("13031560030"); // born 2013: a parent agrees
     let add = |iin: String, ticked: &'static [(&'static str, &'static str)]| {
         let (app, teacher) = (&app, teacher.clone());
