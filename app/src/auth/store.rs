@@ -255,16 +255,15 @@ pub struct Expired {
     pub rate_limits: u64,
 }
 
-/// Retention of sign-in data (issue 21): sessions past their expiry (sign-in removes them too,
-/// but only when someone signs in), one-time codes a day after they expired (used or not: a
+/// Retention of sign-in data (issue 21): sessions past their expiry, one-time codes a day after they expired (used or not: a
 /// day keeps them for looking into a complaint), and rate-limit windows two days old (the
-/// longest window is an hour).
+/// longest window is an hour). On SQLite's one writer connection, queued with the transactions.
 pub async fn purge_expired(db: &crate::db::Db, now: i64) -> Result<Expired, AppError> {
     const DAY: i64 = 86_400_000;
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&db.pool).await?.rows_affected();
-    let codes =
-        sqlx::query("DELETE FROM verification_codes WHERE expires_at < $1").bind(now - DAY).execute(&db.pool).await?.rows_affected();
+    let writer = db.write_pool();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(writer).await?.rows_affected();
+    let codes = sqlx::query("DELETE FROM verification_codes WHERE expires_at < $1").bind(now - DAY).execute(writer).await?.rows_affected();
     let rate_limits =
-        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now - 2 * DAY).execute(&db.pool).await?.rows_affected();
+        sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(now - 2 * DAY).execute(writer).await?.rows_affected();
     Ok(Expired { sessions, codes, rate_limits })
 }

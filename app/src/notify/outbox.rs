@@ -149,12 +149,13 @@ pub async fn mark_failed(db: &crate::db::Db, id: i64, attempts_before: i64, erro
 /// hold the database's one writer (SQLite) for long.
 const PURGE_CHUNK: i64 = 5_000;
 
-/// Deletes, in chunks, the rows of `table` matching `condition` (on `$1`, the cut-off).
+/// Deletes, in chunks, the rows of `table` matching `condition` (on `$1`, the cut-off), on
+/// SQLite's one writer connection (queued with the transactions, not in SQLite's busy handler).
 async fn delete_chunked(db: &crate::db::Db, table: &str, condition: &str, before: i64) -> Result<u64, AppError> {
     let sql = format!("DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {condition} LIMIT {PURGE_CHUNK})");
     let mut total = 0;
     loop {
-        let n = sqlx::query(&sql).bind(before).execute(&db.pool).await?.rows_affected();
+        let n = sqlx::query(&sql).bind(before).execute(db.write_pool()).await?.rows_affected();
         total += n;
         if n < PURGE_CHUNK as u64 {
             return Ok(total);
