@@ -148,15 +148,7 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .route("/healthz", get(web::healthz))
         .route("/readyz", get(web::readyz))
         .route("/metrics", get(metrics::serve))
-        .merge(app::journal::export::routes())
-        .merge(app::exam::export::routes())
-        .merge(app::exam::tickets::routes())
-        .merge(app::exam::pictures::routes())
-        .merge(app::proctor::ingest::routes())
-        .merge(app::proctor::report::routes())
-        .merge(app::olympiad::cards::routes())
-        .merge(app::olympiad::downloads::routes())
-        .merge(app::olympiad::placement::routes())
+        .merge(plain_routes().into_router())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = leptos_options.clone();
             move || page(&options, candidate.as_deref())
@@ -170,6 +162,21 @@ pub fn router(config: &Config, db: Db, media: app::media::MediaStore) -> Router 
         .layer(axum::Extension(Arc::new(volumes(config))))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
+}
+
+/// Every plain route of the app (downloads, files, the proctoring uploads): axum handlers that
+/// take the caller from `app::edge`. The access test calls each one it lists.
+pub fn plain_routes() -> app::edge::Routes {
+    app::edge::Routes::new()
+        .merge(app::journal::export::routes())
+        .merge(app::exam::export::routes())
+        .merge(app::exam::tickets::routes())
+        .merge(app::exam::pictures::routes())
+        .merge(app::proctor::ingest::routes())
+        .merge(app::proctor::report::routes())
+        .merge(app::olympiad::cards::routes())
+        .merge(app::olympiad::downloads::routes())
+        .merge(app::olympiad::placement::routes())
 }
 
 /// The folders whose free space `/metrics` reports: the SQLite file's and the local media's.

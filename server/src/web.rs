@@ -147,6 +147,5 @@ pub async fn api_guard(State(state): State<AppState>, mut req: Request, next: Ne
 
 /// An error in the same JSON shape server functions answer with, so the pages can show it.
 fn api_error(e: app::error::AppError) -> Response {
-    let body = serde_json::to_string(&e).unwrap_or_else(|_| "\"Internal\"".into());
-    (e.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    app::edge::json(&e)
 }

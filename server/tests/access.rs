@@ -477,6 +477,180 @@ async fn every_server_function_checks_its_caller(b: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM olympiad_certificates").await, 0);
     let audit_after = app.count("SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(audit_after, audit_before, "refused calls write no audit rows");
+
+    // The plain routes (downloads, files, the proctoring uploads), each with a real target of
+    // the victim's or the pupil's, so a missing check would serve it.
+    let exec = |sql: String| {
+        let app = &app;
+        async move { sqlx::query(&sql).execute(&app.db.pool).await.unwrap() }
+    };
+    let question: i64 = sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at) VALUES ($1, 'S', 'T', 'single', '{}', 0) RETURNING id",
+    )
+    .bind(victim)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let evidence: i64 = sqlx::query_scalar(
+        "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, captured_at, received_at)
+         VALUES ($1, 'webcam', 'k-0123456789abcdef', 'proctor/x.jpg', 'image/jpeg', 10, 1, 1, 0, 0) RETURNING id",
+    )
+    .bind(attempt)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    exec(format!(
+        "INSERT INTO exam_files (attempt_id, file_name, media_key, bytes, uploaded_at) VALUES ({attempt}, 'plan.pdf', 'f/plan.pdf', 1, 0)"
+    ))
+    .await;
+    exec(format!(
+        "INSERT INTO journal_cells (lesson_id, student_id, attendance, excuse_media, updated_by, updated_at) VALUES ({lesson}, {pupil}, 'excused', 'excuses/note.pdf', {victim}, 0)"
+    ))
+    .await;
+    let issued: i64 = sqlx::query_scalar(
+        "INSERT INTO certificates (student_id, group_id, purpose, status, number, verify_code, requested_at, issued_at, issued_by)
+         VALUES ($1, $2, 'P', 'issued', 'C-1', 'V-1', 0, 0, $3) RETURNING id",
+    )
+    .bind(pupil)
+    .bind(group)
+    .bind(victim)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let campaign: i64 = sqlx::query_scalar(
+        "INSERT INTO olympiad_campaigns (title, teacher_reg_opens, teacher_reg_closes, participant_reg_opens, participant_reg_closes,
+            results_at, applications_opens, applications_closes, grade_min, grade_max, created_by, created_at)
+         VALUES ('O', 0, 0, 0, 0, 0, 0, 0, 5, 9, $1, 0) RETURNING id",
+    )
+    .bind(victim)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let participant: i64 = sqlx::query_scalar(
+        "INSERT INTO olympiad_participants (campaign_id, user_id, school_id, registered_by, grade, language, created_at)
+         VALUES ($1, $2, $3, $4, 7, 'kk', 0) RETURNING id",
+    )
+    .bind(campaign)
+    .bind(pupil)
+    .bind(group)
+    .bind(victim)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let application: i64 =
+        sqlx::query_scalar("INSERT INTO olympiad_applications (campaign_id, participant_id, submitted_at) VALUES ($1, $2, 0) RETURNING id")
+            .bind(campaign)
+            .bind(participant)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    exec(format!(
+        "INSERT INTO olympiad_application_files (application_id, file_name, media_key, bytes, uploaded_at) VALUES ({application}, 'merit.pdf', 'a/merit.pdf', 1, 0)"
+    ))
+    .await;
+
+    use reqwest::Method;
+    let plain: Vec<(Method, &str, Access, String)> = {
+        use Access::*;
+        vec![
+            (Method::GET, "/export/journal/{file}", Permission, format!("/export/journal/{journal}.xlsx")),
+            (Method::GET, "/export/report/{file}", Permission, "/export/report/performance.xlsx?from=2026-09-01&to=2026-12-31".into()),
+            (Method::GET, "/export/namebook.xlsx", Permission, "/export/namebook.xlsx".into()),
+            (Method::GET, "/export/ktp-template.xlsx", SignedIn, "/export/ktp-template.xlsx".into()),
+            (Method::GET, "/files/assignment/{assignment}/{student}", Permission, format!("/files/assignment/{assignment}/{pupil}")),
+            (Method::GET, "/export/certificate/{file}", Permission, format!("/export/certificate/{issued}.pdf")),
+            (Method::GET, "/files/excuse/{lesson}/{student}", Permission, format!("/files/excuse/{lesson}/{pupil}")),
+            (Method::GET, "/export/transcript/{file}", Permission, format!("/export/transcript/{pupil}.pdf")),
+            (Method::GET, "/export/exam/{file}", Permission, format!("/export/exam/{exam}.xlsx")),
+            (Method::GET, "/export/exam-template.xlsx", SignedIn, "/export/exam-template.xlsx".into()),
+            (Method::GET, "/files/exam/{attempt}/{name}", Permission, format!("/files/exam/{attempt}/plan.pdf")),
+            (Method::GET, "/files/question/{question}", Permission, format!("/files/question/{question}")),
+            (
+                Method::GET,
+                "/files/attempt/{attempt}/question/{question}",
+                Permission,
+                format!("/files/attempt/{attempt}/question/{question}"),
+            ),
+            (Method::POST, "/api/proctor/evidence", Permission, "/api/proctor/evidence".into()),
+            (Method::POST, "/api/proctor/events", Permission, "/api/proctor/events".into()),
+            // Any signed-in user may try their camera (after consenting to proctoring).
+            (Method::POST, "/api/proctor/check", SignedIn, "/api/proctor/check".into()),
+            (Method::GET, "/api/proctor/image/{id}", Permission, format!("/api/proctor/image/{evidence}")),
+            (Method::GET, "/export/proctor/exam/{file}", Permission, format!("/export/proctor/exam/{exam}.xlsx")),
+            (Method::GET, "/export/proctor/attempt/{file}", Permission, format!("/export/proctor/attempt/{attempt}.pdf")),
+            (Method::GET, "/export/proctor/organisation.{ext}", Permission, "/export/proctor/organisation.xlsx".into()),
+            (Method::POST, "/export/olympiad/cards", Permission, "/export/olympiad/cards".into()),
+            (Method::GET, "/export/olympiad/results/{file}", Permission, format!("/export/olympiad/results/{campaign}.xlsx")),
+            (Method::GET, "/export/olympiad/certificate/{file}", Permission, "/export/olympiad/certificate/2027-000001-AAAAAA.pdf".into()),
+            (
+                Method::GET,
+                "/export/olympiad/certificate.pdf",
+                Permission,
+                "/export/olympiad/certificate.pdf?number=2027-000001-AAAAAA".into(),
+            ),
+            (Method::GET, "/export/olympiad/statistics/{file}", Permission, format!("/export/olympiad/statistics/{campaign}.xlsx")),
+            (Method::GET, "/export/olympiad/directory/{file}", Permission, "/export/olympiad/directory/schools.xlsx".into()),
+            (
+                Method::GET,
+                "/files/olympiad/application/{id}/{name}",
+                Permission,
+                format!("/files/olympiad/application/{application}/merit.pdf"),
+            ),
+        ]
+    };
+    let mut routed: Vec<(String, &str)> = server::plain_routes().listed().iter().map(|(m, p)| (m.to_string(), *p)).collect();
+    routed.sort_unstable();
+    let mut listed: Vec<(String, &str)> = plain.iter().map(|(m, p, _, _)| (m.to_string(), *p)).collect();
+    listed.sort_unstable();
+    assert_eq!(routed, listed, "plain routes and this test's list differ: add the new route here with who may call it");
+
+    let send = |client: reqwest::Client, method: Method, path: String| {
+        let app = &app;
+        async move {
+            let url = format!("{}{path}", app.base);
+            let req = match path.as_str() {
+                "/api/proctor/evidence" => client
+                    .post(url)
+                    .header("x-talap-attempt", attempt.to_string())
+                    .header("x-talap-kind", "webcam")
+                    .header("x-talap-key", "k-fedcba9876543210")
+                    .header("x-talap-captured-at", "1")
+                    .body(vec![0xFF, 0xD8, 0xFF, 0xD9]),
+                "/api/proctor/events" => client.post(url).json(&serde_json::json!({
+                    "attempt": attempt,
+                    "events": [{ "key": "k-fedcba9876543210", "kind": "tab_hidden", "at": 1 }]
+                })),
+                "/api/proctor/check" => client.post(url).body(vec![0xFF, 0xD8, 0xFF, 0xD9]),
+                "/export/olympiad/cards" => client.post(url).form(&[("campaign_id", campaign.to_string())]),
+                _ => client.request(method, url),
+            };
+            let res = req.send().await.expect("request");
+            let status = res.status();
+            (status, res.text().await.unwrap_or_default())
+        }
+    };
+    for (method, template, access, path) in &plain {
+        let (status, body) = send(app.client(), method.clone(), path.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{template} must refuse anonymous callers: {body}");
+        if *access == Access::Permission {
+            let (status, body) = send(signed_in.clone(), method.clone(), path.clone()).await;
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{template} must refuse a user without the role, found {status}: {body}"
+            );
+        }
+    }
+    // Refusals speak the caller's language on a download, and the pages' JSON under /api/.
+    let (_, body) = send(app.client(), Method::GET, "/export/namebook.xlsx?lang=ru".into()).await;
+    assert_eq!(body, app::i18n::Msg::ErrUnauthorized.text(app::i18n::Locale::Ru));
+    let (_, body) = send(signed_in.clone(), Method::GET, format!("/api/proctor/image/{evidence}")).await;
+    let refusal: app::error::AppError = serde_json::from_str(&body).expect("JSON refusal");
+    assert!(matches!(refusal, app::error::AppError::Forbidden | app::error::AppError::NotFound), "{refusal:?}");
+    // Nothing the refused uploads carried was stored, and no image or file view was logged.
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_evidence").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_device_checks").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before, "refused downloads write no audit rows");
 }
 
 backends!(administration_stays_inside_the_callers_scope);

@@ -22,6 +22,7 @@ backends!(
     applied_migrations_match_folder,
     writes_made_together_fail_alone,
     consents_survive_the_rebuild_of_their_table,
+    history_reasons_written_as_kazakh_sentences_become_kinds,
 );
 
 const MINUTE: i64 = 60_000;
@@ -391,4 +392,64 @@ async fn consents_survive_the_rebuild_of_their_table(backend: Backend) {
     .execute(&db.pool)
     .await;
     assert!(twice.is_err(), "still one open consent per person and purpose");
+}
+
+/// Migration 0020 stores why a cell changed as a kind: the Kazakh sentences the app wrote for
+/// exams, assignments and verdicts become those kinds with their titles (so a Russian or English
+/// reader sees them in their language); a teacher's own words stay as typed.
+async fn history_reasons_written_as_kazakh_sentences_become_kinds(backend: Backend) {
+    use app::journal::model::Reason;
+    let t = common::empty_db(backend).await;
+    let db = &t.db;
+    db.migrate_to(19).await.unwrap();
+    let teacher = make_user(db, "teacher").await;
+    let pupil = make_user(db, "pupil").await;
+    let group: i64 =
+        sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES (1, 'group', 'G', 0) RETURNING id")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let journal: i64 = sqlx::query_scalar(
+        "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
+         VALUES ($1, 'S', $2, '2026-09-01', '2026-12-31', 'five', 'T', $2, 0) RETURNING id",
+    )
+    .bind(group)
+    .bind(teacher)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let lesson: i64 = sqlx::query_scalar(
+        "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, created_at) VALUES ($1, '2026-09-02', 1, 4, 'theory', 0) RETURNING id",
+    )
+    .bind(journal)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    for (at, reason) in [(1, "Емтихан: Алгебра"), (2, "Тапсырма: ER-диаграмма"), (3, "Бақылау шешімі: Алгебра"), (4, "Қайта тапсырды")]
+    {
+        sqlx::query(
+            "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at) VALUES ($1, $2, $3, '', '5', $4, $5, $6)",
+        )
+        .bind(journal)
+        .bind(lesson)
+        .bind(pupil)
+        .bind(reason)
+        .bind(teacher)
+        .bind(at)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    db.migrate().await.unwrap();
+    let reasons: Vec<Reason> = app::journal::store::history(db, journal).await.unwrap().into_iter().map(|h| h.reason).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Reason::Teacher("Қайта тапсырды".into()),
+            Reason::Verdict("Алгебра".into()),
+            Reason::Assignment("ER-диаграмма".into()),
+            Reason::Exam("Алгебра".into()),
+        ]
+    );
+    assert_eq!(reasons[1].text(app::i18n::Locale::Ru), "Решение прокторинга: Алгебра");
 }

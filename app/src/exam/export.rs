@@ -1,43 +1,27 @@
 //! Exam downloads: the results of an exam as XLSX or CSV, and the question template.
 
+use crate::auth::ssr::Caller;
+use crate::edge::{id_and_ext, Download, Lang, Routes};
+use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::journal::xlsx::{workbook, Sheet, XCell};
-use crate::proctor::report::{caller_of, csv, download, locale_of, refuse};
+use crate::proctor::report::csv;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use std::collections::HashMap;
+use axum::extract::{Path, State};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/export/exam/{file}", get(results_file)).route("/export/exam-template.xlsx", get(template))
+pub fn routes() -> Routes {
+    Routes::new().get("/export/exam/{file}", results_file).get("/export/exam-template.xlsx", template)
 }
 
-async fn template() -> Response {
-    download("questions-template.xlsx", super::import::template_xlsx())
+/// For any signed-in user (a blank template holds nothing, but nothing here is anonymous).
+async fn template(_: Caller) -> Download {
+    Download::file("questions-template.xlsx", super::import::template_xlsx())
 }
 
 /// "/export/exam/12.xlsx" or ".csv": one row per candidate, for the exam's teacher and readers.
-async fn results_file(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let l = locale_of(&q, &headers);
-    let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext.to_string()))) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let results = match caller_of(&st, &headers).await {
-        Ok(caller) => super::store::results(&st.db, &caller, id).await,
-        Err(e) => Err(e),
-    };
-    let r = match results {
-        Ok(r) => r,
-        Err(e) => return refuse(e, l),
-    };
+async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
+    let (id, ext) = id_and_ext(&file).filter(|(_, ext)| ["csv", "xlsx"].contains(ext)).ok_or(AppError::NotFound)?;
+    let r = super::store::results(&st.db, &caller, id).await?;
     let heads: Vec<String> = [Msg::Student, Msg::Started, Msg::Submitted, Msg::Score, Msg::Mark, Msg::Risk, Msg::Violations, Msg::Verdict]
         .iter()
         .map(|m| m.text(l).to_string())
@@ -61,12 +45,12 @@ async fn results_file(
         })
         .collect();
     let name = format!("exam-{id}");
-    match ext.as_str() {
-        "csv" => download(&format!("{name}.csv"), csv(&heads, &rows)),
-        "xlsx" => download(
-            &format!("{name}.xlsx"),
+    Ok(if ext == "csv" {
+        Download::file(format!("{name}.csv"), csv(&heads, &rows))
+    } else {
+        Download::file(
+            format!("{name}.xlsx"),
             workbook(&[Sheet { name: name.clone(), title: r.exam.title.clone(), headers: heads, rows, freeze_first_column: true }]),
-        ),
-        _ => StatusCode::NOT_FOUND.into_response(),
-    }
+        )
+    })
 }

@@ -156,74 +156,48 @@ pub mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub fn routes() -> axum::Router<crate::state::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/files/question/{question}", get(bank_picture))
-        .route("/files/attempt/{attempt}/question/{question}", get(paper_picture))
+pub fn routes() -> crate::edge::Routes {
+    crate::edge::Routes::new()
+        .get("/files/question/{question}", bank_picture)
+        .get("/files/attempt/{attempt}/question/{question}", paper_picture)
 }
 
 #[cfg(feature = "ssr")]
 async fn bank_picture(
     axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    caller: crate::auth::ssr::Caller,
     axum::extract::Path(question_id): axum::extract::Path<i64>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    let result = async {
-        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        let q = ssr::own_question(&st.db, caller.user_id, question_id).await?;
-        serve(&st, q.image).await
-    }
-    .await;
-    respond(result)
+) -> Result<crate::edge::Download, AppError> {
+    let q = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+    serve(&st, q.image).await
 }
 
 #[cfg(feature = "ssr")]
 async fn paper_picture(
     axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    caller: crate::auth::ssr::Caller,
     axum::extract::Path((attempt_id, question_id)): axum::extract::Path<(i64, i64)>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    let result = async {
-        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        let a = super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
-        // Only a question this attempt drew: an attempt is not a key to the whole bank.
-        if !a.paper.iter().any(|(id, _)| *id == question_id) {
-            return Err(AppError::NotFound);
-        }
-        serve(&st, ssr::picture_of(&st.db, question_id).await?).await
+) -> Result<crate::edge::Download, AppError> {
+    let a = super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
+    // Only a question this attempt drew: an attempt is not a key to the whole bank.
+    if !a.paper.iter().any(|(id, _)| *id == question_id) {
+        return Err(AppError::NotFound);
     }
-    .await;
-    respond(result)
+    serve(&st, ssr::picture_of(&st.db, question_id).await?).await
 }
 
+/// The picture with the type its content is. The address carries the content's version, so a
+/// day in the candidate's own cache is safe, and spares the server a second download per page
+/// reload.
 #[cfg(feature = "ssr")]
-async fn serve(st: &crate::state::AppState, key: Option<String>) -> Result<(Vec<u8>, &'static str), AppError> {
+async fn serve(st: &crate::state::AppState, key: Option<String>) -> Result<crate::edge::Download, AppError> {
     let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
     let kind = match image::guess_format(&bytes) {
         Ok(image::ImageFormat::Png) => "image/png",
         Ok(image::ImageFormat::WebP) => "image/webp",
         _ => "image/jpeg",
     };
-    Ok((bytes, kind))
-}
-
-#[cfg(feature = "ssr")]
-fn respond(result: Result<(Vec<u8>, &'static str), AppError>) -> axum::response::Response {
-    use axum::http::{header, HeaderValue};
-    use axum::response::IntoResponse;
-    match result {
-        Ok((bytes, kind)) => {
-            let mut r = bytes.into_response();
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-            // The address carries the content's version, so a day in the candidate's own cache
-            // is safe, and spares the server a second download per page reload.
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
-            r
-        }
-        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk).to_string()).into_response(),
-    }
+    Ok(crate::edge::Download::image(kind, bytes, "private, max-age=86400"))
 }
 
 #[cfg(test)]

@@ -959,8 +959,8 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
     crate::audit::store::record_many(tx, audit).await
 }
 
-/// An exam's result as a write of the journal cell on the exam's lesson, with the history line
-/// "Емтихан: {title}" (`journal::store::write_cells` writes nothing where the cell holds it already).
+/// An exam's result as a write of the journal cell on the exam's lesson, with the exam as the
+/// history line's reason (`journal::store::write_cells` writes nothing where the cell holds it already).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn journal_mark(
     j: &crate::journal::store::JournalRow,
@@ -977,7 +977,7 @@ pub(crate) fn journal_mark(
         lesson_id,
         student_id,
         new,
-        reason: Msg::ExamMarkReason.text(crate::i18n::Locale::Kk).replace("{title}", title),
+        reason: crate::journal::model::Reason::Exam(title.to_string()),
         actor_id,
         at,
     }

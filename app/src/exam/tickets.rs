@@ -249,44 +249,32 @@ pub async fn remove_ticket_file(attempt_id: i64, name: String) -> Result<Vec<Att
 /// "/files/exam/{attempt}/{name}": an attached file, for its candidate and for the teacher or
 /// readers of the exam's journal. Served as a download with the type its content was checked as.
 #[cfg(feature = "ssr")]
-pub fn routes() -> axum::Router<crate::state::AppState> {
-    axum::Router::new().route("/files/exam/{attempt}/{name}", axum::routing::get(attached_file))
+pub fn routes() -> crate::edge::Routes {
+    crate::edge::Routes::new().get("/files/exam/{attempt}/{name}", attached_file)
 }
 
 #[cfg(feature = "ssr")]
 async fn attached_file(
     axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    caller: crate::auth::ssr::Caller,
     axum::extract::Path((attempt_id, name)): axum::extract::Path<(i64, String)>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let result = async {
-        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
-        let key: Option<String> = sqlx::query_scalar("SELECT media_key FROM exam_files WHERE attempt_id = $1 AND file_name = $2")
-            .bind(attempt_id)
-            .bind(&name)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        Ok::<_, AppError>(st.media.get(&key.ok_or(AppError::NotFound)?).await?)
-    }
-    .await;
-    match result {
-        Ok(bytes) => checked_download(&name, bytes),
-        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
-    }
+) -> Result<crate::edge::Download, AppError> {
+    super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
+    let key: Option<String> = sqlx::query_scalar("SELECT media_key FROM exam_files WHERE attempt_id = $1 AND file_name = $2")
+        .bind(attempt_id)
+        .bind(&name)
+        .fetch_optional(&st.db.pool)
+        .await?;
+    let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
+    Ok(checked_download(name, bytes))
 }
 
 /// An uploaded file served as a download, with the type its content is checked as (never the
 /// type its uploader claimed), so a browser cannot be made to run it as a page.
 #[cfg(feature = "ssr")]
-pub fn checked_download(name: &str, bytes: Vec<u8>) -> axum::response::Response {
-    let kind = sniff_file(name, &bytes).unwrap_or("application/octet-stream");
-    let mut r = crate::proctor::report::download(name, bytes);
-    if let Ok(v) = axum::http::HeaderValue::from_str(kind) {
-        r.headers_mut().insert(axum::http::header::CONTENT_TYPE, v);
-    }
-    r
+pub fn checked_download(name: String, bytes: Vec<u8>) -> crate::edge::Download {
+    let kind = sniff_file(&name, &bytes).unwrap_or("application/octet-stream");
+    crate::edge::Download::uploaded(name, bytes, kind)
 }
 
 #[cfg(test)]

@@ -355,7 +355,17 @@ pub async fn save_cell(journal_id: i64, lesson_id: i64, student_id: i64, value: 
         if past && old != Cell::Empty && reason.is_empty() {
             return Err(AppError::field("reason", Msg::ErrReasonRequired));
         }
-        super::store::write_cell(&mut tx, j.id, lesson_id, student_id, old, new, &reason, caller.user_id, crate::api::now_ms()).await?;
+        let write = super::store::CellWrite {
+            journal_id: j.id,
+            scale: j.scale,
+            lesson_id,
+            student_id,
+            new,
+            reason: super::model::Reason::Teacher(reason),
+            actor_id: caller.user_id,
+            at: crate::api::now_ms(),
+        };
+        super::store::write_cells(&mut tx, &[write]).await?;
         tx.commit().await?;
         Ok(new.store_code())
     })

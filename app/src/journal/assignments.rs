@@ -195,7 +195,6 @@ pub async fn review_submission(
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::journal::model::Cell;
-        use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let (j, lesson_id, title) = ssr::teacher_journal(&st.db, &caller, assignment_id).await?;
@@ -230,11 +229,17 @@ pub async fn review_submission(
                 .bind(student_id)
                 .execute(&mut *tx)
                 .await?;
-                let old = super::store::cell_in(&mut tx, lesson_id, student_id, j.scale).await?;
-                if old != Cell::Mark(m) {
-                    let reason = Msg::AssignmentReason.text(crate::i18n::Locale::Kk).replace("{title}", &title);
-                    super::store::write_cell(&mut tx, j.id, lesson_id, student_id, old, Cell::Mark(m), &reason, caller.user_id, now).await?;
-                }
+                let write = super::store::CellWrite {
+                    journal_id: j.id,
+                    scale: j.scale,
+                    lesson_id,
+                    student_id,
+                    new: Cell::Mark(m),
+                    reason: super::model::Reason::Assignment(title.clone()),
+                    actor_id: caller.user_id,
+                    at: now,
+                };
+                super::store::write_cells(&mut tx, &[write]).await?;
             }
             _ => return Err(AppError::BadRequest),
         }
@@ -332,44 +337,24 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
 #[cfg(feature = "ssr")]
 pub async fn answer_file(
     axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    caller: crate::auth::ssr::Caller,
     axum::extract::Path((assignment_id, student_id)): axum::extract::Path<(i64, i64)>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
+) -> Result<crate::edge::Download, AppError> {
     use sqlx::Row;
-    let result = async {
-        let ip = crate::api::client_ip_from(&headers, None, st.settings.trusted_proxies);
-        let caller = crate::auth::ssr::resolve(&st.db, &headers, ip).await?.ok_or(AppError::Unauthorized)?;
-        let row = sqlx::query(
-            "SELECT s.file_name, s.file_media, a.journal_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
-             WHERE s.assignment_id = $1 AND s.student_id = $2",
-        )
-        .bind(assignment_id)
-        .bind(student_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        if caller.user_id != student_id {
-            super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
-        }
-        let key: Option<String> = row.try_get("file_media")?;
-        let name: Option<String> = row.try_get("file_name")?;
-        let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
-        Ok::<_, AppError>((name.unwrap_or_else(|| "file".into()), bytes))
+    let row = sqlx::query(
+        "SELECT s.file_name, s.file_media, a.journal_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+         WHERE s.assignment_id = $1 AND s.student_id = $2",
+    )
+    .bind(assignment_id)
+    .bind(student_id)
+    .fetch_optional(&st.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if caller.user_id != student_id {
+        super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
     }
-    .await;
-    match result {
-        Ok((name, bytes)) => {
-            let mut r = bytes.into_response();
-            let disposition = format!("attachment; filename=\"{}\"", name.replace('"', "_"));
-            if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
-                r.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
-            } else {
-                r.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, axum::http::HeaderValue::from_static("attachment"));
-            }
-            r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/octet-stream"));
-            r
-        }
-        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
-    }
+    let key: Option<String> = row.try_get("file_media")?;
+    let name: Option<String> = row.try_get("file_name")?;
+    let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
+    Ok(crate::edge::Download::uploaded(name.unwrap_or_else(|| "file".into()), bytes, "application/octet-stream"))
 }

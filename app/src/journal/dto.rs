@@ -99,7 +99,7 @@ pub struct HistoryEntry {
     pub student_name: String,
     pub old_value: String,
     pub new_value: String,
-    pub reason: String,
+    pub reason: super::model::Reason,
     pub actor_name: String,
 }
 

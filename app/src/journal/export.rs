@@ -6,86 +6,35 @@ use super::dto::PerformanceRow;
 use super::model::{average, Cell};
 use super::pdf::{table_pdf, Table};
 use super::xlsx::{workbook, Sheet, XCell};
+use crate::auth::ssr::Caller;
+use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/export/journal/{file}", get(journal_file))
-        .route("/export/report/{file}", get(report_file))
-        .route("/export/namebook.xlsx", get(name_book))
-        .route("/export/ktp-template.xlsx", get(ktp_template))
-        .route("/files/assignment/{assignment}/{student}", get(super::assignments::answer_file))
-        .route("/export/certificate/{file}", get(certificate_file))
-        .route("/files/excuse/{lesson}/{student}", get(excuse_file))
-        .route("/export/transcript/{file}", get(transcript_file))
-}
-
-/// A file download, or the error as its status with a short translated text.
-fn download(name: &str, bytes: Vec<u8>) -> Response {
-    let kind = if name.ends_with(".pdf") { "application/pdf" } else { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
-    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_name(name), percent(name));
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    r
-}
-
-fn refuse(e: AppError, locale: Locale) -> Response {
-    (e.status(), e.summary().text(locale).to_string()).into_response()
-}
-
-fn ascii_name(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect()
-}
-
-fn percent(name: &str) -> String {
-    name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
-}
-
-fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
-    q.get("lang").and_then(|l| Locale::from_code(l)).unwrap_or_else(|| {
-        crate::request::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
-    })
-}
-
-async fn caller(st: &AppState, headers: &HeaderMap) -> Result<crate::auth::ssr::Caller, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
-    crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
-}
-
-/// "12.xlsx" / "12.pdf" -> (12, "xlsx").
-fn split_file(file: &str) -> Option<(i64, &str)> {
-    let (id, ext) = file.rsplit_once('.')?;
-    Some((id.parse().ok()?, ext))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/export/journal/{file}", journal_file)
+        .get("/export/report/{file}", report_file)
+        .get("/export/namebook.xlsx", name_book)
+        .get("/export/ktp-template.xlsx", ktp_template)
+        .get("/files/assignment/{assignment}/{student}", super::assignments::answer_file)
+        .get("/export/certificate/{file}", certificate_file)
+        .get("/files/excuse/{lesson}/{student}", excuse_file)
+        .get("/export/transcript/{file}", transcript_file)
 }
 
 async fn journal_file(
     State(st): State<AppState>,
+    caller: Caller,
     Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let locale = locale_of(&q, &headers);
-    let Some((id, ext)) = split_file(&file).filter(|(_, e)| *e == "xlsx" || *e == "pdf") else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match journal_table(&st, &headers, id, locale).await {
-        Err(e) => refuse(e, locale),
-        Ok((name, title, subtitle, headers, rows)) => table_download(ext, &name, title, subtitle, headers, rows, true),
-    }
+    Lang(locale): Lang,
+) -> Result<Download, AppError> {
+    let (id, ext) = id_and_ext(&file).filter(|(_, e)| *e == "xlsx" || *e == "pdf").ok_or(AppError::NotFound)?;
+    let (name, title, subtitle, headers, rows) = journal_table(&st, &caller, id, locale).await?;
+    Ok(table_download(ext, &name, title, subtitle, headers, rows, true))
 }
 
 /// One table as the file asked for: a PDF (landscape, see `pdf::table_pdf`) or an XLSX sheet
@@ -98,13 +47,13 @@ fn table_download(
     headers: Vec<String>,
     rows: Vec<Vec<XCell>>,
     freeze_first_column: bool,
-) -> Response {
+) -> Download {
     if ext == "pdf" {
         let table = Table { title, subtitle, headers, rows: rows.iter().map(|r| r.iter().map(text_of).collect()).collect() };
-        download(&format!("{name}.pdf"), table_pdf(&table))
+        Download::file(format!("{name}.pdf"), table_pdf(&table))
     } else {
         let sheet = Sheet { name: name.to_string(), title: format!("{title} — {subtitle}"), headers, rows, freeze_first_column };
-        download(&format!("{name}.xlsx"), workbook(&[sheet]))
+        Download::file(format!("{name}.xlsx"), workbook(&[sheet]))
     }
 }
 
@@ -125,10 +74,9 @@ fn text_of(c: &XCell) -> String {
 type TableParts = (String, String, String, Vec<String>, Vec<Vec<XCell>>);
 
 /// The grid as a table: one row per student, one column per lesson, the average last.
-async fn journal_table(st: &AppState, headers: &HeaderMap, id: i64, locale: Locale) -> Result<TableParts, AppError> {
+async fn journal_table(st: &AppState, caller: &Caller, id: i64, locale: Locale) -> Result<TableParts, AppError> {
     use super::store;
-    let caller = caller(st, headers).await?;
-    let (j, _) = store::access(&st.db, &caller, id).await?;
+    let (j, _) = store::access(&st.db, caller, id).await?;
     let students = store::students(&st.db, j.group_id).await?;
     let lessons = store::lessons(&st.db, j.id).await?;
     let cells: HashMap<(i64, i64), String> =
@@ -169,34 +117,25 @@ async fn journal_table(st: &AppState, headers: &HeaderMap, id: i64, locale: Loca
 
 async fn report_file(
     State(st): State<AppState>,
+    caller: Caller,
     Path(file): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let locale = locale_of(&q, &headers);
+    Lang(locale): Lang,
+) -> Result<Download, AppError> {
     let ext = match file.as_str() {
         "performance.xlsx" => "xlsx",
         "performance.pdf" => "pdf",
-        _ => return StatusCode::NOT_FOUND.into_response(),
+        _ => return Err(AppError::NotFound),
     };
-    let result = async {
-        let caller = caller(&st, &headers).await?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
-        let from = super::semester::Date::parse(q.get("from").map(String::as_str).unwrap_or("")).map_err(|m| AppError::field("from", m))?;
-        let to = super::semester::Date::parse(q.get("to").map(String::as_str).unwrap_or("")).map_err(|m| AppError::field("to", m))?;
-        super::report::performance(&st.db, &caller, &from.to_string(), &to.to_string()).await.map(|rows| (from, to, rows))
-    }
-    .await;
-    match result {
-        Err(e) => refuse(e, locale),
-        Ok((from, to, rows)) => {
-            let title = Msg::PerformanceReport.text(locale).to_string();
-            let subtitle = format!("{} – {}", from.dotted(), to.dotted());
-            let (head, body) = performance_table(&rows, locale);
-            let name = format!("{title} {from} {to}");
-            table_download(ext, &name, title, subtitle, head, body, false)
-        }
-    }
+    caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
+    let from = super::semester::Date::parse(q.get("from").map(String::as_str).unwrap_or("")).map_err(|m| AppError::field("from", m))?;
+    let to = super::semester::Date::parse(q.get("to").map(String::as_str).unwrap_or("")).map_err(|m| AppError::field("to", m))?;
+    let rows = super::report::performance(&st.db, &caller, &from.to_string(), &to.to_string()).await?;
+    let title = Msg::PerformanceReport.text(locale).to_string();
+    let subtitle = format!("{} – {}", from.dotted(), to.dotted());
+    let (head, body) = performance_table(&rows, locale);
+    let name = format!("{title} {from} {to}");
+    Ok(table_download(ext, &name, title, subtitle, head, body, false))
 }
 
 pub fn performance_table(rows: &[PerformanceRow], l: Locale) -> (Vec<String>, Vec<Vec<XCell>>) {
@@ -237,8 +176,9 @@ pub fn performance_table(rows: &[PerformanceRow], l: Locale) -> (Vec<String>, Ve
     (head, body)
 }
 
-async fn ktp_template() -> Response {
-    download("ktp-template.xlsx", super::ktp_file::ktp_template_xlsx())
+/// For any signed-in user (a blank template holds nothing, but nothing here is anonymous).
+async fn ktp_template(_: Caller) -> Download {
+    Download::file("ktp-template.xlsx", super::ktp_file::ktp_template_xlsx())
 }
 
 /// The verification page a certificate's QR code opens, at the configured public address
@@ -258,156 +198,127 @@ fn study_form_msg(code: &str) -> Msg {
 
 async fn certificate_file(
     State(st): State<AppState>,
+    caller: Caller,
     Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+    Lang(locale): Lang,
+) -> Result<Download, AppError> {
     use sqlx::Row;
-    let locale = locale_of(&q, &headers);
-    let Some((id, "pdf")) = split_file(&file) else { return StatusCode::NOT_FOUND.into_response() };
-    let result = async {
-        let caller = caller(&st, &headers).await?;
-        let r = sqlx::query(
-            "SELECT c.student_id, c.group_id, c.purpose, c.number, c.verify_code, c.issued_at, u.full_name
+    let Some((id, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
+    let r = sqlx::query(
+        "SELECT c.student_id, c.group_id, c.purpose, c.number, c.verify_code, c.issued_at, u.full_name
              FROM certificates c JOIN users u ON u.id = c.student_id WHERE c.id = $1 AND c.status = 'issued'",
-        )
-        .bind(id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
-        if student != caller.user_id {
-            caller.require(&st.db, crate::auth::model::Permission::CertificateIssue, group).await?;
-        }
-        let (group_name, org_name, course, specialty, form) = super::certificates::ssr::group_facts(&st.db, group).await?;
-        let number: String = r.try_get::<Option<String>, _>("number")?.unwrap_or_default();
-        let code: String = r.try_get::<Option<String>, _>("verify_code")?.unwrap_or_default();
-        let issued: i64 = r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0);
-        let c = super::pdf::Certificate {
-            org_name,
-            number: number.clone(),
-            student_name: r.try_get("full_name")?,
-            group: group_name,
-            specialty,
-            course: course.to_string(),
-            study_form: study_form_msg(&form).text(locale).to_string(),
-            purpose: r.try_get("purpose")?,
-            issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
-            verify_url: verify_url(&st.settings.public_url, &code),
-        };
-        Ok::<_, AppError>((number, super::pdf::certificate_pdf(&c, locale)))
+    )
+    .bind(id)
+    .fetch_optional(&st.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
+    if student != caller.user_id {
+        caller.require(&st.db, crate::auth::model::Permission::CertificateIssue, group).await?;
     }
-    .await;
-    match result {
-        Ok((number, bytes)) => file_inline(&format!("certificate-{number}.pdf"), bytes),
-        Err(e) => refuse(e, locale),
-    }
-}
-
-/// A PDF shown in the browser's viewer rather than saved.
-fn file_inline(name: &str, bytes: Vec<u8>) -> Response {
-    let mut r = download(name, bytes);
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", ascii_name(name))) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
+    let (group_name, org_name, course, specialty, form) = super::certificates::ssr::group_facts(&st.db, group).await?;
+    let number: String = r.try_get::<Option<String>, _>("number")?.unwrap_or_default();
+    let code: String = r.try_get::<Option<String>, _>("verify_code")?.unwrap_or_default();
+    let issued: i64 = r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0);
+    let c = super::pdf::Certificate {
+        org_name,
+        number: number.clone(),
+        student_name: r.try_get("full_name")?,
+        group: group_name,
+        specialty,
+        course: course.to_string(),
+        study_form: study_form_msg(&form).text(locale).to_string(),
+        purpose: r.try_get("purpose")?,
+        issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
+        verify_url: verify_url(&st.settings.public_url, &code),
+    };
+    Ok(Download::shown(format!("certificate-{number}.pdf"), super::pdf::certificate_pdf(&c, locale)))
 }
 
 /// Final marks per subject (JRN-9): the last attestation or exam mark of each journal, else the
 /// rounded average of its marks; as PDF in Kazakh or Russian (English on request too).
 async fn transcript_file(
     State(st): State<AppState>,
+    caller: Caller,
     Path(file): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+    Lang(locale): Lang,
+) -> Result<Download, AppError> {
     use super::model::{LessonType, Scale};
     use sqlx::Row;
-    let locale = locale_of(&q, &headers);
     let supplement = q.get("supplement").is_some_and(|v| v == "1");
-    let Some((student, "pdf")) = split_file(&file) else { return StatusCode::NOT_FOUND.into_response() };
-    let result = async {
-        let caller = caller(&st, &headers).await?;
-        let group: i64 =
-            sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1 AND role = 'student' ORDER BY id LIMIT 1")
-                .bind(student)
-                .fetch_optional(&st.db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?;
-        if student != caller.user_id {
-            caller.require(&st.db, crate::auth::model::Permission::JournalRead, group).await?;
-        }
-        let (group_name, org_name, _, specialty, _) = super::certificates::ssr::group_facts(&st.db, group).await?;
-        let journals = sqlx::query("SELECT id, subject, scale FROM journals WHERE group_id = $1 ORDER BY semester_start, subject")
-            .bind(group)
-            .fetch_all(&st.db.pool)
-            .await?;
-        let mut rows = Vec::new();
-        let mut finals = Vec::new();
-        for j in journals {
-            let jid: i64 = j.try_get("id")?;
-            let scale = Scale::from_code(&j.try_get::<String, _>("scale")?).unwrap_or_default();
-            let hours: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons WHERE journal_id = $1")
-                .bind(jid)
-                .fetch_one(&st.db.pool)
-                .await?;
-            let marks = sqlx::query(
-                "SELECT c.mark, l.lesson_type FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
-                 WHERE l.journal_id = $1 AND c.student_id = $2 AND c.mark IS NOT NULL ORDER BY l.lesson_date, l.pair",
-            )
+    let Some((student, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
+    let group: i64 = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1 AND role = 'student' ORDER BY id LIMIT 1")
+        .bind(student)
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if student != caller.user_id {
+        caller.require(&st.db, crate::auth::model::Permission::JournalRead, group).await?;
+    }
+    let (group_name, org_name, _, specialty, _) = super::certificates::ssr::group_facts(&st.db, group).await?;
+    let journals = sqlx::query("SELECT id, subject, scale FROM journals WHERE group_id = $1 ORDER BY semester_start, subject")
+        .bind(group)
+        .fetch_all(&st.db.pool)
+        .await?;
+    let mut rows = Vec::new();
+    let mut finals = Vec::new();
+    for j in journals {
+        let jid: i64 = j.try_get("id")?;
+        let scale = Scale::from_code(&j.try_get::<String, _>("scale")?).unwrap_or_default();
+        let hours: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons WHERE journal_id = $1")
             .bind(jid)
-            .bind(student)
-            .fetch_all(&st.db.pool)
+            .fetch_one(&st.db.pool)
             .await?;
-            let mut all = Vec::new();
-            let mut last_attestation = None;
-            for m in marks {
-                let value: i64 = m.try_get("mark")?;
-                if let Some(mark) = Cell::from_store_code(scale, &value.to_string()).mark() {
-                    all.push(mark);
-                    if LessonType::from_code(&m.try_get::<String, _>("lesson_type")?).is_some_and(LessonType::is_attestation) {
-                        last_attestation = Some(mark);
-                    }
+        let marks = sqlx::query(
+            "SELECT c.mark, l.lesson_type FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
+                 WHERE l.journal_id = $1 AND c.student_id = $2 AND c.mark IS NOT NULL ORDER BY l.lesson_date, l.pair",
+        )
+        .bind(jid)
+        .bind(student)
+        .fetch_all(&st.db.pool)
+        .await?;
+        let mut all = Vec::new();
+        let mut last_attestation = None;
+        for m in marks {
+            let value: i64 = m.try_get("mark")?;
+            if let Some(mark) = Cell::from_store_code(scale, &value.to_string()).mark() {
+                all.push(mark);
+                if LessonType::from_code(&m.try_get::<String, _>("lesson_type")?).is_some_and(LessonType::is_attestation) {
+                    last_attestation = Some(mark);
                 }
             }
-            let fin = last_attestation.or_else(|| average(&all).and_then(|a| scale.mark(a.round() as u8).ok()));
-            if let Some(m) = fin {
-                finals.push(m);
-            }
-            rows.push(super::pdf::TranscriptRow {
-                subject: j.try_get("subject")?,
-                hours: super::model::Hours::from_half_hours(hours as u32).label(locale),
-                mark: fin.map(|m| m.value().to_string()).unwrap_or_else(|| "—".into()),
-                letter: fin.and_then(|m| m.letter()).map(|l| l.as_str().to_string()),
-                gpa: fin.and_then(|m| m.gpa()).map(|g| super::model::format_2dp(g, locale)),
-            });
         }
-        let name = super::store::user_name(&st.db, student).await?;
-        let t = super::pdf::Transcript {
-            org_name,
-            student_name: name.clone(),
-            group: group_name,
-            specialty,
-            issued_on: super::semester::Date::from_epoch_ms(crate::api::now_ms()).dotted(),
-            rows,
-            average: average(&finals).map(|a| super::model::format_2dp(a, locale)),
-            draft_supplement: supplement,
-        };
-        Ok::<_, AppError>((name, super::pdf::transcript_pdf(&t, locale)))
+        let fin = last_attestation.or_else(|| average(&all).and_then(|a| scale.mark(a.round() as u8).ok()));
+        if let Some(m) = fin {
+            finals.push(m);
+        }
+        rows.push(super::pdf::TranscriptRow {
+            subject: j.try_get("subject")?,
+            hours: super::model::Hours::from_half_hours(hours as u32).label(locale),
+            mark: fin.map(|m| m.value().to_string()).unwrap_or_else(|| "—".into()),
+            letter: fin.and_then(|m| m.letter()).map(|l| l.as_str().to_string()),
+            gpa: fin.and_then(|m| m.gpa()).map(|g| super::model::format_2dp(g, locale)),
+        });
     }
-    .await;
-    match result {
-        Ok((name, bytes)) => file_inline(&format!("{name}.pdf"), bytes),
-        Err(e) => refuse(e, locale),
-    }
+    let name = super::store::user_name(&st.db, student).await?;
+    let t = super::pdf::Transcript {
+        org_name,
+        student_name: name.clone(),
+        group: group_name,
+        specialty,
+        issued_on: super::semester::Date::from_epoch_ms(crate::api::now_ms()).dotted(),
+        rows,
+        average: average(&finals).map(|a| super::model::format_2dp(a, locale)),
+        draft_supplement: supplement,
+    };
+    Ok(Download::shown(format!("{name}.pdf"), super::pdf::transcript_pdf(&t, locale)))
 }
 
 /// The note behind an excused absence: for the journal's teacher and readers, and the student.
-async fn excuse_file(State(st): State<AppState>, Path((lesson, student)): Path<(i64, i64)>, headers: HeaderMap) -> Response {
+async fn excuse_file(State(st): State<AppState>, caller: Caller, Path((lesson, student)): Path<(i64, i64)>) -> Result<Download, AppError> {
     use sqlx::Row;
-    let result = async {
-        let caller = caller(&st, &headers).await?;
-        let row = sqlx::query(
+    let row = sqlx::query(
             "SELECT c.excuse_media, l.journal_id FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id WHERE c.lesson_id = $1 AND c.student_id = $2",
         )
         .bind(lesson)
@@ -415,36 +326,23 @@ async fn excuse_file(State(st): State<AppState>, Path((lesson, student)): Path<(
         .fetch_optional(&st.db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-        if caller.user_id != student {
-            super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
-        }
-        let key: String = row.try_get::<Option<String>, _>("excuse_media")?.ok_or(AppError::NotFound)?;
-        let name = key.rsplit('/').next().unwrap_or("note").to_string();
-        Ok::<_, AppError>((name, st.media.get(&key).await?))
+    if caller.user_id != student {
+        super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
     }
-    .await;
-    match result {
-        Ok((name, bytes)) => {
-            let mut r = download(&name, bytes);
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-            r
-        }
-        Err(e) => refuse(e, Locale::Kk),
-    }
+    let key: String = row.try_get::<Option<String>, _>("excuse_media")?.ok_or(AppError::NotFound)?;
+    let name = key.rsplit('/').next().unwrap_or("note").to_string();
+    Ok(Download::uploaded(name, st.media.get(&key).await?, "application/octet-stream"))
 }
 
 /// The name book of students (JRN-7): every student of every group in the caller's
 /// journal.read scope, by specialty, group and name, with the group's course and form of study.
 /// Built from the accounts and groups; personal-file fields the platform does not hold yet
 /// (date of birth, enrolment order) are not invented.
-async fn name_book(State(st): State<AppState>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+async fn name_book(State(st): State<AppState>, caller: Caller, Lang(locale): Lang) -> Result<Download, AppError> {
     use sqlx::Row;
-    let locale = locale_of(&q, &headers);
-    let result = async {
-        let caller = caller(&st, &headers).await?;
-        caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
-        let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(crate::auth::model::Permission::JournalRead)).await?;
-        let rows = sqlx::query(
+    caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
+    let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(crate::auth::model::Permission::JournalRead)).await?;
+    let rows = sqlx::query(
             "SELECT g.id AS group_id, g.name AS group_name, COALESCE(s.specialty_code, '') AS code, COALESCE(s.specialty_name, '') AS specialty,
                     COALESCE(s.course, 1) AS course, COALESCE(s.study_form, 'full_time') AS form,
                     u.full_name, u.login, COALESCE(u.email, '') AS email, COALESCE(u.phone, '') AS phone
@@ -454,51 +352,43 @@ async fn name_book(State(st): State<AppState>, Query(q): Query<HashMap<String, S
         )
         .fetch_all(&st.db.pool)
         .await?;
-        let mut body = Vec::new();
-        let mut n = 0;
-        for r in rows {
-            if !scope.contains(&r.try_get::<i64, _>("group_id")?) {
-                continue;
-            }
-            n += 1;
-            let code: String = r.try_get("code")?;
-            let specialty: String = r.try_get("specialty")?;
-            let form: String = r.try_get("form")?;
-            body.push(vec![
-                XCell::Number(f64::from(n)),
-                XCell::Text(r.try_get("full_name")?),
-                XCell::Text(r.try_get("group_name")?),
-                XCell::Text(format!("{code} {specialty}").trim().to_string()),
-                XCell::Number(r.try_get::<i64, _>("course")? as f64),
-                XCell::Text(study_form_msg(&form).text(locale).to_string()),
-                XCell::Text(r.try_get("login")?),
-                XCell::Text(r.try_get("email")?),
-                XCell::Text(r.try_get("phone")?),
-            ]);
+    let mut body = Vec::new();
+    let mut n = 0;
+    for r in rows {
+        if !scope.contains(&r.try_get::<i64, _>("group_id")?) {
+            continue;
         }
-        Ok::<_, AppError>(body)
+        n += 1;
+        let code: String = r.try_get("code")?;
+        let specialty: String = r.try_get("specialty")?;
+        let form: String = r.try_get("form")?;
+        body.push(vec![
+            XCell::Number(f64::from(n)),
+            XCell::Text(r.try_get("full_name")?),
+            XCell::Text(r.try_get("group_name")?),
+            XCell::Text(format!("{code} {specialty}").trim().to_string()),
+            XCell::Number(r.try_get::<i64, _>("course")? as f64),
+            XCell::Text(study_form_msg(&form).text(locale).to_string()),
+            XCell::Text(r.try_get("login")?),
+            XCell::Text(r.try_get("email")?),
+            XCell::Text(r.try_get("phone")?),
+        ]);
     }
-    .await;
-    match result {
-        Err(e) => refuse(e, locale),
-        Ok(body) => {
-            let title = Msg::NameBook.text(locale).to_string();
-            let headers = [
-                "№",
-                Msg::FullName.text(locale),
-                Msg::Group.text(locale),
-                Msg::Specialty.text(locale),
-                Msg::Course.text(locale),
-                Msg::StudyForm.text(locale),
-                Msg::Login.text(locale),
-                Msg::Email.text(locale),
-                Msg::Phone.text(locale),
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            let sheet = Sheet { name: title.clone(), title: title.clone(), headers, rows: body, freeze_first_column: false };
-            download(&format!("{title}.xlsx"), workbook(&[sheet]))
-        }
-    }
+    let title = Msg::NameBook.text(locale).to_string();
+    let headers = [
+        "№",
+        Msg::FullName.text(locale),
+        Msg::Group.text(locale),
+        Msg::Specialty.text(locale),
+        Msg::Course.text(locale),
+        Msg::StudyForm.text(locale),
+        Msg::Login.text(locale),
+        Msg::Email.text(locale),
+        Msg::Phone.text(locale),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let sheet = Sheet { name: title.clone(), title: title.clone(), headers, rows: body, freeze_first_column: false };
+    Ok(Download::file(format!("{title}.xlsx"), workbook(&[sheet])))
 }

@@ -403,6 +403,51 @@ pub fn format_2dp(x: f64, locale: Locale) -> String {
     }
 }
 
+/// Why a journal cell changed, as its history line keeps it: a teacher's own words, or what
+/// set the mark (an exam, an assignment, a proctoring verdict) with its title. Stored as a kind
+/// and a text (`mark_history.reason_kind`, `reason`) and put into words in the reader's
+/// language, not the writer's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// Typed by whoever changed the cell (empty: none was needed).
+    Teacher(String),
+    Exam(String),
+    Assignment(String),
+    Verdict(String),
+}
+
+impl Reason {
+    /// (kind, text) as stored.
+    pub fn stored(&self) -> (&'static str, &str) {
+        match self {
+            Reason::Teacher(t) => ("teacher", t),
+            Reason::Exam(t) => ("exam", t),
+            Reason::Assignment(t) => ("assignment", t),
+            Reason::Verdict(t) => ("verdict", t),
+        }
+    }
+
+    /// From its stored kind and text; an unknown kind reads as the text alone.
+    pub fn from_stored(kind: &str, text: String) -> Reason {
+        match kind {
+            "exam" => Reason::Exam(text),
+            "assignment" => Reason::Assignment(text),
+            "verdict" => Reason::Verdict(text),
+            _ => Reason::Teacher(text),
+        }
+    }
+
+    pub fn text(&self, l: Locale) -> String {
+        let titled = |m: Msg, title: &str| m.text(l).replace("{title}", title);
+        match self {
+            Reason::Teacher(t) => t.clone(),
+            Reason::Exam(t) => titled(Msg::ExamMarkReason, t),
+            Reason::Assignment(t) => titled(Msg::AssignmentReason, t),
+            Reason::Verdict(t) => titled(Msg::ProctorVerdictReason, t),
+        }
+    }
+}
+
 /// How many marks of each value an attestation gave, on the five-point scale (100-point marks
 /// are counted by their five-point equivalent, [`Mark::five_point`]). Students without a mark
 /// (not attested) are not counted here; reports show them separately.
@@ -554,6 +599,18 @@ pub const MAX_ANSWER_FILE: usize = 10 * 1024 * 1024;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_is_told_in_the_readers_language_and_stored_as_a_kind() {
+        let r = Reason::Exam("Алгебра".into());
+        assert_eq!(r.text(Locale::Kk), "Емтихан: Алгебра");
+        assert_eq!(r.text(Locale::Ru), "Экзамен: Алгебра");
+        assert_eq!(r.text(Locale::En), "Exam: Алгебра");
+        let (kind, text) = r.stored();
+        assert_eq!(Reason::from_stored(kind, text.to_string()), r);
+        assert_eq!(Reason::from_stored("teacher", "Пересдача".into()).text(Locale::En), "Пересдача");
+        assert_eq!(Reason::Verdict("X".into()).text(Locale::Ru), "Решение прокторинга: X");
+    }
 
     fn hours(raw: &str) -> Result<f64, Msg> {
         AcademicHours::parse(raw).map(AcademicHours::as_f64)

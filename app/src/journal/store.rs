@@ -173,62 +173,6 @@ pub async fn cell_in(tx: &mut Transaction<'_, Any>, lesson_id: i64, student_id: 
     }
 }
 
-/// Writes a cell (or clears it) and its history line, inside the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn write_cell(
-    tx: &mut Transaction<'_, Any>,
-    journal_id: i64,
-    lesson_id: i64,
-    student_id: i64,
-    old: Cell,
-    new: Cell,
-    reason: &str,
-    actor_id: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let (mark, attendance) = match new {
-        Cell::Empty => (None, None),
-        Cell::Mark(m) => (Some(i64::from(m.value())), None),
-        Cell::Attendance(_) => (None, Some(new.store_code())),
-    };
-    if new == Cell::Empty {
-        sqlx::query("DELETE FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
-            .bind(lesson_id)
-            .bind(student_id)
-            .execute(&mut **tx)
-            .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO journal_cells (lesson_id, student_id, mark, attendance, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (lesson_id, student_id) DO UPDATE SET mark = excluded.mark, attendance = excluded.attendance,
-                 excuse_media = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        )
-        .bind(lesson_id)
-        .bind(student_id)
-        .bind(mark)
-        .bind(attendance)
-        .bind(actor_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(journal_id)
-    .bind(lesson_id)
-    .bind(student_id)
-    .bind(old.store_code())
-    .bind(new.store_code())
-    .bind(reason)
-    .bind(actor_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// One cell's new value for [`write_cells`], with what its history line says.
 pub struct CellWrite {
     pub journal_id: i64,
@@ -236,15 +180,17 @@ pub struct CellWrite {
     pub lesson_id: i64,
     pub student_id: i64,
     pub new: Cell,
-    pub reason: String,
+    pub reason: super::model::Reason,
     pub actor_id: i64,
     pub at: i64,
 }
 
-/// Writes cells with a history line for each that changes, inside the caller's transaction, in
-/// four statements whatever their number (a batch of hand-ins puts 64 exam marks into the
-/// journal at once). A cell that already holds its new value is left alone, as `write_cell`'s
-/// callers do; a cell written twice is written in the order given.
+/// The one way a journal cell changes (the grid, an exam's mark, an assignment's mark, a
+/// proctoring verdict): compares each cell with its new value, writes those that change and a
+/// history line for each, inside the caller's transaction, in four statements whatever their
+/// number (a batch of hand-ins puts 64 exam marks into the journal at once). A cell that
+/// already holds its new value is left alone, with no history line; a cell written twice is
+/// written in the order given.
 pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) -> Result<(), AppError> {
     if writes.is_empty() {
         return Ok(());
@@ -294,7 +240,7 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
         }
         q.execute(&mut **tx).await?;
     }
-    // 6 values a row, 8 a history line: chunks stay under SQLite's 32 766 parameters.
+    // 6 values a row, 9 a history line: chunks stay under SQLite's 32 766 parameters.
     for chunk in set.chunks(4_000) {
         let sql = crate::db::batch::statement(
             &**tx,
@@ -319,19 +265,21 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
         let sql = crate::db::batch::statement(
             &**tx,
             format!(
-                "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason, actor_id, at) VALUES {}",
-                crate::db::batch::values_list(chunk.len(), 8)
+                "INSERT INTO mark_history (journal_id, lesson_id, student_id, old_value, new_value, reason_kind, reason, actor_id, at) VALUES {}",
+                crate::db::batch::values_list(chunk.len(), 9)
             ),
         );
         let mut q = sqlx::query(&sql);
         for (w, old) in chunk {
+            let (kind, text) = w.reason.stored();
             q = q
                 .bind(w.journal_id)
                 .bind(w.lesson_id)
                 .bind(w.student_id)
                 .bind(old.store_code())
                 .bind(w.new.store_code())
-                .bind(w.reason.as_str())
+                .bind(kind)
+                .bind(text)
                 .bind(w.actor_id)
                 .bind(w.at);
         }
@@ -342,7 +290,7 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
 
 pub async fn history(db: &Db, journal_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     let rows = sqlx::query(
-        "SELECT h.at, l.lesson_date, s.full_name AS student_name, h.old_value, h.new_value, h.reason, a.full_name AS actor_name
+        "SELECT h.at, l.lesson_date, s.full_name AS student_name, h.old_value, h.new_value, h.reason_kind, h.reason, a.full_name AS actor_name
          FROM mark_history h JOIN lessons l ON l.id = h.lesson_id JOIN users s ON s.id = h.student_id JOIN users a ON a.id = h.actor_id
          WHERE h.journal_id = $1 ORDER BY h.at DESC, h.id DESC LIMIT 1000",
     )
@@ -357,7 +305,7 @@ pub async fn history(db: &Db, journal_id: i64) -> Result<Vec<HistoryEntry>, AppE
                 student_name: r.try_get("student_name")?,
                 old_value: r.try_get("old_value")?,
                 new_value: r.try_get("new_value")?,
-                reason: r.try_get("reason")?,
+                reason: super::model::Reason::from_stored(&r.try_get::<String, _>("reason_kind")?, r.try_get("reason")?),
                 actor_name: r.try_get("actor_name")?,
             })
         })

@@ -13,38 +13,32 @@
 
 use super::store;
 use crate::auth::model::Permission;
+use crate::auth::ssr::Caller;
+use crate::edge::{Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use crate::journal::pdf::{cards_pdf, Card};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Form, Router};
+use axum::Form;
 use std::collections::HashMap;
 
 /// A code lasts at least this long even when results are near (a card printed late).
 const MIN_CODE_TTL_MS: i64 = 7 * 86_400_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/export/olympiad/cards", post(cards))
+pub fn routes() -> Routes {
+    Routes::new().post("/export/olympiad/cards", cards)
 }
 
 /// Form: `campaign_id`, and `participant_id` for one pupil's card (all the school's pupils in
 /// the campaign without it).
-async fn cards(State(st): State<AppState>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
-    let locale = crate::request::cookie(&headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
-    match issue(&st, &headers, &form, locale).await {
-        Ok(pdf) => {
-            let mut r = pdf.into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"cards.pdf\""));
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            r
-        }
-        Err(e) => (e.status(), e.summary().text(locale).to_string()).into_response(),
-    }
+async fn cards(
+    State(st): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Download, AppError> {
+    Ok(Download::file("cards.pdf", issue(&st, &caller, &form, locale).await?))
 }
 
 /// The page a card's QR code opens: where a login and the card's code set the first password. Built from the
@@ -54,9 +48,7 @@ fn sign_in_url(public_url: &str) -> String {
     format!("{}{}", public_url.trim_end_matches('/'), super::first_sign_in::PATH)
 }
 
-async fn issue(st: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
-    let caller = crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)?;
+async fn issue(st: &AppState, caller: &Caller, form: &HashMap<String, String>, locale: Locale) -> Result<Vec<u8>, AppError> {
     caller.require_anywhere(Permission::OlympiadRegister)?;
     let number = |name: &str| form.get(name).and_then(|v| v.trim().parse::<i64>().ok());
     let campaign_id = number("campaign_id").ok_or(AppError::BadRequest)?;

@@ -675,54 +675,46 @@ pub mod ssr {
 /// "/files/olympiad/application/{id}/{name}": a document of an application, for its applicant,
 /// the staff of a school it applied to, and operators.
 #[cfg(feature = "ssr")]
-pub fn routes() -> axum::Router<crate::state::AppState> {
-    axum::Router::new().route("/files/olympiad/application/{id}/{name}", axum::routing::get(application_file))
+pub fn routes() -> crate::edge::Routes {
+    crate::edge::Routes::new().get("/files/olympiad/application/{id}/{name}", application_file)
 }
 
 #[cfg(feature = "ssr")]
 async fn application_file(
     axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    caller: crate::auth::ssr::Caller,
     axum::extract::Path((id, name)): axum::extract::Path<(i64, String)>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
+) -> Result<crate::edge::Download, AppError> {
     use crate::auth::model::Permission;
-    use axum::response::IntoResponse;
-    let result = async {
-        let caller = crate::proctor::report::caller_of(&st, &headers).await?;
-        let holder: Option<i64> = sqlx::query_scalar(
-            "SELECT op.user_id FROM olympiad_applications a JOIN olympiad_participants op ON op.id = a.participant_id WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&st.db.pool)
-        .await?;
-        let holder = holder.ok_or(AppError::NotFound)?;
-        let operator = caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await.is_ok();
-        if holder != caller.user_id && !operator {
-            let schools: Vec<i64> = sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1")
-                .bind(id)
-                .fetch_all(&st.db.pool)
-                .await?;
-            let mut admits = false;
-            for s in schools {
-                admits |= caller.require(&st.db, Permission::OlympiadAdmit, s).await.is_ok();
-            }
-            if !admits {
-                return Err(AppError::Forbidden);
-            }
+    let holder: Option<i64> = sqlx::query_scalar(
+        "SELECT op.user_id FROM olympiad_applications a JOIN olympiad_participants op ON op.id = a.participant_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&st.db.pool)
+    .await?;
+    let holder = holder.ok_or(AppError::NotFound)?;
+    let operator = caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await.is_ok();
+    if holder != caller.user_id && !operator {
+        let schools: Vec<i64> = sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1")
+            .bind(id)
+            .fetch_all(&st.db.pool)
+            .await?;
+        let mut admits = false;
+        for s in schools {
+            admits |= caller.require(&st.db, Permission::OlympiadAdmit, s).await.is_ok();
         }
-        let key: Option<String> =
-            sqlx::query_scalar("SELECT media_key FROM olympiad_application_files WHERE application_id = $1 AND file_name = $2")
-                .bind(id)
-                .bind(&name)
-                .fetch_optional(&st.db.pool)
-                .await?;
-        Ok::<_, AppError>(st.media.get(&key.ok_or(AppError::NotFound)?).await?)
+        if !admits {
+            return Err(AppError::Forbidden);
+        }
     }
-    .await;
-    match result {
-        Ok(bytes) => crate::exam::tickets::checked_download(&name, bytes),
-        Err(e) => (e.status(), e.summary().text(crate::i18n::Locale::Kk)).into_response(),
-    }
+    let key: Option<String> =
+        sqlx::query_scalar("SELECT media_key FROM olympiad_application_files WHERE application_id = $1 AND file_name = $2")
+            .bind(id)
+            .bind(&name)
+            .fetch_optional(&st.db.pool)
+            .await?;
+    let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
+    Ok(crate::exam::tickets::checked_download(name, bytes))
 }
 
 #[cfg(test)]

@@ -13,22 +13,20 @@
 //! snapshots chosen for it runs in the background (`recheck`); violations are derived here only
 //! where the new frame can change them.
 use super::violations::{self, Frame, Thresholds};
-use crate::auth::ssr::ResolvedCaller;
+use super::wire::{self, valid_key, Accepted, CheckResult, EventBatch, EvidenceKind, Stored, MAX_EVENTS, MAX_IMAGE_BYTES};
+use crate::auth::ssr::Caller;
 use crate::db::batch::placeholders;
+use crate::edge::Routes;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Extension, Json, Router};
-use serde::{Deserialize, Serialize};
+use axum::Json;
 use sqlx::Row;
 use std::collections::HashMap;
 
-/// Largest evidence image accepted. A 1280-wide JPEG screenshot of a busy screen is ~150 KB; a
-/// webcam snapshot ~15 KB. 1 MiB leaves room for odd screens and refuses anything abusive.
-pub const MAX_IMAGE_BYTES: usize = 1024 * 1024;
 /// Largest image side accepted (checked from the header, before any pixel is decoded).
 const MAX_SIDE: u32 = 4096;
 /// Evidence captured while offline arrives late; it is still accepted this long after the
@@ -36,41 +34,27 @@ const MAX_SIDE: u32 = 4096;
 pub const LATE_GRACE_MS: i64 = 24 * 3600 * 1000;
 /// Clock skew tolerated between the candidate's computer and the server.
 const SKEW_MS: i64 = 5 * 60 * 1000;
-/// Events in one batch.
-const MAX_EVENTS: usize = 200;
 /// A device check counts for an attempt started this long after it (the sit page's check
 /// comes minutes before the start; a candidate may try their devices earlier the same day).
 pub const DEVICE_CHECK_BEFORE_MS: i64 = 12 * 3600 * 1000;
 /// Device checks older than this are dropped (the newest are all an attempt ever needs).
 const DEVICE_CHECK_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         // The body is read after the upload's turn comes (`Admission`), within MAX_IMAGE_BYTES.
-        .route("/api/proctor/evidence", post(evidence))
-        .route("/api/proctor/events", post(events).layer(DefaultBodyLimit::max(64 * 1024)))
-        .route("/api/proctor/check", post(device_check).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
+        .post(wire::EVIDENCE_PATH, evidence)
+        .route(Method::POST, wire::EVENTS_PATH, post(events).layer(DefaultBodyLimit::max(wire::MAX_EVENTS_BYTES)))
+        .route(Method::POST, wire::CHECK_PATH, post(device_check).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
 }
 
-#[derive(Serialize, Deserialize, Debug)]
-pub struct Stored {
-    pub id: i64,
-    pub duplicate: bool,
-}
-
-/// An error as the JSON the pages understand, with its status.
+/// An error as the JSON the pages understand, with its status (rendered by `edge::refusals`).
 fn fail(e: AppError) -> Response {
-    let body = serde_json::to_string(&e).unwrap_or_default();
-    (e.status(), [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+    e.into_response()
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-/// The browser's idempotency key: 16..64 of [0-9a-zA-Z_-] (it becomes part of a media key).
-pub fn valid_key(k: &str) -> bool {
-    (16..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The attempt as ingest needs it.
@@ -129,8 +113,7 @@ async fn cached_attempt(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRo
 
 /// The caller's own attempt that may still receive evidence captured at `at`: another
 /// candidate's attempt is Forbidden; evidence from outside the attempt's time is refused.
-async fn own_attempt(db: &crate::db::Db, caller: &ResolvedCaller, attempt_id: i64, at: i64, now: i64) -> Result<AttemptRow, AppError> {
-    let caller = caller.0.as_ref().ok_or(AppError::Unauthorized)?;
+async fn own_attempt(db: &crate::db::Db, caller: &Caller, attempt_id: i64, at: i64, now: i64) -> Result<AttemptRow, AppError> {
     let a = cached_attempt(db, attempt_id).await?;
     if a.student_id != caller.user_id {
         return Err(AppError::Forbidden);
@@ -257,14 +240,6 @@ pub fn recheck(faces_client: Option<u32>, key: &str, percent: i64) -> bool {
     i64::from(h % 100) < percent
 }
 
-/// What the device check's test snapshot showed the server.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckResult {
-    pub width: u32,
-    pub height: u32,
-    pub faces: u32,
-}
-
 /// Decodes a test snapshot and counts its faces (CPU work: called off the async threads).
 pub fn check_snapshot(bytes: &[u8]) -> Result<CheckResult, AppError> {
     let c = check_image(bytes, true)?;
@@ -314,10 +289,8 @@ async fn decode<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + 
 /// server and decodes, and tells the candidate how many faces the server sees in it. Any
 /// signed-in user who consented to proctoring may try their devices before an exam day; no
 /// image is stored.
-async fn device_check(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
-    let Some(user_id) = caller.0.as_ref().map(|c| c.user_id) else {
-        return fail(AppError::Unauthorized);
-    };
+async fn device_check(State(st): State<AppState>, caller: Caller, body: axum::body::Bytes) -> Response {
+    let user_id = caller.user_id;
     let database = st.db.pool.connect_options().database_url.to_string();
     let Some(_checking) = CheckingSlot::take(&database, user_id) else {
         return fail(AppError::RateLimited);
@@ -412,12 +385,7 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body, limit: usize) ->
     axum::body::to_bytes(body, limit).await.map_err(|_| too_large())
 }
 
-async fn evidence(
-    State(st): State<AppState>,
-    Extension(caller): Extension<ResolvedCaller>,
-    headers: HeaderMap,
-    body: axum::body::Body,
-) -> Response {
+async fn evidence(State(st): State<AppState>, caller: Caller, headers: HeaderMap, body: axum::body::Body) -> Response {
     let Some(turn) = UPLOADS.admit().await else {
         return busy();
     };
@@ -435,21 +403,17 @@ async fn evidence(
 /// the row waits for the database without it.
 async fn store_evidence(
     st: &AppState,
-    caller: &ResolvedCaller,
+    caller: &Caller,
     headers: &HeaderMap,
     body: axum::body::Bytes,
     turn: tokio::sync::SemaphorePermit<'static>,
 ) -> Result<Stored, AppError> {
     let now = crate::api::now_ms();
-    let attempt_id: i64 = header(headers, "x-talap-attempt").and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
-    let kind = match header(headers, "x-talap-kind") {
-        Some("webcam") => "webcam",
-        Some("screen") => "screen",
-        _ => return Err(AppError::BadRequest),
-    };
-    let key = header(headers, "x-talap-key").filter(|k| valid_key(k)).ok_or(AppError::BadRequest)?.to_string();
-    let at: i64 = header(headers, "x-talap-captured-at").and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
-    let faces_client: Option<u32> = match header(headers, "x-talap-faces") {
+    let attempt_id: i64 = header(headers, wire::ATTEMPT_HEADER).and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
+    let kind = header(headers, wire::KIND_HEADER).and_then(EvidenceKind::parse).ok_or(AppError::BadRequest)?.as_str();
+    let key = header(headers, wire::KEY_HEADER).filter(|k| valid_key(k)).ok_or(AppError::BadRequest)?.to_string();
+    let at: i64 = header(headers, wire::CAPTURED_AT_HEADER).and_then(|v| v.parse().ok()).ok_or(AppError::BadRequest)?;
+    let faces_client: Option<u32> = match header(headers, wire::FACES_HEADER) {
         None | Some("") => None,
         Some(v) => Some(v.parse::<u32>().ok().filter(|n| *n <= 50).ok_or(AppError::BadRequest)?),
     };
@@ -470,24 +434,8 @@ async fn store_evidence(
     st.media.put(&media_key, body.to_vec()).await?;
     let bytes = body.len() as i64;
     drop((body, turn));
-    // Violations change only where this frame can change them: a frame the browser flagged may
-    // start or extend a run without a face (or with several); one face in a frame only matters
-    // where an open run exists (it arrived late, inside it); a late frame may fill a gap found
-    // before. Nearly every upload of an exam going well needs none of it. Read before the write
-    // transaction, which on SQLite holds the one writer (a violation opened meanwhile is
-    // derived again by the next upload, the live job or the hand-in).
-    let open: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT kind FROM proctor_violations WHERE attempt_id = $1 AND status = 'open'
-           AND kind IN ('no_face', 'many_faces', 'camera_gap', 'screen_gap', 'no_device_check')",
-    )
-    .bind(a.id)
-    .fetch_all(&st.db.pool)
-    .await?;
-    let frames = kind == "webcam" && (faces_client != Some(1) || open.iter().any(|k| k == "no_face" || k == "many_faces"));
-    let missing = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
     let row = NewEvidence {
-        derive_frames: frames.then(|| a.clone()),
-        derive_missing: missing,
+        frame: (kind == "webcam").then(|| a.clone()),
         attempt_id: a.id,
         kind,
         key,
@@ -525,11 +473,8 @@ struct NewEvidence {
     recheck_rank: Option<i64>,
     /// Also write the attempt's "last seen".
     touch: bool,
-    /// Derive the attempt's face violations again with this row (a frame the browser flagged,
-    /// or one inside an open run).
-    derive_frames: Option<AttemptRow>,
-    /// Derive the attempt's missing-evidence violations again (this frame may fill a gap).
-    derive_missing: bool,
+    /// A webcam snapshot's attempt, should its face violations be derived again with it.
+    frame: Option<AttemptRow>,
 }
 
 /// 20 000 candidates upload about 1 000 images a second. 256 rows of 13 values a batch.
@@ -551,17 +496,45 @@ async fn write_evidence(db: &crate::db::Db, rows: &[NewEvidence]) -> Result<Vec<
 /// the attempts and every later snapshot of those took that path: the uploads' p99 grew through
 /// the two minutes to 132 s and the server closed connections; written here, it stayed within
 /// 80-330 ms (BENCHMARKS.md). A retry of a stored row (`duplicate`) changes nothing.
+///
+/// Violations change only where a frame can change them: a frame the browser flagged may start
+/// or extend a run without a face (or with several); one face in a frame only matters where an
+/// open run exists (it arrived late, inside it); a late frame may fill a gap found before.
+/// Nearly every upload of an exam going well needs none of it. Which attempts have such open
+/// violations is read here, once for the batch (it used to be one statement per upload on the
+/// request path: 1 000 a second at 20 000 candidates, a round trip each on PostgreSQL).
 async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence], stored: &[Stored]) -> Result<(), AppError> {
+    let new: Vec<&NewEvidence> = rows.iter().zip(stored).filter(|(_, s)| !s.duplicate).map(|(r, _)| r).collect();
+    let attempts: std::collections::BTreeSet<i64> = new.iter().map(|r| r.attempt_id).collect();
+    if attempts.is_empty() {
+        return Ok(());
+    }
+    let sql = crate::db::batch::statement(
+        &**tx,
+        format!(
+            "SELECT DISTINCT attempt_id, kind FROM proctor_violations WHERE attempt_id IN ({}) AND status = 'open'
+               AND kind IN ('no_face', 'many_faces', 'camera_gap', 'screen_gap', 'no_device_check')",
+            placeholders(1, attempts.len())
+        ),
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &attempts {
+        q = q.bind(*id);
+    }
+    let mut open: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in q.fetch_all(&mut **tx).await? {
+        open.entry(r.try_get("attempt_id")?).or_default().push(r.try_get("kind")?);
+    }
     let mut framed: Vec<&AttemptRow> = Vec::new();
     let mut missing: Vec<(i64, i64)> = Vec::new();
-    for (r, s) in rows.iter().zip(stored) {
-        if s.duplicate {
-            continue;
-        }
-        if let Some(a) = r.derive_frames.as_ref().filter(|a| !framed.iter().any(|f| f.id == a.id)) {
+    for r in new {
+        let open = open.get(&r.attempt_id).map_or(&[][..], Vec::as_slice);
+        let in_run = open.iter().any(|k| k == "no_face" || k == "many_faces");
+        if let Some(a) = r.frame.as_ref().filter(|a| (r.faces_client != Some(1) || in_run) && !framed.iter().any(|f| f.id == a.id)) {
             framed.push(a);
         }
-        if r.derive_missing && !missing.iter().any(|(id, _)| *id == r.attempt_id) {
+        let gap = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
+        if gap && !missing.iter().any(|(id, _)| *id == r.attempt_id) {
             missing.push((r.attempt_id, r.received_at));
         }
     }
@@ -919,27 +892,7 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
     Ok(())
 }
 
-#[derive(Deserialize, Serialize, Debug)]
-pub struct EventBatch {
-    pub attempt: i64,
-    pub events: Vec<EventIn>,
-}
-
-#[derive(Deserialize, Serialize, Debug)]
-pub struct EventIn {
-    pub key: String,
-    pub kind: String,
-    pub at: i64,
-    #[serde(default)]
-    pub detail: String,
-}
-
-#[derive(Serialize, Deserialize, Debug)]
-pub struct Accepted {
-    pub accepted: usize,
-}
-
-async fn events(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, body: axum::body::Bytes) -> Response {
+async fn events(State(st): State<AppState>, caller: Caller, body: axum::body::Bytes) -> Response {
     let Ok(batch) = serde_json::from_slice::<EventBatch>(&body) else {
         return fail(AppError::BadRequest);
     };
@@ -949,7 +902,7 @@ async fn events(State(st): State<AppState>, Extension(caller): Extension<Resolve
     }
 }
 
-async fn store_events(st: &AppState, caller: &ResolvedCaller, batch: EventBatch) -> Result<usize, AppError> {
+async fn store_events(st: &AppState, caller: &Caller, batch: EventBatch) -> Result<usize, AppError> {
     let now = crate::api::now_ms();
     if batch.events.is_empty() {
         return Ok(0);

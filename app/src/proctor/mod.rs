@@ -14,3 +14,4 @@ pub mod report;
 pub mod review;
 pub mod settings;
 pub mod violations;
+pub mod wire;

@@ -3,25 +3,21 @@
 //! rows the review screens show (`review::ssr::violations`), so the two always agree.
 
 use crate::auth::model::Permission;
-use crate::auth::ssr::{Caller, ResolvedCaller};
+use crate::auth::ssr::Caller;
+use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use crate::journal::xlsx::{workbook, Sheet, XCell};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use axum::extract::{Path, State};
 use sqlx::Row;
-use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/proctor/image/{id}", get(image))
-        .route("/export/proctor/exam/{file}", get(exam_report))
-        .route("/export/proctor/attempt/{file}", get(attempt_report))
-        .route("/export/proctor/organisation.{ext}", get(org_report))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/proctor/image/{id}", image)
+        .get("/export/proctor/exam/{file}", exam_report)
+        .get("/export/proctor/attempt/{file}", attempt_report)
+        .get("/export/proctor/organisation.{ext}", org_report)
 }
 
 /// One attempt's line in a report.
@@ -156,35 +152,13 @@ pub(crate) fn csv(headers: &[String], rows: &[Vec<XCell>]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-pub(crate) fn download(name: &str, bytes: Vec<u8>) -> Response {
-    let kind = match name.rsplit('.').next() {
-        Some("pdf") => "application/pdf",
-        Some("csv") => "text/csv; charset=utf-8",
-        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    // The ASCII name for old clients, and the real one (RFC 6266 / 5987) for the rest: a
-    // student's "Жауап.docx" downloads under its own name.
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    r
-}
-
-fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[ReportRow], l: Locale) -> Response {
+fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[ReportRow], l: Locale) -> Result<Download, AppError> {
     let heads = headers(l);
     let body: Vec<Vec<XCell>> = rows.iter().map(|r| cells(r, l)).collect();
-    match ext {
-        "csv" => download(&format!("{name}.csv"), csv(&heads, &body)),
-        "xlsx" => download(
-            &format!("{name}.xlsx"),
+    Ok(match ext {
+        "csv" => Download::file(format!("{name}.csv"), csv(&heads, &body)),
+        "xlsx" => Download::file(
+            format!("{name}.xlsx"),
             workbook(&[Sheet { name: name.to_string(), title, headers: heads, rows: body, freeze_first_column: true }]),
         ),
         "pdf" => {
@@ -194,66 +168,26 @@ fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[Re
                 headers: heads,
                 rows: body.iter().map(|r| r.iter().map(text_of).collect()).collect(),
             };
-            download(&format!("{name}.pdf"), crate::journal::pdf::table_pdf(&t))
+            Download::file(format!("{name}.pdf"), crate::journal::pdf::table_pdf(&t))
         }
-        _ => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-pub(crate) fn locale_of(q: &HashMap<String, String>, headers: &HeaderMap) -> Locale {
-    q.get("lang").and_then(|l| Locale::from_code(l)).unwrap_or_else(|| {
-        crate::request::cookie(headers, crate::i18n::LOCALE_COOKIE).and_then(|c| Locale::from_code(&c)).unwrap_or_default()
+        _ => return Err(AppError::NotFound),
     })
-}
-
-pub(crate) async fn caller_of(st: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let ip = crate::api::client_ip_from(headers, None, st.settings.trusted_proxies);
-    crate::auth::ssr::resolve(&st.db, headers, ip).await?.ok_or(AppError::Unauthorized)
-}
-
-pub(crate) fn refuse(e: AppError, l: Locale) -> Response {
-    (e.status(), e.summary().text(l).to_string()).into_response()
 }
 
 /// "/export/proctor/exam/12.xlsx": every attempt of the exam, for reviewers of its group and
 /// the exam's teacher.
-async fn exam_report(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let l = locale_of(&q, &headers);
-    let Some((id, ext)) = file.rsplit_once('.').and_then(|(id, ext)| Some((id.parse::<i64>().ok()?, ext.to_string()))) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let result = async {
-        let caller = caller_of(&st, &headers).await?;
-        let exam = crate::exam::store::exam_summary(&st.db, id).await?;
-        let group: i64 =
-            sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
-        let teacher: i64 =
-            sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
-        if teacher != caller.user_id {
-            caller.require(&st.db, Permission::ProctorReview, group).await?;
-        }
-        Ok::<_, AppError>((exam, rows(&st.db, Some(id), None).await?))
+async fn exam_report(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
+    let (id, ext) = id_and_ext(&file).ok_or(AppError::NotFound)?;
+    let exam = crate::exam::store::exam_summary(&st.db, id).await?;
+    let group: i64 = sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+    let teacher: i64 =
+        sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+    if teacher != caller.user_id {
+        caller.require(&st.db, Permission::ProctorReview, group).await?;
     }
-    .await;
-    match result {
-        Err(e) => refuse(e, l),
-        Ok((exam, rows)) => {
-            let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
-            table_file(
-                &ext,
-                &format!("proctoring-exam-{id}"),
-                format!("{}: {}", Msg::ProctorReport.text(l), exam.title),
-                subtitle,
-                &rows,
-                l,
-            )
-        }
-    }
+    let rows = rows(&st.db, Some(id), None).await?;
+    let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
+    table_file(ext, &format!("proctoring-exam-{id}"), format!("{}: {}", Msg::ProctorReport.text(l), exam.title), subtitle, &rows, l)
 }
 
 /// Pictures in an attempt report: small enough for a report of a few dozen violations to stay a
@@ -285,20 +219,11 @@ async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::journal::pd
 /// "/export/proctor/attempt/12.pdf": one attempt's report with a thumbnail for each violation
 /// (its own image, or for an event the webcam snapshot nearest to it), for the attempt's
 /// reviewers and the exam's teacher. Counts and statuses are the timeline's.
-async fn attempt_report(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
+async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
     use crate::proctor::pages_review::{event_msg, status_msg, violation_msg};
     use crate::ui::time::format_datetime;
-    let l = locale_of(&q, &headers);
-    let Some(id) = file.strip_suffix(".pdf").and_then(|id| id.parse::<i64>().ok()) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let timeline = async {
-        let caller = caller_of(&st, &headers).await?;
+    let Some((id, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
+    let t = {
         super::review::ssr::may_see_evidence(&st.db, &caller, id).await?;
         let t = super::review::ssr::load_timeline(&st.db, &caller, id).await?;
         // The report carries the attempt's webcam snapshots.
@@ -312,12 +237,7 @@ async fn attempt_report(
         use crate::audit::views::{record, Seen};
         let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
         record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": id, "report": "pdf" })).await?;
-        Ok::<_, AppError>(t)
-    }
-    .await;
-    let t = match timeline {
-        Ok(t) => t,
-        Err(e) => return refuse(e, l),
+        t
     };
     let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
     let mut report = crate::journal::pdf::AttemptReport {
@@ -363,67 +283,39 @@ async fn attempt_report(
             picture,
         });
     }
-    download(&format!("proctoring-attempt-{id}.pdf"), crate::journal::pdf::attempt_report_pdf(&report, l))
+    Ok(Download::file(format!("proctoring-attempt-{id}.pdf"), crate::journal::pdf::attempt_report_pdf(&report, l)))
 }
 
 /// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.
-async fn org_report(
-    State(st): State<AppState>,
-    Path(ext): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let l = locale_of(&q, &headers);
-    let result = async {
-        let caller = caller_of(&st, &headers).await?;
-        caller.require_anywhere(Permission::ProctorReview)?;
-        let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::ProctorReview)).await?;
-        rows(&st.db, None, Some(&scope)).await
-    }
-    .await;
-    match result {
-        Err(e) => refuse(e, l),
-        Ok(rows) => table_file(&ext, "proctoring-organisation", Msg::ProctorReport.text(l).to_string(), String::new(), &rows, l),
-    }
+async fn org_report(State(st): State<AppState>, caller: Caller, Path(ext): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
+    caller.require_anywhere(Permission::ProctorReview)?;
+    let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::ProctorReview)).await?;
+    let rows = rows(&st.db, None, Some(&scope)).await?;
+    table_file(&ext, "proctoring-organisation", Msg::ProctorReport.text(l).to_string(), String::new(), &rows, l)
 }
 
 /// An evidence image, for the attempt's reviewers and the exam's teacher only.
-async fn image(State(st): State<AppState>, Extension(caller): Extension<ResolvedCaller>, Path(id): Path<i64>) -> Response {
-    let result = async {
-        let caller = caller.0.ok_or(AppError::Unauthorized)?;
-        let r = sqlx::query(
-            "SELECT x.attempt_id, x.media_key, x.content_type, x.purged_at, a.student_id, j.group_id
+async fn image(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Download, AppError> {
+    let r = sqlx::query(
+        "SELECT x.attempt_id, x.media_key, x.content_type, x.purged_at, a.student_id, j.group_id
              FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id JOIN exams e ON e.id = a.exam_id
              JOIN journals j ON j.id = e.journal_id WHERE x.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let attempt: i64 = r.try_get("attempt_id")?;
-        super::review::ssr::may_see_evidence(&st.db, &caller, attempt).await?;
-        if r.try_get::<Option<i64>, _>("purged_at")?.is_some() {
-            return Err(AppError::NotFound);
-        }
-        use crate::audit::views::{record, Seen};
-        let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
-        record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": attempt })).await?;
-        let key: String = r.try_get("media_key")?;
-        let kind: String = r.try_get("content_type")?;
-        Ok::<_, AppError>((kind, st.media.get(&key).await?))
+    )
+    .bind(id)
+    .fetch_optional(&st.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let attempt: i64 = r.try_get("attempt_id")?;
+    super::review::ssr::may_see_evidence(&st.db, &caller, attempt).await?;
+    if r.try_get::<Option<i64>, _>("purged_at")?.is_some() {
+        return Err(AppError::NotFound);
     }
-    .await;
-    match result {
-        Err(e) => (e.status(), ()).into_response(),
-        Ok((kind, bytes)) => {
-            let mut r = bytes.into_response();
-            if let Ok(v) = HeaderValue::from_str(&kind) {
-                r.headers_mut().insert(header::CONTENT_TYPE, v);
-            }
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=600"));
-            r
-        }
-    }
+    use crate::audit::views::{record, Seen};
+    let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
+    record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": attempt })).await?;
+    let key: String = r.try_get("media_key")?;
+    let kind: String = r.try_get("content_type")?;
+    Ok(Download::image(&kind, st.media.get(&key).await?, "private, max-age=600"))
 }
 
 /// Deletes the images of exams whose retention period has passed (counted from the exam's

@@ -540,10 +540,17 @@ async fn apply_verdict(
         } else {
             mark.and_then(|m| m.parse::<u8>().ok()).and_then(|m| j.scale.mark(m).ok()).map_or(old, Cell::Mark)
         };
-        if new != old {
-            let reason = crate::i18n::Msg::ProctorVerdictReason.text(crate::i18n::Locale::Kk).replace("{title}", &title);
-            crate::journal::store::write_cell(tx, journal_id, lesson, student, old, new, &reason, caller.user_id, now).await?;
-        }
+        let write = crate::journal::store::CellWrite {
+            journal_id,
+            scale: j.scale,
+            lesson_id: lesson,
+            student_id: student,
+            new,
+            reason: crate::journal::model::Reason::Verdict(title),
+            actor_id: caller.user_id,
+            at: now,
+        };
+        crate::journal::store::write_cells(tx, &[write]).await?;
     }
     // So does an olympiad result collected from this attempt (nothing for other exams).
     crate::olympiad::stage::ssr::follow_verdict(tx, attempt_id, now).await?;

@@ -42,7 +42,7 @@ fn History() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|h| {
-                                    let (old, new) = (h.old_value.clone(), h.new_value.clone());
+                                    let (old, new, reason) = (h.old_value.clone(), h.new_value.clone(), h.reason.clone());
                                     view! {
                                         <tr>
                                             <td>{format_datetime(h.at)}</td>
@@ -50,7 +50,7 @@ fn History() -> impl IntoView {
                                             <td>{h.student_name.clone()}</td>
                                             <td class="num">{move || show(&old)}</td>
                                             <td class="num">{move || show(&new)}</td>
-                                            <td>{h.reason.clone()}</td>
+                                            <td>{move || reason.text(locale.get())}</td>
                                             <td>{h.actor_name.clone()}</td>
                                         </tr>
                                     }

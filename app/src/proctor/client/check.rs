@@ -86,15 +86,11 @@ async fn send_snapshot(video: &HtmlVideoElement, phone: bool) -> Result<u32, Msg
         }
     }
     let jpeg = canvas.jpeg(WEBCAM_QUALITY).await.ok_or(Msg::ErrNoPicture)?;
-    let (status, text) = http::post("/api/proctor/check", &[("content-type", "image/jpeg")], &http::bytes_body(&jpeg))
+    let (status, text) = http::post(crate::proctor::wire::CHECK_PATH, &[("content-type", "image/jpeg")], &http::bytes_body(&jpeg))
         .await
         .map_err(|_| Msg::ErrSnapshotNotSent)?;
     match status {
-        200 => serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("faces").and_then(|f| f.as_u64()))
-            .map(|n| n as u32)
-            .ok_or(Msg::ErrSnapshotNotSent),
+        200 => serde_json::from_str::<crate::proctor::wire::CheckResult>(&text).map(|r| r.faces).map_err(|_| Msg::ErrSnapshotNotSent),
         401 => Err(Msg::ErrUnauthorized),
         _ => Err(Msg::ErrSnapshotNotSent),
     }

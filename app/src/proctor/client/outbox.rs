@@ -106,12 +106,12 @@ impl Outbox {
     }
 
     /// Keeps a webcam snapshot or a screenshot until it is acknowledged.
-    pub async fn add_image(self: &Rc<Self>, kind: &'static str, captured_at: i64, faces: Option<u32>, jpeg: &[u8]) {
+    pub async fn add_image(self: &Rc<Self>, kind: crate::proctor::wire::EvidenceKind, captured_at: i64, faces: Option<u32>, jpeg: &[u8]) {
         let Some(key) = js::random_key() else { return };
         let rec = js_sys::Object::new();
         set(&rec, "key", &JsValue::from_str(&key));
         set(&rec, "attempt", &JsValue::from_f64(self.attempt as f64));
-        set(&rec, "kind", &JsValue::from_str(kind));
+        set(&rec, "kind", &JsValue::from_str(kind.as_str()));
         set(&rec, "at", &JsValue::from_f64(captured_at as f64));
         set(&rec, "faces", &faces.map_or(JsValue::NULL, |n| JsValue::from_f64(f64::from(n))));
         set(&rec, "body", &js_sys::Uint8Array::from(jpeg).into());
@@ -264,35 +264,35 @@ impl Outbox {
         let kind = get_str(rec, "kind");
         let faces = get_num(rec, "faces").map(|n| (n as u32).to_string()).unwrap_or_default();
         let body = js::prop(rec, "body").unwrap_or(JsValue::NULL);
+        use crate::proctor::wire;
         let mut headers = vec![
             ("content-type", "image/jpeg"),
-            ("x-talap-attempt", attempt.as_str()),
-            ("x-talap-kind", kind.as_str()),
-            ("x-talap-key", key.as_str()),
-            ("x-talap-captured-at", at.as_str()),
+            (wire::ATTEMPT_HEADER, attempt.as_str()),
+            (wire::KIND_HEADER, kind.as_str()),
+            (wire::KEY_HEADER, key.as_str()),
+            (wire::CAPTURED_AT_HEADER, at.as_str()),
         ];
-        if kind == "webcam" && !faces.is_empty() {
-            headers.push(("x-talap-faces", faces.as_str()));
+        if kind == wire::EvidenceKind::Webcam.as_str() && !faces.is_empty() {
+            headers.push((wire::FACES_HEADER, faces.as_str()));
         }
-        let status = super::http::post("/api/proctor/evidence", &headers, &body).await.map(|(s, _)| s).unwrap_or(0);
+        let status = super::http::post(wire::EVIDENCE_PATH, &headers, &body).await.map(|(s, _)| s).unwrap_or(0);
         self.settle(outcome(status), &[key]).await
     }
 
     /// One batch of events; false if it must be tried again later.
     async fn send_events(&self, events: &[&JsValue]) -> bool {
-        let list: Vec<serde_json::Value> = events
+        use crate::proctor::wire::{EventBatch, EventIn, EVENTS_PATH};
+        let events_in = events
             .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "key": get_str(r, "key"),
-                    "kind": get_str(r, "event"),
-                    "at": get_num(r, "at").unwrap_or(0.0) as i64,
-                    "detail": get_str(r, "detail"),
-                })
+            .map(|r| EventIn {
+                key: get_str(r, "key"),
+                kind: get_str(r, "event"),
+                at: get_num(r, "at").unwrap_or(0.0) as i64,
+                detail: get_str(r, "detail"),
             })
             .collect();
-        let body = serde_json::json!({ "attempt": self.attempt, "events": list }).to_string();
-        let status = super::http::post("/api/proctor/events", &[("content-type", "application/json")], &JsValue::from_str(&body))
+        let body = serde_json::to_string(&EventBatch { attempt: self.attempt, events: events_in }).unwrap_or_default();
+        let status = super::http::post(EVENTS_PATH, &[("content-type", "application/json")], &JsValue::from_str(&body))
             .await
             .map(|(s, _)| s)
             .unwrap_or(0);

@@ -218,7 +218,7 @@ async fn webcam_frame(video: &HtmlVideoElement, canvas: &Canvas, small: Option<&
     }
     status.faces.try_set(faces);
     if let Some(jpeg) = canvas.jpeg(quality).await {
-        outbox.add_image("webcam", at, faces, &jpeg).await;
+        outbox.add_image(crate::proctor::wire::EvidenceKind::Webcam, at, faces, &jpeg).await;
     }
 }
 
@@ -232,7 +232,7 @@ async fn screen_loop(alive: Rc<Cell<bool>>, outbox: Rc<Outbox>, every_ms: u32) {
                 let at = js::now_ms();
                 if canvas.draw(&v, SCREEN_MAX_WIDTH, SCREEN_MAX_HEIGHT).is_some() {
                     if let Some(jpeg) = canvas.jpeg(SCREEN_QUALITY).await {
-                        outbox.add_image("screen", at, None, &jpeg).await;
+                        outbox.add_image(crate::proctor::wire::EvidenceKind::Screen, at, None, &jpeg).await;
                     }
                 }
             }
