@@ -22,6 +22,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod docs;
+#[cfg(feature = "ssr")]
 pub mod edge;
 #[cfg(feature = "ssr")]
 pub mod files;

@@ -1,11 +1,10 @@
 //! Exam downloads: the results of an exam as XLSX or CSV, and the question template.
 
 use crate::auth::ssr::Caller;
+use crate::docs::xlsx::{workbook, Sheet, XCell};
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::journal::xlsx::{workbook, Sheet, XCell};
-use crate::proctor::report::csv;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 
@@ -46,7 +45,7 @@ async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Pa
         .collect();
     let name = format!("exam-{id}");
     Ok(if ext == "csv" {
-        Download::file(format!("{name}.csv"), csv(&heads, &rows))
+        Download::file(format!("{name}.csv"), crate::docs::csv::table(&heads, &rows))
     } else {
         Download::file(
             format!("{name}.xlsx"),

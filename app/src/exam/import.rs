@@ -74,6 +74,7 @@
 //! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
 
 use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
+use crate::docs::sheet::number_text;
 use crate::i18n::{Locale, Msg};
 
 /// More questions than a file for one bank should hold: a larger file is a mistake.
@@ -552,15 +553,6 @@ fn numeric_value(text: &str) -> Option<(f64, f64)> {
     (tolerance >= 0.0).then_some((value, tolerance))
 }
 
-/// A number as a person would type it: "12", "2.5".
-fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Aiken
 
@@ -836,42 +828,27 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<Question>, Vec<ImportError>> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, Msg> {
-    use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
-
+    use crate::docs::sheet::Value;
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An old .xls (OLE), which is not read.
         return Err(Msg::ErrImportFileType);
     }
-    crate::files::check_spreadsheet_zip(bytes, Msg::ErrImportFileUnreadable)?;
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::ErrImportFileUnreadable)?;
-    let sheets = book.sheets_metadata();
-    let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
-    let name = worksheets().find(|s| s.visible == SheetVisible::Visible).or_else(|| worksheets().next()).map(|s| s.name.clone());
-    let name = name.ok_or(Msg::ErrImportFileUnreadable)?;
-    // Streamed cell by cell: a Range would allocate the sheet's whole bounding box, which one
-    // stray cell far down makes enormous. Blank rows are dropped as they come.
-    let mut cells = book.worksheet_cells_reader(&name).map_err(|_| Msg::ErrImportFileUnreadable)?;
     let mut rows: Vec<Row> = Vec::new();
-    while let Some(cell) = cells.next_cell().map_err(|_| Msg::ErrImportFileUnreadable)? {
-        let (row, col) = cell.get_position();
-        let col = col as usize;
+    crate::docs::sheet::read_xlsx(bytes, Msg::ErrImportFileUnreadable, |number, col, value| {
         if col >= COLUMNS {
-            continue;
+            return Ok(());
         }
-        let raw = match cell.get_value() {
-            DataRef::Empty => Raw::Empty,
-            DataRef::Int(i) => Raw::Number(*i as f64),
-            DataRef::Float(x) => Raw::Number(*x),
-            DataRef::String(s) => Raw::text(s),
-            DataRef::SharedString(s) => Raw::text(s),
-            DataRef::Bool(b) => Raw::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => Raw::Date,
-            DataRef::Error(e) => Raw::Text(e.to_string()),
+        let raw = match value {
+            Value::Text(s) => Raw::text(s),
+            Value::Number(x) => Raw::Number(x),
+            Value::Bool(b) => Raw::Text(if b { "TRUE" } else { "FALSE" }.to_string()),
+            Value::Date(_) => Raw::Date,
+            Value::Error(e) => Raw::Text(e),
         };
         if raw == Raw::Empty {
-            continue;
+            return Ok(());
         }
-        let number = row as usize + 1;
+        let number = number as usize;
         if rows.last().is_none_or(|last| last.number != number) {
             if rows.last().is_some_and(Row::is_blank) {
                 rows.pop();
@@ -885,7 +862,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Row>, Msg> {
         if let Some(last) = rows.last_mut() {
             last.cells[col] = raw;
         }
-    }
+        Ok(())
+    })?;
     // Rows come in order from any sane file; a hand-made one may not keep it.
     rows.sort_by_key(|r| r.number);
     Ok(rows)
@@ -1040,7 +1018,7 @@ fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         }
         texts.join(" / ")
     };
-    let sheet_name = |msg: Msg| crate::journal::xlsx::sanitize_sheet_name(&msg.texts().join(" - "));
+    let sheet_name = |msg: Msg| crate::docs::xlsx::sanitize_sheet_name(&msg.texts().join(" - "));
     let header_format = CellFormat::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
     let wrap = CellFormat::new().set_text_wrap().set_align(FormatAlign::Top);
     let as_text = CellFormat::new().set_num_format("@").set_align(FormatAlign::Top);

@@ -4,9 +4,9 @@
 
 use super::dto::PerformanceRow;
 use super::model::{average, Cell};
-use super::pdf::{table_pdf, Table};
-use super::xlsx::{workbook, Sheet, XCell};
 use crate::auth::ssr::Caller;
+use crate::docs::pdf::{table_pdf, Table};
+use crate::docs::xlsx::{workbook, Sheet, XCell};
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
@@ -49,25 +49,11 @@ fn table_download(
     freeze_first_column: bool,
 ) -> Download {
     if ext == "pdf" {
-        let table = Table { title, subtitle, headers, rows: rows.iter().map(|r| r.iter().map(text_of).collect()).collect() };
+        let table = Table { title, subtitle, headers, rows: rows.iter().map(|r| r.iter().map(XCell::text).collect()).collect() };
         Download::file(format!("{name}.pdf"), table_pdf(&table))
     } else {
         let sheet = Sheet { name: name.to_string(), title: format!("{title} — {subtitle}"), headers, rows, freeze_first_column };
         Download::file(format!("{name}.xlsx"), workbook(&[sheet]))
-    }
-}
-
-fn text_of(c: &XCell) -> String {
-    match c {
-        XCell::Text(s) => s.clone(),
-        XCell::Number(n) => {
-            if n.fract() == 0.0 {
-                format!("{n:.0}")
-            } else {
-                format!("{n:.2}")
-            }
-        }
-        XCell::Empty => String::new(),
     }
 }
 
@@ -220,7 +206,7 @@ async fn certificate_file(
     let number: String = r.try_get::<Option<String>, _>("number")?.unwrap_or_default();
     let code: String = r.try_get::<Option<String>, _>("verify_code")?.unwrap_or_default();
     let issued: i64 = r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0);
-    let c = super::pdf::Certificate {
+    let c = crate::docs::pdf::Certificate {
         org_name,
         number: number.clone(),
         student_name: r.try_get("full_name")?,
@@ -232,7 +218,7 @@ async fn certificate_file(
         issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
         verify_url: verify_url(&st.settings.public_url, &code),
     };
-    Ok(Download::shown(format!("certificate-{number}.pdf"), super::pdf::certificate_pdf(&c, locale)))
+    Ok(Download::shown(format!("certificate-{number}.pdf"), crate::docs::pdf::certificate_pdf(&c, locale)))
 }
 
 /// Final marks per subject (JRN-9): the last attestation or exam mark of each journal, else the
@@ -293,7 +279,7 @@ async fn transcript_file(
         if let Some(m) = fin {
             finals.push(m);
         }
-        rows.push(super::pdf::TranscriptRow {
+        rows.push(crate::docs::pdf::TranscriptRow {
             subject: j.try_get("subject")?,
             hours: super::model::Hours::from_half_hours(hours as u32).label(locale),
             mark: fin.map(|m| m.value().to_string()).unwrap_or_else(|| "—".into()),
@@ -302,7 +288,7 @@ async fn transcript_file(
         });
     }
     let name = super::store::user_name(&st.db, student).await?;
-    let t = super::pdf::Transcript {
+    let t = crate::docs::pdf::Transcript {
         org_name,
         student_name: name.clone(),
         group: group_name,
@@ -312,7 +298,7 @@ async fn transcript_file(
         average: average(&finals).map(|a| super::model::format_2dp(a, locale)),
         draft_supplement: supplement,
     };
-    Ok(Download::shown(format!("{name}.pdf"), super::pdf::transcript_pdf(&t, locale)))
+    Ok(Download::shown(format!("{name}.pdf"), crate::docs::pdf::transcript_pdf(&t, locale)))
 }
 
 /// The note behind an excused absence: for the journal's teacher and readers, and the student.

@@ -29,10 +29,11 @@
 //!   Windows-1251 (Excel's "CSV" on a Russian Windows).
 //! - At most [`MAX_TOPICS`] topics.
 
+use crate::docs::sheet::number_text;
+use crate::docs::xlsx::{self, Sheet, XCell};
 use crate::i18n::{Locale, Msg};
 use crate::journal::model::{Hours, LessonType};
 use crate::journal::semester::Topic;
-use crate::journal::xlsx::{self, Sheet, XCell};
 use serde::{Deserialize, Serialize};
 
 /// More topics than any subject has in a year: a larger file is a mistake (or an attack).
@@ -264,15 +265,6 @@ impl Raw {
     }
 }
 
-/// A number as a person would type it: "12", "1.5".
-fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 struct RawRow {
     /// 1-based.
     row: u32,
@@ -298,19 +290,19 @@ impl RawRow {
 }
 
 fn read_rows(file_name: &str, bytes: &[u8]) -> Result<Vec<RawRow>, Msg> {
-    let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.trim().to_ascii_lowercase()).unwrap_or_default();
-    // An .xlsx is a zip; an old .xls is an OLE compound file, which we do not read.
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(Msg::KtpFileType);
-    }
-    match extension.as_str() {
-        "xlsx" => Err(Msg::KtpFileUnreadable),
-        "csv" | "tsv" | "txt" => read_csv(bytes),
-        _ => Err(Msg::KtpFileType),
-    }
+    use crate::docs::sheet::{read_cells, Value, TABLE_FILE};
+    let mut rows = RowCollector::new();
+    read_cells(file_name, bytes, TABLE_FILE, |row, col, value| {
+        let raw = match value {
+            Value::Text(s) => Raw::text(s),
+            Value::Number(x) => Raw::Number(x),
+            Value::Bool(b) => Raw::Text(if b { "TRUE" } else { "FALSE" }.to_string()),
+            Value::Date(s) => Raw::Date(s),
+            Value::Error(e) => Raw::Text(e),
+        };
+        rows.put(row, col, raw)
+    })?;
+    Ok(rows.finish())
 }
 
 /// Gathers the rows of a sheet as their cells come, dropping blank ones as it goes so that a
@@ -354,137 +346,6 @@ impl RowCollector {
         self.rows.sort_by_key(|r| r.row);
         self.rows
     }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, Msg> {
-    use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
-
-    crate::files::check_spreadsheet_zip(bytes, Msg::KtpFileUnreadable)?;
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| Msg::KtpFileUnreadable)?;
-    let sheets = book.sheets_metadata();
-    let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
-    let name = worksheets().find(|s| s.visible == SheetVisible::Visible).or_else(|| worksheets().next()).map(|s| s.name.clone());
-    let name = name.ok_or(Msg::KtpFileUnreadable)?;
-    // Streamed cell by cell rather than as a Range: a Range allocates the sheet's whole bounding
-    // box, which one stray cell at XFD1048576 makes enormous.
-    let mut cells = book.worksheet_cells_reader(&name).map_err(|_| Msg::KtpFileUnreadable)?;
-    let mut rows = RowCollector::new();
-    while let Some(cell) = cells.next_cell().map_err(|_| Msg::KtpFileUnreadable)? {
-        let (row, col) = cell.get_position();
-        let raw = match cell.get_value() {
-            DataRef::Empty => Raw::Empty,
-            DataRef::Int(i) => Raw::Number(*i as f64),
-            DataRef::Float(x) => Raw::Number(*x),
-            DataRef::String(s) => Raw::text(s),
-            DataRef::SharedString(s) => Raw::text(s),
-            DataRef::Bool(b) => Raw::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            DataRef::DateTime(dt) if dt.is_duration() => Raw::Date(number_text(dt.as_f64())),
-            DataRef::DateTime(dt) => {
-                let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                Raw::Date(format!("{d:02}.{m:02}.{y:04}"))
-            }
-            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::Date(s.trim().to_string()),
-            DataRef::Error(e) => Raw::Text(e.to_string()),
-        };
-        rows.put(row.saturating_add(1), col as usize, raw)?;
-    }
-    Ok(rows.finish())
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, Msg> {
-    let text = decode_text(bytes).ok_or(Msg::KtpFileUnreadable)?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(detect_delimiter(&text)).from_reader(text.as_bytes());
-    let mut rows = RowCollector::new();
-    let mut record = csv::StringRecord::new();
-    // The csv reader skips blank lines, which a spreadsheet shows as rows: count them back in.
-    let mut row = 0u32;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(_) => return Err(Msg::KtpFileUnreadable),
-        }
-        let skipped = record.position().and_then(|p| usize::try_from(p.byte()).ok()).map_or(0, |byte| blank_lines_at(&text, byte));
-        row = row.saturating_add(1).saturating_add(skipped);
-        for (col, field) in record.iter().enumerate() {
-            rows.put(row, col, Raw::text(field))?;
-        }
-    }
-    Ok(rows.finish())
-}
-
-/// How many blank lines start at `byte`, where the csv reader began looking for a record.
-/// It stops right after a "\r" of a "\r\n" line end, so a "\n" there ends the previous line.
-pub(crate) fn blank_lines_at(text: &str, byte: usize) -> u32 {
-    let bytes = text.as_bytes();
-    let mut i = byte;
-    if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
-        i += 1;
-    }
-    let mut lines = 0u32;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
-            b'\r' | b'\n' => i += 1,
-            _ => break,
-        }
-        lines = lines.saturating_add(1);
-    }
-    lines
-}
-
-/// The file's text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or else Windows-1251, which is
-/// what Excel writes as "CSV" on a Russian Windows. None for what is plainly not text.
-pub(crate) fn decode_text(bytes: &[u8]) -> Option<String> {
-    let text = match encoding_rs::Encoding::for_bom(bytes) {
-        Some((encoding, bom)) => encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned(),
-        None => match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned(),
-        },
-    };
-    (!text.contains('\0')).then_some(text)
-}
-
-/// Which of ',', ';' and tab separates the fields. A delimiter appears the same number of times
-/// on every line of a spreadsheet's export, while commas also turn up inside topics and decimal
-/// numbers ("1,5"): so the first candidate found on every line the same number of times wins,
-/// tab and ';' before ','; failing that, the one on the most lines. Quoted text is not counted.
-pub(crate) fn detect_delimiter(text: &str) -> u8 {
-    const CANDIDATES: [u8; 3] = [b'\t', b';', b','];
-    const SAMPLE_LINES: usize = 50;
-    let mut lines: Vec<[usize; 3]> = Vec::new();
-    let mut counts = [0usize; 3];
-    let mut in_quotes = false;
-    for c in text.chars() {
-        match c {
-            '"' => in_quotes = !in_quotes,
-            '\n' if !in_quotes => {
-                if counts != [0; 3] {
-                    lines.push(counts);
-                    if lines.len() == SAMPLE_LINES {
-                        break;
-                    }
-                }
-                counts = [0; 3];
-            }
-            _ if !in_quotes => {
-                if let Some(i) = CANDIDATES.iter().position(|&d| char::from(d) == c) {
-                    counts[i] += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    if counts != [0; 3] && lines.len() < SAMPLE_LINES {
-        lines.push(counts);
-    }
-    let consistent = (0..3).find(|&i| lines.first().is_some_and(|first| first[i] > 0 && lines.iter().all(|l| l[i] == first[i])));
-    // Ties go to the earlier candidate; a file with none of them has one column, any will do.
-    let on_lines = |i: usize| lines.iter().filter(|l| l[i] > 0).count();
-    let most_lines = || (0..3).filter(|&i| on_lines(i) > 0).max_by_key(|&i| (on_lines(i), std::cmp::Reverse(i))).unwrap_or(2);
-    CANDIDATES[consistent.unwrap_or_else(most_lines)]
 }
 
 fn plan_from_rows(rows: Vec<RawRow>) -> Result<Vec<KtpRow>, Vec<RowError>> {
@@ -603,6 +464,7 @@ fn parse_hours(raw: &Raw) -> Result<Hours, Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docs::sheet::detect_delimiter;
     use calamine::{DataType, Reader, Xlsx};
     use rust_xlsxwriter::Workbook;
 

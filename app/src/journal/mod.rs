@@ -15,13 +15,9 @@ pub mod report;
 pub mod semester;
 #[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod xlsx;
 
 /// Largest KTP file accepted for import (a plan is a few hundred rows).
 pub const MAX_KTP_FILE: usize = 2 * 1024 * 1024;
-#[cfg(feature = "ssr")]
-pub mod pdf;
 
 /// A text field as typed: trimmed; refused when required and empty, or longer than `max`
 /// characters.

@@ -14,10 +14,10 @@
 use super::store;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
+use crate::docs::pdf::{cards_pdf, Card};
 use crate::edge::{Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
-use crate::journal::pdf::{cards_pdf, Card};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Form;

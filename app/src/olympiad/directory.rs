@@ -14,7 +14,7 @@
 //! All or nothing: every broken cell is reported as "row.N.column", and nothing is written.
 
 use super::model::{rural_from_cell, SchoolLanguages};
-use super::sheet::{read_rows, SheetRow};
+use crate::docs::sheet::{read_rows, SheetRow};
 use crate::i18n::{normal_name, Msg};
 
 const COLUMNS: usize = 6;

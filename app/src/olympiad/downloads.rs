@@ -102,9 +102,9 @@ async fn statistics_file(
     let (heads, rows) = super::statistics::ssr::table(&stats, query.level, l);
     let name = format!("{} · {}", stats.campaign, crate::i18n::Msg::OlyStatistics.text(l));
     let bytes = if ext == "csv" {
-        crate::proctor::report::csv(&heads, &rows)
+        crate::docs::csv::table(&heads, &rows)
     } else {
-        crate::journal::xlsx::workbook(&[crate::journal::xlsx::Sheet {
+        crate::docs::xlsx::workbook(&[crate::docs::xlsx::Sheet {
             name: crate::i18n::Msg::OlyStatistics.text(l).to_string(),
             title: name.clone(),
             headers: heads,
@@ -116,8 +116,8 @@ async fn statistics_file(
 }
 
 async fn directory_file(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
+    use crate::docs::xlsx::XCell;
     use crate::i18n::Msg;
-    use crate::journal::xlsx::XCell;
     let ext = match file.as_str() {
         "schools.xlsx" => "xlsx",
         "schools.csv" => "csv",
@@ -144,9 +144,9 @@ async fn directory_file(State(st): State<AppState>, caller: Caller, Path(file): 
         .collect();
     let name = Msg::OlyDirectory.text(l).to_string();
     let bytes = if ext == "csv" {
-        crate::proctor::report::csv(&heads, &body)
+        crate::docs::csv::table(&heads, &body)
     } else {
-        crate::journal::xlsx::workbook(&[crate::journal::xlsx::Sheet {
+        crate::docs::xlsx::workbook(&[crate::docs::xlsx::Sheet {
             name: name.clone(),
             title: String::new(),
             headers: heads,

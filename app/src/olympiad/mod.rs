@@ -27,8 +27,6 @@ pub mod results_api;
 pub mod results_pages;
 #[cfg(feature = "ssr")]
 pub mod seating;
-#[cfg(feature = "ssr")]
-pub mod sheet;
 pub mod stage;
 pub mod stage_pages;
 #[cfg(feature = "ssr")]

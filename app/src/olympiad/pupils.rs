@@ -13,7 +13,7 @@
 
 use super::directory::{RowError, MAX_ERRORS};
 use super::model::{check_pupil, Pupil, PupilRules};
-use super::sheet::{iin_text, read_rows};
+use crate::docs::sheet::{iin_text, read_rows};
 use crate::i18n::Msg;
 
 const COLUMNS: usize = 4;

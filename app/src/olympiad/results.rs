@@ -274,9 +274,9 @@ pub use file::*;
 #[cfg(feature = "ssr")]
 mod file {
     use super::*;
+    use crate::docs::sheet::{iin_text, read_rows_capped, Limit};
     use crate::i18n::{normal_name, Locale};
     use crate::olympiad::directory::{RowError, MAX_ERRORS};
-    use crate::olympiad::sheet::{iin_text, read_rows_capped, Limit};
 
     /// Reads and checks a results file against the campaign's subjects. `Err` lists every
     /// refused cell in file order (at most [`MAX_ERRORS`], then one file-level note).
@@ -435,7 +435,7 @@ mod file {
         use rust_xlsxwriter::{Format, FormatBorder, Workbook};
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
-        sheet.set_name(crate::journal::xlsx::sanitize_sheet_name(title))?;
+        sheet.set_name(crate::docs::xlsx::sanitize_sheet_name(title))?;
         let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
         let text = Format::new().set_num_format("@");
         for (c, h) in headers(l).iter().enumerate() {

@@ -169,8 +169,8 @@ pub async fn olympiad_statistics(campaign_id: i64, level: String, region_id: i64
 pub mod ssr {
     use super::*;
     use crate::db::Db;
+    use crate::docs::xlsx::XCell;
     use crate::i18n::{Locale, Msg};
-    use crate::journal::xlsx::XCell;
     use sqlx::Row;
     use std::collections::{HashMap, HashSet};
 

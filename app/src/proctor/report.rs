@@ -4,10 +4,10 @@
 
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
+use crate::docs::xlsx::{workbook, Sheet, XCell};
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
-use crate::journal::xlsx::{workbook, Sheet, XCell};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use sqlx::Row;
@@ -129,46 +129,23 @@ fn cells(r: &ReportRow, l: Locale) -> Vec<XCell> {
     ]
 }
 
-pub(crate) fn text_of(c: &XCell) -> String {
-    match c {
-        XCell::Text(s) => s.clone(),
-        XCell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        XCell::Number(n) => format!("{n:.2}"),
-        XCell::Empty => String::new(),
-    }
-}
-
-/// CSV as spreadsheet programs open it in Kazakhstan: UTF-8 with a BOM, `;` separated.
-pub(crate) fn csv(headers: &[String], rows: &[Vec<XCell>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let _ = w.write_record(headers);
-    for r in rows {
-        // Text comes from users (names, comments): a formula-like one must stay text.
-        let _ = w.write_record(r.iter().map(|c| match c {
-            XCell::Text(s) => crate::files::csv_text(s).into_owned(),
-            other => text_of(other),
-        }));
-    }
-    w.into_inner().unwrap_or_default()
-}
-
 fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[ReportRow], l: Locale) -> Result<Download, AppError> {
     let heads = headers(l);
     let body: Vec<Vec<XCell>> = rows.iter().map(|r| cells(r, l)).collect();
     Ok(match ext {
-        "csv" => Download::file(format!("{name}.csv"), csv(&heads, &body)),
+        "csv" => Download::file(format!("{name}.csv"), crate::docs::csv::table(&heads, &body)),
         "xlsx" => Download::file(
             format!("{name}.xlsx"),
             workbook(&[Sheet { name: name.to_string(), title, headers: heads, rows: body, freeze_first_column: true }]),
         ),
         "pdf" => {
-            let t = crate::journal::pdf::Table {
+            let t = crate::docs::pdf::Table {
                 title,
                 subtitle,
                 headers: heads,
-                rows: body.iter().map(|r| r.iter().map(text_of).collect()).collect(),
+                rows: body.iter().map(|r| r.iter().map(XCell::text).collect()).collect(),
             };
-            Download::file(format!("{name}.pdf"), crate::journal::pdf::table_pdf(&t))
+            Download::file(format!("{name}.pdf"), crate::docs::pdf::table_pdf(&t))
         }
         _ => return Err(AppError::NotFound),
     })
@@ -195,7 +172,7 @@ async fn exam_report(State(st): State<AppState>, caller: Caller, Path(file): Pat
 const THUMB: (u32, u32) = (240, 180);
 
 /// A stored evidence image as a JPEG thumbnail; None when it was purged or cannot be read.
-async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::journal::pdf::Jpeg> {
+async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::docs::pdf::Jpeg> {
     let r = sqlx::query("SELECT media_key, purged_at FROM proctor_evidence WHERE id = $1")
         .bind(evidence_id)
         .fetch_optional(&st.db.pool)
@@ -210,7 +187,7 @@ async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::journal::pd
         let img = image::load_from_memory(&bytes).ok()?.thumbnail(THUMB.0, THUMB.1).to_rgb8();
         let mut data = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 75).encode_image(&img).ok()?;
-        Some(crate::journal::pdf::Jpeg { data, width: img.width(), height: img.height() })
+        Some(crate::docs::pdf::Jpeg { data, width: img.width(), height: img.height() })
     })
     .await
     .ok()?
@@ -240,7 +217,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         t
     };
     let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
-    let mut report = crate::journal::pdf::AttemptReport {
+    let mut report = crate::docs::pdf::AttemptReport {
         title: format!("{}: {}", Msg::ProctorReport.text(l), t.head.student_name),
         facts: vec![
             (Msg::Exam.text(l).to_string(), t.head.exam_title.clone()),
@@ -275,7 +252,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         };
         let status = format!("{} · {} {}%", status_msg(&v.status).text(l), Msg::Confidence.text(l), v.confidence);
         let reviewer = v.reviewer.clone().map(|r| format!(" ({r})")).unwrap_or_default();
-        report.violations.push(crate::journal::pdf::ReportViolation {
+        report.violations.push(crate::docs::pdf::ReportViolation {
             time: format_datetime(v.at),
             kind: violation_msg(&v.kind).text(l).to_string(),
             status: format!("{status}{reviewer}"),
@@ -283,7 +260,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
             picture,
         });
     }
-    Ok(Download::file(format!("proctoring-attempt-{id}.pdf"), crate::journal::pdf::attempt_report_pdf(&report, l)))
+    Ok(Download::file(format!("proctoring-attempt-{id}.pdf"), crate::docs::pdf::attempt_report_pdf(&report, l)))
 }
 
 /// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.
@@ -397,7 +374,7 @@ mod tests {
     #[test]
     fn formula_like_text_stays_text_in_csv() {
         let rows = vec![vec![XCell::Text("=cmd|' /C calc'!A0".into()), XCell::Text("+7 701".into()), XCell::Number(-2.0)]];
-        let text = String::from_utf8(csv(&["a".into(), "b".into(), "c".into()], &rows)).unwrap();
+        let text = String::from_utf8(crate::docs::csv::table(&["a".into(), "b".into(), "c".into()], &rows)).unwrap();
         let line = text.lines().nth(1).unwrap();
         assert_eq!(line, "'=cmd|' /C calc'!A0;'+7 701;-2");
     }

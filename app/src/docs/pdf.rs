@@ -1,6 +1,8 @@
-//! PDF documents of the journal: the transcript (or the draft diploma supplement), the
-//! certificate of enrolment ("справка") with a QR code that leads to its verification page,
-//! and a generic export of any journal page or report as a table.
+//! The PDF engine and the documents drawn with it: any table (journal pages, reports, results)
+//! on A4 landscape, the journal's transcript (or the draft diploma supplement) and certificate
+//! of enrolment ("справка") with a QR code that leads to its verification page, the olympiad's
+//! registration cards and certificates (`cards_pdf`), and a proctoring attempt's report with
+//! its pictures.
 //!
 //! Server only. Plain data in, PDF bytes out: the callers load, check and format the data
 //! (dates, marks, names); the fixed labels come from the message catalogue.

@@ -17,6 +17,19 @@ pub enum XCell {
     Empty,
 }
 
+impl XCell {
+    /// The cell as a PDF table or a CSV field shows it: whole numbers without decimals, others
+    /// with two.
+    pub fn text(&self) -> String {
+        match self {
+            XCell::Text(s) => s.clone(),
+            XCell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            XCell::Number(n) => format!("{n:.2}"),
+            XCell::Empty => String::new(),
+        }
+    }
+}
+
 impl From<&str> for XCell {
     fn from(s: &str) -> XCell {
         XCell::Text(s.to_string())
