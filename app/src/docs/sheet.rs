@@ -232,7 +232,7 @@ fn push_cell(rows: &mut Vec<SheetRow>, row: u32, col: usize, cell: Cell, columns
 
 /// How many blank lines start at `byte`, where the csv reader began looking for a record.
 /// It stops right after a "\r" of a "\r\n" line end, so a "\n" there ends the previous line.
-pub(crate) fn blank_lines_at(text: &str, byte: usize) -> u32 {
+fn blank_lines_at(text: &str, byte: usize) -> u32 {
     let bytes = text.as_bytes();
     let mut i = byte;
     if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
@@ -251,8 +251,9 @@ pub(crate) fn blank_lines_at(text: &str, byte: usize) -> u32 {
 }
 
 /// The file's text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or else Windows-1251, which is
-/// what Excel writes as "CSV" on a Russian Windows. None for what is plainly not text.
-pub(crate) fn decode_text(bytes: &[u8]) -> Option<String> {
+/// what Excel writes as "CSV" on a Russian Windows. None for what is plainly not text (it holds
+/// NUL characters).
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
     let text = match encoding_rs::Encoding::for_bom(bytes) {
         Some((encoding, bom)) => encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned(),
         None => match std::str::from_utf8(bytes) {

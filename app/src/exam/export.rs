@@ -38,7 +38,7 @@ async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Pa
                 c.mark.clone().map_or(XCell::Empty, XCell::Text),
                 XCell::Number(c.risk as f64),
                 XCell::Number(c.violations as f64),
-                XCell::Text(crate::exam::pages::verdict_msg(&c.verdict).text(l).to_string()),
+                XCell::Text(crate::exam::model::verdict_msg(&c.verdict).text(l).to_string()),
                 c.percent.map_or(XCell::Empty, XCell::Number),
             ]
         })

@@ -111,7 +111,7 @@ pub mod ssr {
             _ => None,
         };
         let ticket = match a.ticket_id {
-            Some(t) => Some(crate::exam::tickets::ssr::paper(db, a.id, t).await?),
+            Some(t) => Some(crate::exam::ticket_store::paper(db, a.id, t).await?),
             None => None,
         };
         Ok(GradingView {
@@ -165,7 +165,7 @@ pub mod ssr {
                 text: q.text.clone(),
                 answer,
                 max_points: q.points,
-                picture: q.image.as_deref().map(|k| crate::exam::pictures::paper_url(a.id, *id, k)),
+                picture: q.image.as_deref().map(|k| crate::exam::model::paper_picture_url(a.id, *id, k)),
                 points: if a.brief.needs_grading { None } else { given.or(Some(0.0)) },
             });
         }

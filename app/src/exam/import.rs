@@ -74,7 +74,7 @@
 //! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
 
 use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
-use crate::docs::sheet::number_text;
+use crate::docs::sheet::{decode_text, number_text};
 use crate::i18n::{Locale, Msg};
 
 /// More questions than a file for one bank should hold: a larger file is a mistake.
@@ -126,19 +126,6 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<Im
             }
         }
     }
-}
-
-/// The file's text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or else Windows-1251. None for
-/// what is plainly not text (it holds NUL characters).
-pub fn decode_text(bytes: &[u8]) -> Option<String> {
-    let text = match encoding_rs::Encoding::for_bom(bytes) {
-        Some((encoding, bom)) => encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned(),
-        None => match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned(),
-        },
-    };
-    (!text.contains('\0')).then_some(text)
 }
 
 /// Gathers questions and errors while reading, and gives the all-or-nothing result.

@@ -1,6 +1,7 @@
 //! Online exams (EXM-1..5): the question bank and its import, exam forms (test, tickets,
 //! offline), the schedule, attempts with a server-side timer, scoring, and marks into the journal.
 
+mod answer_queue;
 pub mod api;
 pub mod dto;
 #[cfg(feature = "ssr")]
@@ -16,9 +17,13 @@ pub mod pictures;
 pub mod proctoring;
 pub mod schedule;
 #[cfg(feature = "ssr")]
+pub mod seen;
+#[cfg(feature = "ssr")]
 mod starts;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod ticket_store;
 pub mod tickets;
 
 /// Largest question file accepted for import.

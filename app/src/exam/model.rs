@@ -732,6 +732,42 @@ pub struct ImportError {
     pub problem: Msg,
 }
 
+/// A verdict code as the pages and the reports word it.
+pub fn verdict_msg(v: &str) -> Msg {
+    match v {
+        "valid" => Msg::VerdictValid,
+        "annulled" => Msg::VerdictAnnulled,
+        _ => Msg::VerdictPending,
+    }
+}
+
+/// "7.5 / 10", or nothing before the attempt is scored.
+pub fn score_text(score: Option<f64>, max: Option<i64>) -> String {
+    match (score, max) {
+        (Some(s), Some(m)) => format!("{} / {m}", crate::journal::model::round2(s)),
+        _ => String::new(),
+    }
+}
+
+/// The written answer of a ticket is kept as the answer to "question 0" (the autosave path
+/// and its idempotency are the same as for test questions).
+pub const TICKET_ANSWER: i64 = 0;
+
+/// The address a candidate's page loads a question's picture from (the media key's hash part
+/// is the version, so the address changes with the picture and may be cached).
+pub fn paper_picture_url(attempt_id: i64, question_id: i64, key: &str) -> String {
+    format!("/files/attempt/{attempt_id}/question/{question_id}?v={}", picture_version(key))
+}
+
+/// The address the bank's owner sees a question's picture at.
+pub fn bank_picture_url(question_id: i64, key: &str) -> String {
+    format!("/files/question/{question_id}?v={}", picture_version(key))
+}
+
+fn picture_version(key: &str) -> &str {
+    key.rsplit('/').next().and_then(|f| f.split('.').next()).unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,14 @@
 //! Exam pages: the exams list (sit / teach / create / import questions), the attempt with
 //! autosave and the server's timer, and the teacher's results.
 
+use super::answer_queue::{AnswerQueue, SaveState};
 use super::api::*;
 use super::dto::*;
-use super::model::PaperAnswer;
+use super::model::{score_text, verdict_msg, PaperAnswer};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use crate::ui::save_queue::{SaveQueue, Settled};
+use crate::ui::id_param;
+use crate::ui::save_queue::SaveQueue;
 use crate::ui::sleep;
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
@@ -37,26 +39,6 @@ pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/exams/:id/marks") view=super::pages_grading::OfflineMarksPage/>
     }
     .into_inner()
-}
-
-pub(crate) fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = leptos_router::hooks::use_params_map();
-    move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
-}
-
-pub fn verdict_msg(v: &str) -> Msg {
-    match v {
-        "valid" => Msg::VerdictValid,
-        "annulled" => Msg::VerdictAnnulled,
-        _ => Msg::VerdictPending,
-    }
-}
-
-pub(crate) fn score_text(score: Option<f64>, max: Option<i64>) -> String {
-    match (score, max) {
-        (Some(s), Some(m)) => format!("{} / {m}", crate::journal::model::round2(s)),
-        _ => String::new(),
-    }
 }
 
 #[component]
@@ -346,145 +328,6 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
             <p class="ok">{t(Msg::AppealSent)}</p>
         </Show>
         <p><a href="/exams">{t(Msg::Exams)}</a></p>
-    }
-}
-
-/// One answer waiting to reach the server.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-struct PendingAnswer {
-    question_id: i64,
-    answer: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SaveState {
-    Idle,
-    Saving,
-    Saved,
-    Refused(Msg),
-}
-
-/// The answers queue: sent one at a time in order, retried with back-off until acknowledged
-/// (only the server's explicit refusal ends a try), one latest answer per question, and
-/// mirrored in localStorage so a reload or a crash of the tab loses nothing.
-#[derive(Clone, Copy)]
-pub(crate) struct AnswerQueue {
-    attempt_id: i64,
-    /// Question id -> the latest answer not yet acknowledged.
-    jobs: StoredValue<SaveQueue<i64, String>>,
-    running: StoredValue<bool>,
-    pending: RwSignal<usize>,
-    retrying: RwSignal<bool>,
-    states: StoredValue<HashMap<i64, RwSignal<SaveState>>>,
-    time_up: RwSignal<bool>,
-}
-
-impl AnswerQueue {
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn storage_key(&self) -> String {
-        format!("talap-answers-{}", self.attempt_id)
-    }
-
-    fn persist(&self) {
-        #[cfg(feature = "hydrate")]
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let Some(list) = self.jobs.try_with_value(|q| {
-                q.unacknowledged_changes()
-                    .into_iter()
-                    .map(|(question_id, answer)| PendingAnswer { question_id, answer })
-                    .collect::<Vec<_>>()
-            }) else {
-                return;
-            };
-            if list.is_empty() {
-                let _ = s.remove_item(&self.storage_key());
-            } else if let Ok(json) = serde_json::to_string(&list) {
-                let _ = s.set_item(&self.storage_key(), &json);
-            }
-        }
-    }
-
-    /// Answers a previous load of this page had not delivered.
-    fn restore(&self) -> Vec<PendingAnswer> {
-        #[cfg(feature = "hydrate")]
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            if let Ok(Some(json)) = s.get_item(&self.storage_key()) {
-                return serde_json::from_str(&json).unwrap_or_default();
-            }
-        }
-        Vec::new()
-    }
-
-    pub(crate) fn push(self, question_id: i64, answer: String) {
-        if let Some(s) = self.states.with_value(|m| m.get(&question_id).copied()) {
-            s.set(SaveState::Saving);
-        }
-        self.jobs.update_value(|q| q.push(question_id, answer));
-        self.persist();
-        self.update_pending();
-        if !self.running.get_value() {
-            self.running.set_value(true);
-            leptos::task::spawn_local(self.run());
-        }
-    }
-
-    fn update_pending(self) {
-        if let Some(n) = self.jobs.try_with_value(|q| q.unacknowledged()) {
-            self.pending.set(n);
-            // Proctoring's images wait while answers do (answers first on a slow network).
-            #[cfg(feature = "hydrate")]
-            crate::proctor::client::outbox::answers_waiting(n as u32);
-        }
-    }
-
-    /// Is every answer typed acknowledged or refused by the server?
-    fn settled(self) -> bool {
-        self.jobs.try_with_value(|q| q.is_empty()).unwrap_or(true)
-    }
-
-    async fn run(self) {
-        let mut backoff: u32 = 500;
-        while let Some((question_id, answer)) = self.jobs.try_update_value(|q| q.next()).flatten() {
-            let state = self.states.try_with_value(|m| m.get(&question_id).copied()).flatten();
-            let result = save_answer(self.attempt_id, question_id, answer).await;
-            // The page may have gone while the request was out (the answers stay in storage).
-            if self.jobs.try_with_value(|_| ()).is_none() {
-                return;
-            }
-            match result {
-                Ok(_) => {
-                    backoff = 500;
-                    self.retrying.set(false);
-                    let settled = self.jobs.try_update_value(|q| q.acknowledged()).flatten();
-                    // "Saved" only when the server holds the latest answer given.
-                    if let (Some(s), Some(Settled::Saved(_))) = (state, settled) {
-                        s.set(SaveState::Saved);
-                    }
-                }
-                Err(e) if e.is_refusal() => {
-                    self.retrying.set(false);
-                    let newer = self.jobs.try_update_value(|q| q.refused()).flatten().is_some_and(|(_, newer)| newer);
-                    if matches!(e, AppError::Refused(Msg::ErrTimeUp)) {
-                        self.time_up.set(true);
-                    }
-                    if let (Some(s), false) = (state, newer) {
-                        s.set(SaveState::Refused(e.summary()));
-                    }
-                }
-                Err(_) => {
-                    // No answer from the server, a server error, an ended session: the answer is
-                    // kept and sent again, first.
-                    self.jobs.update_value(|q| q.not_delivered());
-                    self.retrying.set(true);
-                    self.update_pending();
-                    sleep(backoff).await;
-                    backoff = (backoff * 2).min(8_000);
-                }
-            }
-            self.persist();
-            self.update_pending();
-        }
-        let _ = self.running.try_set_value(false);
     }
 }
 

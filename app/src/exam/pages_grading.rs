@@ -2,11 +2,13 @@
 //! attached files), the teacher's grading page of one attempt, and the mark sheet of an
 //! offline exam.
 
+use super::answer_queue::AnswerQueue;
 use super::dto::{AttachedFile, TicketPaper};
 use super::grading::*;
-use super::pages::{id_param, score_text, verdict_msg, AnswerQueue};
+use super::model::{score_text, verdict_msg};
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
+use crate::ui::id_param;
 use crate::ui::{ErrorNote, FormStatus, RequireUser};
 use leptos::prelude::*;
 

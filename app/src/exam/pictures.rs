@@ -15,20 +15,6 @@ use leptos::prelude::*;
 /// candidate of an olympiad downloads it at once.
 pub const MAX_PICTURE: usize = 2 * 1024 * 1024;
 
-/// The address a candidate's page loads the picture from (the key's hash part is the version).
-pub fn paper_url(attempt_id: i64, question_id: i64, key: &str) -> String {
-    format!("/files/attempt/{attempt_id}/question/{question_id}?v={}", version(key))
-}
-
-/// The address the bank's owner sees the picture at.
-pub fn bank_url(question_id: i64, key: &str) -> String {
-    format!("/files/question/{question_id}?v={}", version(key))
-}
-
-fn version(key: &str) -> &str {
-    key.rsplit('/').next().and_then(|f| f.split('.').next()).unwrap_or("")
-}
-
 /// Attaches (or replaces) the picture of one of the caller's questions.
 /// Fields: question_id, file. Returns the picture's address.
 #[server(prefix = "/api", endpoint = "exam/bank/picture", input = leptos::server_fn::codec::MultipartFormData)]
@@ -48,7 +34,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         let key = ssr::picture_key(question_id, &upload.bytes, checked.ext);
         if question.image.as_deref() == Some(key.as_str()) {
             // A retried upload of the picture it already has: nothing to do, nothing to audit.
-            return Ok(bank_url(question_id, &key));
+            return Ok(super::model::bank_picture_url(question_id, &key));
         }
         // Stored before the row points at it: a failure after this leaves an unreferenced file,
         // never a question whose picture is missing. The same bytes give the same key.
@@ -64,7 +50,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
             // Best effort: an old file left behind costs space, not correctness.
             let _ = st.media.delete(&old).await;
         }
-        Ok(bank_url(question_id, &key))
+        Ok(super::model::bank_picture_url(question_id, &key))
     })
     .await
 }
@@ -206,8 +192,8 @@ mod tests {
 
     #[test]
     fn addresses_carry_the_pictures_version() {
-        assert_eq!(paper_url(7, 31, "questions/31/0a1b2c.png"), "/files/attempt/7/question/31?v=0a1b2c");
-        assert_eq!(bank_url(31, "questions/31/0a1b2c.webp"), "/files/question/31?v=0a1b2c");
+        assert_eq!(super::super::model::paper_picture_url(7, 31, "questions/31/0a1b2c.png"), "/files/attempt/7/question/31?v=0a1b2c");
+        assert_eq!(super::super::model::bank_picture_url(31, "questions/31/0a1b2c.webp"), "/files/question/31?v=0a1b2c");
     }
 
     #[cfg(feature = "ssr")]

@@ -108,7 +108,7 @@ pub fn SitPage() -> impl IntoView {
 
 #[component]
 fn BeforeStartLoader() -> impl IntoView {
-    let id = super::pages::id_param();
+    let id = crate::ui::id_param();
     let info = Resource::new(id, before_start);
     view! {
         <section class="card wide exam">

@@ -187,7 +187,7 @@ pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuest
                 kind: r.try_get("kind")?,
                 text: q.text.clone(),
                 points: q.points,
-                picture: q.image.as_deref().map(|k| super::pictures::bank_url(id, k)),
+                picture: q.image.as_deref().map(|k| super::model::bank_picture_url(id, k)),
             })
         })
         .collect()
@@ -264,22 +264,7 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
         duration_min: r.try_get("duration_min")?,
         draw: serde_json::from_str(&draw).unwrap_or_default(),
         proctored,
-        settings: proctor_settings(&r)?,
-    })
-}
-
-/// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
-/// `snapshot_interval_s`, `screen_interval_s` and `proctor_mode` (the page's capture and the
-/// server's account of owed evidence read the same settings). The screen is required until an
-/// attempt's capture says otherwise (`ProctorSettings::for_capture`).
-pub(crate) fn proctor_settings(r: &sqlx::any::AnyRow) -> Result<crate::proctor::settings::ProctorSettings, AppError> {
-    Ok(crate::proctor::settings::ProctorSettings {
-        proctored: r.try_get::<i64, _>("proctored")? != 0,
-        allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
-        snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
-        screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
-        mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
-        require_screen: true,
+        settings: crate::proctor::settings::ProctorSettings::from_row(&r)?,
     })
 }
 
@@ -632,13 +617,13 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
                 options: named(&ids.options, &p.order, &p.options),
                 right: named(&ids.right, &p.right_order, &p.right),
                 points: q.points,
-                picture: q.image.as_deref().map(|k| super::pictures::paper_url(a.id, *id, k)),
+                picture: q.image.as_deref().map(|k| super::model::paper_picture_url(a.id, *id, k)),
                 saved: answer,
             });
         }
     }
     let ticket = match a.ticket_id {
-        Some(tid) => Some(super::tickets::ssr::paper(db, a.id, tid).await?),
+        Some(tid) => Some(super::ticket_store::paper(db, a.id, tid).await?),
         None => None,
     };
     Ok(AttemptView {
@@ -670,7 +655,7 @@ pub async fn save_answer(
     if a.submitted_at.is_some() {
         return Err(AppError::Refused(Msg::ErrTimeUp));
     }
-    let on_ticket = a.ticket_id.is_some() && question_id == super::tickets::TICKET_ANSWER;
+    let on_ticket = a.ticket_id.is_some() && question_id == super::model::TICKET_ANSWER;
     if !on_ticket && !a.paper.iter().any(|p| p.0 == question_id) {
         return Err(AppError::NotFound);
     }
@@ -690,7 +675,7 @@ pub async fn save_answer(
     let answer = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
     // Written with the other autosaves of this moment (group commit, `db::batch`); acknowledged
     // once committed.
-    let touch = SEEN.due(db, a.id);
+    let touch = super::seen::SEEN.due(db, a.id);
     ANSWERS.write(db, NewAnswer { attempt_id: a.id, question_id, answer, saved_at: now, touch }).await?;
     Ok(SavedAnswer { question_id, saved_at: now })
 }
@@ -701,7 +686,7 @@ struct NewAnswer {
     question_id: i64,
     answer: String,
     saved_at: i64,
-    /// Also write the attempt's "last seen" (at most every 10 s per attempt: `SEEN`).
+    /// Also write the attempt's "last seen" (at most every 10 s per attempt: `seen::SEEN`).
     touch: bool,
 }
 
@@ -735,32 +720,9 @@ async fn write_answers(db: &Db, rows: &[NewAnswer]) -> Result<Vec<()>, AppError>
     }
     q.execute(&mut *tx).await?;
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.saved_at)).collect();
-    seen(&mut tx, &touched).await?;
+    super::seen::seen(&mut tx, &touched).await?;
     tx.commit().await?;
     Ok(vec![(); rows.len()])
-}
-
-/// Attempts whose "last seen" time this node wrote in the last 10 s (answers, uploads, events):
-/// the board shows it to 10 s, so it is written at most that often per attempt.
-pub(crate) static SEEN: std::sync::LazyLock<crate::db::Recent<()>> =
-    std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(10), 200_000));
-
-/// Sets the "last seen" time of the attempts (id, when) in one statement, to the latest of the
-/// times (they are milliseconds apart; the board shows them to 10 s). On PostgreSQL two batches
-/// that touch the same attempts lock them in the same order (the primary key's index walks an
-/// IN list in key order; a scan of the table walks it in the table's order); should they ever
-/// deadlock, the batch is written again one by one (`db::batch`).
-pub(crate) async fn seen(tx: &mut Transaction<'_, Any>, touched: &[(i64, i64)]) -> Result<(), AppError> {
-    let Some(at) = touched.iter().map(|t| t.1).max() else { return Ok(()) };
-    let mut ids: Vec<i64> = touched.iter().map(|t| t.0).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    sqlx::query(&format!("UPDATE exam_attempts SET last_seen_at = $1 WHERE id IN ({})", list.join(", ")))
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 pub async fn submit(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -> Result<AttemptBrief, AppError> {

@@ -450,7 +450,7 @@ async fn store_evidence(
         recheck_rank: rank,
         // Seen now, for the board (which shows it to 10 s): written at most every 10 s per
         // attempt from this node.
-        touch: crate::exam::store::SEEN.due(&st.db, a.id),
+        touch: crate::exam::seen::SEEN.due(&st.db, a.id),
     };
     // Written with the other uploads of this moment, the violations it may change included.
     EVIDENCE.write(&st.db, row).await
@@ -592,7 +592,7 @@ async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewE
         }
     }
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.received_at)).collect();
-    crate::exam::store::seen(tx, &touched).await?;
+    crate::exam::seen::seen(tx, &touched).await?;
     Ok(out)
 }
 
@@ -677,7 +677,7 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
         }
         // A camera-only attempt (a phone under an exam for any device) owes no screenshots.
         let capture = crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?);
-        let settings = crate::exam::store::proctor_settings(&r)?.for_capture(capture);
+        let settings = crate::proctor::settings::ProctorSettings::from_row(&r)?.for_capture(capture);
         let id: i64 = r.try_get("id")?;
         let deadline: i64 = r.try_get("deadline_at")?;
         owing.push(Owing {
@@ -875,7 +875,7 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
             of.entry(attempt).or_default().push((k, confidence.clamp(0, 100) as u8, status == "dismissed"));
         }
     }
-    // In id order, as every batch locks attempts (`exam::store::seen`).
+    // In id order, as every batch locks attempts (`exam::seen::seen`).
     let cases: String = (0..ids.len()).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
     let sql = crate::db::batch::statement(
         &**tx,
@@ -948,8 +948,8 @@ async fn store_events(st: &AppState, caller: &Caller, batch: EventBatch) -> Resu
         }
     }
     update_risk(&mut tx, a.id).await?;
-    if crate::exam::store::SEEN.due(&st.db, a.id) {
-        crate::exam::store::seen(&mut tx, &[(a.id, now)]).await?;
+    if crate::exam::seen::SEEN.due(&st.db, a.id) {
+        crate::exam::seen::seen(&mut tx, &[(a.id, now)]).await?;
     }
     tx.commit().await?;
     Ok(accepted)

@@ -1,7 +1,7 @@
 //! The proctor's pages: the live board and one attempt's timeline with its decisions.
 
 use super::review::*;
-use crate::exam::pages::verdict_msg;
+use crate::exam::model::verdict_msg;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
 use crate::ui::{action_error, ErrorNote, Field, FormStatus, RequireUser};

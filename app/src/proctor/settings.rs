@@ -3,6 +3,25 @@
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+impl ProctorSettings {
+    /// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
+    /// `snapshot_interval_s`, `screen_interval_s` and `proctor_mode` (the page's capture and the
+    /// server's account of owed evidence read the same settings). The screen is required until an
+    /// attempt's capture says otherwise (`ProctorSettings::for_capture`).
+    pub fn from_row(r: &sqlx::any::AnyRow) -> Result<ProctorSettings, crate::error::AppError> {
+        use sqlx::Row;
+        Ok(ProctorSettings {
+            proctored: r.try_get::<i64, _>("proctored")? != 0,
+            allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
+            snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
+            screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
+            mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
+            require_screen: true,
+        })
+    }
+}
+
 /// Which devices an exam may be sat on (issue 15), chosen by the teacher or the olympiad's
 /// operator. Phone and tablet browsers cannot share their screen at all, so "computer" keeps
 /// them out and "any device" proctors them by the camera and the page's events alone.

@@ -289,6 +289,12 @@ pub fn form_data(ev: &leptos::ev::SubmitEvent) -> Option<leptos::web_sys::FormDa
     leptos::web_sys::FormData::new_with_form(&form).ok()
 }
 
+/// The route's `:id`, as a number (0 when it is not one: the page then finds nothing).
+pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+}
+
 /// Waits `ms` milliseconds: a browser timer in the page (retry back-off of the save queues),
 /// tokio's on the server, so code shared by both compiles on each.
 #[cfg(feature = "hydrate")]
