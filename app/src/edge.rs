@@ -32,11 +32,11 @@ impl FromRequestParts<AppState> for Caller {
     /// The signed-in caller, or 401. Under `/api/` the guard has resolved the session already
     /// (one statement for all requests of that moment), so nothing is read twice.
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, AppError> {
-        if let Some(ResolvedCaller(resolved)) = parts.extensions.get::<ResolvedCaller>() {
-            return resolved.clone().ok_or(AppError::Unauthorized);
-        }
-        let ip = crate::api::client_ip(parts, st.settings.trusted_proxies);
-        let caller = resolve(&st.db, &parts.headers, ip).await?.ok_or(AppError::Unauthorized)?;
+        let caller = match parts.extensions.get::<ResolvedCaller>() {
+            Some(ResolvedCaller(resolved)) => resolved.clone(),
+            None => resolve(&st.db, &parts.headers, crate::api::client_ip(parts, st.settings.trusted_proxies)).await?,
+        };
+        let caller = caller.ok_or(AppError::Unauthorized)?;
         tracing::Span::current().record("user", caller.user_id);
         Ok(caller)
     }
@@ -105,7 +105,7 @@ pub async fn refusals(req: Request, next: Next) -> Response {
     // What the handler added for the client (Retry-After on a busy node) stays.
     for (name, value) in res.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            out.headers_mut().insert(name.clone(), value.clone());
+            out.headers_mut().append(name.clone(), value.clone());
         }
     }
     out

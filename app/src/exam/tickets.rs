@@ -86,9 +86,9 @@ pub fn sniff_file(name: &str, bytes: &[u8]) -> Result<&'static str, Msg> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    pub use super::super::ticket_store::{files, insert_tickets, media_key, paper};
     use super::*;
     use crate::db::Db;
-    pub use super::super::ticket_store::{files, insert_tickets, media_key, paper};
 
     /// An audit line about a candidate's file, under the exam's group (so the college's
     /// administration reads it with the rest of the exam's rows).

@@ -434,8 +434,27 @@ async fn store_evidence(
     st.media.put(&media_key, body.to_vec()).await?;
     let bytes = body.len() as i64;
     drop((body, turn));
+    // Violations change only where this frame can change them: a frame the browser flagged may
+    // start or extend a run without a face (or with several); one face in a frame only matters
+    // where an open run exists (it arrived late, inside it); a late frame may fill a gap found
+    // before. Nearly every upload of an exam going well needs none of it. Read before the write
+    // transaction, which on SQLite holds the one writer (a violation opened meanwhile is
+    // derived again by the next upload, the live job or the hand-in). Read in the batch's
+    // transaction instead, once for the batch, answers waited longer for SQLite's writer
+    // (answer p99 233 against 178 ms, same machine) and PostgreSQL gained nothing measurable
+    // (BENCHMARKS.md, 2026-12-05).
+    let open: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT kind FROM proctor_violations WHERE attempt_id = $1 AND status = 'open'
+           AND kind IN ('no_face', 'many_faces', 'camera_gap', 'screen_gap', 'no_device_check')",
+    )
+    .bind(a.id)
+    .fetch_all(&st.db.pool)
+    .await?;
+    let frames = kind == "webcam" && (faces_client != Some(1) || open.iter().any(|k| k == "no_face" || k == "many_faces"));
+    let missing = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
     let row = NewEvidence {
-        frame: (kind == "webcam").then(|| a.clone()),
+        derive_frames: frames.then(|| a.clone()),
+        derive_missing: missing,
         attempt_id: a.id,
         kind,
         key,
@@ -473,8 +492,11 @@ struct NewEvidence {
     recheck_rank: Option<i64>,
     /// Also write the attempt's "last seen".
     touch: bool,
-    /// A webcam snapshot's attempt, should its face violations be derived again with it.
-    frame: Option<AttemptRow>,
+    /// Derive the attempt's face violations again with this row (a frame the browser flagged,
+    /// or one inside an open run).
+    derive_frames: Option<AttemptRow>,
+    /// Derive the attempt's missing-evidence violations again (this frame may fill a gap).
+    derive_missing: bool,
 }
 
 /// 20 000 candidates upload about 1 000 images a second. 256 rows of 13 values a batch.
@@ -496,45 +518,17 @@ async fn write_evidence(db: &crate::db::Db, rows: &[NewEvidence]) -> Result<Vec<
 /// the attempts and every later snapshot of those took that path: the uploads' p99 grew through
 /// the two minutes to 132 s and the server closed connections; written here, it stayed within
 /// 80-330 ms (BENCHMARKS.md). A retry of a stored row (`duplicate`) changes nothing.
-///
-/// Violations change only where a frame can change them: a frame the browser flagged may start
-/// or extend a run without a face (or with several); one face in a frame only matters where an
-/// open run exists (it arrived late, inside it); a late frame may fill a gap found before.
-/// Nearly every upload of an exam going well needs none of it. Which attempts have such open
-/// violations is read here, once for the batch (it used to be one statement per upload on the
-/// request path: 1 000 a second at 20 000 candidates, a round trip each on PostgreSQL).
 async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence], stored: &[Stored]) -> Result<(), AppError> {
-    let new: Vec<&NewEvidence> = rows.iter().zip(stored).filter(|(_, s)| !s.duplicate).map(|(r, _)| r).collect();
-    let attempts: std::collections::BTreeSet<i64> = new.iter().map(|r| r.attempt_id).collect();
-    if attempts.is_empty() {
-        return Ok(());
-    }
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "SELECT DISTINCT attempt_id, kind FROM proctor_violations WHERE attempt_id IN ({}) AND status = 'open'
-               AND kind IN ('no_face', 'many_faces', 'camera_gap', 'screen_gap', 'no_device_check')",
-            placeholders(1, attempts.len())
-        ),
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &attempts {
-        q = q.bind(*id);
-    }
-    let mut open: HashMap<i64, Vec<String>> = HashMap::new();
-    for r in q.fetch_all(&mut **tx).await? {
-        open.entry(r.try_get("attempt_id")?).or_default().push(r.try_get("kind")?);
-    }
     let mut framed: Vec<&AttemptRow> = Vec::new();
     let mut missing: Vec<(i64, i64)> = Vec::new();
-    for r in new {
-        let open = open.get(&r.attempt_id).map_or(&[][..], Vec::as_slice);
-        let in_run = open.iter().any(|k| k == "no_face" || k == "many_faces");
-        if let Some(a) = r.frame.as_ref().filter(|a| (r.faces_client != Some(1) || in_run) && !framed.iter().any(|f| f.id == a.id)) {
+    for (r, s) in rows.iter().zip(stored) {
+        if s.duplicate {
+            continue;
+        }
+        if let Some(a) = r.derive_frames.as_ref().filter(|a| !framed.iter().any(|f| f.id == a.id)) {
             framed.push(a);
         }
-        let gap = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
-        if gap && !missing.iter().any(|(id, _)| *id == r.attempt_id) {
+        if r.derive_missing && !missing.iter().any(|(id, _)| *id == r.attempt_id) {
             missing.push((r.attempt_id, r.received_at));
         }
     }
