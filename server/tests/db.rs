@@ -453,3 +453,33 @@ async fn history_reasons_written_as_kazakh_sentences_become_kinds(backend: Backe
     );
     assert_eq!(reasons[1].text(app::i18n::Locale::Ru), "Решение прокторинга: Алгебра");
 }
+
+/// SQLite's writer never checkpoints at commit (a checkpoint syncs the database file, and the
+/// answers, uploads and starts queued behind it: BENCHMARKS.md); the checkpoints beside it copy
+/// the write-ahead log into the database file within seconds.
+#[tokio::test]
+async fn sqlite_checkpoints_run_beside_the_writer() {
+    let t = fresh_db(Backend::Sqlite).await;
+    let db = &t.db;
+    let at_commit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(db.write_pool()).await.unwrap();
+    assert_eq!(at_commit, 0, "the writer leaves checkpoints to the background");
+    let file = t.url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
+    let before = std::fs::metadata(&file).unwrap().len();
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("CREATE TABLE checkpoint_probe (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(&mut *tx).await.unwrap();
+    let body = "x".repeat(4000);
+    for _ in 0..1000 {
+        sqlx::query("INSERT INTO checkpoint_probe (body) VALUES ($1)").bind(&body).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    // Nothing here checkpoints: the 4 MB reach the database file by the background's hand.
+    let mut size = before;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        size = std::fs::metadata(&file).unwrap().len();
+        if size > before + 3_000_000 {
+            break;
+        }
+    }
+    assert!(size > before + 3_000_000, "the database file grew from {before} to {size} bytes only");
+}
