@@ -32,7 +32,7 @@ pub struct Db {
     /// This database's number in this process (the same URL gets the same number): what the
     /// node-local caches (`Recent`) key on, so a lookup on the hot path allocates nothing.
     key: u32,
-    /// SQLite's checkpoints, run beside the writer (`checkpoints`); stopped when the last
+    /// SQLite's checkpoints, run beside the writer (`Checkpoints`); stopped when the last
     /// clone of this `Db` goes.
     _checkpoints: Option<Arc<Checkpoints>>,
 }
