@@ -85,7 +85,9 @@ impl IntoResponse for AppError {
 pub async fn refusals(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let (parts, body) = req.into_parts();
-    let locale = locale_of(&parts);
+    // Only a download's refusal is worded (under /api/ it is JSON): the uploads, a thousand a
+    // second on exam day, skip reading the language.
+    let locale = (!api).then(|| locale_of(&parts));
     let span = tracing::info_span!("plain", method = %parts.method, path = %parts.uri.path(), user = tracing::field::Empty);
     let mut res = tracing::Instrument::instrument(next.run(Request::from_parts(parts, body)), span.clone()).await;
     let Some(Refusal(e)) = res.extensions_mut().remove::<Refusal>() else {
@@ -100,7 +102,8 @@ pub async fn refusals(req: Request, next: Next) -> Response {
     let mut out = if api {
         json(&e)
     } else {
-        (e.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.summary().text(locale)).into_response()
+        let text = e.summary().text(locale.unwrap_or_default());
+        (e.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
     };
     // What the handler added for the client (Retry-After on a busy node) stays.
     for (name, value) in res.headers() {

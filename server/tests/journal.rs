@@ -100,7 +100,8 @@ backends!(
     a_certificate_is_requested_issued_and_verified,
     an_excused_absence_carries_its_note,
     every_change_to_a_journal_is_audited,
-    a_teacher_whose_roles_were_revoked_no_longer_edits
+    a_teacher_whose_roles_were_revoked_no_longer_edits,
+    many_cells_saved_at_once_each_land_once
 );
 
 async fn teacher_fills_a_semester_and_keeps_marks(b: Backend) {
@@ -781,4 +782,56 @@ async fn a_teacher_whose_roles_were_revoked_no_longer_edits(b: Backend) {
         .await;
     assert!(r.status.is_success(), "{}", r.body);
     assert_eq!(add_topic(&app, &teacher, j, "Кестелер", "4", "practice").await, StatusCode::OK);
+}
+
+/// Many saves at once (the teacher's grid and a second tab, every cell of the journal), then
+/// the same saves again, as a page's queue resends what it has no answer for: every value is
+/// acknowledged as typed, stored once, and has one history line. On SQLite all of them queue
+/// for the one writer (and the log's checkpoints run beside it).
+async fn many_cells_saved_at_once_each_land_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let (group, students) = college(&app).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let second_tab = app.signed_in("teacher", PW).await;
+    let j = open_journal(&app, &teacher, group).await;
+    let fill = [("journal_id", j.to_string()), ("timetable", "1:1:2:all;3:2:2:all".to_string()), ("holidays", String::new())];
+    let form: Vec<(&str, &str)> = fill.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(app.call(&teacher, "/api/journal/fill", &form).await.status.is_success());
+    let ls = lessons(&app, j).await;
+    let mut saves = Vec::new();
+    for (i, (lesson, _)) in ls.iter().enumerate() {
+        for (k, student) in students.iter().enumerate() {
+            let value = ["5", "4", "3", "н"][(i + k) % 4];
+            saves.push((*lesson, *student, value));
+        }
+    }
+    for round in 0..2 {
+        let calls = saves.iter().enumerate().map(|(n, (lesson, student, value))| {
+            let client = if n % 2 == 0 { &teacher } else { &second_tab };
+            cell(&app, client, j, *lesson, *student, value, "")
+        });
+        for (r, (_, _, value)) in futures::future::join_all(calls).await.into_iter().zip(&saves) {
+            assert_eq!(r.status, StatusCode::OK, "round {round}: {}", r.body);
+            let code = if *value == "н" { "n" } else { value };
+            assert_eq!(r.json(), code, "round {round}: acknowledged as typed");
+        }
+    }
+    assert!(saves.len() > 30, "{} saves", saves.len());
+    assert_eq!(app.count("SELECT COUNT(*) FROM journal_cells").await, saves.len() as i64, "every cell stored once");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM mark_history").await,
+        saves.len() as i64,
+        "one history line per change, none for the resends"
+    );
+    for (lesson, student, value) in &saves {
+        let stored: (Option<i64>, Option<String>) =
+            sqlx::query_as("SELECT mark, attendance FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
+                .bind(lesson)
+                .bind(student)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        let expected = if *value == "н" { (None, Some("n".to_string())) } else { (Some(value.parse::<i64>().unwrap()), None) };
+        assert_eq!(stored, expected, "lesson {lesson}, student {student}");
+    }
 }

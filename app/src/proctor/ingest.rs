@@ -48,11 +48,6 @@ pub fn routes() -> Routes {
         .route(Method::POST, wire::CHECK_PATH, post(device_check).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)))
 }
 
-/// An error as the JSON the pages understand, with its status (rendered by `edge::refusals`).
-fn fail(e: AppError) -> Response {
-    e.into_response()
-}
-
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
@@ -293,20 +288,20 @@ async fn device_check(State(st): State<AppState>, caller: Caller, body: axum::bo
     let user_id = caller.user_id;
     let database = st.db.pool.connect_options().database_url.to_string();
     let Some(_checking) = CheckingSlot::take(&database, user_id) else {
-        return fail(AppError::RateLimited);
+        return AppError::RateLimited.into_response();
     };
     // A face is not even counted without consent (the page asks for it before the camera opens).
     match crate::consent::store::is_open(&st.db, user_id, crate::consent::model::Purpose::Proctoring).await {
         Ok(true) => {}
-        Ok(false) => return fail(AppError::Refused(crate::i18n::Msg::ErrConsentRequired)),
-        Err(e) => return fail(e),
+        Ok(false) => return AppError::Refused(crate::i18n::Msg::ErrConsentRequired).into_response(),
+        Err(e) => return e.into_response(),
     }
     match decode(move || check_snapshot(&body)).await {
         Ok(r) => match record_device_check(&st.db, user_id, &r).await {
             Ok(()) => Json(r).into_response(),
-            Err(e) => fail(e),
+            Err(e) => e.into_response(),
         },
-        Err(e) => fail(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -371,7 +366,7 @@ impl Admission {
 
 /// 503 with a hint when to come back: the node is busy, nothing was stored.
 fn busy() -> Response {
-    let mut r = fail(AppError::Unreachable);
+    let mut r = AppError::Unreachable.into_response();
     r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
     r
 }
@@ -395,7 +390,7 @@ async fn evidence(State(st): State<AppState>, caller: Caller, headers: HeaderMap
     };
     match store_evidence(&st, &caller, &headers, body, turn).await {
         Ok(stored) => Json(stored).into_response(),
-        Err(e) => fail(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -888,11 +883,11 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
 
 async fn events(State(st): State<AppState>, caller: Caller, body: axum::body::Bytes) -> Response {
     let Ok(batch) = serde_json::from_slice::<EventBatch>(&body) else {
-        return fail(AppError::BadRequest);
+        return AppError::BadRequest.into_response();
     };
     match store_events(&st, &caller, batch).await {
         Ok(n) => Json(Accepted { accepted: n }).into_response(),
-        Err(e) => fail(e),
+        Err(e) => e.into_response(),
     }
 }
 
