@@ -206,7 +206,7 @@ async fn certificate_file(
     let number: String = r.try_get::<Option<String>, _>("number")?.unwrap_or_default();
     let code: String = r.try_get::<Option<String>, _>("verify_code")?.unwrap_or_default();
     let issued: i64 = r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0);
-    let c = crate::docs::pdf::Certificate {
+    let c = super::documents::Certificate {
         org_name,
         number: number.clone(),
         student_name: r.try_get("full_name")?,
@@ -218,7 +218,7 @@ async fn certificate_file(
         issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
         verify_url: verify_url(&st.settings.public_url, &code),
     };
-    Ok(Download::shown(format!("certificate-{number}.pdf"), crate::docs::pdf::certificate_pdf(&c, locale)))
+    Ok(Download::shown(format!("certificate-{number}.pdf"), super::documents::certificate_pdf(&c, locale)))
 }
 
 /// Final marks per subject (JRN-9): the last attestation or exam mark of each journal, else the
@@ -279,7 +279,7 @@ async fn transcript_file(
         if let Some(m) = fin {
             finals.push(m);
         }
-        rows.push(crate::docs::pdf::TranscriptRow {
+        rows.push(super::documents::TranscriptRow {
             subject: j.try_get("subject")?,
             hours: super::model::Hours::from_half_hours(hours as u32).label(locale),
             mark: fin.map(|m| m.value().to_string()).unwrap_or_else(|| "—".into()),
@@ -288,7 +288,7 @@ async fn transcript_file(
         });
     }
     let name = super::store::user_name(&st.db, student).await?;
-    let t = crate::docs::pdf::Transcript {
+    let t = super::documents::Transcript {
         org_name,
         student_name: name.clone(),
         group: group_name,
@@ -298,7 +298,7 @@ async fn transcript_file(
         average: average(&finals).map(|a| super::model::format_2dp(a, locale)),
         draft_supplement: supplement,
     };
-    Ok(Download::shown(format!("{name}.pdf"), crate::docs::pdf::transcript_pdf(&t, locale)))
+    Ok(Download::shown(format!("{name}.pdf"), super::documents::transcript_pdf(&t, locale)))
 }
 
 /// The note behind an excused absence: for the journal's teacher and readers, and the student.

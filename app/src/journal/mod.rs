@@ -6,6 +6,8 @@ pub mod assignments;
 pub mod certificates;
 pub mod dto;
 #[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod ktp_file;

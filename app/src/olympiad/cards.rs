@@ -14,7 +14,7 @@
 use super::store;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
-use crate::docs::pdf::{cards_pdf, Card};
+use crate::docs::pdf::{qr_matrix, qr_op, render, Align, Flow, Style, A4_SHORT};
 use crate::edge::{Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
@@ -107,6 +107,52 @@ async fn issue(st: &AppState, caller: &Caller, form: &HashMap<String, String>, l
     .await?;
     tx.commit().await?;
     Ok(cards_pdf(&cards, Msg::OlyCardTitle.text(locale), locale))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The card as PDF (also the olympiad's certificates, `certificates.rs`), drawn with the engine
+// in `docs::pdf`
+
+/// A card handed to a person (an olympiad participant's registration card): a heading, a
+/// title, labelled values, a note, and a QR code of `qr_url` with the address printed under it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Card {
+    pub heading: String,
+    pub title: String,
+    pub fields: Vec<(String, String)>,
+    pub note: String,
+    pub qr_url: String,
+}
+
+/// One card per A5 page (a school prints them on A4 two to a sheet, or as they are).
+pub fn cards_pdf(cards: &[Card], title: &str, locale: Locale) -> Vec<u8> {
+    const A5_SHORT: f32 = 419.53;
+    let mut f = Flow::new(A5_SHORT, A4_SHORT, [36.0, 36.0, 36.0, 36.0]);
+    for (i, card) in cards.iter().enumerate() {
+        if i > 0 {
+            f.new_page();
+        }
+        f.paragraph(&card.heading, Style { gray: 60, ..Style::regular(9.0) }, Align::Center, 0.0);
+        f.gap(10.0);
+        f.paragraph(&card.title, Style::bold(15.0), Align::Center, 0.0);
+        f.gap(14.0);
+        let fields: Vec<(&str, &String)> = card.fields.iter().map(|(label, value)| (label.as_str(), value)).collect();
+        f.fields(&fields, 11.0);
+        f.gap(10.0);
+        f.paragraph(&card.note, Style { leading: 1.4, ..Style::regular(9.0) }, Align::Left, 0.0);
+        if let Some(qr) = qr_matrix(&card.qr_url) {
+            let size = 110.0;
+            // Four modules of white around the code, as the QR standard asks.
+            let quiet = 4.0 * size / qr.width.max(1) as f32;
+            f.room(size + 2.0 * quiet + 12.0);
+            f.gap(quiet);
+            let (x, y) = (f.left, f.y);
+            f.ops().push(qr_op(&qr, x, y, size));
+            f.gap(size + quiet);
+        }
+        f.paragraph(&card.qr_url, Style { gray: 60, ..Style::regular(8.0) }, Align::Left, 0.0);
+    }
+    render(&f.pages, title, Some(locale))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 
 use super::results::{CertificateKind, CertificateView, CertificatesIssued};
 use crate::db::Db;
-use crate::docs::pdf::Card;
+use super::cards::Card;
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use sqlx::{Any, Row, Transaction};
@@ -222,7 +222,7 @@ pub fn pdf(c: &Issued, public_url: &str) -> Vec<u8> {
     );
     let card =
         Card { heading: v.campaign.clone(), title: title.text(l).to_uppercase(), fields, note, qr_url: verify_url(public_url, &v.number) };
-    crate::docs::pdf::cards_pdf(&[card], title.text(l), l)
+    super::cards::cards_pdf(&[card], title.text(l), l)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
+use crate::docs::pdf::{draw_table, fit, plan, render_with_images, wrap_clipped, Align, Flow, Jpeg, Op, Style, A4_LONG, A4_SHORT};
 use crate::docs::xlsx::{workbook, Sheet, XCell};
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
@@ -172,7 +173,7 @@ async fn exam_report(State(st): State<AppState>, caller: Caller, Path(file): Pat
 const THUMB: (u32, u32) = (240, 180);
 
 /// A stored evidence image as a JPEG thumbnail; None when it was purged or cannot be read.
-async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::docs::pdf::Jpeg> {
+async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<Jpeg> {
     let r = sqlx::query("SELECT media_key, purged_at FROM proctor_evidence WHERE id = $1")
         .bind(evidence_id)
         .fetch_optional(&st.db.pool)
@@ -187,7 +188,7 @@ async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<crate::docs::pdf::
         let img = image::load_from_memory(&bytes).ok()?.thumbnail(THUMB.0, THUMB.1).to_rgb8();
         let mut data = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 75).encode_image(&img).ok()?;
-        Some(crate::docs::pdf::Jpeg { data, width: img.width(), height: img.height() })
+        Some(Jpeg { data, width: img.width(), height: img.height() })
     })
     .await
     .ok()?
@@ -217,7 +218,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         t
     };
     let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
-    let mut report = crate::docs::pdf::AttemptReport {
+    let mut report = AttemptReport {
         title: format!("{}: {}", Msg::ProctorReport.text(l), t.head.student_name),
         facts: vec![
             (Msg::Exam.text(l).to_string(), t.head.exam_title.clone()),
@@ -252,7 +253,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         };
         let status = format!("{} · {} {}%", status_msg(&v.status).text(l), Msg::Confidence.text(l), v.confidence);
         let reviewer = v.reviewer.clone().map(|r| format!(" ({r})")).unwrap_or_default();
-        report.violations.push(crate::docs::pdf::ReportViolation {
+        report.violations.push(ReportViolation {
             time: format_datetime(v.at),
             kind: violation_msg(&v.kind).text(l).to_string(),
             status: format!("{status}{reviewer}"),
@@ -260,7 +261,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
             picture,
         });
     }
-    Ok(Download::file(format!("proctoring-attempt-{id}.pdf"), crate::docs::pdf::attempt_report_pdf(&report, l)))
+    Ok(Download::file(format!("proctoring-attempt-{id}.pdf"), attempt_report_pdf(&report, l)))
 }
 
 /// "/export/proctor/organisation.xlsx": every attempt in the caller's review scope.
@@ -365,9 +366,107 @@ pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
     Ok(purged)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The attempt report as PDF, drawn with the engine in `docs::pdf`
+
+/// One violation of an attempt report, with the picture that shows it (if one was kept).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportViolation {
+    pub time: String,
+    pub kind: String,
+    pub status: String,
+    pub comment: String,
+    pub picture: Option<usize>,
+}
+
+/// The proctoring report of one attempt (PRC-2): its facts, each violation with its picture,
+/// and the list of browser events. Texts come in already translated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttemptReport {
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub violations_title: String,
+    pub violations: Vec<ReportViolation>,
+    pub no_picture: String,
+    pub events_title: String,
+    pub event_headers: Vec<String>,
+    pub events: Vec<Vec<String>>,
+    /// The pictures (thumbnails) the violations refer to.
+    pub pictures: Vec<Jpeg>,
+}
+
+/// The attempt report on A4 portrait: facts, then one block per violation with its thumbnail
+/// at the left (4:3, 120 pt wide), then the events as a table.
+pub fn attempt_report_pdf(r: &AttemptReport, locale: Locale) -> Vec<u8> {
+    let mut f = Flow::new(A4_SHORT, A4_LONG, [40.0, 40.0, 44.0, 40.0]);
+    f.paragraph(&r.title, Style::bold(14.0), Align::Left, 0.0);
+    f.gap(8.0);
+    let facts: Vec<(&str, &String)> = r.facts.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    f.fields(&facts, 10.0);
+    f.gap(10.0);
+    f.paragraph(&r.violations_title, Style::bold(12.0), Align::Left, 0.0);
+    f.gap(4.0);
+    let (thumb_w, thumb_h) = (120.0, 90.0);
+    let head = Style::bold(10.0);
+    let body = Style::regular(9.5);
+    let muted = Style { gray: 90, ..Style::regular(9.0) };
+    for v in &r.violations {
+        let text_x = f.left + thumb_w + 10.0;
+        let text_w = f.right - text_x;
+        let comment = wrap_clipped(&v.comment, body, text_w, 4);
+        let block = (head.line() + body.line() + comment.len() as f32 * body.line()).max(thumb_h) + 8.0;
+        f.room(block);
+        let top = f.y;
+        match v.picture.and_then(|i| r.pictures.get(i).map(|p| (i, p))) {
+            Some((index, p)) => {
+                // Fit the picture into the box, keeping its proportions.
+                let scale = (thumb_w / p.width.max(1) as f32).min(thumb_h / p.height.max(1) as f32);
+                let (w, h) = (p.width as f32 * scale, p.height as f32 * scale);
+                let left = f.left;
+                f.ops().push(Op::Image { area: [left, top, w, h], index });
+            }
+            None => {
+                let (x, y) = (f.left, top);
+                f.ops().push(Op::Lines {
+                    gray: 170,
+                    width: 0.5,
+                    segs: vec![
+                        [x, y, x + thumb_w, y],
+                        [x + thumb_w, y, x + thumb_w, y + thumb_h],
+                        [x + thumb_w, y + thumb_h, x, y + thumb_h],
+                        [x, y + thumb_h, x, y],
+                    ],
+                });
+                f.text(x + 6.0, y + thumb_h / 2.0, muted, &fit(&r.no_picture, muted, thumb_w - 12.0));
+            }
+        }
+        let mut y = top;
+        f.text(text_x, y + head.baseline(), head, &fit(&format!("{} · {}", v.time, v.kind), head, text_w));
+        y += head.line();
+        f.text(text_x, y + body.baseline(), body, &fit(&v.status, body, text_w));
+        y += body.line();
+        for line in &comment {
+            f.text(text_x, y + body.baseline(), body, line);
+            y += body.line();
+        }
+        f.y = top + block;
+    }
+    if !r.events.is_empty() {
+        f.gap(6.0);
+        f.room(60.0);
+        f.paragraph(&r.events_title, Style::bold(12.0), Align::Left, 0.0);
+        f.gap(4.0);
+        let grid = plan(&r.event_headers, &r.events, f.width(), &[9.0, 8.0], None);
+        draw_table(&mut f, &grid, &r.event_headers, &r.events, true);
+    }
+    f.page_numbers(None, Some(&r.title), false);
+    render_with_images(&f.pages, &r.pictures, &r.title, Some(locale))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docs::pdf::testing::{page_text, parse};
 
     /// A candidate's name or a proctor's comment that looks like a formula reaches the CSV as
     /// text; numbers stay numbers.
@@ -377,5 +476,53 @@ mod tests {
         let text = String::from_utf8(crate::docs::csv::table(&["a".into(), "b".into(), "c".into()], &rows)).unwrap();
         let line = text.lines().nth(1).unwrap();
         assert_eq!(line, "'=cmd|' /C calc'!A0;'+7 701;-2");
+    }
+
+    #[test]
+    fn an_attempt_report_carries_its_pictures_as_jpeg() {
+        let mut jpeg = Vec::new();
+        let img = image::RgbImage::from_pixel(8, 6, image::Rgb([200, 120, 40]));
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80).encode_image(&img).unwrap();
+        let report = AttemptReport {
+            title: "Бақылау есебі".into(),
+            facts: vec![("Студент".into(), "Әлихан Сапаров".into())],
+            violations_title: "Бұзушылықтар".into(),
+            violations: vec![
+                ReportViolation {
+                    time: "10:02".into(),
+                    kind: "Кадрда бет жоқ".into(),
+                    status: "Расталды".into(),
+                    comment: "Екі кадр".into(),
+                    picture: Some(0),
+                },
+                ReportViolation {
+                    time: "10:05".into(),
+                    kind: "Басқа бетке ауысты".into(),
+                    status: "Қаралмаған".into(),
+                    comment: String::new(),
+                    picture: None,
+                },
+            ],
+            no_picture: "Сурет жоқ".into(),
+            events_title: "Оқиғалар".into(),
+            event_headers: vec!["Уақыты".into(), "Оқиға".into()],
+            events: vec![vec!["10:05".into(), "Басқа бетке ауысты".into()]],
+            pictures: vec![Jpeg { data: jpeg.clone(), width: 8, height: 6 }],
+        };
+        let doc = parse(&attempt_report_pdf(&report, Locale::Kk));
+        let images: Vec<&lopdf::Stream> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").ok().and_then(|v| v.as_name().ok()) == Some(b"Image".as_slice()))
+            .collect();
+        assert_eq!(images.len(), 1, "one picture, written once");
+        assert_eq!(images[0].dict.get(b"Filter").unwrap().as_name().unwrap(), b"DCTDecode");
+        assert_eq!(images[0].dict.get(b"Width").unwrap().as_i64().unwrap(), 8);
+        assert_eq!(images[0].content, jpeg, "the JPEG is embedded as it is");
+        let text = page_text(&doc, 1);
+        for expected in ["Әлихан Сапаров", "10:02 · Кадрда бет жоқ", "Сурет жоқ", "Оқиғалар"] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
     }
 }
