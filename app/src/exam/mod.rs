@@ -11,10 +11,7 @@ pub mod grading;
 pub mod import;
 pub mod model;
 pub mod pages;
-mod pages_bank;
-mod pages_grading;
 pub mod pictures;
-pub mod proctoring;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod seen;

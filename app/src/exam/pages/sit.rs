@@ -5,8 +5,8 @@
 //! browser may grant the devices again without asking) while the server's timer goes on; the
 //! outbox sends what the previous page left at once, check or not.
 
-use super::api::{before_start, StartAttempt};
-use super::dto::StartInfo;
+use crate::exam::api::{before_start, StartAttempt};
+use crate::exam::dto::StartInfo;
 use crate::i18n::{t, Msg};
 use crate::proctor::client::rules::ScreenNeed;
 use crate::proctor::pages::{DeviceCheck, ProctorPanel};

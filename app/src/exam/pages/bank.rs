@@ -1,10 +1,10 @@
 //! The teacher's question bank page (`/exams/bank?subject=…`): the questions of one subject by
 //! topic, each with its picture (attach, replace, remove) and a way to take it out of the bank.
 
-use super::api::{archive_question, exam_bank, exams_overview};
-use super::dto::BankQuestion;
-use super::model::QuestionKind;
-use super::pictures::remove_question_picture;
+use crate::exam::api::{archive_question, exam_bank, exams_overview};
+use crate::exam::dto::BankQuestion;
+use crate::exam::model::QuestionKind;
+use crate::exam::pictures::remove_question_picture;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::ui::{ErrorNote, RequireUser};
@@ -113,7 +113,7 @@ fn BankRow(q: BankQuestion, changed: RwSignal<u32>) -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
         if let Some(data) = crate::ui::form_data(&ev) {
-            run(Box::pin(async move { super::pictures::set_question_picture(data.into()).await.map(|_| ()) }));
+            run(Box::pin(async move { crate::exam::pictures::set_question_picture(data.into()).await.map(|_| ()) }));
         }
     };
     let kind = QuestionKind::from_code(&q.kind).map(|k| k.msg());

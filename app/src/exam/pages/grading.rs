@@ -2,10 +2,10 @@
 //! attached files), the teacher's grading page of one attempt, and the mark sheet of an
 //! offline exam.
 
-use super::answer_queue::AnswerQueue;
-use super::dto::{AttachedFile, TicketPaper};
-use super::grading::*;
-use super::model::{score_text, verdict_msg};
+use crate::exam::answer_queue::AnswerQueue;
+use crate::exam::dto::{AttachedFile, TicketPaper};
+use crate::exam::grading::*;
+use crate::exam::model::{score_text, verdict_msg};
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::id_param;
@@ -26,7 +26,7 @@ fn FileList(attempt_id: i64, files: RwSignal<Vec<AttachedFile>>, #[prop(optional
     let remove = move |name: String| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            if let Ok(list) = super::tickets::remove_ticket_file(attempt_id, name).await {
+            if let Ok(list) = crate::exam::tickets::remove_ticket_file(attempt_id, name).await {
                 files.set(list);
             }
         });
@@ -61,7 +61,7 @@ pub fn TicketSheet(attempt_id: i64, ticket: TicketPaper, queue: AnswerQueue) -> 
     let busy = RwSignal::new(false);
     let typed = StoredValue::new(0u64);
     let save = move |text: String| {
-        if let Ok(json) = serde_json::to_string(&super::model::Answer::Text(text)) {
+        if let Ok(json) = serde_json::to_string(&crate::exam::model::Answer::Text(text)) {
             queue.push(crate::exam::tickets::TICKET_ANSWER, json);
         }
     };
@@ -85,7 +85,7 @@ pub fn TicketSheet(attempt_id: i64, ticket: TicketPaper, queue: AnswerQueue) -> 
             let Some(data) = crate::ui::form_data(&ev) else { return };
             busy.set(true);
             leptos::task::spawn_local(async move {
-                match super::tickets::attach_ticket_file(data.into()).await {
+                match crate::exam::tickets::attach_ticket_file(data.into()).await {
                     Ok(list) => {
                         files.set(list);
                         upload_error.set(None);

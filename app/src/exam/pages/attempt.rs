@@ -1,0 +1,332 @@
+//! The attempt: the paper with autosave (each answer acknowledged by the server before it shows
+//! "saved"), the server's timer, the proctoring panel beside it, and the result once handed in.
+
+use crate::exam::answer_queue::{AnswerQueue, SaveState};
+use crate::exam::api::*;
+use crate::exam::dto::*;
+use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
+use crate::error::AppError;
+use crate::i18n::{t, Msg};
+use crate::ui::id_param;
+use crate::ui::save_queue::SaveQueue;
+use crate::ui::sleep;
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+use std::collections::HashMap;
+
+#[component]
+pub fn AttemptPage() -> impl IntoView {
+    view! { <RequireUser><Attempt/></RequireUser> }
+}
+
+#[component]
+fn Attempt() -> impl IntoView {
+    let id = id_param();
+    let reload = RwSignal::new(0u32);
+    let view_res = Resource::new(move || (id(), reload.get()), |(id, _)| get_attempt(id));
+    view! {
+        <section class="card wide exam">
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || view_res.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(v) if v.submitted => view! { <AttemptResult v=v/> }.into_any(),
+                    Ok(v) => view! { <Sitting v=v reload=reload/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AttemptResult(v: AttemptView) -> impl IntoView {
+    let appeal = ServerAction::<crate::proctor::review::AppealVerdict>::new();
+    let error = action_error(appeal);
+    let r = v.result.clone();
+    let can_appeal = r.as_ref().is_some_and(|r| r.verdict != "pending" && !r.appealed);
+    let attempt_id = v.id;
+    view! {
+        <h1>{v.exam_title.clone()}</h1>
+        <p class="ok" data-testid="attempt-submitted">{t(Msg::ExamSubmitted)}</p>
+        {r.map(|r| view! {
+            <dl class="facts">
+                <dt>{t(Msg::Score)}</dt><dd data-testid="attempt-score">{score_text(r.score, r.max_points)}</dd>
+                <dt>{t(Msg::Mark)}</dt><dd data-testid="attempt-mark">{let (awaiting, mark) = (r.needs_grading, r.mark.clone().unwrap_or_else(|| "—".into())); move || if awaiting { t(Msg::AwaitingGrading)().to_string() } else { mark.clone() }}</dd>
+                <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
+            </dl>
+        })}
+        {(!v.grader_comment.is_empty()).then(|| view! {
+            <h2>{t(Msg::GraderComment)}</h2>
+            <p class="grader-comment" data-testid="grader-comment">{v.grader_comment.clone()}</p>
+        })}
+        <Show when=move || can_appeal && !action_ok(appeal).get()>
+            <h2>{t(Msg::Appeal)}</h2>
+            <ActionForm action=appeal>
+                <FormStatus error=error/>
+                <input type="hidden" name="attempt_id" value=attempt_id/>
+                <Field label=Msg::AppealText name="text" error=error required=true/>
+                <button type="submit">{t(Msg::SendAppeal)}</button>
+            </ActionForm>
+        </Show>
+        <Show when=move || action_ok(appeal).get()>
+            <p class="ok">{t(Msg::AppealSent)}</p>
+        </Show>
+        <p><a href="/exams">{t(Msg::Exams)}</a></p>
+    }
+}
+
+/// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).
+fn monotonic_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0.0
+}
+
+#[component]
+fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
+    let attempt_id = v.id;
+    let queue = AnswerQueue {
+        attempt_id,
+        jobs: StoredValue::new(SaveQueue::new()),
+        running: StoredValue::new(false),
+        pending: RwSignal::new(0),
+        retrying: RwSignal::new(false),
+        states: StoredValue::new(
+            v.questions
+                .iter()
+                .map(|q| (q.question_id, RwSignal::new(if q.saved.is_some() { SaveState::Saved } else { SaveState::Idle })))
+                .collect(),
+        ),
+        time_up: RwSignal::new(false),
+    };
+    // The countdown: what the server said was left, measured on the page's monotonic clock.
+    let left_at_load = (v.deadline_at - v.server_now).max(0);
+    let loaded_at = StoredValue::new(0.0f64);
+    let left_ms = RwSignal::new(left_at_load);
+    let started = RwSignal::new(!v.proctored);
+    let submit = ServerAction::<SubmitAttempt>::new();
+    Effect::new(move |_| {
+        if submit.value().get().is_some_and(|r| r.is_ok()) {
+            #[cfg(feature = "hydrate")]
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.remove_item(&queue.storage_key());
+            }
+            reload.update(|n| *n += 1);
+        }
+    });
+    let submit_now = move || {
+        // Hand in only once everything typed has reached the server (or been refused): handing
+        // in first would close the attempt under answers still on their way. While the server
+        // does not answer, the hand-in could not reach it either; the bar says what waits.
+        leptos::task::spawn_local(async move {
+            while !queue.settled() {
+                sleep(250).await;
+            }
+            if queue.jobs.try_with_value(|_| ()).is_some() {
+                submit.dispatch(SubmitAttempt { attempt_id });
+            }
+        });
+    };
+    Effect::new(move |_| {
+        loaded_at.set_value(monotonic_ms());
+        for p in queue.restore() {
+            queue.push(p.question_id, p.answer);
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            loop {
+                sleep(500).await;
+                // The page may have gone (handed in, left): the countdown ends with it.
+                let Some(t0) = loaded_at.try_get_value() else { break };
+                let elapsed = (monotonic_ms() - t0) as i64;
+                let left = (left_at_load - elapsed).max(0);
+                if left_ms.try_set(left).is_some() {
+                    break;
+                }
+                if left == 0 {
+                    submit_now();
+                    break;
+                }
+            }
+        });
+    });
+    let questions = v.questions.clone();
+    let ticket = v.ticket.clone();
+    let settings = v.settings;
+    view! {
+        <div class="exam-head">
+            <h1>{v.exam_title.clone()}</h1>
+            <div class="timer" class:urgent=move || left_ms.get() < 60_000 data-testid="timer">
+                {move || { let s = left_ms.get() / 1000; format!("{:02}:{:02}", s / 60, s % 60) }}
+            </div>
+            <div class="save-bar" data-testid="answers-status" data-waiting=move || queue.pending.get()>
+                {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
+                    format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())
+                } else {
+                    format!("{} {}", t(Msg::SavingAnswers)(), queue.pending.get())
+                }}
+            </div>
+        </div>
+        {v.proctored.then(|| view! { <super::sit::ExamProctoring attempt_id=attempt_id settings=settings started=started/> })}
+        <Show when=move || started.get()>
+            {match ticket.clone() {
+                Some(tp) => view! { <super::grading::TicketSheet attempt_id=attempt_id ticket=tp queue=queue/> }.into_any(),
+                None => view! {
+                    <ol class="paper">
+                        {questions.clone().into_iter().map(|q| view! { <QuestionView q=q queue=queue/> }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
+            <p class="warning" data-testid="time-up">{move || queue.time_up.get().then(|| t(Msg::ErrTimeUp)())}</p>
+            <button type="button" class="primary" data-testid="submit-exam" on:click=move |_| submit_now() disabled=move || submit.pending().get()>{t(Msg::SubmitExam)}</button>
+        </Show>
+    }
+}
+
+#[component]
+fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
+    let qid = q.question_id;
+    let state = queue.states.with_value(|m| m.get(&qid).copied()).unwrap_or_else(|| RwSignal::new(SaveState::Idle));
+    // Options are named by this paper's opaque ids, never by their place in the bank.
+    let saved: Option<PaperAnswer> = q.saved.as_deref().and_then(|s| serde_json::from_str(s).ok());
+    let send = move |a: PaperAnswer| {
+        if let Ok(json) = serde_json::to_string(&a) {
+            queue.push(qid, json);
+        }
+    };
+    let name = format!("q{qid}");
+    let body = match q.kind.as_str() {
+        "single" | "multiple" => {
+            let multiple = q.kind == "multiple";
+            let chosen: Vec<String> = match &saved {
+                Some(PaperAnswer::Choice(c)) => c.clone(),
+                _ => Vec::new(),
+            };
+            let picked = StoredValue::new(chosen.clone());
+            q.options
+                .iter()
+                .map(|(id, text)| {
+                    let checked = chosen.contains(id);
+                    let name = name.clone();
+                    let value = id.clone();
+                    let id = id.clone();
+                    view! {
+                        <label class="option">
+                            <input type=if multiple { "checkbox" } else { "radio" } name=name value=value checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    picked.update_value(|p| {
+                                        if !multiple { p.clear(); }
+                                        p.retain(|x| *x != id);
+                                        if on { p.push(id.clone()); }
+                                    });
+                                    send(PaperAnswer::Choice(picked.get_value()));
+                                }/>
+                            " "{text.clone()}
+                        </label>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        "short" => {
+            let value = match &saved {
+                Some(PaperAnswer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            view! { <input class="answer" name=name value=value on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
+                .into_any()
+        }
+        "essay" => {
+            let value = match &saved {
+                Some(PaperAnswer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            view! { <textarea class="answer" name=name rows="6" on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
+        }
+        "matching" => {
+            // (left id, right id) per matched left item.
+            let current: Vec<(String, String)> = match &saved {
+                Some(PaperAnswer::Matching(m)) => m.clone(),
+                _ => Vec::new(),
+            };
+            let picks = StoredValue::new(current.clone());
+            let right = q.right.clone();
+            q.options
+                .iter()
+                .map(|(left, text)| {
+                    let left = left.clone();
+                    let sel = current.iter().find(|(l, _)| *l == left).map(|(_, r)| r.clone());
+                    view! {
+                        <div class="match-row">
+                            <span>{text.clone()}</span>
+                            <select on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                picks.update_value(|p| {
+                                    p.retain(|(l, _)| *l != left);
+                                    if !v.is_empty() { p.push((left.clone(), v)); }
+                                });
+                                send(PaperAnswer::Matching(picks.get_value()));
+                            }>
+                                <option value="">"—"</option>
+                                {right.iter().map(|(ri, rt)| view! { <option value=ri.clone() selected=sel.as_deref() == Some(ri.as_str())>{rt.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        "ordering" => {
+            let start: Vec<String> = match &saved {
+                Some(PaperAnswer::Order(o)) if o.len() == q.options.len() => o.clone(),
+                _ => q.options.iter().map(|(id, _)| id.clone()).collect(),
+            };
+            let order = RwSignal::new(start);
+            let texts: HashMap<String, String> = q.options.iter().cloned().collect();
+            let texts = StoredValue::new(texts);
+            let shift = move |pos: usize, up: bool| {
+                order.update(|o| {
+                    let other = if up { pos.checked_sub(1) } else { Some(pos + 1).filter(|p| *p < o.len()) };
+                    if let Some(other) = other {
+                        o.swap(pos, other);
+                    }
+                });
+                send(PaperAnswer::Order(order.get_untracked()));
+            };
+            view! {
+                <ol class="ordering">
+                    {move || order.get().into_iter().enumerate().map(|(pos, i)| view! {
+                        <li>
+                            <span>{texts.with_value(|t| t.get(&i).cloned().unwrap_or_default())}</span>
+                            <button type="button" class="small" on:click=move |_| shift(pos, true)>"↑"</button>
+                            <button type="button" class="small" on:click=move |_| shift(pos, false)>"↓"</button>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    };
+    view! {
+        <li class="question" data-testid="question" data-question=qid>
+            <p class="stem">{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
+            {q.picture.clone().map(|src| view! {
+                <img class="question-picture" src=src alt=t(Msg::QuestionPicture) data-testid="question-picture"/>
+            })}
+            <div class="answers">{body}</div>
+            <small class="save-state" data-testid="save-state">{move || match state.get() {
+                SaveState::Idle => String::new(),
+                SaveState::Saving => t(Msg::Saving)().to_string(),
+                SaveState::Saved => t(Msg::Saved)().to_string(),
+                SaveState::Refused(m) => t(m)().to_string(),
+            }}</small>
+        </li>
+    }
+}

@@ -1,0 +1,248 @@
+//! The exams page: what a candidate may sit, what a teacher teaches, a new exam, and the import
+//! of questions into the bank.
+
+use crate::exam::answer_queue::{AnswerQueue, SaveState};
+use crate::exam::api::*;
+use crate::exam::dto::*;
+use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
+use crate::error::AppError;
+use crate::i18n::{t, Msg};
+use crate::ui::id_param;
+use crate::ui::save_queue::SaveQueue;
+use crate::ui::sleep;
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+use std::collections::HashMap;
+
+#[component]
+pub fn ExamsPage() -> impl IntoView {
+    view! { <RequireUser><Exams/></RequireUser> }
+}
+
+#[component]
+fn Exams() -> impl IntoView {
+    let create = ServerAction::<CreateExam>::new();
+    let overview = Resource::new(move || create.version().get(), |_| exams_overview());
+    view! {
+        <section class="card wide">
+            <h1>{t(Msg::Exams)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || overview.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(o) => view! { <Overview o=o create=create/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView {
+    let now = o.now;
+    let has_journals = !o.journals.is_empty();
+    let sitting = o.sitting.clone();
+    let teaching = o.teaching.clone();
+    view! {
+        <Show when={let s = sitting.clone(); move || !s.is_empty() || !has_journals}>
+            <h2>{t(Msg::MyExams)}</h2>
+            <p><a href="/proctor/check" data-testid="device-check-link">{t(Msg::DeviceCheckLink)}</a></p>
+            {if sitting.is_empty() {
+                view! { <p class="muted">{t(Msg::NoExams)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="my-exams">
+                        <thead><tr><th>{t(Msg::Exam)}</th><th>{t(Msg::Subject)}</th><th>{t(Msg::ExamWindow)}</th><th>{t(Msg::Status)}</th><th></th></tr></thead>
+                        <tbody>
+                            {sitting.clone().into_iter().map(|e| {
+                                let open = now >= e.opens_at && now < e.closes_at;
+                                let eid = e.id;
+                                let action = match &e.attempt {
+                                    Some(a) if a.submitted => view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> }.into_any(),
+                                    Some(a) => view! { <a class="button primary" href=format!("/exams/attempt/{}", a.id)>{t(Msg::ContinueExam)}</a> }.into_any(),
+                                    None if e.form == "offline" => view! { <span class="muted">{t(Msg::FormOffline)}</span> }.into_any(),
+                                    // The device check (or, unproctored, a last look at the rules) comes first.
+                                    None if open => view! {
+                                        <a class="button primary" href=format!("/exams/{eid}/sit") data-testid="start-exam">{t(Msg::StartExam)}</a>
+                                    }.into_any(),
+                                    None => view! { <span class="muted">{t(if now < e.opens_at { Msg::ExamNotOpenYet } else { Msg::ExamClosedStatus })}</span> }.into_any(),
+                                };
+                                let awaiting = e.attempt.as_ref().is_some_and(|a| a.needs_grading);
+                                let status = e.attempt.as_ref().map(|a| {
+                                    if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
+                                });
+                                let status = move || if awaiting { Some(t(Msg::AwaitingGrading)().to_string()) } else { status.clone() };
+                                view! {
+                                    <tr>
+                                        <td>{e.title.clone()}</td>
+                                        <td>{e.subject.clone()}</td>
+                                        <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}" · "{e.duration_min}" "{t(Msg::Minutes)}</td>
+                                        <td>{status}</td>
+                                        <td>{action}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </Show>
+        <Show when=move || has_journals>
+            <h2>{t(Msg::ExamsITeach)}</h2>
+            {if teaching.is_empty() {
+                view! { <p class="muted">{t(Msg::NoExams)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="teaching-exams">
+                        <thead><tr><th>{t(Msg::Exam)}</th><th>{t(Msg::Group)}</th><th>{t(Msg::ExamWindow)}</th><th>{t(Msg::Questions)}</th><th>{t(Msg::Submitted)}</th><th></th></tr></thead>
+                        <tbody>
+                            {teaching.clone().into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{e.title.clone()}</td>
+                                    <td>{e.group_name.clone()}</td>
+                                    <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</td>
+                                    <td>{e.questions}</td>
+                                    <td>{e.submitted}" / "{e.started}</td>
+                                    <td>
+                                        <a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a>
+                                        {(e.form == "offline").then(|| view! { " · "<a href=format!("/exams/{}/marks", e.id) data-testid="enter-marks">{t(Msg::EnterMarks)}</a> })}
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <NewExam journals=o.journals.clone() create=create/>
+            <ImportQuestions journals=o.journals.clone()/>
+        </Show>
+    }
+}
+
+#[component]
+fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> impl IntoView {
+    let error = action_error(create);
+    let first = journals.first().map(|j| j.id).unwrap_or_default();
+    let chosen = RwSignal::new(first);
+    let form = RwSignal::new("test".to_string());
+    let js = StoredValue::new(journals.clone());
+    view! {
+        <h2>{t(Msg::NewExam)}</h2>
+        <ActionForm action=create attr:data-testid="exam-form">
+            <FormStatus error=error ok=(action_ok(create), Msg::Saved)/>
+            <div class="field">
+                <label for="f-journal_id">{t(Msg::Journal)}</label>
+                <select id="f-journal_id" name="journal_id" on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or_default())>
+                    {journals.iter().map(|j| view! { <option value=j.id>{j.title.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <Field label=Msg::Title name="title" error=error required=true/>
+            <div class="field">
+                <label for="f-form">{t(Msg::ExamFormLabel)}</label>
+                <select id="f-form" name="form" data-testid="exam-form-kind" on:change=move |ev| form.set(event_target_value(&ev))>
+                    <option value="test">{t(Msg::FormTest)}</option>
+                    <option value="ticket">{t(Msg::FormTicket)}</option>
+                    <option value="offline">{t(Msg::FormOffline)}</option>
+                </select>
+            </div>
+            <Field label=Msg::ExamOpens name="opens_at" kind="datetime-local" error=error required=true/>
+            <Field label=Msg::ExamCloses name="closes_at" kind="datetime-local" error=error required=true/>
+            <Show when=move || form.get() != "offline" fallback=|| view! { <input type="hidden" name="duration_min" value=""/> }>
+                <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
+            </Show>
+            <Show when=move || form.get() == "ticket">
+                <div class="field" class:invalid=move || crate::ui::field_error(error, "tickets").get().is_some()>
+                    <label for="f-tickets">{t(Msg::TicketsLabel)}</label>
+                    <textarea id="f-tickets" name="tickets" rows="8" data-testid="tickets"></textarea>
+                    <p class="hint">{t(Msg::TicketsHint)}</p>
+                    {move || crate::ui::field_error(error, "tickets").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+                </div>
+            </Show>
+            // Always sent (the server function takes it), shown for the test form only.
+            <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some() class:hidden=move || form.get() != "test">
+                <label for="f-draw">{t(Msg::ExamDraw)}</label>
+                <textarea id="f-draw" name="draw" rows="3" placeholder=move || format!("{}: 5", t(Msg::Topic)())></textarea>
+                <p class="hint">{t(Msg::ExamDrawHint)}" "
+                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.topics.iter().map(|(t, n)| format!("{t}: {n}")).collect::<Vec<_>>().join(" · ")))}
+                </p>
+                {move || crate::ui::field_error(error, "draw").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+            </div>
+            <div class="field">
+                <label for="f-lesson_id">{t(Msg::ExamLesson)}</label>
+                <select id="f-lesson_id" name="lesson_id">
+                    <option value="">"—"</option>
+                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.lessons.iter().map(|(id, label)| view! { <option value=*id>{label.clone()}</option> }).collect_view()))}
+                </select>
+            </div>
+            <Show when=move || form.get() != "offline">
+            <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
+            <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
+            <crate::proctor::pages::ProctorModeField selected=crate::proctor::settings::ProctorMode::Computer/>
+            <details>
+                <summary>{t(Msg::ProctorSettingsTitle)}</summary>
+                <Field label=Msg::SnapshotInterval name="snapshot_interval_s" kind="number" error=error value="30".to_string()/>
+                <Field label=Msg::ScreenInterval name="screen_interval_s" kind="number" error=error value="60".to_string()/>
+                <Field label=Msg::NoFaceFrames name="no_face_frames" kind="number" error=error value="2".to_string()/>
+                <Field label=Msg::RetentionDays name="retention_days" kind="number" error=error value="90".to_string()/>
+            </details>
+            </Show>
+            <button type="submit" class="primary">{t(Msg::NewExam)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
+    let mut subjects: Vec<String> = journals.iter().map(|j| j.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    let result: RwSignal<Option<Result<usize, AppError>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(data) = crate::ui::form_data(&ev) else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                result.set(Some(import_questions(data.into()).await));
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, result, busy);
+    };
+    view! {
+        <h2>{t(Msg::QuestionBank)}</h2>
+        <p><a href="/exams/bank" data-testid="open-bank">{t(Msg::OpenBank)}</a></p>
+        <p class="hint">{t(Msg::ImportQuestionsHint)}" "<a href="/export/exam-template.xlsx" rel="external" download>{t(Msg::DownloadTemplate)}</a></p>
+        <form on:submit=on_submit data-testid="import-form" enctype="multipart/form-data">
+            <div class="field">
+                <label for="f-subject">{t(Msg::Subject)}</label>
+                <select id="f-subject" name="subject">
+                    {subjects.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-file">{t(Msg::File)}</label>
+                <input id="f-file" type="file" name="file" accept=".gift,.txt,.xlsx" required/>
+            </div>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::ImportQuestions)}</button>
+            {move || result.get().map(|r| match r {
+                Ok(n) => view! { <p class="ok" data-testid="import-ok">{t(Msg::QuestionsImported)}": "{n}</p> }.into_any(),
+                Err(AppError::Invalid(errors)) => view! {
+                    <div class="error" data-testid="import-errors">
+                        <p>{t(Msg::ErrImportNothing)}</p>
+                        <ul>{errors.into_iter().map(|e| {
+                            let line = e.field.strip_prefix("row.").map(str::to_string);
+                            view! { <li>{line.map(|l| format!("{l}: "))}{t(e.msg)}</li> }
+                        }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+        </form>
+    }
+}

@@ -1,0 +1,39 @@
+//! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
+//! device check before an attempt (`sit`), the attempt with autosave and the server's timer
+//! (`attempt`), the teacher's results (`results`), the question bank (`bank`), and grading of
+//! tickets and offline marks (`grading`).
+
+mod attempt;
+mod bank;
+mod grading;
+mod list;
+mod results;
+mod sit;
+
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+
+/// A candidate's pages (my exams, the exam's page with its device check, the paper): in the
+/// candidate's bundle too (`crate::CandidateApp`).
+#[component(transparent)]
+pub fn SittingRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/exams") view=list::ExamsPage/>
+        <Route path=path!("/exams/attempt/:id") view=attempt::AttemptPage/>
+        <Route path=path!("/exams/:id/sit") view=sit::SitPage/>
+    }
+    .into_inner()
+}
+
+/// A teacher's pages: the bank, results, grading and offline marks (the whole app only).
+#[component(transparent)]
+pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/exams/bank") view=bank::BankPage/>
+        <Route path=path!("/exams/:id/results") view=results::ResultsPage/>
+        <Route path=path!("/exams/attempt/:id/grade") view=grading::GradePage/>
+        <Route path=path!("/exams/:id/marks") view=grading::OfflineMarksPage/>
+    }
+    .into_inner()
+}

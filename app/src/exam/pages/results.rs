@@ -1,0 +1,100 @@
+//! The teacher's results of an exam: per candidate and per question, and its schedule.
+
+use crate::exam::answer_queue::{AnswerQueue, SaveState};
+use crate::exam::api::*;
+use crate::exam::dto::*;
+use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
+use crate::error::AppError;
+use crate::i18n::{t, Msg};
+use crate::ui::id_param;
+use crate::ui::save_queue::SaveQueue;
+use crate::ui::sleep;
+use crate::ui::time::format_datetime;
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use leptos::prelude::*;
+use leptos_router::components::Route;
+use leptos_router::path;
+use std::collections::HashMap;
+
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    view! { <RequireUser><Results/></RequireUser> }
+}
+
+#[component]
+fn Results() -> impl IntoView {
+    let id = id_param();
+    let res = Resource::new(id, exam_results);
+    // Its own resource, created with the page (not inside the results' reactive closure, where
+    // a resource created on each run would not match the server's during hydration).
+    let exam_id = untrack(id);
+    view! {
+        <section class="card wide">
+            <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || res.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(r) => {
+                        let eid = r.exam.id;
+                        view! {
+                            <h1>{r.exam.title.clone()}</h1>
+                            <p class="muted">{r.exam.group_name.clone()}" · "{format_datetime(r.exam.opens_at)}</p>
+                            <p class="actions">
+                                <a href=format!("/export/exam/{eid}.xlsx") rel="external" download>"XLSX"</a>" "
+                                <a href=format!("/export/exam/{eid}.csv") rel="external" download>"CSV"</a>" · "
+                                {t(Msg::ProctorReport)}": "
+                                <a href=format!("/export/proctor/exam/{eid}.xlsx") rel="external" download>"XLSX"</a>" "
+                                <a href=format!("/export/proctor/exam/{eid}.csv") rel="external" download>"CSV"</a>" "
+                                <a href=format!("/export/proctor/exam/{eid}.pdf") rel="external" download>"PDF"</a>
+                            </p>
+                            {(r.exam.form == "offline").then(|| view! {
+                                <p><a class="button primary" href=format!("/exams/{eid}/marks") data-testid="enter-marks">{t(Msg::EnterMarks)}</a></p>
+                            })}
+                            <table class="list" data-testid="results">
+                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th><th></th></tr></thead>
+                                <tbody>
+                                    {r.candidates.into_iter().map(|c| { let offline_form = r.exam.form.clone(); let proctored = r.exam.proctored; view! {
+                                        <tr>
+                                            <td>{c.student_name.clone()}</td>
+                                            <td>{format_datetime(c.started_at)}</td>
+                                            <td>{c.submitted_at.map(format_datetime)}</td>
+                                            <td>{score_text(c.score, c.max_points)}</td>
+                                            <td>{c.percent.map(|p| format!("{p}"))}</td>
+                                            <td>{c.mark.clone()}</td>
+                                            <td>{c.risk}" ("{c.violations}")"
+                                                {proctored.then(|| view! { " "<a href=format!("/export/proctor/attempt/{}.pdf", c.attempt_id) rel="external" download>"PDF"</a> })}
+                                            </td>
+                                            <td>{t(verdict_msg(&c.verdict))}</td>
+                                            <td>{(c.submitted_at.is_some() && offline_form != "offline").then(|| view! {
+                                                <a href=format!("/exams/attempt/{}/grade", c.attempt_id) class:button=c.needs_grading data-testid="grade-link">
+                                                    {t(if c.needs_grading { Msg::GradeAction } else { Msg::GradeTitle })}
+                                                </a>
+                                            })}</td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>{t(Msg::ItemAnalysis)}</h2>
+                            <p class="hint">{t(Msg::ItemAnalysisHint)}</p>
+                            <table class="list" data-testid="items">
+                                <thead><tr><th>{t(Msg::Topic)}</th><th>{t(Msg::Question)}</th><th>{t(Msg::Answered)}</th><th>{t(Msg::Facility)}</th><th>{t(Msg::Discrimination)}</th></tr></thead>
+                                <tbody>
+                                    {r.items.into_iter().map(|i| view! {
+                                        <tr>
+                                            <td>{i.topic.clone()}</td>
+                                            <td>{i.text.clone()}</td>
+                                            <td>{i.answered}</td>
+                                            <td>{i.facility.map(|f| format!("{f}"))}</td>
+                                            <td>{i.discrimination.map(|d| format!("{d}"))}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+            <crate::exam::schedule::ScheduleSection exam_id=exam_id/>
+        </section>
+    }
+}
+
