@@ -28,7 +28,7 @@ use pdf_writer::types::{ActionType, AnnotationType, CidFontType, FontFlags, Syst
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
-use crate::i18n::{Locale, Msg};
+use crate::i18n::Locale;
 
 /// Any journal page or report: a title, a subtitle and a grid of already translated texts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1156,6 +1156,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+    use crate::i18n::Msg;
 
     fn journal(students: usize, lessons: usize) -> Table {
         let mut headers = vec!["Білім алушы".to_string()];
