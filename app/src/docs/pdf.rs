@@ -1089,12 +1089,13 @@ pub(crate) fn render_with_images(pages: &[Page], images: &[Jpeg], title: &str, l
     pdf.finish()
 }
 
-#[cfg(test)]
-
 /// What the documents' tests read a PDF with (lopdf): the text a reader extracts, page by page,
 /// and the fonts embedded.
 #[cfg(test)]
 pub(crate) mod testing {
+    /// A name with every letter that only Kazakh has, in the shapes names take.
+    pub(crate) const KAZAKH_NAME: &str = "Әбдірахманова Гүлназ Серікқызы";
+
     /// A parsed PDF, checked to be one.
     pub(crate) fn parse(bytes: &[u8]) -> lopdf::Document {
         assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {:?}", &bytes[..bytes.len().min(8)]);
@@ -1153,6 +1154,7 @@ pub(crate) mod testing {
     }
 }
 
+#[cfg(test)]
 mod tests {
     use super::testing::*;
     use super::*;

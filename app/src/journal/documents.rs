@@ -167,8 +167,6 @@ mod tests {
     use super::*;
     use crate::docs::pdf::testing::*;
 
-    const KAZAKH_NAME: &str = "Әбдірахманова Гүлназ Серікқызы";
-
     fn transcript(rows: usize) -> Transcript {
         Transcript {
             org_name: "«Алматы жоғары политехникалық колледжі» МКҚК".into(),

@@ -13,9 +13,9 @@
 //! the random part (about 30 bits) makes a number that was not printed impossible to guess,
 //! so the public verification page reveals only certificates whose paper someone holds.
 
+use super::cards::Card;
 use super::results::{CertificateKind, CertificateView, CertificatesIssued};
 use crate::db::Db;
-use super::cards::Card;
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use sqlx::{Any, Row, Transaction};

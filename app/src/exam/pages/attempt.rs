@@ -5,16 +5,12 @@ use crate::exam::answer_queue::{AnswerQueue, SaveState};
 use crate::exam::api::*;
 use crate::exam::dto::*;
 use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
-use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::ui::id_param;
 use crate::ui::save_queue::SaveQueue;
 use crate::ui::sleep;
-use crate::ui::time::format_datetime;
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
 use leptos::prelude::*;
-use leptos_router::components::Route;
-use leptos_router::path;
 use std::collections::HashMap;
 
 #[component]

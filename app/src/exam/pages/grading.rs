@@ -2,11 +2,11 @@
 //! attached files), the teacher's grading page of one attempt, and the mark sheet of an
 //! offline exam.
 
+use crate::error::AppError;
 use crate::exam::answer_queue::AnswerQueue;
 use crate::exam::dto::{AttachedFile, TicketPaper};
 use crate::exam::grading::*;
 use crate::exam::model::{score_text, verdict_msg};
-use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::id_param;
 use crate::ui::{ErrorNote, FormStatus, RequireUser};

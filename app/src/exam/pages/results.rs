@@ -1,20 +1,12 @@
 //! The teacher's results of an exam: per candidate and per question, and its schedule.
 
-use crate::exam::answer_queue::{AnswerQueue, SaveState};
 use crate::exam::api::*;
-use crate::exam::dto::*;
-use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
-use crate::error::AppError;
+use crate::exam::model::{score_text, verdict_msg};
 use crate::i18n::{t, Msg};
 use crate::ui::id_param;
-use crate::ui::save_queue::SaveQueue;
-use crate::ui::sleep;
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{ErrorNote, RequireUser};
 use leptos::prelude::*;
-use leptos_router::components::Route;
-use leptos_router::path;
-use std::collections::HashMap;
 
 #[component]
 pub fn ResultsPage() -> impl IntoView {
@@ -97,4 +89,3 @@ fn Results() -> impl IntoView {
         </section>
     }
 }
-
