@@ -99,15 +99,19 @@ if [ -z "$CHOSEN" ]; then
 fi
 if [ "$CHOSEN" = debian ]; then export RUSTUP_TOOLCHAIN=$DEB_TC; fi
 
-# 3. Host tools. cargo-leptos takes ~20 min to build once; skipped when present.
+# 3. Host tools, skipped when present. cargo-leptos' own release profile is fat LTO with one
+# codegen unit, which took ~27 min on 2 cores (issue 18); a build tool gains nothing from that,
+# so its install overrides the profile (thin-local LTO, 16 units): see the closing figures in
+# README ("How long the first run takes").
 if ! cargo-leptos --version 2>/dev/null | grep -qx "cargo-leptos $CARGO_LEPTOS_VERSION"; then
-  log "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (~20 min on 2 cores, once)"
-  "${DCARGO[@]}" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  log "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (once)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    "${DCARGO[@]}" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
 fi
 WBG="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock" 2>/dev/null || true)"
 WBG="${WBG:-0.2.106}"
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WBG"; then
-  log "cargo install wasm-bindgen-cli $WBG (~3 min, once)"
+  log "cargo install wasm-bindgen-cli $WBG (once)"
   "${DCARGO[@]}" install wasm-bindgen-cli --version "$WBG" --locked --force ||
     "${DCARGO[@]}" install wasm-bindgen-cli --version "$WBG" --force
 fi

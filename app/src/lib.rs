@@ -145,7 +145,7 @@ pub fn App() -> impl IntoView {
                 <journal::pages::JournalRoutes/>
                 <exam::pages::ExamRoutes/>
                 <proctor::pages_review::ProctorRoutes/>
-                <olympiad::pages::OlympiadRoutes/>
+                <olympiad::routes::OlympiadRoutes/>
             </Routes>
         </Frame>
     }
@@ -176,7 +176,7 @@ fn CandidateRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/") view=home::HomePage/>
         <auth::SignInRoutes/>
-        <olympiad::pages::FirstSignInRoutes/>
+        <olympiad::routes::FirstSignInRoutes/>
         <exam::pages::SittingRoutes/>
         <proctor::pages::DeviceCheckRoutes/>
     }

@@ -645,8 +645,8 @@ async fn olympiad(tx: &mut sqlx::Transaction<'static, sqlx::Any>, k: &Knobs, ope
         app::olympiad::model::SchoolLanguages::Russian,
         app::olympiad::model::SchoolLanguages::Both,
     ];
-    let rows: Vec<app::olympiad::directory::DirectoryRow> = (1..=k.schools)
-        .map(|n| app::olympiad::directory::DirectoryRow {
+    let rows: Vec<app::olympiad::directory::file::DirectoryRow> = (1..=k.schools)
+        .map(|n| app::olympiad::directory::file::DirectoryRow {
             row: n as u32,
             region: format!("Облыс {:02}", n % 17 + 1),
             district: Some(format!("Аудан {:02}-{:02}", n % 17 + 1, (n / 17) % 12 + 1)),
@@ -656,7 +656,7 @@ async fn olympiad(tx: &mut sqlx::Transaction<'static, sqlx::Any>, k: &Knobs, ope
             languages: languages[n % 3],
         })
         .collect();
-    app::olympiad::store::import_directory(tx, &rows, now)
+    app::olympiad::directory::store::import_directory(tx, &rows, now)
         .await?
         .map_err(|errors| format!("the generated directory was refused: {:?}", &errors[..errors.len().min(3)]))?;
     const DAY: i64 = 86_400_000;
@@ -670,7 +670,8 @@ async fn olympiad(tx: &mut sqlx::Transaction<'static, sqlx::Any>, k: &Knobs, ope
         applications_closes: now + 50 * DAY,
     };
     let campaign =
-        app::olympiad::store::insert_campaign(tx, CAMPAIGN_TITLE, &stages, (5, 9), false, &[SUBJECT.to_string()], operator, now).await?;
+        app::olympiad::campaign::store::insert_campaign(tx, CAMPAIGN_TITLE, &stages, (5, 9), false, &[SUBJECT.to_string()], operator, now)
+            .await?;
     Ok(campaign)
 }
 

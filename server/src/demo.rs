@@ -308,7 +308,7 @@ async fn olympiad(
     let (school, region) = (lookup(ids, "school"), lookup(ids, "region"));
     sqlx::query("INSERT INTO school_profiles (org_id, code, rural, languages, search_key, updated_at) VALUES ($1, 'AK-BUR-001', 1, 'kk,ru', $2, $3)")
         .bind(school)
-        .bind(app::olympiad::store::search_key("Бурабай ауылының №1 мектебі", "AK-BUR-001"))
+        .bind(app::olympiad::directory::store::search_key("Бурабай ауылының №1 мектебі", "AK-BUR-001"))
         .bind(now)
         .execute(&mut **tx)
         .await?;
@@ -318,7 +318,7 @@ async fn olympiad(
         "INSERT INTO school_profiles (org_id, code, rural, languages, search_key, updated_at) VALUES ($1, 'AK-FM-01', 0, 'kk,ru', $2, $3)",
     )
     .bind(gifted)
-    .bind(app::olympiad::store::search_key("Көкшетау физика-математика мектебі", "AK-FM-01"))
+    .bind(app::olympiad::directory::store::search_key("Көкшетау физика-математика мектебі", "AK-FM-01"))
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -335,10 +335,10 @@ async fn olympiad(
     };
     let subjects = vec!["Математика".to_string(), "Қазақ тілі".to_string()];
     let campaign =
-        app::olympiad::store::insert_campaign(tx, "«Мың бала» демо", &stages, (5, 9), true, &subjects, operator, now - 100 * day)
+        app::olympiad::campaign::store::insert_campaign(tx, "«Мың бала» демо", &stages, (5, 9), true, &subjects, operator, now - 100 * day)
             .await
             .map_err(e)?;
-    app::olympiad::store::set_window(tx, campaign, region, now - 30 * day, now - 29 * day, now).await.map_err(e)?;
+    app::olympiad::stage::window::set_window(tx, campaign, region, now - 30 * day, now - 29 * day, now).await.map_err(e)?;
     sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(campaign)
         .bind(teacher)
@@ -351,7 +351,7 @@ async fn olympiad(
     for (i, (name, grade, language, maths, kazakh)) in OLYMPIAD_PUPILS.iter().enumerate() {
         let iin = Iin::parse(&iins.next().ok_or("no IIN")?).map_err(|m| format!("{m:?}"))?;
         let pupil = Pupil { iin: iin.clone(), full_name: name.to_string(), grade: *grade, language };
-        let participant = app::olympiad::store::add_participant(tx, campaign, school, teacher, &pupil, now - 50 * day)
+        let participant = app::olympiad::registration::store::add_participant(tx, campaign, school, teacher, &pupil, now - 50 * day)
             .await
             .map_err(e)?
             .map_err(|m| format!("{m:?}"))?;
@@ -372,14 +372,14 @@ async fn olympiad(
             sqlx::query("UPDATE users SET login = 'olympiad.pupil' WHERE iin = $1").bind(iin.as_str()).execute(&mut **tx).await?;
         }
         for (subject, score) in subjects.iter().zip([maths, kazakh]) {
-            let score = app::olympiad::results::parse_points(score).map_err(|m| format!("{m:?}"))?;
-            writes.push(app::olympiad::standings::ResultWrite {
+            let score = app::olympiad::results::file::parse_points(score).map_err(|m| format!("{m:?}"))?;
+            writes.push(app::olympiad::results::standings::ResultWrite {
                 row: 0,
                 iin: iin.as_str().to_string(),
                 before: None,
                 participant_id: participant,
                 subject: subject.clone(),
-                values: app::olympiad::results::ResultValues {
+                values: app::olympiad::results::file::ResultValues {
                     score,
                     violations: 0,
                     time_used_ms: 40 * 60_000 + i as i64 * 61_000,
@@ -388,12 +388,17 @@ async fn olympiad(
             });
         }
     }
-    app::olympiad::standings::write_results(tx, campaign, &writes, now - 28 * day).await.map_err(e)?;
-    app::olympiad::standings::store_ranking(tx, campaign, app::olympiad::ranking::WinnerRule::QuotaPerRegion(2), now - 21 * day)
-        .await
-        .map_err(e)?;
-    app::olympiad::standings::publish(tx, campaign, now - 20 * day).await.map_err(e)?;
-    app::olympiad::certificates::issue_all(tx, campaign, operator, now - 19 * day).await.map_err(e)?;
+    app::olympiad::results::standings::write_results(tx, campaign, &writes, now - 28 * day).await.map_err(e)?;
+    app::olympiad::results::standings::store_ranking(
+        tx,
+        campaign,
+        app::olympiad::results::ranking::WinnerRule::QuotaPerRegion(2),
+        now - 21 * day,
+    )
+    .await
+    .map_err(e)?;
+    app::olympiad::results::standings::publish(tx, campaign, now - 20 * day).await.map_err(e)?;
+    app::olympiad::results::certificates::issue_all(tx, campaign, operator, now - 19 * day).await.map_err(e)?;
     // Winners apply until the applications close (in 30 days): three seats.
     sqlx::query("INSERT INTO olympiad_specialised_schools (campaign_id, school_id, seats) VALUES ($1, $2, 3)")
         .bind(campaign)
@@ -481,15 +486,16 @@ async fn live_olympiad(
         applications_closes: now + 120 * day,
     };
     let subjects = vec!["Математика".to_string()];
-    let campaign = app::olympiad::store::insert_campaign(tx, "«Мың бала» 2027", &stages, (6, 7), true, &subjects, operator, now - 11 * day)
-        .await
-        .map_err(e)?;
+    let campaign =
+        app::olympiad::campaign::store::insert_campaign(tx, "«Мың бала» 2027", &stages, (6, 7), true, &subjects, operator, now - 11 * day)
+            .await
+            .map_err(e)?;
     for q in app::exam::import::parse_file("bank.gift", LIVE_BANK.as_bytes()).map_err(|e| format!("{e:?}"))? {
         app::exam::store::insert_question(tx, operator, "Математика", &q, now).await.map_err(e)?;
     }
-    app::olympiad::store::set_window(tx, campaign, region, now - day, now + 60 * day, now).await.map_err(e)?;
+    app::olympiad::stage::window::set_window(tx, campaign, region, now - day, now + 60 * day, now).await.map_err(e)?;
     // Three quarters of the olympiad's candidates sit on a phone: the demo stage allows them.
-    app::olympiad::stage::ssr::prepare(tx, campaign, operator, 3, 40, app::proctor::settings::ProctorMode::AnyDevice, now)
+    app::olympiad::stage::sitting::ssr::prepare(tx, campaign, operator, 3, 40, app::proctor::settings::ProctorMode::AnyDevice, now)
         .await
         .map_err(e)?;
     sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)")
@@ -502,7 +508,9 @@ async fn live_olympiad(
     let pupil = Pupil { iin: pupil_iin.clone(), full_name: OLYMPIAD_PUPILS[0].0.to_string(), grade: 6, language: "kk" };
     // The pupil of the finished campaign, entered again with the account they already have.
     let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1").bind(pupil_iin.as_str()).fetch_one(&mut **tx).await?;
-    app::olympiad::store::add_owned_participant(tx, campaign, school, teacher, user, &pupil, now - 8 * day).await.map_err(e)?;
+    app::olympiad::registration::store::add_owned_participant(tx, campaign, school, teacher, user, &pupil, now - 8 * day)
+        .await
+        .map_err(e)?;
     Ok(())
 }
 

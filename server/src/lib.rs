@@ -174,9 +174,9 @@ pub fn plain_routes() -> app::edge::Routes {
         .merge(app::exam::pictures::routes())
         .merge(app::proctor::ingest::routes())
         .merge(app::proctor::report::routes())
-        .merge(app::olympiad::cards::routes())
+        .merge(app::olympiad::registration::cards::routes())
         .merge(app::olympiad::downloads::routes())
-        .merge(app::olympiad::placement::routes())
+        .merge(app::olympiad::placement::applications::routes())
 }
 
 /// The folders whose free space `/metrics` reports: the SQLite file's and the local media's.

@@ -1654,7 +1654,7 @@ async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
 
     // Guessing the IIN that goes with a known diploma number is limited, per address and per
     // number; a family looking again is not (found answers do not count).
-    use app::olympiad::placement::{LOOKUP_MISSES_PER_ADDRESS, LOOKUP_MISSES_PER_NUMBER};
+    use app::olympiad::placement::applications::{LOOKUP_MISSES_PER_ADDRESS, LOOKUP_MISSES_PER_NUMBER};
     for _ in 0..LOOKUP_MISSES_PER_ADDRESS + 5 {
         assert_eq!(lookup(iins[3].clone(), diploma.clone()).await.json()["full_name"], "Дана Болатқызы");
     }

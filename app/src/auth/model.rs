@@ -68,7 +68,7 @@ impl Role {
     }
 
     /// Roles that sit exams: students of a group, and olympiad participants (stage 1 is an
-    /// exam per variant, see olympiad/stage.rs).
+    /// exam per variant, see olympiad/stage/sitting.rs).
     pub fn sits_exams(self) -> bool {
         matches!(self, Role::Student | Role::OlympiadParticipant)
     }

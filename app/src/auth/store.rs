@@ -117,7 +117,7 @@ pub enum CodePurpose {
     /// Sent to the account's own email or phone (`/forgot`), or in an administrator's invitation.
     PasswordReset,
     /// Printed on a registration card: sets the first password of an account the registration
-    /// created and nobody has signed into (see `olympiad::first_sign_in`).
+    /// created and nobody has signed into (see `olympiad::registration::first_sign_in`).
     FirstSignIn,
     /// Sent to the contact a person registered with (a self-registration, an olympiad
     /// teacher's), to confirm that registration.

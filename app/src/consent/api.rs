@@ -38,7 +38,7 @@ pub async fn give_consent(
         let given = super::store::give(&mut tx, &giving, (caller.user_id, &caller.ip), super::store::home_org(&caller), now).await?;
         if given && purpose == Purpose::Olympiad {
             // Seated again for the stages of the campaigns they are registered in.
-            crate::olympiad::seating::follow_consent(&mut tx, caller.user_id, true, now).await?;
+            crate::olympiad::stage::seating::follow_consent(&mut tx, caller.user_id, true, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -59,7 +59,7 @@ pub async fn withdraw_consent(purpose: String) -> Result<(), AppError> {
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         if super::store::withdraw(&mut tx, &caller, purpose, now).await? && purpose == super::model::Purpose::Olympiad {
-            crate::olympiad::seating::follow_consent(&mut tx, caller.user_id, false, now).await?;
+            crate::olympiad::stage::seating::follow_consent(&mut tx, caller.user_id, false, now).await?;
         }
         tx.commit().await?;
         Ok(())

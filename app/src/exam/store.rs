@@ -393,7 +393,7 @@ pub async fn start(db: &Db, caller: &Caller, exam_id: i64, capture: Capture, now
     let ctx = exam_context(db, exam_id).await?;
     let (e, j) = (&*ctx.exam, &*ctx.journal);
     // The caller sits in the exam's group (a class's students, an olympiad variant's
-    // participants: olympiad/stage.rs). Their grants were read from the database for this
+    // participants: olympiad/stage/sitting.rs). Their grants were read from the database for this
     // request (`auth::ssr::resolve`), so they are as fresh as a query here would be.
     if !caller.grants.iter().any(|(role, org, _)| *org == j.group_id && role.sits_exams()) {
         return Err(AppError::Forbidden);

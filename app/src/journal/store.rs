@@ -59,7 +59,7 @@ pub async fn access(db: &Db, caller: &Caller, journal_id: i64) -> Result<(Journa
     // Being the journal's teacher is not enough: the grant that made them one must still hold
     // over the group, or a teacher whose roles were all revoked would keep editing their old
     // journals. A journal of an olympiad stage is kept by the operator who prepared the stage
-    // (olympiad/stage.rs), under olympiad.operate.
+    // (olympiad/stage/sitting.rs), under olympiad.operate.
     if j.teacher_id == caller.user_id
         && (caller.require(db, Permission::JournalKeep, j.group_id).await.is_ok()
             || caller.require(db, Permission::OlympiadOperate, j.group_id).await.is_ok())
@@ -100,7 +100,7 @@ pub async fn students(db: &Db, group_id: i64) -> Result<Vec<StudentHead>, AppErr
 }
 
 pub async fn is_student_of(db: &Db, group_id: i64, user_id: i64) -> Result<bool, AppError> {
-    // An olympiad variant's group has participants where a class has students (olympiad/stage.rs).
+    // An olympiad variant's group has participants where a class has students (olympiad/stage/sitting.rs).
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM role_assignments WHERE org_id = $1 AND user_id = $2 AND role IN ('student', 'olympiad_participant')",
     )

@@ -1,21 +1,21 @@
 //! The olympiad's downloads (plain GET routes: a browser download needs a URL), checked like
 //! server functions: the session first, then the same rules.
 //! - `/export/olympiad/results/{campaign}.xlsx|csv`: the results file (layout in
-//!   `results.rs`), for holders of `olympiad.operate`;
+//!   `results/file.rs`), for holders of `olympiad.operate`;
 //! - `/export/olympiad/certificate/{number}.pdf`: a certificate, for its holder and operators;
 //!   `/export/olympiad/certificate.pdf?number=…` is the same for the operator's look-up form
 //!   (a plain GET form cannot put the typed number into the path);
 //! - `/export/olympiad/directory/schools.xlsx|csv`: the school directory in the layout its
-//!   import reads (directory.rs), so it can be corrected and imported back; with no schools yet
+//!   import reads (directory/file.rs), so it can be corrected and imported back; with no schools yet
 //!   it is the empty template. For holders of `olympiad.operate`;
 //! - `/export/olympiad/statistics/{campaign}.xlsx|csv?level=&region=&subject=`: the statistics
 //!   table as the page shows it, for holders of `olympiad.operate`.
 
-use super::results::{results_csv, results_xlsx};
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
+use crate::olympiad::results::file::{results_csv, results_xlsx};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 
@@ -41,8 +41,8 @@ async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Pa
     let (id, ext) = id_and_ext(&file).ok_or(AppError::NotFound)?;
     let ext = table_ext(ext)?;
     caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
-    let campaign = super::store::campaign(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    let rows = super::standings::export_rows(&st.db, id).await?;
+    let campaign = crate::olympiad::campaign::store::campaign(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    let rows = crate::olympiad::results::standings::export_rows(&st.db, id).await?;
     let people: std::collections::HashSet<&str> = rows.iter().map(|r| r.iin.as_str()).collect();
     crate::audit::views::record_file(&st.db, &caller, crate::audit::views::Seen::IinExport, "olympiad_campaign", id, people.len()).await?;
     let bytes = if ext == "csv" {
@@ -69,8 +69,8 @@ async fn certificate_by_query(
 }
 
 async fn certificate(st: &AppState, caller: &Caller, typed: &str) -> Result<Download, AppError> {
-    let number = super::certificates::normalize_number(typed).ok_or(AppError::NotFound)?;
-    let issued = super::certificates::find(&st.db, &number).await?;
+    let number = crate::olympiad::results::certificates::normalize_number(typed).ok_or(AppError::NotFound)?;
+    let issued = crate::olympiad::results::certificates::find(&st.db, &number).await?;
     // Someone else's number answers like an operator's refusal, not "no such number": a
     // signed-in stranger learns nothing the public page would not tell them anyway.
     let holder = issued.as_ref().is_some_and(|c| c.holder_id == caller.user_id);
@@ -78,7 +78,7 @@ async fn certificate(st: &AppState, caller: &Caller, typed: &str) -> Result<Down
         caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
     }
     let issued = issued.ok_or(AppError::NotFound)?;
-    Ok(Download::file(format!("{number}.pdf"), super::certificates::pdf(&issued, &st.settings.public_url)))
+    Ok(Download::file(format!("{number}.pdf"), crate::olympiad::results::certificates::pdf(&issued, &st.settings.public_url)))
 }
 
 async fn statistics_file(
@@ -88,7 +88,7 @@ async fn statistics_file(
     Query(q): Query<std::collections::HashMap<String, String>>,
     Lang(l): Lang,
 ) -> Result<Download, AppError> {
-    use super::statistics::{Level, StatsQuery};
+    use crate::olympiad::statistics::figures::{Level, StatsQuery};
     let (id, ext) = id_and_ext(&file).ok_or(AppError::NotFound)?;
     let ext = table_ext(ext)?;
     let query = StatsQuery {
@@ -98,8 +98,8 @@ async fn statistics_file(
         subject: q.get("subject").cloned().unwrap_or_default(),
     };
     caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
-    let stats = super::statistics::ssr::statistics(&st.db, &query).await?;
-    let (heads, rows) = super::statistics::ssr::table(&stats, query.level, l);
+    let stats = crate::olympiad::statistics::figures::ssr::statistics(&st.db, &query).await?;
+    let (heads, rows) = crate::olympiad::statistics::figures::ssr::table(&stats, query.level, l);
     let name = format!("{} · {}", stats.campaign, crate::i18n::Msg::OlyStatistics.text(l));
     let bytes = if ext == "csv" {
         crate::docs::csv::table(&heads, &rows)
@@ -124,7 +124,7 @@ async fn directory_file(State(st): State<AppState>, caller: Caller, Path(file): 
         _ => return Err(AppError::NotFound),
     };
     caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
-    let rows = super::store::directory_rows(&st.db).await?;
+    let rows = crate::olympiad::directory::store::directory_rows(&st.db).await?;
     let heads: Vec<String> = [Msg::OlyRegion, Msg::OlyDistrict, Msg::OlySchoolCode, Msg::OlySchool, Msg::OlyRural, Msg::OlyLanguages]
         .iter()
         .map(|m| m.text(l).to_string())

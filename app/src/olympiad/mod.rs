@@ -1,40 +1,48 @@
 //! The national olympiad "Мың бала" (OLY-1..8): the school directory, campaigns with their
 //! stages and eligibility, teacher registration, IIN checks, results with their import and
 //! export, the ranking and winners, and certificates with their public verification.
+//!
+//! One folder a phase, in the order a campaign goes through them; a phase uses `model`, `iin`
+//! and the phases before it:
+//! - `directory/`: the school directory: its file, its SQL, the import and the operator's
+//!   section of it (OLY-8);
+//! - `campaign/`: campaigns, their stages, subjects and eligibility (OLY-8);
+//! - `registration/`: teachers (OLY-1) and their pupils (OLY-2): the forms, the pupil list file,
+//!   the teacher's join code, the registration cards and the first sign-in with a card's code;
+//! - `stage/`: stage 1 (OLY-3): the regions' windows, seating participants in the variants,
+//!   and the proctored sitting on the exam engine;
+//! - `results/`: the results file, the ranking and winners, publication and certificates
+//!   (OLY-5..7);
+//! - `placement/`: winners' applications and placement into specialised schools (OLY-5);
+//! - `statistics/`: the campaign's statistics (OLY-7).
+//!
+//! Beside them: `model.rs` (what pages and server functions exchange, for the server and the
+//! browser), `iin.rs`, `people.rs` (the operator's search and correction of a campaign's
+//! people, OLY-8), `operator.rs` (the operator's page, which gathers every phase's section of a
+//! campaign), `routes.rs` (the pages' routes), `downloads.rs` (the plain GET downloads) and
+//! `ssr.rs` (the server-side helpers every phase shares: the operator's check, the audit of
+//! an operator's action, random codes).
+//!
+//! Two phases reach a later one, where a change must follow at once: a registered pupil is
+//! seated in the stage (`registration::store` → `stage::seating`), and closing a stage or a
+//! proctor's verdict ranks a ranked campaign again (`stage::sitting` → `results::standings`).
 
-pub mod api;
-#[cfg(feature = "ssr")]
-pub mod cards;
-#[cfg(feature = "ssr")]
-pub mod certificates;
-#[cfg(feature = "ssr")]
+pub mod campaign;
 pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod downloads;
-pub mod first_sign_in;
 pub mod iin;
-pub mod join;
 pub mod model;
-pub mod pages;
+pub mod operator;
 pub mod people;
 pub mod placement;
-pub mod placement_pages;
-#[cfg(feature = "ssr")]
-pub mod pupils;
-pub mod ranking;
+pub mod registration;
 pub mod results;
-pub mod results_api;
-pub mod results_pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
-pub mod seating;
+pub mod ssr;
 pub mod stage;
-pub mod stage_pages;
-#[cfg(feature = "ssr")]
-pub mod standings;
 pub mod statistics;
-pub mod statistics_pages;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 /// Largest pupil list accepted.
 pub const MAX_PUPIL_FILE: usize = 1024 * 1024;

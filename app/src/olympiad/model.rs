@@ -322,7 +322,7 @@ pub struct ParticipantRow {
     pub proctoring_consent: bool,
 }
 
-/// Characters of a teacher's join code (shown as two groups of four: `join.rs`).
+/// Characters of a teacher's join code (shown as two groups of four: `registration/join.rs`).
 pub const JOIN_CODE_LEN: usize = 8;
 
 /// A campaign the caller teaches in, with their school and the pupils registered from it.

@@ -60,7 +60,7 @@ pub fn matches(person: &Person, query: &str) -> bool {
 #[server(prefix = "/api", endpoint = "olympiad/people")]
 pub async fn find_people(campaign_id: i64, query: String) -> Result<Vec<Person>, AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
         let q = query.trim();
         if q.chars().count() < 2 {
             return Err(AppError::field("query", Msg::ErrOlyQueryShort));
@@ -68,7 +68,9 @@ pub async fn find_people(campaign_id: i64, query: String) -> Result<Vec<Person>,
         if q.chars().count() > 100 {
             return Err(AppError::field("query", Msg::ErrTooLong));
         }
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let mut found: Vec<Person> = ssr::people(&st.db, campaign_id).await?.into_iter().filter(|p| matches(p, q)).collect();
         found.sort_by(|a, b| {
             let not_teacher = |p: &Person| !matches!(p.role, PersonRole::Teacher { .. });
@@ -96,8 +98,10 @@ pub async fn correct_person(
     #[server(default)] phone: String,
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
+        let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let before = ssr::person(&st.db, campaign_id, user_id).await?.ok_or(AppError::NotFound)?;
         let mut fields = crate::error::Fields::new();
         let name = fields.check("full_name", crate::auth::model::parse_name(&full_name));
@@ -134,7 +138,7 @@ pub async fn correct_person(
                     .execute(&mut *tx)
                     .await?;
                 if moved {
-                    super::seating::reseat(&mut tx, campaign_id, user_id, now).await?;
+                    crate::olympiad::stage::seating::reseat(&mut tx, campaign_id, user_id, now).await?;
                 }
                 serde_json::json!({ "full_name": name, "grade": pupil.grade, "language": pupil.language })
             }

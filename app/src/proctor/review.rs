@@ -553,7 +553,7 @@ async fn apply_verdict(
         crate::journal::store::write_cells(tx, &[write]).await?;
     }
     // So does an olympiad result collected from this attempt (nothing for other exams).
-    crate::olympiad::stage::ssr::follow_verdict(tx, attempt_id, now).await?;
+    crate::olympiad::stage::sitting::ssr::follow_verdict(tx, attempt_id, now).await?;
     crate::audit::store::record(
         tx,
         crate::audit::store::Entry {

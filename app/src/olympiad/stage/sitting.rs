@@ -90,7 +90,7 @@ pub struct CollectReport {
 #[server(prefix = "/api", endpoint = "olympiad/stage")]
 pub async fn stage_overview(campaign_id: i64) -> Result<StageState, AppError> {
     crate::api::respond(async move {
-        let (_, st) = super::api::require_operator().await?;
+        let (_, st) = crate::olympiad::ssr::require_operator().await?;
         ssr::overview(&st.db, campaign_id).await
     })
     .await
@@ -108,7 +108,7 @@ pub async fn prepare_stage(
     #[server(default)] proctor_mode: String,
 ) -> Result<PrepareReport, AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
         let mut fields = crate::error::Fields::new();
         let mut number = |name: &str, text: &str, range: std::ops::RangeInclusive<i64>, wrong: Msg| match text.trim().parse::<i64>() {
             Ok(n) if range.contains(&n) => Some(n),
@@ -125,11 +125,11 @@ pub async fn prepare_stage(
         };
         fields.finish()?;
         let (Some(questions), Some(duration)) = (questions, duration) else { return Err(AppError::BadRequest) };
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         let report = ssr::prepare(&mut tx, campaign_id, caller.user_id, questions, duration, mode, now).await?;
-        crate::olympiad::results_api::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "proctor_mode": mode.code(), "seated": report.seated, "variants": report.variants }))).await?;
+        crate::olympiad::ssr::audit(&mut tx, &caller, "olympiad.stage.prepare", campaign_id, None, Some(serde_json::json!({ "questions": questions, "duration_min": duration, "proctor_mode": mode.code(), "seated": report.seated, "variants": report.variants }))).await?;
         tx.commit().await?;
         Ok(report)
     })
@@ -141,12 +141,14 @@ pub async fn prepare_stage(
 #[server(prefix = "/api", endpoint = "olympiad/stage/close")]
 pub async fn close_stage(campaign_id: i64, region_id: String) -> Result<CollectReport, AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
         let region = match region_id.trim() {
             "" | "all" => None,
             r => Some(r.parse::<i64>().map_err(|_| AppError::field("region_id", Msg::ErrUnknownOrganisation))?),
         };
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         ssr::close_and_collect(&st.db, &caller, campaign_id, region, crate::api::now_ms()).await
     })
     .await
@@ -157,7 +159,7 @@ pub mod ssr {
     use super::*;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use crate::olympiad::seating::{seat_with, stage, topic, Seat};
+    use crate::olympiad::stage::seating::{seat_with, stage, topic, Seat};
     use sqlx::{Any, Row, Transaction};
 
     pub async fn prepare(
@@ -346,7 +348,7 @@ pub mod ssr {
             .execute(&mut *tx)
             .await?;
         report.reranked = rerank_if_ranked(&mut tx, campaign_id, now).await?;
-        crate::olympiad::results_api::audit(
+        crate::olympiad::ssr::audit(
             &mut tx,
             &caller,
             "olympiad.stage.close",
@@ -418,8 +420,8 @@ pub mod ssr {
     }
 
     async fn rerank_if_ranked(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<bool, AppError> {
-        if let Some((rule, Some(_), _)) = super::super::standings::rule_of(tx, campaign_id).await? {
-            super::super::standings::store_ranking(tx, campaign_id, rule, now).await?;
+        if let Some((rule, Some(_), _)) = crate::olympiad::results::standings::rule_of(tx, campaign_id).await? {
+            crate::olympiad::results::standings::store_ranking(tx, campaign_id, rule, now).await?;
             return Ok(true);
         }
         Ok(false)

@@ -1,15 +1,15 @@
 //! The SQL of results, rankings and the public winners' list (server only). Rankings are
 //! decided by `ranking.rs`; this module only loads what it needs and stores what it decides.
 
+use super::file::*;
 use super::ranking::{rank, Centipoints, StageResult, WinnerRule};
-use super::results::*;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 
-type RowError = super::directory::RowError;
+type RowError = crate::olympiad::directory::file::RowError;
 
 /// A participant's school and region, joined the same way everywhere: a school's parent is a
 /// district (whose parent is the region) or, for a city of republican status, the region.
@@ -162,7 +162,7 @@ pub async fn plan_import(
     for r in rows {
         let Some((participant_id, full_name)) = participants.get(r.iin.as_str()) else {
             // Which of the two it is helps the operator: a typo, or a pupil of another campaign.
-            if errors.len() < super::directory::MAX_ERRORS {
+            if errors.len() < crate::olympiad::directory::file::MAX_ERRORS {
                 let known: i64 =
                     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE iin = $1").bind(r.iin.as_str()).fetch_one(&mut **tx).await?;
                 let msg = if known > 0 { Msg::ErrOlyNotInCampaign } else { Msg::ErrOlyUnknownIin };

@@ -54,7 +54,7 @@ async fn issue(st: &AppState, caller: &Caller, form: &HashMap<String, String>, l
     let campaign_id = number("campaign_id").ok_or(AppError::BadRequest)?;
     let (school_id, _) = store::teacher_school(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
     caller.require(&st.db, Permission::OlympiadRegister, school_id).await?;
-    let campaign = store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+    let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
     let pupils = store::card_pupils(&st.db, campaign_id, school_id, number("participant_id")).await?;
     if pupils.is_empty() {
         return Err(AppError::NotFound);
@@ -110,7 +110,7 @@ async fn issue(st: &AppState, caller: &Caller, form: &HashMap<String, String>, l
 }
 
 // ---------------------------------------------------------------------------------------------
-// The card as PDF (also the olympiad's certificates, `certificates.rs`), drawn with the engine
+// The card as PDF (also the olympiad's certificates, `results/certificates.rs`), drawn with the engine
 // in `docs::pdf`
 
 /// A card handed to a person (an olympiad participant's registration card): a heading, a

@@ -3,7 +3,7 @@
 //! whether the bank holds enough questions, and close the window to collect the results. The
 //! candidates themselves sit each variant on the exam pages (`/exams`).
 
-use super::stage::*;
+use super::sitting::*;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
@@ -33,7 +33,7 @@ pub fn CampaignStage(campaign_id: i64, regions: Vec<(i64, String)>, subjects: Ve
     let locale = use_locale();
     let prepare = ServerAction::<PrepareStage>::new();
     let close = ServerAction::<CloseStage>::new();
-    // Fetched after hydration, for the reason given in results_pages::CampaignResults.
+    // Fetched after hydration, for the reason given in results::pages::CampaignResults.
     let overview: RwSignal<Option<Result<StageState, AppError>>> = RwSignal::new(None);
     Effect::new(move |_| {
         let _ = (prepare.version().get(), close.version().get());

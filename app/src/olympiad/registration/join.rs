@@ -19,7 +19,7 @@ use crate::i18n::{t, use_locale};
 use crate::ui::{action_error, field_error, Field, FormStatus};
 use leptos::prelude::*;
 
-pub use super::model::JOIN_CODE_LEN;
+pub use crate::olympiad::model::JOIN_CODE_LEN;
 
 /// A code as a person may type it: spaces and dashes dropped, upper case.
 pub fn normalize_code(raw: &str) -> String {
@@ -66,12 +66,16 @@ pub async fn join_with_code(
             fields.add("code", if code.trim().is_empty() { Msg::ErrRequired } else { Msg::ErrOlyUnknownJoinCode });
             return Err(fields.finish().err().unwrap_or(AppError::BadRequest));
         };
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let now = crate::api::now_ms();
-        super::model::Stages::registration_state(campaign.stages.participant_reg_opens, campaign.stages.participant_reg_closes, now)
-            .map_err(|m| AppError::field("code", m))?;
-        let rules = super::model::PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages };
-        let pupil = super::model::check_pupil(&iin, &full_name, &grade, &language, rules);
+        crate::olympiad::model::Stages::registration_state(
+            campaign.stages.participant_reg_opens,
+            campaign.stages.participant_reg_closes,
+            now,
+        )
+        .map_err(|m| AppError::field("code", m))?;
+        let rules = crate::olympiad::model::PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages };
+        let pupil = crate::olympiad::model::check_pupil(&iin, &full_name, &grade, &language, rules);
         let login = pupil.as_ref().map(|p| p.iin.as_str().to_string()).unwrap_or_default();
         if owner.is_none() {
             fields.check("password", crate::auth::model::check_new_password(&password, &login));
@@ -197,8 +201,16 @@ pub mod ssr {
         if registered > 0 {
             return Err(AppError::field("iin", Msg::ErrOlyIinInCampaign));
         }
-        let id =
-            crate::olympiad::store::add_owned_participant(&mut tx, campaign_id, school_id, teacher_id, owner.user_id, pupil, now).await?;
+        let id = crate::olympiad::registration::store::add_owned_participant(
+            &mut tx,
+            campaign_id,
+            school_id,
+            teacher_id,
+            owner.user_id,
+            pupil,
+            now,
+        )
+        .await?;
         crate::consent::store::give(&mut tx, consent, (owner.user_id, &owner.ip), Some(school_id), now).await?;
         crate::audit::store::record(
             &mut tx,

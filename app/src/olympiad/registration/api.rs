@@ -1,12 +1,14 @@
-//! Server functions of the olympiad.
+//! Server functions of registration: teachers (OLY-1) and the pupils they register (OLY-2).
 //!
-//! Who may call what: the operator's functions need `olympiad.operate` on the root (campaigns
-//! and the directory are national); teacher registration is public, as a teacher has no
+//! Who may call what: teacher registration is public, as a teacher has no
 //! account yet: it is rate limited per address, refused outside the campaign's dates, and the
-//! account only works once the code sent to the teacher's email is confirmed.
+//! account only works once the code sent to the teacher's email is confirmed. A confirmed
+//! teacher registers the pupils of their school.
 
-use super::model::*;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::olympiad::directory::file::row_errors;
+use crate::olympiad::model::*;
 use leptos::prelude::*;
 
 /// Registrations and confirmations allowed per address in an hour. A school's teachers share
@@ -15,213 +17,12 @@ pub const REGISTRATION_LIMIT_PER_ADDRESS: i64 = 30;
 #[cfg(feature = "ssr")]
 const HOUR_MS: i64 = 3_600_000;
 
-/// A refused file's cells ("row.N.column", message) as the field errors the page lists.
-#[cfg(feature = "ssr")]
-pub(super) fn row_errors(errors: Vec<super::directory::RowError>) -> AppError {
-    let mut fields = crate::error::Fields::new();
-    for (field, msg) in errors {
-        fields.add(&field, msg);
-    }
-    fields.finish().err().unwrap_or(AppError::BadRequest)
-}
-
-#[cfg(feature = "ssr")]
-pub(super) async fn require_operator() -> Result<(crate::auth::ssr::Caller, crate::state::AppState), AppError> {
-    let caller = crate::auth::ssr::require_user().await?;
-    let st = crate::api::state()?;
-    caller.require(&st.db, crate::auth::model::Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await?;
-    Ok((caller, st))
-}
-
-/// The operator's page: directory counts, campaigns, regions.
-#[server(prefix = "/api", endpoint = "olympiad/operator")]
-pub async fn operator_page() -> Result<OperatorOverview, AppError> {
-    crate::api::respond(async move {
-        let (_, st) = require_operator().await?;
-        Ok(OperatorOverview {
-            directory: super::store::directory_summary(&st.db).await?,
-            campaigns: super::store::campaigns(&st.db).await?,
-            regions: super::store::regions(&st.db).await?,
-        })
-    })
-    .await
-}
-
-/// Imports the school directory from XLSX or CSV (layout in `directory.rs`), all or nothing:
-/// every broken cell comes back as a "row.N.column" field error and nothing is written.
-#[server(prefix = "/api", endpoint = "olympiad/directory/import", input = leptos::server_fn::codec::MultipartFormData)]
-pub async fn import_directory(data: leptos::server_fn::codec::MultipartData) -> Result<ImportReport, AppError> {
-    crate::api::respond(async move {
-        use crate::i18n::Msg;
-        let (caller, st) = require_operator().await?;
-        let upload = crate::media::read_upload(data, super::MAX_DIRECTORY_FILE).await?;
-        if upload.bytes.is_empty() {
-            return Err(AppError::field("file", Msg::ErrRequired));
-        }
-        let rows = super::directory::parse_directory(&upload.file_name, &upload.bytes).map_err(row_errors)?;
-        let now = crate::api::now_ms();
-        let mut tx = st.db.begin().await?;
-        // Conflicts with stored organisations are found while writing; the transaction is
-        // dropped (rolled back) with them, so a refused file leaves nothing behind.
-        let report = super::store::import_directory(&mut tx, &rows, now).await?.map_err(row_errors)?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "olympiad.directory.import",
-                entity: "school_directory",
-                entity_id: crate::media::safe_name(&upload.file_name),
-                org_id: Some(crate::admin::model::ROOT_ORG_ID),
-                before: None,
-                after: crate::audit::store::json(&report),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(report)
-    })
-    .await
-}
-
-/// Creates a campaign. Times are datetime-local values (Kazakhstan time); `subjects` one per
-/// line; `rural_only` is a checkbox (present = on).
-#[server(prefix = "/api", endpoint = "olympiad/campaign/create")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_campaign(
-    title: String,
-    teacher_reg_opens: String,
-    teacher_reg_closes: String,
-    participant_reg_opens: String,
-    participant_reg_closes: String,
-    results_at: String,
-    applications_opens: String,
-    applications_closes: String,
-    grade_min: String,
-    grade_max: String,
-    subjects: String,
-    rural_only: Option<String>,
-) -> Result<i64, AppError> {
-    crate::api::respond(async move {
-        use crate::i18n::Msg;
-        use crate::ui::time::parse_local_datetime as when;
-        let (caller, st) = require_operator().await?;
-        let mut fields = crate::error::Fields::new();
-        let title = fields.check("title", crate::auth::model::parse_name(&title));
-        let times = [
-            ("teacher_reg_opens", &teacher_reg_opens),
-            ("teacher_reg_closes", &teacher_reg_closes),
-            ("participant_reg_opens", &participant_reg_opens),
-            ("participant_reg_closes", &participant_reg_closes),
-            ("results_at", &results_at),
-            ("applications_opens", &applications_opens),
-            ("applications_closes", &applications_closes),
-        ]
-        .map(|(name, raw)| fields.check(name, when(raw)));
-        let grade_min = fields.check("grade_min", parse_grade(&grade_min));
-        let grade_max = fields.check("grade_max", parse_grade(&grade_max));
-        if let (Some(lo), Some(hi)) = (grade_min, grade_max) {
-            if hi < lo {
-                fields.add("grade_max", Msg::ErrOlyGradeRange);
-            }
-        }
-        let subjects = fields.check("subjects", parse_subjects(&subjects));
-        let stages = match times {
-            [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g)] => {
-                let stages = Stages {
-                    teacher_reg_opens: a,
-                    teacher_reg_closes: b,
-                    participant_reg_opens: c,
-                    participant_reg_closes: d,
-                    results_at: e,
-                    applications_opens: f,
-                    applications_closes: g,
-                };
-                for (field, msg) in stages.problems() {
-                    fields.add(field, msg);
-                }
-                Some(stages)
-            }
-            _ => None,
-        };
-        fields.finish()?;
-        let (Some(title), Some(stages), Some(lo), Some(hi), Some(subjects)) = (title, stages, grade_min, grade_max, subjects) else {
-            return Err(AppError::Internal);
-        };
-        let rural_only = rural_only.is_some_and(|v| !v.is_empty() && v != "false");
-        let now = crate::api::now_ms();
-        let mut tx = st.db.begin().await?;
-        let id = super::store::insert_campaign(&mut tx, &title, &stages, (lo, hi), rural_only, &subjects, caller.user_id, now).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "olympiad.campaign.create",
-                entity: "olympiad_campaign",
-                entity_id: id.to_string(),
-                org_id: Some(crate::admin::model::ROOT_ORG_ID),
-                before: None,
-                after: Some(serde_json::json!({
-                    "title": title, "stages": stages, "grades": [lo, hi], "rural_only": rural_only, "subjects": subjects })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    })
-    .await
-}
-
-/// Sets a region's stage-1 window (between participant registration and results).
-#[server(prefix = "/api", endpoint = "olympiad/campaign/window")]
-pub async fn set_stage_window(campaign_id: i64, region_id: i64, opens_at: String, closes_at: String) -> Result<(), AppError> {
-    crate::api::respond(async move {
-        use crate::i18n::Msg;
-        use crate::ui::time::parse_local_datetime as when;
-        let (caller, st) = require_operator().await?;
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
-        let mut fields = crate::error::Fields::new();
-        if crate::admin::store::kind_of(&st.db, region_id).await? != Some(crate::admin::model::OrgKind::Region) {
-            fields.add("region_id", Msg::ErrUnknownOrganisation);
-        }
-        let opens = fields.check("opens_at", when(&opens_at));
-        let closes = fields.check("closes_at", when(&closes_at));
-        if let (Some(o), Some(c)) = (opens, closes) {
-            if let Some((field, msg)) = campaign.stages.window_problem(o, c) {
-                fields.add(field, msg);
-            }
-        }
-        fields.finish()?;
-        let (Some(opens), Some(closes)) = (opens, closes) else { return Err(AppError::Internal) };
-        let mut tx = st.db.begin().await?;
-        let before = super::store::set_window(&mut tx, campaign_id, region_id, opens, closes, crate::api::now_ms()).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "olympiad.window.set",
-                entity: "olympiad_campaign",
-                entity_id: campaign_id.to_string(),
-                org_id: Some(region_id),
-                before: before.map(|(o, c)| serde_json::json!({ "opens_at": o, "closes_at": c })),
-                after: Some(serde_json::json!({ "region_id": region_id, "opens_at": opens, "closes_at": closes })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
-}
-
 /// Public: campaigns whose teacher registration is open now.
 #[server(prefix = "/api", endpoint = "olympiad/registration/open")]
 pub async fn open_campaigns() -> Result<Vec<OpenCampaign>, AppError> {
     crate::api::respond(async move {
         let st = crate::api::state()?;
-        super::store::open_for_teachers(&st.db, crate::api::now_ms()).await
+        crate::olympiad::campaign::store::open_for_teachers(&st.db, crate::api::now_ms()).await
     })
     .await
 }
@@ -233,7 +34,7 @@ pub async fn open_campaigns() -> Result<Vec<OpenCampaign>, AppError> {
 pub async fn find_schools(campaign_id: i64, query: String) -> Result<Vec<SchoolChoice>, AppError> {
     crate::api::respond(async move {
         let st = crate::api::state()?;
-        let Some(c) = super::store::campaign(&st.db, campaign_id).await? else { return Ok(vec![]) };
+        let Some(c) = crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await? else { return Ok(vec![]) };
         if Stages::registration_state(c.stages.teacher_reg_opens, c.stages.teacher_reg_closes, crate::api::now_ms()).is_err() {
             return Ok(vec![]);
         }
@@ -241,7 +42,7 @@ pub async fn find_schools(campaign_id: i64, query: String) -> Result<Vec<SchoolC
         if query.chars().count() < 2 || query.chars().count() > 100 {
             return Ok(vec![]);
         }
-        super::store::eligible_schools(&st.db, campaign_id, query).await
+        crate::olympiad::campaign::store::eligible_schools(&st.db, campaign_id, query).await
     })
     .await
 }
@@ -276,7 +77,7 @@ pub async fn register_teacher(
         let now = crate::api::now_ms();
         let mut fields = crate::error::Fields::new();
         let (campaign, school_id) = campaign_and_school(&st.db, &mut fields, campaign_id, &school_id, now).await?;
-        let iin = fields.check("iin", super::iin::Iin::parse_field(&iin));
+        let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(&iin));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let phone = fields.check("phone", Phone::parse(&phone));
         let email = fields.check("email", Email::parse(&email));
@@ -470,7 +271,7 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
-        let iin = fields.check("iin", super::iin::Iin::parse_field(&iin));
+        let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(&iin));
         if code.trim().is_empty() {
             fields.add("code", Msg::ErrRequired);
         }
@@ -512,7 +313,7 @@ async fn campaign_and_school(
     now: i64,
 ) -> Result<(Option<Campaign>, Option<i64>), AppError> {
     use crate::i18n::Msg;
-    let campaign = super::store::campaign(db, campaign_id).await?;
+    let campaign = crate::olympiad::campaign::store::campaign(db, campaign_id).await?;
     match &campaign {
         None => fields.add("campaign_id", Msg::ErrOlyNoCampaign),
         Some(c) => {
@@ -521,7 +322,7 @@ async fn campaign_and_school(
     }
     // Absent when the person never picked a school from the search.
     let school_id = match school_id.trim().parse::<i64>() {
-        Ok(id) if campaign.is_some() && super::store::school_eligible(db, campaign_id, id).await? => Some(id),
+        Ok(id) if campaign.is_some() && crate::olympiad::campaign::store::school_eligible(db, campaign_id, id).await? => Some(id),
         Ok(_) => {
             fields.add("school_id", Msg::ErrOlySchoolNotEligible);
             None
@@ -607,7 +408,7 @@ async fn registering_teacher(
         return Err(AppError::field("campaign_id", Msg::ErrOlyNotYourCampaign));
     };
     caller.require(&st.db, crate::auth::model::Permission::OlympiadRegister, school_id).await?;
-    let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+    let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
     Stages::registration_state(campaign.stages.participant_reg_opens, campaign.stages.participant_reg_closes, crate::api::now_ms())
         .map_err(|m| AppError::field("campaign_id", m))?;
     Ok((school_id, PupilRules { grade_min: campaign.grade_min, grade_max: campaign.grade_max, school_languages }))
@@ -736,7 +537,7 @@ pub async fn add_participant(
     .await
 }
 
-/// OLY-2: a teacher registers a list of pupils from XLSX or CSV (layout in `pupils.rs`), all
+/// OLY-2: a teacher registers a list of pupils from XLSX or CSV (layout in `registration/pupils.rs`), all
 /// or nothing: every broken row, and every IIN already registered in the campaign, comes back
 /// as a "row.N.column" field error, and nobody is registered. Fields: campaign_id, file.
 #[server(prefix = "/api", endpoint = "olympiad/participant/import", input = leptos::server_fn::codec::MultipartFormData)]
@@ -746,7 +547,7 @@ pub async fn import_participants(data: leptos::server_fn::codec::MultipartData) 
         let caller = crate::auth::ssr::require_user().await?;
         caller.require_anywhere(crate::auth::model::Permission::OlympiadRegister)?;
         let st = crate::api::state()?;
-        let upload = crate::media::read_upload(data, super::MAX_PUPIL_FILE).await?;
+        let upload = crate::media::read_upload(data, crate::olympiad::MAX_PUPIL_FILE).await?;
         let campaign_id = upload.id("campaign_id").ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let (school_id, rules) = registering_teacher(&st, &caller, campaign_id).await?;
         let mut fields = crate::error::Fields::new();

@@ -5,7 +5,7 @@
 //!
 //! Bars are SVG rectangles: the page's Content-Security-Policy allows no inline styles.
 
-use super::statistics::*;
+use super::figures::*;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
 use crate::ui::{ErrorNote, RequireUser};
@@ -21,7 +21,7 @@ pub fn StatisticsPage() -> impl IntoView {
 }
 
 fn points(hundredths: i64) -> String {
-    super::results::format_points(hundredths)
+    crate::olympiad::results::file::format_points(hundredths)
 }
 
 #[component]

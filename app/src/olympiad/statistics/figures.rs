@@ -2,7 +2,7 @@
 //! registered, started, finished, results, the average score and violations — and the
 //! distribution of scores, live during stage 1 (the page refreshes itself) and as an export.
 //!
-//! Started and finished come from the stage's attempts (olympiad/stage.rs), so they move while
+//! Started and finished come from the stage's attempts (olympiad/stage/sitting.rs), so they move while
 //! the window is open; scores come from the results (collected when a window closes, or
 //! imported), annulled ones left out; violations are the proctoring's, dismissed ones left out.
 //! Who may see it: operators (`olympiad.operate` on the root), like the rest of the panel.
@@ -158,7 +158,7 @@ pub fn distribution(scores: &[i64]) -> Vec<Bin> {
 #[server(prefix = "/api", endpoint = "olympiad/statistics")]
 pub async fn olympiad_statistics(campaign_id: i64, level: String, region_id: i64, subject: String) -> Result<Statistics, AppError> {
     crate::api::respond(async move {
-        let (_, st) = super::api::require_operator().await?;
+        let (_, st) = crate::olympiad::ssr::require_operator().await?;
         let level = Level::from_code(&level).ok_or(AppError::field("level", crate::i18n::Msg::ErrRequired))?;
         ssr::statistics(&st.db, &StatsQuery { campaign_id, level, region_id, subject }).await
     })
@@ -175,8 +175,9 @@ pub mod ssr {
     use std::collections::{HashMap, HashSet};
 
     pub async fn statistics(db: &Db, q: &StatsQuery) -> Result<Statistics, AppError> {
-        let campaign =
-            super::super::store::campaign(db, q.campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let campaign = crate::olympiad::campaign::store::campaign(db, q.campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         // Each participant with their school, district and region (a school of a city of
         // republican status stands directly under its region: no district).
         let rows = sqlx::query(

@@ -5,38 +5,14 @@
 //! the operator's work. The winners' list and the certificate check are public (no IINs in
 //! either); a signed-in person lists their own certificates.
 
-use super::results::*;
+use super::file::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::api::require_operator;
-
-/// Records an operator's action on a campaign (every olympiad action is audited this way).
+use crate::olympiad::directory::file::row_errors;
 #[cfg(feature = "ssr")]
-pub(crate) async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    caller: &crate::auth::ssr::Caller,
-    action: &'static str,
-    campaign_id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), AppError> {
-    crate::audit::store::record(
-        tx,
-        crate::audit::store::Entry {
-            actor_id: Some(caller.user_id),
-            ip: &caller.ip,
-            action,
-            entity: "olympiad_campaign",
-            entity_id: campaign_id.to_string(),
-            org_id: Some(crate::admin::model::ROOT_ORG_ID),
-            before,
-            after,
-        },
-    )
-    .await
-}
+use crate::olympiad::ssr::{audit, require_operator};
 
 /// A campaign's results at a glance: counts, the winner rule, ranking and publication dates.
 #[server(prefix = "/api", endpoint = "olympiad/results/standing")]
@@ -48,7 +24,7 @@ pub async fn campaign_standing(campaign_id: i64) -> Result<Standing, AppError> {
     .await
 }
 
-/// Imports results or corrections from XLSX or CSV (layout in `results.rs`). Fields:
+/// Imports results or corrections from XLSX or CSV (layout in `results/file.rs`). Fields:
 /// `campaign_id`, `dry_run` (`true`: only report what would change), `file`. Every row is
 /// checked before anything is written; a file with any error comes back as "row.N.column"
 /// field errors and writes nothing. Applied, all rows are written in one transaction with one
@@ -62,14 +38,16 @@ pub async fn import_results(data: leptos::server_fn::codec::MultipartData) -> Re
         let campaign_id = upload.id("campaign_id").ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         // Anything but an explicit "false" previews: a form that lost the field writes nothing.
         let dry_run = upload.fields.get("dry_run").is_none_or(|v| v.trim() != "false");
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         if upload.bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
-        let rows = parse_results(&upload.file_name, &upload.bytes, &campaign.subjects).map_err(super::api::row_errors)?;
+        let rows = parse_results(&upload.file_name, &upload.bytes, &campaign.subjects).map_err(row_errors)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let (mut report, writes) = super::standings::plan_import(&mut tx, campaign_id, &rows).await?.map_err(super::api::row_errors)?;
+        let (mut report, writes) = super::standings::plan_import(&mut tx, campaign_id, &rows).await?.map_err(row_errors)?;
         report.dry_run = dry_run;
         if dry_run || writes.is_empty() {
             // Nothing to write: the transaction only read, and is dropped.
@@ -108,7 +86,7 @@ pub async fn import_results(data: leptos::server_fn::codec::MultipartData) -> Re
 pub async fn compute_winners(campaign_id: i64, rule: String, value: String) -> Result<RankingReport, AppError> {
     crate::api::respond(async move {
         let (caller, st) = require_operator().await?;
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let parsed = parse_rule(rule.trim(), &value).map_err(|(field, msg)| AppError::field(field, msg))?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
@@ -135,7 +113,7 @@ pub async fn compute_winners(campaign_id: i64, rule: String, value: String) -> R
 pub async fn publish_results(campaign_id: i64) -> Result<i64, AppError> {
     crate::api::respond(async move {
         let (caller, st) = require_operator().await?;
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let mut tx = st.db.begin().await?;
         let published_at = super::standings::publish(&mut tx, campaign_id, crate::api::now_ms()).await?;
         audit(&mut tx, &caller, "olympiad.results.publish", campaign_id, None, Some(serde_json::json!({ "published_at": published_at })))
@@ -153,7 +131,7 @@ pub async fn issue_certificates(campaign_id: i64) -> Result<CertificatesIssued, 
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let (caller, st) = require_operator().await?;
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         if !matches!(super::standings::rule_of(&mut tx, campaign_id).await?, Some((_, Some(_), Some(_)))) {

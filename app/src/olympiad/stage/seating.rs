@@ -5,7 +5,7 @@
 //! region's window is set, when their grade or language is corrected, and when they give their
 //! consent to olympiad participation again; withdrawing it unseats them.
 //!
-//! Apart from `stage.rs` (which prepares and closes stages on the exam engine) so that the
+//! Apart from `sitting.rs` (which prepares and closes stages on the exam engine) so that the
 //! consent's endpoints can seat and unseat without depending on the exam pages.
 
 use crate::error::AppError;

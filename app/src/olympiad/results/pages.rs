@@ -3,9 +3,9 @@
 //! import with a preview, compute winners, publish, issue certificates). One column on a
 //! phone: tables become cards (no sideways scroll at 360 px, OLY-10).
 
+use super::api::*;
+use super::file::*;
 use super::ranking::WinnerRule;
-use super::results::*;
-use super::results_api::*;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::semester::Date;

@@ -13,27 +13,18 @@
 //! the random part (about 30 bits) makes a number that was not printed impossible to guess,
 //! so the public verification page reveals only certificates whose paper someone holds.
 
-use super::cards::Card;
-use super::results::{CertificateKind, CertificateView, CertificatesIssued};
+use super::file::{CertificateKind, CertificateView, CertificatesIssued};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
+use crate::olympiad::registration::cards::Card;
+use crate::olympiad::ssr::random_code;
 use sqlx::{Any, Row, Transaction};
 
-/// Characters of the random part: digits and capitals that cannot be misread for each other.
-const CHECK_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 const CHECK_LEN: usize = 6;
 
 fn random_check() -> String {
     random_code(CHECK_LEN)
-}
-
-/// `len` random characters a person reads and types without mistaking one for another (also
-/// a teacher's join code, see join.rs).
-pub(crate) fn random_code(len: usize) -> String {
-    use rand::Rng;
-    let mut rng = rand::thread_rng();
-    (0..len).map(|_| CHECK_ALPHABET[rng.gen_range(0..CHECK_ALPHABET.len())] as char).collect()
 }
 
 pub fn number(year: &str, sequence: i64, check: &str) -> String {
@@ -222,12 +213,13 @@ pub fn pdf(c: &Issued, public_url: &str) -> Vec<u8> {
     );
     let card =
         Card { heading: v.campaign.clone(), title: title.text(l).to_uppercase(), fields, note, qr_url: verify_url(public_url, &v.number) };
-    super::cards::cards_pdf(&[card], title.text(l), l)
+    crate::olympiad::registration::cards::cards_pdf(&[card], title.text(l), l)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::olympiad::ssr::CHECK_ALPHABET;
 
     #[test]
     fn numbers_are_year_sequence_and_a_random_check() {

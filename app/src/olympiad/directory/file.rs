@@ -13,9 +13,10 @@
 //! A first row whose F cell is the column's title ("Тілі", "Язык", "Languages") is a header and skipped.
 //! All or nothing: every broken cell is reported as "row.N.column", and nothing is written.
 
-use super::model::{rural_from_cell, SchoolLanguages};
 use crate::docs::sheet::{read_rows, SheetRow};
+use crate::error::AppError;
 use crate::i18n::{normal_name, Msg};
+use crate::olympiad::model::{rural_from_cell, SchoolLanguages};
 
 const COLUMNS: usize = 6;
 /// Errors listed at most (the rest would only bury the first ones).
@@ -37,6 +38,15 @@ pub struct DirectoryRow {
 
 /// A refused cell: (field "row.N.column", message). Row 0 is the whole file.
 pub type RowError = (String, Msg);
+
+/// A refused file's cells ("row.N.column", message) as the field errors the page lists.
+pub(crate) fn row_errors(errors: Vec<RowError>) -> AppError {
+    let mut fields = crate::error::Fields::new();
+    for (field, msg) in errors {
+        fields.add(&field, msg);
+    }
+    fields.finish().err().unwrap_or(AppError::BadRequest)
+}
 
 fn err(row: u32, column: &str, msg: Msg) -> RowError {
     (format!("row.{row}.{column}"), msg)

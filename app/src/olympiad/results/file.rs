@@ -261,7 +261,7 @@ pub fn parse_rule(kind: &str, value: &str) -> Result<WinnerRule, (&'static str, 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
     pub row: u32,
-    pub iin: super::iin::Iin,
+    pub iin: crate::olympiad::iin::Iin,
     /// The campaign's spelling of the subject.
     pub subject: String,
     /// None: the score cell is empty and the row changes nothing.
@@ -269,14 +269,14 @@ pub struct ResultRow {
 }
 
 #[cfg(feature = "ssr")]
-pub use file::*;
+pub use ssr::*;
 
 #[cfg(feature = "ssr")]
-mod file {
+mod ssr {
     use super::*;
     use crate::docs::sheet::{iin_text, read_rows_capped, Limit};
     use crate::i18n::{normal_name, Locale};
-    use crate::olympiad::directory::{RowError, MAX_ERRORS};
+    use crate::olympiad::directory::file::{RowError, MAX_ERRORS};
 
     /// Reads and checks a results file against the campaign's subjects. `Err` lists every
     /// refused cell in file order (at most [`MAX_ERRORS`], then one file-level note).
@@ -292,7 +292,7 @@ mod file {
         for raw in &rows[skip..] {
             let n = raw.row;
             let mut err = |column: &str, msg: Msg| errors.push((format!("row.{n}.{column}"), msg));
-            let iin = super::super::iin::Iin::parse_field(&iin_text(raw.cell(0))).map_err(|m| err("iin", m)).ok();
+            let iin = crate::olympiad::iin::Iin::parse_field(&iin_text(raw.cell(0))).map_err(|m| err("iin", m)).ok();
             let subject = match raw.text(5) {
                 "" => {
                     err("subject", Msg::ErrRequired);

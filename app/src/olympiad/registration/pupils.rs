@@ -11,10 +11,10 @@
 //! broken cell is reported as "row.N.column"; the same IIN twice in the file is refused at
 //! its second row.
 
-use super::directory::{RowError, MAX_ERRORS};
-use super::model::{check_pupil, Pupil, PupilRules};
 use crate::docs::sheet::{iin_text, read_rows};
 use crate::i18n::Msg;
+use crate::olympiad::directory::file::{RowError, MAX_ERRORS};
+use crate::olympiad::model::{check_pupil, Pupil, PupilRules};
 
 const COLUMNS: usize = 4;
 /// A school registers a few hundred pupils at most; a bigger file is a wrong file.

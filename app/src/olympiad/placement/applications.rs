@@ -129,7 +129,7 @@ pub struct FamilyAnswer {
 #[server(prefix = "/api", endpoint = "olympiad/placement")]
 pub async fn placement_state(campaign_id: i64) -> Result<PlacementFacts, AppError> {
     crate::api::respond(async move {
-        let (_, st) = super::api::require_operator().await?;
+        let (_, st) = crate::olympiad::ssr::require_operator().await?;
         ssr::state(&st.db, campaign_id).await
     })
     .await
@@ -140,7 +140,7 @@ pub async fn placement_state(campaign_id: i64) -> Result<PlacementFacts, AppErro
 #[server(prefix = "/api", endpoint = "olympiad/placement/school")]
 pub async fn set_specialised_school(campaign_id: i64, code: String, seats: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
         let mut fields = crate::error::Fields::new();
         let school: Option<i64> =
             sqlx::query_scalar("SELECT org_id FROM school_profiles WHERE code = $1").bind(code.trim()).fetch_optional(&st.db.pool).await?;
@@ -156,7 +156,9 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
         };
         fields.finish()?;
         let (Some(school), Some(seats)) = (school, seats) else { return Err(AppError::BadRequest) };
-        super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let mut tx = st.db.begin().await?;
         if seats == 0 {
             sqlx::query("DELETE FROM olympiad_specialised_schools WHERE campaign_id = $1 AND school_id = $2")
@@ -175,7 +177,7 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
             .execute(&mut *tx)
             .await?;
         }
-        crate::olympiad::results_api::audit(
+        crate::olympiad::ssr::audit(
             &mut tx,
             &caller,
             "olympiad.placement.school",
@@ -194,15 +196,17 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
 #[server(prefix = "/api", endpoint = "olympiad/placement/run")]
 pub async fn run_placement(campaign_id: i64) -> Result<PlacementFacts, AppError> {
     crate::api::respond(async move {
-        let (caller, st) = super::api::require_operator().await?;
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
+        let (caller, st) = crate::olympiad::ssr::require_operator().await?;
+        let campaign = crate::olympiad::campaign::store::campaign(&st.db, campaign_id)
+            .await?
+            .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let now = crate::api::now_ms();
         if now < campaign.stages.applications_closes {
             return Err(AppError::Refused(Msg::ErrOlyApplicationsStillOpen));
         }
         let mut tx = st.db.begin().await?;
         let (placed, unplaced) = ssr::run(&mut tx, campaign_id, now).await?;
-        crate::olympiad::results_api::audit(
+        crate::olympiad::ssr::audit(
             &mut tx,
             &caller,
             "olympiad.placement.run",
@@ -280,7 +284,7 @@ pub async fn submit_application(campaign_id: i64, choice1: String, choice2: Stri
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::olympiad::results_api::audit(
+        crate::olympiad::ssr::audit(
             &mut tx,
             &caller,
             "olympiad.application.submit",
@@ -368,8 +372,8 @@ pub async fn family_lookup(iin: String, number: String) -> Result<Option<FamilyA
     crate::api::respond(async move {
         let st = crate::api::state()?;
         let mut fields = crate::error::Fields::new();
-        let iin = super::iin::Iin::parse_field(&iin).map_err(|m| fields.add("iin", m)).ok();
-        let number = super::certificates::normalize_number(&number);
+        let iin = crate::olympiad::iin::Iin::parse_field(&iin).map_err(|m| fields.add("iin", m)).ok();
+        let number = crate::olympiad::results::certificates::normalize_number(&number);
         if number.is_none() {
             fields.add("number", Msg::ErrOlyCertNumberFormat);
         }

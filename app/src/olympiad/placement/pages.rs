@@ -3,7 +3,7 @@
 //! applicants (`/olympiad/applicants`) and the families' public look-up (`/olympiad/placement`).
 //! One column on a phone.
 
-use super::placement::*;
+use super::applications::*;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
@@ -23,7 +23,7 @@ fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl Into
 }
 
 /// The operator's placement section of one campaign (fetched after hydration, as the other
-/// sections of a campaign card are: see results_pages::CampaignResults).
+/// sections of a campaign card are: see results::pages::CampaignResults).
 #[component]
 pub fn CampaignPlacement(campaign_id: i64) -> impl IntoView {
     let locale = use_locale();
