@@ -118,10 +118,6 @@ pub fn read_csv(bytes: &[u8], unreadable: Msg, mut each: impl FnMut(u32, usize, 
     Ok(())
 }
 
-/// Files past this many filled rows are refused whole (a national directory is ~7 000
-/// schools; a school's pupil list a few hundred).
-pub const MAX_ROWS: usize = 20_000;
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     Empty,
@@ -184,21 +180,17 @@ pub fn number_text(x: f64) -> String {
     }
 }
 
-/// The filled rows of the file's first columns (`columns` of them), blank rows dropped.
-pub fn read_rows(file_name: &str, bytes: &[u8], columns: usize) -> Result<Vec<SheetRow>, Msg> {
-    read_rows_capped(file_name, bytes, columns, Limit { rows: MAX_ROWS, msg: Msg::ErrOlyTooManyRows })
-}
-
-/// How many filled rows a kind of file may have, and the message when it has more.
+/// How many filled rows a kind of file may have, and the message when it has more: each domain
+/// sets its own (a school's pupil list is a few hundred rows, a national results file far more).
 #[derive(Clone, Copy, Debug)]
 pub struct Limit {
     pub rows: usize,
     pub msg: Msg,
 }
 
-/// [`read_rows`] for files with their own row limit (a national results file is far longer
-/// than a directory).
-pub fn read_rows_capped(file_name: &str, bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
+/// The filled rows of the file's first columns (`columns` of them), blank rows dropped; a file
+/// past `limit` is refused whole.
+pub fn read_rows(file_name: &str, bytes: &[u8], columns: usize, limit: Limit) -> Result<Vec<SheetRow>, Msg> {
     let mut rows: Vec<SheetRow> = Vec::new();
     read_cells(file_name, bytes, TABLE_FILE, |row, col, value| {
         let cell = match value {
@@ -308,9 +300,11 @@ pub(crate) fn detect_delimiter(text: &str) -> u8 {
 mod tests {
     use super::*;
 
+    const TEST_LIMIT: Limit = Limit { rows: 100, msg: Msg::ErrOlyTooManyRows };
+
     #[test]
     fn csv_rows_keep_spreadsheet_numbers_and_drop_blank_rows() {
-        let rows = read_rows("d.csv", "a;b\n\n;\nc;d\n".as_bytes(), 2).unwrap();
+        let rows = read_rows("d.csv", "a;b\n\n;\nc;d\n".as_bytes(), 2, TEST_LIMIT).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].row, rows[0].text(0), rows[0].text(1)), (1, "a", "b"));
         assert_eq!((rows[1].row, rows[1].text(0), rows[1].text(1)), (4, "c", "d"));
@@ -325,7 +319,7 @@ mod tests {
         sheet.write_number(1, 0, 60315600303.0).unwrap();
         sheet.write_string(3, 1, "  Ауыл  ").unwrap();
         let bytes = book.save_to_buffer().unwrap();
-        let rows = read_rows("list.xlsx", &bytes, 3).unwrap();
+        let rows = read_rows("list.xlsx", &bytes, 3, TEST_LIMIT).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].cell(0), &Cell::Number("60315600303".into()));
         assert_eq!((rows[2].row, rows[2].cell(1)), (4, &Cell::Text("Ауыл".into())));
@@ -333,8 +327,8 @@ mod tests {
 
     #[test]
     fn unreadable_files_are_one_error() {
-        assert_eq!(read_rows("x.pdf", b"%PDF-1.4", 3), Err(Msg::KtpFileType));
-        assert_eq!(read_rows("x.xlsx", b"not a zip", 3), Err(Msg::KtpFileUnreadable));
-        assert_eq!(read_rows("x.xls", &[0xD0, 0xCF, 0x11, 0xE0, 0, 0], 3), Err(Msg::KtpFileType));
+        assert_eq!(read_rows("x.pdf", b"%PDF-1.4", 3, TEST_LIMIT), Err(Msg::KtpFileType));
+        assert_eq!(read_rows("x.xlsx", b"not a zip", 3, TEST_LIMIT), Err(Msg::KtpFileUnreadable));
+        assert_eq!(read_rows("x.xls", &[0xD0, 0xCF, 0x11, 0xE0, 0, 0], 3, TEST_LIMIT), Err(Msg::KtpFileType));
     }
 }

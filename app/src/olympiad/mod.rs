@@ -48,3 +48,8 @@ pub mod statistics;
 pub const MAX_PUPIL_FILE: usize = 1024 * 1024;
 /// Largest directory file accepted (a national directory of ~7 000 schools is ~1 MiB as CSV).
 pub const MAX_DIRECTORY_FILE: usize = 4 * 1024 * 1024;
+/// Lists past this many filled rows are refused whole (a national directory is ~7 000 schools;
+/// a school's pupil list a few hundred).
+#[cfg(feature = "ssr")]
+pub const LIST_ROWS: crate::docs::sheet::Limit =
+    crate::docs::sheet::Limit { rows: 20_000, msg: crate::i18n::Msg::ErrOlyTooManyRows };

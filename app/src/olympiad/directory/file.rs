@@ -77,7 +77,7 @@ fn is_header(row: &SheetRow) -> bool {
 /// Reads and checks the whole file. `Err` lists every refused cell in file order (at most
 /// [`MAX_ERRORS`], then one file-level note).
 pub fn parse_directory(file_name: &str, bytes: &[u8]) -> Result<Vec<DirectoryRow>, Vec<RowError>> {
-    let rows = read_rows(file_name, bytes, COLUMNS).map_err(|msg| vec![err(0, "file", msg)])?;
+    let rows = read_rows(file_name, bytes, COLUMNS, crate::olympiad::LIST_ROWS).map_err(|msg| vec![err(0, "file", msg)])?;
     let skip = usize::from(rows.first().is_some_and(is_header));
     let mut out = Vec::new();
     let mut errors = Vec::new();

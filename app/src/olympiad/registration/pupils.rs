@@ -29,7 +29,7 @@ pub struct PupilRow {
 
 pub fn parse_pupils(file_name: &str, bytes: &[u8], rules: PupilRules) -> Result<Vec<PupilRow>, Vec<RowError>> {
     let file_err = |msg: Msg| vec![("row.0.file".to_string(), msg)];
-    let rows = read_rows(file_name, bytes, COLUMNS).map_err(file_err)?;
+    let rows = read_rows(file_name, bytes, COLUMNS, crate::olympiad::LIST_ROWS).map_err(file_err)?;
     let skip = usize::from(rows.first().is_some_and(|r| !r.text(0).chars().any(|c| c.is_ascii_digit())));
     if rows.len() - skip > MAX_PUPILS {
         return Err(file_err(Msg::ErrOlyTooManyPupils));

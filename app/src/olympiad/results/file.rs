@@ -274,7 +274,7 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::docs::sheet::{iin_text, read_rows_capped, Limit};
+    use crate::docs::sheet::{iin_text, read_rows, Limit};
     use crate::i18n::{normal_name, Locale};
     use crate::olympiad::directory::file::{RowError, MAX_ERRORS};
 
@@ -283,7 +283,7 @@ mod ssr {
     pub fn parse_results(file_name: &str, bytes: &[u8], subjects: &[String]) -> Result<Vec<ResultRow>, Vec<RowError>> {
         let file_err = |msg: Msg| vec![("row.0.file".to_string(), msg)];
         let limit = Limit { rows: MAX_RESULT_ROWS, msg: Msg::ErrOlyTooManyResultRows };
-        let rows = read_rows_capped(file_name, bytes, IMPORT_COLUMNS, limit).map_err(file_err)?;
+        let rows = read_rows(file_name, bytes, IMPORT_COLUMNS, limit).map_err(file_err)?;
         let skip = usize::from(rows.first().is_some_and(|r| !r.text(0).chars().any(|c| c.is_ascii_digit())));
         let known: std::collections::HashMap<String, &String> = subjects.iter().map(|s| (normal_name(s), s)).collect();
         let mut seen = std::collections::HashSet::new();
