@@ -4,9 +4,9 @@
 pub mod api;
 pub mod assignments;
 pub mod certificates;
-pub mod dto;
 #[cfg(feature = "ssr")]
 pub mod documents;
+pub mod dto;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
