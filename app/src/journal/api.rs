@@ -54,7 +54,7 @@ pub(crate) mod ssr {
         let (tt, hol) = (tt.ok_or(AppError::Internal)?, hol.ok_or(AppError::Internal)?);
         let semester = semester_of(j)?;
         // Stored topics were checked when saved; the filter only guards against old rows.
-        let (rows, topics): (Vec<KtpTopic>, Vec<Topic>) = store::ktp(db, j.id)
+        let (rows, topics): (Vec<KtpTopic>, Vec<Topic>) = store::plan::ktp(db, j.id)
             .await?
             .into_iter()
             .filter_map(|t| {
@@ -107,23 +107,15 @@ pub(crate) mod ssr {
         journal_id: i64,
         lesson_id: i64,
     ) -> Result<Option<serde_json::Value>, AppError> {
-        use sqlx::Row;
-        let row = sqlx::query(
-            "SELECT lesson_date, pair, half_hours, lesson_type, topic, homework FROM lessons WHERE id = $1 AND journal_id = $2",
-        )
-        .bind(lesson_id)
-        .bind(journal_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        Ok(row.map(|r| {
+        Ok(store::plan::lesson_snapshot(tx, journal_id, lesson_id).await?.map(|r| {
             serde_json::json!({
                 "lesson_id": lesson_id,
-                "date": r.get::<String, _>(0),
-                "pair": r.get::<i64, _>(1),
-                "half_hours": r.get::<i64, _>(2),
-                "lesson_type": r.get::<String, _>(3),
-                "topic": r.get::<Option<String>, _>(4),
-                "homework": r.get::<Option<String>, _>(5),
+                "date": r.lesson_date,
+                "pair": r.pair,
+                "half_hours": r.half_hours,
+                "lesson_type": r.lesson_type,
+                "topic": r.topic,
+                "homework": r.homework,
             })
         }))
     }
@@ -134,21 +126,14 @@ pub(crate) mod ssr {
         journal_id: i64,
         topic_id: i64,
     ) -> Result<Option<serde_json::Value>, AppError> {
-        use sqlx::Row;
-        let row =
-            sqlx::query("SELECT position, title, half_hours, lesson_type, homework FROM ktp_topics WHERE id = $1 AND journal_id = $2")
-                .bind(topic_id)
-                .bind(journal_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        Ok(row.map(|r| {
+        Ok(store::plan::topic_snapshot(tx, journal_id, topic_id).await?.map(|r| {
             serde_json::json!({
                 "topic_id": topic_id,
-                "position": r.get::<i64, _>(0),
-                "title": r.get::<String, _>(1),
-                "half_hours": r.get::<i64, _>(2),
-                "lesson_type": r.get::<String, _>(3),
-                "homework": r.get::<Option<String>, _>(4),
+                "position": r.position,
+                "title": r.title,
+                "half_hours": r.half_hours,
+                "lesson_type": r.lesson_type,
+                "homework": r.homework,
             })
         }))
     }
@@ -222,27 +207,17 @@ pub async fn create_journal(
         let group_name = super::store::org_name(&st.db, group_id).await?;
         let title = format!("{group_name} · {subject}");
         let mut tx = st.db.begin().await?;
-        let inserted = sqlx::query_scalar(
-            "INSERT INTO journals (group_id, subject, teacher_id, semester_start, semester_end, scale, title, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8) RETURNING id",
-        )
-        .bind(group_id)
-        .bind(&subject)
-        .bind(caller.user_id)
-        .bind(start.to_string())
-        .bind(end.to_string())
-        .bind(scale.code())
-        .bind(&title)
-        .bind(crate::api::now_ms())
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(id) => id,
-            Err(e) if crate::db::is_unique_violation(&e, "journals") || crate::db::is_unique_violation(&e, "subject") => {
-                return Err(AppError::field("subject", Msg::ErrJournalExists))
-            }
-            Err(e) => return Err(e.into()),
+        let new = super::store::NewJournal {
+            group_id,
+            subject: &subject,
+            teacher_id: caller.user_id,
+            semester_start: start.to_string(),
+            semester_end: end.to_string(),
+            scale,
+            title: &title,
+            at: crate::api::now_ms(),
         };
+        let id = super::store::open_journal(&mut tx, new).await?;
         let after = serde_json::json!({"group_id": group_id, "subject": subject, "start": start, "end": end, "scale": scale.code()});
         record(&mut tx, ssr::audit("journal.create", &caller, id, group_id, after)).await?;
         tx.commit().await?;
@@ -260,8 +235,7 @@ pub async fn rename_journal(journal_id: i64, title: String) -> Result<(), AppErr
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let title = ssr::text(&title, ssr::MAX_SUBJECT, true).map_err(|m| AppError::field("title", m))?;
         let mut tx = st.db.begin().await?;
-        let before: String = sqlx::query_scalar("SELECT title FROM journals WHERE id = $1").bind(j.id).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE journals SET title = $1 WHERE id = $2").bind(&title).bind(j.id).execute(&mut *tx).await?;
+        let before = super::store::rename(&mut tx, j.id, &title).await?;
         let (before, after) = (serde_json::json!({ "title": before }), serde_json::json!({ "title": title }));
         ssr::record(&mut tx, "journal.rename", &caller, &j, Some(before), after).await?;
         tx.commit().await?;
@@ -279,9 +253,7 @@ pub async fn save_syllabus(journal_id: i64, syllabus: String) -> Result<(), AppE
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let syllabus = ssr::text(&syllabus, 50_000, false).map_err(|m| AppError::field("syllabus", m))?;
         let mut tx = st.db.begin().await?;
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT syllabus FROM journals WHERE id = $1").bind(j.id).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE journals SET syllabus = $1 WHERE id = $2").bind(&syllabus).bind(j.id).execute(&mut *tx).await?;
+        let before = super::store::set_syllabus(&mut tx, j.id, &syllabus).await?;
         let (before, after) = (serde_json::json!({ "syllabus": before }), serde_json::json!({ "syllabus": syllabus }));
         ssr::record(&mut tx, "journal.syllabus", &caller, &j, Some(before), after).await?;
         tx.commit().await?;
@@ -313,10 +285,10 @@ pub async fn get_journal(journal_id: i64) -> Result<JournalView, AppError> {
         };
         Ok(JournalView {
             students: store::students(&st.db, j.group_id).await?,
-            lessons: store::lessons(&st.db, j.id).await?,
-            cells: store::cells(&st.db, j.id, j.scale).await?,
+            lessons: store::plan::lessons(&st.db, j.id).await?,
+            cells: store::cells::cells(&st.db, j.id, j.scale).await?,
             today: ssr::today().to_string(),
-            notes: store::notes(&st.db, j.id).await?,
+            notes: store::cells::notes(&st.db, j.id).await?,
             head,
         })
     })
@@ -336,12 +308,7 @@ pub async fn save_cell(journal_id: i64, lesson_id: i64, student_id: i64, value: 
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let new = parse_cell(j.scale, &value).map_err(|m| AppError::field("value", m))?;
-        let lesson_date: Option<String> = sqlx::query_scalar("SELECT lesson_date FROM lessons WHERE id = $1 AND journal_id = $2")
-            .bind(lesson_id)
-            .bind(j.id)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        let lesson_date = lesson_date.ok_or(AppError::NotFound)?;
+        let lesson_date = super::store::plan::lesson_date(&st.db, j.id, lesson_id).await?.ok_or(AppError::NotFound)?;
         if !super::store::is_student_of(&st.db, j.group_id, student_id).await? {
             return Err(AppError::NotFound);
         }
@@ -391,7 +358,7 @@ pub async fn get_ktp(journal_id: i64) -> Result<(Vec<KtpTopic>, String), AppErro
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let (j, _) = super::store::access(&st.db, &caller, journal_id).await?;
-        Ok((super::store::ktp(&st.db, j.id).await?, ssr::default_holidays(&j)?))
+        Ok((super::store::plan::ktp(&st.db, j.id).await?, ssr::default_holidays(&j)?))
     })
     .await
 }
@@ -418,40 +385,25 @@ pub async fn save_topic(
         let kind = fields.check("lesson_type", ssr::lesson_type(&lesson_type));
         let homework = fields.check("homework", ssr::text(&homework, ssr::MAX_HOMEWORK, false));
         fields.finish()?;
-        let (hours, title, kind, homework) =
-            (hours.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, kind.ok_or(AppError::Internal)?, homework.ok_or(AppError::Internal)?);
+        let (hours, title, kind, homework) = (
+            hours.ok_or(AppError::Internal)?,
+            title.ok_or(AppError::Internal)?,
+            kind.ok_or(AppError::Internal)?,
+            homework.ok_or(AppError::Internal)?,
+        );
+        let fields = super::store::plan::TopicFields {
+            title: &title,
+            half_hours: i64::from(hours.half_hours()),
+            lesson_type: kind.code(),
+            homework: &homework,
+        };
         let mut tx = st.db.begin().await?;
         let mut before = None;
         let id = if topic_id == 0 {
-            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM ktp_topics WHERE journal_id = $1")
-                .bind(j.id)
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query_scalar(
-                "INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type, homework) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(j.id)
-            .bind(next)
-            .bind(&title)
-            .bind(i64::from(hours.half_hours()))
-            .bind(kind.code())
-            .bind(&homework)
-            .fetch_one(&mut *tx)
-            .await?
+            super::store::plan::add_topic(&mut tx, j.id, &fields).await?
         } else {
             before = ssr::topic_snapshot(&mut tx, j.id, topic_id).await?;
-            let done = sqlx::query(
-                "UPDATE ktp_topics SET title = $1, half_hours = $2, lesson_type = $3, homework = $4 WHERE id = $5 AND journal_id = $6",
-            )
-            .bind(&title)
-            .bind(i64::from(hours.half_hours()))
-            .bind(kind.code())
-            .bind(&homework)
-            .bind(topic_id)
-            .bind(j.id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
+            if !super::store::plan::change_topic(&mut tx, j.id, topic_id, &fields).await? {
                 return Err(AppError::NotFound);
             }
             topic_id
@@ -476,7 +428,7 @@ pub async fn delete_topic(journal_id: i64, topic_id: i64) -> Result<(), AppError
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let mut tx = st.db.begin().await?;
         let before = ssr::topic_snapshot(&mut tx, j.id, topic_id).await?.ok_or(AppError::NotFound)?;
-        sqlx::query("DELETE FROM ktp_topics WHERE id = $1 AND journal_id = $2").bind(topic_id).bind(j.id).execute(&mut *tx).await?;
+        super::store::plan::delete_topic(&mut tx, j.id, topic_id).await?;
         ssr::record(&mut tx, "journal.topic.delete", &caller, &j, Some(before), serde_json::json!({ "topic_id": topic_id })).await?;
         tx.commit().await?;
         Ok(())
@@ -492,7 +444,7 @@ pub async fn preview_fill(journal_id: i64, timetable: String, holidays: String) 
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let (fill, topics) = ssr::plan_fill(&st.db, &j, &timetable, &holidays).await?;
-        let existing: Vec<(String, i64)> = super::store::lessons(&st.db, j.id).await?.into_iter().map(|l| (l.date, l.pair)).collect();
+        let existing: Vec<(String, i64)> = super::store::plan::lessons(&st.db, j.id).await?.into_iter().map(|l| (l.date, l.pair)).collect();
         Ok(FillPreview {
             lessons: fill
                 .lessons
@@ -529,26 +481,23 @@ pub async fn fill_semester(journal_id: i64, timetable: String, holidays: String)
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let (fill, topics) = ssr::plan_fill(&st.db, &j, &timetable, &holidays).await?;
         let now = crate::api::now_ms();
+        let lessons: Vec<super::store::plan::FilledLesson> = fill
+            .lessons
+            .iter()
+            .map(|l| {
+                let topic = l.topic.and_then(|t| topics.get(t));
+                super::store::plan::FilledLesson {
+                    date: l.date.to_string(),
+                    pair: i64::from(l.pair),
+                    half_hours: i64::from(l.hours.half_hours()),
+                    lesson_type: topic.map_or("theory", |t| t.lesson_type.as_str()),
+                    topic: topic.map_or("", |t| t.title.as_str()),
+                    homework: topic.map_or("", |t| t.homework.as_str()),
+                }
+            })
+            .collect();
         let mut tx = st.db.begin().await?;
-        let mut created = 0i64;
-        for l in &fill.lessons {
-            let topic = l.topic.and_then(|t| topics.get(t));
-            let done = sqlx::query(
-                "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, homework, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (journal_id, lesson_date, pair) DO NOTHING",
-            )
-            .bind(j.id)
-            .bind(l.date.to_string())
-            .bind(i64::from(l.pair))
-            .bind(i64::from(l.hours.half_hours()))
-            .bind(topic.map_or("theory", |t| t.lesson_type.as_str()))
-            .bind(topic.map_or("", |t| t.title.as_str()))
-            .bind(topic.map_or("", |t| t.homework.as_str()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            created += done.rows_affected() as i64;
-        }
+        let created = super::store::plan::fill_lessons(&mut tx, j.id, &lessons, now).await?;
         let after = serde_json::json!({"timetable": timetable, "holidays": holidays, "created": created});
         record(&mut tx, ssr::audit("journal.fill", &caller, j.id, j.group_id, after)).await?;
         tx.commit().await?;
@@ -604,49 +553,21 @@ pub async fn save_lesson(
         else {
             return Err(AppError::Internal);
         };
+        let fields = super::store::plan::LessonFields {
+            date: date.to_string(),
+            pair: i64::from(pair),
+            half_hours: i64::from(hours.half_hours()),
+            lesson_type: kind.code(),
+            topic: &topic,
+            plan: &plan,
+            homework: &homework,
+        };
         let mut tx = st.db.begin().await?;
         let before = if lesson_id == 0 { None } else { ssr::lesson_snapshot(&mut tx, j.id, lesson_id).await? };
-        let result = if lesson_id == 0 {
-            sqlx::query_scalar(
-                "INSERT INTO lessons (journal_id, lesson_date, pair, half_hours, lesson_type, topic, plan, homework, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(j.id)
-            .bind(date.to_string())
-            .bind(i64::from(pair))
-            .bind(i64::from(hours.half_hours()))
-            .bind(kind.code())
-            .bind(&topic)
-            .bind(&plan)
-            .bind(&homework)
-            .bind(crate::api::now_ms())
-            .fetch_one(&mut *tx)
-            .await
+        let id = if lesson_id == 0 {
+            super::store::plan::add_lesson(&mut tx, j.id, &fields, crate::api::now_ms()).await?
         } else {
-            sqlx::query_scalar(
-                "UPDATE lessons SET lesson_date = $1, pair = $2, half_hours = $3, lesson_type = $4, topic = $5, plan = $6, homework = $7
-                 WHERE id = $8 AND journal_id = $9 RETURNING id",
-            )
-            .bind(date.to_string())
-            .bind(i64::from(pair))
-            .bind(i64::from(hours.half_hours()))
-            .bind(kind.code())
-            .bind(&topic)
-            .bind(&plan)
-            .bind(&homework)
-            .bind(lesson_id)
-            .bind(j.id)
-            .fetch_optional(&mut *tx)
-            .await
-            .and_then(|id: Option<i64>| id.ok_or(sqlx::Error::RowNotFound))
-        };
-        let id: i64 = match result {
-            Ok(id) => id,
-            Err(sqlx::Error::RowNotFound) => return Err(AppError::NotFound),
-            Err(e) if crate::db::is_unique_violation(&e, "lessons") || crate::db::is_unique_violation(&e, "pair") => {
-                return Err(AppError::field("pair", Msg::ErrLessonSlotTaken))
-            }
-            Err(e) => return Err(e.into()),
+            super::store::plan::change_lesson(&mut tx, j.id, lesson_id, &fields).await?
         };
         let action = if lesson_id == 0 { "journal.lesson.create" } else { "journal.lesson.update" };
         let after = serde_json::json!({
@@ -670,18 +591,11 @@ pub async fn cancel_lesson(journal_id: i64, lesson_id: i64) -> Result<(), AppErr
         let st = crate::api::state()?;
         let j = super::store::editable(&st.db, &caller, journal_id).await?;
         let mut tx = st.db.begin().await?;
-        let used: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM journal_cells WHERE lesson_id = $1) + (SELECT COUNT(*) FROM assignments WHERE lesson_id = $1)
-                  + (SELECT COUNT(*) FROM mark_history WHERE lesson_id = $1)",
-        )
-        .bind(lesson_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if used > 0 {
+        if super::store::plan::lesson_in_use(&mut tx, lesson_id).await? {
             return Err(AppError::Refused(Msg::ErrLessonHasMarks));
         }
         let before = ssr::lesson_snapshot(&mut tx, j.id, lesson_id).await?.ok_or(AppError::NotFound)?;
-        sqlx::query("DELETE FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).execute(&mut *tx).await?;
+        super::store::plan::cancel_lesson(&mut tx, j.id, lesson_id).await?;
         ssr::record(&mut tx, "journal.lesson.cancel", &caller, &j, Some(before), serde_json::json!({ "lesson_id": lesson_id })).await?;
         tx.commit().await?;
         Ok(())
@@ -694,34 +608,13 @@ pub async fn cancel_lesson(journal_id: i64, lesson_id: i64) -> Result<(), AppErr
 pub async fn my_marks() -> Result<Vec<SubjectMarks>, AppError> {
     crate::api::respond(async move {
         use super::model::{average, Attendance, Cell};
-        use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let journals = sqlx::query(
-            "SELECT j.id FROM journals j JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role = 'student' AND ra.user_id = $1
-             ORDER BY j.semester_start DESC, j.subject",
-        )
-        .bind(caller.user_id)
-        .fetch_all(&st.db.pool)
-        .await?;
+        let journals = super::store::journals_of_student(&st.db, caller.user_id).await?;
         let mut out = Vec::new();
-        for r in journals {
-            let j = super::store::journal(&st.db, r.try_get("id")?).await?;
-            let rows = sqlx::query(
-                "SELECT l.lesson_date, c.mark, c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
-                 WHERE l.journal_id = $1 AND c.student_id = $2 ORDER BY l.lesson_date, l.pair",
-            )
-            .bind(j.id)
-            .bind(caller.user_id)
-            .fetch_all(&st.db.pool)
-            .await?;
-            let mut cells = Vec::new();
-            for row in rows {
-                let mark: Option<i64> = row.try_get("mark")?;
-                let attendance: Option<String> = row.try_get("attendance")?;
-                let code = mark.map(|m| m.to_string()).or(attendance).unwrap_or_default();
-                cells.push((row.try_get::<String, _>("lesson_date")?, Cell::from_store_code(j.scale, &code)));
-            }
+        for journal_id in journals {
+            let j = super::store::journal(&st.db, journal_id).await?;
+            let cells = super::store::cells::cells_of_student(&st.db, j.id, caller.user_id, j.scale).await?;
             let marks: Vec<_> = cells.iter().filter_map(|(_, c)| c.mark()).collect();
             let count = |a: Attendance| cells.iter().filter(|(_, c)| *c == Cell::Attendance(a)).count() as i64;
             out.push(SubjectMarks {
@@ -792,20 +685,7 @@ pub async fn import_ktp(data: leptos::server_fn::codec::MultipartData) -> Result
             )
         })?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("DELETE FROM ktp_topics WHERE journal_id = $1").bind(j.id).execute(&mut *tx).await?;
-        for (n, r) in rows.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO ktp_topics (journal_id, position, title, half_hours, lesson_type, homework) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(j.id)
-            .bind(n as i64 + 1)
-            .bind(r.topic.title())
-            .bind(i64::from(r.topic.hours().half_hours()))
-            .bind(r.lesson_type.code())
-            .bind(&r.homework)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::store::plan::replace_plan(&mut tx, j.id, &rows).await?;
         let after = serde_json::json!({"file": file_name, "topics": rows.len()});
         crate::audit::store::record(&mut tx, ssr::audit("journal.ktp.import", &caller, j.id, j.group_id, after)).await?;
         tx.commit().await?;
@@ -819,7 +699,6 @@ pub async fn import_ktp(data: leptos::server_fn::codec::MultipartData) -> Result
 #[server(prefix = "/api", endpoint = "journal/timesheet")]
 pub async fn timesheet(month: String) -> Result<Vec<TimesheetRow>, AppError> {
     crate::api::respond(async move {
-        use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         caller.require_anywhere(crate::auth::model::Permission::JournalKeep)?;
         let st = crate::api::state()?;
@@ -827,33 +706,14 @@ pub async fn timesheet(month: String) -> Result<Vec<TimesheetRow>, AppError> {
         let first = super::semester::Date::parse(&format!("{month}-01")).map_err(|m| AppError::field("month", m))?.to_string();
         let next = {
             let (y, m): (i64, u32) = (first[..4].parse().unwrap_or(1970), first[5..7].parse().unwrap_or(1));
-            if m == 12 { format!("{}-01-01", y + 1) } else { format!("{y}-{:02}-01", m + 1) }
+            if m == 12 {
+                format!("{}-01-01", y + 1)
+            } else {
+                format!("{y}-{:02}-01", m + 1)
+            }
         };
         let today = ssr::today().to_string();
-        let rows = sqlx::query(
-            "SELECT j.id, j.title,
-                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM ktp_topics k WHERE k.journal_id = j.id) AS planned,
-                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons l WHERE l.journal_id = j.id AND l.lesson_date >= $2 AND l.lesson_date < $3 AND l.lesson_date <= $4) AS month,
-                    (SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons l WHERE l.journal_id = j.id AND l.lesson_date < $3 AND l.lesson_date <= $4) AS to_date
-             FROM journals j WHERE j.teacher_id = $1 AND j.semester_start < $3 AND j.semester_end >= $2 ORDER BY j.title",
-        )
-        .bind(caller.user_id)
-        .bind(&first)
-        .bind(&next)
-        .bind(&today)
-        .fetch_all(&st.db.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TimesheetRow {
-                    journal_id: r.try_get("id")?,
-                    title: r.try_get("title")?,
-                    planned_half_hours: r.try_get("planned")?,
-                    month_half_hours: r.try_get("month")?,
-                    to_date_half_hours: r.try_get("to_date")?,
-                })
-            })
-            .collect()
+        super::store::reports::timesheet(&st.db, caller.user_id, &first, &next, &today).await
     })
     .await
 }
@@ -874,26 +734,14 @@ pub async fn upload_excuse(data: leptos::server_fn::codec::MultipartData) -> Res
         if bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
-        let attendance: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id WHERE c.lesson_id = $1 AND c.student_id = $2 AND l.journal_id = $3",
-        )
-        .bind(lesson_id)
-        .bind(student_id)
-        .bind(j.id)
-        .fetch_optional(&st.db.pool)
-        .await?;
+        let attendance = super::store::cells::attendance_of(&st.db, j.id, lesson_id, student_id).await?;
         if attendance.flatten().as_deref() != Some("e") {
             return Err(AppError::Refused(Msg::ErrNotExcused));
         }
         let key = format!("excuses/{}/{lesson_id}-{student_id}/{}", j.id, crate::media::safe_name(file_name));
         st.media.put(&key, bytes.clone()).await?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE journal_cells SET excuse_media = $1 WHERE lesson_id = $2 AND student_id = $3")
-            .bind(&key)
-            .bind(lesson_id)
-            .bind(student_id)
-            .execute(&mut *tx)
-            .await?;
+        super::store::cells::attach_excuse(&mut tx, lesson_id, student_id, &key).await?;
         let after = serde_json::json!({ "lesson_id": lesson_id, "student_id": student_id, "file": file_name, "bytes": bytes.len() });
         ssr::record(&mut tx, "journal.excuse", &caller, &j, None, after).await?;
         tx.commit().await?;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Submission {
     pub student_id: i64,
     pub student_name: String,
@@ -35,56 +36,6 @@ pub struct Assignment {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use sqlx::Row;
-
-    pub async fn load(db: &crate::db::Db, where_sql: &str, id: i64, only_student: Option<i64>) -> Result<Vec<Assignment>, AppError> {
-        let rows = sqlx::query(&format!(
-            "SELECT a.id, a.journal_id, j.subject, a.title, a.description, a.due_date, l.lesson_date
-             FROM assignments a JOIN journals j ON j.id = a.journal_id JOIN lessons l ON l.id = a.lesson_id
-             WHERE {where_sql} ORDER BY a.due_date DESC, a.id DESC"
-        ))
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in rows {
-            let aid: i64 = r.try_get("id")?;
-            let subs = sqlx::query(
-                "SELECT s.student_id, u.full_name, s.status, s.answer, s.file_name, s.comment, s.mark
-                 FROM submissions s JOIN users u ON u.id = s.student_id WHERE s.assignment_id = $1 ORDER BY u.full_name",
-            )
-            .bind(aid)
-            .fetch_all(&db.pool)
-            .await?;
-            let mut submissions = Vec::new();
-            for s in subs {
-                let student_id: i64 = s.try_get("student_id")?;
-                if only_student.is_some_and(|me| me != student_id) {
-                    continue;
-                }
-                submissions.push(Submission {
-                    student_id,
-                    student_name: s.try_get("full_name")?,
-                    status: s.try_get("status")?,
-                    answer: s.try_get("answer")?,
-                    file_name: s.try_get("file_name")?,
-                    comment: s.try_get("comment")?,
-                    mark: s.try_get("mark")?,
-                });
-            }
-            out.push(Assignment {
-                id: aid,
-                journal_id: r.try_get("journal_id")?,
-                subject: r.try_get("subject")?,
-                title: r.try_get("title")?,
-                description: r.try_get("description")?,
-                due_date: r.try_get("due_date")?,
-                lesson_date: r.try_get("lesson_date")?,
-                submissions,
-            });
-        }
-        Ok(out)
-    }
 
     /// The assignment's journal, for its teacher only.
     pub async fn teacher_journal(
@@ -92,13 +43,9 @@ mod ssr {
         caller: &crate::auth::ssr::Caller,
         assignment_id: i64,
     ) -> Result<(crate::journal::store::JournalRow, i64, String), AppError> {
-        let row = sqlx::query("SELECT journal_id, lesson_id, title FROM assignments WHERE id = $1")
-            .bind(assignment_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let j = crate::journal::store::editable(db, caller, row.try_get("journal_id")?).await?;
-        Ok((j, row.try_get("lesson_id")?, row.try_get("title")?))
+        let a = crate::journal::store::assignments::assignment_head(db, assignment_id).await?.ok_or(AppError::NotFound)?;
+        let j = crate::journal::store::editable(db, caller, a.journal_id).await?;
+        Ok((j, a.lesson_id, a.title))
     }
 }
 
@@ -109,7 +56,7 @@ pub async fn journal_assignments(journal_id: i64) -> Result<Vec<Assignment>, App
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let (j, _) = super::store::access(&st.db, &caller, journal_id).await?;
-        ssr::load(&st.db, "a.journal_id = $1", j.id, None).await
+        super::store::assignments::assignments_of_journal(&st.db, j.id).await
     })
     .await
 }
@@ -133,9 +80,7 @@ pub async fn create_assignment(
         let title = fields.check("title", text(&title, 300, true));
         let description = fields.check("description", text(&description, 5000, false));
         let due = fields.check("due_date", super::semester::Date::parse(&due_date));
-        let lesson: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM lessons WHERE id = $1 AND journal_id = $2").bind(lesson_id).bind(j.id).fetch_optional(&st.db.pool).await?;
-        if lesson.is_none() {
+        if !super::store::plan::has_lesson(&st.db, j.id, lesson_id).await? {
             fields.add("lesson_id", Msg::ErrRequired);
         }
         let group: Vec<i64> = super::store::students(&st.db, j.group_id).await?.into_iter().map(|s| s.id).collect();
@@ -150,26 +95,15 @@ pub async fn create_assignment(
         fields.finish()?;
         let (Some(title), Some(description), Some(due)) = (title, description, due) else { return Err(AppError::Internal) };
         let now = crate::api::now_ms();
+        let new = super::store::assignments::NewAssignment {
+            journal_id: j.id,
+            lesson_id,
+            title: &title,
+            description: &description,
+            due_date: due.to_string(),
+        };
         let mut tx = st.db.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO assignments (journal_id, lesson_id, title, description, due_date, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(j.id)
-        .bind(lesson_id)
-        .bind(&title)
-        .bind(&description)
-        .bind(due.to_string())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for s in &chosen {
-            sqlx::query("INSERT INTO submissions (assignment_id, student_id, status, updated_at) VALUES ($1, $2, 'assigned', $3)")
-                .bind(id)
-                .bind(s)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = super::store::assignments::give_assignment(&mut tx, new, &chosen, now).await?;
         let after = serde_json::json!({
             "assignment_id": id, "lesson_id": lesson_id, "title": title, "due_date": due.to_string(), "students": chosen,
         });
@@ -199,36 +133,16 @@ pub async fn review_submission(
         let st = crate::api::state()?;
         let (j, lesson_id, title) = ssr::teacher_journal(&st.db, &caller, assignment_id).await?;
         let comment = text(&comment, 2000, decision == "rework").map_err(|m| AppError::field("comment", m))?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM submissions WHERE assignment_id = $1 AND student_id = $2")
-            .bind(assignment_id)
-            .bind(student_id)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        status.ok_or(AppError::NotFound)?;
+        super::store::assignments::submission_status(&st.db, assignment_id, student_id).await?.ok_or(AppError::NotFound)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         match decision.as_str() {
             "rework" => {
-                sqlx::query("UPDATE submissions SET status = 'rework', comment = $1, updated_at = $2 WHERE assignment_id = $3 AND student_id = $4")
-                    .bind(&comment)
-                    .bind(now)
-                    .bind(assignment_id)
-                    .bind(student_id)
-                    .execute(&mut *tx)
-                    .await?;
+                super::store::assignments::return_for_rework(&mut tx, assignment_id, student_id, &comment, now).await?;
             }
             "mark" => {
                 let m = j.scale.parse_mark(&mark).map_err(|m| AppError::field("mark", m))?;
-                sqlx::query(
-                    "UPDATE submissions SET status = 'marked', comment = $1, mark = $2, updated_at = $3 WHERE assignment_id = $4 AND student_id = $5",
-                )
-                .bind(&comment)
-                .bind(i64::from(m.value()))
-                .bind(now)
-                .bind(assignment_id)
-                .bind(student_id)
-                .execute(&mut *tx)
-                .await?;
+                super::store::assignments::mark_submission(&mut tx, assignment_id, student_id, &comment, i64::from(m.value()), now).await?;
                 let write = super::store::CellWrite {
                     journal_id: j.id,
                     scale: j.scale,
@@ -259,8 +173,7 @@ pub async fn my_assignments() -> Result<Vec<Assignment>, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::load(&st.db, "a.id IN (SELECT assignment_id FROM submissions WHERE student_id = $1)", caller.user_id, Some(caller.user_id))
-            .await
+        super::store::assignments::assignments_of_student(&st.db, caller.user_id).await
     })
     .await
 }
@@ -276,11 +189,7 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
         let upload = crate::media::read_upload(data, super::model::MAX_ANSWER_FILE).await?;
         let (answer, file_name, bytes) = (upload.fields.get("answer").cloned().unwrap_or_default(), &upload.file_name, &upload.bytes);
         let assignment_id = upload.id("assignment_id").ok_or(AppError::BadRequest)?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM submissions WHERE assignment_id = $1 AND student_id = $2")
-            .bind(assignment_id)
-            .bind(caller.user_id)
-            .fetch_optional(&st.db.pool)
-            .await?;
+        let status = super::store::assignments::submission_status(&st.db, assignment_id, caller.user_id).await?;
         match status.as_deref() {
             None => return Err(AppError::Forbidden),
             Some("marked") => return Err(AppError::Refused(Msg::ErrAlreadyMarked)),
@@ -296,23 +205,9 @@ pub async fn submit_assignment(data: leptos::server_fn::codec::MultipartData) ->
             Some((name, key))
         };
         let mut tx = st.db.begin().await?;
-        sqlx::query(
-            "UPDATE submissions SET status = 'submitted', answer = $1, file_name = COALESCE($2, file_name), file_media = COALESCE($3, file_media),
-                 updated_at = $4 WHERE assignment_id = $5 AND student_id = $6",
-        )
-        .bind(&answer)
-        .bind(stored.as_ref().map(|s| s.0.clone()))
-        .bind(stored.as_ref().map(|s| s.1.clone()))
-        .bind(crate::api::now_ms())
-        .bind(assignment_id)
-        .bind(caller.user_id)
-        .execute(&mut *tx)
-        .await?;
+        super::store::assignments::hand_in(&mut tx, assignment_id, caller.user_id, &answer, stored.as_ref(), crate::api::now_ms()).await?;
         // The student's own change, answerable like a teacher's: under the journal's group.
-        let group: i64 = sqlx::query_scalar("SELECT j.group_id FROM assignments a JOIN journals j ON j.id = a.journal_id WHERE a.id = $1")
-            .bind(assignment_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let group = super::store::assignments::group_of_assignment(&mut tx, assignment_id).await?;
         let after = serde_json::json!({
             "student_id": caller.user_id, "answer_chars": answer.chars().count(), "file": stored.as_ref().map(|s| s.0.clone()),
         });
@@ -340,21 +235,10 @@ pub async fn answer_file(
     caller: crate::auth::ssr::Caller,
     axum::extract::Path((assignment_id, student_id)): axum::extract::Path<(i64, i64)>,
 ) -> Result<crate::edge::Download, AppError> {
-    use sqlx::Row;
-    let row = sqlx::query(
-        "SELECT s.file_name, s.file_media, a.journal_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
-         WHERE s.assignment_id = $1 AND s.student_id = $2",
-    )
-    .bind(assignment_id)
-    .bind(student_id)
-    .fetch_optional(&st.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let file = super::store::assignments::answer_file(&st.db, assignment_id, student_id).await?.ok_or(AppError::NotFound)?;
     if caller.user_id != student_id {
-        super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
+        super::store::access(&st.db, &caller, file.journal_id).await?;
     }
-    let key: Option<String> = row.try_get("file_media")?;
-    let name: Option<String> = row.try_get("file_name")?;
-    let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
-    Ok(crate::edge::Download::uploaded(name.unwrap_or_else(|| "file".into()), bytes, "application/octet-stream"))
+    let bytes = st.media.get(&file.file_media.ok_or(AppError::NotFound)?).await?;
+    Ok(crate::edge::Download::uploaded(file.file_name.unwrap_or_else(|| "file".into()), bytes, "application/octet-stream"))
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CertificateRow {
     pub id: i64,
     pub group_id: i64,
@@ -31,59 +32,6 @@ pub struct Verified {
     pub issued_at: i64,
 }
 
-#[cfg(feature = "ssr")]
-pub mod ssr {
-    use super::*;
-    use sqlx::Row;
-
-    pub async fn rows(db: &crate::db::Db, where_sql: &str, id: i64) -> Result<Vec<CertificateRow>, AppError> {
-        let rows = sqlx::query(&format!(
-            "SELECT c.id, c.group_id, u.full_name, g.name AS group_name, c.purpose, c.status, c.number, c.requested_at, c.issued_at
-             FROM certificates c JOIN users u ON u.id = c.student_id JOIN organisations g ON g.id = c.group_id
-             WHERE {where_sql} ORDER BY CASE c.status WHEN 'requested' THEN 0 ELSE 1 END, c.requested_at DESC LIMIT 500"
-        ))
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CertificateRow {
-                    id: r.try_get("id")?,
-                    group_id: r.try_get("group_id")?,
-                    student_name: r.try_get("full_name")?,
-                    group_name: r.try_get("group_name")?,
-                    purpose: r.try_get("purpose")?,
-                    status: r.try_get("status")?,
-                    number: r.try_get("number")?,
-                    requested_at: r.try_get("requested_at")?,
-                    issued_at: r.try_get("issued_at")?,
-                })
-            })
-            .collect()
-    }
-
-    /// The group's profile and its college (the group's parent organisation).
-    pub async fn group_facts(db: &crate::db::Db, group_id: i64) -> Result<(String, String, i64, String, String), AppError> {
-        let r = sqlx::query(
-            "SELECT g.name, COALESCE(p.name, '') AS college, COALESCE(s.course, 1) AS course,
-                    COALESCE(s.specialty_code, '') AS code, COALESCE(s.specialty_name, '') AS specialty, COALESCE(s.study_form, 'full_time') AS form
-             FROM organisations g LEFT JOIN organisations p ON p.id = g.parent_id LEFT JOIN study_groups s ON s.group_id = g.id WHERE g.id = $1",
-        )
-        .bind(group_id)
-        .fetch_one(&db.pool)
-        .await?;
-        let code: String = r.try_get("code")?;
-        let specialty: String = r.try_get("specialty")?;
-        Ok((
-            r.try_get("name")?,
-            r.try_get("college")?,
-            r.try_get("course")?,
-            format!("{code} {specialty}").trim().to_string(),
-            r.try_get("form")?,
-        ))
-    }
-}
-
 /// Asks the office for a certificate (the student's own group).
 #[server(prefix = "/api", endpoint = "certificate/request")]
 pub async fn request_certificate(purpose: String) -> Result<i64, AppError> {
@@ -102,23 +50,10 @@ pub async fn request_certificate(purpose: String) -> Result<i64, AppError> {
         // One open request per purpose: a double click or a retry does not make two (the
         // look-up and the insert in one writer transaction, so two at once cannot both miss).
         let mut tx = st.db.begin().await?;
-        let open: Option<i64> = sqlx::query_scalar("SELECT id FROM certificates WHERE student_id = $1 AND purpose = $2 AND status = 'requested'")
-            .bind(caller.user_id)
-            .bind(&purpose)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(id) = open {
+        if let Some(id) = super::store::certificates::open_request(&mut tx, caller.user_id, &purpose).await? {
             return Ok(id);
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO certificates (student_id, group_id, purpose, status, requested_at) VALUES ($1, $2, $3, 'requested', $4) RETURNING id",
-        )
-        .bind(caller.user_id)
-        .bind(group)
-        .bind(&purpose)
-        .bind(crate::api::now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = super::store::certificates::request(&mut tx, caller.user_id, group, &purpose, crate::api::now_ms()).await?;
         let entry = crate::audit::store::Entry {
             actor_id: Some(caller.user_id),
             ip: &caller.ip,
@@ -142,7 +77,7 @@ pub async fn my_certificates() -> Result<Vec<CertificateRow>, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::rows(&st.db, "c.student_id = $1", caller.user_id).await
+        super::store::certificates::certificates_of_student(&st.db, caller.user_id).await
     })
     .await
 }
@@ -156,11 +91,11 @@ pub async fn certificate_queue() -> Result<Vec<CertificateRow>, AppError> {
         caller.require_anywhere(Permission::CertificateIssue)?;
         let st = crate::api::state()?;
         let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::CertificateIssue)).await?;
-        let all = ssr::rows(&st.db, "c.id > $1", 0).await?;
+        let all = super::store::certificates::all_certificates(&st.db).await?;
         let mut out = Vec::new();
         for c in all {
-            let group: i64 =
-                sqlx::query_scalar("SELECT group_id FROM certificates WHERE id = $1").bind(c.id).fetch_one(&st.db.pool).await?;
+            // Just listed, so a certificate missing now is a fault (Internal), not NotFound.
+            let group = super::store::certificates::group_of_certificate(&st.db, c.id).await?.ok_or(AppError::Internal)?;
             if scope.contains(&group) {
                 out.push(c);
             }
@@ -179,32 +114,18 @@ pub async fn decide_certificate(id: i64, issue: bool) -> Result<(), AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         caller.require_anywhere(Permission::CertificateIssue)?;
         let st = crate::api::state()?;
-        let group: Option<i64> =
-            sqlx::query_scalar("SELECT group_id FROM certificates WHERE id = $1").bind(id).fetch_optional(&st.db.pool).await?;
+        let group = super::store::certificates::group_of_certificate(&st.db, id).await?;
         caller.require(&st.db, Permission::CertificateIssue, group.ok_or(AppError::NotFound)?).await?;
         let now = crate::api::now_ms();
         let year = &crate::journal::semester::Date::from_epoch_ms(now).to_string()[..4];
         let mut tx = st.db.begin().await?;
         let done = if issue {
-            sqlx::query(
-                "UPDATE certificates SET status = 'issued', number = $1, verify_code = $2, issued_at = $3, issued_by = $4
-                 WHERE id = $5 AND status = 'requested'",
-            )
-            .bind(format!("{year}-{id:06}"))
-            .bind(crate::auth::ssr::random_token())
-            .bind(now)
-            .bind(caller.user_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
+            let (number, code) = (format!("{year}-{id:06}"), crate::auth::ssr::random_token());
+            super::store::certificates::issue(&mut tx, id, &number, &code, caller.user_id, now).await?
         } else {
-            sqlx::query("UPDATE certificates SET status = 'rejected', issued_by = $1 WHERE id = $2 AND status = 'requested'")
-                .bind(caller.user_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
+            super::store::certificates::reject(&mut tx, id, caller.user_id).await?
         };
-        if done.rows_affected() == 0 {
+        if !done {
             return Err(AppError::Refused(Msg::ErrAlreadyDecided));
         }
         let entry = crate::audit::store::Entry {
@@ -228,26 +149,19 @@ pub async fn decide_certificate(id: i64, issue: bool) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "certificate/verify")]
 pub async fn verify_certificate(code: String) -> Result<Verified, AppError> {
     crate::api::respond(async move {
-        use sqlx::Row;
+        use super::store::certificates::{group_facts, verified};
         let st = crate::api::state()?;
         if code.len() > 100 {
             return Err(AppError::NotFound);
         }
-        let r = sqlx::query(
-            "SELECT c.number, c.issued_at, c.group_id, u.full_name FROM certificates c JOIN users u ON u.id = c.student_id
-             WHERE c.verify_code = $1 AND c.status = 'issued'",
-        )
-        .bind(code.trim())
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let (group_name, org_name, ..) = ssr::group_facts(&st.db, r.try_get("group_id")?).await?;
+        let r = verified(&st.db, code.trim()).await?.ok_or(AppError::NotFound)?;
+        let (group_name, org_name, ..) = group_facts(&st.db, r.group_id).await?;
         Ok(Verified {
-            number: r.try_get::<Option<String>, _>("number")?.unwrap_or_default(),
-            student_name: r.try_get("full_name")?,
+            number: r.number.unwrap_or_default(),
+            student_name: r.full_name,
             group_name,
             org_name,
-            issued_at: r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0),
+            issued_at: r.issued_at.unwrap_or(0),
         })
     })
     .await

@@ -20,6 +20,7 @@ pub struct JournalSummary {
 
 /// A group the caller may open a journal for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct GroupOption {
     pub id: i64,
     pub name: String,
@@ -44,6 +45,7 @@ pub struct JournalHead {
 
 /// A column of the grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LessonHead {
     pub id: i64,
     /// "YYYY-MM-DD"
@@ -60,6 +62,7 @@ pub struct LessonHead {
 
 /// A row of the grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StudentHead {
     pub id: i64,
     pub name: String,
@@ -82,6 +85,7 @@ pub struct JournalView {
 
 /// A topic of the calendar-thematic plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct KtpTopic {
     pub id: i64,
     pub position: i64,
@@ -159,6 +163,7 @@ pub struct PerformanceReport {
 
 /// One journal's line of a teacher's teaching-time sheet for a month (JRN-7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TimesheetRow {
     pub journal_id: i64,
     pub title: String,

@@ -64,9 +64,9 @@ async fn journal_table(st: &AppState, caller: &Caller, id: i64, locale: Locale) 
     use super::store;
     let (j, _) = store::access(&st.db, caller, id).await?;
     let students = store::students(&st.db, j.group_id).await?;
-    let lessons = store::lessons(&st.db, j.id).await?;
+    let lessons = store::plan::lessons(&st.db, j.id).await?;
     let cells: HashMap<(i64, i64), String> =
-        store::cells(&st.db, j.id, j.scale).await?.into_iter().map(|(l, s, code)| ((l, s), code)).collect();
+        store::cells::cells(&st.db, j.id, j.scale).await?.into_iter().map(|(l, s, code)| ((l, s), code)).collect();
     let mut head = vec![Msg::Student.text(locale).to_string()];
     head.extend(lessons.iter().map(|l| super::pages::dotted(&l.date)));
     head.push(Msg::Average.text(locale).to_string());
@@ -188,33 +188,25 @@ async fn certificate_file(
     Path(file): Path<String>,
     Lang(locale): Lang,
 ) -> Result<Download, AppError> {
-    use sqlx::Row;
+    use super::store::certificates::{group_facts, issued_certificate};
     let Some((id, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
-    let r = sqlx::query(
-        "SELECT c.student_id, c.group_id, c.purpose, c.number, c.verify_code, c.issued_at, u.full_name
-             FROM certificates c JOIN users u ON u.id = c.student_id WHERE c.id = $1 AND c.status = 'issued'",
-    )
-    .bind(id)
-    .fetch_optional(&st.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
-    if student != caller.user_id {
-        caller.require(&st.db, crate::auth::model::Permission::CertificateIssue, group).await?;
+    let r = issued_certificate(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    if r.student_id != caller.user_id {
+        caller.require(&st.db, crate::auth::model::Permission::CertificateIssue, r.group_id).await?;
     }
-    let (group_name, org_name, course, specialty, form) = super::certificates::ssr::group_facts(&st.db, group).await?;
-    let number: String = r.try_get::<Option<String>, _>("number")?.unwrap_or_default();
-    let code: String = r.try_get::<Option<String>, _>("verify_code")?.unwrap_or_default();
-    let issued: i64 = r.try_get::<Option<i64>, _>("issued_at")?.unwrap_or(0);
+    let (group_name, org_name, course, specialty, form) = group_facts(&st.db, r.group_id).await?;
+    let number: String = r.number.unwrap_or_default();
+    let code: String = r.verify_code.unwrap_or_default();
+    let issued: i64 = r.issued_at.unwrap_or(0);
     let c = super::documents::Certificate {
         org_name,
         number: number.clone(),
-        student_name: r.try_get("full_name")?,
+        student_name: r.full_name,
         group: group_name,
         specialty,
         course: course.to_string(),
         study_form: study_form_msg(&form).text(locale).to_string(),
-        purpose: r.try_get("purpose")?,
+        purpose: r.purpose,
         issued_on: super::semester::Date::from_epoch_ms(issued).dotted(),
         verify_url: verify_url(&st.settings.public_url, &code),
     };
@@ -230,47 +222,28 @@ async fn transcript_file(
     Query(q): Query<HashMap<String, String>>,
     Lang(locale): Lang,
 ) -> Result<Download, AppError> {
-    use super::model::{LessonType, Scale};
-    use sqlx::Row;
+    use super::model::LessonType;
+    use super::store::reports;
     let supplement = q.get("supplement").is_some_and(|v| v == "1");
     let Some((student, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
-    let group: i64 = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1 AND role = 'student' ORDER BY id LIMIT 1")
-        .bind(student)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let group = reports::first_group_of_student(&st.db, student).await?.ok_or(AppError::NotFound)?;
     if student != caller.user_id {
         caller.require(&st.db, crate::auth::model::Permission::JournalRead, group).await?;
     }
-    let (group_name, org_name, _, specialty, _) = super::certificates::ssr::group_facts(&st.db, group).await?;
-    let journals = sqlx::query("SELECT id, subject, scale FROM journals WHERE group_id = $1 ORDER BY semester_start, subject")
-        .bind(group)
-        .fetch_all(&st.db.pool)
-        .await?;
+    let (group_name, org_name, _, specialty, _) = super::store::certificates::group_facts(&st.db, group).await?;
+    let journals = reports::journals_of_group(&st.db, group).await?;
     let mut rows = Vec::new();
     let mut finals = Vec::new();
     for j in journals {
-        let jid: i64 = j.try_get("id")?;
-        let scale = Scale::from_code(&j.try_get::<String, _>("scale")?).unwrap_or_default();
-        let hours: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(half_hours), 0) AS BIGINT) FROM lessons WHERE journal_id = $1")
-            .bind(jid)
-            .fetch_one(&st.db.pool)
-            .await?;
-        let marks = sqlx::query(
-            "SELECT c.mark, l.lesson_type FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
-                 WHERE l.journal_id = $1 AND c.student_id = $2 AND c.mark IS NOT NULL ORDER BY l.lesson_date, l.pair",
-        )
-        .bind(jid)
-        .bind(student)
-        .fetch_all(&st.db.pool)
-        .await?;
+        let scale = j.scale;
+        let hours = reports::taught_half_hours(&st.db, j.id).await?;
+        let marks = reports::marks_of_student(&st.db, j.id, student).await?;
         let mut all = Vec::new();
         let mut last_attestation = None;
         for m in marks {
-            let value: i64 = m.try_get("mark")?;
-            if let Some(mark) = Cell::from_store_code(scale, &value.to_string()).mark() {
+            if let Some(mark) = Cell::from_store_code(scale, &m.mark.to_string()).mark() {
                 all.push(mark);
-                if LessonType::from_code(&m.try_get::<String, _>("lesson_type")?).is_some_and(LessonType::is_attestation) {
+                if LessonType::from_code(&m.lesson_type).is_some_and(LessonType::is_attestation) {
                     last_attestation = Some(mark);
                 }
             }
@@ -280,7 +253,7 @@ async fn transcript_file(
             finals.push(m);
         }
         rows.push(super::documents::TranscriptRow {
-            subject: j.try_get("subject")?,
+            subject: j.subject,
             hours: super::model::Hours::from_half_hours(hours as u32).label(locale),
             mark: fin.map(|m| m.value().to_string()).unwrap_or_else(|| "—".into()),
             letter: fin.and_then(|m| m.letter()).map(|l| l.as_str().to_string()),
@@ -303,19 +276,11 @@ async fn transcript_file(
 
 /// The note behind an excused absence: for the journal's teacher and readers, and the student.
 async fn excuse_file(State(st): State<AppState>, caller: Caller, Path((lesson, student)): Path<(i64, i64)>) -> Result<Download, AppError> {
-    use sqlx::Row;
-    let row = sqlx::query(
-            "SELECT c.excuse_media, l.journal_id FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id WHERE c.lesson_id = $1 AND c.student_id = $2",
-        )
-        .bind(lesson)
-        .bind(student)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let note = super::store::cells::excuse_note(&st.db, lesson, student).await?.ok_or(AppError::NotFound)?;
     if caller.user_id != student {
-        super::store::access(&st.db, &caller, row.try_get("journal_id")?).await?;
+        super::store::access(&st.db, &caller, note.journal_id).await?;
     }
-    let key: String = row.try_get::<Option<String>, _>("excuse_media")?.ok_or(AppError::NotFound)?;
+    let key: String = note.excuse_media.ok_or(AppError::NotFound)?;
     let name = key.rsplit('/').next().unwrap_or("note").to_string();
     Ok(Download::uploaded(name, st.media.get(&key).await?, "application/octet-stream"))
 }
@@ -325,39 +290,26 @@ async fn excuse_file(State(st): State<AppState>, caller: Caller, Path((lesson, s
 /// Built from the accounts and groups; personal-file fields the platform does not hold yet
 /// (date of birth, enrolment order) are not invented.
 async fn name_book(State(st): State<AppState>, caller: Caller, Lang(locale): Lang) -> Result<Download, AppError> {
-    use sqlx::Row;
     caller.require_anywhere(crate::auth::model::Permission::JournalRead)?;
     let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(crate::auth::model::Permission::JournalRead)).await?;
-    let rows = sqlx::query(
-            "SELECT g.id AS group_id, g.name AS group_name, COALESCE(s.specialty_code, '') AS code, COALESCE(s.specialty_name, '') AS specialty,
-                    COALESCE(s.course, 1) AS course, COALESCE(s.study_form, 'full_time') AS form,
-                    u.full_name, u.login, COALESCE(u.email, '') AS email, COALESCE(u.phone, '') AS phone
-             FROM role_assignments ra JOIN organisations g ON g.id = ra.org_id JOIN users u ON u.id = ra.user_id
-             LEFT JOIN study_groups s ON s.group_id = g.id
-             WHERE ra.role = 'student' AND u.active = 1 ORDER BY code, g.name, u.full_name",
-        )
-        .fetch_all(&st.db.pool)
-        .await?;
+    let rows = super::store::reports::name_book(&st.db).await?;
     let mut body = Vec::new();
     let mut n = 0;
     for r in rows {
-        if !scope.contains(&r.try_get::<i64, _>("group_id")?) {
+        if !scope.contains(&r.group_id) {
             continue;
         }
         n += 1;
-        let code: String = r.try_get("code")?;
-        let specialty: String = r.try_get("specialty")?;
-        let form: String = r.try_get("form")?;
         body.push(vec![
             XCell::Number(f64::from(n)),
-            XCell::Text(r.try_get("full_name")?),
-            XCell::Text(r.try_get("group_name")?),
-            XCell::Text(format!("{code} {specialty}").trim().to_string()),
-            XCell::Number(r.try_get::<i64, _>("course")? as f64),
-            XCell::Text(study_form_msg(&form).text(locale).to_string()),
-            XCell::Text(r.try_get("login")?),
-            XCell::Text(r.try_get("email")?),
-            XCell::Text(r.try_get("phone")?),
+            XCell::Text(r.full_name),
+            XCell::Text(r.group_name),
+            XCell::Text(format!("{} {}", r.code, r.specialty).trim().to_string()),
+            XCell::Number(r.course as f64),
+            XCell::Text(study_form_msg(&r.form).text(locale).to_string()),
+            XCell::Text(r.login),
+            XCell::Text(r.email),
+            XCell::Text(r.phone),
         ]);
     }
     let title = Msg::NameBook.text(locale).to_string();

@@ -53,56 +53,32 @@ pub async fn performance(
     to: &str,
 ) -> Result<Vec<PerformanceRow>, crate::error::AppError> {
     use super::model::{Cell, Scale};
+    use super::store::reports;
     use crate::auth::model::Permission;
-    use sqlx::Row;
     use std::collections::HashMap;
     let scope = crate::admin::store::subtree(db, &caller.scope_roots(Permission::JournalRead)).await?;
     // The attestation lessons of the period (with their group and scale), then every mark given
     // on them, in two queries whatever the size of the college.
-    let lessons = sqlx::query(
-        "SELECT l.id, j.group_id, j.scale FROM lessons l JOIN journals j ON j.id = l.journal_id
-         WHERE l.lesson_type IN ('attestation', 'exam') AND l.lesson_date >= $1 AND l.lesson_date <= $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&db.pool)
-    .await?;
+    let lessons = reports::attestation_lessons(db, from, to).await?;
     let mut lesson_group: HashMap<i64, (i64, Scale)> = HashMap::new();
     let mut attestations: HashMap<i64, i64> = HashMap::new();
-    for r in &lessons {
-        let group: i64 = r.try_get("group_id")?;
-        if scope.contains(&group) {
-            let scale: String = r.try_get("scale")?;
-            lesson_group.insert(r.try_get("id")?, (group, Scale::from_code(&scale).unwrap_or_default()));
-            *attestations.entry(group).or_default() += 1;
+    for l in &lessons {
+        if scope.contains(&l.group_id) {
+            lesson_group.insert(l.id, (l.group_id, l.scale));
+            *attestations.entry(l.group_id).or_default() += 1;
         }
     }
-    let marks = sqlx::query(
-        "SELECT c.lesson_id, c.student_id, c.mark FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
-         WHERE c.mark IS NOT NULL AND l.lesson_type IN ('attestation', 'exam') AND l.lesson_date >= $1 AND l.lesson_date <= $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&db.pool)
-    .await?;
+    let marks = reports::attestation_marks(db, from, to).await?;
     let mut by_group: HashMap<i64, Vec<(i64, Mark)>> = HashMap::new();
     for r in &marks {
-        let Some((group, scale)) = lesson_group.get(&r.try_get::<i64, _>("lesson_id")?).copied() else { continue };
-        let value: i64 = r.try_get("mark")?;
-        if let Some(m) = Cell::from_store_code(scale, &value.to_string()).mark() {
-            by_group.entry(group).or_default().push((r.try_get("student_id")?, m));
+        let Some((group, scale)) = lesson_group.get(&r.lesson_id).copied() else { continue };
+        if let Some(m) = Cell::from_store_code(scale, &r.mark.to_string()).mark() {
+            by_group.entry(group).or_default().push((r.student_id, m));
         }
     }
     let mut groups = Vec::new();
     for (group_id, n_attestations) in attestations {
-        let profile = sqlx::query(
-            "SELECT g.name, COALESCE(s.specialty_code, '') AS code, COALESCE(s.specialty_name, '') AS name2
-             FROM organisations g LEFT JOIN study_groups s ON s.group_id = g.id WHERE g.id = $1",
-        )
-        .bind(group_id)
-        .fetch_one(&db.pool)
-        .await?;
-        let (code, name): (String, String) = (profile.try_get("code")?, profile.try_get("name2")?);
+        let profile = reports::group_profile(db, group_id).await?;
         let students = super::store::students(db, group_id).await?;
         // Marks of students who have left the group since are not counted.
         let marks: Vec<Mark> = by_group
@@ -114,8 +90,8 @@ pub async fn performance(
             .collect();
         let not_attested = (students.len() as i64 * n_attestations - marks.len() as i64).max(0);
         groups.push(GroupAttestations {
-            specialty: format!("{code} {name}").trim().to_string(),
-            group: profile.try_get("name")?,
+            specialty: format!("{} {}", profile.code, profile.specialty).trim().to_string(),
+            group: profile.name,
             students: students.len() as i64,
             marks,
             not_attested,
