@@ -51,5 +51,4 @@ pub const MAX_DIRECTORY_FILE: usize = 4 * 1024 * 1024;
 /// Lists past this many filled rows are refused whole (a national directory is ~7 000 schools;
 /// a school's pupil list a few hundred).
 #[cfg(feature = "ssr")]
-pub const LIST_ROWS: crate::docs::sheet::Limit =
-    crate::docs::sheet::Limit { rows: 20_000, msg: crate::i18n::Msg::ErrOlyTooManyRows };
+pub const LIST_ROWS: crate::docs::sheet::Limit = crate::docs::sheet::Limit { rows: 20_000, msg: crate::i18n::Msg::ErrOlyTooManyRows };
