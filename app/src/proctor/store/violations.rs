@@ -1,8 +1,9 @@
 //! What the violations are derived from (webcam frames, capture times, device checks, the
 //! exam's settings), the open violations that derivation replaces, and the attempts' risk
 //! scores. Set-based: a handful of statements for a whole batch of attempts, each IN list
-//! bound (SQLite takes up to 32 766 parameters a statement). Called by ingest, the re-check,
-//! the hand-in and the live job, which decided beforehand which attempts to derive.
+//! bound (SQLite takes up to 32 766 parameters a statement). Called once the caller is checked:
+//! by ingest (the attempt is the caller's own), a reviewer's decision (the caller reviews the
+//! attempt's group), and by the server's own re-check, hand-in and live job.
 
 use crate::db::batch::{placeholders, statement, values_list};
 use crate::db::Db;
