@@ -12,10 +12,10 @@
 //! NOTHING: the same key twice stores once. The server's own decode and face count of the
 //! snapshots chosen for it runs in the background (`recheck`); violations are derived here only
 //! where the new frame can change them.
-use super::violations::{self, Frame, Thresholds};
+use super::store;
+use super::violations::{self, Thresholds};
 use super::wire::{self, valid_key, Accepted, CheckResult, EventBatch, EvidenceKind, Stored, MAX_EVENTS, MAX_IMAGE_BYTES};
 use crate::auth::ssr::Caller;
-use crate::db::batch::placeholders;
 use crate::edge::Routes;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -24,7 +24,6 @@ use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Json;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// Largest image side accepted (checked from the header, before any pixel is decoded).
@@ -68,32 +67,7 @@ pub(crate) struct AttemptRow {
 }
 
 pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
-    let r = sqlx::query(
-        "SELECT a.id, a.exam_id, a.student_id, a.started_at, a.deadline_at, a.submitted_at,
-                e.recheck_percent, e.no_face_frames, e.many_faces_frames,
-                (SELECT COUNT(*) FROM personal_data_consents c
-                 WHERE c.user_id = a.student_id AND c.purpose = 'proctoring' AND c.withdrawn_at IS NULL) AS consents
-         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
-    )
-    .bind(attempt_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let deadline: i64 = r.try_get("deadline_at")?;
-    let submitted: Option<i64> = r.try_get("submitted_at")?;
-    Ok(AttemptRow {
-        id: r.try_get("id")?,
-        exam_id: r.try_get("exam_id")?,
-        student_id: r.try_get("student_id")?,
-        started_at: r.try_get("started_at")?,
-        ends_at: submitted.map_or(deadline, |s| s.min(deadline)),
-        recheck_percent: r.try_get("recheck_percent")?,
-        thresholds: Thresholds {
-            no_face_frames: r.try_get::<i64, _>("no_face_frames")?.clamp(1, 20) as u32,
-            many_faces_frames: r.try_get::<i64, _>("many_faces_frames")?.clamp(1, 20) as u32,
-        },
-        consented: r.try_get::<i64, _>("consents")? > 0,
-    })
+    store::evidence::attempt_for_ingest(db, attempt_id).await?.ok_or(AppError::NotFound)
 }
 
 /// Attempts as ingest read them lately. Every candidate uploads every few seconds; the row
@@ -310,17 +284,8 @@ async fn device_check(State(st): State<AppState>, caller: Caller, body: axum::bo
 async fn record_device_check(db: &crate::db::Db, user_id: i64, r: &CheckResult) -> Result<(), AppError> {
     let now = crate::api::now_ms();
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM proctor_device_checks WHERE user_id = $1 AND checked_at < $2")
-        .bind(user_id)
-        .bind(now - DEVICE_CHECK_KEPT_MS)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO proctor_device_checks (user_id, checked_at, faces) VALUES ($1, $2, $3)")
-        .bind(user_id)
-        .bind(now)
-        .bind(i64::from(r.faces))
-        .execute(&mut *tx)
-        .await?;
+    store::evidence::forget_device_checks_before(&mut tx, user_id, now - DEVICE_CHECK_KEPT_MS).await?;
+    store::evidence::add_device_check(&mut tx, user_id, now, r.faces).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -438,13 +403,7 @@ async fn store_evidence(
     // transaction instead, once for the batch, answers waited longer for SQLite's writer
     // (answer p99 233 against 178 ms, same machine) and PostgreSQL gained nothing measurable
     // (BENCHMARKS.md, 2026-12-05).
-    let open: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT kind FROM proctor_violations WHERE attempt_id = $1 AND status = 'open'
-           AND kind IN ('no_face', 'many_faces', 'camera_gap', 'screen_gap', 'no_device_check')",
-    )
-    .bind(a.id)
-    .fetch_all(&st.db.pool)
-    .await?;
+    let open = store::evidence::open_upload_violation_kinds(&st.db, a.id).await?;
     let frames = kind == "webcam" && (faces_client != Some(1) || open.iter().any(|k| k == "no_face" || k == "many_faces"));
     let missing = open.iter().any(|k| k.ends_with("_gap") || k == "no_device_check");
     let row = NewEvidence {
@@ -471,20 +430,20 @@ async fn store_evidence(
 }
 
 /// An upload's row, its file already written.
-struct NewEvidence {
-    attempt_id: i64,
-    kind: &'static str,
-    key: String,
-    media_key: String,
-    content_type: &'static str,
-    bytes: i64,
-    width: u32,
-    height: u32,
-    faces_client: Option<u32>,
-    captured_at: i64,
-    received_at: i64,
+pub(crate) struct NewEvidence {
+    pub(crate) attempt_id: i64,
+    pub(crate) kind: &'static str,
+    pub(crate) key: String,
+    pub(crate) media_key: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) bytes: i64,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) faces_client: Option<u32>,
+    pub(crate) captured_at: i64,
+    pub(crate) received_at: i64,
     /// Some(rank) when the server's background re-check should look at it (`recheck`).
-    recheck_rank: Option<i64>,
+    pub(crate) recheck_rank: Option<i64>,
     /// Also write the attempt's "last seen".
     touch: bool,
     /// Derive the attempt's face violations again with this row (a frame the browser flagged,
@@ -531,55 +490,10 @@ async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
     derive_missing_many(tx, &missing).await
 }
 
-/// Inserts the rows in one statement; an idempotency key already stored (a retry whose first
-/// try landed, or the same upload twice in `rows`) is not stored again and answers with the
-/// stored row's id, `duplicate`. Then the "last seen" of the attempts to touch.
+/// Inserts the rows (`store::evidence::insert_evidence`: a key stored already answers with the
+/// stored row's id, `duplicate`), then the "last seen" of the attempts to touch.
 async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence]) -> Result<Vec<Stored>, AppError> {
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "INSERT INTO proctor_evidence (attempt_id, kind, idem_key, media_key, content_type, bytes, width, height, faces_client,
-                                       captured_at, received_at, recheck, recheck_rank)
-         VALUES {} ON CONFLICT (attempt_id, idem_key) DO NOTHING RETURNING id, attempt_id, idem_key",
-            crate::db::batch::values_list(rows.len(), 13)
-        ),
-    );
-    let mut q = sqlx::query(&sql);
-    for r in rows {
-        q = q
-            .bind(r.attempt_id)
-            .bind(r.kind)
-            .bind(&r.key)
-            .bind(&r.media_key)
-            .bind(r.content_type)
-            .bind(r.bytes)
-            .bind(i64::from(r.width))
-            .bind(i64::from(r.height))
-            .bind(r.faces_client.map(i64::from))
-            .bind(r.captured_at)
-            .bind(r.received_at)
-            .bind(if r.recheck_rank.is_some() { "due" } else { "none" })
-            .bind(r.recheck_rank.unwrap_or(1));
-    }
-    let mut new: std::collections::HashMap<(i64, String), i64> = std::collections::HashMap::new();
-    for r in q.fetch_all(&mut **tx).await? {
-        new.insert((r.try_get("attempt_id")?, r.try_get("idem_key")?), r.try_get("id")?);
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        // The first of a key in this batch is the one stored; a later one is its duplicate.
-        match new.remove(&(r.attempt_id, r.key.clone())) {
-            Some(id) => out.push(Stored { id, duplicate: false }),
-            None => {
-                let id: i64 = sqlx::query_scalar("SELECT id FROM proctor_evidence WHERE attempt_id = $1 AND idem_key = $2")
-                    .bind(r.attempt_id)
-                    .bind(&r.key)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                out.push(Stored { id, duplicate: true });
-            }
-        }
-    }
+    let out = store::evidence::insert_evidence(tx, rows).await?;
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.received_at)).collect();
     crate::exam::seen::seen(tx, &touched).await?;
     Ok(out)
@@ -594,27 +508,8 @@ pub(crate) async fn derive_frames_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>
     if attempts.is_empty() {
         return Ok(());
     }
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "SELECT id, attempt_id, captured_at, faces_client, faces_server FROM proctor_evidence
-             WHERE kind = 'webcam' AND attempt_id IN ({}) ORDER BY attempt_id, captured_at, id",
-            placeholders(1, attempts.len())
-        ),
-    );
-    let mut q = sqlx::query(&sql);
-    for a in attempts {
-        q = q.bind(a.id);
-    }
-    let mut frames: HashMap<i64, Vec<Frame>> = HashMap::new();
-    for r in q.fetch_all(&mut **tx).await? {
-        frames.entry(r.try_get("attempt_id")?).or_default().push(Frame {
-            evidence_id: r.try_get("id")?,
-            at: r.try_get("captured_at")?,
-            faces_client: r.try_get::<Option<i64>, _>("faces_client")?.map(|n| n as u32),
-            faces_server: r.try_get::<Option<i64>, _>("faces_server")?.map(|n| n as u32),
-        });
-    }
+    let ids: Vec<i64> = attempts.iter().map(|a| a.id).collect();
+    let frames = store::violations::webcam_frames_of(tx, &ids).await?;
     let none = Vec::new();
     let derived: Vec<(i64, Vec<violations::Found>)> =
         attempts.iter().map(|a| (a.id, violations::from_frames(frames.get(&a.id).unwrap_or(&none), a.thresholds))).collect();
@@ -635,19 +530,6 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
     }
     let now_of: HashMap<i64, i64> = attempts.iter().copied().collect();
     let ids: Vec<i64> = now_of.keys().copied().collect();
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "SELECT a.id, a.student_id, a.started_at, a.deadline_at, a.submitted_at, a.proctored AS attempt_proctored, a.capture,
-                e.proctored, e.allow_unproctored, e.form, e.snapshot_interval_s, e.screen_interval_s, e.proctor_mode, e.missing_frames
-         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id IN ({})",
-            placeholders(1, ids.len())
-        ),
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &ids {
-        q = q.bind(*id);
-    }
     struct Owing {
         id: i64,
         student: i64,
@@ -656,64 +538,36 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
         owed: violations::Owed,
     }
     let mut owing = Vec::new();
-    for r in q.fetch_all(&mut **tx).await? {
-        let owes = r.try_get::<i64, _>("attempt_proctored")? != 0
-            && r.try_get::<i64, _>("proctored")? != 0
-            && r.try_get::<i64, _>("allow_unproctored")? == 0
-            && r.try_get::<String, _>("form")? != "offline";
+    for r in store::violations::capture_duties_of(tx, &ids).await? {
+        let owes = r.attempt_proctored != 0 && r.settings.proctored != 0 && r.settings.allow_unproctored == 0 && r.form != "offline";
         if !owes {
             continue;
         }
         // A camera-only attempt (a phone under an exam for any device) owes no screenshots.
-        let capture = crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?);
-        let settings = crate::proctor::settings::ProctorSettings::from_row(&r)?.for_capture(capture);
-        let id: i64 = r.try_get("id")?;
-        let deadline: i64 = r.try_get("deadline_at")?;
+        let capture = crate::proctor::settings::Capture::from_code(&r.capture);
+        let settings = crate::proctor::settings::ProctorSettings::from(r.settings).for_capture(capture);
         owing.push(Owing {
-            id,
-            student: r.try_get("student_id")?,
-            start: r.try_get("started_at")?,
-            until: r.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(now_of[&id]).min(deadline),
+            id: r.id,
+            student: r.student_id,
+            start: r.started_at,
+            until: r.submitted_at.unwrap_or(now_of[&r.id]).min(r.deadline_at),
             owed: violations::Owed {
                 camera_every_ms: i64::from(settings.snapshot_interval_s) * 1000,
                 screen_every_ms: settings.require_screen.then_some(i64::from(settings.screen_interval_s) * 1000),
-                gap_intervals: r.try_get::<i64, _>("missing_frames")?.clamp(1, 20) as u32,
+                gap_intervals: r.missing_frames.clamp(1, 20) as u32,
             },
         });
     }
     if owing.is_empty() {
         return Ok(());
     }
-    let sql = format!("SELECT attempt_id, kind, captured_at FROM proctor_evidence WHERE attempt_id IN ({})", placeholders(1, owing.len()));
-    let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql);
-    for o in &owing {
-        q = q.bind(o.id);
-    }
-    let mut captured: HashMap<i64, (Vec<i64>, Vec<i64>)> = HashMap::new();
-    for (attempt, kind, at) in q.fetch_all(&mut **tx).await? {
-        let (webcam, screen) = captured.entry(attempt).or_default();
-        match kind.as_str() {
-            "webcam" => webcam.push(at),
-            _ => screen.push(at),
-        }
-    }
+    let captured = store::violations::capture_times_of(tx, &owing.iter().map(|o| o.id).collect::<Vec<_>>()).await?;
     // Device checks of these candidates from the earliest window's opening to the latest's end;
     // each attempt then counts those inside its own window.
     let from = owing.iter().map(|o| o.start - DEVICE_CHECK_BEFORE_MS).min().unwrap_or(0);
     let to = owing.iter().map(|o| o.until.max(o.start)).max().unwrap_or(0);
     let students: Vec<i64> = owing.iter().map(|o| o.student).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "SELECT user_id, checked_at FROM proctor_device_checks WHERE checked_at >= $1 AND checked_at <= $2 AND user_id IN ({})",
-            placeholders(3, students.len())
-        ),
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(from).bind(to);
-    for s in &students {
-        q = q.bind(*s);
-    }
-    let checks = q.fetch_all(&mut **tx).await?;
+    let checks = store::violations::device_checks_between(tx, from, to, &students).await?;
     let none = (Vec::new(), Vec::new());
     let derived: Vec<(i64, Vec<violations::Found>)> = owing
         .iter()
@@ -730,8 +584,8 @@ pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any
 
 /// Makes the attempts' open violations of `kinds` what was just derived (attempt, found), then
 /// their risk scores, in four statements whatever their number: open ones no longer found go,
-/// new ones are added (`insert_violations` skips one already there); reviewed ones stay as the
-/// reviewer left them.
+/// new ones are added (`store::violations::insert_violations` skips one already there);
+/// reviewed ones stay as the reviewer left them.
 async fn replace_open_many(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     kinds: [violations::Kind; 3],
@@ -742,35 +596,15 @@ async fn replace_open_many(
     }
     let found_of: HashMap<i64, &[violations::Found]> = derived.iter().map(|(id, f)| (*id, f.as_slice())).collect();
     let ids: Vec<i64> = found_of.keys().copied().collect();
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!(
-            "SELECT id, attempt_id, kind, at FROM proctor_violations WHERE status = 'open' AND kind IN ($1, $2, $3) AND attempt_id IN ({})",
-            placeholders(4, ids.len())
-        ),
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(kinds[0].code()).bind(kinds[1].code()).bind(kinds[2].code());
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    let gone: Vec<i64> = q
-        .fetch_all(&mut **tx)
+    let gone: Vec<i64> = store::violations::open_violations_of(tx, kinds, &ids)
         .await?
         .into_iter()
-        .filter(|(_, attempt, kind, at)| !found_of[attempt].iter().any(|f| f.kind.code() == kind && f.at == *at))
-        .map(|(id, ..)| id)
+        .filter(|v| !found_of[&v.attempt_id].iter().any(|f| f.kind.code() == v.kind && f.at == v.at))
+        .map(|v| v.id)
         .collect();
-    for chunk in gone.chunks(10_000) {
-        let sql =
-            crate::db::batch::statement(&**tx, format!("DELETE FROM proctor_violations WHERE id IN ({})", placeholders(1, chunk.len())));
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        q.execute(&mut **tx).await?;
-    }
+    store::violations::delete_violations(tx, &gone).await?;
     let all: Vec<(i64, &violations::Found)> = found_of.iter().flat_map(|(id, found)| found.iter().map(move |f| (*id, f))).collect();
-    insert_violations(tx, &all).await?;
+    store::violations::insert_violations(tx, &all).await?;
     update_risk_many(tx, &ids).await
 }
 
@@ -779,20 +613,7 @@ async fn replace_open_many(
 /// attempt goes on (hand-in and expiry derive it for every attempt). Run by the server's exam
 /// jobs; returns how many attempts it looked at.
 pub async fn derive_missing_live(db: &crate::db::Db, now: i64) -> Result<usize, AppError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT a.id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id
-         WHERE a.submitted_at IS NULL AND a.deadline_at >= $1 AND a.proctored = 1 AND e.proctored = 1 AND e.allow_unproctored = 0
-           AND e.form <> 'offline'
-           AND (COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam'), a.started_at)
-                  < $1 - e.missing_frames * e.snapshot_interval_s * 1000
-             OR (a.capture = 'screen'
-                 AND COALESCE((SELECT MAX(x.captured_at) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen'), a.started_at)
-                  < $1 - e.missing_frames * e.screen_interval_s * 1000))
-         ORDER BY a.id LIMIT 1000",
-    )
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?;
+    let ids = store::violations::attempts_missing_evidence(db, now).await?;
     for chunk in ids.chunks(64) {
         let mut tx = db.begin().await?;
         derive_missing_many(&mut tx, &chunk.iter().map(|id| (*id, now)).collect::<Vec<_>>()).await?;
@@ -802,39 +623,7 @@ pub async fn derive_missing_live(db: &crate::db::Db, now: i64) -> Result<usize, 
 }
 
 async fn insert_violation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempt_id: i64, v: &violations::Found) -> Result<(), AppError> {
-    insert_violations(tx, &[(attempt_id, v)]).await
-}
-
-/// Violations (attempt, found) in one statement per few thousand.
-async fn insert_violations(tx: &mut sqlx::Transaction<'_, sqlx::Any>, found: &[(i64, &violations::Found)]) -> Result<(), AppError> {
-    // A longer run keeps its first frame as (attempt, kind, at), so it updates the confidence
-    // of the violation already recorded instead of adding one. One statement may not touch a
-    // row twice (PostgreSQL refuses it), so a key found twice keeps its last confidence, as
-    // writing them one after another would.
-    let mut last: HashMap<(i64, &str, i64), usize> = HashMap::new();
-    for (i, (attempt, v)) in found.iter().enumerate() {
-        last.insert((*attempt, v.kind.code(), v.at), i);
-    }
-    let mut keep: Vec<usize> = last.into_values().collect();
-    keep.sort_unstable();
-    // 6 values a row: 4 000 rows stay under SQLite's 32 766 parameters.
-    for chunk in keep.chunks(4_000) {
-        let sql = crate::db::batch::statement(
-            &**tx,
-            format!(
-                "INSERT INTO proctor_violations (attempt_id, kind, at, evidence_id, event_id, confidence) VALUES {}
-             ON CONFLICT (attempt_id, kind, at) DO UPDATE SET confidence = excluded.confidence",
-                crate::db::batch::values_list(chunk.len(), 6)
-            ),
-        );
-        let mut q = sqlx::query(&sql);
-        for &i in chunk {
-            let (attempt, v) = found[i];
-            q = q.bind(attempt).bind(v.kind.code()).bind(v.at).bind(v.evidence_id).bind(v.event_id).bind(i64::from(v.confidence));
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
+    store::violations::insert_violations(tx, &[(attempt_id, v)]).await
 }
 
 /// Recomputes the attempt's risk score from its violations (dismissed ones do not count).
@@ -850,35 +639,16 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
     if ids.is_empty() {
         return Ok(());
     }
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!("SELECT attempt_id, kind, confidence, status FROM proctor_violations WHERE attempt_id IN ({})", placeholders(1, ids.len())),
-    );
-    let mut q = sqlx::query_as::<_, (i64, String, i64, String)>(&sql);
-    for id in &ids {
-        q = q.bind(*id);
-    }
     let mut of: HashMap<i64, Vec<(violations::Kind, u8, bool)>> = HashMap::new();
-    for (attempt, kind, confidence, status) in q.fetch_all(&mut **tx).await? {
+    for (attempt, kind, confidence, status) in store::violations::violations_for_risk(tx, &ids).await? {
         if let Some(k) = violations::Kind::from_code(&kind) {
             of.entry(attempt).or_default().push((k, confidence.clamp(0, 100) as u8, status == "dismissed"));
         }
     }
     // In id order, as every batch locks attempts (`exam::seen::seen`).
-    let cases: String = (0..ids.len()).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
-    let sql = crate::db::batch::statement(
-        &**tx,
-        format!("UPDATE exam_attempts SET risk = CASE id{cases} END WHERE id IN ({})", placeholders(2 * ids.len() + 1, ids.len())),
-    );
-    let mut q = sqlx::query(&sql);
-    for id in &ids {
-        q = q.bind(*id).bind(i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))));
-    }
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    let risks: Vec<(i64, i64)> =
+        ids.iter().map(|id| (*id, i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))))).collect();
+    store::violations::set_risks(tx, &risks).await
 }
 
 async fn events(State(st): State<AppState>, caller: Caller, body: axum::body::Bytes) -> Response {
@@ -911,26 +681,8 @@ async fn store_events(st: &AppState, caller: &Caller, batch: EventBatch) -> Resu
     let mut tx = st.db.begin().await?;
     let mut accepted = 0;
     for e in &batch.events {
-        let n = sqlx::query(
-            "INSERT INTO proctor_events (attempt_id, idem_key, kind, at, detail, received_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (attempt_id, idem_key) DO NOTHING",
-        )
-        .bind(a.id)
-        .bind(&e.key)
-        .bind(&e.kind)
-        .bind(e.at)
-        .bind(&e.detail)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        if let Some(id) = store::evidence::add_event(&mut tx, a.id, e, now).await? {
             accepted += 1;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM proctor_events WHERE attempt_id = $1 AND idem_key = $2")
-                .bind(a.id)
-                .bind(&e.key)
-                .fetch_one(&mut *tx)
-                .await?;
             if let Some(v) = violations::from_event(id, &e.kind, e.at) {
                 insert_violation(&mut tx, a.id, &v).await?;
             }

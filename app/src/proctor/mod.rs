@@ -13,5 +13,7 @@ pub mod recheck;
 pub mod report;
 pub mod review;
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod store;
 pub mod violations;
 pub mod wire;

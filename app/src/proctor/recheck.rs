@@ -9,11 +9,10 @@
 //! dropped silently. The queue lives in the database, so a frame is checked once across a
 //! cluster: a worker holds it under a lease, and a node that dies lets it go when it expires.
 
-use super::ingest;
+use super::{ingest, store};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::media::MediaStore;
-use sqlx::Row;
 use std::time::{Duration, Instant};
 
 /// How long a worker holds a frame before another may take it.
@@ -70,33 +69,15 @@ enum Outcome {
     Undecodable,
 }
 
-/// Takes up to `limit` due frames, flagged ones first, for `LEASE_MS`. The outer conditions are
-/// repeated so that on PostgreSQL a frame another node took meanwhile is skipped rather than
-/// taken twice (the row is re-read after the other's update commits).
+/// Takes up to `limit` due frames, flagged ones first, for `LEASE_MS`; a frame another node
+/// took meanwhile is skipped (`store::recheck::claim_due_frames`).
 async fn claim(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, AppError> {
-    let rows = sqlx::query(
-        "UPDATE proctor_evidence SET recheck_lease = $1
-         WHERE id IN (SELECT id FROM proctor_evidence WHERE recheck = 'due' AND (recheck_lease IS NULL OR recheck_lease < $2)
-                      ORDER BY recheck_rank, id LIMIT $3)
-           AND recheck = 'due' AND (recheck_lease IS NULL OR recheck_lease < $2)
-         RETURNING id, attempt_id, media_key, faces_client, recheck_rank",
-    )
-    .bind(now + LEASE_MS)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.write_pool())
-    .await?;
+    let rows = store::recheck::claim_due_frames(db, now + LEASE_MS, now, limit).await?;
     let mut due = Vec::with_capacity(rows.len());
     for r in rows {
-        let rank: i64 = r.try_get("recheck_rank")?;
         due.push((
-            rank,
-            Due {
-                id: r.try_get("id")?,
-                attempt_id: r.try_get("attempt_id")?,
-                media_key: r.try_get("media_key")?,
-                faces_client: r.try_get::<Option<i64>, _>("faces_client")?.map(|n| n as u32),
-            },
+            r.recheck_rank,
+            Due { id: r.id, attempt_id: r.attempt_id, media_key: r.media_key, faces_client: r.faces_client.map(|n| n as u32) },
         ));
     }
     due.sort_by_key(|(rank, d)| (*rank, d.id));
@@ -131,16 +112,7 @@ async fn record(db: &Db, checked: &[(Due, Outcome)]) -> Result<usize, AppError> 
             Outcome::Faces(n) => (Some(i64::from(*n)), "done"),
             Outcome::Undecodable => (None, "failed"),
         };
-        let n = sqlx::query(
-            "UPDATE proctor_evidence SET faces_server = $1, recheck = $2, recheck_lease = NULL WHERE id = $3 AND recheck = 'due'",
-        )
-        .bind(faces)
-        .bind(state)
-        .bind(due.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 1 {
+        if store::recheck::record_recheck(&mut tx, due.id, faces, state).await? {
             recorded += 1;
             if faces.map(|f| f as u32) != due.faces_client && !differ.contains(&due.attempt_id) {
                 differ.push(due.attempt_id);
@@ -158,11 +130,7 @@ async fn record(db: &Db, checked: &[(Due, Outcome)]) -> Result<usize, AppError> 
 
 /// Frames waiting longer than the budget allows become "not re-checked".
 pub async fn mark_missed(db: &Db, now: i64, max_lag_ms: i64) -> Result<u64, AppError> {
-    Ok(sqlx::query("UPDATE proctor_evidence SET recheck = 'missed', recheck_lease = NULL WHERE recheck = 'due' AND received_at < $1")
-        .bind(now - max_lag_ms)
-        .execute(db.write_pool())
-        .await?
-        .rows_affected())
+    store::recheck::mark_missed_before(db, now - max_lag_ms).await
 }
 
 /// The queue as proctors and the logs see it.
@@ -175,11 +143,8 @@ pub struct Lag {
 }
 
 pub async fn lag(db: &Db, now: i64) -> Result<Lag, AppError> {
-    let r = sqlx::query("SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM proctor_evidence WHERE recheck = 'due'")
-        .fetch_one(&db.pool)
-        .await?;
-    let oldest: Option<i64> = r.try_get("oldest")?;
-    Ok(Lag { waiting: r.try_get("n")?, oldest_s: oldest.map_or(0, |o| ((now - o) / 1000).max(0)) })
+    let q = store::recheck::queue(db).await?;
+    Ok(Lag { waiting: q.n, oldest_s: q.oldest.map_or(0, |o| ((now - o) / 1000).max(0)) })
 }
 
 /// Takes and checks due frames until none is left or `limit` were checked, without pausing:

@@ -1,7 +1,8 @@
 //! Proctoring reports (PRC-2) per exam and per organisation as CSV, XLSX and PDF, the
 //! authorised image route, and the retention purge. The counts come from the same violation
-//! rows the review screens show (`review::ssr::violations`), so the two always agree.
+//! rows the review screens show (`store::review::violations_of`), so the two always agree.
 
+use super::store;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
 use crate::docs::pdf::{draw_table, fit, plan, render_with_images, wrap_clipped, Align, Flow, Jpeg, Op, Style, A4_LONG, A4_SHORT};
@@ -11,7 +12,6 @@ use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use sqlx::Row;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -39,48 +39,6 @@ pub struct ReportRow {
     pub confirmed: i64,
     pub dismissed: i64,
     pub verdict: String,
-}
-
-/// Report rows for the attempts of one exam, or of the exams of the given groups (the caller's
-/// review scope). The scope is filtered in SQL: a national scope holds every attempt of the
-/// country, and only the caller's part is read. Group ids are our own integers, written into
-/// the statement as numbers (a bound list is not portable across the two backends).
-pub async fn rows(db: &crate::db::Db, exam_id: Option<i64>, groups: Option<&[i64]>) -> Result<Vec<ReportRow>, AppError> {
-    let scope = match groups {
-        None => String::new(),
-        Some([]) => return Ok(Vec::new()),
-        Some(ids) => format!(" AND j.group_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
-    };
-    let sql = format!(
-        "SELECT a.id, u.full_name, e.title, o.name AS group_name, j.group_id, a.started_at, a.submitted_at, a.score_milli, a.risk, a.verdict,
-            a.capture,
-            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_n,
-            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'confirmed') AS confirmed_n,
-            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'dismissed') AS dismissed_n
-         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
-         JOIN organisations o ON o.id = j.group_id JOIN users u ON u.id = a.student_id
-         WHERE ($1 < 0 OR a.exam_id = $1){scope} ORDER BY e.opens_at, e.id, u.full_name, a.id"
-    );
-    let list = sqlx::query(&sql).bind(exam_id.unwrap_or(-1)).fetch_all(&db.pool).await?;
-    let mut out = Vec::new();
-    for r in &list {
-        out.push(ReportRow {
-            attempt_id: r.try_get("id")?,
-            student: r.try_get("full_name")?,
-            exam: r.try_get("title")?,
-            group: r.try_get("group_name")?,
-            started_at: r.try_get("started_at")?,
-            submitted_at: r.try_get("submitted_at")?,
-            capture: crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?),
-            score: r.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
-            risk: r.try_get("risk")?,
-            open: r.try_get("open_n")?,
-            confirmed: r.try_get("confirmed_n")?,
-            dismissed: r.try_get("dismissed_n")?,
-            verdict: r.try_get("verdict")?,
-        });
-    }
-    Ok(out)
 }
 
 fn verdict_msg(v: &str) -> Msg {
@@ -157,13 +115,12 @@ fn table_file(ext: &str, name: &str, title: String, subtitle: String, rows: &[Re
 async fn exam_report(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
     let (id, ext) = id_and_ext(&file).ok_or(AppError::NotFound)?;
     let exam = crate::exam::store::exam_summary(&st.db, id).await?;
-    let group: i64 = sqlx::query_scalar("SELECT group_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
-    let teacher: i64 =
-        sqlx::query_scalar("SELECT teacher_id FROM journals WHERE id = $1").bind(exam.journal_id).fetch_one(&st.db.pool).await?;
+    let group = store::group_of_journal(&st.db, exam.journal_id).await?;
+    let teacher = store::teacher_of_journal(&st.db, exam.journal_id).await?;
     if teacher != caller.user_id {
         caller.require(&st.db, Permission::ProctorReview, group).await?;
     }
-    let rows = rows(&st.db, Some(id), None).await?;
+    let rows = store::report::report_rows(&st.db, Some(id), None).await?;
     let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
     table_file(ext, &format!("proctoring-exam-{id}"), format!("{}: {}", Msg::ProctorReport.text(l), exam.title), subtitle, &rows, l)
 }
@@ -174,15 +131,11 @@ const THUMB: (u32, u32) = (240, 180);
 
 /// A stored evidence image as a JPEG thumbnail; None when it was purged or cannot be read.
 async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<Jpeg> {
-    let r = sqlx::query("SELECT media_key, purged_at FROM proctor_evidence WHERE id = $1")
-        .bind(evidence_id)
-        .fetch_optional(&st.db.pool)
-        .await
-        .ok()??;
-    if r.try_get::<Option<i64>, _>("purged_at").ok()?.is_some() {
+    let r = store::report::stored_image(&st.db, evidence_id).await.ok()??;
+    if r.purged_at.is_some() {
         return None;
     }
-    let bytes = st.media.get(&r.try_get::<String, _>("media_key").ok()?).await.ok()?;
+    let bytes = st.media.get(&r.media_key).await.ok()?;
     // Decoding and scaling are CPU work: off the async threads.
     tokio::task::spawn_blocking(move || {
         let img = image::load_from_memory(&bytes).ok()?.thumbnail(THUMB.0, THUMB.1).to_rgb8();
@@ -205,16 +158,17 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         super::review::ssr::may_see_evidence(&st.db, &caller, id).await?;
         let t = super::review::ssr::load_timeline(&st.db, &caller, id).await?;
         // The report carries the attempt's webcam snapshots.
-        let r = sqlx::query(
-            "SELECT a.student_id, j.group_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
-             WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_one(&st.db.pool)
-        .await?;
+        let owner = store::owner_of_attempt(&st.db, id).await?;
         use crate::audit::views::{record, Seen};
-        let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
-        record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": id, "report": "pdf" })).await?;
+        record(
+            &st.db,
+            &caller,
+            owner.student_id,
+            Seen::ProctorImages,
+            Some(owner.group_id),
+            serde_json::json!({ "attempt": id, "report": "pdf" }),
+        )
+        .await?;
         t
     };
     let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
@@ -268,32 +222,20 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
 async fn org_report(State(st): State<AppState>, caller: Caller, Path(ext): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
     caller.require_anywhere(Permission::ProctorReview)?;
     let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::ProctorReview)).await?;
-    let rows = rows(&st.db, None, Some(&scope)).await?;
+    let rows = store::report::report_rows(&st.db, None, Some(&scope)).await?;
     table_file(&ext, "proctoring-organisation", Msg::ProctorReport.text(l).to_string(), String::new(), &rows, l)
 }
 
 /// An evidence image, for the attempt's reviewers and the exam's teacher only.
 async fn image(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Download, AppError> {
-    let r = sqlx::query(
-        "SELECT x.attempt_id, x.media_key, x.content_type, x.purged_at, a.student_id, j.group_id
-             FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id JOIN exams e ON e.id = a.exam_id
-             JOIN journals j ON j.id = e.journal_id WHERE x.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&st.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let attempt: i64 = r.try_get("attempt_id")?;
-    super::review::ssr::may_see_evidence(&st.db, &caller, attempt).await?;
-    if r.try_get::<Option<i64>, _>("purged_at")?.is_some() {
+    let r = store::report::evidence_image(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    super::review::ssr::may_see_evidence(&st.db, &caller, r.attempt_id).await?;
+    if r.purged_at.is_some() {
         return Err(AppError::NotFound);
     }
     use crate::audit::views::{record, Seen};
-    let (student, group): (i64, i64) = (r.try_get("student_id")?, r.try_get("group_id")?);
-    record(&st.db, &caller, student, Seen::ProctorImages, Some(group), serde_json::json!({ "attempt": attempt })).await?;
-    let key: String = r.try_get("media_key")?;
-    let kind: String = r.try_get("content_type")?;
-    Ok(Download::image(&kind, st.media.get(&key).await?, "private, max-age=600"))
+    record(&st.db, &caller, r.student_id, Seen::ProctorImages, Some(r.group_id), serde_json::json!({ "attempt": r.attempt_id })).await?;
+    Ok(Download::image(&r.content_type, st.media.get(&r.media_key).await?, "private, max-age=600"))
 }
 
 /// Deletes the images of exams whose retention period has passed (counted from the exam's
@@ -309,41 +251,21 @@ async fn image(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) 
 /// is harmless. Chunks keep each transaction (and SQLite's one writer) short.
 pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
     const CHUNK: i64 = 500;
-    let exams =
-        sqlx::query("SELECT id FROM exams WHERE closes_at + retention_days * 86400000 < $1").bind(now).fetch_all(&st.db.pool).await?;
+    let exams = store::report::exams_past_retention(&st.db, now).await?;
     let mut purged = 0;
-    for e in exams {
-        let exam_id: i64 = e.try_get("id")?;
+    for exam_id in exams {
         loop {
             let mut tx = st.db.begin().await?;
-            let items = sqlx::query(
-                "UPDATE proctor_evidence SET purged_at = $1
-                 WHERE id IN (SELECT x.id FROM proctor_evidence x JOIN exam_attempts a ON a.id = x.attempt_id
-                              WHERE a.exam_id = $2 AND x.purged_at IS NULL ORDER BY x.id LIMIT $3)
-                   AND purged_at IS NULL
-                 RETURNING id, media_key, bytes",
-            )
-            .bind(now)
-            .bind(exam_id)
-            .bind(CHUNK)
-            .fetch_all(&mut *tx)
-            .await?;
+            let items = store::report::claim_images_to_purge(&mut tx, exam_id, now, CHUNK).await?;
             if items.is_empty() {
                 break;
             }
             let mut bytes = 0i64;
             for it in &items {
-                let key: String = it.try_get("media_key")?;
-                st.media.delete(&key).await?;
-                bytes += it.try_get::<i64, _>("bytes")?;
+                st.media.delete(&it.media_key).await?;
+                bytes += it.bytes;
             }
-            sqlx::query("INSERT INTO proctor_purges (exam_id, images, bytes, purged_at) VALUES ($1, $2, $3, $4)")
-                .bind(exam_id)
-                .bind(items.len() as i64)
-                .bind(bytes)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            store::report::log_purge(&mut tx, exam_id, items.len() as i64, bytes, now).await?;
             crate::audit::store::record(
                 &mut tx,
                 crate::audit::store::Entry {

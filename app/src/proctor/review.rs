@@ -67,6 +67,7 @@ pub struct EvidenceItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct EventItem {
     pub id: i64,
     pub kind: String,
@@ -75,6 +76,7 @@ pub struct EventItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ViolationItem {
     pub id: i64,
     pub kind: String,
@@ -87,6 +89,7 @@ pub struct ViolationItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AppealItem {
     pub text: String,
     pub created_at: i64,
@@ -118,15 +121,11 @@ pub(crate) mod ssr {
     use crate::auth::model::Permission;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use sqlx::Row;
+    use crate::proctor::store;
 
     /// The group an attempt's exam belongs to.
     pub async fn attempt_group(db: &Db, attempt_id: i64) -> Result<i64, AppError> {
-        sqlx::query_scalar("SELECT j.group_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE a.id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)
+        store::group_of_attempt(db, attempt_id).await?.ok_or(AppError::NotFound)
     }
 
     /// Refuses unless the caller reviews proctoring over the attempt's group.
@@ -139,100 +138,28 @@ pub(crate) mod ssr {
 
     /// May see the images of an attempt: its reviewers and the exam's teacher.
     pub async fn may_see_evidence(db: &Db, caller: &Caller, attempt_id: i64) -> Result<(), AppError> {
-        let teacher: Option<i64> = sqlx::query_scalar(
-            "SELECT j.teacher_id FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE a.id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_optional(&db.pool)
-        .await?;
+        let teacher = store::teacher_of_attempt(db, attempt_id).await?;
         if teacher.ok_or(AppError::NotFound)? == caller.user_id {
             return Ok(());
         }
         require_reviewer(db, caller, attempt_id).await.map(|_| ())
     }
 
-    const BOARD_SQL: &str =
-        "SELECT a.id, u.full_name, e.title, o.name AS group_name, a.started_at, a.deadline_at, a.submitted_at, a.last_seen_at,
-            a.risk, a.verdict, a.capture, j.group_id,
-            (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'webcam' AND x.purged_at IS NULL) AS last_webcam,
-            (SELECT MAX(id) FROM proctor_evidence x WHERE x.attempt_id = a.id AND x.kind = 'screen' AND x.purged_at IS NULL) AS last_screen,
-            (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status = 'open') AS open_violations,
-            (SELECT p.status FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appeal
-         FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id
-         JOIN organisations o ON o.id = j.group_id JOIN users u ON u.id = a.student_id";
-
-    fn board_row(r: &sqlx::any::AnyRow) -> Result<BoardRow, AppError> {
-        Ok(BoardRow {
-            attempt_id: r.try_get("id")?,
-            student_name: r.try_get("full_name")?,
-            exam_title: r.try_get("title")?,
-            group_name: r.try_get("group_name")?,
-            started_at: r.try_get("started_at")?,
-            deadline_at: r.try_get("deadline_at")?,
-            submitted: r.try_get::<Option<i64>, _>("submitted_at")?.is_some(),
-            last_seen_at: r.try_get("last_seen_at")?,
-            last_webcam: r.try_get("last_webcam")?,
-            last_screen: r.try_get("last_screen")?,
-            capture: crate::proctor::settings::Capture::from_code(&r.try_get::<String, _>("capture")?),
-            open_violations: r.try_get("open_violations")?,
-            risk: r.try_get("risk")?,
-            verdict: r.try_get("verdict")?,
-            appeal: r.try_get("appeal")?,
-        })
-    }
-
     /// Rows a page of the board holds.
     pub const BOARD_PAGE: i64 = 100;
 
     /// Attempts in the caller's scope: the ones in progress, and finished ones still waiting
-    /// for a verdict or an appeal decision. Highest risk first, a page at a time. The scope is
-    /// applied in SQL before the page is cut: filtering a capped list afterwards would hide a
-    /// regional proctor's attempts behind other regions' riskier ones.
+    /// for a verdict or an appeal decision. Highest risk first, a page at a time (the scope is
+    /// applied before the page is cut: `store::review::board`).
     pub async fn board(db: &Db, caller: &Caller, page: i64) -> Result<BoardPage, AppError> {
         let roots = caller.scope_roots(Permission::ProctorReview);
         let page = page.max(0);
         if roots.is_empty() {
             return Ok(BoardPage { rows: Vec::new(), page, total: 0, page_size: BOARD_PAGE, recheck_waiting: 0, recheck_oldest_s: 0 });
         }
-        let marks: Vec<String> = (1..=roots.len()).map(|i| format!("${i}")).collect();
-        let scope = format!(
-            "WITH RECURSIVE scope(id) AS (
-                 SELECT id FROM organisations WHERE id IN ({})
-                 UNION
-                 SELECT o.id FROM organisations o JOIN scope s ON o.parent_id = s.id)",
-            marks.join(",")
-        );
-        let filter = "j.group_id IN (SELECT id FROM scope)
-               AND (a.submitted_at IS NULL OR a.verdict = 'pending'
-                    OR EXISTS (SELECT 1 FROM proctor_appeals p WHERE p.attempt_id = a.id AND p.status = 'pending'))";
-        let count_sql = format!(
-            "{scope} SELECT COUNT(*) FROM exam_attempts a JOIN exams e ON e.id = a.exam_id JOIN journals j ON j.id = e.journal_id WHERE {filter}"
-        );
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for r in &roots {
-            count = count.bind(*r);
-        }
-        let total = count.fetch_one(&db.pool).await?;
-        let n = roots.len();
-        let rows_sql = format!(
-            "{scope} {BOARD_SQL} WHERE {filter} ORDER BY a.risk DESC, a.started_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        );
-        let mut q = sqlx::query(&rows_sql);
-        for r in &roots {
-            q = q.bind(*r);
-        }
-        let rows = q.bind(BOARD_PAGE).bind(page.saturating_mul(BOARD_PAGE)).fetch_all(&db.pool).await?;
+        let (total, rows) = store::review::board(db, &roots, BOARD_PAGE, page.saturating_mul(BOARD_PAGE)).await?;
         let lag = crate::proctor::recheck::lag(db, crate::api::now_ms()).await?;
-        Ok(BoardPage {
-            rows: rows.iter().map(board_row).collect::<Result<_, _>>()?,
-            page,
-            total,
-            page_size: BOARD_PAGE,
-            recheck_waiting: lag.waiting,
-            recheck_oldest_s: lag.oldest_s,
-        })
+        Ok(BoardPage { rows, page, total, page_size: BOARD_PAGE, recheck_waiting: lag.waiting, recheck_oldest_s: lag.oldest_s })
     }
 
     pub async fn timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
@@ -243,68 +170,20 @@ pub(crate) mod ssr {
     /// The timeline without the reviewer check: for callers that checked already (the
     /// attempt's PDF report, which the exam's teacher may download too).
     pub async fn load_timeline(db: &Db, caller: &Caller, attempt_id: i64) -> Result<Timeline, AppError> {
-        let r = sqlx::query(&format!("{BOARD_SQL} WHERE a.id = $1")).bind(attempt_id).fetch_one(&db.pool).await?;
-        let head = board_row(&r)?;
-        let extra = sqlx::query(
-            "SELECT a.score_milli, a.max_points, a.verdict_comment, a.verdict_by, u.full_name AS verdict_name
-             FROM exam_attempts a LEFT JOIN users u ON u.id = a.verdict_by WHERE a.id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_one(&db.pool)
-        .await?;
-        let evidence = sqlx::query(
-            "SELECT id, kind, captured_at, faces_client, faces_server, recheck, purged_at FROM proctor_evidence WHERE attempt_id = $1 ORDER BY captured_at, id",
-        )
-        .bind(attempt_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(EvidenceItem {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                at: r.try_get("captured_at")?,
-                faces_client: r.try_get("faces_client")?,
-                faces_server: r.try_get("faces_server")?,
-                recheck: r.try_get("recheck")?,
-                purged: r.try_get::<Option<i64>, _>("purged_at")?.is_some(),
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let events = sqlx::query("SELECT id, kind, at, detail FROM proctor_events WHERE attempt_id = $1 ORDER BY at, id")
-            .bind(attempt_id)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(|r| Ok(EventItem { id: r.try_get("id")?, kind: r.try_get("kind")?, at: r.try_get("at")?, detail: r.try_get("detail")? }))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let violations = violations(db, attempt_id).await?;
-        let appeal = sqlx::query(
-            "SELECT p.text, p.created_at, p.status, p.comment, u.full_name FROM proctor_appeals p LEFT JOIN users u ON u.id = p.reviewer_id
-             WHERE p.attempt_id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| -> Result<AppealItem, AppError> {
-            Ok(AppealItem {
-                text: r.try_get("text")?,
-                created_at: r.try_get("created_at")?,
-                status: r.try_get("status")?,
-                comment: r.try_get("comment")?,
-                reviewer: r.try_get("full_name")?,
-            })
-        })
-        .transpose()?;
-        let verdict_by: Option<i64> = extra.try_get("verdict_by")?;
+        let head = store::review::board_row(db, attempt_id).await?;
+        let extra = store::review::verdict_facts(db, attempt_id).await?;
+        let evidence = store::review::evidence_of(db, attempt_id).await?;
+        let events = store::review::events_of(db, attempt_id).await?;
+        let violations = store::review::violations_of(db, attempt_id).await?;
+        let appeal = store::review::appeal_of(db, attempt_id).await?;
         let may_reopen = above_both(db, caller, attempt_id).await?;
         Ok(Timeline {
             head,
-            score: extra.try_get::<Option<i64>, _>("score_milli")?.map(|m| m as f64 / 1000.0),
-            max_points: extra.try_get("max_points")?,
-            verdict_comment: extra.try_get("verdict_comment")?,
-            verdict_by: extra.try_get("verdict_name")?,
-            verdict_is_mine: verdict_by == Some(caller.user_id),
+            score: extra.score_milli.map(|m| m as f64 / 1000.0),
+            max_points: extra.max_points,
+            verdict_comment: extra.verdict_comment,
+            verdict_by: extra.verdict_name,
+            verdict_is_mine: extra.verdict_by == Some(caller.user_id),
             may_reopen,
             evidence,
             events,
@@ -317,14 +196,7 @@ pub(crate) mod ssr {
     /// path up (`path[0]` is the group, the last one the root) of the highest organisation where
     /// they hold proctor.review now; None when nowhere on it.
     pub async fn reach(db: &Db, path: &[i64], user_id: i64) -> Result<Option<usize>, AppError> {
-        let orgs: Vec<i64> = sqlx::query_scalar(
-            "SELECT ra.org_id FROM role_assignments ra JOIN role_permissions rp ON rp.role = ra.role
-             WHERE ra.user_id = $1 AND rp.permission = $2",
-        )
-        .bind(user_id)
-        .bind(Permission::ProctorReview.code())
-        .fetch_all(&db.pool)
-        .await?;
+        let orgs = store::review::orgs_reviewed_by(db, user_id).await?;
         Ok(path.iter().rposition(|o| orgs.contains(o)))
     }
 
@@ -332,16 +204,11 @@ pub(crate) mod ssr {
     /// verdict was appealed and the one who decided the appeal. Neither of them, and holding
     /// proctor.review strictly higher up the group's path than either does.
     pub async fn above_both(db: &Db, caller: &Caller, attempt_id: i64) -> Result<bool, AppError> {
-        let row = sqlx::query("SELECT status, verdict_by, reviewer_id FROM proctor_appeals WHERE attempt_id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&db.pool)
-            .await?;
-        let Some(row) = row else { return Ok(false) };
-        if row.try_get::<String, _>("status")? == "pending" {
+        let Some(row) = store::review::appeal_deciders(db, attempt_id).await? else { return Ok(false) };
+        if row.status == "pending" {
             return Ok(false);
         }
-        let deciders: Vec<i64> =
-            [row.try_get::<Option<i64>, _>("verdict_by")?, row.try_get::<Option<i64>, _>("reviewer_id")?].into_iter().flatten().collect();
+        let deciders: Vec<i64> = [row.verdict_by, row.reviewer_id].into_iter().flatten().collect();
         if deciders.contains(&caller.user_id) {
             return Ok(false);
         }
@@ -354,30 +221,6 @@ pub(crate) mod ssr {
             }
         }
         Ok(true)
-    }
-
-    pub async fn violations(db: &Db, attempt_id: i64) -> Result<Vec<ViolationItem>, AppError> {
-        sqlx::query(
-            "SELECT v.id, v.kind, v.at, v.evidence_id, v.confidence, v.status, v.review_comment, u.full_name
-             FROM proctor_violations v LEFT JOIN users u ON u.id = v.reviewed_by WHERE v.attempt_id = $1 ORDER BY v.at, v.id",
-        )
-        .bind(attempt_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ViolationItem {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                at: r.try_get("at")?,
-                evidence_id: r.try_get("evidence_id")?,
-                confidence: r.try_get("confidence")?,
-                status: r.try_get("status")?,
-                comment: r.try_get("review_comment")?,
-                reviewer: r.try_get("full_name")?,
-            })
-        })
-        .collect()
     }
 }
 
@@ -410,11 +253,7 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let attempt_id: i64 = sqlx::query_scalar("SELECT attempt_id FROM proctor_violations WHERE id = $1")
-            .bind(violation_id)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let attempt_id = crate::proctor::store::review::attempt_of_violation(&st.db, violation_id).await?.ok_or(AppError::NotFound)?;
         let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
         let status = match decision.as_str() {
             "confirm" => "confirmed",
@@ -430,16 +269,8 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         }
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let before: String =
-            sqlx::query_scalar("SELECT status FROM proctor_violations WHERE id = $1").bind(violation_id).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE proctor_violations SET status = $1, reviewed_by = $2, review_comment = $3, reviewed_at = $4 WHERE id = $5")
-            .bind(status)
-            .bind(caller.user_id)
-            .bind(&comment)
-            .bind(now)
-            .bind(violation_id)
-            .execute(&mut *tx)
-            .await?;
+        let before = crate::proctor::store::review::violation_status(&mut tx, violation_id).await?;
+        crate::proctor::store::review::review_violation(&mut tx, violation_id, status, caller.user_id, &comment, now).await?;
         super::ingest::update_risk(&mut tx, attempt_id).await?;
         crate::audit::store::record(
             &mut tx,
@@ -479,10 +310,7 @@ pub async fn give_verdict(attempt_id: i64, verdict: String, comment: String) -> 
         let mut tx = st.db.begin().await?;
         // An appealed verdict is no longer its reviewer's: a second reviewer decides the appeal,
         // and a decided appeal is final (only reopen_appeal, from above both, changes it).
-        let appeal: Option<String> = sqlx::query_scalar("SELECT status FROM proctor_appeals WHERE attempt_id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let appeal = crate::proctor::store::review::appeal_status(&mut tx, attempt_id).await?;
         match appeal.as_deref() {
             None => {}
             Some("pending") => return Err(AppError::Refused(crate::i18n::Msg::ErrVerdictUnderAppeal)),
@@ -505,34 +333,18 @@ async fn apply_verdict(
     comment: &str,
     action: &str,
 ) -> Result<(), AppError> {
-    use sqlx::Row;
     let now = crate::api::now_ms();
-    let r = sqlx::query(
-        "SELECT a.verdict, a.submitted_at, a.student_id, a.mark, e.lesson_id, e.journal_id, e.title FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
-    )
-    .bind(attempt_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    if r.try_get::<Option<i64>, _>("submitted_at")?.is_none() {
+    let r = crate::proctor::store::review::verdict_target(tx, attempt_id).await?;
+    if r.submitted_at.is_none() {
         return Err(AppError::Refused(crate::i18n::Msg::ErrAttemptNotFinished));
     }
-    let before: String = r.try_get("verdict")?;
-    sqlx::query("UPDATE exam_attempts SET verdict = $1, verdict_by = $2, verdict_comment = $3, verdict_at = $4 WHERE id = $5")
-        .bind(verdict)
-        .bind(caller.user_id)
-        .bind(comment)
-        .bind(now)
-        .bind(attempt_id)
-        .execute(&mut **tx)
-        .await?;
+    let before = r.verdict;
+    crate::proctor::store::review::set_verdict(tx, attempt_id, verdict, caller.user_id, comment, now).await?;
     // The journal follows the verdict: an annulled exam has no mark; a valid one has its mark.
-    let lesson: Option<i64> = r.try_get("lesson_id")?;
-    let mark: Option<String> = r.try_get("mark")?;
-    if let Some(lesson) = lesson {
+    let mark = r.mark;
+    if let Some(lesson) = r.lesson_id {
         use crate::journal::model::Cell;
-        let journal_id: i64 = r.try_get("journal_id")?;
-        let student: i64 = r.try_get("student_id")?;
-        let title: String = r.try_get("title")?;
+        let (journal_id, student, title) = (r.journal_id, r.student_id, r.title);
         let j = crate::journal::store::journal(&crate::api::state()?.db, journal_id).await?;
         let old = crate::journal::store::cell_in(tx, lesson, student, j.scale).await?;
         let new = if verdict == "annulled" {
@@ -578,12 +390,8 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let row: Option<(i64, String, Option<i64>)> =
-            sqlx::query_as("SELECT student_id, verdict, verdict_by FROM exam_attempts WHERE id = $1")
-                .bind(attempt_id)
-                .fetch_optional(&st.db.pool)
-                .await?;
-        let (student, verdict, verdict_by) = row.ok_or(AppError::NotFound)?;
+        let (student, verdict, verdict_by) =
+            crate::proctor::store::review::attempt_verdict(&st.db, attempt_id).await?.ok_or(AppError::NotFound)?;
         if student != caller.user_id {
             return Err(AppError::Forbidden);
         }
@@ -592,19 +400,7 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         }
         let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
         let mut tx = st.db.begin().await?;
-        let n = sqlx::query(
-            "INSERT INTO proctor_appeals (attempt_id, text, created_at, verdict, verdict_by) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (attempt_id) DO NOTHING",
-        )
-        .bind(attempt_id)
-        .bind(&text)
-        .bind(crate::api::now_ms())
-        .bind(&verdict)
-        .bind(verdict_by)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        if !crate::proctor::store::review::file_appeal(&mut tx, attempt_id, &text, crate::api::now_ms(), &verdict, verdict_by).await? {
             return Err(AppError::Refused(Msg::ErrAlreadyAppealed));
         }
         let group = ssr::attempt_group(&st.db, attempt_id).await?;
@@ -641,23 +437,13 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
             return Err(AppError::BadRequest);
         }
         let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
-        let verdict_by: Option<i64> = sqlx::query_scalar("SELECT verdict_by FROM exam_attempts WHERE id = $1").bind(attempt_id).fetch_one(&st.db.pool).await?;
+        let verdict_by = crate::proctor::store::review::verdict_by(&st.db, attempt_id).await?;
         if verdict_by == Some(caller.user_id) {
             return Err(AppError::Refused(Msg::ErrSecondReviewer));
         }
         let mut tx = st.db.begin().await?;
-        let n = sqlx::query(
-            "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = 'pending'",
-        )
-        .bind(&decision)
-        .bind(caller.user_id)
-        .bind(&comment)
-        .bind(crate::api::now_ms())
-        .bind(attempt_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        let now = crate::api::now_ms();
+        if !crate::proctor::store::review::decide_pending_appeal(&mut tx, attempt_id, &decision, caller.user_id, &comment, now).await? {
             return Err(AppError::NotFound);
         }
         if decision == "upheld" {
@@ -691,7 +477,6 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
 pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
-        use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
@@ -700,37 +485,22 @@ pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -
         }
         let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
         let mut tx = st.db.begin().await?;
-        let before = sqlx::query("SELECT status, verdict, reviewer_id, comment FROM proctor_appeals WHERE attempt_id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let status: String = before.try_get("status")?;
+        let before = crate::proctor::store::review::appeal_decision(&mut tx, attempt_id).await?.ok_or(AppError::NotFound)?;
+        let status = before.status;
         if status == "pending" {
             return Err(AppError::Refused(Msg::ErrVerdictUnderAppeal));
         }
         if !ssr::above_both(&st.db, &caller, attempt_id).await? {
             return Err(AppError::Refused(Msg::ErrNotAboveReviewers));
         }
-        let appealed: Option<String> = before.try_get("verdict")?;
+        let appealed = before.verdict;
         let previous = serde_json::json!({
             "status": status,
-            "reviewer": before.try_get::<Option<i64>, _>("reviewer_id")?,
-            "comment": before.try_get::<String, _>("comment")?,
+            "reviewer": before.reviewer_id,
+            "comment": before.comment,
         });
-        let n = sqlx::query(
-            "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = $6",
-        )
-        .bind(&decision)
-        .bind(caller.user_id)
-        .bind(&comment)
-        .bind(crate::api::now_ms())
-        .bind(attempt_id)
-        .bind(&status)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        let now = crate::api::now_ms();
+        if !crate::proctor::store::review::redecide_appeal(&mut tx, attempt_id, &status, &decision, caller.user_id, &comment, now).await? {
             // Someone else reopened it at the same moment.
             return Err(AppError::Refused(Msg::ErrAppealFinal));
         }

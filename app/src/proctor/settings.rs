@@ -3,6 +3,35 @@
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
+/// An exam's proctoring columns as stored: `proctored` and `allow_unproctored` are 0/1 flags, the
+/// intervals seconds, the mode its code (the `Any` driver decodes BIGINT and TEXT on both
+/// backends, so the conversion happens here).
+#[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
+pub struct ProctorColumns {
+    pub proctored: i64,
+    pub allow_unproctored: i64,
+    pub snapshot_interval_s: i64,
+    pub screen_interval_s: i64,
+    pub proctor_mode: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<ProctorColumns> for ProctorSettings {
+    /// The screen is required until an attempt's capture says otherwise
+    /// (`ProctorSettings::for_capture`).
+    fn from(c: ProctorColumns) -> ProctorSettings {
+        ProctorSettings {
+            proctored: c.proctored != 0,
+            allow_unproctored: c.allow_unproctored != 0,
+            snapshot_interval_s: c.snapshot_interval_s.clamp(5, 3600) as u32,
+            screen_interval_s: c.screen_interval_s.clamp(5, 3600) as u32,
+            mode: ProctorMode::from_code(&c.proctor_mode).unwrap_or_default(),
+            require_screen: true,
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl ProctorSettings {
     /// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
@@ -10,15 +39,8 @@ impl ProctorSettings {
     /// server's account of owed evidence read the same settings). The screen is required until an
     /// attempt's capture says otherwise (`ProctorSettings::for_capture`).
     pub fn from_row(r: &sqlx::any::AnyRow) -> Result<ProctorSettings, crate::error::AppError> {
-        use sqlx::Row;
-        Ok(ProctorSettings {
-            proctored: r.try_get::<i64, _>("proctored")? != 0,
-            allow_unproctored: r.try_get::<i64, _>("allow_unproctored")? != 0,
-            snapshot_interval_s: r.try_get::<i64, _>("snapshot_interval_s")?.clamp(5, 3600) as u32,
-            screen_interval_s: r.try_get::<i64, _>("screen_interval_s")?.clamp(5, 3600) as u32,
-            mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
-            require_screen: true,
-        })
+        use sqlx::FromRow;
+        Ok(ProctorColumns::from_row(r)?.into())
     }
 }
 
