@@ -203,7 +203,7 @@ async fn a_student_sits_an_exam_and_the_mark_lands_in_the_journal(b: Backend) {
 }
 
 backends!(a_wave_of_starts_gives_each_candidate_one_attempt);
-/// Candidates who press "Start" at the same moment are written together (`exam::starts`): each
+/// Candidates who press "Start" at the same moment are written together (`exam::store::starts`): each
 /// still gets their own attempt and paper, a candidate in two tabs gets one attempt, and the
 /// audit has one start per attempt. The same for their autosaves and hand-ins.
 async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
@@ -264,7 +264,7 @@ async fn a_wave_of_starts_gives_each_candidate_one_attempt(b: Backend) {
         75
     );
     // Everyone hands in at the same moment, student.a from both tabs (written together:
-    // `exam::store::HAND_INS`): each is scored from their own answers, each mark reaches the
+    // `exam::store::hand_in::HAND_INS`): each is scored from their own answers, each mark reaches the
     // journal with its history line, and the audit has one hand-in per attempt.
     let calls = clients.iter().zip(&ids).map(|(c, id)| async move {
         let id = id.to_string();

@@ -141,6 +141,17 @@ impl Db {
         }
     }
 
+    /// Locks one row of `table` until `tx` ends, so that writers deciding on that row's behalf
+    /// (booking one college's rooms) go one at a time. On PostgreSQL `SELECT ... FOR UPDATE`,
+    /// which SQLite lacks; SQLite needs nothing: its write transactions run one at a time
+    /// already (`begin`).
+    pub async fn lock_row(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, table: &'static str, id: i64) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE")).bind(id).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// Where a single write statement outside a transaction goes when it runs often (a queue's
     /// claim): on SQLite the one writer connection, so it queues with the transactions.
     pub fn write_pool(&self) -> &AnyPool {

@@ -104,13 +104,7 @@ pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
-        let n = sqlx::query("UPDATE exam_questions SET archived = 1 WHERE id = $1 AND owner_id = $2")
-            .bind(question_id)
-            .bind(caller.user_id)
-            .execute(&st.db.pool)
-            .await?
-            .rows_affected();
-        if n == 0 {
+        if !ssr::archive_question(&st.db, caller.user_id, question_id).await? {
             return Err(AppError::NotFound);
         }
         Ok(())
@@ -194,8 +188,7 @@ pub async fn create_exam(
             None => None,
             Some(raw) => {
                 let id: i64 = raw.parse().map_err(|_| AppError::BadRequest)?;
-                let owner: Option<i64> =
-                    sqlx::query_scalar("SELECT journal_id FROM lessons WHERE id = $1").bind(id).fetch_optional(&st.db.pool).await?;
+                let owner = ssr::journal_of_lesson(&st.db, id).await?;
                 if owner != Some(j.id) {
                     fields.add("lesson_id", Msg::ErrNotFound);
                 }
@@ -238,30 +231,26 @@ pub async fn create_exam(
         fields.finish()?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
-                                snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-        )
-        .bind(j.id)
-        .bind(lesson)
-        .bind(&title)
-        .bind(form)
-        .bind(opens.unwrap_or_default())
-        .bind(closes.unwrap_or_default())
-        .bind(duration)
-        .bind(serde_json::to_string(&plan).unwrap_or_else(|_| "[]".into()))
-        .bind(i64::from(proctored))
-        .bind(i64::from(allow_unproctored.is_some()))
-        .bind(snapshot)
-        .bind(screen)
-        .bind(no_face)
-        .bind(retention)
-        .bind(caller.user_id)
-        .bind(now)
-        .bind(mode.code())
-        .fetch_one(&mut *tx)
-        .await?;
+        let new = ssr::NewExam {
+            journal_id: j.id,
+            lesson_id: lesson,
+            title: &title,
+            form,
+            opens_at: opens.unwrap_or_default(),
+            closes_at: closes.unwrap_or_default(),
+            duration_min: duration,
+            draw: serde_json::to_string(&plan).unwrap_or_else(|_| "[]".into()),
+            proctored,
+            allow_unproctored: allow_unproctored.is_some(),
+            snapshot_interval_s: snapshot,
+            screen_interval_s: screen,
+            no_face_frames: no_face,
+            retention_days: retention,
+            created_by: caller.user_id,
+            created_at: now,
+            proctor_mode: mode.code(),
+        };
+        let id = ssr::insert_exam(&mut tx, &new).await?;
         super::tickets::ssr::insert_tickets(&mut tx, id, &tickets).await?;
         crate::audit::store::record(
             &mut tx,

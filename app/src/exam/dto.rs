@@ -127,6 +127,7 @@ pub struct TicketPaper {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AttachedFile {
     pub name: String,
     pub bytes: i64,

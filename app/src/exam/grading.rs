@@ -97,9 +97,8 @@ pub mod ssr {
     use crate::auth::ssr::Caller;
     use crate::db::Db;
     use crate::exam::model::{self, Answer, QuestionKind};
-    use crate::exam::store::{self, AttemptRow};
+    use crate::exam::store::{self, grading as graded, AttemptRow};
     use crate::i18n::Msg;
-    use sqlx::Row;
 
     pub async fn view(db: &Db, caller: &Caller, attempt_id: i64) -> Result<GradingView, AppError> {
         let a = store::attempt_row(db, attempt_id).await?;
@@ -111,7 +110,7 @@ pub mod ssr {
             _ => None,
         };
         let ticket = match a.ticket_id {
-            Some(t) => Some(crate::exam::ticket_store::paper(db, a.id, t).await?),
+            Some(t) => Some(store::tickets::paper(db, a.id, t).await?),
             None => None,
         };
         Ok(GradingView {
@@ -140,14 +139,7 @@ pub mod ssr {
         let ids: Vec<i64> = a.paper.iter().map(|p| p.0).collect();
         let bank = store::questions_of(db, &ids).await?;
         let saved = store::saved_answers(db, a.id).await?;
-        let points: std::collections::HashMap<i64, Option<i64>> =
-            sqlx::query("SELECT question_id, points_milli FROM exam_answers WHERE attempt_id = $1")
-                .bind(a.id)
-                .fetch_all(&db.pool)
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("question_id")?, r.try_get("points_milli")?)))
-                .collect::<Result<_, AppError>>()?;
+        let points = graded::answer_points_of(db, a.id).await?;
         let mut out = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             let Some(q) = bank.get(id) else { continue };
@@ -212,15 +204,10 @@ pub mod ssr {
             }
         }
         let auto_milli: i64 = if e.form == "test" {
-            let rows = sqlx::query("SELECT question_id, points_milli FROM exam_answers WHERE attempt_id = $1")
-                .bind(a.id)
-                .fetch_all(&db.pool)
-                .await?;
             let mut sum = 0;
-            for r in &rows {
-                let qid: i64 = r.try_get("question_id")?;
+            for (qid, milli) in graded::answer_points_of(db, a.id).await? {
                 if bank.get(&qid).is_some_and(|q| q.kind != QuestionKind::Essay) {
-                    sum += r.try_get::<Option<i64>, _>("points_milli")?.unwrap_or(0);
+                    sum += milli.unwrap_or(0);
                 }
             }
             sum
@@ -243,22 +230,17 @@ pub mod ssr {
         let mark = mark.ok_or(AppError::Internal)?;
         let mut tx = db.begin().await?;
         for (qid, milli) in &given {
-            sqlx::query("UPDATE exam_answers SET points_milli = $1 WHERE attempt_id = $2 AND question_id = $3")
-                .bind(milli)
-                .bind(a.id)
-                .bind(qid)
-                .execute(&mut *tx)
-                .await?;
+            graded::set_answer_points(&mut tx, a.id, *qid, *milli).await?;
         }
-        sqlx::query(
-            "UPDATE exam_attempts SET score_milli = $1, max_points = $2, mark = $3, grader_comment = $4, needs_grading = 0 WHERE id = $5",
+        let on_test = e.form == "test";
+        graded::set_grade(
+            &mut tx,
+            a.id,
+            on_test.then_some(total_milli),
+            on_test.then_some(max_points),
+            &mark.value().to_string(),
+            &comment,
         )
-        .bind((e.form == "test").then_some(total_milli))
-        .bind((e.form == "test").then_some(max_points))
-        .bind(mark.value().to_string())
-        .bind(&comment)
-        .bind(a.id)
-        .execute(&mut *tx)
         .await?;
         if let Some(lesson) = e.lesson_id {
             let write =
@@ -296,14 +278,9 @@ pub mod ssr {
         Ok((e, j, access))
     }
 
-    async fn current(db: &Db, exam_id: i64) -> Result<std::collections::HashMap<i64, String>, AppError> {
-        let rows = sqlx::query("SELECT student_id, mark FROM exam_attempts WHERE exam_id = $1").bind(exam_id).fetch_all(&db.pool).await?;
-        rows.iter().map(|r| Ok((r.try_get("student_id")?, r.try_get::<Option<String>, _>("mark")?.unwrap_or_default()))).collect()
-    }
-
     pub async fn offline_sheet(db: &Db, caller: &Caller, exam_id: i64) -> Result<OfflineSheet, AppError> {
         let (e, j, access) = offline_exam(db, caller, exam_id).await?;
-        let now = current(db, e.id).await?;
+        let now = graded::marks_of_exam(db, e.id).await?;
         let rows = crate::journal::store::students(db, j.group_id)
             .await?
             .into_iter()
@@ -327,7 +304,7 @@ pub mod ssr {
         }
         let students: std::collections::HashSet<i64> =
             crate::journal::store::students(db, j.group_id).await?.into_iter().map(|s| s.id).collect();
-        let before = current(db, e.id).await?;
+        let before = graded::marks_of_exam(db, e.id).await?;
         let mut fields = crate::error::Fields::new();
         let mut changes: Vec<(i64, Cell)> = Vec::new();
         for m in marks {
@@ -349,26 +326,9 @@ pub mod ssr {
         let mut journal_writes = Vec::new();
         for (student, cell) in &changes {
             if *cell == Cell::Empty {
-                sqlx::query("DELETE FROM exam_attempts WHERE exam_id = $1 AND student_id = $2")
-                    .bind(e.id)
-                    .bind(student)
-                    .execute(&mut *tx)
-                    .await?;
+                graded::delete_offline_mark(&mut tx, e.id, *student).await?;
             } else {
-                // An offline "attempt" is the record of the mark: sat in the room, valid.
-                sqlx::query(
-                    "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, submitted_at, questions, proctored, mark,
-                                                verdict, verdict_by, verdict_at, last_seen_at)
-                     VALUES ($1, $2, $3, $3, $3, '[]', 0, $4, 'valid', $5, $3, $3)
-                     ON CONFLICT (exam_id, student_id) DO UPDATE SET mark = excluded.mark, verdict_by = excluded.verdict_by",
-                )
-                .bind(e.id)
-                .bind(student)
-                .bind(now)
-                .bind(cell.store_code())
-                .bind(caller.user_id)
-                .execute(&mut *tx)
-                .await?;
+                graded::set_offline_mark(&mut tx, e.id, *student, &cell.store_code(), caller.user_id, now).await?;
             }
             if let Some(lesson) = e.lesson_id {
                 journal_writes.push(store::journal_mark(&j, lesson, *student, *cell, &e.title, caller.user_id, now));

@@ -14,13 +14,7 @@ pub mod pages;
 pub mod pictures;
 pub mod schedule;
 #[cfg(feature = "ssr")]
-pub mod seen;
-#[cfg(feature = "ssr")]
-mod starts;
-#[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod ticket_store;
 pub mod tickets;
 
 /// Largest question file accepted for import.

@@ -26,7 +26,7 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         let st = crate::api::state()?;
         let upload = crate::media::read_upload(data, MAX_PICTURE).await?;
         let question_id = upload.id("question_id").ok_or(AppError::BadRequest)?;
-        let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+        let mut question = super::store::own_question(&st.db, caller.user_id, question_id).await?;
         if upload.bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
@@ -41,10 +41,10 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         st.media.put(&key, upload.bytes).await?;
         let before = question.image.replace(key.clone());
         let mut tx = st.db.begin().await?;
-        ssr::save_body(&mut tx, question_id, &question).await?;
+        super::store::save_question_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, before.as_deref(), Some(&key)).await?;
         tx.commit().await?;
-        // This node reads the new body at once; another within its cache time (store::QUESTIONS).
+        // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
         super::store::forget_question(&st.db, question_id);
         if let Some(old) = before.filter(|old| *old != key) {
             // Best effort: an old file left behind costs space, not correctness.
@@ -62,13 +62,13 @@ pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
-        let mut question = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+        let mut question = super::store::own_question(&st.db, caller.user_id, question_id).await?;
         let Some(old) = question.image.take() else { return Ok(()) };
         let mut tx = st.db.begin().await?;
-        ssr::save_body(&mut tx, question_id, &question).await?;
+        super::store::save_question_body(&mut tx, question_id, &question).await?;
         ssr::audit(&mut tx, &caller, question_id, Some(&old), None).await?;
         tx.commit().await?;
-        // This node reads the new body at once; another within its cache time (store::QUESTIONS).
+        // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
         super::store::forget_question(&st.db, question_id);
         let _ = st.media.delete(&old).await;
         Ok(())
@@ -78,34 +78,15 @@ pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::super::model::Question;
     use crate::auth::ssr::Caller;
-    use crate::db::Db;
     use crate::error::AppError;
     use sqlx::{Any, Transaction};
-
-    /// A question of the caller's bank (not archived), or NotFound: another teacher's question
-    /// looks the same as a missing one.
-    pub async fn own_question(db: &Db, owner_id: i64, question_id: i64) -> Result<Question, AppError> {
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM exam_questions WHERE id = $1 AND owner_id = $2 AND archived = 0")
-            .bind(question_id)
-            .bind(owner_id)
-            .fetch_optional(&db.pool)
-            .await?;
-        serde_json::from_str(&body.ok_or(AppError::NotFound)?).map_err(|_| AppError::Internal)
-    }
 
     pub fn picture_key(question_id: i64, bytes: &[u8], ext: &str) -> String {
         use sha2::Digest;
         let hash = sha2::Sha256::digest(bytes);
         let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
         format!("questions/{question_id}/{hex}.{ext}")
-    }
-
-    pub async fn save_body(tx: &mut Transaction<'_, Any>, question_id: i64, q: &Question) -> Result<(), AppError> {
-        let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
-        sqlx::query("UPDATE exam_questions SET body = $1 WHERE id = $2").bind(body).bind(question_id).execute(&mut **tx).await?;
-        Ok(())
     }
 
     pub async fn audit(
@@ -131,14 +112,6 @@ pub mod ssr {
         .await?;
         Ok(())
     }
-
-    /// The picture's media key, if the question has one.
-    pub async fn picture_of(db: &Db, question_id: i64) -> Result<Option<String>, AppError> {
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM exam_questions WHERE id = $1").bind(question_id).fetch_optional(&db.pool).await?;
-        let q: Question = serde_json::from_str(&body.ok_or(AppError::NotFound)?).map_err(|_| AppError::Internal)?;
-        Ok(q.image)
-    }
 }
 
 #[cfg(feature = "ssr")]
@@ -154,7 +127,7 @@ async fn bank_picture(
     caller: crate::auth::ssr::Caller,
     axum::extract::Path(question_id): axum::extract::Path<i64>,
 ) -> Result<crate::edge::Download, AppError> {
-    let q = ssr::own_question(&st.db, caller.user_id, question_id).await?;
+    let q = super::store::own_question(&st.db, caller.user_id, question_id).await?;
     serve(&st, q.image).await
 }
 
@@ -169,7 +142,7 @@ async fn paper_picture(
     if !a.paper.iter().any(|(id, _)| *id == question_id) {
         return Err(AppError::NotFound);
     }
-    serve(&st, ssr::picture_of(&st.db, question_id).await?).await
+    serve(&st, super::store::question_picture(&st.db, question_id).await?).await
 }
 
 /// The picture with the type its content is. The address carries the content's version, so a

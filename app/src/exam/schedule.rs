@@ -57,72 +57,26 @@ pub mod ssr {
     use super::*;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use sqlx::Row;
-
-    /// The college (the group's parent) whose rooms the exam uses.
-    async fn college_of(db: &Db, group_id: i64) -> Result<i64, AppError> {
-        Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT parent_id FROM organisations WHERE id = $1")
-            .bind(group_id)
-            .fetch_one(&db.pool)
-            .await?
-            .unwrap_or(group_id))
-    }
+    use crate::exam::store::schedule as stored;
 
     pub async fn schedule(db: &Db, caller: &Caller, exam_id: i64) -> Result<ScheduleData, AppError> {
-        let journal_id: i64 = sqlx::query_scalar("SELECT journal_id FROM exams WHERE id = $1")
-            .bind(exam_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let journal_id = stored::journal_of_exam(db, exam_id).await?;
         let (j, access) = crate::journal::store::access(db, caller, journal_id).await?;
-        let rows = sqlx::query(
-            "SELECT s.id, s.room, s.seats, s.starts_at, s.ends_at,
-                    (SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = s.exam_id
-                     WHERE x.sitting_id = s.id) AS started
-             FROM exam_sittings s WHERE s.exam_id = $1 ORDER BY s.starts_at, s.room, s.id",
-        )
-        .bind(exam_id)
-        .fetch_all(&db.pool)
-        .await?;
         let mut sittings = Vec::new();
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
-            let candidates: Vec<String> = sqlx::query_scalar(
-                "SELECT u.full_name FROM exam_seats x JOIN users u ON u.id = x.student_id WHERE x.sitting_id = $1 ORDER BY u.full_name, u.id",
-            )
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
+        for r in stored::sittings_of(db, exam_id).await? {
+            let candidates = stored::seated_names(db, r.id).await?;
             sittings.push(SittingView {
-                id,
-                room: r.try_get("room")?,
-                seats: r.try_get("seats")?,
-                starts_at: r.try_get("starts_at")?,
-                ends_at: r.try_get("ends_at")?,
+                id: r.id,
+                room: r.room,
+                seats: r.seats,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
                 candidates,
-                started: r.try_get::<i64, _>("started")? > 0,
+                started: r.started > 0,
             });
         }
-        let unseated = unseated(db, exam_id, j.group_id).await?.into_iter().map(|(_, name)| name).collect();
+        let unseated = stored::unseated(db, exam_id, j.group_id).await?.into_iter().map(|(_, name)| name).collect();
         Ok(ScheduleData { exam_id, editable: access == crate::journal::store::Access::Edit, sittings, unseated })
-    }
-
-    /// The group's students without a seat in this exam, in name order.
-    async fn unseated(db: &Db, exam_id: i64, group_id: i64) -> Result<Vec<(i64, String)>, AppError> {
-        sqlx::query(
-            "SELECT u.id, u.full_name FROM role_assignments r JOIN users u ON u.id = r.user_id
-             WHERE r.org_id = $1 AND r.role = 'student' AND u.active = 1
-               AND NOT EXISTS (SELECT 1 FROM exam_seats x JOIN exam_sittings s ON s.id = x.sitting_id
-                               WHERE s.exam_id = $2 AND x.student_id = u.id)
-             ORDER BY u.full_name, u.id",
-        )
-        .bind(group_id)
-        .bind(exam_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?)))
-        .collect()
     }
 
     pub struct NewSitting {
@@ -138,79 +92,34 @@ pub mod ssr {
     /// transaction on the exam's row, so two teachers booking the same room at once cannot both
     /// squeeze in (SQLite has one writer; PostgreSQL locks the overlapping sittings' exams).
     pub async fn add(db: &Db, caller: &Caller, exam_id: i64, s: NewSitting) -> Result<i64, AppError> {
-        let (journal_id, closes_at, opens_at): (i64, i64, i64) = {
-            let r = sqlx::query("SELECT journal_id, opens_at, closes_at FROM exams WHERE id = $1")
-                .bind(exam_id)
-                .fetch_optional(&db.pool)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            (r.try_get("journal_id")?, r.try_get("closes_at")?, r.try_get("opens_at")?)
-        };
+        let (journal_id, opens_at, closes_at) = stored::exam_window(db, exam_id).await?;
         let j = crate::journal::store::editable(db, caller, journal_id).await?;
-        let college = college_of(db, j.group_id).await?;
+        let college = stored::college_of(db, j.group_id).await?;
         let mut fields = crate::error::Fields::new();
         if s.starts_at < opens_at || s.ends_at > closes_at {
             fields.add("starts_at", Msg::ErrSittingOutsideWindow);
         }
         let mut tx = db.begin().await?;
-        if db.backend == crate::db::Backend::Postgres {
-            // Serialises bookings of one college's rooms.
-            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE").bind(college).execute(&mut *tx).await?;
-        }
-        let free: Vec<i64> = sqlx::query(
-            "SELECT u.id FROM role_assignments r JOIN users u ON u.id = r.user_id
-             WHERE r.org_id = $1 AND r.role = 'student' AND u.active = 1
-               AND NOT EXISTS (SELECT 1 FROM exam_seats x JOIN exam_sittings s ON s.id = x.sitting_id
-                               WHERE s.exam_id = $2 AND x.student_id = u.id)
-             ORDER BY u.full_name, u.id",
-        )
-        .bind(j.group_id)
-        .bind(exam_id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        // Serialises bookings of one college's rooms.
+        stored::lock_college_rooms(db, &mut tx, college).await?;
+        let free = stored::unseated_ids(&mut tx, exam_id, j.group_id).await?;
         if s.candidates < 1 || s.candidates as usize > free.len() {
             fields.add("candidates", Msg::ErrSittingCandidates);
         }
         // Everyone seated in this room by the college's overlapping sittings.
-        let others = sqlx::query(
-            "SELECT s.room, s.starts_at, s.ends_at, (SELECT COUNT(*) FROM exam_seats x WHERE x.sitting_id = s.id) AS n
-             FROM exam_sittings s JOIN exams e ON e.id = s.exam_id JOIN journals jj ON jj.id = e.journal_id
-             JOIN organisations g ON g.id = jj.group_id
-             WHERE g.parent_id = $1 AND s.starts_at < $2 AND s.ends_at > $3",
-        )
-        .bind(college)
-        .bind(s.ends_at)
-        .bind(s.starts_at)
-        .fetch_all(&mut *tx)
-        .await?;
+        let others = stored::overlapping_sittings(&mut tx, college, s.starts_at, s.ends_at).await?;
         let key = room_key(&s.room);
-        let mut same_room: Vec<(i64, i64, i64)> = Vec::new();
-        for r in &others {
-            if room_key(&r.try_get::<String, _>("room")?) == key {
-                same_room.push((r.try_get("starts_at")?, r.try_get("ends_at")?, r.try_get("n")?));
-            }
-        }
+        let same_room: Vec<(i64, i64, i64)> =
+            others.iter().filter(|r| room_key(&r.room) == key).map(|r| (r.starts_at, r.ends_at, r.n)).collect();
         let taken = peak_occupancy((s.starts_at, s.ends_at), &same_room);
         if taken + s.candidates > s.seats {
             fields.add("candidates", Msg::ErrRoomFull);
         }
         fields.finish()?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO exam_sittings (exam_id, room, seats, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(exam_id)
-        .bind(s.room.trim())
-        .bind(s.seats)
-        .bind(s.starts_at)
-        .bind(s.ends_at)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = stored::insert_sitting(&mut tx, exam_id, s.room.trim(), s.seats, s.starts_at, s.ends_at).await?;
         let seated: Vec<i64> = free.into_iter().take(s.candidates as usize).collect();
         for student in &seated {
-            sqlx::query("INSERT INTO exam_seats (sitting_id, student_id) VALUES ($1, $2)").bind(id).bind(student).execute(&mut *tx).await?;
+            stored::insert_seat(&mut tx, id, *student).await?;
         }
         crate::audit::store::record(
             &mut tx,
@@ -233,26 +142,13 @@ pub mod ssr {
 
     /// Removes a sitting nobody has started in; its candidates are unseated.
     pub async fn remove(db: &Db, caller: &Caller, sitting_id: i64) -> Result<(), AppError> {
-        let r = sqlx::query("SELECT s.exam_id, e.journal_id FROM exam_sittings s JOIN exams e ON e.id = s.exam_id WHERE s.id = $1")
-            .bind(sitting_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (exam_id, journal_id): (i64, i64) = (r.try_get("exam_id")?, r.try_get("journal_id")?);
+        let (exam_id, journal_id) = stored::sitting_exam(db, sitting_id).await?;
         let j = crate::journal::store::editable(db, caller, journal_id).await?;
         let mut tx = db.begin().await?;
-        let started: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = $2 WHERE x.sitting_id = $1",
-        )
-        .bind(sitting_id)
-        .bind(exam_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if started > 0 {
+        if stored::started_in_sitting(&mut tx, sitting_id, exam_id).await? > 0 {
             return Err(AppError::Refused(Msg::ErrSittingStarted));
         }
-        sqlx::query("DELETE FROM exam_seats WHERE sitting_id = $1").bind(sitting_id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM exam_sittings WHERE id = $1").bind(sitting_id).execute(&mut *tx).await?;
+        stored::delete_sitting(&mut tx, sitting_id).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -269,26 +165,6 @@ pub mod ssr {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// The candidate's own window when the exam is scheduled: Ok(None) when it has no sittings
-    /// (the exam's window applies), Ok(Some((start, end))) for the candidate's sitting, and
-    /// Refused when it has sittings but none for this candidate.
-    pub async fn seat_window(db: &Db, exam_id: i64, student_id: i64) -> Result<Option<(i64, i64)>, AppError> {
-        let any: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM exam_sittings WHERE exam_id = $1").bind(exam_id).fetch_one(&db.pool).await?;
-        if any == 0 {
-            return Ok(None);
-        }
-        let r = sqlx::query(
-            "SELECT s.starts_at, s.ends_at FROM exam_seats x JOIN exam_sittings s ON s.id = x.sitting_id WHERE s.exam_id = $1 AND x.student_id = $2",
-        )
-        .bind(exam_id)
-        .bind(student_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::Refused(Msg::ErrNotScheduled))?;
-        Ok(Some((r.try_get("starts_at")?, r.try_get("ends_at")?)))
     }
 }
 

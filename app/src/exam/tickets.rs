@@ -86,9 +86,9 @@ pub fn sniff_file(name: &str, bytes: &[u8]) -> Result<&'static str, Msg> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    pub use super::super::ticket_store::{files, insert_tickets, media_key, paper};
     use super::*;
     use crate::db::Db;
+    pub use crate::exam::store::tickets::{files, insert_tickets, media_key, paper};
 
     /// An audit line about a candidate's file, under the exam's group (so the college's
     /// administration reads it with the rest of the exam's rows).
@@ -99,11 +99,7 @@ pub mod ssr {
         action: &str,
         after: serde_json::Value,
     ) -> Result<(), AppError> {
-        let group: Option<i64> =
-            sqlx::query_scalar("SELECT j.group_id FROM exams e JOIN journals j ON j.id = e.journal_id WHERE e.id = $1")
-                .bind(a.exam_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let group = crate::exam::store::group_of_exam(tx, a.exam_id).await?;
         let entry = crate::audit::store::Entry {
             actor_id: Some(caller.user_id),
             ip: &caller.ip,
@@ -153,18 +149,7 @@ pub async fn attach_ticket_file(data: leptos::server_fn::codec::MultipartData) -
         let key = ssr::media_key(a.id, &name);
         st.media.put(&key, upload.bytes.clone()).await?;
         let mut tx = st.db.begin().await?;
-        sqlx::query(
-            "INSERT INTO exam_files (attempt_id, file_name, media_key, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (attempt_id, file_name) DO UPDATE SET media_key = excluded.media_key, bytes = excluded.bytes,
-                 uploaded_at = excluded.uploaded_at",
-        )
-        .bind(a.id)
-        .bind(&name)
-        .bind(&key)
-        .bind(upload.bytes.len() as i64)
-        .bind(crate::api::now_ms())
-        .execute(&mut *tx)
-        .await?;
+        super::store::tickets::save_file(&mut tx, a.id, &name, &key, upload.bytes.len() as i64, crate::api::now_ms()).await?;
         ssr::record_file(&mut tx, &caller, &a, "exam.ticket.file.attach", serde_json::json!({ "file": name, "bytes": upload.bytes.len() }))
             .await?;
         tx.commit().await?;
@@ -180,14 +165,9 @@ pub async fn remove_ticket_file(attempt_id: i64, name: String) -> Result<Vec<Att
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let a = ssr::open_ticket_attempt(&st.db, &caller, attempt_id).await?;
-        let key: Option<String> = sqlx::query_scalar("SELECT media_key FROM exam_files WHERE attempt_id = $1 AND file_name = $2")
-            .bind(a.id)
-            .bind(&name)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        let key = key.ok_or(AppError::NotFound)?;
+        let key = super::store::tickets::file_key(&st.db, a.id, &name).await?.ok_or(AppError::NotFound)?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("DELETE FROM exam_files WHERE attempt_id = $1 AND file_name = $2").bind(a.id).bind(&name).execute(&mut *tx).await?;
+        super::store::tickets::delete_file(&mut tx, a.id, &name).await?;
         ssr::record_file(&mut tx, &caller, &a, "exam.ticket.file.remove", serde_json::json!({ "file": name })).await?;
         tx.commit().await?;
         st.media.delete(&key).await?;
@@ -210,11 +190,7 @@ async fn attached_file(
     axum::extract::Path((attempt_id, name)): axum::extract::Path<(i64, String)>,
 ) -> Result<crate::edge::Download, AppError> {
     super::store::readable_attempt(&st.db, &caller, attempt_id).await?;
-    let key: Option<String> = sqlx::query_scalar("SELECT media_key FROM exam_files WHERE attempt_id = $1 AND file_name = $2")
-        .bind(attempt_id)
-        .bind(&name)
-        .fetch_optional(&st.db.pool)
-        .await?;
+    let key = super::store::tickets::file_key(&st.db, attempt_id, &name).await?;
     let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
     Ok(checked_download(name, bytes))
 }

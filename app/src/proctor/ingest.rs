@@ -423,7 +423,7 @@ async fn store_evidence(
         recheck_rank: rank,
         // Seen now, for the board (which shows it to 10 s): written at most every 10 s per
         // attempt from this node.
-        touch: crate::exam::seen::SEEN.due(&st.db, a.id),
+        touch: crate::exam::store::seen::SEEN.due(&st.db, a.id),
     };
     // Written with the other uploads of this moment, the violations it may change included.
     EVIDENCE.write(&st.db, row).await
@@ -495,7 +495,7 @@ async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
 async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence]) -> Result<Vec<Stored>, AppError> {
     let out = store::evidence::insert_evidence(tx, rows).await?;
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.received_at)).collect();
-    crate::exam::seen::seen(tx, &touched).await?;
+    crate::exam::store::seen::seen(tx, &touched).await?;
     Ok(out)
 }
 
@@ -521,7 +521,7 @@ pub(crate) async fn derive_frames_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>
 /// each (attempt, now) up to its end, or up to `now` while it is in progress, then their risk
 /// scores. Open ones that no longer hold (a late snapshot filled the gap) go; reviewed ones stay
 /// as the reviewer left them. Nothing for an attempt that owes no evidence. A handful of
-/// statements whatever the number of attempts: a batch of hand-ins (`exam::store::HAND_INS`) derives 64 at once, and
+/// statements whatever the number of attempts: a batch of hand-ins (`exam::store::hand_in::HAND_INS`) derives 64 at once, and
 /// one statement per attempt and table made it hold the transaction (and on SQLite the one
 /// writer) some ten round trips per hand-in.
 pub(crate) async fn derive_missing_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, attempts: &[(i64, i64)]) -> Result<(), AppError> {
@@ -645,7 +645,7 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
             of.entry(attempt).or_default().push((k, confidence.clamp(0, 100) as u8, status == "dismissed"));
         }
     }
-    // In id order, as every batch locks attempts (`exam::seen::seen`).
+    // In id order, as every batch locks attempts (`exam::store::seen::seen`).
     let risks: Vec<(i64, i64)> =
         ids.iter().map(|id| (*id, i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))))).collect();
     store::violations::set_risks(tx, &risks).await
@@ -689,8 +689,8 @@ async fn store_events(st: &AppState, caller: &Caller, batch: EventBatch) -> Resu
         }
     }
     update_risk(&mut tx, a.id).await?;
-    if crate::exam::seen::SEEN.due(&st.db, a.id) {
-        crate::exam::seen::seen(&mut tx, &[(a.id, now)]).await?;
+    if crate::exam::store::seen::SEEN.due(&st.db, a.id) {
+        crate::exam::store::seen::seen(&mut tx, &[(a.id, now)]).await?;
     }
     tx.commit().await?;
     Ok(accepted)

@@ -1,16 +1,16 @@
 //! The start wave's writer: attempts started at the same moment are written together
 //! (`db::batch`, group commit). When an exam or an olympiad stage opens, its candidates press
 //! "Start" within seconds of each other; each start waits for its batch to commit, as it waited
-//! for its own transaction before.
+//! for its own transaction before. `attempt::start` calls in after checking that the caller
+//! sits the exam's group.
 
 use crate::db::batch::{placeholders, values_list, Batcher, Lanes};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use sqlx::Row;
 use std::collections::HashMap;
 
-/// A start as `store::start` prepared it: the attempt's row, and what decides whether it may
+/// A start as `store::attempt::start` prepared it: the attempt's row, and what decides whether it may
 /// be made, which this batch checks against the database as it is when the batch is written.
 pub(crate) struct NewAttempt {
     pub exam_id: i64,
@@ -74,25 +74,25 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
             placeholders(exams.len() + 1, students.len())
         ),
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
     for id in exams.iter().chain(&students) {
         q = q.bind(*id);
     }
     let mut existing = HashMap::new();
-    for r in q.fetch_all(&mut *tx).await? {
-        existing.insert((r.try_get::<i64, _>("exam_id")?, r.try_get::<i64, _>("student_id")?), r.try_get::<i64, _>("id")?);
+    for (id, exam_id, student_id) in q.fetch_all(&mut *tx).await? {
+        existing.insert((exam_id, student_id), id);
     }
     let sql = crate::db::batch::statement(
         db,
         format!("SELECT id, opens_at, closes_at FROM exams WHERE id IN ({})", placeholders(1, exams.len())),
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
     for id in &exams {
         q = q.bind(*id);
     }
     let mut windows = HashMap::new();
-    for r in q.fetch_all(&mut *tx).await? {
-        windows.insert(r.try_get::<i64, _>("id")?, (r.try_get::<i64, _>("opens_at")?, r.try_get::<i64, _>("closes_at")?));
+    for (id, opens_at, closes_at) in q.fetch_all(&mut *tx).await? {
+        windows.insert(id, (opens_at, closes_at));
     }
     // Each start's fate, and the rows to insert (with their deadlines) for those let through.
     let mut fate: Vec<Option<Started>> = Vec::with_capacity(rows.len());
@@ -136,7 +136,7 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
              VALUES {} ON CONFLICT (exam_id, student_id) DO NOTHING RETURNING id, exam_id, student_id",
             values_list(fresh.len(), 10)
         ));
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
         for (a, deadline) in &fresh {
             q = q
                 .bind(a.exam_id)
@@ -150,8 +150,8 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
                 .bind(a.capture)
                 .bind(a.started_at); // the first "last seen"
         }
-        for r in q.fetch_all(&mut *tx).await? {
-            new_ids.insert((r.try_get::<i64, _>("exam_id")?, r.try_get::<i64, _>("student_id")?), r.try_get::<i64, _>("id")?);
+        for (id, exam_id, student_id) in q.fetch_all(&mut *tx).await? {
+            new_ids.insert((exam_id, student_id), id);
         }
     }
     // A candidate twice in this batch (two tabs) was inserted once and is in `new_ids` for

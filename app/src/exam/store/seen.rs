@@ -1,6 +1,7 @@
 //! The "last seen" time of attempts in progress, which the proctor's board shows (to 10 s): written
 //! with the answers, uploads and events that show the candidate is there, at most every 10 s
-//! per attempt from a node, and in batches.
+//! per attempt from a node, and in batches. Called by those writes, after they checked that the
+//! attempt is the caller's.
 
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
