@@ -6,12 +6,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::super::model::{OrgKind, UserRow, ROOT_ORG_ID};
+    use super::super::model::{OrgKind, ROOT_ORG_ID};
     use crate::auth::model::{Permission, Role};
     use crate::auth::ssr::Caller;
     use crate::db::Db;
     use crate::error::AppError;
-    use sqlx::Row;
 
     /// Organisations the caller reaches with `perm` (their subtrees).
     pub async fn scope(db: &Db, caller: &Caller, perm: Permission) -> Result<Vec<i64>, AppError> {
@@ -28,16 +27,10 @@ mod ssr {
         Ok(perms)
     }
 
-    pub async fn role_permissions(db: &Db, role: Role) -> Result<Vec<Permission>, AppError> {
-        let codes: Vec<String> =
-            sqlx::query_scalar("SELECT permission FROM role_permissions WHERE role = $1").bind(role.code()).fetch_all(&db.pool).await?;
-        Ok(codes.iter().filter_map(|c| Permission::from_code(c)).collect())
-    }
-
     /// A grant may not carry more than the granter holds there: no climbing by delegation.
     pub async fn check_grantable(db: &Db, caller: &Caller, role: Role, org_id: i64) -> Result<(), AppError> {
         let mine = perms_at(db, caller, org_id).await?;
-        let theirs = role_permissions(db, role).await?;
+        let theirs = crate::admin::store::role_permissions(db, role).await?;
         if theirs.iter().all(|p| mine.contains(p)) {
             Ok(())
         } else {
@@ -58,12 +51,9 @@ mod ssr {
             return Err(AppError::Forbidden);
         }
         if roots.contains(&ROOT_ORG_ID) {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
-            return if exists.is_some() { Ok(()) } else { Err(AppError::NotFound) };
+            return if crate::admin::store::user_exists(db, user_id).await? { Ok(()) } else { Err(AppError::NotFound) };
         }
-        let orgs: Vec<i64> =
-            sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1").bind(user_id).fetch_all(&db.pool).await?;
+        let orgs = crate::admin::store::grant_orgs_of(db, user_id).await?;
         if orgs.is_empty() || orgs.contains(&ROOT_ORG_ID) {
             return Err(AppError::Forbidden);
         }
@@ -73,26 +63,6 @@ mod ssr {
         } else {
             Err(AppError::Forbidden)
         }
-    }
-
-    pub async fn user_row(db: &Db, user_id: i64) -> Result<UserRow, AppError> {
-        let r = sqlx::query("SELECT id, login, full_name, email, phone, active FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let roles: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT role FROM role_assignments WHERE user_id = $1").bind(user_id).fetch_all(&db.pool).await?;
-        let active: i64 = r.try_get("active")?;
-        Ok(UserRow {
-            id: r.try_get("id")?,
-            login: r.try_get("login")?,
-            full_name: r.try_get("full_name")?,
-            email: r.try_get("email")?,
-            phone: r.try_get("phone")?,
-            active: active == 1,
-            roles: roles.iter().filter_map(|c| Role::from_code(c)).collect(),
-        })
     }
 
     pub fn parse_kind(kind: &str) -> Result<OrgKind, crate::i18n::Msg> {
@@ -147,21 +117,7 @@ pub async fn create_org(parent_id: i64, kind: String, name: String) -> Result<i6
         caller.require(&st.db, Permission::OrgManage, parent_id).await?;
         let (kind, name) = (kind.ok_or(AppError::Internal)?, name.ok_or(AppError::Internal)?);
         let mut tx = st.db.begin().await?;
-        let id: i64 =
-            match sqlx::query_scalar("INSERT INTO organisations (parent_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(parent_id)
-                .bind(kind.code())
-                .bind(&name)
-                .bind(crate::api::now_ms())
-                .fetch_one(&mut *tx)
-                .await
-            {
-                Ok(id) => id,
-                Err(e) if crate::db::is_unique_violation(&e, "name") || crate::db::is_unique_violation(&e, "organisations") => {
-                    return Err(AppError::field("name", Msg::ErrOrgNameTaken))
-                }
-                Err(e) => return Err(e.into()),
-            };
+        let id = crate::admin::store::insert_org(&mut tx, parent_id, kind, &name, crate::api::now_ms()).await?;
         record(
             &mut tx,
             Entry {
@@ -195,36 +151,17 @@ pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
         let st = crate::api::state()?;
         let pattern = format!("%{}%", query.trim().to_lowercase());
         let everyone = caller.scope_roots(Permission::UserManage).contains(&super::model::ROOT_ORG_ID);
-        let ids: Vec<i64> = if everyone {
-            sqlx::query_scalar(
-                "SELECT id FROM users WHERE LOWER(login) LIKE $1 OR LOWER(full_name) LIKE $1 OR LOWER(COALESCE(email, '')) LIKE $1
-                 OR COALESCE(phone, '') LIKE $1 ORDER BY login LIMIT 200",
-            )
-            .bind(&pattern)
-            .fetch_all(&st.db.pool)
-            .await?
+        let ids = if everyone {
+            crate::admin::store::search_users(&st.db, &pattern, None).await?
         } else {
             // Only users the caller may manage (`require_manages_user`): at least one grant, and
             // none outside the scope, so a user with a grant elsewhere is not listed.
             let scope = ssr::scope(&st.db, &caller, Permission::UserManage).await?;
-            let placeholders: Vec<String> = (2..scope.len() + 2).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT u.id FROM users u
-                 WHERE EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id)
-                 AND NOT EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND ra.org_id NOT IN ({}))
-                 AND (LOWER(u.login) LIKE $1 OR LOWER(u.full_name) LIKE $1
-                 OR LOWER(COALESCE(u.email, '')) LIKE $1 OR COALESCE(u.phone, '') LIKE $1) ORDER BY u.login LIMIT 200",
-                placeholders.join(",")
-            );
-            let mut q = sqlx::query_scalar(&sql).bind(&pattern);
-            for o in &scope {
-                q = q.bind(*o);
-            }
-            q.fetch_all(&st.db.pool).await?
+            crate::admin::store::search_users(&st.db, &pattern, Some(&scope)).await?
         };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            out.push(ssr::user_row(&st.db, id).await?);
+            out.push(crate::admin::store::user_row(&st.db, id).await?);
         }
         Ok(out)
     })
@@ -234,26 +171,11 @@ pub async fn list_users(query: String) -> Result<Vec<UserRow>, AppError> {
 #[server(prefix = "/api", endpoint = "admin/user")]
 pub async fn get_user(user_id: i64) -> Result<UserDetail, AppError> {
     crate::api::respond(async move {
-        use crate::auth::model::{Grant, Role};
-        use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         ssr::require_manages_user(&st.db, &caller, user_id).await?;
-        let user = ssr::user_row(&st.db, user_id).await?;
-        let rows = sqlx::query(
-            "SELECT ra.id, ra.role, ra.org_id, o.name FROM role_assignments ra JOIN organisations o ON o.id = ra.org_id
-             WHERE ra.user_id = $1 ORDER BY ra.id",
-        )
-        .bind(user_id)
-        .fetch_all(&st.db.pool)
-        .await?;
-        let mut grants = Vec::new();
-        for r in rows {
-            let role: String = r.try_get("role")?;
-            if let Some(role) = Role::from_code(&role) {
-                grants.push(Grant { id: r.try_get("id")?, role, org_id: r.try_get("org_id")?, org_name: r.try_get("name")? });
-            }
-        }
+        let user = crate::admin::store::user_row(&st.db, user_id).await?;
+        let grants = crate::auth::store::grants_of(&st.db, user_id).await?;
         Ok(UserDetail { user, grants })
     })
     .await
@@ -380,16 +302,11 @@ pub async fn assign_role(user_id: i64, role: String, org_id: i64) -> Result<(), 
 pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::auth::model::{Permission, Role};
-        use sqlx::Row;
         let caller = crate::auth::ssr::require_user().await?;
         caller.require_anywhere(Permission::UserManage)?;
         let st = crate::api::state()?;
-        let row = sqlx::query("SELECT user_id, role, org_id FROM role_assignments WHERE id = $1")
-            .bind(grant_id)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (user_id, role, org_id): (i64, String, i64) = (row.try_get("user_id")?, row.try_get("role")?, row.try_get("org_id")?);
+        let super::store::GrantRecord { user_id, role, org_id } =
+            super::store::grant_record(&st.db, grant_id).await?.ok_or(AppError::NotFound)?;
         caller.require(&st.db, Permission::UserManage, org_id).await?;
         ssr::require_manages_user(&st.db, &caller, user_id).await?;
         // Same rule as granting: you cannot take away more than you could give.
@@ -397,7 +314,7 @@ pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
             ssr::check_grantable(&st.db, &caller, r, org_id).await?;
         }
         let mut tx = st.db.begin().await?;
-        sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
+        super::store::delete_grant(&mut tx, grant_id).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry::user("role.revoke", Some(caller.user_id), &caller.ip, user_id)
@@ -421,19 +338,16 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
         if user_id == caller.user_id && !active {
             return Err(AppError::Refused(crate::i18n::Msg::ErrCannotDeactivateSelf));
         }
-        let before = ssr::user_row(&st.db, user_id).await?;
+        let before = crate::admin::store::user_row(&st.db, user_id).await?;
         if before.active == active {
             return Ok(());
         }
         // The row is filed under the user's first organisation so its administrators see it.
-        let org_id: Option<i64> = sqlx::query_scalar("SELECT org_id FROM role_assignments WHERE user_id = $1 ORDER BY id LIMIT 1")
-            .bind(user_id)
-            .fetch_optional(&st.db.pool)
-            .await?;
+        let org_id = super::store::first_grant_org_of(&st.db, user_id).await?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut *tx).await?;
+        super::store::set_active(&mut tx, user_id, active).await?;
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            crate::auth::store::sessions::end_all_of(&mut tx, user_id).await?;
         }
         crate::audit::store::record(
             &mut tx,

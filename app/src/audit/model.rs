@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of the audit log as the reviewer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRow {
     pub id: i64,
     pub at: i64,

@@ -1,10 +1,11 @@
-//! Writing and reading audit rows.
+//! All SQL of the audit log: writing rows (inside the transaction of the change they record)
+//! and reading them. Server functions call these after checking the caller.
 
 use super::model::{AuditPage, AuditRow, AUDIT_PAGE_SIZE};
 use crate::api::now_ms;
 use crate::error::AppError;
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// What changed, written with the change in its transaction.
 pub struct Entry<'a> {
@@ -167,25 +168,13 @@ pub async fn list(db: &crate::db::Db, f: &Filter) -> Result<AuditPage, AppError>
     }
     let page = f.page.max(0);
     sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {} OFFSET {}", AUDIT_PAGE_SIZE + 1, page * AUDIT_PAGE_SIZE));
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, AuditRow>(&sql);
     let (mut ti, mut ni) = (texts.into_iter(), nums.into_iter());
     for is_text in order {
         q = if is_text { q.bind(ti.next()) } else { q.bind(ni.next()) };
     }
-    let rows = q.fetch_all(&db.pool).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows.iter().take(AUDIT_PAGE_SIZE as usize) {
-        out.push(AuditRow {
-            id: r.try_get("id")?,
-            at: r.try_get("at")?,
-            actor_login: r.try_get("actor_login")?,
-            ip: r.try_get("ip")?,
-            action: r.try_get("action")?,
-            entity: r.try_get("entity")?,
-            entity_id: r.try_get("entity_id")?,
-            before_json: r.try_get("before_json")?,
-            after_json: r.try_get("after_json")?,
-        });
-    }
-    Ok(AuditPage { rows: out, page, has_more: rows.len() as i64 > AUDIT_PAGE_SIZE })
+    let mut rows = q.fetch_all(&db.pool).await?;
+    let has_more = rows.len() as i64 > AUDIT_PAGE_SIZE;
+    rows.truncate(AUDIT_PAGE_SIZE as usize);
+    Ok(AuditPage { rows, page, has_more })
 }

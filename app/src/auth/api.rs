@@ -74,17 +74,12 @@ pub async fn register(login: String, full_name: String, email: String, password:
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         super::store::release_pending(&mut tx, login.as_str(), email.as_str(), now).await?;
-        let login_taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(login.as_str()).fetch_optional(&mut *tx).await?;
-        if login_taken.is_some() {
+        if super::store::id_by_login(&mut tx, login.as_str()).await?.is_some() {
             return Err(AppError::field("login", Msg::ErrLoginTaken));
         }
-        let owner: Option<(i64, String, String, String)> =
-            sqlx::query_as("SELECT id, login, locale, email FROM users WHERE LOWER(email) = LOWER($1)")
-                .bind(email.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((owner_id, owner_login, owner_locale, owner_email)) = owner {
+        if let Some(super::store::EmailOwner { id: owner_id, login: owner_login, locale: owner_locale, email: owner_email }) =
+            super::store::owner_of_email(&mut tx, email.as_str()).await?
+        {
             let owner_locale = Locale::from_code(&owner_locale).unwrap_or_default();
             let body = Msg::AccountExistsBody
                 .text(owner_locale)
@@ -108,7 +103,7 @@ pub async fn register(login: String, full_name: String, email: String, password:
             return Ok(());
         }
         let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), None, &hash, locale).await?;
-        sqlx::query("UPDATE users SET active = 0, pending_since = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
+        super::store::mark_pending(&mut tx, user_id, now).await?;
         let code =
             super::store::create_code(&mut tx, user_id, super::store::CodePurpose::ContactConfirm, super::store::CODE_TTL_MS).await?;
         let body = Msg::RegisterCodeBody.text(locale).replace("{code}", &code).replace("{login}", login.as_str());
@@ -146,26 +141,18 @@ pub async fn confirm_registration(login: String, code: String) -> Result<(), App
             return Err(AppError::field("code", Msg::ErrRequired));
         }
         // No such registration answers like a wrong code: the form does not tell who registered.
-        let pending: Option<(i64, String, String, Option<String>)> = match Login::parse(&login) {
-            Ok(login) => {
-                sqlx::query_as("SELECT id, full_name, locale, email FROM users WHERE login = $1 AND pending_since IS NOT NULL")
-                    .bind(login.as_str())
-                    .fetch_optional(&st.db.pool)
-                    .await?
-            }
+        let pending = match Login::parse(&login) {
+            Ok(login) => super::store::pending_registration(&st.db, login.as_str()).await?,
             Err(_) => None,
         };
-        let Some((user_id, full_name, locale, email)) = pending else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
+        let Some(super::store::PendingRegistration { id: user_id, full_name, locale, email }) = pending else {
+            return Err(AppError::field("code", Msg::ErrWrongCode));
+        };
         super::store::consume_code(&st.db, user_id, super::store::CodePurpose::ContactConfirm, &code).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
         let login = login.trim().to_lowercase();
         let mut tx = st.db.begin().await?;
-        let activated = sqlx::query("UPDATE users SET active = 1, pending_since = NULL WHERE id = $1 AND pending_since IS NOT NULL")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if activated != 1 {
+        if !super::store::activate_pending(&mut tx, user_id).await? {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         }
         super::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
@@ -200,7 +187,6 @@ pub async fn confirm_registration(login: String, code: String) -> Result<(), App
 pub async fn login(login: String, password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
-        use sqlx::Row;
         let st = crate::api::state()?;
         let ip = super::ssr::caller_ip();
         let login = login.trim().to_lowercase();
@@ -235,21 +221,14 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         {
             return Err(AppError::RateLimited);
         }
-        let row = sqlx::query("SELECT id, password_hash, active, locale FROM users WHERE login = $1")
-            .bind(&login)
-            .fetch_optional(&st.db.pool)
-            .await?;
-        let (user_id, hash, active, locale) = match &row {
-            Some(r) => (
-                r.try_get::<i64, _>("id")?,
-                r.try_get::<String, _>("password_hash")?,
-                r.try_get::<i64, _>("active")?,
-                r.try_get::<String, _>("locale")?,
-            ),
+        let row = super::store::sign_in_account(&st.db, &login).await?;
+        let found = row.is_some();
+        let (user_id, hash, active, locale) = match row {
+            Some(r) => (r.id, r.password_hash, r.active, r.locale),
             None => (0, super::ssr::DUMMY_HASH.to_string(), 0, String::new()),
         };
         let verified = super::ssr::verify_password(&password, &hash).await;
-        if !verified || row.is_none() {
+        if !verified || !found {
             return Err(AppError::Refused(Msg::ErrWrongCredentials));
         }
         if active != 1 {
@@ -302,21 +281,16 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         }
         fields.check("new_password", super::model::check_new_password(&new_password, &caller.login));
         fields.finish()?;
-        let hash: String =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&st.db.pool).await?;
+        let hash = super::store::password_hash_of(&st.db, caller.user_id).await?;
         if !super::ssr::verify_password(&current, &hash).await {
             return Err(AppError::field("current", Msg::ErrWrongPassword));
         }
         let new_hash = super::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(caller.user_id).execute(&mut *tx).await?;
+        super::store::set_password_hash(&mut tx, caller.user_id, &new_hash).await?;
         // Other sign-ins of this account end; the current one stays.
         let token = crate::request::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(caller.user_id)
-            .bind(super::ssr::sha256_hex(&token))
-            .execute(&mut *tx)
-            .await?;
+        super::store::sessions::end_others(&mut tx, caller.user_id, &super::ssr::sha256_hex(&token)).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry::user("user.password_change", Some(caller.user_id), &caller.ip, caller.user_id),
@@ -345,10 +319,9 @@ pub async fn update_profile(
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
         use super::model::{optional, parse_name, Email, Phone};
-        use super::store::CodePurpose;
+        use super::store::{CodePurpose, Contact};
         use crate::i18n::Msg;
         use crate::notify::model::Channel;
-        use sqlx::Row;
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut fields = crate::error::Fields::new();
@@ -358,11 +331,8 @@ pub async fn update_profile(
         let locale = fields.check("locale", Locale::from_code(&locale).ok_or(Msg::ErrRequired));
         fields.finish()?;
         let (full_name, locale) = (full_name.ok_or(AppError::Internal)?, locale.ok_or(AppError::Internal)?);
-        let before = sqlx::query("SELECT login, full_name, email, phone, locale, password_hash FROM users WHERE id = $1")
-            .bind(caller.user_id)
-            .fetch_one(&st.db.pool)
-            .await?;
-        let (old_email, old_phone): (Option<String>, Option<String>) = (before.try_get("email")?, before.try_get("phone")?);
+        let before = super::store::profile(&st.db, caller.user_id).await?;
+        let (old_email, old_phone) = (before.email.clone(), before.phone.clone());
         let new_email = email.as_ref().map(|e| e.as_str().to_string()).filter(|e| Some(e) != old_email.as_ref());
         let new_phone = phone.as_ref().map(|p| p.as_str().to_string()).filter(|p| Some(p) != old_phone.as_ref());
         let (drop_email, drop_phone) = (email.is_none() && old_email.is_some(), phone.is_none() && old_phone.is_some());
@@ -377,44 +347,33 @@ pub async fn update_profile(
             {
                 return Err(AppError::RateLimited);
             }
-            if !super::ssr::verify_password(&password, &before.try_get::<String, _>("password_hash")?).await {
+            if !super::ssr::verify_password(&password, &before.password_hash).await {
                 return Err(AppError::field("current_password", Msg::ErrWrongPassword));
             }
         }
-        let login: String = before.try_get("login")?;
+        let login = before.login;
         let audit_before = serde_json::json!({
-            "full_name": before.try_get::<String, _>("full_name")?, "email": old_email, "phone": old_phone,
-            "locale": before.try_get::<String, _>("locale")? });
+            "full_name": before.full_name, "email": old_email, "phone": old_phone,
+            "locale": before.locale });
         let (email_now, phone_now) = (if drop_email { None } else { old_email.clone() }, if drop_phone { None } else { old_phone.clone() });
         let audit_after = serde_json::json!({
             "full_name": full_name, "email": email_now, "phone": phone_now, "locale": locale.code(),
             "new_email": new_email, "new_phone": new_phone });
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, locale = $4 WHERE id = $5")
-            .bind(&full_name)
-            .bind(&email_now)
-            .bind(&phone_now)
-            .bind(locale.code())
-            .bind(caller.user_id)
-            .execute(&mut *tx)
-            .await?;
+        super::store::update_profile(&mut tx, caller.user_id, &full_name, email_now.as_deref(), phone_now.as_deref(), locale).await?;
         // A cleared field also withdraws a new contact still waiting for its code.
         if email.is_none() {
-            sqlx::query("UPDATE users SET new_email = NULL WHERE id = $1").bind(caller.user_id).execute(&mut *tx).await?;
+            super::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Email).await?;
         }
         if phone.is_none() {
-            sqlx::query("UPDATE users SET new_phone = NULL WHERE id = $1").bind(caller.user_id).execute(&mut *tx).await?;
+            super::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Phone).await?;
         }
-        for (value, channel, purpose, column) in [
-            (&new_email, Channel::Email, CodePurpose::EmailChange, "new_email"),
-            (&new_phone, Channel::Sms, CodePurpose::PhoneChange, "new_phone"),
+        for (value, channel, purpose, contact) in [
+            (&new_email, Channel::Email, CodePurpose::EmailChange, Contact::Email),
+            (&new_phone, Channel::Sms, CodePurpose::PhoneChange, Contact::Phone),
         ] {
             let Some(value) = value else { continue };
-            sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
-                .bind(value)
-                .bind(caller.user_id)
-                .execute(&mut *tx)
-                .await?;
+            super::store::set_waiting_contact(&mut tx, caller.user_id, contact, value).await?;
             let code = super::store::create_code(&mut tx, caller.user_id, purpose, super::store::CODE_TTL_MS).await?;
             let body = Msg::ContactCodeBody.text(locale).replace("{code}", &code).replace("{login}", &login);
             crate::notify::outbox::enqueue(
@@ -450,54 +409,41 @@ pub async fn update_profile(
 #[server(prefix = "/api", endpoint = "auth/contact/confirm")]
 pub async fn confirm_contact(channel: String, code: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::store::CodePurpose;
+        use super::store::{CodePurpose, Contact};
         use crate::i18n::Msg;
-        use sqlx::Row;
         let caller = super::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let (column, new_column, purpose, label) = match channel.as_str() {
-            "email" => ("email", "new_email", CodePurpose::EmailChange, Msg::Email),
-            "phone" => ("phone", "new_phone", CodePurpose::PhoneChange, Msg::Phone),
+        let (column, contact, purpose, label) = match channel.as_str() {
+            "email" => ("email", Contact::Email, CodePurpose::EmailChange, Msg::Email),
+            "phone" => ("phone", Contact::Phone, CodePurpose::PhoneChange, Msg::Phone),
             _ => return Err(AppError::field("channel", Msg::ErrRequired)),
         };
         if code.trim().is_empty() {
             return Err(AppError::field("code", Msg::ErrRequired));
         }
-        let row = sqlx::query(&format!("SELECT login, locale, email, {column} AS old, {new_column} AS new FROM users WHERE id = $1"))
-            .bind(caller.user_id)
-            .fetch_one(&st.db.pool)
-            .await?;
-        let Some(new) = row.try_get::<Option<String>, _>("new")? else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
-        let old: Option<String> = row.try_get("old")?;
+        let row = super::store::contact_change(&st.db, caller.user_id, contact).await?;
+        let Some(new) = row.new else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
+        let old = row.old;
         super::store::consume_code(&st.db, caller.user_id, purpose, &code).await?;
         let mut tx = st.db.begin().await?;
-        let moved =
-            sqlx::query(&format!("UPDATE users SET {column} = {new_column}, {new_column} = NULL WHERE id = $1 AND {new_column} = $2"))
-                .bind(caller.user_id)
-                .bind(&new)
-                .execute(&mut *tx)
-                .await;
-        match moved {
-            Ok(r) if r.rows_affected() == 1 => {}
-            Ok(_) => return Err(AppError::field("code", Msg::ErrWrongCode)),
+        match super::store::take_waiting_contact(&mut tx, caller.user_id, contact, &new).await {
+            Ok(true) => {}
+            Ok(false) => return Err(AppError::field("code", Msg::ErrWrongCode)),
             Err(e) => {
                 tx.rollback().await?;
                 // Taken meanwhile by another account: the waiting contact is withdrawn, and the
                 // person who proved they receive it is told why.
                 let taken = super::store::unique_to_field(e);
-                sqlx::query(&format!("UPDATE users SET {new_column} = NULL WHERE id = $1"))
-                    .bind(caller.user_id)
-                    .execute(&st.db.pool)
-                    .await?;
+                super::store::drop_waiting_contact(&st.db, caller.user_id, contact).await?;
                 return Err(match taken.field_msg(column) {
                     Some(msg) => AppError::field("code", msg),
                     None => taken,
                 });
             }
         }
-        let (login, old_email): (String, Option<String>) = (row.try_get("login")?, row.try_get("email")?);
+        let (login, old_email) = (row.login, row.email);
         if let Some(old_email) = old_email.filter(|e| e != &new) {
-            let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+            let locale = Locale::from_code(&row.locale).unwrap_or_default();
             let body = Msg::ContactChangedBody
                 .text(locale)
                 .replace("{login}", &login)
@@ -536,7 +482,6 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
     crate::api::respond(async move {
         use crate::i18n::Msg;
         use crate::notify::model::Channel;
-        use sqlx::Row;
         let st = crate::api::state()?;
         let ip = super::ssr::caller_ip();
         let mut fields = crate::error::Fields::new();
@@ -564,16 +509,16 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         if !super::ssr::rate_limit(&st.db, &format!("code:acct:{user_id}"), CODE_LIMIT_PER_ACCOUNT, HOUR_MS).await? {
             return Ok(());
         }
-        let row = sqlx::query("SELECT email, phone, locale FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
-        let recipient: Option<String> = match channel {
-            Channel::Email => row.try_get("email")?,
-            _ => row.try_get("phone")?,
+        let row = super::store::reset_contacts(&st.db, user_id).await?;
+        let recipient = match channel {
+            Channel::Email => row.email,
+            _ => row.phone,
         };
         let Some(recipient) = recipient else {
             // Saying "no phone on this account" would leak that the account exists; say nothing.
             return Ok(());
         };
-        let locale = Locale::from_code(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+        let locale = Locale::from_code(&row.locale).unwrap_or_default();
         let mut tx = st.db.begin().await?;
         let code = super::store::create_code(&mut tx, user_id, super::store::CodePurpose::PasswordReset, super::store::CODE_TTL_MS).await?;
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
@@ -625,14 +570,14 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
         let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };
-        let login: String = sqlx::query_scalar("SELECT login FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
+        let login = super::store::login_of(&st.db, user_id).await?;
         // Check the password first so a weak one does not burn the code.
         super::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
         super::store::consume_code(&st.db, user_id, super::store::CodePurpose::PasswordReset, &code).await?;
         let hash = super::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        super::store::set_password_hash(&mut tx, user_id, &hash).await?;
+        super::store::sessions::end_all_of(&mut tx, user_id).await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_reset", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
         Ok(())
@@ -649,13 +594,9 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
         if let Some(caller) = super::ssr::caller().await? {
             let st = crate::api::state()?;
             let mut tx = st.db.begin().await?;
-            let old: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(caller.user_id).fetch_one(&mut *tx).await?;
+            let old = super::store::locale_of(&mut tx, caller.user_id).await?;
             if old != locale.code() {
-                sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
-                    .bind(locale.code())
-                    .bind(caller.user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                super::store::set_locale(&mut tx, caller.user_id, locale).await?;
                 crate::audit::store::record(
                     &mut tx,
                     crate::audit::store::Entry::user("user.locale", Some(caller.user_id), &caller.ip, caller.user_id)

@@ -1,7 +1,7 @@
 //! Server side of accounts: password hashing, database sessions, the caller of a server
 //! function and what it may do, rate limits and one-time codes.
 
-use super::model::{Grant, Permission, Role, SessionUser};
+use super::model::{Permission, Role, SessionUser};
 use crate::api::{client_ip, now_ms, request_parts, state};
 use crate::db::Db;
 use crate::error::AppError;
@@ -10,7 +10,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+
+// The limits' SQL is in the store; the public forms of every domain reach them here, beside
+// the caller checks.
+pub use super::store::limits::{clear_rate_limit, forgive_hit, login_wait, rate_limit, take_login_turn};
 
 pub const SESSION_COOKIE: &str = "talap_session";
 
@@ -148,8 +151,7 @@ pub async fn resolve(db: &Db, headers: &http::HeaderMap, ip: String) -> Result<O
     Ok(SESSIONS.write(db, sha256_hex(&token)).await?.map(|(user_id, login, grants)| Caller { user_id, login, ip, grants }))
 }
 
-/// A session's user: id, login and grants.
-type SessionOwner = (i64, String, Vec<(Role, i64, Vec<Permission>)>);
+use super::store::sessions::SessionOwner;
 
 /// Sessions looked up at the same moment are read together, in one statement (`db::batch`):
 /// every API request starts here, at 20 000 candidates some 2 000 times a second, and at an
@@ -162,45 +164,9 @@ static SESSIONS: crate::db::batch::Batcher<String, Option<SessionOwner>> =
         Box::pin(read_sessions(db, hashes))
     });
 
-/// The owners of the sessions with these token hashes (None for an unknown or expired session
-/// or an inactive user), in order. A user without grants comes back as one row of NULL roles.
+/// The owners of the sessions with these token hashes, in order (see `store::sessions::owners_of`).
 async fn read_sessions(db: &Db, hashes: &[String]) -> Result<Vec<Option<SessionOwner>>, AppError> {
-    let mut wanted: Vec<&String> = hashes.iter().collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let sql = crate::db::batch::statement(
-        db,
-        format!(
-            "SELECT s.token_hash, u.id, u.login, ra.role, ra.org_id, rp.permission FROM sessions s JOIN users u ON u.id = s.user_id
-         LEFT JOIN role_assignments ra ON ra.user_id = u.id
-         LEFT JOIN role_permissions rp ON rp.role = ra.role
-         WHERE s.expires_at > $1 AND u.active = 1 AND s.token_hash IN ({}) ORDER BY s.token_hash, ra.id",
-            crate::db::batch::placeholders(2, wanted.len())
-        ),
-    );
-    let mut q = sqlx::query(&sql).bind(now_ms());
-    for h in &wanted {
-        q = q.bind(h.as_str());
-    }
-    let mut owners: std::collections::HashMap<String, SessionOwner> = std::collections::HashMap::new();
-    for row in q.fetch_all(&db.pool).await? {
-        let hash: String = row.try_get("token_hash")?;
-        let owner = match owners.entry(hash) {
-            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => v.insert((row.try_get("id")?, row.try_get("login")?, Vec::new())),
-        };
-        let (Some(role), Some(org)) = (row.try_get::<Option<String>, _>("role")?, row.try_get::<Option<i64>, _>("org_id")?) else {
-            continue;
-        };
-        let Some(role) = Role::from_code(&role) else { continue };
-        let perm = row.try_get::<Option<String>, _>("permission")?.as_deref().and_then(Permission::from_code);
-        let grants = &mut owner.2;
-        match grants.iter_mut().find(|g| g.0 == role && g.1 == org) {
-            Some(g) => g.2.extend(perm),
-            None => grants.push((role, org, perm.into_iter().collect())),
-        }
-    }
-    Ok(hashes.iter().map(|h| owners.get(h).cloned()).collect())
+    super::store::sessions::owners_of(db, hashes, now_ms()).await
 }
 
 /// The signed-in caller, if any. This (or `require_user`) is the first call of every server
@@ -230,37 +196,20 @@ pub fn caller_ip() -> String {
 
 /// Everything the pages show about a signed-in user.
 pub async fn session_user(db: &Db, caller: &Caller) -> Result<SessionUser, AppError> {
-    let row = sqlx::query("SELECT id, login, full_name, email, phone, new_email, new_phone, locale FROM users WHERE id = $1")
-        .bind(caller.user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let grant_rows = sqlx::query(
-        "SELECT ra.id, ra.role, ra.org_id, o.name FROM role_assignments ra
-         JOIN organisations o ON o.id = ra.org_id WHERE ra.user_id = $1 ORDER BY ra.id",
-    )
-    .bind(caller.user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut grants = Vec::new();
-    for r in grant_rows {
-        let role: String = r.try_get("role")?;
-        if let Some(role) = Role::from_code(&role) {
-            grants.push(Grant { id: r.try_get("id")?, role, org_id: r.try_get("org_id")?, org_name: r.try_get("name")? });
-        }
-    }
+    let account = super::store::account(db, caller.user_id).await?;
+    let grants = super::store::grants_of(db, caller.user_id).await?;
     let mut permissions: Vec<Permission> = caller.grants.iter().flat_map(|g| g.2.iter().copied()).collect();
     permissions.sort_by_key(|p| p.code());
     permissions.dedup();
-    let locale: String = row.try_get("locale")?;
     Ok(SessionUser {
-        id: row.try_get("id")?,
-        login: row.try_get("login")?,
-        full_name: row.try_get("full_name")?,
-        email: row.try_get("email")?,
-        phone: row.try_get("phone")?,
-        new_email: row.try_get("new_email")?,
-        new_phone: row.try_get("new_phone")?,
-        locale: Locale::from_code(&locale).unwrap_or_default(),
+        id: account.id,
+        login: account.login,
+        full_name: account.full_name,
+        email: account.email,
+        phone: account.phone,
+        new_email: account.new_email,
+        new_phone: account.new_phone,
+        locale: Locale::from_code(&account.locale).unwrap_or_default(),
         grants,
         permissions,
     })
@@ -276,15 +225,19 @@ pub async fn start_session(db: &Db, user_id: i64, locale: Locale) -> Result<(), 
     let ttl_ms = st.settings.session_hours * 3_600_000;
     let agent =
         parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect::<String>();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(sha256_hex(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + ttl_ms)
-        .bind(client_ip(&parts, st.settings.trusted_proxies))
-        .bind(agent)
-        .execute(&db.pool)
-        .await?;
+    let (token_hash, ip) = (sha256_hex(&token), client_ip(&parts, st.settings.trusted_proxies));
+    super::store::sessions::insert(
+        db,
+        &super::store::sessions::NewSession {
+            token_hash: &token_hash,
+            user_id,
+            created_at: now,
+            expires_at: now + ttl_ms,
+            ip: &ip,
+            user_agent: &agent,
+        },
+    )
+    .await?;
     // Expired sessions are deleted by the hourly retention job (`auth::store::purge_expired`),
     // not here: at a sign-in wave that was one more write per sign-in.
     set_cookie(SESSION_COOKIE, &token, ttl_ms / 1000, true);
@@ -296,86 +249,9 @@ pub async fn start_session(db: &Db, user_id: i64, locale: Locale) -> Result<(), 
 pub async fn end_session(db: &Db) -> Result<(), AppError> {
     let parts = request_parts()?;
     if let Some(token) = crate::request::cookie(&parts.headers, SESSION_COOKIE) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(&token)).execute(&db.pool).await?;
+        super::store::sessions::delete(db, &sha256_hex(&token)).await?;
     }
     set_cookie(SESSION_COOKIE, "", 0, true);
-    Ok(())
-}
-
-/// Counts one hit in a fixed window shared by all app nodes (the counter is a database row);
-/// returns false once the bucket is over `limit` within `window_ms`.
-pub async fn rate_limit(db: &Db, bucket: &str, limit: i64, window_ms: i64) -> Result<bool, AppError> {
-    let now = now_ms();
-    let hits: i64 = sqlx::query_scalar(
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
-           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END
-         RETURNING hits",
-    )
-    .bind(bucket)
-    .bind(now)
-    .bind(now - window_ms)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(hits <= limit)
-}
-
-/// The wait owed after `beyond` failures past the free ones: `first_wait_ms`, doubling with
-/// each further failure, never more than `max_wait_ms`.
-pub fn login_wait(beyond: i64, first_wait_ms: i64, max_wait_ms: i64) -> i64 {
-    first_wait_ms.saturating_mul(1i64 << beyond.clamp(0, 40)).min(max_wait_ms)
-}
-
-/// Takes a turn at signing in to one account from one address. The first `free` attempts in a
-/// row pass at once; after that each waits `login_wait` since the previous one, so a guesser
-/// slows down exponentially while the account's owner, from their own address, is never
-/// locked out by somebody else's guesses. Attempts are forgotten after `memory_ms` of quiet.
-/// The attempt is counted before the password is checked, in one statement, so that parallel
-/// guesses cannot all slip through one free turn; a successful sign-in clears the bucket.
-/// False: the wait is not over yet.
-pub async fn take_login_turn(
-    db: &Db,
-    bucket: &str,
-    free: i64,
-    first_wait_ms: i64,
-    max_wait_ms: i64,
-    memory_ms: i64,
-) -> Result<bool, AppError> {
-    let now = now_ms();
-    // The waits spelled out per count of attempts, up to the cap (SQL has no portable power).
-    let mut waits = String::from("CASE");
-    let mut n = free;
-    loop {
-        let w = login_wait(n - free, first_wait_ms, max_wait_ms);
-        waits.push_str(&format!(" WHEN rate_limits.hits = {n} THEN {w}"));
-        if w >= max_wait_ms {
-            break;
-        }
-        n += 1;
-    }
-    waits.push_str(&format!(" ELSE {max_wait_ms} END"));
-    let sql = format!(
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
-           window_start = $2
-         WHERE rate_limits.window_start <= $3 OR rate_limits.hits < $4 OR rate_limits.window_start + ({waits}) <= $2
-         RETURNING hits"
-    );
-    let hits: Option<i64> =
-        sqlx::query_scalar(&sql).bind(bucket).bind(now).bind(now - memory_ms).bind(free).fetch_optional(&db.pool).await?;
-    Ok(hits.is_some())
-}
-
-/// Takes back one hit of `bucket` (an attempt that turned out legitimate).
-pub async fn forgive_hit(db: &Db, bucket: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND hits > 0").bind(bucket).execute(&db.pool).await?;
-    Ok(())
-}
-
-pub async fn clear_rate_limit(db: &Db, bucket: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1").bind(bucket).execute(&db.pool).await?;
     Ok(())
 }
 

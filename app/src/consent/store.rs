@@ -1,13 +1,15 @@
-//! Consent records in the database. Giving consent to a purpose that already has an open record
-//! changes nothing (the partial unique index `personal_data_consents_open`), so a double click
-//! or a retried request records it once; each real change leaves an audit row in its transaction.
+//! All SQL of consent: the records in the database. Server functions (and the proctoring
+//! ingest) call these after checking the caller. Giving consent to a purpose that already has
+//! an open record changes nothing (the partial unique index `personal_data_consents_open`), so
+//! a double click or a retried request records it once; each real change leaves an audit row
+//! in its transaction.
 
 use super::model::{minor_on, Consent, GivenBy, PersonConsents, Purpose, TEXT_VERSION};
 use crate::audit::store::{record as audit, Entry};
 use crate::auth::ssr::Caller;
 use crate::db::Db;
 use crate::error::AppError;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// The audit actions of consent changes.
 pub const GIVE: &str = "consent.give";
@@ -29,9 +31,20 @@ pub async fn is_minor(db: &Db, user_id: i64, now: i64) -> Result<bool, AppError>
     Ok(iin.is_some_and(|iin| iin_says_minor(&iin, now)))
 }
 
+/// A consent record as stored: purpose and giver as their codes.
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    purpose: String,
+    given_by: String,
+    guardian_name: Option<String>,
+    given_at: i64,
+    withdrawn_at: Option<i64>,
+    recorded_by: Option<String>,
+}
+
 /// Every consent record of the person, newest first.
 pub async fn records(db: &Db, user_id: i64) -> Result<Vec<Consent>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, ConsentRow>(
         "SELECT c.purpose, c.given_by, c.guardian_name, c.given_at, c.withdrawn_at, r.full_name AS recorded_by
          FROM personal_data_consents c LEFT JOIN users r ON r.id = c.recorded_by
          WHERE c.user_id = $1 ORDER BY c.given_at DESC, c.id DESC",
@@ -41,14 +54,13 @@ pub async fn records(db: &Db, user_id: i64) -> Result<Vec<Consent>, AppError> {
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (purpose, given_by): (String, String) = (r.try_get("purpose")?, r.try_get("given_by")?);
         out.push(Consent {
-            purpose: Purpose::from_code(&purpose).ok_or(AppError::Internal)?,
-            given_by: GivenBy::from_code(&given_by).ok_or(AppError::Internal)?,
-            guardian_name: r.try_get("guardian_name")?,
-            given_at: r.try_get("given_at")?,
-            withdrawn_at: r.try_get("withdrawn_at")?,
-            recorded_by: r.try_get("recorded_by")?,
+            purpose: Purpose::from_code(&r.purpose).ok_or(AppError::Internal)?,
+            given_by: GivenBy::from_code(&r.given_by).ok_or(AppError::Internal)?,
+            guardian_name: r.guardian_name,
+            given_at: r.given_at,
+            withdrawn_at: r.withdrawn_at,
+            recorded_by: r.recorded_by,
         });
     }
     Ok(out)

@@ -6,6 +6,9 @@
 
 pub mod api;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub mod outbox;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod store;
+/// Every domain enqueues its messages as `notify::outbox::enqueue`.
+#[cfg(feature = "ssr")]
+pub use store::outbox;

@@ -1,10 +1,11 @@
 //! Enqueueing outgoing messages (in the caller's transaction) and the delivery bookkeeping the
-//! worker uses. Transports themselves live in the server crate.
+//! worker uses. Server functions enqueue after checking the caller, inside their action's
+//! transaction; transports themselves live in the server crate.
 
-use super::model::Channel;
+use super::super::model::Channel;
 use crate::api::now_ms;
 use crate::error::AppError;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 pub struct Outgoing<'a> {
     pub channel: Channel,
@@ -68,12 +69,23 @@ pub struct Due {
 /// After this many failed attempts a message is marked failed and left for an operator.
 pub const MAX_ATTEMPTS: i64 = 8;
 
+/// A pending message as stored; `channel` is its code.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: i64,
+    channel: String,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
 /// Claims up to `limit` due messages. The claim pushes `next_attempt_at` forward by a lease, so
 /// another app node polling at the same time does not take the same rows.
 pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<Vec<Due>, AppError> {
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, DueRow>(
         "SELECT id, channel, recipient, subject, body, attempts FROM outbox
          WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
     )
@@ -83,26 +95,17 @@ pub async fn claim_due(db: &crate::db::Db, limit: i64, lease_ms: i64) -> Result<
     .await?;
     let mut due = Vec::new();
     for r in rows {
-        let id: i64 = r.try_get("id")?;
         // The guarded update only succeeds for one claimant of the row.
         let claimed = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at <= $3")
             .bind(now + lease_ms)
-            .bind(id)
+            .bind(r.id)
             .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let channel: String = r.try_get("channel")?;
         if claimed == 1 {
-            if let Some(channel) = Channel::from_code(&channel) {
-                due.push(Due {
-                    id,
-                    channel,
-                    recipient: r.try_get("recipient")?,
-                    subject: r.try_get("subject")?,
-                    body: r.try_get("body")?,
-                    attempts: r.try_get("attempts")?,
-                });
+            if let Some(channel) = Channel::from_code(&r.channel) {
+                due.push(Due { id: r.id, channel, recipient: r.recipient, subject: r.subject, body: r.body, attempts: r.attempts });
             }
         }
     }
