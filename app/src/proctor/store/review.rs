@@ -344,18 +344,7 @@ pub async fn decide_pending_appeal(
     comment: &str,
     now: i64,
 ) -> Result<bool, AppError> {
-    let n = sqlx::query(
-        "UPDATE proctor_appeals SET status = $1, reviewer_id = $2, comment = $3, decided_at = $4 WHERE attempt_id = $5 AND status = 'pending'",
-    )
-    .bind(decision)
-    .bind(reviewer_id)
-    .bind(comment)
-    .bind(now)
-    .bind(attempt_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(n != 0)
+    redecide_appeal(tx, attempt_id, "pending", decision, reviewer_id, comment, now).await
 }
 
 /// Decides a decided appeal anew, if its decision is still `status_was`. False when someone
