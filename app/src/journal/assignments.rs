@@ -3,35 +3,9 @@
 //! returns it for rework with a comment or marks it, and the mark lands in the journal on that
 //! lesson (with its history line), so nothing is entered twice.
 
+pub use super::dto::{Assignment, Submission};
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct Submission {
-    pub student_id: i64,
-    pub student_name: String,
-    /// assigned, submitted, rework, marked
-    pub status: String,
-    pub answer: String,
-    pub file_name: Option<String>,
-    pub comment: String,
-    pub mark: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Assignment {
-    pub id: i64,
-    pub journal_id: i64,
-    pub subject: String,
-    pub title: String,
-    pub description: String,
-    pub due_date: String,
-    pub lesson_date: String,
-    /// All students' submissions for the teacher; only the caller's own for a student.
-    pub submissions: Vec<Submission>,
-}
 
 #[cfg(feature = "ssr")]
 mod ssr {

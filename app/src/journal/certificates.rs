@@ -3,24 +3,10 @@
 //! where anyone can confirm it is genuine. Also the student's transcript of final marks (JRN-9)
 //! as PDF, built from the journals.
 
+pub use super::dto::CertificateRow;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct CertificateRow {
-    pub id: i64,
-    pub group_id: i64,
-    pub student_name: String,
-    pub group_name: String,
-    pub purpose: String,
-    /// requested, issued, rejected
-    pub status: String,
-    pub number: Option<String>,
-    pub requested_at: i64,
-    pub issued_at: Option<i64>,
-}
 
 /// What the public check page shows about a certificate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -174,3 +174,44 @@ pub struct TimesheetRow {
     /// Hours of the lessons held from the semester start to the end of the month (up to today).
     pub to_date_half_hours: i64,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Submission {
+    pub student_id: i64,
+    pub student_name: String,
+    /// assigned, submitted, rework, marked
+    pub status: String,
+    pub answer: String,
+    pub file_name: Option<String>,
+    pub comment: String,
+    pub mark: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub journal_id: i64,
+    pub subject: String,
+    pub title: String,
+    pub description: String,
+    pub due_date: String,
+    pub lesson_date: String,
+    /// All students' submissions for the teacher; only the caller's own for a student.
+    pub submissions: Vec<Submission>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CertificateRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub student_name: String,
+    pub group_name: String,
+    pub purpose: String,
+    /// requested, issued, rejected
+    pub status: String,
+    pub number: Option<String>,
+    pub requested_at: i64,
+    pub issued_at: Option<i64>,
+}

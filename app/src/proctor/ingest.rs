@@ -13,11 +13,12 @@
 //! snapshots chosen for it runs in the background (`recheck`); violations are derived here only
 //! where the new frame can change them.
 use super::store;
-use super::violations::{self, Thresholds};
+use super::violations;
 use super::wire::{self, valid_key, Accepted, CheckResult, EventBatch, EvidenceKind, Stored, MAX_EVENTS, MAX_IMAGE_BYTES};
 use crate::auth::ssr::Caller;
 use crate::edge::Routes;
 use crate::error::AppError;
+use crate::proctor::store::evidence::{AttemptRow, NewEvidence};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method};
@@ -49,21 +50,6 @@ pub fn routes() -> Routes {
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-/// The attempt as ingest needs it.
-#[derive(Clone)]
-pub(crate) struct AttemptRow {
-    pub id: i64,
-    pub exam_id: i64,
-    pub student_id: i64,
-    pub started_at: i64,
-    pub ends_at: i64,
-    pub recheck_percent: i64,
-    pub thresholds: Thresholds,
-    /// The candidate has an open consent to proctoring (`consent`); without it their images are
-    /// refused. Read with the row, so a withdrawal takes effect within the cache's few seconds.
-    pub consented: bool,
 }
 
 pub(crate) async fn attempt_row(db: &crate::db::Db, attempt_id: i64) -> Result<AttemptRow, AppError> {
@@ -427,30 +413,6 @@ async fn store_evidence(
     };
     // Written with the other uploads of this moment, the violations it may change included.
     EVIDENCE.write(&st.db, row).await
-}
-
-/// An upload's row, its file already written.
-pub(crate) struct NewEvidence {
-    pub(crate) attempt_id: i64,
-    pub(crate) kind: &'static str,
-    pub(crate) key: String,
-    pub(crate) media_key: String,
-    pub(crate) content_type: &'static str,
-    pub(crate) bytes: i64,
-    pub(crate) width: u32,
-    pub(crate) height: u32,
-    pub(crate) faces_client: Option<u32>,
-    pub(crate) captured_at: i64,
-    pub(crate) received_at: i64,
-    /// Some(rank) when the server's background re-check should look at it (`recheck`).
-    pub(crate) recheck_rank: Option<i64>,
-    /// Also write the attempt's "last seen".
-    touch: bool,
-    /// Derive the attempt's face violations again with this row (a frame the browser flagged,
-    /// or one inside an open run).
-    derive_frames: Option<AttemptRow>,
-    /// Derive the attempt's missing-evidence violations again (this frame may fill a gap).
-    derive_missing: bool,
 }
 
 /// 20 000 candidates upload about 1 000 images a second. 256 rows of 13 values a batch.

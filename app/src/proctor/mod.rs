@@ -2,6 +2,7 @@
 //! face checks, violations, review with verdicts and appeals, and reports.
 
 pub mod client;
+pub mod dto;
 pub mod faces;
 #[cfg(feature = "ssr")]
 pub mod ingest;

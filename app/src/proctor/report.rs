@@ -3,6 +3,7 @@
 //! rows the review screens show (`store::review::violations_of`), so the two always agree.
 
 use super::store;
+pub use super::store::report::ReportRow;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
 use crate::docs::pdf::{draw_table, fit, plan, render_with_images, wrap_clipped, Align, Flow, Jpeg, Op, Style, A4_LONG, A4_SHORT};
@@ -19,26 +20,6 @@ pub fn routes() -> Routes {
         .get("/export/proctor/exam/{file}", exam_report)
         .get("/export/proctor/attempt/{file}", attempt_report)
         .get("/export/proctor/organisation.{ext}", org_report)
-}
-
-/// One attempt's line in a report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReportRow {
-    pub attempt_id: i64,
-    pub student: String,
-    pub exam: String,
-    pub group: String,
-    pub started_at: i64,
-    pub submitted_at: Option<i64>,
-    /// The camera and the screen, or the camera alone (a phone).
-    pub capture: crate::proctor::settings::Capture,
-    pub score: Option<f64>,
-    pub risk: i64,
-    /// Violations by status: (open, confirmed, dismissed).
-    pub open: i64,
-    pub confirmed: i64,
-    pub dismissed: i64,
-    pub verdict: String,
 }
 
 fn verdict_msg(v: &str) -> Msg {

@@ -3,9 +3,9 @@
 //! [`super::write_cells`]. Server functions and the file route call these after checking the
 //! caller.
 
-use super::super::assignments::{Assignment, Submission};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::journal::dto::{Assignment, Submission};
 use sqlx::{Any, Transaction};
 
 /// An assignment's own row, before its submissions are attached.

@@ -3,9 +3,9 @@
 //! and transcripts print. Server functions and download routes call these after checking the
 //! caller (the public check needs no caller: its code is the secret).
 
-use super::super::certificates::CertificateRow;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::journal::dto::CertificateRow;
 use sqlx::{Any, Transaction};
 
 async fn rows(db: &Db, where_sql: &str, id: i64) -> Result<Vec<CertificateRow>, AppError> {

@@ -5,11 +5,49 @@
 use crate::db::batch::values_list;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::proctor::ingest::{AttemptRow, NewEvidence};
 use crate::proctor::violations::Thresholds;
 use crate::proctor::wire::{EventIn, Stored};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
+
+/// The attempt as ingest needs it.
+#[derive(Clone)]
+pub(crate) struct AttemptRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub student_id: i64,
+    pub started_at: i64,
+    pub ends_at: i64,
+    pub recheck_percent: i64,
+    pub thresholds: Thresholds,
+    /// The candidate has an open consent to proctoring (`consent`); without it their images are
+    /// refused. Read with the row, so a withdrawal takes effect within the cache's few seconds.
+    pub consented: bool,
+}
+
+/// An upload's row, its file already written.
+pub(crate) struct NewEvidence {
+    pub(crate) attempt_id: i64,
+    pub(crate) kind: &'static str,
+    pub(crate) key: String,
+    pub(crate) media_key: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) bytes: i64,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) faces_client: Option<u32>,
+    pub(crate) captured_at: i64,
+    pub(crate) received_at: i64,
+    /// Some(rank) when the server's background re-check should look at it (`recheck`).
+    pub(crate) recheck_rank: Option<i64>,
+    /// Also write the attempt's "last seen".
+    pub(crate) touch: bool,
+    /// Derive the attempt's face violations again with this row (a frame the browser flagged,
+    /// or one inside an open run).
+    pub(crate) derive_frames: Option<AttemptRow>,
+    /// Derive the attempt's missing-evidence violations again (this frame may fill a gap).
+    pub(crate) derive_missing: bool,
+}
 
 #[derive(sqlx::FromRow)]
 struct AttemptLine {

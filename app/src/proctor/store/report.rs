@@ -4,9 +4,28 @@
 
 use crate::db::Db;
 use crate::error::AppError;
-use crate::proctor::report::ReportRow;
 use crate::proctor::settings::Capture;
 use sqlx::{Any, Transaction};
+
+/// One attempt's line in a report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    pub attempt_id: i64,
+    pub student: String,
+    pub exam: String,
+    pub group: String,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    /// The camera and the screen, or the camera alone (a phone).
+    pub capture: crate::proctor::settings::Capture,
+    pub score: Option<f64>,
+    pub risk: i64,
+    /// Violations by status: (open, confirmed, dismissed).
+    pub open: i64,
+    pub confirmed: i64,
+    pub dismissed: i64,
+    pub verdict: String,
+}
 
 #[derive(sqlx::FromRow)]
 struct ReportLine {

@@ -6,7 +6,7 @@
 use crate::auth::model::Permission;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::proctor::review::{AppealItem, BoardRow, EventItem, EvidenceItem, ViolationItem};
+use crate::proctor::dto::{AppealItem, BoardRow, EventItem, EvidenceItem, ViolationItem};
 use crate::proctor::settings::Capture;
 use sqlx::{Any, Transaction};
 
