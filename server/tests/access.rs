@@ -174,6 +174,13 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             ],
         ),
         ("/api/exam/sitting/remove", Permission, vec![("sitting_id", "0")]),
+        ("/api/exam/accommodations", Permission, vec![("exam_id", "0")]),
+        (
+            "/api/exam/accommodation/set",
+            Permission,
+            vec![("exam_id", "0"), ("student_id", "0"), ("extra_minutes", "30"), ("opens_at", ""), ("closes_at", ""), ("reason", "")],
+        ),
+        ("/api/exam/accommodation/remove", Permission, vec![("exam_id", "0"), ("student_id", "0")]),
         ("/api/exam/ticket/file", Permission, vec![("attempt_id", "0")]),
         ("/api/exam/ticket/file/remove", Permission, vec![("attempt_id", "0"), ("name", "plan.csv")]),
         ("/api/exam/grading", Permission, vec![("attempt_id", "0")]),
@@ -563,6 +570,7 @@ async fn every_server_function_checks_its_caller(b: Backend) {
             (Method::GET, "/export/transcript/{file}", Permission, format!("/export/transcript/{pupil}.pdf")),
             (Method::GET, "/export/exam/{file}", Permission, format!("/export/exam/{exam}.xlsx")),
             (Method::GET, "/export/exam-template.xlsx", SignedIn, "/export/exam-template.xlsx".into()),
+            (Method::GET, "/export/exam-bank.xml", Permission, "/export/exam-bank.xml?subject=Математика".into()),
             (Method::GET, "/files/exam/{attempt}/{name}", Permission, format!("/files/exam/{attempt}/plan.pdf")),
             (Method::GET, "/files/question/{question}", Permission, format!("/files/question/{question}")),
             (

@@ -361,6 +361,118 @@ async fn a_start_follows_the_window_as_it_is_now_and_a_started_attempt_is_kept(b
     assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_attempts").await, 2);
 }
 
+backends!(accommodations_give_one_candidate_extra_time_and_a_window_of_their_own);
+
+/// Issue 19: the exam's teacher gives one candidate extra minutes and another a window of
+/// their own; the server applies them at the start, the candidates see them, every change is
+/// audited, and nothing changes once the candidate has started.
+async fn accommodations_give_one_candidate_extra_time_and_a_window_of_their_own(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let other_id: i64 = sqlx::query_scalar("SELECT user_id FROM role_assignments WHERE org_id = $1 AND role = 'student' AND user_id <> $2")
+        .bind(w.group)
+        .bind(w.student_id)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    let now = app::api::now_ms();
+    let local = app::ui::time::format_local_input;
+    let set = |c: &reqwest::Client, student: i64, extra: &str, opens: String, closes: String| {
+        let (exam, student, extra) = (exam.to_string(), student.to_string(), extra.to_string());
+        let (app, c) = (&w.app, c.clone());
+        async move {
+            app.call(
+                &c,
+                "/api/exam/accommodation/set",
+                &[
+                    ("exam_id", &exam),
+                    ("student_id", &student),
+                    ("extra_minutes", &extra),
+                    ("opens_at", &opens),
+                    ("closes_at", &closes),
+                    ("reason", "Медициналық анықтама"),
+                ],
+            )
+            .await
+        }
+    };
+    // Only the exam's teacher sets them, and bad input is refused at its field.
+    assert_eq!(set(&w.student, w.student_id, "30", String::new(), String::new()).await.status, StatusCode::FORBIDDEN);
+    let r = set(&w.teacher, other_id, "-5", String::new(), String::new()).await;
+    assert_eq!(r.field_errors(), vec![("extra_minutes".to_string(), "ErrNumberRange".to_string())]);
+    let r = set(&w.teacher, other_id, "", String::new(), String::new()).await;
+    assert_eq!(r.field_errors(), vec![("extra_minutes".to_string(), "ErrAccommodationEmpty".to_string())]);
+    let r = set(&w.teacher, other_id, "0", local(now + 7_200_000), String::new()).await;
+    assert_eq!(r.field_errors(), vec![("closes_at".to_string(), "ErrRequired".to_string())]);
+    let r = set(&w.teacher, other_id, "0", local(now + 7_200_000), local(now + 3_600_000)).await;
+    assert_eq!(r.field_errors(), vec![("closes_at".to_string(), "ErrExamWindow".to_string())]);
+    let outsider = w.app.make_user("outsider", PW, None).await;
+    let r = set(&w.teacher, outsider, "10", String::new(), String::new()).await;
+    assert_eq!(r.field_errors(), vec![("student_id".to_string(), "ErrAccommodationStudent".to_string())]);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_accommodations").await, 0, "nothing half written");
+
+    // 20 extra minutes for one; for the other a window that opens after the exam closes.
+    assert_eq!(set(&w.teacher, other_id, "20", String::new(), String::new()).await.status, StatusCode::OK);
+    let r = set(&w.teacher, w.student_id, "0", local(now + 7_200_000), local(now + 10_800_000)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mine = |c: reqwest::Client| {
+        let app = &w.app;
+        async move {
+            let o = app.call(&c, "/api/exam/overview", &[]).await.json();
+            o["sitting"].as_array().unwrap().iter().find(|e| e["id"] == exam).unwrap().clone()
+        }
+    };
+    let theirs = mine(w.other.clone()).await;
+    assert_eq!((theirs["duration_min"].as_i64(), theirs["extra_min"].as_i64()), (Some(50), Some(20)));
+    let own = mine(w.student.clone()).await;
+    assert_eq!(own["opens_at"].as_i64().map(|t| (t - (now + 7_200_000)).abs() < 60_000), Some(true), "{own}");
+
+    // The exam is open, but not this candidate's own window.
+    let r = start_call(&w, &w.student, exam).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrExamNotOpen" }), "{}", r.body);
+    // The other starts with 30 + 20 minutes.
+    let attempt = start(&w, &w.other, exam).await;
+    let (started, deadline): (i64, i64) = sqlx::query_as("SELECT started_at, deadline_at FROM exam_attempts WHERE id = $1")
+        .bind(attempt)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(deadline - started, 50 * 60_000);
+    // Once started, the accommodation is fixed.
+    let r = set(&w.teacher, other_id, "60", String::new(), String::new()).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrAccommodationStarted" }), "{}", r.body);
+    let r = w
+        .app
+        .call(&w.teacher, "/api/exam/accommodation/remove", &[("exam_id", &exam.to_string()), ("student_id", &other_id.to_string())])
+        .await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrAccommodationStarted" }), "{}", r.body);
+
+    // The exam closes; the candidate's own window (moved to now) still lets them start, with
+    // the exam's 30 minutes.
+    let r = set(&w.teacher, w.student_id, "", local(now - 60_000), local(now + 7_200_000)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2")
+        .bind(app::api::now_ms() - 1)
+        .bind(exam)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let attempt = start(&w, &w.student, exam).await;
+    let (started, deadline): (i64, i64) = sqlx::query_as("SELECT started_at, deadline_at FROM exam_attempts WHERE id = $1")
+        .bind(attempt)
+        .fetch_one(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(deadline - started, 30 * 60_000);
+
+    // The teacher's list, and the audit of every change.
+    let list = w.app.call(&w.teacher, "/api/exam/accommodations", &[("exam_id", &exam.to_string())]).await.json();
+    assert_eq!(list["list"].as_array().map(Vec::len), Some(2), "{list}");
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.accommodation.set'").await, 3);
+    let r = w.app.call(&w.other, "/api/exam/accommodations", &[("exam_id", &exam.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a candidate does not read the others'");
+}
+
 backends!(the_timer_is_the_servers);
 
 async fn the_timer_is_the_servers(b: Backend) {

@@ -15,6 +15,10 @@ pub struct ExamSummary {
     pub opens_at: i64,
     pub closes_at: i64,
     pub duration_min: i64,
+    /// The candidate's extra minutes (an accommodation), already in `duration_min`; their own
+    /// window, if they have one, is in `opens_at`/`closes_at` (candidates' lists only).
+    #[serde(default)]
+    pub extra_min: i64,
     pub proctored: bool,
     pub allow_unproctored: bool,
     /// The devices a proctored exam may be sat on.

@@ -1,4 +1,5 @@
-//! Exam downloads: the results of an exam as XLSX or CSV, and the question template.
+//! Exam downloads: the results of an exam as XLSX or CSV, the question template, and a
+//! teacher's bank as Moodle XML.
 
 use crate::auth::ssr::Caller;
 use crate::docs::xlsx::{workbook, Sheet, XCell};
@@ -6,10 +7,27 @@ use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use std::collections::HashMap;
 
 pub fn routes() -> Routes {
-    Routes::new().get("/export/exam/{file}", results_file).get("/export/exam-template.xlsx", template)
+    Routes::new()
+        .get("/export/exam/{file}", results_file)
+        .get("/export/exam-template.xlsx", template)
+        .get("/export/exam-bank.xml", bank_xml)
+}
+
+/// "/export/exam-bank.xml?subject=…": the caller's own bank of a subject as Moodle XML, keys
+/// included, for a teacher who may keep a bank (the questions are theirs).
+async fn bank_xml(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> Result<Download, AppError> {
+    super::store::may_keep_bank(&caller)?;
+    let subject = q.get("subject").map(|s| s.trim()).unwrap_or("");
+    let questions = super::store::bank_questions(&st.db, caller.user_id, subject).await?;
+    if questions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let name = format!("{} (Moodle XML).xml", if subject.is_empty() { "questions" } else { subject });
+    Ok(Download::file(name, super::moodle_xml::write_moodle_xml(&questions).into_bytes()))
 }
 
 /// For any signed-in user (a blank template holds nothing, but nothing here is anonymous).

@@ -1,5 +1,5 @@
 //! Importing questions into the bank (EXM-2) from the formats teachers already have: Moodle's
-//! GIFT, Aiken, and our spreadsheet template. Reading is all or nothing: a file with any broken
+//! GIFT, Aiken, Moodle XML (in `moodle_xml.rs`), and our spreadsheet template. Reading is all or nothing: a file with any broken
 //! question imports nothing and comes back with every problem listed by line (row), so the
 //! teacher fixes the file once. Every question read is also checked by [`Question::validate`].
 //!
@@ -12,16 +12,17 @@
 //! Moodle's format, the parts of it that make sense here. Questions are separated by blank
 //! lines; lines starting with `//` are comments. A question is an optional `::title::` (ignored),
 //! an optional `[html]`/`[markdown]`/`[plain]`/`[moodle]` marker (with `[html]`, tags are removed
-//! and entities decoded), the text, and one answer block in braces; text after the block makes it
+//! and entities decoded; an answer or matching item may carry its own), the text, and one answer block in braces; text after the block makes it
 //! a "missing word" question (the block's place shows as `_____`).
 //!
 //! | block                       | question                                                     |
 //! |-----------------------------|--------------------------------------------------------------|
 //! | `{=right ~wrong ~wrong}`    | single choice                                                |
-//! | `{=a =b ~c}`, `{~%50%a ~%50%b ~c}` | multiple choice: more than one right answer, or a partial weight; every option with a positive weight is correct (weights themselves are not kept: multiple choice is scored by [`score`](super::model::score)'s rule) |
+//! | `{=full ~%50%half ~wrong}`, `{=a =b ~c}` | single choice with partial credit (the weights are kept) or several right options, as Moodle has them |
+//! | `{~%50%a ~%50%b ~%-100%c}`  | multiple response: a choice block without any `=` answer, as in Moodle; options score their weights, whose positive ones must add up to 100% |
 //! | `{T}` `{F}` `{TRUE}` `{FALSE}` | single choice between "Дұрыс / Верно" and "Қате / Неверно" (Kazakh and Russian together, since a bank serves both; teachers can edit them) |
-//! | `{=a =b}`                   | short answer; answers weighted below 100% are left out        |
-//! | `{#2.5:0.1}` `{#2.5}` `{#1..3}` `{#=2.5:0.1 =3:0.1}` | short answer with a number and a tolerance (one tolerance per question) |
+//! | `{=a =b =%50%c}`            | short answer, partial credit kept; answers worth 0% are left out (they only carry feedback); an unescaped `*` (Moodle's wildcard) is refused |
+//! | `{#2.5:0.1}` `{#2.5}` `{#1..3}` `{#=1822:0 =%50%1822:2}` | short answer with a number, each answer with its tolerance and weight; from the first `~` on, the block is feedback for wrong answers |
 //! | `{=left -> right =left2 -> right2}` | matching; `=  -> extra` adds a right item with no left one |
 //! | `{}`                        | essay                                                        |
 //!
@@ -40,7 +41,8 @@
 //! ANSWER: B
 //! ```
 //!
-//! The question (one or more lines), options labelled with a letter and `)` or `.` (Latin or
+//! The question (one or more lines), options labelled with a letter and `)` or `.`, with or
+//! without a space after it (Latin or
 //! Cyrillic: `А)`, `Б)`; a Cyrillic letter that looks Latin counts as that Latin letter), then
 //! `ANSWER: B` (also `ОТВЕТ:` / `ЖАУАП:`). Several letters (`ANSWER: A, C`) make a multiple choice.
 //! A blank line or the ANSWER line ends a question. Errors: no ANSWER line (at the question's
@@ -94,7 +96,8 @@ const COL_POINTS: usize = COL_CORRECT + 1;
 const COLUMNS: usize = COL_POINTS + 1;
 
 /// The format of an uploaded file: an `.xlsx` (also recognised by its content, a zip), a
-/// `.gift`, or a `.txt` that is Aiken if a line starts with `ANSWER:` and GIFT otherwise.
+/// `.gift`, an `.xml` (Moodle XML), or a `.txt` that is Aiken if a line starts with `ANSWER:`
+/// and GIFT otherwise.
 /// None for anything else (an old `.xls` included).
 pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
@@ -104,6 +107,7 @@ pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<Format> {
     match extension.as_str() {
         "xlsx" => Some(Format::Xlsx),
         "gift" => Some(Format::Gift),
+        "xml" => Some(Format::MoodleXml),
         "txt" => {
             let text = decode_text(bytes).unwrap_or_default();
             Some(if text.lines().any(|l| answer_line(l.trim()).is_some()) { Format::Aiken } else { Format::Gift })
@@ -119,10 +123,10 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<Im
         Format::Xlsx => parse_xlsx(bytes),
         format => {
             let text = decode_text(bytes).ok_or_else(|| file_error(Msg::ErrImportFileUnreadable))?;
-            if format == Format::Aiken {
-                parse_aiken(&text)
-            } else {
-                parse_gift(&text)
+            match format {
+                Format::Aiken => parse_aiken(&text),
+                Format::MoodleXml => super::moodle_xml::parse_moodle_xml(&text),
+                _ => parse_gift(&text),
             }
         }
     }
@@ -130,18 +134,18 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<Im
 
 /// Gathers questions and errors while reading, and gives the all-or-nothing result.
 #[derive(Default)]
-struct Collected {
+pub(super) struct Collected {
     questions: Vec<Question>,
     errors: Vec<ImportError>,
 }
 
 impl Collected {
-    fn error(&mut self, line: usize, problem: Msg) {
+    pub(super) fn error(&mut self, line: usize, problem: Msg) {
         self.errors.push(ImportError { line, problem });
     }
 
     /// Keeps the question if it is valid, else notes why at its line.
-    fn question(&mut self, line: usize, question: Question) {
+    pub(super) fn question(&mut self, line: usize, question: Question) {
         match question.validate() {
             Ok(()) => self.questions.push(question),
             Err(problem) => self.error(line, problem),
@@ -150,11 +154,11 @@ impl Collected {
 
     /// Whether to stop reading: the result is an error anyway, and a broken file should not be
     /// read to its end at the cost of memory.
-    fn too_much(&self) -> bool {
+    pub(super) fn too_much(&self) -> bool {
         self.questions.len() + self.errors.len() > MAX_QUESTIONS
     }
 
-    fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
+    pub(super) fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
         if self.questions.len() + self.errors.len() > MAX_QUESTIONS {
             return Err(vec![ImportError { line: 0, problem: Msg::ErrImportTooManyQuestions }]);
         }
@@ -221,9 +225,19 @@ fn category(line: &str) -> Option<String> {
     if !head.eq_ignore_ascii_case(PREFIX) {
         return None;
     }
-    let last = line[PREFIX.len()..].split('/').map(str::trim).rfind(|part| !part.is_empty()).unwrap_or("");
+    Some(topic_of_category(&line[PREFIX.len()..]))
+}
+
+/// A Moodle category path as a topic: its last part, "" for the course's default category
+/// (`$course$/top`).
+pub(super) fn topic_of_category(path: &str) -> String {
+    let last = path.split('/').map(str::trim).rfind(|part| !part.is_empty()).unwrap_or("");
     let is_root = (last.starts_with('$') && last.ends_with('$')) || last == "top";
-    Some(if is_root { String::new() } else { last.to_string() })
+    if is_root {
+        String::new()
+    } else {
+        last.to_string()
+    }
 }
 
 /// The next unescaped occurrence, at or after byte `from`, of one of `targets`: its byte offset
@@ -269,7 +283,7 @@ fn unescape(s: &str) -> String {
 
 /// HTML from a Moodle export as plain text: line breaks and paragraphs become new lines, other
 /// tags go, the common entities are decoded.
-fn html_to_text(html: &str) -> String {
+pub(super) fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -319,14 +333,14 @@ fn gift_question(block: &[(usize, &str)]) -> Result<Question, ImportError> {
     }
     pos += joined[pos..].len() - joined[pos..].trim_start().len();
     let mut html = false;
-    for marker in ["[html]", "[moodle]", "[plain]", "[markdown]"] {
-        if joined[pos..].get(..marker.len()).is_some_and(|head| head.eq_ignore_ascii_case(marker)) {
-            html = marker == "[html]";
-            pos += marker.len();
-            break;
-        }
+    if let Some((is_html, rest)) = format_marker(&joined[pos..]) {
+        html = is_html;
+        pos = joined.len() - rest.len();
     }
+    // An answer, or a matching item, may carry its own marker ("~[plain]blue"), as in Moodle;
+    // otherwise it has the question's format.
     let clean = |raw: &str| {
+        let (html, raw) = format_marker(raw.trim_start()).unwrap_or((html, raw));
         let text = unescape(raw);
         let text = if html { html_to_text(&text) } else { text };
         text.trim().to_string()
@@ -350,6 +364,15 @@ fn gift_question(block: &[(usize, &str)]) -> Result<Question, ImportError> {
 
     let answers = gift_answers(&joined[open + 1..close], &clean).map_err(|problem| fail(open, problem))?;
     Ok(Question { text, ..answers })
+}
+
+/// A leading `[html]`, `[moodle]`, `[plain]` or `[markdown]` (any case): whether it is HTML,
+/// and the text after it.
+fn format_marker(s: &str) -> Option<(bool, &str)> {
+    ["[html]", "[moodle]", "[plain]", "[markdown]"].into_iter().find_map(|marker| {
+        let head = s.get(..marker.len())?;
+        head.eq_ignore_ascii_case(marker).then(|| (marker == "[html]", &s[marker.len()..]))
+    })
 }
 
 /// Where a `::title::` ends: the offset of its closing "::".
@@ -393,30 +416,27 @@ fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question,
 
     let tokens = answer_tokens(inner)?;
     if tokens.iter().any(|t| t.marker == '~') {
-        let mut options = Vec::new();
-        let mut correct = Vec::new();
-        let mut partial = false;
-        for (index, token) in tokens.iter().enumerate() {
-            let weight = token.weight.unwrap_or(if token.marker == '=' { 100.0 } else { 0.0 });
-            if weight > 0.0 {
-                correct.push(index);
-                partial |= weight < 100.0;
-            }
-            options.push(clean(token.text));
-        }
-        if correct.is_empty() {
-            return Err(Msg::ErrImportNoCorrectAnswer);
-        }
-        let kind = if correct.len() == 1 && !partial { QuestionKind::Single } else { QuestionKind::Multiple };
-        return Ok(Question { options, correct, ..Question::new(kind, "") });
+        return gift_choice(&tokens, clean);
     }
     let arrows = tokens.iter().filter(|t| t.text.contains("->")).count();
     if arrows == 0 {
-        let accepted: Vec<String> = tokens.iter().filter(|t| t.weight.is_none_or(|w| w >= 100.0)).map(|t| clean(t.text)).collect();
-        if accepted.is_empty() {
+        let mut question = Question::new(QuestionKind::Short, "");
+        for token in &tokens {
+            let weight = token.share(1.0);
+            // An answer worth nothing only carries feedback here.
+            if weight <= 0.0 {
+                continue;
+            }
+            question.accepted.push(short_answer(token.text, clean)?);
+            question.weights.push(weight);
+        }
+        if !question.weights.iter().any(|&w| is_full(w)) {
             return Err(Msg::ErrImportNoCorrectAnswer);
         }
-        return Ok(Question { accepted, ..Question::new(QuestionKind::Short, "") });
+        if question.weights.iter().all(|&w| is_full(w)) {
+            question.weights.clear();
+        }
+        return Ok(question);
     }
     if arrows != tokens.len() {
         return Err(Msg::ErrImportUnknownSyntax);
@@ -435,6 +455,43 @@ fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question,
     Ok(question)
 }
 
+/// A choice block (it has a `~` answer). As in Moodle, a block with an `=` answer is single
+/// choice (an `=` answer is worth everything, a `~` one nothing, unless weighted); a block
+/// without one is multiple response, its options worth their weights, which must add up to
+/// 100%. The weights are kept when they are not the plain one right answer.
+fn gift_choice(tokens: &[Token<'_>], clean: &dyn Fn(&str) -> String) -> Result<Question, Msg> {
+    let single = tokens.iter().any(|t| t.marker == '=');
+    let weights: Vec<f64> = tokens.iter().map(|t| t.share(if t.marker == '=' { 1.0 } else { 0.0 })).collect();
+    let options = tokens.iter().map(|t| clean(t.text)).collect();
+    let (kind, correct): (_, Vec<usize>) = if single {
+        (QuestionKind::Single, (0..weights.len()).filter(|&i| is_full(weights[i])).collect())
+    } else {
+        (QuestionKind::Multiple, (0..weights.len()).filter(|&i| weights[i] > 0.0).collect())
+    };
+    if correct.is_empty() {
+        return Err(if single { Msg::ErrExamWeightsNeedFull } else { Msg::ErrImportNoCorrectAnswer });
+    }
+    if !single && (correct.iter().map(|&i| weights[i]).sum::<f64>() - 1.0).abs() > 1e-3 {
+        return Err(Msg::ErrExamWeightsSum);
+    }
+    let plain = single && correct.len() == 1 && weights.iter().all(|&w| w == 0.0 || is_full(w));
+    Ok(Question { options, correct, weights: if plain { Vec::new() } else { weights }, ..Question::new(kind, "") })
+}
+
+/// Whether a share is full marks (`%100%`, or Moodle's rounding of it).
+fn is_full(share: f64) -> bool {
+    share >= 1.0 - 1e-6
+}
+
+/// A short answer's text. An unescaped `*` is Moodle's wildcard, which is not supported here:
+/// taken as a plain star it would mark right answers wrong, so it is refused; `\*` is a star.
+fn short_answer(raw: &str, clean: &dyn Fn(&str) -> String) -> Result<String, Msg> {
+    if raw.match_indices('*').any(|(at, _)| !raw[..at].ends_with('\\')) {
+        return Err(Msg::ErrImportWildcard);
+    }
+    Ok(clean(&raw.replace("\\*", "*")))
+}
+
 /// The index of `item` among the right items, added if new: two left items may share one.
 fn right_index(right: &mut Vec<String>, item: String) -> usize {
     right.iter().position(|r| *r == item).unwrap_or_else(|| {
@@ -444,7 +501,7 @@ fn right_index(right: &mut Vec<String>, item: String) -> usize {
 }
 
 /// "Дұрыс / Верно": a bank's questions serve Kazakh and Russian groups alike.
-fn both_languages(msg: Msg) -> String {
+pub(super) fn both_languages(msg: Msg) -> String {
     format!("{} / {}", msg.text(Locale::Kk), msg.text(Locale::Ru))
 }
 
@@ -459,6 +516,13 @@ struct Token<'a> {
     weight: Option<f64>,
     /// Raw (still escaped), without the weight and feedback.
     text: &'a str,
+}
+
+impl Token<'_> {
+    /// The answer's share of the points: its `%..%` weight as a fraction, else `default`.
+    fn share(&self, default: f64) -> f64 {
+        self.weight.map_or(default, |w| w / 100.0)
+    }
 }
 
 /// The answers of a block, each starting at an unescaped '=' or '~'.
@@ -496,33 +560,42 @@ fn split_weight(text: &str) -> Result<(Option<f64>, &str), Msg> {
     Ok((Some(weight), rest))
 }
 
-/// A numeric block's content after its '#': one answer, or several each after '='.
+/// A numeric block's content after its '#': one answer, or several each after '=', each with
+/// its weight and tolerance (Moodle's `=1822:0 =%50%1822:2`). As in Moodle, everything from
+/// the first `~` on is the feedback for a wrong answer.
 fn gift_numeric(body: &str) -> Result<Question, Msg> {
-    let mut accepted = Vec::new();
-    let mut tolerances = Vec::new();
-    let mut add = |text: &str| -> Result<(), Msg> {
+    let body = find_unescaped(body, 0, &['~']).map_or(body, |(at, _)| &body[..at]);
+    let mut question = Question::new(QuestionKind::Short, "");
+    let mut add = |text: &str, weight: f64| -> Result<(), Msg> {
         let (value, tolerance) = numeric_value(text).ok_or(Msg::ErrImportUnknownSyntax)?;
-        accepted.push(number_text(value));
-        tolerances.push(tolerance);
+        // An answer worth nothing only carries feedback here.
+        if weight > 0.0 {
+            question.accepted.push(number_text(value));
+            question.tolerances.push(tolerance);
+            question.weights.push(weight);
+        }
         Ok(())
     };
-    if find_unescaped(body, 0, &['=', '~']).is_some() {
+    if find_unescaped(body, 0, &['=']).is_some() {
         for token in answer_tokens(body)? {
-            // Wrong ("~") and partly right answers score nothing here.
-            if token.marker == '=' && token.weight.is_none_or(|w| w >= 100.0) {
-                add(token.text)?;
-            }
+            add(token.text, token.share(1.0))?;
         }
     } else {
-        add(without_feedback(body))?;
+        add(without_feedback(body), 1.0)?;
     }
-    let Some(&tolerance) = tolerances.first() else {
+    if !question.weights.iter().any(|&w| is_full(w)) {
         return Err(Msg::ErrImportNoCorrectAnswer);
-    };
-    if tolerances.iter().any(|t| (t - tolerance).abs() > 1e-12) {
-        return Err(Msg::ErrImportMixedTolerance);
     }
-    Ok(Question { accepted, tolerance: (tolerance > 0.0).then_some(tolerance), ..Question::new(QuestionKind::Short, "") })
+    if question.weights.iter().all(|&w| is_full(w)) {
+        question.weights.clear();
+    }
+    // One tolerance for all is the plain form.
+    let first = question.tolerances[0];
+    if question.tolerances.iter().all(|t| (t - first).abs() <= 1e-12) {
+        question.tolerances.clear();
+        question.tolerance = (first > 0.0).then_some(first);
+    }
+    Ok(question)
 }
 
 /// "2.5:0.1", "1..3" (the middle and half the width) or "2.5", as (value, tolerance).
@@ -569,15 +642,16 @@ fn fold_label(c: char) -> char {
     }
 }
 
-/// An option line: a letter, ")" or ".", a space, the text.
+/// An option line: a letter, ")" or ".", then the text, with or without a space before it
+/// (Moodle reads "A)Astana" too).
 fn option_line(line: &str) -> Option<(char, &str)> {
     let mut chars = line.char_indices();
     let (_, letter) = chars.next()?;
     let (_, mark) = chars.next()?;
-    let (at, space) = chars.next()?;
-    if !letter.is_alphabetic() || !matches!(mark, ')' | '.') || !space.is_whitespace() {
+    if !letter.is_alphabetic() || !matches!(mark, ')' | '.') {
         return None;
     }
+    let at = chars.next().map_or(line.len(), |(at, _)| at);
     let text = line[at..].trim();
     (!text.is_empty()).then_some((fold_label(letter), text))
 }
@@ -1087,16 +1161,75 @@ mod tests {
         assert_eq!(q.correct, vec![0]);
         assert_eq!((q.points, q.topic.as_str()), (1, ""));
 
-        let two_right = one("Какие числа простые? {~4 =2 =7 ~9}");
-        assert_eq!((two_right.kind, two_right.correct), (QuestionKind::Multiple, vec![1, 2]));
+        assert!(q.weights.is_empty(), "one right answer needs no weights");
+
+        // As in Moodle, a block with an "=" answer is single choice, even with two of them:
+        // either one scores everything.
+        let two_right = one("Столица Казахстана? {~Алматы =Астана =Нур-Султан ~Шымкент}");
+        assert_eq!((two_right.kind, two_right.correct.clone()), (QuestionKind::Single, vec![1, 2]));
+        assert_eq!(two_right.weights, vec![0.0, 1.0, 1.0, 0.0]);
+        // A block without "=" is multiple response, scored by its weights.
         let weighted = one("Выберите гласные {\n~%50%а\n~%50%о\n~%-100%б\n~%-100%в\n}");
-        assert_eq!((weighted.kind, weighted.options.len(), weighted.correct), (QuestionKind::Multiple, 4, vec![0, 1]));
-        // A lone full-credit weight is still a single choice.
-        let full = one("Вопрос {~%100%да ~нет}");
-        assert_eq!((full.kind, full.correct), (QuestionKind::Single, vec![0]));
-        // One right answer plus a partly right one: every positive weight counts as correct.
+        assert_eq!((weighted.kind, weighted.correct.clone()), (QuestionKind::Multiple, vec![0, 1]));
+        assert_eq!(weighted.weights, vec![0.5, 0.5, -1.0, -1.0]);
+        // One 100% answer and negative weights: still multiple response (it was single choice).
+        let full = one("Вопрос {~%100%да ~%-50%нет ~%-50%не знаю}");
+        assert_eq!((full.kind, full.correct.clone(), full.weights.clone()), (QuestionKind::Multiple, vec![0], vec![1.0, -0.5, -0.5]));
+        // One right answer plus a partly right one: single choice with partial credit.
         let partial = one("Вопрос {=верно ~%50%почти ~неверно}");
-        assert_eq!((partial.kind, partial.correct), (QuestionKind::Multiple, vec![0, 1]));
+        assert_eq!((partial.kind, partial.correct.clone()), (QuestionKind::Single, vec![0]));
+        assert_eq!(partial.weights, vec![1.0, 0.5, 0.0]);
+    }
+
+    /// The examples of Moodle's GIFT documentation, and the cases issue 19 found imported wrong.
+    #[test]
+    fn gift_as_moodle_reads_it() {
+        use crate::exam::model::{score, Answer};
+        let points = |q: &Question, answer: Answer| score(q, &answer).points_awarded;
+        let tomb =
+            one("What two people are entombed in Grant's tomb? {\n~%-100%No one\n~%50%Grant\n~%50%Grant's wife\n~%-100%Grant's father\n}");
+        assert_eq!(tomb.kind, QuestionKind::Multiple);
+        assert_eq!(points(&tomb, Answer::Choice(vec![1, 2])), 1.0);
+        assert_eq!(points(&tomb, Answer::Choice(vec![1])), 0.5);
+        assert_eq!(points(&tomb, Answer::Choice(vec![0, 1, 2])), 0.0, "a wrong tick costs what it weighs");
+
+        let difficult = one("Difficult question {~wrong answer ~%50%half credit answer =full credit answer}");
+        assert_eq!(difficult.kind, QuestionKind::Single);
+        assert_eq!(points(&difficult, Answer::Choice(vec![1])), 0.5);
+        assert_eq!(points(&difficult, Answer::Choice(vec![2])), 1.0);
+
+        let grant = one("When was Ulysses S. Grant born? {#\n=1822:0 # Correct! Full credit.\n=%50%1822:2 # He was born in 1822. Half credit for being close.\n}");
+        assert_eq!((grant.accepted.clone(), grant.tolerances.clone()), (strings(&["1822", "1822"]), vec![0.0, 2.0]));
+        assert_eq!(points(&grant, Answer::Text("1822".into())), 1.0);
+        assert_eq!(points(&grant, Answer::Text("1823".into())), 0.5);
+        assert_eq!(points(&grant, Answer::Text("1825".into())), 0.0);
+        let pi = one("What is the value of pi (to 3 decimal places)? {#3.14159:0.0005}.");
+        assert_eq!((pi.accepted.clone(), pi.tolerance), (strings(&["3.14159"]), Some(0.0005)));
+
+        // Format markers on answers and matching items are markers, not text.
+        let colours = one("What colour is the sky? {=[plain]blue ~[plain]green ~[markdown]red}");
+        assert_eq!(colours.options, strings(&["blue", "green", "red"]));
+        let pairs = one("Match {=[html]<b>cat</b> -> cat food =[html]dog -> dog food}");
+        assert_eq!((pairs.options.clone(), pairs.right.clone()), (strings(&["cat", "dog"]), strings(&["cat food", "dog food"])));
+        let short = one("Two plus two {=[plain]four =4}");
+        assert_eq!(short.accepted, strings(&["four", "4"]));
+
+        // A numerical answer followed by the feedback for wrong ones.
+        let wrong_feedback = one("2 + 2? {#4 ~#Count again}");
+        assert_eq!((wrong_feedback.accepted.clone(), wrong_feedback.tolerance), (strings(&["4"]), None));
+        let several = one("2 + 2? {#=4 =%50%4.5:0.5 ~%0%#Count again}");
+        assert_eq!((several.accepted.clone(), several.weights.clone()), (strings(&["4", "4.5"]), vec![1.0, 0.5]));
+
+        // Partial-credit short answers are kept.
+        let cat = one("Name the pet {=dog =%50%cat}");
+        assert_eq!((cat.accepted.clone(), cat.weights.clone()), (strings(&["dog", "cat"]), vec![1.0, 0.5]));
+        assert_eq!(points(&cat, Answer::Text("Cat".into())), 0.5);
+
+        // What cannot be imported as Moodle has it is refused, at the block's line.
+        assert_eq!(parse_gift("Wildcard\n{=*ion}"), Err(vec![err(2, Msg::ErrImportWildcard)]));
+        assert_eq!(one("Star {=2\\*3}").accepted, strings(&["2*3"]), "an escaped star is a star");
+        assert_eq!(parse_gift("Sum {~%50%a ~%20%b ~c}"), Err(vec![err(1, Msg::ErrExamWeightsSum)]));
+        assert_eq!(parse_gift("Single {=%50%a ~b}"), Err(vec![err(1, Msg::ErrExamWeightsNeedFull)]));
     }
 
     #[test]
@@ -1113,7 +1246,8 @@ mod tests {
     #[test]
     fn gift_short_numeric_matching_and_essay() {
         let short = one("Кто написал «Слова назидания»? {=Абай =Абай Кунанбаев =%50%Кунанбаев}");
-        assert_eq!((short.kind, short.accepted.clone()), (QuestionKind::Short, strings(&["Абай", "Абай Кунанбаев"])));
+        assert_eq!((short.kind, short.accepted.clone()), (QuestionKind::Short, strings(&["Абай", "Абай Кунанбаев", "Кунанбаев"])));
+        assert_eq!(short.weights, vec![1.0, 1.0, 0.5]);
 
         let numeric = one("g (м/с²)? {#9.8:0.1}");
         assert_eq!((numeric.kind, numeric.accepted.clone(), numeric.tolerance), (QuestionKind::Short, strings(&["9.8"]), Some(0.1)));
@@ -1121,8 +1255,10 @@ mod tests {
         assert_eq!((exact.accepted.clone(), exact.tolerance), (strings(&["4"]), None));
         let range = one("Между 1 и 3 {#1..3}");
         assert_eq!((range.accepted.clone(), range.tolerance), (strings(&["2"]), Some(1.0)));
-        let several = one("π с точностью {#=3.14:0.01 =%50%3:0.5 =3.1416:0.01}");
+        let several = one("π с точностью {#=3.14:0.01 =3.1416:0.01}");
         assert_eq!((several.accepted.clone(), several.tolerance), (strings(&["3.14", "3.1416"]), Some(0.01)));
+        let partial = one("π с точностью {#=3.14:0.01 =%50%3:0.5}");
+        assert_eq!((partial.tolerance, partial.tolerances.clone(), partial.weights.clone()), (None, vec![0.01, 0.5], vec![1.0, 0.5]));
         let comma = one("Половина {#0,5}");
         assert_eq!(comma.accepted, strings(&["0.5"]));
 
@@ -1224,7 +1360,7 @@ mod tests {
         assert_eq!(parse_gift("Вопрос {=а ~б\n\nВторой {=в ~г}\n"), Err(vec![err(1, Msg::ErrImportUnclosedBrace)]));
         assert_eq!(parse_gift("Мешанина {=а -> б =в}"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
         assert_eq!(parse_gift("Число {#много}"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
-        assert_eq!(parse_gift("Число {#=1:0.1 =2:0.5}"), Err(vec![err(1, Msg::ErrImportMixedTolerance)]));
+        assert_eq!(parse_gift("Число {#=%50%1:0.1 =%-10%2}"), Err(vec![err(1, Msg::ErrImportNoCorrectAnswer)]));
         assert_eq!(parse_gift("Краткий {=%50%почти}"), Err(vec![err(1, Msg::ErrImportNoCorrectAnswer)]));
         assert_eq!(parse_gift("// только комментарий\n\n"), Err(vec![err(0, Msg::ErrImportFileEmpty)]));
     }
@@ -1269,6 +1405,9 @@ mod tests {
         // Cyrillic «В» typed for the Latin «B)».
         let mixed = parse_aiken("Вопрос\nA) один\nB) два\nANSWER: В\n").expect("valid");
         assert_eq!(mixed[0].correct, vec![1]);
+        // No space after the label, as Moodle also reads it.
+        let tight = parse_aiken("Capital?\nA)Almaty\nB.Astana\nANSWER: B\n").expect("valid");
+        assert_eq!((tight[0].options.clone(), tight[0].correct.clone()), (strings(&["Almaty", "Astana"]), vec![1]));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Online exams (EXM-1..5): the question bank and its import, exam forms (test, tickets,
 //! offline), the schedule, attempts with a server-side timer, scoring, and marks into the journal.
 
+pub mod accommodations;
 mod answer_queue;
 pub mod api;
 pub mod dto;
@@ -10,6 +11,8 @@ pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod moodle_xml;
 pub mod pages;
 pub mod pictures;
 pub mod schedule;

@@ -119,6 +119,21 @@ pub struct Question {
     /// right. None is an exact match (numerically: "2,50" is still 2.5).
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// For short answers whose numeric answers each have their own tolerance (Moodle's
+    /// numerical question: `=1822:0 =%50%1822:2`): one per accepted answer, in place of
+    /// `tolerance`. Empty: `tolerance` for all.
+    #[serde(default)]
+    pub tolerances: Vec<f64>,
+    /// Partial credit as Moodle's percentages give it: one share of the points, from -1 to 1,
+    /// per option (single and multiple choice) or per accepted answer (short answers); `%50%`
+    /// is 0.5. Empty: a correct option or an accepted answer is worth all the points (see
+    /// [`score`]). With weights, `correct` holds the options with a positive weight (single
+    /// choice: those worth everything).
+    #[serde(default)]
+    pub weights: Vec<f64>,
+    /// For short answers: "Абай" and "абай" differ (Moodle's "case sensitive"). Off by default.
+    #[serde(default)]
+    pub case_sensitive: bool,
     #[serde(default = "default_points")]
     pub points: u32,
     /// The bank's topic the question is drawn under; may be empty.
@@ -140,6 +155,9 @@ impl Question {
             correct: Vec::new(),
             accepted: Vec::new(),
             tolerance: None,
+            tolerances: Vec::new(),
+            weights: Vec::new(),
+            case_sensitive: false,
             points: 1,
             topic: String::new(),
             image: None,
@@ -209,7 +227,8 @@ impl Question {
                 }
                 options_distinct()?;
                 in_range(&self.correct, self.options.len())?;
-                if self.correct.len() != 1 {
+                // With weights, several options may be worth everything, as in Moodle.
+                if self.correct.is_empty() || (self.weights.is_empty() && self.correct.len() != 1) {
                     return Err(Msg::ErrExamSingleNeedsOneCorrect);
                 }
             }
@@ -255,7 +274,55 @@ impl Question {
             }
             QuestionKind::Essay => {}
         }
-        Ok(())
+        self.validate_credit()
+    }
+
+    /// Weights and per-answer tolerances (see the fields): one per option or accepted answer,
+    /// in range, agreeing with `correct`, and full marks reachable: single choice and short
+    /// answers need an answer worth everything, multiple choice positive weights that add up to
+    /// everything (as Moodle requires, within rounding: three times 33.333% is full marks).
+    fn validate_credit(&self) -> Result<(), Msg> {
+        const SLACK: f64 = 1e-3;
+        let answers = match self.kind {
+            QuestionKind::Single | QuestionKind::Multiple => self.options.len(),
+            QuestionKind::Short => self.accepted.len(),
+            _ => 0,
+        };
+        if !self.tolerances.is_empty()
+            && (self.kind != QuestionKind::Short
+                || self.tolerances.len() != self.accepted.len()
+                || self.tolerances.iter().any(|t| !t.is_finite() || *t < 0.0))
+        {
+            return Err(Msg::ErrExamToleranceInvalid);
+        }
+        if self.weights.is_empty() {
+            return Ok(());
+        }
+        if answers == 0 || self.weights.len() != answers || self.weights.iter().any(|w| !w.is_finite() || w.abs() > 1.0 + 1e-9) {
+            return Err(Msg::ErrExamWeightInvalid);
+        }
+        let full: Vec<usize> = (0..answers).filter(|&i| self.weights[i] >= 1.0 - 1e-9).collect();
+        let positive: Vec<usize> = (0..answers).filter(|&i| self.weights[i] > 0.0).collect();
+        match self.kind {
+            QuestionKind::Single if full.is_empty() || self.correct != full => Err(Msg::ErrExamWeightsNeedFull),
+            QuestionKind::Short if full.is_empty() => Err(Msg::ErrExamWeightsNeedFull),
+            QuestionKind::Multiple => {
+                let sum: f64 = positive.iter().map(|&i| self.weights[i]).sum();
+                if (sum - 1.0).abs() > SLACK || self.correct != positive {
+                    Err(Msg::ErrExamWeightsSum)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The share of the points accepted answer `i` gives, and the tolerance it is read with.
+    fn accepted_credit(&self, i: usize) -> (f64, Option<f64>) {
+        let weight = self.weights.get(i).copied().unwrap_or(1.0);
+        let tolerance = self.tolerances.get(i).copied().or(self.tolerance);
+        (weight, tolerance)
     }
 }
 
@@ -452,8 +519,12 @@ pub struct Scored {
 /// - Multiple: partial credit as Moodle gives it: (correct options chosen − wrong options
 ///   chosen) / number of correct options, at least 0, times the points. Choosing everything
 ///   therefore does not pay. Repeated and unknown indexes are ignored.
+/// - With weights (imported from Moodle's percentages): single choice gives the chosen option's
+///   weight, multiple choice the sum of the chosen options' weights, short answers the best
+///   weight among the accepted answers the text matches; always between 0 and the points.
 /// - Short: right if the text equals an accepted answer once both are trimmed, runs of spaces
-///   made one and lowercased (Kazakh and Russian letters too; "ё" counts as "е"); or if both read
+///   made one and lowercased (Kazakh and Russian letters too; "ё" counts as "е"; neither for a
+///   case-sensitive question); or if both read
 ///   as numbers ("2,5" and "2.5" alike) that differ by at most the tolerance (0 when none).
 ///   All or nothing.
 /// - Matching: the share of left items matched correctly, times the points; a wrong match
@@ -471,12 +542,21 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
             let mut chosen = chosen.clone();
             chosen.sort_unstable();
             chosen.dedup();
+            if !question.weights.is_empty() {
+                return match chosen[..] {
+                    [one] => scored(question.weights.get(one).copied().unwrap_or(0.0)),
+                    _ => scored(0.0),
+                };
+            }
             all_or_nothing(question.correct.len() == 1 && chosen == question.correct)
         }
         (QuestionKind::Multiple, Answer::Choice(chosen)) => {
             let mut chosen: Vec<usize> = chosen.iter().copied().filter(|&i| i < question.options.len()).collect();
             chosen.sort_unstable();
             chosen.dedup();
+            if !question.weights.is_empty() {
+                return scored(chosen.iter().filter_map(|&i| question.weights.get(i)).sum());
+            }
             let right = chosen.iter().filter(|i| question.correct.contains(i)).count();
             let wrong = chosen.len() - right;
             if question.correct.is_empty() {
@@ -485,7 +565,17 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
             scored((right as f64 - wrong as f64) / question.correct.len() as f64)
         }
         (QuestionKind::Short, Answer::Text(text)) => {
-            all_or_nothing(!text.trim().is_empty() && question.accepted.iter().any(|a| short_matches(a, text, question.tolerance)))
+            if text.trim().is_empty() {
+                return scored(0.0);
+            }
+            // The best accepted answer the text matches.
+            let best = (0..question.accepted.len())
+                .filter_map(|i| {
+                    let (weight, tolerance) = question.accepted_credit(i);
+                    short_matches(&question.accepted[i], text, tolerance, question.case_sensitive).then_some(weight)
+                })
+                .fold(0.0, f64::max);
+            scored(best)
         }
         (QuestionKind::Matching, Answer::Matching(picks)) => {
             if question.correct.is_empty() {
@@ -518,11 +608,15 @@ pub fn parse_number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>) -> bool {
+fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>, case_sensitive: bool) -> bool {
     if let (Some(key), Some(value)) = (parse_number(accepted), parse_number(typed)) {
         // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
         let slack = 1e-9 * key.abs().max(1.0);
         return (value - key).abs() <= tolerance.unwrap_or(0.0) + slack;
+    }
+    if case_sensitive {
+        let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        return spaced(accepted) == spaced(typed);
     }
     normalize_short(accepted) == normalize_short(typed)
 }
@@ -708,6 +802,8 @@ pub enum Format {
     Aiken,
     /// The spreadsheet template.
     Xlsx,
+    /// Moodle XML: a Moodle question bank's export.
+    MoodleXml,
 }
 
 impl Format {
@@ -716,11 +812,12 @@ impl Format {
             Format::Gift => "gift",
             Format::Aiken => "aiken",
             Format::Xlsx => "xlsx",
+            Format::MoodleXml => "moodle_xml",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Format> {
-        [Format::Gift, Format::Aiken, Format::Xlsx].into_iter().find(|f| f.code() == code)
+        [Format::Gift, Format::Aiken, Format::Xlsx, Format::MoodleXml].into_iter().find(|f| f.code() == code)
     }
 }
 
@@ -933,6 +1030,61 @@ mod tests {
         assert!(Answer::Matching(vec![None, None]).is_empty());
         assert!(!Answer::Matching(vec![None, Some(0)]).is_empty());
         assert!(!Answer::Order(vec![1, 0]).is_empty());
+    }
+
+    #[test]
+    fn weights_give_partial_credit_and_are_checked() {
+        let single = Question { weights: vec![1.0, 0.5, 0.0], ..choice(QuestionKind::Single, &["a", "b", "c"], &[0], 2) };
+        assert_eq!(single.validate(), Ok(()));
+        assert_eq!(awarded(&single, Answer::Choice(vec![1])), 1.0, "half of 2 points");
+        assert_eq!(awarded(&single, Answer::Choice(vec![0, 1])), 0.0, "two choices in a single choice");
+        let multiple = Question { weights: vec![0.5, 0.5, -1.0], ..choice(QuestionKind::Multiple, &["a", "b", "c"], &[0, 1], 4) };
+        assert_eq!(multiple.validate(), Ok(()));
+        assert_eq!(awarded(&multiple, Answer::Choice(vec![0, 1])), 4.0);
+        assert_eq!(awarded(&multiple, Answer::Choice(vec![0, 2])), 0.0, "floored at 0");
+        let thirds = Question {
+            weights: vec![0.33333, 0.33333, 0.33333, -1.0],
+            ..choice(QuestionKind::Multiple, &["a", "b", "c", "d"], &[0, 1, 2], 1)
+        };
+        assert_eq!(thirds.validate(), Ok(()), "Moodle's rounded thirds add up to everything");
+        let grant = Question { weights: vec![1.0, 0.5], tolerances: vec![0.0, 2.0], ..short(&["1822", "1822"], None) };
+        assert_eq!(grant.validate(), Ok(()));
+        assert_eq!(awarded(&grant, Answer::Text("1822".into())), 1.0);
+        assert_eq!(awarded(&grant, Answer::Text("1821".into())), 0.5);
+        let river = Question { case_sensitive: true, ..short(&["Иртыш"], None) };
+        assert_eq!(awarded(&river, Answer::Text(" Иртыш ".into())), 1.0);
+        assert_eq!(awarded(&river, Answer::Text("иртыш".into())), 0.0);
+
+        let broken = [
+            (Question { weights: vec![1.0, 0.5], ..choice(QuestionKind::Single, &["a", "b", "c"], &[0], 1) }, Msg::ErrExamWeightInvalid),
+            (
+                Question { weights: vec![1.0, 2.0, 0.0], ..choice(QuestionKind::Single, &["a", "b", "c"], &[0], 1) },
+                Msg::ErrExamWeightInvalid,
+            ),
+            (
+                Question { weights: vec![0.5, 0.5, 0.0], ..choice(QuestionKind::Single, &["a", "b", "c"], &[0], 1) },
+                Msg::ErrExamWeightsNeedFull,
+            ),
+            (
+                Question { weights: vec![1.0, 1.0, 0.0], ..choice(QuestionKind::Single, &["a", "b", "c"], &[0], 1) },
+                Msg::ErrExamWeightsNeedFull,
+            ),
+            (
+                Question { weights: vec![0.5, 0.2, 0.0], ..choice(QuestionKind::Multiple, &["a", "b", "c"], &[0, 1], 1) },
+                Msg::ErrExamWeightsSum,
+            ),
+            (
+                Question { weights: vec![0.5, 0.5, 0.0], ..choice(QuestionKind::Multiple, &["a", "b", "c"], &[0], 1) },
+                Msg::ErrExamWeightsSum,
+            ),
+            (Question { weights: vec![0.5], ..short(&["a"], None) }, Msg::ErrExamWeightsNeedFull),
+            (Question { tolerances: vec![0.1, -1.0], ..short(&["1", "2"], None) }, Msg::ErrExamToleranceInvalid),
+            (Question { tolerances: vec![0.1], ..short(&["1", "2"], None) }, Msg::ErrExamToleranceInvalid),
+            (Question { weights: vec![1.0, 1.0], ..ordering() }, Msg::ErrExamWeightInvalid),
+        ];
+        for (question, problem) in broken {
+            assert_eq!(question.validate(), Err(problem), "{:?} {:?}", question.weights, question.tolerances);
+        }
     }
 
     #[test]

@@ -15,6 +15,13 @@ use leptos_router::components::A;
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
 
+/// A text as a query value in a link (a plain GET form encodes it the same way).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 pub fn use_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }

@@ -73,6 +73,10 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
             <button type="submit">{t(Msg::Show)}</button>
         </form>
         <p class="hint">{t(Msg::QuestionPictureHint)}</p>
+        {(!list.is_empty()).then(|| {
+            let href = format!("/export/exam-bank.xml?subject={}", crate::ui::url_encode(&subject));
+            view! { <p><a href=href rel="external" download data-testid="bank-export">{t(Msg::ExportMoodleXml)}</a></p> }
+        })}
         {if list.is_empty() {
             view! { <p class="muted">{t(Msg::BankEmpty)}</p> }.into_any()
         } else {

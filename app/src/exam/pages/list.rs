@@ -71,7 +71,8 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
                                     <tr>
                                         <td>{e.title.clone()}</td>
                                         <td>{e.subject.clone()}</td>
-                                        <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}" · "{e.duration_min}" "{t(Msg::Minutes)}</td>
+                                        <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}" · "{e.duration_min}" "{t(Msg::Minutes)}
+                                            {(e.extra_min > 0).then(|| view! { " ("<span data-testid="extra-time">{t(Msg::ExtraTimeIncluded)}": +"{e.extra_min}</span>")" })}</td>
                                         <td>{status}</td>
                                         <td>{action}</td>
                                     </tr>
@@ -220,7 +221,7 @@ fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="f-file">{t(Msg::File)}</label>
-                <input id="f-file" type="file" name="file" accept=".gift,.txt,.xlsx" required/>
+                <input id="f-file" type="file" name="file" accept=".gift,.txt,.xml,.xlsx" required/>
             </div>
             <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::ImportQuestions)}</button>
             {move || result.get().map(|r| match r {

@@ -86,6 +86,7 @@ fn Results() -> impl IntoView {
                 })}
             </Transition>
             <crate::exam::schedule::ScheduleSection exam_id=exam_id/>
+            <crate::exam::accommodations::AccommodationsSection exam_id=exam_id/>
         </section>
     }
 }

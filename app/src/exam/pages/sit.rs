@@ -173,7 +173,7 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
         <dl class="facts">
             <dt>{t(Msg::Subject)}</dt><dd>{e.subject.clone()}</dd>
             <dt>{t(Msg::ExamWindow)}</dt><dd>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</dd>
-            <dt>{t(Msg::DurationMinutes)}</dt><dd>{e.duration_min}</dd>
+            <dt>{t(Msg::DurationMinutes)}</dt><dd>{e.duration_min}{(e.extra_min > 0).then(|| view! { " ("{t(Msg::ExtraTimeIncluded)}": +"{e.extra_min}")" })}</dd>
             {settings.proctored.then(|| view! {
                 <dt>{t(Msg::ProctorModeLabel)}</dt><dd data-testid="proctor-mode" data-mode=settings.mode.code()>{t(settings.mode.msg())}</dd>
             })}

@@ -121,7 +121,9 @@ pub async fn before_start(db: &Db, caller: &Caller, exam_id: i64) -> Result<Star
     .bind(caller.user_id)
     .fetch_one(&db.pool)
     .await?;
-    Ok(StartInfo { exam: exam_summary(db, e.id).await?, settings: e.settings, attempt_id, retention_days })
+    let accommodation = super::accommodations::of_candidate(db, e.id, caller.user_id).await?;
+    let exam = exam_summary(db, e.id).await?.accommodated(accommodation.as_ref());
+    Ok(StartInfo { exam, settings: e.settings, attempt_id, retention_days })
 }
 
 /// Starts the caller's attempt, or returns the one already started (a reload, a second tab).

@@ -10,6 +10,7 @@
 //! the sittings, `tickets` the ticket form's tickets and files, `starts` and `seen` the batched
 //! writes of the start wave and of "last seen".
 
+pub mod accommodations;
 mod attempt;
 pub mod grading;
 mod hand_in;
@@ -67,6 +68,7 @@ impl From<ExamSummaryRow> for ExamSummary {
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             duration_min: r.duration_min,
+            extra_min: 0,
             proctored: r.proctored != 0,
             allow_unproctored: r.allow_unproctored != 0,
             proctor_mode: ProctorMode::from_code(&r.proctor_mode).unwrap_or_default(),
@@ -96,16 +98,34 @@ struct SittingRow {
     verdict: Option<String>,
     appealed: i64,
     needs_grading: Option<i64>,
+    // The candidate's accommodation, if any (see `accommodations`).
+    extra_min: Option<i64>,
+    own_opens_at: Option<i64>,
+    own_closes_at: Option<i64>,
+}
+
+impl ExamSummary {
+    /// The exam as this candidate sits it: with their extra time and own window.
+    pub(crate) fn accommodated(mut self, a: Option<&accommodations::Accommodation>) -> ExamSummary {
+        if let Some(a) = a {
+            (self.opens_at, self.closes_at) = a.window((self.opens_at, self.closes_at));
+            self.duration_min += a.extra_min;
+            self.extra_min = a.extra_min;
+        }
+        self
+    }
 }
 
 /// Exams of the groups the user studies in (or sits an olympiad variant of), with the user's attempt.
 pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
     let rows = sqlx::query_as::<_, SittingRow>(&format!(
         "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict, a.needs_grading,
-                (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed
+                (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed,
+                c.extra_min, c.opens_at AS own_opens_at, c.closes_at AS own_closes_at
          FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
          JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role IN ('student', 'olympiad_participant') AND ra.user_id = $1
          LEFT JOIN exam_attempts a ON a.exam_id = e.id AND a.student_id = $1
+         LEFT JOIN exam_accommodations c ON c.exam_id = e.id AND c.student_id = $1
          ORDER BY e.opens_at DESC, e.id DESC"
     ))
     .bind(user_id)
@@ -113,7 +133,14 @@ pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError
     .await?;
     let mut out = Vec::new();
     for r in rows {
-        let mut s = ExamSummary::from(r.exam);
+        let accommodation = r.extra_min.map(|extra_min| accommodations::Accommodation {
+            student_id: user_id,
+            extra_min,
+            opens_at: r.own_opens_at,
+            closes_at: r.own_closes_at,
+            reason: String::new(),
+        });
+        let mut s = ExamSummary::from(r.exam).accommodated(accommodation.as_ref());
         if let Some(id) = r.attempt_id {
             s.attempt = Some(AttemptBrief {
                 id,
@@ -282,6 +309,17 @@ pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuest
             })
         })
         .collect()
+}
+
+/// The owner's questions of a subject with their keys, for the owner's own export.
+pub async fn bank_questions(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<Question>, AppError> {
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0 ORDER BY topic, id")
+            .bind(owner_id)
+            .bind(subject)
+            .fetch_all(&db.pool)
+            .await?;
+    bodies.iter().map(|b| serde_json::from_str(b).map_err(|_| AppError::Internal)).collect()
 }
 
 pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subject: &str, q: &Question, now: i64) -> Result<i64, AppError> {

@@ -16,7 +16,8 @@ pub(crate) struct NewAttempt {
     pub exam_id: i64,
     pub student_id: i64,
     pub started_at: i64,
-    /// The exam's duration; the deadline is the earlier of the start plus this and the window's end.
+    /// The exam's duration; the deadline is the earlier of the start plus this (and the
+    /// candidate's extra time) and the window's end (the candidate's own, if they have one).
     pub duration_ms: i64,
     /// The candidate's own sitting when the exam is scheduled, or why they have none.
     pub seat: Result<Option<(i64, i64)>, Msg>,
@@ -94,6 +95,8 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
     for (id, opens_at, closes_at) in q.fetch_all(&mut *tx).await? {
         windows.insert(id, (opens_at, closes_at));
     }
+    // Candidates with extra time or a window of their own (usually none of the batch).
+    let accommodations = super::accommodations::of_batch(&mut tx, db, &exams, &students).await?;
     // Each start's fate, and the rows to insert (with their deadlines) for those let through.
     let mut fate: Vec<Option<Started>> = Vec::with_capacity(rows.len());
     let mut fresh: Vec<(&NewAttempt, i64)> = Vec::new();
@@ -106,14 +109,19 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
         let Some(&(exam_opens, exam_closes)) = windows.get(&a.exam_id) else {
             return Err(AppError::NotFound);
         };
-        let (opens_at, closes_at) = match a.seat {
-            Err(m) => {
+        let accommodation = accommodations.get(&(a.exam_id, a.student_id));
+        // An own window replaces the exam's and the sitting's: the candidate sits apart.
+        let own_window = accommodation.and_then(|c| c.opens_at.zip(c.closes_at));
+        let (opens_at, closes_at) = match (own_window, a.seat) {
+            (Some(own), _) => own,
+            (None, Err(m)) => {
                 fate.push(Some(Started::Refused(m)));
                 continue;
             }
-            Ok(Some((start, end))) => (start.max(exam_opens), end.min(exam_closes)),
-            Ok(None) => (exam_opens, exam_closes),
+            (None, Ok(Some((start, end)))) => (start.max(exam_opens), end.min(exam_closes)),
+            (None, Ok(None)) => (exam_opens, exam_closes),
         };
+        let extra_ms = accommodation.map_or(0, |c| c.extra_min * 60_000);
         let refused = if a.started_at < opens_at {
             Some(Msg::ErrExamNotOpen)
         } else if a.started_at >= closes_at {
@@ -125,7 +133,7 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
             Some(m) => fate.push(Some(Started::Refused(m))),
             None => {
                 fate.push(None);
-                fresh.push((a, (a.started_at + a.duration_ms).min(closes_at)));
+                fresh.push((a, (a.started_at + a.duration_ms + extra_ms).min(closes_at)));
             }
         }
     }

@@ -77,7 +77,7 @@ fn Figures(s: Statistics, q: StatsQuery) -> impl IntoView {
         let mut url = format!("/export/olympiad/statistics/{}.{ext}?level={}&region={}", q.campaign_id, q.level.code(), q.region_id);
         if !q.subject.is_empty() {
             url.push_str("&subject=");
-            url.push_str(&percent_encode(&q.subject));
+            url.push_str(&crate::ui::url_encode(&q.subject));
         }
         url
     };
@@ -178,11 +178,4 @@ fn Figures(s: Statistics, q: StatsQuery) -> impl IntoView {
             }.into_any()
         }}
     }
-}
-
-/// The subject as a query value (a plain GET form encodes it the same way).
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }

@@ -1,0 +1,679 @@
+//! Moodle XML, the format Moodle's question bank exports and imports ("Moodle XML format"): the
+//! file a teacher brings from Moodle with their whole bank in it.
+//!
+//! ```xml
+//! <quiz>
+//!   <question type="category"><category><text>$course$/top/Физика</text></category></question>
+//!   <question type="multichoice">
+//!     <name><text>Q1</text></name>
+//!     <questiontext format="html"><text><![CDATA[<p>Қазақстанның астанасы?</p>]]></text></questiontext>
+//!     <defaultgrade>1.0000000</defaultgrade>
+//!     <single>true</single>
+//!     <answer fraction="100" format="html"><text>Астана</text></answer>
+//!     <answer fraction="0" format="html"><text>Алматы</text></answer>
+//!   </question>
+//! </quiz>
+//! ```
+//!
+//! | Moodle type   | here                                                                        |
+//! |---------------|-----------------------------------------------------------------------------|
+//! | `category`    | the topic of the questions after it: the path's last part (as GIFT's `$CATEGORY`) |
+//! | `multichoice` | single choice (`<single>true`) or multiple response, with the answers' fractions as weights when they are not the plain one right answer |
+//! | `truefalse`   | single choice between "Дұрыс / Верно" and "Қате / Неверно"                   |
+//! | `shortanswer` | short answer with each answer's fraction, and `<usecase>` as case-sensitivity; an answer worth 0% only carries feedback and is left out |
+//! | `numerical`   | short answer with a number, each answer with its tolerance and fraction      |
+//! | `matching`    | matching; a subquestion with an empty text is a right item nobody matches    |
+//! | `ordering`    | ordering (Moodle's ordering plugin keeps the items in the right order too)    |
+//! | `essay`       | essay                                                                       |
+//!
+//! `<defaultgrade>` is the points (a whole number from 1 to 100 here). Texts in the `html`
+//! format are read as text (tags removed, entities decoded). Feedback, hints, penalties, names
+//! and tags are not kept.
+//!
+//! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
+//! not built yet (embedded answers, drag and drop, calculated, random, description), pictures and
+//! embedded files, numerical units, wildcards (`*`) in short answers, and fractional points.
+//! The whole file is refused when any question is, as for GIFT.
+
+use super::import::{both_languages, html_to_text, topic_of_category, Collected};
+use super::model::{ImportError, Question, QuestionKind};
+use crate::docs::sheet::number_text;
+use crate::i18n::Msg;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// An element of the file with what the import reads: attributes, text (CDATA included) and
+/// children, and the line it starts on.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    children: Vec<Node>,
+    line: usize,
+}
+
+impl Node {
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A child's own text, trimmed ("" when absent): `<single>true</single>`.
+    fn value(&self, name: &str) -> &str {
+        self.child(name).map_or("", |c| c.text.trim())
+    }
+
+    /// The text of a formatted field (`<questiontext format="html"><text>..</text></questiontext>`,
+    /// or an answer) as plain text. Pictures, which are not imported, refuse the question.
+    fn formatted(&self) -> Result<String, Msg> {
+        let raw = self.child("text").map_or("", |t| t.text.as_str());
+        let html = self.attribute("format").is_none_or(|f| f == "html");
+        if self.child("file").is_some() || (html && raw.to_lowercase().contains("<img")) {
+            return Err(Msg::ErrImportPicture);
+        }
+        Ok(if html { html_to_text(raw) } else { raw.trim().to_string() })
+    }
+}
+
+/// The file as a tree; a malformed file is refused at the line where reading stopped.
+fn read_tree(xml: &str) -> Result<Node, ImportError> {
+    let mut reader = Reader::from_str(xml);
+    let line_at = |offset: u64| xml.as_bytes()[..(offset as usize).min(xml.len())].iter().filter(|&&b| b == b'\n').count() + 1;
+    let broken = |offset: u64| ImportError { line: line_at(offset), problem: Msg::ErrImportUnknownSyntax };
+    // The open elements, the document itself at the bottom.
+    let mut open = vec![Node::default()];
+    loop {
+        let at = reader.buffer_position();
+        let event = reader.read_event().map_err(|_| broken(reader.error_position()))?;
+        let open_node = |start: &quick_xml::events::BytesStart<'_>| -> Result<Node, ImportError> {
+            let mut attributes = Vec::new();
+            for attribute in start.attributes() {
+                let attribute = attribute.map_err(|_| broken(at))?;
+                let value = attribute.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|_| broken(at))?;
+                attributes.push((attribute.key.as_ref().to_string(), value.into_owned()));
+            }
+            Ok(Node { name: start.name().as_ref().to_string(), attributes, line: line_at(at), ..Node::default() })
+        };
+        match event {
+            Event::Start(start) => open.push(open_node(&start)?),
+            Event::Empty(start) => {
+                let node = open_node(&start)?;
+                open.last_mut().ok_or_else(|| broken(at))?.children.push(node);
+            }
+            Event::End(_) => {
+                let node = open.pop().filter(|_| !open.is_empty()).ok_or_else(|| broken(at))?;
+                open.last_mut().ok_or_else(|| broken(at))?.children.push(node);
+            }
+            Event::Text(text) => open.last_mut().ok_or_else(|| broken(at))?.text.push_str(&text.xml10_content()),
+            Event::CData(data) => open.last_mut().ok_or_else(|| broken(at))?.text.push_str(&data.xml10_content()),
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref().map_err(|_| broken(at))? {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content()).ok_or_else(|| broken(at))?.to_string(),
+                };
+                open.last_mut().ok_or_else(|| broken(at))?.text.push_str(&resolved);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    match open.pop() {
+        Some(document) if open.is_empty() => Ok(document),
+        _ => Err(broken(xml.len() as u64)),
+    }
+}
+
+/// Reads a Moodle XML export (see the module's documentation).
+pub fn parse_moodle_xml(xml: &str) -> Result<Vec<Question>, Vec<ImportError>> {
+    let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
+    let document = read_tree(xml).map_err(|e| vec![e])?;
+    let Some(quiz) = document.child("quiz") else {
+        return Err(vec![ImportError { line: 1, problem: Msg::ErrImportUnknownSyntax }]);
+    };
+    let mut out = Collected::default();
+    let mut topic = String::new();
+    for node in quiz.all("question") {
+        if out.too_much() {
+            break;
+        }
+        let kind = node.attribute("type").unwrap_or("");
+        if kind == "category" {
+            let path = node.child("category").map_or("", |c| c.value("text"));
+            topic = topic_of_category(path);
+            continue;
+        }
+        match question(node, kind) {
+            Ok(q) => out.question(node.line, Question { topic: topic.clone(), ..q }),
+            Err(problem) => out.error(node.line, problem),
+        }
+    }
+    out.finish()
+}
+
+/// A fraction attribute ("100", "50", "-33.33333") as a share of the points.
+fn fraction(answer: &Node) -> Result<f64, Msg> {
+    let raw = answer.attribute("fraction").unwrap_or("0");
+    raw.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f / 100.0).ok_or(Msg::ErrImportUnknownSyntax)
+}
+
+fn is_full(share: f64) -> bool {
+    share >= 1.0 - 1e-6
+}
+
+/// One `<question>` of a kind other than a category.
+fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
+    let text = node.child("questiontext").map(Node::formatted).transpose()?.unwrap_or_default();
+    let points = match node.value("defaultgrade") {
+        "" => 1,
+        grade => {
+            let grade = grade.parse::<f64>().map_err(|_| Msg::ErrExamPointsInvalid)?;
+            if grade.fract().abs() > 1e-9 || !(1.0..=f64::from(super::model::MAX_POINTS)).contains(&grade) {
+                return Err(Msg::ErrExamPointsInvalid);
+            }
+            grade as u32
+        }
+    };
+    let answers = || node.all("answer");
+    let mut q = match kind {
+        "multichoice" => {
+            let single = matches!(node.value("single"), "true" | "1");
+            let mut q = Question::new(if single { QuestionKind::Single } else { QuestionKind::Multiple }, "");
+            for answer in answers() {
+                q.options.push(answer.formatted()?);
+                q.weights.push(fraction(answer)?);
+            }
+            let correct: Vec<usize> =
+                (0..q.weights.len()).filter(|&i| if single { is_full(q.weights[i]) } else { q.weights[i] > 0.0 }).collect();
+            if correct.is_empty() {
+                return Err(if single { Msg::ErrExamWeightsNeedFull } else { Msg::ErrImportNoCorrectAnswer });
+            }
+            let plain = single && correct.len() == 1 && q.weights.iter().all(|&w| w == 0.0 || is_full(w));
+            if plain {
+                q.weights.clear();
+            }
+            q.correct = correct;
+            q
+        }
+        "truefalse" => {
+            let mut truth = None;
+            for answer in answers() {
+                if is_full(fraction(answer)?) {
+                    truth = Some(answer.value("text").eq_ignore_ascii_case("true"));
+                }
+            }
+            let truth = truth.ok_or(Msg::ErrImportNoCorrectAnswer)?;
+            Question {
+                options: vec![both_languages(Msg::ExamTrue), both_languages(Msg::ExamFalse)],
+                correct: vec![if truth { 0 } else { 1 }],
+                ..Question::new(QuestionKind::Single, "")
+            }
+        }
+        "shortanswer" => {
+            let mut q = Question::new(QuestionKind::Short, "");
+            q.case_sensitive = matches!(node.value("usecase"), "1" | "true");
+            for answer in answers() {
+                let share = fraction(answer)?;
+                if share <= 0.0 {
+                    continue;
+                }
+                let text = answer.formatted()?;
+                // Moodle's wildcard: taken as a star it would mark right answers wrong.
+                if text.match_indices('*').any(|(at, _)| !text[..at].ends_with('\\')) {
+                    return Err(Msg::ErrImportWildcard);
+                }
+                q.accepted.push(text.replace("\\*", "*"));
+                q.weights.push(share);
+            }
+            full_or_plain(&mut q)?;
+            q
+        }
+        "numerical" => {
+            if node.child("units").is_some_and(|u| u.child("unit").is_some()) {
+                return Err(Msg::ErrImportUnits);
+            }
+            let mut q = Question::new(QuestionKind::Short, "");
+            for answer in answers() {
+                let share = fraction(answer)?;
+                // "*" is Moodle's "any other answer", for its feedback.
+                if share <= 0.0 || answer.value("text") == "*" {
+                    continue;
+                }
+                let value = super::model::parse_number(answer.value("text")).ok_or(Msg::ErrImportUnknownSyntax)?;
+                let tolerance = match answer.value("tolerance") {
+                    "" => 0.0,
+                    t => super::model::parse_number(t).filter(|t| *t >= 0.0).ok_or(Msg::ErrExamToleranceInvalid)?,
+                };
+                q.accepted.push(number_text(value));
+                q.tolerances.push(tolerance);
+                q.weights.push(share);
+            }
+            full_or_plain(&mut q)?;
+            let first = q.tolerances[0];
+            if q.tolerances.iter().all(|t| (t - first).abs() <= 1e-12) {
+                q.tolerances.clear();
+                q.tolerance = (first > 0.0).then_some(first);
+            }
+            q
+        }
+        "matching" => {
+            let mut q = Question::new(QuestionKind::Matching, "");
+            for pair in node.all("subquestion") {
+                let left = pair.formatted()?;
+                let right = pair.child("answer").map_or("", |a| a.value("text")).to_string();
+                let index = q.right.iter().position(|r| *r == right).unwrap_or_else(|| {
+                    q.right.push(right);
+                    q.right.len() - 1
+                });
+                if !left.is_empty() {
+                    q.options.push(left);
+                    q.correct.push(index);
+                }
+            }
+            q
+        }
+        "ordering" => {
+            // The plugin writes each item's place in the right order as its "fraction".
+            let mut items = Vec::new();
+            for answer in answers() {
+                let place = answer.attribute("fraction").and_then(|f| f.trim().parse::<f64>().ok()).unwrap_or(0.0);
+                items.push((place, answer.formatted()?));
+            }
+            items.sort_by(|a, b| a.0.total_cmp(&b.0));
+            Question { options: items.into_iter().map(|(_, item)| item).collect(), ..Question::new(QuestionKind::Ordering, "") }
+        }
+        "essay" => Question::new(QuestionKind::Essay, ""),
+        _ => return Err(Msg::ErrImportUnsupportedKind),
+    };
+    q.text = text;
+    q.points = points;
+    Ok(q)
+}
+
+/// A short answer needs one answer worth everything; weights all at 100% are the plain form.
+fn full_or_plain(q: &mut Question) -> Result<(), Msg> {
+    if !q.weights.iter().any(|&w| is_full(w)) {
+        return Err(Msg::ErrImportNoCorrectAnswer);
+    }
+    if q.weights.iter().all(|&w| is_full(w)) {
+        q.weights.clear();
+    }
+    Ok(())
+}
+
+/// A bank as Moodle XML, for Moodle or another Talap: one `category` a topic, then its
+/// questions. Texts are written as `plain_text`, as they are kept here. Short answers whose
+/// accepted answers are all numbers become `numerical` (with their tolerances), the others
+/// `shortanswer`. Multiple choice without weights gets the fractions that score it as
+/// [`score`](super::model::score) does: each correct option 1/n of the points, each wrong one
+/// −1/n. Pictures are not written (Moodle would need the files inside the XML).
+pub fn write_moodle_xml(questions: &[Question]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
+    let mut topic: Option<&str> = None;
+    for q in questions {
+        if topic != Some(q.topic.as_str()) {
+            topic = Some(q.topic.as_str());
+            let path = if q.topic.is_empty() { "$course$/top".to_string() } else { format!("$course$/top/{}", q.topic) };
+            out.push_str(&format!(
+                "  <question type=\"category\">\n    <category><text>{}</text></category>\n  </question>\n",
+                escape(&path)
+            ));
+        }
+        write_question(&mut out, q);
+    }
+    out.push_str("</quiz>\n");
+    out
+}
+
+fn escape(text: &str) -> String {
+    quick_xml::escape::escape(text).into_owned()
+}
+
+/// A percentage as Moodle writes fractions ("100", "-33.3333333").
+fn percent(share: f64) -> String {
+    let p = (share * 100.0 * 1e7).round() / 1e7;
+    if p.fract() == 0.0 {
+        format!("{}", p as i64)
+    } else {
+        format!("{p}")
+    }
+}
+
+fn write_question(out: &mut String, q: &Question) {
+    let numeric = q.kind == QuestionKind::Short && q.accepted.iter().all(|a| super::model::parse_number(a).is_some());
+    let kind = match q.kind {
+        QuestionKind::Single | QuestionKind::Multiple => "multichoice",
+        QuestionKind::Short if numeric => "numerical",
+        QuestionKind::Short => "shortanswer",
+        QuestionKind::Matching => "matching",
+        QuestionKind::Ordering => "ordering",
+        QuestionKind::Essay => "essay",
+    };
+    // Moodle needs a name: the text's start, as Moodle's own GIFT import does.
+    let name: String = q.text.chars().take(60).collect();
+    out.push_str(&format!("  <question type=\"{kind}\">\n    <name><text>{}</text></name>\n", escape(name.trim())));
+    out.push_str(&format!("    <questiontext format=\"plain_text\"><text>{}</text></questiontext>\n", escape(&q.text)));
+    out.push_str(&format!("    <defaultgrade>{}</defaultgrade>\n", q.points));
+    let answer = |out: &mut String, share: f64, text: &str, extra: &str| {
+        out.push_str(&format!(
+            "    <answer fraction=\"{}\" format=\"plain_text\"><text>{}</text>{extra}</answer>\n",
+            percent(share),
+            escape(text)
+        ));
+    };
+    match q.kind {
+        QuestionKind::Single | QuestionKind::Multiple => {
+            let single = q.kind == QuestionKind::Single;
+            out.push_str(&format!("    <single>{single}</single>\n    <shuffleanswers>true</shuffleanswers>\n"));
+            let n = q.correct.len().max(1) as f64;
+            for (i, option) in q.options.iter().enumerate() {
+                let share = match q.weights.get(i) {
+                    Some(&w) => w,
+                    None if q.correct.contains(&i) => 1.0 / if single { 1.0 } else { n },
+                    None if single => 0.0,
+                    None => -1.0 / n,
+                };
+                answer(out, share, option, "");
+            }
+        }
+        QuestionKind::Short => {
+            if !numeric {
+                out.push_str(&format!("    <usecase>{}</usecase>\n", u8::from(q.case_sensitive)));
+            }
+            for (i, accepted) in q.accepted.iter().enumerate() {
+                let share = q.weights.get(i).copied().unwrap_or(1.0);
+                // A text answer is matched as written; "*" would be a wildcard in Moodle.
+                if numeric {
+                    let tolerance = q.tolerances.get(i).copied().or(q.tolerance).unwrap_or(0.0);
+                    answer(out, share, accepted, &format!("<tolerance>{tolerance}</tolerance>"));
+                } else {
+                    answer(out, share, &accepted.replace('*', "\\*"), "");
+                }
+            }
+        }
+        QuestionKind::Matching => {
+            out.push_str("    <shuffleanswers>true</shuffleanswers>\n");
+            let mut matched = vec![false; q.right.len()];
+            for (left, &right) in q.options.iter().zip(&q.correct) {
+                matched[right] = true;
+                out.push_str(&format!(
+                    "    <subquestion format=\"plain_text\"><text>{}</text><answer><text>{}</text></answer></subquestion>\n",
+                    escape(left),
+                    escape(&q.right[right])
+                ));
+            }
+            // Right items nobody matches are Moodle's subquestions without a text.
+            for (right, _) in q.right.iter().zip(matched).filter(|(_, m)| !m) {
+                out.push_str(&format!(
+                    "    <subquestion format=\"plain_text\"><text></text><answer><text>{}</text></answer></subquestion>\n",
+                    escape(right)
+                ));
+            }
+        }
+        QuestionKind::Ordering => {
+            // The ordering plugin keeps each item's place as its fraction.
+            for (place, item) in q.options.iter().enumerate() {
+                answer(out, (place + 1) as f64 / 100.0, item, "");
+            }
+        }
+        QuestionKind::Essay => out.push_str("    <responseformat>plain</responseformat>\n"),
+    }
+    out.push_str("  </question>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::model::{score, Answer};
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn err(line: usize, problem: Msg) -> ImportError {
+        ImportError { line, problem }
+    }
+
+    /// A bank as Moodle 4 exports it (names, feedback and settings trimmed where they do not
+    /// matter), one question of each kind both systems have.
+    const BANK: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+<!-- question: 0  -->
+  <question type="category">
+    <category>
+      <text>$course$/top/География</text>
+    </category>
+  </question>
+  <question type="multichoice">
+    <name><text>Астана</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>Қазақстанның астанасы қай қала?</p>]]></text>
+    </questiontext>
+    <generalfeedback format="html"><text></text></generalfeedback>
+    <defaultgrade>2.0000000</defaultgrade>
+    <penalty>0.3333333</penalty>
+    <hidden>0</hidden>
+    <single>true</single>
+    <shuffleanswers>true</shuffleanswers>
+    <answernumbering>abc</answernumbering>
+    <answer fraction="100" format="html"><text><![CDATA[<p>Астана</p>]]></text><feedback format="html"><text>Дұрыс!</text></feedback></answer>
+    <answer fraction="50" format="html"><text>Алматы</text></answer>
+    <answer fraction="0" format="html"><text>Шымкент &amp; Тараз</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Grant's tomb</text></name>
+    <questiontext format="moodle_auto_format"><text>What two people are entombed in Grant's tomb?</text></questiontext>
+    <defaultgrade>1</defaultgrade>
+    <single>false</single>
+    <answer fraction="-100"><text>No one</text></answer>
+    <answer fraction="50"><text>Grant</text></answer>
+    <answer fraction="50"><text>Grant's wife</text></answer>
+    <answer fraction="-100"><text>Grant's father</text></answer>
+  </question>
+  <question type="truefalse">
+    <name><text>Жер</text></name>
+    <questiontext format="html"><text>Жер Күнді айнала қозғалады.</text></questiontext>
+    <answer fraction="0" format="moodle_auto_format"><text>true</text></answer>
+    <answer fraction="100" format="moodle_auto_format"><text>false</text></answer>
+  </question>
+  <question type="category">
+    <category><text>$course$/top/География/Реки</text></category>
+  </question>
+  <question type="shortanswer">
+    <name><text>Река</text></name>
+    <questiontext format="html"><text>Самая длинная река Казахстана?</text></questiontext>
+    <usecase>1</usecase>
+    <answer fraction="100" format="moodle_auto_format"><text>Иртыш</text></answer>
+    <answer fraction="50" format="moodle_auto_format"><text>Ертіс</text></answer>
+    <answer fraction="0" format="moodle_auto_format"><text>Сырдарья</text><feedback><text>Нет</text></feedback></answer>
+  </question>
+  <question type="numerical">
+    <name><text>Grant</text></name>
+    <questiontext format="html"><text>When was Ulysses S. Grant born?</text></questiontext>
+    <answer fraction="100"><text>1822</text><tolerance>0</tolerance></answer>
+    <answer fraction="50"><text>1822</text><tolerance>2</tolerance></answer>
+    <answer fraction="0"><text>*</text><tolerance>0</tolerance></answer>
+    <unitgradingtype>0</unitgradingtype>
+    <units></units>
+  </question>
+  <question type="matching">
+    <name><text>Авторы</text></name>
+    <questiontext format="html"><text>Сәйкестендіріңіз</text></questiontext>
+    <shuffleanswers>true</shuffleanswers>
+    <subquestion format="html"><text>Абай</text><answer><text>Қара сөздер</text></answer></subquestion>
+    <subquestion format="html"><text>Әуезов</text><answer><text>Абай жолы</text></answer></subquestion>
+    <subquestion format="html"><text></text><answer><text>Война и мир</text></answer></subquestion>
+  </question>
+  <question type="ordering">
+    <name><text>Порядок</text></name>
+    <questiontext format="html"><text>Расположите по возрастанию</text></questiontext>
+    <answer fraction="2.0000000" format="moodle_auto_format"><text>два</text></answer>
+    <answer fraction="1.0000000" format="moodle_auto_format"><text>один</text></answer>
+    <answer fraction="3.0000000" format="moodle_auto_format"><text>три</text></answer>
+  </question>
+  <question type="essay">
+    <name><text>Эссе</text></name>
+    <questiontext format="html"><text>&lt;p&gt;Абай туралы эссе жазыңыз.&lt;/p&gt;</text></questiontext>
+    <defaultgrade>10</defaultgrade>
+    <responseformat>editor</responseformat>
+  </question>
+</quiz>
+"#;
+
+    #[test]
+    fn a_moodle_bank_imports_as_moodle_has_it() {
+        let q = parse_moodle_xml(BANK).expect("valid");
+        let kinds: Vec<(QuestionKind, &str)> = q.iter().map(|q| (q.kind, q.topic.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (QuestionKind::Single, "География"),
+                (QuestionKind::Multiple, "География"),
+                (QuestionKind::Single, "География"),
+                (QuestionKind::Short, "Реки"),
+                (QuestionKind::Short, "Реки"),
+                (QuestionKind::Matching, "Реки"),
+                (QuestionKind::Ordering, "Реки"),
+                (QuestionKind::Essay, "Реки"),
+            ]
+        );
+        let points = |q: &Question, answer: Answer| score(q, &answer).points_awarded;
+
+        let capital = &q[0];
+        assert_eq!((capital.text.as_str(), capital.points), ("Қазақстанның астанасы қай қала?", 2));
+        assert_eq!(capital.options, strings(&["Астана", "Алматы", "Шымкент & Тараз"]));
+        assert_eq!((capital.correct.clone(), capital.weights.clone()), (vec![0], vec![1.0, 0.5, 0.0]));
+        assert_eq!(points(capital, Answer::Choice(vec![1])), 1.0, "half of 2 points");
+
+        let tomb = &q[1];
+        assert_eq!((tomb.correct.clone(), tomb.weights.clone()), (vec![1, 2], vec![-1.0, 0.5, 0.5, -1.0]));
+        assert_eq!(points(tomb, Answer::Choice(vec![1, 2])), 1.0);
+        assert_eq!(points(tomb, Answer::Choice(vec![0, 1])), 0.0);
+
+        assert_eq!((q[2].options.clone(), q[2].correct.clone()), (strings(&["Дұрыс / Верно", "Қате / Неверно"]), vec![1]));
+
+        let river = &q[3];
+        assert_eq!(
+            (river.accepted.clone(), river.weights.clone(), river.case_sensitive),
+            (strings(&["Иртыш", "Ертіс"]), vec![1.0, 0.5], true)
+        );
+        assert_eq!(points(river, Answer::Text("Иртыш".into())), 1.0);
+        assert_eq!(points(river, Answer::Text("иртыш".into())), 0.0, "case-sensitive as in Moodle");
+        assert_eq!(points(river, Answer::Text("Ертіс".into())), 0.5);
+
+        let grant = &q[4];
+        assert_eq!((grant.accepted.clone(), grant.tolerances.clone()), (strings(&["1822", "1822"]), vec![0.0, 2.0]));
+        assert_eq!(points(grant, Answer::Text("1821".into())), 0.5);
+
+        let authors = &q[5];
+        assert_eq!(authors.options, strings(&["Абай", "Әуезов"]));
+        assert_eq!((authors.right.clone(), authors.correct.clone()), (strings(&["Қара сөздер", "Абай жолы", "Война и мир"]), vec![0, 1]));
+
+        assert_eq!(q[6].options, strings(&["один", "два", "три"]), "items in their right order");
+        assert_eq!((q[7].text.as_str(), q[7].points), ("Абай туралы эссе жазыңыз.", 10));
+    }
+
+    #[test]
+    fn what_cannot_be_imported_as_in_moodle_is_refused_at_its_line() {
+        let file = r#"<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="cloze">
+    <questiontext format="html"><text>{1:SHORTANSWER:=Астана}</text></questiontext>
+  </question>
+  <question type="multichoice">
+    <questiontext format="html"><text><![CDATA[<p>Карта <img src="@@PLUGINFILE@@/map.png"></p>]]></text></questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>а</text></answer><answer fraction="0"><text>б</text></answer>
+  </question>
+  <question type="numerical">
+    <questiontext format="html"><text>Длина?</text></questiontext>
+    <answer fraction="100"><text>5</text><tolerance>0</tolerance></answer>
+    <units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit></units>
+  </question>
+  <question type="shortanswer">
+    <questiontext format="html"><text>Окончание?</text></questiontext>
+    <answer fraction="100"><text>*ция</text></answer>
+  </question>
+  <question type="essay">
+    <questiontext format="html"><text>Половина балла</text></questiontext>
+    <defaultgrade>0.5</defaultgrade>
+  </question>
+  <question type="multichoice">
+    <questiontext format="html"><text>Сумма не 100%</text></questiontext>
+    <single>false</single>
+    <answer fraction="50"><text>а</text></answer><answer fraction="20"><text>б</text></answer>
+  </question>
+  <question type="essay">
+    <questiontext format="html"><text>Хороший</text></questiontext>
+  </question>
+</quiz>
+"#;
+        assert_eq!(
+            parse_moodle_xml(file),
+            Err(vec![
+                err(3, Msg::ErrImportUnsupportedKind),
+                err(6, Msg::ErrImportPicture),
+                err(11, Msg::ErrImportUnits),
+                err(16, Msg::ErrImportWildcard),
+                err(20, Msg::ErrExamPointsInvalid),
+                err(24, Msg::ErrExamWeightsSum),
+            ])
+        );
+        // A broken file is refused where reading stopped.
+        assert_eq!(parse_moodle_xml("<quiz>\n<question type=\"essay\">\n</quiz>\n"), Err(vec![err(3, Msg::ErrImportUnknownSyntax)]));
+        assert_eq!(parse_moodle_xml("<quiz></quiz>"), Err(vec![err(0, Msg::ErrImportFileEmpty)]));
+        assert_eq!(parse_moodle_xml("<html></html>"), Err(vec![err(1, Msg::ErrImportUnknownSyntax)]));
+    }
+
+    #[test]
+    fn moodle_xml_is_detected_by_name() {
+        use crate::exam::import::{detect_format, parse_file};
+        use crate::exam::model::Format;
+        assert_eq!(detect_format("bank.xml", BANK.as_bytes()), Some(Format::MoodleXml));
+        assert_eq!(parse_file("questions-20261205.xml", BANK.as_bytes()).map(|q| q.len()), Ok(8));
+    }
+
+    /// Every kind both systems share goes out to Moodle XML and comes back the same, weights,
+    /// tolerances and case-sensitivity included; and the export of a GIFT import reads back.
+    #[test]
+    fn moodle_xml_round_trip_of_every_kind() {
+        let bank = parse_moodle_xml(BANK).expect("valid");
+        let gift = crate::exam::import::parse_gift(
+            "$CATEGORY: Алгебра\n\nПростые? {~%50%2 ~%50%3 ~%-100%4}\n\nЧисло π {#3.14:0.01}\n\nВыбор <&> \"кавычки\" {=да ~нет}\n\n::T:: Порядок {=один -> 1 =два -> 2 = -> 3}\n",
+        )
+        .expect("valid");
+        let plain_multiple = Question {
+            options: strings(&["2", "3", "4", "5"]),
+            correct: vec![0, 1],
+            topic: "Алгебра".into(),
+            ..Question::new(QuestionKind::Multiple, "Простые числа?\nВыберите все.")
+        };
+        let mut questions = bank.clone();
+        questions.extend(gift);
+        questions.push(plain_multiple.clone());
+        let back = parse_moodle_xml(&write_moodle_xml(&questions)).expect("its own export reads back");
+        assert_eq!(back.len(), questions.len());
+        for (before, after) in questions.iter().zip(&back) {
+            if before == &plain_multiple {
+                // Written with Moodle's fractions for the same scoring, read back as weights.
+                assert_eq!(
+                    (after.kind, after.correct.clone(), after.weights.clone()),
+                    (QuestionKind::Multiple, vec![0, 1], vec![0.5, 0.5, -0.5, -0.5])
+                );
+                for ticks in [vec![0], vec![0, 1], vec![0, 2], vec![0, 1, 2], vec![2, 3]] {
+                    assert_eq!(score(before, &Answer::Choice(ticks.clone())), score(after, &Answer::Choice(ticks)));
+                }
+                assert_eq!(after.text, before.text);
+            } else {
+                assert_eq!(after, before);
+            }
+        }
+    }
+}
