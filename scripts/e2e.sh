@@ -94,7 +94,8 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$BASE/healthz" >/dev/null || { echo "e2e: no answer on $BASE/healthz; server log:" >&2; cat "$tmp/server.log" >&2; exit 1; }
 
-if [ ! -d end2end/node_modules/playwright-core ]; then
+# Every package of end2end/package.json, so one added later is installed too.
+if [ ! -d end2end/node_modules/playwright-core ] || [ ! -d end2end/node_modules/axe-core ]; then
   echo "==> npm ci (end2end)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi

@@ -124,7 +124,7 @@ fi
 if [ "$INSTALL_BROWSER" = 1 ]; then
   # sqlite3: the save tests read the database of a server they stop and restart (lib.mjs ownServer).
   apt_install chromium fonts-dejavu-core sqlite3
-  if [ -f "$ROOT/end2end/package.json" ] && [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
+  if [ -f "$ROOT/end2end/package.json" ] && { [ ! -d "$ROOT/end2end/node_modules/playwright-core" ] || [ ! -d "$ROOT/end2end/node_modules/axe-core" ]; }; then
     log "npm ci in end2end/"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund >/dev/null)
   fi

@@ -312,7 +312,7 @@ test('ordering and matching questions are answered through opaque ids and score 
   for (let target = 0; target < items.length; target++) {
     let at = (await shownOrder()).indexOf(items[target]);
     for (; at > target; at--) {
-      await ordering.locator('ol.ordering li').nth(at).getByRole('button', { name: '↑' }).click();
+      await ordering.locator('ol.ordering li').nth(at).getByRole('button', { name: `${msg('MoveUp', lang)}: ${items[target]}` }).click();
     }
   }
   assert.deepEqual(await shownOrder(), items);

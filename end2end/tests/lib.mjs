@@ -413,7 +413,7 @@ export async function latinLeaks(page, extraTokens = []) {
     .replace(/\b[a-z_]+\.[a-z_.]*/g, ' ') // codes like user., org.create, school.admin
     .replace(/\b\w*\d\w*\b/g, ' ') // anything with digits (ids, student1, 7XX)
     .replace(/\bX{2,}\b/g, ' '); // phone format placeholder
-  const allowed = new Set(['Talap', 'KK', 'RU', 'EN', 'English', 'IIN', 'SMS', 'XLSX', 'PDF', 'GPA', 'Enter', 'CSV', 'GIFT', 'Aiken', 'SQL', 'JPEG', 'PNG', 'WebP', 'DOCX', 'PPTX', 'ODT', 'ODS', 'Word', 'Excel', 'OpenDocument', ...DEMO_LOGINS, ...extraTokens]);
+  const allowed = new Set(['Talap', 'KK', 'RU', 'EN', 'English', 'IIN', 'SMS', 'XLSX', 'PDF', 'GPA', 'Enter', 'CSV', 'GIFT', 'Aiken', 'Moodle', 'XML', 'SQL', 'JPEG', 'PNG', 'WebP', 'DOCX', 'PPTX', 'ODT', 'ODS', 'Word', 'Excel', 'OpenDocument', ...DEMO_LOGINS, ...extraTokens]);
   const words = t.match(/[A-Za-z]{3,}/g) || [];
   return [...new Set(words.filter((w) => !allowed.has(w)))];
 }

@@ -157,10 +157,19 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="exam-head">
             <h1>{v.exam_title.clone()}</h1>
-            <div class="timer" class:urgent=move || left_ms.get() < 60_000 data-testid="timer">
+            // A screen reader is not told every second (role=timer is not live); it hears the
+            // warnings below, once each, when 5 minutes and 1 minute are left.
+            <div class="timer" class:urgent=move || left_ms.get() < 60_000 data-testid="timer" role="timer" aria-label=t(Msg::TimeLeft)>
                 {move || { let s = left_ms.get() / 1000; format!("{:02}:{:02}", s / 60, s % 60) }}
             </div>
-            <div class="save-bar" data-testid="answers-status" data-waiting=move || queue.pending.get()>
+            <p class="sr-only" aria-live="assertive" data-testid="timer-warning">{move || {
+                let left = left_ms.get();
+                if left == 0 { None }
+                else if left <= 60_000 { Some(t(Msg::OneMinuteLeft)().to_string()) }
+                else if left <= 300_000 { Some(t(Msg::FiveMinutesLeft)().to_string()) }
+                else { None }
+            }}</p>
+            <div class="save-bar" role="status" data-testid="answers-status" data-waiting=move || queue.pending.get()>
                 {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
                     format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())
                 } else {
@@ -196,6 +205,8 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
         }
     };
     let name = format!("q{qid}");
+    // The stem names the question's controls for a screen reader (and its group of options).
+    let stem_id = format!("q{qid}-stem");
     let body = match q.kind.as_str() {
         "single" | "multiple" => {
             let multiple = q.kind == "multiple";
@@ -235,7 +246,7 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 Some(PaperAnswer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <input class="answer" name=name value=value on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
+            view! { <input class="answer" name=name value=value aria-labelledby=stem_id.clone() on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
                 .into_any()
         }
         "essay" => {
@@ -243,7 +254,7 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 Some(PaperAnswer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <textarea class="answer" name=name rows="6" on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
+            view! { <textarea class="answer" name=name rows="6" aria-labelledby=stem_id.clone() on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))>{value}</textarea> }.into_any()
         }
         "matching" => {
             // (left id, right id) per matched left item.
@@ -255,13 +266,15 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
             let right = q.right.clone();
             q.options
                 .iter()
-                .map(|(left, text)| {
+                .enumerate()
+                .map(|(n, (left, text))| {
                     let left = left.clone();
                     let sel = current.iter().find(|(l, _)| *l == left).map(|(_, r)| r.clone());
+                    let label_id = format!("q{qid}-left{n}");
                     view! {
                         <div class="match-row">
-                            <span>{text.clone()}</span>
-                            <select on:change=move |ev| {
+                            <span id=label_id.clone()>{text.clone()}</span>
+                            <select aria-labelledby=label_id on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 picks.update_value(|p| {
                                     p.retain(|(l, _)| *l != left);
@@ -297,12 +310,18 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
             };
             view! {
                 <ol class="ordering">
-                    {move || order.get().into_iter().enumerate().map(|(pos, i)| view! {
-                        <li>
-                            <span>{texts.with_value(|t| t.get(&i).cloned().unwrap_or_default())}</span>
-                            <button type="button" class="small" on:click=move |_| shift(pos, true)>"↑"</button>
-                            <button type="button" class="small" on:click=move |_| shift(pos, false)>"↓"</button>
-                        </li>
+                    {move || order.get().into_iter().enumerate().map(|(pos, i)| {
+                        let text = texts.with_value(|t| t.get(&i).cloned().unwrap_or_default());
+                        // "↑" says nothing to a screen reader: the buttons name what they move.
+                        let up = format!("{}: {text}", t(Msg::MoveUp)());
+                        let down = format!("{}: {text}", t(Msg::MoveDown)());
+                        view! {
+                            <li>
+                                <span>{text.clone()}</span>
+                                <button type="button" class="small" aria-label=up on:click=move |_| shift(pos, true)><span aria-hidden="true">"↑"</span></button>
+                                <button type="button" class="small" aria-label=down on:click=move |_| shift(pos, false)><span aria-hidden="true">"↓"</span></button>
+                            </li>
+                        }
                     }).collect_view()}
                 </ol>
             }
@@ -312,11 +331,11 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
     };
     view! {
         <li class="question" data-testid="question" data-question=qid>
-            <p class="stem">{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
+            <p class="stem" id=stem_id.clone()>{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
             {q.picture.clone().map(|src| view! {
                 <img class="question-picture" src=src alt=t(Msg::QuestionPicture) data-testid="question-picture"/>
             })}
-            <div class="answers">{body}</div>
+            <div class="answers" role="group" aria-labelledby=stem_id>{body}</div>
             <small class="save-state" data-testid="save-state">{move || match state.get() {
                 SaveState::Idle => String::new(),
                 SaveState::Saving => t(Msg::Saving)().to_string(),
