@@ -137,11 +137,12 @@ pub async fn delete(tx: &mut Transaction<'_, Any>, exam_id: i64, student_id: i64
     Ok(())
 }
 
-/// The group's active students (id, name), in name order: whom an accommodation may be for.
+/// Those who sit the group's exams (id, name), in name order: whom an accommodation may be
+/// for (a class's students, an olympiad variant's participants: `Role::sits_exams`).
 pub async fn candidates(db: &Db, group_id: i64) -> Result<Vec<(i64, String)>, AppError> {
     Ok(sqlx::query_as::<_, (i64, String)>(
-        "SELECT u.id, u.full_name FROM role_assignments r JOIN users u ON u.id = r.user_id
-         WHERE r.org_id = $1 AND r.role = 'student' AND u.active = 1 ORDER BY u.full_name, u.id",
+        "SELECT DISTINCT u.id, u.full_name FROM role_assignments r JOIN users u ON u.id = r.user_id
+         WHERE r.org_id = $1 AND r.role IN ('student', 'olympiad_participant') AND u.active = 1 ORDER BY u.full_name, u.id",
     )
     .bind(group_id)
     .fetch_all(&db.pool)
