@@ -50,7 +50,10 @@ pub async fn set_password(tx: &mut Transaction<'_, Any>, user_id: i64, password_
 
 /// The first account holding the IIN, as its IIN or its login.
 pub async fn account_with_iin(tx: &mut Transaction<'_, Any>, iin: &str) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1").bind(iin).fetch_optional(&mut **tx).await?)
+    Ok(sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1")
+        .bind(iin)
+        .fetch_optional(&mut **tx)
+        .await?)
 }
 
 /// The IIN recorded on an account (none on accounts older than the column).
