@@ -5,30 +5,58 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::{normal_name, Msg};
 use crate::olympiad::model::*;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 const CAMPAIGN_COLUMNS: &str = "id, title, teacher_reg_opens, teacher_reg_closes, participant_reg_opens, participant_reg_closes,
      results_at, applications_opens, applications_closes, grade_min, grade_max, rural_only";
 
-fn campaign_from(row: &sqlx::any::AnyRow) -> Result<Campaign, AppError> {
-    Ok(Campaign {
-        id: row.try_get("id")?,
-        title: row.try_get("title")?,
-        stages: Stages {
-            teacher_reg_opens: row.try_get("teacher_reg_opens")?,
-            teacher_reg_closes: row.try_get("teacher_reg_closes")?,
-            participant_reg_opens: row.try_get("participant_reg_opens")?,
-            participant_reg_closes: row.try_get("participant_reg_closes")?,
-            results_at: row.try_get("results_at")?,
-            applications_opens: row.try_get("applications_opens")?,
-            applications_closes: row.try_get("applications_closes")?,
-        },
-        grade_min: row.try_get("grade_min")?,
-        grade_max: row.try_get("grade_max")?,
-        rural_only: row.try_get::<i64, _>("rural_only")? == 1,
-        subjects: Vec::new(),
-        windows: Vec::new(),
-    })
+/// A campaign's own row: its rural-only flag is stored as 0/1.
+#[derive(sqlx::FromRow)]
+struct StoredCampaign {
+    id: i64,
+    title: String,
+    teacher_reg_opens: i64,
+    teacher_reg_closes: i64,
+    participant_reg_opens: i64,
+    participant_reg_closes: i64,
+    results_at: i64,
+    applications_opens: i64,
+    applications_closes: i64,
+    grade_min: i64,
+    grade_max: i64,
+    rural_only: i64,
+}
+
+impl From<StoredCampaign> for Campaign {
+    fn from(r: StoredCampaign) -> Self {
+        Campaign {
+            id: r.id,
+            title: r.title,
+            stages: Stages {
+                teacher_reg_opens: r.teacher_reg_opens,
+                teacher_reg_closes: r.teacher_reg_closes,
+                participant_reg_opens: r.participant_reg_opens,
+                participant_reg_closes: r.participant_reg_closes,
+                results_at: r.results_at,
+                applications_opens: r.applications_opens,
+                applications_closes: r.applications_closes,
+            },
+            grade_min: r.grade_min,
+            grade_max: r.grade_max,
+            rural_only: r.rural_only == 1,
+            subjects: Vec::new(),
+            windows: Vec::new(),
+        }
+    }
+}
+
+/// A region's stage-1 window with the region's name.
+#[derive(sqlx::FromRow)]
+struct StoredWindow {
+    region_id: i64,
+    region: String,
+    opens_at: i64,
+    closes_at: i64,
 }
 
 async fn fill_campaign(db: &Db, mut c: Campaign) -> Result<Campaign, AppError> {
@@ -36,8 +64,8 @@ async fn fill_campaign(db: &Db, mut c: Campaign) -> Result<Campaign, AppError> {
         .bind(c.id)
         .fetch_all(&db.pool)
         .await?;
-    let windows = sqlx::query_as::<_, (i64, String, i64, i64)>(
-        "SELECT w.region_id, o.name, w.opens_at, w.closes_at FROM olympiad_stage_windows w
+    let windows = sqlx::query_as::<_, StoredWindow>(
+        "SELECT w.region_id, o.name AS region, w.opens_at, w.closes_at FROM olympiad_stage_windows w
          JOIN organisations o ON o.id = w.region_id WHERE w.campaign_id = $1 ORDER BY w.opens_at, o.name",
     )
     .bind(c.id)
@@ -45,27 +73,31 @@ async fn fill_campaign(db: &Db, mut c: Campaign) -> Result<Campaign, AppError> {
     .await?;
     c.windows = windows
         .into_iter()
-        .map(|(region_id, region, opens_at, closes_at)| StageWindow { region_id, region, opens_at, closes_at })
+        .map(|w| StageWindow { region_id: w.region_id, region: w.region, opens_at: w.opens_at, closes_at: w.closes_at })
         .collect();
     Ok(c)
 }
 
 pub async fn campaign(db: &Db, id: i64) -> Result<Option<Campaign>, AppError> {
-    let row =
-        sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    let row = sqlx::query_as::<_, StoredCampaign>(&format!("SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
     match row {
-        Some(row) => Ok(Some(fill_campaign(db, campaign_from(&row)?).await?)),
+        Some(row) => Ok(Some(fill_campaign(db, row.into()).await?)),
         None => Ok(None),
     }
 }
 
 pub async fn campaigns(db: &Db) -> Result<Vec<Campaign>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns ORDER BY teacher_reg_opens DESC, id DESC"))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query_as::<_, StoredCampaign>(&format!(
+        "SELECT {CAMPAIGN_COLUMNS} FROM olympiad_campaigns ORDER BY teacher_reg_opens DESC, id DESC"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(fill_campaign(db, campaign_from(row)?).await?);
+    for row in rows {
+        out.push(fill_campaign(db, row.into()).await?);
     }
     Ok(out)
 }
@@ -117,10 +149,21 @@ pub async fn insert_campaign(
     Ok(id)
 }
 
+/// A campaign open for teacher registration, its rural-only flag as stored (0/1).
+#[derive(sqlx::FromRow)]
+struct StoredOpenCampaign {
+    id: i64,
+    title: String,
+    closes_at: i64,
+    rural_only: i64,
+    grade_min: i64,
+    grade_max: i64,
+}
+
 /// Campaigns whose teacher registration is open at `now`.
 pub async fn open_for_teachers(db: &Db, now: i64) -> Result<Vec<OpenCampaign>, AppError> {
-    let rows = sqlx::query_as::<_, (i64, String, i64, i64, i64, i64)>(
-        "SELECT id, title, teacher_reg_closes, rural_only, grade_min, grade_max FROM olympiad_campaigns
+    let rows = sqlx::query_as::<_, StoredOpenCampaign>(
+        "SELECT id, title, teacher_reg_closes AS closes_at, rural_only, grade_min, grade_max FROM olympiad_campaigns
          WHERE teacher_reg_opens <= $1 AND teacher_reg_closes > $1 ORDER BY teacher_reg_closes, id",
     )
     .bind(now)
@@ -128,13 +171,13 @@ pub async fn open_for_teachers(db: &Db, now: i64) -> Result<Vec<OpenCampaign>, A
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, closes_at, rural_only, grade_min, grade_max)| OpenCampaign {
-            id,
-            title,
-            closes_at,
-            rural_only: rural_only == 1,
-            grade_min,
-            grade_max,
+        .map(|r| OpenCampaign {
+            id: r.id,
+            title: r.title,
+            closes_at: r.closes_at,
+            rural_only: r.rural_only == 1,
+            grade_min: r.grade_min,
+            grade_max: r.grade_max,
         })
         .collect())
 }
@@ -142,12 +185,23 @@ pub async fn open_for_teachers(db: &Db, now: i64) -> Result<Vec<OpenCampaign>, A
 /// The SQL condition that a school (profile `p`) is eligible for campaign `$1`.
 const ELIGIBLE: &str = "(p.rural = 1 OR (SELECT rural_only FROM olympiad_campaigns WHERE id = $1) = 0)";
 
+/// An eligible school with the organisation it stands under (`parent`: its district, or its
+/// region) and its region.
+#[derive(sqlx::FromRow)]
+struct StoredSchoolChoice {
+    id: i64,
+    code: String,
+    name: String,
+    parent: String,
+    region: String,
+}
+
 /// Eligible schools whose name or code contains `query` (case and spacing ignored), at most 30.
 pub async fn eligible_schools(db: &Db, campaign_id: i64, query: &str) -> Result<Vec<SchoolChoice>, AppError> {
     // LIKE's wildcards typed by a person are taken literally by dropping them.
     let needle: String = normal_name(query).chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
-    let rows = sqlx::query_as::<_, (i64, String, String, String, String)>(&format!(
-        "SELECT s.id, p.code, s.name, d.name, COALESCE(r.name, d.name)
+    let rows = sqlx::query_as::<_, StoredSchoolChoice>(&format!(
+        "SELECT s.id, p.code, s.name, d.name AS parent, COALESCE(r.name, d.name) AS region
          FROM school_profiles p
          JOIN organisations s ON s.id = p.org_id
          JOIN organisations d ON d.id = s.parent_id
@@ -161,10 +215,10 @@ pub async fn eligible_schools(db: &Db, campaign_id: i64, query: &str) -> Result<
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, name, parent, region)| {
+        .map(|r| {
             // A school directly under its region has no district to show.
-            let district = if parent == region { String::new() } else { parent };
-            SchoolChoice { id, code, name, district, region }
+            let district = if r.parent == r.region { String::new() } else { r.parent };
+            SchoolChoice { id: r.id, code: r.code, name: r.name, district, region: r.region }
         })
         .collect())
 }

@@ -7,7 +7,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::{normal_name, Msg};
 use crate::olympiad::model::*;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 /// What school search compares: name and code, lower-cased by Rust (see the migration).
@@ -15,8 +15,17 @@ pub fn search_key(name: &str, code: &str) -> String {
     normal_name(&format!("{name} {code}"))
 }
 
+/// The directory's counts as the query names them.
+#[derive(sqlx::FromRow)]
+struct StoredSummary {
+    regions: i64,
+    districts: i64,
+    schools: i64,
+    rural: i64,
+}
+
 pub async fn directory_summary(db: &Db) -> Result<DirectorySummary, AppError> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, StoredSummary>(
         "SELECT (SELECT COUNT(*) FROM organisations WHERE kind = 'region') AS regions,
                 (SELECT COUNT(*) FROM organisations WHERE kind = 'district') AS districts,
                 (SELECT COUNT(*) FROM school_profiles) AS schools,
@@ -24,12 +33,7 @@ pub async fn directory_summary(db: &Db) -> Result<DirectorySummary, AppError> {
     )
     .fetch_one(&db.pool)
     .await?;
-    Ok(DirectorySummary {
-        regions: row.try_get("regions")?,
-        districts: row.try_get("districts")?,
-        schools: row.try_get("schools")?,
-        rural_schools: row.try_get("rural")?,
-    })
+    Ok(DirectorySummary { regions: row.regions, districts: row.districts, schools: row.schools, rural_schools: row.rural })
 }
 
 pub async fn regions(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
@@ -165,9 +169,35 @@ pub async fn import_directory(
     Ok(if errors.is_empty() { Ok(report) } else { Err(errors) })
 }
 
+/// A school of the directory as stored: its rural flag is 0/1 and its languages a code.
+#[derive(sqlx::FromRow)]
+struct StoredSchool {
+    region: String,
+    district: Option<String>,
+    code: String,
+    name: String,
+    rural: i64,
+    languages: String,
+}
+
+impl StoredSchool {
+    /// The row of the file; an unknown languages code is the server's fault.
+    fn into_row(self) -> Result<DirectoryRow, AppError> {
+        Ok(DirectoryRow {
+            row: 0,
+            region: self.region,
+            district: self.district,
+            code: self.code,
+            name: self.name,
+            rural: self.rural == 1,
+            languages: SchoolLanguages::from_code(&self.languages).ok_or(AppError::Internal)?,
+        })
+    }
+}
+
 /// The whole directory as its file holds it (region, district, school), for the export.
 pub async fn directory_rows(db: &Db) -> Result<Vec<super::file::DirectoryRow>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, StoredSchool>(
         "SELECT COALESCE(rg.name, d.name) AS region, CASE WHEN d.kind = 'district' THEN d.name END AS district,
             p.code, s.name, p.rural, p.languages
          FROM school_profiles p JOIN organisations s ON s.id = p.org_id
@@ -176,20 +206,7 @@ pub async fn directory_rows(db: &Db) -> Result<Vec<super::file::DirectoryRow>, A
     )
     .fetch_all(&db.pool)
     .await?;
-    let mut out = rows
-        .iter()
-        .map(|r| {
-            Ok(super::file::DirectoryRow {
-                row: 0,
-                region: r.try_get("region")?,
-                district: r.try_get("district")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                rural: r.try_get::<i64, _>("rural")? == 1,
-                languages: SchoolLanguages::from_code(&r.try_get::<String, _>("languages")?).ok_or(AppError::Internal)?,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let mut out = rows.into_iter().map(StoredSchool::into_row).collect::<Result<Vec<_>, AppError>>()?;
     // Sorted here: the backends collate Cyrillic differently.
     out.sort_by(|a, b| (&a.region, &a.district, &a.name).cmp(&(&b.region, &b.district, &b.name)));
     Ok(out)

@@ -115,13 +115,7 @@ pub async fn register_teacher(
                 return Ok(());
             }
         };
-        let other: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT id, email FROM users WHERE (LOWER(email) = LOWER($1) OR phone = $2) AND id <> $3 ORDER BY id LIMIT 1")
-                .bind(email.as_str())
-                .bind(phone.as_str())
-                .bind(pending.unwrap_or(0))
-                .fetch_optional(&mut *tx)
-                .await?;
+        let other = super::store::teachers::contact_holder(&mut tx, email.as_str(), phone.as_str(), pending.unwrap_or(0)).await?;
         if let Some((owner, owner_email)) = other {
             let matched = if owner_email.is_some_and(|e| e.eq_ignore_ascii_case(email.as_str())) { Channel::Email } else { Channel::Sms };
             tell_account_owner(&mut tx, &st, owner, Some(matched), &campaign.title).await?;
@@ -130,24 +124,19 @@ pub async fn register_teacher(
         }
         let user_id = match pending {
             Some(user_id) => {
-                let updated =
-                    sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3, password_hash = $4, locale = $5 WHERE id = $6")
-                        .bind(&full_name)
-                        .bind(email.as_str())
-                        .bind(phone.as_str())
-                        .bind(&hash)
-                        .bind(locale.code())
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await;
-                updated.map_err(crate::auth::store::unique_to_field)?;
-                sqlx::query("UPDATE olympiad_teachers SET school_id = $1, created_at = $2 WHERE campaign_id = $3 AND user_id = $4")
-                    .bind(school_id)
-                    .bind(now)
-                    .bind(campaign_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                super::store::teachers::register_again(
+                    &mut tx,
+                    campaign_id,
+                    user_id,
+                    school_id,
+                    &full_name,
+                    email.as_str(),
+                    phone.as_str(),
+                    &hash,
+                    locale.code(),
+                    now,
+                )
+                .await?;
                 user_id
             }
             None => {
@@ -159,18 +148,7 @@ pub async fn register_teacher(
                         None => e,
                     })?;
                 // Inactive until the code comes back: an unconfirmed email cannot sign in.
-                sqlx::query("UPDATE users SET active = 0, iin = $1 WHERE id = $2")
-                    .bind(iin.as_str())
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(campaign_id)
-                    .bind(user_id)
-                    .bind(school_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                super::store::teachers::add_registration(&mut tx, campaign_id, user_id, iin.as_str(), school_id, now).await?;
                 user_id
             }
         };
@@ -228,8 +206,7 @@ async fn tell_account_owner(
 ) -> Result<(), AppError> {
     use crate::i18n::{Locale, Msg};
     use crate::notify::model::Channel;
-    let (login, locale, email, phone): (String, String, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT login, locale, email, phone FROM users WHERE id = $1").bind(owner_id).fetch_one(&mut **tx).await?;
+    let super::store::teachers::OwnerContact { login, locale, email, phone } = super::store::teachers::owner_contact(tx, owner_id).await?;
     let to = match via {
         None => email.map(|e| (Channel::Email, e)).or(phone.map(|p| (Channel::Sms, p))),
         Some(Channel::Email) => email.map(|e| (Channel::Email, e)),
@@ -278,14 +255,15 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
         fields.finish()?;
         let iin = iin.ok_or(AppError::Internal)?;
         // No pending registration answers like a wrong code: the form does not tell who registered.
-        let Some((registration, user_id, school_id, campaign_id)) = super::store::pending_registration(&st.db, iin.as_str()).await? else {
+        let Some(super::store::PendingRegistration { registration_id: registration, user_id, school_id, campaign_id }) =
+            super::store::pending_registration(&st.db, iin.as_str()).await?
+        else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };
         crate::auth::store::consume_code(&st.db, user_id, crate::auth::store::CodePurpose::ContactConfirm, &code).await?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        sqlx::query("UPDATE users SET active = 1 WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("UPDATE olympiad_teachers SET confirmed_at = $1 WHERE id = $2").bind(now).bind(registration).execute(&mut *tx).await?;
+        super::store::teachers::confirm_registration(&mut tx, registration, user_id, now).await?;
         crate::auth::store::grant(&mut tx, user_id, crate::auth::model::Role::OlympiadTeacher, school_id).await?;
         crate::audit::store::record(
             &mut tx,
@@ -351,34 +329,12 @@ pub async fn join_campaign_as_teacher(campaign_id: i64, school_id: String) -> Re
         fields.finish()?;
         let school_id = school_id.ok_or(AppError::Internal)?;
         let mut tx = st.db.begin().await?;
-        let existing: Option<(i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, confirmed_at FROM olympiad_teachers WHERE campaign_id = $1 AND user_id = $2")
-                .bind(campaign_id)
-                .bind(caller.user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing = super::store::teachers::registration_of(&mut tx, campaign_id, caller.user_id).await?;
         match existing {
             Some((_, Some(_))) => return Err(AppError::field("campaign_id", Msg::ErrOlyAlreadyTeacher)),
             // A registration of this account still waiting for its code: the owner is here.
-            Some((id, None)) => {
-                sqlx::query("UPDATE olympiad_teachers SET school_id = $1, confirmed_at = $2 WHERE id = $3")
-                    .bind(school_id)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO olympiad_teachers (campaign_id, user_id, school_id, created_at, confirmed_at) VALUES ($1, $2, $3, $4, $4)",
-                )
-                .bind(campaign_id)
-                .bind(caller.user_id)
-                .bind(school_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+            Some((id, None)) => super::store::teachers::confirm_waiting(&mut tx, id, school_id, now).await?,
+            None => super::store::teachers::add_confirmed_registration(&mut tx, campaign_id, caller.user_id, school_id, now).await?,
         }
         crate::auth::store::grant(&mut tx, caller.user_id, crate::auth::model::Role::OlympiadTeacher, school_id).await?;
         crate::audit::store::record(
@@ -447,7 +403,7 @@ impl PaperForm {
         use crate::consent::model::{GivenBy, Purpose};
         let purposes: &[Purpose] = if self.proctoring { &[Purpose::Olympiad, Purpose::Proctoring] } else { &[Purpose::Olympiad] };
         for iin in iins {
-            let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1").bind(*iin).fetch_one(&mut **tx).await?;
+            let user_id = super::store::pupils::user_with_iin(tx, iin).await?;
             let given_by = if crate::consent::store::iin_says_minor(iin, now) { GivenBy::Guardian } else { GivenBy::Person };
             for purpose in purposes {
                 let giving = crate::consent::store::Giving {

@@ -59,7 +59,7 @@ async fn issue(st: &AppState, caller: &Caller, form: &HashMap<String, String>, l
     if pupils.is_empty() {
         return Err(AppError::NotFound);
     }
-    let school: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(school_id).fetch_one(&st.db.pool).await?;
+    let school = store::cards::school_name(&st.db, school_id).await?;
     let now = crate::api::now_ms();
     let ttl = (campaign.stages.results_at - now).max(MIN_CODE_TTL_MS);
     let url = sign_in_url(&st.settings.public_url);

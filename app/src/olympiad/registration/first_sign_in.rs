@@ -44,19 +44,13 @@ pub async fn first_sign_in(login: String, code: String, new_password: String) ->
         let hash = crate::auth::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
         // Still without a password (a second code of the same card cannot race this one).
-        let set = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
-            .bind(&hash)
-            .bind(user_id)
-            .bind(super::store::NO_PASSWORD_YET)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let set = super::store::cards::set_first_password(&mut tx, user_id, &hash).await?;
         if set != 1 {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         }
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.first_sign_in", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
-        let locale: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1").bind(user_id).fetch_one(&st.db.pool).await?;
+        let locale = super::store::cards::account_locale(&st.db, user_id).await?;
         crate::auth::ssr::start_session(&st.db, user_id, crate::i18n::Locale::from_code(&locale).unwrap_or_default()).await?;
         leptos_axum::redirect("/");
         Ok(())

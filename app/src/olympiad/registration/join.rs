@@ -105,10 +105,7 @@ pub async fn join_with_code(
             ssr::join_as_owner(&st.db, &owner, campaign_id, school_id, teacher_id, &pupil, &consent(owner.user_id), now).await?;
             return Ok(pupil.iin.as_str().to_string());
         }
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE iin = $1 OR login = $1")
-            .bind(pupil.iin.as_str())
-            .fetch_one(&st.db.pool)
-            .await?;
+        let taken = super::store::join::accounts_with_iin(&st.db, pupil.iin.as_str()).await?;
         if taken > 0 {
             return Err(AppError::field("iin", Msg::ErrOlyIinRegistered));
         }
@@ -117,9 +114,8 @@ pub async fn join_with_code(
         let id = super::store::add_participant(&mut tx, campaign_id, school_id, teacher_id, &pupil, now)
             .await?
             .map_err(|msg| AppError::field("iin", msg))?;
-        let user_id: i64 =
-            sqlx::query_scalar("SELECT user_id FROM olympiad_participants WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?;
+        let user_id = super::store::join::participant_user(&mut tx, id).await?;
+        super::store::join::set_password(&mut tx, user_id, &hash).await?;
         crate::consent::store::give(&mut tx, &consent(user_id), (user_id, &ip), Some(school_id), now).await?;
         crate::audit::store::record(
             &mut tx,
@@ -149,8 +145,10 @@ pub async fn join_with_code(
 pub mod ssr {
     use super::*;
     use crate::db::Db;
-    use crate::olympiad::model::SchoolLanguages;
-    use sqlx::Row;
+    use crate::olympiad::registration::store::join as store;
+
+    // Where the code's teacher is looked up, kept under its old path.
+    pub use store::teacher_of_code;
 
     /// The signed-in caller enters their own account for the campaign. The IIN must be theirs:
     /// their account's IIN, or its login where no IIN is recorded yet; an IIN nobody holds
@@ -168,36 +166,16 @@ pub mod ssr {
     ) -> Result<i64, AppError> {
         let iin = pupil.iin.as_str();
         let mut tx = db.begin().await?;
-        let holder: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin = $1 OR login = $1 ORDER BY id LIMIT 1")
-            .bind(iin)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let own_iin: Option<String> =
-            sqlx::query_scalar("SELECT iin FROM users WHERE id = $1").bind(owner.user_id).fetch_one(&mut *tx).await?;
+        let holder = store::account_with_iin(&mut tx, iin).await?;
+        let own_iin = store::iin_of(&mut tx, owner.user_id).await?;
         match holder {
             // Found by its login: the IIN is recorded on the account too.
-            Some(id) if id == owner.user_id && own_iin.is_none() => {
-                sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
-                    .bind(iin)
-                    .bind(owner.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            Some(id) if id == owner.user_id && own_iin.is_none() => store::record_iin(&mut tx, owner.user_id, iin).await?,
             Some(id) if id == owner.user_id => {}
-            None if own_iin.is_none() => {
-                sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL")
-                    .bind(iin)
-                    .bind(owner.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            None if own_iin.is_none() => store::record_iin(&mut tx, owner.user_id, iin).await?,
             _ => return Err(AppError::field("iin", Msg::ErrOlyIinNotYours)),
         }
-        let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM olympiad_participants WHERE campaign_id = $1 AND user_id = $2")
-            .bind(campaign_id)
-            .bind(owner.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let registered = store::registrations_in(&mut tx, campaign_id, owner.user_id).await?;
         if registered > 0 {
             return Err(AppError::field("iin", Msg::ErrOlyIinInCampaign));
         }
@@ -230,29 +208,6 @@ pub mod ssr {
         .await?;
         tx.commit().await?;
         Ok(id)
-    }
-
-    /// (campaign, school, teacher, the school's languages) of a confirmed teacher's code.
-    pub async fn teacher_of_code(db: &Db, code: &str) -> Result<Option<(i64, i64, i64, SchoolLanguages)>, AppError> {
-        if code.len() != JOIN_CODE_LEN {
-            return Ok(None);
-        }
-        let row = sqlx::query(
-            "SELECT t.campaign_id, t.school_id, t.user_id, p.languages FROM olympiad_teachers t JOIN school_profiles p ON p.org_id = t.school_id
-             WHERE t.join_code = $1 AND t.confirmed_at IS NOT NULL",
-        )
-        .bind(code)
-        .fetch_optional(&db.pool)
-        .await?;
-        row.map(|r| {
-            Ok((
-                r.try_get("campaign_id")?,
-                r.try_get("school_id")?,
-                r.try_get("user_id")?,
-                SchoolLanguages::from_code(&r.try_get::<String, _>("languages")?).ok_or(AppError::Internal)?,
-            ))
-        })
-        .transpose()
     }
 }
 
