@@ -12,6 +12,8 @@
 //! - A family looks the result up with the IIN and the number of a winner's diploma (a pair
 //!   only they hold; an IIN alone would tell anyone about any child).
 
+#[cfg(feature = "ssr")]
+use super::store;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
@@ -59,6 +61,7 @@ pub fn place(candidates: &[Candidate], seats: &HashMap<i64, i64>) -> Vec<(i64, O
 
 /// A school of the registry, for the operator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RegistrySchool {
     pub school_id: i64,
     pub code: String,
@@ -142,8 +145,7 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
     crate::api::respond(async move {
         let (caller, st) = crate::olympiad::ssr::require_operator().await?;
         let mut fields = crate::error::Fields::new();
-        let school: Option<i64> =
-            sqlx::query_scalar("SELECT org_id FROM school_profiles WHERE code = $1").bind(code.trim()).fetch_optional(&st.db.pool).await?;
+        let school = store::school_by_code(&st.db, code.trim()).await?;
         if school.is_none() {
             fields.add("code", if code.trim().is_empty() { Msg::ErrRequired } else { Msg::ErrOlyUnknownSchoolCode });
         }
@@ -161,21 +163,9 @@ pub async fn set_specialised_school(campaign_id: i64, code: String, seats: Strin
             .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         let mut tx = st.db.begin().await?;
         if seats == 0 {
-            sqlx::query("DELETE FROM olympiad_specialised_schools WHERE campaign_id = $1 AND school_id = $2")
-                .bind(campaign_id)
-                .bind(school)
-                .execute(&mut *tx)
-                .await?;
+            store::remove_school(&mut tx, campaign_id, school).await?;
         } else {
-            sqlx::query(
-                "INSERT INTO olympiad_specialised_schools (campaign_id, school_id, seats) VALUES ($1, $2, $3)
-                 ON CONFLICT (campaign_id, school_id) DO UPDATE SET seats = $3",
-            )
-            .bind(campaign_id)
-            .bind(school)
-            .bind(seats)
-            .execute(&mut *tx)
-            .await?;
+            store::set_seats(&mut tx, campaign_id, school, seats).await?;
         }
         crate::olympiad::ssr::audit(
             &mut tx,
@@ -260,30 +250,10 @@ pub async fn submit_application(campaign_id: i64, choice1: String, choice2: Stri
             }
         }
         fields.finish()?;
-        let participant = ssr::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
+        let participant = store::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
         let mut tx = st.db.begin().await?;
-        sqlx::query(
-            "INSERT INTO olympiad_applications (campaign_id, participant_id, submitted_at) VALUES ($1, $2, $3)
-             ON CONFLICT (participant_id) DO UPDATE SET submitted_at = $3",
-        )
-        .bind(campaign_id)
-        .bind(participant)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let id: i64 = sqlx::query_scalar("SELECT id FROM olympiad_applications WHERE participant_id = $1")
-            .bind(participant)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM olympiad_application_choices WHERE application_id = $1").bind(id).execute(&mut *tx).await?;
-        for (i, school) in choices.iter().enumerate() {
-            sqlx::query("INSERT INTO olympiad_application_choices (application_id, position, school_id) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(i as i64 + 1)
-                .bind(school)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let id = store::save_application(&mut tx, campaign_id, participant, now).await?;
+        store::set_choices(&mut tx, id, &choices).await?;
         crate::olympiad::ssr::audit(
             &mut tx,
             &caller,
@@ -312,12 +282,8 @@ pub async fn attach_application_file(data: leptos::server_fn::codec::MultipartDa
         let mine = ssr::mine(&st.db, caller.user_id).await?;
         let app = mine.iter().find(|a| a.campaign_id == campaign_id).ok_or(AppError::Forbidden)?;
         ssr::require_window(app, now)?;
-        let participant = ssr::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
-        let id: i64 = sqlx::query_scalar("SELECT id FROM olympiad_applications WHERE participant_id = $1")
-            .bind(participant)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .ok_or(AppError::Refused(Msg::ErrOlyApplyFirst))?;
+        let participant = store::winner_participant(&st.db, caller.user_id, campaign_id).await?.ok_or(AppError::Forbidden)?;
+        let id = store::application_of(&st.db, participant).await?.ok_or(AppError::Refused(Msg::ErrOlyApplyFirst))?;
         match crate::exam::tickets::sniff_file(&upload.file_name, &upload.bytes) {
             Ok("application/pdf" | "image/jpeg" | "image/png") => {}
             Err(Msg::ErrRequired) => return Err(AppError::field("file", Msg::ErrRequired)),
@@ -330,19 +296,12 @@ pub async fn attach_application_file(data: leptos::server_fn::codec::MultipartDa
         }
         let key = format!("olympiad/applications/{id}/{name}");
         st.media.put(&key, upload.bytes.clone()).await?;
-        sqlx::query(
-            "INSERT INTO olympiad_application_files (application_id, file_name, media_key, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (application_id, file_name) DO UPDATE SET media_key = excluded.media_key, bytes = excluded.bytes,
-                 uploaded_at = excluded.uploaded_at",
+        store::save_file(
+            &st.db,
+            store::NewFile { application_id: id, file_name: &name, media_key: &key, bytes: upload.bytes.len() as i64, uploaded_at: now },
         )
-        .bind(id)
-        .bind(&name)
-        .bind(&key)
-        .bind(upload.bytes.len() as i64)
-        .bind(now)
-        .execute(&st.db.pool)
         .await?;
-        ssr::files(&st.db, id).await
+        store::files(&st.db, id).await
     })
     .await
 }
@@ -408,53 +367,12 @@ pub mod ssr {
     use super::*;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use sqlx::{Any, Row, Transaction};
+    use sqlx::{Any, Transaction};
 
     pub async fn state(db: &Db, campaign_id: i64) -> Result<PlacementFacts, AppError> {
-        let rows = sqlx::query(
-            "SELECT r.school_id, p.code, o.name, r.seats,
-                (SELECT COUNT(*) FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
-                    WHERE c.school_id = r.school_id AND a.campaign_id = r.campaign_id) AS applied,
-                (SELECT COUNT(*) FROM olympiad_applications a WHERE a.placed_school_id = r.school_id AND a.campaign_id = r.campaign_id) AS placed
-             FROM olympiad_specialised_schools r JOIN organisations o ON o.id = r.school_id JOIN school_profiles p ON p.org_id = r.school_id
-             WHERE r.campaign_id = $1 ORDER BY o.name",
-        )
-        .bind(campaign_id)
-        .fetch_all(&db.pool)
-        .await?;
-        let schools = rows
-            .iter()
-            .map(|r| {
-                Ok(RegistrySchool {
-                    school_id: r.try_get("school_id")?,
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    seats: r.try_get("seats")?,
-                    applied: r.try_get("applied")?,
-                    placed: r.try_get("placed")?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let r = sqlx::query(
-            "SELECT COUNT(*) AS n, COUNT(placed_school_id) AS placed, MAX(placed_at) AS at FROM olympiad_applications WHERE campaign_id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_one(&db.pool)
-        .await?;
-        Ok(PlacementFacts { schools, applications: r.try_get("n")?, placed: r.try_get("placed")?, placed_at: r.try_get("at")? })
-    }
-
-    /// The caller's participant id in a campaign they won (published, not annulled).
-    pub async fn winner_participant(db: &Db, user_id: i64, campaign_id: i64) -> Result<Option<i64>, AppError> {
-        Ok(sqlx::query_scalar(
-            "SELECT op.id FROM olympiad_participants op JOIN olympiad_winner_rules w ON w.campaign_id = op.campaign_id
-             WHERE op.user_id = $1 AND op.campaign_id = $2 AND w.published_at IS NOT NULL
-             AND EXISTS (SELECT 1 FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0)",
-        )
-        .bind(user_id)
-        .bind(campaign_id)
-        .fetch_optional(&db.pool)
-        .await?)
+        let schools = store::registry_schools(db, campaign_id).await?;
+        let (applications, placed, placed_at) = store::application_counts(db, campaign_id).await?;
+        Ok(PlacementFacts { schools, applications, placed, placed_at })
     }
 
     pub fn require_window(app: &MyApplication, now: i64) -> Result<(), AppError> {
@@ -467,60 +385,24 @@ pub mod ssr {
         }
     }
 
-    pub async fn files(db: &Db, application_id: i64) -> Result<Vec<String>, AppError> {
-        Ok(sqlx::query_scalar("SELECT file_name FROM olympiad_application_files WHERE application_id = $1 ORDER BY file_name")
-            .bind(application_id)
-            .fetch_all(&db.pool)
-            .await?)
-    }
-
-    async fn choices(db: &Db, application_id: i64) -> Result<Vec<i64>, AppError> {
-        Ok(sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1 ORDER BY position")
-            .bind(application_id)
-            .fetch_all(&db.pool)
-            .await?)
-    }
-
     pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<MyApplication>, AppError> {
-        let campaigns = sqlx::query(
-            "SELECT c.id, c.title, c.applications_opens, c.applications_closes, op.id AS participant_id
-             FROM olympiad_participants op JOIN olympiad_campaigns c ON c.id = op.campaign_id
-             JOIN olympiad_winner_rules w ON w.campaign_id = c.id
-             WHERE op.user_id = $1 AND w.published_at IS NOT NULL
-             AND EXISTS (SELECT 1 FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0)
-             ORDER BY c.applications_closes DESC",
-        )
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
+        let campaigns = store::won_campaigns(db, user_id).await?;
         let mut out = Vec::new();
-        for c in &campaigns {
-            let campaign_id: i64 = c.try_get("id")?;
-            let schools = sqlx::query_as::<_, (i64, String)>(
-                "SELECT o.id, o.name FROM olympiad_specialised_schools r JOIN organisations o ON o.id = r.school_id
-                 WHERE r.campaign_id = $1 ORDER BY o.name",
-            )
-            .bind(campaign_id)
-            .fetch_all(&db.pool)
-            .await?;
-            let application =
-                sqlx::query("SELECT id, submitted_at, placed_at, placed_school_id FROM olympiad_applications WHERE participant_id = $1")
-                    .bind(c.try_get::<i64, _>("participant_id")?)
-                    .fetch_optional(&db.pool)
-                    .await?;
+        for c in campaigns {
+            let schools = store::registry(db, c.id).await?;
+            let application = store::application(db, c.participant_id).await?;
             let (mut choices_of, mut files_of, mut submitted_at, mut result) = (Vec::new(), Vec::new(), None, None);
             if let Some(a) = &application {
-                let id: i64 = a.try_get("id")?;
-                choices_of = choices(db, id).await?;
-                files_of = files(db, id).await?;
-                submitted_at = Some(a.try_get("submitted_at")?);
-                result = placement_result(db, a.try_get("placed_at")?, a.try_get("placed_school_id")?).await?;
+                choices_of = store::choices(db, a.id).await?;
+                files_of = store::files(db, a.id).await?;
+                submitted_at = Some(a.submitted_at);
+                result = placement_result(db, a.placed_at, a.placed_school_id).await?;
             }
             out.push(MyApplication {
-                campaign_id,
-                campaign: c.try_get("title")?,
-                opens_at: c.try_get("applications_opens")?,
-                closes_at: c.try_get("applications_closes")?,
+                campaign_id: c.id,
+                campaign: c.title,
+                opens_at: c.applications_opens,
+                closes_at: c.applications_closes,
                 schools,
                 choices: choices_of,
                 files: files_of,
@@ -542,30 +424,17 @@ pub mod ssr {
     /// Places the campaign's applicants (see [`place`]) and stores the result. Returns (placed,
     /// without a seat).
     pub async fn run(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<(i64, i64), AppError> {
-        let seats: HashMap<i64, i64> =
-            sqlx::query_as::<_, (i64, i64)>("SELECT school_id, seats FROM olympiad_specialised_schools WHERE campaign_id = $1")
-                .bind(campaign_id)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .collect();
+        let seats = store::seats(tx, campaign_id).await?;
         // Each applicant's best winning result: the lowest place, then its score and time.
-        let rows = sqlx::query(
-            "SELECT a.id, a.submitted_at, r.place, r.score, r.time_used_ms
-             FROM olympiad_applications a JOIN olympiad_results r ON r.participant_id = a.participant_id
-             WHERE a.campaign_id = $1 AND r.winner = 1 AND r.annulled = 0 AND r.place IS NOT NULL",
-        )
-        .bind(campaign_id)
-        .fetch_all(&mut **tx)
-        .await?;
+        let rows = store::application_results(tx, campaign_id).await?;
         let mut best: HashMap<i64, Candidate> = HashMap::new();
-        for r in &rows {
+        for r in rows {
             let c = Candidate {
-                application_id: r.try_get("id")?,
-                best_place: r.try_get("place")?,
-                score: r.try_get("score")?,
-                time_used_ms: r.try_get("time_used_ms")?,
-                submitted_at: r.try_get("submitted_at")?,
+                application_id: r.id,
+                best_place: r.place,
+                score: r.score,
+                time_used_ms: r.time_used_ms,
+                submitted_at: r.submitted_at,
                 choices: Vec::new(),
             };
             let better = best
@@ -575,25 +444,14 @@ pub mod ssr {
                 best.insert(c.application_id, c);
             }
         }
-        let choice_rows = sqlx::query_as::<_, (i64, i64)>(
-            "SELECT c.application_id, c.school_id FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
-             WHERE a.campaign_id = $1 ORDER BY c.application_id, c.position",
-        )
-        .bind(campaign_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        for (application, school) in choice_rows {
+        for (application, school) in store::campaign_choices(tx, campaign_id).await? {
             if let Some(c) = best.get_mut(&application) {
                 c.choices.push(school);
             }
         }
         let candidates: Vec<Candidate> = best.into_values().collect();
         // Applicants who are no longer winners (an annulment after applying) get no seat.
-        sqlx::query("UPDATE olympiad_applications SET placed_school_id = NULL, placed_at = $1 WHERE campaign_id = $2")
-            .bind(now)
-            .bind(campaign_id)
-            .execute(&mut **tx)
-            .await?;
+        store::clear_placement(tx, campaign_id, now).await?;
         let (mut placed, mut unplaced) = (0, 0);
         for (application, school) in place(&candidates, &seats) {
             if school.is_some() {
@@ -601,30 +459,17 @@ pub mod ssr {
             } else {
                 unplaced += 1;
             }
-            sqlx::query("UPDATE olympiad_applications SET placed_school_id = $1 WHERE id = $2")
-                .bind(school)
-                .bind(application)
-                .execute(&mut **tx)
-                .await?;
+            store::set_placed(tx, application, school).await?;
         }
         Ok((placed, unplaced))
     }
 
     pub async fn applicants(db: &Db, caller: &Caller) -> Result<Vec<Applicant>, AppError> {
-        let rows = sqlx::query(
-            "SELECT a.id, c.school_id, c.position, o.name AS to_school, u.full_name, s.name AS from_school, op.grade, a.placed_at, a.placed_school_id,
-                (SELECT MIN(r.place) FROM olympiad_results r WHERE r.participant_id = op.id AND r.winner = 1 AND r.annulled = 0) AS best_place
-             FROM olympiad_application_choices c JOIN olympiad_applications a ON a.id = c.application_id
-             JOIN organisations o ON o.id = c.school_id
-             JOIN olympiad_participants op ON op.id = a.participant_id JOIN users u ON u.id = op.user_id
-             JOIN organisations s ON s.id = op.school_id",
-        )
-        .fetch_all(&db.pool)
-        .await?;
+        let rows = store::applicant_choices(db).await?;
         let mut allowed: HashMap<i64, bool> = HashMap::new();
         let mut out = Vec::new();
-        for r in &rows {
-            let school: i64 = r.try_get("school_id")?;
+        for r in rows {
+            let school = r.school_id;
             if !allowed.contains_key(&school) {
                 let ok = caller.require(db, crate::auth::model::Permission::OlympiadAdmit, school).await.is_ok();
                 allowed.insert(school, ok);
@@ -632,19 +477,16 @@ pub mod ssr {
             if !allowed[&school] {
                 continue;
             }
-            let id: i64 = r.try_get("id")?;
-            let placed_at: Option<i64> = r.try_get("placed_at")?;
-            let placed_school: Option<i64> = r.try_get("placed_school_id")?;
             out.push(Applicant {
-                application_id: id,
-                to_school: r.try_get("to_school")?,
-                full_name: r.try_get("full_name")?,
-                from_school: r.try_get("from_school")?,
-                grade: r.try_get("grade")?,
-                preference: r.try_get("position")?,
-                best_place: r.try_get::<Option<i64>, _>("best_place")?.unwrap_or(0),
-                files: files(db, id).await?,
-                placed_here: placed_at.map(|_| placed_school == Some(school)),
+                application_id: r.id,
+                to_school: r.to_school,
+                full_name: r.full_name,
+                from_school: r.from_school,
+                grade: r.grade,
+                preference: r.position,
+                best_place: r.best_place.unwrap_or(0),
+                files: store::files(db, r.id).await?,
+                placed_here: r.placed_at.map(|_| r.placed_school_id == Some(school)),
             });
         }
         out.sort_by(|a, b| (&a.to_school, a.best_place, &a.full_name).cmp(&(&b.to_school, b.best_place, &b.full_name)));
@@ -653,26 +495,12 @@ pub mod ssr {
 
     pub async fn lookup(db: &Db, iin: &str, number: &str) -> Result<Option<FamilyAnswer>, AppError> {
         // The number must be a winner's diploma (still valid) of the person with this IIN.
-        let row = sqlx::query(
-            "SELECT u.full_name, c.title, op.id AS participant_id FROM olympiad_certificates x
-             JOIN olympiad_participants op ON op.id = x.participant_id JOIN users u ON u.id = op.user_id
-             JOIN olympiad_campaigns c ON c.id = x.campaign_id
-             WHERE x.number = $1 AND u.iin = $2 AND x.kind = 'winner' AND x.withdrawn_at IS NULL",
-        )
-        .bind(number)
-        .bind(iin)
-        .fetch_optional(&db.pool)
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let application = sqlx::query("SELECT placed_at, placed_school_id FROM olympiad_applications WHERE participant_id = $1")
-            .bind(r.try_get::<i64, _>("participant_id")?)
-            .fetch_optional(&db.pool)
-            .await?;
-        let (applied, result) = match application {
+        let Some(r) = store::diploma_holder(db, number, iin).await? else { return Ok(None) };
+        let (applied, result) = match store::placement_of(db, r.participant_id).await? {
             None => (false, None),
-            Some(a) => (true, placement_result(db, a.try_get("placed_at")?, a.try_get("placed_school_id")?).await?),
+            Some((placed_at, placed_school_id)) => (true, placement_result(db, placed_at, placed_school_id).await?),
         };
-        Ok(Some(FamilyAnswer { full_name: r.try_get("full_name")?, campaign: r.try_get("title")?, result, applied }))
+        Ok(Some(FamilyAnswer { full_name: r.full_name, campaign: r.title, result, applied }))
     }
 }
 
@@ -690,19 +518,10 @@ async fn application_file(
     axum::extract::Path((id, name)): axum::extract::Path<(i64, String)>,
 ) -> Result<crate::edge::Download, AppError> {
     use crate::auth::model::Permission;
-    let holder: Option<i64> = sqlx::query_scalar(
-        "SELECT op.user_id FROM olympiad_applications a JOIN olympiad_participants op ON op.id = a.participant_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&st.db.pool)
-    .await?;
-    let holder = holder.ok_or(AppError::NotFound)?;
+    let holder = store::applicant_user(&st.db, id).await?.ok_or(AppError::NotFound)?;
     let operator = caller.require(&st.db, Permission::OlympiadOperate, crate::admin::model::ROOT_ORG_ID).await.is_ok();
     if holder != caller.user_id && !operator {
-        let schools: Vec<i64> = sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1")
-            .bind(id)
-            .fetch_all(&st.db.pool)
-            .await?;
+        let schools = store::chosen_schools(&st.db, id).await?;
         let mut admits = false;
         for s in schools {
             admits |= caller.require(&st.db, Permission::OlympiadAdmit, s).await.is_ok();
@@ -711,12 +530,7 @@ async fn application_file(
             return Err(AppError::Forbidden);
         }
     }
-    let key: Option<String> =
-        sqlx::query_scalar("SELECT media_key FROM olympiad_application_files WHERE application_id = $1 AND file_name = $2")
-            .bind(id)
-            .bind(&name)
-            .fetch_optional(&st.db.pool)
-            .await?;
+    let key = store::media_key(&st.db, id, &name).await?;
     let bytes = st.media.get(&key.ok_or(AppError::NotFound)?).await?;
     Ok(crate::exam::tickets::checked_download(name, bytes))
 }

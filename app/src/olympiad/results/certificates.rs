@@ -13,13 +13,17 @@
 //! the random part (about 30 bits) makes a number that was not printed impossible to guess,
 //! so the public verification page reveals only certificates whose paper someone holds.
 
-use super::file::{CertificateKind, CertificateView, CertificatesIssued};
-use crate::db::Db;
+use super::file::{CertificateKind, CertificatesIssued};
+use super::store::certificates as stored;
 use crate::error::AppError;
-use crate::i18n::{Locale, Msg};
+use crate::i18n::Msg;
 use crate::olympiad::registration::cards::Card;
 use crate::olympiad::ssr::random_code;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
+
+// The verification page, the download route and the ranking use these here: the SQL alone,
+// kept at this path.
+pub use stored::{find, follow_results, of_holder, Issued};
 
 const CHECK_LEN: usize = 6;
 
@@ -48,45 +52,19 @@ async fn issue_one(
     now: i64,
 ) -> Result<bool, AppError> {
     // The row id is the sequence, known only after the insert: a unique placeholder first.
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO olympiad_certificates (number, campaign_id, participant_id, kind, subject, issued_at, issued_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (participant_id, kind, subject) DO NOTHING RETURNING id",
-    )
-    .bind(format!("pending-{}", crate::auth::ssr::random_token()))
-    .bind(campaign_id)
-    .bind(participant_id)
-    .bind(kind.code())
-    .bind(subject)
-    .bind(now)
-    .bind(actor)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(id) = id else { return Ok(false) };
+    let placeholder = format!("pending-{}", crate::auth::ssr::random_token());
+    let new =
+        stored::NewCertificate { placeholder: &placeholder, campaign_id, participant_id, kind, subject, issued_at: now, issued_by: actor };
+    let Some(id) = stored::insert(tx, new).await? else { return Ok(false) };
     let year = crate::journal::semester::Date::from_epoch_ms(now).to_string();
-    sqlx::query("UPDATE olympiad_certificates SET number = $1 WHERE id = $2")
-        .bind(number(&year[..4], id, &random_check()))
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    stored::set_number(tx, id, &number(&year[..4], id, &random_check())).await?;
     Ok(true)
 }
 
 /// Issues what is missing of the campaign's certificates (see the module's notes).
 pub async fn issue_all(tx: &mut Transaction<'_, Any>, campaign_id: i64, actor: i64, now: i64) -> Result<CertificatesIssued, AppError> {
-    let participants: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT participant_id FROM olympiad_results WHERE campaign_id = $1 AND annulled = 0 ORDER BY participant_id",
-    )
-    .bind(campaign_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let winners = sqlx::query_as::<_, (i64, String)>(
-        "SELECT participant_id, subject FROM olympiad_results WHERE campaign_id = $1 AND annulled = 0 AND winner = 1
-         ORDER BY participant_id, subject",
-    )
-    .bind(campaign_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let participants = stored::participants_with_results(tx, campaign_id).await?;
+    let winners = stored::wins(tx, campaign_id).await?;
     let mut issued = CertificatesIssued::default();
     for p in participants {
         issued.participation += i64::from(issue_one(tx, campaign_id, p, CertificateKind::Participation, "", actor, now).await?);
@@ -95,89 +73,6 @@ pub async fn issue_all(tx: &mut Transaction<'_, Any>, campaign_id: i64, actor: i
         issued.winner += i64::from(issue_one(tx, campaign_id, p, CertificateKind::Winner, &subject, actor, now).await?);
     }
     Ok(issued)
-}
-
-/// Withdraws the campaign's certificates whose ground went (a participation certificate whose
-/// holder has no valid result left, a winner's diploma whose subject no longer wins) and
-/// restores those whose ground came back. Called after every ranking, in its transaction, so
-/// an annulment by import or by a proctor's verdict reaches the certificates at once.
-/// Returns (withdrawn, restored).
-pub async fn follow_results(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<(u64, u64), AppError> {
-    const GROUND: &str = "((x.kind = 'participation' AND EXISTS (SELECT 1 FROM olympiad_results r
-            WHERE r.participant_id = x.participant_id AND r.annulled = 0))
-        OR (x.kind = 'winner' AND EXISTS (SELECT 1 FROM olympiad_results r
-            WHERE r.participant_id = x.participant_id AND r.subject = x.subject AND r.annulled = 0 AND r.winner = 1)))";
-    let withdrawn = sqlx::query(&format!(
-        "UPDATE olympiad_certificates SET withdrawn_at = $1 WHERE campaign_id = $2 AND withdrawn_at IS NULL
-         AND id IN (SELECT x.id FROM olympiad_certificates x WHERE x.campaign_id = $2 AND NOT {GROUND})"
-    ))
-    .bind(now)
-    .bind(campaign_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    let restored = sqlx::query(&format!(
-        "UPDATE olympiad_certificates SET withdrawn_at = NULL WHERE campaign_id = $1 AND withdrawn_at IS NOT NULL
-         AND id IN (SELECT x.id FROM olympiad_certificates x WHERE x.campaign_id = $1 AND {GROUND})"
-    ))
-    .bind(campaign_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok((withdrawn, restored))
-}
-
-/// A certificate with what its PDF needs and who may download it.
-pub struct Issued {
-    pub view: CertificateView,
-    pub holder_id: i64,
-    pub school: String,
-    pub grade: i64,
-    /// The language of the participant's paper: the certificate speaks it.
-    pub language: Locale,
-}
-
-const SELECT_ISSUED: &str =
-    "SELECT x.number, x.kind, x.subject, x.issued_at, x.withdrawn_at, c.title, u.full_name, u.id AS holder_id, op.language,
-        op.grade, s.name AS school
-     FROM olympiad_certificates x
-     JOIN olympiad_campaigns c ON c.id = x.campaign_id
-     JOIN olympiad_participants op ON op.id = x.participant_id
-     JOIN users u ON u.id = op.user_id
-     JOIN organisations s ON s.id = op.school_id";
-
-fn issued_from(r: &sqlx::any::AnyRow) -> Result<Issued, AppError> {
-    let subject: String = r.try_get("subject")?;
-    let kind: String = r.try_get("kind")?;
-    Ok(Issued {
-        view: CertificateView {
-            number: r.try_get("number")?,
-            full_name: r.try_get("full_name")?,
-            campaign: r.try_get("title")?,
-            kind: CertificateKind::from_code(&kind).ok_or(AppError::Internal)?,
-            subject: (!subject.is_empty()).then_some(subject),
-            issued_at: r.try_get("issued_at")?,
-            withdrawn_at: r.try_get("withdrawn_at")?,
-        },
-        holder_id: r.try_get("holder_id")?,
-        school: r.try_get("school")?,
-        grade: r.try_get("grade")?,
-        language: if r.try_get::<String, _>("language")? == "ru" { Locale::Ru } else { Locale::Kk },
-    })
-}
-
-pub async fn find(db: &Db, number: &str) -> Result<Option<Issued>, AppError> {
-    let row = sqlx::query(&format!("{SELECT_ISSUED} WHERE x.number = $1")).bind(number).fetch_optional(&db.pool).await?;
-    row.as_ref().map(issued_from).transpose()
-}
-
-/// The certificates a person holds, newest first.
-pub async fn of_holder(db: &Db, user_id: i64) -> Result<Vec<CertificateView>, AppError> {
-    let rows = sqlx::query(&format!("{SELECT_ISSUED} WHERE u.id = $1 ORDER BY x.issued_at DESC, x.kind DESC, x.subject, x.id"))
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|r| issued_from(r).map(|i| i.view)).collect()
 }
 
 /// The public page a certificate's QR code opens.
@@ -218,7 +113,9 @@ pub fn pdf(c: &Issued, public_url: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::file::CertificateView;
     use super::*;
+    use crate::i18n::Locale;
     use crate::olympiad::ssr::CHECK_ALPHABET;
 
     #[test]

@@ -171,7 +171,7 @@ pub mod ssr {
     use crate::db::Db;
     use crate::docs::xlsx::XCell;
     use crate::i18n::{Locale, Msg};
-    use sqlx::Row;
+    use crate::olympiad::statistics::store;
     use std::collections::{HashMap, HashSet};
 
     pub async fn statistics(db: &Db, q: &StatsQuery) -> Result<Statistics, AppError> {
@@ -180,68 +180,40 @@ pub mod ssr {
             .ok_or(AppError::field("campaign_id", Msg::ErrOlyNoCampaign))?;
         // Each participant with their school, district and region (a school of a city of
         // republican status stands directly under its region: no district).
-        let rows = sqlx::query(
-            "SELECT op.id, op.user_id, op.grade, s.name AS school,
-                CASE WHEN d.kind = 'district' THEN d.name ELSE '' END AS district,
-                COALESCE(rg.id, d.id) AS region_id, COALESCE(rg.name, d.name) AS region
-             FROM olympiad_participants op
-             JOIN organisations s ON s.id = op.school_id
-             JOIN organisations d ON d.id = s.parent_id
-             LEFT JOIN organisations rg ON rg.id = d.parent_id AND d.kind = 'district'
-             WHERE op.campaign_id = $1",
-        )
-        .bind(q.campaign_id)
-        .fetch_all(&db.pool)
-        .await?;
-        let attempts = sqlx::query(
-            // COUNTs only: both backends give them as 64-bit integers (PostgreSQL's SUM would
-            // be numeric). A paper with violations is joined once per violation, which changes
-            // no count that matters: "finished" only asks whether any paper was handed in.
-            "SELECT a.student_id, COUNT(a.submitted_at) AS finished, COUNT(v.id) AS violations
-             FROM exam_attempts a JOIN olympiad_stage_exams x ON x.exam_id = a.exam_id
-             LEFT JOIN proctor_violations v ON v.attempt_id = a.id AND v.status <> 'dismissed'
-             WHERE x.campaign_id = $1 GROUP BY a.student_id",
-        )
-        .bind(q.campaign_id)
-        .fetch_all(&db.pool)
-        .await?;
+        let rows = store::participants(db, q.campaign_id).await?;
         let mut sat: HashMap<i64, (bool, i64)> = HashMap::new();
-        for r in &attempts {
-            sat.insert(r.try_get("student_id")?, (r.try_get::<i64, _>("finished")? > 0, r.try_get::<i64, _>("violations")?));
+        for r in store::sittings(db, q.campaign_id).await? {
+            sat.insert(r.student_id, (r.finished > 0, r.violations));
         }
-        let results = sqlx::query("SELECT participant_id, subject, score FROM olympiad_results WHERE campaign_id = $1 AND annulled = 0")
-            .bind(q.campaign_id)
-            .fetch_all(&db.pool)
-            .await?;
         let mut scores: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in &results {
-            if q.subject.is_empty() || r.try_get::<String, _>("subject")? == q.subject {
-                scores.entry(r.try_get("participant_id")?).or_default().push(r.try_get("score")?);
+        for (participant_id, subject, score) in store::valid_results(db, q.campaign_id).await? {
+            if q.subject.is_empty() || subject == q.subject {
+                scores.entry(participant_id).or_default().push(score);
             }
         }
         let mut people = Vec::with_capacity(rows.len());
         let mut regions: Vec<(i64, String)> = Vec::new();
         let mut seen = HashSet::new();
-        for r in &rows {
-            let region_id: i64 = r.try_get("region_id")?;
-            let region: String = r.try_get("region")?;
+        for r in rows {
+            let region_id = r.region_id;
+            let region = r.region;
             if seen.insert(region_id) {
                 regions.push((region_id, region.clone()));
             }
             if q.region_id != 0 && region_id != q.region_id {
                 continue;
             }
-            let (finished, violations) = sat.get(&r.try_get::<i64, _>("user_id")?).copied().map_or((false, 0), |(f, v)| (f, v));
+            let (finished, violations) = sat.get(&r.user_id).copied().map_or((false, 0), |(f, v)| (f, v));
             people.push(Person {
                 region_id,
                 region,
-                district: r.try_get("district")?,
-                school: r.try_get("school")?,
-                grade: r.try_get("grade")?,
-                started: sat.contains_key(&r.try_get::<i64, _>("user_id")?),
+                district: r.district,
+                school: r.school,
+                grade: r.grade,
+                started: sat.contains_key(&r.user_id),
                 finished,
                 violations,
-                scores: scores.remove(&r.try_get::<i64, _>("id")?).unwrap_or_default(),
+                scores: scores.remove(&r.id).unwrap_or_default(),
             });
         }
         regions.sort_by(|a, b| a.1.cmp(&b.1));
