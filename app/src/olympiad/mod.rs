@@ -16,10 +16,10 @@
 //! - `placement/`: winners' applications and placement into specialised schools (OLY-5);
 //! - `statistics/`: the campaign's statistics (OLY-7).
 //!
-//! Beside them: `model.rs` (what pages and server functions exchange, for the server and the
-//! browser), `iin.rs`, `people.rs` (the operator's search and correction of a campaign's
-//! people, OLY-8), `operator.rs` (the operator's page, which gathers every phase's section of a
-//! campaign), `routes.rs` (the pages' routes), `downloads.rs` (the plain GET downloads) and
+//! Beside them: `people/` (the operator's search and correction of a campaign's people, OLY-8,
+//! with its SQL), `model.rs` (what pages and server functions exchange, for the server and the
+//! browser), `iin.rs`, `operator.rs` (the operator's page, which gathers every phase's section
+//! of a campaign), `routes.rs` (the pages' routes), `downloads.rs` (the plain GET downloads) and
 //! `ssr.rs` (the server-side helpers every phase shares: the operator's check, the audit of
 //! an operator's action, random codes).
 //!

@@ -159,8 +159,9 @@ pub mod ssr {
     use super::*;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use crate::olympiad::stage::seating::{seat_with, stage, topic, Seat};
-    use sqlx::{Any, Row, Transaction};
+    use crate::olympiad::stage::seating::{seat_with, topic, Seat};
+    use crate::olympiad::stage::store;
+    use sqlx::{Any, Transaction};
 
     pub async fn prepare(
         tx: &mut Transaction<'_, Any>,
@@ -172,39 +173,15 @@ pub mod ssr {
         now: i64,
     ) -> Result<PrepareReport, AppError> {
         // The first operator to prepare owns the papers' bank; later runs change the settings only.
-        sqlx::query(
-            "INSERT INTO olympiad_stages (campaign_id, owner_id, questions, duration_min, prepared_at, proctor_mode) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (campaign_id) DO UPDATE SET questions = $3, duration_min = $4, prepared_at = $5, proctor_mode = $6",
-        )
-        .bind(campaign_id)
-        .bind(operator_id)
-        .bind(questions)
-        .bind(duration_min)
-        .bind(now)
-        .bind(proctor_mode.code())
-        .execute(&mut **tx)
-        .await?;
-        let stage = stage(tx, campaign_id).await?.ok_or(AppError::Internal)?;
+        store::save_stage(tx, campaign_id, operator_id, questions, duration_min, proctor_mode, now).await?;
+        let stage = store::stage(tx, campaign_id).await?.ok_or(AppError::Internal)?;
         // Papers not drawn yet follow the new settings (a started attempt keeps its paper and its
         // capture; the devices apply to the attempts that start from now on).
-        let variants = sqlx::query("SELECT exam_id, grade, language FROM olympiad_stage_exams WHERE campaign_id = $1")
-            .bind(campaign_id)
-            .fetch_all(&mut **tx)
-            .await?;
-        for v in &variants {
-            let draw = serde_json::json!([[topic(v.try_get("grade")?, &v.try_get::<String, _>("language")?), questions]]).to_string();
-            sqlx::query("UPDATE exams SET duration_min = $1, draw = $2, proctor_mode = $3 WHERE id = $4")
-                .bind(duration_min)
-                .bind(draw)
-                .bind(proctor_mode.code())
-                .bind(v.try_get::<i64, _>("exam_id")?)
-                .execute(&mut **tx)
-                .await?;
+        for v in store::variant_papers(tx, campaign_id).await? {
+            let draw = serde_json::json!([[topic(v.grade, &v.language), questions]]).to_string();
+            store::redraw(tx, v.exam_id, duration_min, &draw, proctor_mode).await?;
         }
-        let participants: Vec<i64> = sqlx::query_scalar("SELECT id FROM olympiad_participants WHERE campaign_id = $1 ORDER BY id")
-            .bind(campaign_id)
-            .fetch_all(&mut **tx)
-            .await?;
+        let participants = store::participants(tx, campaign_id).await?;
         let mut report = PrepareReport::default();
         for id in participants {
             match seat_with(tx, &stage, id, now).await? {
@@ -213,73 +190,38 @@ pub mod ssr {
                 Seat::Withdrawn => {}
             }
         }
-        report.variants = sqlx::query_scalar("SELECT COUNT(*) FROM olympiad_stage_exams WHERE campaign_id = $1")
-            .bind(campaign_id)
-            .fetch_one(&mut **tx)
-            .await?;
+        report.variants = store::variant_count(tx, campaign_id).await?;
         Ok(report)
     }
 
     pub async fn overview(db: &Db, campaign_id: i64) -> Result<StageState, AppError> {
-        let setup = sqlx::query(
-            "SELECT s.questions, s.duration_min, s.proctor_mode, s.collected_at, u.full_name FROM olympiad_stages s JOIN users u ON u.id = s.owner_id WHERE s.campaign_id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| -> Result<StageSetup, AppError> {
-            Ok(StageSetup {
-                questions: r.try_get("questions")?,
-                duration_min: r.try_get("duration_min")?,
-                proctor_mode: ProctorMode::from_code(&r.try_get::<String, _>("proctor_mode")?).unwrap_or_default(),
-                owner: r.try_get("full_name")?,
-                collected_at: r.try_get("collected_at")?,
-            })
-        })
-        .transpose()?;
+        let setup = store::setup(db, campaign_id).await?.map(|r| StageSetup {
+            questions: r.questions,
+            duration_min: r.duration_min,
+            proctor_mode: ProctorMode::from_code(&r.proctor_mode).unwrap_or_default(),
+            owner: r.full_name,
+            collected_at: r.collected_at,
+        });
         let Some(setup) = setup else { return Ok(StageState::default()) };
-        let rows = sqlx::query(
-            "SELECT x.exam_id, x.subject, x.grade, x.language, rg.name AS region, e.opens_at, e.closes_at,
-                (SELECT COUNT(*) FROM role_assignments ra WHERE ra.org_id = x.group_id AND ra.role = 'olympiad_participant') AS candidates,
-                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = x.exam_id) AS started,
-                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = x.exam_id AND a.submitted_at IS NOT NULL) AS finished,
-                (SELECT COUNT(*) FROM exam_questions q WHERE q.owner_id = s.owner_id AND q.subject = x.subject AND q.archived = 0
-                    AND q.topic = x.grade || '-' || x.language) AS in_bank
-             FROM olympiad_stage_exams x JOIN exams e ON e.id = x.exam_id JOIN organisations rg ON rg.id = x.region_id
-             JOIN olympiad_stages s ON s.campaign_id = x.campaign_id
-             WHERE x.campaign_id = $1 ORDER BY rg.name, x.grade, x.language, x.subject",
-        )
-        .bind(campaign_id)
-        .fetch_all(&db.pool)
-        .await?;
-        let variants = rows
-            .iter()
-            .map(|r| {
-                Ok(Variant {
-                    exam_id: r.try_get("exam_id")?,
-                    subject: r.try_get("subject")?,
-                    region: r.try_get("region")?,
-                    grade: r.try_get("grade")?,
-                    language: r.try_get("language")?,
-                    opens_at: r.try_get("opens_at")?,
-                    closes_at: r.try_get("closes_at")?,
-                    candidates: r.try_get("candidates")?,
-                    started: r.try_get("started")?,
-                    finished: r.try_get("finished")?,
-                    in_bank: r.try_get("in_bank")?,
-                    needed: setup.questions,
-                })
+        let variants = store::variants(db, campaign_id)
+            .await?
+            .into_iter()
+            .map(|r| Variant {
+                exam_id: r.exam_id,
+                subject: r.subject,
+                region: r.region,
+                grade: r.grade,
+                language: r.language,
+                opens_at: r.opens_at,
+                closes_at: r.closes_at,
+                candidates: r.candidates,
+                started: r.started,
+                finished: r.finished,
+                in_bank: r.in_bank,
+                needed: setup.questions,
             })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        // A participant is seated when they hold the role on a group of the campaign's variants.
-        let unseated: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM olympiad_participants op WHERE op.campaign_id = $1 AND NOT EXISTS (
-                SELECT 1 FROM role_assignments ra JOIN olympiad_stage_exams x ON x.group_id = ra.org_id
-                WHERE x.campaign_id = op.campaign_id AND ra.user_id = op.user_id AND ra.role = 'olympiad_participant')",
-        )
-        .bind(campaign_id)
-        .fetch_one(&db.pool)
-        .await?;
+            .collect();
+        let unseated = store::unseated(db, campaign_id).await?;
         Ok(StageState { setup: Some(setup), variants, unseated })
     }
 
@@ -292,49 +234,25 @@ pub mod ssr {
         region: Option<i64>,
         now: i64,
     ) -> Result<CollectReport, AppError> {
-        let exams: Vec<i64> =
-            sqlx::query_scalar("SELECT exam_id FROM olympiad_stage_exams WHERE campaign_id = $1 AND ($2 = 0 OR region_id = $2)")
-                .bind(campaign_id)
-                .bind(region.unwrap_or(0))
-                .fetch_all(&db.pool)
-                .await?;
+        let exams = store::variant_exams(db, campaign_id, region).await?;
         if exams.is_empty() {
             return Err(AppError::Refused(Msg::ErrOlyStageNotPrepared));
         }
         let mut tx = db.begin().await?;
-        for exam in &exams {
-            sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2 AND closes_at > $1").bind(now).bind(exam).execute(&mut *tx).await?;
-        }
-        sqlx::query(
-            "UPDATE olympiad_stage_windows SET closes_at = $1 WHERE campaign_id = $2 AND ($3 = 0 OR region_id = $3) AND closes_at > $1",
-        )
-        .bind(now)
-        .bind(campaign_id)
-        .bind(region.unwrap_or(0))
-        .execute(&mut *tx)
-        .await?;
+        store::close_windows(&mut tx, campaign_id, region, &exams, now).await?;
         tx.commit().await?;
         // Each attempt is scored by the exam engine, as at its deadline; the window is already
         // closed, so no new attempt can start meanwhile.
         let mut report = CollectReport::default();
         for exam in &exams {
-            let open: Vec<i64> = sqlx::query_scalar("SELECT id FROM exam_attempts WHERE exam_id = $1 AND submitted_at IS NULL")
-                .bind(exam)
-                .fetch_all(&db.pool)
-                .await?;
+            let open = store::open_attempts(db, *exam).await?;
             let open: Vec<(i64, i64)> = open.into_iter().map(|attempt| (attempt, now)).collect();
             crate::exam::store::finalize_all(db, &open).await?;
             report.closed_attempts += open.len() as i64;
         }
         let mut tx = db.begin().await?;
         for exam in &exams {
-            let attempts: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM exam_attempts WHERE exam_id = $1 AND submitted_at IS NOT NULL AND score_milli IS NOT NULL",
-            )
-            .bind(exam)
-            .fetch_all(&mut *tx)
-            .await?;
-            for attempt in attempts {
+            for attempt in store::finished_attempts(&mut tx, *exam).await? {
                 match write_result(&mut tx, attempt, now).await? {
                     Written::Yes => report.results += 1,
                     Written::KeptCorrection => report.kept_corrections += 1,
@@ -342,11 +260,7 @@ pub mod ssr {
                 }
             }
         }
-        sqlx::query("UPDATE olympiad_stages SET collected_at = $1 WHERE campaign_id = $2")
-            .bind(now)
-            .bind(campaign_id)
-            .execute(&mut *tx)
-            .await?;
+        store::mark_collected(&mut tx, campaign_id, now).await?;
         report.reranked = rerank_if_ranked(&mut tx, campaign_id, now).await?;
         crate::olympiad::ssr::audit(
             &mut tx,
@@ -370,52 +284,18 @@ pub mod ssr {
     /// The olympiad result of one finished attempt: score in hundredths, violations confirmed
     /// or still open, time used, and annulled when the verdict says so.
     async fn write_result(tx: &mut Transaction<'_, Any>, attempt_id: i64, now: i64) -> Result<Written, AppError> {
-        let Some(r) = sqlx::query(
-            "SELECT x.campaign_id, x.subject, op.id AS participant_id, a.score_milli, a.started_at, a.submitted_at, a.verdict,
-                (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status <> 'dismissed') AS violations,
-                (SELECT r.source FROM olympiad_results r WHERE r.participant_id = op.id AND r.subject = x.subject) AS source
-             FROM exam_attempts a JOIN olympiad_stage_exams x ON x.exam_id = a.exam_id
-             JOIN olympiad_participants op ON op.campaign_id = x.campaign_id AND op.user_id = a.student_id
-             WHERE a.id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        else {
+        let Some(r) = store::attempt_result(tx, attempt_id).await? else {
             return Ok(Written::NotStage);
         };
-        let annulled = r.try_get::<String, _>("verdict")? == "annulled";
-        if r.try_get::<Option<String>, _>("source")?.as_deref() == Some("import") {
+        let annulled = r.verdict == "annulled";
+        if r.source.as_deref() == Some("import") {
             // The operator's correction stands; only an annulment still reaches it.
-            sqlx::query(
-                "UPDATE olympiad_results SET annulled = $1, updated_at = $2 WHERE participant_id = $3 AND subject = $4 AND annulled <> $1",
-            )
-            .bind(i64::from(annulled))
-            .bind(now)
-            .bind(r.try_get::<i64, _>("participant_id")?)
-            .bind(r.try_get::<String, _>("subject")?)
-            .execute(&mut **tx)
-            .await?;
+            store::annul_correction(tx, r.participant_id, &r.subject, annulled, now).await?;
             return Ok(Written::KeptCorrection);
         }
-        let score = r.try_get::<Option<i64>, _>("score_milli")?.unwrap_or(0).max(0) / 10;
-        let used = (r.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or(now) - r.try_get::<i64, _>("started_at")?).max(0);
-        sqlx::query(
-            "INSERT INTO olympiad_results (campaign_id, participant_id, subject, score, violations, time_used_ms, annulled, source, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'stage1', $8)
-             ON CONFLICT (participant_id, subject) DO UPDATE SET score = $4, violations = $5, time_used_ms = $6, annulled = $7,
-                source = 'stage1', updated_at = $8",
-        )
-        .bind(r.try_get::<i64, _>("campaign_id")?)
-        .bind(r.try_get::<i64, _>("participant_id")?)
-        .bind(r.try_get::<String, _>("subject")?)
-        .bind(score)
-        .bind(r.try_get::<i64, _>("violations")?)
-        .bind(used)
-        .bind(i64::from(annulled))
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        let score = r.score_milli.unwrap_or(0).max(0) / 10;
+        let used = (r.submitted_at.unwrap_or(now) - r.started_at).max(0);
+        store::save_result(tx, &r, score, used, annulled, now).await?;
         Ok(Written::Yes)
     }
 
@@ -431,16 +311,7 @@ pub mod ssr {
     /// transaction): annulled scores nothing and never places; the campaign is ranked again
     /// if it was ranked. Nothing happens for other exams or before results were collected.
     pub async fn follow_verdict(tx: &mut Transaction<'_, Any>, attempt_id: i64, now: i64) -> Result<(), AppError> {
-        let campaign: Option<i64> = sqlx::query_scalar(
-            "SELECT x.campaign_id FROM exam_attempts a JOIN olympiad_stage_exams x ON x.exam_id = a.exam_id
-             JOIN olympiad_participants op ON op.campaign_id = x.campaign_id AND op.user_id = a.student_id
-             JOIN olympiad_results r ON r.participant_id = op.id AND r.subject = x.subject
-             WHERE a.id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some(campaign) = campaign else { return Ok(()) };
+        let Some(campaign) = store::campaign_of_result(tx, attempt_id).await? else { return Ok(()) };
         write_result(tx, attempt_id, now).await?;
         rerank_if_ranked(tx, campaign, now).await?;
         Ok(())

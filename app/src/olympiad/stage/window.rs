@@ -60,22 +60,8 @@ pub async fn set_window(
     closes_at: i64,
     now: i64,
 ) -> Result<Option<(i64, i64)>, AppError> {
-    let before =
-        sqlx::query_as::<_, (i64, i64)>("SELECT opens_at, closes_at FROM olympiad_stage_windows WHERE campaign_id = $1 AND region_id = $2")
-            .bind(campaign_id)
-            .bind(region_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    sqlx::query(
-        "INSERT INTO olympiad_stage_windows (campaign_id, region_id, opens_at, closes_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (campaign_id, region_id) DO UPDATE SET opens_at = $3, closes_at = $4",
-    )
-    .bind(campaign_id)
-    .bind(region_id)
-    .bind(opens_at)
-    .bind(closes_at)
-    .execute(&mut **tx)
-    .await?;
+    let before = super::store::window(tx, campaign_id, region_id).await?;
+    super::store::save_window(tx, campaign_id, region_id, opens_at, closes_at).await?;
     super::seating::follow_window(tx, campaign_id, region_id, opens_at, closes_at, now).await?;
     Ok(before)
 }

@@ -129,14 +129,8 @@ pub async fn correct_person(
                 }
                 fields.finish()?;
                 let (Some(name), Some(pupil)) = (name, pupil) else { return Err(AppError::Internal) };
-                sqlx::query("UPDATE users SET full_name = $1 WHERE id = $2").bind(&name).bind(user_id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE olympiad_participants SET grade = $1, language = $2 WHERE campaign_id = $3 AND user_id = $4")
-                    .bind(pupil.grade)
-                    .bind(pupil.language)
-                    .bind(campaign_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                store::rename(&mut tx, user_id, &name).await?;
+                store::regrade(&mut tx, campaign_id, user_id, pupil.grade, pupil.language).await?;
                 if moved {
                     crate::olympiad::stage::seating::reseat(&mut tx, campaign_id, user_id, now).await?;
                 }
@@ -148,14 +142,7 @@ pub async fn correct_person(
                 let phone = fields.check("phone", Phone::parse(&phone));
                 fields.finish()?;
                 let (Some(name), Some(email), Some(phone)) = (name, email, phone) else { return Err(AppError::Internal) };
-                sqlx::query("UPDATE users SET full_name = $1, email = $2, phone = $3 WHERE id = $4")
-                    .bind(&name)
-                    .bind(email.as_str())
-                    .bind(phone.as_str())
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(crate::auth::store::unique_to_field)?;
+                store::correct_teacher(&mut tx, user_id, &name, email.as_str(), phone.as_str()).await?;
                 serde_json::json!({ "full_name": name, "email": email.as_str(), "phone": phone.as_str() })
             }
         };
@@ -188,87 +175,61 @@ pub async fn correct_person(
 }
 
 #[cfg(feature = "ssr")]
+pub mod store;
+
+/// The people of a campaign as the search shows them, read through `store`.
+#[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{Person, PersonRole};
+    use super::{store, Person, PersonRole};
     use crate::db::Db;
     use crate::error::AppError;
-    use crate::olympiad::model::SchoolLanguages;
-    use sqlx::Row;
 
-    const TEACHERS: &str = "SELECT u.id, COALESCE(u.iin, u.login) AS iin, u.full_name, COALESCE(u.email, '') AS email,
-            COALESCE(u.phone, '') AS phone, o.name AS school, COALESCE(p.code, '') AS code,
-            CASE WHEN t.confirmed_at IS NULL THEN 0 ELSE 1 END AS confirmed
-         FROM olympiad_teachers t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = t.school_id
-         LEFT JOIN school_profiles p ON p.org_id = t.school_id WHERE t.campaign_id = $1";
-    const PARTICIPANTS: &str = "SELECT u.id, COALESCE(u.iin, u.login) AS iin, u.full_name, COALESCE(u.email, '') AS email,
-            COALESCE(u.phone, '') AS phone, o.name AS school, COALESCE(p.code, '') AS code, op.grade, op.language,
-            (SELECT COUNT(*) FROM exam_attempts a JOIN olympiad_stage_exams se ON se.exam_id = a.exam_id
-              WHERE se.campaign_id = op.campaign_id AND a.student_id = op.user_id) AS started
-         FROM olympiad_participants op JOIN users u ON u.id = op.user_id JOIN organisations o ON o.id = op.school_id
-         LEFT JOIN school_profiles p ON p.org_id = op.school_id WHERE op.campaign_id = $1";
+    pub use store::school_languages;
 
-    fn from_row(r: &sqlx::any::AnyRow, role: PersonRole) -> Result<Person, AppError> {
-        Ok(Person {
-            user_id: r.try_get("id")?,
-            iin: r.try_get("iin")?,
-            full_name: r.try_get("full_name")?,
-            school: r.try_get("school")?,
-            school_code: r.try_get("code")?,
-            email: r.try_get("email")?,
-            phone: r.try_get("phone")?,
-            role,
-        })
+    impl From<store::TeacherRow> for Person {
+        fn from(r: store::TeacherRow) -> Self {
+            Person {
+                user_id: r.id,
+                iin: r.iin,
+                full_name: r.full_name,
+                school: r.school,
+                school_code: r.code,
+                email: r.email,
+                phone: r.phone,
+                role: PersonRole::Teacher { confirmed: r.confirmed == 1 },
+            }
+        }
     }
 
-    fn teacher(r: &sqlx::any::AnyRow) -> Result<Person, AppError> {
-        from_row(r, PersonRole::Teacher { confirmed: r.try_get::<i64, _>("confirmed")? == 1 })
-    }
-
-    fn participant(r: &sqlx::any::AnyRow) -> Result<Person, AppError> {
-        from_row(
-            r,
-            PersonRole::Participant {
-                grade: r.try_get("grade")?,
-                language: r.try_get("language")?,
-                started: r.try_get::<i64, _>("started")? > 0,
-            },
-        )
+    impl From<store::ParticipantRow> for Person {
+        fn from(r: store::ParticipantRow) -> Self {
+            Person {
+                user_id: r.id,
+                iin: r.iin,
+                full_name: r.full_name,
+                school: r.school,
+                school_code: r.code,
+                email: r.email,
+                phone: r.phone,
+                role: PersonRole::Participant { grade: r.grade, language: r.language, started: r.started > 0 },
+            }
+        }
     }
 
     /// Everyone of the campaign (the search filters them: see `matches`). A campaign's few
     /// hundred thousand rows are read in well under a second, and operators search rarely.
     pub async fn people(db: &Db, campaign_id: i64) -> Result<Vec<Person>, AppError> {
-        let mut out = Vec::new();
-        for r in sqlx::query(TEACHERS).bind(campaign_id).fetch_all(&db.pool).await? {
-            out.push(teacher(&r)?);
-        }
-        for r in sqlx::query(PARTICIPANTS).bind(campaign_id).fetch_all(&db.pool).await? {
-            out.push(participant(&r)?);
-        }
+        let mut out: Vec<Person> = store::teachers(db, campaign_id).await?.into_iter().map(Person::from).collect();
+        out.extend(store::participants(db, campaign_id).await?.into_iter().map(Person::from));
         Ok(out)
     }
 
     /// One person of the campaign: a participant if they are one, else a teacher.
     pub async fn person(db: &Db, campaign_id: i64, user_id: i64) -> Result<Option<Person>, AppError> {
-        let q = format!("{PARTICIPANTS} AND op.user_id = $2");
-        if let Some(r) = sqlx::query(&q).bind(campaign_id).bind(user_id).fetch_optional(&db.pool).await? {
-            return Ok(Some(participant(&r)?));
+        if let Some(r) = store::participant(db, campaign_id, user_id).await? {
+            return Ok(Some(r.into()));
         }
-        let q = format!("{TEACHERS} AND t.user_id = $2");
-        sqlx::query(&q).bind(campaign_id).bind(user_id).fetch_optional(&db.pool).await?.map(|r| teacher(&r)).transpose()
-    }
-
-    /// The languages the participant's school teaches in.
-    pub async fn school_languages(db: &Db, campaign_id: i64, user_id: i64) -> Result<SchoolLanguages, AppError> {
-        let code: Option<String> = sqlx::query_scalar(
-            "SELECT p.languages FROM olympiad_participants op JOIN school_profiles p ON p.org_id = op.school_id
-             WHERE op.campaign_id = $1 AND op.user_id = $2",
-        )
-        .bind(campaign_id)
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-        Ok(code.and_then(|c| SchoolLanguages::from_code(&c)).unwrap_or(SchoolLanguages::Both))
+        Ok(store::teacher(db, campaign_id, user_id).await?.map(Person::from))
     }
 }
 
