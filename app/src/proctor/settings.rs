@@ -32,18 +32,6 @@ impl From<ProctorColumns> for ProctorSettings {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl ProctorSettings {
-    /// How an exam is proctored, from a row with its `proctored`, `allow_unproctored`,
-    /// `snapshot_interval_s`, `screen_interval_s` and `proctor_mode` (the page's capture and the
-    /// server's account of owed evidence read the same settings). The screen is required until an
-    /// attempt's capture says otherwise (`ProctorSettings::for_capture`).
-    pub fn from_row(r: &sqlx::any::AnyRow) -> Result<ProctorSettings, crate::error::AppError> {
-        use sqlx::FromRow;
-        Ok(ProctorColumns::from_row(r)?.into())
-    }
-}
-
 /// Which devices an exam may be sat on (issue 15), chosen by the teacher or the olympiad's
 /// operator. Phone and tablet browsers cannot share their screen at all, so "computer" keeps
 /// them out and "any device" proctors them by the camera and the page's events alone.

@@ -31,7 +31,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::proctor::settings::ProctorMode;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// Answers reaching the server this long after the deadline are still taken: they were given
 /// in time and were in flight (the page stops accepting input at the deadline itself).
@@ -473,10 +473,22 @@ pub(crate) struct ExamRow {
     pub(crate) settings: crate::proctor::settings::ProctorSettings,
 }
 
-/// Read by hand rather than derived: its proctoring settings are read by the proctor's own
-/// `ProctorSettings::from_row`, from the same row.
+/// An exam's row as stored; its proctoring columns are the proctor's own (`ProctorColumns`).
+#[derive(sqlx::FromRow)]
+struct StoredExam {
+    id: i64,
+    form: String,
+    journal_id: i64,
+    lesson_id: Option<i64>,
+    title: String,
+    duration_min: i64,
+    draw: String,
+    #[sqlx(flatten)]
+    proctoring: crate::proctor::settings::ProctorColumns,
+}
+
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
-    let r = sqlx::query(
+    let r = sqlx::query_as::<_, StoredExam>(
         "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, proctored, allow_unproctored,
                 snapshot_interval_s, screen_interval_s, proctor_mode FROM exams WHERE id = $1",
     )
@@ -484,17 +496,15 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let draw: String = r.try_get("draw")?;
-    let proctored = r.try_get::<i64, _>("proctored")? != 0;
     Ok(ExamRow {
-        id: r.try_get("id")?,
-        form: r.try_get("form")?,
-        journal_id: r.try_get("journal_id")?,
-        lesson_id: r.try_get("lesson_id")?,
-        title: r.try_get("title")?,
-        duration_min: r.try_get("duration_min")?,
-        draw: serde_json::from_str(&draw).unwrap_or_default(),
-        proctored,
-        settings: crate::proctor::settings::ProctorSettings::from_row(&r)?,
+        id: r.id,
+        form: r.form,
+        journal_id: r.journal_id,
+        lesson_id: r.lesson_id,
+        title: r.title,
+        duration_min: r.duration_min,
+        draw: serde_json::from_str(&r.draw).unwrap_or_default(),
+        proctored: r.proctoring.proctored != 0,
+        settings: r.proctoring.into(),
     })
 }
