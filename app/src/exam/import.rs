@@ -76,13 +76,11 @@
 //! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
 
 use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
+use super::question_files::{both_languages, html_to_text, topic_of_category, Collected};
+pub use super::question_files::{MAX_ERRORS, MAX_QUESTIONS};
 use crate::docs::sheet::{decode_text, number_text};
 use crate::i18n::{Locale, Msg};
 
-/// More questions than a file for one bank should hold: a larger file is a mistake.
-pub const MAX_QUESTIONS: usize = 2000;
-/// Errors listed at most; more are summed up by one [`Msg::ErrImportTooManyErrors`].
-pub const MAX_ERRORS: usize = 50;
 /// Option columns of the spreadsheet (D..K).
 pub const XLSX_OPTIONS: usize = 8;
 
@@ -132,50 +130,6 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<Im
     }
 }
 
-/// Gathers questions and errors while reading, and gives the all-or-nothing result.
-#[derive(Default)]
-pub(super) struct Collected {
-    questions: Vec<Question>,
-    errors: Vec<ImportError>,
-}
-
-impl Collected {
-    pub(super) fn error(&mut self, line: usize, problem: Msg) {
-        self.errors.push(ImportError { line, problem });
-    }
-
-    /// Keeps the question if it is valid, else notes why at its line.
-    pub(super) fn question(&mut self, line: usize, question: Question) {
-        match question.validate() {
-            Ok(()) => self.questions.push(question),
-            Err(problem) => self.error(line, problem),
-        }
-    }
-
-    /// Whether to stop reading: the result is an error anyway, and a broken file should not be
-    /// read to its end at the cost of memory.
-    pub(super) fn too_much(&self) -> bool {
-        self.questions.len() + self.errors.len() > MAX_QUESTIONS
-    }
-
-    pub(super) fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
-        if self.questions.len() + self.errors.len() > MAX_QUESTIONS {
-            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportTooManyQuestions }]);
-        }
-        if !self.errors.is_empty() {
-            if self.errors.len() > MAX_ERRORS {
-                self.errors.truncate(MAX_ERRORS);
-                self.errors.push(ImportError { line: 0, problem: Msg::ErrImportTooManyErrors });
-            }
-            return Err(self.errors);
-        }
-        if self.questions.is_empty() {
-            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportFileEmpty }]);
-        }
-        Ok(self.questions)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // GIFT
 
@@ -189,7 +143,7 @@ pub fn parse_gift(text: &str) -> Result<Vec<Question>, Vec<ImportError>> {
         if let Some(&(first_line, _)) = block.first() {
             match gift_question(block) {
                 Ok(question) => out.question(first_line, Question { topic: topic.to_string(), ..question }),
-                Err(error) => out.errors.push(error),
+                Err(error) => out.error(error.line, error.problem),
             }
         }
         block.clear();
@@ -226,18 +180,6 @@ fn category(line: &str) -> Option<String> {
         return None;
     }
     Some(topic_of_category(&line[PREFIX.len()..]))
-}
-
-/// A Moodle category path as a topic: its last part, "" for the course's default category
-/// (`$course$/top`).
-pub(super) fn topic_of_category(path: &str) -> String {
-    let last = path.split('/').map(str::trim).rfind(|part| !part.is_empty()).unwrap_or("");
-    let is_root = (last.starts_with('$') && last.ends_with('$')) || last == "top";
-    if is_root {
-        String::new()
-    } else {
-        last.to_string()
-    }
 }
 
 /// The next unescaped occurrence, at or after byte `from`, of one of `targets`: its byte offset
@@ -279,37 +221,6 @@ fn unescape(s: &str) -> String {
         }
     }
     out
-}
-
-/// HTML from a Moodle export as plain text: line breaks and paragraphs become new lines, other
-/// tags go, the common entities are decoded.
-pub(super) fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            // A lone "<" is text ("a < b").
-            text.push_str(&rest[open..]);
-            rest = "";
-            break;
-        };
-        let tag = rest[open + 1..open + close].trim().to_lowercase();
-        if tag.starts_with("br") || tag == "/p" || tag == "/div" || tag == "/li" {
-            text.push('\n');
-        }
-        rest = &rest[open + close + 1..];
-    }
-    text.push_str(rest);
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&amp;", "&");
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 /// One block of lines (no blank or comment lines) as a question without its topic.
@@ -498,11 +409,6 @@ fn right_index(right: &mut Vec<String>, item: String) -> usize {
         right.push(item);
         right.len() - 1
     })
-}
-
-/// "Дұрыс / Верно": a bank's questions serve Kazakh and Russian groups alike.
-pub(super) fn both_languages(msg: Msg) -> String {
-    format!("{} / {}", msg.text(Locale::Kk), msg.text(Locale::Ru))
 }
 
 /// The text before an unescaped '#' (feedback).

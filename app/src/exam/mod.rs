@@ -15,6 +15,8 @@ pub mod model;
 pub mod moodle_xml;
 pub mod pages;
 pub mod pictures;
+#[cfg(feature = "ssr")]
+pub mod question_files;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -35,8 +35,8 @@
 //! embedded files, numerical units, wildcards (`*`) in short answers, and fractional points.
 //! The whole file is refused when any question is, as for GIFT.
 
-use super::import::{both_languages, html_to_text, topic_of_category, Collected};
 use super::model::{ImportError, Question, QuestionKind};
+use super::question_files::{both_languages, html_to_text, topic_of_category, Collected};
 use crate::docs::sheet::number_text;
 use crate::i18n::Msg;
 use quick_xml::events::Event;

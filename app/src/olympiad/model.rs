@@ -475,3 +475,16 @@ mod tests {
         assert_eq!(check_pupil("060315600303", "Әлия", "9", "", both).map(|p| p.language), Err(vec![("language", Msg::ErrRequired)]));
     }
 }
+
+/// A school of the registry, for the operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct RegistrySchool {
+    pub school_id: i64,
+    pub code: String,
+    pub name: String,
+    pub seats: i64,
+    /// Applications listing it (any position), and winners placed in it.
+    pub applied: i64,
+    pub placed: i64,
+}

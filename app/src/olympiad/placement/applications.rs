@@ -15,8 +15,10 @@
 #[cfg(feature = "ssr")]
 use super::store;
 use crate::error::AppError;
+// The registry's rows are read by the store too, so they live in the olympiad's model.
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
+pub use crate::olympiad::model::RegistrySchool;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -57,19 +59,6 @@ pub fn place(candidates: &[Candidate], seats: &HashMap<i64, i64>) -> Vec<(i64, O
             (c.application_id, school)
         })
         .collect()
-}
-
-/// A school of the registry, for the operator.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct RegistrySchool {
-    pub school_id: i64,
-    pub code: String,
-    pub name: String,
-    pub seats: i64,
-    /// Applications listing it (any position), and winners placed in it.
-    pub applied: i64,
-    pub placed: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,9 +4,9 @@
 //! functions and the document route in `applications.rs` check the caller first, then call
 //! these.
 
-use super::applications::RegistrySchool;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::olympiad::model::RegistrySchool;
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 

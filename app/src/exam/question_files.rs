@@ -1,0 +1,103 @@
+//! What every reader of a question file shares (`import` for GIFT, Aiken and the XLSX
+//! template, `moodle_xml`): the all-or-nothing collection of questions and errors, and the
+//! few ways Moodle writes a text (HTML, a category path, true/false).
+
+use super::model::{ImportError, Question};
+use crate::i18n::{Locale, Msg};
+
+/// More questions than a file for one bank should hold: a larger file is a mistake.
+pub const MAX_QUESTIONS: usize = 2000;
+/// Errors listed at most; more are summed up by one [`Msg::ErrImportTooManyErrors`].
+pub const MAX_ERRORS: usize = 50;
+
+/// Gathers questions and errors while reading, and gives the all-or-nothing result.
+#[derive(Default)]
+pub(crate) struct Collected {
+    questions: Vec<Question>,
+    errors: Vec<ImportError>,
+}
+
+impl Collected {
+    pub(crate) fn error(&mut self, line: usize, problem: Msg) {
+        self.errors.push(ImportError { line, problem });
+    }
+
+    /// Keeps the question if it is valid, else notes why at its line.
+    pub(crate) fn question(&mut self, line: usize, question: Question) {
+        match question.validate() {
+            Ok(()) => self.questions.push(question),
+            Err(problem) => self.error(line, problem),
+        }
+    }
+
+    /// Whether to stop reading: the result is an error anyway, and a broken file should not be
+    /// read to its end at the cost of memory.
+    pub(crate) fn too_much(&self) -> bool {
+        self.questions.len() + self.errors.len() > MAX_QUESTIONS
+    }
+
+    pub(crate) fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
+        if self.questions.len() + self.errors.len() > MAX_QUESTIONS {
+            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportTooManyQuestions }]);
+        }
+        if !self.errors.is_empty() {
+            if self.errors.len() > MAX_ERRORS {
+                self.errors.truncate(MAX_ERRORS);
+                self.errors.push(ImportError { line: 0, problem: Msg::ErrImportTooManyErrors });
+            }
+            return Err(self.errors);
+        }
+        if self.questions.is_empty() {
+            return Err(vec![ImportError { line: 0, problem: Msg::ErrImportFileEmpty }]);
+        }
+        Ok(self.questions)
+    }
+}
+
+/// HTML from a Moodle export as plain text: line breaks and paragraphs become new lines, other
+/// tags go, the common entities are decoded.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            // A lone "<" is text ("a < b").
+            text.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[open + 1..open + close].trim().to_lowercase();
+        if tag.starts_with("br") || tag == "/p" || tag == "/div" || tag == "/li" {
+            text.push('\n');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&amp;", "&");
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// A Moodle category path as a topic: its last part, "" for the course's default category
+/// (`$course$/top`).
+pub(crate) fn topic_of_category(path: &str) -> String {
+    let last = path.split('/').map(str::trim).rfind(|part| !part.is_empty()).unwrap_or("");
+    let is_root = (last.starts_with('$') && last.ends_with('$')) || last == "top";
+    if is_root {
+        String::new()
+    } else {
+        last.to_string()
+    }
+}
+
+/// "Дұрыс / Верно": a bank's questions serve Kazakh and Russian groups alike.
+pub(crate) fn both_languages(msg: Msg) -> String {
+    format!("{} / {}", msg.text(Locale::Kk), msg.text(Locale::Ru))
+}
