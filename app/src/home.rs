@@ -2,8 +2,8 @@
 //! tile for each thing they may do.
 
 use crate::auth::model::Permission;
+use crate::auth::shell::use_user;
 use crate::i18n::{t, Msg};
-use crate::ui::use_user;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

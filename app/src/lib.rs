@@ -190,13 +190,13 @@ fn Frame(children: Children) -> impl IntoView {
     let locale = RwSignal::new(initial_locale());
     provide_context(locale);
     let user = Resource::new(|| (), |_| auth::api::current_user());
-    provide_context(ui::CurrentUser(user));
+    provide_context(auth::shell::CurrentUser(user));
 
     view! {
         <Html attr:lang=move || locale.get().code()/>
         <Title text=move || format!("{} · {}", Msg::AppName.text(locale.get()), Msg::Tagline.text(locale.get()))/>
         <Router>
-            <ui::Header/>
+            <auth::shell::Header/>
             <main id="main">{children()}</main>
             <footer class="foot">
                 <span>{t(Msg::AppName)}" · "{t(Msg::Tagline)}</span>

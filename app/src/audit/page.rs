@@ -2,9 +2,10 @@
 //! works without JavaScript), newest first, 50 a page.
 
 use super::api::audit_list;
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::components::{Form, Route, A};
 use leptos_router::hooks::use_query_map;

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]

@@ -3,9 +3,10 @@
 use super::api::{
     ChangePassword, ConfirmContact, ConfirmRegistration, Login, Register, RequestPasswordReset, ResetPassword, UpdateProfile,
 };
+use crate::auth::shell::{use_user, RequireUser};
 use crate::consent::page::MyConsentsSection;
 use crate::i18n::{t, use_locale, Locale, Msg};
-use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, use_user, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, Field, FormStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,9 +1,10 @@
 //! The in-app inbox page.
 
 use super::api::{inbox_list, InboxMarkRead};
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::components::Route;
 use leptos_router::path;

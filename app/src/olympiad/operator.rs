@@ -3,6 +3,7 @@
 //! results, placement), gathered here so that no phase's pages depend on a later phase. One
 //! column on a phone: forms stack, tables become cards (the `list` class does that).
 
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::olympiad::campaign::api::{operator_page, CreateCampaign};
@@ -11,7 +12,7 @@ use crate::olympiad::directory::pages::{DirectoryCounts, DirectoryImport};
 use crate::olympiad::model::Campaign;
 use crate::olympiad::stage::window::SetStageWindow;
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 #[component]

@@ -5,10 +5,10 @@
 use super::client::rules::{clock, faces_msg, screen_step, ScreenNeed, ScreenStep};
 use super::client::status::{CaptureStatus, CheckSteps, Step};
 use super::settings::{Capture, ProctorMode, ProctorSettings};
+use crate::auth::shell::RequireUser;
 use crate::consent::model::Purpose;
 use crate::consent::page::ConsentGate;
 use crate::i18n::{t, use_locale, Msg};
-use crate::ui::RequireUser;
 use leptos::prelude::*;
 use leptos_router::components::Route;
 use leptos_router::path;

@@ -1,10 +1,11 @@
 //! The proctor's pages: the live board and one attempt's timeline with its decisions.
 
 use super::review::*;
+use crate::auth::shell::RequireUser;
 use crate::exam::model::verdict_msg;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 use leptos_router::components::{Route, A};
 use leptos_router::path;

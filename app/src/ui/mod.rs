@@ -1,29 +1,20 @@
-//! Building blocks every page uses: the page frame, the language switch, form fields with
-//! their translated errors, and the signed-in user's context.
+//! Building blocks every page uses: form fields with their translated errors, form status,
+//! page errors, timers. The page frame that knows the signed-in user (header, language switch,
+//! the sign-in guard) is `auth::shell`: nothing here imports a domain.
 
 pub mod save_queue;
 pub mod time;
 
-use crate::auth::model::SessionUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::A;
-
-/// The signed-in user, loaded once per page and refreshed after sign-in/out.
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
 
 /// A text as a query value in a link (a plain GET form encodes it the same way).
 pub fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
-}
-
-pub fn use_user() -> CurrentUser {
-    expect_context::<CurrentUser>()
 }
 
 /// The error of the last run of an action (None while it has not failed).
@@ -151,92 +142,6 @@ pub fn FormStatus(error: Signal<Option<AppError>>, #[prop(optional)] ok: Option<
     }
 }
 
-/// The language switch. Works without JavaScript (a form post that sets the cookie) and,
-/// hydrated, switches the page at once.
-#[component]
-pub fn LangSwitch() -> impl IntoView {
-    let locale = use_locale();
-    let set = ServerAction::<crate::auth::api::SetLocale>::new();
-    view! {
-        <nav class="langs" aria-label=t(Msg::Language)>
-            {Locale::ALL
-                .into_iter()
-                .map(|l| {
-                    view! {
-                        <ActionForm action=set attr:class="lang-form">
-                            <input type="hidden" name="locale" value=l.code()/>
-                            <button
-                                type="submit"
-                                lang=l.code()
-                                class="lang"
-                                aria-pressed=move || if locale.get() == l { "true" } else { "false" }
-                                on:click=move |_| locale.set(l)
-                            >
-                                {l.code().to_uppercase()}
-                                <span class="sr-only">{" "}{l.native_name()}</span>
-                            </button>
-                        </ActionForm>
-                    }
-                })
-                .collect_view()}
-        </nav>
-    }
-}
-
-/// Header with the brand, the menu for the signed-in user's rights, and the language switch.
-#[component]
-pub fn Header() -> impl IntoView {
-    let user = use_user();
-    let logout = ServerAction::<crate::auth::api::Logout>::new();
-    reload_home_on_success(logout);
-    view! {
-        <header class="top">
-            <a class="brand" href="/">
-                <span class="logo" aria-hidden="true">"T"</span>
-                <span>{t(Msg::AppName)}</span>
-            </a>
-            <nav class="menu" aria-label=t(Msg::MainMenu)>
-                <Transition fallback=|| ()>
-                    {move || {
-                        user.0.get().map(|u| match u {
-                            Ok(Some(u)) => {
-                                let admin = u.can(crate::auth::model::Permission::OrgManage) || u.can(crate::auth::model::Permission::UserManage);
-                                let audit = u.can(crate::auth::model::Permission::AuditRead);
-                                let journals = u.can(crate::auth::model::Permission::JournalKeep) || u.can(crate::auth::model::Permission::JournalRead);
-                                let student = u.grants.iter().any(|g| g.role == crate::auth::model::Role::Student);
-                                let exams = u.grants.iter().any(|g| g.role.sits_exams())
-                                    || u.can(crate::auth::model::Permission::JournalKeep)
-                                    || u.can(crate::auth::model::Permission::OlympiadOperate);
-                                let proctor = u.can(crate::auth::model::Permission::ProctorReview);
-                                view! {
-                                    <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
-                                    <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
-                                    <Show when=move || exams><A href="/exams">{t(Msg::Exams)}</A></Show>
-                                    <Show when=move || proctor><A href="/proctor">{t(Msg::ProctorBoard)}</A></Show>
-                                    <A href="/inbox">{t(Msg::Inbox)}</A>
-                                    <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
-                                    <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>
-                                    <A href="/profile"><span class="who">{u.full_name.clone()}</span></A>
-                                    <ActionForm action=logout attr:class="inline">
-                                        <button type="submit" class="link">{t(Msg::SignOut)}</button>
-                                    </ActionForm>
-                                }
-                                .into_any()
-                            }
-                            _ => view! {
-                                <A href="/login">{t(Msg::SignIn)}</A>
-                                <A href="/register">{t(Msg::Register)}</A>
-                            }
-                            .into_any(),
-                        })
-                    }}
-                </Transition>
-            </nav>
-            <LangSwitch/>
-        </header>
-    }
-}
-
 /// "Row 5, Code: <message>" from a field error named "row.5.code", for the row report of a file
 /// import; `column` names the file's column in the reader's language. Row 0 is the whole file.
 pub fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Msg>) -> String {
@@ -249,35 +154,6 @@ pub fn row_error(field: &str, msg: Msg, l: Locale, column: fn(&str) -> Option<Ms
     }
     let column = column(name).map(|m| m.text(l)).unwrap_or("");
     format!("{}, {column}: {}", Msg::RowN.text(l).replace("{n}", row), msg.text(l))
-}
-
-/// Shows its children only to a signed-in user; otherwise a link to sign in.
-///
-/// The children are built once, when the user is known. (Inside a reactive closure they were
-/// built two or three times while the server rendered the page: the Transition runs its
-/// children once to find their resources and again to render them. Every build created the
-/// page's resources anew, the client, hydrating once, read the data of a discarded build, and
-/// hydration failed at random on the pages behind this guard.)
-#[component]
-pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
-    let user = use_user();
-    let gated = Suspend::new(async move {
-        match user.0.await {
-            Ok(Some(_)) => children().into_any(),
-            _ => view! {
-                <section class="card narrow">
-                    <p class="banner error">{t(Msg::ErrUnauthorized)}</p>
-                    <A href="/login">{t(Msg::SignIn)}</A>
-                </section>
-            }
-            .into_any(),
-        }
-    });
-    view! {
-        <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
-            {gated}
-        </Transition>
-    }
 }
 
 /// A page-level error (for loads that failed), translated.

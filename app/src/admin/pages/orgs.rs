@@ -1,8 +1,9 @@
 use super::OrgSelect;
 use crate::admin::api::{list_orgs, CreateOrg};
 use crate::admin::model::OrgKind;
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,8 @@
 use super::{OrgSelect, RoleSelect};
 use crate::admin::api::{get_user, list_orgs, AssignRole, RevokeRole, SetUserActive};
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, Msg};
-use crate::ui::{action_error, action_ok, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, FormStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

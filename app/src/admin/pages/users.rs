@@ -1,7 +1,8 @@
 use super::{OrgSelect, RoleSelect};
 use crate::admin::api::{list_orgs, list_users, CreateUser};
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;

@@ -1,6 +1,7 @@
 //! The attempt: the paper with autosave (each answer acknowledged by the server before it shows
 //! "saved"), the server's timer, the proctoring panel beside it, and the result once handed in.
 
+use crate::auth::shell::RequireUser;
 use crate::exam::answer_queue::{AnswerQueue, SaveState};
 use crate::exam::api::*;
 use crate::exam::dto::*;
@@ -9,7 +10,7 @@ use crate::i18n::{t, Msg};
 use crate::ui::id_param;
 use crate::ui::save_queue::SaveQueue;
 use crate::ui::sleep;
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 use std::collections::HashMap;
 

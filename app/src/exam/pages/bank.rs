@@ -1,13 +1,14 @@
 //! The teacher's question bank page (`/exams/bank?subject=…`): the questions of one subject by
 //! topic, each with its picture (attach, replace, remove) and a way to take it out of the bank.
 
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::exam::api::{archive_question, exam_bank, exams_overview};
 use crate::exam::dto::BankQuestion;
 use crate::exam::model::QuestionKind;
 use crate::exam::pictures::remove_question_picture;
 use crate::i18n::{t, Msg};
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -2,6 +2,7 @@
 //! attached files), the teacher's grading page of one attempt, and the mark sheet of an
 //! offline exam.
 
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::exam::answer_queue::AnswerQueue;
 use crate::exam::dto::{AttachedFile, TicketPaper};
@@ -9,7 +10,7 @@ use crate::exam::grading::*;
 use crate::exam::model::{score_text, verdict_msg};
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::id_param;
-use crate::ui::{ErrorNote, FormStatus, RequireUser};
+use crate::ui::{ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 fn file_size(bytes: i64) -> String {

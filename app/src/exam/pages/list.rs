@@ -1,13 +1,14 @@
 //! The exams page: what a candidate may sit, what a teacher teaches, a new exam, and the import
 //! of questions into the bank.
 
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::exam::api::*;
 use crate::exam::dto::*;
 use crate::exam::model::score_text;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 
 #[component]

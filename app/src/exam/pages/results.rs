@@ -1,11 +1,12 @@
 //! The teacher's results of an exam: per candidate and per question, and its schedule.
 
+use crate::auth::shell::RequireUser;
 use crate::exam::api::*;
 use crate::exam::model::{score_text, verdict_msg};
 use crate::i18n::{t, Msg};
 use crate::ui::id_param;
 use crate::ui::time::format_datetime;
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 
 #[component]

@@ -5,6 +5,7 @@
 //! browser may grant the devices again without asking) while the server's timer goes on; the
 //! outbox sends what the previous page left at once, check or not.
 
+use crate::auth::shell::RequireUser;
 use crate::exam::api::{before_start, StartAttempt};
 use crate::exam::dto::StartInfo;
 use crate::i18n::{t, Msg};
@@ -12,7 +13,7 @@ use crate::proctor::client::rules::ScreenNeed;
 use crate::proctor::pages::{DeviceCheck, ProctorPanel};
 use crate::proctor::settings::{Capture, ProctorMode, ProctorSettings};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,11 +1,12 @@
 //! Assignments: the teacher's page of one journal, and the student's own list.
 
 use super::JournalNav;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::journal::api::get_journal;
 use crate::journal::assignments::{journal_assignments, my_assignments, Assignment, CreateAssignment, ReviewSubmission};
-use crate::ui::{action_error, action_ok, field_error, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, field_error, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 
 fn status_msg(status: &str) -> Msg {

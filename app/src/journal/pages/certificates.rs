@@ -1,11 +1,12 @@
 //! Certificates: the student's requests, the office's queue, and the public check page the QR
 //! code opens.
 
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::certificates::{
     certificate_queue, my_certificates, verify_certificate, CertificateRow, DecideCertificate, RequestCertificate,
 };
-use crate::ui::{action_error, action_ok, time::format_datetime, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, time::format_datetime, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -27,7 +28,7 @@ fn MyCertificates() -> impl IntoView {
     let request = ServerAction::<RequestCertificate>::new();
     let error = action_error(request);
     let list = Resource::new(move || request.version().get(), |_| my_certificates());
-    let user = crate::ui::use_user();
+    let user = crate::auth::shell::use_user();
     view! {
         <div class="grid two">
             <section class="card">

@@ -7,6 +7,7 @@
 //! of lessons.
 
 use super::JournalNav;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::api::{get_journal, save_cell, RenameJournal};
@@ -14,7 +15,7 @@ use crate::journal::dto::{JournalView, LessonHead};
 use crate::journal::model::{average, format_2dp, parse_cell, Attendance, Cell, LessonType, Scale};
 use crate::ui::save_queue::{SaveQueue, Settled};
 use crate::ui::sleep;
-use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 use std::collections::HashMap;
 

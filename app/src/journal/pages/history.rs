@@ -1,8 +1,9 @@
 use super::JournalNav;
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::api::journal_history;
 use crate::journal::model::{Cell, Scale};
-use crate::ui::{time::format_datetime, ErrorNote, RequireUser};
+use crate::ui::{time::format_datetime, ErrorNote};
 use leptos::prelude::*;
 
 #[component]

@@ -1,6 +1,7 @@
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::api::{keepable_groups, list_journals, CreateJournal};
-use crate::ui::{action_error, field_error, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, field_error, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 
 #[component]

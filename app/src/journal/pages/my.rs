@@ -1,7 +1,8 @@
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::api::my_marks;
 use crate::journal::model::{format_2dp, Cell};
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 
 #[component]

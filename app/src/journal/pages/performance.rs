@@ -1,10 +1,11 @@
 //! Performance by specialty from attestation days and exams (JRN-6): a table and a chart.
 
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::api::report_performance;
 use crate::journal::dto::PerformanceRow;
 use crate::journal::model::format_2dp;
-use crate::ui::{ErrorNote, FormStatus, RequireUser};
+use crate::ui::{ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 #[component]

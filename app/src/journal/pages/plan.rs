@@ -3,6 +3,7 @@
 //! lessons themselves, each of which can be moved, edited or cancelled.
 
 use super::JournalNav;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::api::{
@@ -10,7 +11,7 @@ use crate::journal::api::{
 };
 use crate::journal::dto::{FillPreview, KtpTopic, LessonHead};
 use crate::journal::model::{Hours, LessonType};
-use crate::ui::{action_error, action_ok, field_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, field_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 #[component]

@@ -1,10 +1,11 @@
 //! The teacher's teaching-time sheet for a month: hours given from the lessons, against the
 //! planned load of each journal.
 
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::journal::api::timesheet;
 use crate::journal::model::Hours;
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 
 #[component]

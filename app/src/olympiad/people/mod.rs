@@ -8,9 +8,10 @@
 //! but only before they have started a paper: a started attempt is evidence, and its paper was
 //! drawn for the variant they sat.
 
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, RequireUser};
+use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};

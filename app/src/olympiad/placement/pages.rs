@@ -4,10 +4,11 @@
 //! One column on a phone.
 
 use super::applications::*;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, field_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, field_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 /// The error of one field of a form, under it.

@@ -216,7 +216,7 @@ pub mod ssr {
 pub fn JoinPage() -> impl IntoView {
     let locale = use_locale();
     let join = ServerAction::<JoinWithCode>::new();
-    let user = crate::ui::use_user();
+    let user = crate::auth::shell::use_user();
     crate::ui::reload_home_on_success(join);
     let error = action_error(join);
     use crate::i18n::Msg;

@@ -3,12 +3,13 @@
 //! become cards (the `list` class does that).
 
 use super::api::*;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::olympiad::directory::pages::UploadResult;
 use crate::olympiad::model::*;
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, ErrorNote, Field, FormStatus, RequireUser, SelectError};
+use crate::ui::{action_error, action_ok, field_error, reload_home_on_success, ErrorNote, Field, FormStatus, SelectError};
 use leptos::prelude::*;
 
 /// A person without an account registers (step 1: the form; step 2, after it succeeds: the code
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TeacherRegistrationPage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| open_campaigns());
-    let user = crate::ui::use_user();
+    let user = crate::auth::shell::use_user();
     view! {
         <section class="card narrow" data-testid="teacher-registration">
             <h1>{t(Msg::OlyTeacherRegistration)}</h1>

@@ -6,10 +6,11 @@
 use super::api::*;
 use super::file::*;
 use super::ranking::WinnerRule;
+use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::semester::Date;
-use crate::ui::{action_error, ErrorNote, FormStatus, RequireUser};
+use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -6,9 +6,10 @@
 //! Bars are SVG rectangles: the page's Content-Security-Policy allows no inline styles.
 
 use super::figures::*;
+use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{ErrorNote, RequireUser};
+use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
