@@ -11,6 +11,7 @@ pub mod error;
 pub mod exam;
 pub mod home;
 pub mod i18n;
+pub mod inbox;
 pub mod journal;
 pub mod notify;
 pub mod olympiad;
@@ -139,7 +140,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <CandidateRoutes/>
                 <auth::AccountRoutes/>
-                <notify::page::InboxRoutes/>
+                <inbox::page::InboxRoutes/>
                 <admin::pages::AdminRoutes/>
                 <audit::page::AuditRoutes/>
                 <journal::pages::JournalRoutes/>

@@ -2,11 +2,9 @@
 //! inbox. Server functions only *enqueue* into the outbox table inside their transaction;
 //! the server's delivery worker sends, records the status, and retries failures with backoff.
 //! So a message is never sent for a change that was rolled back, and never lost when a
-//! gateway is down.
+//! gateway is down. Reading the in-app messages is `inbox`.
 
-pub mod api;
 pub mod model;
-pub mod page;
 #[cfg(feature = "ssr")]
 pub mod store;
 /// Every domain enqueues its messages as `notify::outbox::enqueue`.

@@ -24,13 +24,3 @@ impl Channel {
         }
     }
 }
-
-/// A message in the user's in-app inbox.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboxMessage {
-    pub id: i64,
-    pub subject: String,
-    pub body: String,
-    pub created_at: i64,
-    pub read: bool,
-}

@@ -1,6 +1,6 @@
 //! The signed-in user's in-app inbox.
 
-use super::model::InboxMessage;
+use super::InboxMessage;
 use crate::error::AppError;
 use leptos::prelude::*;
 
