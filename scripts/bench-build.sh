@@ -5,11 +5,15 @@
 #   warm   the same again with nothing changed;
 #   edits  one line changed in one place, then the build: a server-only file of each domain, a
 #          page compiled for the server and both browser bundles, the server crate, the style.
+#   dev    the developer's test loop instead: one line changed in a file of each domain, then
+#          `cargo test --no-run` for every test binary (debug). Runs in your checkout with its
+#          own target folder (warm from your last test run, which is the point), each edit
+#          undone after its build; refused when a file it edits has changes of yours.
 # It works in a worktree of HEAD of its own (BENCH_DIR, default /tmp/talap-build-bench) with
 # its own target folder, so your checkout and its builds are untouched, and prints one line
 # per build: `BUILD <what> <seconds>s`. Expects scripts/setup.sh to have run.
 #
-# Usage: scripts/bench-build.sh [cold] [warm] [edits]   (all three when none is named)
+# Usage: scripts/bench-build.sh [cold] [warm] [edits] [dev]   (the first three when none is named)
 # Knobs: BENCH_DIR; BENCH_KEEP=1 keeps the worktree (and its target) for a later run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +24,29 @@ unset CARGO_TARGET_DIR
 DIR="${BENCH_DIR:-/tmp/talap-build-bench}"
 what=("$@")
 [ ${#what[@]} -gt 0 ] || what=(cold warm edits)
+
+# The test loop's figures come from the checkout itself (see `dev` above).
+DEV_FILES=(journal:app/src/journal/store/cells.rs exam:app/src/exam/store/attempt.rs proctor:app/src/proctor/ingest.rs
+  olympiad:app/src/olympiad/stage/seating.rs auth:app/src/auth/store/sessions.rs page:app/src/exam/pages/attempt.rs)
+if [ "${what[*]}" = dev ]; then
+  cd "$ROOT"
+  for pair in "${DEV_FILES[@]}"; do
+    file="${pair#*:}"
+    git diff --quiet -- "$file" || { echo "bench-build dev: $file has changes of yours; commit or stash them" >&2; exit 1; }
+  done
+  trap 'git -C "$ROOT" checkout -q -- "${DEV_FILES[@]#*:}" 2>/dev/null || true' EXIT
+  cargo test -p app -p server --features app/ssr --no-run -q >/dev/null 2>&1  # start warm
+  for pair in "${DEV_FILES[@]}"; do
+    name="${pair%%:*}" file="${pair#*:}"
+    printf '\n#[allow(dead_code)]\nconst BENCH_BUILD_EDIT: u32 = %s;\n' "$RANDOM" >>"$file"
+    t0=$(date +%s.%N)
+    cargo test -p app -p server --features app/ssr --no-run -q >/dev/null 2>&1 || { echo "build failed after editing $file" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    git checkout -q -- "$file"
+    awk -v what="dev-$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "BUILD %s %.0fs\n", what, b - a }'
+  done
+  exit 0
+fi
 
 if [ ! -d "$DIR/.git" ] && [ ! -f "$DIR/.git" ]; then
   git -C "$ROOT" worktree add --detach -q "$DIR" HEAD
@@ -60,8 +87,8 @@ for w in "${what[@]}"; do
       # name:file — a server-only file per domain (the browser bundles are not rebuilt: the
       # file is not part of them), then a page both bundles hold, the server crate, the style.
       for pair in \
-        journal-store:app/src/journal/store.rs \
-        exam-store:app/src/exam/store.rs \
+        journal-store:app/src/journal/store/mod.rs \
+        exam-store:app/src/exam/store/mod.rs \
         proctor-report:app/src/proctor/report.rs \
         olympiad-downloads:app/src/olympiad/downloads.rs \
         exam-attempt-page:app/src/exam/pages/attempt.rs \
@@ -75,6 +102,7 @@ for w in "${what[@]}"; do
       done
       git checkout -q -- .
       ;;
-    *) echo "unknown: $w (cold, warm, edits)" >&2; exit 2 ;;
+    dev) echo "dev runs alone: scripts/bench-build.sh dev" >&2; exit 2 ;;
+    *) echo "unknown: $w (cold, warm, edits, dev)" >&2; exit 2 ;;
   esac
 done
