@@ -302,7 +302,8 @@ test('ordering and matching questions are answered through opaque ids and score 
   await hydrated(page);
   const ordering = page.getByTestId('question').filter({ hasText: orderStem });
   const matching = page.getByTestId('question').filter({ hasText: matchStem });
-  const shownOrder = () => ordering.locator('ol.ordering li span').allInnerTexts();
+  // The item's own text (the move buttons hold arrows in spans of their own).
+  const shownOrder = () => ordering.locator('ol.ordering li > span').allInnerTexts();
   // The paper does not come in the right order, and names nothing by its place in the bank.
   assert.notDeepEqual(await shownOrder(), items, 'the items are shuffled');
   const values = await matching.locator('select option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v !== ''));

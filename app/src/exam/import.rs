@@ -1,7 +1,8 @@
 //! Importing questions into the bank (EXM-2) from the formats teachers already have: Moodle's
-//! GIFT, Aiken, Moodle XML (in `moodle_xml.rs`), and our spreadsheet template. Reading is all or nothing: a file with any broken
-//! question imports nothing and comes back with every problem listed by line (row), so the
-//! teacher fixes the file once. Every question read is also checked by [`Question::validate`].
+//! GIFT, Aiken, Moodle XML (in `moodle_xml.rs`), and our spreadsheet template. Reading is all
+//! or nothing: a file with any broken question imports nothing and comes back with every
+//! problem listed by line (row), so the teacher fixes the file once. Every question read is
+//! also checked by [`Question::validate`].
 //!
 //! Text files may be UTF-8 (with or without a BOM), UTF-16 with a BOM, or Windows-1251 (what
 //! Notepad on a Russian Windows saves as "ANSI"). [`detect_format`] tells the format from the
@@ -12,8 +13,9 @@
 //! Moodle's format, the parts of it that make sense here. Questions are separated by blank
 //! lines; lines starting with `//` are comments. A question is an optional `::title::` (ignored),
 //! an optional `[html]`/`[markdown]`/`[plain]`/`[moodle]` marker (with `[html]`, tags are removed
-//! and entities decoded; an answer or matching item may carry its own), the text, and one answer block in braces; text after the block makes it
-//! a "missing word" question (the block's place shows as `_____`).
+//! and entities decoded; an answer or matching item may carry its own), the text, and one
+//! answer block in braces; text after the block makes it a "missing word" question (the
+//! block's place shows as `_____`).
 //!
 //! | block                       | question                                                     |
 //! |-----------------------------|--------------------------------------------------------------|
@@ -76,7 +78,7 @@
 //! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
 
 use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
-use super::question_files::{both_languages, html_to_text, topic_of_category, Collected};
+use super::question_files::{both_languages, html_to_text, is_full, settle_short, topic_of_category, without_wildcard, Collected};
 pub use super::question_files::{MAX_ERRORS, MAX_QUESTIONS};
 use crate::docs::sheet::{decode_text, number_text};
 use crate::i18n::{Locale, Msg};
@@ -338,15 +340,11 @@ fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question,
             if weight <= 0.0 {
                 continue;
             }
-            question.accepted.push(short_answer(token.text, clean)?);
+            // Checked raw: cleaning would not tell an escaped star from a wildcard.
+            question.accepted.push(clean(&without_wildcard(token.text)?));
             question.weights.push(weight);
         }
-        if !question.weights.iter().any(|&w| is_full(w)) {
-            return Err(Msg::ErrImportNoCorrectAnswer);
-        }
-        if question.weights.iter().all(|&w| is_full(w)) {
-            question.weights.clear();
-        }
+        settle_short(&mut question)?;
         return Ok(question);
     }
     if arrows != tokens.len() {
@@ -387,20 +385,6 @@ fn gift_choice(tokens: &[Token<'_>], clean: &dyn Fn(&str) -> String) -> Result<Q
     }
     let plain = single && correct.len() == 1 && weights.iter().all(|&w| w == 0.0 || is_full(w));
     Ok(Question { options, correct, weights: if plain { Vec::new() } else { weights }, ..Question::new(kind, "") })
-}
-
-/// Whether a share is full marks (`%100%`, or Moodle's rounding of it).
-fn is_full(share: f64) -> bool {
-    share >= 1.0 - 1e-6
-}
-
-/// A short answer's text. An unescaped `*` is Moodle's wildcard, which is not supported here:
-/// taken as a plain star it would mark right answers wrong, so it is refused; `\*` is a star.
-fn short_answer(raw: &str, clean: &dyn Fn(&str) -> String) -> Result<String, Msg> {
-    if raw.match_indices('*').any(|(at, _)| !raw[..at].ends_with('\\')) {
-        return Err(Msg::ErrImportWildcard);
-    }
-    Ok(clean(&raw.replace("\\*", "*")))
 }
 
 /// The index of `item` among the right items, added if new: two left items may share one.
@@ -489,18 +473,7 @@ fn gift_numeric(body: &str) -> Result<Question, Msg> {
     } else {
         add(without_feedback(body), 1.0)?;
     }
-    if !question.weights.iter().any(|&w| is_full(w)) {
-        return Err(Msg::ErrImportNoCorrectAnswer);
-    }
-    if question.weights.iter().all(|&w| is_full(w)) {
-        question.weights.clear();
-    }
-    // One tolerance for all is the plain form.
-    let first = question.tolerances[0];
-    if question.tolerances.iter().all(|t| (t - first).abs() <= 1e-12) {
-        question.tolerances.clear();
-        question.tolerance = (first > 0.0).then_some(first);
-    }
+    settle_short(&mut question)?;
     Ok(question)
 }
 

@@ -36,7 +36,7 @@
 //! The whole file is refused when any question is, as for GIFT.
 
 use super::model::{ImportError, Question, QuestionKind};
-use super::question_files::{both_languages, html_to_text, topic_of_category, Collected};
+use super::question_files::{both_languages, html_to_text, is_full, settle_short, topic_of_category, without_wildcard, Collected};
 use crate::docs::sheet::number_text;
 use crate::i18n::Msg;
 use quick_xml::events::Event;
@@ -164,10 +164,6 @@ fn fraction(answer: &Node) -> Result<f64, Msg> {
     raw.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f / 100.0).ok_or(Msg::ErrImportUnknownSyntax)
 }
 
-fn is_full(share: f64) -> bool {
-    share >= 1.0 - 1e-6
-}
-
 /// One `<question>` of a kind other than a category.
 fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
     let text = node.child("questiontext").map(Node::formatted).transpose()?.unwrap_or_default();
@@ -224,15 +220,10 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
                 if share <= 0.0 {
                     continue;
                 }
-                let text = answer.formatted()?;
-                // Moodle's wildcard: taken as a star it would mark right answers wrong.
-                if text.match_indices('*').any(|(at, _)| !text[..at].ends_with('\\')) {
-                    return Err(Msg::ErrImportWildcard);
-                }
-                q.accepted.push(text.replace("\\*", "*"));
+                q.accepted.push(without_wildcard(&answer.formatted()?)?);
                 q.weights.push(share);
             }
-            full_or_plain(&mut q)?;
+            settle_short(&mut q)?;
             q
         }
         "numerical" => {
@@ -255,12 +246,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
                 q.tolerances.push(tolerance);
                 q.weights.push(share);
             }
-            full_or_plain(&mut q)?;
-            let first = q.tolerances[0];
-            if q.tolerances.iter().all(|t| (t - first).abs() <= 1e-12) {
-                q.tolerances.clear();
-                q.tolerance = (first > 0.0).then_some(first);
-            }
+            settle_short(&mut q)?;
             q
         }
         "matching" => {
@@ -295,17 +281,6 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
     q.text = text;
     q.points = points;
     Ok(q)
-}
-
-/// A short answer needs one answer worth everything; weights all at 100% are the plain form.
-fn full_or_plain(q: &mut Question) -> Result<(), Msg> {
-    if !q.weights.iter().any(|&w| is_full(w)) {
-        return Err(Msg::ErrImportNoCorrectAnswer);
-    }
-    if q.weights.iter().all(|&w| is_full(w)) {
-        q.weights.clear();
-    }
-    Ok(())
 }
 
 /// A bank as Moodle XML, for Moodle or another Talap: one `category` a topic, then its

@@ -101,3 +101,36 @@ pub(crate) fn topic_of_category(path: &str) -> String {
 pub(crate) fn both_languages(msg: Msg) -> String {
     format!("{} / {}", msg.text(Locale::Kk), msg.text(Locale::Ru))
 }
+
+/// Whether a share is full marks (`%100%`, or Moodle's rounding of it).
+pub(crate) fn is_full(share: f64) -> bool {
+    share >= 1.0 - 1e-6
+}
+
+/// A short answer's text with Moodle's escaped star (`\*`) as a star. An unescaped `*` is
+/// Moodle's wildcard, which is not supported here: taken as a plain star it would mark right
+/// answers wrong, so it is refused.
+pub(crate) fn without_wildcard(text: &str) -> Result<String, Msg> {
+    if text.match_indices('*').any(|(at, _)| !text[..at].ends_with('\\')) {
+        return Err(Msg::ErrImportWildcard);
+    }
+    Ok(text.replace("\\*", "*"))
+}
+
+/// A short answer read with its weights and tolerances: it needs an answer worth everything;
+/// weights all at 100% and one tolerance for all are the plain form (no weights, `tolerance`).
+pub(crate) fn settle_short(q: &mut Question) -> Result<(), Msg> {
+    if !q.weights.iter().any(|&w| is_full(w)) {
+        return Err(Msg::ErrImportNoCorrectAnswer);
+    }
+    if q.weights.iter().all(|&w| is_full(w)) {
+        q.weights.clear();
+    }
+    if let Some(&first) = q.tolerances.first() {
+        if q.tolerances.iter().all(|t| (t - first).abs() <= 1e-12) {
+            q.tolerances.clear();
+            q.tolerance = (first > 0.0).then_some(first);
+        }
+    }
+    Ok(())
+}

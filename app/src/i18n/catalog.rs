@@ -693,7 +693,7 @@ catalog! {
     RemovePicture => ["Суретті алып тастау", "Убрать рисунок", "Remove picture"],
     RemoveFromBank => ["Банктен алып тастау", "Убрать из банка", "Remove from bank"],
     ImportQuestions => ["Сұрақтарды жүктеу", "Загрузить вопросы", "Import questions"],
-    ImportQuestionsHint => ["Файл: Moodle XML (.xml), GIFT мәтіні, Aiken мәтіні немесе XLSX үлгісі. Қатесі бар файлдан ештеңе қосылмайды.", "Файл: Moodle XML (.xml), текст GIFT, текст Aiken или шаблон XLSX. Из файла с ошибками ничего не добавляется.", "File: Moodle XML (.xml), Moodle GIFT (.gift), Aiken (.txt) or the XLSX template. Nothing is added from a file with errors."],
+    ImportQuestionsHint => ["Файл: Moodle XML, GIFT мәтіні, Aiken мәтіні немесе XLSX үлгісі. Қатесі бар файлдан ештеңе қосылмайды.", "Файл: Moodle XML, текст GIFT, текст Aiken или шаблон XLSX. Из файла с ошибками ничего не добавляется.", "File: Moodle XML (.xml), Moodle GIFT (.gift), Aiken (.txt) or the XLSX template. Nothing is added from a file with errors."],
     ExportMoodleXml => ["Банкті Moodle XML түрінде жүктеп алу", "Скачать банк в формате Moodle XML", "Download the bank as Moodle XML"],
     File => ["Файл", "Файл", "File"],
     QuestionsImported => ["Қосылған сұрақтар", "Добавлено вопросов", "Questions added"],

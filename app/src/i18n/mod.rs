@@ -165,7 +165,6 @@ mod tests {
         "Aiken",
         "Moodle",
         "XML",
-        "xml",
         "JPEG",
         "PNG",
         "WebP",
