@@ -68,8 +68,8 @@ pub mod ssr {
     }
 
     /// Sets, replaces (`new` Some) or removes (None) a candidate's accommodation: the exam's
-    /// teacher only, for a student of the exam's group who has not started it. One transaction
-    /// with its audit line.
+    /// teacher only, for a candidate of the exam's group, before they start it. One
+    /// transaction with its audit line.
     pub async fn change(
         db: &Db,
         caller: &Caller,
@@ -80,7 +80,9 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         let journal_id = journal_of_exam(db, exam_id).await?;
         let j = crate::journal::store::editable(db, caller, journal_id).await?;
-        if !stored::candidates(db, j.group_id).await?.iter().any(|(id, _)| *id == student_id) {
+        // Given only to someone who sits the group's exams; taken away from anyone (a student
+        // who has left the group keeps nothing they could use, but the row should go).
+        if new.is_some() && !stored::candidates(db, j.group_id).await?.iter().any(|(id, _)| *id == student_id) {
             return Err(AppError::field("student_id", Msg::ErrAccommodationStudent));
         }
         let mut tx = db.begin().await?;
