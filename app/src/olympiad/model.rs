@@ -488,3 +488,24 @@ pub struct RegistrySchool {
     pub applied: i64,
     pub placed: i64,
 }
+
+/// One variant: its exam, window and progress, and whether the bank holds enough questions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Variant {
+    pub exam_id: i64,
+    pub subject: String,
+    pub region: String,
+    pub grade: i64,
+    pub language: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub candidates: i64,
+    pub started: i64,
+    pub finished: i64,
+    /// Questions in the bank's topic for this variant, and how many a paper takes.
+    pub in_bank: i64,
+    /// Not a column: the stage's paper size, set after the read.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub needed: i64,
+}

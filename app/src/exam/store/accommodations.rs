@@ -46,15 +46,12 @@ pub async fn of_exam(db: &Db, exam_id: i64) -> Result<Vec<Listed>, AppError> {
     .await?)
 }
 
+const ONE: &str =
+    "SELECT student_id, extra_min, opens_at, closes_at, reason FROM exam_accommodations WHERE exam_id = $1 AND student_id = $2";
+
 /// One candidate's accommodation for an exam, if any.
 pub async fn of_candidate(db: &Db, exam_id: i64, student_id: i64) -> Result<Option<Accommodation>, AppError> {
-    Ok(sqlx::query_as::<_, Accommodation>(
-        "SELECT student_id, extra_min, opens_at, closes_at, reason FROM exam_accommodations WHERE exam_id = $1 AND student_id = $2",
-    )
-    .bind(exam_id)
-    .bind(student_id)
-    .fetch_optional(&db.pool)
-    .await?)
+    Ok(sqlx::query_as::<_, Accommodation>(ONE).bind(exam_id).bind(student_id).fetch_optional(&db.pool).await?)
 }
 
 /// The accommodations of a start batch's candidates, by (exam, student): one read for the batch.
@@ -98,13 +95,7 @@ pub async fn started(tx: &mut Transaction<'_, Any>, exam_id: i64, student_id: i6
 
 /// The accommodation as it was, read in the change's transaction (for the audit).
 pub async fn current(tx: &mut Transaction<'_, Any>, exam_id: i64, student_id: i64) -> Result<Option<Accommodation>, AppError> {
-    Ok(sqlx::query_as::<_, Accommodation>(
-        "SELECT student_id, extra_min, opens_at, closes_at, reason FROM exam_accommodations WHERE exam_id = $1 AND student_id = $2",
-    )
-    .bind(exam_id)
-    .bind(student_id)
-    .fetch_optional(&mut **tx)
-    .await?)
+    Ok(sqlx::query_as::<_, Accommodation>(ONE).bind(exam_id).bind(student_id).fetch_optional(&mut **tx).await?)
 }
 
 /// Sets (or replaces) a candidate's accommodation.

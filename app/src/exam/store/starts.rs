@@ -85,18 +85,26 @@ async fn write(db: &Db, rows: &[NewAttempt]) -> Result<Vec<Started>, AppError> {
     }
     let sql = crate::db::batch::statement(
         db,
-        format!("SELECT id, opens_at, closes_at FROM exams WHERE id IN ({})", placeholders(1, exams.len())),
+        format!(
+            "SELECT id, opens_at, closes_at,
+                    (SELECT COUNT(*) FROM exam_accommodations c WHERE c.exam_id = exams.id) AS accommodated
+             FROM exams WHERE id IN ({})",
+            placeholders(1, exams.len())
+        ),
     );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql);
     for id in &exams {
         q = q.bind(*id);
     }
     let mut windows = HashMap::new();
-    for (id, opens_at, closes_at) in q.fetch_all(&mut *tx).await? {
+    let mut accommodated = false;
+    for (id, opens_at, closes_at, n) in q.fetch_all(&mut *tx).await? {
         windows.insert(id, (opens_at, closes_at));
+        accommodated |= n > 0;
     }
-    // Candidates with extra time or a window of their own (usually none of the batch).
-    let accommodations = super::accommodations::of_batch(&mut tx, db, &exams, &students).await?;
+    // Candidates with extra time or a window of their own: read only when the batch's exams
+    // have any (most have none, and this is the start wave's path).
+    let accommodations = if accommodated { super::accommodations::of_batch(&mut tx, db, &exams, &students).await? } else { HashMap::new() };
     // Each start's fate, and the rows to insert (with their deadlines) for those let through.
     let mut fate: Vec<Option<Started>> = Vec::with_capacity(rows.len());
     let mut fresh: Vec<(&NewAttempt, i64)> = Vec::new();

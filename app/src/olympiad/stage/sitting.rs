@@ -21,6 +21,8 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
+// Read by the stage's store as it is shown, so it lives in the olympiad's model.
+pub use crate::olympiad::model::Variant;
 use crate::proctor::settings::ProctorMode;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -48,24 +50,6 @@ pub struct StageSetup {
     /// The operator whose bank the papers are drawn from.
     pub owner: String,
     pub collected_at: Option<i64>,
-}
-
-/// One variant: its exam, window and progress, and whether the bank holds enough questions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Variant {
-    pub exam_id: i64,
-    pub subject: String,
-    pub region: String,
-    pub grade: i64,
-    pub language: String,
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub candidates: i64,
-    pub started: i64,
-    pub finished: i64,
-    /// Questions in the bank's topic for this variant, and how many a paper takes.
-    pub in_bank: i64,
-    pub needed: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,24 +187,10 @@ pub mod ssr {
             collected_at: r.collected_at,
         });
         let Some(setup) = setup else { return Ok(StageState::default()) };
-        let variants = store::variants(db, campaign_id)
-            .await?
-            .into_iter()
-            .map(|r| Variant {
-                exam_id: r.exam_id,
-                subject: r.subject,
-                region: r.region,
-                grade: r.grade,
-                language: r.language,
-                opens_at: r.opens_at,
-                closes_at: r.closes_at,
-                candidates: r.candidates,
-                started: r.started,
-                finished: r.finished,
-                in_bank: r.in_bank,
-                needed: setup.questions,
-            })
-            .collect();
+        let mut variants = store::variants(db, campaign_id).await?;
+        for v in &mut variants {
+            v.needed = setup.questions;
+        }
         let unseated = store::unseated(db, campaign_id).await?;
         Ok(StageState { setup: Some(setup), variants, unseated })
     }

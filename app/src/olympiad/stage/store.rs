@@ -5,6 +5,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::olympiad::model::Variant;
 use crate::proctor::settings::ProctorMode;
 use sqlx::{Any, Transaction};
 
@@ -408,25 +409,10 @@ pub async fn setup(db: &Db, campaign_id: i64) -> Result<Option<SetupRow>, AppErr
     .await?)
 }
 
-/// A variant with its window, its progress and the questions its bank topic holds.
-#[derive(sqlx::FromRow)]
-pub struct VariantRow {
-    pub exam_id: i64,
-    pub subject: String,
-    pub region: String,
-    pub grade: i64,
-    pub language: String,
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub candidates: i64,
-    pub started: i64,
-    pub finished: i64,
-    pub in_bank: i64,
-}
-
 /// The campaign's variants by region, grade, language and subject.
-pub async fn variants(db: &Db, campaign_id: i64) -> Result<Vec<VariantRow>, AppError> {
-    Ok(sqlx::query_as::<_, VariantRow>(
+/// `needed` is left 0: the caller knows the paper's size.
+pub async fn variants(db: &Db, campaign_id: i64) -> Result<Vec<Variant>, AppError> {
+    Ok(sqlx::query_as::<_, Variant>(
         "SELECT x.exam_id, x.subject, x.grade, x.language, rg.name AS region, e.opens_at, e.closes_at,
             (SELECT COUNT(*) FROM role_assignments ra WHERE ra.org_id = x.group_id AND ra.role = 'olympiad_participant') AS candidates,
             (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = x.exam_id) AS started,
