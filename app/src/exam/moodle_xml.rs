@@ -86,7 +86,19 @@ impl Node {
 /// The file as a tree; a malformed file is refused at the line where reading stopped.
 fn read_tree(xml: &str) -> Result<Node, ImportError> {
     let mut reader = Reader::from_str(xml);
-    let line_at = |offset: u64| xml.as_bytes()[..(offset as usize).min(xml.len())].iter().filter(|&&b| b == b'\n').count() + 1;
+    // Offsets only grow while reading, so lines are counted from the last one asked for: a
+    // count from the start at every element would be quadratic in a 4 MB bank.
+    let counted = std::cell::Cell::new((0usize, 1usize));
+    let line_at = |offset: u64| {
+        let (from, line) = counted.get();
+        let to = (offset as usize).min(xml.len());
+        if to < from {
+            return xml.as_bytes()[..to].iter().filter(|&&b| b == b'\n').count() + 1;
+        }
+        let line = line + xml.as_bytes()[from..to].iter().filter(|&&b| b == b'\n').count();
+        counted.set((to, line));
+        line
+    };
     let broken = |offset: u64| ImportError { line: line_at(offset), problem: Msg::ErrImportUnknownSyntax };
     // The open elements, the document itself at the bottom.
     let mut open = vec![Node::default()];
