@@ -142,6 +142,14 @@ pub struct Question {
     /// A media key of a picture shown with the question; carried, not checked here.
     #[serde(default)]
     pub image: Option<String>,
+    /// Feedback a candidate may be shown after the attempt (as the exam's review options
+    /// allow), one per option (single and multiple choice) or per accepted answer (short
+    /// answers), in their order; empty strings where an answer has none. Empty: none at all.
+    #[serde(default)]
+    pub feedback: Vec<String>,
+    /// Feedback shown whatever the answer (Moodle's "general feedback"), e.g. the worked solution.
+    #[serde(default)]
+    pub general_feedback: String,
 }
 
 impl Question {
@@ -161,6 +169,8 @@ impl Question {
             points: 1,
             topic: String::new(),
             image: None,
+            feedback: Vec::new(),
+            general_feedback: String::new(),
         }
     }
 
@@ -201,6 +211,18 @@ impl Question {
         }
         if self.accepted.iter().any(|a| a.trim().chars().count() > MAX_OPTION) {
             return Err(Msg::ErrExamOptionTooLong);
+        }
+        // Feedback: one per answer, or none; each no longer than a stem.
+        let answers = match self.kind {
+            QuestionKind::Single | QuestionKind::Multiple => self.options.len(),
+            QuestionKind::Short => self.accepted.len(),
+            _ => 0,
+        };
+        if !self.feedback.is_empty() && self.feedback.len() != answers {
+            return Err(Msg::ErrExamFeedbackCount);
+        }
+        if self.feedback.iter().chain([&self.general_feedback]).any(|f| f.trim().chars().count() > MAX_TEXT) {
+            return Err(Msg::ErrExamTextTooLong);
         }
         let options_distinct = || {
             let mut seen: Vec<&str> = self.options.iter().map(|o| o.trim()).collect();
