@@ -1,5 +1,5 @@
 //! Exam downloads: the results of an exam as XLSX or CSV, the question template, and a
-//! teacher's bank as Moodle XML.
+//! teacher's bank as Moodle XML or as the template's spreadsheet.
 
 use crate::auth::ssr::Caller;
 use crate::docs::xlsx::{workbook, Sheet, XCell};
@@ -15,19 +15,36 @@ pub fn routes() -> Routes {
         .get("/export/exam/{file}", results_file)
         .get("/export/exam-template.xlsx", template)
         .get("/export/exam-bank.xml", bank_xml)
+        .get("/export/exam-bank.xlsx", bank_xlsx)
 }
 
-/// "/export/exam-bank.xml?subject=…": the caller's own bank of a subject as Moodle XML, keys
-/// included, for a teacher who may keep a bank (the questions are theirs).
-async fn bank_xml(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> Result<Download, AppError> {
-    super::store::may_keep_bank(&caller)?;
+/// The caller's own questions of the subject in "?subject=…", keys included, for a teacher
+/// who may keep a bank (the questions are theirs); NotFound when there are none.
+async fn own_bank(st: &AppState, caller: &Caller, q: &HashMap<String, String>) -> Result<(String, Vec<super::model::Question>), AppError> {
+    super::store::may_keep_bank(caller)?;
     let subject = q.get("subject").map(|s| s.trim()).unwrap_or("");
     let questions = super::store::bank_questions(&st.db, caller.user_id, subject).await?;
     if questions.is_empty() {
         return Err(AppError::NotFound);
     }
-    let name = format!("{} (Moodle XML).xml", if subject.is_empty() { "questions" } else { subject });
-    Ok(Download::file(name, super::moodle_xml::write_moodle_xml(&questions).into_bytes()))
+    Ok((if subject.is_empty() { "questions" } else { subject }.to_string(), questions))
+}
+
+/// "/export/exam-bank.xml?subject=…": the bank as Moodle XML.
+async fn bank_xml(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> Result<Download, AppError> {
+    let (name, questions) = own_bank(&st, &caller, &q).await?;
+    Ok(Download::file(format!("{name} (Moodle XML).xml"), super::moodle_xml::write_moodle_xml(&questions).into_bytes()))
+}
+
+/// "/export/exam-bank.xlsx?subject=…": the bank as the import template's spreadsheet.
+async fn bank_xlsx(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<HashMap<String, String>>,
+    Lang(l): Lang,
+) -> Result<Download, AppError> {
+    let (name, questions) = own_bank(&st, &caller, &q).await?;
+    Ok(Download::file(format!("{name}.xlsx"), super::import::bank_xlsx(&questions, l)))
 }
 
 /// For any signed-in user (a blank template holds nothing, but nothing here is anonymous).

@@ -28,8 +28,10 @@
 //! | `{=left -> right =left2 -> right2}` | matching; `=  -> extra` adds a right item with no left one |
 //! | `{}`                        | essay                                                        |
 //!
-//! `\~ \= \# \{ \} \: \\` are the characters themselves and `\n` a line break. Feedback (after
-//! `#` in an answer, or `####` for the whole question) is dropped. `$CATEGORY: a/b/c` lines set
+//! `\~ \= \# \{ \} \: \\` are the characters themselves and `\n` a line break. Feedback after
+//! `#` in an answer is kept as that answer's (for answers that are kept: a 0% short answer's is
+//! not), `####` after the answers as the question's general feedback; a true/false block's
+//! `#..#..` feedback and a numeric block's wrong-answer feedback are not kept. `$CATEGORY: a/b/c` lines set
 //! the topic of the questions after them to the path's last part ("c"). GIFT has no points:
 //! questions are worth 1. An error points at the line of the answer block's `{` when the block
 //! is at fault (not closed, no correct answer, unknown syntax), else at the question's first line.
@@ -62,14 +64,18 @@
 //! | B      | type: required; `single`, `multiple`, `short`, `matching`, `ordering`, `essay`, or in Kazakh or Russian (see [`kind_from_cell`]) |
 //! | C      | question text: required                                                              |
 //! | D–K    | options 1 to 8, filled from D without gaps. Matching: each is `left => right` (or `->`); `=> right` alone is an extra right item. Ordering: the items in the correct order |
-//! | L      | correct answer. Single: the right option's number ("2"); multiple: numbers separated by commas, semicolons or spaces ("1,3"); short: accepted answers separated by `\|`, a number may carry a tolerance ("9,8 ± 0,1", also `+-`); empty for matching, ordering, essay |
+//! | L      | correct answer. Single: the right option's number ("2"); multiple: numbers separated by commas, semicolons or spaces ("1,3"); short: accepted answers separated by `\|`, a number may carry a tolerance ("9,8 ± 0,1", also `+-`; each its own); empty for matching, ordering, essay |
 //! | M      | points: a whole number 1–100; 1 when empty                                           |
+//! | N      | optional partial credit: one share in percent per option (single, multiple) or accepted answer (short), separated by `;` or `\|` ("100; 50; 0"), as Moodle's fractions; with it, L may stay empty and is read from the shares |
+//! | O      | optional feedback, one per option or accepted answer, separated by `\|` (empty ones allowed: "Дұрыс! \| \|") |
+//! | P      | optional general feedback                                                            |
+//! | Q      | optional, short answers: case-sensitive ("иә"/"да"/"yes", or empty)                   |
 //!
-//! - Rows with nothing in A to M are skipped.
+//! - Rows with nothing in A to Q are skipped.
 //! - Headings are detected, not required: rows at the top whose type is not a question type,
 //!   whose points are not a number and whose correct answer holds no digit (a title, the header)
 //!   are skipped; from the first other row on, every row is a question.
-//! - Columns after M are ignored. The row number in errors is the spreadsheet's.
+//! - Columns after Q are ignored. The row number in errors is the spreadsheet's.
 //! - Russian Excel turns a typed "1,3" into the number 1.3: in the correct-answer column of a
 //!   choice question such a number is read back as options 1 and 3 (there are at most 8).
 //!   The template formats that column as text, which avoids it.
@@ -78,7 +84,9 @@
 //! [`Msg::ErrImportTooManyErrors`] at line 0). Whole-file problems are reported at line 0.
 
 use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
-use super::question_files::{both_languages, html_to_text, is_full, settle_short, topic_of_category, without_wildcard, Collected};
+use super::question_files::{
+    both_languages, html_to_text, is_full, settle_feedback, settle_short, topic_of_category, without_wildcard, Collected,
+};
 pub use super::question_files::{MAX_ERRORS, MAX_QUESTIONS};
 use crate::docs::sheet::{decode_text, number_text};
 use crate::i18n::{Locale, Msg};
@@ -93,7 +101,11 @@ const COL_QUESTION: usize = 2;
 const COL_FIRST_OPTION: usize = 3;
 const COL_CORRECT: usize = COL_FIRST_OPTION + XLSX_OPTIONS;
 const COL_POINTS: usize = COL_CORRECT + 1;
-const COLUMNS: usize = COL_POINTS + 1;
+const COL_WEIGHTS: usize = COL_POINTS + 1;
+const COL_FEEDBACK: usize = COL_WEIGHTS + 1;
+const COL_GENERAL_FEEDBACK: usize = COL_FEEDBACK + 1;
+const COL_CASE: usize = COL_GENERAL_FEEDBACK + 1;
+const COLUMNS: usize = COL_CASE + 1;
 
 /// The format of an uploaded file: an `.xlsx` (also recognised by its content, a zip), a
 /// `.gift`, an `.xml` (Moodle XML), or a `.txt` that is Aiken if a line starts with `ANSWER:`
@@ -303,10 +315,16 @@ fn find_title_end(s: &str, from: usize) -> Option<usize> {
 /// The answer block's content (between the braces) as a question with an empty text.
 fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question, Msg> {
     // General feedback, "####...", goes first: it may hold any character.
-    let inner = match inner.find("####") {
-        Some(at) if !inner[..at].ends_with('\\') => &inner[..at],
-        _ => inner,
+    let (inner, general) = match inner.find("####") {
+        Some(at) if !inner[..at].ends_with('\\') => (&inner[..at], clean(&inner[at + 4..])),
+        _ => (inner, String::new()),
     };
+    let question = gift_block(inner, clean)?;
+    Ok(Question { general_feedback: general, ..question })
+}
+
+/// The answers of a block without its general feedback.
+fn gift_block(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question, Msg> {
     let trimmed = inner.trim();
     if trimmed.is_empty() {
         return Ok(Question::new(QuestionKind::Essay, ""));
@@ -343,7 +361,9 @@ fn gift_answers(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question,
             // Checked raw: cleaning would not tell an escaped star from a wildcard.
             question.accepted.push(clean(&without_wildcard(token.text)?));
             question.weights.push(weight);
+            question.feedback.push(token.feedback.map(clean).unwrap_or_default());
         }
+        settle_feedback(&mut question);
         settle_short(&mut question)?;
         return Ok(question);
     }
@@ -384,7 +404,11 @@ fn gift_choice(tokens: &[Token<'_>], clean: &dyn Fn(&str) -> String) -> Result<Q
         return Err(Msg::ErrExamWeightsSum);
     }
     let plain = single && correct.len() == 1 && weights.iter().all(|&w| w == 0.0 || is_full(w));
-    Ok(Question { options, correct, weights: if plain { Vec::new() } else { weights }, ..Question::new(kind, "") })
+    let feedback = tokens.iter().map(|t| t.feedback.map(clean).unwrap_or_default()).collect();
+    let mut question =
+        Question { options, correct, weights: if plain { Vec::new() } else { weights }, feedback, ..Question::new(kind, "") };
+    settle_feedback(&mut question);
+    Ok(question)
 }
 
 /// The index of `item` among the right items, added if new: two left items may share one.
@@ -406,6 +430,8 @@ struct Token<'a> {
     weight: Option<f64>,
     /// Raw (still escaped), without the weight and feedback.
     text: &'a str,
+    /// Raw, what follows the answer's unescaped `#`.
+    feedback: Option<&'a str>,
 }
 
 impl Token<'_> {
@@ -432,9 +458,11 @@ fn answer_tokens(inner: &str) -> Result<Vec<Token<'_>>, Msg> {
     let mut tokens = Vec::with_capacity(marks.len());
     for (i, &(at, marker)) in marks.iter().enumerate() {
         let end = marks.get(i + 1).map_or(inner.len(), |(next, _)| *next);
-        let text = without_feedback(&inner[at + 1..end]);
+        let raw = &inner[at + 1..end];
+        let text = without_feedback(raw);
+        let feedback = raw.get(text.len() + 1..);
         let (weight, text) = split_weight(text)?;
-        tokens.push(Token { marker, weight, text });
+        tokens.push(Token { marker, weight, text, feedback });
     }
     Ok(tokens)
 }
@@ -849,19 +877,30 @@ fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
     let mut question = Question::new(kind.unwrap_or(QuestionKind::Essay), text);
     question.topic = topic;
     question.points = points.unwrap_or(1);
+    let weights = shares(&row.cells[COL_WEIGHTS]).unwrap_or_else(|problem| {
+        problems.push(problem);
+        None
+    });
     match kind {
-        Some(QuestionKind::Single | QuestionKind::Multiple) => {
+        Some(choice @ (QuestionKind::Single | QuestionKind::Multiple)) => {
             question.options = options;
-            match option_numbers(&row.cells[COL_CORRECT]) {
-                Some(correct) => question.correct = correct,
-                None if row.cells[COL_CORRECT] == Raw::Date => problems.push(Msg::ErrImportCellIsDate),
-                None => problems.push(Msg::ErrImportCorrectInvalid),
+            match (option_numbers(&row.cells[COL_CORRECT]), &weights) {
+                (Some(correct), _) => question.correct = correct,
+                // The shares say which options are right: those worth everything (single
+                // choice) or anything (multiple), as Moodle reads its fractions.
+                (None, Some(w)) if row.cells[COL_CORRECT] == Raw::Empty => {
+                    question.correct =
+                        (0..w.len()).filter(|&i| if choice == QuestionKind::Single { is_full(w[i]) } else { w[i] > 0.0 }).collect();
+                }
+                (None, _) if row.cells[COL_CORRECT] == Raw::Date => problems.push(Msg::ErrImportCellIsDate),
+                (None, _) => problems.push(Msg::ErrImportCorrectInvalid),
             }
         }
         Some(QuestionKind::Short) => match accepted_answers(&row.cells[COL_CORRECT]) {
-            Ok((accepted, tolerance)) => {
+            Ok((accepted, tolerance, tolerances)) => {
                 question.accepted = accepted;
                 question.tolerance = tolerance;
+                question.tolerances = tolerances;
             }
             Err(problem) => problems.push(problem),
         },
@@ -885,6 +924,25 @@ fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
         }
         Some(QuestionKind::Ordering) => question.options = options,
         Some(QuestionKind::Essay) | None => {}
+    }
+    // Columns N..Q; their counts and agreement with the key are `validate`'s to judge.
+    if let Some(weights) = weights {
+        let plain = question.kind == QuestionKind::Single
+            && weights.iter().filter(|&&w| is_full(w)).count() == 1
+            && weights.iter().all(|&w| w == 0.0 || is_full(w));
+        let all_full = question.kind == QuestionKind::Short && weights.iter().all(|&w| is_full(w));
+        if !plain && !all_full {
+            question.weights = weights;
+        }
+    }
+    if row.cells[COL_FEEDBACK] != Raw::Empty {
+        question.feedback = row.cells[COL_FEEDBACK].as_text().split('|').map(|f| f.trim().to_string()).collect();
+        settle_feedback(&mut question);
+    }
+    question.general_feedback = row.cells[COL_GENERAL_FEEDBACK].as_text();
+    match case_cell(&row.cells[COL_CASE].as_text()) {
+        Some(case) => question.case_sensitive = case && question.kind == QuestionKind::Short,
+        None => problems.push(Msg::ErrImportCaseCell),
     }
     if !problems.is_empty() {
         problems.dedup();
@@ -910,28 +968,70 @@ fn option_numbers(raw: &Raw) -> Option<Vec<usize>> {
     (!numbers.is_empty()).then_some(numbers)
 }
 
-/// Accepted answers separated by '|', and the tolerance ("9,8 ± 0,1") of the numeric ones.
-fn accepted_answers(raw: &Raw) -> Result<(Vec<String>, Option<f64>), Msg> {
+/// Accepted answers separated by '|', with the tolerance ("9,8 ± 0,1") of the numeric ones: one
+/// for all when they agree (an answer without "±" is exact), else one per answer.
+#[allow(clippy::type_complexity)]
+fn accepted_answers(raw: &Raw) -> Result<(Vec<String>, Option<f64>, Vec<f64>), Msg> {
     let text = match raw {
         Raw::Date => return Err(Msg::ErrImportCellIsDate),
         raw => raw.as_text(),
     };
     let mut accepted = Vec::new();
-    let mut tolerance: Option<f64> = None;
+    let mut tolerances: Vec<Option<f64>> = Vec::new();
     for answer in text.split('|').map(str::trim).filter(|a| !a.is_empty()) {
         let Some((value, plus_minus)) = answer.split_once('±').or_else(|| answer.split_once("+-")) else {
             accepted.push(answer.to_string());
+            tolerances.push(None);
             continue;
         };
         let value = parse_number(value).ok_or(Msg::ErrImportCorrectInvalid)?;
         let plus_minus = parse_number(plus_minus).filter(|t| *t >= 0.0).ok_or(Msg::ErrImportCorrectInvalid)?;
-        if tolerance.is_some_and(|t| (t - plus_minus).abs() > 1e-12) {
-            return Err(Msg::ErrImportMixedTolerance);
-        }
-        tolerance = Some(plus_minus);
         accepted.push(number_text(value));
+        tolerances.push(Some(plus_minus));
     }
-    Ok((accepted, tolerance.filter(|t| *t > 0.0)))
+    let given: Vec<f64> = tolerances.iter().flatten().copied().collect();
+    let agreed = given.first().copied().filter(|first| given.iter().all(|t| (t - first).abs() <= 1e-12));
+    Ok(match agreed {
+        // One tolerance (or none) for every numeric answer, as the column always meant.
+        _ if given.is_empty() => (accepted, None, Vec::new()),
+        Some(t) => (accepted, Some(t).filter(|t| *t > 0.0), Vec::new()),
+        // Different ones: each answer its own, an answer without "±" exact.
+        None => (accepted, None, tolerances.into_iter().map(|t| t.unwrap_or(0.0)).collect()),
+    })
+}
+
+/// Column N: shares in percent ("100; 50; 0", "-33,3 | 66,7") as fractions of the points;
+/// None when empty.
+fn shares(raw: &Raw) -> Result<Option<Vec<f64>>, Msg> {
+    let text = match raw {
+        Raw::Empty => return Ok(None),
+        Raw::Date => return Err(Msg::ErrImportCellIsDate),
+        Raw::Number(x) => return Ok(Some(vec![x / 100.0])),
+        Raw::Text(s) => s,
+    };
+    text.split([';', '|'])
+        .map(|part| parse_number(part.trim().trim_end_matches('%')).map(|p| p / 100.0).ok_or(Msg::ErrExamWeightInvalid))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Column Q: yes (in any of the three languages, or 1) or no (the same, 0, or empty); None for
+/// anything else.
+fn case_cell(text: &str) -> Option<bool> {
+    let normal = crate::i18n::normal_name;
+    if text.trim().is_empty() {
+        return Some(false);
+    }
+    crate::i18n::agreed_name(text, |part| {
+        let part = normal(part);
+        if ["1", "true", "+"].contains(&part.as_str()) || Msg::Yes.texts().iter().any(|t| normal(t) == part) {
+            Some(true)
+        } else if ["0", "false", "-"].contains(&part.as_str()) || Msg::No.texts().iter().any(|t| normal(t) == part) {
+            Some(false)
+        } else {
+            None
+        }
+    })
 }
 
 /// The template users download: the questions sheet with its header in the three languages and
@@ -945,35 +1045,65 @@ pub fn template_xlsx() -> Vec<u8> {
     })
 }
 
+/// Texts that agree across languages are written once ("Математика / Mathematics").
+fn trilingual(msg: Msg) -> String {
+    let mut texts: Vec<&str> = Vec::new();
+    for text in msg.texts() {
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    texts.join(" / ")
+}
+
+fn sheet_name(msg: Msg) -> String {
+    crate::docs::xlsx::sanitize_sheet_name(&msg.texts().join(" - "))
+}
+
+/// The questions sheet's header row (in the three languages), widths and text columns: shared
+/// by the template and a bank's export, so that an export is a filled-in template.
+fn question_sheet(sheet: &mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder};
+    let header_format = CellFormat::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
+    let as_text = CellFormat::new().set_num_format("@").set_align(FormatAlign::Top);
+    sheet.set_name(sheet_name(Msg::ExamTemplateSheet))?;
+    let option_header = |n: usize| Msg::ExamColumnOption.texts().map(|t| t.replace("{n}", &n.to_string())).join(" / ");
+    let mut headers = vec![trilingual(Msg::ExamColumnTopic), trilingual(Msg::ExamColumnType), trilingual(Msg::ExamColumnQuestion)];
+    headers.extend((1..=XLSX_OPTIONS).map(option_header));
+    for msg in [
+        Msg::ExamColumnCorrect,
+        Msg::ExamColumnPoints,
+        Msg::ExamColumnWeights,
+        Msg::ExamColumnFeedback,
+        Msg::ExamColumnGeneralFeedback,
+        Msg::ExamColumnCase,
+    ] {
+        headers.push(trilingual(msg));
+    }
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, header, &header_format)?;
+    }
+    let widths: [f64; COLUMNS] = [18.0, 22.0, 40.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 16.0, 8.0, 14.0, 30.0, 30.0, 12.0];
+    for (col, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    // Typed answers and shares stay as typed ("1,3" is not 1.3).
+    sheet.set_column_format(COL_CORRECT as u16, &as_text)?;
+    sheet.set_column_format(COL_WEIGHTS as u16, &as_text)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder, Workbook};
 
-    // Texts that agree across languages are written once ("Математика / Mathematics").
-    let trilingual = |msg: Msg| {
-        let mut texts: Vec<&str> = Vec::new();
-        for text in msg.texts() {
-            if !texts.contains(&text) {
-                texts.push(text);
-            }
-        }
-        texts.join(" / ")
-    };
-    let sheet_name = |msg: Msg| crate::docs::xlsx::sanitize_sheet_name(&msg.texts().join(" - "));
     let header_format = CellFormat::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border_bottom(FormatBorder::Thin);
     let wrap = CellFormat::new().set_text_wrap().set_align(FormatAlign::Top);
     let as_text = CellFormat::new().set_num_format("@").set_align(FormatAlign::Top);
 
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(Msg::ExamTemplateSheet))?;
-    let option_header = |n: usize| Msg::ExamColumnOption.texts().map(|t| t.replace("{n}", &n.to_string())).join(" / ");
-    let mut headers = vec![trilingual(Msg::ExamColumnTopic), trilingual(Msg::ExamColumnType), trilingual(Msg::ExamColumnQuestion)];
-    headers.extend((1..=XLSX_OPTIONS).map(option_header));
-    headers.push(trilingual(Msg::ExamColumnCorrect));
-    headers.push(trilingual(Msg::ExamColumnPoints));
-    for (col, header) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, header, &header_format)?;
-    }
+    question_sheet(sheet)?;
     let examples: [(QuestionKind, Msg, &[&str], &str, f64); 2] = [
         (QuestionKind::Single, Msg::ExamExampleQuestion1, &["4", "6", "8"], "2", 1.0),
         (QuestionKind::Multiple, Msg::ExamExampleQuestion2, &["2", "4", "7", "9"], "1,3", 2.0),
@@ -989,13 +1119,6 @@ fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.write_string_with_format(row, COL_CORRECT as u16, *correct, &as_text)?;
         sheet.write_number(row, COL_POINTS as u16, *points)?;
     }
-    let widths: [f64; COLUMNS] = [18.0, 22.0, 40.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 12.0, 16.0, 8.0];
-    for (col, width) in widths.iter().enumerate() {
-        sheet.set_column_width(col as u16, *width)?;
-    }
-    // Typed answers stay as typed below the examples too.
-    sheet.set_column_format(COL_CORRECT as u16, &as_text)?;
-    sheet.set_freeze_panes(1, 0)?;
 
     let help = book.add_worksheet();
     help.set_name(sheet_name(Msg::ExamTemplateHelpSheet))?;
@@ -1003,10 +1126,132 @@ fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         help.write_string_with_format(0, col as u16, locale.native_name(), &header_format)?;
         help.set_column_width(col as u16, 60.0)?;
     }
-    let lines = [Msg::ExamHelpRows, Msg::ExamHelpTopic, Msg::ExamHelpType, Msg::ExamHelpOptions, Msg::ExamHelpCorrect, Msg::ExamHelpPoints];
+    let lines = [
+        Msg::ExamHelpRows,
+        Msg::ExamHelpTopic,
+        Msg::ExamHelpType,
+        Msg::ExamHelpOptions,
+        Msg::ExamHelpCorrect,
+        Msg::ExamHelpPoints,
+        Msg::ExamHelpWeights,
+        Msg::ExamHelpFeedback,
+    ];
     for (i, line) in lines.iter().enumerate() {
         for (col, text) in line.texts().iter().enumerate() {
             help.write_string_with_format(i as u32 + 1, col as u16, *text, &wrap)?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+/// A bank as the template's spreadsheet, one question a row, readable back by [`parse_xlsx`]
+/// into the same questions. What the layout cannot hold is not written silently wrong: a
+/// question with more than 8 options (or matching items), or with a "|" in an answer or a
+/// feedback, is left out and listed on a second sheet with the reason (Moodle XML holds them);
+/// a picture is left out of its row and listed there too. Headers and reasons in `locale`'s
+/// language, the kind in all three (as the template has it).
+pub fn bank_xlsx(questions: &[Question], locale: Locale) -> Vec<u8> {
+    try_bank_xlsx(questions, locale).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "bank export failed");
+        Vec::new()
+    })
+}
+
+/// A question's row in the template's columns, or why it cannot have one.
+fn question_row(q: &Question) -> Result<Vec<(usize, String)>, Msg> {
+    let mut cells = vec![(COL_TOPIC, q.topic.clone()), (COL_TYPE, trilingual(q.kind.msg())), (COL_QUESTION, q.text.clone())];
+    let options: Vec<String> = match q.kind {
+        QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ordering => q.options.clone(),
+        QuestionKind::Matching => {
+            let mut pairs: Vec<String> =
+                q.options.iter().zip(&q.correct).map(|(left, &right)| format!("{left} => {}", q.right[right])).collect();
+            // Right items nobody matches: "=> item".
+            pairs.extend(q.right.iter().enumerate().filter(|(i, _)| !q.correct.contains(i)).map(|(_, r)| format!("=> {r}")));
+            pairs
+        }
+        QuestionKind::Short | QuestionKind::Essay => Vec::new(),
+    };
+    if options.len() > XLSX_OPTIONS {
+        return Err(Msg::ExamExportTooManyOptions);
+    }
+    if q.accepted.iter().chain(&q.feedback).any(|t| t.contains('|')) {
+        return Err(Msg::ExamExportBarInText);
+    }
+    cells.extend(options.into_iter().enumerate().map(|(i, o)| (COL_FIRST_OPTION + i, o)));
+    let correct = match q.kind {
+        QuestionKind::Single | QuestionKind::Multiple => q.correct.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(","),
+        QuestionKind::Short => {
+            let numeric = |a: &str| parse_number(a).is_some();
+            q.accepted
+                .iter()
+                .enumerate()
+                .map(|(i, a)| match q.tolerances.get(i).copied().or(q.tolerance) {
+                    // Written with "±" even when exact, if others are not: each keeps its own.
+                    Some(t) if numeric(a) && (t > 0.0 || !q.tolerances.is_empty()) => format!("{a} ± {}", number_text(t)),
+                    _ => a.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }
+        _ => String::new(),
+    };
+    cells.push((COL_CORRECT, correct));
+    if !q.weights.is_empty() {
+        let percent = |w: &f64| number_text((w * 100.0 * 1e5).round() / 1e5);
+        cells.push((COL_WEIGHTS, q.weights.iter().map(percent).collect::<Vec<_>>().join("; ")));
+    }
+    if !q.feedback.is_empty() {
+        cells.push((COL_FEEDBACK, q.feedback.join(" | ")));
+    }
+    cells.push((COL_GENERAL_FEEDBACK, q.general_feedback.clone()));
+    if q.case_sensitive {
+        cells.push((COL_CASE, trilingual(Msg::Yes)));
+    }
+    Ok(cells)
+}
+
+fn try_bank_xlsx(questions: &[Question], locale: Locale) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format as CellFormat, FormatAlign, Workbook};
+    let wrap = CellFormat::new().set_text_wrap().set_align(FormatAlign::Top);
+    let as_text = CellFormat::new().set_num_format("@").set_align(FormatAlign::Top);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    question_sheet(sheet)?;
+    let mut left_out: Vec<(&Question, Msg)> = Vec::new();
+    let mut row = 0u32;
+    for q in questions {
+        let cells = match question_row(q) {
+            Ok(cells) => cells,
+            Err(reason) => {
+                left_out.push((q, reason));
+                continue;
+            }
+        };
+        if q.image.is_some() {
+            left_out.push((q, Msg::ExamExportPictureLeftOut));
+        }
+        row += 1;
+        for (col, text) in cells.into_iter().filter(|(_, t)| !t.is_empty()) {
+            let format = if col == COL_CORRECT || col == COL_WEIGHTS { &as_text } else { &wrap };
+            sheet.write_string_with_format(row, col as u16, text, format)?;
+        }
+        sheet.write_number(row, COL_POINTS as u16, f64::from(q.points))?;
+    }
+    if !left_out.is_empty() {
+        let notes = book.add_worksheet();
+        notes.set_name(crate::docs::xlsx::sanitize_sheet_name(Msg::ExamBankExportLeftOut.text(locale)))?;
+        let bold = CellFormat::new().set_bold();
+        for (col, msg) in [Msg::ExamColumnTopic, Msg::ExamColumnQuestion, Msg::ExamExportReason].into_iter().enumerate() {
+            notes.write_string_with_format(0, col as u16, msg.text(locale), &bold)?;
+        }
+        for (i, (q, reason)) in left_out.iter().enumerate() {
+            let r = i as u32 + 1;
+            notes.write_string_with_format(r, 0, &q.topic, &wrap)?;
+            notes.write_string_with_format(r, 1, &q.text, &wrap)?;
+            notes.write_string_with_format(r, 2, reason.text(locale), &wrap)?;
+        }
+        for (col, width) in [18.0, 60.0, 50.0].into_iter().enumerate() {
+            notes.set_column_width(col as u16, width)?;
         }
     }
     book.save_to_buffer()
@@ -1161,6 +1406,11 @@ mod tests {
         assert_eq!(q.text, "Что такое a=b{c}?");
         assert_eq!(q.options, strings(&["равенство~тождество", "неравенство"]));
         assert_eq!(q.correct, vec![0]);
+        assert_eq!(q.feedback, strings(&["Верно!", "Нет#1"]), "each answer keeps its feedback");
+        assert_eq!(q.general_feedback, "Общий отзыв = ~");
+        let short = one("Мысық? {=кот#Дұрыс =%50%мысық =%0%ит#Жоқ}");
+        assert_eq!(short.feedback, strings(&["Дұрыс", ""]), "a kept answer's feedback, none for one worth nothing");
+        assert!(one("Бірлік? {=Ньютон ~Джоуль}").feedback.is_empty(), "no feedback: none stored");
         let missing = one("Абай {=Құнанбайұлы ~Әуезов} — қазақ ақыны.");
         assert_eq!(missing.text, "Абай _____ — қазақ ақыны.");
         let lines = one("Бірінші жол\\nекінші жол {=иә ~жоқ}");
@@ -1475,6 +1725,83 @@ mod tests {
         assert_eq!((questions[5].topic.as_str(), questions[5].text.as_str()), ("Оптика", "Опишите опыт Юнга"));
         assert_eq!(questions[6].correct, vec![0, 2], "1.3 is read as options 1 and 3");
         assert_eq!(parse_file("банк.xlsx", &teacher_xlsx(|_| {})), Ok(questions));
+    }
+
+    #[test]
+    fn xlsx_shares_feedback_and_case_columns() {
+        let bytes = teacher_xlsx(|ws| {
+            let mut text = |row: u32, col: usize, s: &str| {
+                ws.write_string(row, col as u16, s).expect("cell");
+            };
+            // Row 4 (single): partial credit and feedback per option, a general feedback.
+            text(3, COL_WEIGHTS, "100; 50%; 0");
+            text(3, COL_FEEDBACK, "Дұрыс! | Жартылай | ");
+            text(3, COL_GENERAL_FEEDBACK, "F = m·a");
+            // Row 5 (multiple): the key left empty, read from the shares.
+            text(4, COL_CORRECT, "");
+            text(4, COL_WEIGHTS, "50 | -100 | 50");
+            // Row 6 (short): each number its own tolerance, case-sensitive.
+            text(5, COL_CORRECT, "9,8 ± 0,1 | 10 ± 1");
+            text(5, COL_CASE, "да");
+        });
+        let q = parse_xlsx(&bytes).expect("valid");
+        assert_eq!((q[0].correct.clone(), q[0].weights.clone()), (vec![0], vec![1.0, 0.5, 0.0]));
+        assert_eq!(q[0].feedback, strings(&["Дұрыс!", "Жартылай", ""]));
+        assert_eq!(q[0].general_feedback, "F = m·a");
+        assert_eq!((q[1].correct.clone(), q[1].weights.clone()), (vec![0, 2], vec![0.5, -1.0, 0.5]));
+        assert_eq!((q[2].tolerance, q[2].tolerances.clone(), q[2].case_sensitive), (None, vec![0.1, 1.0], true));
+
+        let refused = |col: usize, cell: &str| {
+            parse_xlsx(&teacher_xlsx(|ws| {
+                ws.write_string(3, col as u16, cell).expect("cell");
+            }))
+        };
+        assert_eq!(refused(COL_WEIGHTS, "100; 50"), Err(vec![err(4, Msg::ErrExamWeightInvalid)]), "a share per option");
+        assert_eq!(refused(COL_WEIGHTS, "сто"), Err(vec![err(4, Msg::ErrExamWeightInvalid)]));
+        assert_eq!(refused(COL_FEEDBACK, "один | два"), Err(vec![err(4, Msg::ErrExamFeedbackCount)]));
+        assert_eq!(refused(COL_CASE, "может быть"), Err(vec![err(4, Msg::ErrImportCaseCell)]));
+    }
+
+    #[test]
+    fn a_bank_exported_as_xlsx_reads_back_as_the_same_questions() {
+        let mut bank = parse_xlsx(&teacher_xlsx(|_| {})).expect("valid");
+        bank.extend(
+            parse_gift(
+                "$CATEGORY: Алгебра\n\nПростые? {~%50%2#Да ~%50%3#Да ~%-100%4#Нет ####Простое делится на 1 и себя}\n\n\
+             Год {#=1822:0 =%50%1822:2}\n\nСтолица? {=Астана =%50%Ақмола}\n",
+            )
+            .expect("valid"),
+        );
+        bank.push(Question { case_sensitive: true, ..parse_gift("Река? {=Иртыш}").expect("valid").remove(0) });
+        let back = parse_xlsx(&bank_xlsx(&bank, Locale::Ru)).expect("its own export reads back");
+        assert_eq!(back, bank);
+
+        // What the layout cannot hold is left out and listed, not written wrong.
+        let wide = Question {
+            options: (1..=9).map(|i| i.to_string()).collect(),
+            correct: vec![0],
+            ..Question::new(QuestionKind::Single, "Девять вариантов")
+        };
+        let barred = Question { accepted: strings(&["a|b"]), ..Question::new(QuestionKind::Short, "Черта") };
+        let pictured = Question { image: Some("media/1".into()), ..bank[0].clone() };
+        let bytes = bank_xlsx(&[wide, barred, pictured], Locale::Ru);
+        let back = parse_xlsx(&bytes).expect("readable");
+        assert_eq!(back.len(), 1, "only the question with a picture has a row (without it)");
+        assert_eq!(back[0].image, None);
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        use calamine::Reader;
+        let names = book.sheet_names();
+        assert_eq!(names.len(), 2);
+        let notes = book.worksheet_range(&names[1]).expect("notes");
+        let reasons: Vec<String> = notes.rows().skip(1).map(|r| r[2].to_string()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                Msg::ExamExportTooManyOptions.text(Locale::Ru).to_string(),
+                Msg::ExamExportBarInText.text(Locale::Ru).to_string(),
+                Msg::ExamExportPictureLeftOut.text(Locale::Ru).to_string(),
+            ]
+        );
     }
 
     #[test]

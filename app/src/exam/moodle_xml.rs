@@ -27,8 +27,9 @@
 //! | `essay`       | essay                                                                       |
 //!
 //! `<defaultgrade>` is the points (a whole number from 1 to 100 here). Texts in the `html`
-//! format are read as text (tags removed, entities decoded). Feedback, hints, penalties, names
-//! and tags are not kept.
+//! format are read as text (tags removed, entities decoded). Each kept answer's `<feedback>` and
+//! the question's `<generalfeedback>` are kept (a candidate sees them after the attempt as the
+//! exam's review options allow); hints, penalties, combined feedback, names and tags are not.
 //!
 //! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
 //! not built yet (embedded answers, drag and drop, calculated, random, description), pictures and
@@ -36,7 +37,9 @@
 //! The whole file is refused when any question is, as for GIFT.
 
 use super::model::{ImportError, Question, QuestionKind};
-use super::question_files::{both_languages, html_to_text, is_full, settle_short, topic_of_category, without_wildcard, Collected};
+use super::question_files::{
+    both_languages, html_to_text, is_full, settle_feedback, settle_short, topic_of_category, without_wildcard, Collected,
+};
 use crate::docs::sheet::number_text;
 use crate::i18n::Msg;
 use quick_xml::events::Event;
@@ -197,6 +200,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
             for answer in answers() {
                 q.options.push(answer.formatted()?);
                 q.weights.push(fraction(answer)?);
+                q.feedback.push(answer_feedback(answer)?);
             }
             let correct: Vec<usize> =
                 (0..q.weights.len()).filter(|&i| if single { is_full(q.weights[i]) } else { q.weights[i] > 0.0 }).collect();
@@ -212,15 +216,20 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
         }
         "truefalse" => {
             let mut truth = None;
+            // Feedback for "true", then for "false", as the options are.
+            let mut feedback = vec![String::new(), String::new()];
             for answer in answers() {
+                let says_true = answer.value("text").eq_ignore_ascii_case("true");
                 if is_full(fraction(answer)?) {
-                    truth = Some(answer.value("text").eq_ignore_ascii_case("true"));
+                    truth = Some(says_true);
                 }
+                feedback[usize::from(!says_true)] = answer_feedback(answer)?;
             }
             let truth = truth.ok_or(Msg::ErrImportNoCorrectAnswer)?;
             Question {
                 options: vec![both_languages(Msg::ExamTrue), both_languages(Msg::ExamFalse)],
                 correct: vec![if truth { 0 } else { 1 }],
+                feedback,
                 ..Question::new(QuestionKind::Single, "")
             }
         }
@@ -234,6 +243,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
                 }
                 q.accepted.push(without_wildcard(&answer.formatted()?)?);
                 q.weights.push(share);
+                q.feedback.push(answer_feedback(answer)?);
             }
             settle_short(&mut q)?;
             q
@@ -257,6 +267,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
                 q.accepted.push(number_text(value));
                 q.tolerances.push(tolerance);
                 q.weights.push(share);
+                q.feedback.push(answer_feedback(answer)?);
             }
             settle_short(&mut q)?;
             q
@@ -292,7 +303,14 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
     };
     q.text = text;
     q.points = points;
+    q.general_feedback = node.child("generalfeedback").map(Node::formatted).transpose()?.unwrap_or_default();
+    settle_feedback(&mut q);
     Ok(q)
+}
+
+/// An answer's `<feedback>` as text ("" when it has none).
+fn answer_feedback(answer: &Node) -> Result<String, Msg> {
+    Ok(answer.child("feedback").map(Node::formatted).transpose()?.unwrap_or_default())
 }
 
 /// A bank as Moodle XML, for Moodle or another Talap: one `category` a topic, then its
@@ -347,10 +365,21 @@ fn write_question(out: &mut String, q: &Question) {
     let name: String = q.text.chars().take(60).collect();
     out.push_str(&format!("  <question type=\"{kind}\">\n    <name><text>{}</text></name>\n", escape(name.trim())));
     out.push_str(&format!("    <questiontext format=\"plain_text\"><text>{}</text></questiontext>\n", escape(&q.text)));
-    out.push_str(&format!("    <defaultgrade>{}</defaultgrade>\n", q.points));
-    let answer = |out: &mut String, share: f64, text: &str, extra: &str| {
+    if !q.general_feedback.is_empty() {
         out.push_str(&format!(
-            "    <answer fraction=\"{}\" format=\"plain_text\"><text>{}</text>{extra}</answer>\n",
+            "    <generalfeedback format=\"plain_text\"><text>{}</text></generalfeedback>\n",
+            escape(&q.general_feedback)
+        ));
+    }
+    out.push_str(&format!("    <defaultgrade>{}</defaultgrade>\n", q.points));
+    // The answer's own feedback (the i-th of the question's) goes inside it.
+    let answer = |out: &mut String, share: f64, text: &str, i: Option<usize>, extra: &str| {
+        let feedback = match i.and_then(|i| q.feedback.get(i)).filter(|f| !f.is_empty()) {
+            Some(f) => format!("<feedback format=\"plain_text\"><text>{}</text></feedback>", escape(f)),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "    <answer fraction=\"{}\" format=\"plain_text\"><text>{}</text>{extra}{feedback}</answer>\n",
             percent(share),
             escape(text)
         ));
@@ -367,7 +396,7 @@ fn write_question(out: &mut String, q: &Question) {
                     None if single => 0.0,
                     None => -1.0 / n,
                 };
-                answer(out, share, option, "");
+                answer(out, share, option, Some(i), "");
             }
         }
         QuestionKind::Short => {
@@ -379,9 +408,9 @@ fn write_question(out: &mut String, q: &Question) {
                 // A text answer is matched as written; "*" would be a wildcard in Moodle.
                 if numeric {
                     let tolerance = q.tolerances.get(i).copied().or(q.tolerance).unwrap_or(0.0);
-                    answer(out, share, accepted, &format!("<tolerance>{tolerance}</tolerance>"));
+                    answer(out, share, accepted, Some(i), &format!("<tolerance>{tolerance}</tolerance>"));
                 } else {
-                    answer(out, share, &accepted.replace('*', "\\*"), "");
+                    answer(out, share, &accepted.replace('*', "\\*"), Some(i), "");
                 }
             }
         }
@@ -407,7 +436,7 @@ fn write_question(out: &mut String, q: &Question) {
         QuestionKind::Ordering => {
             // The ordering plugin keeps each item's place as its fraction.
             for (place, item) in q.options.iter().enumerate() {
-                answer(out, (place + 1) as f64 / 100.0, item, "");
+                answer(out, (place + 1) as f64 / 100.0, item, None, "");
             }
         }
         QuestionKind::Essay => out.push_str("    <responseformat>plain</responseformat>\n"),
@@ -443,7 +472,7 @@ mod tests {
     <questiontext format="html">
       <text><![CDATA[<p>Қазақстанның астанасы қай қала?</p>]]></text>
     </questiontext>
-    <generalfeedback format="html"><text></text></generalfeedback>
+    <generalfeedback format="html"><text><![CDATA[<p>Астана &mdash; 1997 жылдан бері.</p>]]></text></generalfeedback>
     <defaultgrade>2.0000000</defaultgrade>
     <penalty>0.3333333</penalty>
     <hidden>0</hidden>
@@ -514,6 +543,10 @@ mod tests {
 </quiz>
 "#;
 
+    fn tomb_has_no_feedback(q: &Question) -> bool {
+        q.feedback.is_empty() && q.general_feedback.is_empty()
+    }
+
     #[test]
     fn a_moodle_bank_imports_as_moodle_has_it() {
         let q = parse_moodle_xml(BANK).expect("valid");
@@ -538,6 +571,9 @@ mod tests {
         assert_eq!(capital.options, strings(&["Астана", "Алматы", "Шымкент & Тараз"]));
         assert_eq!((capital.correct.clone(), capital.weights.clone()), (vec![0], vec![1.0, 0.5, 0.0]));
         assert_eq!(points(capital, Answer::Choice(vec![1])), 1.0, "half of 2 points");
+        assert_eq!(capital.feedback, strings(&["Дұрыс!", "", ""]), "an answer's feedback, in the options' order");
+        assert_eq!(capital.general_feedback, "Астана — 1997 жылдан бері.");
+        assert!(tomb_has_no_feedback(&q[1]));
 
         let tomb = &q[1];
         assert_eq!((tomb.correct.clone(), tomb.weights.clone()), (vec![1, 2], vec![-1.0, 0.5, 0.5, -1.0]));

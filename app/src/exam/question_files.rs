@@ -74,14 +74,10 @@ pub(crate) fn html_to_text(html: &str) -> String {
         rest = &rest[open + close + 1..];
     }
     text.push_str(rest);
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&amp;", "&");
+    // Every HTML character reference, named (Moodle's editors write «» as &laquo;&raquo;) or
+    // numeric, by the html-escape crate (already built for leptos); a no-break space is a
+    // space here, so that "Абай&nbsp;Құнанбайұлы" accepts what a candidate types.
+    let text = html_escape::decode_html_entities(&text).replace('\u{a0}', " ");
     text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
@@ -119,6 +115,13 @@ pub(crate) fn without_wildcard(text: &str) -> Result<String, Msg> {
 
 /// A short answer read with its weights and tolerances: it needs an answer worth everything;
 /// weights all at 100% and one tolerance for all are the plain form (no weights, `tolerance`).
+/// No feedback at all rather than a list of empty ones (what an answer without any is stored as).
+pub(crate) fn settle_feedback(q: &mut Question) {
+    if q.feedback.iter().all(|f| f.trim().is_empty()) {
+        q.feedback.clear();
+    }
+}
+
 pub(crate) fn settle_short(q: &mut Question) -> Result<(), Msg> {
     if !q.weights.iter().any(|&w| is_full(w)) {
         return Err(Msg::ErrImportNoCorrectAnswer);

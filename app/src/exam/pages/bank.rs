@@ -75,8 +75,15 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
         </form>
         <p class="hint">{t(Msg::QuestionPictureHint)}</p>
         {(!list.is_empty()).then(|| {
-            let href = format!("/export/exam-bank.xml?subject={}", crate::ui::url_encode(&subject));
-            view! { <p><a href=href rel="external" download data-testid="bank-export">{t(Msg::ExportMoodleXml)}</a></p> }
+            let subject = crate::ui::url_encode(&subject);
+            let xml = format!("/export/exam-bank.xml?subject={subject}");
+            let xlsx = format!("/export/exam-bank.xlsx?subject={subject}");
+            view! {
+                <p>
+                    <a href=xml rel="external" download data-testid="bank-export">{t(Msg::ExportMoodleXml)}</a>" · "
+                    <a href=xlsx rel="external" download data-testid="bank-export-xlsx">{t(Msg::ExportBankXlsx)}</a>
+                </p>
+            }
         })}
         {if list.is_empty() {
             view! { <p class="muted">{t(Msg::BankEmpty)}</p> }.into_any()
