@@ -576,7 +576,12 @@ async fn attempts_and_their_children_survive_0022(backend: Backend) {
         .bind(no)
     };
     let second: i64 = sqlx::Row::get(&insert(2).fetch_one(&db.pool).await.expect("attempt 2 of the same candidate"), 0);
-    assert!(second > 41, "a new id: {second}");
+    assert_ne!(second, 41, "a new id");
+    if backend == Backend::Sqlite {
+        // The rebuilt table goes on from the highest id kept (PostgreSQL's identity does not
+        // see the explicit 41 this test wrote, and the migration does not touch it).
+        assert!(second > 41, "a new id: {second}");
+    }
     assert!(insert(2).execute(&db.pool).await.is_err(), "one attempt 2 per candidate");
     assert!(
         sqlx::query("UPDATE exams SET attempts_allowed = 11 WHERE id = $1").bind(exam).execute(&db.pool).await.is_err(),

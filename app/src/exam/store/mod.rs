@@ -6,7 +6,8 @@
 //!
 //! This file holds the exams themselves (lists, the bank, creating an exam, the row an attempt
 //! reads); `attempt` starts, shows and autosaves attempts, `hand_in` closes and scores them,
-//! `results` the teacher's table, `grading` the teacher's grades and offline marks, `schedule`
+//! `results` the teacher's table, `grading` the teacher's grades and offline marks, `grade` the
+//! grade a candidate's attempts make and its journal cell, `schedule`
 //! the sittings, `tickets` the ticket form's tickets and files, `starts` and `seen` the batched
 //! writes of the start wave and of "last seen".
 
