@@ -2034,3 +2034,211 @@ async fn a_decided_appeal_is_final_unless_a_reviewer_above_both_reopens_it(b: Ba
     }
     assert_eq!(state().await, ("annulled".to_string(), 0));
 }
+
+// Several attempts per candidate (issue 19), graded by Moodle's methods.
+
+/// An exam open now for an hour on the world's lesson, drawing the GIFT bank's three questions
+/// (imported already), allowing `attempts` graded by `method`; returns its id.
+async fn exam_of_attempts(w: &World, attempts: &str, method: &str, proctored: bool) -> i64 {
+    let now = app::api::now_ms();
+    let (journal, lesson) = (w.journal.to_string(), w.lesson.to_string());
+    let (opens, closes) = (app::ui::time::format_local_input(now - 60_000), app::ui::time::format_local_input(now + 3_600_000));
+    let mut form = vec![
+        ("journal_id", journal.as_str()),
+        ("title", "Қайталап тапсыру"),
+        ("opens_at", opens.as_str()),
+        ("closes_at", closes.as_str()),
+        ("duration_min", "30"),
+        ("draw", "Сандар: 3"),
+        ("lesson_id", lesson.as_str()),
+        ("attempts_allowed", attempts),
+        ("grading_method", method),
+    ];
+    if proctored {
+        form.push(("proctored", "on"));
+    }
+    let r = w.app.call(&w.teacher, "/api/exam/create", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+/// The student starts an attempt, answers every question right (mark 5) or none (mark 2), and
+/// hands it in; returns the attempt.
+async fn sit_attempt(w: &World, exam: i64, right: bool) -> i64 {
+    let attempt = start(w, &w.student, exam).await;
+    if right {
+        let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+        for (qid, answer) in right_answers(&paper) {
+            let r = w
+                .app
+                .call(
+                    &w.student,
+                    "/api/exam/answer",
+                    &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["mark"].as_str(), Some(if right { "5" } else { "2" }), "{}", r.body);
+    attempt
+}
+
+async fn lesson_mark(w: &World) -> Option<i64> {
+    sqlx::query_scalar("SELECT mark FROM journal_cells WHERE lesson_id = $1 AND student_id = $2")
+        .bind(w.lesson)
+        .bind(w.student_id)
+        .fetch_optional(&w.app.db.pool)
+        .await
+        .unwrap()
+        .flatten()
+}
+
+backends!(the_journal_gets_the_grade_of_several_attempts_by_the_method);
+/// Each method over the same two attempts (2 then 5, or 5 then 2): highest 5, average 4 (3.5
+/// rounded half up), first and last the one they name. The candidate's list, the page before a
+/// start and the teacher's results show the attempts and the grade.
+async fn the_journal_gets_the_grade_of_several_attempts_by_the_method(b: Backend) {
+    let w = world(b).await;
+    let r = import(&w, "bank.gift", GIFT).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let highest = exam_of_attempts(&w, "3", "highest", false).await;
+    sit_attempt(&w, highest, false).await;
+    assert_eq!(lesson_mark(&w).await, Some(2), "one attempt: its mark");
+    let before = w.app.call(&w.student, "/api/exam/before-start", &[("exam_id", &highest.to_string())]).await.json();
+    assert_eq!(before["next_attempt"].as_i64(), Some(2), "{before}");
+    assert_eq!(before["attempt_id"], serde_json::Value::Null, "the device check comes before attempt 2");
+    sit_attempt(&w, highest, true).await;
+    assert_eq!(lesson_mark(&w).await, Some(5), "the highest of 2 and 5");
+    let history = w
+        .app
+        .count(&format!(
+            "SELECT COUNT(*) FROM mark_history WHERE lesson_id = {} AND new_value = '5' AND reason LIKE '%Қайталап тапсыру%'",
+            w.lesson
+        ))
+        .await;
+    assert_eq!(history, 1, "the grade's history line names the exam");
+    let overview = w.app.call(&w.student, "/api/exam/overview", &[]).await.json();
+    let listed = overview["sitting"].as_array().unwrap().iter().find(|e| e["id"].as_i64() == Some(highest)).unwrap().clone();
+    assert_eq!((listed["attempts_made"].as_i64(), listed["attempts_allowed"].as_i64()), (Some(2), Some(3)), "{listed}");
+    assert_eq!(listed["grade"], serde_json::json!({ "Mark": 5 }), "{listed}");
+    let results = w.app.call(&w.teacher, "/api/exam/results", &[("exam_id", &highest.to_string())]).await.json();
+    let rows = results["candidates"].as_array().unwrap();
+    assert_eq!(rows.iter().map(|c| c["attempt_no"].as_i64().unwrap()).collect::<Vec<_>>(), vec![1, 2]);
+    assert!(rows.iter().all(|c| c["grade"] == serde_json::json!({ "Mark": 5 })), "{results}");
+    assert_eq!(rows.iter().map(|c| c["mark"].as_str().unwrap()).collect::<Vec<_>>(), vec!["2", "5"]);
+
+    // In this order each one changes the cell it finds (2, 4, then 2 again over the 4).
+    for (method, first_right, expected) in [("last", true, 2), ("average", false, 4), ("first", false, 2)] {
+        let exam = exam_of_attempts(&w, "2", method, false).await;
+        sit_attempt(&w, exam, first_right).await;
+        sit_attempt(&w, exam, !first_right).await;
+        assert_eq!(lesson_mark(&w).await, Some(expected), "{method}");
+    }
+}
+
+backends!(a_start_beyond_the_attempts_allowed_is_refused);
+/// Two attempts allowed: a second start while the first is open gives it back, the next after
+/// its hand-in makes attempt 2, and a third start is refused with its reason.
+async fn a_start_beyond_the_attempts_allowed_is_refused(b: Backend) {
+    let w = world(b).await;
+    let r = import(&w, "bank.gift", GIFT).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = exam_of_attempts(&w, "2", "highest", false).await;
+    let first = start(&w, &w.student, exam).await;
+    assert_eq!(start(&w, &w.student, exam).await, first, "the open attempt comes back");
+    w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &first.to_string())]).await;
+    let second = start(&w, &w.student, exam).await;
+    assert_ne!(second, first);
+    assert_eq!(start(&w, &w.student, exam).await, second);
+    w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &second.to_string())]).await;
+    let r = start_call(&w, &w.student, exam).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrNoAttemptsLeft" }), "{}", r.body);
+    let numbers: Vec<i64> = sqlx::query_scalar("SELECT attempt_no FROM exam_attempts WHERE exam_id = $1 ORDER BY attempt_no")
+        .bind(exam)
+        .fetch_all(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(numbers, vec![1, 2]);
+    let before = w.app.call(&w.student, "/api/exam/before-start", &[("exam_id", &exam.to_string())]).await.json();
+    assert_eq!(before["no_start"].as_str(), Some("ErrNoAttemptsLeft"), "{before}");
+    assert_eq!(before["attempt_id"].as_i64(), Some(second), "the last attempt's result");
+    // The form refuses what the table would: more than ten attempts, another method.
+    let now = app::api::now_ms();
+    let (journal, opens, closes) =
+        (w.journal.to_string(), app::ui::time::format_local_input(now), app::ui::time::format_local_input(now + 3_600_000));
+    let r = w
+        .app
+        .call(
+            &w.teacher,
+            "/api/exam/create",
+            &[
+                ("journal_id", journal.as_str()),
+                ("title", "Тым көп"),
+                ("opens_at", opens.as_str()),
+                ("closes_at", closes.as_str()),
+                ("duration_min", "30"),
+                ("draw", "Сандар: 3"),
+                ("attempts_allowed", "11"),
+                ("grading_method", "best"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let mut errors = r.field_errors();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            ("attempts_allowed".to_string(), "ErrAttemptsAllowed".to_string()),
+            ("grading_method".to_string(), "ErrGradingMethod".to_string())
+        ]
+    );
+}
+
+backends!(two_starts_of_attempt_two_at_once_make_one);
+/// Two clicks on "Start another attempt" at the same moment (two tabs) start one attempt 2.
+async fn two_starts_of_attempt_two_at_once_make_one(b: Backend) {
+    let w = world(b).await;
+    let r = import(&w, "bank.gift", GIFT).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = exam_of_attempts(&w, "3", "highest", false).await;
+    sit_attempt(&w, exam, false).await;
+    let exam_id = exam.to_string();
+    let form = [("exam_id", exam_id.as_str())];
+    let (a, b2) =
+        futures::future::join(w.app.call(&w.student, "/api/exam/start", &form), w.app.call(&w.student, "/api/exam/start", &form)).await;
+    assert_eq!((a.status, b2.status), (StatusCode::OK, StatusCode::OK), "{} {}", a.body, b2.body);
+    assert_eq!(a.json(), b2.json(), "one attempt for both clicks");
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {exam}")).await, 2);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {exam} AND attempt_no = 2")).await, 1);
+}
+
+backends!(an_annulled_attempt_leaves_the_grade_and_ends_the_retakes);
+/// A proctor annuls the attempt that made the grade: the grade is made again from the others
+/// (5 and 2 by highest: 2 is left), and no further attempt may be started.
+async fn an_annulled_attempt_leaves_the_grade_and_ends_the_retakes(b: Backend) {
+    let w = world(b).await;
+    let r = import(&w, "bank.gift", GIFT).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = exam_of_attempts(&w, "3", "highest", true).await;
+    let best = sit_attempt(&w, exam, true).await;
+    sit_attempt(&w, exam, false).await;
+    assert_eq!(lesson_mark(&w).await, Some(5));
+    let proctor = w.app.signed_in("proctor.one", PW).await;
+    let r = w
+        .app
+        .call(&proctor, "/api/proctor/verdict", &[("attempt_id", &best.to_string()), ("verdict", "annulled"), ("comment", "Көшірді")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(lesson_mark(&w).await, Some(2), "the annulled attempt no longer counts");
+    let r = start_call(&w, &w.student, exam).await;
+    assert_eq!(r.json(), serde_json::json!({ "Refused": "ErrAnnulledNoRetake" }), "{}", r.body);
+    // Reinstated: it counts again.
+    let r = w.app.call(&proctor, "/api/proctor/verdict", &[("attempt_id", &best.to_string()), ("verdict", "valid"), ("comment", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(lesson_mark(&w).await, Some(5));
+}

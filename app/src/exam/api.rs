@@ -117,6 +117,8 @@ pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
 /// for the journal's subject), "ticket" (`tickets`: the tickets, separated by "---" lines; each
 /// candidate draws one) or "offline" (sat in a room; the teacher enters the marks, so no
 /// duration and no proctoring). Times are datetime-local values in Kazakhstan time.
+/// `attempts_allowed` (1..10, default 1) and `grading_method` (highest, average, first, last;
+/// default highest) say how many attempts a candidate may make and which make the mark.
 #[server(prefix = "/api", endpoint = "exam/create")]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_exam(
@@ -136,6 +138,8 @@ pub async fn create_exam(
     screen_interval_s: Option<String>,
     no_face_frames: Option<String>,
     retention_days: Option<String>,
+    attempts_allowed: Option<String>,
+    grading_method: Option<String>,
 ) -> Result<i64, AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
@@ -184,6 +188,26 @@ pub async fn create_exam(
         let screen = number(screen_interval_s.as_deref(), 60, 10..=600, "screen_interval_s", &mut fields);
         let no_face = number(no_face_frames.as_deref(), 2, 1..=20, "no_face_frames", &mut fields);
         let retention = number(retention_days.as_deref(), 90, 1..=3650, "retention_days", &mut fields);
+        // Several attempts (issue 19): 1..10, graded by one of Moodle's methods. An offline
+        // exam is one mark entered by the teacher: one attempt.
+        let attempts_allowed = match attempts_allowed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            _ if form == "offline" => 1,
+            None => 1,
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if (1..=super::attempts::MAX_ATTEMPTS).contains(&n) => n,
+                _ => {
+                    fields.add("attempts_allowed", Msg::ErrAttemptsAllowed);
+                    1
+                }
+            },
+        };
+        let grading_method = match grading_method.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => super::attempts::GradingMethod::default(),
+            Some(code) => super::attempts::GradingMethod::from_code(code).unwrap_or_else(|| {
+                fields.add("grading_method", Msg::ErrGradingMethod);
+                super::attempts::GradingMethod::default()
+            }),
+        };
         let lesson = match lesson_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(raw) => {
@@ -249,6 +273,8 @@ pub async fn create_exam(
             created_by: caller.user_id,
             created_at: now,
             proctor_mode: mode.code(),
+            attempts_allowed,
+            grading_method,
         };
         let id = ssr::insert_exam(&mut tx, &new).await?;
         super::tickets::ssr::insert_tickets(&mut tx, id, &tickets).await?;
@@ -262,7 +288,8 @@ pub async fn create_exam(
                 entity_id: id.to_string(),
                 org_id: Some(j.group_id),
                 before: None,
-                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len(), "proctor_mode": mode.code() })),
+                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len(), "proctor_mode": mode.code(),
+                    "attempts_allowed": attempts_allowed, "grading_method": grading_method.code() })),
             },
         )
         .await?;
@@ -284,7 +311,8 @@ pub async fn before_start(exam_id: i64) -> Result<StartInfo, AppError> {
     .await
 }
 
-/// Starts (or resumes) the caller's attempt: inside the window, once. The paper is drawn and
+/// Starts the caller's next attempt (or resumes the open one): inside the window, up to the
+/// attempts the exam allows (`exam::attempts`). The paper is drawn and
 /// fixed at the start; the deadline is the server's. `capture` is what the device check ran
 /// with ("screen", or "camera" on a browser that cannot share its screen; empty means the screen).
 #[server(prefix = "/api", endpoint = "exam/start")]

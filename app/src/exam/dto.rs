@@ -29,6 +29,12 @@ pub struct ExamSummary {
     /// Attempts started / submitted (teachers' lists only).
     pub started: i64,
     pub submitted: i64,
+    /// How many attempts a candidate may make, and which of them make the mark.
+    pub attempts_allowed: i64,
+    pub grading_method: crate::exam::attempts::GradingMethod,
+    /// The candidate's attempts so far and the grade they make (candidates' lists only).
+    pub attempts_made: i64,
+    pub grade: crate::exam::attempts::Grade,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,8 +148,13 @@ pub struct AttachedFile {
 pub struct StartInfo {
     pub exam: ExamSummary,
     pub settings: crate::proctor::settings::ProctorSettings,
-    /// Already started (a second tab, a return): go straight to it.
+    /// Already started (a second tab, a return): go straight to it. Also the last attempt
+    /// when no other may be started (its result).
     pub attempt_id: Option<i64>,
+    /// The number of the attempt a start would make (None: the start resumes or is refused).
+    pub next_attempt: Option<i64>,
+    /// Why no other attempt may be started, if so.
+    pub no_start: Option<crate::i18n::Msg>,
     /// Days the proctoring images are kept after the exam closes (the consent step says so).
     pub retention_days: i64,
 }
@@ -166,6 +177,11 @@ pub struct ExamResultsData {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CandidateResult {
     pub attempt_id: i64,
+    pub student_id: i64,
+    /// The attempt's number among its candidate's attempts (1 when the exam allows one).
+    pub attempt_no: i64,
+    /// The candidate's grade by the exam's method, on every row of theirs.
+    pub grade: crate::exam::attempts::Grade,
     pub student_name: String,
     pub started_at: i64,
     pub submitted_at: Option<i64>,

@@ -242,11 +242,10 @@ pub mod ssr {
             &comment,
         )
         .await?;
-        if let Some(lesson) = e.lesson_id {
-            let write =
-                store::journal_mark(&j, lesson, a.student_id, crate::journal::model::Cell::Mark(mark), &e.title, caller.user_id, now);
-            crate::journal::store::write_cells(&mut tx, &[write]).await?;
-        }
+        // The journal gets the candidate's grade by the exam's method: this mark, if the exam
+        // allows one attempt.
+        store::grade::regrade(&mut tx, db, e.id, a.student_id, crate::journal::model::Reason::Exam(e.title.clone()), caller.user_id, now)
+            .await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {

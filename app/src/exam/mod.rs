@@ -4,6 +4,7 @@
 pub mod accommodations;
 mod answer_queue;
 pub mod api;
+pub mod attempts;
 pub mod dto;
 #[cfg(feature = "ssr")]
 pub mod export;

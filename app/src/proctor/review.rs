@@ -238,30 +238,19 @@ async fn apply_verdict(
     }
     let before = r.verdict;
     crate::proctor::store::review::set_verdict(tx, attempt_id, verdict, caller.user_id, comment, now).await?;
-    // The journal follows the verdict: an annulled exam has no mark; a valid one has its mark.
-    let mark = r.mark;
-    if let Some(lesson) = r.lesson_id {
-        use crate::journal::model::Cell;
-        let (journal_id, student, title) = (r.journal_id, r.student_id, r.title);
-        let j = crate::journal::store::journal(&crate::api::state()?.db, journal_id).await?;
-        let old = crate::journal::store::cell_in(tx, lesson, student, j.scale).await?;
-        let new = if verdict == "annulled" {
-            Cell::Empty
-        } else {
-            mark.and_then(|m| m.parse::<u8>().ok()).and_then(|m| j.scale.mark(m).ok()).map_or(old, Cell::Mark)
-        };
-        let write = crate::journal::store::CellWrite {
-            journal_id,
-            scale: j.scale,
-            lesson_id: lesson,
-            student_id: student,
-            new,
-            reason: crate::journal::model::Reason::Verdict(title),
-            actor_id: caller.user_id,
-            at: now,
-        };
-        crate::journal::store::write_cells(tx, &[write]).await?;
-    }
+    // The journal follows the verdict: the candidate's grade is made again without an annulled
+    // attempt (with one attempt allowed: no mark), with a reinstated one.
+    let db = &crate::api::state()?.db;
+    crate::exam::store::grade::regrade(
+        tx,
+        db,
+        r.exam_id,
+        r.student_id,
+        crate::journal::model::Reason::Verdict(r.title),
+        caller.user_id,
+        now,
+    )
+    .await?;
     // So does an olympiad result collected from this attempt (nothing for other exams).
     crate::olympiad::stage::sitting::ssr::follow_verdict(tx, attempt_id, now).await?;
     crate::audit::store::record(

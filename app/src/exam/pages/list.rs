@@ -53,7 +53,14 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
                             {sitting.clone().into_iter().map(|e| {
                                 let open = now >= e.opens_at && now < e.closes_at;
                                 let eid = e.id;
+                                // Another attempt while the window is open and some are left (the
+                                // start decides for certain: an annulment, the candidate's own window).
+                                let another = e.attempts_made < e.attempts_allowed && open;
                                 let action = match &e.attempt {
+                                    Some(a) if a.submitted && another && a.verdict != "annulled" => view! {
+                                        <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a>" "
+                                        <a class="button primary" href=format!("/exams/{eid}/sit") data-testid="start-another-attempt">{t(Msg::StartAnotherAttempt)}</a>
+                                    }.into_any(),
                                     Some(a) if a.submitted => view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> }.into_any(),
                                     Some(a) => view! { <a class="button primary" href=format!("/exams/attempt/{}", a.id)>{t(Msg::ContinueExam)}</a> }.into_any(),
                                     None if e.form == "offline" => view! { <span class="muted">{t(Msg::FormOffline)}</span> }.into_any(),
@@ -68,13 +75,17 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
                                     if a.submitted { format!("{} {}", score_text(a.score, a.max_points), a.mark.clone().map(|m| format!("· {m}")).unwrap_or_default()) } else { String::new() }
                                 });
                                 let status = move || if awaiting { Some(t(Msg::AwaitingGrading)().to_string()) } else { status.clone() };
+                                let several = (e.attempts_allowed > 1 && e.attempts_made > 0).then(|| view! {
+                                    <br/><span class="muted" data-testid="attempts-made">{attempt_of(Msg::AttemptsMade, e.attempts_made, e.attempts_allowed)}</span>
+                                    " · "{t(Msg::GradeSoFar)}": "<span data-testid="grade-so-far">{grade_text(e.grade)}</span>
+                                });
                                 view! {
                                     <tr>
                                         <td>{e.title.clone()}</td>
                                         <td>{e.subject.clone()}</td>
                                         <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}" · "{e.duration_min}" "{t(Msg::Minutes)}
                                             {(e.extra_min > 0).then(|| view! { " ("<span data-testid="extra-time">{t(Msg::ExtraTimeIncluded)}": +"{e.extra_min}</span>")" })}</td>
-                                        <td>{status}</td>
+                                        <td>{status}{several}</td>
                                         <td>{action}</td>
                                     </tr>
                                 }
@@ -171,6 +182,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
                     {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.lessons.iter().map(|(id, label)| view! { <option value=*id>{label.clone()}</option> }).collect_view()))}
                 </select>
             </div>
+            <AttemptsFields error=error offline=Signal::derive(move || form.get() == "offline")/>
             <Show when=move || form.get() != "offline">
             <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
             <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
@@ -185,6 +197,50 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
             </Show>
             <button type="submit" class="primary">{t(Msg::NewExam)}</button>
         </ActionForm>
+    }
+}
+
+/// "Attempts allowed" and "grading method" of the exam form (hidden for an offline exam, which
+/// is one mark). Kept in one component so an edit form can reuse it.
+#[component]
+pub fn AttemptsFields(
+    error: Signal<Option<AppError>>,
+    offline: Signal<bool>,
+    #[prop(default = 1)] allowed: i64,
+    #[prop(default = crate::exam::attempts::GradingMethod::Highest)] method: crate::exam::attempts::GradingMethod,
+) -> impl IntoView {
+    use crate::exam::attempts::{GradingMethod, MAX_ATTEMPTS};
+    let failed = move |name: &'static str| crate::ui::field_error(error, name);
+    view! {
+        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("attempts_allowed").get().is_some()>
+            <label for="f-attempts_allowed">{t(Msg::AttemptsAllowed)}</label>
+            <input id="f-attempts_allowed" name="attempts_allowed" type="number" min="1" max=MAX_ATTEMPTS value=allowed data-testid="attempts-allowed"/>
+            {move || failed("attempts_allowed").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+        </div>
+        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("grading_method").get().is_some()>
+            <label for="f-grading_method">{t(Msg::GradingMethodLabel)}</label>
+            <select id="f-grading_method" name="grading_method" data-testid="grading-method">
+                {GradingMethod::ALL.into_iter().map(|m| view! { <option value=m.code() selected={m == method}>{t(m.msg())}</option> }).collect_view()}
+            </select>
+            <p class="hint">{t(Msg::GradingMethodHint)}</p>
+            {move || failed("grading_method").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+        </div>
+    }
+}
+
+/// "Attempt {n} of {of}" and the like, in the reader's language.
+pub fn attempt_of(msg: Msg, n: i64, of: i64) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let text = t(msg);
+    move || text().replace("{n}", &n.to_string()).replace("{of}", &of.to_string())
+}
+
+/// A grade by the exam's method: the mark, "awaiting the teacher's grade", or a dash.
+pub fn grade_text(grade: crate::exam::attempts::Grade) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let waits = t(Msg::AwaitingGrading);
+    move || match grade {
+        crate::exam::attempts::Grade::Mark(m) => m.to_string(),
+        crate::exam::attempts::Grade::Waits => waits().to_string(),
+        crate::exam::attempts::Grade::Empty => "—".to_string(),
     }
 }
 

@@ -6,7 +6,7 @@
 mod attempt;
 mod bank;
 mod grading;
-mod list;
+pub(crate) mod list;
 mod results;
 mod sit;
 

@@ -42,12 +42,24 @@ fn Results() -> impl IntoView {
                             {(r.exam.form == "offline").then(|| view! {
                                 <p><a class="button primary" href=format!("/exams/{eid}/marks") data-testid="enter-marks">{t(Msg::EnterMarks)}</a></p>
                             })}
+                            {(r.exam.attempts_allowed > 1).then(|| view! {
+                                <p class="muted" data-testid="grading-method">{t(Msg::AttemptsAllowed)}": "{r.exam.attempts_allowed}" · "{t(Msg::GradingMethodLabel)}": "{t(r.exam.grading_method.msg())}</p>
+                            })}
                             <table class="list" data-testid="results">
-                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th><th></th></tr></thead>
+                                <thead><tr><th>{t(Msg::Student)}</th><th>{t(Msg::FinalGrade)}</th><th>{t(Msg::AttemptNo)}</th><th>{t(Msg::Started)}</th><th>{t(Msg::Submitted)}</th><th>{t(Msg::Score)}</th><th>"%"</th><th>{t(Msg::Mark)}</th><th>{t(Msg::Risk)}</th><th>{t(Msg::Verdict)}</th><th></th></tr></thead>
                                 <tbody>
-                                    {r.candidates.into_iter().map(|c| { let offline_form = r.exam.form.clone(); let proctored = r.exam.proctored; view! {
-                                        <tr>
-                                            <td>{c.student_name.clone()}</td>
+                                    {r.candidates.iter().enumerate().map(|(i, c)| {
+                                        let c = c.clone();
+                                        let offline_form = r.exam.form.clone();
+                                        let proctored = r.exam.proctored;
+                                        // The candidate's name and grade on their first attempt's row.
+                                        let first = i == 0 || r.candidates[i - 1].student_id != c.student_id;
+                                        let grade = crate::exam::pages::list::grade_text(c.grade);
+                                        view! {
+                                        <tr data-testid="result-row">
+                                            <td>{first.then(|| c.student_name.clone())}</td>
+                                            <td data-testid="final-grade">{first.then_some(grade)}</td>
+                                            <td>{c.attempt_no}</td>
                                             <td>{format_datetime(c.started_at)}</td>
                                             <td>{c.submitted_at.map(format_datetime)}</td>
                                             <td>{score_text(c.score, c.max_points)}</td>

@@ -179,11 +179,27 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
                 <dt>{t(Msg::ProctorModeLabel)}</dt><dd data-testid="proctor-mode" data-mode=settings.mode.code()>{t(settings.mode.msg())}</dd>
             })}
         </dl>
+        {(e.attempts_allowed > 1).then(|| {
+            use crate::exam::pages::list::{attempt_of, grade_text};
+            let n = b.next_attempt.unwrap_or(e.attempts_made);
+            view! {
+                <dl class="facts" data-testid="attempts">
+                    <dt>{t(Msg::AttemptsAllowed)}</dt><dd data-testid="attempt-of">{attempt_of(Msg::AttemptOf, n, e.attempts_allowed)}</dd>
+                    <dt>{t(Msg::GradingMethodLabel)}</dt><dd>{t(e.grading_method.msg())}</dd>
+                    {(e.attempts_made > 0).then(|| view! { <dt>{t(Msg::GradeSoFar)}</dt><dd data-testid="grade-so-far">{grade_text(e.grade)}</dd> })}
+                </dl>
+            }
+        })}
         <p class="hint" data-testid="timer-starts-hint">{t(Msg::TimerStartsHint)}</p>
         <FormStatus error=error/>
-        {match b.attempt_id {
-            Some(id) => view! { <p><a class="button primary" href=format!("/exams/attempt/{id}")>{t(Msg::ContinueExam)}</a></p> }.into_any(),
-            None if settings.proctored => view! {
+        {match (b.attempt_id, b.no_start) {
+            (Some(id), Some(why)) => view! {
+                <p class="banner" role="status" data-testid="no-start">{t(why)}</p>
+                <p><a href=format!("/exams/attempt/{id}")>{t(Msg::ExamResult)}</a></p>
+            }.into_any(),
+            (Some(id), _) => view! { <p><a class="button primary" href=format!("/exams/attempt/{id}")>{t(Msg::ContinueExam)}</a></p> }.into_any(),
+            (None, Some(why)) => view! { <p class="banner" role="status" data-testid="no-start">{t(why)}</p> }.into_any(),
+            (None, None) if settings.proctored => view! {
                 <section class="device-check-box">
                     <h2>{t(Msg::DeviceCheckTitle)}</h2>
                     <DeviceCheck need=need without=without_consent(settings.allow_unproctored) kept_days=b.retention_days on_start=go/>
@@ -192,8 +208,10 @@ fn BeforeStartView(b: StartInfo) -> impl IntoView {
                     })}
                 </section>
             }.into_any(),
-            None => view! {
-                <button type="button" class="primary" data-testid="begin-exam" on:click=move |_| go.run(Capture::Screen) disabled=move || start.pending().get()>{t(Msg::StartExam)}</button>
+            (None, None) => view! {
+                <button type="button" class="primary" data-testid="begin-exam" on:click=move |_| go.run(Capture::Screen) disabled=move || start.pending().get()>
+                    {t(if b.next_attempt.unwrap_or(1) > 1 { Msg::StartAnotherAttempt } else { Msg::StartExam })}
+                </button>
             }.into_any(),
         }}
         <p><a href="/exams">{t(Msg::Exams)}</a></p>

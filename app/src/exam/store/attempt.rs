@@ -7,6 +7,7 @@ use super::{exam_row, exam_summary, finalize, ExamRow, DEADLINE_GRACE_MS};
 use crate::auth::ssr::Caller;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::exam::attempts::{Made, NextAttempt};
 use crate::exam::dto::*;
 use crate::exam::model::{self, Answer, Question};
 use crate::i18n::Msg;
@@ -106,27 +107,46 @@ async fn draw_ticket(db: &Db, exam_id: i64) -> Result<i64, AppError> {
     Ok(ids[(fresh_seed() % ids.len() as u64) as usize])
 }
 
-/// The exam as its candidate sees it before starting (the device check page).
+/// The exam as its candidate sees it before starting (the device check page): with their
+/// attempts so far, the grade they make, and what a start would do.
 pub async fn before_start(db: &Db, caller: &Caller, exam_id: i64) -> Result<StartInfo, AppError> {
     let e = exam_row(db, exam_id).await?;
     let j = crate::journal::store::journal(db, e.journal_id).await?;
     if !crate::journal::store::is_student_of(db, j.group_id, caller.user_id).await? {
         return Err(AppError::Forbidden);
     }
-    let (retention_days, attempt_id) = sqlx::query_as::<_, (i64, Option<i64>)>(
-        "SELECT e.retention_days, (SELECT a.id FROM exam_attempts a WHERE a.exam_id = e.id AND a.student_id = $2) AS attempt_id
-         FROM exams e WHERE e.id = $1",
-    )
+    let retention_days: i64 = sqlx::query_scalar("SELECT retention_days FROM exams WHERE id = $1").bind(e.id).fetch_one(&db.pool).await?;
+    let attempts = sqlx::query_as::<_, super::grade::GradedRow>(&format!(
+        "SELECT {} FROM exam_attempts WHERE exam_id = $1 AND student_id = $2",
+        super::grade::GRADED_COLUMNS
+    ))
     .bind(e.id)
     .bind(caller.user_id)
-    .fetch_one(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
+    let made = attempts.iter().fold(None::<Made>, |acc, a| {
+        let this = Made { last_id: a.id, last_no: a.attempt_no, last_closed: a.submitted_at.is_some(), annulled: a.verdict == "annulled" };
+        Some(match acc {
+            Some(m) if m.last_no > a.attempt_no => Made { annulled: m.annulled || this.annulled, ..m },
+            Some(m) => Made { annulled: m.annulled || this.annulled, ..this },
+            None => this,
+        })
+    });
+    let (attempt_id, next_attempt, no_start) = match crate::exam::attempts::next_attempt(made, e.attempts_allowed) {
+        NextAttempt::Resume(id) => (Some(id), None, None),
+        NextAttempt::Start(n) => (None, Some(n), None),
+        NextAttempt::Refused(m) => (made.map(|m| m.last_id), None, Some(m)),
+    };
     let accommodation = super::accommodations::of_candidate(db, e.id, caller.user_id).await?;
-    let exam = exam_summary(db, e.id).await?.accommodated(accommodation.as_ref());
-    Ok(StartInfo { exam, settings: e.settings, attempt_id, retention_days })
+    let mut exam = exam_summary(db, e.id).await?.accommodated(accommodation.as_ref());
+    exam.attempts_made = made.map_or(0, |m| m.last_no);
+    let graded: Vec<crate::exam::attempts::Graded> = attempts.iter().map(Into::into).collect();
+    exam.grade = crate::exam::attempts::grade(e.grading_method, &graded);
+    Ok(StartInfo { exam, settings: e.settings, attempt_id, next_attempt, no_start, retention_days })
 }
 
-/// Starts the caller's attempt, or returns the one already started (a reload, a second tab).
+/// Starts the caller's next attempt, or returns the one open (a reload, a second tab, a second
+/// click); refused when no other may be started (`exam::attempts::next_attempt`).
 /// `capture` is what the device check ran with: the camera alone is refused where the exam asks
 /// for a computer.
 pub async fn start(db: &Db, caller: &Caller, exam_id: i64, capture: Capture, now: i64) -> Result<i64, AppError> {

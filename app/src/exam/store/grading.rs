@@ -79,12 +79,13 @@ pub async fn set_offline_mark(
     by: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    // An offline "attempt" is the record of the mark: sat in the room, valid.
+    // An offline "attempt" is the record of the mark: sat in the room, valid; always attempt 1
+    // (an offline exam is created with one attempt allowed).
     sqlx::query(
         "INSERT INTO exam_attempts (exam_id, student_id, started_at, deadline_at, submitted_at, questions, proctored, mark,
                                     verdict, verdict_by, verdict_at, last_seen_at)
          VALUES ($1, $2, $3, $3, $3, '[]', 0, $4, 'valid', $5, $3, $3)
-         ON CONFLICT (exam_id, student_id) DO UPDATE SET mark = excluded.mark, verdict_by = excluded.verdict_by",
+         ON CONFLICT (exam_id, student_id, attempt_no) DO UPDATE SET mark = excluded.mark, verdict_by = excluded.verdict_by",
     )
     .bind(exam_id)
     .bind(student_id)

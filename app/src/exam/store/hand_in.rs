@@ -179,16 +179,29 @@ async fn close_attempts(tx: &mut Transaction<'_, Any>, rows: &[Closing]) -> Resu
     // on, however they were sat (a browser enforces nothing the server does not check).
     let ended: Vec<(i64, i64)> = order.iter().map(|c| (c.attempt_id, c.at)).collect();
     crate::proctor::ingest::derive_missing_many(tx, &ended).await?;
+    // The journal gets the candidate's grade. An exam of one attempt grades by the mark this
+    // hand-in scored; one of several by its method over the candidate's attempts, read for the
+    // whole batch in one statement (and only when the batch holds such an exam).
+    let several: Vec<(i64, i64, crate::exam::attempts::GradingMethod)> = order
+        .iter()
+        .filter(|c| c.ctx.exam.attempts_allowed > 1 && c.ctx.exam.lesson_id.is_some())
+        .map(|c| (c.ctx.exam.id, c.student_id, c.ctx.exam.grading_method))
+        .collect();
+    let grades = super::grade::grades_of(tx, &several).await?;
     let marks: Vec<crate::journal::store::CellWrite> = order
         .iter()
         .filter_map(|c| {
             let (e, j) = (&*c.ctx.exam, &*c.ctx.journal);
-            match (e.lesson_id, c.mark, c.manual) {
-                (Some(lesson), Some(m), false) => {
-                    Some(journal_mark(j, lesson, c.student_id, crate::journal::model::Cell::Mark(m), &e.title, j.teacher_id, c.at))
+            let lesson = e.lesson_id?;
+            let cell = if e.attempts_allowed > 1 {
+                super::grade::cell_of(*grades.get(&(e.id, c.student_id))?, j.scale)?
+            } else {
+                match (c.mark, c.manual) {
+                    (Some(m), false) => crate::journal::model::Cell::Mark(m),
+                    _ => return None,
                 }
-                _ => None,
-            }
+            };
+            Some(journal_mark(j, lesson, c.student_id, cell, &e.title, j.teacher_id, c.at))
         })
         .collect();
     crate::journal::store::write_cells(tx, &marks).await?;

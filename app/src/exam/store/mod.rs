@@ -1,17 +1,19 @@
 //! Every SQL statement of exams, split by feature, and the rules of an attempt that read and
-//! write it: the window, one attempt per candidate, the server's deadline, autosave, scoring and
+//! write it: the window, the attempts a candidate may make (`exam::attempts`), the server's deadline, autosave, scoring and
 //! the mark in the journal. Server functions and routes check the caller first, then call in
 //! here (the attempt's own rules check the candidate or the journal's access themselves, before
 //! they read anything else of it).
 //!
 //! This file holds the exams themselves (lists, the bank, creating an exam, the row an attempt
 //! reads); `attempt` starts, shows and autosaves attempts, `hand_in` closes and scores them,
-//! `results` the teacher's table, `grading` the teacher's grades and offline marks, `schedule`
+//! `results` the teacher's table, `grading` the teacher's grades and offline marks, `grade` the
+//! grade a candidate's attempts make and its journal cell, `schedule`
 //! the sittings, `tickets` the ticket form's tickets and files, `starts` and `seen` the batched
 //! writes of the start wave and of "last seen".
 
 pub mod accommodations;
 mod attempt;
+pub(crate) mod grade;
 pub mod grading;
 mod hand_in;
 mod results;
@@ -53,6 +55,8 @@ struct ExamSummaryRow {
     allow_unproctored: i64,
     proctor_mode: String,
     draw: String,
+    attempts_allowed: i64,
+    grading_method: String,
 }
 
 impl From<ExamSummaryRow> for ExamSummary {
@@ -76,15 +80,19 @@ impl From<ExamSummaryRow> for ExamSummary {
             attempt: None,
             started: 0,
             submitted: 0,
+            attempts_allowed: r.attempts_allowed,
+            grading_method: crate::exam::attempts::GradingMethod::from_code(&r.grading_method).unwrap_or_default(),
+            attempts_made: 0,
+            grade: Default::default(),
         }
     }
 }
 
 const EXAM_COLUMNS: &str =
     "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
-     e.proctor_mode, j.subject, o.name AS group_name";
+     e.proctor_mode, e.attempts_allowed, e.grading_method, j.subject, o.name AS group_name";
 
-/// An exam the user sits, with the user's attempt if there is one (every attempt column is
+/// An exam the user sits, with the user's last attempt if there is one (every attempt column is
 /// NULL without it).
 #[derive(sqlx::FromRow)]
 struct SittingRow {
@@ -98,6 +106,7 @@ struct SittingRow {
     verdict: Option<String>,
     appealed: i64,
     needs_grading: Option<i64>,
+    attempt_no: Option<i64>,
     // The candidate's accommodation, if any (see `accommodations`).
     extra_min: Option<i64>,
     own_opens_at: Option<i64>,
@@ -116,21 +125,36 @@ impl ExamSummary {
     }
 }
 
-/// Exams of the groups the user studies in (or sits an olympiad variant of), with the user's attempt.
+/// Exams of the groups the user studies in (or sits an olympiad variant of), with the user's
+/// last attempt and, where the exam allows several, the grade their attempts make so far.
 pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
     let rows = sqlx::query_as::<_, SittingRow>(&format!(
-        "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict, a.needs_grading,
+        "SELECT {EXAM_COLUMNS}, a.id AS attempt_id, a.submitted_at, a.score_milli, a.max_points, a.mark, a.verdict, a.needs_grading, a.attempt_no,
                 (SELECT COUNT(*) FROM proctor_appeals p WHERE p.attempt_id = a.id) AS appealed,
                 c.extra_min, c.opens_at AS own_opens_at, c.closes_at AS own_closes_at
          FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
          JOIN role_assignments ra ON ra.org_id = j.group_id AND ra.role IN ('student', 'olympiad_participant') AND ra.user_id = $1
          LEFT JOIN exam_attempts a ON a.exam_id = e.id AND a.student_id = $1
+              AND a.attempt_no = (SELECT MAX(z.attempt_no) FROM exam_attempts z WHERE z.exam_id = e.id AND z.student_id = $1)
          LEFT JOIN exam_accommodations c ON c.exam_id = e.id AND c.student_id = $1
          ORDER BY e.opens_at DESC, e.id DESC"
     ))
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?;
+    // The attempts of the exams that allow several, for the grade so far (one attempt's grade
+    // is its mark, shown already).
+    let several = sqlx::query_as::<_, grade::GradedRow>(&format!(
+        "SELECT {} FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.student_id = $1 AND e.attempts_allowed > 1",
+        grade::GRADED_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut attempts_at: std::collections::HashMap<i64, Vec<crate::exam::attempts::Graded>> = Default::default();
+    for r in several {
+        attempts_at.entry(r.exam_id).or_default().push((&r).into());
+    }
     let mut out = Vec::new();
     for r in rows {
         let accommodation = r.extra_min.map(|extra_min| accommodations::Accommodation {
@@ -141,6 +165,10 @@ pub async fn sitting(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError
             reason: String::new(),
         });
         let mut s = ExamSummary::from(r.exam).accommodated(accommodation.as_ref());
+        s.attempts_made = r.attempt_no.unwrap_or(0);
+        if let Some(attempts) = attempts_at.get(&s.id) {
+            s.grade = crate::exam::attempts::grade(s.grading_method, attempts);
+        }
         if let Some(id) = r.attempt_id {
             s.attempt = Some(AttemptBrief {
                 id,
@@ -179,12 +207,13 @@ struct TeachingRow {
     submitted: i64,
 }
 
-/// Exams of the journals the user keeps, with attempt counts.
+/// Exams of the journals the user keeps, with how many candidates started and handed in (an
+/// attempt or more).
 pub async fn teaching(db: &Db, user_id: i64) -> Result<Vec<ExamSummary>, AppError> {
     let rows = sqlx::query_as::<_, TeachingRow>(&format!(
         "SELECT {EXAM_COLUMNS},
-                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = e.id) AS started,
-                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = e.id AND a.submitted_at IS NOT NULL) AS submitted
+                (SELECT COUNT(*) FROM exam_attempts a WHERE a.exam_id = e.id AND a.attempt_no = 1) AS started,
+                (SELECT COUNT(DISTINCT a.student_id) FROM exam_attempts a WHERE a.exam_id = e.id AND a.submitted_at IS NOT NULL) AS submitted
          FROM exams e JOIN journals j ON j.id = e.journal_id JOIN organisations o ON o.id = j.group_id
          WHERE j.teacher_id = $1 ORDER BY e.opens_at DESC, e.id DESC"
     ))
@@ -400,13 +429,16 @@ pub struct NewExam<'a> {
     pub created_by: i64,
     pub created_at: i64,
     pub proctor_mode: &'static str,
+    pub attempts_allowed: i64,
+    pub grading_method: crate::exam::attempts::GradingMethod,
 }
 
 pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
-                            snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                            snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode,
+                            attempts_allowed, grading_method)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(e.journal_id)
     .bind(e.lesson_id)
@@ -425,6 +457,8 @@ pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Resu
     .bind(e.created_by)
     .bind(e.created_at)
     .bind(e.proctor_mode)
+    .bind(e.attempts_allowed)
+    .bind(e.grading_method.code())
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -471,6 +505,8 @@ pub(crate) struct ExamRow {
     draw: Vec<(String, u32)>,
     proctored: bool,
     pub(crate) settings: crate::proctor::settings::ProctorSettings,
+    pub(crate) attempts_allowed: i64,
+    pub(crate) grading_method: crate::exam::attempts::GradingMethod,
 }
 
 /// An exam's row as stored; its proctoring columns are the proctor's own (`ProctorColumns`).
@@ -483,13 +519,15 @@ struct StoredExam {
     title: String,
     duration_min: i64,
     draw: String,
+    attempts_allowed: i64,
+    grading_method: String,
     #[sqlx(flatten)]
     proctoring: crate::proctor::settings::ProctorColumns,
 }
 
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let r = sqlx::query_as::<_, StoredExam>(
-        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, proctored, allow_unproctored,
+        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, attempts_allowed, grading_method, proctored, allow_unproctored,
                 snapshot_interval_s, screen_interval_s, proctor_mode FROM exams WHERE id = $1",
     )
     .bind(exam_id)
@@ -506,5 +544,7 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
         draw: serde_json::from_str(&r.draw).unwrap_or_default(),
         proctored: r.proctoring.proctored != 0,
         settings: r.proctoring.into(),
+        attempts_allowed: r.attempts_allowed,
+        grading_method: crate::exam::attempts::GradingMethod::from_code(&r.grading_method).unwrap_or_default(),
     })
 }

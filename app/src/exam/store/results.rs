@@ -1,5 +1,5 @@
 //! The exam's results for its teacher and the readers of its journal: every candidate's
-//! attempt and the item analysis of the submitted ones. `results` checks the caller's access to
+//! attempts with the grade they make by the exam's method, and the item analysis of the submitted ones. `results` checks the caller's access to
 //! the exam's journal before it reads any attempt.
 
 use super::{exam_summary, questions_of};
@@ -13,6 +13,8 @@ use crate::exam::model;
 #[derive(sqlx::FromRow)]
 struct CandidateRow {
     id: i64,
+    student_id: i64,
+    attempt_no: i64,
     full_name: String,
     started_at: i64,
     submitted_at: Option<i64>,
@@ -30,19 +32,33 @@ pub async fn results(db: &Db, caller: &Caller, exam_id: i64) -> Result<ExamResul
     let exam = exam_summary(db, exam_id).await?;
     crate::journal::store::access(db, caller, exam.journal_id).await?;
     let rows = sqlx::query_as::<_, CandidateRow>(
-        "SELECT a.id, u.full_name, a.started_at, a.submitted_at, a.score_milli, a.max_points, a.mark, a.risk, a.verdict, a.needs_grading,
+        "SELECT a.id, a.student_id, a.attempt_no, u.full_name, a.started_at, a.submitted_at, a.score_milli, a.max_points, a.mark, a.risk, a.verdict, a.needs_grading,
                 (SELECT COUNT(*) FROM proctor_violations v WHERE v.attempt_id = a.id AND v.status <> 'dismissed') AS violations
-         FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1 ORDER BY u.full_name, a.id",
+         FROM exam_attempts a JOIN users u ON u.id = a.student_id WHERE a.exam_id = $1 ORDER BY u.full_name, a.student_id, a.attempt_no",
     )
     .bind(exam_id)
     .fetch_all(&db.pool)
     .await?;
+    // Each candidate's grade by the exam's method, from their attempts listed here.
+    let mut attempts: std::collections::HashMap<i64, Vec<crate::exam::attempts::Graded>> = Default::default();
+    for r in &rows {
+        attempts.entry(r.student_id).or_default().push(crate::exam::attempts::Graded {
+            attempt_no: r.attempt_no,
+            submitted: r.submitted_at.is_some(),
+            annulled: r.verdict == "annulled",
+            needs_grading: r.needs_grading != 0,
+            mark: r.mark.as_deref().and_then(|m| m.parse().ok()),
+        });
+    }
     let candidates: Vec<CandidateResult> = rows
         .into_iter()
         .map(|r| {
             let score = r.score_milli.map(|m| m as f64 / 1000.0);
             CandidateResult {
                 attempt_id: r.id,
+                student_id: r.student_id,
+                attempt_no: r.attempt_no,
+                grade: crate::exam::attempts::grade(exam.grading_method, attempts.get(&r.student_id).map_or(&[][..], Vec::as_slice)),
                 student_name: r.full_name,
                 started_at: r.started_at,
                 submitted_at: r.submitted_at,

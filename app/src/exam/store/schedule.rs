@@ -38,7 +38,7 @@ pub async fn sittings_of(db: &Db, exam_id: i64) -> Result<Vec<SittingRow>, AppEr
     Ok(sqlx::query_as::<_, SittingRow>(
         "SELECT s.id, s.room, s.seats, s.starts_at, s.ends_at,
                 (SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = s.exam_id
-                 WHERE x.sitting_id = s.id) AS started
+                 AND a.attempt_no = 1 WHERE x.sitting_id = s.id) AS started
          FROM exam_sittings s WHERE s.exam_id = $1 ORDER BY s.starts_at, s.room, s.id",
     )
     .bind(exam_id)
@@ -154,10 +154,12 @@ pub async fn sitting_exam(db: &Db, sitting_id: i64) -> Result<(i64, i64), AppErr
         .ok_or(AppError::NotFound)
 }
 
-/// How many of the sitting's candidates have started the exam.
+/// How many of the sitting's candidates have started the exam (their first attempt: a candidate
+/// counts once however many they make).
 pub async fn started_in_sitting(tx: &mut Transaction<'_, Any>, sitting_id: i64, exam_id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = $2 WHERE x.sitting_id = $1",
+        "SELECT COUNT(*) FROM exam_seats x JOIN exam_attempts a ON a.student_id = x.student_id AND a.exam_id = $2 AND a.attempt_no = 1
+         WHERE x.sitting_id = $1",
     )
     .bind(sitting_id)
     .bind(exam_id)

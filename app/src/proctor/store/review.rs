@@ -256,6 +256,7 @@ pub async fn appeal_status(tx: &mut Transaction<'_, Any>, attempt_id: i64) -> Re
 /// What a verdict changes: the attempt's verdict before it, and where its mark stands.
 #[derive(sqlx::FromRow)]
 pub struct VerdictTarget {
+    pub exam_id: i64,
     pub verdict: String,
     pub submitted_at: Option<i64>,
     pub student_id: i64,
@@ -269,7 +270,7 @@ pub struct VerdictTarget {
 /// The attempt as a verdict on it needs it (the attempt must exist).
 pub async fn verdict_target(tx: &mut Transaction<'_, Any>, attempt_id: i64) -> Result<VerdictTarget, AppError> {
     Ok(sqlx::query_as::<_, VerdictTarget>(
-        "SELECT a.verdict, a.submitted_at, a.student_id, a.mark, e.lesson_id, e.journal_id, e.title FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
+        "SELECT a.exam_id, a.verdict, a.submitted_at, a.student_id, a.mark, e.lesson_id, e.journal_id, e.title FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE a.id = $1",
     )
     .bind(attempt_id)
     .fetch_one(&mut **tx)
