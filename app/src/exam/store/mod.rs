@@ -15,8 +15,10 @@ mod attempt;
 pub mod grading;
 mod hand_in;
 mod results;
+pub mod review;
 pub mod schedule;
 pub mod seen;
+pub mod settings;
 mod starts;
 pub mod tickets;
 
@@ -53,6 +55,8 @@ struct ExamSummaryRow {
     allow_unproctored: i64,
     proctor_mode: String,
     draw: String,
+    review: String,
+    archived_at: Option<i64>,
 }
 
 impl From<ExamSummaryRow> for ExamSummary {
@@ -76,13 +80,15 @@ impl From<ExamSummaryRow> for ExamSummary {
             attempt: None,
             started: 0,
             submitted: 0,
+            review: super::review::ReviewOptions::parse(&r.review),
+            archived: r.archived_at.is_some(),
         }
     }
 }
 
 const EXAM_COLUMNS: &str =
     "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
-     e.proctor_mode, j.subject, o.name AS group_name";
+     e.proctor_mode, e.review, e.archived_at, j.subject, o.name AS group_name";
 
 /// An exam the user sits, with the user's attempt if there is one (every attempt column is
 /// NULL without it).
@@ -400,13 +406,15 @@ pub struct NewExam<'a> {
     pub created_by: i64,
     pub created_at: i64,
     pub proctor_mode: &'static str,
+    /// The review options, as stored (JSON of exam::review::ReviewOptions).
+    pub review: String,
 }
 
 pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
-                            snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                            snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode, review)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(e.journal_id)
     .bind(e.lesson_id)
@@ -425,6 +433,7 @@ pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Resu
     .bind(e.created_by)
     .bind(e.created_at)
     .bind(e.proctor_mode)
+    .bind(&e.review)
     .fetch_one(&mut **tx)
     .await?)
 }
