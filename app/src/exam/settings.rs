@@ -450,6 +450,7 @@ pub async fn update_exam(
         )
         .await?;
         tx.commit().await?;
+        crate::exam::store::forget_exam(&st.db, exam_id);
         Ok(())
     })
     .await

@@ -480,6 +480,8 @@ pub(crate) struct ExamRow {
     draw: Vec<(String, u32)>,
     proctored: bool,
     pub(crate) settings: crate::proctor::settings::ProctorSettings,
+    /// What a candidate sees after handing in (read with the row: a hand-in wave asks for each).
+    pub(crate) review: super::review::ReviewOptions,
 }
 
 /// An exam's row as stored; its proctoring columns are the proctor's own (`ProctorColumns`).
@@ -492,13 +494,14 @@ struct StoredExam {
     title: String,
     duration_min: i64,
     draw: String,
+    review: String,
     #[sqlx(flatten)]
     proctoring: crate::proctor::settings::ProctorColumns,
 }
 
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let r = sqlx::query_as::<_, StoredExam>(
-        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, proctored, allow_unproctored,
+        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, review, proctored, allow_unproctored,
                 snapshot_interval_s, screen_interval_s, proctor_mode FROM exams WHERE id = $1",
     )
     .bind(exam_id)
@@ -515,5 +518,6 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
         draw: serde_json::from_str(&r.draw).unwrap_or_default(),
         proctored: r.proctoring.proctored != 0,
         settings: r.proctoring.into(),
+        review: super::review::ReviewOptions::parse(&r.review),
     })
 }

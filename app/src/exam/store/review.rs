@@ -17,9 +17,11 @@ async fn moment(db: &Db, exam_id: i64, handed_in: bool, now: i64) -> Result<Mome
     Ok(Moment { handed_in, closed: span.closed(now, DEADLINE_GRACE_MS) })
 }
 
-/// Whether the candidate may see the score of their attempt now (`handed_in`: it is).
+/// Whether the candidate may see the score of their attempt now (`handed_in`: it is). The
+/// options come with the exam's row as every start and hand-in of the moment read it (kept 3 s:
+/// `attempt::exam_context`), so a hand-in wave reads nothing more for the default options.
 pub async fn score_shown(db: &Db, exam_id: i64, handed_in: bool, now: i64) -> Result<bool, AppError> {
-    let options = super::settings::review_options(db, exam_id).await?;
+    let options = super::exam_context(db, exam_id).await?.exam.review;
     Ok(match options.score {
         // Every exam before review options, and the default: no need to read the windows.
         ReviewWhen::AfterHandIn => handed_in,
