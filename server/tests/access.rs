@@ -160,6 +160,20 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/exam/answer", Permission, vec![("attempt_id", "0"), ("question_id", "1"), ("answer", "{\"Text\":\"x\"}")]),
         ("/api/exam/hand-in", Permission, vec![("attempt_id", "0")]),
         ("/api/exam/results", Permission, vec![("exam_id", "0")]),
+        ("/api/exam/review", Permission, vec![("attempt_id", "0")]),
+        ("/api/exam/settings", Permission, vec![("exam_id", "0")]),
+        (
+            "/api/exam/update",
+            Permission,
+            vec![
+                ("exam_id", "0"),
+                ("title", "Hacked"),
+                ("opens_at", "2026-11-01T09:00"),
+                ("closes_at", "2026-11-01T12:00"),
+                ("review_correct", "after_hand_in"),
+            ],
+        ),
+        ("/api/exam/archive", Permission, vec![("exam_id", "0"), ("archived", "true")]),
         ("/api/exam/schedule", Permission, vec![("exam_id", "0")]),
         (
             "/api/exam/sitting/add",

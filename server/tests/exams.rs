@@ -2242,3 +2242,333 @@ async fn an_annulled_attempt_leaves_the_grade_and_ends_the_retakes(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(lesson_mark(&w).await, Some(5));
 }
+// Issue 19: review options, editing, duplicating and archiving an exam.
+
+/// The settings form's fields for `s`, as the edit and duplicate pages send them.
+fn settings_fields(s: &app::exam::settings::ExamSettings) -> Vec<(String, String)> {
+    let time = |ms: i64| app::ui::time::format_local_input(ms);
+    let mut f = vec![
+        ("title".to_string(), s.title.clone()),
+        ("opens_at".into(), time(s.opens_at)),
+        ("closes_at".into(), time(s.closes_at)),
+        ("duration_min".into(), s.duration_min.to_string()),
+        ("draw".into(), s.draw_text()),
+        ("tickets".into(), s.tickets_text()),
+        ("lesson_id".into(), s.lesson_id.map(|l| l.to_string()).unwrap_or_default()),
+        ("proctor_mode".into(), s.proctor_mode.code().to_string()),
+        ("snapshot_interval_s".into(), s.snapshot_interval_s.to_string()),
+        ("screen_interval_s".into(), s.screen_interval_s.to_string()),
+        ("no_face_frames".into(), s.no_face_frames.to_string()),
+        ("retention_days".into(), s.retention_days.to_string()),
+    ];
+    for part in app::exam::review::ReviewPart::ALL {
+        f.push((part.field().to_string(), s.review.when(part).code().to_string()));
+    }
+    if s.proctored {
+        f.push(("proctored".into(), "on".into()));
+    }
+    if s.allow_unproctored {
+        f.push(("allow_unproctored".into(), "on".into()));
+    }
+    f
+}
+
+async fn exam_settings(w: &World, exam: i64) -> app::exam::settings::ExamEditData {
+    let r = w.app.call(&w.teacher, "/api/exam/settings", &[("exam_id", &exam.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+/// Sends the edit form with `changes` over the exam's current settings.
+async fn update(w: &World, exam: i64, changes: &[(&str, &str)]) -> common::Response {
+    let s = exam_settings(w, exam).await.settings;
+    let mut fields = settings_fields(&s);
+    fields.retain(|(k, _)| !changes.iter().any(|(c, _)| c == k));
+    // An unticked checkbox is not sent at all.
+    let unticked = |k: &str, v: &str| v.is_empty() && (k == "proctored" || k == "allow_unproctored");
+    fields.extend(changes.iter().filter(|(k, v)| !unticked(k, v)).map(|(k, v)| (k.to_string(), v.to_string())));
+    fields.push(("exam_id".into(), exam.to_string()));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    w.app.call(&w.teacher, "/api/exam/update", &form).await
+}
+
+async fn review(w: &World, c: &reqwest::Client, attempt: i64) -> common::Response {
+    w.app.call(c, "/api/exam/review", &[("attempt_id", &attempt.to_string())]).await
+}
+
+/// A single-choice question with feedback per option and a general one, alone in its topic.
+async fn feedback_question(w: &World) -> i64 {
+    use app::exam::model::{Question, QuestionKind};
+    let q = Question {
+        options: vec!["Үш".into(), "Төрт".into(), "Бес".into()],
+        correct: vec![1],
+        topic: "Кері".into(),
+        feedback: vec!["FEEDBACK-THREE".into(), "FEEDBACK-FOUR".into(), "FEEDBACK-FIVE".into()],
+        general_feedback: "GENERAL-SOLUTION".into(),
+        ..Question::new(QuestionKind::Single, "Екі қосу екі?")
+    };
+    bank_question(w, &q).await
+}
+
+/// Starts `c`'s attempt at `exam`, answers its one question with the option `text`, hands in.
+async fn sit_and_hand_in(w: &World, c: &reqwest::Client, exam: i64, text: &str) -> (i64, common::Response) {
+    let attempt = start(w, c, exam).await;
+    (attempt, answer_and_hand_in(w, c, attempt, text).await)
+}
+
+async fn answer_and_hand_in(w: &World, c: &reqwest::Client, attempt: i64, text: &str) -> common::Response {
+    let paper = w.app.call(c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    let q = &paper["questions"][0];
+    let (id, _) = shown(q, "options").into_iter().find(|(_, t)| t == text).unwrap();
+    let answer = format!("{{\"Choice\":[\"{id}\"]}}");
+    let qid = q["question_id"].as_i64().unwrap().to_string();
+    let r = w.app.call(c, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid), ("answer", &answer)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let handed = w.app.call(c, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
+    assert_eq!(handed.status, StatusCode::OK, "{}", handed.body);
+    handed
+}
+
+fn key_leaks(body: &str) -> bool {
+    ["Төрт", "FEEDBACK", "GENERAL-SOLUTION"].iter().any(|k| body.contains(k))
+}
+
+backends!(review_options_decide_what_a_candidate_sees_after_hand_in);
+
+async fn review_options_decide_what_a_candidate_sees_after_hand_in(b: Backend) {
+    let w = world(b).await;
+    feedback_question(&w).await;
+    // The defaults: the score right after hand-in, nothing else.
+    let r = create(&w, "test", &[("draw", "Кері: 1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let plain = r.json().as_i64().unwrap();
+    let attempt = start(&w, &w.student, plain).await;
+    let r = review(&w, &w.student, attempt).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing before hand-in: {}", r.body);
+    assert!(r.body.contains("ErrReviewNotHandedIn"), "{}", r.body);
+    let handed = answer_and_hand_in(&w, &w.student, attempt, "Үш").await;
+    assert_eq!(handed.json()["score"].as_f64(), Some(0.0), "the score right after hand-in");
+    let r = review(&w, &w.student, attempt).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score_shown"], true);
+    assert_eq!(r.json()["questions"].as_array().unwrap().len(), 0);
+    assert!(!key_leaks(&r.body), "no correct answer, no feedback: {}", r.body);
+    // Another candidate cannot read it; the teacher reads all of it.
+    assert_eq!(review(&w, &w.other, attempt).await.status, StatusCode::FORBIDDEN);
+    let r = review(&w, &w.teacher, attempt).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["questions"][0]["correct"][0], "Төрт");
+    assert_eq!(r.json()["questions"][0]["outcome"], "wrong");
+
+    // Their answers right after hand-in; the score, the key and feedback once the exam closes.
+    let r = create(
+        &w,
+        "test",
+        &[
+            ("draw", "Кері: 1"),
+            ("title", "Кейін"),
+            ("review_score", "after_close"),
+            ("review_answers", "after_hand_in"),
+            ("review_correct", "after_close"),
+            ("review_feedback", "after_close"),
+            ("review_general_feedback", "after_close"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let later = r.json().as_i64().unwrap();
+    let (attempt, handed) = sit_and_hand_in(&w, &w.other, later, "Үш").await;
+    assert!(handed.json()["score"].is_null() && handed.json()["mark"].is_null(), "no score yet: {}", handed.body);
+    let view = w.app.call(&w.other, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert!(view["result"]["score"].is_null(), "{view}");
+    let r = review(&w, &w.other, attempt).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let q = &r.json()["questions"][0];
+    assert_eq!(q["answer"][0], "Үш");
+    assert_eq!(q["outcome"], "wrong");
+    assert!(q["correct"].is_null() && r.json()["score"].is_null());
+    assert_eq!(r.json()["more_after_close"], true);
+    assert!(!key_leaks(&r.body), "nothing of the key before the exam closes: {}", r.body);
+    // The other candidate (student.a) has not started: the exam is still open for them.
+    let overview = w.app.call(&w.other, "/api/exam/overview", &[]).await.json();
+    let listed = overview["sitting"].as_array().unwrap().iter().find(|e| e["id"] == later).unwrap().clone();
+    assert!(listed["attempt"]["score"].is_null(), "the list holds the score back too: {listed}");
+    // The window closes: everything the options allow is shown.
+    sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2")
+        .bind(app::api::now_ms() - 1)
+        .bind(later)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    let r = review(&w, &w.other, attempt).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["score"].as_f64(), Some(0.0));
+    assert_eq!(body["questions"][0]["correct"][0], "Төрт");
+    assert_eq!(body["questions"][0]["feedback"][0], "FEEDBACK-THREE");
+    assert_eq!(body["questions"][0]["general_feedback"], "GENERAL-SOLUTION");
+    assert_eq!(body["more_after_close"], false);
+    let view = w.app.call(&w.other, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(view["result"]["score"].as_f64(), Some(0.0));
+}
+
+backends!(review_after_close_waits_for_a_candidate_with_a_later_window);
+
+/// "After close" is after everyone's window: a candidate given a later one still sits, so the
+/// key stays back for the others until then.
+async fn review_after_close_waits_for_a_candidate_with_a_later_window(b: Backend) {
+    let w = world(b).await;
+    feedback_question(&w).await;
+    let r = create(&w, "test", &[("draw", "Кері: 1"), ("review_correct", "after_close")]).await;
+    let exam = r.json().as_i64().unwrap();
+    let (attempt, _) = sit_and_hand_in(&w, &w.student, exam, "Төрт").await;
+    let now = app::api::now_ms();
+    let other: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'student.b'").fetch_one(&w.app.db.pool).await.unwrap();
+    sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2").bind(now - 1).bind(exam).execute(&w.app.db.pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO exam_accommodations (exam_id, student_id, extra_min, opens_at, closes_at, reason, set_by, set_at)
+         VALUES ($1, $2, 0, $3, $4, '', $2, 0)",
+    )
+    .bind(exam)
+    .bind(other)
+    .bind(now - 60_000)
+    .bind(now + 3_600_000)
+    .execute(&w.app.db.pool)
+    .await
+    .unwrap();
+    let r = review(&w, &w.student, attempt).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["questions"].as_array().unwrap().is_empty() && !key_leaks(&r.body), "{}", r.body);
+    sqlx::query("DELETE FROM exam_accommodations WHERE exam_id = $1").bind(exam).execute(&w.app.db.pool).await.unwrap();
+    let r = review(&w, &w.student, attempt).await;
+    assert_eq!(r.json()["questions"][0]["correct"][0], "Төрт", "{}", r.body);
+}
+
+backends!(an_exam_is_edited_freely_before_it_opens_and_only_safely_after);
+
+async fn an_exam_is_edited_freely_before_it_opens_and_only_safely_after(b: Backend) {
+    let w = world(b).await;
+    assert_eq!(import(&w, "bank.gift", GIFT).await.status, StatusCode::OK);
+    let now = app::api::now_ms();
+    let opens = app::ui::time::format_local_input(now + 3_600_000);
+    let closes = app::ui::time::format_local_input(now + 7_200_000);
+    let r = create(&w, "test", &[("draw", "Сандар: 3"), ("opens_at", &opens), ("closes_at", &closes), ("proctored", "on")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let d = exam_settings(&w, exam).await;
+    assert!(!d.opened && !d.closed);
+    assert!(d.settings.proctored);
+    // Before it opens, everything: the draw, the time limit, proctoring, the window.
+    let r = update(&w, exam, &[("draw", "Сандар: 2"), ("duration_min", "20"), ("proctored", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let s = exam_settings(&w, exam).await.settings;
+    assert_eq!(s.draw, vec![("Сандар".to_string(), 2)]);
+    assert_eq!(s.duration_min, 20);
+    let r = update(&w, exam, &[("opens_at", &app::ui::time::format_local_input(now - 60_000))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Now open: the candidate's paper follows the edited draw.
+    let attempt = start(&w, &w.student, exam).await;
+    let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+    assert_eq!(paper["questions"].as_array().unwrap().len(), 2);
+    assert!(exam_settings(&w, exam).await.opened);
+    // An unsafe change is refused at its field; nothing is written.
+    let r = update(&w, exam, &[("draw", "Сандар: 3")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.field_errors(), vec![("draw".to_string(), "ErrExamOpenedLocked".to_string())]);
+    let r = update(&w, exam, &[("duration_min", "45"), ("title", "Changed")]).await;
+    assert_eq!(r.field_errors(), vec![("duration_min".to_string(), "ErrExamOpenedLocked".to_string())]);
+    let s = exam_settings(&w, exam).await.settings;
+    assert_ne!(s.title, "Changed");
+    let earlier = app::ui::time::format_local_input(now + 1_800_000);
+    let r = update(&w, exam, &[("closes_at", &earlier)]).await;
+    assert_eq!(r.field_errors(), vec![("closes_at".to_string(), "ErrExamCloseOnlyLater".to_string())]);
+    // The safe ones pass: the title, a later close, the review options.
+    let later = app::ui::time::format_local_input(now + 10_800_000);
+    let r = update(&w, exam, &[("title", "Жаңа атау"), ("closes_at", &later), ("review_correct", "after_close")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let s = exam_settings(&w, exam).await.settings;
+    assert_eq!(s.title, "Жаңа атау");
+    assert_eq!(app::ui::time::format_local_input(s.closes_at), later);
+    assert_eq!(s.review.correct, app::exam::review::ReviewWhen::AfterClose);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.update' AND entity_id = '{exam}'")).await, 3);
+    // Only the journal's teacher edits it.
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/update",
+            &[("exam_id", &exam.to_string()), ("title", "x"), ("opens_at", &opens), ("closes_at", &closes)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+backends!(a_duplicate_copies_the_settings_into_a_new_exam);
+
+async fn a_duplicate_copies_the_settings_into_a_new_exam(b: Backend) {
+    let w = world(b).await;
+    let original = exam(&w).await;
+    let r = update(&w, original, &[("review_answers", "after_hand_in"), ("review_feedback", "after_close")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    start(&w, &w.student, original).await;
+    let d = exam_settings(&w, original).await;
+    // The duplicate page's form: the original's settings, a new title and window.
+    let mut copy = d.settings.clone();
+    copy.title = app::i18n::Msg::ExamCopyTitle.text(app::i18n::Locale::Kk).replace("{title}", &copy.title);
+    let now = app::api::now_ms();
+    copy.opens_at = now + 86_400_000;
+    copy.closes_at = now + 90_000_000;
+    let mut fields = settings_fields(&copy);
+    fields.push(("journal_id".into(), w.journal.to_string()));
+    fields.push(("form".into(), copy.form.clone()));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = w.app.call(&w.teacher, "/api/exam/create", &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let duplicate = r.json().as_i64().unwrap();
+    let s = exam_settings(&w, duplicate).await.settings;
+    assert_eq!(s.title, "Аралық бақылау (көшірме)");
+    assert_eq!(
+        (s.draw.clone(), s.duration_min, s.proctored, s.lesson_id, s.review),
+        (d.settings.draw.clone(), 30, true, Some(w.lesson), d.settings.review)
+    );
+    assert_eq!(s.review.feedback, app::exam::review::ReviewWhen::AfterClose);
+    assert_eq!(w.app.count(&format!("SELECT COUNT(*) FROM exam_attempts WHERE exam_id = {duplicate}")).await, 0);
+}
+
+backends!(an_exam_is_archived_once_over_and_restored);
+
+async fn an_exam_is_archived_once_over_and_restored(b: Backend) {
+    let w = world(b).await;
+    let exam = exam(&w).await;
+    let archive = |archived: &'static str| {
+        let w = &w;
+        async move { w.app.call(&w.teacher, "/api/exam/archive", &[("exam_id", &exam.to_string()), ("archived", archived)]).await }
+    };
+    let r = archive("true").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an open exam stays: {}", r.body);
+    assert!(r.body.contains("ErrExamArchiveOpen"), "{}", r.body);
+    sqlx::query("UPDATE exams SET closes_at = $1 WHERE id = $2")
+        .bind(app::api::now_ms() - 1)
+        .bind(exam)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(archive("true").await.status, StatusCode::OK);
+    let ids = |v: &serde_json::Value, list: &str| v[list].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let teacher = w.app.call(&w.teacher, "/api/exam/overview", &[]).await.json();
+    assert!(!ids(&teacher, "teaching").contains(&exam) && ids(&teacher, "teaching_archived").contains(&exam));
+    let student = w.app.call(&w.student, "/api/exam/overview", &[]).await.json();
+    assert!(!ids(&student, "sitting").contains(&exam) && ids(&student, "sitting_archived").contains(&exam));
+    // A candidate cannot archive or restore it.
+    let r = w.app.call(&w.student, "/api/exam/archive", &[("exam_id", &exam.to_string()), ("archived", "false")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(archive("false").await.status, StatusCode::OK);
+    let teacher = w.app.call(&w.teacher, "/api/exam/overview", &[]).await.json();
+    assert!(ids(&teacher, "teaching").contains(&exam));
+    assert_eq!(
+        w.app
+            .count(&format!("SELECT COUNT(*) FROM audit_log WHERE action IN ('exam.archive', 'exam.restore') AND entity_id = '{exam}'"))
+            .await,
+        2
+    );
+}

@@ -22,11 +22,23 @@ pub async fn exams_overview() -> Result<ExamsPageData, AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let now = crate::api::now_ms();
+        let mut sitting = ssr::sitting(&st.db, caller.user_id).await?;
+        // The score as the exam's review options allow it now (the default reads nothing more).
+        for s in &mut sitting {
+            if let Some(a) = s.attempt.as_mut().filter(|a| s.review.score != super::review::ReviewWhen::AfterHandIn || !a.submitted) {
+                ssr::review::brief_as_allowed(&st.db, s.id, a, now).await?;
+            }
+        }
+        let (sitting_archived, sitting): (Vec<_>, Vec<_>) = sitting.into_iter().partition(|e| e.archived);
+        let (teaching_archived, teaching): (Vec<_>, Vec<_>) =
+            ssr::teaching(&st.db, caller.user_id).await?.into_iter().partition(|e| e.archived);
         Ok(ExamsPageData {
-            sitting: ssr::sitting(&st.db, caller.user_id).await?,
-            teaching: ssr::teaching(&st.db, caller.user_id).await?,
+            sitting,
+            teaching,
             journals: ssr::journal_choices(&st.db, caller.user_id).await?,
             now,
+            sitting_archived,
+            teaching_archived,
         })
     })
     .await
@@ -116,7 +128,9 @@ pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
 /// "test" (`draw` is one "topic: N" per line: N questions from each topic of the teacher's bank
 /// for the journal's subject), "ticket" (`tickets`: the tickets, separated by "---" lines; each
 /// candidate draws one) or "offline" (sat in a room; the teacher enters the marks, so no
-/// duration and no proctoring). Times are datetime-local values in Kazakhstan time.
+/// duration and no proctoring). Times are datetime-local values in Kazakhstan time. The
+/// settings are checked by `exam::settings::ssr::check`, which editing an exam shares; the
+/// `review_*` fields are the review options ("never", "after_hand_in", "after_close").
 /// `attempts_allowed` (1..10, default 1) and `grading_method` (highest, average, first, last;
 /// default highest) say how many attempts a candidate may make and which make the mark.
 #[server(prefix = "/api", endpoint = "exam/create")]
@@ -138,146 +152,75 @@ pub async fn create_exam(
     screen_interval_s: Option<String>,
     no_face_frames: Option<String>,
     retention_days: Option<String>,
+    review_score: Option<String>,
+    review_answers: Option<String>,
+    review_correct: Option<String>,
+    review_feedback: Option<String>,
+    review_general_feedback: Option<String>,
     attempts_allowed: Option<String>,
     grading_method: Option<String>,
 ) -> Result<i64, AppError> {
     crate::api::respond(async move {
-        use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let j = crate::journal::store::editable(&st.db, &caller, journal_id).await?;
+        let raw = super::settings::SettingsForm {
+            title,
+            opens_at,
+            closes_at,
+            duration_min,
+            draw,
+            form,
+            tickets,
+            lesson_id,
+            proctored,
+            allow_unproctored,
+            proctor_mode,
+            snapshot_interval_s,
+            screen_interval_s,
+            no_face_frames,
+            retention_days,
+            review_score,
+            review_answers,
+            review_correct,
+            review_feedback,
+            review_general_feedback,
+            attempts_allowed,
+            grading_method,
+        };
         let mut fields = crate::error::Fields::new();
-        let title = fields.check("title", crate::journal::field_text(&title, 200, true)).unwrap_or_default();
-        let opens = fields.check("opens_at", crate::ui::time::parse_local_datetime(&opens_at));
-        let closes = fields.check("closes_at", crate::ui::time::parse_local_datetime(&closes_at));
-        if let (Some(o), Some(c)) = (opens, closes) {
-            if c <= o {
-                fields.add("closes_at", Msg::ErrExamWindow);
-            }
-        }
-        let number =
-            |raw: Option<&str>, default: i64, range: std::ops::RangeInclusive<i64>, name: &str, fields: &mut crate::error::Fields| -> i64 {
-                let raw = raw.unwrap_or("").trim();
-                if raw.is_empty() {
-                    return default;
-                }
-                match raw.parse::<i64>() {
-                    Ok(n) if range.contains(&n) => n,
-                    _ => {
-                        fields.add(name, Msg::ErrNumberRange);
-                        default
-                    }
-                }
-            };
-        let form = match form.as_deref().map(str::trim) {
-            None | Some("") | Some("test") => "test",
-            Some("ticket") => "ticket",
-            Some("offline") => "offline",
-            Some(_) => return Err(AppError::BadRequest),
-        };
-        // An offline exam lasts its window (the room's time); the others need a time limit.
-        let duration = if form == "offline" {
-            match (opens, closes) {
-                (Some(o), Some(c)) if c > o => ((c - o) / 60_000).clamp(1, 24 * 60),
-                _ => 1,
-            }
-        } else {
-            number(Some(&duration_min), 0, 1..=600, "duration_min", &mut fields)
-        };
-        let snapshot = number(snapshot_interval_s.as_deref(), 30, 10..=600, "snapshot_interval_s", &mut fields);
-        let screen = number(screen_interval_s.as_deref(), 60, 10..=600, "screen_interval_s", &mut fields);
-        let no_face = number(no_face_frames.as_deref(), 2, 1..=20, "no_face_frames", &mut fields);
-        let retention = number(retention_days.as_deref(), 90, 1..=3650, "retention_days", &mut fields);
-        // Several attempts (issue 19): 1..10, graded by one of Moodle's methods. An offline
-        // exam is one mark entered by the teacher: one attempt.
-        let attempts_allowed = match attempts_allowed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            _ if form == "offline" => 1,
-            None => 1,
-            Some(raw) => match raw.parse::<i64>() {
-                Ok(n) if (1..=super::attempts::MAX_ATTEMPTS).contains(&n) => n,
-                _ => {
-                    fields.add("attempts_allowed", Msg::ErrAttemptsAllowed);
-                    1
-                }
-            },
-        };
-        let grading_method = match grading_method.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => super::attempts::GradingMethod::default(),
-            Some(code) => super::attempts::GradingMethod::from_code(code).unwrap_or_else(|| {
-                fields.add("grading_method", Msg::ErrGradingMethod);
-                super::attempts::GradingMethod::default()
-            }),
-        };
-        let lesson = match lesson_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(raw) => {
-                let id: i64 = raw.parse().map_err(|_| AppError::BadRequest)?;
-                let owner = ssr::journal_of_lesson(&st.db, id).await?;
-                if owner != Some(j.id) {
-                    fields.add("lesson_id", Msg::ErrNotFound);
-                }
-                Some(id)
-            }
-        };
-        let plan = if form == "test" {
-            match ssr::parse_draw(&draw) {
-                Ok(p) => p,
-                Err(m) => {
-                    fields.add("draw", m);
-                    Vec::new()
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        let tickets = if form == "ticket" {
-            fields.check("tickets", super::tickets::parse_tickets(tickets.as_deref().unwrap_or(""))).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        // Proctoring watches a browser; an offline exam has none.
-        let proctored = proctored.is_some() && form != "offline";
-        // Which devices: a computer sharing its screen unless the teacher allows phones too.
-        let mode = match proctor_mode.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => crate::proctor::settings::ProctorMode::Computer,
-            Some(code) => crate::proctor::settings::ProctorMode::from_code(code).ok_or(AppError::BadRequest)?,
-        };
-        if !plan.is_empty() {
-            let topics = ssr::topic_counts(&st.db, caller.user_id, &j.subject).await?;
-            for (topic, n) in &plan {
-                let have = topics.iter().find(|(t, _)| t == topic).map_or(0, |(_, c)| *c);
-                if have < i64::from(*n) {
-                    fields.add("draw", Msg::ErrExamTopicShort);
-                    break;
-                }
-            }
-        }
+        let s = super::settings::ssr::check(&st.db, caller.user_id, &j, &raw, &mut fields).await?;
         fields.finish()?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         let new = ssr::NewExam {
             journal_id: j.id,
-            lesson_id: lesson,
-            title: &title,
-            form,
-            opens_at: opens.unwrap_or_default(),
-            closes_at: closes.unwrap_or_default(),
-            duration_min: duration,
-            draw: serde_json::to_string(&plan).unwrap_or_else(|_| "[]".into()),
-            proctored,
-            allow_unproctored: allow_unproctored.is_some(),
-            snapshot_interval_s: snapshot,
-            screen_interval_s: screen,
-            no_face_frames: no_face,
-            retention_days: retention,
+            lesson_id: s.lesson_id,
+            title: &s.title,
+            form: match s.form.as_str() {
+                "ticket" => "ticket",
+                "offline" => "offline",
+                _ => "test",
+            },
+            opens_at: s.opens_at,
+            closes_at: s.closes_at,
+            duration_min: s.duration_min,
+            draw: serde_json::to_string(&s.draw).unwrap_or_else(|_| "[]".into()),
+            proctored: s.proctored,
+            allow_unproctored: s.allow_unproctored,
+            snapshot_interval_s: s.snapshot_interval_s,
+            screen_interval_s: s.screen_interval_s,
+            no_face_frames: s.no_face_frames,
+            retention_days: s.retention_days,
             created_by: caller.user_id,
             created_at: now,
-            proctor_mode: mode.code(),
-            attempts_allowed,
-            grading_method,
+            proctor_mode: s.proctor_mode.code(),
+            review: s.review.to_json(),
+            attempts_allowed: s.attempts_allowed,
+            grading_method: s.grading_method,
         };
         let id = ssr::insert_exam(&mut tx, &new).await?;
-        super::tickets::ssr::insert_tickets(&mut tx, id, &tickets).await?;
+        super::tickets::ssr::insert_tickets(&mut tx, id, &s.tickets).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -288,8 +231,8 @@ pub async fn create_exam(
                 entity_id: id.to_string(),
                 org_id: Some(j.group_id),
                 before: None,
-                after: Some(serde_json::json!({ "title": title, "form": form, "journal": j.id, "draw": plan, "tickets": tickets.len(), "proctor_mode": mode.code(),
-                    "attempts_allowed": attempts_allowed, "grading_method": grading_method.code() })),
+                after: Some(serde_json::json!({ "title": s.title, "form": s.form, "journal": j.id, "draw": s.draw, "tickets": s.tickets.len(), "proctor_mode": s.proctor_mode.code(), "review": s.review,
+                    "attempts_allowed": s.attempts_allowed, "grading_method": s.grading_method.code() })),
             },
         )
         .await?;
@@ -332,7 +275,12 @@ pub async fn get_attempt(attempt_id: i64) -> Result<AttemptView, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::attempt_view(&st.db, &caller, attempt_id, crate::api::now_ms()).await
+        let now = crate::api::now_ms();
+        let mut view = ssr::attempt_view(&st.db, &caller, attempt_id, now).await?;
+        if let Some(brief) = view.result.as_mut() {
+            ssr::review::brief_as_allowed(&st.db, view.exam_id, brief, now).await?;
+        }
+        Ok(view)
     })
     .await
 }
@@ -349,13 +297,18 @@ pub async fn save_answer(attempt_id: i64, question_id: i64, answer: String) -> R
     .await
 }
 
-/// Hands the attempt in: scored at once; the mark goes into the journal.
+/// Hands the attempt in: scored at once; the mark goes into the journal. The score comes back
+/// as the exam's review options allow.
 #[server(prefix = "/api", endpoint = "exam/hand-in")]
 pub async fn submit_attempt(attempt_id: i64) -> Result<AttemptBrief, AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        ssr::submit(&st.db, &caller, attempt_id, crate::api::now_ms()).await
+        let now = crate::api::now_ms();
+        let mut brief = ssr::submit(&st.db, &caller, attempt_id, now).await?;
+        let exam_id = ssr::attempt_row(&st.db, attempt_id).await?.exam_id;
+        ssr::review::brief_as_allowed(&st.db, exam_id, &mut brief, now).await?;
+        Ok(brief)
     })
     .await
 }

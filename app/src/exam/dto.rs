@@ -35,6 +35,12 @@ pub struct ExamSummary {
     /// The candidate's attempts so far and the grade they make (candidates' lists only).
     pub attempts_made: i64,
     pub grade: crate::exam::attempts::Grade,
+    /// What a candidate sees after handing in, and when.
+    #[serde(default)]
+    pub review: super::review::ReviewOptions,
+    /// Archived: listed under "Archived" only.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +64,11 @@ pub struct ExamsPageData {
     /// Journals the caller keeps (to create an exam for), with their lessons for the mark.
     pub journals: Vec<JournalChoice>,
     pub now: i64,
+    /// Archived exams, out of the lists above: the caller's as a candidate, then as a teacher.
+    #[serde(default)]
+    pub sitting_archived: Vec<ExamSummary>,
+    #[serde(default)]
+    pub teaching_archived: Vec<ExamSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -18,7 +18,9 @@ pub mod pages;
 pub mod pictures;
 #[cfg(feature = "ssr")]
 pub mod question_files;
+pub mod review;
 pub mod schedule;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod tickets;

@@ -614,6 +614,19 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
     }
 }
 
+/// The accepted answer a short answer earns the most with (the first of equals), if it
+/// matches any: the one whose feedback the review shows.
+pub fn matched_accepted(question: &Question, text: &str) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for i in 0..question.accepted.len() {
+        let (weight, tolerance) = question.accepted_credit(i);
+        if short_matches(&question.accepted[i], text, tolerance, question.case_sensitive) && best.is_none_or(|(_, w)| weight > w) {
+            best = Some((i, weight));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
 /// A short answer as compared: trimmed, single spaces, lowercase, "ё" as "е".
 pub fn normalize_short(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е")

@@ -54,6 +54,7 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
             </dl>
         })}
+        <ReviewSection attempt_id=attempt_id/>
         {(!v.grader_comment.is_empty()).then(|| view! {
             <h2>{t(Msg::GraderComment)}</h2>
             <p class="grader-comment" data-testid="grader-comment">{v.grader_comment.clone()}</p>
@@ -71,6 +72,53 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
             <p class="ok">{t(Msg::AppealSent)}</p>
         </Show>
         <p><a href="/exams">{t(Msg::Exams)}</a></p>
+    }
+}
+
+/// The review of the handed-in attempt: each question in the candidate's order with what the
+/// exam's review options let the server send now (the page shows what came, nothing more).
+#[component]
+fn ReviewSection(attempt_id: i64) -> impl IntoView {
+    use crate::exam::review::{review_attempt, AttemptReview};
+    let review = Resource::new(move || attempt_id, review_attempt);
+    let section = |r: AttemptReview| {
+        let nothing = r.questions.is_empty();
+        view! {
+            {(!r.score_shown).then(|| view! { <p class="muted" data-testid="score-hidden">{t(Msg::ReviewScoreHidden)}</p> })}
+            {(!nothing).then(|| view! {
+                <h2>{t(Msg::ReviewTitle)}</h2>
+                <ol class="review" data-testid="attempt-review">
+                    {r.questions.into_iter().map(|q| view! {
+                        <li class="review-question">
+                            <p class="stem">{q.text.clone()}</p>
+                            {q.picture.clone().map(|src| view! { <img class="question-picture" src=src alt=""/> })}
+                            {q.answer.clone().map(|lines| view! {
+                                <p>
+                                    <span class="muted">{t(Msg::ReviewYourAnswer)}": "</span>
+                                    {if lines.is_empty() { view! { <em>{t(Msg::ReviewNoAnswer)}</em> }.into_any() } else { lines.join("; ").into_any() }}
+                                    {q.outcome.map(|o| view! { " · "<strong data-testid="review-outcome">{t(o.msg())}</strong> })}
+                                    {q.awarded.map(|p| view! { " · "{t(Msg::ReviewPoints)}": "{crate::exam::model::score_text(Some(p), Some(i64::from(q.points)))} })}
+                                </p>
+                            })}
+                            {q.correct.clone().filter(|c| !c.is_empty()).map(|lines| view! {
+                                <p data-testid="review-correct"><span class="muted">{t(Msg::ReviewCorrectAnswer)}": "</span>{lines.join("; ")}</p>
+                            })}
+                            {q.feedback.iter().map(|f| view! { <p class="feedback">{f.clone()}</p> }).collect_view()}
+                            {q.general_feedback.clone().map(|f| view! { <p class="feedback general">{f}</p> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
+            {r.more_after_close.then(|| view! { <p class="hint" data-testid="review-later">{t(Msg::ReviewMoreAfterClose)}</p> })}
+        }
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || review.get().map(|r| match r {
+                Ok(r) => section(r).into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+        </Transition>
     }
 }
 

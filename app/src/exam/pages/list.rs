@@ -8,7 +8,7 @@ use crate::exam::dto::*;
 use crate::exam::model::score_text;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
-use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
+use crate::ui::{action_error, action_ok, ErrorNote, FormStatus};
 use leptos::prelude::*;
 
 #[component]
@@ -19,14 +19,15 @@ pub fn ExamsPage() -> impl IntoView {
 #[component]
 fn Exams() -> impl IntoView {
     let create = ServerAction::<CreateExam>::new();
-    let overview = Resource::new(move || create.version().get(), |_| exams_overview());
+    let archive = ServerAction::<crate::exam::settings::ArchiveExam>::new();
+    let overview = Resource::new(move || (create.version().get(), archive.version().get()), |_| exams_overview());
     view! {
         <section class="card wide">
             <h1>{t(Msg::Exams)}</h1>
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || overview.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(o) => view! { <Overview o=o create=create/> }.into_any(),
+                    Ok(o) => view! { <Overview o=o create=create archive=archive/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -34,7 +35,11 @@ fn Exams() -> impl IntoView {
 }
 
 #[component]
-fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView {
+fn Overview(
+    o: ExamsPageData,
+    create: ServerAction<CreateExam>,
+    archive: ServerAction<crate::exam::settings::ArchiveExam>,
+) -> impl IntoView {
     let now = o.now;
     let has_journals = !o.journals.is_empty();
     let sitting = o.sitting.clone();
@@ -112,7 +117,9 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
                                     <td>{e.questions}</td>
                                     <td>{e.submitted}" / "{e.started}</td>
                                     <td>
-                                        <a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a>
+                                        <a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a>" · "
+                                        <a href=format!("/exams/{}/edit", e.id) data-testid="edit-exam">{t(Msg::Edit)}</a>" · "
+                                        <a href=format!("/exams/{}/duplicate", e.id)>{t(Msg::DuplicateExam)}</a>
                                         {(e.form == "offline").then(|| view! { " · "<a href=format!("/exams/{}/marks", e.id) data-testid="enter-marks">{t(Msg::EnterMarks)}</a> })}
                                     </td>
                                 </tr>
@@ -124,6 +131,7 @@ fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>) -> impl IntoView
             <NewExam journals=o.journals.clone() create=create/>
             <ImportQuestions journals=o.journals.clone()/>
         </Show>
+        <Archived sitting=o.sitting_archived.clone() teaching=o.teaching_archived.clone() archive=archive/>
     }
 }
 
@@ -132,8 +140,8 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
     let error = action_error(create);
     let first = journals.first().map(|j| j.id).unwrap_or_default();
     let chosen = RwSignal::new(first);
-    let form = RwSignal::new("test".to_string());
     let js = StoredValue::new(journals.clone());
+    let journal = Signal::derive(move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).cloned()));
     view! {
         <h2>{t(Msg::NewExam)}</h2>
         <ActionForm action=create attr:data-testid="exam-form">
@@ -144,57 +152,7 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
                     {journals.iter().map(|j| view! { <option value=j.id>{j.title.clone()}</option> }).collect_view()}
                 </select>
             </div>
-            <Field label=Msg::Title name="title" error=error required=true/>
-            <div class="field">
-                <label for="f-form">{t(Msg::ExamFormLabel)}</label>
-                <select id="f-form" name="form" data-testid="exam-form-kind" on:change=move |ev| form.set(event_target_value(&ev))>
-                    <option value="test">{t(Msg::FormTest)}</option>
-                    <option value="ticket">{t(Msg::FormTicket)}</option>
-                    <option value="offline">{t(Msg::FormOffline)}</option>
-                </select>
-            </div>
-            <Field label=Msg::ExamOpens name="opens_at" kind="datetime-local" error=error required=true/>
-            <Field label=Msg::ExamCloses name="closes_at" kind="datetime-local" error=error required=true/>
-            <Show when=move || form.get() != "offline" fallback=|| view! { <input type="hidden" name="duration_min" value=""/> }>
-                <Field label=Msg::DurationMinutes name="duration_min" kind="number" error=error required=true/>
-            </Show>
-            <Show when=move || form.get() == "ticket">
-                <div class="field" class:invalid=move || crate::ui::field_error(error, "tickets").get().is_some()>
-                    <label for="f-tickets">{t(Msg::TicketsLabel)}</label>
-                    <textarea id="f-tickets" name="tickets" rows="8" data-testid="tickets"></textarea>
-                    <p class="hint">{t(Msg::TicketsHint)}</p>
-                    {move || crate::ui::field_error(error, "tickets").get().map(|m| view! { <p class="error">{t(m)}</p> })}
-                </div>
-            </Show>
-            // Always sent (the server function takes it), shown for the test form only.
-            <div class="field" class:invalid=move || crate::ui::field_error(error, "draw").get().is_some() class:hidden=move || form.get() != "test">
-                <label for="f-draw">{t(Msg::ExamDraw)}</label>
-                <textarea id="f-draw" name="draw" rows="3" placeholder=move || format!("{}: 5", t(Msg::Topic)())></textarea>
-                <p class="hint">{t(Msg::ExamDrawHint)}" "
-                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.topics.iter().map(|(t, n)| format!("{t}: {n}")).collect::<Vec<_>>().join(" · ")))}
-                </p>
-                {move || crate::ui::field_error(error, "draw").get().map(|m| view! { <p class="error">{t(m)}</p> })}
-            </div>
-            <div class="field">
-                <label for="f-lesson_id">{t(Msg::ExamLesson)}</label>
-                <select id="f-lesson_id" name="lesson_id">
-                    <option value="">"—"</option>
-                    {move || js.with_value(|js| js.iter().find(|j| j.id == chosen.get()).map(|j| j.lessons.iter().map(|(id, label)| view! { <option value=*id>{label.clone()}</option> }).collect_view()))}
-                </select>
-            </div>
-            <AttemptsFields error=error offline=Signal::derive(move || form.get() == "offline")/>
-            <Show when=move || form.get() != "offline">
-            <label class="check"><input type="checkbox" name="proctored" value="on" checked/>" "{t(Msg::Proctored)}</label>
-            <label class="check"><input type="checkbox" name="allow_unproctored" value="on"/>" "{t(Msg::AllowUnproctored)}</label>
-            <crate::proctor::pages::ProctorModeField selected=crate::proctor::settings::ProctorMode::Computer/>
-            <details>
-                <summary>{t(Msg::ProctorSettingsTitle)}</summary>
-                <Field label=Msg::SnapshotInterval name="snapshot_interval_s" kind="number" error=error value="30".to_string()/>
-                <Field label=Msg::ScreenInterval name="screen_interval_s" kind="number" error=error value="60".to_string()/>
-                <Field label=Msg::NoFaceFrames name="no_face_frames" kind="number" error=error value="2".to_string()/>
-                <Field label=Msg::RetentionDays name="retention_days" kind="number" error=error value="90".to_string()/>
-            </details>
-            </Show>
+            <super::settings_form::ExamSettingsFields initial=crate::exam::settings::ExamSettings::blank(first) journal=journal error=error choose_form=true/>
             <button type="submit" class="primary">{t(Msg::NewExam)}</button>
         </ActionForm>
     }
@@ -242,6 +200,51 @@ pub fn grade_text(grade: crate::exam::attempts::Grade) -> impl Fn() -> String + 
         crate::exam::attempts::Grade::Waits => waits().to_string(),
         crate::exam::attempts::Grade::Empty => "—".to_string(),
     }
+}
+
+/// Archived exams, behind a toggle: the caller's as a candidate and as a teacher, each with
+/// what it needs (the result; restoring).
+#[component]
+fn Archived(
+    sitting: Vec<ExamSummary>,
+    teaching: Vec<ExamSummary>,
+    archive: ServerAction<crate::exam::settings::ArchiveExam>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let count = sitting.len() + teaching.len();
+    (count > 0).then(move || view! {
+        <p><button type="button" data-testid="archived-toggle" on:click=move |_| open.update(|o| *o = !*o)>{t(Msg::ArchivedExams)}" ("{count}")"</button></p>
+        <Show when=move || open.get()>
+            <table class="list" data-testid="archived-exams">
+                <thead><tr><th>{t(Msg::Exam)}</th><th>{t(Msg::Group)}</th><th>{t(Msg::ExamWindow)}</th><th></th></tr></thead>
+                <tbody>
+                    {sitting.clone().into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.title.clone()}</td>
+                            <td>{e.subject.clone()}</td>
+                            <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</td>
+                            <td>{e.attempt.as_ref().filter(|a| a.submitted).map(|a| view! { <a href=format!("/exams/attempt/{}", a.id)>{t(Msg::ExamResult)}</a> })}</td>
+                        </tr>
+                    }).collect_view()}
+                    {teaching.clone().into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.title.clone()}</td>
+                            <td>{e.group_name.clone()}</td>
+                            <td>{format_datetime(e.opens_at)}" – "{format_datetime(e.closes_at)}</td>
+                            <td>
+                                <a href=format!("/exams/{}/results", e.id)>{t(Msg::Results)}</a>" · "
+                                <ActionForm action=archive attr:class="inline">
+                                    <input type="hidden" name="exam_id" value=e.id/>
+                                    <input type="hidden" name="archived" value="false"/>
+                                    <button type="submit">{t(Msg::RestoreExam)}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Show>
+    })
 }
 
 #[component]

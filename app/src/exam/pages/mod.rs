@@ -1,13 +1,16 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
 //! (`attempt`), the teacher's results (`results`), the question bank (`bank`), and grading of
-//! tickets and offline marks (`grading`).
+//! tickets and offline marks (`grading`), editing, duplicating and archiving an exam (`edit`, whose
+//! settings fields `settings_form` shares with the new exam's form).
 
 mod attempt;
 mod bank;
+mod edit;
 mod grading;
 pub(crate) mod list;
 mod results;
+pub mod settings_form;
 mod sit;
 
 use leptos::prelude::*;
@@ -34,6 +37,8 @@ pub fn ExamRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/exams/:id/results") view=results::ResultsPage/>
         <Route path=path!("/exams/attempt/:id/grade") view=grading::GradePage/>
         <Route path=path!("/exams/:id/marks") view=grading::OfflineMarksPage/>
+        <Route path=path!("/exams/:id/edit") view=edit::EditExamPage/>
+        <Route path=path!("/exams/:id/duplicate") view=edit::DuplicateExamPage/>
     }
     .into_inner()
 }

@@ -97,6 +97,12 @@ pub(super) async fn exam_context(db: &Db, exam_id: i64) -> Result<ExamContext, A
         .await
 }
 
+/// After an exam's settings changed (`exam::settings::update_exam`): this node's starts and
+/// papers read them at once (other nodes within the 3 s above).
+pub(crate) fn forget_exam(db: &Db, exam_id: i64) {
+    EXAM_CONTEXTS.forget(db, exam_id);
+}
+
 /// One of the exam's tickets, at random (EXM-3).
 async fn draw_ticket(db: &Db, exam_id: i64) -> Result<i64, AppError> {
     let ids: Vec<i64> =

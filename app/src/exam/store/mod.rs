@@ -17,8 +17,10 @@ pub(crate) mod grade;
 pub mod grading;
 mod hand_in;
 mod results;
+pub mod review;
 pub mod schedule;
 pub mod seen;
+pub mod settings;
 mod starts;
 pub mod tickets;
 
@@ -57,6 +59,8 @@ struct ExamSummaryRow {
     draw: String,
     attempts_allowed: i64,
     grading_method: String,
+    review: String,
+    archived_at: Option<i64>,
 }
 
 impl From<ExamSummaryRow> for ExamSummary {
@@ -84,13 +88,15 @@ impl From<ExamSummaryRow> for ExamSummary {
             grading_method: crate::exam::attempts::GradingMethod::from_code(&r.grading_method).unwrap_or_default(),
             attempts_made: 0,
             grade: Default::default(),
+            review: super::review::ReviewOptions::parse(&r.review),
+            archived: r.archived_at.is_some(),
         }
     }
 }
 
 const EXAM_COLUMNS: &str =
     "e.id, e.journal_id, e.title, e.form, e.opens_at, e.closes_at, e.duration_min, e.proctored, e.allow_unproctored, e.draw,
-     e.proctor_mode, e.attempts_allowed, e.grading_method, j.subject, o.name AS group_name";
+     e.proctor_mode, e.attempts_allowed, e.grading_method, e.review, e.archived_at, j.subject, o.name AS group_name";
 
 /// An exam the user sits, with the user's last attempt if there is one (every attempt column is
 /// NULL without it).
@@ -431,14 +437,16 @@ pub struct NewExam<'a> {
     pub proctor_mode: &'static str,
     pub attempts_allowed: i64,
     pub grading_method: crate::exam::attempts::GradingMethod,
+    /// The review options, as stored (JSON of exam::review::ReviewOptions).
+    pub review: String,
 }
 
 pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO exams (journal_id, lesson_id, title, form, opens_at, closes_at, duration_min, draw, proctored, allow_unproctored,
                             snapshot_interval_s, screen_interval_s, no_face_frames, retention_days, created_by, created_at, proctor_mode,
-                            attempts_allowed, grading_method)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+                            attempts_allowed, grading_method, review)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
     )
     .bind(e.journal_id)
     .bind(e.lesson_id)
@@ -459,6 +467,7 @@ pub async fn insert_exam(tx: &mut Transaction<'_, Any>, e: &NewExam<'_>) -> Resu
     .bind(e.proctor_mode)
     .bind(e.attempts_allowed)
     .bind(e.grading_method.code())
+    .bind(&e.review)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -507,6 +516,8 @@ pub(crate) struct ExamRow {
     pub(crate) settings: crate::proctor::settings::ProctorSettings,
     pub(crate) attempts_allowed: i64,
     pub(crate) grading_method: crate::exam::attempts::GradingMethod,
+    /// What a candidate sees after handing in (read with the row: a hand-in wave asks for each).
+    pub(crate) review: super::review::ReviewOptions,
 }
 
 /// An exam's row as stored; its proctoring columns are the proctor's own (`ProctorColumns`).
@@ -521,13 +532,14 @@ struct StoredExam {
     draw: String,
     attempts_allowed: i64,
     grading_method: String,
+    review: String,
     #[sqlx(flatten)]
     proctoring: crate::proctor::settings::ProctorColumns,
 }
 
 pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError> {
     let r = sqlx::query_as::<_, StoredExam>(
-        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, attempts_allowed, grading_method, proctored, allow_unproctored,
+        "SELECT id, form, journal_id, lesson_id, title, duration_min, draw, attempts_allowed, grading_method, review, proctored, allow_unproctored,
                 snapshot_interval_s, screen_interval_s, proctor_mode FROM exams WHERE id = $1",
     )
     .bind(exam_id)
@@ -546,5 +558,6 @@ pub(crate) async fn exam_row(db: &Db, exam_id: i64) -> Result<ExamRow, AppError>
         settings: r.proctoring.into(),
         attempts_allowed: r.attempts_allowed,
         grading_method: crate::exam::attempts::GradingMethod::from_code(&r.grading_method).unwrap_or_default(),
+        review: super::review::ReviewOptions::parse(&r.review),
     })
 }
