@@ -5,6 +5,7 @@ pub mod accommodations;
 mod answer_queue;
 pub mod api;
 pub mod dto;
+pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod grading;

@@ -1,12 +1,14 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
-//! (`attempt`), the teacher's results (`results`), the question bank (`bank`), and grading of
+//! (`attempt`), the teacher's results (`results`), the question bank (`bank`) and its question
+//! editor (`question_editor`), and grading of
 //! tickets and offline marks (`grading`).
 
 mod attempt;
 mod bank;
 mod grading;
 mod list;
+mod question_editor;
 mod results;
 mod sit;
 
