@@ -142,7 +142,7 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
         q.validate().map_err(|m| AppError::field(super::editor::field_of(&q, m), m))?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let (id, action, before, after) = match question_id {
+        let (id, action, before, after, subject) = match question_id {
             None => {
                 let subject = subject.trim();
                 if !ssr::teaches_subject(&st.db, caller.user_id, subject).await? {
@@ -151,7 +151,13 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
                 // A picture is attached to a saved question (exam::pictures), never named here.
                 q.image = None;
                 let id = ssr::insert_question(&mut tx, caller.user_id, subject, &q, now).await?;
-                (id, "exam.question.create", None, serde_json::json!({ "subject": subject, "version": 1, "question": q }))
+                (
+                    id,
+                    "exam.question.create",
+                    None,
+                    serde_json::json!({ "subject": subject, "version": 1, "question": q }),
+                    subject.to_string(),
+                )
             }
             Some(old) => {
                 let v = ssr::save_new_version(&mut tx, caller.user_id, old, &q, now).await?;
@@ -161,6 +167,7 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
                     "exam.question.edit",
                     Some(serde_json::json!({ "id": v.replaced_id, "version": v.version - 1 })),
                     serde_json::json!({ "subject": v.subject, "version": v.version, "question": q }),
+                    v.subject,
                 )
             }
         };
@@ -179,6 +186,8 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
         )
         .await?;
         tx.commit().await?;
+        // The exams drawing from this bank draw the new version from their next start on.
+        ssr::forget_bank_exams(&st.db, caller.user_id, &subject).await?;
         Ok(id)
     })
     .await

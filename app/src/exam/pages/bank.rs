@@ -29,6 +29,8 @@ fn Bank() -> impl IntoView {
     let asked = use_query_map().with_untracked(|q| q.get("subject"));
     // Bumped after every change, so the list shows what the server now holds.
     let changed = RwSignal::new(0u32);
+    // "Saved" after the editor's save: here, as the list below is drawn afresh by it.
+    let saved = RwSignal::new(false);
     // One resource for the subjects and the questions, created with the page. (The questions
     // had their own resource, created inside the subjects' Suspense once the subjects were
     // there; the server created it again when that Suspense rendered twice, the browser then
@@ -42,7 +44,7 @@ fn Bank() -> impl IntoView {
                 {move || bank.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                     Ok(None) => view! { <p class="muted">{t(Msg::NoBankSubjects)}</p> }.into_any(),
-                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed/> }.into_any(),
+                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed saved/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -63,7 +65,13 @@ async fn load_bank(asked: Option<String>) -> Result<BankView, AppError> {
 }
 
 #[component]
-fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, changed: RwSignal<u32>) -> impl IntoView {
+fn SubjectBank(
+    subjects: Vec<String>,
+    subject: String,
+    list: Vec<BankQuestion>,
+    changed: RwSignal<u32>,
+    saved: RwSignal<bool>,
+) -> impl IntoView {
     // The editor, when open: a new question or a version being edited (opened by a click only,
     // so the server never renders it and hydration has nothing to match).
     let editor: RwSignal<Option<EditorStart>> = RwSignal::new(None);
@@ -74,6 +82,7 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
     };
     let on_saved = Callback::new(move |_id: i64| {
         editor.set(None);
+        saved.set(true);
         changed.update(|n| *n += 1);
     });
     let on_cancel = Callback::new(move |_| editor.set(None));
@@ -99,6 +108,8 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
             </select>" "
             <button type="button" data-testid="new-question" on:click=open_new>{t(Msg::NewQuestion)}</button>
         </p>
+        {move || (saved.get() && editor.with(Option::is_none))
+            .then(|| view! { <p class="banner ok" role="status" data-testid="question-saved">{t(Msg::QuestionSaved)}</p> })}
         {move || editor.get().map(|start| view! { <QuestionEditor start on_saved on_cancel/> })}
         {(!list.is_empty()).then(|| {
             let href = format!("/export/exam-bank.xml?subject={}", crate::ui::url_encode(&subject));

@@ -115,3 +115,18 @@ pub async fn picture_shared(db: &Db, question_id: i64, key: &str) -> Result<bool
     .await?;
     Ok(bodies.iter().any(|b| serde_json::from_str::<Question>(b).is_ok_and(|q| q.image.as_deref() == Some(key))))
 }
+
+/// The test-form exams whose papers are drawn from this owner's bank for this subject (their
+/// journal's teacher and subject), to forget their cached contexts after an edit. Other nodes
+/// see the new version within the cache's 3 s.
+pub async fn forget_bank_exams(db: &Db, owner_id: i64, subject: &str) -> Result<(), AppError> {
+    let exams: Vec<i64> = sqlx::query_scalar(
+        "SELECT e.id FROM exams e JOIN journals j ON j.id = e.journal_id WHERE j.teacher_id = $1 AND j.subject = $2 AND e.form = 'test'",
+    )
+    .bind(owner_id)
+    .bind(subject)
+    .fetch_all(&db.pool)
+    .await?;
+    super::forget_exam_contexts(db, &exams);
+    Ok(())
+}
