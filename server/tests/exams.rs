@@ -2165,6 +2165,11 @@ async fn an_edited_question_is_a_new_version_and_a_running_attempt_keeps_the_old
     assert_eq!((bank[0]["id"].as_i64(), bank[0]["version"].as_i64(), bank[0]["text"].as_str()), (Some(v2_id), Some(2), Some("2 + 4 = ?")));
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.create'").await, 1);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.edit'").await, 1);
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'exam.question.%' AND after_json LIKE '%correct%'").await,
+        0,
+        "the audit keeps no key"
+    );
 
     // The running attempt still shows version 1 and is scored against its key ("5").
     let during = paper(&w.student, mine).await;

@@ -141,6 +141,8 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
         q.topic = q.topic.trim().to_string();
         q.validate().map_err(|m| AppError::field(super::editor::field_of(&q, m), m))?;
         let now = crate::api::now_ms();
+        // What the audit keeps of the question: not its key (the log has other readers).
+        let summary = serde_json::json!({ "kind": q.kind.code(), "topic": q.topic, "points": q.points });
         let mut tx = st.db.begin().await?;
         let (id, action, before, after, subject) = match question_id {
             None => {
@@ -155,18 +157,17 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
                     id,
                     "exam.question.create",
                     None,
-                    serde_json::json!({ "subject": subject, "version": 1, "question": q }),
+                    serde_json::json!({ "subject": subject, "version": 1, "question": summary }),
                     subject.to_string(),
                 )
             }
             Some(old) => {
                 let v = ssr::save_new_version(&mut tx, caller.user_id, old, &q, now).await?;
-                q.image = v.image;
                 (
                     v.id,
                     "exam.question.edit",
                     Some(serde_json::json!({ "id": v.replaced_id, "version": v.version - 1 })),
-                    serde_json::json!({ "subject": v.subject, "version": v.version, "question": q }),
+                    serde_json::json!({ "subject": v.subject, "version": v.version, "question": summary }),
                     v.subject,
                 )
             }

@@ -39,8 +39,6 @@ pub struct NewVersion {
     pub version: i64,
     pub replaced_id: i64,
     pub subject: String,
-    /// The replaced version's picture key, carried over by the caller.
-    pub image: Option<String>,
 }
 
 /// The version being replaced, as the edit needs it.
@@ -53,7 +51,7 @@ struct Replaced {
 }
 
 /// Archives the owner's latest version `question_id` and returns what the next version needs
-/// (its subject, family, number and the old picture). The archiving `UPDATE … AND archived = 0`
+/// (its subject, family, number and the old body with its picture). The archiving `UPDATE … AND archived = 0`
 /// is the check: a second edit of the same version finds nothing (NotFound), as does an edit
 /// of another teacher's question, and on PostgreSQL its row lock makes racing edits wait. (A row
 /// written around `insert_question`, family 0, is a family of its own.)
@@ -83,7 +81,7 @@ pub async fn save_new_version(
     let old = archive_for_edit(tx, owner_id, question_id).await?;
     let before: Question = serde_json::from_str(&old.body).map_err(|_| AppError::Internal)?;
     let mut q = q.clone();
-    q.image = before.image.clone();
+    q.image = before.image;
     let body = serde_json::to_string(&q).map_err(|_| AppError::Internal)?;
     let version = old.version + 1;
     let id: i64 = sqlx::query_scalar(
@@ -100,7 +98,7 @@ pub async fn save_new_version(
     .bind(version)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(NewVersion { id, version, replaced_id: question_id, subject: old.subject, image: before.image })
+    Ok(NewVersion { id, version, replaced_id: question_id, subject: old.subject })
 }
 
 /// Whether a version of the question's family other than the question itself shows the picture
