@@ -142,6 +142,12 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/exam/bank/archive", Permission, vec![("question_id", "1")]),
         ("/api/exam/bank/picture", Permission, vec![("question_id", "1")]),
         ("/api/exam/bank/picture/remove", Permission, vec![("question_id", "1")]),
+        ("/api/exam/question", Permission, vec![("question_id", "1")]),
+        (
+            "/api/exam/question/save",
+            Permission,
+            vec![("question_id", "1"), ("subject", "S"), ("question", r#"{"kind":"Essay","text":"Hacked"}"#)],
+        ),
         (
             "/api/exam/create",
             Permission,

@@ -2572,3 +2572,177 @@ async fn an_exam_is_archived_once_over_and_restored(b: Backend) {
         2
     );
 }
+
+/// Saves a question through the editor's endpoint (`id` None: a new one).
+async fn save_question(w: &World, c: &reqwest::Client, id: Option<i64>, subject: &str, q: &app::exam::model::Question) -> common::Response {
+    let json = serde_json::to_string(q).unwrap();
+    let id = id.map(|i| i.to_string());
+    let mut form = vec![("subject", subject), ("question", json.as_str())];
+    if let Some(id) = &id {
+        form.push(("question_id", id));
+    }
+    w.app.call(c, "/api/exam/question/save", &form).await
+}
+
+backends!(an_edited_question_is_a_new_version_and_a_running_attempt_keeps_the_old_one);
+
+/// The editor (issue 19): a teacher writes a question, an exam draws it, a candidate starts;
+/// the teacher then changes its text and key. The running attempt still shows and is scored
+/// against what it drew (version 1), a later attempt draws version 2, the bank lists version 2
+/// only; another teacher can neither read nor edit it, and broken input names its field.
+async fn an_edited_question_is_a_new_version_and_a_running_attempt_keeps_the_old_one(b: Backend) {
+    use app::exam::model::{Question, QuestionKind};
+    let w = world(b).await;
+    let v1 = Question {
+        options: vec!["4".into(), "5".into(), "6".into()],
+        correct: vec![1],
+        topic: " Түзету ".into(),
+        feedback: vec!["Жоқ".into(), "Иә".into(), "Жоқ".into()],
+        general_feedback: "2 + 3 = 5".into(),
+        // A picture key is the server's to give: a new question never takes one from the form.
+        image: Some("questions/999/someone-elses.png".into()),
+        ..Question::new(QuestionKind::Single, "2 + 3 = ?")
+    };
+    let r = save_question(&w, &w.teacher, None, "Математика", &v1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v1_id = r.json().as_i64().unwrap();
+    let r = w.app.call(&w.teacher, "/api/exam/question", &[("question_id", &v1_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let draft = r.json();
+    assert_eq!((draft["version"].as_i64(), draft["subject"].as_str()), (Some(1), Some("Математика")));
+    assert_eq!(draft["question"]["correct"], serde_json::json!([1]), "the owner's editor gets the key");
+    assert_eq!(draft["question"]["topic"], "Түзету");
+    assert!(draft["question"]["image"].is_null(), "{draft}");
+
+    // Broken input: one field error each, with the message of Question::validate.
+    let broken = [
+        (Question { text: " ".into(), ..v1.clone() }, "text", "ErrExamTextRequired"),
+        (Question { points: 0, ..v1.clone() }, "points", "ErrExamPointsInvalid"),
+        (Question { correct: vec![0, 1], ..v1.clone() }, "answers", "ErrExamSingleNeedsOneCorrect"),
+        (Question { feedback: vec!["Иә".into()], ..v1.clone() }, "feedback", "ErrExamFeedbackCount"),
+    ];
+    for (q, field, msg) in &broken {
+        let r = save_question(&w, &w.teacher, None, "Математика", q).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.field_errors(), vec![(field.to_string(), msg.to_string())]);
+    }
+    let r = save_question(&w, &w.teacher, None, "Физика", &v1).await;
+    assert_eq!(r.field_errors(), vec![("subject".to_string(), "ErrExamSubject".to_string())], "a subject the teacher does not teach");
+    let r = w.app.call(&w.teacher, "/api/exam/question/save", &[("subject", "Математика"), ("question", "{not json")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_questions").await, 1, "nothing broken was saved");
+
+    // The picture attached to version 1 (as exam::pictures would) stays on the next version.
+    let mut stored = v1.clone();
+    stored.topic = "Түзету".into();
+    stored.image = Some(format!("questions/{v1_id}/abc.png"));
+    sqlx::query("UPDATE exam_questions SET body = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&stored).unwrap())
+        .bind(v1_id)
+        .execute(&w.app.db.pool)
+        .await
+        .unwrap();
+
+    let now = app::api::now_ms();
+    let r = w
+        .app
+        .call(
+            &w.teacher,
+            "/api/exam/create",
+            &[
+                ("journal_id", &w.journal.to_string()),
+                ("title", "Түзетілген сұрақ"),
+                ("opens_at", &app::ui::time::format_local_input(now - 60_000)),
+                ("closes_at", &app::ui::time::format_local_input(now + 3_600_000)),
+                ("duration_min", "30"),
+                ("draw", "Түзету: 1"),
+                ("lesson_id", &w.lesson.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+    let mine = start(&w, &w.student, exam).await;
+    let paper = |c: &reqwest::Client, attempt: i64| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            let r = app.call(&c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()["questions"][0].clone()
+        }
+    };
+    let before = paper(&w.student, mine).await;
+    assert_eq!((before["question_id"].as_i64(), before["text"].as_str()), (Some(v1_id), Some("2 + 3 = ?")));
+
+    // The teacher changes the text and the key: version 2.
+    let v2 = Question {
+        text: "2 + 4 = ?".into(),
+        options: vec!["5".into(), "6".into(), "7".into()],
+        correct: vec![1],
+        image: None,
+        ..v1.clone()
+    };
+    let r = save_question(&w, &w.teacher, Some(v1_id), "", &v2).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v2_id = r.json().as_i64().unwrap();
+    assert_ne!(v2_id, v1_id, "an edit never rewrites the row an attempt drew");
+    let rows: Vec<(i64, i64, i64, i64)> =
+        sqlx::query_as("SELECT id, family_id, version, archived FROM exam_questions ORDER BY id").fetch_all(&w.app.db.pool).await.unwrap();
+    assert_eq!(rows, vec![(v1_id, v1_id, 1, 1), (v2_id, v1_id, 2, 0)]);
+    let draft = w.app.call(&w.teacher, "/api/exam/question", &[("question_id", &v2_id.to_string())]).await.json();
+    assert_eq!(draft["question"]["image"].as_str(), Some(format!("questions/{v1_id}/abc.png").as_str()), "the picture stays");
+    assert_eq!(draft["version"].as_i64(), Some(2));
+    // Version 1 is history now: neither read nor edited again (a second edit of it is refused).
+    let r = w.app.call(&w.teacher, "/api/exam/question", &[("question_id", &v1_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(save_question(&w, &w.teacher, Some(v1_id), "", &v2).await.status, StatusCode::NOT_FOUND);
+    let bank = w.app.call(&w.teacher, "/api/exam/bank", &[("subject", "Математика")]).await.json();
+    let bank = bank.as_array().unwrap();
+    assert_eq!(bank.len(), 1, "the bank lists the latest version only: {bank:?}");
+    assert_eq!((bank[0]["id"].as_i64(), bank[0]["version"].as_i64(), bank[0]["text"].as_str()), (Some(v2_id), Some(2), Some("2 + 4 = ?")));
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.create'").await, 1);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.edit'").await, 1);
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'exam.question.%' AND after_json LIKE '%correct%'").await,
+        0,
+        "the audit keeps no key"
+    );
+
+    // The running attempt still shows version 1 and is scored against its key ("5").
+    let during = paper(&w.student, mine).await;
+    assert_eq!(during, before, "the running attempt's paper did not change");
+    let five = during["options"].as_array().unwrap().iter().find(|o| o[1] == "5").unwrap()[0].clone();
+    let r = w
+        .app
+        .call(
+            &w.student,
+            "/api/exam/answer",
+            &[
+                ("attempt_id", &mine.to_string()),
+                ("question_id", &v1_id.to_string()),
+                ("answer", &serde_json::json!({ "Choice": [five] }).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.app.call(&w.student, "/api/exam/hand-in", &[("attempt_id", &mine.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"].as_f64(), Some(1.0), "scored against version 1's key: {}", r.body);
+
+    // A candidate starting now draws version 2.
+    let theirs = start(&w, &w.other, exam).await;
+    let after = paper(&w.other, theirs).await;
+    assert_eq!((after["question_id"].as_i64(), after["text"].as_str()), (Some(v2_id), Some("2 + 4 = ?")));
+
+    // Another teacher can neither read nor edit it (as if it did not exist), nor can a student.
+    let college: i64 =
+        sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(w.group).fetch_one(&w.app.db.pool).await.unwrap();
+    w.app.make_user("teacher.two", PW, Some((Role::Teacher, college))).await;
+    let stranger = w.app.signed_in("teacher.two", PW).await;
+    let r = w.app.call(&stranger, "/api/exam/question", &[("question_id", &v2_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(save_question(&w, &stranger, Some(v2_id), "", &v1).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(save_question(&w, &w.student, Some(v2_id), "", &v1).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_questions").await, 2, "the refused edits made no version");
+}

@@ -124,6 +124,88 @@ pub async fn archive_question(question_id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// One of the caller's questions with its key, for the editor: the latest version only (an
+/// archived or superseded one, or another teacher's, is NotFound).
+#[server(prefix = "/api", endpoint = "exam/question")]
+pub async fn exam_question(question_id: i64) -> Result<QuestionDraft, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        super::store::may_keep_bank(&caller)?;
+        let st = crate::api::state()?;
+        ssr::editable_question(&st.db, caller.user_id, question_id).await
+    })
+    .await
+}
+
+/// Saves a question from the editor (`question`: JSON of exam::model::Question) and returns its
+/// id. A new one (`question_id` empty) goes into the caller's bank for `subject`, which the
+/// caller must teach; an edit of the caller's latest version is a new version (the old row is
+/// archived, attempts that drew it keep it; its subject and picture stay). A broken question
+/// comes back as one field error: text, points, topic, answers or feedback.
+#[server(prefix = "/api", endpoint = "exam/question/save")]
+pub async fn save_question(question_id: Option<i64>, #[server(default)] subject: String, question: String) -> Result<i64, AppError> {
+    crate::api::respond(async move {
+        use crate::i18n::Msg;
+        let caller = crate::auth::ssr::require_user().await?;
+        super::store::may_keep_bank(&caller)?;
+        let st = crate::api::state()?;
+        let mut q: super::model::Question = serde_json::from_str(&question).map_err(|_| AppError::BadRequest)?;
+        q.topic = q.topic.trim().to_string();
+        q.validate().map_err(|m| AppError::field(super::editor::field_of(&q, m), m))?;
+        let now = crate::api::now_ms();
+        // What the audit keeps of the question: not its key (the log has other readers).
+        let summary = serde_json::json!({ "kind": q.kind.code(), "topic": q.topic, "points": q.points });
+        let mut tx = st.db.begin().await?;
+        let (id, action, before, after, subject) = match question_id {
+            None => {
+                let subject = subject.trim();
+                if !ssr::teaches_subject(&st.db, caller.user_id, subject).await? {
+                    return Err(AppError::field("subject", Msg::ErrExamSubject));
+                }
+                // A picture is attached to a saved question (exam::pictures), never named here.
+                q.image = None;
+                let id = ssr::insert_question(&mut tx, caller.user_id, subject, &q, now).await?;
+                (
+                    id,
+                    "exam.question.create",
+                    None,
+                    serde_json::json!({ "subject": subject, "version": 1, "question": summary }),
+                    subject.to_string(),
+                )
+            }
+            Some(old) => {
+                let v = ssr::save_new_version(&mut tx, caller.user_id, old, &q, now).await?;
+                (
+                    v.id,
+                    "exam.question.edit",
+                    Some(serde_json::json!({ "id": v.replaced_id, "version": v.version - 1 })),
+                    serde_json::json!({ "subject": v.subject, "version": v.version, "question": summary }),
+                    v.subject,
+                )
+            }
+        };
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action,
+                entity: "exam_question",
+                entity_id: id.to_string(),
+                org_id: None,
+                before,
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        // The exams drawing from this bank draw the new version from their next start on.
+        ssr::forget_bank_exams(&st.db, caller.user_id, &subject).await?;
+        Ok(id)
+    })
+    .await
+}
+
 /// Creates an exam for one of the caller's journals, in one of three forms (`form`):
 /// "test" (`draw` is one "topic: N" per line: N questions from each topic of the teacher's bank
 /// for the journal's subject), "ticket" (`tickets`: the tickets, separated by "---" lines; each

@@ -86,6 +86,9 @@ pub struct JournalChoice {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BankQuestion {
     pub id: i64,
+    /// 1 for a question never edited; each edit makes the next version (see `store::versions`).
+    #[serde(default = "first_version")]
+    pub version: i64,
     pub subject: String,
     pub topic: String,
     pub kind: String,
@@ -93,6 +96,19 @@ pub struct BankQuestion {
     pub points: u32,
     /// The picture's address, if the question has one.
     pub picture: Option<String>,
+}
+
+fn first_version() -> i64 {
+    1
+}
+
+/// A question of the caller's bank in the editor, with its key: `id` None for a new one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionDraft {
+    pub id: Option<i64>,
+    pub subject: String,
+    pub version: i64,
+    pub question: crate::exam::model::Question,
 }
 
 /// A question on the candidate's paper.

@@ -6,6 +6,7 @@ mod answer_queue;
 pub mod api;
 pub mod attempts;
 pub mod dto;
+pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod grading;

@@ -47,8 +47,11 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
         super::store::forget_question(&st.db, question_id);
         if let Some(old) = before.filter(|old| *old != key) {
-            // Best effort: an old file left behind costs space, not correctness.
-            let _ = st.media.delete(&old).await;
+            // Best effort: an old file left behind costs space, not correctness. Another version
+            // of the question (drawn by some attempt) may still show it.
+            if !super::store::picture_shared(&st.db, question_id, &old).await? {
+                let _ = st.media.delete(&old).await;
+            }
         }
         Ok(super::model::bank_picture_url(question_id, &key))
     })
@@ -70,7 +73,10 @@ pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
         tx.commit().await?;
         // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
         super::store::forget_question(&st.db, question_id);
-        let _ = st.media.delete(&old).await;
+        // Earlier versions keep their picture: attempts that drew them still show it.
+        if !super::store::picture_shared(&st.db, question_id, &old).await? {
+            let _ = st.media.delete(&old).await;
+        }
         Ok(())
     })
     .await

@@ -1,10 +1,14 @@
 //! The teacher's question bank page (`/exams/bank?subject=…`): the questions of one subject by
-//! topic, each with its picture (attach, replace, remove) and a way to take it out of the bank.
+//! topic, each with its picture (attach, replace, remove), its version and a way to take it out
+//! of the bank; the question editor (`question_editor`) opens above the list for a new question
+//! or an edit (a new version).
 
+use super::question_editor::{EditorStart, QuestionEditor};
 use crate::auth::shell::RequireUser;
 use crate::error::AppError;
-use crate::exam::api::{archive_question, exam_bank, exams_overview};
+use crate::exam::api::{archive_question, exam_bank, exam_question, exams_overview};
 use crate::exam::dto::BankQuestion;
+use crate::exam::editor::QuestionForm;
 use crate::exam::model::QuestionKind;
 use crate::exam::pictures::remove_question_picture;
 use crate::i18n::{t, Msg};
@@ -25,6 +29,8 @@ fn Bank() -> impl IntoView {
     let asked = use_query_map().with_untracked(|q| q.get("subject"));
     // Bumped after every change, so the list shows what the server now holds.
     let changed = RwSignal::new(0u32);
+    // "Saved" after the editor's save: here, as the list below is drawn afresh by it.
+    let saved = RwSignal::new(false);
     // One resource for the subjects and the questions, created with the page. (The questions
     // had their own resource, created inside the subjects' Suspense once the subjects were
     // there; the server created it again when that Suspense rendered twice, the browser then
@@ -38,7 +44,7 @@ fn Bank() -> impl IntoView {
                 {move || bank.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                     Ok(None) => view! { <p class="muted">{t(Msg::NoBankSubjects)}</p> }.into_any(),
-                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed/> }.into_any(),
+                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed saved/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -59,7 +65,27 @@ async fn load_bank(asked: Option<String>) -> Result<BankView, AppError> {
 }
 
 #[component]
-fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, changed: RwSignal<u32>) -> impl IntoView {
+fn SubjectBank(
+    subjects: Vec<String>,
+    subject: String,
+    list: Vec<BankQuestion>,
+    changed: RwSignal<u32>,
+    saved: RwSignal<bool>,
+) -> impl IntoView {
+    // The editor, when open: a new question or a version being edited (opened by a click only,
+    // so the server never renders it and hydration has nothing to match).
+    let editor: RwSignal<Option<EditorStart>> = RwSignal::new(None);
+    let new_kind = RwSignal::new(QuestionKind::Single);
+    let new_subject = subject.clone();
+    let open_new = move |_| {
+        editor.set(Some(EditorStart { question_id: None, subject: new_subject.clone(), form: QuestionForm::new(new_kind.get_untracked()) }))
+    };
+    let on_saved = Callback::new(move |_id: i64| {
+        editor.set(None);
+        saved.set(true);
+        changed.update(|n| *n += 1);
+    });
+    let on_cancel = Callback::new(move |_| editor.set(None));
     view! {
         // A plain GET form: choosing a subject is an address of its own (bookmarkable, works
         // before the page is hydrated).
@@ -74,6 +100,17 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
             <button type="submit">{t(Msg::Show)}</button>
         </form>
         <p class="hint">{t(Msg::QuestionPictureHint)}</p>
+        <p class="inline">
+            <label for="new-question-kind">{t(Msg::Kind)}</label>" "
+            <select id="new-question-kind" data-testid="new-question-kind"
+                on:change=move |ev| if let Some(k) = QuestionKind::from_code(&event_target_value(&ev)) { new_kind.set(k) }>
+                {QuestionKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{t(k.msg())}</option> }).collect_view()}
+            </select>" "
+            <button type="button" data-testid="new-question" on:click=open_new>{t(Msg::NewQuestion)}</button>
+        </p>
+        {move || (saved.get() && editor.with(Option::is_none))
+            .then(|| view! { <p class="banner ok" role="status" data-testid="question-saved">{t(Msg::QuestionSaved)}</p> })}
+        {move || editor.get().map(|start| view! { <QuestionEditor start on_saved on_cancel/> })}
         {(!list.is_empty()).then(|| {
             let subject = crate::ui::url_encode(&subject);
             let xml = format!("/export/exam-bank.xml?subject={subject}");
@@ -95,7 +132,7 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
                         <th>{t(Msg::Score)}</th><th>{t(Msg::QuestionPicture)}</th><th></th>
                     </tr></thead>
                     <tbody>
-                        {list.into_iter().map(|q| view! { <BankRow q=q changed=changed/> }).collect_view()}
+                        {list.into_iter().map(|q| view! { <BankRow q=q changed=changed editor=editor/> }).collect_view()}
                     </tbody>
                 </table>
             }.into_any()
@@ -104,7 +141,7 @@ fn SubjectBank(subjects: Vec<String>, subject: String, list: Vec<BankQuestion>, 
 }
 
 #[component]
-fn BankRow(q: BankQuestion, changed: RwSignal<u32>) -> impl IntoView {
+fn BankRow(q: BankQuestion, changed: RwSignal<u32>, editor: RwSignal<Option<EditorStart>>) -> impl IntoView {
     let id = q.id;
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
@@ -128,11 +165,25 @@ fn BankRow(q: BankQuestion, changed: RwSignal<u32>) -> impl IntoView {
             run(Box::pin(async move { crate::exam::pictures::set_question_picture(data.into()).await.map(|_| ()) }));
         }
     };
+    // The editor opens with the question as saved, key included (the owner's own).
+    let edit = move |_| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let r = exam_question(id).await;
+            busy.set(false);
+            match r {
+                Ok(d) => editor.set(Some(EditorStart { question_id: d.id, subject: d.subject, form: QuestionForm::of(&d.question) })),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let kind = QuestionKind::from_code(&q.kind).map(|k| k.msg());
+    let version = q.version;
     view! {
         <tr data-testid="bank-question" data-question=id>
             <td>{q.topic.clone()}</td>
-            <td>{kind.map(t)}</td>
+            <td>{kind.map(t)}" "<small class="muted" data-testid="bank-version">{move || t(Msg::QuestionVersion)().replace("{n}", &version.to_string())}</small></td>
             <td class="bank-text">{q.text.clone()}</td>
             <td>{q.points}</td>
             <td>
@@ -157,6 +208,7 @@ fn BankRow(q: BankQuestion, changed: RwSignal<u32>) -> impl IntoView {
                 })}
             </td>
             <td>
+                <button type="button" class="small" disabled=move || busy.get() data-testid="bank-edit" on:click=edit>{t(Msg::Edit)}</button>" "
                 <button type="button" class="small" disabled=move || busy.get()
                     on:click=move |_| run(Box::pin(archive_question(id)))>{t(Msg::RemoveFromBank)}</button>
             </td>

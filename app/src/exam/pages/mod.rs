@@ -1,14 +1,16 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
-//! (`attempt`), the teacher's results (`results`), the question bank (`bank`), and grading of
-//! tickets and offline marks (`grading`), editing, duplicating and archiving an exam (`edit`, whose
-//! settings fields `settings_form` shares with the new exam's form).
+//! (`attempt`), the teacher's results (`results`), the question bank (`bank`) and its question
+//! editor (`question_editor`), grading of tickets and offline marks (`grading`), editing,
+//! duplicating and archiving an exam (`edit`, whose settings fields `settings_form` shares with
+//! the new exam's form).
 
 mod attempt;
 mod bank;
 mod edit;
 mod grading;
 pub(crate) mod list;
+mod question_editor;
 mod results;
 pub mod settings_form;
 mod sit;

@@ -340,6 +340,14 @@ pub(crate) fn forget_question(db: &Db, question_id: i64) {
     QUESTIONS.forget(db, question_id);
 }
 
+/// After a bank changed (a question edited into a new version): this node's next starts of
+/// these exams draw from the bank as it now is, not from the version just archived.
+pub(crate) fn forget_exam_contexts(db: &Db, exam_ids: &[i64]) {
+    for &id in exam_ids {
+        EXAM_CONTEXTS.forget(db, id);
+    }
+}
+
 /// The questions of a paper, in one statement per 500 (a paper used to be read one question a
 /// statement: 20 statements for each paper load and each hand-in; measured in the exam-day
 /// bench, it kept PostgreSQL busiest of all during the hand-in).

@@ -23,10 +23,12 @@ pub mod seen;
 pub mod settings;
 mod starts;
 pub mod tickets;
+pub mod versions;
 
 pub use attempt::*;
 pub use hand_in::*;
 pub use results::*;
+pub use versions::*;
 
 use super::dto::*;
 use super::model::Question;
@@ -316,6 +318,7 @@ pub async fn topic_counts(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<(
 #[derive(sqlx::FromRow)]
 struct BankRow {
     id: i64,
+    version: i64,
     subject: String,
     topic: String,
     kind: String,
@@ -324,7 +327,7 @@ struct BankRow {
 
 pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuestion>, AppError> {
     let rows = sqlx::query_as::<_, BankRow>(
-        "SELECT id, subject, topic, kind, body FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0 ORDER BY topic, id",
+        "SELECT id, version, subject, topic, kind, body FROM exam_questions WHERE owner_id = $1 AND subject = $2 AND archived = 0 ORDER BY topic, id",
     )
     .bind(owner_id)
     .bind(subject)
@@ -335,6 +338,7 @@ pub async fn bank(db: &Db, owner_id: i64, subject: &str) -> Result<Vec<BankQuest
             let q: Question = serde_json::from_str(&r.body).map_err(|_| AppError::Internal)?;
             Ok(BankQuestion {
                 id: r.id,
+                version: r.version,
                 subject: r.subject,
                 topic: r.topic,
                 kind: r.kind,
@@ -357,9 +361,10 @@ pub async fn bank_questions(db: &Db, owner_id: i64, subject: &str) -> Result<Vec
     bodies.iter().map(|b| serde_json::from_str(b).map_err(|_| AppError::Internal)).collect()
 }
 
+/// A new question: version 1 of a family of its own (the family is named by this first id).
 pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subject: &str, q: &Question, now: i64) -> Result<i64, AppError> {
     let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
-    Ok(sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(owner_id)
@@ -369,7 +374,9 @@ pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subje
     .bind(body)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    sqlx::query("UPDATE exam_questions SET family_id = id WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(id)
 }
 
 /// Archives a question of the owner's bank (kept for attempts that already drew it); false when
