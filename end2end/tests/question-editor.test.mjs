@@ -1,0 +1,202 @@
+// Issue 19: a teacher writes one question of each kind in the bank's editor (and edits one, which
+// makes version 2), sets an exam of two attempts graded by their average, and a student sits it
+// twice: the first time right, the second time blank. The exams list and the journal (the
+// student's own marks, on the exam's lesson) show the average of the two marks, not the last.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, close, visit, hydrated, signIn, setLang, msg, uniq, screenshot, DEMO_PASSWORD } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function as(login, lang) {
+  const ctx = await open(browser, { lang });
+  await signIn(ctx.page, lang, login, DEMO_PASSWORD);
+  await setLang(ctx.context, lang);
+  return ctx;
+}
+
+function kzInput(minutes) {
+  return new Date(Date.now() + 5 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16);
+}
+
+test('a teacher writes every kind in the editor; two attempts make the average in the journal', async () => {
+  const lang = 'ru';
+  const id = uniq();
+  const topic = `Редактор ${id}`;
+  const title = `Две попытки ${id}`;
+  const stems = {
+    single: `Где хранятся данные? ${id}`,
+    multiple: `Команды SQL? ${id}`,
+    short: `Язык запросов ${id}`,
+    matching: `Сопоставьте ключи ${id}`,
+    ordering: `По порядку ${id}`,
+  };
+
+  const teacher = await as('teacher', lang);
+  let lessonDate;
+  {
+    const { page } = teacher;
+    await visit(page, `/exams/bank?subject=${encodeURIComponent('Деректер қоры')}`);
+    const editor = page.getByTestId('question-editor');
+    const label = (name, n) => editor.getByLabel(`${msg(name, lang)} ${n}`, { exact: true });
+    /** Opens the editor for a new question of `kind` and fills what every kind has. */
+    const start = async (kind, text, questionTopic = topic) => {
+      await page.getByTestId('new-question-kind').selectOption(kind);
+      await page.getByTestId('new-question').click();
+      await editor.waitFor();
+      await editor.getByTestId('editor-text').fill(text);
+      await editor.getByTestId('editor-topic').fill(questionTopic);
+    };
+    const save = async () => {
+      await editor.getByTestId('editor-save').click();
+      await page.getByTestId('question-saved').waitFor();
+    };
+
+    // Single choice: three options, the second right, with feedback; the preview shows it
+    // shuffled without marking the key.
+    await start('single', stems.single);
+    await editor.getByTestId('editor-add').click();
+    for (const [n, text] of [[1, 'Файл'], [2, 'Кесте'], [3, 'Бума']]) await label('AnswerOptions', n).fill(text);
+    await label('CorrectOption', 2).check();
+    await label('AnswerFeedback', 2).fill('Верно: строки таблицы');
+    const preview = editor.getByTestId('editor-preview');
+    await preview.getByText('Кесте').waitFor();
+    assert.equal(await preview.locator('input:checked').count(), 0, 'the preview marks no key');
+    await screenshot(page, 'question-editor-single-ru');
+    await save();
+
+    // Multiple choice: two of three right.
+    await start('multiple', stems.multiple);
+    await editor.getByTestId('editor-add').click();
+    for (const [n, text] of [[1, 'SELECT'], [2, 'INSERT'], [3, 'PRINT']]) await label('AnswerOptions', n).fill(text);
+    await label('CorrectOption', 1).check();
+    await label('CorrectOption', 2).check();
+    await save();
+
+    // Short answer, first written wrong ("SQK"), then corrected: version 2.
+    await start('short', stems.short);
+    await label('AcceptedAnswers', 1).fill('SQK');
+    await save();
+    const shortRow = page.getByTestId('bank-question').filter({ hasText: stems.short });
+    await shortRow.getByTestId('bank-edit').click();
+    await editor.waitFor();
+    await label('AcceptedAnswers', 1).fill('SQL');
+    await save();
+    await shortRow.getByTestId('bank-version').filter({ hasText: '2' }).waitFor();
+
+    // Matching: two pairs.
+    await start('matching', stems.matching);
+    await label('LeftItem', 1).fill('Первичный ключ');
+    await label('RightItem', 1).fill('Определяет строку');
+    await label('LeftItem', 2).fill('Внешний ключ');
+    await label('RightItem', 2).fill('Ссылается на другую таблицу');
+    await save();
+
+    // Ordering: two items in their right order.
+    await start('ordering', stems.ordering);
+    await label('OrderingItems', 1).fill('Первый');
+    await label('OrderingItems', 2).fill('Второй');
+    await save();
+
+    // An essay, in a topic of its own: the exam below is scored by the server alone.
+    await start('essay', `Опишите индекс ${id}`, `${topic} эссе`);
+    await save();
+
+    // A refused question says why at its field and saves nothing.
+    await start('single', `Без ответа ${id}`);
+    await label('AnswerOptions', 1).fill('Да');
+    await label('AnswerOptions', 2).fill('Нет');
+    await editor.getByTestId('editor-save').click();
+    await editor.locator('.error').filter({ hasText: msg('ErrExamSingleNeedsOneCorrect', lang) }).waitFor();
+    await editor.getByRole('button', { name: msg('Cancel', lang), exact: true }).click();
+
+    for (const stem of Object.values(stems)) await page.getByTestId('bank-question').filter({ hasText: stem }).waitFor();
+    assert.equal(await page.getByTestId('bank-question').filter({ hasText: `Без ответа ${id}` }).count(), 0);
+
+    // The exam: two attempts, graded by their average, its mark on the midterm lesson.
+    await visit(page, '/exams');
+    const f = page.getByTestId('exam-form');
+    const journal = f.getByLabel(msg('Journal', lang), { exact: true });
+    const value = await journal.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Деректер қоры'))?.value);
+    await journal.selectOption(value);
+    await f.getByLabel(msg('Title', lang), { exact: true }).fill(title);
+    await f.getByTestId('exam-form-kind').selectOption('test');
+    await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
+    await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
+    await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
+    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 5`);
+    const lesson = f.getByLabel(msg('ExamLesson', lang), { exact: true });
+    const midterm = await lesson.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Аралық аттестация'))?.textContent);
+    assert.ok(midterm, 'the journal has its midterm lesson');
+    await lesson.selectOption({ label: midterm });
+    lessonDate = midterm.split(' · ')[0];
+    await f.getByTestId('attempts-allowed').fill('2');
+    await f.getByTestId('grading-method').selectOption('average');
+    await f.getByLabel(msg('Proctored', lang), { exact: true }).uncheck();
+    await f.getByRole('button', { name: msg('NewExam', lang) }).click();
+    await page.getByTestId('teaching-exams').getByText(title).waitFor();
+    await close(teacher);
+  }
+
+  const student = await as('student1', lang);
+  const { page } = student;
+  const row = () => page.getByTestId('my-exams').locator('tr', { hasText: title });
+  /** Starts the next attempt from the exams list; `answer` fills the paper, then it is handed in. */
+  const sit = async (button, answer) => {
+    await visit(page, '/exams');
+    await row().getByTestId(button).click();
+    await page.waitForURL(/\/exams\/\d+\/sit$/);
+    await hydrated(page);
+    await page.getByTestId('begin-exam').click();
+    await page.waitForURL(/\/exams\/attempt\/\d+$/);
+    await hydrated(page);
+    await page.getByTestId('question').first().waitFor();
+    assert.equal(await page.getByTestId('question').count(), 5);
+    await answer();
+    await page.getByTestId('submit-exam').click();
+    await page.getByTestId('attempt-submitted').waitFor();
+    return (await page.getByTestId('attempt-score').innerText()).trim();
+  };
+  const question = (stem) => page.getByTestId('question').filter({ hasText: stem });
+
+  // First attempt: every answer right.
+  const first = await sit('start-exam', async () => {
+    await question(stems.single).getByLabel('Кесте', { exact: true }).check();
+    await question(stems.multiple).getByLabel('SELECT', { exact: true }).check();
+    await question(stems.multiple).getByLabel('INSERT', { exact: true }).check();
+    await question(stems.short).locator('input').fill('sql');
+    await question(stems.short).locator('input').press('Tab');
+    const matching = question(stems.matching);
+    await matching.getByLabel('Первичный ключ', { exact: true }).selectOption({ label: 'Определяет строку' });
+    await matching.getByLabel('Внешний ключ', { exact: true }).selectOption({ label: 'Ссылается на другую таблицу' });
+    const ordering = question(stems.ordering);
+    if ((await ordering.locator('li span').first().innerText()).trim() !== 'Первый') {
+      await ordering.getByRole('button', { name: `${msg('MoveUp', lang)}: Первый` }).click();
+    }
+    await page.getByTestId('answers-status').filter({ hasText: msg('AllAnswersSaved', lang) }).waitFor();
+  });
+  assert.equal(first, '5 / 5', 'version 2 of the short answer scores "sql"');
+  await visit(page, '/exams');
+  const top = (await row().getByTestId('grade-so-far').innerText()).trim();
+  assert.ok(['5', '100'].includes(top), `the top mark after a full score, got ${top}`);
+  assert.match((await row().getByTestId('attempts-made').innerText()), /1\D+2/);
+
+  // Second attempt: nothing answered. The average of the two marks is the grade.
+  const second = await sit('start-another-attempt', async () => {});
+  assert.equal(second, '0 / 5');
+  await visit(page, '/exams');
+  const average = top === '5' ? '4' : '50';
+  assert.equal((await row().getByTestId('grade-so-far').innerText()).trim(), average, 'the average of 5 and 2 (or 100 and 0), not the last');
+  assert.equal(await row().getByTestId('start-another-attempt').count(), 0, 'no third attempt');
+  await screenshot(page, 'two-attempts-average-ru');
+
+  // The journal holds that grade on the exam's lesson.
+  await visit(page, '/my/marks');
+  const subject = page.getByTestId('my-marks').locator('tr', { hasText: 'Деректер қоры' });
+  const marks = await subject.locator(`span.mark[title="${lessonDate}"]`).allInnerTexts();
+  assert.ok(marks.map((m) => m.trim()).includes(average), `the mark on ${lessonDate}: ${marks}`);
+  await close(student);
+});
