@@ -50,9 +50,19 @@ test('a teacher writes every kind in the editor; two attempts make the average i
       await editor.getByTestId('editor-text').fill(text);
       await editor.getByTestId('editor-topic').fill(questionTopic);
     };
-    const save = async () => {
+    /** Saves, then waits until the bank lists `stem` (the list is read again after a save and
+     * drawn anew, the kind picker with it: the next question is started after that). */
+    const save = async (stem = null) => {
       await editor.getByTestId('editor-save').click();
-      await page.getByTestId('question-saved').waitFor();
+      // Saved (the editor closes), or refused with its reason shown.
+      const refusal = editor.locator('.error, [role=alert]').first();
+      const outcome = await Promise.race([
+        page.getByTestId('question-saved').waitFor().then(() => null),
+        refusal.waitFor().then(() => refusal.innerText()),
+      ]);
+      if (outcome !== null) await screenshot(page, 'question-editor-refused');
+      assert.equal(outcome, null, `the editor refused the question: ${outcome}`);
+      if (stem) await page.getByTestId('bank-question').filter({ hasText: stem }).waitFor();
     };
 
     // Single choice: three options, the second right, with feedback; the preview shows it
@@ -66,7 +76,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await preview.getByText('Кесте').waitFor();
     assert.equal(await preview.locator('input:checked').count(), 0, 'the preview marks no key');
     await screenshot(page, 'question-editor-single-ru');
-    await save();
+    await save(stems.single);
 
     // Multiple choice: two of three right.
     await start('multiple', stems.multiple);
@@ -74,12 +84,12 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     for (const [n, text] of [[1, 'SELECT'], [2, 'INSERT'], [3, 'PRINT']]) await label('AnswerOptions', n).fill(text);
     await label('CorrectOption', 1).check();
     await label('CorrectOption', 2).check();
-    await save();
+    await save(stems.multiple);
 
     // Short answer, first written wrong ("SQK"), then corrected: version 2.
     await start('short', stems.short);
     await label('AcceptedAnswers', 1).fill('SQK');
-    await save();
+    await save(stems.short);
     const shortRow = page.getByTestId('bank-question').filter({ hasText: stems.short });
     await shortRow.getByTestId('bank-edit').click();
     await editor.waitFor();
@@ -93,17 +103,17 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await label('RightItem', 1).fill('Определяет строку');
     await label('LeftItem', 2).fill('Внешний ключ');
     await label('RightItem', 2).fill('Ссылается на другую таблицу');
-    await save();
+    await save(stems.matching);
 
     // Ordering: two items in their right order.
     await start('ordering', stems.ordering);
     await label('OrderingItems', 1).fill('Первый');
     await label('OrderingItems', 2).fill('Второй');
-    await save();
+    await save(stems.ordering);
 
     // An essay, in a topic of its own: the exam below is scored by the server alone.
     await start('essay', `Опишите индекс ${id}`, `${topic} эссе`);
-    await save();
+    await save(`Опишите индекс ${id}`);
 
     // A refused question says why at its field and saves nothing.
     await start('single', `Без ответа ${id}`);

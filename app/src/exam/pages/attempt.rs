@@ -2,6 +2,7 @@
 //! "saved"), the server's timer, the proctoring panel beside it, and the result once handed in.
 
 use crate::auth::shell::RequireUser;
+use crate::error::AppError;
 use crate::exam::answer_queue::{AnswerQueue, SaveState};
 use crate::exam::api::*;
 use crate::exam::dto::*;
@@ -23,22 +24,31 @@ pub fn AttemptPage() -> impl IntoView {
 fn Attempt() -> impl IntoView {
     let id = id_param();
     let reload = RwSignal::new(0u32);
-    let view_res = Resource::new(move || (id(), reload.get()), |(id, _)| get_attempt(id));
+    let view_res = Resource::new(move || (id(), reload.get()), |(id, _)| load_attempt(id));
     view! {
         <section class="card wide exam">
             <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || view_res.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(v) if v.submitted => view! { <AttemptResult v=v/> }.into_any(),
-                    Ok(v) => view! { <Sitting v=v reload=reload/> }.into_any(),
+                    Ok((v, Some(review))) => view! { <AttemptResult v=v review=review/> }.into_any(),
+                    Ok((v, None)) => view! { <Sitting v=v reload=reload/> }.into_any(),
                 })}
             </Transition>
         </section>
     }
 }
 
+/// The attempt and, once handed in, its review: one resource for both, created with the page.
+/// (A resource of its own inside the result's Transition ran on the server outside the
+/// request's context, and hydrating the page failed.)
+async fn load_attempt(id: i64) -> Result<(AttemptView, Option<crate::exam::review::AttemptReview>), AppError> {
+    let v = get_attempt(id).await?;
+    let review = if v.submitted { Some(crate::exam::review::review_attempt(id).await?) } else { None };
+    Ok((v, review))
+}
+
 #[component]
-fn AttemptResult(v: AttemptView) -> impl IntoView {
+fn AttemptResult(v: AttemptView, review: crate::exam::review::AttemptReview) -> impl IntoView {
     let appeal = ServerAction::<crate::proctor::review::AppealVerdict>::new();
     let error = action_error(appeal);
     let r = v.result.clone();
@@ -54,7 +64,7 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="attempt-verdict">{t(verdict_msg(&r.verdict))}</dd>
             </dl>
         })}
-        <ReviewSection attempt_id=attempt_id/>
+        <ReviewSection review=review/>
         {(!v.grader_comment.is_empty()).then(|| view! {
             <h2>{t(Msg::GraderComment)}</h2>
             <p class="grader-comment" data-testid="grader-comment">{v.grader_comment.clone()}</p>
@@ -78,10 +88,8 @@ fn AttemptResult(v: AttemptView) -> impl IntoView {
 /// The review of the handed-in attempt: each question in the candidate's order with what the
 /// exam's review options let the server send now (the page shows what came, nothing more).
 #[component]
-fn ReviewSection(attempt_id: i64) -> impl IntoView {
-    use crate::exam::review::{review_attempt, AttemptReview};
-    let review = Resource::new(move || attempt_id, review_attempt);
-    let section = |r: AttemptReview| {
+fn ReviewSection(review: crate::exam::review::AttemptReview) -> impl IntoView {
+    let section = |r: crate::exam::review::AttemptReview| {
         let nothing = r.questions.is_empty();
         view! {
             {(!r.score_shown).then(|| view! { <p class="muted" data-testid="score-hidden">{t(Msg::ReviewScoreHidden)}</p> })}
@@ -112,14 +120,7 @@ fn ReviewSection(attempt_id: i64) -> impl IntoView {
             {r.more_after_close.then(|| view! { <p class="hint" data-testid="review-later">{t(Msg::ReviewMoreAfterClose)}</p> })}
         }
     };
-    view! {
-        <Transition fallback=|| ()>
-            {move || review.get().map(|r| match r {
-                Ok(r) => section(r).into_any(),
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-            })}
-        </Transition>
-    }
+    section(review)
 }
 
 /// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).
