@@ -211,7 +211,7 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
 /// for the journal's subject), "ticket" (`tickets`: the tickets, separated by "---" lines; each
 /// candidate draws one) or "offline" (sat in a room; the teacher enters the marks, so no
 /// duration and no proctoring). Times are datetime-local values in Kazakhstan time. The
-/// settings are checked by `exam::settings::ssr::check`, which editing an exam shares; the
+/// settings are checked by `exam::manage::ssr::check`, which editing an exam shares; the
 /// `review_*` fields are the review options ("never", "after_hand_in", "after_close").
 /// `attempts_allowed` (1..10, default 1) and `grading_method` (highest, average, first, last;
 /// default highest) say how many attempts a candidate may make and which make the mark.
@@ -271,7 +271,7 @@ pub async fn create_exam(
             grading_method,
         };
         let mut fields = crate::error::Fields::new();
-        let s = super::settings::ssr::check(&st.db, caller.user_id, &j, &raw, &mut fields).await?;
+        let s = super::manage::ssr::check(&st.db, caller.user_id, &j, &raw, &mut fields).await?;
         fields.finish()?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
@@ -402,6 +402,19 @@ pub async fn exam_results(exam_id: i64) -> Result<ExamResultsData, AppError> {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         ssr::results(&st.db, &caller, exam_id).await
+    })
+    .await
+}
+
+/// The review of the caller's handed-in attempt, as much as the exam's review options allow
+/// now (the whole of it for the exam's teacher and its journal's readers). Refused while the
+/// attempt is open and for anybody else's attempt.
+#[server(prefix = "/api", endpoint = "exam/review")]
+pub async fn review_attempt(attempt_id: i64) -> Result<super::review::AttemptReview, AppError> {
+    crate::api::respond(async move {
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        crate::exam::store::review::attempt_review(&st.db, &caller, attempt_id, crate::api::now_ms()).await
     })
     .await
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
+pub mod manage;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod moodle_xml;

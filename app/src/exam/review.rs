@@ -264,19 +264,6 @@ pub struct AttemptReview {
     pub more_after_close: bool,
 }
 
-/// The review of the caller's handed-in attempt, as much as the exam's review options allow
-/// now (the whole of it for the exam's teacher and its journal's readers). Refused while the
-/// attempt is open and for anybody else's attempt.
-#[leptos::server(prefix = "/api", endpoint = "exam/review")]
-pub async fn review_attempt(attempt_id: i64) -> Result<AttemptReview, crate::error::AppError> {
-    crate::api::respond(async move {
-        let caller = crate::auth::ssr::require_user().await?;
-        let st = crate::api::state()?;
-        crate::exam::store::review::attempt_review(&st.db, &caller, attempt_id, crate::api::now_ms()).await
-    })
-    .await
-}
-
 /// What a review may carry of one question: the parts the options allow now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shown {

@@ -43,7 +43,7 @@ fn Attempt() -> impl IntoView {
 /// request's context, and hydrating the page failed.)
 async fn load_attempt(id: i64) -> Result<(AttemptView, Option<crate::exam::review::AttemptReview>), AppError> {
     let v = get_attempt(id).await?;
-    let review = if v.submitted { Some(crate::exam::review::review_attempt(id).await?) } else { None };
+    let review = if v.submitted { Some(review_attempt(id).await?) } else { None };
     Ok((v, review))
 }
 

@@ -5,7 +5,8 @@
 use super::settings_form::ExamSettingsFields;
 use crate::auth::shell::RequireUser;
 use crate::exam::api::CreateExam;
-use crate::exam::settings::{read_exam_settings, ArchiveExam, ExamEditData, UpdateExam};
+use crate::exam::manage::{read_exam_settings, ArchiveExam, UpdateExam};
+use crate::exam::settings::ExamEditData;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::{action_error, action_ok, id_param, ErrorNote, FormStatus};
 use leptos::prelude::*;

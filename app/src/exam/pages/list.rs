@@ -19,7 +19,7 @@ pub fn ExamsPage() -> impl IntoView {
 #[component]
 fn Exams() -> impl IntoView {
     let create = ServerAction::<CreateExam>::new();
-    let archive = ServerAction::<crate::exam::settings::ArchiveExam>::new();
+    let archive = ServerAction::<crate::exam::manage::ArchiveExam>::new();
     let overview = Resource::new(move || (create.version().get(), archive.version().get()), |_| exams_overview());
     view! {
         <section class="card wide">
@@ -35,11 +35,7 @@ fn Exams() -> impl IntoView {
 }
 
 #[component]
-fn Overview(
-    o: ExamsPageData,
-    create: ServerAction<CreateExam>,
-    archive: ServerAction<crate::exam::settings::ArchiveExam>,
-) -> impl IntoView {
+fn Overview(o: ExamsPageData, create: ServerAction<CreateExam>, archive: ServerAction<crate::exam::manage::ArchiveExam>) -> impl IntoView {
     let now = o.now;
     let has_journals = !o.journals.is_empty();
     let sitting = o.sitting.clone();
@@ -158,34 +154,6 @@ fn NewExam(journals: Vec<JournalChoice>, create: ServerAction<CreateExam>) -> im
     }
 }
 
-/// "Attempts allowed" and "grading method" of the exam form (hidden for an offline exam, which
-/// is one mark). Kept in one component so an edit form can reuse it.
-#[component]
-pub fn AttemptsFields(
-    error: Signal<Option<AppError>>,
-    offline: Signal<bool>,
-    #[prop(default = 1)] allowed: i64,
-    #[prop(default = crate::exam::attempts::GradingMethod::Highest)] method: crate::exam::attempts::GradingMethod,
-) -> impl IntoView {
-    use crate::exam::attempts::{GradingMethod, MAX_ATTEMPTS};
-    let failed = move |name: &'static str| crate::ui::field_error(error, name);
-    view! {
-        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("attempts_allowed").get().is_some()>
-            <label for="f-attempts_allowed">{t(Msg::AttemptsAllowed)}</label>
-            <input id="f-attempts_allowed" name="attempts_allowed" type="number" min="1" max=MAX_ATTEMPTS value=allowed data-testid="attempts-allowed"/>
-            {move || failed("attempts_allowed").get().map(|m| view! { <p class="error">{t(m)}</p> })}
-        </div>
-        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("grading_method").get().is_some()>
-            <label for="f-grading_method">{t(Msg::GradingMethodLabel)}</label>
-            <select id="f-grading_method" name="grading_method" data-testid="grading-method">
-                {GradingMethod::ALL.into_iter().map(|m| view! { <option value=m.code() selected={m == method}>{t(m.msg())}</option> }).collect_view()}
-            </select>
-            <p class="hint">{t(Msg::GradingMethodHint)}</p>
-            {move || failed("grading_method").get().map(|m| view! { <p class="error">{t(m)}</p> })}
-        </div>
-    }
-}
-
 /// "Attempt {n} of {of}" and the like, in the reader's language.
 pub fn attempt_of(msg: Msg, n: i64, of: i64) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let text = t(msg);
@@ -208,7 +176,7 @@ pub fn grade_text(grade: crate::exam::attempts::Grade) -> impl Fn() -> String + 
 fn Archived(
     sitting: Vec<ExamSummary>,
     teaching: Vec<ExamSummary>,
-    archive: ServerAction<crate::exam::settings::ArchiveExam>,
+    archive: ServerAction<crate::exam::manage::ArchiveExam>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let count = sitting.len() + teaching.len();

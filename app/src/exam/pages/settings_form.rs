@@ -86,7 +86,7 @@ pub fn ExamSettingsFields(
             </select>
             {move || field_error("lesson_id").get().map(|m| view! { <p class="error">{t(m)}</p> })}
         </div>
-        <super::list::AttemptsFields error=error offline=Signal::derive(move || form.get() == "offline")
+        <AttemptsFields error=error offline=Signal::derive(move || form.get() == "offline")
             allowed=initial.attempts_allowed method=initial.grading_method/>
         <div class:hidden=move || form.get() == "offline">
             <CheckField name="proctored" label=Msg::Proctored checked=initial.proctored error=error/>
@@ -129,5 +129,33 @@ fn CheckField(name: &'static str, label: Msg, checked: bool, error: Signal<Optio
     view! {
         <label class="check"><input type="checkbox" name=name value="on" checked=checked/>" "{t(label)}</label>
         {move || msg.get().map(|m| view! { <p class="error">{t(m)}</p> })}
+    }
+}
+
+/// "Attempts allowed" and "grading method" of the exam form (hidden for an offline exam, which
+/// is one mark), in the settings every exam form shares.
+#[component]
+pub fn AttemptsFields(
+    error: Signal<Option<AppError>>,
+    offline: Signal<bool>,
+    #[prop(default = 1)] allowed: i64,
+    #[prop(default = crate::exam::attempts::GradingMethod::Highest)] method: crate::exam::attempts::GradingMethod,
+) -> impl IntoView {
+    use crate::exam::attempts::{GradingMethod, MAX_ATTEMPTS};
+    let failed = move |name: &'static str| crate::ui::field_error(error, name);
+    view! {
+        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("attempts_allowed").get().is_some()>
+            <label for="f-attempts_allowed">{t(Msg::AttemptsAllowed)}</label>
+            <input id="f-attempts_allowed" name="attempts_allowed" type="number" min="1" max=MAX_ATTEMPTS value=allowed data-testid="attempts-allowed"/>
+            {move || failed("attempts_allowed").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+        </div>
+        <div class="field" class:hidden=move || offline.get() class:invalid=move || failed("grading_method").get().is_some()>
+            <label for="f-grading_method">{t(Msg::GradingMethodLabel)}</label>
+            <select id="f-grading_method" name="grading_method" data-testid="grading-method">
+                {GradingMethod::ALL.into_iter().map(|m| view! { <option value=m.code() selected={m == method}>{t(m.msg())}</option> }).collect_view()}
+            </select>
+            <p class="hint">{t(Msg::GradingMethodHint)}</p>
+            {move || failed("grading_method").get().map(|m| view! { <p class="error">{t(m)}</p> })}
+        </div>
     }
 }

@@ -97,7 +97,7 @@ pub(super) async fn exam_context(db: &Db, exam_id: i64) -> Result<ExamContext, A
         .await
 }
 
-/// After an exam's settings changed (`exam::settings::update_exam`): this node's starts and
+/// After an exam's settings changed (`exam::manage::update_exam`): this node's starts and
 /// papers read them at once (other nodes within the 3 s above).
 pub(crate) fn forget_exam(db: &Db, exam_id: i64) {
     EXAM_CONTEXTS.forget(db, exam_id);
