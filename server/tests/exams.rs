@@ -5,6 +5,8 @@
 //! reviewer, the report counts what the review screens show, and old images are purged.
 
 mod common;
+// Issue 19's follow-ups (extra time while sitting, idempotent saves, ...), in files of their own.
+mod exam_followups;
 
 use app::auth::model::Role;
 use common::{spawn_app, Backend, TestApp};

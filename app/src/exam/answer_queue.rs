@@ -18,6 +18,38 @@ pub(crate) struct PendingAnswer {
     pub(crate) answer: String,
 }
 
+/// The server's clock as the page last heard it: the attempt's deadline and the server's time
+/// then, set against the page's own monotonic clock (the computer's date may be wrong). Every
+/// saved answer brings it afresh, so extra time given while sitting reaches the countdown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ServerClock {
+    pub(crate) deadline_at: i64,
+    pub(crate) server_now: i64,
+    heard_at: f64,
+}
+
+impl ServerClock {
+    pub(crate) fn heard(deadline_at: i64, server_now: i64) -> ServerClock {
+        ServerClock { deadline_at, server_now, heard_at: monotonic_ms() }
+    }
+
+    /// Milliseconds left by the server's deadline.
+    pub(crate) fn left_ms(&self) -> i64 {
+        let elapsed = (monotonic_ms() - self.heard_at) as i64;
+        (self.deadline_at - self.server_now - elapsed).max(0)
+    }
+}
+
+/// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).
+pub(crate) fn monotonic_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0.0
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SaveState {
     Idle,
@@ -39,6 +71,8 @@ pub(crate) struct AnswerQueue {
     pub(crate) retrying: RwSignal<bool>,
     pub(crate) states: StoredValue<HashMap<i64, RwSignal<SaveState>>>,
     pub(crate) time_up: RwSignal<bool>,
+    /// The server's deadline as last heard (the attempt's load, then each saved answer).
+    pub(crate) clock: RwSignal<ServerClock>,
 }
 
 impl AnswerQueue {
@@ -114,8 +148,11 @@ impl AnswerQueue {
                 return;
             }
             match result {
-                Ok(_) => {
+                Ok(saved) => {
                     backoff = 500;
+                    if self.clock.try_with_untracked(|c| c.deadline_at != saved.deadline_at) == Some(true) {
+                        self.clock.set(ServerClock::heard(saved.deadline_at, saved.saved_at));
+                    }
                     self.retrying.set(false);
                     let settled = self.jobs.try_update_value(|q| q.acknowledged()).flatten();
                     // "Saved" only when the server holds the latest answer given.

@@ -190,7 +190,10 @@ pub struct StartInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedAnswer {
     pub question_id: i64,
+    /// The server's time of the save: with `deadline_at`, what the page's countdown runs from.
     pub saved_at: i64,
+    /// The attempt's deadline now (extra time given while sitting moves it).
+    pub deadline_at: i64,
 }
 
 /// The teacher's results page.

@@ -3,7 +3,7 @@
 
 use crate::auth::shell::RequireUser;
 use crate::error::AppError;
-use crate::exam::answer_queue::{AnswerQueue, SaveState};
+use crate::exam::answer_queue::{AnswerQueue, SaveState, ServerClock};
 use crate::exam::api::*;
 use crate::exam::dto::*;
 use crate::exam::model::{score_text, verdict_msg, PaperAnswer};
@@ -123,16 +123,6 @@ fn ReviewSection(review: crate::exam::review::AttemptReview) -> impl IntoView {
     section(review)
 }
 
-/// Milliseconds on a clock that only moves forward (the page's own, not the computer's date).
-fn monotonic_ms() -> f64 {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    0.0
-}
-
 #[component]
 fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
     let attempt_id = v.id;
@@ -149,11 +139,20 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
                 .collect(),
         ),
         time_up: RwSignal::new(false),
+        clock: RwSignal::new(ServerClock::heard(v.deadline_at, v.server_now)),
     };
-    // The countdown: what the server said was left, measured on the page's monotonic clock.
-    let left_at_load = (v.deadline_at - v.server_now).max(0);
-    let loaded_at = StoredValue::new(0.0f64);
-    let left_ms = RwSignal::new(left_at_load);
+    // The countdown: what the server last said was left, measured on the page's monotonic clock.
+    let clock = queue.clock;
+    let left_ms = RwSignal::new(clock.get_untracked().left_ms());
+    // Extra time given while sitting: said once it arrives (and heard by a screen reader).
+    let extended = RwSignal::new(false);
+    Effect::new(move |before: Option<i64>| {
+        let deadline = clock.get().deadline_at;
+        if before.is_some_and(|b| deadline > b) {
+            extended.set(true);
+        }
+        deadline
+    });
     let started = RwSignal::new(!v.proctored);
     let submit = ServerAction::<SubmitAttempt>::new();
     Effect::new(move |_| {
@@ -179,18 +178,38 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         });
     };
     Effect::new(move |_| {
-        loaded_at.set_value(monotonic_ms());
         for p in queue.restore() {
             queue.push(p.question_id, p.answer);
         }
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
+            // At 5 minutes, at 1 minute and at the end the page asks the server for the
+            // deadline (extra time may have been given meanwhile), once per mark.
+            let mut asked: Option<i64> = None;
             loop {
                 sleep(500).await;
                 // The page may have gone (handed in, left): the countdown ends with it.
-                let Some(t0) = loaded_at.try_get_value() else { break };
-                let elapsed = (monotonic_ms() - t0) as i64;
-                let left = (left_at_load - elapsed).max(0);
+                let Some(mut left) = clock.try_with_untracked(|c| c.left_ms()) else { break };
+                let mark = [0, 60_000, 300_000].into_iter().find(|m| left <= *m);
+                if mark.is_some() && mark != asked {
+                    asked = mark;
+                    match crate::exam::extensions::attempt_clock(attempt_id).await {
+                        Ok(c) if c.submitted => {
+                            let _ = reload.try_update(|n| *n += 1);
+                            break;
+                        }
+                        Ok(c) => {
+                            if clock.try_set(ServerClock::heard(c.deadline_at, c.server_now)).is_some() {
+                                break;
+                            }
+                            left = ServerClock::heard(c.deadline_at, c.server_now).left_ms();
+                        }
+                        // Not reached: the deadline as last heard stands.
+                        Err(_) => {}
+                    }
+                } else if mark.is_none() {
+                    asked = None;
+                }
                 if left_ms.try_set(left).is_some() {
                     break;
                 }
@@ -219,6 +238,8 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
                 else if left <= 300_000 { Some(t(Msg::FiveMinutesLeft)().to_string()) }
                 else { None }
             }}</p>
+            <p class="sr-only" aria-live="polite">{move || extended.get().then(|| t(Msg::TimeExtended)())}</p>
+            <Show when=move || extended.get()><p class="ok" data-testid="time-extended">{t(Msg::TimeExtended)}</p></Show>
             <div class="save-bar" role="status" data-testid="answers-status" data-waiting=move || queue.pending.get()>
                 {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
                     format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())

@@ -99,6 +99,7 @@ fn Results() -> impl IntoView {
                 })}
             </Transition>
             <crate::exam::schedule::ScheduleSection exam_id=exam_id/>
+            <crate::exam::extensions::RunningAttemptsSection exam_id=exam_id/>
             <crate::exam::accommodations::AccommodationsSection exam_id=exam_id/>
         </section>
     }

@@ -478,7 +478,7 @@ pub async fn save_answer(
     // once committed.
     let touch = super::seen::SEEN.due(db, a.id);
     ANSWERS.write(db, NewAnswer { attempt_id: a.id, question_id, answer, saved_at: now, touch }).await?;
-    Ok(SavedAnswer { question_id, saved_at: now })
+    Ok(SavedAnswer { question_id, saved_at: now, deadline_at: a.deadline_at })
 }
 
 /// An autosave the server accepted: the answer as stored (original option indexes).

@@ -13,6 +13,7 @@
 
 pub mod accommodations;
 mod attempt;
+pub mod extensions;
 pub(crate) mod grade;
 pub mod grading;
 mod hand_in;
