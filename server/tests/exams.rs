@@ -1583,8 +1583,12 @@ async fn a_question_picture_is_checked_and_shown_only_to_those_who_drew_it(b: Ba
     // Sent again (a retry), the same picture is stored once at the same address.
     assert_eq!(attach_picture(&w, &w.teacher, q, "схема.png", &picture).await.json().as_str(), Some(url.as_str()));
     assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 1);
+    // The picture made the question's next version, which the bank lists in its place.
     let bank = w.app.call(&w.teacher, "/api/exam/bank", &[("subject", "Математика")]).await.json();
-    assert_eq!(bank[0]["picture"].as_str(), Some(url.as_str()));
+    let listed = bank.as_array().unwrap().iter().find(|x| x["picture"].as_str() == Some(url.as_str())).expect("the new version");
+    assert_eq!(listed["version"].as_i64(), Some(2), "{listed}");
+    assert_eq!(bank.as_array().map(Vec::len), Some(3), "{bank}");
+    let q = listed["id"].as_i64().unwrap();
     assert_eq!(fetch(&w, &w.teacher, &url).await, (StatusCode::OK, Some("image/png".into()), picture.clone()));
     assert_eq!(fetch(&w, &w.student, &url).await.0, StatusCode::NOT_FOUND, "the bank is the teacher's");
     // The candidate's paper shows it at an address of the attempt.
@@ -1608,17 +1612,30 @@ async fn a_question_picture_is_checked_and_shown_only_to_those_who_drew_it(b: Ba
     .await
     .unwrap();
     assert_eq!(fetch(&w, &w.student, &format!("/files/attempt/{attempt}/question/{foreign}")).await.0, StatusCode::NOT_FOUND);
-    // A new picture replaces the old one (new address, the old file gone); removing it takes it off the paper.
+    // A new picture is the next version (new address); the version the running attempt drew
+    // keeps its picture, and so its file. Removing it is one more version, without a picture.
     let r = attach_picture(&w, &w.teacher, q, "схема-2.png", &png(80, 40)).await;
     assert_ne!(r.json().as_str(), Some(url.as_str()));
-    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 1);
-    let r = w.app.call(&w.teacher, "/api/exam/bank/picture/remove", &[("question_id", &q.to_string())]).await;
+    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 2);
+    let bank = w.app.call(&w.teacher, "/api/exam/bank", &[("subject", "Математика")]).await.json();
+    let v3 = bank.as_array().unwrap().iter().find(|x| x["version"].as_i64() == Some(3)).expect("version 3")["id"].as_i64().unwrap();
+    let r = attach_picture(&w, &w.teacher, q, "схема-3.png", &png(90, 40)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "a version replaced already is not changed again");
+    let r = w.app.call(&w.teacher, "/api/exam/bank/picture/remove", &[("question_id", &v3.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 0);
+    let r = w.app.call(&w.teacher, "/api/exam/bank/picture/remove", &[("question_id", &v3.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "a retried removal: {}", r.body);
+    assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 2, "files of versions kept stay");
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
-    assert!(paper["questions"].as_array().unwrap().iter().all(|x| x["picture"].is_null()));
-    assert_eq!(fetch(&w, &w.student, &on_paper).await.0, StatusCode::NOT_FOUND);
+    let still = paper["questions"].as_array().unwrap().iter().find(|x| x["question_id"] == q).unwrap()["picture"].clone();
+    assert_eq!(still.as_str(), Some(on_paper.as_str()), "the running attempt keeps the picture it drew");
+    assert_eq!(fetch(&w, &w.student, &on_paper).await, (StatusCode::OK, Some("image/png".into()), picture.clone()));
+    // A paper drawn now gets the latest version: no picture.
+    let theirs = start(&w, &w.other, exam).await;
+    let paper = w.app.call(&w.other, "/api/exam/attempt", &[("attempt_id", &theirs.to_string())]).await.json();
+    assert!(paper["questions"].as_array().unwrap().iter().all(|x| x["picture"].is_null()), "{paper}");
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.question.picture'").await, 3);
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_questions WHERE archived = 0").await, 4, "the bank's 3 and the foreign copy");
 }
 
 backends!(an_upload_is_measured_before_it_is_read);

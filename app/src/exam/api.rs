@@ -27,6 +27,10 @@ pub async fn exams_overview() -> Result<ExamsPageData, AppError> {
         for s in &mut sitting {
             if let Some(a) = s.attempt.as_mut().filter(|a| s.review.score != super::review::ReviewWhen::AfterHandIn || !a.submitted) {
                 ssr::review::brief_as_allowed(&st.db, s.id, a, now).await?;
+                // The grade of several attempts gives the score away as much as the mark does.
+                if a.submitted && a.mark.is_none() && !ssr::review::score_shown(&st.db, s.id, true, now).await? {
+                    s.grade = Default::default();
+                }
             }
         }
         let (sitting_archived, sitting): (Vec<_>, Vec<_>) = sitting.into_iter().partition(|e| e.archived);
@@ -142,8 +146,16 @@ pub async fn exam_question(question_id: i64) -> Result<QuestionDraft, AppError> 
 /// caller must teach; an edit of the caller's latest version is a new version (the old row is
 /// archived, attempts that drew it keep it; its subject and picture stay). A broken question
 /// comes back as one field error: text, points, topic, answers or feedback.
+/// `request_key` (a new question only: the form's idempotency key, sent with every try): a key
+/// already saved returns the question it made, nothing written; if the form changed meanwhile,
+/// the change is saved as that question's next version.
 #[server(prefix = "/api", endpoint = "exam/question/save")]
-pub async fn save_question(question_id: Option<i64>, #[server(default)] subject: String, question: String) -> Result<i64, AppError> {
+pub async fn save_question(
+    question_id: Option<i64>,
+    #[server(default)] subject: String,
+    question: String,
+    #[server(default)] request_key: String,
+) -> Result<i64, AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
@@ -155,16 +167,36 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
         let now = crate::api::now_ms();
         // What the audit keeps of the question: not its key (the log has other readers).
         let summary = serde_json::json!({ "kind": q.kind.code(), "topic": q.topic, "points": q.points });
+        let request_key = request_key.trim();
+        if question_id.is_none() && !request_key.is_empty() && !crate::proctor::wire::valid_key(request_key) {
+            return Err(AppError::BadRequest);
+        }
         let mut tx = st.db.begin().await?;
-        let (id, action, before, after, subject) = match question_id {
-            None => {
+        // A try of a new question whose key is saved already: the question that try made.
+        let mut repeated = None;
+        if question_id.is_none() && !request_key.is_empty() {
+            repeated = ssr::question_keys::find(&mut tx, caller.user_id, request_key).await?;
+        }
+        let (id, action, before, after, subject) = match (question_id, repeated) {
+            (None, None) => {
                 let subject = subject.trim();
                 if !ssr::teaches_subject(&st.db, caller.user_id, subject).await? {
                     return Err(AppError::field("subject", Msg::ErrExamSubject));
                 }
                 // A picture is attached to a saved question (exam::pictures), never named here.
                 q.image = None;
-                let id = ssr::insert_question(&mut tx, caller.user_id, subject, &q, now).await?;
+                let id = if request_key.is_empty() {
+                    ssr::insert_question(&mut tx, caller.user_id, subject, &q, now).await?
+                } else {
+                    match ssr::question_keys::insert(&mut tx, caller.user_id, subject, &q, request_key, now).await? {
+                        Some(id) => id,
+                        // A try racing this one wrote it first.
+                        None => match ssr::question_keys::find(&mut tx, caller.user_id, request_key).await? {
+                            Some(k) => return Ok(k.id),
+                            None => return Err(AppError::Internal),
+                        },
+                    }
+                };
                 (
                     id,
                     "exam.question.create",
@@ -173,7 +205,24 @@ pub async fn save_question(question_id: Option<i64>, #[server(default)] subject:
                     subject.to_string(),
                 )
             }
-            Some(old) => {
+            (None, Some(k)) => {
+                let mut stored = k.question;
+                stored.image = None;
+                q.image = None;
+                if serde_json::to_value(&stored).ok() == serde_json::to_value(&q).ok() {
+                    return Ok(k.id);
+                }
+                // The form was changed after the lost answer: the change is the next version.
+                let v = ssr::save_new_version(&mut tx, caller.user_id, k.id, &q, now).await?;
+                (
+                    v.id,
+                    "exam.question.edit",
+                    Some(serde_json::json!({ "id": v.replaced_id, "version": v.version - 1 })),
+                    serde_json::json!({ "subject": v.subject, "version": v.version, "question": summary }),
+                    v.subject,
+                )
+            }
+            (Some(old), _) => {
                 let v = ssr::save_new_version(&mut tx, caller.user_id, old, &q, now).await?;
                 (
                     v.id,

@@ -221,6 +221,81 @@ impl QuestionForm {
     }
 }
 
+impl QuestionForm {
+    /// The form as a question of another kind (the editor's kind picker): the stem, topic,
+    /// points, general feedback and picture stay; answers carry over where they still make
+    /// sense (choices' texts become ordering's items and back, the ticked choices short
+    /// answer's accepted ones and back, single and multiple choice share their rows, a single
+    /// choice keeping its first ticked option); the other kinds' rows are kept as they were, so
+    /// picking the old kind again gives them back. The new kind gets at least the rows it needs.
+    pub fn with_kind(&self, kind: QuestionKind) -> QuestionForm {
+        let mut f = self.clone();
+        if kind == f.kind {
+            return f;
+        }
+        let typed = |t: &str| !t.trim().is_empty();
+        let choice_kinds = [QuestionKind::Single, QuestionKind::Multiple];
+        let from_choice = choice_kinds.contains(&self.kind);
+        match kind {
+            QuestionKind::Single | QuestionKind::Multiple => {
+                if !from_choice && self.choices.iter().all(|c| !typed(&c.text)) {
+                    f.choices = match self.kind {
+                        QuestionKind::Ordering => {
+                            self.items.iter().filter(|i| typed(i)).map(|i| ChoiceRow { text: i.clone(), ..ChoiceRow::default() }).collect()
+                        }
+                        QuestionKind::Short => self
+                            .accepted
+                            .iter()
+                            .filter(|a| typed(&a.text))
+                            .map(|a| ChoiceRow {
+                                text: a.text.clone(),
+                                correct: true,
+                                feedback: a.feedback.clone(),
+                                ..ChoiceRow::default()
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                }
+                if kind == QuestionKind::Single {
+                    // One right option: the first ticked one.
+                    let first = f.choices.iter().position(|c| c.correct);
+                    for (i, c) in f.choices.iter_mut().enumerate() {
+                        c.correct = Some(i) == first;
+                    }
+                }
+            }
+            QuestionKind::Ordering if self.items.iter().all(|i| !typed(i)) => {
+                f.items = match self.kind {
+                    QuestionKind::Single | QuestionKind::Multiple => {
+                        self.choices.iter().filter(|c| typed(&c.text)).map(|c| c.text.clone()).collect()
+                    }
+                    QuestionKind::Matching => self.pairs.iter().filter(|p| typed(&p.left)).map(|p| p.left.clone()).collect(),
+                    _ => Vec::new(),
+                };
+            }
+            QuestionKind::Short if self.accepted.iter().all(|a| !typed(&a.text)) && from_choice => {
+                f.accepted = self
+                    .choices
+                    .iter()
+                    .filter(|c| c.correct && typed(&c.text))
+                    .map(|c| AcceptedRow { text: c.text.clone(), feedback: c.feedback.clone(), ..AcceptedRow::default() })
+                    .collect();
+            }
+            _ => {}
+        }
+        f.kind = kind;
+        // The rows an empty form of the kind starts with, where there are fewer.
+        let least = QuestionForm::new(kind);
+        let pad = |have: usize, need: usize| need.saturating_sub(have);
+        f.choices.extend(std::iter::repeat_n(ChoiceRow::default(), pad(f.choices.len(), least.choices.len())));
+        f.accepted.extend(std::iter::repeat_n(AcceptedRow::default(), pad(f.accepted.len(), least.accepted.len())));
+        f.pairs.extend(std::iter::repeat_n(PairRow::default(), pad(f.pairs.len(), least.pairs.len())));
+        f.items.extend(std::iter::repeat_n(String::new(), pad(f.items.len(), least.items.len())));
+        f
+    }
+}
+
 /// "50", "-33.333", "12,5" (a decimal comma as typed in kk/ru) as a share: 0.5; None outside
 /// -100..100.
 fn read_percent(typed: &str) -> Option<f64> {
@@ -355,5 +430,32 @@ mod tests {
         let long =
             Question { general_feedback: "ә".repeat(super::super::model::MAX_TEXT + 1), ..Question::new(QuestionKind::Essay, "Эссе") };
         assert_eq!(field_of(&long, long.validate().unwrap_err()), "feedback");
+    }
+
+    #[test]
+    fn a_changed_kind_keeps_what_still_makes_sense() {
+        let mut form = QuestionForm::new(QuestionKind::Multiple);
+        form.text = "Жай сандар?".into();
+        form.topic = "Сандар".into();
+        form.points = "3".into();
+        form.choices = vec![choice("2", true, ""), choice("4", false, ""), choice("5", true, "")];
+        // Single choice: the same rows, one right option (the first ticked).
+        let single = form.with_kind(QuestionKind::Single);
+        assert_eq!((single.text.as_str(), single.topic.as_str(), single.points.as_str()), ("Жай сандар?", "Сандар", "3"));
+        assert_eq!(single.choices.iter().map(|c| c.correct).collect::<Vec<_>>(), vec![true, false, false]);
+        assert!(single.to_question().unwrap().validate().is_ok());
+        // Ordering: the options become the items; back to multiple choice, the rows are as typed.
+        let ordering = form.with_kind(QuestionKind::Ordering);
+        assert_eq!(ordering.items, vec!["2", "4", "5"]);
+        assert_eq!(ordering.with_kind(QuestionKind::Multiple).choices, form.choices);
+        // Short answer: the ticked options are the accepted answers.
+        let short = form.with_kind(QuestionKind::Short);
+        assert_eq!(short.accepted.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(), vec!["2", "5"]);
+        let back = short.with_kind(QuestionKind::Single);
+        assert_eq!(back.choices.len(), 3, "the choices typed before are kept");
+        // Matching gets the two empty pairs a new one has; an essay keeps only the stem.
+        assert_eq!(form.with_kind(QuestionKind::Matching).pairs.len(), 2);
+        let essay = form.with_kind(QuestionKind::Essay).to_question().unwrap();
+        assert_eq!((essay.text.as_str(), essay.points, essay.options.len()), ("Жай сандар?", 3, 0));
     }
 }

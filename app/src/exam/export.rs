@@ -52,21 +52,51 @@ async fn template(_: Caller) -> Download {
     Download::file("questions-template.xlsx", super::import::template_xlsx())
 }
 
-/// "/export/exam/12.xlsx" or ".csv": one row per candidate, for the exam's teacher and readers.
+/// "/export/exam/12.xlsx" or ".csv": one row per attempt, for the exam's teacher and readers.
 async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
     let (id, ext) = id_and_ext(&file).filter(|(_, ext)| ["csv", "xlsx"].contains(ext)).ok_or(AppError::NotFound)?;
     let r = super::store::results(&st.db, &caller, id).await?;
-    let heads: Vec<String> = [Msg::Student, Msg::Started, Msg::Submitted, Msg::Score, Msg::Mark, Msg::Risk, Msg::Violations, Msg::Verdict]
+    let (heads, rows) = results_table(&r, l);
+    let name = format!("exam-{id}");
+    Ok(if ext == "csv" {
+        Download::file(format!("{name}.csv"), crate::docs::csv::table(&heads, &rows))
+    } else {
+        Download::file(
+            format!("{name}.xlsx"),
+            workbook(&[Sheet { name: name.clone(), title: r.exam.title.clone(), headers: heads, rows, freeze_first_column: true }]),
+        )
+    })
+}
+
+/// The results' header and rows in language `l`: each attempt with its number, and the
+/// candidate's grade by the exam's grading method (named in its header) on each of their rows,
+/// so a filtered or sorted sheet still shows it.
+pub fn results_table(r: &super::dto::ExamResultsData, l: crate::i18n::Locale) -> (Vec<String>, Vec<Vec<XCell>>) {
+    let grade_head = format!("{} ({})", Msg::FinalGrade.text(l), r.exam.grading_method.msg().text(l));
+    let heads: Vec<String> = [Msg::Student, Msg::AttemptNo]
         .iter()
         .map(|m| m.text(l).to_string())
+        .chain(std::iter::once(grade_head))
+        .chain(
+            [Msg::Started, Msg::Submitted, Msg::Score, Msg::Mark, Msg::Risk, Msg::Violations, Msg::Verdict]
+                .iter()
+                .map(|m| m.text(l).to_string()),
+        )
         .chain(std::iter::once("%".to_string()))
         .collect();
     let rows: Vec<Vec<XCell>> = r
         .candidates
         .iter()
         .map(|c| {
+            let grade = match c.grade {
+                super::attempts::Grade::Mark(m) => XCell::Number(f64::from(m)),
+                super::attempts::Grade::Waits => XCell::Text(Msg::AwaitingGrading.text(l).to_string()),
+                super::attempts::Grade::Empty => XCell::Empty,
+            };
             vec![
                 XCell::Text(c.student_name.clone()),
+                XCell::Number(c.attempt_no as f64),
+                grade,
                 XCell::Text(crate::ui::time::format_datetime(c.started_at)),
                 c.submitted_at.map_or(XCell::Empty, |t| XCell::Text(crate::ui::time::format_datetime(t))),
                 c.score.map_or(XCell::Empty, XCell::Number),
@@ -78,13 +108,5 @@ async fn results_file(State(st): State<AppState>, caller: Caller, Path(file): Pa
             ]
         })
         .collect();
-    let name = format!("exam-{id}");
-    Ok(if ext == "csv" {
-        Download::file(format!("{name}.csv"), crate::docs::csv::table(&heads, &rows))
-    } else {
-        Download::file(
-            format!("{name}.xlsx"),
-            workbook(&[Sheet { name: name.clone(), title: r.exam.title.clone(), headers: heads, rows, freeze_first_column: true }]),
-        )
-    })
+    (heads, rows)
 }

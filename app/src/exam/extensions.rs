@@ -129,8 +129,8 @@ pub async fn extend_attempt(attempt_id: i64, minutes: String, reason: String) ->
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut fields = crate::error::Fields::new();
-        let minutes =
-            fields.check("minutes", minutes.trim().parse::<i64>().ok().filter(|n| (1..=MAX_EXTEND_MIN).contains(n)).ok_or(Msg::ErrNumberRange));
+        let minutes = fields
+            .check("minutes", minutes.trim().parse::<i64>().ok().filter(|n| (1..=MAX_EXTEND_MIN).contains(n)).ok_or(Msg::ErrNumberRange));
         let reason = fields.check("reason", crate::journal::field_text(&reason, 200, true));
         fields.finish()?;
         let (Some(minutes), Some(reason)) = (minutes, reason) else {

@@ -7,6 +7,11 @@
 //! stale copy from its cache). Pictures are never public: the bank's owner reads them through
 //! `/files/question/{q}`, a candidate (and the teachers and reviewers of the exam's journal)
 //! through `/files/attempt/{a}/question/{q}`, which checks that the attempt drew the question.
+//!
+//! A picture attached, replaced or removed is a new version of the question, like an edit
+//! (`store::versions`): an attempt that drew the old version keeps seeing the old picture, and
+//! a picture's file is deleted only once no version shows it (so, as versions are kept, the
+//! file of a replaced picture stays while its version does).
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -15,8 +20,8 @@ use leptos::prelude::*;
 /// candidate of an olympiad downloads it at once.
 pub const MAX_PICTURE: usize = 2 * 1024 * 1024;
 
-/// Attaches (or replaces) the picture of one of the caller's questions.
-/// Fields: question_id, file. Returns the picture's address.
+/// Attaches (or replaces) the picture of one of the caller's questions: a new version of it.
+/// Fields: question_id, file. Returns the picture's address (of the new version).
 #[server(prefix = "/api", endpoint = "exam/bank/picture", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
     crate::api::respond(async move {
@@ -26,57 +31,48 @@ pub async fn set_question_picture(data: leptos::server_fn::codec::MultipartData)
         let st = crate::api::state()?;
         let upload = crate::media::read_upload(data, MAX_PICTURE).await?;
         let question_id = upload.id("question_id").ok_or(AppError::BadRequest)?;
-        let mut question = super::store::own_question(&st.db, caller.user_id, question_id).await?;
+        let question = ssr::current(&st.db, caller.user_id, question_id).await?;
         if upload.bytes.is_empty() {
             return Err(AppError::field("file", Msg::ErrRequired));
         }
         let checked = crate::proctor::ingest::check_image(&upload.bytes, false)?;
         let key = ssr::picture_key(question_id, &upload.bytes, checked.ext);
+        if let Some((latest, q)) = &question.retried {
+            if q.image.as_deref() == Some(key.as_str()) {
+                // A retried upload whose first try made the version: nothing to do, nothing to audit.
+                return Ok(super::model::bank_picture_url(*latest, &key));
+            }
+        }
+        let question = question.latest()?;
         if question.image.as_deref() == Some(key.as_str()) {
-            // A retried upload of the picture it already has: nothing to do, nothing to audit.
             return Ok(super::model::bank_picture_url(question_id, &key));
         }
         // Stored before the row points at it: a failure after this leaves an unreferenced file,
         // never a question whose picture is missing. The same bytes give the same key.
         st.media.put(&key, upload.bytes).await?;
-        let before = question.image.replace(key.clone());
-        let mut tx = st.db.begin().await?;
-        super::store::save_question_body(&mut tx, question_id, &question).await?;
-        ssr::audit(&mut tx, &caller, question_id, before.as_deref(), Some(&key)).await?;
-        tx.commit().await?;
-        // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
-        super::store::forget_question(&st.db, question_id);
-        if let Some(old) = before.filter(|old| *old != key) {
-            // Best effort: an old file left behind costs space, not correctness. Another version
-            // of the question (drawn by some attempt) may still show it.
-            if !super::store::picture_shared(&st.db, question_id, &old).await? {
-                let _ = st.media.delete(&old).await;
-            }
-        }
-        Ok(super::model::bank_picture_url(question_id, &key))
+        let id = ssr::new_version(&st, &caller, question_id, question, Some(key.clone())).await?;
+        Ok(super::model::bank_picture_url(id, &key))
     })
     .await
 }
 
-/// Takes the picture off one of the caller's questions.
+/// Takes the picture off one of the caller's questions: a new version without it.
 #[server(prefix = "/api", endpoint = "exam/bank/picture/remove")]
 pub async fn remove_question_picture(question_id: i64) -> Result<(), AppError> {
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         super::store::may_keep_bank(&caller)?;
         let st = crate::api::state()?;
-        let mut question = super::store::own_question(&st.db, caller.user_id, question_id).await?;
-        let Some(old) = question.image.take() else { return Ok(()) };
-        let mut tx = st.db.begin().await?;
-        super::store::save_question_body(&mut tx, question_id, &question).await?;
-        ssr::audit(&mut tx, &caller, question_id, Some(&old), None).await?;
-        tx.commit().await?;
-        // This node reads the new body at once; another within its cache time (store::attempt::QUESTIONS).
-        super::store::forget_question(&st.db, question_id);
-        // Earlier versions keep their picture: attempts that drew them still show it.
-        if !super::store::picture_shared(&st.db, question_id, &old).await? {
-            let _ = st.media.delete(&old).await;
+        let question = ssr::current(&st.db, caller.user_id, question_id).await?;
+        if question.retried.as_ref().is_some_and(|(_, q)| q.image.is_none()) {
+            // A retried removal whose first try made the version.
+            return Ok(());
         }
+        let question = question.latest()?;
+        if question.image.is_none() {
+            return Ok(());
+        }
+        ssr::new_version(&st, &caller, question_id, question, None).await?;
         Ok(())
     })
     .await
@@ -87,6 +83,60 @@ pub mod ssr {
     use crate::auth::ssr::Caller;
     use crate::error::AppError;
     use sqlx::{Any, Transaction};
+
+    use crate::exam::model::Question;
+
+    /// The question a picture change was sent for: the caller's latest version, or, when that
+    /// version was replaced already (a retry whose first try got through), its family's latest.
+    pub struct Current {
+        latest: Option<Question>,
+        pub retried: Option<(i64, Question)>,
+    }
+
+    impl Current {
+        pub fn latest(self) -> Result<Question, AppError> {
+            self.latest.ok_or(AppError::NotFound)
+        }
+    }
+
+    pub async fn current(db: &crate::db::Db, owner_id: i64, question_id: i64) -> Result<Current, AppError> {
+        match crate::exam::store::own_question(db, owner_id, question_id).await {
+            Ok(q) => Ok(Current { latest: Some(q), retried: None }),
+            Err(AppError::NotFound) => match crate::exam::store::latest_of_family(db, owner_id, question_id).await? {
+                Some(latest) => Ok(Current { latest: None, retried: Some(latest) }),
+                None => Err(AppError::NotFound),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The next version of `question_id` with picture `image`, audited, in one transaction; its
+    /// id. The old version keeps its picture (attempts that drew it still show it); a picture
+    /// file goes only when no version shows it.
+    pub async fn new_version(
+        st: &crate::state::AppState,
+        caller: &Caller,
+        question_id: i64,
+        mut question: Question,
+        image: Option<String>,
+    ) -> Result<i64, AppError> {
+        let before = std::mem::replace(&mut question.image, image.clone());
+        let mut tx = st.db.begin().await?;
+        let v = crate::exam::store::save_new_version(&mut tx, caller.user_id, question_id, &question, crate::api::now_ms()).await?;
+        // save_new_version keeps the replaced version's picture; this version's is the new one.
+        crate::exam::store::save_question_body(&mut tx, v.id, &question).await?;
+        audit(&mut tx, caller, v.id, before.as_deref(), image.as_deref()).await?;
+        tx.commit().await?;
+        // New papers draw the new version from their next start on.
+        crate::exam::store::forget_bank_exams(&st.db, caller.user_id, &v.subject).await?;
+        if let Some(old) = before.filter(|old| Some(old) != image.as_ref()) {
+            // Best effort: an old file left behind costs space, not correctness.
+            if !crate::exam::store::picture_shared(&st.db, v.id, &old).await? {
+                let _ = st.media.delete(&old).await;
+            }
+        }
+        Ok(v.id)
+    }
 
     pub fn picture_key(question_id: i64, bytes: &[u8], ext: &str) -> String {
         use sha2::Digest;

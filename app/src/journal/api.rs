@@ -614,7 +614,10 @@ pub async fn my_marks() -> Result<Vec<SubjectMarks>, AppError> {
         let mut out = Vec::new();
         for journal_id in journals {
             let j = super::store::journal(&st.db, journal_id).await?;
-            let cells = super::store::cells::cells_of_student(&st.db, j.id, caller.user_id, j.scale).await?;
+            // An exam's mark the exam's review options hold back is not shown here either (nor
+            // counted in the average, which would give it away).
+            let held_back = crate::exam::store::review::lessons_held_back(&st.db, j.id, crate::api::now_ms()).await?;
+            let cells = super::store::cells::cells_of_student(&st.db, j.id, caller.user_id, j.scale, &held_back).await?;
             let marks: Vec<_> = cells.iter().filter_map(|(_, c)| c.mark()).collect();
             let count = |a: Attendance| cells.iter().filter(|(_, c)| *c == Cell::Attendance(a)).count() as i64;
             out.push(SubjectMarks {

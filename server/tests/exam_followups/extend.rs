@@ -12,14 +12,19 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
     let paper = w.app.call(&w.student, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
     let answers = right_answers(&paper);
     let deadline = || async {
-        let d: i64 = sqlx::query_scalar("SELECT deadline_at FROM exam_attempts WHERE id = $1").bind(attempt).fetch_one(&w.app.db.pool).await.unwrap();
+        let d: i64 = sqlx::query_scalar("SELECT deadline_at FROM exam_attempts WHERE id = $1")
+            .bind(attempt)
+            .fetch_one(&w.app.db.pool)
+            .await
+            .unwrap();
         d
     };
     let extend = |c: &reqwest::Client, minutes: &str, reason: &str| {
         let (c, minutes, reason) = (c.clone(), minutes.to_string(), reason.to_string());
         let app = &w.app;
         async move {
-            app.call(&c, "/api/exam/attempt/extend", &[("attempt_id", &attempt.to_string()), ("minutes", &minutes), ("reason", &reason)]).await
+            app.call(&c, "/api/exam/attempt/extend", &[("attempt_id", &attempt.to_string()), ("minutes", &minutes), ("reason", &reason)])
+                .await
         }
     };
     let save = |n: usize| {
@@ -27,8 +32,12 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
         let app = &w.app;
         let student = w.student.clone();
         async move {
-            app.call(&student, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)])
-                .await
+            app.call(
+                &student,
+                "/api/exam/answer",
+                &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &answer)],
+            )
+            .await
         }
     };
 
@@ -40,7 +49,8 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
     // Strangers are refused: the candidate themself, another candidate, a teacher of nothing.
     assert_eq!(extend(&w.student, "30", "Өзім").await.status, StatusCode::FORBIDDEN);
     assert_eq!(extend(&w.other, "30", "Досыма").await.status, StatusCode::FORBIDDEN);
-    let college: i64 = sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(w.group).fetch_one(&w.app.db.pool).await.unwrap();
+    let college: i64 =
+        sqlx::query_scalar("SELECT parent_id FROM organisations WHERE id = $1").bind(w.group).fetch_one(&w.app.db.pool).await.unwrap();
     w.app.make_user("teacher.two", PW, Some((Role::Teacher, college))).await;
     let stranger = w.app.signed_in("teacher.two", PW).await;
     assert_eq!(extend(&stranger, "30", "Бөгде").await.status, StatusCode::FORBIDDEN);
@@ -48,7 +58,10 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
     let r = extend(&w.teacher, "0", "Жарық өшті").await;
     assert_eq!(r.field_errors(), vec![("minutes".to_string(), "ErrNumberRange".to_string())]);
     let r = extend(&w.teacher, "241", "").await;
-    assert_eq!(r.field_errors(), vec![("minutes".to_string(), "ErrNumberRange".to_string()), ("reason".to_string(), "ErrRequired".to_string())]);
+    assert_eq!(
+        r.field_errors(),
+        vec![("minutes".to_string(), "ErrNumberRange".to_string()), ("reason".to_string(), "ErrRequired".to_string())]
+    );
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.extend'").await, 0, "nothing written");
 
     // 10 more minutes: the deadline moves by exactly that, and the next save says so.
@@ -62,7 +75,10 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
     assert_eq!(saved.json()["deadline_at"].as_i64(), Some(before + 600_000), "the page hears the new deadline");
     let clock = w.app.call(&w.student, "/api/exam/attempt/clock", &[("attempt_id", &attempt.to_string())]).await.json();
     assert_eq!(clock["deadline_at"].as_i64(), Some(before + 600_000));
-    assert_eq!(w.app.call(&w.other, "/api/exam/attempt/clock", &[("attempt_id", &attempt.to_string())]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.app.call(&w.other, "/api/exam/attempt/clock", &[("attempt_id", &attempt.to_string())]).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // A proctor of the group may extend too (5 more minutes).
     let proctor = w.app.signed_in("proctor.one", PW).await;
@@ -105,6 +121,9 @@ async fn extra_time_moves_a_running_attempts_deadline(b: Backend) {
     let teacher_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'teacher'").fetch_one(&w.app.db.pool).await.unwrap();
     assert_eq!(actor, teacher_id);
     let after: serde_json::Value = serde_json::from_str(&after).unwrap();
-    assert_eq!((after["student"].as_i64(), after["minutes"].as_i64(), after["reason"].as_str()), (Some(w.student_id), Some(10), Some("Жарық өшті")));
+    assert_eq!(
+        (after["student"].as_i64(), after["minutes"].as_i64(), after["reason"].as_str()),
+        (Some(w.student_id), Some(10), Some("Жарық өшті"))
+    );
     assert_eq!(w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.attempt.extend'").await, 2);
 }

@@ -1,3 +1,8 @@
-//! Issue 19's follow-ups, one file each: extra time for a running attempt (`extend`).
+//! Issue 19's follow-ups, one file each: extra time for a running attempt (`extend`), the new
+//! question's idempotent save (`question_keys`), the results export's grade (`export`), "My
+//! marks" and the review options (`my_marks`).
 
+mod export;
 mod extend;
+mod my_marks;
+mod question_keys;

@@ -31,6 +31,8 @@ fn Bank() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     // "Saved" after the editor's save: here, as the list below is drawn afresh by it.
     let saved = RwSignal::new(false);
+    // The kind "New question" makes: here, so the redraw after a save keeps the teacher's pick.
+    let new_kind = RwSignal::new(QuestionKind::Single);
     // One resource for the subjects and the questions, created with the page. (The questions
     // had their own resource, created inside the subjects' Suspense once the subjects were
     // there; the server created it again when that Suspense rendered twice, the browser then
@@ -44,7 +46,7 @@ fn Bank() -> impl IntoView {
                 {move || bank.get().map(|r| match r {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                     Ok(None) => view! { <p class="muted">{t(Msg::NoBankSubjects)}</p> }.into_any(),
-                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed saved/> }.into_any(),
+                    Ok(Some((subjects, subject, list))) => view! { <SubjectBank subjects subject list changed saved new_kind/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -71,11 +73,11 @@ fn SubjectBank(
     list: Vec<BankQuestion>,
     changed: RwSignal<u32>,
     saved: RwSignal<bool>,
+    new_kind: RwSignal<QuestionKind>,
 ) -> impl IntoView {
     // The editor, when open: a new question or a version being edited (opened by a click only,
     // so the server never renders it and hydration has nothing to match).
     let editor: RwSignal<Option<EditorStart>> = RwSignal::new(None);
-    let new_kind = RwSignal::new(QuestionKind::Single);
     let new_subject = subject.clone();
     let open_new = move |_| {
         editor.set(Some(EditorStart { question_id: None, subject: new_subject.clone(), form: QuestionForm::new(new_kind.get_untracked()) }))
@@ -86,6 +88,14 @@ fn SubjectBank(
         changed.update(|n| *n += 1);
     });
     let on_cancel = Callback::new(move |_| editor.set(None));
+    // Another kind picked in the editor: it opens again on the form as that kind.
+    let on_kind = Callback::new(move |form: QuestionForm| {
+        editor.update(|e| {
+            if let Some(e) = e.as_mut() {
+                e.form = form
+            }
+        })
+    });
     view! {
         // A plain GET form: choosing a subject is an address of its own (bookmarkable, works
         // before the page is hydrated).
@@ -104,13 +114,13 @@ fn SubjectBank(
             <label for="new-question-kind">{t(Msg::Kind)}</label>" "
             <select id="new-question-kind" data-testid="new-question-kind"
                 on:change=move |ev| if let Some(k) = QuestionKind::from_code(&event_target_value(&ev)) { new_kind.set(k) }>
-                {QuestionKind::ALL.into_iter().map(|k| view! { <option value=k.code()>{t(k.msg())}</option> }).collect_view()}
+                {QuestionKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || new_kind.get() == k>{t(k.msg())}</option> }).collect_view()}
             </select>" "
             <button type="button" data-testid="new-question" on:click=open_new>{t(Msg::NewQuestion)}</button>
         </p>
         {move || (saved.get() && editor.with(Option::is_none))
             .then(|| view! { <p class="banner ok" role="status" data-testid="question-saved">{t(Msg::QuestionSaved)}</p> })}
-        {move || editor.get().map(|start| view! { <QuestionEditor start on_saved on_cancel/> })}
+        {move || editor.get().map(|start| view! { <QuestionEditor start on_saved on_cancel on_kind/> })}
         {(!list.is_empty()).then(|| {
             let subject = crate::ui::url_encode(&subject);
             let xml = format!("/export/exam-bank.xml?subject={subject}");

@@ -30,7 +30,15 @@ fn checked(form: &QuestionForm) -> Result<Question, AppError> {
 }
 
 #[component]
-pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Callback<()>) -> impl IntoView {
+pub fn QuestionEditor(
+    start: EditorStart,
+    on_saved: Callback<i64>,
+    on_cancel: Callback<()>,
+    /// Another kind picked: the form as that kind (`QuestionForm::with_kind`), for the page to
+    /// open the editor again with.
+    #[prop(optional)]
+    on_kind: Option<Callback<QuestionForm>>,
+) -> impl IntoView {
     let EditorStart { question_id, subject, form: initial } = start;
     let kind = initial.kind;
     let has_picture = initial.image.is_some();
@@ -39,6 +47,9 @@ pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Ca
     let busy = RwSignal::new(false);
     let error_signal: Signal<Option<AppError>> = error.into();
     let subject = StoredValue::new(subject);
+    // A new question's idempotency key, made at its first save and sent with every later try:
+    // a save whose answer was lost, sent again, does not write the question twice.
+    let request_key = StoredValue::new(String::new());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let q = match form.with_untracked(checked) {
@@ -49,8 +60,13 @@ pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Ca
         busy.set(true);
         error.set(None);
         let subject = subject.get_value();
+        if question_id.is_none() && request_key.with_value(String::is_empty) {
+            #[cfg(feature = "hydrate")]
+            request_key.set_value(crate::proctor::client::js::random_key().unwrap_or_default());
+        }
+        let key = request_key.get_value();
         leptos::task::spawn_local(async move {
-            let r = save_question(question_id, subject, json).await;
+            let r = save_question(question_id, subject, json, key).await;
             busy.set(false);
             match r {
                 Ok(id) => on_saved.run(id),
@@ -69,6 +85,18 @@ pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Ca
     view! {
         <form class="question-editor" data-testid="question-editor" on:submit=save>
             <h2>{t(title)}" · "{t(kind.msg())}</h2>
+            {on_kind.map(|change| view! {
+                <div class="field">
+                    <label for="f-kind">{t(Msg::Kind)}</label>
+                    <select id="f-kind" data-testid="editor-kind" on:change=move |ev| {
+                        if let Some(k) = QuestionKind::from_code(&event_target_value(&ev)) {
+                            change.run(form.get_untracked().with_kind(k));
+                        }
+                    }>
+                        {QuestionKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=k == kind>{t(k.msg())}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
             {question_id.is_some().then(|| view! { <p class="hint">{t(Msg::NewVersionHint)}</p> })}
             {has_picture.then(|| view! { <p class="hint">{t(Msg::KeepsPicture)}</p> })}
             <FormStatus error=error_signal/>

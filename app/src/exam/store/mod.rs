@@ -17,6 +17,7 @@ pub mod extensions;
 pub(crate) mod grade;
 pub mod grading;
 mod hand_in;
+pub mod question_keys;
 mod results;
 pub mod review;
 pub mod schedule;

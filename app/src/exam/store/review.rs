@@ -105,3 +105,27 @@ pub async fn attempt_review(db: &Db, caller: &Caller, attempt_id: i64, now: i64)
         more_after_close: later,
     })
 }
+
+/// The lessons of a journal whose exam mark its candidates may not see yet: the exam's review
+/// options hold the score back now (never, or until the exam closes). A student's own marks
+/// ("My marks") leave these cells out, as the exam's pages do the score; the teacher's journal
+/// shows them. Offline exams are left alone: their marks are typed in by the teacher, as any
+/// other mark of the journal.
+pub async fn lessons_held_back(db: &Db, journal_id: i64, now: i64) -> Result<Vec<i64>, AppError> {
+    let exams: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, lesson_id, review FROM exams WHERE journal_id = $1 AND lesson_id IS NOT NULL AND form <> 'offline'")
+            .bind(journal_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut held = Vec::new();
+    for (exam_id, lesson_id, review) in exams {
+        // The default shows the score right after hand-in: nothing more to read.
+        if ReviewOptions::parse(&review).score == ReviewWhen::AfterHandIn {
+            continue;
+        }
+        if !score_shown(db, exam_id, true, now).await? {
+            held.push(lesson_id);
+        }
+    }
+    Ok(held)
+}

@@ -128,3 +128,18 @@ pub async fn forget_bank_exams(db: &Db, owner_id: i64, subject: &str) -> Result<
     super::forget_exam_contexts(db, &exams);
     Ok(())
 }
+
+/// The owner's latest version of `question_id`'s family (the question itself when it is the
+/// latest): a retried picture change names the version it was sent for, which the first try
+/// may have replaced already.
+pub async fn latest_of_family(db: &Db, owner_id: i64, question_id: i64) -> Result<Option<(i64, Question)>, AppError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, body FROM exam_questions WHERE owner_id = $2 AND archived = 0 AND family_id =
+             (SELECT CASE WHEN family_id = 0 THEN id ELSE family_id END FROM exam_questions WHERE id = $1 AND owner_id = $2)",
+    )
+    .bind(question_id)
+    .bind(owner_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(id, body)| Ok((id, serde_json::from_str(&body).map_err(|_| AppError::Internal)?))).transpose()
+}

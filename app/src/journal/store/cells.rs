@@ -214,15 +214,23 @@ pub async fn history(db: &Db, journal_id: i64) -> Result<Vec<HistoryEntry>, AppE
 /// One of a student's cells, with its lesson's day.
 #[derive(sqlx::FromRow)]
 struct MarkedDay {
+    lesson_id: i64,
     lesson_date: String,
     mark: Option<i64>,
     attendance: Option<String>,
 }
 
-/// A student's cells in one journal as (lesson day, value), in lesson order.
-pub async fn cells_of_student(db: &Db, journal_id: i64, student_id: i64, scale: Scale) -> Result<Vec<(String, Cell)>, AppError> {
+/// A student's cells in one journal as (lesson day, value), in lesson order, without the
+/// lessons in `held_back` (an exam's mark its review options do not show the student yet).
+pub async fn cells_of_student(
+    db: &Db,
+    journal_id: i64,
+    student_id: i64,
+    scale: Scale,
+    held_back: &[i64],
+) -> Result<Vec<(String, Cell)>, AppError> {
     let rows = sqlx::query_as::<_, MarkedDay>(
-        "SELECT l.lesson_date, c.mark, c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
+        "SELECT c.lesson_id, l.lesson_date, c.mark, c.attendance FROM journal_cells c JOIN lessons l ON l.id = c.lesson_id
                  WHERE l.journal_id = $1 AND c.student_id = $2 ORDER BY l.lesson_date, l.pair",
     )
     .bind(journal_id)
@@ -231,6 +239,7 @@ pub async fn cells_of_student(db: &Db, journal_id: i64, student_id: i64, scale: 
     .await?;
     Ok(rows
         .into_iter()
+        .filter(|r| !held_back.contains(&r.lesson_id))
         .map(|r| {
             let code = r.mark.map(|m| m.to_string()).or(r.attendance).unwrap_or_default();
             (r.lesson_date, Cell::from_store_code(scale, &code))
