@@ -9,6 +9,7 @@ pub mod dto;
 pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod gaps;
 pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
