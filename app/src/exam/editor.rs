@@ -292,7 +292,11 @@ fn trim_number(n: f64) -> String {
 pub fn field_of(q: &Question, msg: Msg) -> &'static str {
     match msg {
         // An embedded gap's answers are in the text.
-        Msg::ErrImportWildcard | Msg::ErrExamOptionTooLong | Msg::ErrExamTooManyOptions | Msg::ErrExamToleranceInvalid | Msg::ErrExamWeightInvalid
+        Msg::ErrImportWildcard
+        | Msg::ErrExamOptionTooLong
+        | Msg::ErrExamTooManyOptions
+        | Msg::ErrExamToleranceInvalid
+        | Msg::ErrExamWeightInvalid
             if q.kind == QuestionKind::Cloze =>
         {
             "text"

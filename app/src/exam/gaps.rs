@@ -221,7 +221,11 @@ pub fn parse_cloze(text: &str) -> Result<Cloze, GapError> {
         }
         let close = close.ok_or(err(Msg::ErrGapUnclosed))?;
         let kind = GapKind::from_moodle(code).ok_or(err(Msg::ErrGapUnknownType))?;
-        let weight = if digits.is_empty() { 1 } else { digits.parse::<u32>().ok().filter(|w| (1..=100).contains(w)).ok_or(err(Msg::ErrGapWeight))? };
+        let weight = if digits.is_empty() {
+            1
+        } else {
+            digits.parse::<u32>().ok().filter(|w| (1..=100).contains(w)).ok_or(err(Msg::ErrGapWeight))?
+        };
         let mut answers = Vec::new();
         for raw in split_unescaped(&text[body_start..close], '~') {
             answers.push(cloze_answer(raw, kind).map_err(err)?);
@@ -411,7 +415,12 @@ pub fn present_gaps(q: &Question, rng: &mut Rng, out: &mut PresentedQuestion) {
                     out.gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0 });
                 } else {
                     let longest = gap.answers.iter().map(|a| a.text.chars().count()).max().unwrap_or(0);
-                    out.gaps.push(PresentedGap { kind: gap.kind, options: Vec::new(), order: Vec::new(), size: longest.div_ceil(5) * 5 + 5 });
+                    out.gaps.push(PresentedGap {
+                        kind: gap.kind,
+                        options: Vec::new(),
+                        order: Vec::new(),
+                        size: longest.div_ceil(5) * 5 + 5,
+                    });
                 }
             }
             out.text = cloze.pieces.join(BLANK);
@@ -472,7 +481,9 @@ pub fn matched_cloze_answer(gap: &ClozeGap, offset: usize, answer: Option<&GapAn
         (kind, GapAnswer::Choice(i)) if kind.is_choice() => i.checked_sub(offset).filter(|&i| i < gap.answers.len()),
         (GapKind::Numerical, GapAnswer::Text(typed)) => {
             let value = parse_number(typed)?;
-            best(gap, |a| a.text == "*" || parse_number(&a.text).is_some_and(|key| (value - key).abs() <= a.tolerance + 1e-9 * key.abs().max(1.0)))
+            best(gap, |a| {
+                a.text == "*" || parse_number(&a.text).is_some_and(|key| (value - key).abs() <= a.tolerance + 1e-9 * key.abs().max(1.0))
+            })
         }
         (GapKind::Short | GapKind::ShortCase, GapAnswer::Text(typed)) if !typed.trim().is_empty() => {
             best(gap, |a| a.text == "*" || short_matches(&a.text, typed, None, gap.kind == GapKind::ShortCase))
@@ -576,7 +587,9 @@ pub fn review(q: &Question, answers: &[Option<GapAnswer>]) -> GapReview {
                 if let Some(right) = gap.answers.iter().find(|a| a.share >= 1.0 - 1e-6) {
                     out.correct.push(line(g, &right.text));
                 }
-                if let Some(fb) = matched_cloze_answer(gap, offset, answer(g)).map(|i| gap.answers[i].feedback.trim()).filter(|f| !f.is_empty()) {
+                if let Some(fb) =
+                    matched_cloze_answer(gap, offset, answer(g)).map(|i| gap.answers[i].feedback.trim()).filter(|f| !f.is_empty())
+                {
                     out.feedback.push(line(g, fb));
                 }
             }

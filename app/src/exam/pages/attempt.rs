@@ -383,7 +383,8 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 _ => Vec::new(),
             };
             let on_change = Callback::new(move |picks| send(PaperAnswer::Gaps(picks)));
-            view! { <super::gap_text::GapText name=name pieces=q.pieces.clone() gaps=q.gaps.clone() saved=start on_change=on_change/> }.into_any()
+            view! { <super::gap_text::GapText name=name pieces=q.pieces.clone() gaps=q.gaps.clone() saved=start on_change=on_change/> }
+                .into_any()
         }
         _ => ().into_any(),
     };
