@@ -1,4 +1,5 @@
-// Issue 19: a teacher writes one question of each kind in the bank's editor (and edits one, which
+// Issue 19: a teacher writes one question of each kind in the bank's editor (embedded answers
+// and drag and drop into text among them) (and edits one, which
 // makes version 2), sets an exam of two attempts graded by their average, and a student sits it
 // twice: the first time right, the second time blank. The exams list and the journal (the
 // student's own marks, on the exam's lesson) show the average of the two marks, not the last.
@@ -33,7 +34,10 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     short: `Язык запросов ${id}`,
     matching: `Сопоставьте ключи ${id}`,
     ordering: `По порядку ${id}`,
+    cloze: `Пропуски ${id}`,
+    drag: `Перетащите ${id}`,
   };
+  const gap = (n) => msg('GapNumber', lang).replace('{n}', String(n));
 
   const teacher = await as('teacher', lang);
   let lessonDate;
@@ -111,6 +115,18 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await label('OrderingItems', 2).fill('Второй');
     await save(stems.ordering);
 
+    // Embedded answers: the gaps written in the text, read back as the teacher types.
+    await start('cloze', `${stems.cloze}: язык {1:SHORTANSWER:=SQL} хранит данные в {1:MC:=таблицах~файлах~папках}.`);
+    await editor.getByTestId('cloze-parse').filter({ hasText: `${msg('ClozeGapsFound', lang)}: 2` }).waitFor();
+    await editor.getByTestId('editor-preview').getByLabel(gap(2), { exact: true }).waitFor();
+    await save(stems.cloze);
+
+    // Drag and drop into text: two gaps, two choices of one group.
+    await start('drag_text', `${stems.drag}: [[1]] — строка таблицы, [[2]] — её столбец.`);
+    await label('DragChoices', 1).fill('запись');
+    await label('DragChoices', 2).fill('поле');
+    await save(stems.drag);
+
     // An essay, in a topic of its own: the exam below is scored by the server alone.
     await start('essay', `Опишите индекс ${id}`, `${topic} эссе`);
     await save(`Опишите индекс ${id}`);
@@ -137,7 +153,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
     await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
     await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
-    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 5`);
+    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 7`);
     const lesson = f.getByLabel(msg('ExamLesson', lang), { exact: true });
     const midterm = await lesson.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Аралық аттестация'))?.textContent);
     assert.ok(midterm, 'the journal has its midterm lesson');
@@ -164,7 +180,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await page.waitForURL(/\/exams\/attempt\/\d+$/);
     await hydrated(page);
     await page.getByTestId('question').first().waitFor();
-    assert.equal(await page.getByTestId('question').count(), 5);
+    assert.equal(await page.getByTestId('question').count(), 7);
     await answer();
     await page.getByTestId('submit-exam').click();
     await page.getByTestId('attempt-submitted').waitFor();
@@ -186,9 +202,16 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     if ((await ordering.locator('li span').first().innerText()).trim() !== 'Первый') {
       await ordering.getByRole('button', { name: `${msg('MoveUp', lang)}: Первый` }).click();
     }
+    const cloze = question(stems.cloze);
+    await cloze.getByLabel(gap(1), { exact: true }).fill('sql');
+    await cloze.getByLabel(gap(1), { exact: true }).press('Tab');
+    await cloze.getByLabel(gap(2), { exact: true }).selectOption({ label: 'таблицах' });
+    const drag = question(stems.drag);
+    await drag.getByLabel(gap(1), { exact: true }).selectOption({ label: 'запись' });
+    await drag.getByLabel(gap(2), { exact: true }).selectOption({ label: 'поле' });
     await page.getByTestId('answers-status').filter({ hasText: msg('AllAnswersSaved', lang) }).waitFor();
   });
-  assert.equal(first, '5 / 5', 'version 2 of the short answer scores "sql"');
+  assert.equal(first, '7 / 7', 'version 2 of the short answer scores "sql"; every gap right');
   await visit(page, '/exams');
   const top = (await row().getByTestId('grade-so-far').innerText()).trim();
   assert.ok(['5', '100'].includes(top), `the top mark after a full score, got ${top}`);
@@ -196,7 +219,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
 
   // Second attempt: nothing answered. The average of the two marks is the grade.
   const second = await sit('start-another-attempt', async () => {});
-  assert.equal(second, '0 / 5');
+  assert.equal(second, '0 / 7');
   await visit(page, '/exams');
   const average = top === '5' ? '4' : '50';
   assert.equal((await row().getByTestId('grade-so-far').innerText()).trim(), average, 'the average of 5 and 2 (or 100 and 0), not the last');

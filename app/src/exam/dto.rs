@@ -129,6 +129,37 @@ pub struct PaperQuestion {
     pub picture: Option<String>,
     /// The saved answer (JSON of exam::model::PaperAnswer, in this paper's ids), if any.
     pub saved: Option<String>,
+    /// Gap kinds: the text around the gaps (one piece more than gaps); `text` shows blanks.
+    #[serde(default)]
+    pub pieces: Vec<String>,
+    /// Gap kinds: each gap as this candidate sees it, without its answer.
+    #[serde(default)]
+    pub gaps: Vec<PaperGap>,
+}
+
+/// A gap of a gap question on the candidate's paper.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaperGap {
+    /// "text", "number", "select", "vertical" or "horizontal" (see exam::gaps::GapKind::code).
+    pub kind: String,
+    /// A choice gap's options in the order shown, each with its opaque id for this attempt.
+    pub options: Vec<(String, String)>,
+    /// A typed gap's width in characters.
+    pub size: usize,
+}
+
+impl PaperGap {
+    /// The gaps of a presented question, options named by `ids` (the paper's; the preview's
+    /// own numbering where there is no paper).
+    pub fn of(gaps: &[crate::exam::gaps::PresentedGap], ids: &[String]) -> Vec<PaperGap> {
+        gaps.iter()
+            .map(|g| PaperGap {
+                kind: g.kind.code().to_string(),
+                options: g.order.iter().zip(&g.options).filter_map(|(&i, text)| Some((ids.get(i)?.clone(), text.clone()))).collect(),
+                size: g.size,
+            })
+            .collect()
+    }
 }
 
 /// The candidate's attempt page.

@@ -36,6 +36,21 @@ pub struct PairRow {
     pub right: String,
 }
 
+/// A choice of a drag and drop into text question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DragRow {
+    pub text: String,
+    /// 1 and up, as typed.
+    pub group: String,
+    pub unlimited: bool,
+}
+
+impl Default for DragRow {
+    fn default() -> DragRow {
+        DragRow { text: String::new(), group: "1".into(), unlimited: false }
+    }
+}
+
 /// The editor's form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuestionForm {
@@ -54,6 +69,10 @@ pub struct QuestionForm {
     pub general_feedback: String,
     /// The picture's media key: carried, never edited here (the server keeps the old version's).
     pub image: Option<String>,
+    /// Drag and drop into text: the choices, choice n right for gap `[[n]]`. (Embedded answers
+    /// need no rows: their gaps are written in the text.)
+    #[serde(default)]
+    pub drag_choices: Vec<DragRow>,
 }
 
 impl QuestionForm {
@@ -76,6 +95,7 @@ impl QuestionForm {
             items: if kind == QuestionKind::Ordering { vec![String::new(); 2] } else { Vec::new() },
             general_feedback: String::new(),
             image: None,
+            drag_choices: if kind == QuestionKind::DragText { vec![DragRow::default(); 2] } else { Vec::new() },
         }
     }
 
@@ -131,7 +151,19 @@ impl QuestionForm {
                     q.right.iter().enumerate().filter(|(r, _)| !q.correct.contains(r)).map(|(_, text)| text.clone()).collect();
             }
             QuestionKind::Ordering => form.items = q.options.clone(),
-            QuestionKind::Essay => {}
+            QuestionKind::Essay | QuestionKind::Cloze => {}
+            QuestionKind::DragText => {
+                form.drag_choices = q
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| DragRow {
+                        text: text.clone(),
+                        group: super::gaps::group_of(q, i).to_string(),
+                        unlimited: q.unlimited.get(i).copied().unwrap_or(false),
+                    })
+                    .collect();
+            }
         }
         form
     }
@@ -215,7 +247,27 @@ impl QuestionForm {
                 q.correct = self.pairs.iter().map(|p| q.right.iter().position(|r| r == p.right.trim()).unwrap_or(0)).collect();
             }
             QuestionKind::Ordering => q.options = self.items.iter().map(|i| i.trim().to_string()).collect(),
-            QuestionKind::Essay => {}
+            QuestionKind::Essay | QuestionKind::Cloze => {}
+            QuestionKind::DragText => {
+                q.options = self.drag_choices.iter().map(|c| c.text.trim().to_string()).collect();
+                q.groups = self
+                    .drag_choices
+                    .iter()
+                    .map(|c| match c.group.trim() {
+                        "" => Some(1),
+                        typed => typed.parse::<u32>().ok(),
+                    })
+                    .collect::<Option<Vec<u32>>>()
+                    .ok_or(("answers", Msg::ErrGapGroup))?;
+                q.unlimited = self.drag_choices.iter().map(|c| c.unlimited).collect();
+                // As Moodle XML reads them: no groups and no "unlimited" when all are plain.
+                if q.groups.iter().all(|&g| g == 1) {
+                    q.groups.clear();
+                }
+                if q.unlimited.iter().all(|u| !u) {
+                    q.unlimited.clear();
+                }
+            }
         }
         Ok(q)
     }
@@ -314,6 +366,16 @@ fn trim_number(n: f64) -> String {
 /// else is the whole "question".
 pub fn field_of(q: &Question, msg: Msg) -> &'static str {
     match msg {
+        // An embedded gap's answers are in the text.
+        Msg::ErrImportWildcard
+        | Msg::ErrExamOptionTooLong
+        | Msg::ErrExamTooManyOptions
+        | Msg::ErrExamToleranceInvalid
+        | Msg::ErrExamWeightInvalid
+            if q.kind == QuestionKind::Cloze =>
+        {
+            "text"
+        }
         Msg::ErrExamTextRequired => "text",
         // Feedback is held to a stem's length too; the stem is checked first.
         Msg::ErrExamTextTooLong if q.text.trim().chars().count() > super::model::MAX_TEXT => "text",
@@ -336,7 +398,17 @@ pub fn field_of(q: &Question, msg: Msg) -> &'static str {
         | Msg::ErrExamWeightsSum
         | Msg::ErrExamTooFewPairs
         | Msg::ErrExamPairIncomplete
-        | Msg::ErrExamTooFewItems => "answers",
+        | Msg::ErrExamTooFewItems
+        | Msg::ErrGapGroup => "answers",
+        // Embedded answers are written in the text, and drag and drop's gaps too.
+        Msg::ErrGapUnclosed
+        | Msg::ErrGapUnknownType
+        | Msg::ErrGapWeight
+        | Msg::ErrGapNoCorrect
+        | Msg::ErrGapAnswer
+        | Msg::ErrGapNone
+        | Msg::ErrGapTooMany
+        | Msg::ErrGapUnknownChoice => "text",
         _ => "question",
     }
 }

@@ -924,6 +924,8 @@ fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
         }
         Some(QuestionKind::Ordering) => question.options = options,
         Some(QuestionKind::Essay) | None => {}
+        // The spreadsheet has no columns for gaps; Moodle XML carries them.
+        Some(QuestionKind::Cloze | QuestionKind::DragText) => problems.push(Msg::ErrImportUnsupportedKind),
     }
     // Columns N..Q; their counts and agreement with the key are `validate`'s to judge.
     if let Some(weights) = weights {
@@ -1170,6 +1172,7 @@ fn question_row(q: &Question) -> Result<Vec<(usize, String)>, Msg> {
             pairs
         }
         QuestionKind::Short | QuestionKind::Essay => Vec::new(),
+        QuestionKind::Cloze | QuestionKind::DragText => return Err(Msg::ExamExportGapsInXml),
     };
     if options.len() > XLSX_OPTIONS {
         return Err(Msg::ExamExportTooManyOptions);

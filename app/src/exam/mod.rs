@@ -10,6 +10,7 @@ pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod extensions;
+pub mod gaps;
 pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;

@@ -36,16 +36,22 @@ pub enum QuestionKind {
     Ordering,
     /// A free text a teacher grades.
     Essay,
+    /// Moodle's embedded answers ("cloze"): gaps written into the text (see [`super::gaps`]).
+    Cloze,
+    /// Moodle's drag and drop into text: `[[n]]` gaps filled from `options` (see [`super::gaps`]).
+    DragText,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 6] = [
+    pub const ALL: [QuestionKind; 8] = [
         QuestionKind::Single,
         QuestionKind::Multiple,
         QuestionKind::Short,
         QuestionKind::Matching,
         QuestionKind::Ordering,
         QuestionKind::Essay,
+        QuestionKind::Cloze,
+        QuestionKind::DragText,
     ];
 
     /// The stable code kept in the database and forms.
@@ -57,6 +63,8 @@ impl QuestionKind {
             QuestionKind::Matching => "matching",
             QuestionKind::Ordering => "ordering",
             QuestionKind::Essay => "essay",
+            QuestionKind::Cloze => "cloze",
+            QuestionKind::DragText => "drag_text",
         }
     }
 
@@ -73,6 +81,8 @@ impl QuestionKind {
             QuestionKind::Matching => Msg::ExamKindMatching,
             QuestionKind::Ordering => Msg::ExamKindOrdering,
             QuestionKind::Essay => Msg::ExamKindEssay,
+            QuestionKind::Cloze => Msg::ExamKindCloze,
+            QuestionKind::DragText => Msg::ExamKindDragText,
         }
     }
 
@@ -98,6 +108,8 @@ fn default_points() -> u32 {
 /// | Matching | the left items                | the right items   | `correct[i]` = index in `right` of left `i`'s match | empty             |
 /// | Ordering | the items, in the correct order | empty           | empty                                       | empty                     |
 /// | Essay    | empty                         | empty             | empty                                       | empty                     |
+/// | Cloze    | empty: the gaps and their answers are written in `text` | empty | empty                   | empty                     |
+/// | DragText | the choices (`groups`, `unlimited` per choice) | empty | empty: gap `[[n]]` is right with choice n | empty |
 ///
 /// Matching may have more right items than left ones (distractors), and two left items may share
 /// a right one. Ordering keeps its items in the correct order so that there is no key to get
@@ -150,6 +162,13 @@ pub struct Question {
     /// Feedback shown whatever the answer (Moodle's "general feedback"), e.g. the worked solution.
     #[serde(default)]
     pub general_feedback: String,
+    /// Drag and drop into text: each choice's group (1 and up); a gap offers the choices of its
+    /// right choice's group. Empty: all in group 1.
+    #[serde(default)]
+    pub groups: Vec<u32>,
+    /// Drag and drop into text: whether a choice may fill more than one gap. Empty: none may.
+    #[serde(default)]
+    pub unlimited: Vec<bool>,
 }
 
 impl Question {
@@ -171,6 +190,8 @@ impl Question {
             image: None,
             feedback: Vec::new(),
             general_feedback: String::new(),
+            groups: Vec::new(),
+            unlimited: Vec::new(),
         }
     }
 
@@ -295,6 +316,7 @@ impl Question {
                 options_distinct()?;
             }
             QuestionKind::Essay => {}
+            QuestionKind::Cloze | QuestionKind::DragText => super::gaps::validate(self).map_err(|e| e.problem)?,
         }
         self.validate_credit()
     }
@@ -375,6 +397,9 @@ pub enum Answer {
     Matching(Vec<Option<usize>>),
     /// Ordering: the items' original indexes in the order the candidate put them.
     Order(Vec<usize>),
+    /// Embedded answers and drag and drop into text: per gap, what was typed or picked (None:
+    /// left empty). See [`super::gaps::GapAnswer`].
+    Gaps(Vec<Option<super::gaps::GapAnswer>>),
 }
 
 impl Answer {
@@ -384,6 +409,7 @@ impl Answer {
             Answer::Choice(v) | Answer::Order(v) => v.is_empty(),
             Answer::Text(s) => s.trim().is_empty(),
             Answer::Matching(v) => v.iter().all(Option::is_none),
+            Answer::Gaps(v) => v.iter().flatten().all(super::gaps::GapAnswer::is_empty),
         }
     }
 }
@@ -403,6 +429,13 @@ pub struct PresentedQuestion {
     pub right_order: Vec<usize>,
     pub points: u32,
     pub image: Option<String>,
+    /// Gap kinds: the text around the gaps (one more piece than gaps); `text` then shows each
+    /// gap as a blank.
+    #[serde(default)]
+    pub pieces: Vec<String>,
+    /// Gap kinds: each gap as shown, without its answer.
+    #[serde(default)]
+    pub gaps: Vec<super::gaps::PresentedGap>,
 }
 
 impl PresentedQuestion {
@@ -452,6 +485,8 @@ pub enum PaperAnswer {
     Matching(Vec<(String, String)>),
     /// Ordering: the items' ids in the order the candidate put them.
     Order(Vec<String>),
+    /// Gap kinds: per gap, the text typed or the id of the option picked (None: left empty).
+    Gaps(Vec<Option<super::gaps::GapPick>>),
 }
 
 impl PaperAnswer {
@@ -471,6 +506,16 @@ impl PaperAnswer {
                 }
                 Answer::Matching(per_left)
             }
+            PaperAnswer::Gaps(picks) => Answer::Gaps(
+                picks
+                    .iter()
+                    .map(|pick| match pick {
+                        None => Some(None),
+                        Some(super::gaps::GapPick::Text(text)) => Some(Some(super::gaps::GapAnswer::Text(text.clone()))),
+                        Some(super::gaps::GapPick::Choice(id)) => find(&ids.options, id).map(|i| Some(super::gaps::GapAnswer::Choice(i))),
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            ),
         })
     }
 
@@ -487,6 +532,15 @@ impl PaperAnswer {
                     .iter()
                     .enumerate()
                     .filter_map(|(left, pick)| Some((ids.options.get(left)?.clone(), ids.right.get((*pick)?)?.clone())))
+                    .collect(),
+            ),
+            Answer::Gaps(gaps) => PaperAnswer::Gaps(
+                gaps.iter()
+                    .map(|gap| match gap {
+                        Some(super::gaps::GapAnswer::Text(text)) => Some(super::gaps::GapPick::Text(text.clone())),
+                        Some(super::gaps::GapAnswer::Choice(i)) => ids.options.get(*i).cloned().map(super::gaps::GapPick::Choice),
+                        None => None,
+                    })
                     .collect(),
             ),
         }
@@ -507,7 +561,7 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
     }
     let right_order = rng.permutation(question.right.len());
     let pick = |list: &[String], order: &[usize]| -> Vec<String> { order.iter().map(|&i| list[i].clone()).collect() };
-    PresentedQuestion {
+    let mut presented = PresentedQuestion {
         kind: question.kind,
         text: question.text.clone(),
         options: pick(&question.options, &order),
@@ -516,7 +570,13 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
         right_order,
         points: question.points,
         image: question.image.clone(),
+        pieces: Vec::new(),
+        gaps: Vec::new(),
+    };
+    if matches!(question.kind, QuestionKind::Cloze | QuestionKind::DragText) {
+        super::gaps::present_gaps(question, &mut rng, &mut presented);
     }
+    presented
 }
 
 /// A question's shuffling seed within an attempt: each question gets its own order, and the
@@ -610,6 +670,7 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
             all_or_nothing(!order.is_empty() && order.len() == question.options.len() && order.iter().enumerate().all(|(p, &i)| p == i))
         }
         (QuestionKind::Essay, Answer::Text(text)) => Scored { points_awarded: 0.0, max, needs_manual: !text.trim().is_empty() },
+        (QuestionKind::Cloze | QuestionKind::DragText, Answer::Gaps(gaps)) => scored(super::gaps::share(question, gaps)),
         _ => scored(0.0),
     }
 }
@@ -643,7 +704,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>, case_sensitive: bool) -> bool {
+pub(super) fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>, case_sensitive: bool) -> bool {
     if let (Some(key), Some(value)) = (parse_number(accepted), parse_number(typed)) {
         // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
         let slack = 1e-9 * key.abs().max(1.0);
@@ -956,7 +1017,7 @@ mod tests {
         assert_eq!(QuestionKind::from_code("Single"), None);
         assert_eq!(QuestionKind::from_code("truefalse"), None);
         let names: std::collections::HashSet<Msg> = QuestionKind::ALL.iter().map(|k| k.msg()).collect();
-        assert_eq!(names.len(), 6);
+        assert_eq!(names.len(), QuestionKind::ALL.len());
         assert!(!QuestionKind::Essay.is_auto_scored() && QuestionKind::Short.is_auto_scored());
     }
 

@@ -25,6 +25,8 @@
 //! | `matching`    | matching; a subquestion with an empty text is a right item nobody matches    |
 //! | `ordering`    | ordering (Moodle's ordering plugin keeps the items in the right order too)    |
 //! | `essay`       | essay                                                                       |
+//! | `cloze`       | embedded answers (Moodle's `multianswer`): the text with its gaps, as written |
+//! | `ddwtos`      | drag and drop into text: `<dragbox>`es as choices with their group and `<infinite/>` |
 //!
 //! `<defaultgrade>` is the points (a whole number from 1 to 100 here). Texts in the `html`
 //! format are read as text (tags removed, entities decoded). Each kept answer's `<feedback>` and
@@ -32,7 +34,7 @@
 //! exam's review options allow); hints, penalties, combined feedback, names and tags are not.
 //!
 //! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
-//! not built yet (embedded answers, drag and drop, calculated, random, description), pictures and
+//! not built yet (calculated, random, description), pictures and
 //! embedded files, numerical units, wildcards (`*`) in short answers, and fractional points.
 //! The whole file is refused when any question is, as for GIFT.
 
@@ -299,6 +301,23 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
             Question { options: items.into_iter().map(|(_, item)| item).collect(), ..Question::new(QuestionKind::Ordering, "") }
         }
         "essay" => Question::new(QuestionKind::Essay, ""),
+        // Embedded answers: the gaps are in the text, read (and checked) from there.
+        "cloze" => Question::new(QuestionKind::Cloze, ""),
+        "ddwtos" => {
+            let mut q = Question::new(QuestionKind::DragText, "");
+            for choice in node.all("dragbox") {
+                q.options.push(html_to_text(choice.value("text")));
+                q.groups.push(choice.value("group").parse::<u32>().map_err(|_| Msg::ErrGapGroup)?);
+                q.unlimited.push(choice.child("infinite").is_some());
+            }
+            if q.groups.iter().all(|&g| g == 1) {
+                q.groups.clear();
+            }
+            if q.unlimited.iter().all(|u| !u) {
+                q.unlimited.clear();
+            }
+            q
+        }
         _ => return Err(Msg::ErrImportUnsupportedKind),
     };
     q.text = text;
@@ -360,6 +379,8 @@ fn write_question(out: &mut String, q: &Question) {
         QuestionKind::Matching => "matching",
         QuestionKind::Ordering => "ordering",
         QuestionKind::Essay => "essay",
+        QuestionKind::Cloze => "cloze",
+        QuestionKind::DragText => "ddwtos",
     };
     // Moodle needs a name: the text's start, as Moodle's own GIFT import does.
     let name: String = q.text.chars().take(60).collect();
@@ -440,6 +461,19 @@ fn write_question(out: &mut String, q: &Question) {
             }
         }
         QuestionKind::Essay => out.push_str("    <responseformat>plain</responseformat>\n"),
+        // The gaps and their answers are in the text already.
+        QuestionKind::Cloze => {}
+        QuestionKind::DragText => {
+            out.push_str("    <shuffleanswers>1</shuffleanswers>\n");
+            for (i, choice) in q.options.iter().enumerate() {
+                let infinite = if q.unlimited.get(i).copied().unwrap_or(false) { "<infinite/>" } else { "" };
+                out.push_str(&format!(
+                    "    <dragbox><text>{}</text><group>{}</group>{infinite}</dragbox>\n",
+                    escape(choice),
+                    super::gaps::group_of(q, i)
+                ));
+            }
+        }
     }
     out.push_str("  </question>\n");
 }
@@ -607,8 +641,8 @@ mod tests {
     fn what_cannot_be_imported_as_in_moodle_is_refused_at_its_line() {
         let file = r#"<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
-  <question type="cloze">
-    <questiontext format="html"><text>{1:SHORTANSWER:=Астана}</text></questiontext>
+  <question type="random">
+    <questiontext format="html"><text>0</text></questiontext>
   </question>
   <question type="multichoice">
     <questiontext format="html"><text><![CDATA[<p>Карта <img src="@@PLUGINFILE@@/map.png"></p>]]></text></questiontext>

@@ -305,6 +305,7 @@ pub fn review_question(
         QuestionKind::Short | QuestionKind::Essay => Answer::Text(String::new()),
         QuestionKind::Matching => Answer::Matching(Vec::new()),
         QuestionKind::Ordering => Answer::Order(Vec::new()),
+        QuestionKind::Cloze | QuestionKind::DragText => Answer::Gaps(Vec::new()),
     };
     let answer = answer.unwrap_or(&empty);
     let scored = model::score(q, answer);
@@ -326,6 +327,7 @@ pub fn review_question(
             presented.order.iter().filter_map(|&left| Some(format!("{} → {}", option(left), right_item((*picks.get(left)?)?)))).collect()
         }
         Answer::Order(order) => order.iter().map(|&i| option(i)).collect(),
+        Answer::Gaps(gaps) => super::gaps::review(q, gaps).answer,
     };
     let correct_lines = match q.kind {
         QuestionKind::Single | QuestionKind::Multiple => {
@@ -346,6 +348,7 @@ pub fn review_question(
             .collect(),
         QuestionKind::Ordering => q.options.clone(),
         QuestionKind::Essay => Vec::new(),
+        QuestionKind::Cloze | QuestionKind::DragText => super::gaps::review(q, &[]).correct,
     };
     // Feedback of what the candidate answered: the chosen options', or the best accepted
     // answer's the text matched.
@@ -357,13 +360,15 @@ pub fn review_question(
         (QuestionKind::Short, Answer::Text(text)) if !text.trim().is_empty() => {
             model::matched_accepted(q, text).and_then(feedback_of).into_iter().collect()
         }
+        (QuestionKind::Cloze, Answer::Gaps(gaps)) => super::gaps::review(q, gaps).feedback,
         _ => Vec::new(),
     };
     let general = q.general_feedback.trim();
     ReviewQuestion {
         number,
         kind: q.kind,
-        text: q.text.clone(),
+        // As the paper showed it: a gap question's text holds its answers.
+        text: presented.text.clone(),
         points: q.points,
         picture: None,
         answer: shown.answers.then_some(answer_lines),

@@ -398,11 +398,22 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
             }
             .into_any()
         }
+        "cloze" | "drag_text" => {
+            let start = match &saved {
+                Some(PaperAnswer::Gaps(g)) => g.clone(),
+                _ => Vec::new(),
+            };
+            let on_change = Callback::new(move |picks| send(PaperAnswer::Gaps(picks)));
+            view! { <super::gap_text::GapText name=name pieces=q.pieces.clone() gaps=q.gaps.clone() saved=start on_change=on_change/> }
+                .into_any()
+        }
         _ => ().into_any(),
     };
+    // A gap question's text is shown with its gaps, in the answers.
+    let stem = if q.gaps.is_empty() { q.text.clone() } else { String::new() };
     view! {
         <li class="question" data-testid="question" data-question=qid>
-            <p class="stem" id=stem_id.clone()>{q.text.clone()}<small class="muted">" ("{q.points}")"</small></p>
+            <p class="stem" id=stem_id.clone()>{stem}<small class="muted">" ("{q.points}")"</small></p>
             {q.picture.clone().map(|src| view! {
                 <img class="question-picture" src=src alt=t(Msg::QuestionPicture) data-testid="question-picture"/>
             })}

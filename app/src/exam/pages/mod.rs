@@ -1,6 +1,6 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
-//! (`attempt`), the teacher's results (`results`), the question bank (`bank`) and its question
+//! (`attempt`, gap questions' text with its gaps in `gap_text`), the teacher's results (`results`), the question bank (`bank`) and its question
 //! editor (`question_editor`), grading of tickets and offline marks (`grading`), editing,
 //! duplicating and archiving an exam (`edit`, whose settings fields `settings_form` shares with
 //! the new exam's form).
@@ -8,6 +8,8 @@
 mod attempt;
 mod bank;
 mod edit;
+mod gap_editor;
+mod gap_text;
 mod grading;
 pub(crate) mod list;
 mod question_editor;

@@ -81,6 +81,8 @@ pub fn QuestionEditor(
         QuestionKind::Matching => view! { <MatchingRows form=form/> }.into_any(),
         QuestionKind::Ordering => view! { <OrderingRows form=form/> }.into_any(),
         QuestionKind::Essay => view! { <p class="hint">{t(Msg::EssayNoKey)}</p> }.into_any(),
+        QuestionKind::Cloze => view! { <super::gap_editor::ClozeHelp form=form/> }.into_any(),
+        QuestionKind::DragText => view! { <super::gap_editor::DragRows form=form/> }.into_any(),
     };
     view! {
         <form class="question-editor" data-testid="question-editor" on:submit=save>
@@ -141,7 +143,7 @@ pub fn QuestionEditor(
 }
 
 /// A text input bound to one string of the form.
-fn text_input(
+pub(super) fn text_input(
     form: RwSignal<QuestionForm>,
     label: String,
     read: impl Fn(&QuestionForm) -> Option<String> + Send + Sync + 'static,
@@ -154,7 +156,7 @@ fn text_input(
 }
 
 /// "Remove" for row `i` of a list of the form.
-fn remove_button(form: RwSignal<QuestionForm>, i: usize, remove: fn(&mut QuestionForm, usize)) -> impl IntoView {
+pub(super) fn remove_button(form: RwSignal<QuestionForm>, i: usize, remove: fn(&mut QuestionForm, usize)) -> impl IntoView {
     view! { <button type="button" class="small" on:click=move |_| form.update(|f| remove(f, i))>{t(Msg::RemoveRow)}</button> }
 }
 
@@ -355,11 +357,19 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                     QuestionKind::Ordering => view! {
                         <ol class="ordering">{p.options.iter().map(|o| view! { <li><span>{o.clone()}</span></li> }).collect_view()}</ol>
                     }.into_any(),
+                    QuestionKind::Cloze | QuestionKind::DragText => {
+                        // No paper here: the options are named by their own numbers.
+                        let named = p.gaps.iter().flat_map(|g| g.order.iter()).max().map_or(0, |m| m + 1);
+                        let ids: Vec<String> = (0..named).map(|i| i.to_string()).collect();
+                        let gaps = crate::exam::dto::PaperGap::of(&p.gaps, &ids);
+                        view! { <super::gap_text::GapText name="preview".to_string() pieces=p.pieces.clone() gaps=gaps saved=Vec::new()/> }.into_any()
+                    }
                 };
+                let stem = if p.gaps.is_empty() { p.text.clone() } else { String::new() };
                 view! {
                     <ol class="paper">
                         <li class="question">
-                            <p class="stem">{p.text.clone()}<small class="muted">" ("{p.points}")"</small></p>
+                            <p class="stem">{stem}<small class="muted">" ("{p.points}")"</small></p>
                             {picture.map(|src| view! { <img class="question-picture" src=src alt=t(Msg::QuestionPicture)/> })}
                             <div class="answers">{body}</div>
                         </li>

@@ -42,7 +42,7 @@ pub(crate) fn option_ids(paper_key: &str, question_id: i64, q: &Question) -> mod
         h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
     model::OptionIds {
-        options: (0..q.options.len()).map(|i| name("option", i)).collect(),
+        options: (0..crate::exam::gaps::named_options(q)).map(|i| name("option", i)).collect(),
         right: (0..q.right.len()).map(|i| name("right", i)).collect(),
     }
 }
@@ -421,6 +421,8 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
                 points: q.points,
                 picture: q.image.as_deref().map(|k| crate::exam::model::paper_picture_url(a.id, *id, k)),
                 saved: answer,
+                gaps: PaperGap::of(&p.gaps, &ids.options),
+                pieces: p.pieces,
             });
         }
     }
@@ -471,7 +473,14 @@ pub async fn save_answer(
         sent => {
             // Options come named by this paper's ids; stored and scored by original index.
             let q = questions_of(db, &[question_id]).await?.remove(&question_id).ok_or(AppError::NotFound)?;
-            sent.resolve(&option_ids(&a.paper_key, question_id, &q)).ok_or(AppError::BadRequest)?
+            let answer = sent.resolve(&option_ids(&a.paper_key, question_id, &q)).ok_or(AppError::BadRequest)?;
+            // A gap's pick must be one of the options that gap offers.
+            if let Answer::Gaps(gaps) = &answer {
+                if !crate::exam::gaps::fits(&q, gaps) {
+                    return Err(AppError::BadRequest);
+                }
+            }
+            answer
         }
     };
     let answer = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
