@@ -129,6 +129,9 @@ pub struct PaperQuestion {
     pub picture: Option<String>,
     /// The saved answer (JSON of exam::model::PaperAnswer, in this paper's ids), if any.
     pub saved: Option<String>,
+    /// A calculated question's unit, shown after its answer box ("" for none).
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// The candidate's attempt page.

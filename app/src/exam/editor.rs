@@ -54,6 +54,9 @@ pub struct QuestionForm {
     pub general_feedback: String,
     /// The picture's media key: carried, never edited here (the server keeps the old version's).
     pub image: Option<String>,
+    /// A calculated question's variables, formulas and unit.
+    #[serde(default)]
+    pub calculated: super::calculated_form::CalculatedForm,
 }
 
 impl QuestionForm {
@@ -76,6 +79,11 @@ impl QuestionForm {
             items: if kind == QuestionKind::Ordering { vec![String::new(); 2] } else { Vec::new() },
             general_feedback: String::new(),
             image: None,
+            calculated: if kind == QuestionKind::Calculated {
+                super::calculated_form::CalculatedForm::new()
+            } else {
+                super::calculated_form::CalculatedForm::default()
+            },
         }
     }
 
@@ -132,6 +140,11 @@ impl QuestionForm {
             }
             QuestionKind::Ordering => form.items = q.options.clone(),
             QuestionKind::Essay => {}
+            QuestionKind::Calculated => {
+                if let Some(c) = &q.calculated {
+                    form.calculated = super::calculated_form::CalculatedForm::of(c);
+                }
+            }
         }
         form
     }
@@ -216,6 +229,7 @@ impl QuestionForm {
             }
             QuestionKind::Ordering => q.options = self.items.iter().map(|i| i.trim().to_string()).collect(),
             QuestionKind::Essay => {}
+            QuestionKind::Calculated => q.calculated = Some(self.calculated.to_calculated()?),
         }
         Ok(q)
     }
@@ -238,6 +252,9 @@ fn trim_number(n: f64) -> String {
 /// "topic", "answers" (the options, accepted answers, pairs or items), "feedback"; anything
 /// else is the whole "question".
 pub fn field_of(q: &Question, msg: Msg) -> &'static str {
+    if let Some(field) = super::calculated_form::field_of(msg) {
+        return field;
+    }
     match msg {
         Msg::ErrExamTextRequired => "text",
         // Feedback is held to a stem's length too; the stem is checked first.

@@ -924,6 +924,8 @@ fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
         }
         Some(QuestionKind::Ordering) => question.options = options,
         Some(QuestionKind::Essay) | None => {}
+        // Formulas and variables have no columns in the sheet (Moodle XML carries them).
+        Some(QuestionKind::Calculated) => problems.push(Msg::ExamExportCalculated),
     }
     // Columns N..Q; their counts and agreement with the key are `validate`'s to judge.
     if let Some(weights) = weights {
@@ -1170,6 +1172,7 @@ fn question_row(q: &Question) -> Result<Vec<(usize, String)>, Msg> {
             pairs
         }
         QuestionKind::Short | QuestionKind::Essay => Vec::new(),
+        QuestionKind::Calculated => return Err(Msg::ExamExportCalculated),
     };
     if options.len() > XLSX_OPTIONS {
         return Err(Msg::ExamExportTooManyOptions);

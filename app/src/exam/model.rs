@@ -36,16 +36,20 @@ pub enum QuestionKind {
     Ordering,
     /// A free text a teacher grades.
     Essay,
+    /// A number worked out from values drawn per candidate (Moodle's calculated question; see
+    /// [`super::calculated`]).
+    Calculated,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 6] = [
+    pub const ALL: [QuestionKind; 7] = [
         QuestionKind::Single,
         QuestionKind::Multiple,
         QuestionKind::Short,
         QuestionKind::Matching,
         QuestionKind::Ordering,
         QuestionKind::Essay,
+        QuestionKind::Calculated,
     ];
 
     /// The stable code kept in the database and forms.
@@ -57,6 +61,7 @@ impl QuestionKind {
             QuestionKind::Matching => "matching",
             QuestionKind::Ordering => "ordering",
             QuestionKind::Essay => "essay",
+            QuestionKind::Calculated => "calculated",
         }
     }
 
@@ -73,6 +78,7 @@ impl QuestionKind {
             QuestionKind::Matching => Msg::ExamKindMatching,
             QuestionKind::Ordering => Msg::ExamKindOrdering,
             QuestionKind::Essay => Msg::ExamKindEssay,
+            QuestionKind::Calculated => Msg::ExamKindCalculated,
         }
     }
 
@@ -98,6 +104,7 @@ fn default_points() -> u32 {
 /// | Matching | the left items                | the right items   | `correct[i]` = index in `right` of left `i`'s match | empty             |
 /// | Ordering | the items, in the correct order | empty           | empty                                       | empty                     |
 /// | Essay    | empty                         | empty             | empty                                       | empty                     |
+/// | Calculated | empty                       | empty             | empty                                       | empty; all in `calculated` |
 ///
 /// Matching may have more right items than left ones (distractors), and two left items may share
 /// a right one. Ordering keeps its items in the correct order so that there is no key to get
@@ -150,6 +157,9 @@ pub struct Question {
     /// Feedback shown whatever the answer (Moodle's "general feedback"), e.g. the worked solution.
     #[serde(default)]
     pub general_feedback: String,
+    /// For calculated questions: the variables, formulas and unit (None for other kinds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculated: Option<super::calculated::Calculated>,
 }
 
 impl Question {
@@ -171,6 +181,7 @@ impl Question {
             image: None,
             feedback: Vec::new(),
             general_feedback: String::new(),
+            calculated: None,
         }
     }
 
@@ -295,6 +306,10 @@ impl Question {
                 options_distinct()?;
             }
             QuestionKind::Essay => {}
+            QuestionKind::Calculated => match &self.calculated {
+                Some(calculated) => calculated.validate(&self.text)?,
+                None => return Err(Msg::ErrExamNoAcceptedAnswer),
+            },
         }
         self.validate_credit()
     }
@@ -403,6 +418,9 @@ pub struct PresentedQuestion {
     pub right_order: Vec<usize>,
     pub points: u32,
     pub image: Option<String>,
+    /// A calculated question's unit, shown after the answer box ("" for none and other kinds).
+    #[serde(default)]
+    pub unit: String,
 }
 
 impl PresentedQuestion {
@@ -507,15 +525,21 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
     }
     let right_order = rng.permutation(question.right.len());
     let pick = |list: &[String], order: &[usize]| -> Vec<String> { order.iter().map(|&i| list[i].clone()).collect() };
+    // A calculated question shows this paper's values in its text; its formulas stay here.
+    let (text, unit) = match (&question.calculated, question.kind) {
+        (Some(c), QuestionKind::Calculated) => (c.fill(&question.text, &c.draw(seed)), c.unit.trim().to_string()),
+        _ => (question.text.clone(), String::new()),
+    };
     PresentedQuestion {
         kind: question.kind,
-        text: question.text.clone(),
+        text,
         options: pick(&question.options, &order),
         order,
         right: pick(&question.right, &right_order),
         right_order,
         points: question.points,
         image: question.image.clone(),
+        unit,
     }
 }
 
@@ -611,6 +635,19 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
         }
         (QuestionKind::Essay, Answer::Text(text)) => Scored { points_awarded: 0.0, max, needs_manual: !text.trim().is_empty() },
         _ => scored(0.0),
+    }
+}
+
+/// Scores an answer on a paper: as [`score`], but a calculated question is scored against the
+/// values this paper's seed draws (the seed [`present`] was given). Every scoring of a
+/// candidate's answer goes through here; [`score`] alone gives a calculated question 0.
+pub fn score_paper(question: &Question, seed: u64, answer: &Answer) -> Scored {
+    match (question.kind, &question.calculated, answer) {
+        (QuestionKind::Calculated, Some(c), Answer::Text(text)) => {
+            let share = c.best_match(seed, text).map_or(0.0, |(_, share)| share);
+            Scored { points_awarded: share.clamp(0.0, 1.0) * f64::from(question.points), max: question.points, needs_manual: false }
+        }
+        _ => score(question, answer),
     }
 }
 
@@ -956,7 +993,7 @@ mod tests {
         assert_eq!(QuestionKind::from_code("Single"), None);
         assert_eq!(QuestionKind::from_code("truefalse"), None);
         let names: std::collections::HashSet<Msg> = QuestionKind::ALL.iter().map(|k| k.msg()).collect();
-        assert_eq!(names.len(), 6);
+        assert_eq!(names.len(), QuestionKind::ALL.len());
         assert!(!QuestionKind::Essay.is_auto_scored() && QuestionKind::Short.is_auto_scored());
     }
 

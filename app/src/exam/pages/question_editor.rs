@@ -65,6 +65,7 @@ pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Ca
         QuestionKind::Matching => view! { <MatchingRows form=form/> }.into_any(),
         QuestionKind::Ordering => view! { <OrderingRows form=form/> }.into_any(),
         QuestionKind::Essay => view! { <p class="hint">{t(Msg::EssayNoKey)}</p> }.into_any(),
+        QuestionKind::Calculated => view! { <super::calculated_editor::CalculatedRows form=form error=error_signal/> }.into_any(),
     };
     view! {
         <form class="question-editor" data-testid="question-editor" on:submit=save>
@@ -113,7 +114,7 @@ pub fn QuestionEditor(start: EditorStart, on_saved: Callback<i64>, on_cancel: Ca
 }
 
 /// A text input bound to one string of the form.
-fn text_input(
+pub(super) fn text_input(
     form: RwSignal<QuestionForm>,
     label: String,
     read: impl Fn(&QuestionForm) -> Option<String> + Send + Sync + 'static,
@@ -126,7 +127,7 @@ fn text_input(
 }
 
 /// "Remove" for row `i` of a list of the form.
-fn remove_button(form: RwSignal<QuestionForm>, i: usize, remove: fn(&mut QuestionForm, usize)) -> impl IntoView {
+pub(super) fn remove_button(form: RwSignal<QuestionForm>, i: usize, remove: fn(&mut QuestionForm, usize)) -> impl IntoView {
     view! { <button type="button" class="small" on:click=move |_| form.update(|f| remove(f, i))>{t(Msg::RemoveRow)}</button> }
 }
 
@@ -295,9 +296,11 @@ fn OrderingRows(form: RwSignal<QuestionForm>) -> impl IntoView {
 /// read-only; nothing while the form does not make a question yet.
 #[component]
 fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> impl IntoView {
-    // One shuffle for the whole editing session, as one candidate's paper keeps its own.
-    const SEED: u64 = 0x5eed;
-    let presented = Memo::new(move |_| form.with(|f| f.to_question().ok()).map(|q| present(&q, SEED)));
+    // One shuffle for the whole editing session, as one candidate's paper keeps its own (a
+    // calculated question's teacher may draw other values).
+    let seed = RwSignal::new(0x5eed_u64);
+    let presented = Memo::new(move |_| form.with(|f| f.to_question().ok()).map(|q| present(&q, seed.get())));
+    let calculated = form.with_untracked(|f| f.kind == QuestionKind::Calculated);
     view! {
         <section class="question-preview" data-testid="editor-preview">
             <h3>{t(Msg::QuestionPreviewTitle)}</h3>
@@ -327,6 +330,10 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                     QuestionKind::Ordering => view! {
                         <ol class="ordering">{p.options.iter().map(|o| view! { <li><span>{o.clone()}</span></li> }).collect_view()}</ol>
                     }.into_any(),
+                    QuestionKind::Calculated => {
+                        let unit = p.unit.clone();
+                        view! { <input class="answer" inputmode="decimal" disabled=true/>{(!unit.is_empty()).then(|| view! { " "<span class="unit">{unit}</span> })} }.into_any()
+                    }
                 };
                 view! {
                     <ol class="paper">
@@ -338,6 +345,7 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                     </ol>
                 }
             })}
+            {calculated.then(|| view! { <super::calculated_editor::CalculatedPreviewAnswer form=form seed=seed/> })}
         </section>
     }
 }

@@ -420,6 +420,7 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
                 points: q.points,
                 picture: q.image.as_deref().map(|k| crate::exam::model::paper_picture_url(a.id, *id, k)),
                 saved: answer,
+                unit: p.unit.clone(),
             });
         }
     }
