@@ -804,6 +804,30 @@ mod tests {
     }
 
     #[test]
+    fn a_paper_shows_the_values_but_neither_formula_nor_answer() {
+        use crate::exam::model::{present, score_paper, Answer, Question, QuestionKind};
+        let q = Question { calculated: Some(area()), points: 3, ..Question::new(QuestionKind::Calculated, "{a} см × {b} см = ?") };
+        assert_eq!(q.validate(), Ok(()));
+        for seed in 0..30 {
+            let p = present(&q, seed);
+            assert_eq!(p, present(&q, seed), "a reload shows the same values");
+            let v = area().draw(seed);
+            assert_eq!(p.text, format!("{} см × {:.1} см = ?", v[0], v[1]));
+            assert_eq!(p.unit, "см²");
+            let json = serde_json::to_string(&p).expect("json");
+            let answer = CalcAnswer::new("").show(v[0] * v[1]);
+            for secret in ["{a}", "*", "formula", "tolerance", "share", answer.as_str()] {
+                assert!(!json.contains(secret), "{secret} in {json}");
+            }
+            // The server scores against the same values.
+            assert_eq!(score_paper(&q, seed, &Answer::Text(answer.clone())).points_awarded, 3.0);
+            assert_eq!(score_paper(&q, seed, &Answer::Text(format!("{}", v[0] * v[1] + 1.0))).points_awarded, 0.0);
+        }
+        // Without the paper's seed there are no values to score against.
+        assert_eq!(crate::exam::model::score(&q, &Answer::Text("1".into())).points_awarded, 0.0);
+    }
+
+    #[test]
     fn validation_names_what_is_wrong() {
         let text = "{a} × {b} = ?";
         assert_eq!(area().validate(text), Ok(()));
