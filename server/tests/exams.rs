@@ -2765,3 +2765,84 @@ async fn an_edited_question_is_a_new_version_and_a_running_attempt_keeps_the_old
     assert_eq!(save_question(&w, &w.student, Some(v2_id), "", &v1).await.status, StatusCode::FORBIDDEN);
     assert_eq!(w.app.count("SELECT COUNT(*) FROM exam_questions").await, 2, "the refused edits made no version");
 }
+
+backends!(a_calculated_question_is_scored_with_each_candidates_own_values);
+
+/// Calculated questions (issue 19): the teacher saves one through the editor's server function
+/// (a formula over a variable the text lacks is refused at its field); each candidate sees the
+/// text with their own values and no formula; the answer worked out from the values shown earns
+/// the points, a wrong one nothing; the teacher's review shows the right value for that paper.
+async fn a_calculated_question_is_scored_with_each_candidates_own_values(b: Backend) {
+    use app::exam::calculated::{CalcAnswer, Calculated, Variable};
+    use app::exam::model::{parse_number, Question, QuestionKind};
+    let w = world(b).await;
+    let variable = |name: &str, min: f64, max: f64, decimals: u32| Variable { name: name.into(), min, max, decimals, values: Vec::new() };
+    let area = Question {
+        points: 2,
+        topic: "Формула".into(),
+        calculated: Some(Calculated {
+            variables: vec![variable("a", 2.0, 9.0, 0), variable("b", 1.0, 5.0, 1)],
+            answers: vec![CalcAnswer::new("{a} * {b}")],
+            unit: "см²".into(),
+        }),
+        ..Question::new(QuestionKind::Calculated, "Тіктөртбұрыштың қабырғалары {a} см және {b} см. Ауданы қанша?")
+    };
+    let mut broken = area.clone();
+    broken.calculated.as_mut().unwrap().answers[0].formula = "{a} * {c}".into();
+    let r = save_question(&w, &w.teacher, None, "Математика", &broken).await;
+    assert_eq!(r.field_errors(), vec![("variables".to_string(), "ErrCalcUnknownVariable".to_string())], "{}", r.body);
+    let r = save_question(&w, &w.teacher, None, "Математика", &area).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = create(&w, "test", &[("draw", "Формула: 1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let exam = r.json().as_i64().unwrap();
+
+    // (attempt, question id, the numbers its text shows)
+    let sit = |c: reqwest::Client| {
+        let w = &w;
+        async move {
+            let attempt = start(w, &c, exam).await;
+            let r = w.app.call(&c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert!(!r.body.contains("{a}") && !r.body.contains("{a} * {b}"), "no wildcard, no formula: {}", r.body);
+            let q = r.json()["questions"][0].clone();
+            assert_eq!((q["kind"].as_str(), q["unit"].as_str()), (Some("calculated"), Some("см²")));
+            let text = q["text"].as_str().unwrap().to_string();
+            let numbers: Vec<f64> = text.split_whitespace().filter_map(parse_number).collect();
+            assert_eq!(numbers.len(), 2, "{text}");
+            assert!(!r.body.contains(&format!("{:.2}", numbers[0] * numbers[1])), "the paper carries no answer: {}", r.body);
+            // A reload shows the same values.
+            let again = w.app.call(&c, "/api/exam/attempt", &[("attempt_id", &attempt.to_string())]).await.json();
+            assert_eq!(again["questions"][0]["text"].as_str(), Some(text.as_str()));
+            (attempt, q["question_id"].as_i64().unwrap(), numbers)
+        }
+    };
+    let answer_and_hand_in = |c: reqwest::Client, attempt: i64, qid: i64, typed: String| {
+        let w = &w;
+        async move {
+            let body = serde_json::json!({ "Text": typed }).to_string();
+            let r = w
+                .app
+                .call(&c, "/api/exam/answer", &[("attempt_id", &attempt.to_string()), ("question_id", &qid.to_string()), ("answer", &body)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let r = w.app.call(&c, "/api/exam/hand-in", &[("attempt_id", &attempt.to_string())]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()["score"].as_f64()
+        }
+    };
+    let (mine, qid, values) = sit(w.student.clone()).await;
+    let product = values[0] * values[1];
+    // Typed as a person in Kazakhstan would: a decimal comma, the unit after it.
+    let typed = format!("{} см²", format!("{product:.2}").replace('.', ","));
+    assert_eq!(answer_and_hand_in(w.student.clone(), mine, qid, typed).await, Some(2.0));
+    let r = review(&w, &w.teacher, mine).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reviewed = &r.json()["questions"][0];
+    assert_eq!(reviewed["correct"][0].as_str(), Some(format!("{product:.2} см²").as_str()), "{}", r.body);
+    assert!(reviewed["text"].as_str().unwrap().contains(&format!("{} см", values[0])), "the candidate's values: {}", r.body);
+
+    let (theirs, qid, values) = sit(w.other.clone()).await;
+    let wrong = values[0] * values[1] * 1.5 + 1.0;
+    assert_eq!(answer_and_hand_in(w.other.clone(), theirs, qid, wrong.to_string()).await, Some(0.0));
+}

@@ -135,6 +135,9 @@ pub struct PaperQuestion {
     /// Gap kinds: each gap as this candidate sees it, without its answer.
     #[serde(default)]
     pub gaps: Vec<PaperGap>,
+    /// A calculated question's unit, shown after its answer box ("" for none).
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// A gap of a gap question on the candidate's paper.

@@ -73,6 +73,9 @@ pub struct QuestionForm {
     /// need no rows: their gaps are written in the text.)
     #[serde(default)]
     pub drag_choices: Vec<DragRow>,
+    /// A calculated question's variables, formulas and unit.
+    #[serde(default)]
+    pub calculated: super::calculated_form::CalculatedForm,
 }
 
 impl QuestionForm {
@@ -96,6 +99,11 @@ impl QuestionForm {
             general_feedback: String::new(),
             image: None,
             drag_choices: if kind == QuestionKind::DragText { vec![DragRow::default(); 2] } else { Vec::new() },
+            calculated: if kind == QuestionKind::Calculated {
+                super::calculated_form::CalculatedForm::new()
+            } else {
+                super::calculated_form::CalculatedForm::default()
+            },
         }
     }
 
@@ -163,6 +171,11 @@ impl QuestionForm {
                         unlimited: q.unlimited.get(i).copied().unwrap_or(false),
                     })
                     .collect();
+            }
+            QuestionKind::Calculated => {
+                if let Some(c) = &q.calculated {
+                    form.calculated = super::calculated_form::CalculatedForm::of(c);
+                }
             }
         }
         form
@@ -268,6 +281,7 @@ impl QuestionForm {
                     q.unlimited.clear();
                 }
             }
+            QuestionKind::Calculated => q.calculated = Some(self.calculated.to_calculated()?),
         }
         Ok(q)
     }
@@ -365,6 +379,9 @@ fn trim_number(n: f64) -> String {
 /// "topic", "answers" (the options, accepted answers, pairs or items), "feedback"; anything
 /// else is the whole "question".
 pub fn field_of(q: &Question, msg: Msg) -> &'static str {
+    if let Some(field) = super::calculated_form::field_of(msg) {
+        return field;
+    }
     match msg {
         // An embedded gap's answers are in the text.
         Msg::ErrImportWildcard

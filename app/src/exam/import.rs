@@ -925,7 +925,9 @@ fn question_from_row(row: &Row) -> Result<Question, Vec<Msg>> {
         Some(QuestionKind::Ordering) => question.options = options,
         Some(QuestionKind::Essay) | None => {}
         // The spreadsheet has no columns for gaps; Moodle XML carries them.
-        Some(QuestionKind::Cloze | QuestionKind::DragText) => problems.push(Msg::ErrImportUnsupportedKind),
+        Some(QuestionKind::Cloze | QuestionKind::DragText) => problems.push(Msg::ExamExportGapsInXml),
+        // Formulas and variables have no columns in the sheet (Moodle XML carries them).
+        Some(QuestionKind::Calculated) => problems.push(Msg::ExamExportCalculated),
     }
     // Columns N..Q; their counts and agreement with the key are `validate`'s to judge.
     if let Some(weights) = weights {
@@ -1173,6 +1175,7 @@ fn question_row(q: &Question) -> Result<Vec<(usize, String)>, Msg> {
         }
         QuestionKind::Short | QuestionKind::Essay => Vec::new(),
         QuestionKind::Cloze | QuestionKind::DragText => return Err(Msg::ExamExportGapsInXml),
+        QuestionKind::Calculated => return Err(Msg::ExamExportCalculated),
     };
     if options.len() > XLSX_OPTIONS {
         return Err(Msg::ExamExportTooManyOptions);

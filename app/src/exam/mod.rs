@@ -5,6 +5,10 @@ pub mod accommodations;
 mod answer_queue;
 pub mod api;
 pub mod attempts;
+pub mod calculated;
+pub mod calculated_form;
+#[cfg(feature = "ssr")]
+pub mod calculated_xml;
 pub mod dto;
 pub mod editor;
 #[cfg(feature = "ssr")]

@@ -40,10 +40,13 @@ pub enum QuestionKind {
     Cloze,
     /// Moodle's drag and drop into text: `[[n]]` gaps filled from `options` (see [`super::gaps`]).
     DragText,
+    /// A number worked out from values drawn per candidate (Moodle's calculated question; see
+    /// [`super::calculated`]).
+    Calculated,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 8] = [
+    pub const ALL: [QuestionKind; 9] = [
         QuestionKind::Single,
         QuestionKind::Multiple,
         QuestionKind::Short,
@@ -52,6 +55,7 @@ impl QuestionKind {
         QuestionKind::Essay,
         QuestionKind::Cloze,
         QuestionKind::DragText,
+        QuestionKind::Calculated,
     ];
 
     /// The stable code kept in the database and forms.
@@ -65,6 +69,7 @@ impl QuestionKind {
             QuestionKind::Essay => "essay",
             QuestionKind::Cloze => "cloze",
             QuestionKind::DragText => "drag_text",
+            QuestionKind::Calculated => "calculated",
         }
     }
 
@@ -83,6 +88,7 @@ impl QuestionKind {
             QuestionKind::Essay => Msg::ExamKindEssay,
             QuestionKind::Cloze => Msg::ExamKindCloze,
             QuestionKind::DragText => Msg::ExamKindDragText,
+            QuestionKind::Calculated => Msg::ExamKindCalculated,
         }
     }
 
@@ -110,6 +116,7 @@ fn default_points() -> u32 {
 /// | Essay    | empty                         | empty             | empty                                       | empty                     |
 /// | Cloze    | empty: the gaps and their answers are written in `text` | empty | empty                   | empty                     |
 /// | DragText | the choices (`groups`, `unlimited` per choice) | empty | empty: gap `[[n]]` is right with choice n | empty |
+/// | Calculated | empty                       | empty             | empty                                       | empty; all in `calculated` |
 ///
 /// Matching may have more right items than left ones (distractors), and two left items may share
 /// a right one. Ordering keeps its items in the correct order so that there is no key to get
@@ -169,6 +176,9 @@ pub struct Question {
     /// Drag and drop into text: whether a choice may fill more than one gap. Empty: none may.
     #[serde(default)]
     pub unlimited: Vec<bool>,
+    /// For calculated questions: the variables, formulas and unit (None for other kinds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculated: Option<super::calculated::Calculated>,
 }
 
 impl Question {
@@ -192,6 +202,7 @@ impl Question {
             general_feedback: String::new(),
             groups: Vec::new(),
             unlimited: Vec::new(),
+            calculated: None,
         }
     }
 
@@ -317,6 +328,10 @@ impl Question {
             }
             QuestionKind::Essay => {}
             QuestionKind::Cloze | QuestionKind::DragText => super::gaps::validate(self).map_err(|e| e.problem)?,
+            QuestionKind::Calculated => match &self.calculated {
+                Some(calculated) => calculated.validate(&self.text)?,
+                None => return Err(Msg::ErrExamNoAcceptedAnswer),
+            },
         }
         self.validate_credit()
     }
@@ -436,6 +451,9 @@ pub struct PresentedQuestion {
     /// Gap kinds: each gap as shown, without its answer.
     #[serde(default)]
     pub gaps: Vec<super::gaps::PresentedGap>,
+    /// A calculated question's unit, shown after the answer box ("" for none and other kinds).
+    #[serde(default)]
+    pub unit: String,
 }
 
 impl PresentedQuestion {
@@ -561,9 +579,14 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
     }
     let right_order = rng.permutation(question.right.len());
     let pick = |list: &[String], order: &[usize]| -> Vec<String> { order.iter().map(|&i| list[i].clone()).collect() };
+    // A calculated question shows this paper's values in its text; its formulas stay here.
+    let (text, unit) = match (&question.calculated, question.kind) {
+        (Some(c), QuestionKind::Calculated) => (c.fill(&question.text, &c.draw(seed)), c.unit.trim().to_string()),
+        _ => (question.text.clone(), String::new()),
+    };
     let mut presented = PresentedQuestion {
         kind: question.kind,
-        text: question.text.clone(),
+        text,
         options: pick(&question.options, &order),
         order,
         right: pick(&question.right, &right_order),
@@ -572,6 +595,7 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
         image: question.image.clone(),
         pieces: Vec::new(),
         gaps: Vec::new(),
+        unit,
     };
     if matches!(question.kind, QuestionKind::Cloze | QuestionKind::DragText) {
         super::gaps::present_gaps(question, &mut rng, &mut presented);
@@ -672,6 +696,19 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
         (QuestionKind::Essay, Answer::Text(text)) => Scored { points_awarded: 0.0, max, needs_manual: !text.trim().is_empty() },
         (QuestionKind::Cloze | QuestionKind::DragText, Answer::Gaps(gaps)) => scored(super::gaps::share(question, gaps)),
         _ => scored(0.0),
+    }
+}
+
+/// Scores an answer on a paper: as [`score`], but a calculated question is scored against the
+/// values this paper's seed draws (the seed [`present`] was given). Every scoring of a
+/// candidate's answer goes through here; [`score`] alone gives a calculated question 0.
+pub fn score_paper(question: &Question, seed: u64, answer: &Answer) -> Scored {
+    match (question.kind, &question.calculated, answer) {
+        (QuestionKind::Calculated, Some(c), Answer::Text(text)) => {
+            let share = c.best_match(seed, text).map_or(0.0, |(_, share)| share);
+            Scored { points_awarded: share.clamp(0.0, 1.0) * f64::from(question.points), max: question.points, needs_manual: false }
+        }
+        _ => score(question, answer),
     }
 }
 

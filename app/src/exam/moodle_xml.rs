@@ -27,6 +27,7 @@
 //! | `essay`       | essay                                                                       |
 //! | `cloze`       | embedded answers (Moodle's `multianswer`): the text with its gaps, as written |
 //! | `ddwtos`      | drag and drop into text: `<dragbox>`es as choices with their group and `<infinite/>` |
+//! | `calculated`, `calculatedsimple` | calculated, see [`super::calculated_xml`]                |
 //!
 //! `<defaultgrade>` is the points (a whole number from 1 to 100 here). Texts in the `html`
 //! format are read as text (tags removed, entities decoded). Each kept answer's `<feedback>` and
@@ -34,7 +35,7 @@
 //! exam's review options allow); hints, penalties, combined feedback, names and tags are not.
 //!
 //! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
-//! not built yet (calculated, random, description), pictures and
+//! not built yet (calculated multiple choice, random, description), pictures and
 //! embedded files, numerical units, wildcards (`*`) in short answers, and fractional points.
 //! The whole file is refused when any question is, as for GIFT.
 
@@ -50,7 +51,7 @@ use quick_xml::Reader;
 /// An element of the file with what the import reads: attributes, text (CDATA included) and
 /// children, and the line it starts on.
 #[derive(Debug, Default)]
-struct Node {
+pub(super) struct Node {
     name: String,
     attributes: Vec<(String, String)>,
     text: String,
@@ -59,26 +60,26 @@ struct Node {
 }
 
 impl Node {
-    fn child(&self, name: &str) -> Option<&Node> {
+    pub(super) fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
 
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(super) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
 
-    fn attribute(&self, name: &str) -> Option<&str> {
+    pub(super) fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// A child's own text, trimmed ("" when absent): `<single>true</single>`.
-    fn value(&self, name: &str) -> &str {
+    pub(super) fn value(&self, name: &str) -> &str {
         self.child(name).map_or("", |c| c.text.trim())
     }
 
     /// The text of a formatted field (`<questiontext format="html"><text>..</text></questiontext>`,
     /// or an answer) as plain text. Pictures, which are not imported, refuse the question.
-    fn formatted(&self) -> Result<String, Msg> {
+    pub(super) fn formatted(&self) -> Result<String, Msg> {
         let raw = self.child("text").map_or("", |t| t.text.as_str());
         let html = self.attribute("format").is_none_or(|f| f == "html");
         if self.child("file").is_some() || (html && raw.to_lowercase().contains("<img")) {
@@ -176,7 +177,7 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<Question>, Vec<ImportError>> {
 }
 
 /// A fraction attribute ("100", "50", "-33.33333") as a share of the points.
-fn fraction(answer: &Node) -> Result<f64, Msg> {
+pub(super) fn fraction(answer: &Node) -> Result<f64, Msg> {
     let raw = answer.attribute("fraction").unwrap_or("0");
     raw.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f / 100.0).ok_or(Msg::ErrImportUnknownSyntax)
 }
@@ -318,6 +319,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
             }
             q
         }
+        "calculated" | "calculatedsimple" => super::calculated_xml::import(node)?,
         _ => return Err(Msg::ErrImportUnsupportedKind),
     };
     q.text = text;
@@ -328,7 +330,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
 }
 
 /// An answer's `<feedback>` as text ("" when it has none).
-fn answer_feedback(answer: &Node) -> Result<String, Msg> {
+pub(super) fn answer_feedback(answer: &Node) -> Result<String, Msg> {
     Ok(answer.child("feedback").map(Node::formatted).transpose()?.unwrap_or_default())
 }
 
@@ -356,12 +358,12 @@ pub fn write_moodle_xml(questions: &[Question]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
 /// A percentage as Moodle writes fractions ("100", "-33.3333333").
-fn percent(share: f64) -> String {
+pub(super) fn percent(share: f64) -> String {
     let p = (share * 100.0 * 1e7).round() / 1e7;
     if p.fract() == 0.0 {
         format!("{}", p as i64)
@@ -381,6 +383,7 @@ fn write_question(out: &mut String, q: &Question) {
         QuestionKind::Essay => "essay",
         QuestionKind::Cloze => "cloze",
         QuestionKind::DragText => "ddwtos",
+        QuestionKind::Calculated => "calculated",
     };
     // Moodle needs a name: the text's start, as Moodle's own GIFT import does.
     let name: String = q.text.chars().take(60).collect();
@@ -474,6 +477,7 @@ fn write_question(out: &mut String, q: &Question) {
                 ));
             }
         }
+        QuestionKind::Calculated => super::calculated_xml::write(out, q),
     }
     out.push_str("  </question>\n");
 }

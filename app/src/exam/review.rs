@@ -302,13 +302,13 @@ pub fn review_question(
     let presented = model::present(q, seed);
     let empty = match q.kind {
         QuestionKind::Single | QuestionKind::Multiple => Answer::Choice(Vec::new()),
-        QuestionKind::Short | QuestionKind::Essay => Answer::Text(String::new()),
+        QuestionKind::Short | QuestionKind::Essay | QuestionKind::Calculated => Answer::Text(String::new()),
         QuestionKind::Matching => Answer::Matching(Vec::new()),
         QuestionKind::Ordering => Answer::Order(Vec::new()),
         QuestionKind::Cloze | QuestionKind::DragText => Answer::Gaps(Vec::new()),
     };
     let answer = answer.unwrap_or(&empty);
-    let scored = model::score(q, answer);
+    let scored = model::score_paper(q, seed, answer);
     let awarded = stored_points.unwrap_or(scored.points_awarded);
     let outcome = if scored.needs_manual && stored_points.is_some() {
         // A graded essay: as its points say.
@@ -349,6 +349,8 @@ pub fn review_question(
         QuestionKind::Ordering => q.options.clone(),
         QuestionKind::Essay => Vec::new(),
         QuestionKind::Cloze | QuestionKind::DragText => super::gaps::review(q, &[]).correct,
+        // The values of this candidate's paper, worked out.
+        QuestionKind::Calculated => q.calculated.as_ref().map(|c| c.right_answers(seed)).unwrap_or_default(),
     };
     // Feedback of what the candidate answered: the chosen options', or the best accepted
     // answer's the text matched.
@@ -361,13 +363,22 @@ pub fn review_question(
             model::matched_accepted(q, text).and_then(feedback_of).into_iter().collect()
         }
         (QuestionKind::Cloze, Answer::Gaps(gaps)) => super::gaps::review(q, gaps).feedback,
+        (QuestionKind::Calculated, Answer::Text(text)) => q
+            .calculated
+            .as_ref()
+            .and_then(|c| c.best_match(seed, text).and_then(|(i, _)| c.answers.get(i)))
+            .map(|a| a.feedback.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     };
     let general = q.general_feedback.trim();
     ReviewQuestion {
         number,
         kind: q.kind,
-        // As the paper showed it: a gap question's text holds its answers.
+        // As the paper showed it: a calculated question with this candidate's values; a gap
+        // question's blanks (its text holds its answers).
         text: presented.text.clone(),
         points: q.points,
         picture: None,

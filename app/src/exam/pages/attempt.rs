@@ -407,6 +407,22 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
             view! { <super::gap_text::GapText name=name pieces=q.pieces.clone() gaps=q.gaps.clone() saved=start on_change=on_change/> }
                 .into_any()
         }
+        "calculated" => {
+            let value = match &saved {
+                Some(PaperAnswer::Text(s)) => s.clone(),
+                _ => String::new(),
+            };
+            // A number typed as text: "2,5" and "2.5" both read (model::parse_number).
+            let unit = q.unit.clone();
+            view! {
+                <span class="numeric-answer">
+                    <input class="answer" name=name value=value inputmode="decimal" aria-labelledby=stem_id.clone() data-testid="calculated-answer"
+                        on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/>
+                    {(!unit.is_empty()).then(|| view! { " "<span class="unit">{unit}</span> })}
+                </span>
+            }
+            .into_any()
+        }
         _ => ().into_any(),
     };
     // A gap question's text is shown with its gaps, in the answers.

@@ -7,6 +7,7 @@
 
 mod attempt;
 mod bank;
+mod calculated_editor;
 mod edit;
 mod gap_editor;
 mod gap_text;

@@ -83,6 +83,7 @@ pub fn QuestionEditor(
         QuestionKind::Essay => view! { <p class="hint">{t(Msg::EssayNoKey)}</p> }.into_any(),
         QuestionKind::Cloze => view! { <super::gap_editor::ClozeHelp form=form/> }.into_any(),
         QuestionKind::DragText => view! { <super::gap_editor::DragRows form=form/> }.into_any(),
+        QuestionKind::Calculated => view! { <super::calculated_editor::CalculatedRows form=form error=error_signal/> }.into_any(),
     };
     view! {
         <form class="question-editor" data-testid="question-editor" on:submit=save>
@@ -325,9 +326,11 @@ fn OrderingRows(form: RwSignal<QuestionForm>) -> impl IntoView {
 /// read-only; nothing while the form does not make a question yet.
 #[component]
 fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> impl IntoView {
-    // One shuffle for the whole editing session, as one candidate's paper keeps its own.
-    const SEED: u64 = 0x5eed;
-    let presented = Memo::new(move |_| form.with(|f| f.to_question().ok()).map(|q| present(&q, SEED)));
+    // One shuffle for the whole editing session, as one candidate's paper keeps its own (a
+    // calculated question's teacher may draw other values).
+    let seed = RwSignal::new(0x5eed_u64);
+    let presented = Memo::new(move |_| form.with(|f| f.to_question().ok()).map(|q| present(&q, seed.get())));
+    let calculated = form.with_untracked(|f| f.kind == QuestionKind::Calculated);
     view! {
         <section class="question-preview" data-testid="editor-preview">
             <h3>{t(Msg::QuestionPreviewTitle)}</h3>
@@ -364,6 +367,10 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                         let gaps = crate::exam::dto::PaperGap::of(&p.gaps, &ids);
                         view! { <super::gap_text::GapText name="preview".to_string() pieces=p.pieces.clone() gaps=gaps saved=Vec::new()/> }.into_any()
                     }
+                    QuestionKind::Calculated => {
+                        let unit = p.unit.clone();
+                        view! { <input class="answer" inputmode="decimal" disabled=true/>{(!unit.is_empty()).then(|| view! { " "<span class="unit">{unit}</span> })} }.into_any()
+                    }
                 };
                 let stem = if p.gaps.is_empty() { p.text.clone() } else { String::new() };
                 view! {
@@ -376,6 +383,7 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                     </ol>
                 }
             })}
+            {calculated.then(|| view! { <super::calculated_editor::CalculatedPreviewAnswer form=form seed=seed/> })}
         </section>
     }
 }

@@ -45,12 +45,13 @@ async fn finalize_read(db: &Db, a: &AttemptRow, at: i64, caller: Option<&Caller>
     let mut max_points: i64 = 0;
     let mut manual = false;
     let mut scored = Vec::new();
-    for id in &ids {
+    for (id, seed) in &a.paper {
         let Some(q) = bank.get(id) else { continue };
         max_points += i64::from(q.points);
         let answer: Option<Answer> = saved.get(id).and_then(|s| serde_json::from_str(s).ok());
         if let Some(ans) = &answer {
-            let s = model::score(q, ans);
+            // The paper's seed: a calculated question is scored with this candidate's values.
+            let s = model::score_paper(q, *seed, ans);
             manual |= s.needs_manual;
             let milli = (s.points_awarded * 1000.0).round() as i64;
             total_milli += milli;
