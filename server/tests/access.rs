@@ -180,6 +180,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             ],
         ),
         ("/api/exam/archive", Permission, vec![("exam_id", "0"), ("archived", "true")]),
+        ("/api/exam/regrade/preview", Permission, vec![("exam_id", "0")]),
+        ("/api/exam/regrade/apply", Permission, vec![("exam_id", "0")]),
         ("/api/exam/schedule", Permission, vec![("exam_id", "0")]),
         (
             "/api/exam/sitting/add",

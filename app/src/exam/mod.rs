@@ -26,6 +26,7 @@ pub mod pages;
 pub mod pictures;
 #[cfg(feature = "ssr")]
 pub mod question_files;
+pub mod regrade;
 pub mod review;
 pub mod schedule;
 pub mod settings;

@@ -404,7 +404,7 @@ pub fn format_2dp(x: f64, locale: Locale) -> String {
 }
 
 /// Why a journal cell changed, as its history line keeps it: a teacher's own words, or what
-/// set the mark (an exam, an assignment, a proctoring verdict) with its title. Stored as a kind
+/// set the mark (an exam, an assignment, a proctoring verdict, a regrade) with its title. Stored as a kind
 /// and a text (`mark_history.reason_kind`, `reason`) and put into words in the reader's
 /// language, not the writer's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -414,6 +414,9 @@ pub enum Reason {
     Exam(String),
     Assignment(String),
     Verdict(String),
+    /// The exam of this title was scored again after its teacher corrected a question's key
+    /// (`exam::regrade`).
+    Regrade(String),
 }
 
 impl Reason {
@@ -424,6 +427,7 @@ impl Reason {
             Reason::Exam(t) => ("exam", t),
             Reason::Assignment(t) => ("assignment", t),
             Reason::Verdict(t) => ("verdict", t),
+            Reason::Regrade(t) => ("regrade", t),
         }
     }
 
@@ -433,6 +437,7 @@ impl Reason {
             "exam" => Reason::Exam(text),
             "assignment" => Reason::Assignment(text),
             "verdict" => Reason::Verdict(text),
+            "regrade" => Reason::Regrade(text),
             _ => Reason::Teacher(text),
         }
     }
@@ -444,6 +449,7 @@ impl Reason {
             Reason::Exam(t) => titled(Msg::ExamMarkReason, t),
             Reason::Assignment(t) => titled(Msg::AssignmentReason, t),
             Reason::Verdict(t) => titled(Msg::ProctorVerdictReason, t),
+            Reason::Regrade(t) => titled(Msg::RegradeReason, t),
         }
     }
 }
@@ -610,6 +616,11 @@ mod tests {
         assert_eq!(Reason::from_stored(kind, text.to_string()), r);
         assert_eq!(Reason::from_stored("teacher", "Пересдача".into()).text(Locale::En), "Пересдача");
         assert_eq!(Reason::Verdict("X".into()).text(Locale::Ru), "Решение прокторинга: X");
+        let regrade = Reason::Regrade("Алгебра".into());
+        assert_eq!(regrade.text(Locale::En), "Regrade: Алгебра");
+        assert_eq!(regrade.text(Locale::Kk), "Қайта бағалау: Алгебра");
+        let (kind, text) = regrade.stored();
+        assert_eq!((kind, Reason::from_stored(kind, text.to_string())), ("regrade", regrade.clone()));
     }
 
     fn hours(raw: &str) -> Result<f64, Msg> {

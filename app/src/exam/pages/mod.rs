@@ -1,6 +1,7 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
-//! (`attempt`, gap questions' text with its gaps in `gap_text`), the teacher's results (`results`), the question bank (`bank`) and its question
+//! (`attempt`, gap questions' text with its gaps in `gap_text`), the teacher's results (`results`)
+//! with its regrade panel (`regrade`), the question bank (`bank`) and its question
 //! editor (`question_editor`), grading of tickets and offline marks (`grading`), editing,
 //! duplicating and archiving an exam (`edit`, whose settings fields `settings_form` shares with
 //! the new exam's form).
@@ -14,6 +15,7 @@ mod gap_text;
 mod grading;
 pub(crate) mod list;
 mod question_editor;
+mod regrade;
 mod results;
 pub mod settings_form;
 mod sit;

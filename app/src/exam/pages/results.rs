@@ -1,4 +1,5 @@
-//! The teacher's results of an exam: per candidate and per question, and its schedule.
+//! The teacher's results of an exam: per candidate and per question, the regrade after a key
+//! was corrected, and its schedule.
 
 use crate::auth::shell::RequireUser;
 use crate::exam::api::*;
@@ -98,6 +99,7 @@ fn Results() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <super::regrade::RegradeSection exam_id=exam_id/>
             <crate::exam::schedule::ScheduleSection exam_id=exam_id/>
             <crate::exam::extensions::RunningAttemptsSection exam_id=exam_id/>
             <crate::exam::accommodations::AccommodationsSection exam_id=exam_id/>

@@ -7,7 +7,7 @@
 //! This file holds the exams themselves (lists, the bank, creating an exam, the row an attempt
 //! reads); `attempt` starts, shows and autosaves attempts, `hand_in` closes and scores them,
 //! `results` the teacher's table, `grading` the teacher's grades and offline marks, `grade` the
-//! grade a candidate's attempts make and its journal cell, `schedule`
+//! grade a candidate's attempts make and its journal cell, `regrade` a regrade's reads and writes, `schedule`
 //! the sittings, `tickets` the ticket form's tickets and files, `starts` and `seen` the batched
 //! writes of the start wave and of "last seen".
 
@@ -18,6 +18,7 @@ pub(crate) mod grade;
 pub mod grading;
 mod hand_in;
 pub mod question_keys;
+pub mod regrade;
 mod results;
 pub mod review;
 pub mod schedule;
