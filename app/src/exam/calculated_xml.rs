@@ -18,7 +18,7 @@
 
 use super::calculated::{AnswerDisplay, CalcAnswer, Calculated, ToleranceKind, Variable};
 use super::model::{parse_number, Question, QuestionKind};
-use super::moodle_xml::{answer_feedback, escape, fraction, percent, Node};
+use super::moodle_node::{answer_feedback, escape, fraction, percent, Node};
 use crate::i18n::Msg;
 
 /// How many items a variable with a range is written with (Moodle allows up to 100).

@@ -21,12 +21,15 @@ pub mod import;
 pub mod manage;
 pub mod model;
 #[cfg(feature = "ssr")]
+mod moodle_node;
+#[cfg(feature = "ssr")]
 pub mod moodle_xml;
 pub mod pages;
 pub mod pictures;
 #[cfg(feature = "ssr")]
 pub mod question_files;
 pub mod regrade;
+pub mod regrade_api;
 pub mod review;
 pub mod schedule;
 pub mod settings;

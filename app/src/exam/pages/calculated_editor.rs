@@ -3,7 +3,7 @@
 //! [`crate::exam::calculated_form::CalculatedForm`]; and, under the preview, the right answer
 //! for the values the preview drew, which only the teacher sees.
 
-use super::question_editor::{remove_button, text_input};
+use super::editor_inputs::{remove_button, text_input};
 use crate::error::AppError;
 use crate::exam::calculated::{AnswerDisplay, ToleranceKind};
 use crate::exam::calculated_form::{FormulaRow, VariableRow};

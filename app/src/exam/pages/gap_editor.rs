@@ -2,7 +2,7 @@
 //! from the text as the teacher types, or the first problem with its gap's number) and drag and
 //! drop into text (the choices with their group and "unlimited").
 
-use super::question_editor::{remove_button, text_input};
+use super::editor_inputs::{remove_button, text_input};
 use crate::exam::editor::{DragRow, QuestionForm};
 use crate::exam::gaps::{parse_cloze, GapKind};
 use crate::i18n::{t, use_locale, Msg};

@@ -10,6 +10,7 @@ mod attempt;
 mod bank;
 mod calculated_editor;
 mod edit;
+mod editor_inputs;
 mod gap_editor;
 mod gap_text;
 mod grading;

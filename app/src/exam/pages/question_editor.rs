@@ -6,6 +6,7 @@
 //! Rows are drawn by their number only (a `Memo` of the count), each input reading and writing
 //! its own row: typing re-renders nothing, so the cursor stays where it is.
 
+use super::editor_inputs::{remove_button, text_input};
 use crate::error::AppError;
 use crate::exam::api::save_question;
 use crate::exam::editor::{field_of, AcceptedRow, ChoiceRow, PairRow, QuestionForm};
@@ -141,24 +142,6 @@ pub fn QuestionEditor(
             <QuestionPreview form=form question_id=question_id/>
         </form>
     }
-}
-
-/// A text input bound to one string of the form.
-pub(super) fn text_input(
-    form: RwSignal<QuestionForm>,
-    label: String,
-    read: impl Fn(&QuestionForm) -> Option<String> + Send + Sync + 'static,
-    write: impl Fn(&mut QuestionForm, String) + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <input aria-label=label prop:value=move || form.with(|f| read(f).unwrap_or_default())
-            on:input=move |ev| form.update(|f| write(f, event_target_value(&ev)))/>
-    }
-}
-
-/// "Remove" for row `i` of a list of the form.
-pub(super) fn remove_button(form: RwSignal<QuestionForm>, i: usize, remove: fn(&mut QuestionForm, usize)) -> impl IntoView {
-    view! { <button type="button" class="small" on:click=move |_| form.update(|f| remove(f, i))>{t(Msg::RemoveRow)}</button> }
 }
 
 /// Options with "correct", an optional share of the points and feedback (single and multiple choice).

@@ -6,7 +6,8 @@
 use crate::error::AppError;
 use crate::exam::model::{score_text, verdict_msg};
 use crate::exam::pages::list::grade_text;
-use crate::exam::regrade::{preview_regrade, ApplyRegrade, RegradePreview};
+use crate::exam::regrade::RegradePreview;
+use crate::exam::regrade_api::{preview_regrade, ApplyRegrade};
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;

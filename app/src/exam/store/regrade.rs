@@ -1,7 +1,7 @@
 //! What a regrade reads and writes (`exam::regrade` decides what changes): the exam's attempts,
 //! the versions their papers drew and their families' latest versions, the answers of the
 //! attempts that change; then each changed attempt, written only if it is still as read, and
-//! its answers moved to the latest versions. `exam::regrade::ssr` checks the caller first.
+//! its answers moved to the latest versions. `exam::regrade_api::ssr` checks the caller first.
 
 use crate::error::AppError;
 use crate::exam::model::Question;
