@@ -1,5 +1,5 @@
 // Issue 19: a teacher writes one question of each kind in the bank's editor (embedded answers
-// and drag and drop into text among them) (and edits one, which
+// and drag and drop into text, and a calculated one, among them) (and edits one, which
 // makes version 2), sets an exam of two attempts graded by their average, and a student sits it
 // twice: the first time right, the second time blank. The exams list and the journal (the
 // student's own marks, on the exam's lesson) show the average of the two marks, not the last.
@@ -36,6 +36,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     ordering: `По порядку ${id}`,
     cloze: `Пропуски ${id}`,
     drag: `Перетащите ${id}`,
+    calc: `Сумма ${id}`,
   };
   const gap = (n) => msg('GapNumber', lang).replace('{n}', String(n));
 
@@ -127,6 +128,13 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await label('DragChoices', 2).fill('поле');
     await save(stems.drag);
 
+    // Calculated: the variables' rows follow the text's wildcards (1 to 10, whole numbers by
+    // default); each candidate gets values of their own and the server works out the answer.
+    await start('calculated', `${stems.calc}: {a} + {b} = ?`);
+    await editor.getByTestId('editor-variable').nth(1).waitFor();
+    await label('CalcFormula', 1).fill('{a} + {b}');
+    await save(stems.calc);
+
     // An essay, in a topic of its own: the exam below is scored by the server alone.
     await start('essay', `Опишите индекс ${id}`, `${topic} эссе`);
     await save(`Опишите индекс ${id}`);
@@ -153,7 +161,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
     await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
     await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
-    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 7`);
+    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 8`);
     const lesson = f.getByLabel(msg('ExamLesson', lang), { exact: true });
     const midterm = await lesson.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Аралық аттестация'))?.textContent);
     assert.ok(midterm, 'the journal has its midterm lesson');
@@ -180,7 +188,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await page.waitForURL(/\/exams\/attempt\/\d+$/);
     await hydrated(page);
     await page.getByTestId('question').first().waitFor();
-    assert.equal(await page.getByTestId('question').count(), 7);
+    assert.equal(await page.getByTestId('question').count(), 8);
     await answer();
     await page.getByTestId('submit-exam').click();
     await page.getByTestId('attempt-submitted').waitFor();
@@ -209,9 +217,14 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     const drag = question(stems.drag);
     await drag.getByLabel(gap(1), { exact: true }).selectOption({ label: 'запись' });
     await drag.getByLabel(gap(2), { exact: true }).selectOption({ label: 'поле' });
+    // This paper's values, read off its text: the answer is theirs, not another candidate's.
+    const calc = question(stems.calc);
+    const [, a, b] = (await calc.locator('.stem').innerText()).match(/(\d+) \+ (\d+) = \?/);
+    await calc.getByTestId('calculated-answer').fill(String(Number(a) + Number(b)));
+    await calc.getByTestId('calculated-answer').press('Tab');
     await page.getByTestId('answers-status').filter({ hasText: msg('AllAnswersSaved', lang) }).waitFor();
   });
-  assert.equal(first, '7 / 7', 'version 2 of the short answer scores "sql"; every gap right');
+  assert.equal(first, '8 / 8', 'version 2 of the short answer scores "sql"; every gap right');
   await visit(page, '/exams');
   const top = (await row().getByTestId('grade-so-far').innerText()).trim();
   assert.ok(['5', '100'].includes(top), `the top mark after a full score, got ${top}`);
@@ -219,7 +232,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
 
   // Second attempt: nothing answered. The average of the two marks is the grade.
   const second = await sit('start-another-attempt', async () => {});
-  assert.equal(second, '0 / 7');
+  assert.equal(second, '0 / 8');
   await visit(page, '/exams');
   const average = top === '5' ? '4' : '50';
   assert.equal((await row().getByTestId('grade-so-far').innerText()).trim(), average, 'the average of 5 and 2 (or 100 and 0), not the last');
