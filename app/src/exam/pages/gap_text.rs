@@ -39,7 +39,9 @@ pub fn GapText(
         }
     };
     let control = move |g: usize, gap: PaperGap| {
-        let label = gap_label(g);
+        // Read when drawn and again when the language changes (a component's body is not
+        // tracked, so a text read there would stay in the first language).
+        let label = move || gap_label(g);
         let current = start.get(g).cloned().flatten();
         match gap.kind.as_str() {
             "select" => {
