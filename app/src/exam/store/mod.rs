@@ -366,9 +366,24 @@ pub async fn bank_questions(db: &Db, owner_id: i64, subject: &str) -> Result<Vec
 
 /// A new question: version 1 of a family of its own (the family is named by this first id).
 pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subject: &str, q: &Question, now: i64) -> Result<i64, AppError> {
+    // Without a key nothing conflicts (NULLs never collide in the unique index).
+    insert_keyed(tx, owner_id, subject, q, None, now).await?.ok_or(AppError::Internal)
+}
+
+/// `insert_question` under the editor's idempotency key (`question_keys`): None when a try
+/// racing this one wrote the key first.
+pub(super) async fn insert_keyed(
+    tx: &mut Transaction<'_, Any>,
+    owner_id: i64,
+    subject: &str,
+    q: &Question,
+    key: Option<&str>,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
     let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at, request_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (owner_id, request_key) DO NOTHING RETURNING id",
     )
     .bind(owner_id)
     .bind(subject)
@@ -376,9 +391,12 @@ pub async fn insert_question(tx: &mut Transaction<'_, Any>, owner_id: i64, subje
     .bind(q.kind.code())
     .bind(body)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .bind(key)
+    .fetch_optional(&mut **tx)
     .await?;
-    sqlx::query("UPDATE exam_questions SET family_id = id WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    if let Some(id) = id {
+        sqlx::query("UPDATE exam_questions SET family_id = id WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    }
     Ok(id)
 }
 

@@ -32,22 +32,5 @@ pub async fn insert(
     key: &str,
     now: i64,
 ) -> Result<Option<i64>, AppError> {
-    let body = serde_json::to_string(q).map_err(|_| AppError::Internal)?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO exam_questions (owner_id, subject, topic, kind, body, created_at, request_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (owner_id, request_key) DO NOTHING RETURNING id",
-    )
-    .bind(owner_id)
-    .bind(subject)
-    .bind(q.topic.trim())
-    .bind(q.kind.code())
-    .bind(body)
-    .bind(now)
-    .bind(key)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(id) = id {
-        sqlx::query("UPDATE exam_questions SET family_id = id WHERE id = $1").bind(id).execute(&mut **tx).await?;
-    }
-    Ok(id)
+    super::insert_keyed(tx, owner_id, subject, q, Some(key), now).await
 }
