@@ -334,12 +334,6 @@ pub(crate) async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: 
 static QUESTIONS: std::sync::LazyLock<crate::db::Recent<Question>> =
     std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(3), 100_000));
 
-/// After a question's body changed in place: this node's papers show it at once. (A picture
-/// change is a new version now, like an edit; kept for a change that rewrites a row.)
-#[allow(dead_code)]
-pub(crate) fn forget_question(db: &Db, question_id: i64) {
-    QUESTIONS.forget(db, question_id);
-}
 
 /// After a bank changed (a question edited into a new version): this node's next starts of
 /// these exams draw from the bank as it now is, not from the version just archived.
