@@ -10,6 +10,15 @@ bash scripts/setup.sh
 . "${TALAP_ENV_FILE:-$HOME/.config/talap/toolchain.env}"
 start=$(date +%s)
 
+# A full disk shows up as a linker error with no cause printed (it happened twice in CI), so a
+# failed run ends with the disk's free space, and a low one is said before the builds.
+disk_free() { df -h --output=avail,target "$(readlink -f target 2>/dev/null || echo .)" | tail -1; }
+trap 'rc=$?; if [ "$rc" != 0 ]; then echo "==> tests failed (exit $rc); free disk: $(disk_free)" >&2; fi' EXIT
+free_kb=$(df -k --output=avail "$(readlink -f target 2>/dev/null || echo .)" | tail -1 | tr -d ' ')
+if [ "${free_kb:-0}" -lt $((15 * 1024 * 1024)) ]; then
+  echo "!! only $(disk_free) free: the builds below need about 15 GB" >&2
+fi
+
 echo "==> migrations: both backends have the same versions"
 s=$(ls migrations/sqlite | sed 's/_.*//' | sort | tr '\n' ' ')
 p=$(ls migrations/postgres | sed 's/_.*//' | sort | tr '\n' ' ')

@@ -10,7 +10,7 @@
 //!   `/api/` paths as the JSON the pages and the capture client read;
 //! - `Download`, a file with its type, name and caching;
 //! - `Routes`, which keeps the list of every plain route, so the access test can call each one
-//!   anonymously and as a user without roles (`server/tests/access.rs`).
+//!   anonymously and as a user without roles (`server/tests/suite/access.rs`).
 //!
 //! It imports no domain: the domains build their routes from it.
 

@@ -3,7 +3,7 @@
 //! the paper carries no key, a pick from another gap is refused, and the hand-in scores each
 //! gap.
 
-mod common;
+use crate::common;
 
 use app::auth::model::Role;
 use app::exam::model::{Question, QuestionKind};

@@ -1,7 +1,7 @@
 //! The data layer on both backends: rate limits, one-time codes, the organisation tree and
 //! the migration folders.
 
-mod common;
+use crate::common;
 
 use app::admin::store::{ancestors, subtree};
 use app::auth::ssr::{clear_rate_limit, rate_limit};

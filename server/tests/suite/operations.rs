@@ -3,7 +3,7 @@
 //! table's rows and every media object, and the restored site works (people sign in and see
 //! their journals). `/metrics`: counters move with traffic, and only the operator reads them.
 
-mod common;
+use crate::common;
 
 use app::media::MediaStore;
 use common::{empty_db, fresh_db, spawn_app_on, spawn_app_with, Backend};

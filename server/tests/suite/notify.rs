@@ -3,7 +3,7 @@
 //! check what the recipient's mail client or phone would get and what the operator sees in
 //! the outbox table.
 
-mod common;
+use crate::common;
 
 use app::db::Db;
 use app::notify::model::Channel;

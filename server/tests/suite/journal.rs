@@ -2,7 +2,7 @@
 //! the semester from a timetable, types marks; a student reads them; the head of studies reads
 //! the history and the performance report; and everything refused leaves nothing written.
 
-mod common;
+use crate::common;
 
 use app::auth::model::Role;
 use common::{spawn_app, Backend, TestApp};

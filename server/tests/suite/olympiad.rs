@@ -4,7 +4,7 @@
 //! rows, wrong or taken IIN, a school outside eligibility, dates outside registration) gets
 //! its own message at its field and writes nothing.
 
-mod common;
+use crate::common;
 
 use app::auth::model::Role;
 use app::ui::time::format_local_input;

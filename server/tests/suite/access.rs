@@ -2,7 +2,7 @@
 //! user who holds no role. A server function added without an entry below fails this test,
 //! so nobody can add one without deciding who may call it.
 
-mod common;
+use crate::common;
 
 use common::{spawn_app, Backend};
 use reqwest::StatusCode;

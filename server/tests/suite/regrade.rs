@@ -4,7 +4,7 @@
 //! follow, once. Versions that do not line up are reported and left alone, running attempts
 //! too, and only the exam's teacher may look or apply.
 
-mod common;
+use crate::common;
 
 use app::auth::model::Role;
 use app::exam::model::{Question, QuestionKind};

@@ -1,7 +1,7 @@
 //! The platform over HTTP, as the pages (or anyone else) call it: accounts, administration,
 //! audit, languages, headers. Each test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::auth::model::Role;
 use common::{spawn_app, spawn_app_with, Backend};

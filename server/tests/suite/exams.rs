@@ -4,7 +4,7 @@
 //! reviewer confirms violations and gives a verdict, the student appeals once to a second
 //! reviewer, the report counts what the review screens show, and old images are purged.
 
-mod common;
+use crate::common;
 // Issue 19's follow-ups (extra time while sitting, idempotent saves, ...), in files of their own.
 mod exam_followups;
 
