@@ -3,7 +3,7 @@
 //! values), and answers that are formulas in Moodle's syntax (`{a} * {b}`, `sqrt({a})`,
 //! `pow({a}, 2)`, `pi()`), each with a share of the points and a tolerance.
 //!
-//! The values are drawn from the paper's question seed ([`super::model::question_seed`]), so a
+//! The values are drawn from the paper's question seed (`model::question_seed`), so a
 //! reload shows the same numbers and the server draws them again when scoring: nothing is stored
 //! per attempt. A candidate sees the text with the values put in (and `{=...}` formulas worked
 //! out, Moodle's "calculated text"), never a formula or an answer.
@@ -18,7 +18,9 @@
 //! base functions `bindec decbin decoct octdec` and the tests `is_finite is_infinite is_nan`,
 //! whose results are not numbers to compare; `^` and `**` (not Moodle's syntax: use `pow`).
 
-use super::model::{parse_number, Rng, MAX_OPTION, MAX_OPTIONS};
+use super::limits::{MAX_OPTION, MAX_OPTIONS, MAX_TEXT};
+use super::rng::Rng;
+use super::typed::parse_number;
 use crate::i18n::Msg;
 use exmex::{ops_factory, BinOp, Express, FlatEx, MakeOperators, Operator};
 use serde::{Deserialize, Serialize};
@@ -488,7 +490,7 @@ impl Calculated {
             if !length_ok {
                 return Err(Msg::ErrCalcDisplay);
             }
-            if a.feedback.trim().chars().count() > super::model::MAX_TEXT {
+            if a.feedback.trim().chars().count() > MAX_TEXT {
                 return Err(Msg::ErrExamTextTooLong);
             }
         }

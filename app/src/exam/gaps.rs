@@ -20,7 +20,9 @@
 //! Drag and drop into text: `[[n]]` in the text is a gap whose right choice is choice n (from 1)
 //! of `Question::options`; the gap offers the choices of that choice's group.
 
-use super::model::{parse_number, short_matches, PresentedQuestion, Question, QuestionKind, Rng, MAX_OPTION, MAX_OPTIONS};
+use super::limits::{MAX_OPTION, MAX_OPTIONS};
+use super::rng::Rng;
+use super::typed::{parse_number, short_matches};
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,25 @@ use serde::{Deserialize, Serialize};
 pub const MAX_GAPS: usize = 50;
 /// The most groups a drag and drop question's choices can be in (Moodle offers 20).
 pub const MAX_GROUPS: u32 = 20;
+
+/// Which of the two gap questions a question is (None in [`GapSource`] for the other kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GapQuestion {
+    Cloze,
+    DragText,
+}
+
+/// What this module reads of a question: its text with the gaps and, for drag and drop, the
+/// choices with their groups. `model::Question` converts into it, so the question model can
+/// call in here (validate, present, score) without the two files importing each other.
+#[derive(Clone, Copy, Debug)]
+pub struct GapSource<'a> {
+    pub kind: Option<GapQuestion>,
+    pub text: &'a str,
+    pub options: &'a [String],
+    pub groups: &'a [u32],
+    pub unlimited: &'a [bool],
+}
 
 /// How a gap is answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -324,18 +345,20 @@ pub fn parse_drag_text(text: &str, choices: usize) -> Result<(Vec<String>, Vec<u
 }
 
 /// A drag and drop question's choice `i`'s group (1 when none is set).
-pub fn group_of(q: &Question, i: usize) -> u32 {
+pub fn group_of<'a>(q: impl Into<GapSource<'a>>, i: usize) -> u32 {
+    let q = q.into();
     q.groups.get(i).copied().unwrap_or(1)
 }
 
 /// Whether a gap question can be asked: its gaps read (see [`parse_cloze`] and
 /// [`parse_drag_text`]); drag and drop: at least one choice, a group (1 to [`MAX_GROUPS`]) and
 /// an "unlimited" flag per choice or none at all, and no choice text twice in a group.
-pub fn validate(q: &Question) -> Result<(), GapError> {
+pub fn validate<'a>(q: impl Into<GapSource<'a>>) -> Result<(), GapError> {
+    let q = q.into();
     let whole = |problem: Msg| GapError { gap: 0, problem };
     match q.kind {
-        QuestionKind::Cloze => parse_cloze(&q.text).map(|_| ()),
-        QuestionKind::DragText => {
+        Some(GapQuestion::Cloze) => parse_cloze(&q.text).map(|_| ()),
+        Some(GapQuestion::DragText) => {
             if q.options.is_empty() {
                 return Err(whole(Msg::ErrExamTooFewOptions));
             }
@@ -358,9 +381,10 @@ pub fn validate(q: &Question) -> Result<(), GapError> {
 
 /// How many options of a question the paper names with ids: for embedded answers every answer
 /// of every gap (only the choice gaps' are ever shown), otherwise `options`.
-pub fn named_options(q: &Question) -> usize {
+pub fn named_options<'a>(q: impl Into<GapSource<'a>>) -> usize {
+    let q = q.into();
     match q.kind {
-        QuestionKind::Cloze => parse_cloze(&q.text).map(|c| c.answer_count()).unwrap_or(0),
+        Some(GapQuestion::Cloze) => parse_cloze(&q.text).map(|c| c.answer_count()).unwrap_or(0),
         _ => q.options.len(),
     }
 }
@@ -398,63 +422,64 @@ pub enum GapPick {
     Choice(String),
 }
 
-/// Fills in a gap question's pieces and gaps (called by `model::present` with its generator):
-/// choice gaps' options shuffled, typed gaps sized to fit the longest answer rounded up, so
-/// the width gives little away; `text` shows each gap as a blank. A text that no longer reads
-/// is shown as it is, without gaps.
-pub fn present_gaps(q: &Question, rng: &mut Rng, out: &mut PresentedQuestion) {
+/// A gap question's paper: the text with each gap as a blank, the text's pieces between the gaps,
+/// and the gaps as the candidate sees them.
+pub struct GapPaper {
+    pub text: String,
+    pub pieces: Vec<String>,
+    pub gaps: Vec<PresentedGap>,
+}
+
+/// A gap question's paper (called by `model::present` with its generator): choice gaps' options
+/// shuffled, typed gaps sized to fit the longest answer rounded up, so the width gives little
+/// away. None for other kinds, and for a text that no longer reads (shown as it is, without gaps).
+pub fn present_gaps<'a>(q: impl Into<GapSource<'a>>, rng: &mut Rng) -> Option<GapPaper> {
     const BLANK: &str = "_____";
+    let q = q.into();
     match q.kind {
-        QuestionKind::Cloze => {
-            let Ok(cloze) = parse_cloze(&q.text) else { return };
+        Some(GapQuestion::Cloze) => {
+            let cloze = parse_cloze(q.text).ok()?;
+            let mut gaps = Vec::with_capacity(cloze.gaps.len());
             for (g, gap) in cloze.gaps.iter().enumerate() {
                 let offset = cloze.offset(g);
                 if gap.kind.is_choice() {
                     let order: Vec<usize> = rng.permutation(gap.answers.len()).into_iter().map(|i| offset + i).collect();
                     let options = order.iter().map(|&i| gap.answers[i - offset].text.clone()).collect();
-                    out.gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0 });
+                    gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0 });
                 } else {
                     let longest = gap.answers.iter().map(|a| a.text.chars().count()).max().unwrap_or(0);
-                    out.gaps.push(PresentedGap {
-                        kind: gap.kind,
-                        options: Vec::new(),
-                        order: Vec::new(),
-                        size: longest.div_ceil(5) * 5 + 5,
-                    });
+                    gaps.push(PresentedGap { kind: gap.kind, options: Vec::new(), order: Vec::new(), size: longest.div_ceil(5) * 5 + 5 });
                 }
             }
-            out.text = cloze.pieces.join(BLANK);
-            out.pieces = cloze.pieces;
-            out.options.clear();
-            out.order.clear();
+            Some(GapPaper { text: cloze.pieces.join(BLANK), pieces: cloze.pieces, gaps })
         }
-        QuestionKind::DragText => {
-            let Ok((pieces, gaps)) = parse_drag_text(&q.text, q.options.len()) else { return };
-            for right in gaps {
-                let group: Vec<usize> = (0..q.options.len()).filter(|&i| group_of(q, i) == group_of(q, right)).collect();
-                let order: Vec<usize> = rng.permutation(group.len()).into_iter().map(|p| group[p]).collect();
-                let options = order.iter().map(|&i| q.options[i].clone()).collect();
-                out.gaps.push(PresentedGap { kind: GapKind::Drop, options, order, size: 0 });
-            }
-            out.text = pieces.join(BLANK);
-            out.pieces = pieces;
-            // The choices are shown in the gaps, not as a list of their own.
-            out.options.clear();
-            out.order.clear();
+        Some(GapQuestion::DragText) => {
+            let (pieces, rights) = parse_drag_text(q.text, q.options.len()).ok()?;
+            let gaps = rights
+                .into_iter()
+                .map(|right| {
+                    let group: Vec<usize> = (0..q.options.len()).filter(|&i| group_of(q, i) == group_of(q, right)).collect();
+                    let order: Vec<usize> = rng.permutation(group.len()).into_iter().map(|p| group[p]).collect();
+                    let options = order.iter().map(|&i| q.options[i].clone()).collect();
+                    PresentedGap { kind: GapKind::Drop, options, order, size: 0 }
+                })
+                .collect();
+            Some(GapPaper { text: pieces.join(BLANK), pieces, gaps })
         }
-        _ => {}
+        None => None,
     }
 }
 
 /// Each gap's share earned (0 to 1) and weight, in the gaps' order.
-pub fn gap_shares(q: &Question, answers: &[Option<GapAnswer>]) -> Vec<(f64, u32)> {
+pub fn gap_shares<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> Vec<(f64, u32)> {
+    let q = q.into();
     let answer = |g: usize| answers.get(g).and_then(Option::as_ref);
     match q.kind {
-        QuestionKind::Cloze => {
+        Some(GapQuestion::Cloze) => {
             let Ok(cloze) = parse_cloze(&q.text) else { return Vec::new() };
             cloze.gaps.iter().enumerate().map(|(g, gap)| (cloze_gap_share(gap, cloze.offset(g), answer(g)), gap.weight)).collect()
         }
-        QuestionKind::DragText => {
+        Some(GapQuestion::DragText) => {
             let Ok((_, gaps)) = parse_drag_text(&q.text, q.options.len()) else { return Vec::new() };
             // A choice that may fill only one gap counts where it was put first.
             let mut used = vec![false; q.options.len()];
@@ -519,7 +544,8 @@ fn cloze_gap_share(gap: &ClozeGap, offset: usize, answer: Option<&GapAnswer>) ->
 
 /// The share of a gap question's points an answer earns: each gap's share weighted by its
 /// weight (embedded answers; drag and drop: each gap alike).
-pub fn share(q: &Question, answers: &[Option<GapAnswer>]) -> f64 {
+pub fn share<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> f64 {
+    let q = q.into();
     let shares = gap_shares(q, answers);
     let total: u32 = shares.iter().map(|(_, w)| w).sum();
     if total == 0 {
@@ -530,9 +556,10 @@ pub fn share(q: &Question, answers: &[Option<GapAnswer>]) -> f64 {
 
 /// Whether a gap answer fits its question: no more gaps than it has, typed text only in typed
 /// gaps, and each pick one of the options its gap offers (the server refuses other answers).
-pub fn fits(q: &Question, answers: &[Option<GapAnswer>]) -> bool {
+pub fn fits<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> bool {
+    let q = q.into();
     match q.kind {
-        QuestionKind::Cloze => {
+        Some(GapQuestion::Cloze) => {
             let Ok(cloze) = parse_cloze(&q.text) else { return false };
             answers.len() <= cloze.gaps.len()
                 && answers.iter().enumerate().all(|(g, a)| {
@@ -544,7 +571,7 @@ pub fn fits(q: &Question, answers: &[Option<GapAnswer>]) -> bool {
                     }
                 })
         }
-        QuestionKind::DragText => {
+        Some(GapQuestion::DragText) => {
             let Ok((_, gaps)) = parse_drag_text(&q.text, q.options.len()) else { return false };
             answers.len() <= gaps.len()
                 && answers.iter().zip(&gaps).all(|(a, &right)| match a {
@@ -566,12 +593,13 @@ pub struct GapReview {
     pub feedback: Vec<String>,
 }
 
-pub fn review(q: &Question, answers: &[Option<GapAnswer>]) -> GapReview {
+pub fn review<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> GapReview {
+    let q = q.into();
     let mut out = GapReview { answer: Vec::new(), correct: Vec::new(), feedback: Vec::new() };
     let line = |g: usize, text: &str| format!("{}: {text}", g + 1);
     let answer = |g: usize| answers.get(g).and_then(Option::as_ref).filter(|a| !a.is_empty());
     match q.kind {
-        QuestionKind::Cloze => {
+        Some(GapQuestion::Cloze) => {
             let Ok(cloze) = parse_cloze(&q.text) else { return out };
             for (g, gap) in cloze.gaps.iter().enumerate() {
                 let offset = cloze.offset(g);
@@ -594,7 +622,7 @@ pub fn review(q: &Question, answers: &[Option<GapAnswer>]) -> GapReview {
                 }
             }
         }
-        QuestionKind::DragText => {
+        Some(GapQuestion::DragText) => {
             let Ok((_, gaps)) = parse_drag_text(&q.text, q.options.len()) else { return out };
             let choice = |i: usize| q.options.get(i).cloned().unwrap_or_default();
             for (g, &right) in gaps.iter().enumerate() {

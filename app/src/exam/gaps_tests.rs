@@ -1,5 +1,5 @@
 use super::*;
-use crate::exam::model::{present, score, Answer, OptionIds, PaperAnswer};
+use crate::exam::model::{present, score, Answer, OptionIds, PaperAnswer, Question, QuestionKind};
 
 /// The sample question of Moodle's documentation page "Embedded Answers (Cloze) question type".
 const MOODLE_SAMPLE: &str = "This question consists of some text with an answer embedded right here {1:MULTICHOICE:Wrong answer#Feedback for this wrong answer~Another wrong answer#Feedback for the other wrong answer~=Correct answer#Feedback for correct answer~%50%Answer that gives half the credit#Feedback for half credit answer} and right after that you will have to deal with this short answer {1:SHORTANSWER:Wrong answer#Feedback for this wrong answer~=Correct answer#Feedback for correct answer~%50%Answer that gives half the credit#Feedback for half credit answer} and finally we have a floating point number {2:NUMERICAL:=23.8:0.1#Feedback for correct answer 23.8~%50%23.8:2#Feedback for half credit answer in the nearby region of the correct answer}.

@@ -18,6 +18,7 @@ pub mod gaps;
 pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
+pub mod limits;
 pub mod manage;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -31,11 +32,13 @@ pub mod question_files;
 pub mod regrade;
 pub mod regrade_api;
 pub mod review;
+pub mod rng;
 pub mod schedule;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod tickets;
+pub mod typed;
 
 /// Largest question file accepted for import.
 pub const MAX_IMPORT_FILE: usize = 4 * 1024 * 1024;

@@ -3,23 +3,17 @@
 //! scales. Compiled for the server and the browser alike (pure functions, serde and std only):
 //! the page shuffles options the same way the server does and shows the same scores.
 //!
-//! Randomness comes from [`Rng`], a small seeded generator rather than the `rand` crate, because
-//! an attempt must look the same after a reload (the seed is stored with the attempt) and the
-//! same code runs in wasm.
+//! Leaves it uses: the size limits (`limits`), the seeded generator (`rng`) and reading typed
+//! answers (`typed`). The kinds with parts of their own (`gaps`, `calculated`) sit below this
+//! file and never import it.
 
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
-/// The longest question text, in characters.
-pub const MAX_TEXT: usize = 5000;
-/// The longest answer option (or accepted answer, or matching item), in characters.
-pub const MAX_OPTION: usize = 1000;
-/// The most options (or matching pairs, or items to order) a question can have.
-pub const MAX_OPTIONS: usize = 20;
-/// The longest topic name, in characters.
-pub const MAX_TOPIC: usize = 200;
-/// Points a question can be worth: 1 to this.
-pub const MAX_POINTS: u32 = 100;
+pub use super::limits::{MAX_OPTION, MAX_OPTIONS, MAX_POINTS, MAX_TEXT, MAX_TOPIC};
+pub use super::rng::Rng;
+use super::typed::short_matches;
+pub use super::typed::{normalize_short, parse_number};
 
 /// How a question is answered and scored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -398,6 +392,24 @@ fn check_items(items: &[String]) -> Result<(), Msg> {
     Ok(())
 }
 
+/// What the gap questions' code reads of a question (see [`super::gaps::GapSource`]).
+impl<'a> From<&'a Question> for super::gaps::GapSource<'a> {
+    fn from(q: &'a Question) -> Self {
+        use super::gaps::GapQuestion;
+        super::gaps::GapSource {
+            kind: match q.kind {
+                QuestionKind::Cloze => Some(GapQuestion::Cloze),
+                QuestionKind::DragText => Some(GapQuestion::DragText),
+                _ => None,
+            },
+            text: &q.text,
+            options: &q.options,
+            groups: &q.groups,
+            unlimited: &q.unlimited,
+        }
+    }
+}
+
 /// An answer in terms of the question's ORIGINAL indexes: what is stored and scored. The page
 /// never sees these indexes; it sends a [`PaperAnswer`] naming options by their per-attempt
 /// ids, which the server resolves to this. An unanswered question is an empty answer: no
@@ -597,8 +609,13 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
         gaps: Vec::new(),
         unit,
     };
-    if matches!(question.kind, QuestionKind::Cloze | QuestionKind::DragText) {
-        super::gaps::present_gaps(question, &mut rng, &mut presented);
+    if let Some(paper) = super::gaps::present_gaps(question, &mut rng) {
+        // The choices are shown in the gaps, not as a list of their own.
+        presented.text = paper.text;
+        presented.pieces = paper.pieces;
+        presented.gaps = paper.gaps;
+        presented.options.clear();
+        presented.order.clear();
     }
     presented
 }
@@ -725,35 +742,6 @@ pub fn matched_accepted(question: &Question, text: &str) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
-/// A short answer as compared: trimmed, single spaces, lowercase, "ё" as "е".
-pub fn normalize_short(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е")
-}
-
-/// A typed number: "2.5", "2,5", "-3", "+1e3", with spaces around. None for anything else (also
-/// for "1,000.5": a comma is a decimal comma here, never a thousands separator).
-pub fn parse_number(text: &str) -> Option<f64> {
-    let text = text.trim().replace(',', ".");
-    // Rust also reads "inf" and "NaN", which nobody types as an answer.
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
-        return None;
-    }
-    text.parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
-pub(super) fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>, case_sensitive: bool) -> bool {
-    if let (Some(key), Some(value)) = (parse_number(accepted), parse_number(typed)) {
-        // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
-        let slack = 1e-9 * key.abs().max(1.0);
-        return (value - key).abs() <= tolerance.unwrap_or(0.0) + slack;
-    }
-    if case_sensitive {
-        let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        return spaced(accepted) == spaced(typed);
-    }
-    normalize_short(accepted) == normalize_short(typed)
-}
-
 /// Why questions could not be drawn.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DrawError {
@@ -810,51 +798,6 @@ pub fn draw(bank: &[(i64, String)], per_topic: &[(String, u32)], seed: u64) -> R
         drawn.extend_from_slice(&pool[..*wanted as usize]);
     }
     Ok(drawn)
-}
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): tiny, fast, passes BigCrush, and gives the same
-/// numbers on every platform. Not for secrets; only for shuffling.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n (0 when n is 0). Lemire's multiply-and-reject: a plain `% n` would favour
-    /// small numbers slightly.
-    pub fn below(&mut self, n: usize) -> usize {
-        if n <= 1 {
-            return 0;
-        }
-        let n = n as u64;
-        let threshold = n.wrapping_neg() % n;
-        loop {
-            let product = u128::from(self.next_u64()) * u128::from(n);
-            if (product as u64) >= threshold {
-                return (product >> 64) as usize;
-            }
-        }
-    }
-
-    /// 0..n in a uniformly random order (Fisher-Yates).
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = self.below(i + 1);
-            order.swap(i, j);
-        }
-        order
-    }
 }
 
 /// Facility of a question (item analysis): the mean score as a share of the maximum, 0 to 1.
