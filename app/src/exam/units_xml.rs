@@ -94,7 +94,7 @@ pub(super) fn write(out: &mut String, units: &Units) {
 
 #[cfg(test)]
 mod tests {
-    use crate::exam::model::{score, Answer, Question, QuestionKind};
+    use crate::exam::model::{score, Answer, Question};
     use crate::exam::moodle_xml::{parse_moodle_xml, write_moodle_xml};
     use crate::exam::units::*;
     use crate::i18n::Msg;
