@@ -72,8 +72,7 @@ async fn a_candidate_answers_numerical_questions_with_units(b: Backend) {
         let teacher = teacher.clone();
         let app = &app;
         async move {
-            app.call(&teacher, "/api/exam/question/save", &[("subject", "Физика"), ("question", &serde_json::to_string(&q).unwrap())])
-                .await
+            app.call(&teacher, "/api/exam/question/save", &[("subject", "Физика"), ("question", &serde_json::to_string(&q).unwrap())]).await
         }
     };
 

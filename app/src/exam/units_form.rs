@@ -152,7 +152,10 @@ mod tests {
             units.list.iter().map(|u| (u.name.as_str(), u.multiplier)).collect::<Vec<_>>(),
             vec![("м", 1.0), ("см", 100.0), ("км", 0.001)]
         );
-        assert_eq!((units.role, units.penalty, units.penalty_of, units.input), (UnitRole::Graded, 0.25, PenaltyOf::Question, UnitInput::Select));
+        assert_eq!(
+            (units.role, units.penalty, units.penalty_of, units.input),
+            (UnitRole::Graded, 0.25, PenaltyOf::Question, UnitInput::Select)
+        );
         assert_eq!(q.validate(), Ok(()));
         let shown = QuestionForm::of(&q);
         assert_eq!(shown.units.rows[2].multiplier, "0.001");

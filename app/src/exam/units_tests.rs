@@ -110,7 +110,9 @@ fn units_named_in_kazakh_or_russian_and_units_before_the_number() {
     assert_eq!(points(&q, "1,5"), 0.9);
     let money = Question {
         accepted: vec!["2.5".into()],
-        units: Some(Units { list: vec![unit("₸", 1.0), unit("тиын", 100.0)], role: UnitRole::Graded, left: true, ..Units::default() }),
+        units: Some(Units {
+            list: vec![unit("₸", 1.0), unit("тиын", 100.0)], role: UnitRole::Graded, left: true, ..Units::default()
+        }),
         ..Question::new(QuestionKind::Short, "Бағасы?")
     };
     assert_eq!(money.validate(), Ok(()));

@@ -152,10 +152,12 @@ mod tests {
 
     #[test]
     fn moodle_unit_options_map_both_ways() {
-        let with = |options: &str| MOODLE.replace(
+        let with = |options: &str| {
+            MOODLE.replace(
             "<unitgradingtype>2</unitgradingtype>\n    <unitpenalty>0.2500000</unitpenalty>\n    <showunits>2</showunits>\n    <unitsleft>0</unitsleft>",
             options,
-        );
+        )
+        };
         let units = |options: &str| one(&with(options)).units.expect("units");
         let optional = units("<unitgradingtype>0</unitgradingtype><showunits>0</showunits><unitsleft>1</unitsleft>");
         assert_eq!((optional.role, optional.input, optional.left, optional.penalty), (UnitRole::Optional, UnitInput::Typed, true, 0.1));
