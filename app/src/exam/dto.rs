@@ -138,6 +138,9 @@ pub struct PaperQuestion {
     /// A calculated question's unit, shown after its answer box ("" for none).
     #[serde(default)]
     pub unit: String,
+    /// A numerical short answer's units: the select's names or the hint (no multipliers).
+    #[serde(default)]
+    pub units: Option<crate::exam::units::PaperUnits>,
 }
 
 /// A gap of a gap question on the candidate's paper.

@@ -76,6 +76,9 @@ pub struct QuestionForm {
     /// A calculated question's variables, formulas and unit.
     #[serde(default)]
     pub calculated: super::calculated_form::CalculatedForm,
+    /// A numerical short answer's units and their options.
+    #[serde(default)]
+    pub units: super::units_form::UnitsForm,
 }
 
 impl QuestionForm {
@@ -104,6 +107,7 @@ impl QuestionForm {
             } else {
                 super::calculated_form::CalculatedForm::default()
             },
+            units: super::units_form::UnitsForm::default(),
         }
     }
 
@@ -144,6 +148,7 @@ impl QuestionForm {
                         feedback: feedback(i),
                     })
                     .collect();
+                form.units = super::units_form::UnitsForm::of(q.units.as_ref());
             }
             QuestionKind::Matching => {
                 form.pairs = q
@@ -248,6 +253,7 @@ impl QuestionForm {
                 } else {
                     q.tolerances = tolerances.iter().map(|t| t.unwrap_or(0.0)).collect();
                 }
+                q.units = self.units.to_units()?;
             }
             QuestionKind::Matching => {
                 q.options = self.pairs.iter().map(|p| p.left.trim().to_string()).collect();
@@ -376,10 +382,10 @@ fn trim_number(n: f64) -> String {
 }
 
 /// The part of the editor's form a message of `Question::validate` is about: "text", "points",
-/// "topic", "answers" (the options, accepted answers, pairs or items), "feedback"; anything
+/// "topic", "answers" (the options, accepted answers, pairs or items), "units", "feedback"; anything
 /// else is the whole "question".
 pub fn field_of(q: &Question, msg: Msg) -> &'static str {
-    if let Some(field) = super::calculated_form::field_of(msg) {
+    if let Some(field) = super::calculated_form::field_of(msg).or_else(|| super::units_form::field_of(msg)) {
         return field;
     }
     match msg {

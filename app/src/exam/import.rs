@@ -1151,8 +1151,8 @@ fn try_template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 /// A bank as the template's spreadsheet, one question a row, readable back by [`parse_xlsx`]
 /// into the same questions. What the layout cannot hold is not written silently wrong: a
 /// question with more than 8 options (or matching items), or with a "|" in an answer or a
-/// feedback, is left out and listed on a second sheet with the reason (Moodle XML holds them);
-/// a picture is left out of its row and listed there too. Headers and reasons in `locale`'s
+/// feedback, or a numerical question with units, is left out and listed on a second sheet with
+/// the reason (Moodle XML holds them); a picture is left out of its row and listed there too. Headers and reasons in `locale`'s
 /// language, the kind in all three (as the template has it).
 pub fn bank_xlsx(questions: &[Question], locale: Locale) -> Vec<u8> {
     try_bank_xlsx(questions, locale).unwrap_or_else(|e| {
@@ -1177,6 +1177,10 @@ fn question_row(q: &Question) -> Result<Vec<(usize, String)>, Msg> {
         QuestionKind::Cloze | QuestionKind::DragText => return Err(Msg::ExamExportGapsInXml),
         QuestionKind::Calculated => return Err(Msg::ExamExportCalculated),
     };
+    // The template has no columns for units: Moodle XML carries them.
+    if q.units.is_some() {
+        return Err(Msg::ExamExportUnits);
+    }
     if options.len() > XLSX_OPTIONS {
         return Err(Msg::ExamExportTooManyOptions);
     }
@@ -1790,7 +1794,16 @@ mod tests {
         };
         let barred = Question { accepted: strings(&["a|b"]), ..Question::new(QuestionKind::Short, "Черта") };
         let pictured = Question { image: Some("media/1".into()), ..bank[0].clone() };
-        let bytes = bank_xlsx(&[wide, barred, pictured], Locale::Ru);
+        let with_units = Question {
+            accepted: strings(&["2.5"]),
+            units: Some(crate::exam::units::Units {
+                list: vec![crate::exam::units::Unit { name: "м".into(), multiplier: 1.0 }],
+                role: crate::exam::units::UnitRole::Graded,
+                ..Default::default()
+            }),
+            ..Question::new(QuestionKind::Short, "Ұзындығы?")
+        };
+        let bytes = bank_xlsx(&[wide, barred, pictured, with_units], Locale::Ru);
         let back = parse_xlsx(&bytes).expect("readable");
         assert_eq!(back.len(), 1, "only the question with a picture has a row (without it)");
         assert_eq!(back[0].image, None);
@@ -1806,6 +1819,7 @@ mod tests {
                 Msg::ExamExportTooManyOptions.text(Locale::Ru).to_string(),
                 Msg::ExamExportBarInText.text(Locale::Ru).to_string(),
                 Msg::ExamExportPictureLeftOut.text(Locale::Ru).to_string(),
+                Msg::ExamExportUnits.text(Locale::Ru).to_string(),
             ]
         );
     }

@@ -39,6 +39,10 @@ pub mod settings;
 pub mod store;
 pub mod tickets;
 pub mod typed;
+pub mod units;
+pub mod units_form;
+#[cfg(feature = "ssr")]
+pub mod units_xml;
 
 /// Largest question file accepted for import.
 pub const MAX_IMPORT_FILE: usize = 4 * 1024 * 1024;

@@ -104,7 +104,7 @@ fn default_points() -> u32 {
 /// |----------|-------------------------------|-------------------|---------------------------------------------|---------------------------|
 /// | Single   | the choices                   | empty             | the one correct option's index              | empty                     |
 /// | Multiple | the choices                   | empty             | the correct options' indexes                | empty                     |
-/// | Short    | empty                         | empty             | empty                                       | accepted answers; tolerance for numeric ones |
+/// | Short    | empty                         | empty             | empty                                       | accepted answers; tolerance for numeric ones; `units` for numerical ones |
 /// | Matching | the left items                | the right items   | `correct[i]` = index in `right` of left `i`'s match | empty             |
 /// | Ordering | the items, in the correct order | empty           | empty                                       | empty                     |
 /// | Essay    | empty                         | empty             | empty                                       | empty                     |
@@ -173,6 +173,10 @@ pub struct Question {
     /// For calculated questions: the variables, formulas and unit (None for other kinds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculated: Option<super::calculated::Calculated>,
+    /// For numerical short answers: their units and how they are graded and given (see
+    /// [`super::units`]); None: a bare number, as before units existed (and for other kinds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<super::units::Units>,
 }
 
 impl Question {
@@ -197,6 +201,7 @@ impl Question {
             groups: Vec::new(),
             unlimited: Vec::new(),
             calculated: None,
+            units: None,
         }
     }
 
@@ -207,7 +212,8 @@ impl Question {
     /// answers) not empty, at most [`MAX_OPTION`] characters each and at most [`MAX_OPTIONS`]
     /// of them. Then single: at least 2 options, all different, exactly one correct; multiple: at
     /// least 2 options, all different, at least one correct, none twice; short: at least one
-    /// accepted answer and a finite non-negative tolerance; matching: at least 2 left items, all
+    /// accepted answer and a finite non-negative tolerance, and units as
+    /// [`super::units::Units::validate`] wants them (no other kind has units); matching: at least 2 left items, all
     /// different, each with a right item; ordering: at least 2 items, all different.
     pub fn validate(&self) -> Result<(), Msg> {
         let text = self.text.trim();
@@ -244,6 +250,9 @@ impl Question {
             QuestionKind::Short => self.accepted.len(),
             _ => 0,
         };
+        if self.units.is_some() && self.kind != QuestionKind::Short {
+            return Err(Msg::ErrUnitsNeedNumbers);
+        }
         if !self.feedback.is_empty() && self.feedback.len() != answers {
             return Err(Msg::ErrExamFeedbackCount);
         }
@@ -302,6 +311,9 @@ impl Question {
                 }
                 if self.tolerance.is_some_and(|t| !t.is_finite() || t < 0.0) {
                     return Err(Msg::ErrExamToleranceInvalid);
+                }
+                if let Some(units) = &self.units {
+                    units.validate(&self.accepted)?;
                 }
             }
             QuestionKind::Matching => {
@@ -371,8 +383,16 @@ impl Question {
         }
     }
 
+    /// Each accepted answer with the share of the points it gives and its tolerance.
+    pub fn credited_answers(&self) -> impl Iterator<Item = (&str, f64, Option<f64>)> + '_ {
+        self.accepted.iter().enumerate().map(|(i, a)| {
+            let (weight, tolerance) = self.accepted_credit(i);
+            (a.as_str(), weight, tolerance)
+        })
+    }
+
     /// The share of the points accepted answer `i` gives, and the tolerance it is read with.
-    fn accepted_credit(&self, i: usize) -> (f64, Option<f64>) {
+    pub(super) fn accepted_credit(&self, i: usize) -> (f64, Option<f64>) {
         let weight = self.weights.get(i).copied().unwrap_or(1.0);
         let tolerance = self.tolerances.get(i).copied().or(self.tolerance);
         (weight, tolerance)
@@ -466,6 +486,9 @@ pub struct PresentedQuestion {
     /// A calculated question's unit, shown after the answer box ("" for none and other kinds).
     #[serde(default)]
     pub unit: String,
+    /// A numerical short answer's units as the paper shows them (None when not in use).
+    #[serde(default)]
+    pub units: Option<super::units::PaperUnits>,
 }
 
 impl PresentedQuestion {
@@ -608,6 +631,7 @@ pub fn present(question: &Question, seed: u64) -> PresentedQuestion {
         pieces: Vec::new(),
         gaps: Vec::new(),
         unit,
+        units: if question.kind == QuestionKind::Short { question.units.as_ref().and_then(super::units::Units::paper) } else { None },
     };
     if let Some(paper) = super::gaps::present_gaps(question, &mut rng) {
         // The choices are shown in the gaps, not as a list of their own.
@@ -649,7 +673,8 @@ pub struct Scored {
 ///   made one and lowercased (Kazakh and Russian letters too; "ё" counts as "е"; neither for a
 ///   case-sensitive question); or if both read
 ///   as numbers ("2,5" and "2.5" alike) that differ by at most the tolerance (0 when none).
-///   All or nothing.
+///   All or nothing; with units in use, a number with its unit, converted, less the unit's
+///   penalty when graded (see [`super::units`]).
 /// - Matching: the share of left items matched correctly, times the points; a wrong match
 ///   costs nothing more than an empty one.
 /// - Ordering: all or nothing: every item in its place. (Partial credit by position would give
@@ -690,6 +715,9 @@ pub fn score(question: &Question, answer: &Answer) -> Scored {
         (QuestionKind::Short, Answer::Text(text)) => {
             if text.trim().is_empty() {
                 return scored(0.0);
+            }
+            if let Some(units) = question.units.as_ref().filter(|u| u.in_use()) {
+                return scored(super::units::best_match(question.credited_answers(), units, text).map_or(0.0, |(_, credit)| credit));
             }
             // The best accepted answer the text matches.
             let best = (0..question.accepted.len())
@@ -732,6 +760,9 @@ pub fn score_paper(question: &Question, seed: u64, answer: &Answer) -> Scored {
 /// The accepted answer a short answer earns the most with (the first of equals), if it
 /// matches any: the one whose feedback the review shows.
 pub fn matched_accepted(question: &Question, text: &str) -> Option<usize> {
+    if let Some(units) = question.units.as_ref().filter(|u| u.in_use()) {
+        return super::units::best_match(question.credited_answers(), units, text).map(|(i, _)| i);
+    }
     let mut best: Option<(usize, f64)> = None;
     for i in 0..question.accepted.len() {
         let (weight, tolerance) = question.accepted_credit(i);

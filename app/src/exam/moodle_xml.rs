@@ -21,7 +21,7 @@
 //! | `multichoice` | single choice (`<single>true`) or multiple response, with the answers' fractions as weights when they are not the plain one right answer |
 //! | `truefalse`   | single choice between "Дұрыс / Верно" and "Қате / Неверно"                   |
 //! | `shortanswer` | short answer with each answer's fraction, and `<usecase>` as case-sensitivity; an answer worth 0% only carries feedback and is left out |
-//! | `numerical`   | short answer with a number, each answer with its tolerance and fraction      |
+//! | `numerical`   | short answer with a number, each answer with its tolerance and fraction, and its units (see [`super::units_xml`]) |
 //! | `matching`    | matching; a subquestion with an empty text is a right item nobody matches    |
 //! | `ordering`    | ordering (Moodle's ordering plugin keeps the items in the right order too)    |
 //! | `essay`       | essay                                                                       |
@@ -36,7 +36,7 @@
 //!
 //! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
 //! not built yet (calculated multiple choice, random, description), pictures and
-//! embedded files, numerical units, wildcards (`*`) in short answers, and fractional points.
+//! embedded files, wildcards (`*`) in short answers, and fractional points.
 //! The whole file is refused when any question is, as for GIFT.
 
 use super::model::{ImportError, Question, QuestionKind};
@@ -144,9 +144,6 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
             q
         }
         "numerical" => {
-            if node.child("units").is_some_and(|u| u.child("unit").is_some()) {
-                return Err(Msg::ErrImportUnits);
-            }
             let mut q = Question::new(QuestionKind::Short, "");
             for answer in answers() {
                 let share = fraction(answer)?;
@@ -165,6 +162,7 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
                 q.feedback.push(answer_feedback(answer)?);
             }
             settle_short(&mut q)?;
+            q.units = super::units_xml::import(node)?;
             q
         }
         "matching" => {
@@ -223,8 +221,8 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
 
 /// A bank as Moodle XML, for Moodle or another Talap: one `category` a topic, then its
 /// questions. Texts are written as `plain_text`, as they are kept here. Short answers whose
-/// accepted answers are all numbers become `numerical` (with their tolerances), the others
-/// `shortanswer`. Multiple choice without weights gets the fractions that score it as
+/// accepted answers are all numbers become `numerical` (with their tolerances and units), the
+/// others `shortanswer`. Multiple choice without weights gets the fractions that score it as
 /// [`score`](super::model::score) does: each correct option 1/n of the points, each wrong one
 /// −1/n. Pictures are not written (Moodle would need the files inside the XML).
 pub fn write_moodle_xml(questions: &[Question]) -> String {
@@ -309,6 +307,9 @@ fn write_question(out: &mut String, q: &Question) {
                 } else {
                     answer(out, share, &accepted.replace('*', "\\*"), Some(i), "");
                 }
+            }
+            if let Some(units) = q.units.as_ref().filter(|_| numeric) {
+                super::units_xml::write(out, units);
             }
         }
         QuestionKind::Matching => {
@@ -526,11 +527,6 @@ mod tests {
     <single>true</single>
     <answer fraction="100"><text>а</text></answer><answer fraction="0"><text>б</text></answer>
   </question>
-  <question type="numerical">
-    <questiontext format="html"><text>Длина?</text></questiontext>
-    <answer fraction="100"><text>5</text><tolerance>0</tolerance></answer>
-    <units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit></units>
-  </question>
   <question type="shortanswer">
     <questiontext format="html"><text>Окончание?</text></questiontext>
     <answer fraction="100"><text>*ция</text></answer>
@@ -554,10 +550,9 @@ mod tests {
             Err(vec![
                 err(3, Msg::ErrImportUnsupportedKind),
                 err(6, Msg::ErrImportPicture),
-                err(11, Msg::ErrImportUnits),
-                err(16, Msg::ErrImportWildcard),
-                err(20, Msg::ErrExamPointsInvalid),
-                err(24, Msg::ErrExamWeightsSum),
+                err(11, Msg::ErrImportWildcard),
+                err(15, Msg::ErrExamPointsInvalid),
+                err(19, Msg::ErrExamWeightsSum),
             ])
         );
         // A broken file is refused where reading stopped.

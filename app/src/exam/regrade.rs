@@ -12,7 +12,7 @@
 //!   old key and the panel offers the regrade again (it still drew an old version).
 //! - Versions "line up" (`lines_up`) when the stored answer reads the same against both: same
 //!   kind and the same number of options, right items or items to order; any list of accepted
-//!   answers; an essay worth the same points (its hand-given points carry over, and they
+//!   answers (with any tolerances and units: the typed text is scored again); an essay worth the same points (its hand-given points carry over, and they
 //!   could exceed a smaller maximum). Otherwise the question is listed with the reason and left
 //!   as drawn (the rest of the paper is still regraded). Options whose texts were only put in
 //!   another order are followed by their text (an ordering's key *is* its order); otherwise

@@ -333,13 +333,14 @@ pub fn review_question(
         QuestionKind::Single | QuestionKind::Multiple => {
             presented.order.iter().filter(|i| q.correct.contains(i)).map(|&i| option(i)).collect()
         }
-        // The accepted answers worth all the points (all of them without weights).
+        // The accepted answers worth all the points (all of them without weights), a number
+        // with its base unit when units are in use.
         QuestionKind::Short => q
             .accepted
             .iter()
             .enumerate()
             .filter(|(i, _)| q.weights.get(*i).is_none_or(|w| *w >= 1.0 - 1e-9))
-            .map(|(_, a)| a.clone())
+            .map(|(_, a)| q.units.as_ref().filter(|u| u.in_use()).map_or_else(|| a.clone(), |u| u.with_base(a)))
             .collect(),
         QuestionKind::Matching => presented
             .order

@@ -22,13 +22,18 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// both read as numbers, otherwise as text (ignoring case and spacing unless `case_sensitive`).
 pub fn short_matches(accepted: &str, typed: &str, tolerance: Option<f64>, case_sensitive: bool) -> bool {
     if let (Some(key), Some(value)) = (parse_number(accepted), parse_number(typed)) {
-        // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
-        let slack = 1e-9 * key.abs().max(1.0);
-        return (value - key).abs() <= tolerance.unwrap_or(0.0) + slack;
+        return within(key, value, tolerance);
     }
     if case_sensitive {
         let spaced = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         return spaced(accepted) == spaced(typed);
     }
     normalize_short(accepted) == normalize_short(typed)
+}
+
+/// Whether a number is within the tolerance (exactly, for none) of an accepted one.
+pub fn within(key: f64, value: f64, tolerance: Option<f64>) -> bool {
+    // Decimal fractions are inexact in binary: 2.6 − 2.5 is a hair above 0.1.
+    let slack = 1e-9 * key.abs().max(1.0);
+    (value - key).abs() <= tolerance.unwrap_or(0.0) + slack
 }

@@ -15,6 +15,7 @@ mod gap_questions;
 mod http;
 mod journal;
 mod notify;
+mod numerical_units;
 mod olympiad;
 mod operations;
 mod regrade;

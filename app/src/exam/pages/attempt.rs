@@ -317,8 +317,15 @@ fn QuestionView(q: PaperQuestion, queue: AnswerQueue) -> impl IntoView {
                 Some(PaperAnswer::Text(s)) => s.clone(),
                 _ => String::new(),
             };
-            view! { <input class="answer" name=name value=value aria-labelledby=stem_id.clone() on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
-                .into_any()
+            match q.units.clone() {
+                Some(units) => {
+                    let on_change = Callback::new(move |text| send(PaperAnswer::Text(text)));
+                    view! { <super::unit_answer::NumberWithUnit name=name labelled_by=stem_id.clone() units=units saved=value on_change=on_change/> }
+                        .into_any()
+                }
+                None => view! { <input class="answer" name=name value=value aria-labelledby=stem_id.clone() on:change=move |ev| send(PaperAnswer::Text(event_target_value(&ev)))/> }
+                    .into_any(),
+            }
         }
         "essay" => {
             let value = match &saved {

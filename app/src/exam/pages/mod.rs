@@ -1,8 +1,9 @@
 //! Exam pages, one file each: the exams list (`list`: sit / teach / create / import questions), the
 //! device check before an attempt (`sit`), the attempt with autosave and the server's timer
-//! (`attempt`, gap questions' text with its gaps in `gap_text`), the teacher's results (`results`)
+//! (`attempt`, gap questions' text with its gaps in `gap_text`, a number with units in
+//! `unit_answer`), the teacher's results (`results`)
 //! with its regrade panel (`regrade`), the question bank (`bank`) and its question
-//! editor (`question_editor`), grading of tickets and offline marks (`grading`), editing,
+//! editor (`question_editor`, its units in `units_editor`), grading of tickets and offline marks (`grading`), editing,
 //! duplicating and archiving an exam (`edit`, whose settings fields `settings_form` shares with
 //! the new exam's form).
 
@@ -20,6 +21,8 @@ mod regrade;
 mod results;
 pub mod settings_form;
 mod sit;
+mod unit_answer;
+mod units_editor;
 
 use leptos::prelude::*;
 use leptos_router::components::Route;

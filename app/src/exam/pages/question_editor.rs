@@ -78,7 +78,7 @@ pub fn QuestionEditor(
     let title = if question_id.is_some() { Msg::EditQuestion } else { Msg::NewQuestion };
     let answers = match kind {
         QuestionKind::Single | QuestionKind::Multiple => view! { <ChoiceRows form=form/> }.into_any(),
-        QuestionKind::Short => view! { <AcceptedRows form=form/> }.into_any(),
+        QuestionKind::Short => view! { <AcceptedRows form=form/><super::units_editor::UnitRows form=form error=error_signal/> }.into_any(),
         QuestionKind::Matching => view! { <MatchingRows form=form/> }.into_any(),
         QuestionKind::Ordering => view! { <OrderingRows form=form/> }.into_any(),
         QuestionKind::Essay => view! { <p class="hint">{t(Msg::EssayNoKey)}</p> }.into_any(),
@@ -326,7 +326,12 @@ fn QuestionPreview(form: RwSignal<QuestionForm>, question_id: Option<i64>) -> im
                             <label class="option"><input type=kind disabled=true/>" "{o.clone()}</label>
                         }).collect_view().into_any()
                     }
-                    QuestionKind::Short => view! { <input class="answer" disabled=true/> }.into_any(),
+                    QuestionKind::Short => match p.units.clone() {
+                        Some(units) => view! {
+                            <super::unit_answer::NumberWithUnit name="preview".to_string() labelled_by=String::new() units=units saved=String::new()/>
+                        }.into_any(),
+                        None => view! { <input class="answer" disabled=true/> }.into_any(),
+                    },
                     QuestionKind::Essay => view! { <textarea class="answer" rows="4" disabled=true></textarea> }.into_any(),
                     QuestionKind::Matching => {
                         let right = p.right.clone();

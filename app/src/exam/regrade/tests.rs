@@ -48,6 +48,24 @@ fn versions_line_up_by_kind_and_counts() {
 }
 
 #[test]
+fn a_numerical_answer_is_rescored_when_units_change() {
+    use crate::exam::units::{Unit, UnitRole, Units};
+    let bare = Question { accepted: vec!["2.5".into()], points: 2, ..Question::new(QuestionKind::Short, "Ұзындығы?") };
+    let units = Units {
+        list: vec![Unit { name: "м".into(), multiplier: 1.0 }, Unit { name: "см".into(), multiplier: 100.0 }],
+        role: UnitRole::Graded,
+        ..Units::default()
+    };
+    let with_units = Question { units: Some(units), ..bare.clone() };
+    let tr = lines_up(&bare, &with_units).expect("units added line up");
+    let typed = |t: &str| tr.answer(&Answer::Text(t.into()));
+    assert_eq!(model::score(&bare, &typed("250 см")).points_awarded, 0.0);
+    assert_eq!(model::score(&with_units, &typed("250 см")).points_awarded, 2.0, "the new key reads the unit");
+    assert!((model::score(&with_units, &typed("2,5")).points_awarded - 1.8).abs() < 1e-9, "a missing unit now costs 10%");
+    assert!(lines_up(&with_units, &bare).is_ok(), "and taken away again");
+}
+
+#[test]
 fn reordered_texts_are_followed_by_their_text() {
     // The teacher corrects an ordering's key by putting its items in another order: the
     // candidate's "b, a, c" is right under the new key.

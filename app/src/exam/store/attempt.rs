@@ -418,6 +418,7 @@ pub async fn attempt_view(db: &Db, caller: &Caller, attempt_id: i64, now: i64) -
                 gaps: PaperGap::of(&p.gaps, &ids.options),
                 pieces: p.pieces,
                 unit: p.unit.clone(),
+                units: p.units,
             });
         }
     }
