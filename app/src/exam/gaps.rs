@@ -374,6 +374,11 @@ pub struct PresentedGap {
     pub options: Vec<String>,
     pub order: Vec<usize>,
     pub size: usize,
+    /// Drag and drop: per option shown, whether it may fill one gap only (not "unlimited"),
+    /// so the page moves it rather than copies it; empty for embedded answers, whose gaps
+    /// have options of their own. Says nothing of the key.
+    #[serde(default)]
+    pub single_use: Vec<bool>,
 }
 
 /// What the candidate typed or picked in a gap, in the question's own indexes (see
@@ -412,7 +417,7 @@ pub fn present_gaps(q: &Question, rng: &mut Rng, out: &mut PresentedQuestion) {
                 if gap.kind.is_choice() {
                     let order: Vec<usize> = rng.permutation(gap.answers.len()).into_iter().map(|i| offset + i).collect();
                     let options = order.iter().map(|&i| gap.answers[i - offset].text.clone()).collect();
-                    out.gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0 });
+                    out.gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0, single_use: Vec::new() });
                 } else {
                     let longest = gap.answers.iter().map(|a| a.text.chars().count()).max().unwrap_or(0);
                     out.gaps.push(PresentedGap {
@@ -420,6 +425,7 @@ pub fn present_gaps(q: &Question, rng: &mut Rng, out: &mut PresentedQuestion) {
                         options: Vec::new(),
                         order: Vec::new(),
                         size: longest.div_ceil(5) * 5 + 5,
+                        single_use: Vec::new(),
                     });
                 }
             }
@@ -434,7 +440,8 @@ pub fn present_gaps(q: &Question, rng: &mut Rng, out: &mut PresentedQuestion) {
                 let group: Vec<usize> = (0..q.options.len()).filter(|&i| group_of(q, i) == group_of(q, right)).collect();
                 let order: Vec<usize> = rng.permutation(group.len()).into_iter().map(|p| group[p]).collect();
                 let options = order.iter().map(|&i| q.options[i].clone()).collect();
-                out.gaps.push(PresentedGap { kind: GapKind::Drop, options, order, size: 0 });
+                let single_use = order.iter().map(|&i| !q.unlimited.get(i).copied().unwrap_or(false)).collect();
+                out.gaps.push(PresentedGap { kind: GapKind::Drop, options, order, size: 0, single_use });
             }
             out.text = pieces.join(BLANK);
             out.pieces = pieces;
