@@ -7,39 +7,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { launch, open, close, visit, hydrated, signIn, setLang, msg, uniq, screenshot, scrollWidth, DEMO_PASSWORD, PHONE } from './lib.mjs';
+import { launch, close, visit, hydrated, msg, uniq, screenshot, scrollWidth, signedIn, createExam, PHONE } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function as(login, lang, options = {}) {
-  const ctx = await open(browser, { lang, ...options });
-  await signIn(ctx.page, lang, login, DEMO_PASSWORD);
-  await setLang(ctx.context, lang);
-  return ctx;
-}
+const as = (login, lang, options = {}) => signedIn(browser, login, lang, options);
 
-/** A datetime-local value in Kazakhstan time (UTC+5), `minutes` from now. */
-function kzInput(minutes) {
-  return new Date(Date.now() + 5 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16);
-}
-
-/** Fills the new-exam form for the demo journal with `form` ("ticket", "offline"). */
+/** Creates an exam of `form` ("ticket", "offline", "test") for the demo journal. */
 async function newExam(page, lang, title, form, fill) {
-  await visit(page, '/exams');
-  const f = page.getByTestId('exam-form');
-  const journal = f.getByLabel(msg('Journal', lang), { exact: true });
-  const value = await journal.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Деректер қоры'))?.value);
-  assert.ok(value, 'the demo journal is offered');
-  await journal.selectOption(value);
-  await f.getByLabel(msg('Title', lang), { exact: true }).fill(title);
-  await f.getByTestId('exam-form-kind').selectOption(form);
-  await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
-  await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
-  await fill(f);
-  await f.getByRole('button', { name: msg('NewExam', lang) }).click();
-  await page.getByTestId('teaching-exams').getByText(title).waitFor();
+  await createExam(page, lang, { title, form, fill });
 }
 
 const PDF = Buffer.from('%PDF-1.4\n% Talap test answer\n');

@@ -265,6 +265,87 @@ export async function chooseOption(select, text) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Exams.
+
+/** A fresh context in `lang` (see `open`) signed in as demo user `login`, the page in `lang`. */
+export async function signedIn(browser, login, lang, options = {}) {
+  const ctx = await open(browser, { lang, ...options });
+  await signIn(ctx.page, lang, login, DEMO_PASSWORD);
+  await setLang(ctx.context, lang);
+  return ctx;
+}
+
+/** A datetime-local value in Kazakhstan time (UTC+5), `minutes` from now. */
+export function kzInput(minutes) {
+  return new Date(Date.now() + 5 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * Imports `gift` (Moodle's GIFT text) into the demo subject's bank through the form on /exams,
+ * as the signed-in teacher; waits for the import's success.
+ */
+export async function importGift(page, lang, gift) {
+  await visit(page, '/exams');
+  const importForm = page.getByTestId('import-form');
+  await importForm.getByLabel(msg('Subject', lang), { exact: true }).selectOption({ label: 'Деректер қоры' });
+  await importForm.getByLabel(msg('File', lang), { exact: true }).setInputFiles({ name: 'questions.gift', mimeType: 'text/plain', buffer: Buffer.from(gift) });
+  await importForm.getByRole('button', { name: msg('ImportQuestions', lang) }).click();
+  await page.getByTestId('import-ok').waitFor();
+}
+
+/**
+ * Creates an exam for the demo journal ("Деректер қоры") with the form on /exams, as the
+ * signed-in teacher, open from an hour ago for three hours. `form`: "test", "ticket" or
+ * "offline"; `duration` (minutes), `draw` ("topic: n"), `proctored` (the box set as given; left
+ * as it is when undefined) and `lesson` (picks the lesson from the options' texts, e.g.
+ * `(texts) => texts.at(-1)`) when given; `fill(form)` for anything else. Waits until the
+ * teacher's list shows it; returns the journal's id and the lesson's text.
+ */
+export async function createExam(page, lang, { title, form = 'test', duration, draw, proctored, lesson, fill }) {
+  await visit(page, '/exams');
+  const f = page.getByTestId('exam-form');
+  const journal = f.getByLabel(msg('Journal', lang), { exact: true });
+  const journalId = await journal.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Деректер қоры'))?.value);
+  assert.ok(journalId, 'the demo journal is offered');
+  await journal.selectOption(journalId);
+  await f.getByLabel(msg('Title', lang), { exact: true }).fill(title);
+  await f.getByTestId('exam-form-kind').selectOption(form);
+  await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
+  await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
+  if (duration !== undefined) await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill(String(duration));
+  if (draw !== undefined) await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(draw);
+  let lessonText = null;
+  if (lesson) {
+    const select = f.getByLabel(msg('ExamLesson', lang), { exact: true });
+    // The journal's lessons come with it: wait for them.
+    await select.locator('option').nth(1).waitFor({ state: 'attached' });
+    const texts = await select.evaluate((el) => [...el.options].filter((o) => o.value !== '').map((o) => o.textContent));
+    lessonText = lesson(texts);
+    assert.ok(lessonText, `a lesson among ${texts.length}`);
+    await select.selectOption({ label: lessonText });
+  }
+  if (proctored !== undefined) await f.getByLabel(msg('Proctored', lang), { exact: true }).setChecked(proctored);
+  if (fill) await fill(f);
+  await f.getByRole('button', { name: msg('NewExam', lang) }).click();
+  await page.getByTestId('teaching-exams').getByText(title).waitFor();
+  return { journalId, lessonText };
+}
+
+/**
+ * As the signed-in student: starts `title` from the exams list (no device check: the exam is
+ * not proctored) and waits for the paper, hydrated.
+ */
+export async function startExam(page, title, button = 'start-exam') {
+  await visit(page, '/exams');
+  await page.getByTestId('my-exams').locator('tr', { hasText: title }).getByTestId(button).click();
+  await page.waitForURL(/\/exams\/\d+\/sit$/);
+  await hydrated(page);
+  await page.getByTestId('begin-exam').click();
+  await page.waitForURL(/\/exams\/attempt\/\d+$/);
+  await hydrated(page);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server log.
 
 /** Current size of the server log, to read only what is written after it. */

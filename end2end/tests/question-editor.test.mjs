@@ -1,27 +1,19 @@
 // Issue 19: a teacher writes one question of each kind in the bank's editor (embedded answers
-// and drag and drop into text, and a calculated one, among them) (and edits one, which
-// makes version 2), sets an exam of two attempts graded by their average, and a student sits it
-// twice: the first time right, the second time blank. The exams list and the journal (the
-// student's own marks, on the exam's lesson) show the average of the two marks, not the last.
+// and drag and drop into text, whose choice moves between gaps, and a calculated one, among
+// them) (and edits one, which makes version 2), sets an exam of two attempts graded by their
+// average, and a student sits it twice: the first time right, the second time blank. The exams
+// list and the journal (the student's own marks, on the exam's lesson) show the average of the
+// two marks, not the last.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, close, visit, hydrated, signIn, setLang, msg, uniq, screenshot, DEMO_PASSWORD } from './lib.mjs';
+import { launch, close, visit, msg, uniq, screenshot, signedIn, createExam, startExam } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function as(login, lang) {
-  const ctx = await open(browser, { lang });
-  await signIn(ctx.page, lang, login, DEMO_PASSWORD);
-  await setLang(ctx.context, lang);
-  return ctx;
-}
-
-function kzInput(minutes) {
-  return new Date(Date.now() + 5 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16);
-}
+const as = (login, lang) => signedIn(browser, login, lang);
 
 test('a teacher writes every kind in the editor; two attempts make the average in the journal', async () => {
   const lang = 'ru';
@@ -151,27 +143,15 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     assert.equal(await page.getByTestId('bank-question').filter({ hasText: `Без ответа ${id}` }).count(), 0);
 
     // The exam: two attempts, graded by their average, its mark on the midterm lesson.
-    await visit(page, '/exams');
-    const f = page.getByTestId('exam-form');
-    const journal = f.getByLabel(msg('Journal', lang), { exact: true });
-    const value = await journal.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Деректер қоры'))?.value);
-    await journal.selectOption(value);
-    await f.getByLabel(msg('Title', lang), { exact: true }).fill(title);
-    await f.getByTestId('exam-form-kind').selectOption('test');
-    await f.getByLabel(msg('ExamOpens', lang), { exact: true }).fill(kzInput(-60));
-    await f.getByLabel(msg('ExamCloses', lang), { exact: true }).fill(kzInput(180));
-    await f.getByLabel(msg('DurationMinutes', lang), { exact: true }).fill('30');
-    await f.getByLabel(msg('ExamDraw', lang), { exact: true }).fill(`${topic}: 8`);
-    const lesson = f.getByLabel(msg('ExamLesson', lang), { exact: true });
-    const midterm = await lesson.evaluate((el) => [...el.options].find((o) => o.textContent.includes('Аралық аттестация'))?.textContent);
-    assert.ok(midterm, 'the journal has its midterm lesson');
-    await lesson.selectOption({ label: midterm });
-    lessonDate = midterm.split(' · ')[0];
-    await f.getByTestId('attempts-allowed').fill('2');
-    await f.getByTestId('grading-method').selectOption('average');
-    await f.getByLabel(msg('Proctored', lang), { exact: true }).uncheck();
-    await f.getByRole('button', { name: msg('NewExam', lang) }).click();
-    await page.getByTestId('teaching-exams').getByText(title).waitFor();
+    const { lessonText } = await createExam(page, lang, {
+      title, duration: 30, draw: `${topic}: 8`, proctored: false,
+      lesson: (texts) => texts.find((t) => t.includes('Аралық аттестация')),
+      fill: async (f) => {
+        await f.getByTestId('attempts-allowed').fill('2');
+        await f.getByTestId('grading-method').selectOption('average');
+      },
+    });
+    lessonDate = lessonText.split(' · ')[0];
     await close(teacher);
   }
 
@@ -180,13 +160,7 @@ test('a teacher writes every kind in the editor; two attempts make the average i
   const row = () => page.getByTestId('my-exams').locator('tr', { hasText: title });
   /** Starts the next attempt from the exams list; `answer` fills the paper, then it is handed in. */
   const sit = async (button, answer) => {
-    await visit(page, '/exams');
-    await row().getByTestId(button).click();
-    await page.waitForURL(/\/exams\/\d+\/sit$/);
-    await hydrated(page);
-    await page.getByTestId('begin-exam').click();
-    await page.waitForURL(/\/exams\/attempt\/\d+$/);
-    await hydrated(page);
+    await startExam(page, title, button);
     await page.getByTestId('question').first().waitFor();
     assert.equal(await page.getByTestId('question').count(), 8);
     await answer();
@@ -214,9 +188,16 @@ test('a teacher writes every kind in the editor; two attempts make the average i
     await cloze.getByLabel(gap(1), { exact: true }).fill('sql');
     await cloze.getByLabel(gap(1), { exact: true }).press('Tab');
     await cloze.getByLabel(gap(2), { exact: true }).selectOption({ label: 'таблицах' });
+    // A choice fills one gap at a time, as in Moodle: each list says where it is, and picked
+    // in another gap it moves there, emptying the first, and the move is said.
     const drag = question(stems.drag);
-    await drag.getByLabel(gap(1), { exact: true }).selectOption({ label: 'запись' });
-    await drag.getByLabel(gap(2), { exact: true }).selectOption({ label: 'поле' });
+    const dragGap = (n) => drag.getByLabel(gap(n), { exact: true });
+    await dragGap(1).selectOption({ label: 'поле' });
+    await dragGap(2).selectOption({ label: `поле (${msg('GapChoiceIn', lang).replace('{n}', '1')})` });
+    const moved = msg('GapChoiceMoved', lang).replace('{choice}', 'поле').replace('{from}', '1');
+    await drag.getByTestId('gap-moved').filter({ hasText: moved }).waitFor();
+    assert.equal(await dragGap(1).inputValue(), '', 'the first gap is empty again');
+    await dragGap(1).selectOption({ label: 'запись' });
     // This paper's values, read off its text: the answer is theirs, not another candidate's.
     const calc = question(stems.calc);
     const [, a, b] = (await calc.locator('.stem').innerText()).match(/(\d+) \+ (\d+) = \?/);

@@ -152,6 +152,11 @@ pub struct PaperGap {
     pub options: Vec<(String, String)>,
     /// A typed gap's width in characters.
     pub size: usize,
+    /// Ids of this gap's options that may fill one gap only (drag and drop choices not marked
+    /// "unlimited"; a choice has the same id in every gap that offers it): picked here, such a
+    /// choice leaves the gap it was in, as in Moodle.
+    #[serde(default)]
+    pub single_use: Vec<String>,
 }
 
 impl PaperGap {
@@ -163,6 +168,13 @@ impl PaperGap {
                 kind: g.kind.code().to_string(),
                 options: g.order.iter().zip(&g.options).filter_map(|(&i, text)| Some((ids.get(i)?.clone(), text.clone()))).collect(),
                 size: g.size,
+                single_use: g
+                    .order
+                    .iter()
+                    .zip(&g.single_use)
+                    .filter(|(_, once)| **once)
+                    .filter_map(|(&i, _)| ids.get(i).cloned())
+                    .collect(),
             })
             .collect()
     }

@@ -2,8 +2,12 @@
 //! who reviews the candidate's group, gives one running attempt N more minutes with a reason.
 //! The server's deadline moves (`store::extensions`), so every later save and the hand-in are
 //! judged by the new one; the candidate's page hears it with the next saved answer or its next
-//! look at the clock (`attempt_clock`), or on a reload. Audited like an accommodation (who, whom,
-//! how many minutes, why); an accommodation is given before the start, this after it.
+//! look at the clock (`attempt_clock`: every minute while the page is shown, when it is shown
+//! again, and at the 5/1/0-minute marks), or on a reload. Audited like an accommodation (who,
+//! whom, how many minutes, why); an accommodation is given before the start, this after it.
+//!
+//! Two places give it: the exam's results page (`RunningAttemptsSection`, its teacher, any
+//! running attempt) and the proctor's timeline of one attempt (`ExtendAttemptForm`).
 
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
@@ -141,8 +145,9 @@ pub async fn extend_attempt(attempt_id: i64, minutes: String, reason: String) ->
     .await
 }
 
-/// The caller's own attempt's deadline now: the candidate's page asks before its countdown
-/// ends (and at its warnings), so extra time given meanwhile is not lost.
+/// The caller's own attempt's deadline now: the candidate's page asks every minute while it is
+/// shown, when it is shown again and at its warnings, so extra time given meanwhile reaches the
+/// countdown. Three numbers, so asking that often costs little.
 #[server(prefix = "/api", endpoint = "exam/attempt/clock")]
 pub async fn attempt_clock(attempt_id: i64) -> Result<AttemptDeadline, AppError> {
     crate::api::respond(async move {
@@ -153,11 +158,25 @@ pub async fn attempt_clock(attempt_id: i64) -> Result<AttemptDeadline, AppError>
     .await
 }
 
+/// How many times `extend` gave time: what a page reads its deadlines again after. Not after
+/// a refusal, which would draw the form anew and lose what was typed.
+pub fn times_given(extend: ServerAction<ExtendAttempt>) -> Memo<u32> {
+    Memo::new(move |n: Option<&u32>| {
+        let n = n.copied().unwrap_or(0);
+        if extend.value().get().is_some_and(|r| r.is_ok()) {
+            n + 1
+        } else {
+            n
+        }
+    })
+}
+
 /// The running attempts section of the exam's results page, with the extension form.
 #[component]
 pub fn RunningAttemptsSection(exam_id: i64) -> impl IntoView {
     let extend = ServerAction::<ExtendAttempt>::new();
-    let data = Resource::new(move || extend.version().get(), move |_| running_attempts(exam_id));
+    let given = times_given(extend);
+    let data = Resource::new(move || given.get(), move |_| running_attempts(exam_id));
     let error = action_error(extend);
     let extended = Signal::derive(move || extend.value().get().is_some_and(|r| r.is_ok()));
     view! {
@@ -204,5 +223,27 @@ pub fn RunningAttemptsSection(exam_id: i64) -> impl IntoView {
             })}
         </Transition>
         <FormStatus error=error ok=(extended, Msg::AttemptExtended)/>
+    }
+}
+
+/// Extra time for one running attempt (the proctor's timeline): minutes and a reason, each
+/// refused at its field; `extend` is the page's action, so the page reads its deadline again
+/// once the time is given.
+#[component]
+pub fn ExtendAttemptForm(attempt_id: i64, extend: ServerAction<ExtendAttempt>) -> impl IntoView {
+    let error = action_error(extend);
+    let extended = Signal::derive(move || extend.value().get().is_some_and(|r| r.is_ok()));
+    view! {
+        <section class="extend-attempt" data-testid="extend-attempt">
+            <h2>{t(Msg::ExtraTimeTitle)}</h2>
+            <p class="hint">{t(Msg::ExtraTimeHint)}</p>
+            <ActionForm action=extend attr:data-testid="extend-form" attr:class="inline-form">
+                <input type="hidden" name="attempt_id" value=attempt_id/>
+                <Field label=Msg::MoreMinutes name="minutes" kind="number" error=error required=true input_id="extend-minutes"/>
+                <Field label=Msg::Reason name="reason" error=error required=true input_id="extend-reason"/>
+                <button type="submit" class="primary" disabled=move || extend.pending().get()>{t(Msg::ExtendAttempt)}</button>
+            </ActionForm>
+            <FormStatus error=error ok=(extended, Msg::AttemptExtended)/>
+        </section>
     }
 }

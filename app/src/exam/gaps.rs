@@ -398,6 +398,11 @@ pub struct PresentedGap {
     pub options: Vec<String>,
     pub order: Vec<usize>,
     pub size: usize,
+    /// Drag and drop: per option shown, whether it may fill one gap only (not "unlimited"),
+    /// so the page moves it rather than copies it; empty for embedded answers, whose gaps
+    /// have options of their own. Says nothing of the key.
+    #[serde(default)]
+    pub single_use: Vec<bool>,
 }
 
 /// What the candidate typed or picked in a gap, in the question's own indexes (see
@@ -445,10 +450,16 @@ pub fn present_gaps<'a>(q: impl Into<GapSource<'a>>, rng: &mut Rng) -> Option<Ga
                 if gap.kind.is_choice() {
                     let order: Vec<usize> = rng.permutation(gap.answers.len()).into_iter().map(|i| offset + i).collect();
                     let options = order.iter().map(|&i| gap.answers[i - offset].text.clone()).collect();
-                    gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0 });
+                    gaps.push(PresentedGap { kind: gap.kind, options, order, size: 0, single_use: Vec::new() });
                 } else {
                     let longest = gap.answers.iter().map(|a| a.text.chars().count()).max().unwrap_or(0);
-                    gaps.push(PresentedGap { kind: gap.kind, options: Vec::new(), order: Vec::new(), size: longest.div_ceil(5) * 5 + 5 });
+                    gaps.push(PresentedGap {
+                        kind: gap.kind,
+                        options: Vec::new(),
+                        order: Vec::new(),
+                        size: longest.div_ceil(5) * 5 + 5,
+                        single_use: Vec::new(),
+                    });
                 }
             }
             Some(GapPaper { text: cloze.pieces.join(BLANK), pieces: cloze.pieces, gaps })
@@ -461,7 +472,8 @@ pub fn present_gaps<'a>(q: impl Into<GapSource<'a>>, rng: &mut Rng) -> Option<Ga
                     let group: Vec<usize> = (0..q.options.len()).filter(|&i| group_of(q, i) == group_of(q, right)).collect();
                     let order: Vec<usize> = rng.permutation(group.len()).into_iter().map(|p| group[p]).collect();
                     let options = order.iter().map(|&i| q.options[i].clone()).collect();
-                    PresentedGap { kind: GapKind::Drop, options, order, size: 0 }
+                    let single_use = order.iter().map(|&i| !q.unlimited.get(i).copied().unwrap_or(false)).collect();
+                    PresentedGap { kind: GapKind::Drop, options, order, size: 0, single_use }
                 })
                 .collect();
             Some(GapPaper { text: pieces.join(BLANK), pieces, gaps })

@@ -189,6 +189,40 @@ fn drag_and_drop_offers_the_group_and_scores_the_share_of_gaps() {
 }
 
 #[test]
+fn a_choice_used_twice_counts_once_unless_unlimited_and_the_paper_says_which_move() {
+    // "lazy" (choice 2, group 1) put in gap 1, where "quick" belongs, then in gap 3, its place.
+    let q = drag();
+    let lazy_twice = vec![Some(GapAnswer::Choice(2)), Some(GapAnswer::Choice(1)), Some(GapAnswer::Choice(2))];
+    // The server takes the answer (a page that moves choices never sends it, a forged one may)...
+    assert!(fits(&q, &lazy_twice));
+    // ...and scores the choice in the gap it was put in first only: fox alone counts.
+    assert!(close(score(&q, &Answer::Gaps(lazy_twice.clone())).points_awarded, 1.0));
+    assert_eq!(gap_shares(&q, &lazy_twice), vec![(0.0, 1), (1.0, 1), (0.0, 1)]);
+    // An unlimited choice counts wherever it is right.
+    let unlimited = Question { unlimited: vec![false, false, true, false, false], ..drag() };
+    assert!(close(score(&unlimited, &Answer::Gaps(lazy_twice)).points_awarded, 2.0));
+    // Two different single-use choices are no second use.
+    let both = vec![Some(GapAnswer::Choice(0)), Some(GapAnswer::Choice(4)), Some(GapAnswer::Choice(2))];
+    assert!(close(score(&q, &Answer::Gaps(both)).points_awarded, 2.0));
+
+    // The page is told which choices to move, by the ids it sees (a choice's id is the same in
+    // every gap that offers it); "unlimited" is not part of the key, but nothing else is added.
+    let ids = OptionIds { options: (0..5).map(|i| format!("c{i}")).collect(), right: Vec::new() };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let paper = crate::exam::dto::PaperGap::of(&present(&q, 3).gaps, &ids.options);
+    assert_eq!(sorted(paper[0].single_use.clone()), vec!["c0", "c2", "c3"]);
+    assert_eq!(sorted(paper[1].single_use.clone()), vec!["c1", "c4"]);
+    let paper = crate::exam::dto::PaperGap::of(&present(&unlimited, 3).gaps, &ids.options);
+    assert_eq!(sorted(paper[2].single_use.clone()), vec!["c0", "c3"], "lazy may be used again");
+    // Embedded answers' gaps have options of their own: nothing moves.
+    let c = cloze("{1:MC:=a~b} {1:MC:=a~b}", 2);
+    assert!(present(&c, 1).gaps.iter().all(|g| g.single_use.is_empty()));
+}
+
+#[test]
 fn drag_and_drop_problems() {
     let err = |q: &Question| validate(q).unwrap_err();
     assert_eq!(err(&Question { text: "No gaps".into(), ..drag() }), GapError { gap: 0, problem: Msg::ErrGapNone });

@@ -2,6 +2,7 @@
 
 use super::review::*;
 use crate::auth::shell::RequireUser;
+use crate::exam::extensions::{times_given, ExtendAttempt, ExtendAttemptForm};
 use crate::exam::model::verdict_msg;
 use crate::i18n::{t, Msg};
 use crate::ui::time::format_datetime;
@@ -137,8 +138,10 @@ fn TimelineView() -> impl IntoView {
     let verdict = ServerAction::<GiveVerdict>::new();
     let decide = ServerAction::<DecideAppeal>::new();
     let reopen = ServerAction::<ReopenAppeal>::new();
+    let extend = ServerAction::<ExtendAttempt>::new();
+    let extended = times_given(extend);
     let data = Resource::new(
-        move || (id(), review.version().get(), verdict.version().get(), decide.version().get(), reopen.version().get()),
+        move || (id(), review.version().get(), verdict.version().get(), decide.version().get(), reopen.version().get(), extended.get()),
         |(id, ..)| attempt_timeline(id),
     );
     let review_error = action_error(review);
@@ -171,7 +174,12 @@ fn TimelineView() -> impl IntoView {
                                 <dt>{t(Msg::CaptureLabel)}</dt><dd data-testid="capture" data-capture=tl.head.capture.code()>{t(tl.head.capture.msg())}</dd>
                                 <dt>{t(Msg::Risk)}</dt><dd data-testid="risk">{tl.head.risk}</dd>
                                 <dt>{t(Msg::Verdict)}</dt><dd data-testid="verdict">{t(verdict_msg(&tl.head.verdict))}{tl.verdict_by.clone().map(|n| format!(" · {n}"))}" "{tl.verdict_comment.clone()}</dd>
+                                {(!finished).then(|| view! {
+                                    <dt>{t(Msg::AttemptDeadline)}</dt><dd data-testid="attempt-deadline">{format_datetime(tl.head.deadline_at)}</dd>
+                                })}
                             </dl>
+                            // While the candidate sits, a proctor of the group may give more time.
+                            {(!finished).then(|| view! { <ExtendAttemptForm attempt_id=aid extend=extend/> })}
                             <h2>{t(Msg::Violations)}</h2>
                             <table class="list" data-testid="violations">
                                 <thead><tr><th>{t(Msg::Time)}</th><th>{t(Msg::Violation)}</th><th>{t(Msg::Confidence)}</th><th>{t(Msg::Evidence)}</th><th>{t(Msg::Status)}</th><th></th></tr></thead>

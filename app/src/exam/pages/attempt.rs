@@ -144,15 +144,17 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
     // The countdown: what the server last said was left, measured on the page's monotonic clock.
     let clock = queue.clock;
     let left_ms = RwSignal::new(clock.get_untracked().left_ms());
-    // Extra time given while sitting: said once it arrives (and heard by a screen reader).
-    let extended = RwSignal::new(false);
+    // Extra time given while sitting: its minutes said once they arrive (and heard by a screen
+    // reader), from whichever answer of the server brought the later deadline.
+    let extended = RwSignal::new(None::<i64>);
     Effect::new(move |before: Option<i64>| {
         let deadline = clock.get().deadline_at;
-        if before.is_some_and(|b| deadline > b) {
-            extended.set(true);
+        if let Some(b) = before.filter(|b| deadline > *b) {
+            extended.set(Some(((deadline - b + 30_000) / 60_000).max(1)));
         }
         deadline
     });
+    let extended_text = move || extended.get().map(|n| t(Msg::TimeExtendedBy)().replace("{n}", &n.to_string()));
     let started = RwSignal::new(!v.proctored);
     let submit = ServerAction::<SubmitAttempt>::new();
     Effect::new(move |_| {
@@ -183,16 +185,27 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
         }
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            // At 5 minutes, at 1 minute and at the end the page asks the server for the
-            // deadline (extra time may have been given meanwhile), once per mark.
+            use crate::exam::answer_queue::monotonic_ms;
+            // The page asks the server for the deadline (extra time may have been given
+            // meanwhile): every minute while it is shown, at once when it is shown again (a
+            // hidden tab's timers are slowed), and at 5 minutes, 1 minute and the end, once per mark.
+            let shown_again = PageShown::watch();
             let mut asked: Option<i64> = None;
+            let mut last_asked = monotonic_ms();
             loop {
                 sleep(500).await;
                 // The page may have gone (handed in, left): the countdown ends with it.
                 let Some(mut left) = clock.try_with_untracked(|c| c.left_ms()) else { break };
                 let mark = [0, 60_000, 300_000].into_iter().find(|m| left <= *m);
-                if mark.is_some() && mark != asked {
+                let at_mark = mark.is_some() && mark != asked;
+                if at_mark {
                     asked = mark;
+                } else if mark.is_none() {
+                    asked = None;
+                }
+                let due = shown_again.take() || (shown_again.visible() && monotonic_ms() - last_asked >= CLOCK_EVERY_MS);
+                if at_mark || due {
+                    last_asked = monotonic_ms();
                     match crate::exam::extensions::attempt_clock(attempt_id).await {
                         Ok(c) if c.submitted => {
                             let _ = reload.try_update(|n| *n += 1);
@@ -207,8 +220,6 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
                         // Not reached: the deadline as last heard stands.
                         Err(_) => {}
                     }
-                } else if mark.is_none() {
-                    asked = None;
                 }
                 if left_ms.try_set(left).is_some() {
                     break;
@@ -238,8 +249,8 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
                 else if left <= 300_000 { Some(t(Msg::FiveMinutesLeft)().to_string()) }
                 else { None }
             }}</p>
-            <p class="sr-only" aria-live="polite">{move || extended.get().then(|| t(Msg::TimeExtended)())}</p>
-            <Show when=move || extended.get()><p class="ok" data-testid="time-extended">{t(Msg::TimeExtended)}</p></Show>
+            <p class="sr-only" aria-live="polite" data-testid="time-extended-said">{extended_text}</p>
+            <Show when=move || extended.get().is_some()><p class="ok" data-testid="time-extended">{extended_text}</p></Show>
             <div class="save-bar" role="status" data-testid="answers-status" data-waiting=move || queue.pending.get()>
                 {move || if queue.pending.get() == 0 { t(Msg::AllAnswersSaved)().to_string() } else if queue.retrying.get() {
                     format!("{} ({})", t(Msg::AnswersNotSavedRetrying)(), queue.pending.get())
@@ -261,6 +272,57 @@ fn Sitting(v: AttemptView, reload: RwSignal<u32>) -> impl IntoView {
             <p class="warning" data-testid="time-up">{move || queue.time_up.get().then(|| t(Msg::ErrTimeUp)())}</p>
             <button type="button" class="primary" data-testid="submit-exam" on:click=move |_| submit_now() disabled=move || submit.pending().get()>{t(Msg::SubmitExam)}</button>
         </Show>
+    }
+}
+
+/// How often the sitting page asks the server's clock while shown: extra time given by a
+/// teacher or a proctor reaches the countdown within this.
+#[cfg(feature = "hydrate")]
+const CLOCK_EVERY_MS: f64 = 60_000.0;
+
+/// Whether the page is shown, and whether it was shown again since last asked: a listener of
+/// `visibilitychange` on the document, removed when this is dropped (the countdown's end).
+#[cfg(feature = "hydrate")]
+struct PageShown {
+    again: std::rc::Rc<std::cell::Cell<bool>>,
+    listener: Option<(web_sys::Document, wasm_bindgen::closure::Closure<dyn FnMut()>)>,
+}
+
+#[cfg(feature = "hydrate")]
+impl PageShown {
+    fn watch() -> PageShown {
+        use wasm_bindgen::JsCast;
+        let again = std::rc::Rc::new(std::cell::Cell::new(false));
+        let listener = web_sys::window().and_then(|w| w.document()).and_then(|doc| {
+            let (flag, d) = (again.clone(), doc.clone());
+            let f = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if !d.hidden() {
+                    flag.set(true);
+                }
+            });
+            doc.add_event_listener_with_callback("visibilitychange", f.as_ref().unchecked_ref()).ok()?;
+            Some((doc, f))
+        });
+        PageShown { again, listener }
+    }
+
+    /// Shown again since the last call.
+    fn take(&self) -> bool {
+        self.again.replace(false)
+    }
+
+    fn visible(&self) -> bool {
+        self.listener.as_ref().is_none_or(|(doc, _)| !doc.hidden())
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl Drop for PageShown {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        if let Some((doc, f)) = self.listener.take() {
+            let _ = doc.remove_event_listener_with_callback("visibilitychange", f.as_ref().unchecked_ref());
+        }
     }
 }
 
