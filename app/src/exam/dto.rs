@@ -82,6 +82,15 @@ pub struct JournalChoice {
     pub topics: Vec<(String, i64)>,
 }
 
+/// What an import added: the questions, the pictures that came with them (a Moodle XML file
+/// carries its pictures), and what was left behind with the line of its question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub questions: usize,
+    pub pictures: usize,
+    pub notes: Vec<super::model::ImportError>,
+}
+
 /// One question of the bank, as its owner sees it (with the key, as JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BankQuestion {

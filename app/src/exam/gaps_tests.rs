@@ -281,7 +281,7 @@ fn moodle_xml_round_trip_of_gap_kinds() {
     assert_eq!((c.kind, c.topic.as_str(), c.points, c.general_feedback.as_str()), (QuestionKind::Cloze, "Gaps", 1, "See the text book."));
     assert_eq!(c.text, "Only one line: {1:SHORTANSWER:=Berlin#Yes~%50%Bonn} and {2:MC:=A~B} and {1:NM:=3:0.5}");
     assert_eq!(d, &Question { topic: "Gaps".into(), unlimited: vec![false, true, false, false, false], ..drag() });
-    let written = write_moodle_xml(&questions);
+    let written = write_moodle_xml(&questions, &Default::default());
     assert!(written.contains("<question type=\"cloze\">") && written.contains("<question type=\"ddwtos\">"), "{written}");
     assert!(written.contains("<dragbox><text>fox</text><group>2</group><infinite/></dragbox>"), "{written}");
     assert_eq!(parse_moodle_xml(&written).expect("reads back"), questions);
