@@ -472,6 +472,7 @@ mod tests {
 ::Q8:: How are you? {}
 
 ::TrueStatement about Grant::Grant was buried in a tomb in New York City.{T}
+
 ::FalseStatement about sun::The sun rises in the West.{FALSE#Wrong: it rises in the East.#Right: it sets in the West.}
 
 What two people are entombed in Grant's tomb? {

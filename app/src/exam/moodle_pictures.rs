@@ -243,7 +243,7 @@ mod tests {
         )
     }
 
-    fn file(name: &str, bytes: &[u8]) -> String {
+    fn file_element(name: &str, bytes: &[u8]) -> String {
         format!(r#"      <file name="{name}" path="/" encoding="base64">{}</file>"#, b64(bytes))
     }
 
@@ -256,7 +256,7 @@ mod tests {
         let png = image(image::ImageFormat::Png, 4);
         let xml = with_text(
             r#"<p>Қай қала <b>белгіленген</b>?</p><p><img src="@@PLUGINFILE@@/kz%20map.png?time=1700000000" alt="карта" width="300" class="img-fluid"></p>"#,
-            &file("kz map.png", &png),
+            &file_element("kz map.png", &png),
         );
         let file = read_moodle_xml(&xml).expect("valid");
         assert_eq!(file.questions[0].text, "Қай қала белгіленген?", "the tag leaves the text");
@@ -266,23 +266,23 @@ mod tests {
 
         // JPEG and WebP as the upload takes them; an address with the bytes inside it too.
         let jpeg = image(image::ImageFormat::Jpeg, 8);
-        let file = read_moodle_xml(&with_text(r#"<img src='@@PLUGINFILE@@/a.jpg'/>Сурет"#, &file("a.jpg", &jpeg))).expect("valid");
+        let file = read_moodle_xml(&with_text(r#"<img src='@@PLUGINFILE@@/a.jpg'/>Сурет"#, &file_element("a.jpg", &jpeg))).expect("valid");
         assert_eq!((file.questions[0].text.as_str(), file.pictures[0].as_ref().map(|p| p.ext)), ("Сурет", Some("jpg")));
         let webp = image(image::ImageFormat::WebP, 8);
         let data = format!(r#"Сурет <IMG SRC="data:image/webp;base64,{}">"#, b64(&webp));
         assert_eq!(read_moodle_xml(&with_text(&data, "")).expect("valid").pictures[0].as_ref().map(|p| p.ext), Some("webp"));
         // A file in a folder of the question's area.
-        let nested = with_text(r#"<img src="@@PLUGINFILE@@/maps/kz.png">?"#, &file("kz.png", &png).replace("path=\"/\"", "path=\"/maps/\""));
+        let nested = with_text(r#"<img src="@@PLUGINFILE@@/maps/kz.png">?"#, &file_element("kz.png", &png).replace("path=\"/\"", "path=\"/maps/\""));
         assert!(read_moodle_xml(&nested).expect("valid").pictures[0].is_some());
         // A file nothing shows is ignored, as in Moodle.
-        let unused = read_moodle_xml(&with_text("Мәтін", &file("old.png", &png))).expect("valid");
+        let unused = read_moodle_xml(&with_text("Мәтін", &file_element("old.png", &png))).expect("valid");
         assert_eq!((unused.questions[0].text.as_str(), unused.pictures.clone()), ("Мәтін", vec![None]));
     }
 
     #[test]
     fn a_second_picture_is_left_out_and_said() {
         let (one, two) = (image(image::ImageFormat::Png, 4), image(image::ImageFormat::Png, 5));
-        let files = format!("{}\n{}", file("one.png", &one), file("two.png", &two));
+        let files = format!("{}\n{}", file_element("one.png", &one), file_element("two.png", &two));
         let xml = with_text(r#"<p><img src="@@PLUGINFILE@@/one.png"></p><p>Салыстырыңыз: <img src="@@PLUGINFILE@@/two.png"></p>"#, &files);
         let file = read_moodle_xml(&xml).expect("valid");
         assert_eq!(file.questions[0].text, "Салыстырыңыз:");
@@ -296,26 +296,26 @@ mod tests {
         let png = image(image::ImageFormat::Png, 4);
         let shown = r#"Карта <img src="@@PLUGINFILE@@/map.png">"#;
         assert_eq!(refused(&with_text(shown, "")), at(Msg::ErrImportPictureMissing), "no <file> of that name");
-        assert_eq!(refused(&with_text(shown, &file("other.png", &png))), at(Msg::ErrImportPictureMissing));
+        assert_eq!(refused(&with_text(shown, &file_element("other.png", &png))), at(Msg::ErrImportPictureMissing));
         assert_eq!(refused(&with_text(r#"<img src="https://example.org/map.png">"#, "")), at(Msg::ErrImportPictureMissing));
-        assert_eq!(refused(&with_text(shown, &file("map.png", b"not a picture at all"))), at(Msg::ErrImportPictureInvalid));
+        assert_eq!(refused(&with_text(shown, &file_element("map.png", b"not a picture at all"))), at(Msg::ErrImportPictureInvalid));
         let broken = r#"      <file name="map.png" path="/" encoding="base64">iVBORw0K!!!</file>"#;
         assert_eq!(refused(&with_text(shown, broken)), at(Msg::ErrImportPictureInvalid), "not base64");
         // A 1x1 GIF (the image crate here decodes none).
         let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b";
-        assert_eq!(refused(&with_text(shown, &file("map.png", gif))), at(Msg::ErrImportPictureInvalid), "GIF: not what an upload takes");
+        assert_eq!(refused(&with_text(shown, &file_element("map.png", gif))), at(Msg::ErrImportPictureInvalid), "GIF: not what an upload takes");
         let mut truncated = png.clone();
         truncated.truncate(png.len() / 2);
-        assert_eq!(refused(&with_text(shown, &file("map.png", &truncated))), at(Msg::ErrImportPictureInvalid));
+        assert_eq!(refused(&with_text(shown, &file_element("map.png", &truncated))), at(Msg::ErrImportPictureInvalid));
         let huge = vec![0u8; super::super::pictures::MAX_PICTURE + 1];
-        assert_eq!(refused(&with_text(shown, &file("map.png", &huge))), at(Msg::ErrImportPictureTooLarge));
+        assert_eq!(refused(&with_text(shown, &file_element("map.png", &huge))), at(Msg::ErrImportPictureTooLarge));
         // A link into the file would lose its file.
         let link = r#"<a href="@@PLUGINFILE@@/plan.pdf">жоспар</a>"#;
-        assert_eq!(refused(&with_text(link, &file("plan.pdf", b"%PDF-1.4"))), at(Msg::ErrImportPicture));
+        assert_eq!(refused(&with_text(link, &file_element("plan.pdf", b"%PDF-1.4"))), at(Msg::ErrImportPicture));
         // A picture in an answer has nowhere to go.
         let xml = with_text("Қала?", "").replace(
             r#"<text>Алматы</text>"#,
-            &format!(r#"<text><![CDATA[<img src="@@PLUGINFILE@@/a.png">]]></text>{}"#, file("a.png", &png)),
+            &format!(r#"<text><![CDATA[<img src="@@PLUGINFILE@@/a.png">]]></text>{}"#, file_element("a.png", &png)),
         );
         assert_eq!(refused(&xml), vec![ImportError { line: 3, problem: Msg::ErrImportPicture }]);
     }
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn a_picture_goes_out_and_comes_back_the_same() {
         let png = image(image::ImageFormat::Png, 6);
-        let file = read_moodle_xml(&with_text(r#"<p>Карта</p><p>екі жол &amp; <img src="@@PLUGINFILE@@/map.png"></p>"#, &file("map.png", &png)))
+        let file = read_moodle_xml(&with_text(r#"<p>Карта</p><p>екі жол &amp; <img src="@@PLUGINFILE@@/map.png"></p>"#, &file_element("map.png", &png)))
             .expect("valid");
         let mut question = file.questions[0].clone();
         let key = "questions/7/0a1b2c3d.png".to_string();
