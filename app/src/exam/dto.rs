@@ -152,7 +152,8 @@ pub struct PaperQuestion {
 /// A gap of a gap question on the candidate's paper.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaperGap {
-    /// "text", "number", "select", "vertical" or "horizontal" (see exam::gaps::GapKind::code).
+    /// "text", "number", "select", "vertical", "horizontal", "checkboxes" or "checkboxes-row"
+    /// (see exam::gaps::GapKind::code).
     pub kind: String,
     /// A choice gap's options in the order shown, each with its opaque id for this attempt.
     pub options: Vec<(String, String)>,
