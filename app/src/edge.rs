@@ -138,6 +138,9 @@ impl Download {
         let kind = match name.rsplit('.').next() {
             Some("pdf") => "application/pdf",
             Some("csv") => "text/csv; charset=utf-8",
+            // A question bank as Moodle XML or GIFT.
+            Some("xml") => "application/xml; charset=utf-8",
+            Some("txt") => "text/plain; charset=utf-8",
             _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         };
         Download { kind: kind.to_string(), name, bytes, disposition: "attachment", cache: "private, no-store" }

@@ -59,11 +59,15 @@ pub async fn exam_bank(subject: String) -> Result<Vec<BankQuestion>, AppError> {
     .await
 }
 
-/// Imports questions into the caller's bank from a Moodle GIFT or Aiken text file or the XLSX
-/// template, all or nothing: a broken file comes back as "row.N" field errors and adds nothing.
+/// Imports questions into the caller's bank from a Moodle XML file, a Moodle GIFT or Aiken text
+/// file or the XLSX template, all or nothing: a broken file comes back as "row.N" field errors
+/// and adds nothing. The pictures a Moodle XML file embeds are stored as uploaded ones are, in
+/// the same flow: each file is written to the media store (under the new question's id) before
+/// the transaction that adds the questions commits, as an upload writes its file before the row
+/// that points at it, so a failed import leaves at most unreferenced files, never a row.
 /// Fields: subject (one the caller teaches), file.
 #[server(prefix = "/api", endpoint = "exam/bank/import", input = leptos::server_fn::codec::MultipartFormData)]
-pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> Result<usize, AppError> {
+pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> Result<ImportReport, AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
@@ -78,20 +82,30 @@ pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> 
             return Err(AppError::field("file", Msg::ErrRequired));
         }
         super::import::detect_format(&upload.file_name, &upload.bytes).ok_or(AppError::field("file", Msg::ErrBankImportFormat))?;
-        let questions = super::import::parse_file(&upload.file_name, &upload.bytes).map_err(|errors| {
+        let file = super::import::read_file(&upload.file_name, &upload.bytes).map_err(|errors| {
             let mut fields = crate::error::Fields::new();
             for e in errors.iter().take(50) {
                 fields.add(&format!("row.{}", e.line), e.problem);
             }
             fields.finish().err().unwrap_or(AppError::BadRequest)
         })?;
-        if questions.is_empty() {
+        if file.questions.is_empty() {
             return Err(AppError::field("file", Msg::ErrBankImportEmpty));
         }
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        for q in &questions {
-            ssr::insert_question(&mut tx, caller.user_id, &subject, q, now).await?;
+        let mut pictures = 0;
+        for (q, picture) in file.questions.iter().zip(file.pictures) {
+            let id = ssr::insert_question(&mut tx, caller.user_id, &subject, q, now).await?;
+            if let Some(picture) = picture {
+                // The key names the question, so it is known only now; the bytes were checked
+                // while the file was read, as an upload's are.
+                let key = super::pictures::ssr::picture_key(id, &picture.bytes, picture.ext);
+                st.media.put(&key, picture.bytes).await?;
+                let with_picture = super::model::Question { image: Some(key), ..q.clone() };
+                ssr::save_question_body(&mut tx, id, &with_picture).await?;
+                pictures += 1;
+            }
         }
         crate::audit::store::record(
             &mut tx,
@@ -103,12 +117,12 @@ pub async fn import_questions(data: leptos::server_fn::codec::MultipartData) -> 
                 entity_id: subject.clone(),
                 org_id: None,
                 before: None,
-                after: Some(serde_json::json!({ "questions": questions.len(), "file": upload.file_name })),
+                after: Some(serde_json::json!({ "questions": file.questions.len(), "pictures": pictures, "file": upload.file_name })),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(questions.len())
+        Ok(ImportReport { questions: file.questions.len(), pictures, notes: file.notes })
     })
     .await
 }

@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn moodle_xml_to_talap_to_moodle_xml_keeps_calculated_questions() {
         let imported = parse_moodle_xml(MOODLE).expect("valid");
-        let written = write_moodle_xml(&imported);
+        let written = write_moodle_xml(&imported, &Default::default());
         assert!(written.contains("<question type=\"calculated\">"), "{written}");
         assert!(written.contains("<text>{a} * {b}</text>") && written.contains("<tolerancetype>3</tolerancetype>"), "{written}");
         assert!(written.contains("<value>7.2</value>") && written.contains("<unit_name>км</unit_name>"), "{written}");

@@ -82,6 +82,15 @@ pub struct JournalChoice {
     pub topics: Vec<(String, i64)>,
 }
 
+/// What an import added: the questions, the pictures that came with them (a Moodle XML file
+/// carries its pictures), and what was left behind with the line of its question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub questions: usize,
+    pub pictures: usize,
+    pub notes: Vec<super::model::ImportError>,
+}
+
 /// One question of the bank, as its owner sees it (with the key, as JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BankQuestion {
@@ -146,7 +155,8 @@ pub struct PaperQuestion {
 /// A gap of a gap question on the candidate's paper.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaperGap {
-    /// "text", "number", "select", "vertical" or "horizontal" (see exam::gaps::GapKind::code).
+    /// "text", "number", "select", "vertical", "horizontal", "checkboxes" or "checkboxes-row"
+    /// (see exam::gaps::GapKind::code).
     pub kind: String,
     /// A choice gap's options in the order shown, each with its opaque id for this attempt.
     pub options: Vec<(String, String)>,

@@ -1,5 +1,5 @@
 //! Exam downloads: the results of an exam as XLSX or CSV, the question template, and a
-//! teacher's bank as Moodle XML or as the template's spreadsheet.
+//! teacher's bank as Moodle XML (pictures inside), GIFT or the template's spreadsheet.
 
 use crate::auth::ssr::Caller;
 use crate::docs::xlsx::{workbook, Sheet, XCell};
@@ -16,6 +16,7 @@ pub fn routes() -> Routes {
         .get("/export/exam-template.xlsx", template)
         .get("/export/exam-bank.xml", bank_xml)
         .get("/export/exam-bank.xlsx", bank_xlsx)
+        .get("/export/exam-bank.gift", bank_gift)
 }
 
 /// The caller's own questions of the subject in "?subject=…", keys included, for a teacher
@@ -30,10 +31,29 @@ async fn own_bank(st: &AppState, caller: &Caller, q: &HashMap<String, String>) -
     Ok((if subject.is_empty() { "questions" } else { subject }.to_string(), questions))
 }
 
-/// "/export/exam-bank.xml?subject=…": the bank as Moodle XML.
+/// "/export/exam-bank.xml?subject=…": the bank as Moodle XML, its pictures inside it.
 async fn bank_xml(State(st): State<AppState>, caller: Caller, Query(q): Query<HashMap<String, String>>) -> Result<Download, AppError> {
     let (name, questions) = own_bank(&st, &caller, &q).await?;
-    Ok(Download::file(format!("{name} (Moodle XML).xml"), super::moodle_xml::write_moodle_xml(&questions).into_bytes()))
+    let mut pictures = HashMap::new();
+    for key in questions.iter().filter_map(|q| q.image.as_ref()) {
+        if !pictures.contains_key(key) {
+            // A picture the bank names must be there: an export without it would be wrong.
+            pictures.insert(key.clone(), st.media.get(key).await?);
+        }
+    }
+    Ok(Download::file(format!("{name} (Moodle XML).xml"), super::moodle_xml::write_moodle_xml(&questions, &pictures).into_bytes()))
+}
+
+/// "/export/exam-bank.gift?subject=…": the bank as GIFT, what GIFT cannot hold listed at the top.
+/// Saved as ".txt", the name Moodle gives its GIFT exports and its import's file picker takes.
+async fn bank_gift(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<HashMap<String, String>>,
+    Lang(l): Lang,
+) -> Result<Download, AppError> {
+    let (name, questions) = own_bank(&st, &caller, &q).await?;
+    Ok(Download::file(format!("{name} (GIFT).txt"), super::gift_export::write_gift(&questions, l).into_bytes()))
 }
 
 /// "/export/exam-bank.xlsx?subject=…": the bank as the import template's spreadsheet.

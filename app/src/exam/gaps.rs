@@ -14,8 +14,14 @@
 //! answers are split by `~`, each `=` (100%) or `%n%` (n%) or neither (0%), then the answer,
 //! then `#feedback`. `\}`, `\#`, `\~`, `\/`, `\"` and `\\` stand for the character itself.
 //! Numerical answers are `value:tolerance`. `*` alone is Moodle's "any other answer" (for its
-//! feedback); other wildcards are refused, as elsewhere in the bank. Multiple response gaps
-//! (`MULTIRESPONSE`) are not built and refused as an unknown type.
+//! feedback); other wildcards are refused, as elsewhere in the bank.
+//!
+//! Multiple response gaps (`MULTIRESPONSE`/`MR`, `_H`/`MRH` in a row, `_S`/`MRS` and
+//! `_HS`/`MRHS` shuffled) are checkboxes, scored as Moodle scores them
+//! (`qtype_multianswer_extract_question`, then `qtype_multichoice_multi_question`): the right
+//! answers' shares are scaled to add up to 100%; when no answer has a `%n%` share, each wrong
+//! one takes away as much as a right one gives (`{MR:=a~=b~c}`: a and b 50% each, c −50%);
+//! the gap earns the ticked answers' shares added up, between 0 and 100%.
 //!
 //! Drag and drop into text: `[[n]]` in the text is a gap whose right choice is choice n (from 1)
 //! of `Question::options`; the gap offers the choices of that choice's group.
@@ -65,6 +71,10 @@ pub enum GapKind {
     Vertical,
     /// One option from radio buttons in a row (MULTICHOICE_H, MCH).
     Horizontal,
+    /// Any options from checkboxes one under another (MULTIRESPONSE, MR).
+    Checkboxes,
+    /// Any options from checkboxes in a row (MULTIRESPONSE_H, MRH).
+    CheckboxesRow,
     /// A choice put into the text (drag and drop into text).
     Drop,
 }
@@ -80,13 +90,20 @@ impl GapKind {
             "MULTICHOICE" | "MC" | "MULTICHOICE_S" | "MCS" => GapKind::Dropdown,
             "MULTICHOICE_V" | "MCV" | "MULTICHOICE_VS" | "MCVS" => GapKind::Vertical,
             "MULTICHOICE_H" | "MCH" | "MULTICHOICE_HS" | "MCHS" => GapKind::Horizontal,
+            "MULTIRESPONSE" | "MR" | "MULTIRESPONSE_S" | "MRS" => GapKind::Checkboxes,
+            "MULTIRESPONSE_H" | "MRH" | "MULTIRESPONSE_HS" | "MRHS" => GapKind::CheckboxesRow,
             _ => return None,
         })
     }
 
     /// Whether the candidate picks from options (rather than typing).
     pub fn is_choice(self) -> bool {
-        matches!(self, GapKind::Dropdown | GapKind::Vertical | GapKind::Horizontal | GapKind::Drop)
+        matches!(self, GapKind::Dropdown | GapKind::Vertical | GapKind::Horizontal | GapKind::Drop) || self.is_multi()
+    }
+
+    /// Whether the candidate ticks any number of options (a [`GapAnswer::Choices`]).
+    pub fn is_multi(self) -> bool {
+        matches!(self, GapKind::Checkboxes | GapKind::CheckboxesRow)
     }
 
     /// The code the candidate's page gets.
@@ -97,6 +114,8 @@ impl GapKind {
             GapKind::Dropdown | GapKind::Drop => "select",
             GapKind::Vertical => "vertical",
             GapKind::Horizontal => "horizontal",
+            GapKind::Checkboxes => "checkboxes",
+            GapKind::CheckboxesRow => "checkboxes-row",
         }
     }
 }
@@ -119,6 +138,18 @@ pub struct ClozeGap {
     pub weight: u32,
     pub kind: GapKind,
     pub answers: Vec<ClozeAnswer>,
+}
+
+impl ClozeGap {
+    /// The answers the review names as right: every one worth something in a multiple response
+    /// gap, else the first worth everything.
+    pub fn right_answers(&self) -> Vec<&ClozeAnswer> {
+        if self.kind.is_multi() {
+            self.answers.iter().filter(|a| a.share > 0.0).collect()
+        } else {
+            self.answers.iter().find(|a| a.share >= 1.0 - 1e-6).into_iter().collect()
+        }
+    }
 }
 
 /// An embedded-answers text read: the text around the gaps (one more piece than gaps).
@@ -248,13 +279,22 @@ pub fn parse_cloze(text: &str) -> Result<Cloze, GapError> {
             digits.parse::<u32>().ok().filter(|w| (1..=100).contains(w)).ok_or(err(Msg::ErrGapWeight))?
         };
         let mut answers = Vec::new();
-        for raw in split_unescaped(&text[body_start..close], '~') {
+        let raws = split_unescaped(&text[body_start..close], '~');
+        for raw in &raws {
             answers.push(cloze_answer(raw, kind).map_err(err)?);
         }
         if answers.len() > MAX_OPTIONS {
             return Err(err(Msg::ErrExamTooManyOptions));
         }
-        if !answers.iter().any(|a| a.share >= 1.0 - 1e-6) {
+        if kind.is_multi() {
+            if answers.len() < 2 {
+                return Err(err(Msg::ErrExamTooFewOptions));
+            }
+            let specific = raws.iter().any(|raw| raw.trim_start().starts_with('%'));
+            if !settle_multi(&mut answers, specific) {
+                return Err(err(Msg::ErrGapNoCorrect));
+            }
+        } else if !answers.iter().any(|a| a.share >= 1.0 - 1e-6) {
             return Err(err(Msg::ErrGapNoCorrect));
         }
         if kind.is_choice() && answers.iter().any(|a| a.text == "*") {
@@ -273,6 +313,24 @@ pub fn parse_cloze(text: &str) -> Result<Cloze, GapError> {
         return Err(GapError { gap: 0, problem: Msg::ErrGapNone });
     }
     Ok(Cloze { pieces, gaps })
+}
+
+/// A multiple response gap's shares as Moodle sets them: the right ones scaled to add up to 1,
+/// and, when none was written as `%n%` (`specific`), each wrong one minus as much as a right one
+/// gives. False when no answer is worth anything.
+fn settle_multi(answers: &mut [ClozeAnswer], specific: bool) -> bool {
+    let total: f64 = answers.iter().map(|a| a.share).filter(|&s| s > 0.0).sum();
+    if total <= 0.0 {
+        return false;
+    }
+    for a in answers {
+        if a.share > 0.0 {
+            a.share /= total;
+        } else if !specific {
+            a.share = -1.0 / total;
+        }
+    }
+    true
 }
 
 /// One `~`-separated answer of a gap: `=answer#feedback`, `%50%answer`, `answer`.
@@ -411,11 +469,17 @@ pub struct PresentedGap {
 pub enum GapAnswer {
     Text(String),
     Choice(usize),
+    /// A multiple response gap: the options ticked.
+    Choices(Vec<usize>),
 }
 
 impl GapAnswer {
     pub fn is_empty(&self) -> bool {
-        matches!(self, GapAnswer::Text(t) if t.trim().is_empty())
+        match self {
+            GapAnswer::Text(t) => t.trim().is_empty(),
+            GapAnswer::Choice(_) => false,
+            GapAnswer::Choices(ticked) => ticked.is_empty(),
+        }
     }
 }
 
@@ -425,6 +489,8 @@ impl GapAnswer {
 pub enum GapPick {
     Text(String),
     Choice(String),
+    /// A multiple response gap: the ids of the options ticked.
+    Choices(Vec<String>),
 }
 
 /// A gap question's paper: the text with each gap as a blank, the text's pieces between the gaps,
@@ -515,7 +581,7 @@ pub fn gap_shares<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]
 /// gap's answers.
 pub fn matched_cloze_answer(gap: &ClozeGap, offset: usize, answer: Option<&GapAnswer>) -> Option<usize> {
     match (gap.kind, answer?) {
-        (kind, GapAnswer::Choice(i)) if kind.is_choice() => i.checked_sub(offset).filter(|&i| i < gap.answers.len()),
+        (kind, GapAnswer::Choice(i)) if kind.is_choice() && !kind.is_multi() => i.checked_sub(offset).filter(|&i| i < gap.answers.len()),
         (GapKind::Numerical, GapAnswer::Text(typed)) => {
             let value = parse_number(typed)?;
             best(gap, |a| {
@@ -551,7 +617,24 @@ fn best(gap: &ClozeGap, matches: impl Fn(&ClozeAnswer) -> bool) -> Option<usize>
 }
 
 fn cloze_gap_share(gap: &ClozeGap, offset: usize, answer: Option<&GapAnswer>) -> f64 {
+    if gap.kind.is_multi() {
+        // Moodle's multiple response: the ticked answers' shares added up, from 0 to 1.
+        return ticked_answers(gap, offset, answer).iter().map(|&i| gap.answers[i].share).sum::<f64>().clamp(0.0, 1.0);
+    }
     matched_cloze_answer(gap, offset, answer).map_or(0.0, |i| gap.answers[i].share.clamp(0.0, 1.0))
+}
+
+/// The answers of a multiple response gap the candidate ticked (indexes in the gap's answers,
+/// each once).
+pub fn ticked_answers(gap: &ClozeGap, offset: usize, answer: Option<&GapAnswer>) -> Vec<usize> {
+    let Some(GapAnswer::Choices(ticked)) = answer.filter(|_| gap.kind.is_multi()) else { return Vec::new() };
+    let mut out: Vec<usize> = Vec::new();
+    for i in ticked.iter().filter_map(|i| i.checked_sub(offset)).filter(|&i| i < gap.answers.len()) {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// The share of a gap question's points an answer earns: each gap's share weighted by its
@@ -576,10 +659,16 @@ pub fn fits<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> b
             answers.len() <= cloze.gaps.len()
                 && answers.iter().enumerate().all(|(g, a)| {
                     let gap = &cloze.gaps[g];
+                    let offered = cloze.offset(g)..cloze.offset(g + 1);
                     match a {
                         None => true,
                         Some(GapAnswer::Text(_)) => !gap.kind.is_choice(),
-                        Some(GapAnswer::Choice(i)) => gap.kind.is_choice() && (cloze.offset(g)..cloze.offset(g + 1)).contains(i),
+                        Some(GapAnswer::Choice(i)) => gap.kind.is_choice() && !gap.kind.is_multi() && offered.contains(i),
+                        Some(GapAnswer::Choices(ticked)) => {
+                            gap.kind.is_multi()
+                                && ticked.iter().all(|i| offered.contains(i))
+                                && ticked.iter().enumerate().all(|(n, i)| !ticked[..n].contains(i))
+                        }
                     }
                 })
         }
@@ -590,6 +679,7 @@ pub fn fits<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) -> b
                     None => true,
                     Some(GapAnswer::Text(_)) => false,
                     Some(GapAnswer::Choice(i)) => *i < q.options.len() && group_of(q, *i) == group_of(q, right),
+                    Some(GapAnswer::Choices(_)) => false,
                 })
         }
         _ => false,
@@ -622,15 +712,24 @@ pub fn review<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) ->
                             out.answer.push(line(g, &a.text));
                         }
                     }
+                    Some(GapAnswer::Choices(_)) => {
+                        let ticked: Vec<&str> = ticked_answers(gap, offset, answer(g)).iter().map(|&i| gap.answers[i].text.as_str()).collect();
+                        out.answer.push(line(g, &ticked.join(", ")));
+                    }
                     None => {}
                 }
-                if let Some(right) = gap.answers.iter().find(|a| a.share >= 1.0 - 1e-6) {
-                    out.correct.push(line(g, &right.text));
+                let right: Vec<&str> = gap.right_answers().iter().map(|a| a.text.as_str()).collect();
+                if !right.is_empty() {
+                    out.correct.push(line(g, &right.join(", ")));
                 }
-                if let Some(fb) =
-                    matched_cloze_answer(gap, offset, answer(g)).map(|i| gap.answers[i].feedback.trim()).filter(|f| !f.is_empty())
-                {
-                    out.feedback.push(line(g, fb));
+                let given: Vec<usize> = if gap.kind.is_multi() {
+                    ticked_answers(gap, offset, answer(g))
+                } else {
+                    matched_cloze_answer(gap, offset, answer(g)).into_iter().collect()
+                };
+                let feedback: Vec<&str> = given.iter().map(|&i| gap.answers[i].feedback.trim()).filter(|f| !f.is_empty()).collect();
+                if !feedback.is_empty() {
+                    out.feedback.push(line(g, &feedback.join("; ")));
                 }
             }
         }

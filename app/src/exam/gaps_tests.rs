@@ -101,7 +101,9 @@ fn broken_gaps_are_named_with_their_number() {
     assert_eq!(err("{1:SA:=a} then {1:SA:=b"), GapError { gap: 2, problem: Msg::ErrGapUnclosed });
     assert_eq!(err("{1:SA:=a\\}"), GapError { gap: 1, problem: Msg::ErrGapUnclosed }, "an escaped brace does not close");
     assert_eq!(err("{1:SA:=a} {2:FOO:=b}"), GapError { gap: 2, problem: Msg::ErrGapUnknownType });
-    assert_eq!(err("{1:MR:=a~b}"), GapError { gap: 1, problem: Msg::ErrGapUnknownType }, "multiple response is not built");
+    assert_eq!(err("{1:MR:a~b}"), GapError { gap: 1, problem: Msg::ErrGapNoCorrect });
+    assert_eq!(err("{1:MR:=a}"), GapError { gap: 1, problem: Msg::ErrExamTooFewOptions }, "checkboxes need two");
+    assert_eq!(err("{1:MULTIRESPONSE_X:=a~b}"), GapError { gap: 1, problem: Msg::ErrGapUnknownType });
     assert_eq!(err("{1:MC:a~b~%50%c}"), GapError { gap: 1, problem: Msg::ErrGapNoCorrect });
     assert_eq!(err("{0:SA:=a}"), GapError { gap: 1, problem: Msg::ErrGapWeight });
     assert_eq!(err("{1:NM:=abc}"), GapError { gap: 1, problem: Msg::ErrGapAnswer });
@@ -315,7 +317,7 @@ fn moodle_xml_round_trip_of_gap_kinds() {
     assert_eq!((c.kind, c.topic.as_str(), c.points, c.general_feedback.as_str()), (QuestionKind::Cloze, "Gaps", 1, "See the text book."));
     assert_eq!(c.text, "Only one line: {1:SHORTANSWER:=Berlin#Yes~%50%Bonn} and {2:MC:=A~B} and {1:NM:=3:0.5}");
     assert_eq!(d, &Question { topic: "Gaps".into(), unlimited: vec![false, true, false, false, false], ..drag() });
-    let written = write_moodle_xml(&questions);
+    let written = write_moodle_xml(&questions, &Default::default());
     assert!(written.contains("<question type=\"cloze\">") && written.contains("<question type=\"ddwtos\">"), "{written}");
     assert!(written.contains("<dragbox><text>fox</text><group>2</group><infinite/></dragbox>"), "{written}");
     assert_eq!(parse_moodle_xml(&written).expect("reads back"), questions);
@@ -339,4 +341,60 @@ fn the_spreadsheet_export_leaves_gap_questions_to_moodle_xml() {
     let notes = book.worksheet_range(&names[1]).expect("the sheet of questions left out");
     let reasons: Vec<String> = notes.rows().skip(1).map(|r| r[2].to_string()).collect();
     assert_eq!(reasons, vec![Msg::ExamExportGapsInXml.text(crate::i18n::Locale::En).to_string(); 2]);
+}
+
+fn ticks(options: &[usize]) -> Option<GapAnswer> {
+    Some(GapAnswer::Choices(options.to_vec()))
+}
+
+/// Moodle's multiple response gaps: checkboxes; the right answers' shares scaled to add up to
+/// 100%, each wrong one taking away as much as a right one gives unless shares are written; a
+/// gap earns the ticked answers' shares added up, between 0 and 100%.
+#[test]
+fn multiple_response_gaps_score_as_moodle_scores_them() {
+    let text = "Жай сандар: {2:MULTIRESPONSE:=2#иә~=3~4#жұп~=5}, дауыстылар: {1:MRH:%50%a~%50%b~%-100%c~d}, {1:MRS:=x~%50%y~z}.";
+    let c = parse_cloze(text).expect("reads");
+    let kinds: Vec<GapKind> = c.gaps.iter().map(|g| g.kind).collect();
+    assert_eq!(kinds, vec![GapKind::Checkboxes, GapKind::CheckboxesRow, GapKind::Checkboxes]);
+    let shares = |g: usize| c.gaps[g].answers.iter().map(|a| (a.share * 1e6).round() / 1e6).collect::<Vec<_>>();
+    assert_eq!(shares(0), vec![0.333333, 0.333333, -0.333333, 0.333333], "no shares written: a wrong one cancels a right one");
+    assert_eq!(shares(1), vec![0.5, 0.5, -1.0, 0.0], "shares as written");
+    assert_eq!(shares(2), vec![0.666667, 0.333333, 0.0], "the right ones scaled to 100%");
+    assert_eq!(cloze(text, 4).validate(), Ok(()));
+
+    let q = cloze(text, 4);
+    let points = |gaps: Vec<Option<GapAnswer>>| score(&q, &Answer::Gaps(gaps)).points_awarded;
+    assert!(close(points(vec![ticks(&[0, 1, 3]), ticks(&[4, 5]), ticks(&[8, 9])]), 4.0));
+    // 2/3 of gap 1 (weight 2), gap 2 clamped at 0 (50 + 50 − 100), 2/3 of gap 3.
+    assert!(close(points(vec![ticks(&[0, 1, 2, 3]), ticks(&[4, 5, 6]), ticks(&[8])]), 2.0));
+    assert!(close(points(vec![ticks(&[2]), ticks(&[6, 7]), ticks(&[10])]), 0.0), "never below 0");
+    assert!(close(points(vec![ticks(&[3, 1]), None, ticks(&[])]), 4.0 / 3.0), "the order ticked does not matter");
+
+    // What the page may send: ticks of the gap's own options, each once.
+    assert!(fits(&q, &[ticks(&[0, 3]), ticks(&[4]), ticks(&[])]));
+    assert!(!fits(&q, &[Some(GapAnswer::Choice(0))]), "one pick is not a multiple response");
+    assert!(!fits(&q, &[ticks(&[4])]), "another gap's option");
+    assert!(!fits(&q, &[ticks(&[0, 0])]));
+    assert!(!fits(&cloze("{1:MC:=a~b}", 1), &[ticks(&[0])]), "ticks in a drop-down");
+
+    // The candidate gets checkboxes without shares; the paper names them by id both ways.
+    let p = present(&q, 3);
+    assert_eq!((p.gaps[0].kind.code(), p.gaps[1].kind.code()), ("checkboxes", "checkboxes-row"));
+    let mut shown = p.gaps[0].options.clone();
+    shown.sort();
+    assert_eq!(shown, vec!["2", "3", "4", "5"]);
+    let json = serde_json::to_string(&p).expect("serializable");
+    assert!(!json.contains("share") && !json.contains("иә") && !json.contains("MULTIRESPONSE"), "{json}");
+    let ids = OptionIds { options: (0..named_options(&q)).map(|i| format!("x{i}")).collect(), right: Vec::new() };
+    let sent = PaperAnswer::Gaps(vec![Some(GapPick::Choices(vec!["x3".into(), "x0".into()])), None]);
+    let answer = sent.resolve(&ids).expect("known ids");
+    assert_eq!(answer, Answer::Gaps(vec![ticks(&[3, 0]), None]));
+    assert_eq!(PaperAnswer::of(&answer, &ids), sent, "shown again after a reload");
+    assert_eq!(PaperAnswer::Gaps(vec![Some(GapPick::Choices(vec!["x0".into(), "y".into()]))]).resolve(&ids), None);
+
+    // The review: what was ticked, every right answer, the feedback of the ticked ones.
+    let r = review(&q, &[ticks(&[0, 2]), None, ticks(&[9])]);
+    assert_eq!(r.answer, vec!["1: 2, 4", "3: y"]);
+    assert_eq!(r.correct, vec!["1: 2, 3, 5", "2: a, b", "3: x, y"]);
+    assert_eq!(r.feedback, vec!["1: иә; жұп"]);
 }

@@ -30,8 +30,9 @@
 //!
 //! `\~ \= \# \{ \} \: \\` are the characters themselves and `\n` a line break. Feedback after
 //! `#` in an answer is kept as that answer's (for answers that are kept: a 0% short answer's is
-//! not), `####` after the answers as the question's general feedback; a true/false block's
-//! `#..#..` feedback and a numeric block's wrong-answer feedback are not kept. `$CATEGORY: a/b/c` lines set
+//! not; a numeric answer's too), a true/false block's `{TRUE#wrong#right}` as the feedback of
+//! the wrong and the right option, `####` after the answers as the question's general feedback;
+//! a numeric block's feedback for any other answer (`~#…`) is not kept. `$CATEGORY: a/b/c` lines set
 //! the topic of the questions after them to the path's last part ("c"). GIFT has no points:
 //! questions are worth 1. An error points at the line of the answer block's `{` when the block
 //! is at fault (not closed, no correct answer, unknown syntax), else at the question's first line.
@@ -87,7 +88,7 @@ use super::model::{parse_number, Format, ImportError, Question, QuestionKind};
 use super::question_files::{
     both_languages, html_to_text, is_full, settle_feedback, settle_short, topic_of_category, without_wildcard, Collected,
 };
-pub use super::question_files::{MAX_ERRORS, MAX_QUESTIONS};
+pub use super::question_files::{Imported, Picture, MAX_ERRORS, MAX_QUESTIONS};
 use crate::docs::sheet::{decode_text, number_text};
 use crate::i18n::{Locale, Msg};
 
@@ -128,17 +129,26 @@ pub fn detect_format(file_name: &str, bytes: &[u8]) -> Option<Format> {
     }
 }
 
-/// Reads an uploaded file in whichever format [`detect_format`] finds.
+/// Reads an uploaded file's questions in whichever format [`detect_format`] finds;
+/// [`read_file`] gives the pictures a Moodle XML file embeds too.
 pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<Vec<Question>, Vec<ImportError>> {
+    read_file(file_name, bytes).map(|file| file.questions)
+}
+
+/// Reads an uploaded file in whichever format [`detect_format`] finds: its questions, with the
+/// picture of each where the format carries pictures (Moodle XML), and the notes of what was
+/// left out.
+pub fn read_file(file_name: &str, bytes: &[u8]) -> Result<Imported, Vec<ImportError>> {
     let file_error = |problem| vec![ImportError { line: 0, problem }];
+    let without_pictures = |questions: Vec<Question>| Imported { pictures: vec![None; questions.len()], questions, notes: Vec::new() };
     match detect_format(file_name, bytes).ok_or_else(|| file_error(Msg::ErrImportFileType))? {
-        Format::Xlsx => parse_xlsx(bytes),
+        Format::Xlsx => parse_xlsx(bytes).map(without_pictures),
         format => {
             let text = decode_text(bytes).ok_or_else(|| file_error(Msg::ErrImportFileUnreadable))?;
             match format {
-                Format::Aiken => parse_aiken(&text),
-                Format::MoodleXml => super::moodle_xml::parse_moodle_xml(&text),
-                _ => parse_gift(&text),
+                Format::Aiken => parse_aiken(&text).map(without_pictures),
+                Format::MoodleXml => super::moodle_xml::read_moodle_xml(&text),
+                _ => parse_gift(&text).map(without_pictures),
             }
         }
     }
@@ -330,19 +340,30 @@ fn gift_block(inner: &str, clean: &dyn Fn(&str) -> String) -> Result<Question, M
         return Ok(Question::new(QuestionKind::Essay, ""));
     }
     if let Some(numeric) = trimmed.strip_prefix('#') {
-        return gift_numeric(numeric);
+        return gift_numeric(numeric, clean);
     }
-    let verdict = without_feedback(trimmed).trim().to_uppercase();
-    if let Some(truth) = match verdict.as_str() {
+    let verdict = without_feedback(trimmed);
+    if let Some(truth) = match verdict.trim().to_uppercase().as_str() {
         "T" | "TRUE" => Some(true),
         "F" | "FALSE" => Some(false),
         _ => None,
     } {
-        return Ok(Question {
+        // "{TRUE#wrong#right}": the feedback for a wrong answer, then for the right one.
+        let after = trimmed[verdict.len()..].strip_prefix('#').unwrap_or("");
+        let (wrong, right) = match find_unescaped(after, 0, &['#']) {
+            Some((at, _)) => (clean(&after[..at]), clean(&after[at + 1..])),
+            None => (clean(after), String::new()),
+        };
+        // Feedback for "true", then for "false", as the options are.
+        let feedback = if truth { vec![right, wrong] } else { vec![wrong, right] };
+        let mut question = Question {
             options: vec![both_languages(Msg::ExamTrue), both_languages(Msg::ExamFalse)],
             correct: vec![if truth { 0 } else { 1 }],
+            feedback,
             ..Question::new(QuestionKind::Single, "")
-        });
+        };
+        settle_feedback(&mut question);
+        return Ok(question);
     }
 
     let tokens = answer_tokens(inner)?;
@@ -481,26 +502,29 @@ fn split_weight(text: &str) -> Result<(Option<f64>, &str), Msg> {
 /// A numeric block's content after its '#': one answer, or several each after '=', each with
 /// its weight and tolerance (Moodle's `=1822:0 =%50%1822:2`). As in Moodle, everything from
 /// the first `~` on is the feedback for a wrong answer.
-fn gift_numeric(body: &str) -> Result<Question, Msg> {
+fn gift_numeric(body: &str, clean: &dyn Fn(&str) -> String) -> Result<Question, Msg> {
     let body = find_unescaped(body, 0, &['~']).map_or(body, |(at, _)| &body[..at]);
     let mut question = Question::new(QuestionKind::Short, "");
-    let mut add = |text: &str, weight: f64| -> Result<(), Msg> {
+    let mut add = |text: &str, weight: f64, feedback: Option<&str>| -> Result<(), Msg> {
         let (value, tolerance) = numeric_value(text).ok_or(Msg::ErrImportUnknownSyntax)?;
         // An answer worth nothing only carries feedback here.
         if weight > 0.0 {
             question.accepted.push(number_text(value));
             question.tolerances.push(tolerance);
             question.weights.push(weight);
+            question.feedback.push(feedback.map(clean).unwrap_or_default());
         }
         Ok(())
     };
     if find_unescaped(body, 0, &['=']).is_some() {
         for token in answer_tokens(body)? {
-            add(token.text, token.share(1.0))?;
+            add(token.text, token.share(1.0), token.feedback)?;
         }
     } else {
-        add(without_feedback(body), 1.0)?;
+        let value = without_feedback(body);
+        add(value, 1.0, body.get(value.len() + 1..))?;
     }
+    settle_feedback(&mut question);
     settle_short(&mut question)?;
     Ok(question)
 }

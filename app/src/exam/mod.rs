@@ -15,6 +15,8 @@ pub mod editor;
 pub mod export;
 pub mod extensions;
 pub mod gaps;
+#[cfg(feature = "ssr")]
+pub mod gift_export;
 pub mod grading;
 #[cfg(feature = "ssr")]
 pub mod import;
@@ -23,6 +25,8 @@ pub mod manage;
 pub mod model;
 #[cfg(feature = "ssr")]
 mod moodle_node;
+#[cfg(feature = "ssr")]
+mod moodle_pictures;
 #[cfg(feature = "ssr")]
 pub mod moodle_xml;
 pub mod pages;
@@ -44,5 +48,6 @@ pub mod units_form;
 #[cfg(feature = "ssr")]
 pub mod units_xml;
 
-/// Largest question file accepted for import.
-pub const MAX_IMPORT_FILE: usize = 4 * 1024 * 1024;
+/// Largest question file accepted for import: a Moodle XML bank carries its pictures inside it,
+/// in base64 (4/3 of their size), so a few pictures of up to 2 MB must fit beside the questions.
+pub const MAX_IMPORT_FILE: usize = 16 * 1024 * 1024;

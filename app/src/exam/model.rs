@@ -566,6 +566,7 @@ impl PaperAnswer {
                         None => Some(None),
                         Some(super::gaps::GapPick::Text(text)) => Some(Some(super::gaps::GapAnswer::Text(text.clone()))),
                         Some(super::gaps::GapPick::Choice(id)) => find(&ids.options, id).map(|i| Some(super::gaps::GapAnswer::Choice(i))),
+                        Some(super::gaps::GapPick::Choices(ticked)) => all(&ids.options, ticked).map(|i| Some(super::gaps::GapAnswer::Choices(i))),
                     })
                     .collect::<Option<Vec<_>>>()?,
             ),
@@ -592,6 +593,7 @@ impl PaperAnswer {
                     .map(|gap| match gap {
                         Some(super::gaps::GapAnswer::Text(text)) => Some(super::gaps::GapPick::Text(text.clone())),
                         Some(super::gaps::GapAnswer::Choice(i)) => ids.options.get(*i).cloned().map(super::gaps::GapPick::Choice),
+                        Some(super::gaps::GapAnswer::Choices(ticked)) => Some(super::gaps::GapPick::Choices(name(&ids.options, ticked))),
                         None => None,
                     })
                     .collect(),

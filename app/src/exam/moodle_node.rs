@@ -39,7 +39,8 @@ impl Node {
     }
 
     /// The text of a formatted field (`<questiontext format="html"><text>..</text></questiontext>`,
-    /// or an answer) as plain text. Pictures, which are not imported, refuse the question.
+    /// or an answer) as plain text. Pictures refuse the question: only the question text's
+    /// become a picture here, read by `moodle_pictures` instead.
     pub(super) fn formatted(&self) -> Result<String, Msg> {
         let raw = self.child("text").map_or("", |t| t.text.as_str());
         let html = self.attribute("format").is_none_or(|f| f == "html");

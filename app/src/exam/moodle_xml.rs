@@ -33,22 +33,35 @@
 //! format are read as text (tags removed, entities decoded). Each kept answer's `<feedback>` and
 //! the question's `<generalfeedback>` are kept (a candidate sees them after the attempt as the
 //! exam's review options allow); hints, penalties, combined feedback, names and tags are not.
+//! The question text's picture (`<img src="@@PLUGINFILE@@/…">` with its `<file>`) becomes the
+//! question's picture, checked as an uploaded one; see [`super::moodle_pictures`] for a second
+//! picture (left out, and said) and for the pictures that refuse their question.
 //!
 //! Refused, at the `<question>`'s line, rather than imported differently from Moodle: the types
-//! not built yet (calculated multiple choice, random, description), pictures and
-//! embedded files, wildcards (`*`) in short answers, and fractional points.
+//! not built yet (calculated multiple choice, random, description), pictures and embedded files
+//! anywhere but the question text, wildcards (`*`) in short answers, and fractional points.
 //! The whole file is refused when any question is, as for GIFT.
 
 use super::model::{ImportError, Question, QuestionKind};
 use super::moodle_node::{answer_feedback, escape, fraction, percent, read_tree, Node};
+use super::moodle_pictures::{read_question_text, QuestionText};
 use super::question_files::{
-    both_languages, html_to_text, is_full, settle_feedback, settle_short, topic_of_category, without_wildcard, Collected,
+    both_languages, html_to_text, is_full, option_share, settle_feedback, settle_short, topic_of_category, without_wildcard,
+    Collected, Imported,
 };
 use crate::docs::sheet::number_text;
 use crate::i18n::Msg;
+use std::collections::HashMap;
 
-/// Reads a Moodle XML export (see the module's documentation).
+/// Reads a Moodle XML export's questions (see the module's documentation); [`read_moodle_xml`]
+/// gives their pictures too.
 pub fn parse_moodle_xml(xml: &str) -> Result<Vec<Question>, Vec<ImportError>> {
+    read_moodle_xml(xml).map(|file| file.questions)
+}
+
+/// Reads a Moodle XML export: the questions, the picture of each, and the notes of what was
+/// left out (see the module's documentation).
+pub fn read_moodle_xml(xml: &str) -> Result<Imported, Vec<ImportError>> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     let document = read_tree(xml).map_err(|e| vec![e])?;
     let Some(quiz) = document.child("quiz") else {
@@ -67,16 +80,21 @@ pub fn parse_moodle_xml(xml: &str) -> Result<Vec<Question>, Vec<ImportError>> {
             continue;
         }
         match question(node, kind) {
-            Ok(q) => out.question(node.line, Question { topic: topic.clone(), ..q }),
+            Ok((q, QuestionText { picture, dropped, .. })) => {
+                if dropped {
+                    out.note(node.line, Msg::ImportExtraPicturesDropped);
+                }
+                out.question_with_picture(node.line, Question { topic: topic.clone(), ..q }, picture);
+            }
             Err(problem) => out.error(node.line, problem),
         }
     }
-    out.finish()
+    out.finish_imported()
 }
 
-/// One `<question>` of a kind other than a category.
-fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
-    let text = node.child("questiontext").map(Node::formatted).transpose()?.unwrap_or_default();
+/// One `<question>` of a kind other than a category, with what its text held besides the text.
+fn question(node: &Node, kind: &str) -> Result<(Question, QuestionText), Msg> {
+    let mut text = read_question_text(node.child("questiontext"))?;
     let points = match node.value("defaultgrade") {
         "" => 1,
         grade => {
@@ -212,11 +230,11 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
         "calculated" | "calculatedsimple" => super::calculated_xml::import(node)?,
         _ => return Err(Msg::ErrImportUnsupportedKind),
     };
-    q.text = text;
+    q.text = std::mem::take(&mut text.text);
     q.points = points;
     q.general_feedback = node.child("generalfeedback").map(Node::formatted).transpose()?.unwrap_or_default();
     settle_feedback(&mut q);
-    Ok(q)
+    Ok((q, text))
 }
 
 /// A bank as Moodle XML, for Moodle or another Talap: one `category` a topic, then its
@@ -224,8 +242,9 @@ fn question(node: &Node, kind: &str) -> Result<Question, Msg> {
 /// accepted answers are all numbers become `numerical` (with their tolerances and units), the
 /// others `shortanswer`. Multiple choice without weights gets the fractions that score it as
 /// [`score`](super::model::score) does: each correct option 1/n of the points, each wrong one
-/// −1/n. Pictures are not written (Moodle would need the files inside the XML).
-pub fn write_moodle_xml(questions: &[Question]) -> String {
+/// −1/n. A question's picture, its bytes found in `pictures` by its media key, goes inside the
+/// file as Moodle writes one ([`super::moodle_pictures::question_text`]).
+pub fn write_moodle_xml(questions: &[Question], pictures: &HashMap<String, Vec<u8>>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     let mut topic: Option<&str> = None;
     for q in questions {
@@ -237,13 +256,13 @@ pub fn write_moodle_xml(questions: &[Question]) -> String {
                 escape(&path)
             ));
         }
-        write_question(&mut out, q);
+        write_question(&mut out, q, pictures);
     }
     out.push_str("</quiz>\n");
     out
 }
 
-fn write_question(out: &mut String, q: &Question) {
+fn write_question(out: &mut String, q: &Question, pictures: &HashMap<String, Vec<u8>>) {
     let numeric = q.kind == QuestionKind::Short && q.accepted.iter().all(|a| super::model::parse_number(a).is_some());
     let kind = match q.kind {
         QuestionKind::Single | QuestionKind::Multiple => "multichoice",
@@ -259,7 +278,10 @@ fn write_question(out: &mut String, q: &Question) {
     // Moodle needs a name: the text's start, as Moodle's own GIFT import does.
     let name: String = q.text.chars().take(60).collect();
     out.push_str(&format!("  <question type=\"{kind}\">\n    <name><text>{}</text></name>\n", escape(name.trim())));
-    out.push_str(&format!("    <questiontext format=\"plain_text\"><text>{}</text></questiontext>\n", escape(&q.text)));
+    match q.image.as_deref().and_then(|key| Some((key, pictures.get(key)?))) {
+        Some((key, bytes)) => out.push_str(&super::moodle_pictures::question_text(&q.text, key, bytes)),
+        None => out.push_str(&format!("    <questiontext format=\"plain_text\"><text>{}</text></questiontext>\n", escape(&q.text))),
+    }
     if !q.general_feedback.is_empty() {
         out.push_str(&format!(
             "    <generalfeedback format=\"plain_text\"><text>{}</text></generalfeedback>\n",
@@ -283,15 +305,8 @@ fn write_question(out: &mut String, q: &Question) {
         QuestionKind::Single | QuestionKind::Multiple => {
             let single = q.kind == QuestionKind::Single;
             out.push_str(&format!("    <single>{single}</single>\n    <shuffleanswers>true</shuffleanswers>\n"));
-            let n = q.correct.len().max(1) as f64;
             for (i, option) in q.options.iter().enumerate() {
-                let share = match q.weights.get(i) {
-                    Some(&w) => w,
-                    None if q.correct.contains(&i) => 1.0 / if single { 1.0 } else { n },
-                    None if single => 0.0,
-                    None => -1.0 / n,
-                };
-                answer(out, share, option, Some(i), "");
+                answer(out, option_share(q, i), option, Some(i), "");
             }
         }
         QuestionKind::Short => {
@@ -549,7 +564,7 @@ mod tests {
             parse_moodle_xml(file),
             Err(vec![
                 err(3, Msg::ErrImportUnsupportedKind),
-                err(6, Msg::ErrImportPicture),
+                err(6, Msg::ErrImportPictureMissing),
                 err(11, Msg::ErrImportWildcard),
                 err(15, Msg::ErrExamPointsInvalid),
                 err(19, Msg::ErrExamWeightsSum),
@@ -587,7 +602,7 @@ mod tests {
         let mut questions = bank.clone();
         questions.extend(gift);
         questions.push(plain_multiple.clone());
-        let back = parse_moodle_xml(&write_moodle_xml(&questions)).expect("its own export reads back");
+        let back = parse_moodle_xml(&write_moodle_xml(&questions, &HashMap::new())).expect("its own export reads back");
         assert_eq!(back.len(), questions.len());
         for (before, after) in questions.iter().zip(&back) {
             if before == &plain_multiple {

@@ -1,6 +1,7 @@
 //! What every reader of a question file shares (`import` for GIFT, Aiken and the XLSX
 //! template, `moodle_xml`): the all-or-nothing collection of questions and errors, and the
-//! few ways Moodle writes a text (HTML, a category path, true/false).
+//! few ways Moodle writes a text (HTML, a category path, true/false), and the share of the points
+//! each option of a choice question is worth as both Moodle writers (XML and GIFT) write it.
 
 use super::model::{ImportError, Question};
 use crate::i18n::{Locale, Msg};
@@ -10,10 +11,30 @@ pub const MAX_QUESTIONS: usize = 2000;
 /// Errors listed at most; more are summed up by one [`Msg::ErrImportTooManyErrors`].
 pub const MAX_ERRORS: usize = 50;
 
+/// A file read whole: its questions, the picture embedded for each (only Moodle XML carries
+/// pictures; the bytes were checked as an uploaded picture is), and what was left behind that the
+/// teacher is told about (a question's second picture, say) with the question's line.
+#[derive(Debug, Default, PartialEq)]
+pub struct Imported {
+    pub questions: Vec<Question>,
+    /// One per question, in the same order.
+    pub pictures: Vec<Option<Picture>>,
+    pub notes: Vec<ImportError>,
+}
+
+/// A picture found in a file, checked by its content: the bytes and the extension its format has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    pub bytes: Vec<u8>,
+    pub ext: &'static str,
+}
+
 /// Gathers questions and errors while reading, and gives the all-or-nothing result.
 #[derive(Default)]
 pub(crate) struct Collected {
     questions: Vec<Question>,
+    pictures: Vec<Option<Picture>>,
+    notes: Vec<ImportError>,
     errors: Vec<ImportError>,
 }
 
@@ -24,10 +45,23 @@ impl Collected {
 
     /// Keeps the question if it is valid, else notes why at its line.
     pub(crate) fn question(&mut self, line: usize, question: Question) {
+        self.question_with_picture(line, question, None);
+    }
+
+    /// [`question`](Self::question) with the picture the file embeds for it.
+    pub(crate) fn question_with_picture(&mut self, line: usize, question: Question, picture: Option<Picture>) {
         match question.validate() {
-            Ok(()) => self.questions.push(question),
+            Ok(()) => {
+                self.questions.push(question);
+                self.pictures.push(picture);
+            }
             Err(problem) => self.error(line, problem),
         }
+    }
+
+    /// Something of the question at `line` that is left behind although the question is added.
+    pub(crate) fn note(&mut self, line: usize, problem: Msg) {
+        self.notes.push(ImportError { line, problem });
     }
 
     /// Whether to stop reading: the result is an error anyway, and a broken file should not be
@@ -36,7 +70,11 @@ impl Collected {
         self.questions.len() + self.errors.len() > MAX_QUESTIONS
     }
 
-    pub(crate) fn finish(mut self) -> Result<Vec<Question>, Vec<ImportError>> {
+    pub(crate) fn finish(self) -> Result<Vec<Question>, Vec<ImportError>> {
+        self.finish_imported().map(|file| file.questions)
+    }
+
+    pub(crate) fn finish_imported(mut self) -> Result<Imported, Vec<ImportError>> {
         if self.questions.len() + self.errors.len() > MAX_QUESTIONS {
             return Err(vec![ImportError { line: 0, problem: Msg::ErrImportTooManyQuestions }]);
         }
@@ -50,7 +88,7 @@ impl Collected {
         if self.questions.is_empty() {
             return Err(vec![ImportError { line: 0, problem: Msg::ErrImportFileEmpty }]);
         }
-        Ok(self.questions)
+        Ok(Imported { questions: self.questions, pictures: self.pictures, notes: self.notes })
     }
 }
 
@@ -136,4 +174,19 @@ pub(crate) fn settle_short(q: &mut Question) -> Result<(), Msg> {
         }
     }
     Ok(())
+}
+
+/// The share of the points option `i` of a single or multiple choice question is worth, as Moodle
+/// writes it (`fraction`, GIFT's `%50%`): its weight; without weights, all for a single choice's
+/// right option, and for multiple choice what [`score`](super::model::score) gives: each correct
+/// option 1/n of the points, each wrong one −1/n.
+pub(crate) fn option_share(q: &Question, i: usize) -> f64 {
+    let single = q.kind == super::model::QuestionKind::Single;
+    let n = q.correct.len().max(1) as f64;
+    match q.weights.get(i) {
+        Some(&w) => w,
+        None if q.correct.contains(&i) => 1.0 / if single { 1.0 } else { n },
+        None if single => 0.0,
+        None => -1.0 / n,
+    }
 }

@@ -97,6 +97,9 @@ impl Translation {
                 gaps.iter()
                     .map(|g| match g {
                         Some(GapAnswer::Choice(i)) => Some(GapAnswer::Choice(self.options.get(*i).copied().unwrap_or(*i))),
+                        Some(GapAnswer::Choices(ticked)) => {
+                            Some(GapAnswer::Choices(ticked.iter().map(|i| self.options.get(*i).copied().unwrap_or(*i)).collect()))
+                        }
                         other => other.clone(),
                     })
                     .collect(),

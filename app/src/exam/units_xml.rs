@@ -195,7 +195,7 @@ mod tests {
             units.penalty = 0.1;
             questions.push(q);
         }
-        let written = write_moodle_xml(&questions);
+        let written = write_moodle_xml(&questions, &Default::default());
         assert!(written.contains("<unit_name>см</unit_name>") && written.contains("<multiplier>0.001</multiplier>"), "{written}");
         assert!(written.contains("<unitgradingtype>2</unitgradingtype>") && written.contains("<showunits>2</showunits>"), "{written}");
         assert!(written.contains("<unitpenalty>0.2500000</unitpenalty>"), "{written}");

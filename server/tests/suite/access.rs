@@ -597,6 +597,7 @@ async fn every_server_function_checks_its_caller(b: Backend) {
             (Method::GET, "/export/exam-template.xlsx", SignedIn, "/export/exam-template.xlsx".into()),
             (Method::GET, "/export/exam-bank.xml", Permission, "/export/exam-bank.xml?subject=Математика".into()),
             (Method::GET, "/export/exam-bank.xlsx", Permission, "/export/exam-bank.xlsx?subject=Математика".into()),
+            (Method::GET, "/export/exam-bank.gift", Permission, "/export/exam-bank.gift?subject=Математика".into()),
             (Method::GET, "/files/exam/{attempt}/{name}", Permission, format!("/files/exam/{attempt}/plan.pdf")),
             (Method::GET, "/files/question/{question}", Permission, format!("/files/question/{question}")),
             (

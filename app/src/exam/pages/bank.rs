@@ -125,10 +125,12 @@ fn SubjectBank(
             let subject = crate::ui::url_encode(&subject);
             let xml = format!("/export/exam-bank.xml?subject={subject}");
             let xlsx = format!("/export/exam-bank.xlsx?subject={subject}");
+            let gift = format!("/export/exam-bank.gift?subject={subject}");
             view! {
                 <p>
                     <a href=xml rel="external" download data-testid="bank-export">{t(Msg::ExportMoodleXml)}</a>" · "
-                    <a href=xlsx rel="external" download data-testid="bank-export-xlsx">{t(Msg::ExportBankXlsx)}</a>
+                    <a href=xlsx rel="external" download data-testid="bank-export-xlsx">{t(Msg::ExportBankXlsx)}</a>" · "
+                    <a href=gift rel="external" download data-testid="bank-export-gift">{t(Msg::ExportBankGift)}</a>
                 </p>
             }
         })}

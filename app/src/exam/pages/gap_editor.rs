@@ -23,6 +23,8 @@ pub fn ClozeHelp(form: RwSignal<QuestionForm>) -> impl IntoView {
         GapKind::Dropdown => "MULTICHOICE",
         GapKind::Vertical => "MULTICHOICE_V",
         GapKind::Horizontal => "MULTICHOICE_H",
+        GapKind::Checkboxes => "MULTIRESPONSE",
+        GapKind::CheckboxesRow => "MULTIRESPONSE_H",
         GapKind::Drop => "",
     };
     view! {
@@ -36,7 +38,7 @@ pub fn ClozeHelp(form: RwSignal<QuestionForm>) -> impl IntoView {
                         <p>{t(Msg::ClozeGapsFound)}": "{cloze.gaps.len()}</p>
                         <ol class="cloze-gaps">
                             {cloze.gaps.iter().map(|gap| {
-                                let right: Vec<String> = gap.answers.iter().filter(|a| a.share >= 1.0 - 1e-6).map(|a| a.text.clone()).collect();
+                                let right: Vec<String> = gap.right_answers().iter().map(|a| a.text.clone()).collect();
                                 view! { <li>{kind_name(gap.kind)}" ×"{gap.weight}": "{right.join(" / ")}</li> }
                             }).collect_view()}
                         </ol>

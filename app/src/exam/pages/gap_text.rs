@@ -1,6 +1,7 @@
 //! A gap question's text with a control in each gap (embedded answers, drag and drop into
 //! text), for the candidate's paper and the editor's preview. Each gap is a labelled input,
-//! drop-down or group of radio buttons in the flow of the text: it works by tapping on a phone
+//! drop-down, group of radio buttons or of checkboxes (multiple response) in the flow of the
+//! text: it works by tapping on a phone
 //! and with the keyboard and a screen reader alike, where dragging would not.
 //!
 //! A drag and drop choice not marked "unlimited" fills one gap at a time, as in Moodle, where
@@ -127,6 +128,39 @@ pub fn GapText(
                                 <label>
                                     <input type="radio" name=group.clone() value=value checked=checked disabled=disabled
                                         on:change=move |_| set(g, Some(GapPick::Choice(id.clone())))/>
+                                    " "{text}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </span>
+                }
+                .into_any()
+            }
+            "checkboxes" | "checkboxes-row" => {
+                let ticked = StoredValue::new(match &current {
+                    Some(GapPick::Choices(ids)) => ids.clone(),
+                    _ => Vec::new(),
+                });
+                let class = if gap.kind == "checkboxes" { "gap gap-radios vertical" } else { "gap gap-radios" };
+                view! {
+                    <span class=class role="group" aria-label=label data-testid="gap">
+                        {gap.options.into_iter().map(|(id, text)| {
+                            let checked = ticked.with_value(|t| t.contains(&id));
+                            let value = id.clone();
+                            view! {
+                                <label>
+                                    <input type="checkbox" value=value checked=checked disabled=disabled
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            ticked.update_value(|t| {
+                                                t.retain(|x| *x != id);
+                                                if on {
+                                                    t.push(id.clone());
+                                                }
+                                            });
+                                            let now = ticked.get_value();
+                                            set(g, (!now.is_empty()).then_some(GapPick::Choices(now)));
+                                        }/>
                                     " "{text}
                                 </label>
                             }

@@ -220,7 +220,7 @@ fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
     let mut subjects: Vec<String> = journals.iter().map(|j| j.subject.clone()).collect();
     subjects.sort();
     subjects.dedup();
-    let result: RwSignal<Option<Result<usize, AppError>>> = RwSignal::new(None);
+    let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -253,7 +253,18 @@ fn ImportQuestions(journals: Vec<JournalChoice>) -> impl IntoView {
             </div>
             <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::ImportQuestions)}</button>
             {move || result.get().map(|r| match r {
-                Ok(n) => view! { <p class="ok" data-testid="import-ok">{t(Msg::QuestionsImported)}": "{n}</p> }.into_any(),
+                Ok(report) => view! {
+                    <p class="ok" data-testid="import-ok">{t(Msg::QuestionsImported)}": "{report.questions}</p>
+                    {(report.pictures > 0).then(|| view! {
+                        <p class="ok" data-testid="import-pictures">{t(Msg::QuestionPicturesImported)}": "{report.pictures}</p>
+                    })}
+                    {(!report.notes.is_empty()).then(|| view! {
+                        <div class="banner warning" data-testid="import-notes">
+                            <p>{t(Msg::ImportNotesHeading)}</p>
+                            <ul>{report.notes.iter().map(|n| view! { <li>{n.line}": "{t(n.problem)}</li> }).collect_view()}</ul>
+                        </div>
+                    })}
+                }.into_any(),
                 Err(AppError::Invalid(errors)) => view! {
                     <div class="error" data-testid="import-errors">
                         <p>{t(Msg::ErrImportNothing)}</p>

@@ -1,7 +1,9 @@
 //! Issue 19's follow-ups, one file each: extra time for a running attempt (`extend`), the new
 //! question's idempotent save (`question_keys`), the results export's grade (`export`), "My
-//! marks" and the review options (`my_marks`).
+//! marks" and the review options (`my_marks`), pictures in Moodle XML and the GIFT download
+//! (`exchange`).
 
+mod exchange;
 mod export;
 mod extend;
 mod my_marks;
