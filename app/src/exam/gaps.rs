@@ -673,7 +673,8 @@ pub fn review(q: &Question, answers: &[Option<GapAnswer>]) -> GapReview {
                         }
                     }
                     Some(GapAnswer::Choices(_)) => {
-                        let ticked: Vec<&str> = ticked_answers(gap, offset, answer(g)).iter().map(|&i| gap.answers[i].text.as_str()).collect();
+                        let ticked: Vec<&str> =
+                            ticked_answers(gap, offset, answer(g)).iter().map(|&i| gap.answers[i].text.as_str()).collect();
                         out.answer.push(line(g, &ticked.join(", ")));
                     }
                     None => {}

@@ -13,7 +13,10 @@ async fn a_candidate_ticks_a_multiple_response_gap_and_gets_moodles_score(b: Bac
         topic: "Бос".into(),
         ..Question::new(QuestionKind::Cloze, "Жай сандар: {2:MULTIRESPONSE:=2#иә~=3~4#жұп~=5}, ең кіші жай сан: {1:MC:=2~1}.")
     };
-    let r = w.app.call(&w.teacher, "/api/exam/question/save", &[("subject", "Математика"), ("question", &serde_json::to_string(&q).unwrap())]).await;
+    let r = w
+        .app
+        .call(&w.teacher, "/api/exam/question/save", &[("subject", "Математика"), ("question", &serde_json::to_string(&q).unwrap())])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let question = r.json().as_i64().unwrap();
     let now = app::api::now_ms();
