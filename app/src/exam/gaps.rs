@@ -713,7 +713,8 @@ pub fn review<'a>(q: impl Into<GapSource<'a>>, answers: &[Option<GapAnswer>]) ->
                         }
                     }
                     Some(GapAnswer::Choices(_)) => {
-                        let ticked: Vec<&str> = ticked_answers(gap, offset, answer(g)).iter().map(|&i| gap.answers[i].text.as_str()).collect();
+                        let ticked: Vec<&str> =
+                            ticked_answers(gap, offset, answer(g)).iter().map(|&i| gap.answers[i].text.as_str()).collect();
                         out.answer.push(line(g, &ticked.join(", ")));
                     }
                     None => {}

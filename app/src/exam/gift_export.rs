@@ -162,12 +162,17 @@ fn block(q: &Question) -> String {
                 let share = q.weights.get(i).copied().unwrap_or(1.0);
                 lines.push(format!("=%{}%{}:{}{}", percent(share), number(accepted), number_text(tolerance(i)), feedback(i)));
             }
-            return format!("{{#\n\t{}\n{}}}", lines.join("\n\t"), if general.is_empty() { String::new() } else { format!("\t{general}\n") });
+            return format!(
+                "{{#\n\t{}\n{}}}",
+                lines.join("\n\t"),
+                if general.is_empty() { String::new() } else { format!("\t{general}\n") }
+            );
         }
         QuestionKind::Short => {
             for (i, accepted) in q.accepted.iter().enumerate() {
                 let share = q.weights.get(i).copied().unwrap_or(1.0);
-                let weight = if is_full(share) && !accepted.trim_start().starts_with('%') { String::new() } else { format!("%{}%", percent(share)) };
+                let weight =
+                    if is_full(share) && !accepted.trim_start().starts_with('%') { String::new() } else { format!("%{}%", percent(share)) };
                 // A star is Moodle's wildcard; "\*" is the star itself.
                 lines.push(format!("={weight}{}{}", answer(accepted).replace('*', "\\*"), feedback(i)));
             }
@@ -369,9 +374,26 @@ mod tests {
             general_feedback: "Авторлар: {классика}".into(),
             ..Question::new(QuestionKind::Matching, "Сәйкестендіріңіз")
         };
-        let essay = Question { general_feedback: "Жоспар: кіріспе, негізгі бөлім".into(), points: 10, ..Question::new(QuestionKind::Essay, "Абай туралы эссе") };
+        let essay = Question {
+            general_feedback: "Жоспар: кіріспе, негізгі бөлім".into(),
+            points: 10,
+            ..Question::new(QuestionKind::Essay, "Абай туралы эссе")
+        };
         let essay_plain = Question::new(QuestionKind::Essay, "// бұл түсініктеме емес, сұрақ");
-        vec![single, plain_single, truth, truth_plain, multiple, plain_multiple, short, numeric, numeric_plain, matching, essay, essay_plain]
+        vec![
+            single,
+            plain_single,
+            truth,
+            truth_plain,
+            multiple,
+            plain_multiple,
+            short,
+            numeric,
+            numeric_plain,
+            matching,
+            essay,
+            essay_plain,
+        ]
     }
 
     /// Every kind GIFT holds goes out and comes back through the GIFT import as the same
@@ -418,10 +440,21 @@ mod tests {
     fn what_gift_cannot_hold_is_listed_not_written() {
         let ordering = Question { options: strings(&["бір", "екі"]), ..Question::new(QuestionKind::Ordering, "Ретімен") };
         let cloze = Question::new(QuestionKind::Cloze, "Астана {1:SHORTANSWER:=Астана}");
-        let pictured = Question { image: Some("questions/1/ab.png".into()), options: strings(&["а", "б"]), correct: vec![0], ..Question::new(QuestionKind::Single, "Картада не бар?") };
-        let cased = Question { accepted: strings(&["Абай"]), case_sensitive: true, ..Question::new(QuestionKind::Short, "Ақынның аты?") };
-        let arrow = Question { accepted: strings(&["a -> b"]), topic: "Логика".into(), ..Question::new(QuestionKind::Short, "Импликация?") };
-        let fine = Question { options: strings(&["иә", "жоқ"]), correct: vec![0], ..Question::new(QuestionKind::Single, "Жақсы ма?") };
+        let pictured = Question {
+            image: Some("questions/1/ab.png".into()),
+            options: strings(&["а", "б"]),
+            correct: vec![0],
+            ..Question::new(QuestionKind::Single, "Картада не бар?")
+        };
+        let cased = Question {
+            accepted: strings(&["Абай"]), case_sensitive: true, ..Question::new(QuestionKind::Short, "Ақынның аты?")
+        };
+        let arrow =
+            Question {
+                accepted: strings(&["a -> b"]), topic: "Логика".into(), ..Question::new(QuestionKind::Short, "Импликация?")
+            };
+        let fine =
+            Question { options: strings(&["иә", "жоқ"]), correct: vec![0], ..Question::new(QuestionKind::Single, "Жақсы ма?") };
         let written = write_gift(&[ordering, cloze, pictured, cased, arrow, fine.clone()], Locale::Ru);
         assert_eq!(parse_gift(&written).expect("the rest reads"), vec![fine], "{written}");
         let top: Vec<&str> = written.lines().take_while(|l| l.starts_with("//")).collect();
@@ -495,7 +528,10 @@ What two people are entombed in Grant's tomb? {
             (vec![0.0, 2.0], vec![1.0, 0.5], strings(&["Correct! Full credit.", "He was born in 1822. Half credit for being close."]))
         );
         assert_eq!(q[7].kind, QuestionKind::Essay);
-        assert_eq!((q[9].correct.clone(), q[9].feedback.clone()), (vec![1], strings(&["Wrong: it rises in the East.", "Right: it sets in the West."])));
+        assert_eq!(
+            (q[9].correct.clone(), q[9].feedback.clone()),
+            (vec![1], strings(&["Wrong: it rises in the East.", "Right: it sets in the West."]))
+        );
         assert_eq!((q[10].kind, q[10].weights.clone()), (QuestionKind::Multiple, vec![-1.0, 0.5, 0.5, -1.0]));
 
         // Moodle's own export of them reads back the same way, and so does ours of what they became.

@@ -566,7 +566,9 @@ impl PaperAnswer {
                         None => Some(None),
                         Some(super::gaps::GapPick::Text(text)) => Some(Some(super::gaps::GapAnswer::Text(text.clone()))),
                         Some(super::gaps::GapPick::Choice(id)) => find(&ids.options, id).map(|i| Some(super::gaps::GapAnswer::Choice(i))),
-                        Some(super::gaps::GapPick::Choices(ticked)) => all(&ids.options, ticked).map(|i| Some(super::gaps::GapAnswer::Choices(i))),
+                        Some(super::gaps::GapPick::Choices(ticked)) => {
+                            all(&ids.options, ticked).map(|i| Some(super::gaps::GapAnswer::Choices(i)))
+                        }
                     })
                     .collect::<Option<Vec<_>>>()?,
             ),

@@ -272,7 +272,8 @@ mod tests {
         let data = format!(r#"Сурет <IMG SRC="data:image/webp;base64,{}">"#, b64(&webp));
         assert_eq!(read_moodle_xml(&with_text(&data, "")).expect("valid").pictures[0].as_ref().map(|p| p.ext), Some("webp"));
         // A file in a folder of the question's area.
-        let nested = with_text(r#"<img src="@@PLUGINFILE@@/maps/kz.png">?"#, &file_element("kz.png", &png).replace("path=\"/\"", "path=\"/maps/\""));
+        let nested =
+            with_text(r#"<img src="@@PLUGINFILE@@/maps/kz.png">?"#, &file_element("kz.png", &png).replace("path=\"/\"", "path=\"/maps/\""));
         assert!(read_moodle_xml(&nested).expect("valid").pictures[0].is_some());
         // A file nothing shows is ignored, as in Moodle.
         let unused = read_moodle_xml(&with_text("Мәтін", &file_element("old.png", &png))).expect("valid");
@@ -303,7 +304,11 @@ mod tests {
         assert_eq!(refused(&with_text(shown, broken)), at(Msg::ErrImportPictureInvalid), "not base64");
         // A 1x1 GIF (the image crate here decodes none).
         let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b";
-        assert_eq!(refused(&with_text(shown, &file_element("map.png", gif))), at(Msg::ErrImportPictureInvalid), "GIF: not what an upload takes");
+        assert_eq!(
+            refused(&with_text(shown, &file_element("map.png", gif))),
+            at(Msg::ErrImportPictureInvalid),
+            "GIF: not what an upload takes"
+        );
         let mut truncated = png.clone();
         truncated.truncate(png.len() / 2);
         assert_eq!(refused(&with_text(shown, &file_element("map.png", &truncated))), at(Msg::ErrImportPictureInvalid));
@@ -335,8 +340,11 @@ mod tests {
     #[test]
     fn a_picture_goes_out_and_comes_back_the_same() {
         let png = image(image::ImageFormat::Png, 6);
-        let file = read_moodle_xml(&with_text(r#"<p>Карта</p><p>екі жол &amp; <img src="@@PLUGINFILE@@/map.png"></p>"#, &file_element("map.png", &png)))
-            .expect("valid");
+        let file = read_moodle_xml(&with_text(
+            r#"<p>Карта</p><p>екі жол &amp; <img src="@@PLUGINFILE@@/map.png"></p>"#,
+            &file_element("map.png", &png),
+        ))
+        .expect("valid");
         let mut question = file.questions[0].clone();
         let key = "questions/7/0a1b2c3d.png".to_string();
         question.image = Some(key.clone());

@@ -46,8 +46,8 @@ use super::model::{ImportError, Question, QuestionKind};
 use super::moodle_node::{answer_feedback, escape, fraction, percent, read_tree, Node};
 use super::moodle_pictures::{read_question_text, QuestionText};
 use super::question_files::{
-    both_languages, html_to_text, is_full, option_share, settle_feedback, settle_short, topic_of_category, without_wildcard,
-    Collected, Imported,
+    both_languages, html_to_text, is_full, option_share, settle_feedback, settle_short, topic_of_category, without_wildcard, Collected,
+    Imported,
 };
 use crate::docs::sheet::number_text;
 use crate::i18n::Msg;

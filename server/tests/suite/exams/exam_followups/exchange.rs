@@ -60,7 +60,8 @@ async fn a_moodle_xml_picture_comes_in_and_goes_out_as_the_same_bytes(b: Backend
     let url = pictured[0]["picture"].as_str().unwrap().to_string();
     assert_eq!(fetch(&w, &w.teacher, &url).await, (StatusCode::OK, Some("image/png".into()), map.clone()));
     assert_eq!(files_under(&w.app.config.media_dir.join("questions")), 1, "the second picture is not stored");
-    let audit = w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.bank.import' AND after_json LIKE '%\"pictures\":1%'").await;
+    let audit =
+        w.app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'exam.bank.import' AND after_json LIKE '%\"pictures\":1%'").await;
     assert_eq!(audit, 1);
 
     let export = w.app.get(&w.teacher, "/export/exam-bank.xml?subject=Математика").await;
