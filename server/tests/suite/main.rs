@@ -16,4 +16,5 @@ mod journal;
 mod notify;
 mod olympiad;
 mod operations;
+mod records;
 mod regrade;
