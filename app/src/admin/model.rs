@@ -189,12 +189,11 @@ impl GroupProfile {
     /// "course", "study_form", "study_language"), as the form and the import file name them.
     pub fn check(code: &str, name: &str, course: &str, form: &str, language: &str) -> Result<GroupProfile, Vec<(&'static str, Msg)>> {
         let mut errors = Vec::new();
-        let mut field = |f: &'static str, r: Result<_, Msg>| r.map_err(|m| errors.push((f, m))).ok();
-        let code = field("specialty_code", parse_specialty_code(code));
-        let name = field("specialty_name", crate::auth::model::parse_name(name));
-        let course = field("course", parse_course(course));
-        let form = field("study_form", StudyForm::parse(form));
-        let language = field("study_language", StudyLanguage::parse(language));
+        let code = parse_specialty_code(code).map_err(|m| errors.push(("specialty_code", m))).ok();
+        let name = crate::auth::model::parse_name(name).map_err(|m| errors.push(("specialty_name", m))).ok();
+        let course = parse_course(course).map_err(|m| errors.push(("course", m))).ok();
+        let form = StudyForm::parse(form).map_err(|m| errors.push(("study_form", m))).ok();
+        let language = StudyLanguage::parse(language).map_err(|m| errors.push(("study_language", m))).ok();
         match (code, name, course, form, language) {
             (Some(specialty_code), Some(specialty_name), Some(course), Some(study_form), Some(study_language)) => {
                 Ok(GroupProfile { specialty_code, specialty_name, course, study_form, study_language })

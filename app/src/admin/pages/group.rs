@@ -46,7 +46,7 @@ fn Group() -> impl IntoView {
                                 <div class="field">
                                     <label for="f-course">{t(Msg::Course)}</label>
                                     <select id="f-course" name="course">
-                                        {COURSES.map(|c| view! { <option value=c selected=c == course>{c}</option> }).collect_view()}
+                                        {COURSES.map(|c| view! { <option value=c selected={c == course}>{c}</option> }).collect_view()}
                                     </select>
                                     <SelectError error=error field="course"/>
                                 </div>
@@ -55,7 +55,7 @@ fn Group() -> impl IntoView {
                                     <select id="f-study_form" name="study_form">
                                         {(form.is_none()).then(|| view! { <option value="" selected>"—"</option> })}
                                         {StudyForm::ALL.into_iter().map(|f| view! {
-                                            <option value=f.code() selected=form == Some(f)>{move || f.msg().text(locale.get())}</option>
+                                            <option value=f.code() selected={form == Some(f)}>{move || f.msg().text(locale.get())}</option>
                                         }).collect_view()}
                                     </select>
                                     <SelectError error=error field="study_form"/>
@@ -65,7 +65,7 @@ fn Group() -> impl IntoView {
                                     <select id="f-study_language" name="study_language">
                                         {(language.is_none()).then(|| view! { <option value="" selected>"—"</option> })}
                                         {StudyLanguage::ALL.into_iter().map(|l| view! {
-                                            <option value=l.code() selected=language == Some(l)>{move || l.msg().text(locale.get())}</option>
+                                            <option value=l.code() selected={language == Some(l)}>{move || l.msg().text(locale.get())}</option>
                                         }).collect_view()}
                                     </select>
                                     <SelectError error=error field="study_language"/>
