@@ -63,7 +63,7 @@ pub async fn list_colleges() -> Result<Vec<CollegeGroups>, AppError> {
 
 /// A group's students.
 #[server(prefix = "/api", endpoint = "records/group")]
-pub async fn group_students(group_id: i64) -> Result<GroupStudents, AppError> {
+pub async fn students_of_group(group_id: i64) -> Result<GroupStudents, AppError> {
     crate::api::respond(async move {
         use crate::auth::model::Permission;
         let caller = crate::auth::ssr::require_user().await?;
@@ -135,7 +135,7 @@ pub async fn import_students(data: leptos::server_fn::codec::MultipartData) -> R
 
 /// The student card: the student, their group and its profile, and every movement.
 #[server(prefix = "/api", endpoint = "records/student")]
-pub async fn student_card(student_id: i64) -> Result<StudentCard, AppError> {
+pub async fn get_student_card(student_id: i64) -> Result<StudentCard, AppError> {
     crate::api::respond(async move {
         use crate::auth::model::Permission;
         let caller = crate::auth::ssr::require_user().await?;

@@ -6,7 +6,7 @@
 use super::file::{RowError, StudentRow};
 use super::model::{ImportLine, ImportReport, MovementKind, RowOutcome, Standing};
 use super::store;
-use crate::admin::model::{GroupProfile, OrgKind};
+use crate::admin::model::OrgKind;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use sqlx::{Any, Transaction};
@@ -22,13 +22,6 @@ pub struct Importer<'a> {
     pub everyone: bool,
 }
 
-/// A group as the file names it: stored (with its profile) or to be made.
-struct GroupPlan {
-    id: Option<i64>,
-    before: Option<GroupProfile>,
-    profile: GroupProfile,
-}
-
 /// What applying the file does to each row, or every row that cannot be imported.
 pub async fn plan(
     tx: &mut Transaction<'_, Any>,
@@ -38,7 +31,8 @@ pub async fn plan(
 ) -> Result<Result<(ImportReport, Vec<Option<i64>>), Vec<RowError>>, AppError> {
     let mut report = ImportReport::default();
     let mut errors: Vec<RowError> = Vec::new();
-    let mut groups: HashMap<String, GroupPlan> = HashMap::new();
+    // Each group of the file: its id when it is stored.
+    let mut groups: HashMap<String, Option<i64>> = HashMap::new();
     let mut accounts: Vec<Option<i64>> = Vec::with_capacity(rows.len());
     let (mut emails, mut phones) = (HashSet::new(), HashSet::new());
     for r in rows {
@@ -54,9 +48,9 @@ pub async fn plan(
             } else if before.as_ref() != Some(&r.profile) {
                 report.profiles_changed += 1;
             }
-            groups.insert(r.group.clone(), GroupPlan { id, before, profile: r.profile.clone() });
+            groups.insert(r.group.clone(), id);
         }
-        let group_id = groups.get(&r.group).and_then(|g| g.id);
+        let group_id = groups.get(&r.group).copied().flatten();
         let account = store::account_with_iin(tx, r.iin.as_str()).await?;
         let outcome = match account {
             None => {

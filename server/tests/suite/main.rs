@@ -5,6 +5,7 @@
 //!
 //! Every database test runs on SQLite and on PostgreSQL (`backends!`, in `common`).
 
+#[macro_use]
 mod common;
 
 mod access;

@@ -3,7 +3,7 @@
 
 use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
-use crate::records::api::{student_card, RecordMovement};
+use crate::records::api::{get_student_card, RecordMovement};
 use crate::records::model::{MovementKind, StudentCard};
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, SelectError};
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub fn StudentCardPage() -> impl IntoView {
 fn Card() -> impl IntoView {
     let id = crate::ui::id_param();
     let record = ServerAction::<RecordMovement>::new();
-    let card = Resource::new(move || (id(), record.version().get()), |(id, _)| student_card(id));
+    let card = Resource::new(move || (id(), record.version().get()), |(id, _)| get_student_card(id));
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || card.get().map(|r| match r {

@@ -2,7 +2,7 @@
 
 use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
-use crate::records::api::group_students;
+use crate::records::api::students_of_group;
 use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,7 +15,7 @@ pub fn GroupStudentsPage() -> impl IntoView {
 #[component]
 fn GroupStudents() -> impl IntoView {
     let id = crate::ui::id_param();
-    let group = Resource::new(id, group_students);
+    let group = Resource::new(id, students_of_group);
     let locale = use_locale();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
