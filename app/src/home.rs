@@ -73,6 +73,9 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     if u.can(Permission::UserManage) {
         tiles.push(("/admin/users", Msg::Users, Msg::TileUsers));
     }
+    if u.can(Permission::RecordsManage) {
+        tiles.push(("/records", Msg::StudentRecords, Msg::TileRecords));
+    }
     if u.can(Permission::AuditRead) {
         tiles.push(("/admin/audit", Msg::AuditLog, Msg::TileAudit));
     }

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod notify;
 pub mod olympiad;
 pub mod proctor;
+pub mod records;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -147,6 +148,7 @@ pub fn App() -> impl IntoView {
                 <exam::pages::ExamRoutes/>
                 <proctor::pages_review::ProctorRoutes/>
                 <olympiad::routes::OlympiadRoutes/>
+                <records::pages::RecordsRoutes/>
             </Routes>
         </Frame>
     }

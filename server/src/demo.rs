@@ -117,7 +117,7 @@ async fn journal(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)],
     use app::journal::model::{AcademicHours, Hours};
     use app::journal::semester::{fill, public_holidays, Date, Holiday, Semester, Timetable, TimetableItem, Topic, Weekday};
     let group = lookup(ids, "group");
-    sqlx::query("INSERT INTO study_groups (group_id, specialty_code, specialty_name, course) VALUES ($1, $2, $3, 2)")
+    sqlx::query("INSERT INTO study_groups (group_id, specialty_code, specialty_name, course, study_form, study_language) VALUES ($1, $2, $3, 2, 'full_time', 'kk')")
         .bind(group)
         .bind("06130100")
         .bind("Бағдарламалық қамтамасыз ету")

@@ -177,6 +177,7 @@ pub fn plain_routes() -> app::edge::Routes {
         .merge(app::olympiad::registration::cards::routes())
         .merge(app::olympiad::downloads::routes())
         .merge(app::olympiad::placement::applications::routes())
+        .merge(app::records::downloads::routes())
 }
 
 /// The folders whose free space `/metrics` reports: the SQLite file's and the local media's.

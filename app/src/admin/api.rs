@@ -1,6 +1,6 @@
 //! Server functions of administration. Each starts by naming who may call it.
 
-use super::model::{OrgNode, UserDetail, UserRow};
+use super::model::{GroupDetail, OrgNode, UserDetail, UserRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -360,6 +360,74 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
                 org_id,
                 before: crate::audit::store::json(&serde_json::json!({"active": before.active})),
                 after: crate::audit::store::json(&serde_json::json!({"active": active})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A group with its profile, for the group's page (records.manage over the group).
+#[server(prefix = "/api", endpoint = "admin/group")]
+pub async fn get_group(group_id: i64) -> Result<GroupDetail, AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::Permission;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::RecordsManage)?;
+        let st = crate::api::state()?;
+        caller.require(&st.db, Permission::RecordsManage, group_id).await?;
+        let (name, parent_name) = super::store::group_names(&st.db, group_id).await?.ok_or(AppError::NotFound)?;
+        let profile = super::store::group_profile(&st.db.pool, group_id).await?;
+        Ok(GroupDetail { id: group_id, name, parent_name, profile })
+    })
+    .await
+}
+
+/// Sets a group's profile: specialty (code and name), course, form and language of study
+/// (records.manage over the group: the college's director, the administrator). Each field is
+/// checked at its field; the change is audited with what it replaced; saving the same profile
+/// again writes nothing.
+#[server(prefix = "/api", endpoint = "admin/group/profile")]
+pub async fn save_group_profile(
+    group_id: i64,
+    specialty_code: String,
+    specialty_name: String,
+    course: String,
+    study_form: String,
+    study_language: String,
+) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use crate::auth::model::Permission;
+        let caller = crate::auth::ssr::require_user().await?;
+        caller.require_anywhere(Permission::RecordsManage)?;
+        let st = crate::api::state()?;
+        caller.require(&st.db, Permission::RecordsManage, group_id).await?;
+        if super::store::group_names(&st.db, group_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let profile = super::model::GroupProfile::check(&specialty_code, &specialty_name, &course, &study_form, &study_language)
+            .map_err(|errors| {
+                AppError::Invalid(errors.into_iter().map(|(field, msg)| crate::error::FieldError { field: field.to_string(), msg }).collect())
+            })?;
+        let mut tx = st.db.begin().await?;
+        let before = super::store::group_profile(&mut *tx, group_id).await?;
+        if before.as_ref() == Some(&profile) {
+            return Ok(());
+        }
+        super::store::save_group_profile(&mut tx, group_id, &profile).await?;
+        crate::audit::store::record(
+            &mut tx,
+            crate::audit::store::Entry {
+                actor_id: Some(caller.user_id),
+                ip: &caller.ip,
+                action: "group.profile",
+                entity: "organisation",
+                entity_id: group_id.to_string(),
+                org_id: Some(group_id),
+                before: before.as_ref().and_then(crate::audit::store::json),
+                after: crate::audit::store::json(&profile),
             },
         )
         .await?;

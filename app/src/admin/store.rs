@@ -206,3 +206,66 @@ pub async fn set_active(tx: &mut Transaction<'_, Any>, user_id: i64, active: boo
     sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active as i64).bind(user_id).execute(&mut **tx).await?;
     Ok(())
 }
+
+/// A group's profile row as stored (`study_language` '' before anyone set it).
+#[derive(sqlx::FromRow)]
+struct ProfileRecord {
+    specialty_code: String,
+    specialty_name: String,
+    course: i64,
+    study_form: String,
+    study_language: String,
+}
+
+/// The group's profile, None while it has none (no row, or a row from before the language was
+/// asked: a partial profile is shown as unset so the form asks for everything).
+pub async fn group_profile<'e, E: sqlx::Executor<'e, Database = Any>>(
+    db: E,
+    group_id: i64,
+) -> Result<Option<super::model::GroupProfile>, AppError> {
+    use super::model::{GroupProfile, StudyForm, StudyLanguage};
+    let r = sqlx::query_as::<_, ProfileRecord>(
+        "SELECT specialty_code, specialty_name, course, study_form, study_language FROM study_groups WHERE group_id = $1",
+    )
+    .bind(group_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(r.and_then(|r| {
+        Some(GroupProfile {
+            specialty_code: r.specialty_code,
+            specialty_name: r.specialty_name,
+            course: r.course,
+            study_form: StudyForm::from_code(&r.study_form)?,
+            study_language: StudyLanguage::from_code(&r.study_language)?,
+        })
+    }))
+}
+
+/// (name, parent's name) of a group; None when the id is not a group.
+pub async fn group_names(db: &Db, group_id: i64) -> Result<Option<(String, String)>, AppError> {
+    Ok(sqlx::query_as::<_, (String, String)>(
+        "SELECT g.name, p.name FROM organisations g JOIN organisations p ON p.id = g.parent_id WHERE g.id = $1 AND g.kind = 'group'",
+    )
+    .bind(group_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Sets a group's profile (the row is made the first time).
+pub async fn save_group_profile(tx: &mut Transaction<'_, Any>, group_id: i64, p: &super::model::GroupProfile) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO study_groups (group_id, specialty_code, specialty_name, course, study_form, study_language)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (group_id) DO UPDATE SET specialty_code = excluded.specialty_code, specialty_name = excluded.specialty_name,
+             course = excluded.course, study_form = excluded.study_form, study_language = excluded.study_language",
+    )
+    .bind(group_id)
+    .bind(&p.specialty_code)
+    .bind(&p.specialty_name)
+    .bind(p.course)
+    .bind(p.study_form.code())
+    .bind(p.study_language.code())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

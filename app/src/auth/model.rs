@@ -121,10 +121,13 @@ pub enum Permission {
     /// See the olympiad winners who applied to one's specialised school (its director and
     /// administrator).
     OlympiadAdmit,
+    /// Keep student records of groups in scope: their profiles, the import of students and
+    /// groups, students' movements (a college's director, the administrator).
+    RecordsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -135,6 +138,7 @@ impl Permission {
         Permission::OlympiadOperate,
         Permission::OlympiadRegister,
         Permission::OlympiadAdmit,
+        Permission::RecordsManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -149,6 +153,7 @@ impl Permission {
             Permission::OlympiadOperate => "olympiad.operate",
             Permission::OlympiadRegister => "olympiad.register",
             Permission::OlympiadAdmit => "olympiad.admit",
+            Permission::RecordsManage => "records.manage",
         }
     }
 

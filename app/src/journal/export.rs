@@ -176,10 +176,7 @@ fn verify_url(public_url: &str, code: &str) -> String {
 }
 
 fn study_form_msg(code: &str) -> Msg {
-    match code {
-        "part_time" => Msg::StudyFormPartTime,
-        _ => Msg::StudyFormFullTime,
-    }
+    crate::admin::model::StudyForm::from_code(code).unwrap_or(crate::admin::model::StudyForm::FullTime).msg()
 }
 
 async fn certificate_file(

@@ -18,4 +18,5 @@ mod notify;
 mod numerical_units;
 mod olympiad;
 mod operations;
+mod records;
 mod regrade;

@@ -1,5 +1,6 @@
-//! Administration pages: organisations, users, one user.
+//! Administration pages: organisations, a group's profile, users, one user.
 
+mod group;
 mod orgs;
 mod user;
 mod users;
@@ -14,6 +15,7 @@ pub fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admin/orgs") view=orgs::OrgsPage/>
         <Route path=path!("/admin/users") view=users::UsersPage/>
         <Route path=path!("/admin/users/:id") view=user::UserPage/>
+        <Route path=path!("/admin/groups/:id") view=group::GroupPage/>
     }
     .into_inner()
 }

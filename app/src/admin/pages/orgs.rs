@@ -5,6 +5,7 @@ use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn OrgsPage() -> impl IntoView {
@@ -32,7 +33,11 @@ fn Orgs() -> impl IntoView {
                                     view! {
                                         <li class=format!("depth-{}", o.depth.min(6))>
                                             <span class="kind">{move || kind.msg().text(locale.get())}</span>
-                                            <span>{o.name.clone()}</span>
+                                            {if kind == OrgKind::Group {
+                                                view! { <A href=format!("/admin/groups/{}", o.id)>{o.name.clone()}</A> }.into_any()
+                                            } else {
+                                                view! { <span>{o.name.clone()}</span> }.into_any()
+                                            }}
                                         </li>
                                     }
                                 }).collect_view()}
