@@ -112,7 +112,7 @@ test('a key corrected after hand-in: the regrade changes the score, the journal 
     await page.getByTestId('attempt-score').filter({ hasText: '2 / 2' }).waitFor();
     await visit(page, '/exams');
     const mine = page.getByTestId('my-exams').locator('tr', { hasText: title });
-    assert.ok(top.includes((await mine.getByTestId('grade-so-far').innerText()).trim()));
+    assert.match(await mine.innerText(), /2 \/ 2 · (5|100)\b/);
   }
   await close(student);
 });
@@ -155,7 +155,7 @@ test('extra time while sitting: the proctor and the teacher give it, the countdo
     await minutes.fill('0');
     await form.locator('#extend-reason').fill('Свет отключили');
     await form.getByRole('button', { name: msg('ExtendAttempt', 'ru') }).click();
-    await form.locator('.field', { has: minutes }).locator('.error').filter({ hasText: msg('ErrNumberRange', 'ru') }).waitFor();
+    await form.locator('.field', { has: page.locator('#extend-minutes') }).locator('.error').filter({ hasText: msg('ErrNumberRange', 'ru') }).waitFor();
     assert.equal(await form.locator('#extend-reason').inputValue(), 'Свет отключили', 'what was typed stays');
     await minutes.fill('10');
     await form.getByRole('button', { name: msg('ExtendAttempt', 'ru') }).click();

@@ -72,7 +72,8 @@ pub fn GapText(
         if !single_use.with_value(|s| s.contains(id)) {
             return None;
         }
-        picks.with(|p| p.iter().enumerate().find(|(h, slot)| *h != g && matches!(slot, Some(GapPick::Choice(c)) if c == id)).map(|(h, _)| h))
+        picks
+            .with(|p| p.iter().enumerate().find(|(h, slot)| *h != g && matches!(slot, Some(GapPick::Choice(c)) if c == id)).map(|(h, _)| h))
     };
     let control = move |g: usize, gap: PaperGap| {
         // Read when drawn and again when the language changes (a component's body is not
