@@ -407,10 +407,13 @@ pub async fn save_group_profile(
         if super::store::group_names(&st.db, group_id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        let profile = super::model::GroupProfile::check(&specialty_code, &specialty_name, &course, &study_form, &study_language)
-            .map_err(|errors| {
-                AppError::Invalid(errors.into_iter().map(|(field, msg)| crate::error::FieldError { field: field.to_string(), msg }).collect())
-            })?;
+        let profile = super::model::GroupProfile::check(&specialty_code, &specialty_name, &course, &study_form, &study_language).map_err(
+            |errors| {
+                AppError::Invalid(
+                    errors.into_iter().map(|(field, msg)| crate::error::FieldError { field: field.to_string(), msg }).collect(),
+                )
+            },
+        )?;
         let mut tx = st.db.begin().await?;
         let before = super::store::group_profile(&mut *tx, group_id).await?;
         if before.as_ref() == Some(&profile) {

@@ -71,11 +71,7 @@ pub async fn students_of_group(group_id: i64) -> Result<GroupStudents, AppError>
         let st = crate::api::state()?;
         caller.require(&st.db, Permission::RecordsManage, group_id).await?;
         let (college_id, college) = super::store::college_of(&st.db.pool, group_id).await?.ok_or(AppError::NotFound)?;
-        let group = super::store::groups_of(&st.db, college_id)
-            .await?
-            .into_iter()
-            .find(|g| g.id == group_id)
-            .ok_or(AppError::NotFound)?;
+        let group = super::store::groups_of(&st.db, college_id).await?.into_iter().find(|g| g.id == group_id).ok_or(AppError::NotFound)?;
         let students = super::store::students_of(&st.db, group_id).await?;
         Ok(GroupStudents { group, college, students })
     })
@@ -185,10 +181,8 @@ pub async fn record_movement(student_id: i64, kind: String, on_date: String, to_
         let st = crate::api::state()?;
         ssr::require_student(&st.db, &caller, student_id).await?;
         let mut fields = crate::error::Fields::new();
-        let kind = fields.check(
-            "kind",
-            MovementKind::from_code(&kind).filter(|k| MovementKind::RECORDABLE.contains(k)).ok_or(Msg::ErrRecMovementKind),
-        );
+        let kind = fields
+            .check("kind", MovementKind::from_code(&kind).filter(|k| MovementKind::RECORDABLE.contains(k)).ok_or(Msg::ErrRecMovementKind));
         let on_date = fields.check("on_date", crate::journal::semester::Date::parse(&on_date));
         let reason = fields.check("reason", parse_reason(&reason));
         let to_group: Option<i64> = to_group.trim().parse().ok().filter(|g| *g > 0);
@@ -196,7 +190,8 @@ pub async fn record_movement(student_id: i64, kind: String, on_date: String, to_
             fields.add("to_group", Msg::ErrRequired);
         }
         fields.finish()?;
-        let (kind, on_date, reason) = (kind.ok_or(AppError::Internal)?, on_date.ok_or(AppError::Internal)?.to_string(), reason.unwrap_or_default());
+        let (kind, on_date, reason) =
+            (kind.ok_or(AppError::Internal)?, on_date.ok_or(AppError::Internal)?.to_string(), reason.unwrap_or_default());
         let to_group = if kind.needs_group() { to_group } else { None };
         let mut tx = st.db.begin().await?;
         // Read again inside the transaction: two movements at once go one after the other.

@@ -136,9 +136,7 @@ fn check_row(raw: &SheetRow) -> Checked {
         }
     }
     let group = parse_name(raw.text(3)).map_err(|m| errors.push(("group", m))).ok();
-    let profile = GroupProfile::check(raw.text(4), raw.text(5), raw.text(6), raw.text(7), raw.text(8))
-        .map_err(|e| errors.extend(e))
-        .ok();
+    let profile = GroupProfile::check(raw.text(4), raw.text(5), raw.text(6), raw.text(7), raw.text(8)).map_err(|e| errors.extend(e)).ok();
     let email = optional(raw.text(9), Email::parse).map_err(|m| errors.push(("email", m))).ok().flatten();
     let phone = optional(raw.text(10), Phone::parse).map_err(|m| errors.push(("phone", m))).ok().flatten();
     Checked { iin, full_name, group, profile, email, phone, errors }

@@ -189,7 +189,9 @@ pub async fn apply(
                 entity_id: college_id.to_string(),
                 org_id: Some(college_id),
                 before: None,
-                after: Some(serde_json::json!({ "file": crate::media::safe_name(file_name), "groups": group_audit, "students": student_audit })),
+                after: Some(
+                    serde_json::json!({ "file": crate::media::safe_name(file_name), "groups": group_audit, "students": student_audit }),
+                ),
             },
         )
         .await?;

@@ -26,13 +26,8 @@ impl MovementKind {
         MovementKind::Graduated,
     ];
     /// What the card's form records; enrolment comes from the import (and later admission).
-    pub const RECORDABLE: [MovementKind; 5] = [
-        MovementKind::Transferred,
-        MovementKind::AcademicLeave,
-        MovementKind::Reinstated,
-        MovementKind::Expelled,
-        MovementKind::Graduated,
-    ];
+    pub const RECORDABLE: [MovementKind; 5] =
+        [MovementKind::Transferred, MovementKind::AcademicLeave, MovementKind::Reinstated, MovementKind::Expelled, MovementKind::Graduated];
 
     pub fn code(self) -> &'static str {
         match self {

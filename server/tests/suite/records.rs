@@ -265,7 +265,9 @@ async fn a_group_profile_is_edited_by_its_college_only_and_feeds_the_report(b: B
             .unwrap();
     assert_eq!(audit.len(), 2);
     assert_eq!(audit[0].0, None);
-    assert!(audit[1].0.as_deref().unwrap().contains("\"course\":2") && audit[1].1.as_deref().unwrap().contains("\"study_form\":\"Evening\""));
+    assert!(
+        audit[1].0.as_deref().unwrap().contains("\"course\":2") && audit[1].1.as_deref().unwrap().contains("\"study_form\":\"Evening\"")
+    );
     let detail = app.call(&director, "/api/admin/group", &[("group_id", &gid)]).await.json();
     assert_eq!(detail["profile"]["course"].as_i64(), Some(3));
 }
@@ -320,7 +322,11 @@ async fn a_transfer_moves_the_membership_and_writes_the_history(b: Backend) {
     let stranger = app.signed_in("stranger", PW).await;
     assert_eq!(app.call(&stranger, "/api/records/student", &[("student_id", &sid)]).await.status, StatusCode::FORBIDDEN);
     let r = app
-        .call(&stranger, "/api/records/movement", &[("student_id", &sid), ("kind", "expelled"), ("on_date", "2026-11-02"), ("to_group", ""), ("reason", "")])
+        .call(
+            &stranger,
+            "/api/records/movement",
+            &[("student_id", &sid), ("kind", "expelled"), ("on_date", "2026-11-02"), ("to_group", ""), ("reason", "")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(memberships().await, vec![is21]);

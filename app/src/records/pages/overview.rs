@@ -1,13 +1,13 @@
 //! The records' first page: the import of students and groups into a college (a preview, then
 //! the same file applied), and the colleges' groups with their profiles.
 
+use crate::auth::shell::RequireUser;
+use crate::error::AppError;
+use crate::i18n::{t, use_locale, Locale, Msg};
 #[cfg(feature = "hydrate")]
 use crate::records::api::import_students;
 use crate::records::api::list_colleges;
 use crate::records::model::{import_column, ImportReport};
-use crate::auth::shell::RequireUser;
-use crate::error::AppError;
-use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::components::A;
