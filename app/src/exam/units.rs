@@ -313,7 +313,11 @@ pub fn split(text: &str, left: bool) -> Option<(f64, String)> {
 /// The accepted answer a text with a unit earns the most with (the first of equals) and its
 /// credit after the unit's penalty, if it matches any (see the module's notes). `accepted`:
 /// each accepted answer with its weight and tolerance (`model::Question::accepted_credit`).
-pub(super) fn best_match<'a>(accepted: impl IntoIterator<Item = (&'a str, f64, Option<f64>)>, units: &Units, text: &str) -> Option<(usize, f64)> {
+pub(super) fn best_match<'a>(
+    accepted: impl IntoIterator<Item = (&'a str, f64, Option<f64>)>,
+    units: &Units,
+    text: &str,
+) -> Option<(usize, f64)> {
     let (value, unit) = split(text, units.left)?;
     let multiplier = units.multiplier_of(&unit);
     let mut best: Option<(usize, f64)> = None;

@@ -334,7 +334,6 @@ pub(crate) async fn own_attempt(db: &Db, caller: &Caller, attempt_id: i64, now: 
 static QUESTIONS: std::sync::LazyLock<crate::db::Recent<Question>> =
     std::sync::LazyLock::new(|| crate::db::Recent::new(std::time::Duration::from_secs(3), 100_000));
 
-
 /// After a bank changed (a question edited into a new version): this node's next starts of
 /// these exams draw from the bank as it now is, not from the version just archived.
 pub(crate) fn forget_exam_contexts(db: &Db, exam_ids: &[i64]) {
