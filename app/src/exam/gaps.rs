@@ -28,7 +28,7 @@
 
 use super::limits::{MAX_OPTION, MAX_OPTIONS};
 use super::rng::Rng;
-use super::typed::{parse_number, short_matches};
+use super::typed::{parse_number, short_matches, within};
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
@@ -584,9 +584,7 @@ pub fn matched_cloze_answer(gap: &ClozeGap, offset: usize, answer: Option<&GapAn
         (kind, GapAnswer::Choice(i)) if kind.is_choice() && !kind.is_multi() => i.checked_sub(offset).filter(|&i| i < gap.answers.len()),
         (GapKind::Numerical, GapAnswer::Text(typed)) => {
             let value = parse_number(typed)?;
-            best(gap, |a| {
-                a.text == "*" || parse_number(&a.text).is_some_and(|key| (value - key).abs() <= a.tolerance + 1e-9 * key.abs().max(1.0))
-            })
+            best(gap, |a| a.text == "*" || parse_number(&a.text).is_some_and(|key| within(key, value, Some(a.tolerance))))
         }
         (GapKind::Short | GapKind::ShortCase, GapAnswer::Text(typed)) if !typed.trim().is_empty() => {
             best(gap, |a| a.text == "*" || short_matches(&a.text, typed, None, gap.kind == GapKind::ShortCase))
