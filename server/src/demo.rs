@@ -88,6 +88,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
         app::auth::store::grant(&mut tx, user_id, *role, lookup(&ids, org_key)).await.map_err(|e| format!("{e:?}"))?;
     }
     let journal_id = journal(&mut tx, &ids, now).await?;
+    enrolments(&mut tx, lookup(&ids, "group"), now).await?;
     exam(&mut tx, journal_id, now).await?;
     olympiad(&mut tx, &ids, &hash, now).await?;
     app::audit::store::record(
@@ -246,6 +247,35 @@ $CATEGORY: SQL
 
 ::s4:: 3 жолы бар кестеде SELECT COUNT(*) нәтижесі неше? {#3}
 ";
+
+/// The group's students were enrolled by the director's order at the start of their first
+/// study year (the group is in its second course), so their cards show where they came from.
+async fn enrolments(tx: &mut sqlx::Transaction<'_, sqlx::Any>, group: i64, now: i64) -> Result<(), Box<dyn std::error::Error>> {
+    let today = app::journal::semester::Date::from_epoch_ms(now).to_string();
+    let (year, month): (i64, u32) = (today[..4].parse()?, today[5..7].parse()?);
+    let first_year = if month >= 9 { year - 1 } else { year - 2 };
+    let on_date = format!("{first_year}-08-28");
+    let director: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'director'").fetch_one(&mut **tx).await?;
+    let students: Vec<i64> =
+        sqlx::query_scalar("SELECT user_id FROM role_assignments WHERE org_id = $1 AND role = 'student' ORDER BY user_id")
+            .bind(group)
+            .fetch_all(&mut **tx)
+            .await?;
+    for student_id in students {
+        let movement = app::records::store::NewMovement {
+            student_id,
+            kind: app::records::model::MovementKind::Enrolled,
+            on_date: &on_date,
+            from_group: None,
+            to_group: Some(group),
+            reason: "№ 112-к",
+            recorded_by: director,
+            recorded_at: now,
+        };
+        app::records::store::add_movement(tx, &movement).await.map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(())
+}
 
 async fn exam(tx: &mut sqlx::Transaction<'_, sqlx::Any>, journal: i64, now: i64) -> Result<(), Box<dyn std::error::Error>> {
     let (teacher, subject): (i64, String) = {

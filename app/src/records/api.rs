@@ -116,6 +116,10 @@ pub async fn import_students(data: leptos::server_fn::codec::MultipartData) -> R
         };
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
+        // One import of a college at a time (the same file sent twice at once): the second
+        // plans after the first committed and finds its groups and students. A preview takes
+        // the lock too, so that it reads what an import running now will have written.
+        st.db.lock_row(&mut tx, "organisations", college_id).await?;
         let (mut report, accounts) = super::import::plan(&mut tx, &importer, college_id, &rows).await?.map_err(to_fields)?;
         report.dry_run = dry_run;
         if dry_run || report.changes() == 0 {
@@ -194,7 +198,10 @@ pub async fn record_movement(student_id: i64, kind: String, on_date: String, to_
             (kind.ok_or(AppError::Internal)?, on_date.ok_or(AppError::Internal)?.to_string(), reason.unwrap_or_default());
         let to_group = if kind.needs_group() { to_group } else { None };
         let mut tx = st.db.begin().await?;
-        // Read again inside the transaction: two movements at once go one after the other.
+        // Read again inside the transaction, with the student's row locked: two movements at
+        // once (a retry racing its original) go one after the other, and the second finds
+        // the first. (SQLite's transaction already holds the one write lock.)
+        st.db.lock_row(&mut tx, "users", student_id).await?;
         let current = super::store::student_groups(&mut *tx, student_id).await?.first().copied();
         let last = super::store::last_movement(&mut *tx, student_id).await?;
         let last_group = current.or(last.as_ref().and_then(|l| l.group())).ok_or(AppError::Forbidden)?;

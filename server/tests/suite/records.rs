@@ -72,7 +72,8 @@ backends!(
     an_import_with_a_bad_row_writes_nothing_and_names_row_and_column,
     a_good_file_creates_groups_and_students_and_a_second_import_changes_nothing,
     a_group_profile_is_edited_by_its_college_only_and_feeds_the_report,
-    a_transfer_moves_the_membership_and_writes_the_history
+    a_transfer_moves_the_membership_and_writes_the_history,
+    many_writers_at_once_write_each_import_and_movement_once
 );
 
 async fn an_import_with_a_bad_row_writes_nothing_and_names_row_and_column(b: Backend) {
@@ -369,4 +370,55 @@ async fn a_transfer_moves_the_membership_and_writes_the_history(b: Backend) {
     assert!(memberships().await.is_empty());
     let card = app.call(&director, "/api/records/student", &[("student_id", &sid)]).await.json();
     assert_eq!((card["standing"].as_str(), card["group"].is_null()), (Some("Expelled"), true));
+}
+
+/// Many writers at once (a double click, a retried request, two tabs): the same file imported
+/// six times at once writes its groups, students and enrolments once; the same movement sent
+/// six times at once is written once; six movements of six students at once all land.
+async fn many_writers_at_once_write_each_import_and_movement_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let (college, _) = colleges(&app).await;
+    let director = app.signed_in("director", PW).await;
+    let before = written(&app).await;
+    let file = good_file();
+    let imports = (0..6).map(|_| import(&app, &director, college, &file, false));
+    let results = futures::future::join_all(imports).await;
+    for r in &results {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let added: u64 = results.iter().map(|r| r.json()["students_added"].as_u64().unwrap()).sum();
+    assert_eq!(added, 3, "one import adds the three students, the others find them");
+    let after = written(&app).await;
+    // Two groups, three accounts, three memberships, three enrolments, three invitations, and
+    // one audit row: the imports that found everything in place wrote nothing.
+    assert_eq!(after, [before[0] + 2, before[1] + 3, before[2] + 3, before[3] + 3, before[4] + 3, before[5] + 1]);
+
+    let students: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin IS NOT NULL ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(students.len(), 3);
+    let leave = |student: i64, reason: &'static str| {
+        let (app, director) = (&app, director.clone());
+        async move {
+            let sid = student.to_string();
+            app.call(
+                &director,
+                "/api/records/movement",
+                &[("student_id", &sid), ("kind", "academic_leave"), ("on_date", "2026-11-20"), ("to_group", ""), ("reason", reason)],
+            )
+            .await
+        }
+    };
+    // The same academic leave of one student, six times at once.
+    let same = (0..6).map(|_| leave(students[0], "Бұйрық № 21"));
+    for r in futures::future::join_all(same).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let leaves = "SELECT COUNT(*) FROM student_movements WHERE kind = 'academic_leave'";
+    assert_eq!(app.count(leaves).await, 1);
+    // Two more students, three requests each, at once: one leave each.
+    let others = (0..6).map(|i| leave(students[1 + i % 2], "Бұйрық № 22"));
+    for r in futures::future::join_all(others).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(app.count(leaves).await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'student.movement'").await, 3);
 }
