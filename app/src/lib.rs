@@ -3,6 +3,7 @@
 //! pages, server functions and data access in its own folder and mounts its own routes.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -140,7 +141,7 @@ pub fn App() -> impl IntoView {
         <Frame>
             <Routes fallback=|| view! { <NotFound/> }>
                 <CandidateRoutes/>
-                <auth::AccountRoutes/>
+                <account::AccountRoutes/>
                 <inbox::page::InboxRoutes/>
                 <admin::pages::AdminRoutes/>
                 <audit::page::AuditRoutes/>
@@ -178,7 +179,7 @@ pub fn CandidateApp() -> impl IntoView {
 fn CandidateRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/") view=home::HomePage/>
-        <auth::SignInRoutes/>
+        <account::SignInRoutes/>
         <olympiad::routes::FirstSignInRoutes/>
         <exam::pages::SittingRoutes/>
         <proctor::pages::DeviceCheckRoutes/>
@@ -199,7 +200,7 @@ fn Frame(children: Children) -> impl IntoView {
         <Html attr:lang=move || locale.get().code()/>
         <Title text=move || format!("{} · {}", Msg::AppName.text(locale.get()), Msg::Tagline.text(locale.get()))/>
         <Router>
-            <auth::shell::Header/>
+            <account::header::Header/>
             <main id="main">{children()}</main>
             <footer class="foot">
                 <span>{t(Msg::AppName)}" · "{t(Msg::Tagline)}</span>

@@ -1,7 +1,6 @@
 //! Server functions of accounts. Public ones (sign-in, registration, password reset, the
 //! language switch) are rate limited; the rest need a signed-in caller.
 
-use super::model::SessionUser;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Locale;
@@ -31,17 +30,6 @@ const QUARTER_HOUR_MS: i64 = 15 * 60_000;
 #[cfg(feature = "ssr")]
 const HOUR_MS: i64 = 3_600_000;
 
-/// Who is signed in (public: anonymous callers get `None`).
-#[server(prefix = "/api", endpoint = "auth/me")]
-pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    crate::api::respond(async move {
-        let Some(caller) = super::ssr::caller().await? else { return Ok(None) };
-        let st = crate::api::state()?;
-        Ok(Some(super::ssr::session_user(&st.db, &caller).await?))
-    })
-    .await
-}
-
 /// Public registration (PLT-1 "applicant"), step 1: the account is made inactive and a code
 /// goes to the email given; [`confirm_registration`] activates it. The answer is the same
 /// whether or not the email already belongs to an account (issue 14, item 4): then nothing is
@@ -51,13 +39,13 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(prefix = "/api", endpoint = "auth/register")]
 pub async fn register(login: String, full_name: String, email: String, password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::model::{check_new_password, parse_name, Email, Login};
+        use crate::auth::model::{check_new_password, parse_name, Email, Login};
         use crate::i18n::Msg;
         use crate::notify::model::Channel;
         use crate::notify::outbox::Outgoing;
         let st = crate::api::state()?;
-        let ip = super::ssr::caller_ip();
-        if !super::ssr::rate_limit(&st.db, &format!("register:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+        let ip = crate::auth::ssr::caller_ip();
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("register:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
@@ -70,22 +58,22 @@ pub async fn register(login: String, full_name: String, email: String, password:
             (login.ok_or(AppError::Internal)?, full_name.ok_or(AppError::Internal)?, email.ok_or(AppError::Internal)?);
         let locale = crate::i18n::request_locale(&crate::api::request_parts()?);
         // Hashed whatever happens next, so the answer takes as long for a taken email.
-        let hash = super::ssr::hash_password(&password).await?;
+        let hash = crate::auth::ssr::hash_password(&password).await?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        super::store::release_pending(&mut tx, login.as_str(), email.as_str(), now).await?;
-        if super::store::id_by_login(&mut tx, login.as_str()).await?.is_some() {
+        crate::auth::store::release_pending(&mut tx, login.as_str(), email.as_str(), now).await?;
+        if crate::auth::store::id_by_login(&mut tx, login.as_str()).await?.is_some() {
             return Err(AppError::field("login", Msg::ErrLoginTaken));
         }
-        if let Some(super::store::EmailOwner { id: owner_id, login: owner_login, locale: owner_locale, email: owner_email }) =
-            super::store::owner_of_email(&mut tx, email.as_str()).await?
+        if let Some(crate::auth::store::EmailOwner { id: owner_id, login: owner_login, locale: owner_locale, email: owner_email }) =
+            crate::auth::store::owner_of_email(&mut tx, email.as_str()).await?
         {
             let owner_locale = Locale::from_code(&owner_locale).unwrap_or_default();
             let body = Msg::AccountExistsBody
                 .text(owner_locale)
                 .replace("{login}", &owner_login)
                 .replace("{url}", &format!("{}/forgot", st.settings.public_url.trim_end_matches('/')));
-            super::store::tell_owner(
+            crate::auth::store::tell_owner(
                 &mut tx,
                 owner_id,
                 Outgoing {
@@ -102,10 +90,10 @@ pub async fn register(login: String, full_name: String, email: String, password:
             tx.commit().await?;
             return Ok(());
         }
-        let user_id = super::store::insert_user(&mut tx, &login, &full_name, Some(&email), None, &hash, locale).await?;
-        super::store::mark_pending(&mut tx, user_id, now).await?;
+        let user_id = crate::auth::store::insert_user(&mut tx, &login, &full_name, Some(&email), None, &hash, locale).await?;
+        crate::auth::store::mark_pending(&mut tx, user_id, now).await?;
         let code =
-            super::store::create_code(&mut tx, user_id, super::store::CodePurpose::ContactConfirm, super::store::CODE_TTL_MS).await?;
+            crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CodePurpose::ContactConfirm, crate::auth::store::CODE_TTL_MS).await?;
         let body = Msg::RegisterCodeBody.text(locale).replace("{code}", &code).replace("{login}", login.as_str());
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -130,11 +118,11 @@ pub async fn register(login: String, full_name: String, email: String, password:
 #[server(prefix = "/api", endpoint = "auth/register/confirm")]
 pub async fn confirm_registration(login: String, code: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::model::{Login, Role};
+        use crate::auth::model::{Login, Role};
         use crate::i18n::Msg;
         let st = crate::api::state()?;
-        let ip = super::ssr::caller_ip();
-        if !super::ssr::rate_limit(&st.db, &format!("register.confirm:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+        let ip = crate::auth::ssr::caller_ip();
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("register.confirm:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
         if code.trim().is_empty() {
@@ -142,20 +130,20 @@ pub async fn confirm_registration(login: String, code: String) -> Result<(), App
         }
         // No such registration answers like a wrong code: the form does not tell who registered.
         let pending = match Login::parse(&login) {
-            Ok(login) => super::store::pending_registration(&st.db, login.as_str()).await?,
+            Ok(login) => crate::auth::store::pending_registration(&st.db, login.as_str()).await?,
             Err(_) => None,
         };
-        let Some(super::store::PendingRegistration { id: user_id, full_name, locale, email }) = pending else {
+        let Some(crate::auth::store::PendingRegistration { id: user_id, full_name, locale, email }) = pending else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };
-        super::store::consume_code(&st.db, user_id, super::store::CodePurpose::ContactConfirm, &code).await?;
+        crate::auth::store::consume_code(&st.db, user_id, crate::auth::store::CodePurpose::ContactConfirm, &code).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
         let login = login.trim().to_lowercase();
         let mut tx = st.db.begin().await?;
-        if !super::store::activate_pending(&mut tx, user_id).await? {
+        if !crate::auth::store::activate_pending(&mut tx, user_id).await? {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         }
-        super::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
+        crate::auth::store::grant(&mut tx, user_id, Role::Applicant, crate::admin::model::ROOT_ORG_ID).await?;
         let body = Msg::WelcomeBody.text(locale).replace("{login}", &login);
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -176,7 +164,7 @@ pub async fn confirm_registration(login: String, code: String) -> Result<(), App
         )
         .await?;
         tx.commit().await?;
-        super::ssr::start_session(&st.db, user_id, locale).await?;
+        crate::auth::ssr::start_session(&st.db, user_id, locale).await?;
         leptos_axum::redirect("/");
         Ok(())
     })
@@ -188,7 +176,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let st = crate::api::state()?;
-        let ip = super::ssr::caller_ip();
+        let ip = crate::auth::ssr::caller_ip();
         let login = login.trim().to_lowercase();
         if login.is_empty() || password.is_empty() {
             let mut f = crate::error::Fields::new();
@@ -205,11 +193,11 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         }
         // An address already refused counts against no account: its attempts stop here.
         let address_bucket = format!("login:ip:{ip}");
-        if !super::ssr::rate_limit(&st.db, &address_bucket, LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+        if !crate::auth::ssr::rate_limit(&st.db, &address_bucket, LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
         let account_bucket = format!("login:acct:{login}:ip:{ip}");
-        if !super::ssr::take_login_turn(
+        if !crate::auth::ssr::take_login_turn(
             &st.db,
             &account_bucket,
             LOGIN_FREE_ATTEMPTS,
@@ -221,26 +209,26 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
         {
             return Err(AppError::RateLimited);
         }
-        let row = super::store::sign_in_account(&st.db, &login).await?;
+        let row = crate::auth::store::sign_in_account(&st.db, &login).await?;
         let found = row.is_some();
         let (user_id, hash, active, locale) = match row {
             Some(r) => (r.id, r.password_hash, r.active, r.locale),
-            None => (0, super::ssr::DUMMY_HASH.to_string(), 0, String::new()),
+            None => (0, crate::auth::ssr::DUMMY_HASH.to_string(), 0, String::new()),
         };
-        let verified = super::ssr::verify_password(&password, &hash).await;
+        let verified = crate::auth::ssr::verify_password(&password, &hash).await;
         if !verified || !found {
             return Err(AppError::Refused(Msg::ErrWrongCredentials));
         }
         if active != 1 {
             return Err(AppError::Refused(Msg::ErrAccountDisabled));
         }
-        super::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
-        super::ssr::forgive_hit(&st.db, &address_bucket).await?;
+        crate::auth::ssr::clear_rate_limit(&st.db, &account_bucket).await?;
+        crate::auth::ssr::forgive_hit(&st.db, &address_bucket).await?;
         let locale = Locale::from_code(&locale).unwrap_or_default();
         let mut tx = st.db.begin().await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("session.login", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
-        super::ssr::start_session(&st.db, user_id, locale).await?;
+        crate::auth::ssr::start_session(&st.db, user_id, locale).await?;
         leptos_axum::redirect("/");
         Ok(())
     })
@@ -250,7 +238,7 @@ pub async fn login(login: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     crate::api::respond(async move {
-        let caller = super::ssr::require_user().await?;
+        let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut tx = st.db.begin().await?;
         crate::audit::store::record(
@@ -259,7 +247,7 @@ pub async fn logout() -> Result<(), AppError> {
         )
         .await?;
         tx.commit().await?;
-        super::ssr::end_session(&st.db).await?;
+        crate::auth::ssr::end_session(&st.db).await?;
         leptos_axum::redirect("/");
         Ok(())
     })
@@ -270,27 +258,27 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
         use crate::i18n::Msg;
-        let caller = super::ssr::require_user().await?;
+        let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        if !super::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await? {
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
         if current.is_empty() {
             fields.add("current", Msg::ErrRequired);
         }
-        fields.check("new_password", super::model::check_new_password(&new_password, &caller.login));
+        fields.check("new_password", crate::auth::model::check_new_password(&new_password, &caller.login));
         fields.finish()?;
-        let hash = super::store::password_hash_of(&st.db, caller.user_id).await?;
-        if !super::ssr::verify_password(&current, &hash).await {
+        let hash = crate::auth::store::password_hash_of(&st.db, caller.user_id).await?;
+        if !crate::auth::ssr::verify_password(&current, &hash).await {
             return Err(AppError::field("current", Msg::ErrWrongPassword));
         }
-        let new_hash = super::ssr::hash_password(&new_password).await?;
+        let new_hash = crate::auth::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
-        super::store::set_password_hash(&mut tx, caller.user_id, &new_hash).await?;
+        crate::auth::store::set_password_hash(&mut tx, caller.user_id, &new_hash).await?;
         // Other sign-ins of this account end; the current one stays.
-        let token = crate::request::cookie(&crate::api::request_parts()?.headers, super::ssr::SESSION_COOKIE).unwrap_or_default();
-        super::store::sessions::end_others(&mut tx, caller.user_id, &super::ssr::sha256_hex(&token)).await?;
+        let token = crate::request::cookie(&crate::api::request_parts()?.headers, crate::auth::ssr::SESSION_COOKIE).unwrap_or_default();
+        crate::auth::store::sessions::end_others(&mut tx, caller.user_id, &crate::auth::ssr::sha256_hex(&token)).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry::user("user.password_change", Some(caller.user_id), &caller.ip, caller.user_id),
@@ -318,11 +306,11 @@ pub async fn update_profile(
     current_password: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::model::{optional, parse_name, Email, Phone};
-        use super::store::{CodePurpose, Contact};
+        use crate::auth::model::{optional, parse_name, Email, Phone};
+        use crate::auth::store::{CodePurpose, Contact};
         use crate::i18n::Msg;
         use crate::notify::model::Channel;
-        let caller = super::ssr::require_user().await?;
+        let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let mut fields = crate::error::Fields::new();
         let full_name = fields.check("full_name", parse_name(&full_name));
@@ -331,7 +319,7 @@ pub async fn update_profile(
         let locale = fields.check("locale", Locale::from_code(&locale).ok_or(Msg::ErrRequired));
         fields.finish()?;
         let (full_name, locale) = (full_name.ok_or(AppError::Internal)?, locale.ok_or(AppError::Internal)?);
-        let before = super::store::profile(&st.db, caller.user_id).await?;
+        let before = crate::auth::store::profile(&st.db, caller.user_id).await?;
         let (old_email, old_phone) = (before.email.clone(), before.phone.clone());
         let new_email = email.as_ref().map(|e| e.as_str().to_string()).filter(|e| Some(e) != old_email.as_ref());
         let new_phone = phone.as_ref().map(|p| p.as_str().to_string()).filter(|p| Some(p) != old_phone.as_ref());
@@ -342,12 +330,12 @@ pub async fn update_profile(
                 return Err(AppError::field("current_password", Msg::ErrRequired));
             }
             // The same allowance as changing the password: this is a password check too.
-            if !super::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS)
+            if !crate::auth::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS)
                 .await?
             {
                 return Err(AppError::RateLimited);
             }
-            if !super::ssr::verify_password(&password, &before.password_hash).await {
+            if !crate::auth::ssr::verify_password(&password, &before.password_hash).await {
                 return Err(AppError::field("current_password", Msg::ErrWrongPassword));
             }
         }
@@ -360,21 +348,21 @@ pub async fn update_profile(
             "full_name": full_name, "email": email_now, "phone": phone_now, "locale": locale.code(),
             "new_email": new_email, "new_phone": new_phone });
         let mut tx = st.db.begin().await?;
-        super::store::update_profile(&mut tx, caller.user_id, &full_name, email_now.as_deref(), phone_now.as_deref(), locale).await?;
+        crate::auth::store::update_profile(&mut tx, caller.user_id, &full_name, email_now.as_deref(), phone_now.as_deref(), locale).await?;
         // A cleared field also withdraws a new contact still waiting for its code.
         if email.is_none() {
-            super::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Email).await?;
+            crate::auth::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Email).await?;
         }
         if phone.is_none() {
-            super::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Phone).await?;
+            crate::auth::store::withdraw_waiting_contact(&mut tx, caller.user_id, Contact::Phone).await?;
         }
         for (value, channel, purpose, contact) in [
             (&new_email, Channel::Email, CodePurpose::EmailChange, Contact::Email),
             (&new_phone, Channel::Sms, CodePurpose::PhoneChange, Contact::Phone),
         ] {
             let Some(value) = value else { continue };
-            super::store::set_waiting_contact(&mut tx, caller.user_id, contact, value).await?;
-            let code = super::store::create_code(&mut tx, caller.user_id, purpose, super::store::CODE_TTL_MS).await?;
+            crate::auth::store::set_waiting_contact(&mut tx, caller.user_id, contact, value).await?;
+            let code = crate::auth::store::create_code(&mut tx, caller.user_id, purpose, crate::auth::store::CODE_TTL_MS).await?;
             let body = Msg::ContactCodeBody.text(locale).replace("{code}", &code).replace("{login}", &login);
             crate::notify::outbox::enqueue(
                 &mut tx,
@@ -397,7 +385,7 @@ pub async fn update_profile(
         )
         .await?;
         tx.commit().await?;
-        super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
+        crate::auth::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
         Ok(())
     })
     .await
@@ -409,9 +397,9 @@ pub async fn update_profile(
 #[server(prefix = "/api", endpoint = "auth/contact/confirm")]
 pub async fn confirm_contact(channel: String, code: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use super::store::{CodePurpose, Contact};
+        use crate::auth::store::{CodePurpose, Contact};
         use crate::i18n::Msg;
-        let caller = super::ssr::require_user().await?;
+        let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
         let (column, contact, purpose, label) = match channel.as_str() {
             "email" => ("email", Contact::Email, CodePurpose::EmailChange, Msg::Email),
@@ -421,20 +409,20 @@ pub async fn confirm_contact(channel: String, code: String) -> Result<(), AppErr
         if code.trim().is_empty() {
             return Err(AppError::field("code", Msg::ErrRequired));
         }
-        let row = super::store::contact_change(&st.db, caller.user_id, contact).await?;
+        let row = crate::auth::store::contact_change(&st.db, caller.user_id, contact).await?;
         let Some(new) = row.new else { return Err(AppError::field("code", Msg::ErrWrongCode)) };
         let old = row.old;
-        super::store::consume_code(&st.db, caller.user_id, purpose, &code).await?;
+        crate::auth::store::consume_code(&st.db, caller.user_id, purpose, &code).await?;
         let mut tx = st.db.begin().await?;
-        match super::store::take_waiting_contact(&mut tx, caller.user_id, contact, &new).await {
+        match crate::auth::store::take_waiting_contact(&mut tx, caller.user_id, contact, &new).await {
             Ok(true) => {}
             Ok(false) => return Err(AppError::field("code", Msg::ErrWrongCode)),
             Err(e) => {
                 tx.rollback().await?;
                 // Taken meanwhile by another account: the waiting contact is withdrawn, and the
                 // person who proved they receive it is told why.
-                let taken = super::store::unique_to_field(e);
-                super::store::drop_waiting_contact(&st.db, caller.user_id, contact).await?;
+                let taken = crate::auth::store::unique_to_field(e);
+                crate::auth::store::drop_waiting_contact(&st.db, caller.user_id, contact).await?;
                 return Err(match taken.field_msg(column) {
                     Some(msg) => AppError::field("code", msg),
                     None => taken,
@@ -483,7 +471,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         use crate::i18n::Msg;
         use crate::notify::model::Channel;
         let st = crate::api::state()?;
-        let ip = super::ssr::caller_ip();
+        let ip = crate::auth::ssr::caller_ip();
         let mut fields = crate::error::Fields::new();
         if contact.trim().is_empty() {
             fields.add("contact", Msg::ErrRequired);
@@ -500,16 +488,16 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         );
         fields.finish()?;
         let channel = channel.ok_or(AppError::Internal)?;
-        if !super::ssr::rate_limit(&st.db, &format!("code:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("code:ip:{ip}"), CODE_LIMIT_PER_ADDRESS, HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
-        let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else { return Ok(()) };
+        let Some(user_id) = crate::auth::store::find_by_contact(&st.db, &contact).await? else { return Ok(()) };
         // An account past its codes for the hour gets none, silently: a 429 here, and never for
         // an unknown contact, would tell who is registered.
-        if !super::ssr::rate_limit(&st.db, &format!("code:acct:{user_id}"), CODE_LIMIT_PER_ACCOUNT, HOUR_MS).await? {
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("code:acct:{user_id}"), CODE_LIMIT_PER_ACCOUNT, HOUR_MS).await? {
             return Ok(());
         }
-        let row = super::store::reset_contacts(&st.db, user_id).await?;
+        let row = crate::auth::store::reset_contacts(&st.db, user_id).await?;
         let recipient = match channel {
             Channel::Email => row.email,
             _ => row.phone,
@@ -520,7 +508,7 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         };
         let locale = Locale::from_code(&row.locale).unwrap_or_default();
         let mut tx = st.db.begin().await?;
-        let code = super::store::create_code(&mut tx, user_id, super::store::CodePurpose::PasswordReset, super::store::CODE_TTL_MS).await?;
+        let code = crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CodePurpose::PasswordReset, crate::auth::store::CODE_TTL_MS).await?;
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -552,8 +540,8 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
     crate::api::respond(async move {
         use crate::i18n::Msg;
         let st = crate::api::state()?;
-        let ip = super::ssr::caller_ip();
-        if !super::ssr::rate_limit(&st.db, &format!("reset:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
+        let ip = crate::auth::ssr::caller_ip();
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("reset:ip:{ip}"), LOGIN_LIMIT_PER_ADDRESS, QUARTER_HOUR_MS).await? {
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
@@ -566,18 +554,18 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
         fields.finish()?;
         // A weak password is refused before the account is looked up, alike for every contact:
         // refusing it only for accounts that exist would tell who is registered.
-        super::model::check_new_password(&new_password, contact.trim()).map_err(|m| AppError::field("new_password", m))?;
-        let Some(user_id) = super::store::find_by_contact(&st.db, &contact).await? else {
+        crate::auth::model::check_new_password(&new_password, contact.trim()).map_err(|m| AppError::field("new_password", m))?;
+        let Some(user_id) = crate::auth::store::find_by_contact(&st.db, &contact).await? else {
             return Err(AppError::field("code", Msg::ErrWrongCode));
         };
-        let login = super::store::login_of(&st.db, user_id).await?;
+        let login = crate::auth::store::login_of(&st.db, user_id).await?;
         // Check the password first so a weak one does not burn the code.
-        super::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
-        super::store::consume_code(&st.db, user_id, super::store::CodePurpose::PasswordReset, &code).await?;
-        let hash = super::ssr::hash_password(&new_password).await?;
+        crate::auth::model::check_new_password(&new_password, &login).map_err(|m| AppError::field("new_password", m))?;
+        crate::auth::store::consume_code(&st.db, user_id, crate::auth::store::CodePurpose::PasswordReset, &code).await?;
+        let hash = crate::auth::ssr::hash_password(&new_password).await?;
         let mut tx = st.db.begin().await?;
-        super::store::set_password_hash(&mut tx, user_id, &hash).await?;
-        super::store::sessions::end_all_of(&mut tx, user_id).await?;
+        crate::auth::store::set_password_hash(&mut tx, user_id, &hash).await?;
+        crate::auth::store::sessions::end_all_of(&mut tx, user_id).await?;
         crate::audit::store::record(&mut tx, crate::audit::store::Entry::user("user.password_reset", Some(user_id), &ip, user_id)).await?;
         tx.commit().await?;
         Ok(())
@@ -590,13 +578,13 @@ pub async fn reset_password(contact: String, code: String, new_password: String)
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
     crate::api::respond(async move {
         let locale = Locale::from_code(&locale).ok_or_else(|| AppError::field("locale", crate::i18n::Msg::ErrRequired))?;
-        super::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
-        if let Some(caller) = super::ssr::caller().await? {
+        crate::auth::ssr::set_cookie(crate::i18n::LOCALE_COOKIE, locale.code(), 365 * 86_400, false);
+        if let Some(caller) = crate::auth::ssr::caller().await? {
             let st = crate::api::state()?;
             let mut tx = st.db.begin().await?;
-            let old = super::store::locale_of(&mut tx, caller.user_id).await?;
+            let old = crate::auth::store::locale_of(&mut tx, caller.user_id).await?;
             if old != locale.code() {
-                super::store::set_locale(&mut tx, caller.user_id, locale).await?;
+                crate::auth::store::set_locale(&mut tx, caller.user_id, locale).await?;
                 crate::audit::store::record(
                     &mut tx,
                     crate::audit::store::Entry::user("user.locale", Some(caller.user_id), &caller.ip, caller.user_id)

@@ -10,20 +10,8 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use sqlx::{Any, Transaction};
 
-/// The organisation and all its ancestors up to the root (empty if it does not exist).
-pub async fn ancestors(db: &Db, org_id: i64) -> Result<Vec<i64>, AppError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "WITH RECURSIVE up(id, parent_id) AS (
-             SELECT id, parent_id FROM organisations WHERE id = $1
-             UNION ALL
-             SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id)
-         SELECT id FROM up",
-    )
-    .bind(org_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(ids)
-}
+/// An organisation and all its ancestors: the permission checks read it, so it is `auth`'s.
+pub use crate::auth::store::ancestors;
 
 /// The given organisations and everything below them.
 pub async fn subtree(db: &Db, roots: &[i64]) -> Result<Vec<i64>, AppError> {

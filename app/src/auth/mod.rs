@@ -1,16 +1,15 @@
-//! Accounts: registration, sign-in and out, sessions, password change and reset by a code,
-//! the profile, and the caller checks every other domain starts with.
+//! Identity: accounts and their roles, sessions, one-time codes, rate limits, and the caller
+//! checks every other domain starts with (`ssr::require_user`, `Caller::require`). What a
+//! person does with their account (signing in, registration, the profile) is `account`.
 
 pub mod api;
 pub mod model;
-pub mod pages;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-use leptos::prelude::*;
 
 /// Server functions anyone may call without signing in. Every other `/api/` path is refused
 /// with 401 by the server's guard before its arguments are even read (deny by default); the
@@ -40,25 +39,3 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     // A pupil's first sign-in with their registration card's code has no session yet.
     "/api/olympiad/first-sign-in",
 ];
-use leptos_router::components::Route;
-use leptos_router::path;
-
-/// Signing in and a forgotten password: in the candidate's bundle too (`crate::CandidateApp`).
-#[component(transparent)]
-pub fn SignInRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! {
-        <Route path=path!("/login") view=pages::LoginPage/>
-        <Route path=path!("/forgot") view=pages::ForgotPage/>
-    }
-    .into_inner()
-}
-
-/// Registration and one's profile: in the whole app only.
-#[component(transparent)]
-pub fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! {
-        <Route path=path!("/register") view=pages::RegisterPage/>
-        <Route path=path!("/profile") view=pages::ProfilePage/>
-    }
-    .into_inner()
-}

@@ -179,7 +179,7 @@ pub struct SessionUser {
     pub full_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    /// A new email or phone waiting for the code sent to it (see `api::update_profile`).
+    /// A new email or phone waiting for the code sent to it (see `account::api::update_profile`).
     pub new_email: Option<String>,
     pub new_phone: Option<String>,
     pub locale: crate::i18n::Locale,

@@ -118,7 +118,7 @@ impl Caller {
         if roots.is_empty() {
             return Err(AppError::Forbidden);
         }
-        let ancestors = crate::admin::store::ancestors(db, org_id).await?;
+        let ancestors = super::store::ancestors(db, org_id).await?;
         if ancestors.is_empty() {
             return Err(AppError::field("org_id", crate::i18n::Msg::ErrUnknownOrganisation));
         }

@@ -193,7 +193,7 @@ async fn login_refuses_wrong_password_then_rate_limits(b: Backend) {
 
     // A school's computer room shares one address: sixty pupils signing in one after another
     // (more than the address's limit of attempts) all get in, because only failures count.
-    let pupils = app::auth::api::LOGIN_LIMIT_PER_ADDRESS + 10;
+    let pupils = app::account::api::LOGIN_LIMIT_PER_ADDRESS + 10;
     for i in 0..pupils {
         app.make_user(&format!("pupil{i}"), PW, None).await;
     }
@@ -204,7 +204,7 @@ async fn login_refuses_wrong_password_then_rate_limits(b: Backend) {
     // Guessing from that address is still stopped once the failures pass the limit.
     let c = app.client();
     let mut refused = None;
-    for i in 0..=app::auth::api::LOGIN_LIMIT_PER_ADDRESS {
+    for i in 0..=app::account::api::LOGIN_LIMIT_PER_ADDRESS {
         let r = app.call(&c, "/api/auth/login", &[("login", &format!("pupil{}", i % pupils)), ("password", "wrong-password-1")]).await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             refused = Some(i);
@@ -641,7 +641,7 @@ async fn behind_a_proxy_the_address_it_appended_counts(b: Backend) {
             res.status()
         }
     };
-    for i in 0..app::auth::api::CODE_LIMIT_PER_ADDRESS {
+    for i in 0..app::account::api::CODE_LIMIT_PER_ADDRESS {
         assert!(via_proxy(format!("10.9.{}.{}", i / 250, i % 250 + 1), "203.0.113.7").await.is_success());
     }
     assert_eq!(via_proxy("10.9.99.99".into(), "203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS, "a new forged entry is no new address");
@@ -679,7 +679,7 @@ async fn behind_a_proxy_the_address_it_appended_counts(b: Backend) {
 /// Wrong passwords count per account AND address: the guesser's address gets a few free tries,
 /// then a wait that doubles with each try, while the owner signs in from their own address.
 async fn wrong_passwords_slow_the_guesser_and_never_lock_the_owner_out(b: Backend) {
-    use app::auth::api::{LOGIN_FIRST_WAIT_MS, LOGIN_FREE_ATTEMPTS};
+    use app::account::api::{LOGIN_FIRST_WAIT_MS, LOGIN_FREE_ATTEMPTS};
     let app = common::spawn_app_configured(b, |c| c.trusted_proxies = 1).await;
     app.make_user("erlan", PW, None).await;
     let login_from = |address: &'static str, password: &'static str| {

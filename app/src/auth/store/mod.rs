@@ -423,3 +423,21 @@ pub async fn set_locale(tx: &mut Transaction<'_, Any>, user_id: i64, locale: Loc
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.code()).bind(user_id).execute(&mut **tx).await?;
     Ok(())
 }
+
+/// The organisation and all its ancestors up to the root (empty if it does not exist).
+///
+/// It is the organisation tree's (`admin`), read here because every permission check needs it
+/// and the identity core sits below administration.
+pub async fn ancestors(db: &Db, org_id: i64) -> Result<Vec<i64>, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE up(id, parent_id) AS (
+             SELECT id, parent_id FROM organisations WHERE id = $1
+             UNION ALL
+             SELECT o.id, o.parent_id FROM organisations o JOIN up ON o.id = up.parent_id)
+         SELECT id FROM up",
+    )
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(ids)
+}

@@ -17,7 +17,7 @@ pub const PATH: &str = "/olympiad/first-sign-in";
 #[server(prefix = "/api", endpoint = "olympiad/first-sign-in")]
 pub async fn first_sign_in(login: String, code: String, new_password: String) -> Result<(), AppError> {
     crate::api::respond(async move {
-        use crate::auth::api::LOGIN_LIMIT_PER_ADDRESS;
+        use crate::account::api::LOGIN_LIMIT_PER_ADDRESS;
         use crate::auth::store::CodePurpose;
         let st = crate::api::state()?;
         let ip = crate::auth::ssr::caller_ip();
