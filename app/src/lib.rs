@@ -17,6 +17,7 @@ pub mod journal;
 pub mod notify;
 pub mod olympiad;
 pub mod proctor;
+pub mod proctor_review;
 pub mod records;
 pub mod ui;
 
@@ -147,7 +148,7 @@ pub fn App() -> impl IntoView {
                 <audit::page::AuditRoutes/>
                 <journal::pages::JournalRoutes/>
                 <exam::pages::ExamRoutes/>
-                <proctor::pages_review::ProctorRoutes/>
+                <proctor_review::pages::ProctorRoutes/>
                 <olympiad::routes::OlympiadRoutes/>
                 <records::pages::RecordsRoutes/>
             </Routes>

@@ -173,7 +173,7 @@ pub fn plain_routes() -> app::edge::Routes {
         .merge(app::exam::tickets::routes())
         .merge(app::exam::pictures::routes())
         .merge(app::proctor::ingest::routes())
-        .merge(app::proctor::report::routes())
+        .merge(app::proctor_review::report::routes())
         .merge(app::olympiad::registration::cards::routes())
         .merge(app::olympiad::downloads::routes())
         .merge(app::olympiad::placement::applications::routes())
@@ -227,7 +227,7 @@ fn spawn_exam_jobs(db: Db, media: app::media::MediaStore, config: &Config) {
                 }
             }
             if tick % 720 == 0 {
-                match app::proctor::report::purge_expired(&state, now).await {
+                match app::proctor_review::report::purge_expired(&state, now).await {
                     Ok(n) => metrics::purge_ran(now, n),
                     Err(e) => tracing::warn!(error = ?e, "retention purge failed"),
                 }

@@ -3,7 +3,7 @@
 //! writer. It draws any table itself (`table_pdf`: journal pages, reports, results on A4
 //! landscape); each domain draws its own documents with it, next to the data they show
 //! (`journal::documents`: transcript and certificate of enrolment; `olympiad::registration::cards`:
-//! registration cards and certificates; `proctor::report`: an attempt's report with its pictures).
+//! registration cards and certificates; `proctor_review::report`: an attempt's report with its pictures).
 //!
 //! Server only. Plain data in, PDF bytes out: the callers load, check and format the data
 //! (dates, marks, names); the fixed labels come from the message catalogue.

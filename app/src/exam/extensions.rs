@@ -74,7 +74,7 @@ pub mod ssr {
         let journal_id = journal_of_exam(db, exam_id).await?;
         match crate::journal::store::editable(db, caller, journal_id).await {
             Ok(j) => Ok(j.group_id),
-            Err(AppError::Forbidden) => crate::proctor::review::ssr::require_reviewer(db, caller, attempt_id).await,
+            Err(AppError::Forbidden) => crate::proctor::access::require_reviewer(db, caller, attempt_id).await,
             Err(e) => Err(e),
         }
     }

@@ -409,7 +409,7 @@ async fn store_evidence(
         recheck_rank: rank,
         // Seen now, for the board (which shows it to 10 s): written at most every 10 s per
         // attempt from this node.
-        touch: crate::exam::store::seen::SEEN.due(&st.db, a.id),
+        touch: super::store::seen::SEEN.due(&st.db, a.id),
     };
     // Written with the other uploads of this moment, the violations it may change included.
     EVIDENCE.write(&st.db, row).await
@@ -457,7 +457,7 @@ async fn derive_for_new_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[
 async fn insert_evidence(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[NewEvidence]) -> Result<Vec<Stored>, AppError> {
     let out = store::evidence::insert_evidence(tx, rows).await?;
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.received_at)).collect();
-    crate::exam::store::seen::seen(tx, &touched).await?;
+    super::store::seen::seen(tx, &touched).await?;
     Ok(out)
 }
 
@@ -607,7 +607,7 @@ async fn update_risk_many(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[i64]
             of.entry(attempt).or_default().push((k, confidence.clamp(0, 100) as u8, status == "dismissed"));
         }
     }
-    // In id order, as every batch locks attempts (`exam::store::seen::seen`).
+    // In id order, as every batch locks attempts (`proctor::store::seen::seen`).
     let risks: Vec<(i64, i64)> =
         ids.iter().map(|id| (*id, i64::from(violations::risk(of.get(id).map_or(&[][..], Vec::as_slice))))).collect();
     store::violations::set_risks(tx, &risks).await
@@ -651,8 +651,8 @@ async fn store_events(st: &AppState, caller: &Caller, batch: EventBatch) -> Resu
         }
     }
     update_risk(&mut tx, a.id).await?;
-    if crate::exam::store::seen::SEEN.due(&st.db, a.id) {
-        crate::exam::store::seen::seen(&mut tx, &[(a.id, now)]).await?;
+    if super::store::seen::SEEN.due(&st.db, a.id) {
+        super::store::seen::seen(&mut tx, &[(a.id, now)]).await?;
     }
     tx.commit().await?;
     Ok(accepted)

@@ -1135,7 +1135,7 @@ async fn a_regional_proctor_sees_every_attempt_of_their_region_on_the_board(b: B
 backends!(images_are_private_and_purged_after_retention);
 
 async fn images_are_private_and_purged_after_retention(b: Backend) {
-    use app::proctor::report::purge_expired;
+    use app::proctor_review::report::purge_expired;
     let w = world(b).await;
     let exam = exam(&w).await;
     let attempt = start(&w, &w.student, exam).await;

@@ -49,7 +49,7 @@ async fn load_attempt(id: i64) -> Result<(AttemptView, Option<crate::exam::revie
 
 #[component]
 fn AttemptResult(v: AttemptView, review: crate::exam::review::AttemptReview) -> impl IntoView {
-    let appeal = ServerAction::<crate::proctor::review::AppealVerdict>::new();
+    let appeal = ServerAction::<crate::proctor::appeal::AppealVerdict>::new();
     let error = action_error(appeal);
     let r = v.result.clone();
     let can_appeal = r.as_ref().is_some_and(|r| r.verdict != "pending" && !r.appealed);

@@ -481,7 +481,7 @@ pub async fn save_answer(
     let answer = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
     // Written with the other autosaves of this moment (group commit, `db::batch`); acknowledged
     // once committed.
-    let touch = super::seen::SEEN.due(db, a.id);
+    let touch = crate::proctor::store::seen::SEEN.due(db, a.id);
     ANSWERS.write(db, NewAnswer { attempt_id: a.id, question_id, answer, saved_at: now, touch }).await?;
     Ok(SavedAnswer { question_id, saved_at: now, deadline_at: a.deadline_at })
 }
@@ -526,7 +526,7 @@ async fn write_answers(db: &Db, rows: &[NewAnswer]) -> Result<Vec<()>, AppError>
     }
     q.execute(&mut *tx).await?;
     let touched: Vec<(i64, i64)> = rows.iter().filter(|r| r.touch).map(|r| (r.attempt_id, r.saved_at)).collect();
-    super::seen::seen(&mut tx, &touched).await?;
+    crate::proctor::store::seen::seen(&mut tx, &touched).await?;
     tx.commit().await?;
     Ok(vec![(); rows.len()])
 }

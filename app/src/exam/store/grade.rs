@@ -1,7 +1,7 @@
 //! A candidate's grade by the exam's method (`exam::attempts::grade`), written into the journal
 //! whenever it may change: an attempt handed in (`hand_in`, set-based with the other hand-ins),
 //! graded by the teacher (`exam::grading`), annulled or reinstated by a proctor's verdict
-//! (`proctor::review`). Each goes through the journal's one cell-writing function with its own
+//! (`proctor_review::api`). Each goes through the journal's one cell-writing function with its own
 //! history reason. Callers have checked who may do it.
 
 use crate::db::Db;

@@ -8,8 +8,8 @@
 //! reads); `attempt` starts, shows and autosaves attempts, `hand_in` closes and scores them,
 //! `results` the teacher's table, `grading` the teacher's grades and offline marks, `grade` the
 //! grade a candidate's attempts make and its journal cell, `regrade` a regrade's reads and writes, `schedule`
-//! the sittings, `tickets` the ticket form's tickets and files, `starts` and `seen` the batched
-//! writes of the start wave and of "last seen".
+//! the sittings, `tickets` the ticket form's tickets and files, `starts` the batched writes of
+//! the start wave (the batched "last seen" is `proctor::store::seen`).
 
 pub mod accommodations;
 mod attempt;
@@ -22,7 +22,6 @@ pub mod regrade;
 mod results;
 pub mod review;
 pub mod schedule;
-pub mod seen;
 pub mod settings;
 mod starts;
 pub mod tickets;

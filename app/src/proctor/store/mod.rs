@@ -1,16 +1,17 @@
-//! Every SQL statement of proctoring, by feature: the evidence and events as they arrive
-//! (`evidence`), the violations derived from them and the risk they add up to (`violations`),
-//! the server's re-check queue (`recheck`), the review with its verdicts and appeals (`review`)
-//! and the reports with the retention purge (`report`). Here: where an attempt belongs (its
-//! group, its exam's teacher, its candidate), what every access check starts from.
+//! Every SQL statement of proctoring's capture side, by feature: the evidence and events as
+//! they arrive (`evidence`), the violations derived from them and the risk they add up to
+//! (`violations`), the server's re-check queue (`recheck`), the candidate's "last seen"
+//! (`seen`) and appeal (`appeal`). Here: where an attempt belongs (its group, its exam's
+//! teacher, its candidate), what every access check starts from. The review's statements are
+//! `proctor_review::store`.
 //!
 //! Server functions, routes and jobs check the caller first, then call these; nothing here
 //! checks anyone.
 
+pub mod appeal;
 pub mod evidence;
 pub mod recheck;
-pub mod report;
-pub mod review;
+pub mod seen;
 pub mod violations;
 
 use crate::db::Db;

@@ -214,7 +214,7 @@ pub async fn violations_for_risk(tx: &mut Transaction<'_, Any>, attempt_ids: &[i
 }
 
 /// Sets the attempts' risk scores, (attempt, risk), in one statement. The caller gives them in
-/// id order, as every batch locks attempts (`exam::store::seen::seen`).
+/// id order, as every batch locks attempts (`store::seen::seen`).
 pub async fn set_risks(tx: &mut Transaction<'_, Any>, risks: &[(i64, i64)]) -> Result<(), AppError> {
     let cases: String = (0..risks.len()).map(|i| format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
     let sql = statement(

@@ -1,6 +1,6 @@
 //! The proctor's pages: the live board and one attempt's timeline with its decisions.
 
-use super::review::*;
+use super::api::*;
 use crate::auth::shell::RequireUser;
 use crate::exam::extensions::{times_given, ExtendAttempt, ExtendAttemptForm};
 use crate::exam::model::verdict_msg;
@@ -21,7 +21,7 @@ pub fn ProctorRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 }
 
 pub(crate) fn violation_msg(code: &str) -> Msg {
-    super::violations::Kind::from_code(code).map_or(Msg::Violation, |k| k.msg())
+    crate::proctor::violations::Kind::from_code(code).map_or(Msg::Violation, |k| k.msg())
 }
 
 /// A browser event as the timeline names it: a violation's own name, or its harmless

@@ -2,7 +2,7 @@
 //! authorised image route, and the retention purge. The counts come from the same violation
 //! rows the review screens show (`store::review::violations_of`), so the two always agree.
 
-use super::store;
+use crate::proctor::store;
 pub use super::store::report::ReportRow;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
@@ -101,7 +101,7 @@ async fn exam_report(State(st): State<AppState>, caller: Caller, Path(file): Pat
     if teacher != caller.user_id {
         caller.require(&st.db, Permission::ProctorReview, group).await?;
     }
-    let rows = store::report::report_rows(&st.db, Some(id), None).await?;
+    let rows = super::store::report::report_rows(&st.db, Some(id), None).await?;
     let subtitle = format!("{} · {}", exam.group_name, crate::ui::time::format_datetime(exam.opens_at));
     table_file(ext, &format!("proctoring-exam-{id}"), format!("{}: {}", Msg::ProctorReport.text(l), exam.title), subtitle, &rows, l)
 }
@@ -112,7 +112,7 @@ const THUMB: (u32, u32) = (240, 180);
 
 /// A stored evidence image as a JPEG thumbnail; None when it was purged or cannot be read.
 async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<Jpeg> {
-    let r = store::report::stored_image(&st.db, evidence_id).await.ok()??;
+    let r = super::store::report::stored_image(&st.db, evidence_id).await.ok()??;
     if r.purged_at.is_some() {
         return None;
     }
@@ -132,12 +132,12 @@ async fn thumbnail(st: &AppState, evidence_id: i64) -> Option<Jpeg> {
 /// (its own image, or for an event the webcam snapshot nearest to it), for the attempt's
 /// reviewers and the exam's teacher. Counts and statuses are the timeline's.
 async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
-    use crate::proctor::pages_review::{event_msg, status_msg, violation_msg};
+    use super::pages::{event_msg, status_msg, violation_msg};
     use crate::ui::time::format_datetime;
     let Some((id, "pdf")) = id_and_ext(&file) else { return Err(AppError::NotFound) };
     let t = {
-        super::review::ssr::may_see_evidence(&st.db, &caller, id).await?;
-        let t = super::review::ssr::load_timeline(&st.db, &caller, id).await?;
+        crate::proctor::access::may_see_evidence(&st.db, &caller, id).await?;
+        let t = super::api::ssr::load_timeline(&st.db, &caller, id).await?;
         // The report carries the attempt's webcam snapshots.
         let owner = store::owner_of_attempt(&st.db, id).await?;
         use crate::audit::views::{record, Seen};
@@ -152,7 +152,7 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
         .await?;
         t
     };
-    let webcam: Vec<&super::review::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
+    let webcam: Vec<&super::dto::EvidenceItem> = t.evidence.iter().filter(|e| e.kind == "webcam" && !e.purged).collect();
     let mut report = AttemptReport {
         title: format!("{}: {}", Msg::ProctorReport.text(l), t.head.student_name),
         facts: vec![
@@ -203,14 +203,14 @@ async fn attempt_report(State(st): State<AppState>, caller: Caller, Path(file): 
 async fn org_report(State(st): State<AppState>, caller: Caller, Path(ext): Path<String>, Lang(l): Lang) -> Result<Download, AppError> {
     caller.require_anywhere(Permission::ProctorReview)?;
     let scope = crate::admin::store::subtree(&st.db, &caller.scope_roots(Permission::ProctorReview)).await?;
-    let rows = store::report::report_rows(&st.db, None, Some(&scope)).await?;
+    let rows = super::store::report::report_rows(&st.db, None, Some(&scope)).await?;
     table_file(&ext, "proctoring-organisation", Msg::ProctorReport.text(l).to_string(), String::new(), &rows, l)
 }
 
 /// An evidence image, for the attempt's reviewers and the exam's teacher only.
 async fn image(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Download, AppError> {
-    let r = store::report::evidence_image(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    super::review::ssr::may_see_evidence(&st.db, &caller, r.attempt_id).await?;
+    let r = super::store::report::evidence_image(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    crate::proctor::access::may_see_evidence(&st.db, &caller, r.attempt_id).await?;
     if r.purged_at.is_some() {
         return Err(AppError::NotFound);
     }
@@ -232,12 +232,12 @@ async fn image(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) 
 /// is harmless. Chunks keep each transaction (and SQLite's one writer) short.
 pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
     const CHUNK: i64 = 500;
-    let exams = store::report::exams_past_retention(&st.db, now).await?;
+    let exams = super::store::report::exams_past_retention(&st.db, now).await?;
     let mut purged = 0;
     for exam_id in exams {
         loop {
             let mut tx = st.db.begin().await?;
-            let items = store::report::claim_images_to_purge(&mut tx, exam_id, now, CHUNK).await?;
+            let items = super::store::report::claim_images_to_purge(&mut tx, exam_id, now, CHUNK).await?;
             if items.is_empty() {
                 break;
             }
@@ -246,7 +246,7 @@ pub async fn purge_expired(st: &AppState, now: i64) -> Result<usize, AppError> {
                 st.media.delete(&it.media_key).await?;
                 bytes += it.bytes;
             }
-            store::report::log_purge(&mut tx, exam_id, items.len() as i64, bytes, now).await?;
+            super::store::report::log_purge(&mut tx, exam_id, items.len() as i64, bytes, now).await?;
             crate::audit::store::record(
                 &mut tx,
                 crate::audit::store::Entry {

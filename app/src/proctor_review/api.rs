@@ -1,6 +1,7 @@
 //! The proctor's side: a live board of attempts, an attempt's timeline (images, events,
 //! violations), confirming or dismissing each violation, the verdict on the attempt, and the
-//! candidate's one appeal, decided by a second reviewer. Everything is scoped: a reviewer holds
+//! candidate's one appeal (filed from the attempt's page: `proctor::appeal`), decided by a
+//! second reviewer. Everything is scoped: a reviewer holds
 //! proctor.review over the exam's group (or above it); every decision is audited.
 //!
 //! Once appealed, the verdict leaves its first reviewer's hands: while the appeal waits only a
@@ -19,29 +20,9 @@ pub(crate) mod ssr {
     use crate::auth::model::Permission;
     use crate::auth::ssr::Caller;
     use crate::db::Db;
-    use crate::proctor::store;
+    use crate::proctor_review::store;
 
-    /// The group an attempt's exam belongs to.
-    pub async fn attempt_group(db: &Db, attempt_id: i64) -> Result<i64, AppError> {
-        store::group_of_attempt(db, attempt_id).await?.ok_or(AppError::NotFound)
-    }
-
-    /// Refuses unless the caller reviews proctoring over the attempt's group.
-    pub async fn require_reviewer(db: &Db, caller: &Caller, attempt_id: i64) -> Result<i64, AppError> {
-        caller.require_anywhere(Permission::ProctorReview)?;
-        let group = attempt_group(db, attempt_id).await?;
-        caller.require(db, Permission::ProctorReview, group).await?;
-        Ok(group)
-    }
-
-    /// May see the images of an attempt: its reviewers and the exam's teacher.
-    pub async fn may_see_evidence(db: &Db, caller: &Caller, attempt_id: i64) -> Result<(), AppError> {
-        let teacher = store::teacher_of_attempt(db, attempt_id).await?;
-        if teacher.ok_or(AppError::NotFound)? == caller.user_id {
-            return Ok(());
-        }
-        require_reviewer(db, caller, attempt_id).await.map(|_| ())
-    }
+    pub use crate::proctor::access::{attempt_group, require_reviewer};
 
     /// Rows a page of the board holds.
     pub const BOARD_PAGE: i64 = 100;
@@ -151,7 +132,7 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let attempt_id = crate::proctor::store::review::attempt_of_violation(&st.db, violation_id).await?.ok_or(AppError::NotFound)?;
+        let attempt_id = crate::proctor_review::store::review::attempt_of_violation(&st.db, violation_id).await?.ok_or(AppError::NotFound)?;
         let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
         let status = match decision.as_str() {
             "confirm" => "confirmed",
@@ -167,9 +148,9 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         }
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
-        let before = crate::proctor::store::review::violation_status(&mut tx, violation_id).await?;
-        crate::proctor::store::review::review_violation(&mut tx, violation_id, status, caller.user_id, &comment, now).await?;
-        super::ingest::update_risk(&mut tx, attempt_id).await?;
+        let before = crate::proctor_review::store::review::violation_status(&mut tx, violation_id).await?;
+        crate::proctor_review::store::review::review_violation(&mut tx, violation_id, status, caller.user_id, &comment, now).await?;
+        crate::proctor::ingest::update_risk(&mut tx, attempt_id).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {
@@ -208,7 +189,7 @@ pub async fn give_verdict(attempt_id: i64, verdict: String, comment: String) -> 
         let mut tx = st.db.begin().await?;
         // An appealed verdict is no longer its reviewer's: a second reviewer decides the appeal,
         // and a decided appeal is final (only reopen_appeal, from above both, changes it).
-        let appeal = crate::proctor::store::review::appeal_status(&mut tx, attempt_id).await?;
+        let appeal = crate::proctor_review::store::review::appeal_status(&mut tx, attempt_id).await?;
         match appeal.as_deref() {
             None => {}
             Some("pending") => return Err(AppError::Refused(crate::i18n::Msg::ErrVerdictUnderAppeal)),
@@ -232,12 +213,12 @@ async fn apply_verdict(
     action: &str,
 ) -> Result<(), AppError> {
     let now = crate::api::now_ms();
-    let r = crate::proctor::store::review::verdict_target(tx, attempt_id).await?;
+    let r = crate::proctor_review::store::review::verdict_target(tx, attempt_id).await?;
     if r.submitted_at.is_none() {
         return Err(AppError::Refused(crate::i18n::Msg::ErrAttemptNotFinished));
     }
     let before = r.verdict;
-    crate::proctor::store::review::set_verdict(tx, attempt_id, verdict, caller.user_id, comment, now).await?;
+    crate::proctor_review::store::review::set_verdict(tx, attempt_id, verdict, caller.user_id, comment, now).await?;
     // The journal follows the verdict: the candidate's grade is made again without an annulled
     // attempt (with one attempt allowed: no mark), with a reinstated one.
     let db = &crate::api::state()?.db;
@@ -270,47 +251,6 @@ async fn apply_verdict(
     Ok(())
 }
 
-/// The candidate appeals the verdict on their own attempt, once.
-#[server(prefix = "/api", endpoint = "proctor/appeal")]
-pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppError> {
-    crate::api::respond(async move {
-        use crate::i18n::Msg;
-        let caller = crate::auth::ssr::require_user().await?;
-        let st = crate::api::state()?;
-        let (student, verdict, verdict_by) =
-            crate::proctor::store::review::attempt_verdict(&st.db, attempt_id).await?.ok_or(AppError::NotFound)?;
-        if student != caller.user_id {
-            return Err(AppError::Forbidden);
-        }
-        if verdict == "pending" {
-            return Err(AppError::Refused(Msg::ErrNoVerdictYet));
-        }
-        let text = crate::journal::field_text(&text, 2000, true).map_err(|m| AppError::field("text", m))?;
-        let mut tx = st.db.begin().await?;
-        if !crate::proctor::store::review::file_appeal(&mut tx, attempt_id, &text, crate::api::now_ms(), &verdict, verdict_by).await? {
-            return Err(AppError::Refused(Msg::ErrAlreadyAppealed));
-        }
-        let group = ssr::attempt_group(&st.db, attempt_id).await?;
-        crate::audit::store::record(
-            &mut tx,
-            crate::audit::store::Entry {
-                actor_id: Some(caller.user_id),
-                ip: &caller.ip,
-                action: "proctor.appeal",
-                entity: "exam_attempt",
-                entity_id: attempt_id.to_string(),
-                org_id: Some(group),
-                before: None,
-                after: Some(serde_json::json!({ "text": text })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await
-}
-
 /// A second reviewer (not the one who gave the verdict) decides the appeal: "upheld" makes the
 /// attempt valid, "rejected" keeps the verdict. Audited.
 #[server(prefix = "/api", endpoint = "proctor/appeal/decide")]
@@ -324,13 +264,13 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
             return Err(AppError::BadRequest);
         }
         let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
-        let verdict_by = crate::proctor::store::review::verdict_by(&st.db, attempt_id).await?;
+        let verdict_by = crate::proctor_review::store::review::verdict_by(&st.db, attempt_id).await?;
         if verdict_by == Some(caller.user_id) {
             return Err(AppError::Refused(Msg::ErrSecondReviewer));
         }
         let mut tx = st.db.begin().await?;
         let now = crate::api::now_ms();
-        if !crate::proctor::store::review::decide_pending_appeal(&mut tx, attempt_id, &decision, caller.user_id, &comment, now).await? {
+        if !crate::proctor_review::store::review::decide_pending_appeal(&mut tx, attempt_id, &decision, caller.user_id, &comment, now).await? {
             return Err(AppError::NotFound);
         }
         if decision == "upheld" {
@@ -372,7 +312,7 @@ pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -
         }
         let comment = crate::journal::field_text(&comment, 2000, true).map_err(|m| AppError::field("comment", m))?;
         let mut tx = st.db.begin().await?;
-        let before = crate::proctor::store::review::appeal_decision(&mut tx, attempt_id).await?.ok_or(AppError::NotFound)?;
+        let before = crate::proctor_review::store::review::appeal_decision(&mut tx, attempt_id).await?.ok_or(AppError::NotFound)?;
         let status = before.status;
         if status == "pending" {
             return Err(AppError::Refused(Msg::ErrVerdictUnderAppeal));
@@ -387,7 +327,7 @@ pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -
             "comment": before.comment,
         });
         let now = crate::api::now_ms();
-        if !crate::proctor::store::review::redecide_appeal(&mut tx, attempt_id, &status, &decision, caller.user_id, &comment, now).await? {
+        if !crate::proctor_review::store::review::redecide_appeal(&mut tx, attempt_id, &status, &decision, caller.user_id, &comment, now).await? {
             // Someone else reopened it at the same moment.
             return Err(AppError::Refused(Msg::ErrAppealFinal));
         }
