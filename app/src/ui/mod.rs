@@ -1,9 +1,11 @@
 //! Building blocks every page uses: form fields with their translated errors, form status,
-//! page errors, timers. The page frame that knows the signed-in user (header, language switch,
-//! the sign-in guard) is `auth::shell`: nothing here imports a domain.
+//! page errors, timers, the two-step import of a file. What knows the signed-in user is above:
+//! the sign-in guard (`auth::shell`), the header and language switch (`account::header`);
+//! nothing here imports a domain.
 
 pub mod save_queue;
 pub mod time;
+pub mod two_step_import;
 
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};

@@ -10,6 +10,7 @@ use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
 use crate::journal::semester::Date;
+use crate::ui::two_step_import::{ImportErrors, ImportOutcome, TwoStepImport};
 use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -351,45 +352,19 @@ fn StandingFacts(s: Standing) -> impl IntoView {
     }
 }
 
-/// The results upload: "Preview" sends the file with `dry_run`, and only a preview without
-/// errors of the file still chosen enables "Apply", which sends the same file to be written.
+/// The results upload, in two steps (`ui::TwoStepImport`): a preview, then "Apply" writes the
+/// same file.
 #[component]
 fn ResultsImportForm(campaign_id: i64, imported: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let result: RwSignal<Option<Result<ResultsImport, AppError>>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    // Which button sent the form (its click comes before the submit event).
-    let apply = RwSignal::new(false);
-    let previewed = move || matches!(result.get(), Some(Ok(ref r)) if r.dry_run && r.added + r.changed > 0);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (imported, result, apply);
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(data) = crate::ui::form_data(&ev) else { return };
-            let dry_run = !apply.get_untracked();
-            let _ = data.set_with_str("dry_run", if dry_run { "true" } else { "false" });
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                let r = import_results(data.into()).await;
-                if matches!(r, Ok(ref r) if !r.dry_run) {
-                    imported.update(|n| *n += 1);
-                }
-                result.set(Some(r));
-                busy.set(false);
-            });
-        }
-    };
     view! {
-        <form class="row-form" on:submit=on_submit data-testid="results-import">
+        <TwoStepImport send=import_results result=result imported=imported apply=Msg::OlyApply testid="results-import">
             <input type="hidden" name="campaign_id" value=campaign_id/>
             <label class="grow">{t(Msg::OlyResultsUpload)}
-                <input type="file" name="file" accept=".xlsx,.csv" required on:change=move |_| result.set(None)/>
+                <input type="file" name="file" accept=".xlsx,.csv" required/>
             </label>
-            <button type="submit" disabled=move || busy.get() on:click=move |_| apply.set(false)>{t(Msg::OlyPreview)}</button>
-            <button type="submit" class="primary" disabled=move || busy.get() || !previewed() on:click=move |_| apply.set(true)>{t(Msg::OlyApply)}</button>
-        </form>
+        </TwoStepImport>
         <p class="hint">{t(Msg::OlyResultsFormat)}</p>
         {move || result.get().map(|r| match r {
             Ok(report) => {
@@ -417,13 +392,17 @@ fn ResultsImportForm(campaign_id: i64, imported: RwSignal<u32>) -> impl IntoView
                     })}
                 }.into_any()
             }
-            Err(AppError::Invalid(errors)) => view! {
-                <div class="banner error" role="alert" data-testid="results-errors">
-                    <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || crate::ui::row_error(&e.field, e.msg, locale.get(), result_column)}</li> }).collect_view()}</ul>
-                </div>
-            }.into_any(),
+            Err(AppError::Invalid(errors)) => view! { <ImportErrors errors=errors column=result_column testid="results-errors"/> }.into_any(),
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),
         })}
+    }
+}
+
+impl ImportOutcome for ResultsImport {
+    fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+    fn changes(&self) -> u32 {
+        (self.added + self.changed) as u32
     }
 }

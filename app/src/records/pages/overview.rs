@@ -4,10 +4,9 @@
 use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Locale, Msg};
-#[cfg(feature = "hydrate")]
-use crate::records::api::import_students;
-use crate::records::api::list_colleges;
+use crate::records::api::{import_students, list_colleges};
 use crate::records::model::{import_column, ImportReport};
+use crate::ui::two_step_import::{ImportErrors, ImportOutcome, TwoStepImport};
 use crate::ui::ErrorNote;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -75,49 +74,22 @@ fn report_text(r: &ImportReport, l: Locale) -> String {
     format!("{} {counts}", head.text(l))
 }
 
-/// The upload: "Preview" sends the file with `dry_run`; only a preview without errors that
-/// would change something enables "Import", which sends the same file to be written.
+/// The upload, in two steps (`ui::TwoStepImport`): a preview, then "Import" writes the same file.
 #[component]
 fn ImportForm(colleges: Vec<(i64, String)>, imported: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    // Which button sent the form (its click comes before the submit event).
-    let apply = RwSignal::new(false);
-    let previewed = move || matches!(result.get(), Some(Ok(ref r)) if r.dry_run && r.changes() > 0);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (imported, result, apply);
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(data) = crate::ui::form_data(&ev) else { return };
-            let dry_run = !apply.get_untracked();
-            let _ = data.set_with_str("dry_run", if dry_run { "true" } else { "false" });
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                let r = import_students(data.into()).await;
-                if matches!(r, Ok(ref r) if !r.dry_run) {
-                    imported.update(|n| *n += 1);
-                }
-                result.set(Some(r));
-                busy.set(false);
-            });
-        }
-    };
     view! {
-        <form class="row-form" on:submit=on_submit data-testid="records-import">
+        <TwoStepImport send=import_students result=result imported=imported apply=Msg::Import testid="records-import">
             <label>{t(Msg::KindCollege)}
-                <select name="college_id" on:change=move |_| result.set(None)>
+                <select name="college_id">
                     {colleges.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
             </label>
             <label class="grow">{t(Msg::RecImportFile)}
-                <input type="file" name="file" accept=".xlsx,.csv" required on:change=move |_| result.set(None)/>
+                <input type="file" name="file" accept=".xlsx,.csv" required/>
             </label>
-            <button type="submit" disabled=move || busy.get() on:click=move |_| apply.set(false)>{t(Msg::OlyPreview)}</button>
-            <button type="submit" class="primary" disabled=move || busy.get() || !previewed() on:click=move |_| apply.set(true)>{t(Msg::Import)}</button>
-        </form>
+        </TwoStepImport>
         <p class="hint">{t(Msg::RecImportFormat)}</p>
         <p class="hint">{t(Msg::RecInviteNote)}</p>
         <p><a href="/export/students-template.xlsx" rel="external" download>{t(Msg::RecTemplate)}</a></p>
@@ -151,13 +123,17 @@ fn ImportForm(colleges: Vec<(i64, String)>, imported: RwSignal<u32>) -> impl Int
                     </table>
                 }.into_any()
             }
-            Err(AppError::Invalid(errors)) => view! {
-                <div class="banner error" role="alert" data-testid="records-import-errors">
-                    <p>{t(Msg::KtpFileRefused)}</p>
-                    <ul>{errors.into_iter().map(|e| view! { <li>{move || crate::ui::row_error(&e.field, e.msg, locale.get(), import_column)}</li> }).collect_view()}</ul>
-                </div>
-            }.into_any(),
+            Err(AppError::Invalid(errors)) => view! { <ImportErrors errors=errors column=import_column testid="records-import-errors"/> }.into_any(),
             Err(e) => view! { <ErrorNote error=e/> }.into_any(),
         })}
+    }
+}
+
+impl ImportOutcome for ImportReport {
+    fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+    fn changes(&self) -> u32 {
+        ImportReport::changes(self)
     }
 }
