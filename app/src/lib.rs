@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                 <CandidateRoutes/>
                 <auth::AccountRoutes/>
                 <inbox::page::InboxRoutes/>
+                <notify::preferences::NoticeRoutes/>
                 <admin::pages::AdminRoutes/>
                 <audit::page::AuditRoutes/>
                 <journal::pages::JournalRoutes/>

@@ -8,3 +8,4 @@
 
 pub mod certificates;
 pub mod standings;
+pub mod notices;
