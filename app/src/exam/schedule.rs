@@ -123,7 +123,7 @@ pub mod ssr {
         }
         // Each candidate is told the sitting's time and room (issue 20).
         let title = stored::exam_title_in(&mut tx, exam_id).await?;
-        let told = seated.iter().map(|st| crate::notify::Event::exam_scheduled(*st, id, &title, s.starts_at, s.room.trim()));
+        let told = seated.iter().map(|st| crate::notify::Event::exam_scheduled(*st, id, &title, s.starts_at, s.room.trim())).collect();
         crate::notify::events::events(&mut tx, told).await?;
         crate::audit::store::record(
             &mut tx,

@@ -186,14 +186,7 @@ pub async fn event(tx: &mut Transaction<'_, Any>, e: Event) -> Result<usize, App
         let Some(address) = address.filter(|_| chosen) else { continue };
         enqueue(
             tx,
-            Outgoing {
-                channel,
-                user_id: Some(e.recipient_user_id),
-                recipient: address,
-                subject: &subject,
-                body: &body,
-                secret: false,
-            },
+            Outgoing { channel, user_id: Some(e.recipient_user_id), recipient: address, subject: &subject, body: &body, secret: false },
         )
         .await?;
         queued += 1;
@@ -202,7 +195,7 @@ pub async fn event(tx: &mut Transaction<'_, Any>, e: Event) -> Result<usize, App
 }
 
 /// Tells several events (each its own key), e.g. one per participant.
-pub async fn events(tx: &mut Transaction<'_, Any>, list: impl IntoIterator<Item = Event>) -> Result<usize, AppError> {
+pub async fn events(tx: &mut Transaction<'_, Any>, list: Vec<Event>) -> Result<usize, AppError> {
     let mut queued = 0;
     for e in list {
         queued += event(tx, e).await?;

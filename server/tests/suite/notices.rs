@@ -77,7 +77,11 @@ async fn cell(app: &TestApp, c: &reqwest::Client, j: i64, lesson: i64, student: 
 
 /// (subject, body) of the user's in-app messages, oldest first.
 async fn inbox(app: &TestApp, user: i64) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT subject, body FROM inbox_messages WHERE user_id = $1 ORDER BY id").bind(user).fetch_all(&app.db.pool).await.unwrap()
+    sqlx::query_as("SELECT subject, body FROM inbox_messages WHERE user_id = $1 ORDER BY id")
+        .bind(user)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
 }
 
 async fn emails_to(app: &TestApp, address: &str) -> i64 {
@@ -221,11 +225,9 @@ async fn published_results_tell_each_participant_once(b: Backend) {
     let region = app.make_org(1, "region", "Ақмола облысы").await;
     let school = app.make_org(region, "school", "Бурабай мектебі").await;
     let op = app.make_user("operator", PW, Some((Role::OlympiadOperator, 1))).await;
-    let pupils = [
-        app.make_user("pupil.a", PW, None).await,
-        app.make_user("pupil.b", PW, None).await,
-    ];
+    let pupils = [app.make_user("pupil.a", PW, None).await, app.make_user("pupil.b", PW, None).await];
     let outsider = app.make_user("outsider", PW, None).await;
+    sqlx::query("UPDATE users SET locale = 'kk' WHERE id = $1").bind(pupils[0]).execute(&app.db.pool).await.unwrap();
     sqlx::query("UPDATE users SET locale = 'ru' WHERE id = $1").bind(pupils[1]).execute(&app.db.pool).await.unwrap();
     let campaign: i64 = sqlx::query_scalar(
         "INSERT INTO olympiad_campaigns (title, teacher_reg_opens, teacher_reg_closes, participant_reg_opens, participant_reg_closes,
@@ -283,8 +285,11 @@ async fn an_event_told_again_sends_nothing(b: Backend) {
     // In the app and by SMS (a service's result is where SMS is on by default); no email.
     assert_eq!(tell().await, 2);
     assert_eq!(tell().await, 0, "the same event again");
-    let channels: Vec<String> =
-        sqlx::query_scalar("SELECT channel FROM outbox WHERE user_id = $1 ORDER BY channel").bind(user).fetch_all(&app.db.pool).await.unwrap();
+    let channels: Vec<String> = sqlx::query_scalar("SELECT channel FROM outbox WHERE user_id = $1 ORDER BY channel")
+        .bind(user)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(channels, vec!["inapp", "sms"]);
     let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE channel = 'sms'").fetch_one(&app.db.pool).await.unwrap();
     assert!(body.contains("№ A-42") && body.starts_with("Результат услуги"), "{body}");

@@ -122,7 +122,8 @@ pub async fn publish(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) 
     let published = stored::mark_published(tx, campaign_id, now).await?.ok_or(AppError::Refused(Msg::ErrOlyRankFirst))?;
     let title = super::store::notices::campaign_title(tx, campaign_id).await?;
     let told = super::store::notices::participant_users(tx, campaign_id).await?;
-    crate::notify::events::events(tx, told.into_iter().map(|u| crate::notify::Event::results_published(u, campaign_id, &title))).await?;
+    crate::notify::events::events(tx, told.into_iter().map(|u| crate::notify::Event::results_published(u, campaign_id, &title)).collect())
+        .await?;
     Ok(published)
 }
 

@@ -19,8 +19,5 @@ pub async fn participant_users(tx: &mut Transaction<'_, Any>, campaign_id: i64) 
 
 /// The participant's account.
 pub async fn user_of_participant(tx: &mut Transaction<'_, Any>, participant_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT user_id FROM olympiad_participants WHERE id = $1")
-        .bind(participant_id)
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(sqlx::query_scalar("SELECT user_id FROM olympiad_participants WHERE id = $1").bind(participant_id).fetch_optional(&mut **tx).await?)
 }
