@@ -121,6 +121,10 @@ pub mod ssr {
         for student in &seated {
             stored::insert_seat(&mut tx, id, *student).await?;
         }
+        // Each candidate is told the sitting's time and room (issue 20).
+        let title = stored::exam_title_in(&mut tx, exam_id).await?;
+        let told = seated.iter().map(|st| crate::notify::Event::exam_scheduled(*st, id, &title, s.starts_at, s.room.trim())).collect();
+        crate::notify::events::events(&mut tx, told).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry {

@@ -78,6 +78,9 @@ pub async fn create_assignment(
         };
         let mut tx = st.db.begin().await?;
         let id = super::store::assignments::give_assignment(&mut tx, new, &chosen, now).await?;
+        let due_text = due.dotted();
+        let told = chosen.iter().map(|s| crate::notify::Event::assignment(*s, id, &j.subject, &title, &due_text)).collect();
+        crate::notify::events::events(&mut tx, told).await?;
         let after = serde_json::json!({
             "assignment_id": id, "lesson_id": lesson_id, "title": title, "due_date": due.to_string(), "students": chosen,
         });

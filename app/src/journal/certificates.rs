@@ -105,14 +105,21 @@ pub async fn decide_certificate(id: i64, issue: bool) -> Result<(), AppError> {
         let now = crate::api::now_ms();
         let year = &crate::journal::semester::Date::from_epoch_ms(now).to_string()[..4];
         let mut tx = st.db.begin().await?;
+        let number = format!("{year}-{id:06}");
         let done = if issue {
-            let (number, code) = (format!("{year}-{id:06}"), crate::auth::ssr::random_token());
+            let code = crate::auth::ssr::random_token();
             super::store::certificates::issue(&mut tx, id, &number, &code, caller.user_id, now).await?
         } else {
             super::store::certificates::reject(&mut tx, id, caller.user_id).await?
         };
         if !done {
             return Err(AppError::Refused(Msg::ErrAlreadyDecided));
+        }
+        if issue {
+            // The student is told the certificate is ready (issue 20).
+            if let Some((student_id, purpose)) = super::store::certificates::holder_in(&mut tx, id).await? {
+                crate::notify::event(&mut tx, crate::notify::Event::certificate_ready(student_id, id, &purpose, &number)).await?;
+            }
         }
         let entry = crate::audit::store::Entry {
             actor_id: Some(caller.user_id),

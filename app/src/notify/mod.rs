@@ -3,10 +3,20 @@
 //! the server's delivery worker sends, records the status, and retries failures with backoff.
 //! So a message is never sent for a change that was rolled back, and never lost when a
 //! gateway is down. Reading the in-app messages is `inbox`.
+//!
+//! Notifications on events (a mark, an assignment, an exam, a certificate, results, a
+//! placement, a service's result) go through [`event`] (in [`events`]), which follows each
+//! person's choice of channels ([`preferences`], the settings page) and tells an event once.
 
+#[cfg(feature = "ssr")]
+pub mod events;
 pub mod model;
+pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod store;
+/// Every domain tells its events as `notify::event(tx, notify::Event::mark(...))`.
+#[cfg(feature = "ssr")]
+pub use events::{event, service_result_ready, Event};
 /// Every domain enqueues its messages as `notify::outbox::enqueue`.
 #[cfg(feature = "ssr")]
 pub use store::outbox;

@@ -38,6 +38,8 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/consent/give", SignedIn, vec![("purpose", "proctoring"), ("given_by", "person"), ("guardian_name", "")]),
         ("/api/consent/withdraw", SignedIn, vec![("purpose", "proctoring")]),
         ("/api/inbox/read", SignedIn, vec![("id", "999999")]),
+        ("/api/notify/preferences", SignedIn, vec![]),
+        ("/api/notify/preferences/set", SignedIn, vec![("kind", "mark"), ("channel", "inapp"), ("on", "false")]),
         ("/api/admin/orgs", Permission, vec![]),
         ("/api/admin/org/create", Permission, vec![("parent_id", "1"), ("kind", "region"), ("name", "Hacked")]),
         ("/api/admin/users", Permission, vec![("query", "")]),

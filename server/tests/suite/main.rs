@@ -14,6 +14,7 @@ mod exams;
 mod gap_questions;
 mod http;
 mod journal;
+mod notices;
 mod notify;
 mod numerical_units;
 mod olympiad;

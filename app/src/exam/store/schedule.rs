@@ -192,3 +192,8 @@ pub async fn seat_window(db: &Db, exam_id: i64, student_id: i64) -> Result<Optio
     .ok_or(AppError::Refused(Msg::ErrNotScheduled))?;
     Ok(Some(window))
 }
+
+/// The exam's title, read in the scheduling transaction (for the candidates' messages).
+pub async fn exam_title_in(tx: &mut Transaction<'_, Any>, exam_id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT title FROM exams WHERE id = $1").bind(exam_id).fetch_one(&mut **tx).await?)
+}

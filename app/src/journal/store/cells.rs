@@ -169,6 +169,41 @@ pub async fn write_cells(tx: &mut Transaction<'_, Any>, writes: &[CellWrite]) ->
         }
         q.execute(&mut **tx).await?;
     }
+    // The student, and only the student, is told each new or changed mark (issue 20): once per
+    // change, so the same value saved again (no change above) tells nothing.
+    for w in set.iter().filter(|w| matches!(w.new, Cell::Mark(_))) {
+        tell_mark(tx, w).await?;
+    }
+    Ok(())
+}
+
+/// What the mark's message says: the subject, the lesson's date, and the cell's number of
+/// changes (the event's version).
+#[derive(sqlx::FromRow)]
+struct MarkFacts {
+    subject: String,
+    lesson_date: String,
+    changes: i64,
+}
+
+async fn tell_mark(tx: &mut Transaction<'_, Any>, w: &CellWrite) -> Result<(), AppError> {
+    let Cell::Mark(mark) = w.new else { return Ok(()) };
+    let facts = sqlx::query_as::<_, MarkFacts>(
+        "SELECT j.subject, l.lesson_date,
+                (SELECT COUNT(*) FROM mark_history h WHERE h.lesson_id = l.id AND h.student_id = $2) AS changes
+         FROM lessons l JOIN journals j ON j.id = l.journal_id WHERE l.id = $1",
+    )
+    .bind(w.lesson_id)
+    .bind(w.student_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(f) = facts else { return Ok(()) };
+    let date = match f.lesson_date.split('-').collect::<Vec<_>>()[..] {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => f.lesson_date.clone(),
+    };
+    let e = crate::notify::Event::mark(w.student_id, w.lesson_id, f.changes, &f.subject, &date, &mark.to_string());
+    crate::notify::event(tx, e).await?;
     Ok(())
 }
 

@@ -80,6 +80,14 @@ pub async fn issue(
     Ok(done.rows_affected() > 0)
 }
 
+/// The certificate's student and purpose, read in the deciding transaction.
+pub async fn holder_in(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Option<(i64, String)>, AppError> {
+    Ok(sqlx::query_as::<_, (i64, String)>("SELECT student_id, purpose FROM certificates WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 /// Rejects a requested certificate; false when it is no longer requested (decided already).
 pub async fn reject(tx: &mut Transaction<'_, Any>, id: i64, issuer_id: i64) -> Result<bool, AppError> {
     let done = sqlx::query("UPDATE certificates SET status = 'rejected', issued_by = $1 WHERE id = $2 AND status = 'requested'")

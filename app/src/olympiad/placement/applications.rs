@@ -442,6 +442,7 @@ pub mod ssr {
         // Applicants who are no longer winners (an annulment after applying) get no seat.
         store::clear_placement(tx, campaign_id, now).await?;
         let (mut placed, mut unplaced) = (0, 0);
+        let mut title: Option<String> = None;
         for (application, school) in place(&candidates, &seats) {
             if school.is_some() {
                 placed += 1;
@@ -449,6 +450,14 @@ pub mod ssr {
                 unplaced += 1;
             }
             store::set_placed(tx, application, school).await?;
+            // The applicant is told the decision; the same outcome again tells nothing.
+            if let Some(user_id) = store::applicant_user_in(tx, application).await? {
+                if title.is_none() {
+                    title = Some(crate::olympiad::results::store::notices::campaign_title(tx, campaign_id).await?);
+                }
+                let e = crate::notify::Event::placement(user_id, application, school, title.as_deref().unwrap_or_default());
+                crate::notify::event(tx, e).await?;
+            }
         }
         Ok((placed, unplaced))
     }

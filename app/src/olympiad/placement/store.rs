@@ -352,6 +352,16 @@ pub async fn applicant_user(db: &Db, application_id: i64) -> Result<Option<i64>,
     .await?)
 }
 
+/// Who an application is of, read in the placing transaction.
+pub async fn applicant_user_in(tx: &mut Transaction<'_, Any>, application_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT op.user_id FROM olympiad_applications a JOIN olympiad_participants op ON op.id = a.participant_id WHERE a.id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// The schools an application lists (their staff may read its documents).
 pub async fn chosen_schools(db: &Db, application_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar("SELECT school_id FROM olympiad_application_choices WHERE application_id = $1")

@@ -58,6 +58,11 @@ async fn issue_one(
     let Some(id) = stored::insert(tx, new).await? else { return Ok(false) };
     let year = crate::journal::semester::Date::from_epoch_ms(now).to_string();
     stored::set_number(tx, id, &number(&year[..4], id, &random_check())).await?;
+    // The holder is told the certificate is ready (issue 20).
+    if let Some(user_id) = super::store::notices::user_of_participant(tx, participant_id).await? {
+        let title = super::store::notices::campaign_title(tx, campaign_id).await?;
+        crate::notify::event(tx, crate::notify::Event::olympiad_certificate(user_id, id, &title)).await?;
+    }
     Ok(true)
 }
 

@@ -117,8 +117,14 @@ pub async fn store_ranking(tx: &mut Transaction<'_, Any>, campaign_id: i64, rule
 
 /// Publishes the campaign's results from `now` (publishing again keeps the first date).
 /// Refused until winners were computed: the public page shows stored places.
+/// Each participant is told, once (publishing again tells nobody again).
 pub async fn publish(tx: &mut Transaction<'_, Any>, campaign_id: i64, now: i64) -> Result<i64, AppError> {
-    stored::mark_published(tx, campaign_id, now).await?.ok_or(AppError::Refused(Msg::ErrOlyRankFirst))
+    let published = stored::mark_published(tx, campaign_id, now).await?.ok_or(AppError::Refused(Msg::ErrOlyRankFirst))?;
+    let title = super::store::notices::campaign_title(tx, campaign_id).await?;
+    let told = super::store::notices::participant_users(tx, campaign_id).await?;
+    crate::notify::events::events(tx, told.into_iter().map(|u| crate::notify::Event::results_published(u, campaign_id, &title)).collect())
+        .await?;
+    Ok(published)
 }
 
 /// Published campaigns, newest first, with their winners (annulled results never win; an

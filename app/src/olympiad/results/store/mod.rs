@@ -7,4 +7,5 @@
 //! check the caller first, then call these.
 
 pub mod certificates;
+pub mod notices;
 pub mod standings;
