@@ -144,7 +144,7 @@ pub fn App() -> impl IntoView {
                 <CandidateRoutes/>
                 <account::AccountRoutes/>
                 <inbox::page::InboxRoutes/>
-                <notify::preferences::NoticeRoutes/>
+                <inbox::preferences::NoticeRoutes/>
                 <admin::pages::AdminRoutes/>
                 <audit::page::AuditRoutes/>
                 <journal::pages::JournalRoutes/>

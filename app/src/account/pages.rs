@@ -164,7 +164,7 @@ fn ProfileForms() -> impl IntoView {
                         </ActionForm>
                         {u.new_email.clone().map(|c| view! { <PendingContact channel="email" contact=c/> })}
                         {u.new_phone.clone().map(|c| view! { <PendingContact channel="phone" contact=c/> })}
-                        <crate::notify::preferences::NoticeSettingsLink/>
+                        <crate::inbox::preferences::NoticeSettingsLink/>
                         <h2>{t(Msg::YourRoles)}</h2>
                         <ul class="roles">
                             {u.grants.iter().map(|g| {

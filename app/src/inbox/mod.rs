@@ -1,9 +1,11 @@
 //! The signed-in user's in-app inbox (PLT-3): the messages that `notify` delivered to the
 //! in-app channel, newest first, and marking one read. Apart from `notify`, which every domain
 //! (sign-in codes included) uses to send, because reading one's inbox needs a signed-in user.
+//! The person's settings of what reaches them and how are here too (`preferences`).
 
 pub mod api;
 pub mod page;
+pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod store;
 

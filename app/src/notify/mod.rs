@@ -6,12 +6,12 @@
 //!
 //! Notifications on events (a mark, an assignment, an exam, a certificate, results, a
 //! placement, a service's result) go through [`event`] (in [`events`]), which follows each
-//! person's choice of channels ([`preferences`], the settings page) and tells an event once.
+//! person's choice of channels (`store::preferences`; the settings page is
+//! `inbox::preferences`, above the accounts it needs) and tells an event once.
 
 #[cfg(feature = "ssr")]
 pub mod events;
 pub mod model;
-pub mod preferences;
 #[cfg(feature = "ssr")]
 pub mod store;
 /// Every domain tells its events as `notify::event(tx, notify::Event::mark(...))`.

@@ -3,15 +3,15 @@
 //! contact is shown off and disabled, with the reason. Each person reads and changes only their
 //! own settings: the server functions take no user id.
 
-use super::model::{Channel, Preferences};
+use crate::notify::model::{Channel, Preferences};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::super::model::{Channel, ChannelChoice, EventKind, KindChoices, Preferences};
-    use super::super::store::preferences as stored;
+    use crate::notify::model::{Channel, ChannelChoice, EventKind, KindChoices, Preferences};
+    use crate::notify::store::preferences as stored;
     use crate::db::Db;
     use crate::error::AppError;
 
@@ -67,19 +67,19 @@ pub async fn set_notice_preference(kind: String, channel: String, on: bool) -> R
     crate::api::respond(async move {
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let kind = super::model::EventKind::from_code(&kind).ok_or(AppError::BadRequest)?;
+        let kind = crate::notify::model::EventKind::from_code(&kind).ok_or(AppError::BadRequest)?;
         let channel = Channel::from_code(&channel).ok_or(AppError::BadRequest)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
         if on {
-            let r = super::store::preferences::recipient_in(&mut tx, caller.user_id).await?.ok_or(AppError::NotFound)?;
+            let r = crate::notify::store::preferences::recipient_in(&mut tx, caller.user_id).await?.ok_or(AppError::NotFound)?;
             match channel {
                 Channel::Email if r.email.is_none() => return Err(AppError::Refused(Msg::NoticeNoEmail)),
                 Channel::Sms if r.phone.is_none() => return Err(AppError::Refused(Msg::NoticeNoPhone)),
                 _ => {}
             }
         }
-        let before = super::store::preferences::set_choice(&mut tx, caller.user_id, kind.code(), channel.code(), on, now).await?;
+        let before = crate::notify::store::preferences::set_choice(&mut tx, caller.user_id, kind.code(), channel.code(), on, now).await?;
         if before.unwrap_or(kind.default_on(channel)) != on || before.is_none() {
             crate::audit::store::record(
                 &mut tx,
