@@ -17,6 +17,7 @@ pub mod notify;
 pub mod olympiad;
 pub mod proctor;
 pub mod records;
+pub mod services;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                 <proctor::pages_review::ProctorRoutes/>
                 <olympiad::routes::OlympiadRoutes/>
                 <records::pages::RecordsRoutes/>
+                <services::pages::ServicesRoutes/>
             </Routes>
         </Frame>
     }

@@ -20,3 +20,4 @@ mod olympiad;
 mod operations;
 mod records;
 mod regrade;
+mod services;
