@@ -40,7 +40,7 @@ pub fn result_pdf(d: &ResultDocument, locale: Locale) -> Vec<u8> {
     let mut lines: Vec<(&str, &String)> =
         vec![(tr(Msg::SvcApplicant), &d.applicant), (tr(Msg::SvcService), &d.service), (tr(Msg::SvcApplication), &application)];
     for (label, value) in &d.answers {
-        lines.push((label, value));
+        lines.push((label.as_str(), value));
     }
     f.fields(&lines, 11.0);
     f.gap(16.0);

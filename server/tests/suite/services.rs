@@ -91,7 +91,7 @@ async fn the_status_path_is_enforced_from_submission_to_the_result(b: Backend) {
     let outsider = app.signed_in("outsider", PW).await;
 
     // Bad input: named at its field, nothing written.
-    let r = submit(&app, &student, "dormitory", w.college, "k-bad-0000000000001", &[("category", "castle")], &[("category", b"hello", "a.png")])
+    let r = submit(&app, &student, "dormitory", w.college, "k-bad-0000000000001", &[("category", "castle")], &[("category", &b"hello"[..], "a.png")])
         .await;
     let mut errors = r.field_errors();
     errors.sort();
@@ -235,10 +235,13 @@ async fn deadlines_count_working_days_and_the_queue_warns(b: Backend) {
     assert!(!matches!(due.weekday(), Weekday::Sat | Weekday::Sun));
     assert_eq!(due, app::services::model::due_date(today, app::services::model::Term::WorkingDays(5)));
 
-    let queue = || async {
-        let r = app.call(&clerk, "/api/services/queue", &[("service", "dormitory"), ("status", "")]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        r.json()[0]["due"].as_str().unwrap_or_default().to_string()
+    let queue = || {
+        let (app, clerk) = (&app, &clerk);
+        async move {
+            let r = app.call(clerk, "/api/services/queue", &[("service", "dormitory"), ("status", "")]).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json()[0]["due"].as_str().unwrap_or_default().to_string()
+        }
     };
     assert_eq!(queue().await, "Fine");
     let set_due = |d: String| {
@@ -269,12 +272,15 @@ async fn approvals_write_the_movement_on_the_student_card(b: Backend) {
     let outsider = app.signed_in("outsider", PW).await;
     let clerk = app.signed_in("clerk", PW).await;
     let student_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'student'").fetch_one(&app.db.pool).await.unwrap();
-    let memberships = || async {
-        sqlx::query_scalar::<_, i64>("SELECT org_id FROM role_assignments WHERE user_id = $1 AND role = 'student'")
-            .bind(student_id)
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap()
+    let memberships = || {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT org_id FROM role_assignments WHERE user_id = $1 AND role = 'student'")
+                .bind(student_id)
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap()
+        }
     };
     let leave = [("ground", "illness"), ("from", "2026-12-01"), ("to", "2027-05-31")];
     let doc: [(&str, &[u8], &str); 1] = [("ground", PDF, "анықтама.pdf")];

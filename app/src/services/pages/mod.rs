@@ -129,6 +129,7 @@ fn ServiceFields(
 }
 
 /// A fresh idempotency key for a form (made in the browser; the server refuses a form without one).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn new_key() -> String {
     #[cfg(feature = "hydrate")]
     {
