@@ -519,7 +519,11 @@ async fn live_olympiad(
 
 /// One application in the clerk's queue: student3 asks for free meals (submitted, its statutory
 /// term running). Demo rows carry no document file (the demo loader writes no media).
-async fn service_application(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)], now: i64) -> Result<(), Box<dyn std::error::Error>> {
+async fn service_application(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[(&str, i64)],
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
     use app::services::model::{due_date, service};
     let student: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'student3'").fetch_one(&mut **tx).await?;
     let def = service("free_meals").ok_or("no free_meals service")?;

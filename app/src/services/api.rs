@@ -45,7 +45,8 @@ pub(crate) mod ssr {
                 return Err(AppError::BadRequest);
             }
             let file_name = field.file_name().unwrap_or_default().to_string();
-            let (limit, msg) = if is_file { (model::MAX_FILE, Msg::ErrFileTooLarge) } else { (crate::media::MAX_TEXT_FIELD, Msg::ErrTooLong) };
+            let (limit, msg) =
+                if is_file { (model::MAX_FILE, Msg::ErrFileTooLarge) } else { (crate::media::MAX_TEXT_FIELD, Msg::ErrTooLong) };
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|_| AppError::BadRequest)? {
                 if bytes.len() + chunk.len() > limit {

@@ -82,7 +82,8 @@ pub const MAX_UPLOAD: usize = 4 * MAX_FILE;
 const ID_CARD: DocDef = DocDef { kind: "id_card", label: Msg::SvcDocIdCard, required: true };
 
 const DUPLICATE_KINDS: &[(&str, Msg)] = &[("diploma", Msg::SvcDiploma), ("supplement", Msg::SvcDiplomaSupplement)];
-const DUPLICATE_REASONS: &[(&str, Msg)] = &[("lost", Msg::SvcReasonLost), ("damaged", Msg::SvcReasonDamaged), ("name_changed", Msg::SvcReasonNameChanged)];
+const DUPLICATE_REASONS: &[(&str, Msg)] =
+    &[("lost", Msg::SvcReasonLost), ("damaged", Msg::SvcReasonDamaged), ("name_changed", Msg::SvcReasonNameChanged)];
 const LEAVE_GROUNDS: &[(&str, Msg)] =
     &[("illness", Msg::SvcGroundIllness), ("military", Msg::SvcGroundMilitary), ("childcare", Msg::SvcGroundChildcare)];
 const MEAL_CATEGORIES: &[(&str, Msg)] = &[
@@ -385,7 +386,8 @@ pub fn next(from: Status, action: Action) -> Option<Status> {
 /// Public holidays of fixed date in Kazakhstan (Labour Code, art. 84 and the law on holidays):
 /// 1-2 January, 8 March, 21-23 March, 1, 7 and 9 May, 6 July, 30 August, 25 October, 16
 /// December. (Moved days off and the movable Kurban ait are not known here.)
-const HOLIDAYS: &[(u32, u32)] = &[(1, 1), (1, 2), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9), (7, 6), (8, 30), (10, 25), (12, 16)];
+const HOLIDAYS: &[(u32, u32)] =
+    &[(1, 1), (1, 2), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9), (7, 6), (8, 30), (10, 25), (12, 16)];
 
 /// Days since 1970-01-01 of a date.
 fn day_number(d: crate::journal::semester::Date) -> i64 {

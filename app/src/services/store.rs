@@ -124,7 +124,14 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, a: &NewApplication<'_>) -> Re
 
 /// Moves an application from `from` to `to` with the comment; false when it is no longer in
 /// `from` (someone else moved it first).
-pub async fn set_status(tx: &mut Transaction<'_, Any>, id: i64, from: Status, to: Status, comment: &str, now: i64) -> Result<bool, AppError> {
+pub async fn set_status(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    from: Status,
+    to: Status,
+    comment: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let r = sqlx::query("UPDATE service_applications SET status = $1, comment = $2, updated_at = $3 WHERE id = $4 AND status = $5")
         .bind(to.code())
         .bind(comment)
@@ -137,7 +144,14 @@ pub async fn set_status(tx: &mut Transaction<'_, Any>, id: i64, from: Status, to
 }
 
 /// The applicant's correction: new answers, the term counted again, the request's key.
-pub async fn correct(tx: &mut Transaction<'_, Any>, id: i64, fields: &str, result_lang: &str, due_on: &str, key: &str) -> Result<(), AppError> {
+pub async fn correct(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    fields: &str,
+    result_lang: &str,
+    due_on: &str,
+    key: &str,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE service_applications SET fields = $1, result_lang = $2, due_on = $3, last_key = $4 WHERE id = $5")
         .bind(fields)
         .bind(result_lang)
@@ -212,13 +226,11 @@ pub async fn files(db: &Db, id: i64) -> Result<Vec<FileLine>, AppError> {
 
 /// A document's (media key, file name, content type).
 pub async fn file(db: &Db, id: i64, kind: &str) -> Result<Option<(String, String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT media_key, file_name, content_type FROM service_application_files WHERE application_id = $1 AND kind = $2",
-    )
-    .bind(id)
-    .bind(kind)
-    .fetch_optional(&db.pool)
-    .await?)
+    Ok(sqlx::query_as("SELECT media_key, file_name, content_type FROM service_application_files WHERE application_id = $1 AND kind = $2")
+        .bind(id)
+        .bind(kind)
+        .fetch_optional(&db.pool)
+        .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -270,6 +282,7 @@ pub async fn student_colleges(db: &Db, user_id: i64) -> Result<Vec<i64>, AppErro
 
 /// Whether the organisation is a college.
 pub async fn is_college(db: &Db, id: i64) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE id = $1 AND kind = 'college'").bind(id).fetch_one(&db.pool).await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE id = $1 AND kind = 'college'").bind(id).fetch_one(&db.pool).await?;
     Ok(n > 0)
 }

@@ -91,8 +91,16 @@ async fn the_status_path_is_enforced_from_submission_to_the_result(b: Backend) {
     let outsider = app.signed_in("outsider", PW).await;
 
     // Bad input: named at its field, nothing written.
-    let r = submit(&app, &student, "dormitory", w.college, "k-bad-0000000000001", &[("category", "castle")], &[("category", &b"hello"[..], "a.png")])
-        .await;
+    let r = submit(
+        &app,
+        &student,
+        "dormitory",
+        w.college,
+        "k-bad-0000000000001",
+        &[("category", "castle")],
+        &[("category", &b"hello"[..], "a.png")],
+    )
+    .await;
     let mut errors = r.field_errors();
     errors.sort();
     assert_eq!(errors, vec![("doc_category".into(), "ErrSvcDocumentType".into()), ("f_category".into(), "ErrSvcChoice".into())]);

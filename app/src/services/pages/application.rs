@@ -149,7 +149,8 @@ fn ClerkActions(data: ApplicationView, act: ServerAction<ActOnApplication>) -> i
     let status = data.line.status;
     let id = data.line.id;
     let can = move |a: Action| next(status, a).is_some();
-    let needs_group = crate::services::model::service(&data.line.service).is_some_and(|d| d.movement == MovementEffect::TransferOrReinstatement);
+    let needs_group =
+        crate::services::model::service(&data.line.service).is_some_and(|d| d.movement == MovementEffect::TransferOrReinstatement);
     let groups = data.groups.clone();
     let comment_form = move |action: &'static str, label: Msg, button: Msg, testid: &'static str| {
         view! {
