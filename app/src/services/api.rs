@@ -77,7 +77,9 @@ pub(crate) mod ssr {
     /// its content; with `all_required`, every required kind present.
     pub fn check_docs(def: &ServiceDef, parts: &mut Parts, all_required: bool, fields: &mut crate::error::Fields) -> Vec<Doc> {
         let mut out: Vec<Doc> = Vec::new();
+        let mut sent: Vec<String> = Vec::new();
         for (name, file_name, bytes) in std::mem::take(&mut parts.files) {
+            sent.push(name.clone());
             let Some(doc) = name.strip_prefix("doc_").and_then(|k| def.doc(k)) else {
                 fields.add(&name, Msg::ErrSvcDocumentKind);
                 continue;
@@ -93,7 +95,8 @@ pub(crate) mod ssr {
         }
         if all_required {
             for d in def.docs.iter().filter(|d| d.required) {
-                if !out.iter().any(|o| o.0 == d.kind) {
+                // A document sent but refused has its own error already.
+                if !out.iter().any(|o| o.0 == d.kind) && !sent.iter().any(|n| n.strip_prefix("doc_") == Some(d.kind)) {
                     fields.add(&format!("doc_{}", d.kind), Msg::ErrRequired);
                 }
             }

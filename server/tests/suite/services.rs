@@ -237,11 +237,14 @@ async fn deadlines_count_working_days_and_the_queue_warns(b: Backend) {
     let due: String =
         sqlx::query_scalar("SELECT due_on FROM service_applications WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
     let due = Date::parse(&due).unwrap();
-    // Five working days always cross one weekend: at least a week on the calendar, ending on a
-    // working day.
-    assert!(due.days() - today.days() >= 7, "{today} -> {due}");
+    // The dormitory's term is five working days, counted from the day after submission: five
+    // working days up to the deadline, which is one; a Thursday's deadline is next Thursday.
+    use app::services::model::{due_date, working_day, Term};
+    let working = (today.days() + 1..=due.days()).filter(|d| working_day(*d)).count();
+    assert_eq!(working, 5, "{today} -> {due}");
     assert!(!matches!(due.weekday(), Weekday::Sat | Weekday::Sun));
-    assert_eq!(due, app::services::model::due_date(today, app::services::model::Term::WorkingDays(5)));
+    let thursday = Date::parse("2026-11-05").unwrap();
+    assert_eq!(due_date(thursday, Term::WorkingDays(5)), Date::parse("2026-11-12").unwrap());
 
     let queue = || {
         let (app, clerk) = (&app, &clerk);
