@@ -19,6 +19,7 @@ pub mod olympiad;
 pub mod proctor;
 pub mod proctor_review;
 pub mod records;
+pub mod services;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -152,6 +153,7 @@ pub fn App() -> impl IntoView {
                 <proctor_review::pages::ProctorRoutes/>
                 <olympiad::routes::OlympiadRoutes/>
                 <records::pages::RecordsRoutes/>
+                <services::pages::ServicesRoutes/>
             </Routes>
         </Frame>
     }

@@ -15,6 +15,8 @@ const PEOPLE: &[(&str, &str, Role, &str)] = &[
     ("director", "Айгүл Серікқызы Нұрланова", Role::Director, "college"),
     ("teacher", "Ерлан Қайратұлы Беков", Role::Teacher, "college"),
     ("head", "Сәуле Бақытқызы Ахметова", Role::HeadOfDepartment, "college"),
+    // The college's office: the e-services' queue (services.manage), certificates.
+    ("clerk", "Жанар Төлеуқызы Әбенова", Role::Clerk, "college"),
     ("proctor", "Динара Асқарқызы Омарова", Role::Proctor, "region"),
     ("school.admin", "Марат Болатұлы Сейітов", Role::SchoolAdmin, "school"),
     ("olympiad.teacher", "Гүлнар Маратқызы Әлиева", Role::OlympiadTeacher, "school"),
@@ -91,6 +93,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     enrolments(&mut tx, lookup(&ids, "group"), now).await?;
     exam(&mut tx, journal_id, now).await?;
     olympiad(&mut tx, &ids, &hash, now).await?;
+    service_application(&mut tx, &ids, now).await?;
     app::audit::store::record(
         &mut tx,
         app::audit::store::Entry {
@@ -541,6 +544,45 @@ async fn live_olympiad(
     app::olympiad::registration::store::add_owned_participant(tx, campaign, school, teacher, user, &pupil, now - 8 * day)
         .await
         .map_err(e)?;
+    Ok(())
+}
+
+/// One application in the clerk's queue: student3 asks for free meals (submitted, its statutory
+/// term running). Demo rows carry no document file (the demo loader writes no media).
+async fn service_application(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[(&str, i64)],
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::services::model::{due_date, service};
+    let student: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'student3'").fetch_one(&mut **tx).await?;
+    let def = service("free_meals").ok_or("no free_meals service")?;
+    let due = due_date(app::journal::semester::Date::from_epoch_ms(now), def.term).to_string();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO service_applications (service, applicant_id, college_id, request_key, fields, result_lang, status, submitted_at, due_on, updated_at)
+         VALUES ('free_meals', $1, $2, 'demo-application-0001', '{\"category\":\"large_family\"}', 'kk', 'submitted', $3, $4, $3) RETURNING id",
+    )
+    .bind(student)
+    .bind(lookup(ids, "college"))
+    .bind(now)
+    .bind(due)
+    .fetch_one(&mut **tx)
+    .await?;
+    app::audit::store::record(
+        tx,
+        app::audit::store::Entry {
+            actor_id: Some(student),
+            ip: "local",
+            action: "service.submit",
+            entity: "service_application",
+            entity_id: id.to_string(),
+            org_id: Some(lookup(ids, "college")),
+            before: Some(serde_json::json!({ "status": "submitted" })),
+            after: Some(serde_json::json!({ "status": "submitted", "comment": "", "service": "free_meals" })),
+        },
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
     Ok(())
 }
 

@@ -63,11 +63,14 @@ pub fn Header() -> impl IntoView {
                                     || u.can(crate::auth::model::Permission::JournalKeep)
                                     || u.can(crate::auth::model::Permission::OlympiadOperate);
                                 let proctor = u.can(crate::auth::model::Permission::ProctorReview);
+                                let services_queue = u.can(crate::auth::model::Permission::ServicesManage);
                                 view! {
                                     <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
                                     <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
                                     <Show when=move || exams><A href="/exams">{t(Msg::Exams)}</A></Show>
                                     <Show when=move || proctor><A href="/proctor">{t(Msg::ProctorBoard)}</A></Show>
+                                    <A href="/services">{t(Msg::SvcEServices)}</A>
+                                    <Show when=move || services_queue><A href="/services/queue">{t(Msg::SvcQueue)}</A></Show>
                                     <A href="/inbox">{t(Msg::Inbox)}</A>
                                     <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
                                     <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>

@@ -24,6 +24,8 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/locale",
     // The check page a certificate's QR code opens (JRN-11): anyone holding the code.
     "/api/certificate/verify",
+    // The check page an e-service result's QR code opens (TVT-3).
+    "/api/services/verify",
     // Olympiad teacher registration (OLY-1): teachers have no account before it.
     "/api/olympiad/registration/open",
     "/api/olympiad/schools",

@@ -124,10 +124,13 @@ pub enum Permission {
     /// Keep student records of groups in scope: their profiles, the import of students and
     /// groups, students' movements (a college's director, the administrator).
     RecordsManage,
+    /// Handle applications for the college's e-services: the queue, returns for correction,
+    /// approvals and refusals (the college's office, its director, the administrator).
+    ServicesManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -139,6 +142,7 @@ impl Permission {
         Permission::OlympiadRegister,
         Permission::OlympiadAdmit,
         Permission::RecordsManage,
+        Permission::ServicesManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -154,6 +158,7 @@ impl Permission {
             Permission::OlympiadRegister => "olympiad.register",
             Permission::OlympiadAdmit => "olympiad.admit",
             Permission::RecordsManage => "records.manage",
+            Permission::ServicesManage => "services.manage",
         }
     }
 

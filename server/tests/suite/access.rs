@@ -82,6 +82,15 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
             Permission,
             vec![("student_id", "1"), ("kind", "expelled"), ("on_date", "2026-09-01"), ("to_group", ""), ("reason", "x")],
         ),
+        ("/api/services/colleges", SignedIn, vec![]),
+        ("/api/services/submit", SignedIn, vec![("service", "dormitory"), ("college_id", "1"), ("request_key", "k-0123456789abcdef")]),
+        ("/api/services/resubmit", SignedIn, vec![("id", "1"), ("request_key", "k-0123456789abcdef")]),
+        ("/api/services/mine", SignedIn, vec![]),
+        ("/api/services/application", Permission, vec![("id", "1")]),
+        ("/api/services/queue", Permission, vec![("service", ""), ("status", "")]),
+        ("/api/services/act", Permission, vec![("id", "1"), ("action", "take"), ("comment", ""), ("to_group", "")]),
+        ("/api/services/take", Permission, vec![("ids", "[1]")]),
+        ("/api/services/verify", Public, vec![("code", "nothing")]),
         ("/api/audit/list", Permission, vec![("actor", ""), ("action", ""), ("entity", ""), ("from", ""), ("to", ""), ("page", "0")]),
         ("/api/certificate/verify", Public, vec![("code", "nothing")]),
         ("/api/certificate/request", SignedIn, vec![("purpose", "Hacked")]),
@@ -331,7 +340,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
 }
 
 /// Server functions that take JSON (their arguments include lists).
-const JSON_ENDPOINTS: &[&str] = &["/api/exam/grade", "/api/exam/offline/save"];
+const JSON_ENDPOINTS: &[&str] = &["/api/exam/grade", "/api/exam/offline/save", "/api/services/take"];
 
 backends!(every_server_function_checks_its_caller);
 
@@ -614,6 +623,8 @@ async fn every_server_function_checks_its_caller(b: Backend) {
             (Method::GET, "/export/namebook.xlsx", Permission, "/export/namebook.xlsx".into()),
             (Method::GET, "/export/ktp-template.xlsx", SignedIn, "/export/ktp-template.xlsx".into()),
             (Method::GET, "/export/students-template.xlsx", SignedIn, "/export/students-template.xlsx".into()),
+            (Method::GET, "/export/service/{file}", Permission, "/export/service/1.pdf".into()),
+            (Method::GET, "/files/service/{id}/{kind}", Permission, "/files/service/1/id_card".into()),
             (Method::GET, "/files/assignment/{assignment}/{student}", Permission, format!("/files/assignment/{assignment}/{pupil}")),
             (Method::GET, "/export/certificate/{file}", Permission, format!("/export/certificate/{issued}.pdf")),
             (Method::GET, "/files/excuse/{lesson}/{student}", Permission, format!("/files/excuse/{lesson}/{pupil}")),

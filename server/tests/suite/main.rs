@@ -21,3 +21,4 @@ mod olympiad;
 mod operations;
 mod records;
 mod regrade;
+mod services;
