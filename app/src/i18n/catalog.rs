@@ -1515,7 +1515,7 @@ catalog! {
     NoticePlacementSubject => ["Орналастыру туралы шешім", "Решение о распределении", "Placement decision"],
     NoticePlacementBody => ["«{campaign}» олимпиадасы бойынша өтінішіңізге шешім шықты. Оны жеке кабинеттен қараңыз.", "По вашему заявлению олимпиады «{campaign}» принято решение. Посмотрите его в личном кабинете.", "A decision was made on your application of the olympiad {campaign}. See it in your account."],
     NoticeServiceSubject => ["Қызмет нәтижесі дайын: {service}", "Результат услуги готов: {service}", "Service result ready: {service}"],
-    NoticeServiceBody => ["№{number} өтініш бойынша «{service}» қызметінің нәтижесі дайын. Оны жеке кабинеттен жүктеп алыңыз.", "Результат услуги «{service}» по заявлению № {number} готов. Скачайте его в личном кабинете.", "The result of the service {service} on application no. {number} is ready. Download it from your account."],
+    NoticeServiceBody => ["«{service}» қызметінің нәтижесі дайын (құжат №{number}). Оны «Электрондық қызметтер» бетінен жүктеп алыңыз.", "Результат услуги «{service}» готов (документ № {number}). Скачайте его на странице «Электронные услуги».", "The result of the service {service} is ready (document no. {number}). Download it from the e-services page."],
     // E-services (issue 20, TVT-3)
     SvcEServices => ["Электрондық қызметтер", "Электронные услуги", "E-services"],
     SvcQueue => ["Өтініштер кезегі", "Очередь заявлений", "Applications queue"],

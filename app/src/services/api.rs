@@ -551,9 +551,10 @@ pub async fn act_on_application(id: i64, action: String, comment: String, #[serv
             if action == Action::Approve {
                 ssr::write_movement(&mut tx, &caller, &row, def, to_group, &number, now).await?;
                 ssr::step(&mut tx, &caller, &row, to, Action::Issue, "", now).await?;
-                // notify: service result ready (application `id`, applicant `row.applicant_id`;
-                // the notifications helper's call goes here, inside the transaction, at merge).
             }
+            // The applicant is told that the result (the document, or the refusal with its
+            // reason) is ready, by the channels they chose; once per application.
+            crate::notify::service_result_ready(&mut tx, row.applicant_id, id, def.name, &number).await?;
         }
         tx.commit().await?;
         Ok(())
