@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod admission;
 pub mod audit;
 pub mod auth;
 pub mod consent;
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                 <proctor::pages_review::ProctorRoutes/>
                 <olympiad::routes::OlympiadRoutes/>
                 <records::pages::RecordsRoutes/>
+                <admission::pages::AdmissionRoutes/>
             </Routes>
         </Frame>
     }

@@ -124,10 +124,14 @@ pub enum Permission {
     /// Keep student records of groups in scope: their profiles, the import of students and
     /// groups, students' movements (a college's director, the administrator).
     RecordsManage,
+    /// Run a college's admission: campaigns and their places, the acceptance of documents, the
+    /// ranking and its publication, the enrolment (the admission committee: the college's
+    /// director, the administrator).
+    AdmissionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -139,6 +143,7 @@ impl Permission {
         Permission::OlympiadRegister,
         Permission::OlympiadAdmit,
         Permission::RecordsManage,
+        Permission::AdmissionManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -154,6 +159,7 @@ impl Permission {
             Permission::OlympiadRegister => "olympiad.register",
             Permission::OlympiadAdmit => "olympiad.admit",
             Permission::RecordsManage => "records.manage",
+            Permission::AdmissionManage => "admission.manage",
         }
     }
 
