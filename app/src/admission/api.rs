@@ -402,7 +402,7 @@ pub async fn save_offer(
     specialty_name: String,
     study_language: String,
     places: String,
-    entrance_test: Option<String>,
+    entrance_test: String,
     quota_disability: String,
     quota_orphan: String,
     quota_rural: String,
@@ -443,7 +443,7 @@ pub async fn save_offer(
             specialty_name: profile.specialty_name,
             language: profile.study_language,
             places,
-            entrance_test: entrance_test.is_some_and(|v| v == "on" || v == "true"),
+            entrance_test: entrance_test.trim() == "yes",
             quotas,
         };
         let mut tx = st.db.begin().await?;

@@ -74,11 +74,16 @@ pub fn Header() -> impl IntoView {
                                     || u.can(super::model::Permission::JournalKeep)
                                     || u.can(super::model::Permission::OlympiadOperate);
                                 let proctor = u.can(super::model::Permission::ProctorReview);
+                                let committee = u.can(super::model::Permission::AdmissionManage);
+                                // An account with no role is an applicant: admission is what it has to do.
+                                let applicant = u.grants.is_empty();
                                 view! {
                                     <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
                                     <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
                                     <Show when=move || exams><A href="/exams">{t(Msg::Exams)}</A></Show>
                                     <Show when=move || proctor><A href="/proctor">{t(Msg::ProctorBoard)}</A></Show>
+                                    <Show when=move || applicant><A href="/admission">{t(Msg::AdmAdmission)}</A></Show>
+                                    <Show when=move || committee><A href="/admission/committee">{t(Msg::AdmCommittee)}</A></Show>
                                     <A href="/inbox">{t(Msg::Inbox)}</A>
                                     <Show when=move || admin><A href="/admin/users">{t(Msg::Administration)}</A></Show>
                                     <Show when=move || audit><A href="/admin/audit">{t(Msg::AuditLog)}</A></Show>

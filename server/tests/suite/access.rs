@@ -94,6 +94,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
                 ("specialty_name", "Hacked"),
                 ("study_language", "kk"),
                 ("places", "10"),
+                ("entrance_test", "no"),
                 ("quota_disability", "0"),
                 ("quota_orphan", "0"),
                 ("quota_rural", "0"),

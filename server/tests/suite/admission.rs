@@ -62,6 +62,7 @@ async fn setup(app: &TestApp) -> Setup {
                     ("specialty_name", "Бағдарламалық қамтамасыз ету"),
                     ("study_language", language),
                     ("places", places),
+                    ("entrance_test", "no"),
                     ("quota_disability", ""),
                     ("quota_orphan", orphan),
                     ("quota_rural", "0"),

@@ -2,7 +2,7 @@
 //! applications with status, the committee's comment, the outcome and a withdrawal, and the
 //! form for each campaign accepting applications.
 
-use crate::admission::api::{applicant_view, apply, ApplicantHome, Withdraw};
+use crate::admission::api::{applicant_view, ApplicantHome, Withdraw};
 use crate::admission::model::{show_score, Application, ApplicationStatus, Campaign, Category, Offer};
 use crate::auth::shell::RequireUser;
 use crate::error::AppError;
@@ -136,7 +136,7 @@ fn ApplicationForm(campaign: Campaign, mine: Option<Application>, changed: RwSig
             let _ = data.set_with_str("request_key", &request_key.get_value());
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let r = apply(data.into()).await;
+                let r = crate::admission::api::apply(data.into()).await;
                 if r.is_ok() {
                     // A later correction is a new request.
                     request_key.set_value(String::new());

@@ -152,7 +152,13 @@ fn Offers(c: CommitteeCampaign, save: ServerAction<SaveOffer>) -> impl IntoView 
                         <SelectError error=error field="study_language"/>
                     </div>
                     <Field label=Msg::AdmPlaces name="places" kind="number" error=error required=true/>
-                    <div class="field"><label><input type="checkbox" name="entrance_test"/>" " {t(Msg::AdmEntranceTestLong)}</label></div>
+                    <div class="field">
+                        <label for="f-entrance_test">{t(Msg::AdmEntranceTestLong)}</label>
+                        <select id="f-entrance_test" name="entrance_test">
+                            <option value="no">{t(Msg::No)}</option>
+                            <option value="yes">{t(Msg::Yes)}</option>
+                        </select>
+                    </div>
                     <Field label=Msg::AdmCatDisability name="quota_disability" kind="number" error=error/>
                     <Field label=Msg::AdmCatOrphan name="quota_orphan" kind="number" error=error/>
                     <Field label=Msg::AdmCatRural name="quota_rural" kind="number" error=error/>
