@@ -547,7 +547,12 @@ fn applicant_iins() -> impl Iterator<Item = String> {
 /// shows the students of ИС-21 who won grants then), and this year's, open, with two
 /// applications already accepted, so the committee has something to rank and `applicant` can
 /// apply.
-async fn admission(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)], hash: &str, now: i64) -> Result<(), Box<dyn std::error::Error>> {
+async fn admission(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[(&str, i64)],
+    hash: &str,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let college = lookup(ids, "college");
     let group = lookup(ids, "group");
     let year: i64 = app::journal::semester::Date::from_epoch_ms(now).to_string()[..4].parse()?;
@@ -612,7 +617,11 @@ async fn admission(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)
             .execute(&mut **tx)
             .await?;
         if outcome != "none" {
-            sqlx::query("UPDATE admission_applications SET enrolled_group = $1 WHERE id = $2").bind(group).bind(id).execute(&mut **tx).await?;
+            sqlx::query("UPDATE admission_applications SET enrolled_group = $1 WHERE id = $2")
+                .bind(group)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
         }
     }
 
@@ -630,7 +639,8 @@ async fn admission(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ids: &[(&str, i64)
     for (n, (login, name, score, cats)) in APPLICANTS.iter().enumerate() {
         let login = Login::parse(login).map_err(|m| format!("{m:?}"))?;
         let email = Email::parse(&format!("{}@demo.talap.kz", login.as_str())).map_err(|m| format!("{m:?}"))?;
-        let user = app::auth::store::insert_user(tx, &login, name, Some(&email), None, hash, Locale::Ru).await.map_err(|e| format!("{e:?}"))?;
+        let user =
+            app::auth::store::insert_user(tx, &login, name, Some(&email), None, hash, Locale::Ru).await.map_err(|e| format!("{e:?}"))?;
         if *score > 0 {
             let id = application(open, user, name.to_string(), *score, cats, now - 86_400_000 + n as i64).fetch_one(&mut **tx).await?;
             choice(id, if n % 2 == 0 { ru } else { kk }).execute(&mut **tx).await?;

@@ -85,11 +85,7 @@ mod ssr {
         let seats: Vec<Seats> = campaign
             .offers
             .iter()
-            .map(|o| Seats {
-                offer_id: o.id,
-                places: o.places,
-                quotas: Category::ALL.iter().map(|c| (*c, o.quota(*c))).collect(),
-            })
+            .map(|o| Seats { offer_id: o.id, places: o.places, quotas: Category::ALL.iter().map(|c| (*c, o.quota(*c))).collect() })
             .collect();
         let contenders: Vec<Contender> = applications
             .iter()
@@ -199,7 +195,8 @@ pub async fn apply(data: leptos::server_fn::codec::MultipartData) -> Result<i64,
         if request_key.is_empty() || request_key.len() > 100 {
             return Err(AppError::BadRequest);
         }
-        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrAdmCampaignClosed))?;
+        let campaign =
+            super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrAdmCampaignClosed))?;
         let mut fields = crate::error::Fields::new();
         let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(upload.text("iin")));
         let full_name = fields.check("full_name", crate::auth::model::parse_name(upload.text("full_name")));
@@ -330,8 +327,16 @@ pub async fn withdraw(application_id: i64) -> Result<(), AppError> {
             return Err(AppError::Refused(Msg::ErrAdmCampaignClosed));
         }
         super::store::set_status(&mut tx, application_id, ApplicationStatus::Withdrawn, "", crate::api::now_ms()).await?;
-        ssr::audit(&mut tx, &caller, "admission.application.withdraw", "admission_application", application_id, college, serde_json::json!({
-            "status": "withdrawn", "before": app.status.code() }))
+        ssr::audit(
+            &mut tx,
+            &caller,
+            "admission.application.withdraw",
+            "admission_application",
+            application_id,
+            college,
+            serde_json::json!({
+            "status": "withdrawn", "before": app.status.code() }),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -377,13 +382,22 @@ pub async fn create_campaign(college_id: i64, year: String, title: String, max_c
             max_choices.trim().parse::<i64>().ok().filter(|n| (1..=super::model::MAX_CHOICES).contains(n)).ok_or(Msg::ErrAdmMaxChoices),
         );
         fields.finish()?;
-        let (year, title, max_choices) = (year.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, max_choices.ok_or(AppError::Internal)?);
+        let (year, title, max_choices) =
+            (year.ok_or(AppError::Internal)?, title.ok_or(AppError::Internal)?, max_choices.ok_or(AppError::Internal)?);
         let mut tx = st.db.begin().await?;
         let id = super::store::insert_campaign(&mut tx, college_id, year, &title, max_choices, crate::api::now_ms())
             .await?
             .ok_or(AppError::field("year", Msg::ErrAdmCampaignExists))?;
-        ssr::audit(&mut tx, &caller, "admission.campaign.create", "admission_campaign", id, college_id, serde_json::json!({
-            "year": year, "title": title, "max_choices": max_choices }))
+        ssr::audit(
+            &mut tx,
+            &caller,
+            "admission.campaign.create",
+            "admission_campaign",
+            id,
+            college_id,
+            serde_json::json!({
+            "year": year, "title": title, "max_choices": max_choices }),
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -451,9 +465,17 @@ pub async fn save_offer(
             return Err(AppError::Refused(Msg::ErrAdmCampaignClosed));
         }
         let id = super::store::save_offer(&mut tx, campaign_id, &offer).await?;
-        ssr::audit(&mut tx, &caller, "admission.offer.save", "admission_offer", id, campaign.college_id, serde_json::json!({
+        ssr::audit(
+            &mut tx,
+            &caller,
+            "admission.offer.save",
+            "admission_offer",
+            id,
+            campaign.college_id,
+            serde_json::json!({
             "campaign_id": campaign_id, "specialty_code": offer.specialty_code, "study_language": offer.language.code(),
-            "places": places, "entrance_test": offer.entrance_test, "quotas": quotas }))
+            "places": places, "entrance_test": offer.entrance_test, "quotas": quotas }),
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -524,8 +546,16 @@ pub async fn review(application_id: i64, decision: String, comment: String) -> R
             return Ok(());
         }
         super::store::set_status(&mut tx, application_id, status, &comment, crate::api::now_ms()).await?;
-        ssr::audit(&mut tx, &caller, "admission.application.review", "admission_application", application_id, college, serde_json::json!({
-            "before": app.status.code(), "status": status.code(), "comment": comment }))
+        ssr::audit(
+            &mut tx,
+            &caller,
+            "admission.application.review",
+            "admission_application",
+            application_id,
+            college,
+            serde_json::json!({
+            "before": app.status.code(), "status": status.code(), "comment": comment }),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -580,8 +610,16 @@ pub async fn publish_ranking(campaign_id: i64) -> Result<(), AppError> {
             .flat_map(|(offer, lines)| lines.iter().map(move |l| (*offer, l.position, l.applicant, l.score, l.outcome)))
             .collect();
         super::store::publish(&mut tx, campaign_id, &rows, crate::api::now_ms()).await?;
-        ssr::audit(&mut tx, &caller, "admission.ranking.publish", "admission_campaign", campaign_id, campaign.college_id, serde_json::json!({
-            "placed": ranking.placed.len(), "lines": rows.len() }))
+        ssr::audit(
+            &mut tx,
+            &caller,
+            "admission.ranking.publish",
+            "admission_campaign",
+            campaign_id,
+            campaign.college_id,
+            serde_json::json!({
+            "placed": ranking.placed.len(), "lines": rows.len() }),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -641,9 +679,9 @@ pub async fn enrol(application_id: i64, group_id: i64) -> Result<(), AppError> {
         super::store::set_enrolled(&mut tx, application_id, group_id, now).await?;
         crate::audit::store::record(
             &mut tx,
-            crate::audit::store::Entry::user("admission.enrol", Some(caller.user_id), &caller.ip, user_id)
-                .org(Some(group_id))
-                .after(serde_json::json!({ "application_id": application_id, "number": app.number, "offer_id": offer.id, "group_id": group_id })),
+            crate::audit::store::Entry::user("admission.enrol", Some(caller.user_id), &caller.ip, user_id).org(Some(group_id)).after(
+                serde_json::json!({ "application_id": application_id, "number": app.number, "offer_id": offer.id, "group_id": group_id }),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -691,7 +729,12 @@ pub async fn public_list(offer_id: i64) -> Result<Option<PublishedList>, AppErro
                 submitted_at: None,
             })
             .collect();
-        Ok(Some(PublishedList { campaign: campaign.title, college: campaign.college, year: campaign.year, list: OfferList { offer, lines } }))
+        Ok(Some(PublishedList {
+            campaign: campaign.title,
+            college: campaign.college,
+            year: campaign.year,
+            list: OfferList { offer, lines },
+        }))
     })
     .await
 }

@@ -150,8 +150,7 @@ pub fn rank(offers: &[Seats], contenders: &[Contender]) -> Ranking {
         }
     }
     for seats in &offers {
-        let mut listed: Vec<(&Contender, i64)> =
-            all.iter().filter_map(|c| score_at(c, seats.offer_id).map(|s| (c, s))).collect();
+        let mut listed: Vec<(&Contender, i64)> = all.iter().filter_map(|c| score_at(c, seats.offer_id).map(|s| (c, s))).collect();
         listed.sort_by_key(|(c, s)| key(c, *s));
         let lines = listed
             .into_iter()
@@ -279,11 +278,7 @@ mod tests {
         // displacing 3, who moves on to 30.
         let r = rank(
             &[seats(10, 1, &[]), seats(20, 1, &[]), seats(30, 1, &[])],
-            &[
-                who(1, &[(20, 300), (10, 500)], &[]),
-                who(2, &[(10, 450), (20, 450)], &[]),
-                who(3, &[(20, 400), (30, 400)], &[]),
-            ],
+            &[who(1, &[(20, 300), (10, 500)], &[]), who(2, &[(10, 450), (20, 450)], &[]), who(3, &[(20, 400), (30, 400)], &[])],
         );
         assert_eq!(placed(&r, 1), Some((10, Outcome::General)));
         assert_eq!(placed(&r, 2), Some((20, Outcome::General)));

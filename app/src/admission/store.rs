@@ -2,9 +2,7 @@
 //! published lists. Server functions call these after checking the caller; writes run in the
 //! action's transaction.
 
-use super::model::{
-    application_number, Application, ApplicationStatus, Campaign, CampaignStatus, Category, Offer, Outcome,
-};
+use super::model::{application_number, Application, ApplicationStatus, Campaign, CampaignStatus, Category, Offer, Outcome};
 use crate::admin::model::StudyLanguage;
 use crate::db::Db;
 use crate::error::AppError;
@@ -148,14 +146,13 @@ pub async fn insert_campaign(
 
 /// Adds the offer, or sets its places when the campaign has this specialty and language.
 pub async fn save_offer(tx: &mut Transaction<'_, Any>, campaign_id: i64, o: &Offer) -> Result<i64, AppError> {
-    let existing: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM admission_offers WHERE campaign_id = $1 AND specialty_code = $2 AND study_language = $3",
-    )
-    .bind(campaign_id)
-    .bind(&o.specialty_code)
-    .bind(o.language.code())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM admission_offers WHERE campaign_id = $1 AND specialty_code = $2 AND study_language = $3")
+            .bind(campaign_id)
+            .bind(&o.specialty_code)
+            .bind(o.language.code())
+            .fetch_optional(&mut **tx)
+            .await?;
     let q = o.quotas;
     match existing {
         Some(id) => {
@@ -223,11 +220,10 @@ const APPLICATION_SELECT: &str = "SELECT a.id, a.campaign_id, c.year, a.iin, a.f
 async fn complete<'e, E: Executor<'e, Database = Any> + Copy>(ex: E, rows: Vec<ApplicationRow>) -> Result<Vec<Application>, AppError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let choices: Vec<i64> =
-            sqlx::query_scalar("SELECT offer_id FROM admission_choices WHERE application_id = $1 ORDER BY preference")
-                .bind(r.id)
-                .fetch_all(ex)
-                .await?;
+        let choices: Vec<i64> = sqlx::query_scalar("SELECT offer_id FROM admission_choices WHERE application_id = $1 ORDER BY preference")
+            .bind(r.id)
+            .fetch_all(ex)
+            .await?;
         let placed: Option<i64> = sqlx::query_scalar(
             "SELECT offer_id FROM admission_list_rows WHERE application_id = $1 AND (outcome = 'general' OR outcome LIKE 'quota:%')",
         )
@@ -269,11 +265,10 @@ pub async fn applications_of_user(db: &Db, user_id: i64) -> Result<Vec<Applicati
 
 /// A campaign's applications in the order they came.
 pub async fn applications_of_campaign(db: &Db, campaign_id: i64) -> Result<Vec<Application>, AppError> {
-    let rows =
-        sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.campaign_id = $1 ORDER BY a.submitted_at, a.id"))
-            .bind(campaign_id)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows = sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.campaign_id = $1 ORDER BY a.submitted_at, a.id"))
+        .bind(campaign_id)
+        .fetch_all(&db.pool)
+        .await?;
     complete(&db.pool, rows).await
 }
 
@@ -468,7 +463,12 @@ pub async fn document(db: &Db, id: i64) -> Result<Option<(String, String)>, AppE
 }
 
 /// Replaces the published lists of a campaign's offers and marks it published.
-pub async fn publish(tx: &mut Transaction<'_, Any>, campaign_id: i64, rows: &[(i64, i64, i64, i64, Outcome)], now: i64) -> Result<(), AppError> {
+pub async fn publish(
+    tx: &mut Transaction<'_, Any>,
+    campaign_id: i64,
+    rows: &[(i64, i64, i64, i64, Outcome)],
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("DELETE FROM admission_list_rows WHERE offer_id IN (SELECT id FROM admission_offers WHERE campaign_id = $1)")
         .bind(campaign_id)
         .execute(&mut **tx)
@@ -544,12 +544,10 @@ pub async fn set_enrolled(tx: &mut Transaction<'_, Any>, id: i64, group_id: i64,
 /// Gives the account its IIN when it has none and nobody else holds it (an applicant who
 /// registered with a login becomes a student known by IIN).
 pub async fn give_iin(tx: &mut Transaction<'_, Any>, user_id: i64, iin: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL AND NOT EXISTS (SELECT 1 FROM users o WHERE o.iin = $1)",
-    )
-    .bind(iin)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("UPDATE users SET iin = $1 WHERE id = $2 AND iin IS NULL AND NOT EXISTS (SELECT 1 FROM users o WHERE o.iin = $1)")
+        .bind(iin)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

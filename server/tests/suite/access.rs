@@ -84,7 +84,11 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/admission/apply", SignedIn, vec![("campaign_id", "1"), ("request_key", "k")]),
         ("/api/admission/withdraw", SignedIn, vec![("application_id", "1")]),
         ("/api/admission/committee", Permission, vec![]),
-        ("/api/admission/campaign/create", Permission, vec![("college_id", "1"), ("year", "2027"), ("title", "Hacked"), ("max_choices", "3")]),
+        (
+            "/api/admission/campaign/create",
+            Permission,
+            vec![("college_id", "1"), ("year", "2027"), ("title", "Hacked"), ("max_choices", "3")],
+        ),
         (
             "/api/admission/offer/save",
             Permission,

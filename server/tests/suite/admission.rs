@@ -40,13 +40,21 @@ async fn setup(app: &TestApp) -> Setup {
     app.make_user("stranger", PW, Some((Role::Director, other))).await;
     let director = app.signed_in("director", PW).await;
     let r = app
-        .call(&director, "/api/admission/campaign/create", &[("college_id", &college.to_string()), ("year", "2027"), ("title", "Қабылдау"), ("max_choices", "2")])
+        .call(
+            &director,
+            "/api/admission/campaign/create",
+            &[("college_id", &college.to_string()), ("year", "2027"), ("title", "Қабылдау"), ("max_choices", "2")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let campaign: i64 = r.body.trim().parse().unwrap();
     // The same college and year again is refused at the year.
     let r = app
-        .call(&director, "/api/admission/campaign/create", &[("college_id", &college.to_string()), ("year", "2027"), ("title", "Екі"), ("max_choices", "2")])
+        .call(
+            &director,
+            "/api/admission/campaign/create",
+            &[("college_id", &college.to_string()), ("year", "2027"), ("title", "Екі"), ("max_choices", "2")],
+        )
         .await;
     assert_eq!(r.field_errors(), vec![("year".to_string(), "ErrAdmCampaignExists".to_string())]);
     let offer = |language: &'static str, places: &'static str, orphan: &'static str| {
@@ -193,10 +201,15 @@ async fn an_application_is_checked_at_its_fields_and_a_retry_writes_once(b: Back
 
     // A correction (new key) after the committee returned it goes back to "submitted".
     let director = app.signed_in("director", PW).await;
-    let r = app.call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "return"), ("comment", "")]).await;
+    let r =
+        app.call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "return"), ("comment", "")]).await;
     assert_eq!(r.field_errors(), vec![("comment".to_string(), "ErrAdmCommentRequired".to_string())]);
     let r = app
-        .call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "return"), ("comment", "Аттестат анық емес")])
+        .call(
+            &director,
+            "/api/admission/review",
+            &[("application_id", &id.to_string()), ("decision", "return"), ("comment", "Аттестат анық емес")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mine = app.call(&a, "/api/admission/mine", &[]).await.json();
@@ -287,7 +300,9 @@ async fn ranked(app: &TestApp, s: &Setup) -> Vec<i64> {
         let id: i64 = r.body.trim().parse().unwrap();
         // p5 is never accepted: only accepted applications compete.
         if login != "p5" {
-            let r = app.call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "accept"), ("comment", "")]).await;
+            let r = app
+                .call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "accept"), ("comment", "")])
+                .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
         ids.push(id);
@@ -345,7 +360,8 @@ async fn the_published_list_ranks_by_quota_and_score_and_hides_personal_data(b: 
     for l in lines {
         assert_eq!(l["application_id"], serde_json::Value::Null);
     }
-    for secret in [iin("100610", 1), iin("100610", 2), "7011234567".to_string(), "Серікова".to_string(), "Нұрланқызы".to_string()] {
+    for secret in [iin("100610", 1), iin("100610", 2), "7011234567".to_string(), "Серікова".to_string(), "Нұрланқызы".to_string()]
+    {
         assert!(!r.body.contains(&secret), "the public list shows {secret}: {}", r.body);
     }
     // The page itself renders for anyone, with the place.

@@ -149,10 +149,12 @@ fn ApplicationForm(campaign: Campaign, mine: Option<Application>, changed: RwSig
     };
     let has_test = campaign.offers.iter().any(|o| o.entrance_test);
     let m = mine.clone();
-    let value = move |f: fn(&Application) -> String| Signal::derive({
-        let m = m.clone();
-        move || m.as_ref().map(f).unwrap_or_default()
-    });
+    let value = move |f: fn(&Application) -> String| {
+        Signal::derive({
+            let m = m.clone();
+            move || m.as_ref().map(f).unwrap_or_default()
+        })
+    };
     let claimed = mine.as_ref().map(|a| a.categories.clone()).unwrap_or_default();
     let chosen = mine.as_ref().map(|a| a.choices.clone()).unwrap_or_default();
     let offers = campaign.offers.clone();

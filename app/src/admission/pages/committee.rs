@@ -2,11 +2,11 @@
 //! specialty and language with the quotas, the applications to accept or return, the ranking
 //! (a preview, then publication) and the enrolment of those placed.
 
+use crate::admin::model::StudyLanguage;
 use crate::admission::api::{
     campaign_for_committee, committee_view, preview_ranking, CreateCampaign, Enrol, PublishRanking, Review, SaveOffer,
 };
 use crate::admission::model::{show_score, ApplicationStatus, CampaignStatus, Category, CommitteeCampaign};
-use crate::admin::model::StudyLanguage;
 use crate::auth::shell::RequireUser;
 use crate::i18n::{t, use_locale, Msg};
 use crate::ui::{action_error, action_ok, ErrorNote, Field, FormStatus, SelectError};
@@ -259,9 +259,16 @@ fn Ranking(c: CommitteeCampaign, publish: ServerAction<PublishRanking>) -> impl 
     let campaign_id = c.campaign.id;
     let open = c.campaign.status == CampaignStatus::Open;
     let asked = RwSignal::new(0u32);
-    let preview = Resource::new(move || asked.get(), move |n| async move {
-        if n == 0 { None } else { Some(preview_ranking(campaign_id).await) }
-    });
+    let preview = Resource::new(
+        move || asked.get(),
+        move |n| async move {
+            if n == 0 {
+                None
+            } else {
+                Some(preview_ranking(campaign_id).await)
+            }
+        },
+    );
     let error = action_error(publish);
     view! {
         <section class="card" data-testid="admission-ranking">
