@@ -276,11 +276,11 @@ async fn strangers_are_refused(b: Backend) {
 async fn ranked(app: &TestApp, s: &Setup) -> Vec<i64> {
     let director = app.signed_in("director", PW).await;
     let people = [
-        ("p1", "4,90", false, "", vec![s.ru, s.kk]),
-        ("p2", "4,50", true, "", vec![s.kk]),
-        ("p3", "4,50", false, "", vec![s.kk]),
-        ("p4", "3,10", false, "orphan", vec![s.kk]),
-        ("p5", "4,00", false, "", vec![s.kk]),
+        ("ap1", "4,90", false, "", vec![s.ru, s.kk]),
+        ("ap2", "4,50", true, "", vec![s.kk]),
+        ("ap3", "4,50", false, "", vec![s.kk]),
+        ("ap4", "3,10", false, "orphan", vec![s.kk]),
+        ("ap5", "4,00", false, "", vec![s.kk]),
     ];
     let mut ids = Vec::new();
     for (n, (login, score, honours, cat, choices)) in people.into_iter().enumerate() {
@@ -298,8 +298,8 @@ async fn ranked(app: &TestApp, s: &Setup) -> Vec<i64> {
         let r = apply(app, &c, &f, doc).await;
         assert_eq!(r.status, StatusCode::OK, "{login}: {}", r.body);
         let id: i64 = r.body.trim().parse().unwrap();
-        // p5 is never accepted: only accepted applications compete.
-        if login != "p5" {
+        // ap5 is never accepted: only accepted applications compete.
+        if login != "ap5" {
             let r = app
                 .call(&director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", "accept"), ("comment", "")])
                 .await;
@@ -370,7 +370,7 @@ async fn the_published_list_ranks_by_quota_and_score_and_hides_personal_data(b: 
     assert!(page.body.contains(&format!("2027-{:05}", ids[1])), "{}", page.body);
     assert!(!page.body.contains(&iin("100610", 2)));
     // The applicant sees where they were placed.
-    let p1 = app.signed_in("p1", PW).await;
+    let p1 = app.signed_in("ap1", PW).await;
     assert_eq!(app.call(&p1, "/api/admission/mine", &[]).await.json()["mine"][0]["placed"], s.ru);
 }
 
@@ -422,7 +422,7 @@ async fn a_placed_applicant_is_enrolled_once(b: Backend) {
     // The student record: the group's list and the card with the movement, IIN given to the account.
     let students = app.call(&director, "/api/records/group", &[("group_id", &kk_group.to_string())]).await.json();
     assert_eq!(students["students"][0]["iin"], iin("100610", 2));
-    let p2: i64 = app.count("SELECT id FROM users WHERE login = 'p2'").await;
+    let p2: i64 = app.count("SELECT id FROM users WHERE login = 'ap2'").await;
     let card = app.call(&director, "/api/records/student", &[("student_id", &p2.to_string())]).await;
     assert_eq!(card.json()["movements"][0]["kind"], "Enrolled", "{}", card.body);
     assert_eq!(card.json()["movements"][0]["reason"], format!("2027-{:05}", ids[1]));
