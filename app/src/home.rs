@@ -55,7 +55,7 @@ pub fn HomePage() -> impl IntoView {
                             <A href="/login" attr:class="button primary">{t(Msg::SignIn)}</A>
                             <A href="/register" attr:class="button">{t(Msg::Register)}</A>
                         </p>
-                        <p><A href="/olympiad/register">{t(Msg::OlyRegisterAsTeacher)}</A>" · "<A href="/olympiad/winners">{t(Msg::OlyWinners)}</A></p>
+                        <p><A href="/olympiad/register">{t(Msg::OlyRegisterAsTeacher)}</A>" · "<A href="/olympiad/winners">{t(Msg::OlyWinners)}</A>" · "<A href="/admission/lists">{t(Msg::AdmPublicLists)}</A></p>
                     </section>
                 }.into_any(),
             })}
@@ -75,6 +75,9 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
     }
     if u.can(Permission::RecordsManage) {
         tiles.push(("/records", Msg::StudentRecords, Msg::TileRecords));
+    }
+    if u.can(Permission::AdmissionManage) {
+        tiles.push(("/admission/committee", Msg::AdmCommittee, Msg::TileAdmissionCommittee));
     }
     if u.can(Permission::AuditRead) {
         tiles.push(("/admin/audit", Msg::AuditLog, Msg::TileAudit));
@@ -111,6 +114,9 @@ fn tiles(u: &crate::auth::model::SessionUser) -> Vec<(&'static str, Msg, Msg)> {
         tiles.push(("/my/marks", Msg::MyMarks, Msg::TileMyMarks));
         tiles.push(("/my/assignments", Msg::MyAssignments, Msg::TileMyAssignments));
         tiles.push(("/my/certificates", Msg::MyCertificates, Msg::TileMyCertificates));
+    } else {
+        // Applicants (a registered account is one) apply to a college here.
+        tiles.push(("/admission", Msg::AdmAdmission, Msg::TileAdmission));
     }
     tiles
 }

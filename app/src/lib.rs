@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admission;
 pub mod audit;
 pub mod auth;
 pub mod consent;
@@ -154,6 +155,7 @@ pub fn App() -> impl IntoView {
                 <olympiad::routes::OlympiadRoutes/>
                 <records::pages::RecordsRoutes/>
                 <services::pages::ServicesRoutes/>
+                <admission::pages::AdmissionRoutes/>
             </Routes>
         </Frame>
     }

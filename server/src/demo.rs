@@ -31,6 +31,10 @@ pub fn logins() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<_> = PEOPLE.iter().map(|p| (p.0, role_label(p.2))).collect();
     // Registered for the demo olympiad by olympiad.teacher (see `olympiad`).
     out.push(("olympiad.pupil", role_label(Role::OlympiadParticipant)));
+    // Applicants to the demo college (see `admission`): accounts without a role.
+    for login in APPLICANTS.iter().map(|a| a.0) {
+        out.push((login, "applicant"));
+    }
     out
 }
 
@@ -94,6 +98,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, Box<dyn std::error::Error>> 
     exam(&mut tx, journal_id, now).await?;
     olympiad(&mut tx, &ids, &hash, now).await?;
     service_application(&mut tx, &ids, now).await?;
+    admission(&mut tx, &ids, &hash, now).await?;
     app::audit::store::record(
         &mut tx,
         app::audit::store::Entry {
@@ -588,4 +593,130 @@ async fn service_application(
 
 fn lookup(ids: &[(&str, i64)], key: &str) -> i64 {
     ids.iter().find(|(k, _)| *k == key).map(|(_, id)| *id).unwrap_or(1)
+}
+
+/// Applicants of the demo college's open campaign: (login, full name, certificate average in
+/// hundredths, categories). `applicant` has not applied yet (the tour's applicant applies).
+const APPLICANTS: &[(&str, &str, i64, &str)] = &[
+    ("applicant", "Нұрсұлтан Бекұлы Омаров", 0, ""),
+    ("applicant2", "Жанерке Талғатқызы Сейітова", 462, "rural"),
+    ("applicant3", "Ислам Русланұлы Ахметов", 418, ""),
+];
+
+/// Valid IINs of applicants born on 10 June 2010, in order.
+fn applicant_iins() -> impl Iterator<Item = String> {
+    (0u32..).filter_map(|k| {
+        let first = format!("1006105{k:04}");
+        let mut digits = [0u8; 11];
+        for (d, b) in digits.iter_mut().zip(first.bytes()) {
+            *d = b - b'0';
+        }
+        app::olympiad::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
+    })
+}
+
+/// Admission at the demo college: last year's campaign, ranked and published (its public list
+/// shows the students of ИС-21 who won grants then), and this year's, open, with two
+/// applications already accepted, so the committee has something to rank and `applicant` can
+/// apply.
+async fn admission(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    ids: &[(&str, i64)],
+    hash: &str,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let college = lookup(ids, "college");
+    let group = lookup(ids, "group");
+    let year: i64 = app::journal::semester::Date::from_epoch_ms(now).to_string()[..4].parse()?;
+    let campaign = |y: i64, title: &'static str, status: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO admission_campaigns (college_id, year, title, max_choices, status, published_at, created_at)
+             VALUES ($1, $2, $3, 3, $4, $5, $5) RETURNING id",
+        )
+        .bind(college)
+        .bind(y)
+        .bind(title)
+        .bind(status)
+        .bind(now)
+    };
+    let offer = |campaign: i64, name: &'static str, language: &'static str, places: i64, orphan: i64, rural: i64| {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO admission_offers (campaign_id, specialty_code, specialty_name, study_language, places, quota_orphan, quota_rural)
+             VALUES ($1, '06130100', $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(campaign)
+        .bind(name)
+        .bind(language)
+        .bind(places)
+        .bind(orphan)
+        .bind(rural)
+    };
+    let mut iins = applicant_iins();
+    let mut application = |campaign: i64, user: i64, name: String, score: i64, cats: &'static str, at: i64| {
+        let iin = iins.next().unwrap_or_default();
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO admission_applications (campaign_id, user_id, iin, full_name, phone, certificate_score, categories, status,
+                 request_key, submitted_at, updated_at)
+             VALUES ($1, $2, $3, $4, '+77010000000', $5, $6, 'accepted', 'demo', $7, $7) RETURNING id",
+        )
+        .bind(campaign)
+        .bind(user)
+        .bind(iin)
+        .bind(name)
+        .bind(score)
+        .bind(cats)
+        .bind(at)
+    };
+    let choice = |application: i64, offer: i64| {
+        sqlx::query("INSERT INTO admission_choices (application_id, preference, offer_id) VALUES ($1, 1, $2)").bind(application).bind(offer)
+    };
+
+    // Last year's: two grants of three places' worth of applicants (one by the orphans' quota).
+    let past = campaign(year - 1, "Қабылдау", "published").fetch_one(&mut **tx).await?;
+    let past_offer = offer(past, "Бағдарламалық қамтамасыз ету", "kk", 2, 1, 0).fetch_one(&mut **tx).await?;
+    let students = [("student1", 485, "", "general"), ("student2", 440, "orphan", "quota:orphan"), ("student3", 410, "", "none")];
+    for (n, (login, score, cats, outcome)) in students.into_iter().enumerate() {
+        let (user, name): (i64, String) =
+            sqlx::query_as("SELECT id, full_name FROM users WHERE login = $1").bind(login).fetch_one(&mut **tx).await?;
+        let id = application(past, user, name, score, cats, now - 300_000_000 + n as i64).fetch_one(&mut **tx).await?;
+        choice(id, past_offer).execute(&mut **tx).await?;
+        sqlx::query("INSERT INTO admission_list_rows (offer_id, position, application_id, score, outcome) VALUES ($1, $2, $3, $4, $5)")
+            .bind(past_offer)
+            .bind(n as i64 + 1)
+            .bind(id)
+            .bind(score)
+            .bind(outcome)
+            .execute(&mut **tx)
+            .await?;
+        if outcome != "none" {
+            sqlx::query("UPDATE admission_applications SET enrolled_group = $1 WHERE id = $2")
+                .bind(group)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+
+    // This year's, open: Kazakh and Russian groups of the same specialty.
+    let open = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO admission_campaigns (college_id, year, title, max_choices, status, created_at) VALUES ($1, $2, 'Қабылдау', 3, 'open', $3) RETURNING id",
+    )
+    .bind(college)
+    .bind(year)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let kk = offer(open, "Бағдарламалық қамтамасыз ету", "kk", 3, 1, 1).fetch_one(&mut **tx).await?;
+    let ru = offer(open, "Программное обеспечение", "ru", 2, 0, 0).fetch_one(&mut **tx).await?;
+    for (n, (login, name, score, cats)) in APPLICANTS.iter().enumerate() {
+        let login = Login::parse(login).map_err(|m| format!("{m:?}"))?;
+        let email = Email::parse(&format!("{}@demo.talap.kz", login.as_str())).map_err(|m| format!("{m:?}"))?;
+        let user =
+            app::auth::store::insert_user(tx, &login, name, Some(&email), None, hash, Locale::Ru).await.map_err(|e| format!("{e:?}"))?;
+        if *score > 0 {
+            let id = application(open, user, name.to_string(), *score, cats, now - 86_400_000 + n as i64).fetch_one(&mut **tx).await?;
+            choice(id, if n % 2 == 0 { ru } else { kk }).execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
 }

@@ -64,11 +64,16 @@ pub fn Header() -> impl IntoView {
                                     || u.can(crate::auth::model::Permission::OlympiadOperate);
                                 let proctor = u.can(crate::auth::model::Permission::ProctorReview);
                                 let services_queue = u.can(crate::auth::model::Permission::ServicesManage);
+                                let committee = u.can(crate::auth::model::Permission::AdmissionManage);
+                                // An account with no role is an applicant: admission is what it has to do.
+                                let applicant = u.grants.is_empty();
                                 view! {
                                     <Show when=move || journals><A href="/journals">{t(Msg::Journals)}</A></Show>
                                     <Show when=move || student><A href="/my/marks">{t(Msg::MyMarks)}</A></Show>
                                     <Show when=move || exams><A href="/exams">{t(Msg::Exams)}</A></Show>
                                     <Show when=move || proctor><A href="/proctor">{t(Msg::ProctorBoard)}</A></Show>
+                                    <Show when=move || applicant><A href="/admission">{t(Msg::AdmAdmission)}</A></Show>
+                                    <Show when=move || committee><A href="/admission/committee">{t(Msg::AdmCommittee)}</A></Show>
                                     <A href="/services">{t(Msg::SvcEServices)}</A>
                                     <Show when=move || services_queue><A href="/services/queue">{t(Msg::SvcQueue)}</A></Show>
                                     <A href="/inbox">{t(Msg::Inbox)}</A>

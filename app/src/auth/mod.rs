@@ -40,4 +40,7 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     "/api/olympiad/join",
     // A pupil's first sign-in with their registration card's code has no session yet.
     "/api/olympiad/first-sign-in",
+    // The published ranked lists of admission (TVT-1): anyone may read them.
+    "/api/admission/lists",
+    "/api/admission/list",
 ];

@@ -127,10 +127,14 @@ pub enum Permission {
     /// Handle applications for the college's e-services: the queue, returns for correction,
     /// approvals and refusals (the college's office, its director, the administrator).
     ServicesManage,
+    /// Run a college's admission: campaigns and their places, the acceptance of documents, the
+    /// ranking and its publication, the enrolment (the admission committee: the college's
+    /// director, the administrator).
+    AdmissionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::OrgManage,
         Permission::UserManage,
         Permission::AuditRead,
@@ -143,6 +147,7 @@ impl Permission {
         Permission::OlympiadAdmit,
         Permission::RecordsManage,
         Permission::ServicesManage,
+        Permission::AdmissionManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -159,6 +164,7 @@ impl Permission {
             Permission::OlympiadAdmit => "olympiad.admit",
             Permission::RecordsManage => "records.manage",
             Permission::ServicesManage => "services.manage",
+            Permission::AdmissionManage => "admission.manage",
         }
     }
 

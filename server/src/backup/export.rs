@@ -104,6 +104,9 @@ pub const PERSON: &[(&str, &str)] = &[
         "olympiad_application_files",
         "application_id IN (SELECT a.id FROM olympiad_applications a JOIN olympiad_participants p ON p.id = a.participant_id WHERE p.user_id = $1)",
     ),
+    ("admission_applications", "user_id = $1"),
+    ("admission_choices", "application_id IN (SELECT id FROM admission_applications WHERE user_id = $1)"),
+    ("admission_list_rows", "application_id IN (SELECT id FROM admission_applications WHERE user_id = $1)"),
     // What was done about them, and what they did (with the addresses they did it from).
     ("audit_log", "(entity = 'user' AND entity_id = $2) OR actor_id = $1"),
 ];
@@ -120,7 +123,7 @@ pub const NOT_ABOUT_THE_PERSON: &[&str] =
 const WITHHELD: &[(&str, &str)] = &[("users", "password_hash")];
 
 /// Columns that hold a media key: the object goes into the export with its row.
-const MEDIA_COLUMNS: &[&str] = &["media_key", "file_media"];
+const MEDIA_COLUMNS: &[&str] = &["media_key", "file_media", "document_key"];
 
 /// Writes everything about one person (`who`: a login or an account id) into `dir`, which must
 /// be empty or not exist yet: their rows as CSV per table, a README, and their media files.
@@ -194,6 +197,17 @@ const ORGANISATION: &[(&str, &str)] = &[
     ("olympiad_application_files", "application_id IN (SELECT id FROM olympiad_applications WHERE participant_id IN {P})"),
     ("olympiad_specialised_schools", "school_id IN {S}"),
     ("olympiad_stage_windows", "region_id IN {S}"),
+    ("admission_campaigns", "college_id IN {S}"),
+    ("admission_offers", "campaign_id IN (SELECT id FROM admission_campaigns WHERE college_id IN {S})"),
+    ("admission_applications", "campaign_id IN (SELECT id FROM admission_campaigns WHERE college_id IN {S})"),
+    (
+        "admission_choices",
+        "application_id IN (SELECT a.id FROM admission_applications a JOIN admission_campaigns c ON c.id = a.campaign_id WHERE c.college_id IN {S})",
+    ),
+    (
+        "admission_list_rows",
+        "application_id IN (SELECT a.id FROM admission_applications a JOIN admission_campaigns c ON c.id = a.campaign_id WHERE c.college_id IN {S})",
+    ),
     ("audit_log", "org_id IN {S}"),
 ];
 

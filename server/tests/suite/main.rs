@@ -9,6 +9,7 @@
 mod common;
 
 mod access;
+mod admission;
 mod db;
 mod exams;
 mod gap_questions;
