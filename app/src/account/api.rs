@@ -92,8 +92,13 @@ pub async fn register(login: String, full_name: String, email: String, password:
         }
         let user_id = crate::auth::store::insert_user(&mut tx, &login, &full_name, Some(&email), None, &hash, locale).await?;
         crate::auth::store::mark_pending(&mut tx, user_id, now).await?;
-        let code =
-            crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CodePurpose::ContactConfirm, crate::auth::store::CODE_TTL_MS).await?;
+        let code = crate::auth::store::create_code(
+            &mut tx,
+            user_id,
+            crate::auth::store::CodePurpose::ContactConfirm,
+            crate::auth::store::CODE_TTL_MS,
+        )
+        .await?;
         let body = Msg::RegisterCodeBody.text(locale).replace("{code}", &code).replace("{login}", login.as_str());
         crate::notify::outbox::enqueue(
             &mut tx,
@@ -260,7 +265,9 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        if !crate::auth::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS).await? {
+        if !crate::auth::ssr::rate_limit(&st.db, &format!("password:acct:{}", caller.user_id), LOGIN_LIMIT_PER_ACCOUNT, QUARTER_HOUR_MS)
+            .await?
+        {
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
@@ -508,7 +515,13 @@ pub async fn request_password_reset(contact: String, channel: String) -> Result<
         };
         let locale = Locale::from_code(&row.locale).unwrap_or_default();
         let mut tx = st.db.begin().await?;
-        let code = crate::auth::store::create_code(&mut tx, user_id, crate::auth::store::CodePurpose::PasswordReset, crate::auth::store::CODE_TTL_MS).await?;
+        let code = crate::auth::store::create_code(
+            &mut tx,
+            user_id,
+            crate::auth::store::CodePurpose::PasswordReset,
+            crate::auth::store::CODE_TTL_MS,
+        )
+        .await?;
         let body = Msg::ResetCodeBody.text(locale).replace("{code}", &code);
         crate::notify::outbox::enqueue(
             &mut tx,

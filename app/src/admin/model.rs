@@ -2,8 +2,7 @@ use crate::auth::model::{Grant, Role};
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
-/// The root organisation (the installation itself); created by the migrations.
-pub const ROOT_ORG_ID: i64 = 1;
+pub use crate::auth::model::ROOT_ORG_ID;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrgKind {

@@ -10,29 +10,9 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use sqlx::{Any, Transaction};
 
-/// An organisation and all its ancestors: the permission checks read it, so it is `auth`'s.
-pub use crate::auth::store::ancestors;
-
-/// The given organisations and everything below them.
-pub async fn subtree(db: &Db, roots: &[i64]) -> Result<Vec<i64>, AppError> {
-    let mut all = Vec::new();
-    for root in roots {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "WITH RECURSIVE down(id) AS (
-                 SELECT id FROM organisations WHERE id = $1
-                 UNION ALL
-                 SELECT o.id FROM organisations o JOIN down ON o.parent_id = down.id)
-             SELECT id FROM down",
-        )
-        .bind(*root)
-        .fetch_all(&db.pool)
-        .await?;
-        all.extend(ids);
-    }
-    all.sort_unstable();
-    all.dedup();
-    Ok(all)
-}
+/// An organisation with all its ancestors, and organisations with all below them: the
+/// permission checks and every scoped list read them, so they are `auth`'s.
+pub use crate::auth::store::{ancestors, subtree};
 
 #[derive(sqlx::FromRow)]
 struct OrgRow {

@@ -22,11 +22,8 @@ pub async fn audit_list(actor: String, action: String, entity: String, from: Str
         }
         fields.finish()?;
         let roots = caller.scope_roots(Permission::AuditRead);
-        let orgs = if roots.contains(&crate::admin::model::ROOT_ORG_ID) {
-            None
-        } else {
-            Some(crate::admin::store::subtree(&st.db, &roots).await?)
-        };
+        let orgs =
+            if roots.contains(&crate::auth::model::ROOT_ORG_ID) { None } else { Some(crate::auth::store::subtree(&st.db, &roots).await?) };
         let filter = super::store::Filter { actor, action, entity, from_ms, to_ms, orgs, page };
         super::store::list(&st.db, &filter).await
     })

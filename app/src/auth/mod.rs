@@ -10,7 +10,6 @@ pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-
 /// Server functions anyone may call without signing in. Every other `/api/` path is refused
 /// with 401 by the server's guard before its arguments are even read (deny by default); the
 /// function itself then checks the caller's role and scope.

@@ -4,6 +4,10 @@
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
+/// The root organisation (the installation itself); created by the migrations. A grant on it
+/// reaches every organisation.
+pub const ROOT_ORG_ID: i64 = 1;
+
 /// Roles of PLT-1. What each may do is data (`role_permissions`); this list names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {

@@ -494,6 +494,41 @@ impl Flow {
         self.y += st.line();
     }
 
+    /// The check block at the foot of the page, where a verifier expects it: `caption` ("scan
+    /// to check"), the QR code of `url` with four modules of white around it as the QR standard
+    /// asks, and the address printed and linked. A URL too long for a QR code only loses the
+    /// code: the address is still printed. Nothing for an empty URL.
+    pub(crate) fn verify_footer(&mut self, url: &str, caption: &str) {
+        let url = url.trim();
+        if url.is_empty() {
+            return;
+        }
+        let qr = qr_matrix(url);
+        let qr_size = if qr.is_some() { 90.0 } else { 0.0 };
+        let quiet = qr.as_ref().map_or(4.0, |q| 4.0 * qr_size / q.width.max(1) as f32);
+        let caption_style = Style { gray: 60, ..Style::regular(8.0) };
+        let url_style = Style { gray: 60, ..Style::regular(7.0) };
+        let url_lines = wrap_clipped(url, url_style, 240.0, 3);
+        let block = caption_style.line() + quiet + qr_size + quiet + url_lines.len() as f32 * url_style.line();
+        if self.y + block + 16.0 > self.bottom {
+            self.new_page();
+        }
+        self.y = self.bottom - block;
+        self.paragraph(caption, caption_style, Align::Left, 0.0);
+        self.gap(quiet);
+        if let Some(qr) = qr {
+            let (x, y) = (self.left, self.y);
+            self.ops().push(qr_op(&qr, x, y, qr_size));
+            self.gap(qr_size + quiet);
+        }
+        let (top, width) = (self.y, url_lines.iter().map(|l| url_style.width(l)).fold(0.0, f32::max));
+        for line in &url_lines {
+            self.paragraph(line, url_style, Align::Left, 0.0);
+        }
+        let area = [self.left, top, width, self.y - top];
+        self.ops().push(Op::Link { area, uri: url.to_string() });
+    }
+
     /// Numbers every page "n / N" (after `label`, as "Page n / N") at the foot, with `title`
     /// at the left when given. Without `always`, a one-page document gets no number.
     pub(crate) fn page_numbers(&mut self, label: Option<&str>, title: Option<&str>, always: bool) {

@@ -3,17 +3,17 @@
 //! contact is shown off and disabled, with the reason. Each person reads and changes only their
 //! own settings: the server functions take no user id.
 
-use crate::notify::model::{Channel, Preferences};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
+use crate::notify::model::{Channel, Preferences};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::notify::model::{Channel, ChannelChoice, EventKind, KindChoices, Preferences};
-    use crate::notify::store::preferences as stored;
     use crate::db::Db;
     use crate::error::AppError;
+    use crate::notify::model::{Channel, ChannelChoice, EventKind, KindChoices, Preferences};
+    use crate::notify::store::preferences as stored;
 
     /// The person's settings: stored choices over the defaults; a channel without a contact
     /// is off whatever was chosen.

@@ -3,7 +3,7 @@
 //! leads to its verification page. Drawn with the engine in `docs::pdf`; `export` loads the
 //! data and sends them.
 
-use crate::docs::pdf::{draw_table, plan, qr_matrix, qr_op, render, wrap_clipped, Align, Flow, Op, Style, A4_LONG, A4_SHORT};
+use crate::docs::pdf::{draw_table, plan, render, Align, Flow, Op, Style, A4_LONG, A4_SHORT};
 use crate::i18n::{Locale, Msg};
 
 /// One line of a transcript. The values are shown as given (already formatted by the caller).
@@ -129,35 +129,7 @@ pub fn certificate_pdf(c: &Certificate, locale: Locale) -> Vec<u8> {
     f.gap(48.0);
     f.closing("", tr(Msg::PdfSignature), tr(Msg::PdfStampPlace));
 
-    // The QR block sits at the foot of the page, where a verifier expects it, with four modules
-    // of white around the code as the QR standard asks. A URL too long for a QR code only loses
-    // the code: the address is still printed.
-    if !c.verify_url.trim().is_empty() {
-        let qr = qr_matrix(&c.verify_url);
-        let qr_size = if qr.is_some() { 90.0 } else { 0.0 };
-        let quiet = qr.as_ref().map_or(4.0, |q| 4.0 * qr_size / q.width.max(1) as f32);
-        let caption = Style { gray: 60, ..Style::regular(8.0) };
-        let url_style = Style { gray: 60, ..Style::regular(7.0) };
-        let url_lines = wrap_clipped(&c.verify_url, url_style, 240.0, 3);
-        let block = caption.line() + quiet + qr_size + quiet + url_lines.len() as f32 * url_style.line();
-        if f.y + block + 16.0 > f.bottom {
-            f.new_page();
-        }
-        f.y = f.bottom - block;
-        f.paragraph(tr(Msg::PdfScanToVerify), caption, Align::Left, 0.0);
-        f.gap(quiet);
-        if let Some(qr) = qr {
-            let (x, y) = (f.left, f.y);
-            f.ops().push(qr_op(&qr, x, y, qr_size));
-            f.gap(qr_size + quiet);
-        }
-        let (top, width) = (f.y, url_lines.iter().map(|l| url_style.width(l)).fold(0.0, f32::max));
-        for line in &url_lines {
-            f.paragraph(line, url_style, Align::Left, 0.0);
-        }
-        let area = [f.left, top, width, f.y - top];
-        f.ops().push(Op::Link { area, uri: c.verify_url.trim().to_string() });
-    }
+    f.verify_footer(&c.verify_url, tr(Msg::PdfScanToVerify));
     f.page_numbers(Some(tr(Msg::PdfPage)), None, false);
     render(&f.pages, title, Some(locale))
 }
@@ -166,6 +138,7 @@ pub fn certificate_pdf(c: &Certificate, locale: Locale) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::docs::pdf::testing::*;
+    use crate::docs::pdf::{qr_matrix, qr_op};
 
     fn transcript(rows: usize) -> Transcript {
         Transcript {

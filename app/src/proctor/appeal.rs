@@ -11,8 +11,7 @@ pub async fn appeal_verdict(attempt_id: i64, text: String) -> Result<(), AppErro
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let (student, verdict, verdict_by) =
-            super::store::appeal::attempt_verdict(&st.db, attempt_id).await?.ok_or(AppError::NotFound)?;
+        let (student, verdict, verdict_by) = super::store::appeal::attempt_verdict(&st.db, attempt_id).await?.ok_or(AppError::NotFound)?;
         if student != caller.user_id {
             return Err(AppError::Forbidden);
         }

@@ -132,7 +132,8 @@ pub async fn review_violation(violation_id: i64, decision: String, comment: Stri
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
-        let attempt_id = crate::proctor_review::store::review::attempt_of_violation(&st.db, violation_id).await?.ok_or(AppError::NotFound)?;
+        let attempt_id =
+            crate::proctor_review::store::review::attempt_of_violation(&st.db, violation_id).await?.ok_or(AppError::NotFound)?;
         let group = ssr::require_reviewer(&st.db, &caller, attempt_id).await?;
         let status = match decision.as_str() {
             "confirm" => "confirmed",
@@ -270,7 +271,9 @@ pub async fn decide_appeal(attempt_id: i64, decision: String, comment: String) -
         }
         let mut tx = st.db.begin().await?;
         let now = crate::api::now_ms();
-        if !crate::proctor_review::store::review::decide_pending_appeal(&mut tx, attempt_id, &decision, caller.user_id, &comment, now).await? {
+        if !crate::proctor_review::store::review::decide_pending_appeal(&mut tx, attempt_id, &decision, caller.user_id, &comment, now)
+            .await?
+        {
             return Err(AppError::NotFound);
         }
         if decision == "upheld" {
@@ -327,7 +330,9 @@ pub async fn reopen_appeal(attempt_id: i64, decision: String, comment: String) -
             "comment": before.comment,
         });
         let now = crate::api::now_ms();
-        if !crate::proctor_review::store::review::redecide_appeal(&mut tx, attempt_id, &status, &decision, caller.user_id, &comment, now).await? {
+        if !crate::proctor_review::store::review::redecide_appeal(&mut tx, attempt_id, &status, &decision, caller.user_id, &comment, now)
+            .await?
+        {
             // Someone else reopened it at the same moment.
             return Err(AppError::Refused(Msg::ErrAppealFinal));
         }

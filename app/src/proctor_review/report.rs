@@ -2,7 +2,6 @@
 //! authorised image route, and the retention purge. The counts come from the same violation
 //! rows the review screens show (`store::review::violations_of`), so the two always agree.
 
-use crate::proctor::store;
 pub use super::store::report::ReportRow;
 use crate::auth::model::Permission;
 use crate::auth::ssr::Caller;
@@ -11,6 +10,7 @@ use crate::docs::xlsx::{workbook, Sheet, XCell};
 use crate::edge::{id_and_ext, Download, Lang, Routes};
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
+use crate::proctor::store;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 

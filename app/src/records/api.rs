@@ -106,6 +106,14 @@ pub async fn import_students(data: leptos::server_fn::codec::MultipartData) -> R
             AppError::Invalid(errors.into_iter().map(|(field, msg)| crate::error::FieldError { field, msg }).collect())
         };
         let rows = super::file::parse_students(&upload.file_name, &upload.bytes).map_err(to_fields)?;
+        let now = crate::api::now_ms();
+        let mut tx = st.db.begin().await?;
+        // One import of a college at a time (the same file sent twice at once): the second
+        // plans after the first committed and finds its groups and students. A preview takes
+        // the lock too, so that it reads what an import running now will have written.
+        st.db.lock_row(&mut tx, "organisations", college_id).await?;
+        // The importer's scope is read under the lock too: the groups an import just made are
+        // in it, so the students it put there are found as the college's own.
         let roots = caller.scope_roots(Permission::RecordsManage);
         let scope = crate::admin::store::subtree(&st.db, &roots).await?;
         let importer = super::import::Importer {
@@ -114,12 +122,6 @@ pub async fn import_students(data: leptos::server_fn::codec::MultipartData) -> R
             scope: &scope,
             everyone: roots.contains(&crate::admin::model::ROOT_ORG_ID),
         };
-        let now = crate::api::now_ms();
-        let mut tx = st.db.begin().await?;
-        // One import of a college at a time (the same file sent twice at once): the second
-        // plans after the first committed and finds its groups and students. A preview takes
-        // the lock too, so that it reads what an import running now will have written.
-        st.db.lock_row(&mut tx, "organisations", college_id).await?;
         let (mut report, accounts) = super::import::plan(&mut tx, &importer, college_id, &rows).await?.map_err(to_fields)?;
         report.dry_run = dry_run;
         if dry_run || report.changes() == 0 {

@@ -2,7 +2,7 @@
 //! decision (or the motivated refusal) with its number, the application's answers, and a QR code
 //! that opens the public check page. Drawn with `docs::pdf`, as the journal's certificates are.
 
-use crate::docs::pdf::{qr_matrix, qr_op, render, wrap_clipped, Align, Flow, Op, Style, A4_LONG, A4_SHORT};
+use crate::docs::pdf::{render, Align, Flow, Op, Style, A4_LONG, A4_SHORT};
 use crate::i18n::{Locale, Msg};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,32 +52,7 @@ pub fn result_pdf(d: &ResultDocument, locale: Locale) -> Vec<u8> {
     f.gap(40.0);
     f.closing("", tr(Msg::PdfSignature), tr(Msg::PdfStampPlace));
 
-    if !d.verify_url.trim().is_empty() {
-        let qr = qr_matrix(&d.verify_url);
-        let qr_size = if qr.is_some() { 90.0 } else { 0.0 };
-        let quiet = qr.as_ref().map_or(4.0, |q| 4.0 * qr_size / q.width.max(1) as f32);
-        let caption = Style { gray: 60, ..Style::regular(8.0) };
-        let url_style = Style { gray: 60, ..Style::regular(7.0) };
-        let url_lines = wrap_clipped(&d.verify_url, url_style, 240.0, 3);
-        let block = caption.line() + quiet + qr_size + quiet + url_lines.len() as f32 * url_style.line();
-        if f.y + block + 16.0 > f.bottom {
-            f.new_page();
-        }
-        f.y = f.bottom - block;
-        f.paragraph(tr(Msg::PdfScanToVerify), caption, Align::Left, 0.0);
-        f.gap(quiet);
-        if let Some(qr) = qr {
-            let (x, y) = (f.left, f.y);
-            f.ops().push(qr_op(&qr, x, y, qr_size));
-            f.gap(qr_size + quiet);
-        }
-        let (top, width) = (f.y, url_lines.iter().map(|l| url_style.width(l)).fold(0.0, f32::max));
-        for line in &url_lines {
-            f.paragraph(line, url_style, Align::Left, 0.0);
-        }
-        let area = [f.left, top, width, f.y - top];
-        f.ops().push(Op::Link { area, uri: d.verify_url.trim().to_string() });
-    }
+    f.verify_footer(&d.verify_url, tr(Msg::PdfScanToVerify));
     f.page_numbers(Some(tr(Msg::PdfPage)), None, false);
     render(&f.pages, &d.title, Some(locale))
 }

@@ -393,7 +393,8 @@ async fn many_writers_at_once_write_each_import_and_movement_once(b: Backend) {
     // one audit row: the imports that found everything in place wrote nothing.
     assert_eq!(after, [before[0] + 2, before[1] + 3, before[2] + 3, before[3] + 3, before[4] + 3, before[5] + 1]);
 
-    let students: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE iin IS NOT NULL ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    let students: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE iin IS NOT NULL ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
     assert_eq!(students.len(), 3);
     let leave = |student: i64, reason: &'static str| {
         let (app, director) = (&app, director.clone());

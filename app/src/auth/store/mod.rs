@@ -441,3 +441,24 @@ pub async fn ancestors(db: &Db, org_id: i64) -> Result<Vec<i64>, AppError> {
     .await?;
     Ok(ids)
 }
+
+/// The given organisations and everything below them.
+pub async fn subtree(db: &Db, roots: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut all = Vec::new();
+    for root in roots {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "WITH RECURSIVE down(id) AS (
+                 SELECT id FROM organisations WHERE id = $1
+                 UNION ALL
+                 SELECT o.id FROM organisations o JOIN down ON o.parent_id = down.id)
+             SELECT id FROM down",
+        )
+        .bind(*root)
+        .fetch_all(&db.pool)
+        .await?;
+        all.extend(ids);
+    }
+    all.sort_unstable();
+    all.dedup();
+    Ok(all)
+}

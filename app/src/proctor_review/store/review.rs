@@ -6,8 +6,8 @@
 use crate::auth::model::Permission;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::proctor_review::dto::{AppealItem, BoardRow, EventItem, EvidenceItem, ViolationItem};
 use crate::proctor::settings::Capture;
+use crate::proctor_review::dto::{AppealItem, BoardRow, EventItem, EvidenceItem, ViolationItem};
 use sqlx::{Any, Transaction};
 
 const BOARD_SQL: &str =
