@@ -1491,7 +1491,7 @@ catalog! {
     NoticeEvent => ["Оқиға", "Событие", "Event"],
     NoticeChannelInApp => ["Платформада", "На платформе", "In the app"],
     NoticeChannelEmail => ["Пошта", "Почта", "Email"],
-    NoticeChannelSms => ["SMS", "SMS", "SMS"],
+    NoticeChannelSms => ["SMS-хабарлама", "SMS-сообщение", "Text message"],
     NoticeNoEmail => ["Пошта арқылы хабар келмейді: расталған электрондық пошта жоқ. Оны профильде қосып, растаңыз.", "Почтой сообщения не приходят: нет подтверждённой электронной почты. Добавьте и подтвердите её в профиле.", "Email is off: you have no confirmed email address. Add and confirm one in your profile."],
     NoticeNoPhone => ["SMS келмейді: расталған телефон нөмірі жоқ. Оны профильде қосып, растаңыз.", "SMS не приходят: нет подтверждённого номера телефона. Добавьте и подтвердите его в профиле.", "SMS is off: you have no confirmed phone number. Add and confirm one in your profile."],
     NoticeKindMark => ["Жаңа немесе өзгерген баға", "Новая или изменённая оценка", "A new or changed mark"],
