@@ -74,7 +74,7 @@ test('a dormitory application goes from the applicant to the clerk and back, and
   const res = await sp.request.get(href);
   assert.equal(res.status(), 200);
   const pdf = await res.body();
-  const text = pdfText(pdf);
+  const text = pdfText(pdf).join('\n');
   assert.match(text, new RegExp(msg('SvcPdfApproved', 'kk').slice(0, 20)));
   const code = pdf.toString('latin1').match(/\/services\/check\/([A-Za-z0-9_-]+)/)?.[1];
   assert.ok(code, 'the PDF links its check page');

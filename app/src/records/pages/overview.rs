@@ -19,6 +19,9 @@ pub fn RecordsPage() -> impl IntoView {
 #[component]
 fn Records() -> impl IntoView {
     let imported = RwSignal::new(0u32);
+    // The import's answer lives here, above the list that an import reloads (and the form with
+    // it): the report stays on the page after the list is drawn again.
+    let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
     let colleges = Resource::new(move || imported.get(), |_| list_colleges());
     let locale = use_locale();
     view! {
@@ -32,7 +35,7 @@ fn Records() -> impl IntoView {
                     view! {
                         <section class="card">
                             <h2>{t(Msg::RecImportTitle)}</h2>
-                            <ImportForm colleges=choices imported=imported/>
+                            <ImportForm colleges=choices imported=imported result=result/>
                         </section>
                         {list.into_iter().map(|c| view! {
                             <section class="card">
@@ -76,9 +79,12 @@ fn report_text(r: &ImportReport, l: Locale) -> String {
 
 /// The upload, in two steps (`ui::TwoStepImport`): a preview, then "Import" writes the same file.
 #[component]
-fn ImportForm(colleges: Vec<(i64, String)>, imported: RwSignal<u32>) -> impl IntoView {
+fn ImportForm(
+    colleges: Vec<(i64, String)>,
+    imported: RwSignal<u32>,
+    result: RwSignal<Option<Result<ImportReport, AppError>>>,
+) -> impl IntoView {
     let locale = use_locale();
-    let result: RwSignal<Option<Result<ImportReport, AppError>>> = RwSignal::new(None);
     view! {
         <TwoStepImport send=import_students result=result imported=imported apply=Msg::Import testid="records-import">
             <label>{t(Msg::KindCollege)}
