@@ -1,10 +1,11 @@
 // Admission and grants (issue 20, TVT-1): an applicant applies from a phone in Russian, the
-// committee (the college's director) accepts the application, previews the ranking and
-// publishes it, and the public list, read without signing in, shows the applicant's place.
+// committee (the college's director) accepts the application, the applicant downloads the
+// receipt whose QR page confirms it to anyone, the committee previews the ranking and publishes
+// it, and the public list, read without signing in, shows the applicant's place.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, close, visit, signIn, signedIn, msg, validIin, DEMO_PASSWORD } from './lib.mjs';
+import { launch, open, close, visit, signIn, signedIn, msg, validIin, pdfText, DEMO_PASSWORD } from './lib.mjs';
 
 const lang = 'ru';
 let browser;
@@ -47,6 +48,28 @@ test('an applicant applies on a phone, the committee ranks and publishes, the pu
   const application = cp.getByTestId('committee-application').filter({ hasText: number });
   await application.getByTestId('accept').click();
   await application.getByTestId('committee-status').filter({ hasText: msg('AdmStatusAccepted', lang) }).waitFor();
+
+  // The applicant, told in the inbox, downloads the receipt (Russian) and its QR page confirms it.
+  await visit(page, '/admission');
+  await page.getByTestId('receipt').waitFor();
+  const res = await page.request.get(await page.getByTestId('receipt-ru').getAttribute('href'));
+  assert.equal(res.status(), 200);
+  const pdf = await res.body();
+  const text = pdfText(pdf).join('\n');
+  assert.ok(text.includes(number), `the receipt carries the number ${number}`);
+  assert.match(text, new RegExp(msg('AdmReceiptTitle', lang).toUpperCase()));
+  const code = pdf.toString('latin1').match(/\/admission\/check\/([A-Za-z0-9_-]+)/)?.[1];
+  assert.ok(code, 'the receipt links its check page');
+  const anyone = await open(browser, { lang: 'kk', phone: true });
+  await visit(anyone.page, `/admission/check/${code}`);
+  await anyone.page.getByTestId('check-verdict').getByText(msg('AdmCheckValid', 'kk')).waitFor();
+  assert.equal((await anyone.page.getByTestId('check-number').innerText()).trim(), number);
+  assert.equal((await anyone.page.getByTestId('check-person').innerText()).trim(), 'О*** Н*** Б***');
+  assert.ok(!(await anyone.page.content()).includes(iin), 'the check page shows the IIN');
+  await close(anyone);
+  await visit(page, '/inbox');
+  await page.getByTestId('message-group').filter({ hasText: msg('InboxGroupApplications', lang) }).getByText(number).first().waitFor();
+
   await cp.getByTestId('preview-ranking').click();
   const preview = cp.getByTestId('ranking-preview');
   await preview.locator('tr', { hasText: number }).filter({ hasText: msg('AdmOutcomeGeneral', lang) }).waitFor();

@@ -65,6 +65,16 @@ test('a mark reaches the student once in the inbox; the student turns email off 
     assert.equal(await items.count(), 1, `one message in ${lang}`);
   }
 
+  // The marks are one group, titled and counted; "mark all read" reads the whole group.
+  const marks = page.locator('[data-testid="message-group"][data-kind="mark"]');
+  await marks.getByRole('heading', { name: msg('InboxGroupMarks', 'ru') }).waitFor();
+  await marks.getByTestId('group-unread').waitFor();
+  await screenshot(page, 'inbox-groups-ru-phone');
+  await marks.getByTestId('group-read-all').tap();
+  await marks.getByTestId('group-unread').waitFor({ state: 'detached' });
+  assert.equal(await marks.locator('li.unread').count(), 0, 'every mark is read');
+  assert.ok((await scrollWidth(page)) <= PHONE.width, 'no horizontal scroll on a phone');
+
   // The settings, from the profile: marks by email off; SMS is disabled with its reason.
   await visit(page, '/profile');
   await page.getByTestId('notice-settings-link').click();

@@ -697,9 +697,9 @@ fn teacher_iins(n: usize) -> Vec<String> {
                         for (d, b) in digits.iter_mut().zip(first.bytes()) {
                             *d = b - b'0';
                         }
-                        let Some(check) = app::olympiad::iin::check_digit(&digits) else { continue };
+                        let Some(check) = app::auth::iin::check_digit(&digits) else { continue };
                         let iin = format!("{first}{check}");
-                        if app::olympiad::iin::Iin::parse(&iin).is_ok() {
+                        if app::auth::iin::Iin::parse(&iin).is_ok() {
                             out.push(iin);
                         }
                     }

@@ -339,7 +339,7 @@ async fn olympiad(
     hash: &str,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use app::olympiad::iin::Iin;
+    use app::auth::iin::Iin;
     use app::olympiad::model::{Pupil, Stages};
     let e = |e: app::error::AppError| format!("{e:?}");
     let day = 86_400_000;
@@ -456,7 +456,7 @@ fn pupil_iins() -> impl Iterator<Item = String> {
         for (d, b) in digits.iter_mut().zip(first.bytes()) {
             *d = b - b'0';
         }
-        app::olympiad::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
+        app::auth::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
     })
 }
 
@@ -508,7 +508,7 @@ async fn live_olympiad(
     teacher: i64,
     school: i64,
     region: i64,
-    pupil_iin: &app::olympiad::iin::Iin,
+    pupil_iin: &app::auth::iin::Iin,
     now: i64,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use app::olympiad::model::{Pupil, Stages};
@@ -611,7 +611,7 @@ fn applicant_iins() -> impl Iterator<Item = String> {
         for (d, b) in digits.iter_mut().zip(first.bytes()) {
             *d = b - b'0';
         }
-        app::olympiad::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
+        app::auth::iin::check_digit(&digits).map(|c| format!("{first}{c}"))
     })
 }
 
@@ -656,8 +656,8 @@ async fn admission(
         let iin = iins.next().unwrap_or_default();
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO admission_applications (campaign_id, user_id, iin, full_name, phone, certificate_score, categories, status,
-                 request_key, submitted_at, updated_at)
-             VALUES ($1, $2, $3, $4, '+77010000000', $5, $6, 'accepted', 'demo', $7, $7) RETURNING id",
+                 request_key, submitted_at, updated_at, receipt_code, accepted_at)
+             VALUES ($1, $2, $3, $4, '+77010000000', $5, $6, 'accepted', 'demo', $7, $7, $8, $7) RETURNING id",
         )
         .bind(campaign)
         .bind(user)
@@ -666,6 +666,8 @@ async fn admission(
         .bind(score)
         .bind(cats)
         .bind(at)
+        // Accepted, so each has its receipt (and its check page).
+        .bind(app::auth::ssr::random_token())
     };
     let choice = |application: i64, offer: i64| {
         sqlx::query("INSERT INTO admission_choices (application_id, preference, offer_id) VALUES ($1, 1, $2)").bind(application).bind(offer)

@@ -179,7 +179,7 @@ pub fn plain_routes() -> app::edge::Routes {
         .merge(app::olympiad::placement::applications::routes())
         .merge(app::records::downloads::routes())
         .merge(app::services::downloads::routes())
-        .merge(app::admission::api::routes())
+        .merge(app::admission::downloads::routes())
 }
 
 /// The folders whose free space `/metrics` reports: the SQLite file's and the local media's.

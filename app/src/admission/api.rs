@@ -2,7 +2,7 @@
 //! application), the committee's (`admission.manage` over the campaign's college: a caller
 //! reaches only their own subtree) and the public lists (no sign-in; no IIN or contacts).
 
-use super::model::{Application, Campaign, CampaignLists, CommitteeCampaign, Offer};
+use super::model::{Application, Campaign, CampaignLists, CheckedReceipt, CommitteeCampaign, Offer};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -198,7 +198,7 @@ pub async fn apply(data: leptos::server_fn::codec::MultipartData) -> Result<i64,
         let campaign =
             super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::field("campaign_id", Msg::ErrAdmCampaignClosed))?;
         let mut fields = crate::error::Fields::new();
-        let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(upload.text("iin")));
+        let iin = fields.check("iin", crate::auth::iin::Iin::parse_field(upload.text("iin")));
         let full_name = fields.check("full_name", crate::auth::model::parse_name(upload.text("full_name")));
         let phone = fields.check("phone", crate::auth::model::Phone::parse(upload.text("phone")));
         let certificate = fields.check("certificate_score", parse_certificate_score(upload.text("certificate_score")));
@@ -247,6 +247,9 @@ pub async fn apply(data: leptos::server_fn::codec::MultipartData) -> Result<i64,
         );
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
+        // One submit of a person at a time (PostgreSQL; SQLite's writer already is one): the same
+        // form sent twice at once is a retry of the first, not a second application.
+        st.db.lock_row(&mut tx, "users", caller.user_id).await?;
         let existing = super::store::application_of_user(&mut tx, campaign_id, caller.user_id).await?;
         if let Some((id, key, _)) = &existing {
             if *key == request_key {
@@ -319,6 +322,7 @@ pub async fn withdraw(application_id: i64) -> Result<(), AppError> {
             return Err(AppError::Forbidden);
         }
         let mut tx = st.db.begin().await?;
+        st.db.lock_row(&mut tx, "admission_applications", application_id).await?;
         let app = super::store::application(&mut tx, application_id).await?.ok_or(AppError::NotFound)?;
         if app.status == ApplicationStatus::Withdrawn {
             return Ok(());
@@ -534,7 +538,13 @@ pub async fn review(application_id: i64, decision: String, comment: String) -> R
         if comment.chars().count() > 1000 {
             return Err(AppError::field("comment", Msg::ErrTooLong));
         }
+        // Read before the transaction: a request must never wait for a second pool connection
+        // while it holds one (many at once would take every connection and wait for each other).
+        let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let mut tx = st.db.begin().await?;
+        // Two committee members deciding at once go one after the other; the second finds the
+        // decision made (and tells nobody twice).
+        st.db.lock_row(&mut tx, "admission_applications", application_id).await?;
         if super::store::campaign_status(&mut tx, campaign_id).await? != Some(CampaignStatus::Open) {
             return Err(AppError::Refused(Msg::ErrAdmCampaignClosed));
         }
@@ -545,7 +555,22 @@ pub async fn review(application_id: i64, decision: String, comment: String) -> R
         if app.status == status && app.comment == comment {
             return Ok(());
         }
-        super::store::set_status(&mut tx, application_id, status, &comment, crate::api::now_ms()).await?;
+        let now = crate::api::now_ms();
+        super::store::set_status(&mut tx, application_id, status, &comment, now).await?;
+        // The applicant hears of it by the channels they chose: a return asks them to act while
+        // the campaign is open; an acceptance means the receipt is ready.
+        let told = match status {
+            ApplicationStatus::Returned => crate::notify::Event::returned(
+                app.user_id,
+                &format!("admission:{application_id}"),
+                now,
+                crate::notify::events::Arg::Text(campaign.title.clone()),
+                &app.number,
+                &comment,
+            ),
+            _ => crate::notify::Event::admission_accepted(app.user_id, application_id, now, &campaign.title, &app.number),
+        };
+        crate::notify::event(&mut tx, told).await?;
         ssr::audit(
             &mut tx,
             &caller,
@@ -592,17 +617,14 @@ pub async fn publish_ranking(campaign_id: i64) -> Result<(), AppError> {
         let st = crate::api::state()?;
         let campaign = ssr::committee_campaign(&st.db, &caller, campaign_id).await?;
         let mut tx = st.db.begin().await?;
+        // Published once: a second publisher at the same moment waits, then finds it published.
+        st.db.lock_row(&mut tx, "admission_campaigns", campaign_id).await?;
         if super::store::campaign_status(&mut tx, campaign_id).await? != Some(CampaignStatus::Open) {
             return Ok(());
         }
         // Read inside the transaction's snapshot of the campaign: what is published is what was ranked.
         let campaign = super::model::Campaign { offers: super::store::offers(&mut *tx, campaign_id).await?, ..campaign };
-        let mut applications = Vec::new();
-        for a in super::store::applications_of_campaign(&st.db, campaign_id).await? {
-            if let Some(a) = super::store::application(&mut tx, a.id).await? {
-                applications.push(a);
-            }
-        }
+        let applications = super::store::applications_of_campaign_in(&mut tx, campaign_id).await?;
         let ranking = ssr::compute(&campaign, &applications);
         let rows: Vec<(i64, i64, i64, i64, super::model::Outcome)> = ranking
             .lists
@@ -610,6 +632,13 @@ pub async fn publish_ranking(campaign_id: i64) -> Result<(), AppError> {
             .flat_map(|(offer, lines)| lines.iter().map(move |l| (*offer, l.position, l.applicant, l.score, l.outcome)))
             .collect();
         super::store::publish(&mut tx, campaign_id, &rows, crate::api::now_ms()).await?;
+        // Every applicant in the competition hears of their outcome, in the same transaction.
+        for a in applications.iter().filter(|a| a.status == super::model::ApplicationStatus::Accepted) {
+            let won = ranking.placed.get(&a.id).and_then(|(offer, _)| campaign.offers.iter().find(|o| o.id == *offer));
+            let specialty = won.map(|o| format!("{} {}", o.specialty_code, o.specialty_name));
+            let told = crate::notify::Event::admission_outcome(a.user_id, a.id, &campaign.title, &a.number, specialty.as_deref());
+            crate::notify::event(&mut tx, told).await?;
+        }
         ssr::audit(
             &mut tx,
             &caller,
@@ -642,6 +671,7 @@ pub async fn enrol(application_id: i64, group_id: i64) -> Result<(), AppError> {
         caller.require(&st.db, Permission::AdmissionManage, college).await?;
         let campaign = super::store::campaign(&st.db, campaign_id).await?.ok_or(AppError::NotFound)?;
         let mut tx = st.db.begin().await?;
+        st.db.lock_row(&mut tx, "admission_applications", application_id).await?;
         let (user_id, placed, enrolled) = super::store::enrolment_facts(&mut tx, application_id).await?.ok_or(AppError::NotFound)?;
         if enrolled.is_some() {
             return Ok(());
@@ -677,6 +707,8 @@ pub async fn enrol(application_id: i64, group_id: i64) -> Result<(), AppError> {
         )
         .await?;
         super::store::set_enrolled(&mut tx, application_id, group_id, now).await?;
+        let group = crate::records::store::group_name(&mut *tx, group_id).await?.unwrap_or_default();
+        crate::notify::event(&mut tx, crate::notify::Event::admission_enrolled(user_id, application_id, &campaign.title, &group)).await?;
         crate::audit::store::record(
             &mut tx,
             crate::audit::store::Entry::user("admission.enrol", Some(caller.user_id), &caller.ip, user_id).org(Some(group_id)).after(
@@ -739,24 +771,28 @@ pub async fn public_list(offer_id: i64) -> Result<Option<PublishedList>, AppErro
     .await
 }
 
-/// "/files/admission/{id}": an application's supporting document, for its applicant and the
-/// committee of its college.
-#[cfg(feature = "ssr")]
-pub fn routes() -> crate::edge::Routes {
-    crate::edge::Routes::new().get("/files/admission/{id}", document)
-}
-
-#[cfg(feature = "ssr")]
-async fn document(
-    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
-    caller: crate::auth::ssr::Caller,
-    axum::extract::Path(id): axum::extract::Path<i64>,
-) -> Result<crate::edge::Download, AppError> {
-    let (owner, _, college) = super::store::owner(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    if owner != caller.user_id {
-        caller.require(&st.db, crate::auth::model::Permission::AdmissionManage, college).await?;
-    }
-    let (name, key) = super::store::document(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    let bytes = st.media.get(&key).await?;
-    Ok(crate::exam::tickets::checked_download(name, bytes))
+/// Public: the check behind a receipt's QR code (no sign-in). The name is masked as on the
+/// public lists, and nothing else personal is shown; a receipt is valid while the documents
+/// stand accepted (a withdrawn or returned application's is not).
+#[server(prefix = "/api", endpoint = "admission/verify")]
+pub async fn verify_receipt(code: String) -> Result<CheckedReceipt, AppError> {
+    crate::api::respond(async move {
+        use super::model::{masked_name, ApplicationStatus};
+        let st = crate::api::state()?;
+        let code = code.trim();
+        if code.is_empty() || code.len() > 100 {
+            return Err(AppError::NotFound);
+        }
+        let (a, college, campaign) = super::store::by_receipt_code(&st.db, code).await?.ok_or(AppError::NotFound)?;
+        Ok(CheckedReceipt {
+            number: a.number,
+            person: masked_name(&a.full_name),
+            college,
+            campaign,
+            accepted_at: a.accepted_at.unwrap_or(0),
+            status: a.status,
+            valid: a.status == ApplicationStatus::Accepted,
+        })
+    })
+    .await
 }

@@ -5,9 +5,12 @@
 //! and the enrolment of placed applicants into groups through student records.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod downloads;
 pub mod model;
 pub mod pages;
 pub mod ranking;
-
+#[cfg(feature = "ssr")]
+pub mod receipt;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -240,6 +240,8 @@ pub struct Application {
     pub id: i64,
     pub number: String,
     pub campaign_id: i64,
+    /// The applicant's account.
+    pub user_id: i64,
     pub iin: String,
     pub full_name: String,
     pub phone: String,
@@ -258,6 +260,24 @@ pub struct Application {
     pub placed: Option<i64>,
     /// The group they were enrolled into.
     pub enrolled_group: Option<String>,
+    /// The code of the receipt's public check page: given when the committee first accepts the
+    /// documents, so the receipt exists from then on.
+    pub receipt_code: Option<String>,
+    /// When the committee last accepted the documents (the receipt's date).
+    pub accepted_at: Option<i64>,
+}
+
+/// What the public check page of a receipt shows (its QR code opens it): no IIN, no contacts,
+/// the name masked as on the public lists. Valid while the documents stand accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedReceipt {
+    pub number: String,
+    pub person: String,
+    pub college: String,
+    pub campaign: String,
+    pub accepted_at: i64,
+    pub status: ApplicationStatus,
+    pub valid: bool,
 }
 
 /// What a place on a ranked list came to.

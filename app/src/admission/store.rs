@@ -196,6 +196,7 @@ pub async fn save_offer(tx: &mut Transaction<'_, Any>, campaign_id: i64, o: &Off
 struct ApplicationRow {
     id: i64,
     campaign_id: i64,
+    user_id: i64,
     year: i64,
     iin: String,
     full_name: String,
@@ -210,30 +211,38 @@ struct ApplicationRow {
     comment: String,
     submitted_at: i64,
     enrolled_name: Option<String>,
+    receipt_code: Option<String>,
+    accepted_at: Option<i64>,
 }
 
-const APPLICATION_SELECT: &str = "SELECT a.id, a.campaign_id, c.year, a.iin, a.full_name, a.phone, a.certificate_score, a.honours,
-        a.profile_score, a.test_score, a.categories, a.document_name, a.status, a.comment, a.submitted_at, g.name AS enrolled_name
+const APPLICATION_SELECT: &str =
+    "SELECT a.id, a.campaign_id, a.user_id, c.year, a.iin, a.full_name, a.phone, a.certificate_score, a.honours,
+        a.profile_score, a.test_score, a.categories, a.document_name, a.status, a.comment, a.submitted_at, g.name AS enrolled_name,
+        a.receipt_code, a.accepted_at
      FROM admission_applications a JOIN admission_campaigns c ON c.id = a.campaign_id
      LEFT JOIN organisations g ON g.id = a.enrolled_group";
 
-async fn complete<'e, E: Executor<'e, Database = Any> + Copy>(ex: E, rows: Vec<ApplicationRow>) -> Result<Vec<Application>, AppError> {
+/// The applications of `rows` with their choices and the offer the published ranking placed
+/// them on, read on one connection: a pool's, or the action's transaction (`&mut **tx`), whose
+/// snapshot the publication ranks.
+async fn complete(conn: &mut sqlx::AnyConnection, rows: Vec<ApplicationRow>) -> Result<Vec<Application>, AppError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let choices: Vec<i64> = sqlx::query_scalar("SELECT offer_id FROM admission_choices WHERE application_id = $1 ORDER BY preference")
             .bind(r.id)
-            .fetch_all(ex)
+            .fetch_all(&mut *conn)
             .await?;
         let placed: Option<i64> = sqlx::query_scalar(
             "SELECT offer_id FROM admission_list_rows WHERE application_id = $1 AND (outcome = 'general' OR outcome LIKE 'quota:%')",
         )
         .bind(r.id)
-        .fetch_optional(ex)
+        .fetch_optional(&mut *conn)
         .await?;
         out.push(Application {
             id: r.id,
             number: application_number(r.year, r.id),
             campaign_id: r.campaign_id,
+            user_id: r.user_id,
             iin: r.iin,
             full_name: r.full_name,
             phone: r.phone,
@@ -249,6 +258,8 @@ async fn complete<'e, E: Executor<'e, Database = Any> + Copy>(ex: E, rows: Vec<A
             choices,
             placed,
             enrolled_group: r.enrolled_name,
+            receipt_code: r.receipt_code,
+            accepted_at: r.accepted_at,
         });
     }
     Ok(out)
@@ -256,56 +267,60 @@ async fn complete<'e, E: Executor<'e, Database = Any> + Copy>(ex: E, rows: Vec<A
 
 /// The caller's applications, newest campaign first.
 pub async fn applications_of_user(db: &Db, user_id: i64) -> Result<Vec<Application>, AppError> {
+    let mut conn = db.pool.acquire().await?;
     let rows = sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.user_id = $1 ORDER BY c.year DESC, a.id"))
         .bind(user_id)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
-    complete(&db.pool, rows).await
+    complete(&mut conn, rows).await
 }
 
 /// A campaign's applications in the order they came.
-pub async fn applications_of_campaign(db: &Db, campaign_id: i64) -> Result<Vec<Application>, AppError> {
+async fn of_campaign(conn: &mut sqlx::AnyConnection, campaign_id: i64) -> Result<Vec<Application>, AppError> {
     let rows = sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.campaign_id = $1 ORDER BY a.submitted_at, a.id"))
         .bind(campaign_id)
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *conn)
         .await?;
-    complete(&db.pool, rows).await
+    complete(conn, rows).await
+}
+
+pub async fn applications_of_campaign(db: &Db, campaign_id: i64) -> Result<Vec<Application>, AppError> {
+    of_campaign(&mut *db.pool.acquire().await?, campaign_id).await
+}
+
+/// The same, read in the action's transaction (what a publication ranks).
+pub async fn applications_of_campaign_in(tx: &mut Transaction<'_, Any>, campaign_id: i64) -> Result<Vec<Application>, AppError> {
+    of_campaign(&mut **tx, campaign_id).await
+}
+
+/// One application with its choices and placement.
+async fn one(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Application>, AppError> {
+    let rows = sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.id = $1")).bind(id).fetch_all(&mut *conn).await?;
+    Ok(complete(conn, rows).await?.into_iter().next())
 }
 
 /// One application, read in the action's transaction.
 pub async fn application(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Option<Application>, AppError> {
-    let rows = sqlx::query_as::<_, ApplicationRow>(&format!("{APPLICATION_SELECT} WHERE a.id = $1")).bind(id).fetch_all(&mut **tx).await?;
-    let Some(r) = rows.into_iter().next() else { return Ok(None) };
-    let choices: Vec<i64> = sqlx::query_scalar("SELECT offer_id FROM admission_choices WHERE application_id = $1 ORDER BY preference")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
-    let placed: Option<i64> = sqlx::query_scalar(
-        "SELECT offer_id FROM admission_list_rows WHERE application_id = $1 AND (outcome = 'general' OR outcome LIKE 'quota:%')",
+    one(&mut **tx, id).await
+}
+
+/// One application outside a transaction (a download).
+pub async fn application_read(db: &Db, id: i64) -> Result<Option<Application>, AppError> {
+    one(&mut *db.pool.acquire().await?, id).await
+}
+
+/// The application a receipt's check code names, with its college and campaign titles.
+pub async fn by_receipt_code(db: &Db, code: &str) -> Result<Option<(Application, String, String)>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT a.id, o.name, c.title FROM admission_applications a JOIN admission_campaigns c ON c.id = a.campaign_id
+         JOIN organisations o ON o.id = c.college_id WHERE a.receipt_code = $1",
     )
-    .bind(id)
-    .fetch_optional(&mut **tx)
+    .bind(code)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(Some(Application {
-        id: r.id,
-        number: application_number(r.year, r.id),
-        campaign_id: r.campaign_id,
-        iin: r.iin,
-        full_name: r.full_name,
-        phone: r.phone,
-        certificate_score: r.certificate_score,
-        honours: r.honours != 0,
-        profile_score: r.profile_score,
-        test_score: r.test_score,
-        categories: Category::split(&r.categories),
-        document_name: r.document_name,
-        status: ApplicationStatus::from_code(&r.status).ok_or(AppError::Internal)?,
-        comment: r.comment,
-        submitted_at: r.submitted_at,
-        choices,
-        placed,
-        enrolled_group: r.enrolled_name,
-    }))
+    let Some((id, college, campaign)) = row else { return Ok(None) };
+    Ok(one(&mut conn, id).await?.map(|a| (a, college, campaign)))
 }
 
 /// (application id, owner, its last request key, its stored document key) of the account's
@@ -391,7 +406,15 @@ pub async fn save_application(tx: &mut Transaction<'_, Any>, a: &NewApplication<
             .bind(a.request_key)
             .bind(a.now)
             .fetch_one(&mut **tx)
-            .await?
+            .await
+            .map_err(|e| {
+                // Two people typing the same IIN at the same moment: the second is told at the field.
+                if crate::db::is_unique_violation(&e, "iin") {
+                    AppError::field("iin", crate::i18n::Msg::ErrAdmIinTaken)
+                } else {
+                    e.into()
+                }
+            })?
         }
         Some(id) => {
             sqlx::query(
@@ -449,6 +472,16 @@ pub async fn set_status(
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    if status == ApplicationStatus::Accepted {
+        // The receipt: its check code is given once (a receipt printed earlier keeps working),
+        // its date is the latest acceptance.
+        sqlx::query("UPDATE admission_applications SET receipt_code = COALESCE(receipt_code, $1), accepted_at = $2 WHERE id = $3")
+            .bind(crate::auth::ssr::random_token())
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

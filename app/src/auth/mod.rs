@@ -3,6 +3,7 @@
 //! person does with their account (signing in, registration, the profile) is `account`.
 
 pub mod api;
+pub mod iin;
 pub mod model;
 pub mod shell;
 #[cfg(feature = "ssr")]
@@ -42,4 +43,6 @@ pub const PUBLIC_ENDPOINTS: &[&str] = &[
     // The published ranked lists of admission (TVT-1): anyone may read them.
     "/api/admission/lists",
     "/api/admission/list",
+    // The check page an admission receipt's QR code opens (TVT-1).
+    "/api/admission/verify",
 ];

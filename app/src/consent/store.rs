@@ -17,7 +17,7 @@ pub const WITHDRAW: &str = "consent.withdraw";
 
 /// Whether an IIN says its holder is under 18 at `now` (an unreadable IIN says nothing).
 pub fn iin_says_minor(iin: &str, now: i64) -> bool {
-    crate::olympiad::iin::Iin::parse(iin).is_ok_and(|iin| {
+    crate::auth::iin::Iin::parse(iin).is_ok_and(|iin| {
         let b = iin.birth_date();
         minor_on((b.year, b.month, b.day), crate::ui::time::civil_from_days(now.div_euclid(86_400_000)))
     })

@@ -71,6 +71,8 @@ pub async fn set_notice_preference(kind: String, channel: String, on: bool) -> R
         let channel = Channel::from_code(&channel).ok_or(AppError::BadRequest)?;
         let now = crate::api::now_ms();
         let mut tx = st.db.begin().await?;
+        // The same choice sent twice at once: the second finds it made (one audit row).
+        st.db.lock_row(&mut tx, "users", caller.user_id).await?;
         if on {
             let r = crate::notify::store::preferences::recipient_in(&mut tx, caller.user_id).await?.ok_or(AppError::NotFound)?;
             match channel {

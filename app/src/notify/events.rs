@@ -8,7 +8,7 @@
 //! another value) is a new object version and a new message.
 
 use super::model::{Channel, EventKind};
-use super::outbox::{enqueue, Outgoing};
+use super::outbox::{enqueue_of_kind, Outgoing};
 use super::store::preferences as stored;
 use crate::error::AppError;
 use crate::i18n::{Locale, Msg};
@@ -142,6 +142,62 @@ impl Event {
         }
     }
 
+    /// An application sent back to its applicant for a correction. `what` names the service or
+    /// the admission campaign; `version` tells one return from a later one (the time of the
+    /// return), so each return is told once.
+    pub fn returned(user_id: i64, object: &str, version: i64, what: Arg, number: &str, comment: &str) -> Event {
+        Event {
+            kind: EventKind::Application,
+            recipient_user_id: user_id,
+            object: format!("{object}:returned:{version}"),
+            subject: Msg::NoticeReturnedSubject,
+            body: Msg::NoticeReturnedBody,
+            args: vec![("what", what), ("number", text(number)), ("comment", text(comment))],
+        }
+    }
+
+    /// Admission: the committee accepted the application's documents (the receipt exists).
+    /// `version`: the time of the acceptance.
+    pub fn admission_accepted(user_id: i64, application_id: i64, version: i64, campaign: &str, number: &str) -> Event {
+        Event {
+            kind: EventKind::Application,
+            recipient_user_id: user_id,
+            object: format!("admission:{application_id}:accepted:{version}"),
+            subject: Msg::NoticeAdmAcceptedSubject,
+            body: Msg::NoticeAdmAcceptedBody,
+            args: vec![("campaign", text(campaign)), ("number", text(number))],
+        }
+    }
+
+    /// Admission: the ranking is published; `specialty` is the one the applicant won a grant
+    /// on (None: no grant). Told once per application (a campaign is published once).
+    pub fn admission_outcome(user_id: i64, application_id: i64, campaign: &str, number: &str, specialty: Option<&str>) -> Event {
+        let mut args = vec![("campaign", text(campaign)), ("number", text(number))];
+        if let Some(s) = specialty {
+            args.push(("specialty", text(s)));
+        }
+        Event {
+            kind: EventKind::Application,
+            recipient_user_id: user_id,
+            object: format!("admission:{application_id}:outcome"),
+            subject: Msg::NoticeAdmOutcomeSubject,
+            body: if specialty.is_some() { Msg::NoticeAdmPlacedBody } else { Msg::NoticeAdmNotPlacedBody },
+            args,
+        }
+    }
+
+    /// Admission: the applicant is enrolled into a group (once per application).
+    pub fn admission_enrolled(user_id: i64, application_id: i64, campaign: &str, group: &str) -> Event {
+        Event {
+            kind: EventKind::Application,
+            recipient_user_id: user_id,
+            object: format!("admission:{application_id}:enrolled"),
+            subject: Msg::NoticeAdmEnrolledSubject,
+            body: Msg::NoticeAdmEnrolledBody,
+            args: vec![("campaign", text(campaign)), ("group", text(group))],
+        }
+    }
+
     /// The dedupe key: kind, object, recipient.
     pub fn key(&self) -> String {
         format!("{}:{}:u{}", self.kind.code(), self.object, self.recipient_user_id)
@@ -184,11 +240,8 @@ pub async fn event(tx: &mut Transaction<'_, Any>, e: Event) -> Result<usize, App
             Channel::Sms => r.phone.as_deref(),
         };
         let Some(address) = address.filter(|_| chosen) else { continue };
-        enqueue(
-            tx,
-            Outgoing { channel, user_id: Some(e.recipient_user_id), recipient: address, subject: &subject, body: &body, secret: false },
-        )
-        .await?;
+        let m = Outgoing { channel, user_id: Some(e.recipient_user_id), recipient: address, subject: &subject, body: &body, secret: false };
+        enqueue_of_kind(tx, m, Some(e.kind)).await?;
         queued += 1;
     }
     Ok(queued)
@@ -229,6 +282,11 @@ mod tests {
             Event::results_published(1, 7, "Облыстық олимпиада"),
             Event::placement(1, 8, Some(9), "Облыстық олимпиада"),
             Event::service_result(1, 10, Msg::NoticeKindService, "A-10"),
+            Event::returned(1, "service:11", 1_800_000_000_000, Arg::Msg(Msg::NoticeKindService), "11", "Анықтаманың көшірмесі анық емес"),
+            Event::admission_accepted(1, 12, 1_800_000_000_000, "Қабылдау 2027", "2027-00012"),
+            Event::admission_outcome(1, 12, "Қабылдау 2027", "2027-00012", Some("06120100 Бағдарламалық қамтамасыз ету")),
+            Event::admission_outcome(1, 13, "Қабылдау 2027", "2027-00013", None),
+            Event::admission_enrolled(1, 12, "Қабылдау 2027", "БҚ-27"),
         ]
     }
 

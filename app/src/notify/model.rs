@@ -47,10 +47,13 @@ pub enum EventKind {
     ResultsPublished,
     /// A placement decision for an olympiad winner.
     Placement,
+    /// The progress of the person's own application (an e-service's or admission's): returned
+    /// for a correction, documents accepted, the competition's outcome, the enrolment.
+    Application,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Mark,
         EventKind::Assignment,
         EventKind::ExamScheduled,
@@ -58,6 +61,7 @@ impl EventKind {
         EventKind::ServiceResult,
         EventKind::ResultsPublished,
         EventKind::Placement,
+        EventKind::Application,
     ];
 
     pub fn code(self) -> &'static str {
@@ -69,6 +73,7 @@ impl EventKind {
             EventKind::ServiceResult => "service_result",
             EventKind::ResultsPublished => "results_published",
             EventKind::Placement => "placement",
+            EventKind::Application => "application",
         }
     }
 
@@ -87,16 +92,20 @@ impl EventKind {
             EventKind::ServiceResult => Msg::NoticeKindService,
             EventKind::ResultsPublished => Msg::NoticeKindResults,
             EventKind::Placement => Msg::NoticeKindPlacement,
+            EventKind::Application => Msg::NoticeKindApplication,
         }
     }
 
     /// The channel's default when the person has not chosen. In-app is always on; email is on
     /// (when there is a confirmed email); SMS only where a missed message costs something (a
-    /// sitting's time and room, a placement, a service's result) and there is a confirmed phone.
+    /// sitting's time and room, a placement, a service's result, an application sent back or
+    /// decided) and there is a confirmed phone.
     pub fn default_on(self, channel: Channel) -> bool {
         match channel {
             Channel::InApp | Channel::Email => true,
-            Channel::Sms => matches!(self, EventKind::ExamScheduled | EventKind::Placement | EventKind::ServiceResult),
+            Channel::Sms => {
+                matches!(self, EventKind::ExamScheduled | EventKind::Placement | EventKind::ServiceResult | EventKind::Application)
+            }
         }
     }
 }

@@ -2,8 +2,8 @@
 //! stages and eligibility, teacher registration, IIN checks, results with their import and
 //! export, the ranking and winners, and certificates with their public verification.
 //!
-//! One folder a phase, in the order a campaign goes through them; a phase uses `model`, `iin`
-//! and the phases before it:
+//! One folder a phase, in the order a campaign goes through them; a phase uses `model`, the IIN
+//! (`auth::iin`) and the phases before it:
 //! - `directory/`: the school directory: its file, its SQL, the import and the operator's
 //!   section of it (OLY-8);
 //! - `campaign/`: campaigns, their stages, subjects and eligibility (OLY-8);
@@ -31,7 +31,6 @@ pub mod campaign;
 pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod downloads;
-pub mod iin;
 pub mod model;
 pub mod operator;
 pub mod people;

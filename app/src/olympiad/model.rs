@@ -261,7 +261,7 @@ pub struct OperatorOverview {
 /// teaches in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pupil {
-    pub iin: super::iin::Iin,
+    pub iin: crate::auth::iin::Iin,
     pub full_name: String,
     pub grade: i64,
     /// "kk" or "ru".
@@ -280,7 +280,7 @@ pub struct PupilRules {
 /// field names of the form (and of the file's columns: iin, full_name, grade, language).
 pub fn check_pupil(iin: &str, full_name: &str, grade: &str, language: &str, rules: PupilRules) -> Result<Pupil, Vec<(&'static str, Msg)>> {
     let mut errors = Vec::new();
-    let iin = super::iin::Iin::parse_field(iin).map_err(|m| errors.push(("iin", m))).ok();
+    let iin = crate::auth::iin::Iin::parse_field(iin).map_err(|m| errors.push(("iin", m))).ok();
     let full_name = crate::auth::model::parse_name(full_name).map_err(|m| errors.push(("full_name", m))).ok();
     let grade = match parse_grade(grade) {
         Ok(g) if (rules.grade_min..=rules.grade_max).contains(&g) => Some(g),

@@ -145,7 +145,7 @@ pub async fn get_student_card(student_id: i64) -> Result<StudentCard, AppError> 
         let st = crate::api::state()?;
         let (current, group) = ssr::require_student(&st.db, &caller, student_id).await?;
         let (iin, full_name) = super::store::person(&st.db, student_id).await?.ok_or(AppError::NotFound)?;
-        let birth_date = crate::olympiad::iin::Iin::parse(&iin).ok().map(|i| {
+        let birth_date = crate::auth::iin::Iin::parse(&iin).ok().map(|i| {
             let b = i.birth_date();
             format!("{:02}.{:02}.{:04}", b.day, b.month, b.year)
         });
@@ -153,7 +153,7 @@ pub async fn get_student_card(student_id: i64) -> Result<StudentCard, AppError> 
         let movements = super::store::movements(&st.db, student_id).await?;
         let last = movements.last().map(|m| m.kind);
         let current_group = match current {
-            Some(g) => super::store::group_name(&st.db, g).await?.map(|name| super::model::GroupChoice { id: g, name }),
+            Some(g) => super::store::group_name(&st.db.pool, g).await?.map(|name| super::model::GroupChoice { id: g, name }),
             None => None,
         };
         Ok(StudentCard {

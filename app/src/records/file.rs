@@ -18,11 +18,11 @@
 //! is refused at its second row, and so is a group whose profile differs from its first row's.
 
 use crate::admin::model::GroupProfile;
+use crate::auth::iin::Iin;
 use crate::auth::model::{optional, parse_name, Email, Phone};
 use crate::docs::sheet::{iin_text, read_rows, Limit, SheetRow};
 use crate::docs::xlsx::{workbook, Sheet};
 use crate::i18n::{Locale, Msg};
-use crate::olympiad::iin::Iin;
 
 pub const COLUMNS: [&str; 11] = [
     "iin",

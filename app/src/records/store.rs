@@ -274,6 +274,6 @@ pub async fn person(db: &Db, user_id: i64) -> Result<Option<(String, String)>, A
 }
 
 /// A group's name.
-pub async fn group_name(db: &Db, group_id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(group_id).fetch_optional(&db.pool).await?)
+pub async fn group_name<'e, E: Executor<'e, Database = Any>>(ex: E, group_id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(group_id).fetch_optional(ex).await?)
 }

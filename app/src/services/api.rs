@@ -113,6 +113,44 @@ pub(crate) mod ssr {
         }
     }
 
+    /// A form (a submission or a correction) checked: its answers and documents, every problem
+    /// at its field (`f_<name>`, `doc_<kind>`), with what else the caller checked (`fields`).
+    /// Nothing is written; a refusal names every field at once.
+    pub struct CheckedForm {
+        /// The answers as stored (JSON).
+        pub json: String,
+        pub docs: Vec<Doc>,
+        pub result_lang: &'static str,
+        pub now: i64,
+        /// The statutory deadline, counted from now.
+        pub due: String,
+    }
+
+    pub fn check_form(
+        def: &ServiceDef,
+        parts: &mut Parts,
+        all_docs_required: bool,
+        mut fields: crate::error::Fields,
+    ) -> Result<CheckedForm, AppError> {
+        let answers = match def.check(&parts.answers()) {
+            Ok(a) => Some(a),
+            Err(errors) => {
+                for (f, m) in errors {
+                    fields.add(&format!("f_{f}"), m);
+                }
+                None
+            }
+        };
+        let docs = check_docs(def, parts, all_docs_required, &mut fields);
+        fields.finish()?;
+        let answers = answers.ok_or(AppError::Internal)?;
+        let result_lang = result_lang(parts.text("result_lang"), crate::i18n::request_locale(&crate::api::request_parts()?));
+        let now = crate::api::now_ms();
+        let due = model::due_date(crate::journal::semester::Date::from_epoch_ms(now), def.term).to_string();
+        let json = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
+        Ok(CheckedForm { json, docs, result_lang, now, due })
+    }
+
     /// Stores the documents in the media store and their rows in the transaction; returns the
     /// keys of documents they replaced (deleted after the commit).
     pub async fn store_docs(
@@ -306,7 +344,7 @@ pub async fn service_colleges() -> Result<Vec<CollegeChoice>, AppError> {
 #[server(prefix = "/api", endpoint = "services/submit", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
     crate::api::respond(async move {
-        use super::model::{due_date, Status};
+        use super::model::Status;
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
@@ -332,23 +370,13 @@ pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -
         if !college_ok {
             fields.add("college_id", Msg::ErrUnknownOrganisation);
         }
-        let answers = match def.check(&parts.answers()) {
-            Ok(a) => Some(a),
-            Err(errors) => {
-                for (f, m) in errors {
-                    fields.add(&format!("f_{f}"), m);
-                }
-                None
-            }
-        };
-        let docs = ssr::check_docs(def, &mut parts, true, &mut fields);
-        fields.finish()?;
-        let (Some(college_id), Some(answers)) = (college_id, answers) else { return Err(AppError::Internal) };
-        let lang = ssr::result_lang(parts.text("result_lang"), crate::i18n::request_locale(&crate::api::request_parts()?));
-        let now = crate::api::now_ms();
-        let due = due_date(crate::journal::semester::Date::from_epoch_ms(now), def.term).to_string();
-        let json = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
+        let form = ssr::check_form(def, &mut parts, true, fields)?;
+        let college_id = college_id.ok_or(AppError::Internal)?;
+        let now = form.now;
         let mut tx = st.db.begin().await?;
+        // One submit of a person at a time (PostgreSQL; SQLite's writer already is one): the same
+        // form sent twice at once finds the first application instead of failing on its key.
+        st.db.lock_row(&mut tx, "users", caller.user_id).await?;
         if let Some(id) = super::store::by_request_key(&mut tx, caller.user_id, &key).await? {
             return Ok(id);
         }
@@ -357,13 +385,13 @@ pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -
             applicant_id: caller.user_id,
             college_id,
             request_key: &key,
-            fields: &json,
-            result_lang: lang,
-            due_on: &due,
+            fields: &form.json,
+            result_lang: form.result_lang,
+            due_on: &form.due,
             now,
         };
         let id = super::store::insert(&mut tx, &new).await?;
-        ssr::store_docs(&st, &mut tx, id, docs, now).await?;
+        ssr::store_docs(&st, &mut tx, id, form.docs, now).await?;
         let row = super::store::get(&mut *tx, id).await?.ok_or(AppError::Internal)?;
         ssr::audit(&mut tx, &caller, &row, super::model::Action::Submit, Status::Submitted, Status::Submitted, "").await?;
         tx.commit().await?;
@@ -379,7 +407,7 @@ pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -
 #[server(prefix = "/api", endpoint = "services/resubmit", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn resubmit_application(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
     crate::api::respond(async move {
-        use super::model::{due_date, Action, Status};
+        use super::model::{Action, Status};
         use crate::i18n::Msg;
         let caller = crate::auth::ssr::require_user().await?;
         let st = crate::api::state()?;
@@ -397,23 +425,8 @@ pub async fn resubmit_application(data: leptos::server_fn::codec::MultipartData)
             return Ok(id);
         }
         let def = super::model::service(&row.service).ok_or(AppError::Internal)?;
-        let mut fields = crate::error::Fields::new();
-        let answers = match def.check(&parts.answers()) {
-            Ok(a) => Some(a),
-            Err(errors) => {
-                for (f, m) in errors {
-                    fields.add(&format!("f_{f}"), m);
-                }
-                None
-            }
-        };
-        let docs = ssr::check_docs(def, &mut parts, false, &mut fields);
-        fields.finish()?;
-        let answers = answers.ok_or(AppError::Internal)?;
-        let lang = ssr::result_lang(parts.text("result_lang"), crate::i18n::request_locale(&crate::api::request_parts()?));
-        let now = crate::api::now_ms();
-        let due = due_date(crate::journal::semester::Date::from_epoch_ms(now), def.term).to_string();
-        let json = serde_json::to_string(&answers).map_err(|_| AppError::Internal)?;
+        let form = ssr::check_form(def, &mut parts, false, crate::error::Fields::new())?;
+        let now = form.now;
         let mut tx = st.db.begin().await?;
         let row = super::store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
         if row.last_key == key {
@@ -424,13 +437,43 @@ pub async fn resubmit_application(data: leptos::server_fn::codec::MultipartData)
             return Err(AppError::Refused(Msg::ErrSvcTransition));
         }
         ssr::step(&mut tx, &caller, &row, from, Action::Resubmit, "", now).await?;
-        super::store::correct(&mut tx, id, &json, lang, &due, &key).await?;
-        let replaced = ssr::store_docs(&st, &mut tx, id, docs, now).await?;
+        super::store::correct(&mut tx, id, &form.json, form.result_lang, &form.due, &key).await?;
+        let replaced = ssr::store_docs(&st, &mut tx, id, form.docs, now).await?;
         tx.commit().await?;
         for k in replaced {
             let _ = st.media.delete(&k).await;
         }
         Ok(id)
+    })
+    .await
+}
+
+/// The applicant withdraws their own application before it is decided (submitted, under review,
+/// returned or corrected): it leaves the clerk's queue and no result is issued. Anyone else is
+/// refused; the same withdrawal sent again changes nothing.
+#[server(prefix = "/api", endpoint = "services/cancel")]
+pub async fn cancel_application(id: i64) -> Result<(), AppError> {
+    crate::api::respond(async move {
+        use super::model::{Action, Status};
+        let caller = crate::auth::ssr::require_user().await?;
+        let st = crate::api::state()?;
+        // A missing application is refused like another's: ids tell nothing.
+        let row = super::store::get(&st.db.pool, id).await?.ok_or(AppError::Forbidden)?;
+        if row.applicant_id != caller.user_id {
+            return Err(AppError::Forbidden);
+        }
+        let now = crate::api::now_ms();
+        let mut tx = st.db.begin().await?;
+        st.db.lock_row(&mut tx, "service_applications", id).await?;
+        let row = super::store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
+        let from = row.status()?;
+        if from == Status::Withdrawn && row.result_number.is_none() {
+            // Withdrawn by the applicant already (a retry, a second tab).
+            return Ok(());
+        }
+        ssr::step(&mut tx, &caller, &row, from, Action::Cancel, "", now).await?;
+        tx.commit().await?;
+        Ok(())
     })
     .await
 }
@@ -543,6 +586,12 @@ pub async fn act_on_application(id: i64, action: String, comment: String, #[serv
         let row = super::store::get(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
         let from = row.status()?;
         let to = ssr::step(&mut tx, &caller, &row, from, action, &comment, now).await?;
+        if action == Action::Return {
+            // The applicant's turn: they hear what to correct by the channels they chose.
+            let what = crate::notify::events::Arg::Msg(def.name);
+            let told = crate::notify::Event::returned(row.applicant_id, &format!("service:{id}"), now, what, &id.to_string(), &comment);
+            crate::notify::event(&mut tx, told).await?;
+        }
         if action == Action::Approve || action == Action::Refuse {
             let number = ssr::result_number(id, now);
             if !super::store::set_result(&mut tx, id, &number, &crate::auth::ssr::random_token(), now).await? {

@@ -343,6 +343,8 @@ pub enum Action {
     Issue,
     /// The college withdraws an issued result (a reason is required).
     Withdraw,
+    /// The applicant withdraws their own application before it is decided.
+    Cancel,
 }
 
 impl Action {
@@ -356,6 +358,7 @@ impl Action {
             Action::Refuse => "refuse",
             Action::Issue => "issue",
             Action::Withdraw => "withdraw",
+            Action::Cancel => "cancel",
         }
     }
     /// Whether the action needs a comment (a correction asked for, a reason).
@@ -366,7 +369,8 @@ impl Action {
 
 /// The status path: the status an action leads to from `from`, or None when the action is not
 /// allowed there. submitted → under review → (returned → resubmitted → under review) →
-/// approved → issued, or refused; issued → withdrawn.
+/// approved → issued, or refused; issued → withdrawn. Before a decision the applicant may
+/// withdraw their application (cancel → withdrawn, with no result).
 pub fn next(from: Status, action: Action) -> Option<Status> {
     use Status::*;
     match (from, action) {
@@ -377,6 +381,7 @@ pub fn next(from: Status, action: Action) -> Option<Status> {
         (UnderReview, Action::Refuse) => Some(Refused),
         (Approved, Action::Issue) => Some(Issued),
         (Issued, Action::Withdraw) => Some(Withdrawn),
+        (Submitted | UnderReview | Returned | Resubmitted, Action::Cancel) => Some(Withdrawn),
         _ => None,
     }
 }
@@ -596,6 +601,12 @@ mod tests {
         assert_eq!(next(Issued, Approve), None);
         assert_eq!(next(Refused, Approve), None);
         assert_eq!(next(Issued, Withdraw), Some(Withdrawn));
+        for s in [Submitted, UnderReview, Returned, Resubmitted] {
+            assert_eq!(next(s, Cancel), Some(Withdrawn), "{s:?}");
+        }
+        for s in [Approved, Refused, Issued, Withdrawn] {
+            assert_eq!(next(s, Cancel), None, "decided: {s:?}");
+        }
         for s in Status::ALL {
             assert_eq!(Status::from_code(s.code()), Some(s));
         }

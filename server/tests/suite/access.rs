@@ -38,6 +38,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/consent/give", SignedIn, vec![("purpose", "proctoring"), ("given_by", "person"), ("guardian_name", "")]),
         ("/api/consent/withdraw", SignedIn, vec![("purpose", "proctoring")]),
         ("/api/inbox/read", SignedIn, vec![("id", "999999")]),
+        ("/api/inbox/read-kind", SignedIn, vec![("kind", "mark")]),
         ("/api/notify/preferences", SignedIn, vec![]),
         ("/api/notify/preferences/set", SignedIn, vec![("kind", "mark"), ("channel", "inapp"), ("on", "false")]),
         ("/api/admin/orgs", Permission, vec![]),
@@ -86,6 +87,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/services/submit", SignedIn, vec![("service", "dormitory"), ("college_id", "1"), ("request_key", "k-0123456789abcdef")]),
         ("/api/services/resubmit", SignedIn, vec![("id", "1"), ("request_key", "k-0123456789abcdef")]),
         ("/api/services/mine", SignedIn, vec![]),
+        ("/api/services/cancel", SignedIn, vec![("id", "999999")]),
         ("/api/services/application", Permission, vec![("id", "1")]),
         ("/api/services/queue", Permission, vec![("service", ""), ("status", "")]),
         ("/api/services/act", Permission, vec![("id", "1"), ("action", "take"), ("comment", ""), ("to_group", "")]),
@@ -123,6 +125,7 @@ fn table() -> Vec<(&'static str, Access, Vec<(&'static str, &'static str)>)> {
         ("/api/admission/enrol", Permission, vec![("application_id", "1"), ("group_id", "1")]),
         ("/api/admission/lists", Public, vec![]),
         ("/api/admission/list", Public, vec![("offer_id", "1")]),
+        ("/api/admission/verify", Public, vec![("code", "nothing")]),
         ("/api/audit/list", Permission, vec![("actor", ""), ("action", ""), ("entity", ""), ("from", ""), ("to", ""), ("page", "0")]),
         ("/api/certificate/verify", Public, vec![("code", "nothing")]),
         ("/api/certificate/request", SignedIn, vec![("purpose", "Hacked")]),
@@ -700,6 +703,7 @@ async fn every_server_function_checks_its_caller(b: Backend) {
                 format!("/files/olympiad/application/{application}/merit.pdf"),
             ),
             (Method::GET, "/files/admission/{id}", Permission, "/files/admission/999999".into()),
+            (Method::GET, "/export/admission/{id}/{file}", Permission, "/export/admission/999999/receipt-kk.pdf".into()),
         ]
     };
     let mut routed: Vec<(String, &str)> = server::plain_routes().listed().iter().map(|(m, p)| (m.to_string(), *p)).collect();

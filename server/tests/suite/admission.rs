@@ -1,7 +1,8 @@
 //! Admission and grants over HTTP, on SQLite and PostgreSQL (issue 20, TVT-1): an application
 //! is checked field by field and a retried submit writes once; committees of other colleges
 //! and other applicants are refused; the ranking is published as a public list without
-//! personal data; a placed applicant is enrolled once.
+//! personal data; a placed applicant is enrolled once; the receipt of accepted documents and its
+//! public check; the applicant is told of each step once; many writers at once write once.
 
 use crate::common;
 
@@ -18,7 +19,7 @@ fn iin(yymmdd: &str, n: u32) -> String {
         .find_map(|first| {
             let digits: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
             let eleven: [u8; 11] = digits.try_into().unwrap();
-            app::olympiad::iin::check_digit(&eleven).map(|c| format!("{first}{c}"))
+            app::auth::iin::check_digit(&eleven).map(|c| format!("{first}{c}"))
         })
         .unwrap()
 }
@@ -133,7 +134,10 @@ backends!(
     an_application_is_checked_at_its_fields_and_a_retry_writes_once,
     strangers_are_refused,
     the_published_list_ranks_by_quota_and_score_and_hides_personal_data,
-    a_placed_applicant_is_enrolled_once
+    a_placed_applicant_is_enrolled_once,
+    the_receipt_follows_the_acceptance_and_its_check_page_the_status,
+    the_applicant_hears_of_each_step_once,
+    many_writers_at_once_write_each_application_and_decision_once
 );
 
 async fn an_application_is_checked_at_its_fields_and_a_retry_writes_once(b: Backend) {
@@ -430,4 +434,203 @@ async fn a_placed_applicant_is_enrolled_once(b: Backend) {
     let c = app.call(&director, "/api/admission/committee/campaign", &[("campaign_id", &s.campaign.to_string())]).await.json();
     let a = c["applications"].as_array().unwrap().iter().find(|a| a["id"] == ids[1]).unwrap().clone();
     assert_eq!(a["enrolled_group"], "БҚ-27");
+}
+
+async fn review(app: &TestApp, director: &reqwest::Client, id: i64, decision: &str, comment: &str) -> common::Response {
+    app.call(director, "/api/admission/review", &[("application_id", &id.to_string()), ("decision", decision), ("comment", comment)]).await
+}
+
+/// (kind, subject, body) of the in-app messages of a login, oldest first.
+async fn inbox_of(app: &TestApp, login: &str) -> Vec<(Option<String>, String, String)> {
+    sqlx::query_as(
+        "SELECT m.kind, m.subject, m.body FROM inbox_messages m JOIN users u ON u.id = m.user_id WHERE u.login = $1 ORDER BY m.id",
+    )
+    .bind(login)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn the_receipt_follows_the_acceptance_and_its_check_page_the_status(b: Backend) {
+    let app = spawn_app(b).await;
+    let s = setup(&app).await;
+    let director = app.signed_in("director", PW).await;
+    let stranger = app.signed_in("stranger", PW).await;
+    let a = applicant(&app, "ap1").await;
+    let other = applicant(&app, "ap2").await;
+    let r = apply(&app, &a, &good(&s, "k-1", &iin("100610", 1), "4,50", &[s.kk, s.ru]), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id: i64 = r.body.trim().parse().unwrap();
+    let receipt = |lang: &str| format!("/export/admission/{id}/receipt-{lang}.pdf");
+    let mine = || async { app.call(&a, "/api/admission/mine", &[]).await.json()["mine"][0].clone() };
+
+    // None before the committee accepts the documents, nor after a return.
+    assert_eq!(app.get(&a, &receipt("kk")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(review(&app, &director, id, "return", "Аттестаттың көшірмесі анық емес").await.status, StatusCode::OK);
+    assert_eq!(app.get(&a, &receipt("kk")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(mine().await["receipt_code"], serde_json::Value::Null);
+
+    assert_eq!(review(&app, &director, id, "accept", "").await.status, StatusCode::OK);
+    for lang in ["kk", "ru"] {
+        let pdf = app.get(&a, &receipt(lang)).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{lang}");
+        assert_eq!(pdf.headers["content-type"], "application/pdf");
+        assert!(pdf.body.starts_with("%PDF"));
+        // The committee prints it too; nobody else does.
+        assert_eq!(app.get(&director, &receipt(lang)).await.status, StatusCode::OK);
+    }
+    assert_eq!(app.get(&a, &receipt("en")).await.status, StatusCode::NOT_FOUND, "the state service's languages only");
+    assert_eq!(app.get(&other, &receipt("kk")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&stranger, &receipt("kk")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&app.client(), &receipt("kk")).await.status, StatusCode::UNAUTHORIZED);
+
+    // Its check page, for anyone: valid, the name masked, nothing else personal.
+    let code = mine().await["receipt_code"].as_str().unwrap().to_string();
+    let check = app.call(&app.client(), "/api/admission/verify", &[("code", &code)]).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    let c = check.json();
+    assert_eq!((c["valid"].as_bool(), c["person"].as_str()), (Some(true), Some("Ә*** Н*** С***")));
+    assert_eq!(c["number"], format!("2027-{id:05}"));
+    assert_eq!((c["college"].as_str(), c["campaign"].as_str()), (Some("Көкшетау колледжі"), Some("Қабылдау")));
+    for secret in [iin("100610", 1), "7011234567".to_string(), "Серікова".to_string()] {
+        assert!(!check.body.contains(&secret), "the check page shows {secret}: {}", check.body);
+    }
+    let page = app.get(&app.client(), &format!("/admission/check/{code}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(app.call(&app.client(), "/api/admission/verify", &[("code", "forged")]).await.status, StatusCode::NOT_FOUND);
+
+    // Accepted again after a correction, the printed receipt keeps its code; withdrawn, it is
+    // no longer valid.
+    assert_eq!(review(&app, &director, id, "return", "Телефон қате").await.status, StatusCode::OK);
+    let check = app.call(&app.client(), "/api/admission/verify", &[("code", &code)]).await.json();
+    assert_eq!((check["valid"].as_bool(), check["status"].as_str()), (Some(false), Some("Returned")));
+    assert_eq!(review(&app, &director, id, "accept", "").await.status, StatusCode::OK);
+    assert_eq!(mine().await["receipt_code"], code.as_str());
+    let r = app.call(&a, "/api/admission/withdraw", &[("application_id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let check = app.call(&app.client(), "/api/admission/verify", &[("code", &code)]).await.json();
+    assert_eq!((check["valid"].as_bool(), check["status"].as_str()), (Some(false), Some("Withdrawn")));
+}
+
+async fn the_applicant_hears_of_each_step_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let s = setup(&app).await;
+    let director = app.signed_in("director", PW).await;
+    let a = applicant(&app, "ap1").await;
+    let r = apply(&app, &a, &good(&s, "k-1", &iin("100610", 1), "4,50", &[s.kk]), None).await;
+    let id: i64 = r.body.trim().parse().unwrap();
+    let kinds = |msgs: &[(Option<String>, String, String)]| msgs.iter().map(|m| m.0.clone().unwrap_or_default()).collect::<Vec<_>>();
+
+    // A return tells what to correct; the same return sent again tells nothing more.
+    for _ in 0..2 {
+        assert_eq!(review(&app, &director, id, "return", "Аттестаттың көшірмесі анық емес").await.status, StatusCode::OK);
+    }
+    let msgs = inbox_of(&app, "ap1").await;
+    assert_eq!(kinds(&msgs), ["application"]);
+    assert!(msgs[0].2.contains("Аттестаттың көшірмесі анық емес") && msgs[0].2.contains(&format!("2027-{id:05}")), "{msgs:?}");
+
+    // Accepted (twice: once told), then the outcome on publication and the enrolment.
+    for _ in 0..2 {
+        assert_eq!(review(&app, &director, id, "accept", "").await.status, StatusCode::OK);
+    }
+    let loser = applicant(&app, "ap2").await;
+    let r = apply(&app, &loser, &good(&s, "k-2", &iin("100610", 2), "3,00", &[s.ru]), None).await;
+    let lost: i64 = r.body.trim().parse().unwrap();
+    let winner = applicant(&app, "ap3").await;
+    let r = apply(&app, &winner, &good(&s, "k-3", &iin("100610", 3), "5,00", &[s.ru]), None).await;
+    let won: i64 = r.body.trim().parse().unwrap();
+    for x in [lost, won] {
+        assert_eq!(review(&app, &director, x, "accept", "").await.status, StatusCode::OK);
+    }
+    for _ in 0..2 {
+        let r = app.call(&director, "/api/admission/ranking/publish", &[("campaign_id", &s.campaign.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let msgs = inbox_of(&app, "ap1").await;
+    assert_eq!(kinds(&msgs), ["application", "application", "application"]);
+    assert!(msgs[2].2.contains("06130100"), "the grant names its specialty: {msgs:?}");
+    let theirs = inbox_of(&app, "ap2").await;
+    assert_eq!(theirs.len(), 2, "accepted, then the outcome: {theirs:?}");
+    assert_ne!(theirs[1].2, inbox_of(&app, "ap3").await[1].2, "a grant and no grant read differently");
+
+    let g = app.make_org(s.college, "group", "БҚ-27").await;
+    sqlx::query("INSERT INTO study_groups (group_id, specialty_code, specialty_name, course, study_form, study_language) VALUES ($1, '06130100', 'БҚ', 1, 'full_time', 'kk')")
+        .bind(g)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let r = app.call(&director, "/api/admission/enrol", &[("application_id", &id.to_string()), ("group_id", &g.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let msgs = inbox_of(&app, "ap1").await;
+    assert_eq!(msgs.len(), 4);
+    assert!(msgs[3].2.contains("БҚ-27"), "{msgs:?}");
+}
+
+/// Many writers at once (issue 20: "with many writers at once on SQLite"): applicants sending
+/// their forms several times at once, two of them with the same IIN, committee members deciding
+/// the same application together, and publishing twice at once. Each writes once.
+async fn many_writers_at_once_write_each_application_and_decision_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let s = setup(&app).await;
+    let mut people = Vec::new();
+    for n in 0..6 {
+        people.push(applicant(&app, &format!("many{n}")).await);
+    }
+    let app = &app;
+    // Each applicant sends their form three times at once (a retry of the same key).
+    let sends = people.iter().enumerate().flat_map(|(n, c)| {
+        let fields = good(&s, &format!("key-{n}"), &iin("100610", n as u32 + 1), "4,00", &[s.kk]);
+        (0..3).map(move |_| {
+            let (c, fields) = (c.clone(), fields.clone());
+            async move { apply(app, &c, &fields, None).await }
+        })
+    });
+    let results = futures::future::join_all(sends).await;
+    for r in &results {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let ids: std::collections::BTreeSet<i64> = results.iter().map(|r| r.body.trim().parse::<i64>().unwrap()).collect();
+    assert_eq!(ids.len(), 6, "one application each");
+    assert_eq!(app.count("SELECT COUNT(*) FROM admission_applications").await, 6);
+    assert_eq!(app.count("SELECT COUNT(*) FROM admission_choices").await, 6);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'admission.application.submit'").await, 6);
+
+    // Two more people type the same IIN at the same moment: one application, the other told at
+    // the field.
+    let twins = [applicant(&app, "twin1").await, applicant(&app, "twin2").await];
+    let same = iin("100610", 9);
+    let both = twins.iter().enumerate().map(|(n, c)| {
+        let (c, fields) = (c.clone(), good(&s, &format!("twin-{n}"), &same, "4,00", &[s.kk]));
+        async move { apply(app, &c, &fields, None).await }
+    });
+    let results = futures::future::join_all(both).await;
+    let ok = results.iter().filter(|r| r.status == StatusCode::OK).count();
+    assert_eq!(ok, 1, "{results:?}", results = results.iter().map(|r| &r.body).collect::<Vec<_>>());
+    let refused = results.iter().find(|r| r.status != StatusCode::OK).unwrap();
+    assert_eq!(refused.field_errors(), vec![("iin".to_string(), "ErrAdmIinTaken".to_string())]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM admission_applications").await, 7);
+
+    // Three committee members accept the same application at once, for every application.
+    let director = app.signed_in("director", PW).await;
+    let director = &director;
+    let accepts = ids.iter().flat_map(|id| (0..3).map(move |_| async move { review(app, director, *id, "accept", "").await }));
+    for r in futures::future::join_all(accepts).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'admission.application.review'").await, 6);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox_messages WHERE kind = 'application'").await, 6, "each told once");
+    assert_eq!(app.count("SELECT COUNT(DISTINCT receipt_code) FROM admission_applications WHERE receipt_code IS NOT NULL").await, 6);
+
+    // Published twice at once: one list.
+    let campaign = s.campaign.to_string();
+    let campaign = &campaign;
+    let publish = (0..2).map(|_| async move { app.call(director, "/api/admission/ranking/publish", &[("campaign_id", campaign)]).await });
+    for r in futures::future::join_all(publish).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM admission_list_rows").await, 6);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'admission.ranking.publish'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox_messages WHERE kind = 'application'").await, 12, "one outcome each");
 }

@@ -1,8 +1,8 @@
 //! Notifications on events over HTTP and in the database, on SQLite and PostgreSQL (issue 20,
 //! PLT-3): a mark tells the student (and nobody else) once, in their language, on the channels
 //! they chose and can be reached on; the same mark saved again tells nothing; a changed mark is
-//! a new message; published olympiad results tell each participant once; and each person reads
-//! and changes only their own settings.
+//! a new message; published olympiad results tell each participant once; each person reads
+//! and changes only their own settings, many at once; the inbox groups messages by kind.
 
 use crate::common;
 
@@ -17,7 +17,9 @@ backends!(
     email_follows_the_students_choice,
     each_person_reads_and_changes_only_their_own_settings,
     published_results_tell_each_participant_once,
-    an_event_told_again_sends_nothing
+    an_event_told_again_sends_nothing,
+    the_inbox_groups_by_kind_and_reads_a_group_at_once,
+    many_settings_at_once_each_land_once
 );
 
 /// A college with group "ИС-21", a teacher, and two students: Асель (Russian, no email) and
@@ -302,4 +304,88 @@ async fn an_event_told_again_sends_nothing(b: Backend) {
     let mut tx = app.db.begin().await.unwrap();
     assert_eq!(app::notify::event(&mut tx, e).await.unwrap(), 1);
     tx.commit().await.unwrap();
+}
+
+async fn the_inbox_groups_by_kind_and_reads_a_group_at_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let (group, students) = college(&app).await;
+    let teacher = app.signed_in("teacher", PW).await;
+    let (j, lesson) = journal(&app, &teacher, group).await;
+    // Three marks (a changed mark is told again), a certificate, and a note that tells no event.
+    for v in ["5", "4", "3"] {
+        cell(&app, &teacher, j, lesson, students[0], v).await;
+    }
+    cell(&app, &teacher, j, lesson, students[1], "5").await;
+    let mut tx = app.db.begin().await.unwrap();
+    app::notify::event(&mut tx, app::notify::Event::certificate_ready(students[0], 77, "Әскери комиссариатқа", "2026-000077"))
+        .await
+        .unwrap();
+    app::notify::outbox::enqueue(
+        &mut tx,
+        app::notify::outbox::Outgoing {
+            channel: app::notify::model::Channel::InApp,
+            user_id: Some(students[0]),
+            recipient: "student.a",
+            subject: "Сабақ кестесі өзгерді",
+            body: "Ертеңгі сабақ 204 бөлмеде.",
+            secret: false,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let a = app.signed_in("student.a", PW).await;
+    let list = app.call(&a, "/api/inbox/list", &[]).await.json();
+    let kinds: Vec<serde_json::Value> = list.as_array().unwrap().iter().map(|m| m["kind"].clone()).collect();
+    use serde_json::json;
+    assert_eq!(kinds, vec![json!(null), json!("CertificateReady"), json!("Mark"), json!("Mark"), json!("Mark")], "{list}");
+
+    // "Mark all read" on the marks reads the three marks, nothing else, and nobody else's.
+    let r = app.call(&a, "/api/inbox/read-kind", &[("kind", "mark")]).await;
+    assert_eq!((r.status, r.body.trim()), (StatusCode::OK, "3"), "{}", r.body);
+    let pool = &app.db.pool;
+    let unread = |user: i64| async move {
+        sqlx::query_scalar::<_, Option<String>>("SELECT kind FROM inbox_messages WHERE user_id = $1 AND read_at IS NULL ORDER BY id")
+            .bind(user)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(unread(students[0]).await, vec![Some("certificate_ready".to_string()), None]);
+    assert_eq!(unread(students[1]).await, vec![Some("mark".to_string())], "another student's marks stay unread");
+    assert_eq!(app.call(&a, "/api/inbox/read-kind", &[("kind", "mark")]).await.body.trim(), "0", "read already");
+    // "" reads the messages that tell no event.
+    assert_eq!(app.call(&a, "/api/inbox/read-kind", &[("kind", "")]).await.body.trim(), "1");
+    assert_eq!(unread(students[0]).await, vec![Some("certificate_ready".to_string())]);
+    assert_eq!(app.call(&a, "/api/inbox/read-kind", &[("kind", "gossip")]).await.status, StatusCode::BAD_REQUEST);
+    // The page renders the groups.
+    let page = app.get(&a, "/inbox").await;
+    assert_eq!(page.status, StatusCode::OK);
+}
+
+/// The settings page sends one request per switch: a person flipping several at once, and the
+/// same switch sent several times at once (a double tap, a retry), each land once.
+async fn many_settings_at_once_each_land_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let (_, students) = college(&app).await;
+    let a = app.signed_in("student.a", PW).await;
+    let set = |kind: &'static str, channel: &'static str, on: &'static str| {
+        let (app, a) = (&app, a.clone());
+        async move { app.call(&a, "/api/notify/preferences/set", &[("kind", kind), ("channel", channel), ("on", on)]).await }
+    };
+    let calls = ["mark", "assignment", "exam_scheduled", "application"]
+        .into_iter()
+        .flat_map(|kind| (0..3).map(move |_| set(kind, "inapp", "false")));
+    for r in futures::future::join_all(calls).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let rows = "SELECT COUNT(*) FROM notification_preferences WHERE enabled = 0";
+    assert_eq!(app.count(rows).await, 4);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'notify.preference'").await, 4, "one audit row a change");
+    let mine = app.call(&a, "/api/notify/preferences", &[]).await.json();
+    let off: Vec<&str> =
+        mine["kinds"].as_array().unwrap().iter().filter(|k| k["channels"][0]["on"] == false).map(|k| k["kind"].as_str().unwrap()).collect();
+    assert_eq!(off, ["Mark", "Assignment", "ExamScheduled", "Application"], "{mine}");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM notification_preferences WHERE user_id <> {}", students[0])).await, 0);
 }

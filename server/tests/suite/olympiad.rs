@@ -75,7 +75,7 @@ fn iin(first_eleven: &str) -> String {
     let d: Vec<u8> = first_eleven.bytes().map(|b| b - b'0').collect();
     let mut a = [0u8; 11];
     a.copy_from_slice(&d);
-    format!("{first_eleven}{}", app::olympiad::iin::check_digit(&a).expect("a check digit exists"))
+    format!("{first_eleven}{}", app::auth::iin::check_digit(&a).expect("a check digit exists"))
 }
 
 async fn register(app: &TestApp, c: &reqwest::Client, campaign: i64, iin: &str, email: &str, school: &str) -> common::Response {
@@ -736,7 +736,7 @@ fn pupil_iin(n: usize) -> String {
             let d: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
             let mut a = [0u8; 11];
             a.copy_from_slice(&d);
-            app::olympiad::iin::check_digit(&a).map(|c| format!("{first}{c}"))
+            app::auth::iin::check_digit(&a).map(|c| format!("{first}{c}"))
         })
         .nth(n)
         .unwrap()
@@ -1662,7 +1662,7 @@ async fn winners_apply_and_are_placed_by_rank_into_the_seats(b: Backend) {
         .filter_map(|i| {
             let eleven = format!("1003155{i:04}");
             let d: Vec<u8> = eleven.bytes().map(|b| b - b'0').collect();
-            app::olympiad::iin::check_digit(&d.try_into().unwrap()).map(|c| format!("{eleven}{c}"))
+            app::auth::iin::check_digit(&d.try_into().unwrap()).map(|c| format!("{eleven}{c}"))
         })
         .filter(|g| !iins.contains(g));
     let from = |address: String, iin: String, number: String| {

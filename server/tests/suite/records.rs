@@ -19,7 +19,7 @@ fn iin(yymmdd: &str, n: u32) -> String {
         .find_map(|first| {
             let digits: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
             let eleven: [u8; 11] = digits.try_into().unwrap();
-            app::olympiad::iin::check_digit(&eleven).map(|c| format!("{first}{c}"))
+            app::auth::iin::check_digit(&eleven).map(|c| format!("{first}{c}"))
         })
         .unwrap()
 }

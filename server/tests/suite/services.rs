@@ -2,7 +2,8 @@
 //! enforced (illegal steps refused, return and resubmission, one result per approval, a refusal
 //! needs its reason, strangers refused), documents are checked by content, a retried submit
 //! makes one application, deadlines count working days, approvals write the student card's
-//! movement, and the result's check page tells a valid document from a refused one.
+//! movement, the result's check page tells a valid document from a refused one, and many
+//! writers at once (the same form sent again, clerks acting together) write each step once.
 
 use crate::common;
 
@@ -79,7 +80,9 @@ async fn dormitory(app: &TestApp, c: &reqwest::Client, college: i64, key: &str) 
 backends!(
     the_status_path_is_enforced_from_submission_to_the_result,
     deadlines_count_working_days_and_the_queue_warns,
-    approvals_write_the_movement_on_the_student_card
+    approvals_write_the_movement_on_the_student_card,
+    many_writers_at_once_write_each_application_and_step_once,
+    the_applicant_withdraws_an_application_before_a_decision
 );
 
 async fn the_status_path_is_enforced_from_submission_to_the_result(b: Backend) {
@@ -343,4 +346,101 @@ async fn approvals_write_the_movement_on_the_student_card(b: Backend) {
             .unwrap();
     assert_eq!(last, ("reinstated".to_string(), Some(w.other_group)));
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'student.movement'").await, 2);
+}
+
+/// Many writers at once: the same form sent four times at once (a double tap and retries),
+/// three clerks returning the same application together, and two clerks taking the same batch.
+async fn many_writers_at_once_write_each_application_and_step_once(b: Backend) {
+    let app = spawn_app(b).await;
+    let w = world(&app).await;
+    let student = app.signed_in("student", PW).await;
+    let sends = (0..4).map(|_| {
+        let (app, student) = (&app, student.clone());
+        async move { dormitory(app, &student, w.college, "k-many-00000000001").await }
+    });
+    let ids: std::collections::BTreeSet<i64> = futures::future::join_all(sends).await.into_iter().collect();
+    assert_eq!(ids.len(), 1, "one application");
+    let id = *ids.first().unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM service_applications").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM service_application_files").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'service.submit'").await, 1);
+
+    let clerks = [app.signed_in("clerk", PW).await, app.signed_in("clerk", PW).await, app.signed_in("clerk", PW).await];
+    assert_eq!(act(&app, &clerks[0], id, "take", "", "").await.status, StatusCode::OK);
+    let returns = clerks.iter().map(|c| {
+        let (app, c) = (&app, c.clone());
+        async move { act(app, &c, id, "return", "Анықтаманың көшірмесі анық емес", "").await }
+    });
+    let results = futures::future::join_all(returns).await;
+    let ok = results.iter().filter(|r| r.status == StatusCode::OK).count();
+    assert_eq!(ok, 1, "one return; the others find it returned");
+    for r in results.iter().filter(|r| r.status != StatusCode::OK) {
+        assert_eq!(refused(r), "ErrSvcTransition", "{}", r.body);
+    }
+    assert_eq!(status_of(&app, id).await, "returned");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'service.return'").await, 1);
+    // The applicant is told once what to correct.
+    let told: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM inbox_messages WHERE kind = 'application'").fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains("Анықтаманың көшірмесі анық емес"), "{told:?}");
+
+    // Two clerks take the same three new applications at once: each is taken once.
+    let mut batch = Vec::new();
+    for n in 2..5 {
+        batch.push(dormitory(&app, &student, w.college, &format!("k-many-0000000000{n}")).await);
+    }
+    let takes = clerks[..2].iter().map(|c| {
+        let (app, c, batch) = (&app, c.clone(), batch.clone());
+        async move { app.call_json(&c, "/api/services/take", &serde_json::json!({ "ids": batch })).await }
+    });
+    let taken: i64 = futures::future::join_all(takes)
+        .await
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json().as_i64().unwrap()
+        })
+        .sum();
+    assert_eq!(taken, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'service.take'").await, 4);
+}
+
+/// The applicant's own withdrawal: allowed until a decision, for the applicant only, once; the
+/// clerk can do nothing more with it.
+async fn the_applicant_withdraws_an_application_before_a_decision(b: Backend) {
+    let app = spawn_app(b).await;
+    let w = world(&app).await;
+    let student = app.signed_in("student", PW).await;
+    let clerk = app.signed_in("clerk", PW).await;
+    let outsider = app.signed_in("outsider", PW).await;
+    let cancel = |c: &reqwest::Client, id: i64| {
+        let c = c.clone();
+        let app = &app;
+        async move { app.call(&c, "/api/services/cancel", &[("id", &id.to_string())]).await }
+    };
+    let id = dormitory(&app, &student, w.college, "k-cancel-000000001").await;
+    assert_eq!(act(&app, &clerk, id, "take", "", "").await.status, StatusCode::OK);
+    // Nobody else withdraws it: not another applicant, not the clerk.
+    assert_eq!(cancel(&outsider, id).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(cancel(&clerk, id).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&app, id).await, "under_review");
+    for _ in 0..2 {
+        let r = cancel(&student, id).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(status_of(&app, id).await, "withdrawn");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'service.cancel'").await, 1, "withdrawn once");
+    // It has left the queue's work: the clerk cannot decide it.
+    assert_eq!(refused(&act(&app, &clerk, id, "approve", "", "").await), "ErrSvcTransition");
+    let view = app.call(&student, "/api/services/application", &[("id", &id.to_string())]).await.json();
+    assert_eq!(view["line"]["status"], "Withdrawn");
+    assert_eq!(view["line"]["result_number"], serde_json::Value::Null);
+
+    // A decided application is not withdrawn by its applicant.
+    let other = dormitory(&app, &student, w.college, "k-cancel-000000002").await;
+    assert_eq!(act(&app, &clerk, other, "take", "", "").await.status, StatusCode::OK);
+    assert_eq!(act(&app, &clerk, other, "approve", "", "").await.status, StatusCode::OK);
+    assert_eq!(refused(&cancel(&student, other).await), "ErrSvcTransition");
+    assert_eq!(status_of(&app, other).await, "issued");
 }

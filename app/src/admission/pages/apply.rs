@@ -87,6 +87,9 @@ fn Mine(v: ApplicantHome, changed: RwSignal<u32>) -> impl IntoView {
                                     <dd><a href=format!("/files/admission/{}", a.id) rel="external">{n}</a></dd>
                                 })}
                             </dl>
+                            {(status != ApplicationStatus::Withdrawn).then(|| {
+                                view! { <super::ReceiptLinks id=a.id ready=a.receipt_code.is_some() && status == ApplicationStatus::Accepted/> }
+                            })}
                             {can_withdraw.then(|| view! {
                                 <ActionForm action=withdraw>
                                     <input type="hidden" name="application_id" value=a.id/>

@@ -216,6 +216,7 @@ fn Applications(c: CommitteeCampaign, review: ServerAction<Review>, enrol: Serve
                                 {placed_offer.clone().map(|o| view! { <dt>{t(Msg::AdmOutcome)}</dt><dd>{move || Msg::AdmPlacedOn.text(locale.get()).replace("{specialty}", &o.label(locale.get()))}</dd> })}
                                 {enrolled.clone().map(|g| view! { <dt>{t(Msg::AdmEnrolledInto)}</dt><dd data-testid="enrolled-group">{g}</dd> })}
                             </dl>
+                            {(a.receipt_code.is_some() && status == ApplicationStatus::Accepted).then(|| view! { <super::ReceiptLinks id=a.id ready=true/> })}
                             {(open && status != ApplicationStatus::Withdrawn).then(|| view! {
                                 <div class="row-form">
                                     <ActionForm action=review>

@@ -1,8 +1,10 @@
 //! Admission's pages: the applicant's (`/admission`), the committee's
 //! (`/admission/committee`, a campaign's `/admission/committee/{id}`) and the public ranked
-//! lists (`/admission/lists`, a specialty's `/admission/lists/{offer}`).
+//! lists (`/admission/lists`, a specialty's `/admission/lists/{offer}`) and the check page of a
+//! receipt (`/admission/check/{code}`).
 
 mod apply;
+mod check;
 mod committee;
 mod lists;
 
@@ -20,6 +22,7 @@ pub fn AdmissionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <Route path=path!("/admission/committee/:id") view=committee::CampaignPage/>
         <Route path=path!("/admission/lists") view=lists::ListsPage/>
         <Route path=path!("/admission/lists/:id") view=lists::ListPage/>
+        <Route path=path!("/admission/check/:code") view=check::CheckPage/>
     }
     .into_inner()
 }
@@ -102,6 +105,24 @@ fn ListTable(lines: Vec<ListLine>, #[prop(optional)] committee: bool) -> impl In
                 }).collect_view()}
             </tbody>
         </table>
+    }
+    .into_any()
+}
+
+/// The receipt of the accepted documents, in Kazakh and in Russian (the languages of the state
+/// service's documents); before acceptance, when it will come.
+#[component]
+fn ReceiptLinks(id: i64, ready: bool) -> impl IntoView {
+    if !ready {
+        return view! { <p class="muted" data-testid="receipt-later">{t(Msg::AdmReceiptLater)}</p> }.into_any();
+    }
+    view! {
+        <p class="actions" data-testid="receipt">
+            {t(Msg::AdmReceiptDownload)}": "
+            <a href=format!("/export/admission/{id}/receipt-kk.pdf") rel="external" data-testid="receipt-kk">{crate::i18n::Locale::Kk.native_name()}</a>
+            " · "
+            <a href=format!("/export/admission/{id}/receipt-ru.pdf") rel="external" data-testid="receipt-ru">{crate::i18n::Locale::Ru.native_name()}</a>
+        </p>
     }
     .into_any()
 }

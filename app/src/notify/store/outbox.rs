@@ -2,7 +2,7 @@
 //! worker uses. Server functions enqueue after checking the caller, inside their action's
 //! transaction; transports themselves live in the server crate.
 
-use super::super::model::Channel;
+use super::super::model::{Channel, EventKind};
 use crate::api::now_ms;
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
@@ -25,14 +25,21 @@ pub const SENT_SECRET_BODY: &str = "[one-time code removed after delivery]";
 /// Queues a message. In-app messages are delivered at once (they are rows in the inbox) and
 /// recorded in the outbox as sent, so the outbox is the one history of every message.
 pub async fn enqueue(tx: &mut Transaction<'_, Any>, m: Outgoing<'_>) -> Result<i64, AppError> {
+    enqueue_of_kind(tx, m, None).await
+}
+
+/// Queues a message that tells an event of `kind` (`notify::event`): the inbox groups its
+/// messages by kind.
+pub async fn enqueue_of_kind(tx: &mut Transaction<'_, Any>, m: Outgoing<'_>, kind: Option<EventKind>) -> Result<i64, AppError> {
     let now = now_ms();
     if m.channel == Channel::InApp {
         let user_id = m.user_id.ok_or(AppError::Internal)?;
-        sqlx::query("INSERT INTO inbox_messages (user_id, subject, body, created_at) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO inbox_messages (user_id, subject, body, created_at, kind) VALUES ($1, $2, $3, $4, $5)")
             .bind(user_id)
             .bind(m.subject)
             .bind(m.body)
             .bind(now)
+            .bind(kind.map(EventKind::code))
             .execute(&mut **tx)
             .await?;
     }

@@ -320,7 +320,7 @@ pub async fn family_lookup(iin: String, number: String) -> Result<Option<FamilyA
     crate::api::respond(async move {
         let st = crate::api::state()?;
         let mut fields = crate::error::Fields::new();
-        let iin = crate::olympiad::iin::Iin::parse_field(&iin).map_err(|m| fields.add("iin", m)).ok();
+        let iin = crate::auth::iin::Iin::parse_field(&iin).map_err(|m| fields.add("iin", m)).ok();
         let number = crate::olympiad::results::certificates::normalize_number(&number);
         if number.is_none() {
             fields.add("number", Msg::ErrOlyCertNumberFormat);

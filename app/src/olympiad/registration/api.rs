@@ -77,7 +77,7 @@ pub async fn register_teacher(
         let now = crate::api::now_ms();
         let mut fields = crate::error::Fields::new();
         let (campaign, school_id) = campaign_and_school(&st.db, &mut fields, campaign_id, &school_id, now).await?;
-        let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(&iin));
+        let iin = fields.check("iin", crate::auth::iin::Iin::parse_field(&iin));
         let full_name = fields.check("full_name", parse_name(&full_name));
         let phone = fields.check("phone", Phone::parse(&phone));
         let email = fields.check("email", Email::parse(&email));
@@ -248,7 +248,7 @@ pub async fn confirm_teacher(iin: String, code: String) -> Result<(), AppError> 
             return Err(AppError::RateLimited);
         }
         let mut fields = crate::error::Fields::new();
-        let iin = fields.check("iin", crate::olympiad::iin::Iin::parse_field(&iin));
+        let iin = fields.check("iin", crate::auth::iin::Iin::parse_field(&iin));
         if code.trim().is_empty() {
             fields.add("code", Msg::ErrRequired);
         }

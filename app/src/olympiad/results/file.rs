@@ -261,7 +261,7 @@ pub fn parse_rule(kind: &str, value: &str) -> Result<WinnerRule, (&'static str, 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
     pub row: u32,
-    pub iin: crate::olympiad::iin::Iin,
+    pub iin: crate::auth::iin::Iin,
     /// The campaign's spelling of the subject.
     pub subject: String,
     /// None: the score cell is empty and the row changes nothing.
@@ -292,7 +292,7 @@ mod ssr {
         for raw in &rows[skip..] {
             let n = raw.row;
             let mut err = |column: &str, msg: Msg| errors.push((format!("row.{n}.{column}"), msg));
-            let iin = crate::olympiad::iin::Iin::parse_field(&iin_text(raw.cell(0))).map_err(|m| err("iin", m)).ok();
+            let iin = crate::auth::iin::Iin::parse_field(&iin_text(raw.cell(0))).map_err(|m| err("iin", m)).ok();
             let subject = match raw.text(5) {
                 "" => {
                     err("subject", Msg::ErrRequired);

@@ -6,7 +6,7 @@ use super::{service_name, Due, ServiceFields, StatusTag};
 use crate::auth::shell::RequireUser;
 use crate::error::AppError;
 use crate::i18n::{t, use_locale, Msg};
-use crate::services::api::{get_application, ActOnApplication};
+use crate::services::api::{get_application, ActOnApplication, CancelApplication};
 use crate::services::model::{next, Action, ApplicationView, MovementEffect, Status};
 use crate::ui::{action_error, ErrorNote, FormStatus};
 use leptos::prelude::*;
@@ -21,8 +21,9 @@ pub fn ApplicationPage() -> impl IntoView {
 fn Application() -> impl IntoView {
     let id = crate::ui::id_param();
     let act = ServerAction::<ActOnApplication>::new();
+    let cancel = ServerAction::<CancelApplication>::new();
     let corrected = RwSignal::new(0u32);
-    let app = Resource::new(move || (id(), act.version().get(), corrected.get()), |(id, _, _)| get_application(id));
+    let app = Resource::new(move || (id(), act.version().get(), cancel.version().get(), corrected.get()), |(id, ..)| get_application(id));
     view! {
         <p><A href="/services">{t(Msg::SvcEServices)}</A></p>
         <Transition fallback=move || view! { <p class="muted">{t(Msg::Loading)}</p> }>
@@ -33,6 +34,7 @@ fn Application() -> impl IntoView {
                         <Facts data=v.clone()/>
                         <div>
                             {(v.mine && v.line.status == Status::Returned).then(|| view! { <Correction data=v.clone() corrected=corrected/> })}
+                            {(v.mine && next(v.line.status, Action::Cancel).is_some()).then(|| view! { <Withdrawal id=v.line.id cancel=cancel/> })}
                             {v.clerk.then(|| view! { <ClerkActions data=v.clone() act=act/> })}
                         </div>
                     </div>
@@ -139,6 +141,22 @@ fn Correction(data: ApplicationView, corrected: RwSignal<u32>) -> impl IntoView 
         </section>
     }
     .into_any()
+}
+
+/// The applicant's own withdrawal, while nothing is decided.
+#[component]
+fn Withdrawal(id: i64, cancel: ServerAction<CancelApplication>) -> impl IntoView {
+    let error = action_error(cancel);
+    view! {
+        <section class="card" data-testid="withdrawal">
+            <FormStatus error=error/>
+            <p class="muted">{t(Msg::SvcCancelHint)}</p>
+            <ActionForm action=cancel>
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" data-testid="cancel-application" disabled=move || cancel.pending().get()>{t(Msg::SvcCancel)}</button>
+            </ActionForm>
+        </section>
+    }
 }
 
 /// The clerk's decisions that the status path allows from here.

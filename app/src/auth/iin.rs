@@ -1,7 +1,9 @@
 //! The IIN (ИИН, жеке сәйкестендіру нөмірі): the 12-digit personal number every resident of
 //! Kazakhstan has. Digits 1-6 are the birth date (YYMMDD), digit 7 the century and sex, 8-11 a
-//! registration number, 12 a check digit. Compiled for the browser too, so a form can say what
-//! is wrong before anything is sent; the server parses again.
+//! registration number, 12 a check digit. Part of a person's identity (`users.iin`), so it lives
+//! here, below every domain that reads one (olympiad, admission, student records, consent).
+//! Compiled for the browser too, so a form can say what is wrong before anything is sent; the
+//! server parses again.
 
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
