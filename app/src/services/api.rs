@@ -354,12 +354,10 @@ pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -
         if !crate::proctor::wire::valid_key(&key) {
             return Err(AppError::BadRequest);
         }
-        {
-            // A retry finds the first application before anything is checked again.
-            let mut tx = st.db.begin().await?;
-            if let Some(id) = super::store::by_request_key(&mut tx, caller.user_id, &key).await? {
-                return Ok(id);
-            }
+        // A retry finds the first application before anything is checked again (a plain read:
+        // no write transaction, which on SQLite would hold the one writer for nothing).
+        if let Some(id) = super::store::by_request_key(&st.db.pool, caller.user_id, &key).await? {
+            return Ok(id);
         }
         let mut fields = crate::error::Fields::new();
         let college_id: Option<i64> = parts.text("college_id").trim().parse().ok();
@@ -377,7 +375,7 @@ pub async fn submit_application(data: leptos::server_fn::codec::MultipartData) -
         // One submit of a person at a time (PostgreSQL; SQLite's writer already is one): the same
         // form sent twice at once finds the first application instead of failing on its key.
         st.db.lock_row(&mut tx, "users", caller.user_id).await?;
-        if let Some(id) = super::store::by_request_key(&mut tx, caller.user_id, &key).await? {
+        if let Some(id) = super::store::by_request_key(&mut *tx, caller.user_id, &key).await? {
             return Ok(id);
         }
         let new = super::store::NewApplication {

@@ -86,11 +86,11 @@ pub async fn of_colleges(db: &Db, colleges: &[i64]) -> Result<Vec<Row>, AppError
 }
 
 /// The application a request key already made, if any.
-pub async fn by_request_key(tx: &mut Transaction<'_, Any>, applicant_id: i64, key: &str) -> Result<Option<i64>, AppError> {
+pub async fn by_request_key<'e, E: Executor<'e, Database = Any>>(ex: E, applicant_id: i64, key: &str) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar("SELECT id FROM service_applications WHERE applicant_id = $1 AND request_key = $2")
         .bind(applicant_id)
         .bind(key)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(ex)
         .await?)
 }
 

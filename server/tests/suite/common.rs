@@ -294,4 +294,24 @@ impl TestApp {
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap()
     }
+
+    /// Opens a journal of "Деректер қоры" for the autumn of 2026 as `teacher` (five-point
+    /// scale) through its server function, and returns its id.
+    pub async fn open_journal(&self, teacher: &reqwest::Client, group: i64) -> i64 {
+        let r = self
+            .call(
+                teacher,
+                "/api/journal/create",
+                &[
+                    ("group_id", &group.to_string()),
+                    ("subject", "Деректер қоры"),
+                    ("semester_start", "2026-09-01"),
+                    ("semester_end", "2026-10-31"),
+                    ("scale", "five"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json().as_i64().unwrap()
+    }
 }

@@ -29,25 +29,6 @@ async fn college(app: &TestApp) -> (i64, Vec<i64>) {
     (group, vec![a, b])
 }
 
-/// Opens a journal for the autumn of 2026 as `teacher` and returns its id.
-async fn open_journal(app: &TestApp, teacher: &reqwest::Client, group: i64) -> i64 {
-    let r = app
-        .call(
-            teacher,
-            "/api/journal/create",
-            &[
-                ("group_id", &group.to_string()),
-                ("subject", "Деректер қоры"),
-                ("semester_start", "2026-09-01"),
-                ("semester_end", "2026-10-31"),
-                ("scale", "five"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json().as_i64().unwrap()
-}
-
 async fn add_topic(app: &TestApp, c: &reqwest::Client, j: i64, title: &str, hours: &str, kind: &str) -> reqwest::StatusCode {
     let r = app
         .call(
@@ -108,7 +89,7 @@ async fn teacher_fills_a_semester_and_keeps_marks(b: Backend) {
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     for (title, hours, kind) in [("Кіріспе", "4", "theory"), ("Кестелер", "4", "practice"), ("Аралық бақылау", "2", "attestation")]
     {
         assert_eq!(add_topic(&app, &teacher, j, title, hours, kind).await, StatusCode::OK);
@@ -239,7 +220,7 @@ async fn bad_input_is_refused_at_its_field(b: Backend) {
     let errors = bad.field_errors();
     assert!(errors.contains(&("subject".into(), "ErrRequired".into())), "{errors:?}");
     assert!(errors.contains(&("semester_end".into(), "ErrSemesterOrder".into())), "{errors:?}");
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     let twice = app
         .call(
             &teacher,
@@ -309,7 +290,7 @@ async fn others_read_but_cannot_write(b: Backend) {
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     app.call(&teacher, "/api/journal/fill", &[("journal_id", &j.to_string()), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
     let l = lessons(&app, j).await[0].0;
     let jid = j.to_string();
@@ -357,7 +338,7 @@ async fn ktp_import_is_all_or_nothing(b: Backend) {
     let app = spawn_app(b).await;
     let (group, _) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     // A CSV as Excel writes it in a Russian locale: semicolons, decimal commas, a header row.
     let good = "№;Тема;Часы;Тип;Домашнее задание\n1;Введение;2;теория;\n2;Таблицы;1,5;практика;Упр. 3\n3;Контрольная;0,5;аттестация;\n";
     let r = import(&app, &teacher, j, "plan.csv", good.as_bytes()).await;
@@ -387,7 +368,7 @@ async fn exports_follow_the_same_rules(b: Backend) {
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     app.call(&teacher, "/api/journal/fill", &[("journal_id", &j.to_string()), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
     let l = lessons(&app, j).await[0].0;
     cell(&app, &teacher, j, l, students[0], "5", "").await;
@@ -432,7 +413,7 @@ async fn an_assignment_goes_from_teacher_to_student_and_its_mark_into_the_journa
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     app.call(&teacher, "/api/journal/fill", &[("journal_id", &j.to_string()), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
     let l = lessons(&app, j).await[2].0;
     let created = app
@@ -589,7 +570,7 @@ async fn an_excused_absence_carries_its_note(b: Backend) {
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     app.call(&teacher, "/api/journal/fill", &[("journal_id", &j.to_string()), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
     let l = lessons(&app, j).await[0].0;
     let upload = |student: i64, bytes: &'static [u8]| {
@@ -627,7 +608,7 @@ async fn every_change_to_a_journal_is_audited(b: Backend) {
     let app = spawn_app(b).await;
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     let js = j.to_string();
     let ok = |r: common::Response| {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -750,7 +731,7 @@ async fn a_teacher_whose_roles_were_revoked_no_longer_edits(b: Backend) {
     let app = spawn_app(b).await;
     let (group, _) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     assert_eq!(add_topic(&app, &teacher, j, "Кіріспе", "4", "theory").await, StatusCode::OK);
     app.make_user("root.admin", PW, Some((Role::Admin, 1))).await;
     let admin = app.signed_in("root.admin", PW).await;
@@ -793,7 +774,7 @@ async fn many_cells_saved_at_once_each_land_once(b: Backend) {
     let (group, students) = college(&app).await;
     let teacher = app.signed_in("teacher", PW).await;
     let second_tab = app.signed_in("teacher", PW).await;
-    let j = open_journal(&app, &teacher, group).await;
+    let j = app.open_journal(&teacher, group).await;
     let fill = [("journal_id", j.to_string()), ("timetable", "1:1:2:all;3:2:2:all".to_string()), ("holidays", String::new())];
     let form: Vec<(&str, &str)> = fill.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert!(app.call(&teacher, "/api/journal/fill", &form).await.status.is_success());

@@ -38,21 +38,7 @@ async fn college(app: &TestApp) -> (i64, Vec<i64>) {
 
 /// A journal of "Деректер қоры" with its lessons; returns (journal, first lesson).
 async fn journal(app: &TestApp, teacher: &reqwest::Client, group: i64) -> (i64, i64) {
-    let r = app
-        .call(
-            teacher,
-            "/api/journal/create",
-            &[
-                ("group_id", &group.to_string()),
-                ("subject", "Деректер қоры"),
-                ("semester_start", "2026-09-01"),
-                ("semester_end", "2026-10-31"),
-                ("scale", "five"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let j = r.json().as_i64().unwrap();
+    let j = app.open_journal(teacher, group).await;
     let r = app.call(teacher, "/api/journal/fill", &[("journal_id", &j.to_string()), ("timetable", "1:1:2:all"), ("holidays", "")]).await;
     assert!(r.status.is_success(), "{}", r.body);
     let lesson: i64 = sqlx::query_scalar("SELECT id FROM lessons WHERE journal_id = $1 ORDER BY lesson_date, pair LIMIT 1")

@@ -111,11 +111,7 @@ fn Correction(data: ApplicationView, corrected: RwSignal<u32>) -> impl IntoView 
         let _ = (&ev, key, corrected);
         #[cfg(feature = "hydrate")]
         {
-            let Some(data) = crate::ui::form_data(&ev) else { return };
-            if key.with_value(String::is_empty) {
-                key.set_value(super::new_key());
-            }
-            let _ = data.set_with_str("request_key", &key.get_value());
+            let Some(data) = super::keyed_form(&ev, key) else { return };
             busy.set(true);
             error.set(None);
             leptos::task::spawn_local(async move {

@@ -36,11 +36,7 @@ fn Apply() -> impl IntoView {
                     let _ = (&ev, &navigate, key);
                     #[cfg(feature = "hydrate")]
                     {
-                        let Some(data) = crate::ui::form_data(&ev) else { return };
-                        if key.with_value(String::is_empty) {
-                            key.set_value(super::new_key());
-                        }
-                        let _ = data.set_with_str("request_key", &key.get_value());
+                        let Some(data) = super::keyed_form(&ev, key) else { return };
                         busy.set(true);
                         error.set(None);
                         let navigate = navigate.clone();

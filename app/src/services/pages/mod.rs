@@ -128,15 +128,14 @@ fn ServiceFields(
     }
 }
 
-/// A fresh idempotency key for a form (made in the browser; the server refuses a form without one).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn new_key() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        crate::proctor::client::js::random_key().unwrap_or_default()
+/// The submitted form's data with its request key: made once per form and kept, so a resend of
+/// the same form (a retry after no answer) is the same submit to the server.
+#[cfg(feature = "hydrate")]
+fn keyed_form(ev: &leptos::ev::SubmitEvent, key: StoredValue<String>) -> Option<leptos::web_sys::FormData> {
+    let data = crate::ui::form_data(ev)?;
+    if key.with_value(String::is_empty) {
+        key.set_value(crate::proctor::client::js::random_key().unwrap_or_default());
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        String::new()
-    }
+    let _ = data.set_with_str("request_key", &key.get_value());
+    Some(data)
 }
